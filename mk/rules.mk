@@ -1,0 +1,69 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Shared build rules. A build.mk uses:
+#   $(eval $(call program,NAME,SOURCES,LDLIBS))   -> build/bin/NAME
+#   $(eval $(call unittest,NAME,SOURCES,LDLIBS))  -> build/tests/NAME (ASan+UBSan)
+#   $(eval $(call fuzzer,NAME,SOURCES,LDLIBS))    -> build/fuzz/NAME (clang libFuzzer)
+#   $(eval $(call bench,NAME,SOURCES,LDLIBS))     -> build/bench/NAME
+
+B := build
+BIN := $(B)/bin
+OBJ := $(B)/obj
+
+WARN := -Wall -Wextra -Werror -Wmissing-prototypes -Wshadow -Wpointer-arith \
+	-Wcast-qual -Wsign-compare -Wimplicit-fallthrough -Wno-unused-parameter
+CFLAGS ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -MMD -MP \
+	-Iinclude -Itoolstack -Ibackends
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+FUZZCC ?= clang
+FUZZFLAGS := -fsanitize=fuzzer,address,undefined -g -O1
+
+PROGRAMS :=
+UNIT_TESTS :=
+FUZZERS :=
+BENCHES :=
+EXTRA_TARGETS :=
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+$(OBJ)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+define program
+PROGRAMS += $(BIN)/$(1)
+$(BIN)/$(1): $(patsubst %.c,$(OBJ)/%.o,$(2))
+	@mkdir -p $$(dir $$@)
+	@$$(if $$(Q),echo "  LD      $$@")
+	$$(Q)$$(CC) $$(CFLAGS) -o $$@ $$^ $(3)
+endef
+
+# Unit tests compile their sources afresh with the sanitizers: no shared objects.
+define unittest
+UNIT_TESTS += $(B)/tests/$(1)
+$(B)/tests/$(1): $(2)
+	@mkdir -p $$(dir $$@)
+	@$$(if $$(Q),echo "  TEST-LD $$@")
+	$$(Q)$$(CC) $$(ALL_CFLAGS) -O1 $$(SANFLAGS) -o $$@ $(2) -lcmocka $(3)
+endef
+
+define fuzzer
+FUZZERS += $(B)/fuzz/$(1)
+$(B)/fuzz/$(1): $(2)
+	@mkdir -p $$(dir $$@)
+	$$(Q)$$(FUZZCC) -std=c11 -D_GNU_SOURCE -Iinclude -Itoolstack -Ibackends $$(FUZZFLAGS) -o $$@ $(2) $(3)
+endef
+
+define bench
+BENCHES += $(B)/bench/$(1)
+$(B)/bench/$(1): $(patsubst %.c,$(OBJ)/%.o,$(2))
+	@mkdir -p $$(dir $$@)
+	$$(Q)$$(CC) $$(CFLAGS) -o $$@ $$^ $(3)
+endef
+
+-include $(shell find $(OBJ) -name '*.d' 2>/dev/null)

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* log.c: stderr/syslog logging for daemons and tools (see log.h). */
+#include "lib/log.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+
+/* Log state is the one global STYLE.md allows; log_init() resets it. */
+static int log_stderr = 1;
+static int log_verbose;
+static const char *log_name = "pvstack";
+
+void log_init(int to_stderr, int verbose)
+{
+    log_stderr = to_stderr;
+    log_verbose = verbose;
+    if (!to_stderr)
+        openlog(log_name, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+void log_procinit(const char *name)
+{
+    if (name)
+        log_name = name;
+}
+
+void log_setverbose(int verbose) { log_verbose = verbose; }
+int log_getverbose(void) { return log_verbose; }
+
+static void vlog(int pri, const char *fmt, va_list ap, int with_errno)
+{
+    int saved = errno;
+    char msg[1024];
+
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    if (log_stderr) {
+        if (with_errno)
+            fprintf(stderr, "%s: %s: %s\n", log_name, msg, strerror(saved));
+        else
+            fprintf(stderr, "%s: %s\n", log_name, msg);
+        fflush(stderr);
+    } else if (with_errno) {
+        syslog(pri, "%s: %s", msg, strerror(saved));
+    } else {
+        syslog(pri, "%s", msg);
+    }
+    errno = saved;
+}
+
+void log_warn(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vlog(LOG_WARNING, fmt, ap, 1);
+    va_end(ap);
+}
+
+void log_warnx(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vlog(LOG_WARNING, fmt, ap, 0);
+    va_end(ap);
+}
+
+void log_info(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vlog(LOG_INFO, fmt, ap, 0);
+    va_end(ap);
+}
+
+void log_debug(const char *fmt, ...)
+{
+    va_list ap;
+    if (!log_verbose)
+        return;
+    va_start(ap, fmt);
+    vlog(LOG_DEBUG, fmt, ap, 0);
+    va_end(ap);
+}
+
+void fatal(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vlog(LOG_CRIT, fmt, ap, 1);
+    va_end(ap);
+    exit(EXIT_FAILURE);
+}
+
+void fatalx(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vlog(LOG_CRIT, fmt, ap, 0);
+    va_end(ap);
+    exit(EXIT_FAILURE);
+}
