@@ -1,0 +1,14 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# backends/blkback: blkif rings onto image files and block devices.
+blkback-srcs := backends/blkback/req.c backends/blkback/disk.c \
+	backends/blkback/blkring.c
+ifdef LIBHV
+$(eval $(call program,blkback,backends/blkback/blkback.c $(blkback-srcs) \
+	$(xenbus-srcs) toolstack/lib/log.c toolstack/lib/parse.c,\
+	$(LIBHV) -lxenstore -luring -lpthread))
+endif
+$(eval $(call unittest,test_blkback,tests/unit/test_blkback.c \
+	$(blkback-srcs) tests/unit/fake_hv.c toolstack/lib/log.c,\
+	-luring -lpthread))
+$(eval $(call fuzzer,fuzz_blkback_ring,tests/fuzz/fuzz_blkback_ring.c \
+	backends/blkback/req.c,))
