@@ -71,14 +71,14 @@ struct disk_spec {
     char *script;           /* script=, or block-<x> from iscsi:/nbd:... */
     int direct_io_safe;
     int discard_enable;     /* -1 default, 0 no-discard, 1 discard */
-    int colo_enable;        /* unused by us; kept for JSON parity (0) */
+    int trusted;            /* -1 default, 0 untrusted, 1 trusted */
 };
 
 /* One vif, as libxl_device_nic. Strings are heap-owned (NULL = unset). */
 struct vif_spec {
     int devid;              /* index in the vif list, or devid= */
     uint8_t mac[6];
-    int has_mac;            /* 0: pick one with vif_mac_random() */
+    int has_mac;            /* 0: create picks one (vif_mac_random) */
     char *bridge;
     char *ip;
     char *script;
@@ -90,6 +90,7 @@ struct vif_spec {
     char *backend_domname;  /* backend= */
     char *gatewaydev;
     int mtu;                /* 0 = default (1500) */
+    int trusted;            /* -1 default, 0 untrusted, 1 trusted */
 };
 
 /* A string list (serial, device_model_args, bootloader_args). */
@@ -107,7 +108,7 @@ struct domain_config {
     uint8_t uuid[16];
     int has_uuid;
     enum domain_type type;          /* default PV; builder="hvm" -> HVM */
-    uint64_t memory_mb;             /* default 128 when unset (as xl) */
+    uint64_t memory_mb;             /* default 32 when unset (libxl) */
     uint64_t maxmem_mb;             /* default = memory_mb */
     unsigned vcpus;                 /* default 1 */
     unsigned maxvcpus;              /* default = vcpus */
@@ -165,6 +166,13 @@ void domain_config_free(struct domain_config *cfg);
  */
 int disk_spec_parse(const char *spec, struct disk_spec *out, char *errbuf,
                     size_t errlen);
+/*
+ * As disk_spec_parse over several words parsed as one spec, the way
+ * `xl block-attach DOM WORD...` reads its arguments (positional state and
+ * "respecified" checks carry across words).
+ */
+int disk_spec_parse_argv(int n, const char *const *specs,
+                         struct disk_spec *out, char *errbuf, size_t errlen);
 void disk_spec_fini(struct disk_spec *d);
 /*
  * vdev name -> virtual device number (libxl__device_disk_dev_number):
@@ -174,11 +182,18 @@ int disk_vdev_to_devid(const char *vdev);
 
 /*
  * Parse one vif spec ("mac=..,bridge=..") into *out (zeroed first; devid set
- * to devid; release with vif_spec_fini, also on failure). Returns 0, or
+ * to devid (-1: unset, left out of the JSON); release with vif_spec_fini,
+ * also on failure). Returns 0, or
  * -EINVAL with the reason in errbuf, or -ENOMEM.
  */
 int vif_spec_parse(const char *spec, int devid, struct vif_spec *out,
                    char *errbuf, size_t errlen);
+/*
+ * Parse one more comma-separated spec into an already-initialised *v (xl
+ * network-attach applies each argument in turn). Same returns.
+ */
+int vif_spec_parse_more(const char *spec, struct vif_spec *v, char *errbuf,
+                        size_t errlen);
 void vif_spec_fini(struct vif_spec *v);
 /* "aa:bb:cc:dd:ee:ff" -> mac. Rejects wrong length and multicast. 0/-EINVAL. */
 int vif_mac_parse(const char *s, uint8_t mac_out[6]);
