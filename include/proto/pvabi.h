@@ -109,39 +109,13 @@
  */
 
 /*
- * Guest-visible conventions (agreed between guest/ and toolstack/vmm):
- *
- * Traps: HYPERVISOR_set_trap_table(struct trap_info[]) makes the VMM build
- * an IDT of 64-bit interrupt gates (selector PVABI_CS, DPL = flags & 3, P)
- * in a special page and load it with KVM_SET_SREGS (lidt faults at CPL3).
- * The CPU then delivers faults at CPL3 with the NATIVE frame, not Xen's:
- * rsp -> [error code, if the vector has one], rip, cs, rflags, rsp, ss
- * (no rcx/r11 slots). A vector with address 0 gets no gate. The guest
- * returns with iretq.
- *
- * cr2: mov from cr2 faults at CPL3, so a #PF handler asks the VMM:
- * PVABI_HYPERVISOR_read_cr2 (no arguments) returns the vcpu's cr2 in rax
- * (KVM_GET_SREGS) and also stores it in vcpu_info->arch.cr2.
- *
- * Events: a bounce into the event callback (CALLBACKTYPE_event) leaves
- * rsp -> [rcx, r11, rip, cs, rflags, rsp, ss], 16-byte aligned below the
- * interrupted rsp, and vcpu_info->evtchn_upcall_mask = 1. The guest pops
- * rcx/r11, handles events, clears the mask, re-checks
- * evtchn_upcall_pending (making any hypercall lets the VMM deliver it) and
- * returns with a native iretq.
- *
- * Time: shared_info->vcpu_info[n].time (struct vcpu_time_info) is valid
- * from the first instruction: system_time in ns since the domain was built
- * at tsc_timestamp, tsc_to_system_mul/tsc_shift from the host TSC (rdtsc
- * in the guest reads the host TSC, no offset). set_timer_op and
- * VCPUOP_set_singleshot_timer take that system time; expiry raises
- * VIRQ_TIMER on the vcpu. wc_sec/wc_nsec hold the wall clock at build.
- *
- * SMP: VCPUOP_initialise(vcpu, struct vcpu_guest_context) uses
- * user_regs.rip/rsp/rdi/rsi (others zero), ctrlreg[3] (= start_info
- * pt_base, identity mapped), event_callback_eip and trap_ctxt (as
- * set_trap_table); cs/ss are always PVABI_CS/PVABI_DS. VCPUOP_up starts it.
+ * Time (guest relies on this): shared_info->vcpu_info[n].time (struct
+ * vcpu_time_info) is valid from the first instruction: system_time in ns
+ * since the domain was built at tsc_timestamp, tsc_to_system_mul/tsc_shift
+ * from the host TSC (rdtsc in the guest reads the host TSC, no offset).
+ * set_timer_op and VCPUOP_set_singleshot_timer take that system time;
+ * expiry raises VIRQ_TIMER on the vcpu. A trap_info entry with address 0
+ * gets no gate. Secondary vcpus share the boot vcpu's IDT.
  */
-#define PVABI_HYPERVISOR_read_cr2 55 /* __HYPERVISOR_arch_7 */
 
 #endif
