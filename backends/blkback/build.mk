@@ -2,11 +2,11 @@
 # backends/blkback: blkif rings onto image files and block devices.
 blkback-srcs := backends/blkback/req.c backends/blkback/disk.c \
 	backends/blkback/blkring.c
-ifdef LIBHV
+# libhv's build.mk is read after ours: name the archive, defer HV_LDLIBS.
 $(eval $(call program,blkback,backends/blkback/blkback.c $(blkback-srcs) \
-	$(xenbus-srcs) toolstack/lib/log.c toolstack/lib/parse.c,\
-	$(LIBHV) -lxenstore -luring -lpthread))
-endif
+	backends/xenbus/xenbus.c backends/xenbus/backend.c toolstack/lib/log.c toolstack/lib/parse.c \
+	toolstack/lib/paths.c,$$(HV_LDLIBS) -lxenstore -luring -lpthread))
+$(BIN)/blkback: $(B)/lib/libhv.a
 $(eval $(call unittest,test_blkback,tests/unit/test_blkback.c \
 	$(blkback-srcs) tests/unit/fake_hv.c toolstack/lib/log.c,\
 	-luring -lpthread))

@@ -14,6 +14,7 @@
 #define wmb() __atomic_thread_fence(__ATOMIC_RELEASE)
 #endif
 
+#include <stdint.h>
 #include <xen/xen.h>
 #include <xen/io/ring.h>
 
