@@ -12,3 +12,5 @@ $(eval $(call unittest,test_blkback,tests/unit/test_blkback.c \
 	-luring -lpthread))
 $(eval $(call fuzzer,fuzz_blkback_ring,tests/fuzz/fuzz_blkback_ring.c \
 	backends/blkback/req.c,))
+$(eval $(call bench,bench_blk,bench/bench_blk.c $(blkback-srcs) \
+	tests/unit/fake_hv.c toolstack/lib/log.c,-luring -lpthread))
