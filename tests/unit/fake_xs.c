@@ -161,9 +161,15 @@ const char *fake_xs_perms(const char *path)
     return n ? n->perms : NULL;
 }
 
-size_t fake_xs_count(void) { return nnodes; }
+size_t fake_xs_count(void)
+{
+    return nnodes;
+}
 
-void fake_xs_fail_tx(int n) { fail_tx = n; }
+void fake_xs_fail_tx(int n)
+{
+    fail_tx = n;
+}
 
 int fake_xs_next_event(char *path, size_t plen, char *token, size_t tlen)
 {
@@ -187,7 +193,10 @@ struct xs_handle *xs_open(unsigned long flags)
     return (struct xs_handle *)&dummy_handle;
 }
 
-void xs_close(struct xs_handle *h) { (void)h; }
+void xs_close(struct xs_handle *h)
+{
+    (void)h;
+}
 
 void *xs_read(struct xs_handle *h, xs_transaction_t t, const char *path,
               unsigned int *len)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
 #include <cmocka.h>
 
 #include "device/device.h"
@@ -28,8 +29,12 @@ static int setup(void **state)
 static struct device_vbd vbd(uint32_t devid, const char *vdev)
 {
     struct device_vbd d = {
-        .domid = 5, .devid = devid, .vdev = vdev,
-        .target = "/srv/disk.img", .readwrite = 1, .discard = -1,
+        .domid = 5,
+        .devid = devid,
+        .vdev = vdev,
+        .target = "/srv/disk.img",
+        .readwrite = 1,
+        .discard = -1,
     };
 
     return d;
@@ -73,14 +78,13 @@ static void test_vbd_add(void **state)
     d.script = "/etc/xen/scripts/block";
     d.discard = 1;
     assert_int_equal(device_vbd_add(xs_open(0), &d), 0);
-    assert_string_equal(
-        fake_xs_get("/local/domain/0/backend/vbd/5/51728/mode"), "r");
+    assert_string_equal(fake_xs_get("/local/domain/0/backend/vbd/5/51728/mode"),
+                        "r");
     assert_string_equal(
         fake_xs_get("/local/domain/0/backend/vbd/5/51728/device-type"),
         "cdrom");
     assert_string_equal(
-        fake_xs_get("/local/domain/0/backend/vbd/5/51728/discard-enable"),
-        "1");
+        fake_xs_get("/local/domain/0/backend/vbd/5/51728/discard-enable"), "1");
     assert_string_equal(
         fake_xs_get("/local/domain/0/backend/vbd/5/51728/script"),
         "/etc/xen/scripts/block");
@@ -106,7 +110,9 @@ static void test_vbd_replaces_stale(void **state)
 static void test_vif_add(void **state)
 {
     struct device_vif v = {
-        .domid = 7, .devid = 1, .mac = {0x00, 0x16, 0x3e, 0x0a, 0xbb, 0x0c},
+        .domid = 7,
+        .devid = 1,
+        .mac = {0x00, 0x16, 0x3e, 0x0a, 0xbb, 0x0c},
     };
     const char *be = "/local/domain/0/backend/vif/7/1";
     const char *fe = "/local/domain/7/device/vif/1";
@@ -176,22 +182,22 @@ static void test_wait(void **state)
 
     (void)state;
     assert_int_equal(device_vbd_add(xs, &d), 0);
-    assert_int_equal(device_wait_backend(xs, "vbd", 5, 51712, 0,
-                                         XenbusStateInitWait, 50),
-                     -ETIMEDOUT);
+    assert_int_equal(
+        device_wait_backend(xs, "vbd", 5, 51712, 0, XenbusStateInitWait, 50),
+        -ETIMEDOUT);
     fake_xs_set(BE "/state", "2");
-    assert_int_equal(device_wait_backend(xs, "vbd", 5, 51712, 0,
-                                         XenbusStateInitWait, 50),
-                     0);
+    assert_int_equal(
+        device_wait_backend(xs, "vbd", 5, 51712, 0, XenbusStateInitWait, 50),
+        0);
     fake_xs_set(BE "/state", "5");
-    assert_int_equal(device_wait_backend(xs, "vbd", 5, 51712, 0,
-                                         XenbusStateInitWait, 50),
-                     -EIO);
+    assert_int_equal(
+        device_wait_backend(xs, "vbd", 5, 51712, 0, XenbusStateInitWait, 50),
+        -EIO);
     fake_xs_set(BE "/state", "1");
     fake_xs_set(BE "/hotplug-status", "error");
-    assert_int_equal(device_wait_backend(xs, "vbd", 5, 51712, 0,
-                                         XenbusStateInitWait, 50),
-                     -EIO);
+    assert_int_equal(
+        device_wait_backend(xs, "vbd", 5, 51712, 0, XenbusStateInitWait, 50),
+        -EIO);
 }
 
 static void test_remove(void **state)
@@ -242,7 +248,9 @@ static void test_list_output(void **state)
 {
     struct device_vbd d = vbd(51712, "xvda");
     struct device_vif v = {
-        .domid = 5, .devid = 0, .mac = {0x00, 0x16, 0x3e, 0x01, 0x02, 0x03},
+        .domid = 5,
+        .devid = 0,
+        .mac = {0x00, 0x16, 0x3e, 0x01, 0x02, 0x03},
     };
     struct xs_handle *xs = xs_open(0);
     char *buf;
@@ -266,14 +274,14 @@ static void test_list_output(void **state)
     assert_int_equal(device_network_list(xs, 5, f), 1);
     fclose(f);
     assert_string_equal(
-        buf,
-        "Vdev  BE  handle state evt-ch ring-ref BE-path                       \n"
-        "51712 0   5      4     9      8        "
-        "/local/domain/0/backend/vbd/5/51712\n"
-        "Idx BE Mac Addr.         handle state evt-ch   tx-/rx-ring-ref "
-        "BE-path                       \n"
-        "0   0  00:16:3e:01:02:03     0     4     10   768/769         "
-        "/local/domain/0/backend/vif/5/0\n");
+        buf, "Vdev  BE  handle state evt-ch ring-ref BE-path                   "
+             "    \n"
+             "51712 0   5      4     9      8        "
+             "/local/domain/0/backend/vbd/5/51712\n"
+             "Idx BE Mac Addr.         handle state evt-ch   tx-/rx-ring-ref "
+             "BE-path                       \n"
+             "0   0  00:16:3e:01:02:03     0     4     10   768/769         "
+             "/local/domain/0/backend/vif/5/0\n");
     free(buf);
 }
 
