@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <yajl/yajl_gen.h>
 
 /* Values as libxl_domain_type. */
 enum domain_type {
@@ -209,6 +210,12 @@ int disk_spec_to_json(const struct disk_spec *d, char **json_out);
 int vif_spec_to_json(const struct vif_spec *v, char **json_out);
 /* {"c_info": ..., "b_info": ..., "disks": [...], "nics": [...], ...} */
 int domain_config_to_json(const struct domain_config *cfg, char **json_out);
+
+/*
+ * The same map as domain_config_to_json, written into the caller's open
+ * generator (xm list -l nests it as {"domid": N, "config": {...}}).
+ */
+void domain_config_gen_json(yajl_gen g, const struct domain_config *cfg);
 
 /* Names used in cfgs and JSON. Never NULL. */
 const char *cfg_action_name(enum action_on_shutdown a);

@@ -219,7 +219,7 @@ static void gen_b_info(yajl_gen g, const struct domain_config *c)
     yajl_gen_map_close(g);
 }
 
-static void gen_domain(yajl_gen g, const struct domain_config *c)
+void domain_config_gen_json(yajl_gen g, const struct domain_config *c)
 {
     size_t i;
 
@@ -282,7 +282,7 @@ static void gen_nic_fn(yajl_gen g, const void *o)
 
 static void gen_domain_fn(yajl_gen g, const void *o)
 {
-    gen_domain(g, o);
+    domain_config_gen_json(g, o);
 }
 
 int disk_spec_to_json(const struct disk_spec *d, char **json_out)
