@@ -9,3 +9,5 @@ $(BIN)/xm: $(LIBCFG) $(LIBPV)
 $(BIN)/xl: $(BIN)/xm
 	$(Q)ln -sf xm $@
 EXTRA_TARGETS += $(BIN)/xl
+
+$(eval $(call unittest,test_xm,tests/unit/test_xm.c $(filter-out toolstack/xm/main.c,$(xm-srcs)) $(cfg-srcs) toolstack/lib/parse.c,-lyajl))

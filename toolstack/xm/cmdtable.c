@@ -31,7 +31,8 @@ const struct xm_cmd xm_cmd_table[] = {
 
 const size_t xm_cmd_count = sizeof(xm_cmd_table) / sizeof(xm_cmd_table[0]);
 
-const struct xm_cmd *xm_cmd_lookup(const char *name)
+const struct xm_cmd *xm_cmd_find(const struct xm_cmd *table, size_t n,
+                                 const char *name)
 {
     const struct xm_cmd *found = NULL;
     size_t i, len, count = 0;
@@ -39,14 +40,19 @@ const struct xm_cmd *xm_cmd_lookup(const char *name)
     if (!name || !*name)
         return NULL;
     len = strlen(name);
-    for (i = 0; i < xm_cmd_count; i++) {
-        if (strncmp(name, xm_cmd_table[i].name, len))
+    for (i = 0; i < n; i++) {
+        if (strncmp(name, table[i].name, len))
             continue;
         /* an exact match wins even if it also prefixes another command */
-        if (!xm_cmd_table[i].name[len])
-            return &xm_cmd_table[i];
-        found = &xm_cmd_table[i];
+        if (!table[i].name[len])
+            return &table[i];
+        found = &table[i];
         count++;
     }
     return count == 1 ? found : NULL;
+}
+
+const struct xm_cmd *xm_cmd_lookup(const char *name)
+{
+    return xm_cmd_find(xm_cmd_table, xm_cmd_count, name);
 }

@@ -51,6 +51,9 @@ struct xm_cmd {
 extern const struct xm_cmd xm_cmd_table[];
 extern const size_t xm_cmd_count;
 const struct xm_cmd *xm_cmd_lookup(const char *name);
+/* The same lookup over any table (n rows). */
+const struct xm_cmd *xm_cmd_find(const struct xm_cmd *table, size_t n,
+                                 const char *name);
 
 /* xl help(): the full list (cmd NULL) or one command's usage, to f. */
 void xm_help(const struct xm *xm, const char *cmd, FILE *f);
