@@ -192,6 +192,10 @@ static void test_vdev_devid(void **state)
     assert_int_equal(disk_vdev_to_devid("xvd"), -EINVAL);
     assert_int_equal(disk_vdev_to_devid("fd0"), -EINVAL);
     assert_int_equal(disk_vdev_to_devid(""), -EINVAL);
+    /* found by fuzz_cfg: a long dN... name overflowed a stack buffer */
+    assert_int_equal(disk_vdev_to_devid("d1irect--sasaect--sasfe"), -EINVAL);
+    assert_int_equal(disk_vdev_to_devid("d1234567890123456789"), -EINVAL);
+    assert_int_equal(disk_vdev_to_devid("d1p"), -EINVAL);
 }
 
 static void rate(const char *spec, uint64_t bytes, uint32_t us)

@@ -11,3 +11,4 @@ EXTRA_TARGETS += $(LIBCFG)
 
 $(eval $(call unittest,test_cfg,tests/unit/test_cfg.c $(cfg-srcs) toolstack/lib/parse.c,-lyajl))
 $(eval $(call unittest,test_cfg_spec,tests/unit/test_cfg_spec.c $(cfg-srcs) toolstack/lib/parse.c,-lyajl))
+$(eval $(call fuzzer,fuzz_cfg,tests/fuzz/fuzz_cfg.c $(cfg-srcs) toolstack/lib/parse.c,-lyajl))

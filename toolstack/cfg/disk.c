@@ -413,8 +413,10 @@ int disk_vdev_to_devid(const char *vdev)
         const char *pp = strchr(s, 'p');
         char num[12];
 
-        if (!pp || (size_t)(pp - s - 1) >= sizeof(num))
+        if (!pp)
             pp = s + strlen(s);
+        if ((size_t)(pp - s - 1) >= sizeof(num))
+            return -EINVAL;
         memcpy(num, s + 1, (size_t)(pp - s - 1));
         num[pp - s - 1] = 0;
         disk = digits(num, (1 << 20) - 1);
