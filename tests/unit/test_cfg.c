@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* cmocka needs the headers above first */
 #include <cmocka.h>
 
 #include "cfg/cfg.h"
@@ -129,8 +131,8 @@ static void test_lists(void **state)
     assert_int_equal(c->nr_disks, 2);
     assert_string_equal(c->disks[1].pdev_path, "b.img");
     assert_int_equal(c->nr_vifs, 0);
-    assert_string_equal(errtext,
-                        "xm: t.cfg:8:1: warning: unknown key `nested' ignored\n");
+    assert_string_equal(
+        errtext, "xm: t.cfg:8:1: warning: unknown key `nested' ignored\n");
     domain_config_free(c);
     fails("name='l'\ndisk = [ 'a' 'b' ]\n",
           "t.cfg:2:14: syntax error: expected `,' or `]', got a string");
@@ -140,9 +142,10 @@ static void test_lists(void **state)
           "t.cfg:1:8: name: is a list but should be a single value");
     fails("name='l'\ndisk = 'a,,xvda'\n",
           "t.cfg:2:8: disk: is a single value but should be a list");
-    fails("name='l'\nx = [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[['a']]]]]]]]]]]]]]]"
-          "]]]]]]]]]]]]]]]]]]]]]]\n",
-          "t.cfg:2:37: lists nested too deeply");
+    fails(
+        "name='l'\nx = [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[['a']]]]]]]]]]]]]]]"
+        "]]]]]]]]]]]]]]]]]]]]]]\n",
+        "t.cfg:2:37: lists nested too deeply");
 }
 
 static void test_add_and_last_wins(void **state)
@@ -219,6 +222,9 @@ static void test_identity(void **state)
     fails("name='a/b'\n", "t.cfg:1:6: name: must not contain `/'");
     fails("name=''\n", "t.cfg:1:6: name: must not be empty");
     fails("memory=1\n", "t.cfg: domain name must be specified");
+    /* found by fuzz_cfg: a short uuid was read past its end */
+    fails("name='t'\nuuid=22\n", "t.cfg:2:6: uuid: bad UUID (want "
+                                 "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)");
     fails("name='t'\nuuid='1234'\n", "t.cfg:2:6: uuid: bad UUID (want "
                                      "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)");
 }
@@ -254,7 +260,7 @@ static void test_sizes_and_defaults(void **state)
 static void test_actions(void **state)
 {
     static const char *const words[] = {
-        "destroy", "restart", "rename-restart", "preserve",
+        "destroy",          "restart",          "rename-restart", "preserve",
         "coredump-destroy", "coredump-restart", "soft-reset"};
     char text[128];
     struct domain_config *c;
@@ -426,28 +432,27 @@ static void test_json(void **state)
     c = ok("name='j'\nmemory=64\nvcpus=2\non_crash='rename-restart'\n"
            "kernel='/k'\nextra='x'\n");
     assert_int_equal(domain_config_to_json(c, &json), 0);
-    assert_string_equal(json,
-                        "{\n"
-                        "    \"c_info\": {\n"
-                        "        \"type\": \"pv\",\n"
-                        "        \"name\": \"j\"\n"
-                        "    },\n"
-                        "    \"b_info\": {\n"
-                        "        \"max_vcpus\": 2,\n"
-                        "        \"avail_vcpus\": [\n"
-                        "            0,\n"
-                        "            1\n"
-                        "        ],\n"
-                        "        \"max_memkb\": 65536,\n"
-                        "        \"target_memkb\": 65536,\n"
-                        "        \"kernel\": \"/k\",\n"
-                        "        \"cmdline\": \"x\"\n"
-                        "    },\n"
-                        "    \"on_poweroff\": \"destroy\",\n"
-                        "    \"on_reboot\": \"restart\",\n"
-                        "    \"on_watchdog\": \"destroy\",\n"
-                        "    \"on_crash\": \"rename_restart\"\n"
-                        "}\n");
+    assert_string_equal(json, "{\n"
+                              "    \"c_info\": {\n"
+                              "        \"type\": \"pv\",\n"
+                              "        \"name\": \"j\"\n"
+                              "    },\n"
+                              "    \"b_info\": {\n"
+                              "        \"max_vcpus\": 2,\n"
+                              "        \"avail_vcpus\": [\n"
+                              "            0,\n"
+                              "            1\n"
+                              "        ],\n"
+                              "        \"max_memkb\": 65536,\n"
+                              "        \"target_memkb\": 65536,\n"
+                              "        \"kernel\": \"/k\",\n"
+                              "        \"cmdline\": \"x\"\n"
+                              "    },\n"
+                              "    \"on_poweroff\": \"destroy\",\n"
+                              "    \"on_reboot\": \"restart\",\n"
+                              "    \"on_watchdog\": \"destroy\",\n"
+                              "    \"on_crash\": \"rename_restart\"\n"
+                              "}\n");
     free(json);
     domain_config_free(c);
 }

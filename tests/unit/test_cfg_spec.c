@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* cmocka needs the headers above first */
 #include <cmocka.h>
 
 #include "cfg/cfg.h"
@@ -55,8 +57,8 @@ static void test_disk_positional(void **state)
             DISK_FORMAT_RAW, 1, 0, NULL);
     disk_ok("/dev/vg/guest-volume,raw,hda,rw", "/dev/vg/guest-volume", "hda",
             DISK_FORMAT_RAW, 1, 0, NULL);
-    disk_ok("/img.qcow2,qcow2,xvdb,ro", "/img.qcow2", "xvdb",
-            DISK_FORMAT_QCOW2, 0, 0, NULL);
+    disk_ok("/img.qcow2,qcow2,xvdb,ro", "/img.qcow2", "xvdb", DISK_FORMAT_QCOW2,
+            0, 0, NULL);
     disk_ok("/root/image.iso,,hdc,cdrom", "/root/image.iso", "hdc",
             DISK_FORMAT_RAW, 0, 1, NULL);
     /* an empty target with vdev:cdrom in the format slot */
@@ -82,8 +84,8 @@ static void test_disk_keys(void **state)
     (void)state;
     disk_ok("format=raw, vdev=hda, access=rw, target=/dev/vg/guest-volume",
             "/dev/vg/guest-volume", "hda", DISK_FORMAT_RAW, 1, 0, NULL);
-    disk_ok("vdev=hdc,access=r,devtype=cdrom", NULL, "hdc",
-            DISK_FORMAT_EMPTY, 0, 1, NULL);
+    disk_ok("vdev=hdc,access=r,devtype=cdrom", NULL, "hdc", DISK_FORMAT_EMPTY,
+            0, 1, NULL);
     /* target= eats the rest, commas and all */
     disk_ok("vdev=xvda,target=/odd,name,x", "/odd,name,x", "xvda",
             DISK_FORMAT_RAW, 1, 0, NULL);
@@ -101,8 +103,9 @@ static void test_disk_keys(void **state)
     assert_int_equal(d.direct_io_safe, 1);
     assert_int_equal(d.devid, 51728);
     disk_spec_fini(&d);
-    disk_bad("vdev=xvda,vdev=xvdb,target=/x",
-             "vdev respecified: near `xvdb' in `vdev=xvda,vdev=xvdb,target=/x'");
+    disk_bad(
+        "vdev=xvda,vdev=xvdb,target=/x",
+        "vdev respecified: near `xvdb' in `vdev=xvda,vdev=xvdb,target=/x'");
     disk_bad("format=raw,format=qcow2,vdev=xvda,target=/x",
              "format respecified: near `qcow2' in "
              "`format=raw,format=qcow2,vdev=xvda,target=/x'");
@@ -123,16 +126,16 @@ static void test_disk_prefixes(void **state)
 {
     (void)state;
     /* stripped prefixes skip the format slot */
-    disk_ok("phy:/dev/vg/lv,xvda1,w", "/dev/vg/lv", "xvda1", DISK_FORMAT_RAW,
-            1, 0, NULL);
-    disk_ok("file:/srv/x.img,xvda,w", "/srv/x.img", "xvda", DISK_FORMAT_RAW,
-            1, 0, NULL);
-    disk_ok("tap:aio:/srv/x.img,xvda,r", "/srv/x.img", "xvda",
-            DISK_FORMAT_RAW, 0, 0, NULL);
+    disk_ok("phy:/dev/vg/lv,xvda1,w", "/dev/vg/lv", "xvda1", DISK_FORMAT_RAW, 1,
+            0, NULL);
+    disk_ok("file:/srv/x.img,xvda,w", "/srv/x.img", "xvda", DISK_FORMAT_RAW, 1,
+            0, NULL);
+    disk_ok("tap:aio:/srv/x.img,xvda,r", "/srv/x.img", "xvda", DISK_FORMAT_RAW,
+            0, 0, NULL);
     disk_ok("tap:qcow2:/srv/x.qcow2,xvda,w", "/srv/x.qcow2", "xvda",
             DISK_FORMAT_QCOW2, 1, 0, NULL);
-    disk_ok("aio:/srv/x.img,hda,w", "/srv/x.img", "hda", DISK_FORMAT_RAW, 1,
-            0, NULL);
+    disk_ok("aio:/srv/x.img,hda,w", "/srv/x.img", "hda", DISK_FORMAT_RAW, 1, 0,
+            NULL);
     disk_ok("raw:/root/image.iso,hdc:cdrom,ro", "/root/image.iso", "hdc",
             DISK_FORMAT_RAW, 0, 1, NULL);
     disk_ok("drbd:app01,hda,w", "app01", "hda", DISK_FORMAT_RAW, 1, 0,
@@ -277,11 +280,9 @@ static void test_vif_keys(void **state)
                               "}\n");
     free(json);
     /* more words on top, as network-attach applies its arguments */
-    assert_int_equal(vif_spec_parse_more("bogus", &v, eb, sizeof(eb)),
-                     -EINVAL);
-    assert_int_equal(vif_spec_parse_more("bridge=br9,untrusted", &v, eb,
-                                         sizeof(eb)),
-                     0);
+    assert_int_equal(vif_spec_parse_more("bogus", &v, eb, sizeof(eb)), -EINVAL);
+    assert_int_equal(
+        vif_spec_parse_more("bridge=br9,untrusted", &v, eb, sizeof(eb)), 0);
     assert_string_equal(v.bridge, "br9");
     assert_int_equal(v.trusted, 0);
     vif_spec_fini(&v);

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* cmocka needs the headers above first */
 #include <cmocka.h>
 
 #include "xm/xm.h"
@@ -35,7 +37,7 @@ static void test_lookup(void **state)
     (void)state;
     assert_ptr_equal(xm_cmd_find(t, 4, "block-list"), &t[1]);
     assert_ptr_equal(xm_cmd_find(t, 4, "block-a"), &t[0]);
-    assert_null(xm_cmd_find(t, 4, "block")); /* ambiguous */
+    assert_null(xm_cmd_find(t, 4, "block"));            /* ambiguous */
     assert_ptr_equal(xm_cmd_find(t, 4, "list"), &t[2]); /* exact wins */
     assert_ptr_equal(xm_cmd_find(t, 4, "list-"), &t[3]);
     assert_null(xm_cmd_find(t, 4, "lists"));
@@ -43,8 +45,7 @@ static void test_lookup(void **state)
     assert_null(xm_cmd_find(t, 4, NULL));
     /* the real table: every row is found by its own name */
     for (size_t i = 0; i < xm_cmd_count; i++) {
-        assert_ptr_equal(xm_cmd_lookup(xm_cmd_table[i].name),
-                         &xm_cmd_table[i]);
+        assert_ptr_equal(xm_cmd_lookup(xm_cmd_table[i].name), &xm_cmd_table[i]);
         assert_non_null(xm_cmd_table[i].fn);
         assert_non_null(xm_cmd_table[i].help);
         assert_non_null(xm_cmd_table[i].usage);
@@ -69,8 +70,9 @@ static void test_help(void **state)
     xm_help(&xm, NULL, f);
     fputc(0, f);
     fflush(f);
-    assert_memory_equal(buf, "Usage xl [-vfNtT] <subcommand> [args]\n\n"
-                             "xl full list of subcommands:\n\n create   ",
+    assert_memory_equal(buf,
+                        "Usage xl [-vfNtT] <subcommand> [args]\n\n"
+                        "xl full list of subcommands:\n\n create   ",
                         68);
     assert_non_null(strstr(buf, "\n list                List information"));
     fclose(f);

@@ -321,8 +321,8 @@ void disk_spec_fini(struct disk_spec *d)
     memset(d, 0, sizeof(*d));
 }
 
-int disk_spec_parse_argv(int n, const char *const *specs,
-                         struct disk_spec *out, char *errbuf, size_t errlen)
+int disk_spec_parse_argv(int n, const char *const *specs, struct disk_spec *out,
+                         char *errbuf, size_t errlen)
 {
     struct dpc p = {.d = out, .errbuf = errbuf, .errlen = errlen};
     int i;

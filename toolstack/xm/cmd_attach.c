@@ -21,8 +21,7 @@ static int attach_disk(struct xm *xm, const char *dom,
     return EXIT_FAILURE;
 }
 
-static int attach_nic(struct xm *xm, const char *dom,
-                      const struct vif_spec *v)
+static int attach_nic(struct xm *xm, const char *dom, const struct vif_spec *v)
 {
     (void)dom;
     (void)v;
@@ -55,8 +54,8 @@ int cmd_block_attach(struct xm *xm, int argc, char **argv)
             return EXIT_FAILURE;
     }
     rc = disk_spec_parse_argv(argc - optind - 1,
-                              (const char *const *)(argv + optind + 1), &d,
-                              eb, sizeof(eb));
+                              (const char *const *)(argv + optind + 1), &d, eb,
+                              sizeof(eb));
     if (rc) {
         xm_err(xm, "block-attach: bad disk spec: %s", eb);
         disk_spec_fini(&d);
@@ -65,8 +64,7 @@ int cmd_block_attach(struct xm *xm, int argc, char **argv)
     if (xm->dryrun) {
         rc = disk_spec_to_json(&d, &json);
         rc = print_json(xm, "disk", rc, json);
-    }
-    else
+    } else
         rc = attach_disk(xm, argv[optind], &d);
     disk_spec_fini(&d);
     return rc;
@@ -96,8 +94,7 @@ int cmd_network_attach(struct xm *xm, int argc, char **argv)
     if (xm->dryrun) {
         rc = vif_spec_to_json(&v, &json);
         rc = print_json(xm, "vif", rc, json);
-    }
-    else
+    } else
         rc = attach_nic(xm, argv[optind], &v);
     vif_spec_fini(&v);
     return rc;

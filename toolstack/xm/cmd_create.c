@@ -21,9 +21,8 @@ static int create_domain(struct xm *xm, const struct domain_config *cfg)
 
 int cmd_create(struct xm *xm, int argc, char **argv)
 {
-    static const struct option opts[] = {{"dryrun", 0, NULL, 'n'},
-                                         {"help", 0, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        {"dryrun", 0, NULL, 'n'}, {"help", 0, NULL, 'h'}, {NULL, 0, NULL, 0}};
     struct domain_config *cfg = NULL;
     char *json = NULL;
     int opt, dryrun = xm->dryrun, rc;

@@ -77,9 +77,8 @@ static int print_long(struct xm *xm, const struct xm_dominfo *doms,
 
 int cmd_list(struct xm *xm, int argc, char **argv)
 {
-    static const struct option opts[] = {{"long", 0, NULL, 'l'},
-                                         {"help", 0, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        {"long", 0, NULL, 'l'}, {"help", 0, NULL, 'h'}, {NULL, 0, NULL, 0}};
     struct xm_dominfo *doms = NULL;
     size_t n = 0, nsel = 0, i;
     int *sel = NULL;
@@ -106,8 +105,7 @@ int cmd_list(struct xm *xm, int argc, char **argv)
         int k = xm_domain_find(doms, n, w);
 
         if (k < 0) {
-            fprintf(xm->err, "%s is an invalid domain identifier (rc=-6)\n",
-                    w);
+            fprintf(xm->err, "%s is an invalid domain identifier (rc=-6)\n", w);
             goto out;
         }
         sel[nsel++] = k;

@@ -39,8 +39,8 @@ static int meminfo_kb(const char *key, uint64_t *kb)
 static double host_cpu_seconds(void)
 {
     FILE *f = fopen("/proc/stat", "re");
-    unsigned long long u = 0, n = 0, s = 0, idle = 0, io = 0, irq = 0,
-                       sirq = 0, steal = 0;
+    unsigned long long u = 0, n = 0, s = 0, idle = 0, io = 0, irq = 0, sirq = 0,
+                       steal = 0;
     long hz = sysconf(_SC_CLK_TCK);
     int got;
 

@@ -65,8 +65,7 @@ int xm_getopt(struct xm *xm, int argc, char **argv, const char *optstring,
         if (optopt)
             fprintf(xm->err, "option `%c' not supported.\n", optopt);
         else
-            fprintf(xm->err, "option `%s' not supported.\n",
-                    argv[optind - 1]);
+            fprintf(xm->err, "option `%s' not supported.\n", argv[optind - 1]);
         xm_help(xm, xm->cmd->name, xm->err);
         return XM_OPT_ERR;
     }

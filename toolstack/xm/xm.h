@@ -16,13 +16,13 @@ struct xm_cmd;
 
 /* The one context of an xm run. No globals: everything hangs off this. */
 struct xm {
-    const char *prog;           /* basename of argv[0]: "xm" or "xl" */
-    int verbose;                /* -v (repeatable) */
-    int dryrun;                 /* global -N: parse and print, change nothing */
-    int force;                  /* global -f */
-    FILE *out;                  /* normally stdout */
-    FILE *err;                  /* normally stderr */
-    const struct xm_cmd *cmd;   /* the command being run */
+    const char *prog;         /* basename of argv[0]: "xm" or "xl" */
+    int verbose;              /* -v (repeatable) */
+    int dryrun;               /* global -N: parse and print, change nothing */
+    int force;                /* global -f */
+    FILE *out;                /* normally stdout */
+    FILE *err;                /* normally stderr */
+    const struct xm_cmd *cmd; /* the command being run */
 };
 
 /*
@@ -33,17 +33,17 @@ struct xm {
 typedef int xm_cmd_fn(struct xm *xm, int argc, char **argv);
 
 enum {
-    XM_CMD_DRYRUN = 1 << 0,     /* implements the global -N */
-    XM_CMD_MODIFIES = 1 << 1,   /* changes state (help shows -f) */
+    XM_CMD_DRYRUN = 1 << 0,   /* implements the global -N */
+    XM_CMD_MODIFIES = 1 << 1, /* changes state (help shows -f) */
 };
 
 struct xm_cmd {
     const char *name;
     xm_cmd_fn *fn;
     unsigned flags;
-    const char *help;           /* one line, no final '.' */
-    const char *usage;          /* arguments after the command name */
-    const char *options;        /* option lines, or NULL */
+    const char *help;    /* one line, no final '.' */
+    const char *usage;   /* arguments after the command name */
+    const char *options; /* option lines, or NULL */
 };
 
 /* The table (cmdtable.c) and xl's cmdtable_lookup: exact name, or an
@@ -63,8 +63,8 @@ void xm_err(const struct xm *xm, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* xm_getopt returns these besides option characters and -1. */
-#define XM_OPT_HELP (-2)        /* -h/--help printed usage: return success */
-#define XM_OPT_ERR (-3)         /* message printed: return EXIT_FAILURE */
+#define XM_OPT_HELP (-2) /* -h/--help printed usage: return success */
+#define XM_OPT_ERR (-3)  /* message printed: return EXIT_FAILURE */
 
 /*
  * getopt_long for a command, as xl's SWITCH_FOREACH_OPT: adds -h/--help,
@@ -81,13 +81,13 @@ int xm_getopt(struct xm *xm, int argc, char **argv, const char *optstring,
 struct xm_dominfo {
     char name[64];
     uint32_t domid;
-    uint64_t mem_kb;            /* current allocation */
+    uint64_t mem_kb; /* current allocation */
     uint64_t max_mem_kb;
-    unsigned vcpus;             /* online */
+    unsigned vcpus; /* online */
     unsigned max_vcpus;
     int running, blocked, paused, shutdown, dying;
-    int shutdown_reason;        /* index into "-rscwS" */
-    double cpu_time;            /* seconds */
+    int shutdown_reason; /* index into "-rscwS" */
+    double cpu_time;     /* seconds */
     uint8_t uuid[16];
 };
 
@@ -115,10 +115,10 @@ int xm_host_info(struct xm_hostinfo *hi);
 
 /* ---- command handlers (one file per group) ------------------------------ */
 
-int cmd_list(struct xm *xm, int argc, char **argv);        /* cmd_list.c */
-int cmd_info(struct xm *xm, int argc, char **argv);        /* cmd_list.c */
-int cmd_create(struct xm *xm, int argc, char **argv);      /* cmd_create.c */
-int cmd_block_attach(struct xm *xm, int argc, char **argv);    /* cmd_attach.c */
-int cmd_network_attach(struct xm *xm, int argc, char **argv);  /* cmd_attach.c */
+int cmd_list(struct xm *xm, int argc, char **argv);           /* cmd_list.c */
+int cmd_info(struct xm *xm, int argc, char **argv);           /* cmd_list.c */
+int cmd_create(struct xm *xm, int argc, char **argv);         /* cmd_create.c */
+int cmd_block_attach(struct xm *xm, int argc, char **argv);   /* cmd_attach.c */
+int cmd_network_attach(struct xm *xm, int argc, char **argv); /* cmd_attach.c */
 
 #endif
