@@ -275,6 +275,46 @@ static void t_tx_rm_commit(void **state)
     assert_memory_equal(r.body, "z\0", 2);
 }
 
+/* A tx sees each node as of its first access; stale copies conflict. */
+static void t_tx_copy_on_access(void **state)
+{
+    struct fx *f = *state;
+    char out[4097];
+    uint32_t t;
+
+    OK(h_write(&f->d0, 0, "/l/a", "1"));
+    OK(h_write(&f->d0, 0, "/l/b/c", "1"));
+    t = h_tx_start(&f->d0);
+    OK(h_op1(&f->d0, XS_RM, 0, "/l/b", NULL));
+    OK(h_write(&f->d0, 0, "/l/a", "2"));
+    OK(h_read(&f->d0, t, "/l/a", out));
+    assert_string_equal(out, "2");
+    ERR(h_read(&f->d0, t, "/l/b/c", out), "ENOENT");
+    OK(h_write(&f->d0, t, "/l/d", "x"));
+    OK(h_tx_end(&f->d0, t, 1));
+    OK(h_read(&f->d0, 0, "/l/d", out));
+    ERR(h_read(&f->d0, 0, "/l/b", out), "ENOENT");
+    /* /l copied into the tx, then changed outside: adding under it fails */
+    t = h_tx_start(&f->d0);
+    OK(h_read(&f->d0, t, "/l/a", out));
+    OK(h_write(&f->d0, 0, "/l/e", "outside"));
+    OK(h_write(&f->d0, t, "/l/f", "inside"));
+    ERR(h_tx_end(&f->d0, t, 1), "EAGAIN");
+    ERR(h_read(&f->d0, 0, "/l/f", out), "ENOENT");
+    /* rm of a subtree whose parts vanished meanwhile */
+    OK(h_write(&f->d0, 0, "/m/x/y", "1"));
+    OK(h_write(&f->d0, 0, "/m/z", "1"));
+    t = h_tx_start(&f->d0);
+    OK(h_read(&f->d0, t, "/m", out));
+    OK(h_op1(&f->d0, XS_RM, 0, "/m/x", NULL));
+    OK(h_op1(&f->d0, XS_RM, t, "/m", NULL));
+    ERR(h_tx_end(&f->d0, t, 1), "EAGAIN");
+    t = h_tx_start(&f->d0);
+    OK(h_op1(&f->d0, XS_RM, t, "/m", NULL));
+    OK(h_tx_end(&f->d0, t, 1));
+    ERR(h_read(&f->d0, 0, "/m", out), "ENOENT");
+}
+
 static void t_watches(void **state)
 {
     struct fx *f = *state;
@@ -467,6 +507,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(t_perms_pub, setup, teardown),
         cmocka_unit_test_setup_teardown(t_transactions, setup, teardown),
         cmocka_unit_test_setup_teardown(t_tx_rm_commit, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_tx_copy_on_access, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(t_watches, setup, teardown),
         cmocka_unit_test_setup_teardown(t_watch_perms, setup, teardown),
         cmocka_unit_test_setup_teardown(t_quotas, setup, teardown),

@@ -27,23 +27,30 @@ struct xs_node {
     struct xs_permissions *perms; /* perms[0]: owner + default */
     unsigned int nperms;
     uint64_t gen; /* global counter value at the last change */
+    bool stub;    /* tx trees: only the name is known yet (see tree.c) */
 };
 
 struct xs_tree {
     struct xs_node *root;
     uint64_t *gen;         /* shared generation counter (the xsd's) */
     struct xs_quota *acct; /* entry accounting, NULL for tx snapshots */
+    struct xs_tree *backing; /* tx trees: the live tree stubs fill from */
 };
 
 int tree_init(struct xs_tree *t, uint64_t *gen, struct xs_quota *acct);
 void tree_fini(struct xs_tree *t);
-/* Deep copy of src into dst (no accounting). Returns 0 or -ENOMEM. */
-int tree_clone(struct xs_tree *dst, const struct xs_tree *src);
+/*
+ * A transaction's view of src (no accounting): copy-on-access, each node
+ * is copied from src the first time a walk reaches it. src must outlive
+ * dst. Returns 0 or -ENOMEM.
+ */
+int tree_clone(struct xs_tree *dst, struct xs_tree *src);
+/* Fill a stub node from the backing tree: 0, -ENOENT (gone) or -ENOMEM. */
+int tree_materialize(struct xs_tree *t, struct xs_node *n);
 /* Absolute canonical path -> node, or NULL. */
-struct xs_node *tree_lookup(const struct xs_tree *t, const char *path);
+struct xs_node *tree_lookup(struct xs_tree *t, const char *path);
 /* Nearest existing ancestor of path (path itself excluded). Never NULL. */
-struct xs_node *tree_existing_parent(const struct xs_tree *t,
-                                     const char *path);
+struct xs_node *tree_existing_parent(struct xs_tree *t, const char *path);
 /*
  * Create path and missing parents, each inheriting its parent's perms; if
  * owner != XS_OWNER_KEEP the new nodes are owned by it. *created_out counts

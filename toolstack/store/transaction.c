@@ -156,7 +156,7 @@ static int by_depth(const void *a, const void *b)
 }
 
 /* Copy one changed node from the snapshot into the live tree. */
-static int apply_one(struct xs_tree *live, const struct xs_tree *snap,
+static int apply_one(struct xs_tree *live, struct xs_tree *snap,
                      const char *path)
 {
     struct xs_node *s = tree_lookup(snap, path);

@@ -3,6 +3,9 @@
  * tree.c: the node tree: lookup, implicit creation with inherited
  * permissions, subtree removal, generation counters (for transactions) and
  * per-owner entry accounting. Knows no connections or wire formats.
+ * A transaction's tree is copy-on-access: it starts as the root with stub
+ * children and copies a node from the live tree when a walk first reaches
+ * it, so starting a transaction costs nothing in the store's size.
  */
 #include "store/internal.h"
 
@@ -85,44 +88,73 @@ void tree_fini(struct xs_tree *t)
     t->root = NULL;
 }
 
-static struct xs_node *clone_node(const struct xs_node *s)
+int tree_materialize(struct xs_tree *t, struct xs_node *n)
 {
-    struct xs_node *n = node_new(s->name, strlen(s->name));
+    char path[XS_PATH_BUF];
+    struct xs_node *live;
     unsigned int i;
 
-    if (!n)
-        return NULL;
-    n->gen = s->gen;
-    n->vlen = s->vlen;
-    n->nperms = s->nperms;
-    if (s->val && !(n->val = malloc(s->vlen ? s->vlen : 1)))
-        goto fail;
-    if (s->val)
-        memcpy(n->val, s->val, s->vlen);
-    n->perms = malloc(s->nperms * sizeof(*n->perms));
-    if (!n->perms)
-        goto fail;
-    memcpy(n->perms, s->perms, s->nperms * sizeof(*n->perms));
-    for (i = 0; i < s->nkids; i++) {
-        struct xs_node *k = clone_node(s->kids[i]);
+    if (!n->stub)
+        return 0;
+    tree_path(n, path);
+    live = tree_lookup(t->backing, path);
+    if (!live)
+        return -ENOENT;
+    if (tree_set_perms(NULL, n, live->perms, live->nperms))
+        return -ENOMEM;
+    if (live->val) {
+        n->val = malloc(live->vlen ? live->vlen : 1);
+        if (!n->val)
+            return -ENOMEM;
+        memcpy(n->val, live->val, live->vlen);
+        n->vlen = live->vlen;
+    }
+    for (i = 0; i < live->nkids; i++) {
+        const char *name = live->kids[i]->name;
+        struct xs_node *k = node_new(name, strlen(name));
 
         if (!k || kid_add(n, k)) {
             node_free(k);
-            goto fail;
+            return -ENOMEM;
         }
+        k->stub = true;
     }
-    return n;
-fail:
-    node_free(n);
-    return NULL;
+    n->gen = live->gen;
+    n->stub = false;
+    return 0;
 }
 
-int tree_clone(struct xs_tree *dst, const struct xs_tree *src)
+int tree_clone(struct xs_tree *dst, struct xs_tree *src)
 {
+    int rc;
+
     dst->gen = src->gen;
     dst->acct = NULL;
-    dst->root = clone_node(src->root);
-    return dst->root ? 0 : -ENOMEM;
+    dst->backing = src;
+    dst->root = node_new("", 0);
+    if (!dst->root)
+        return -ENOMEM;
+    dst->root->stub = true;
+    rc = tree_materialize(dst, dst->root);
+    if (rc)
+        tree_fini(dst);
+    return rc;
+}
+
+/* A stub whose live node has gone since: drop it from the tx's view. */
+static void kid_drop(struct xs_node *p, struct xs_node *k)
+{
+    unsigned int i;
+
+    for (i = 0; i < p->nkids; i++) {
+        if (p->kids[i] == k) {
+            memmove(&p->kids[i], &p->kids[i + 1],
+                    (p->nkids - i - 1) * sizeof(*p->kids));
+            p->nkids--;
+            break;
+        }
+    }
+    node_free(k);
 }
 
 static struct xs_node *kid_find(const struct xs_node *n, const char *name,
@@ -141,7 +173,7 @@ static struct xs_node *kid_find(const struct xs_node *n, const char *name,
  * Walk as far as path exists. *rest_out points at the first missing
  * component ("" when the whole path exists).
  */
-static struct xs_node *walk(const struct xs_tree *t, const char *path,
+static struct xs_node *walk(struct xs_tree *t, const char *path,
                             const char **rest_out)
 {
     struct xs_node *n = t->root;
@@ -153,6 +185,10 @@ static struct xs_node *walk(const struct xs_tree *t, const char *path,
         size_t len = strcspn(p, "/");
         struct xs_node *k = kid_find(n, p, len);
 
+        if (k && k->stub && tree_materialize(t, k)) {
+            kid_drop(n, k);
+            k = NULL;
+        }
         if (!k)
             break;
         n = k;
@@ -164,7 +200,7 @@ static struct xs_node *walk(const struct xs_tree *t, const char *path,
     return n;
 }
 
-struct xs_node *tree_lookup(const struct xs_tree *t, const char *path)
+struct xs_node *tree_lookup(struct xs_tree *t, const char *path)
 {
     const char *rest;
     struct xs_node *n = walk(t, path, &rest);
@@ -172,8 +208,7 @@ struct xs_node *tree_lookup(const struct xs_tree *t, const char *path)
     return *rest ? NULL : n;
 }
 
-struct xs_node *tree_existing_parent(const struct xs_tree *t,
-                                     const char *path)
+struct xs_node *tree_existing_parent(struct xs_tree *t, const char *path)
 {
     const char *rest;
     struct xs_node *n = walk(t, path, &rest);

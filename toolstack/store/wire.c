@@ -249,9 +249,18 @@ static int rm_note(struct xs_conn *c, struct xs_node *n, const char *root,
     unsigned int i;
     int rc = 0;
 
+    if (n->stub)
+        return 0; /* gone from the live tree since the tx began */
     tree_path(n, path);
     if (c->cur_tx)
         rc = tx_access(c->cur_tx, path, true);
+    for (i = 0; !rc && i < n->nkids; i++) {
+        /* a tx's view holds stubs; gone ones leave it */
+        int m = tree_materialize(wire_tree(c), n->kids[i]);
+
+        if (m == -ENOMEM)
+            rc = m;
+    }
     if (n->perms[0].id == c->domid)
         (*owned)++;
     for (i = 0; !rc && i < n->nkids; i++)
