@@ -11,7 +11,8 @@ store-lib := toolstack/lib/parse.c toolstack/lib/paths.c toolstack/lib/log.c
 
 ifdef LIBHV
 store-hv := toolstack/store/domain_hv.c
-store-hvlib := $(LIBHV)
+store-hvlib := $(LIBHV) $(LIBPV) $(HV_LDLIBS)
+$(BIN)/xenstored: $(LIBHV)
 else
 store-hv := toolstack/store/domain_nohv.c
 store-hvlib :=
