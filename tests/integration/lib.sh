@@ -67,3 +67,28 @@ t_done() {
 fail() { echo "FAIL: $*" >&2; exit 1; }
 assert_eq() { [ "$1" = "$2" ] || fail "expected '$2', got '$1'${3:+ ($3)}"; }
 assert_match() { printf '%s' "$1" | grep -qE -- "$2" || fail "'$1' does not match /$2/"; }
+
+# Start build/bin/xenstored on the t_root socket ($XENSTORED_PATH), extra
+# daemon flags in "$@"; wait until it answers; stop it (SIGTERM) at exit:
+# at script exit when called at top level, at the case's end when called
+# inside a t_case function (a subshell, whose t_on_exit would be lost).
+# Sets XENSTORED_PID. Needs t_root first.
+t_xenstored() {
+    local i
+    "$BIN/xenstored" -N --pid-file "$PVSTACK_ROOT/run/xenstored.pid" "$@" \
+        </dev/null >/dev/null 2>&1 &
+    XENSTORED_PID=$!
+    if [ "$BASHPID" = "$$" ]; then
+        t_on_exit "kill -TERM $XENSTORED_PID; wait $XENSTORED_PID"
+    else
+        # shellcheck disable=SC2064
+        trap "kill -TERM $XENSTORED_PID 2>/dev/null; wait $XENSTORED_PID 2>/dev/null" EXIT
+    fi
+    for i in $(seq 100); do
+        xenstore-exists /tool >/dev/null 2>&1 && return 0
+        kill -0 "$XENSTORED_PID" 2>/dev/null || break
+        sleep 0.05
+    done
+    echo "t_xenstored: xenstored did not come up" >&2
+    return 1
+}
