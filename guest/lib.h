@@ -21,6 +21,10 @@
 #define mb() __asm__ __volatile__("mfence" ::: "memory")
 #define rmb() barrier() /* x86 TSO: loads are not reordered with loads */
 #define wmb() barrier() /* nor stores with stores */
+/* Xen's io/ring.h barriers, for the latest interface version. */
+#define xen_mb() mb()
+#define xen_rmb() rmb()
+#define xen_wmb() wmb()
 #define cpu_relax() __asm__ __volatile__("pause" ::: "memory")
 #define READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))

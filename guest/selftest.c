@@ -5,6 +5,7 @@
  * "selftest <name>: PASS" or "selftest <name>: FAIL <reason>", then a
  * summary line "selftest: <n> passed, <m> failed".
  */
+#include "blkfront.h"
 #include "xenbus.h"
 
 #include "kernel.h"
@@ -57,14 +58,13 @@ static const char *test_store(char *detail, size_t size)
     if (xenbus_watch("data/selftest/w", "stw") < 0)
         return "watch";
     /* The registration fires once; then our write must fire it again. */
-    if (xenbus_wait_watch(path, sizeof(path), token, sizeof(token),
-                          time_now_ns() + 2000 * MS) < 0)
+    if (xenbus_wait_watch_token("stw", path, sizeof(path), token,
+                                sizeof(token), time_now_ns() + 2000 * MS) < 0)
         return "no initial watch event";
     xenbus_flush_watch("stw");
     xenbus_write(XBT_NIL, "data/selftest/w", "1");
-    if (xenbus_wait_watch(path, sizeof(path), token, sizeof(token),
-                          time_now_ns() + 2000 * MS) < 0 ||
-        strcmp(token, "stw"))
+    if (xenbus_wait_watch_token("stw", path, sizeof(path), token,
+                                sizeof(token), time_now_ns() + 2000 * MS) < 0)
         return "no watch event for our write";
     xenbus_unwatch("data/selftest/w", "stw");
     if (xenbus_rm(XBT_NIL, "data/selftest") < 0)
@@ -258,6 +258,49 @@ static const char *test_balloon(char *detail, size_t size)
     return NULL;
 }
 
+/* Writes a pattern over the disk's last 4 KiB, reads it back, restores. */
+static const char *test_blk(char *detail, size_t size)
+{
+    struct blkfront_info info;
+    uint8_t *save = page_alloc(), *buf = page_alloc();
+    uint64_t sector;
+    size_t i;
+    int rc;
+
+    if (!save || !buf)
+        return "out of memory";
+    rc = blkfront_init(&info);
+    if (rc < 0) {
+        snprintf(detail, size, "%d", rc);
+        return "no connected vbd";
+    }
+    if (info.sectors < 8)
+        return "disk smaller than 4 KiB";
+    sector = info.sectors - 8;
+    if (blkfront_io(sector, save, 8, false) < 0)
+        return "read failed";
+    if (!info.readonly) {
+        for (i = 0; i < PAGE_SIZE; i++)
+            buf[i] = (uint8_t)(i * 7 + 0x5a);
+        if (blkfront_io(sector, buf, 8, true) < 0)
+            return "write failed";
+        memset(buf, 0, PAGE_SIZE);
+        if (blkfront_io(sector, buf, 8, false) < 0)
+            return "read back failed";
+        for (i = 0; i < PAGE_SIZE; i++)
+            if (buf[i] != (uint8_t)(i * 7 + 0x5a))
+                return "read back differs from what was written";
+        if (blkfront_io(sector, save, 8, true) < 0)
+            return "restore failed";
+    }
+    snprintf(detail, size, "vbd %s: %lu sectors of %u, %s", info.devid,
+             (unsigned long)info.sectors, info.sector_size,
+             info.readonly ? "read-only, read 8" : "wrote and read back 8");
+    page_free(save);
+    page_free(buf);
+    return NULL;
+}
+
 static const char *test_crash(char *detail, size_t size)
 {
     printk("selftest crash: faulting on purpose\n");
@@ -274,6 +317,7 @@ static const struct {
     { "timer", test_timer, true },   { "smp", test_smp, true },
     { "grant", test_grant, true },   { "traps", test_traps, true },
     { "balloon", test_balloon, true }, { "crash", test_crash, false },
+    { "blk", test_blk, false },
 };
 
 static bool run_one(size_t i)

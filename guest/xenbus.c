@@ -356,13 +356,35 @@ int xenbus_transaction_end(uint32_t tx, int abort)
     return rc < 0 ? rc : 0;
 }
 
-int xenbus_wait_watch(char *path, size_t psize, char *token, size_t tsize,
-                      uint64_t deadline_ns)
+/* Index in the queue of the first event for token (NULL: any), or -1. */
+static int find_watch(const char *token)
 {
-    int rc = 0;
+    unsigned i;
+    for (i = 0; i < wq_len; i++)
+        if (!token || !strcmp(wq[(wq_head + i) % WATCH_QUEUE].token, token))
+            return (int)i;
+    return -1;
+}
+
+static void pop_watch(unsigned i, char *path, size_t psize, char *token,
+                      size_t tsize)
+{
+    struct watch_event *e = &wq[(wq_head + i) % WATCH_QUEUE];
+
+    strlcpy(path, e->path, psize);
+    strlcpy(token, e->token, tsize);
+    for (; i + 1 < wq_len; i++) /* close the gap, keeping the order */
+        wq[(wq_head + i) % WATCH_QUEUE] = wq[(wq_head + i + 1) % WATCH_QUEUE];
+    wq_len--;
+}
+
+int xenbus_wait_watch_token(const char *want, char *path, size_t psize,
+                            char *token, size_t tsize, uint64_t deadline_ns)
+{
+    int rc = 0, i;
 
     spin_lock(&xb_lock);
-    while (!wq_len) {
+    while ((i = find_watch(want)) < 0) {
         struct xsd_sockmsg rep;
         if (!xb_ring) {
             rc = -XEN_ENODEV;
@@ -374,16 +396,19 @@ int xenbus_wait_watch(char *path, size_t psize, char *token, size_t tsize,
         if (rep.type == XS_WATCH_EVENT)
             queue_watch(xb_buf, rep.len);
     }
-    if (wq_len) {
-        struct watch_event *e = &wq[wq_head];
-        strlcpy(path, e->path, psize);
-        strlcpy(token, e->token, tsize);
-        wq_head = (wq_head + 1) % WATCH_QUEUE;
-        wq_len--;
+    if (i >= 0) {
+        pop_watch((unsigned)i, path, psize, token, tsize);
         rc = 0;
     }
     spin_unlock(&xb_lock);
     return rc;
+}
+
+int xenbus_wait_watch(char *path, size_t psize, char *token, size_t tsize,
+                      uint64_t deadline_ns)
+{
+    return xenbus_wait_watch_token(NULL, path, psize, token, tsize,
+                                   deadline_ns);
 }
 
 void xenbus_flush_watch(const char *token)
@@ -416,4 +441,41 @@ int xenbus_init(void)
         return rc;
     xb_ring = (struct xenstore_domain_interface *)(mfn << PAGE_SHIFT);
     return 0;
+}
+
+int xenbus_printf(uint32_t tx, const char *dir, const char *node,
+                  const char *fmt, ...)
+{
+    char path[160], val[160];
+    va_list ap;
+
+    if (snprintf(path, sizeof(path), "%s/%s", dir, node) >= (int)sizeof(path))
+        return -XEN_E2BIG;
+    va_start(ap, fmt);
+    vsnprintf(val, sizeof(val), fmt, ap);
+    va_end(ap);
+    return xenbus_write(tx, path, val);
+}
+
+int xenbus_wait_state(const char *path, unsigned long min_state,
+                      uint64_t deadline_ns)
+{
+    char wpath[160], token[64];
+    unsigned long st = 0;
+    int rc;
+
+    rc = xenbus_watch(path, "state-wait");
+    if (rc < 0)
+        return rc;
+    for (;;) {
+        if (xenbus_read_ulong(XBT_NIL, path, &st) == 0 && st >= min_state)
+            break;
+        rc = xenbus_wait_watch_token("state-wait", wpath, sizeof(wpath),
+                                     token, sizeof(token), deadline_ns);
+        if (rc < 0)
+            break;
+    }
+    xenbus_unwatch(path, "state-wait");
+    xenbus_flush_watch("state-wait");
+    return rc < 0 ? rc : (int)st;
 }

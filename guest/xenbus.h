@@ -31,7 +31,18 @@ int xenbus_transaction_end(uint32_t tx, int abort);
  * -XEN_ETIMEDOUT if none came. */
 int xenbus_wait_watch(char *path, size_t psize, char *token, size_t tsize,
                       uint64_t deadline_ns);
+/* Same, but only for events with token want; others stay queued. */
+int xenbus_wait_watch_token(const char *want, char *path, size_t psize,
+                            char *token, size_t tsize, uint64_t deadline_ns);
 /* Drops queued watch events whose token matches. */
 void xenbus_flush_watch(const char *token);
+
+/* Writes dir/node = printf(fmt, ...). */
+int xenbus_printf(uint32_t tx, const char *dir, const char *node,
+                  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Waits until the integer at path is >= min_state (a XenbusState);
+ * returns the state seen or -errno (-XEN_ETIMEDOUT). */
+int xenbus_wait_state(const char *path, unsigned long min_state,
+                      uint64_t deadline_ns);
 
 #endif
