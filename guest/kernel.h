@@ -131,6 +131,10 @@ void control_shutdown(unsigned reason);
 int balloon_set_target_kb(uint64_t kb);
 uint64_t balloon_current_kb(void);
 
+/* main.c: finds "key=value" or a bare "key" in the cmdline and copies
+ * the value (truncated to size); false when absent. */
+bool cmdline_get(const char *key, char *val, size_t size);
+
 /* selftest.c: runs the tests named in a comma list ("all" for every one);
  * returns the number that failed. */
 int selftest_run(const char *list);

@@ -4,8 +4,10 @@
  * subsystems (Mini-OS style, one explicit list), and the cmdline options:
  *   selftest=a,b,...  run built-in self-tests ("all": every one)
  *   poweroff          shut down (poweroff) once the self-tests ran
+ *   ip=A.B.C.D        bring up the first vif and answer ARP, ping, UDP echo
  */
 #include "kernel.h"
+#include "netfront.h"
 
 struct start_info *start_info;
 struct shared_info *shared_info;
@@ -13,8 +15,7 @@ char cpu_stacks[MAX_CPUS][STACK_SIZE] __attribute__((aligned(STACK_SIZE)));
 
 void start_kernel(struct start_info *si, uintptr_t boot_sp);
 
-/* Finds "key=value" or a bare "key" in the cmdline; copies the value. */
-static bool cmdline_get(const char *key, char *val, size_t size)
+bool cmdline_get(const char *key, char *val, size_t size)
 {
     const char *p = (const char *)start_info->cmd_line;
     size_t klen = strlen(key);
@@ -59,7 +60,7 @@ static int check_pvabi(void)
 
 void start_kernel(struct start_info *si, uintptr_t boot_sp)
 {
-    char tests[128];
+    char tests[128], ip[20];
     int rc;
 
     start_info = si;
@@ -88,6 +89,14 @@ void start_kernel(struct start_info *si, uintptr_t boot_sp)
         printk("control: store not reachable (%d)\n", rc);
     printk("pvstack guest: ready (%u vcpus online, %lu KiB)\n",
            smp_online_count(), (unsigned long)balloon_current_kb());
+    if (cmdline_get("ip", ip, sizeof(ip))) {
+        char desc[96];
+        rc = netfront_start(ip, desc, sizeof(desc));
+        if (rc < 0)
+            printk("net: no network (%d)\n", rc);
+        else
+            printk("net: %s up\n", desc);
+    }
     if (cmdline_get("selftest", tests, sizeof(tests)))
         selftest_run(tests);
     if (cmdline_get("poweroff", NULL, 0))

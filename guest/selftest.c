@@ -6,6 +6,7 @@
  * summary line "selftest: <n> passed, <m> failed".
  */
 #include "blkfront.h"
+#include "netfront.h"
 #include "xenbus.h"
 
 #include "kernel.h"
@@ -301,6 +302,22 @@ static const char *test_blk(char *detail, size_t size)
     return NULL;
 }
 
+/* Connects the vif (ip= from the cmdline, else 10.0.0.2); the peer then
+ * pings or sends UDP to port 7, which keeps being answered afterwards. */
+static const char *test_net(char *detail, size_t size)
+{
+    char ip[20] = "10.0.0.2";
+    int rc;
+
+    cmdline_get("ip", ip, sizeof(ip));
+    rc = netfront_start(ip, detail, size);
+    if (rc < 0) {
+        snprintf(detail, size, "%d", rc);
+        return "no connected vif";
+    }
+    return NULL;
+}
+
 static const char *test_crash(char *detail, size_t size)
 {
     printk("selftest crash: faulting on purpose\n");
@@ -317,7 +334,7 @@ static const struct {
     { "timer", test_timer, true },   { "smp", test_smp, true },
     { "grant", test_grant, true },   { "traps", test_traps, true },
     { "balloon", test_balloon, true }, { "crash", test_crash, false },
-    { "blk", test_blk, false },
+    { "blk", test_blk, false },       { "net", test_net, false },
 };
 
 static bool run_one(size_t i)
