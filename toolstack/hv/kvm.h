@@ -11,6 +11,11 @@
 
 #include "hv/vmmctl.h"
 
+struct hv;
+struct hv_build;
+struct hv_built;
+struct hv_dominfo;
+
 /*
  * One request to domid's VMM. fds received are stored in fds (up to maxfds,
  * the rest closed); *nfds_out says how many. timeout_ms < 0 waits forever.
