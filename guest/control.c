@@ -157,7 +157,7 @@ static void on_shutdown(void)
     if (!strcmp(req, "crash")) {
         printk("pvstack guest: crashing on request\n");
         /* A real fault, so the crash takes the same path as a bug. */
-        *(volatile uint64_t *)0xdead00000000UL = 1;
+        *(volatile uint64_t *)0x3ead00000000UL = 1;
     }
     printk("control: ignoring shutdown request '%s'\n", req);
 }
@@ -200,12 +200,24 @@ static void on_cpu(void)
     }
 }
 
+/* Without a store nobody says which vcpus are online: take every vcpu
+ * the VMM has (VCPUOP_is_up fails for the others). */
+static void smp_up_all(void)
+{
+    unsigned id;
+    for (id = 1; id < MAX_CPUS; id++)
+        if (hyp_vcpu_op(VCPUOP_is_up, id, NULL) >= 0 && smp_bring_up(id) < 0)
+            printk("smp: vcpu %u failed to come up\n", id);
+}
+
 int control_init(void)
 {
     int rc = xenbus_init();
 
-    if (rc < 0)
+    if (rc < 0) {
+        smp_up_all();
         return rc;
+    }
     xenbus_write(XBT_NIL, "control/feature-poweroff", "1");
     xenbus_write(XBT_NIL, "control/feature-reboot", "1");
     on_cpu(); /* the vcpus the cfg says are online come up before tests */

@@ -26,6 +26,9 @@ static uint32_t xb_req_id;
 static struct watch_event wq[WATCH_QUEUE];
 static unsigned wq_head, wq_len;
 static char xb_buf[XENSTORE_PAYLOAD_MAX + 1]; /* under xb_lock */
+/* How long a reply may take: short until xenstored first answered, so a
+ * domain with no store ring served boots on instead of hanging. */
+static uint64_t xb_timeout_ns = 3000000000ULL;
 
 static const struct {
     const char *name;
@@ -170,6 +173,7 @@ static int reply_error(const char *s)
 static int request(uint32_t type, uint32_t tx, const char *const *parts,
                    unsigned nparts)
 {
+    uint64_t deadline = time_now_ns() + xb_timeout_ns;
     struct xsd_sockmsg hdr = { .type = type, .tx_id = tx };
     size_t len = 0;
     unsigned i;
@@ -190,7 +194,7 @@ static int request(uint32_t type, uint32_t tx, const char *const *parts,
         return rc;
     for (;;) {
         struct xsd_sockmsg rep;
-        rc = read_msg(&rep, 0);
+        rc = read_msg(&rep, deadline);
         if (rc < 0)
             return rc;
         if (rep.type == XS_WATCH_EVENT) {
@@ -264,7 +268,7 @@ int xenbus_write(uint32_t tx, const char *path, const char *value)
         rc = ring_write(value, vlen);
     while (!rc) {
         struct xsd_sockmsg rep;
-        rc = read_msg(&rep, 0);
+        rc = read_msg(&rep, time_now_ns() + xb_timeout_ns);
         if (rc < 0)
             break;
         if (rep.type == XS_WATCH_EVENT) {
@@ -431,6 +435,7 @@ void xenbus_flush_watch(const char *token)
 int xenbus_init(void)
 {
     unsigned long mfn = start_info->store_mfn;
+    char buf[16];
     int rc;
 
     if (!mfn)
@@ -440,6 +445,12 @@ int xenbus_init(void)
     if (rc < 0)
         return rc;
     xb_ring = (struct xenstore_domain_interface *)(mfn << PAGE_SHIFT);
+    rc = xenbus_read(XBT_NIL, "domid", buf, sizeof(buf));
+    if (rc == -XEN_ETIMEDOUT) {
+        xb_ring = NULL;
+        return rc;
+    }
+    xb_timeout_ns = 30000000000ULL;
     return 0;
 }
 
