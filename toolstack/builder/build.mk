@@ -3,3 +3,5 @@
 builder-srcs := toolstack/builder/elf.c toolstack/builder/image.c \
 	toolstack/builder/layout.c
 BUILDER_LDLIBS := -llzma -lz
+
+$(eval $(call unittest,test_builder,tests/unit/test_builder.c $(builder-srcs),$(BUILDER_LDLIBS)))

@@ -226,7 +226,7 @@ static void vcpu_crash(struct vcpu *v, const char *what)
     if (ioctl(v->fd, KVM_GET_VCPU_EVENTS, &ev) == 0 && ev.exception.injected)
         vec = ev.exception.nr;
     snprintf(why, sizeof(why),
-             "vcpu %u %s: vector %d rip %#llx rsp %#llx cr2 %#llx", v->id,
+             "vcpu %u %s: vector %d (-1: unknown) rip %#llx rsp %#llx cr2 %#llx", v->id,
              what, vec, (unsigned long long)r.rip, (unsigned long long)r.rsp,
              (unsigned long long)sr.cr2);
     sched_shutdown(v->vmm, SHUTDOWN_crash, why);

@@ -165,10 +165,10 @@ static int build(struct vmm *vmm, const struct opts *o, uint32_t ports[2],
     }
     free(kbuf);
     free(rbuf);
-    if (rc == 0) {
-        sched_time_init(vmm);
+    if (rc == 0)
         rc = kvm_setup(vmm, o->max_vcpus, err, errlen);
-    }
+    if (rc == 0)
+        sched_time_init(vmm); /* before the first KVM_RUN */
     return rc;
 }
 

@@ -12,6 +12,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
 #include <xen/vcpu.h>
@@ -69,15 +70,23 @@ void sched_time_init(struct vmm *vmm)
 {
     struct timespec nap = {0, 20000000}, rt;
     uint64_t t0, c0, t1, c1, freq;
+    int tsc_khz;
     unsigned i;
 
-    t0 = mono_ns();
-    c0 = rdtsc();
-    nanosleep(&nap, NULL);
-    t1 = mono_ns();
-    c1 = rdtsc();
-    freq = (uint64_t)((unsigned __int128)(c1 - c0) * 1000000000ull /
-                      (t1 - t0));
+    /* KVM knows the TSC rate (the guest reads the host TSC unscaled);
+     * measure only if it will not say. */
+    tsc_khz = vmm->nr_vcpus ? ioctl(vmm->vcpus[0].fd, KVM_GET_TSC_KHZ, 0) : -1;
+    if (tsc_khz > 0) {
+        freq = (uint64_t)tsc_khz * 1000;
+    } else {
+        t0 = mono_ns();
+        c0 = rdtsc();
+        nanosleep(&nap, NULL);
+        t1 = mono_ns();
+        c1 = rdtsc();
+        freq = (uint64_t)((unsigned __int128)(c1 - c0) * 1000000000ull /
+                          (t1 - t0));
+    }
     time_scale(freq, &vmm->tsc_mul, &vmm->tsc_shift);
     vmm->mono0 = mono_ns();
     vmm->tsc0 = rdtsc();
