@@ -30,11 +30,6 @@ static void clear_bit(unsigned n, xen_ulong_t *words)
                        ~(1UL << (n % BITS_PER_WORD)), __ATOMIC_SEQ_CST);
 }
 
-static bool test_bit(unsigned n, const xen_ulong_t *words)
-{
-    return (READ_ONCE(words[n / BITS_PER_WORD]) >> (n % BITS_PER_WORD)) & 1;
-}
-
 void force_evtchn_callback(void)
 {
     hyp_xen_version(XENVER_version, NULL);
@@ -65,15 +60,15 @@ void evtchn_mask(evtchn_port_t port)
 
 void evtchn_unmask(evtchn_port_t port)
 {
+    struct evtchn_unmask op = { .port = port };
+
     if (port >= NR_PORTS)
         return;
-    clear_bit(port, shared_info->evtchn_mask);
-    /* Something became pending while masked: let the VMM re-raise it
-     * (EVTCHNOP_unmask does exactly that in Xen). */
-    if (test_bit(port, shared_info->evtchn_pending)) {
-        struct evtchn_unmask op = { .port = port };
-        hyp_evtchn_op(EVTCHNOP_unmask, &op);
-    }
+    /* EVTCHNOP_unmask clears the mask and re-raises an event that became
+     * pending meanwhile, on the vcpu the port is bound to. It must see the
+     * mask bit still set, so no local clear first. */
+    if (hyp_evtchn_op(EVTCHNOP_unmask, &op) < 0)
+        clear_bit(port, shared_info->evtchn_mask);
 }
 
 int evtchn_bind(evtchn_port_t port, evtchn_handler_fn *fn, void *data)

@@ -65,8 +65,11 @@ void smp_secondary_main(unsigned id)
 {
     struct cpu_state *c = &cpus[id];
 
-    time_init_cpu();
-    bind_ipi(id);
+    if (!c->ipi_port) { /* not on a restart after VCPUOP_down */
+        time_init_cpu();
+        bind_ipi(id);
+    }
+    c->want_down = false;
     local_irq_enable();
     for (;;) {
         c->online = true;
@@ -124,6 +127,13 @@ int smp_bring_up(unsigned id)
         rc = init_vcpu(id);
     if (!rc)
         rc = hyp_vcpu_op(VCPUOP_up, id, NULL);
+    if (rc == -XEN_EINVAL) {
+        /* Xen resumes a downed vcpu where it stopped; a VMM that wants it
+         * initialised again gets a fresh start at secondary_start. */
+        rc = init_vcpu(id);
+        if (!rc)
+            rc = hyp_vcpu_op(VCPUOP_up, id, NULL);
+    }
 out:
     spin_unlock(&smp_lock);
     if (rc < 0)
