@@ -72,8 +72,8 @@ static void test_full(void **state)
     static const struct dm_disk disks[] = {
         { "/srv/a,b.img", "hda", "raw", 0, 0 },
         { "/srv/d.iso", "hdc", NULL, 0, 1 },
-        { "/srv/q.qcow2", "xvdb", "qcow2", 1, 0 },
-        { "/dev/vg0/lv", "sda", NULL, 0, 0 },
+        { "/srv/q.qcow2", "xvdb", "qcow2", 0, 0 },
+        { "/dev/vg0/lv", "sda", NULL, 1, 0 },
         { NULL, "hdd", NULL, 0, 1 },
     };
     struct dm_nic nics[2] = {
@@ -121,14 +121,15 @@ static void test_full(void **state)
         "-boot order=dc -rtc base=localtime "
         "-chardev pty,id=serial0 -serial chardev:serial0 "
         "-vnc 0.0.0.0:0,to=99 -vga std -usb "
+        "-device lsi53c895a,id=scsi0 "
         "-drive file=/srv/a,,b.img,if=ide,index=0,media=disk,format=raw,id=ide-0 "
         "-drive file=/srv/d.iso,if=ide,index=2,media=cdrom,format=raw,"
         "readonly=on,id=ide-2 "
         "-drive file=/srv/q.qcow2,if=ide,index=1,media=disk,format=qcow2,"
-        "readonly=on,id=ide-1 "
-        "-drive file=/dev/vg0/lv,if=scsi,unit=0,media=disk,format=raw,"
-        "id=scsi0-0 "
-        "-drive if=ide,index=3,media=cdrom,format=raw,readonly=on,id=ide-3 "
+        "id=ide-1 "
+        "-drive file=/dev/vg0/lv,if=none,id=scsi0-0,format=raw,readonly=on "
+        "-device scsi-hd,bus=scsi0.0,scsi-id=0,drive=scsi0-0 "
+        "-drive if=ide,index=3,media=cdrom,readonly=on,id=ide-3 "
         "-device rtl8139,id=nic0,netdev=net0,mac=00:16:3e:01:02:03 "
         "-netdev type=tap,id=net0,fd=9 "
         "-device e1000,id=nic1,netdev=net1,mac=00:16:3e:0a:0b:0c "
@@ -188,6 +189,9 @@ static void test_errors(void **state)
     d[1].format = "vmdk-ish";
     expect_einval(&c, "format 'vmdk-ish'");
     d[1].format = NULL;
+    d[1].readonly = 1;
+    expect_einval(&c, "read-only IDE");
+    d[1].readonly = 0;
     d[1].target = NULL;
     expect_einval(&c, "no target");
     base_config(&c);

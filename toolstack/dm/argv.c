@@ -125,7 +125,8 @@ static int vdev_index(const char *vdev, int *scsi_out, int *idx_out)
     for (p++; *p; p++)
         if (*p < '0' || *p > '9')
             return -EINVAL;
-    if (!*scsi_out && *idx_out > 3)
+    /* IDE has 4 places; the lsi53c895a 7 targets (id 7 is the HBA's). */
+    if (*idx_out > (*scsi_out ? 6 : 3))
         return -EINVAL;
     return 0;
 }
@@ -141,6 +142,40 @@ static const char *lookup(const char *name, size_t n,
     return NULL;
 }
 
+/* An empty cdrom drive takes no format: QEMU wants no file then. */
+static int emit_ide(struct dm_argv *a, const struct dm_disk *d,
+                    const char *file, const char *fmt, int idx)
+{
+    int rc = push(a, "-drive");
+
+    if (!rc)
+        rc = pushf(a, "%s%s%sif=ide,index=%d,media=%s%s%s%s,id=ide-%d",
+                   file ? "file=" : "", file ? file : "", file ? "," : "", idx,
+                   d->cdrom ? "cdrom" : "disk", file ? ",format=" : "",
+                   file ? fmt : "", d->readonly || d->cdrom ? ",readonly=on" : "",
+                   idx);
+    return rc;
+}
+
+/* pc has no built-in SCSI: drives hang off the lsi53c895a (as libxl). */
+static int emit_scsi(struct dm_argv *a, const struct dm_disk *d,
+                     const char *file, const char *fmt, int idx)
+{
+    int rc = push(a, "-drive");
+
+    if (!rc)
+        rc = pushf(a, "%s%s%sif=none,id=scsi0-%d%s%s%s", file ? "file=" : "",
+                   file ? file : "", file ? "," : "", idx,
+                   file ? ",format=" : "", file ? fmt : "",
+                   d->readonly || d->cdrom ? ",readonly=on" : "");
+    if (!rc)
+        rc = push(a, "-device");
+    if (!rc)
+        rc = pushf(a, "%s,bus=scsi0.0,scsi-id=%d,drive=scsi0-%d",
+                   d->cdrom ? "scsi-cd" : "scsi-hd", idx, idx);
+    return rc;
+}
+
 static int add_disks(const struct dm_config *c, struct dm_argv *a, char *err,
                      size_t errlen)
 {
@@ -148,6 +183,16 @@ static int add_disks(const struct dm_config *c, struct dm_argv *a, char *err,
     size_t i;
     int rc;
 
+    for (i = 0; i < c->nr_disks; i++) {
+        if (c->disks[i].vdev && !strncmp(c->disks[i].vdev, "sd", 2)) {
+            rc = push(a, "-device");
+            if (!rc)
+                rc = push(a, "lsi53c895a,id=scsi0");
+            if (rc)
+                return rc;
+            break;
+        }
+    }
     for (i = 0; i < c->nr_disks; i++) {
         const struct dm_disk *d = &c->disks[i];
         const char *fmt = "raw";
@@ -170,18 +215,15 @@ static int add_disks(const struct dm_config *c, struct dm_argv *a, char *err,
                                         disk_formats)))
             return fail(err, errlen, "disk %s: format '%s' not supported",
                         d->vdev, d->format);
+        /* As libxl: QEMU's IDE disks cannot be read-only (cdroms are). */
+        if (d->readonly && !d->cdrom && !scsi)
+            return fail(err, errlen, "disk %s: read-only IDE disks are not "
+                        "supported (use a sdX vdev or a cdrom)", d->vdev);
         if (!d->target && !d->cdrom)
             return fail(err, errlen, "disk %s: no target", d->vdev);
         if (d->target && !(file = opt_escape(d->target)))
             return -ENOMEM;
-        rc = push(a, "-drive");
-        if (!rc)
-            rc = pushf(a, "%s%s%sif=%s,%s=%d,media=%s,format=%s%s,id=%s%d",
-                       file ? "file=" : "", file ? file : "", file ? "," : "",
-                       scsi ? "scsi" : "ide", scsi ? "unit" : "index", idx,
-                       d->cdrom ? "cdrom" : "disk", fmt,
-                       d->readonly || d->cdrom ? ",readonly=on" : "",
-                       scsi ? "scsi0-" : "ide-", idx);
+        rc = scsi ? emit_scsi(a, d, file, fmt, idx) : emit_ide(a, d, file, fmt, idx);
         free(file);
         if (rc)
             return rc;

@@ -55,11 +55,12 @@ static enum dm_action parse_action(const char *s)
 
 static void parse_disk(char *s, struct dm_disk *d)
 {
-    char *tok, *save = NULL;
+    char *tok;
     int i = 0;
 
     memset(d, 0, sizeof(*d));
-    for (tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+    /* strsep, not strtok: an empty target (",hdc,cdrom") is a field. */
+    while ((tok = strsep(&s, ","))) {
         if (i == 0)
             d->target = *tok ? tok : NULL;
         else if (i == 1)
