@@ -153,3 +153,29 @@ t_wait_for() {
     done
     return 1
 }
+
+# t_lv_blockdev VG LV: our kernel has no device-mapper, so lvm2 can create
+# an LV (lvcreate --driverloaded n -an -Zn) but not activate it. Make its
+# block device ourselves: a loop device over the LV's PV at the LV's extent
+# offset and size, linked at /dev/VG/LV. Single-segment LVs only. Prints the
+# loop device; the caller removes it (t_lv_blockdev_rm VG LV).
+t_lv_blockdev() {
+    local vg=$1 lv=$2 seg pv first pe_start ext size loop
+    export LVM_SUPPRESS_FD_WARNINGS=1
+    seg=$(lvs --noheadings -o seg_pe_ranges "$vg/$lv" 2>/dev/null | tr -d ' ')
+    pv=${seg%%:*}
+    first=${seg#*:}; first=${first%%-*}
+    [ -b "$pv" ] && [ -n "$first" ] || { echo "t_lv_blockdev: $vg/$lv: no segment" >&2; return 1; }
+    pe_start=$(pvs --noheadings --units b --nosuffix -o pe_start "$pv" 2>/dev/null | tr -d ' ')
+    ext=$(vgs --noheadings --units b --nosuffix -o vg_extent_size "$vg" 2>/dev/null | tr -d ' ')
+    size=$(lvs --noheadings --units b --nosuffix -o lv_size "$vg/$lv" 2>/dev/null | tr -d ' ')
+    loop=$(losetup -f --show -o $((pe_start + first * ext)) --sizelimit "$size" "$pv") || return 1
+    mkdir -p "/dev/$vg" && ln -sf "$loop" "/dev/$vg/$lv"
+    echo "$loop"
+}
+t_lv_blockdev_rm() {
+    local loop
+    loop=$(readlink "/dev/$1/$2") || return 0
+    rm -f "/dev/$1/$2"; rmdir "/dev/$1" 2>/dev/null
+    losetup -d "$loop"
+}
