@@ -35,6 +35,7 @@ static size_t nwatches;
 static struct event events[MAXE];
 static size_t ehead, etail;
 static int fail_tx;
+static void (*write_hook)(const char *path, const char *val);
 static int dummy_handle;
 
 static int is_under(const char *p, const char *dir)
@@ -120,6 +121,7 @@ void fake_xs_reset(void)
     }
     ehead = etail = 0;
     fail_tx = 0;
+    write_hook = NULL;
 }
 
 const char *fake_xs_get(const char *path)
@@ -129,6 +131,11 @@ const char *fake_xs_get(const char *path)
     return n ? n->val : NULL;
 }
 
+void fake_xs_on_write(void (*fn)(const char *path, const char *val))
+{
+    write_hook = fn;
+}
+
 void fake_xs_set(const char *path, const char *val)
 {
     struct node *n = create(path);
@@ -136,6 +143,8 @@ void fake_xs_set(const char *path, const char *val)
     free(n->val);
     n->val = strdup(val);
     fire(path);
+    if (write_hook)
+        write_hook(path, val);
 }
 
 void fake_xs_rm(const char *path)

@@ -277,7 +277,8 @@ int device_list(struct xs_handle *xs, const char *kind, uint32_t domid,
         if (!parse_ll(ents[i], 10, 0, UINT32_MAX, &v))
             devids_out[cnt++] = (uint32_t)v;
     free(ents);
-    qsort(devids_out, (size_t)cnt, sizeof(*devids_out), cmp_u32);
+    if (cnt > 1)
+        qsort(devids_out, (size_t)cnt, sizeof(*devids_out), cmp_u32);
     return cnt;
 }
 
