@@ -242,9 +242,17 @@ int main(int argc, char **argv)
     struct netback nb = {0};
     struct xenbus_backend *be;
     struct sigaction sa = {.sa_handler = on_signal};
+    static const struct option opts[] = {
+        {"interactive", no_argument, NULL, 'i'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"pid-file", required_argument, NULL, 'p'},
+        {NULL, 0, NULL, 0},
+    };
     int c, interactive = 0, verbose = 0, rc;
+    const char *pidfile = NULL;
+    FILE *f;
 
-    while ((c = getopt(argc, argv, "ivh")) != -1) {
+    while ((c = getopt_long(argc, argv, "ivp:", opts, NULL)) != -1) {
         switch (c) {
         case 'i':
             interactive = 1;
@@ -252,8 +260,11 @@ int main(int argc, char **argv)
         case 'v':
             verbose++;
             break;
+        case 'p':
+            pidfile = optarg;
+            break;
         default:
-            fprintf(stderr, "usage: netback [-i] [-v]\n");
+            fprintf(stderr, "usage: netback [-i] [-v] [--pid-file=FILE]\n");
             return EXIT_FAILURE;
         }
     }
@@ -269,6 +280,10 @@ int main(int argc, char **argv)
     }
     if (!interactive && daemon(0, 0))
         fatal("daemon");
+    if (pidfile && (f = fopen(pidfile, "we"))) {
+        fprintf(f, "%d\n", (int)getpid());
+        fclose(f);
+    }
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
@@ -282,5 +297,7 @@ int main(int argc, char **argv)
     xenbus_backend_destroy(be);
     hv_close(nb.hv);
     xs_close(nb.xs);
+    if (pidfile)
+        unlink(pidfile);
     return EXIT_SUCCESS;
 }

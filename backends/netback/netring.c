@@ -32,6 +32,7 @@ struct netring {
     uint32_t max_frame;
     unsigned rx_slots; /* buffers one received frame may need */
     struct netring_stats st;
+    uint64_t dropped_logged;
     pthread_t thread;
     int thread_started;
     uint8_t frame[NB_MAX_FRAME];
@@ -79,22 +80,35 @@ static int tx_gather(struct netring *r, const struct nb_pkt *p)
     return 0;
 }
 
+/* Log a dropped packet: the first few, then every power of two, so a
+ * hostile guest cannot flood the log. */
+static void tx_drop_log(struct netring *r, const char *why)
+{
+    if (++r->dropped_logged <= 8 ||
+        !(r->dropped_logged & (r->dropped_logged - 1)))
+        log_warnx("dom %u vif: tx packet dropped: %s (%llu so far)", r->domid,
+                  why, (unsigned long long)r->dropped_logged);
+}
+
 static void tx_packet(struct netring *r, const struct nb_pkt *p)
 {
     ssize_t n;
 
     if (p->verdict == NB_MALFORMED) {
         r->st.tx_malformed++;
+        tx_drop_log(r, "malformed slots");
         tx_respond(r, p, NETIF_RSP_ERROR);
         return;
     }
     if (p->verdict == NB_TOO_LARGE) {
         r->st.tx_too_large++;
+        tx_drop_log(r, "frame too large");
         tx_respond(r, p, NETIF_RSP_ERROR);
         return;
     }
     if (tx_gather(r, p)) {
         r->st.tx_bad_ref++;
+        tx_drop_log(r, "ref not granted");
         tx_respond(r, p, NETIF_RSP_ERROR);
         return;
     }
