@@ -169,4 +169,51 @@ case_net() {
 }
 t_case "two vifs on a bridge: ping and UDP echo to the guest, no tap after destroy" case_net
 
+# Hot-plug on a running guest: the vbd entries appear after boot (written
+# here with libxl's keys, as xm block-attach does), the guest's shell runs
+# its blk self-test on request; then libxl's detach (online=0, Closing) and
+# removal make blkback let go of the image.
+case_hotplug() {
+    local img=$PVSTACK_ROOT/hot.img id be fe tty
+    truncate -s 4M "$img"
+    "$XM" create "$(cfg h1)" || fail "create"
+    id=$("$XM" domid h1)
+    wait_line h1 "pvstack guest: ready"
+    be=/local/domain/0/backend/vbd/$id/51712
+    fe=/local/domain/$id/device/vbd/51712
+    xenstore-write "$fe/backend" "$be" "$fe/backend-id" 0 "$fe/state" 1 \
+        "$fe/virtual-device" 51712 "$fe/device-type" disk \
+        "$be/frontend" "$fe" "$be/params" "$img" "$be/frontend-id" "$id" \
+        "$be/online" 1 "$be/removable" 0 "$be/bootable" 1 "$be/dev" xvda \
+        "$be/type" phy "$be/mode" w "$be/device-type" disk "$be/state" 1
+    # The guest owns its frontend directory, and may read the backend's.
+    xenstore-chmod -r "$fe" "n$id" r0
+    xenstore-chmod -r "$be" n0 "r$id"
+    for _ in $(seq 50); do [ "$(xenstore-read $be/state)" = 2 ] && break; sleep 0.1; done
+    assert_eq "$(xenstore-read $be/state)" 2
+    tty=$(xenstore-read /local/domain/$id/console/tty) || fail "no console tty"
+    printf 'selftest blk\r' >"$tty"
+    wait_line h1 "selftest blk: PASS (vbd 51712: 8192 sectors"
+    assert_eq "$(xenstore-read $be/state)" 4
+    # libxl's detach: blkback stops serving the ring at once; the disk
+    # goes when the frontend closes or, as here with a frontend that does
+    # not, when the toolstack removes the entries after its timeout.
+    xenstore-write $be/online 0 $be/state 5
+    for _ in $(seq 50); do
+        grep -q "dom $id vbd 51712: disconnected after" "$LOG/blkback.log" && break
+        sleep 0.1
+    done
+    grep -q "dom $id vbd 51712: disconnected after" "$LOG/blkback.log" ||
+        fail "ring still served after online=0"
+    xenstore-rm $be $fe
+    for _ in $(seq 50); do ls -l /proc/$BBPID/fd | grep -q "$img" || break; sleep 0.1; done
+    ! ls -l /proc/$BBPID/fd | grep -q "$img" || fail "blkback kept $img after removal"
+    "$XM" destroy h1
+}
+if [ -f "$TOP/guest/shell.c" ]; then
+    t_case "hot-attach a vbd to a running guest, detach it" case_hotplug
+else
+    t_skip "hot-attach a vbd to a running guest" "the guest has no console shell"
+fi
+
 t_done
