@@ -139,6 +139,29 @@ out:
     return rc;
 }
 
+/* libxl's "rate" = "<bytes>,<usecs>" (xl vif rate=10MB/s@20ms). */
+static void vif_rate(struct xenbus_dev *dev, struct netring *ring)
+{
+    unsigned long long bytes, usecs;
+    char *rate, *comma;
+
+    if (xenbus_read(xenbus_dev_xs(dev), XBT_NULL, xenbus_dev_be_path(dev),
+                    "rate", &rate))
+        return;
+    comma = strchr(rate, ',');
+    if (comma) {
+        *comma = '\0';
+        if (!parse_ull(rate, 10, UINT64_MAX, &bytes) &&
+            !parse_ull(comma + 1, 10, UINT32_MAX, &usecs)) {
+            netring_set_rate(ring, bytes, (uint32_t)usecs);
+            log_info("dom %u vif %u: rate %llu bytes per %llu us",
+                     xenbus_dev_domid(dev), xenbus_dev_devid(dev), bytes,
+                     usecs);
+        }
+    }
+    free(rate);
+}
+
 static int vif_connect(struct xenbus_dev *dev)
 {
     struct netback *nb = xenbus_dev_ctx(dev);
@@ -166,8 +189,10 @@ static int vif_connect(struct xenbus_dev *dev)
     rc = netring_create(nb->hv, xenbus_dev_domid(dev), (uint32_t)tx,
                         (uint32_t)rx, (uint32_t)port, nbvif_fd(v->tap), v->mtu,
                         &v->ring);
-    if (!rc)
+    if (!rc) {
+        vif_rate(dev, v->ring);
         rc = netring_start(v->ring);
+    }
     if (rc) {
         netring_destroy(v->ring);
         v->ring = NULL;
