@@ -106,6 +106,18 @@ case_vbd_readonly_offline() {
 }
 t_case "blkback read-only vbd and libxl's online=0 detach" case_vbd_readonly_offline
 
+case_vbd_shared() {
+    # One writer per image (Xen's block script sharing check).
+    add_vbd 10 51712 "$IMG" w
+    wait_key /local/domain/0/backend/vbd/10/51712/state 2
+    add_vbd 11 51712 "$IMG" w
+    wait_key /local/domain/0/backend/vbd/11/51712/hotplug-status error
+    assert_match "$(xenstore-read /local/domain/0/backend/vbd/11/51712/hotplug-error)" "busy"
+    xenstore-rm /local/domain/0/backend/vbd/10 /local/domain/10 \
+        /local/domain/0/backend/vbd/11 /local/domain/11
+}
+t_case "blkback refuses a second writer of an image" case_vbd_shared
+
 VG=pvt$$
 case_vbd_lvm() {
     local pvimg=$PVSTACK_ROOT/pv.img pv lvdev be=/local/domain/0/backend/vbd/8/51712
