@@ -546,21 +546,43 @@ static int is_xl_key(const char *k)
 }
 
 /* Warn once per unknown key, at its first line, in file order. */
-static void warn_unknown(struct rd *r, const struct cfg_setting *s)
+/* Is any setting of this name read? (an override may shadow the first) */
+static int name_used(const struct cfg_setting *all, const char *name)
 {
-    const struct cfg_setting *o;
+    for (; all; all = all->next)
+        if (all->used && !strcmp(all->name, name))
+            return 1;
+    return 0;
+}
 
-    if (!s)
+/* Warn once per unknown key, at its first place, in file order. */
+static void warn_unknown(struct rd *r)
+{
+    const struct cfg_setting *s, *o, **v;
+    size_t n = 0, i;
+
+    if (!r->raw.err)
         return;
-    warn_unknown(r, s->next);
-    if (s->used || is_xl_key(s->name) || !r->raw.err)
+    for (s = r->raw.settings; s; s = s->next)
+        n++;
+    v = calloc(n ? n : 1, sizeof(*v));
+    if (!v)
         return;
-    for (o = s->next; o; o = o->next)
-        if (!strcmp(o->name, s->name))
-            return;
-    fprintf(r->raw.err, "%s: %s:%d:%d: warning: unknown key `%s' ignored\n",
-            program_invocation_short_name, r->raw.fname, s->line, s->col,
-            s->name);
+    for (s = r->raw.settings, i = n; s; s = s->next)
+        v[--i] = s; /* newest first in the list: reverse it */
+    for (i = 0; i < n; i++) {
+        s = v[i];
+        if (is_xl_key(s->name) || name_used(r->raw.settings, s->name))
+            continue;
+        for (o = s->next; o && strcmp(o->name, s->name); o = o->next)
+            ;
+        if (o)
+            continue; /* not the first */
+        fprintf(r->raw.err, "%s: %s:%d:%d: warning: unknown key `%s' ignored\n",
+                program_invocation_short_name, s->src, s->line, s->col,
+                s->name);
+    }
+    free(v);
 }
 
 static int read_all(struct rd *r)
@@ -605,7 +627,7 @@ int cfg_parse_buf(const char *buf, size_t len, const char *fname,
     rc = read_all(&r);
     if (rc)
         goto out;
-    warn_unknown(&r, r.raw.settings);
+    warn_unknown(&r);
     *cfg_out = r.c;
     r.c = NULL;
 out:

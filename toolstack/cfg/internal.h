@@ -28,9 +28,10 @@ struct cfg_value {
 struct cfg_setting {
     char *name;
     struct cfg_value *value;
-    int add;       /* set with += */
-    int line, col; /* of the key */
-    int used;      /* read by config.c (for unknown-key warnings) */
+    int add;         /* set with += */
+    int line, col;   /* of the key */
+    const char *src; /* file name or "command line" (borrowed) */
+    int used;        /* read by config.c (for unknown-key warnings) */
     struct cfg_setting *next;
 };
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * cmd_create.c: `xm create [-n|--dryrun] FILE [KEY=VALUE...]`. The dry run
- * prints the parsed config as libxl JSON; building the domain is the
- * engine's (see create_domain below).
+ * prints the parsed config as libxl JSON (of each FILE given); building
+ * the domain is the engine's (see create_domain below).
  */
 #include "xm/xm.h"
 
@@ -24,8 +24,9 @@ int cmd_create(struct xm *xm, int argc, char **argv)
     static const struct option opts[] = {
         {"dryrun", 0, NULL, 'n'}, {"help", 0, NULL, 'h'}, {NULL, 0, NULL, 0}};
     struct domain_config *cfg = NULL;
-    char *json = NULL;
-    int opt, dryrun = xm->dryrun, rc;
+    char *json = NULL, **files = NULL, **kv = NULL;
+    int opt, dryrun = xm->dryrun, i, nfiles = 0, nkv = 0;
+    int ret = EXIT_FAILURE;
 
     while ((opt = xm_getopt(xm, argc, argv, "n", opts, 1)) != -1) {
         if (opt == XM_OPT_HELP)
@@ -35,22 +36,47 @@ int cmd_create(struct xm *xm, int argc, char **argv)
         if (opt == 'n')
             dryrun = 1;
     }
-    /* xl create FILE k=v...: the extra words are more cfg statements */
-    rc = cfg_parse_file(argv[optind], argv + optind + 1, &cfg, xm->err);
-    if (rc)
-        return EXIT_FAILURE;
-    if (!dryrun) {
-        rc = create_domain(xm, cfg);
-        domain_config_free(cfg);
-        return rc;
-    }
-    if (domain_config_to_json(cfg, &json)) {
+    /*
+     * xl create FILE k=v...: the k=v words are more cfg statements. A word
+     * without '=' would be a syntax error to xl; we take it as one more
+     * FILE so that `xm create -n configs/<glob>.cfg` shows each file.
+     */
+    files = calloc((size_t)argc, sizeof(*files));
+    kv = calloc((size_t)argc, sizeof(*kv));
+    if (!files || !kv) {
         xm_err(xm, "create: out of memory");
-        domain_config_free(cfg);
-        return EXIT_FAILURE;
+        goto out;
     }
-    fputs(json, xm->out);
-    free(json);
-    domain_config_free(cfg);
-    return EXIT_SUCCESS;
+    for (i = optind; i < argc; i++) {
+        if (i == optind || !strchr(argv[i], '='))
+            files[nfiles++] = argv[i];
+        else
+            kv[nkv++] = argv[i];
+    }
+    if (!dryrun && nfiles > 1) {
+        xm_err(xm, "create: one config file at a time (%s, then %s)", files[0],
+               files[1]);
+        goto out;
+    }
+    ret = EXIT_SUCCESS;
+    for (i = 0; i < nfiles; i++) {
+        if (cfg_parse_file(files[i], kv, &cfg, xm->err)) {
+            ret = EXIT_FAILURE;
+            continue;
+        }
+        if (!dryrun)
+            ret = create_domain(xm, cfg);
+        else if (domain_config_to_json(cfg, &json) == 0)
+            fputs(json, xm->out);
+        else
+            ret = EXIT_FAILURE;
+        free(json);
+        json = NULL;
+        domain_config_free(cfg);
+        cfg = NULL;
+    }
+out:
+    free(files);
+    free(kv);
+    return ret;
 }
