@@ -111,6 +111,18 @@ no_engine_yet() {
 disk_specs() { run_cases block-attach "$DATA/disk-cases.txt"; }
 vif_specs() { run_cases network-attach "$DATA/vif-cases.txt"; }
 
+attach_unknown_domain() {
+    local out rc=0
+    out=$("$BIN/xm" -N block-attach nosuch /x.img,,xvda 2>&1) || rc=$?
+    assert_eq "$rc" 1
+    assert_eq "$out" "nosuch is an invalid domain identifier (rc=-6)"
+    rc=0
+    out=$("$BIN/xm" -N network-attach 77 bridge=xenbr0 2>&1) || rc=$?
+    assert_eq "$rc" 1
+    assert_eq "$out" "77 is an invalid domain identifier (rc=-6)"
+    assert_match "$("$BIN/xm" -N network-attach Domain-0 bridge=xenbr0)" '"bridge": "xenbr0"'
+}
+
 t_case "create --dryrun prints each shipped cfg as libxl JSON" dryrun_configs
 t_case "create -n configs/*.cfg prints each file" several_files
 t_case "global -N and create -n agree; xl is xm" global_n_and_xl
@@ -120,4 +132,5 @@ t_case "bad cfgs: one exact FILE:LINE:COL line, exit 1, no stdout" bad_cfgs
 t_case "create without -n: no engine yet, exit 1" no_engine_yet
 t_case "block-attach -N: xl's disk spec checks" disk_specs
 t_case "network-attach -N: xl's vif spec checks" vif_specs
+t_case "attach -N resolves the domain first, as xl" attach_unknown_domain
 t_done
