@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * cmd_create.c: `xm create [-n|--dryrun] FILE [KEY=VALUE...]`. The dry run
- * prints the parsed config as libxl JSON (of each FILE given); building
- * the domain is the engine's (see create_domain below).
+ * prints the parsed config as xl does, {"domid": null, "config": {...}},
+ * for each FILE given; building the domain is the engine's (see
+ * create_domain below).
  */
 #include "xm/xm.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <yajl/yajl_gen.h>
 
 #include "cfg/cfg.h"
 
@@ -19,12 +22,38 @@ static int create_domain(struct xm *xm, const struct domain_config *cfg)
     return EXIT_FAILURE;
 }
 
+/* xl's printf_info(): {"domid": null, "config": <libxl_domain_config>} */
+static int print_dryrun(struct xm *xm, const struct domain_config *cfg)
+{
+    yajl_gen g = yajl_gen_alloc(NULL);
+    const unsigned char *buf;
+    size_t len;
+    int rc = -ENOMEM;
+
+    if (!g)
+        return rc;
+    yajl_gen_config(g, yajl_gen_beautify, 1);
+    yajl_gen_config(g, yajl_gen_indent_string, "    ");
+    yajl_gen_map_open(g);
+    yajl_gen_string(g, (const unsigned char *)"domid", 5);
+    yajl_gen_null(g);
+    yajl_gen_string(g, (const unsigned char *)"config", 6);
+    domain_config_gen_json(g, cfg);
+    yajl_gen_map_close(g);
+    if (yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok) {
+        fwrite(buf, 1, len, xm->out);
+        rc = 0;
+    }
+    yajl_gen_free(g);
+    return rc;
+}
+
 int cmd_create(struct xm *xm, int argc, char **argv)
 {
     static const struct option opts[] = {
         {"dryrun", 0, NULL, 'n'}, {"help", 0, NULL, 'h'}, {NULL, 0, NULL, 0}};
     struct domain_config *cfg = NULL;
-    char *json = NULL, **files = NULL, **kv = NULL;
+    char **files = NULL, **kv = NULL;
     int opt, dryrun = xm->dryrun, i, nfiles = 0, nkv = 0;
     int ret = EXIT_FAILURE;
 
@@ -66,12 +95,8 @@ int cmd_create(struct xm *xm, int argc, char **argv)
         }
         if (!dryrun)
             ret = create_domain(xm, cfg);
-        else if (domain_config_to_json(cfg, &json) == 0)
-            fputs(json, xm->out);
-        else
+        else if (print_dryrun(xm, cfg))
             ret = EXIT_FAILURE;
-        free(json);
-        json = NULL;
         domain_config_free(cfg);
         cfg = NULL;
     }
