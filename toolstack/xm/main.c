@@ -10,11 +10,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/paths.h"
+
 int main(int argc, char **argv)
 {
     struct xm xm = {.out = stdout, .err = stderr};
     const struct xm_cmd *c;
     const char *slash;
+    char sock[4096];
     int opt, rc;
 
     xm.prog = argv[0] ? argv[0] : "xm";
@@ -23,6 +26,14 @@ int main(int argc, char **argv)
         xm.prog = slash + 1;
     /* the cfg library prefixes its messages with this name too */
     program_invocation_short_name = (char *)(uintptr_t)xm.prog;
+
+    /*
+     * libxenstore finds xenstored through $XENSTORED_PATH only: point it
+     * under PVSTACK_ROOT when that moves the state (tests, DESIGN.md).
+     */
+    if (*paths_root() && !getenv("XENSTORED_PATH") &&
+        !paths_xenstored_socket(sock, sizeof(sock)))
+        setenv("XENSTORED_PATH", sock, 1);
 
     opterr = 0;
     while ((opt = getopt(argc, argv, "+vfNtT")) != -1) {
