@@ -57,7 +57,8 @@ static int dial(const char *path)
     struct sockaddr_un a = {.sun_family = AF_UNIX};
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
-    if (fd < 0 || set_path(&a, path) || connect(fd, (struct sockaddr *)&a, sizeof(a))) {
+    if (fd < 0 || set_path(&a, path) ||
+        connect(fd, (struct sockaddr *)&a, sizeof(a))) {
         if (fd >= 0)
             close(fd);
         return -1;
@@ -217,8 +218,8 @@ static pid_t start_echo(const char *path)
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     pid_t pid;
 
-    if (fd < 0 || set_path(&a, path) || bind(fd, (struct sockaddr *)&a, sizeof(a)) ||
-        listen(fd, 64))
+    if (fd < 0 || set_path(&a, path) ||
+        bind(fd, (struct sockaddr *)&a, sizeof(a)) || listen(fd, 64))
         return -1;
     pid = fork();
     if (pid == 0) {
@@ -265,9 +266,9 @@ static int populate(const char *sock, int n)
     if (fd < 0)
         return -1;
     for (i = 0; i < n && !rc; i++) {
-        int len = snprintf(req, sizeof(req),
-                           "/local/domain/%d/device/vbd/%d/state", i / 50,
-                           i % 50);
+        int len =
+            snprintf(req, sizeof(req), "/local/domain/%d/device/vbd/%d/state",
+                     i / 50, i % 50);
 
         memcpy(req + len + 1, "4", 1);
         rc = rt(fd, 0, XS_WRITE, 0, req, (size_t)len + 2, 3, rsp);
@@ -316,8 +317,8 @@ int main(void)
                 rc = 1;
                 goto out;
             }
-            printf("%-10s %7d %14.0f %14.0f %6.2fx\n", ops[i].name, ncls[k],
-                   a, b, a / b);
+            printf("%-10s %7d %14.0f %14.0f %6.2fx\n", ops[i].name, ncls[k], a,
+                   b, a / b);
         }
     }
     /* a transaction snapshots the store: its cost grows with the store */

@@ -11,8 +11,10 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <cmocka.h>
 #include <xen/io/xs_wire.h>
+
+/* cmocka.h needs the headers above */
+#include <cmocka.h>
 
 #include "store/store.h"
 #include "test_store_harness.h"
@@ -36,7 +38,10 @@ static int setup_lim(void **state, const struct xsd_limits *lim)
     return 0;
 }
 
-static int setup(void **state) { return setup_lim(state, NULL); }
+static int setup(void **state)
+{
+    return setup_lim(state, NULL);
+}
 
 static int teardown(void **state)
 {
@@ -207,7 +212,8 @@ static void t_transactions(void **state)
     OK(h_write(&f->d0, t1, "/t/a", "1"));
     OK(h_write(&f->d0, t1, "/t/new/deep", "n"));
     /* isolation: outside sees the old state */
-    OK(h_read(&f->d1, 0, "/t/a", out) ? h_read(&f->d0, 0, "/t/a", out) : "dom1 read dom0 node");
+    OK(h_read(&f->d1, 0, "/t/a", out) ? h_read(&f->d0, 0, "/t/a", out)
+                                      : "dom1 read dom0 node");
     assert_string_equal(out, "0");
     ERR(h_read(&f->d0, 0, "/t/new", out), "ENOENT");
     OK(h_read(&f->d0, t1, "/t/new/deep", out));
@@ -421,8 +427,8 @@ static void t_quotas(void **state)
     for (i = 0; i < 4; i++)
         assert_true(h_tx_start(&f->d0) != 0);
     /* perms per node */
-    ERR(h_chmod(&f->d1, "/local/domain/1/a", "n1", "r2", "r3", "r4", "r5",
-                "r6", NULL),
+    ERR(h_chmod(&f->d1, "/local/domain/1/a", "n1", "r2", "r3", "r4", "r5", "r6",
+                NULL),
         "ENOSPC");
 }
 
@@ -480,14 +486,21 @@ static void t_domain_requests(void **state)
     OK(h_op1(&f->d0, XS_IS_DOMAIN_INTRODUCED, 0, "0", &r));
     assert_string_equal(r.body, "T");
     /* without ring ops, INTRODUCE answers ENOSYS */
-    h_req(&f->d0, XS_INTRODUCE, 0, "7\0" "4096\0" "3\0", 9, &r);
+    h_req(&f->d0, XS_INTRODUCE, 0,
+          "7\0"
+          "4096\0"
+          "3\0",
+          9, &r);
     assert_string_equal(r.body, "ENOSYS");
     ERR(h_op1(&f->d0, XS_RELEASE, 0, "7", NULL), "ENOENT");
     ERR(h_op1(&f->d0, XS_RELEASE, 0, "0", NULL), "EINVAL");
     OK(h_op1(&f->d0, XS_RESET_WATCHES, 0, "", NULL));
     OK(h_op1(&f->d0, XS_CONTROL, 0, "quota", &r));
     assert_non_null(strstr(r.body, "nodes            :     1000"));
-    h_req(&f->d0, XS_CONTROL, 0, "quota\0set\0nodes\0" "5\0", 18, &r);
+    h_req(&f->d0, XS_CONTROL, 0,
+          "quota\0set\0nodes\0"
+          "5\0",
+          18, &r);
     assert_string_equal(r.body, "OK");
     OK(h_op1(&f->d0, XS_CONTROL, 0, "quota", &r));
     assert_non_null(strstr(r.body, "nodes            :        5"));
@@ -507,8 +520,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(t_perms_pub, setup, teardown),
         cmocka_unit_test_setup_teardown(t_transactions, setup, teardown),
         cmocka_unit_test_setup_teardown(t_tx_rm_commit, setup, teardown),
-        cmocka_unit_test_setup_teardown(t_tx_copy_on_access, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(t_tx_copy_on_access, setup, teardown),
         cmocka_unit_test_setup_teardown(t_watches, setup, teardown),
         cmocka_unit_test_setup_teardown(t_watch_perms, setup, teardown),
         cmocka_unit_test_setup_teardown(t_quotas, setup, teardown),

@@ -11,8 +11,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 #include <xen/io/xs_wire.h>
+
+/* cmocka.h needs the headers above */
+#include <cmocka.h>
 
 #include "store/ring.h"
 #include "store/store.h"
@@ -135,7 +137,10 @@ static void introduce(struct fx *f, uint32_t id)
     int n = snprintf(buf, sizeof(buf), "%u", id);
     struct h_msg r;
 
-    memcpy(buf + n + 1, "77\0" "5", 5);
+    memcpy(buf + n + 1,
+           "77\0"
+           "5",
+           5);
     h_req(&f->d0, XS_INTRODUCE, 0, buf, (size_t)n + 1 + 5, &r);
     assert_string_equal(r.body, "OK");
 }
@@ -149,8 +154,8 @@ static void t_introduce_and_talk(void **state)
     struct h_msg r;
     int i;
 
-    assert_int_equal(h_op2(&f->d0, XS_WATCH, 0, "@introduceDomain", "i",
-                           NULL) == NULL, 1);
+    assert_int_equal(
+        h_op2(&f->d0, XS_WATCH, 0, "@introduceDomain", "i", NULL) == NULL, 1);
     h_take_event(&f->d0, "@introduceDomain", "i");
     introduce(f, 1);
     assert_true(h_take_event(&f->d0, "@introduceDomain", "i") >= 0);
@@ -181,7 +186,11 @@ static void t_introduce_and_talk(void **state)
     assert_int_equal(guest_recv(in, &h, body), 1);
     assert_int_equal(h.type, XS_ERROR);
     assert_string_equal(body, "EACCES");
-    guest_req(in, XS_INTRODUCE, 502, "2\0" "1\0" "1\0", 6);
+    guest_req(in, XS_INTRODUCE, 502,
+              "2\0"
+              "1\0"
+              "1\0",
+              6);
     xsd_domain_pump(dom(f, 1));
     assert_int_equal(guest_recv(in, &h, body), 1);
     assert_string_equal(body, "EACCES");
@@ -314,8 +323,7 @@ static void t_ring_functions(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(t_introduce_and_talk, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(t_introduce_and_talk, setup, teardown),
         cmocka_unit_test_setup_teardown(t_split_message, setup, teardown),
         cmocka_unit_test_setup_teardown(t_garbage_indices, setup, teardown),
         cmocka_unit_test_setup_teardown(t_garbage_rsp_and_header, setup,

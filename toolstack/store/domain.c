@@ -113,8 +113,7 @@ int xsd_domain_pump(struct xs_domain *d)
     return d->conn ? 0 : -EIO;
 }
 
-int domain_introduce(struct xsd *x, uint32_t domid, uint64_t mfn,
-                     uint32_t port)
+int domain_introduce(struct xsd *x, uint32_t domid, uint64_t mfn, uint32_t port)
 {
     struct xs_domain *d;
     int rc;
@@ -197,6 +196,12 @@ struct xs_domain *xsd_domain_next(struct xsd *x, struct xs_domain *d)
     return d ? d->next : x->domains;
 }
 
-void *xsd_domain_handle(const struct xs_domain *d) { return d->h; }
+void *xsd_domain_handle(const struct xs_domain *d)
+{
+    return d->h;
+}
 
-uint32_t xsd_domain_id(const struct xs_domain *d) { return d->domid; }
+uint32_t xsd_domain_id(const struct xs_domain *d)
+{
+    return d->domid;
+}

@@ -50,8 +50,7 @@ struct xsd_ring_ops {
 int xsd_create(const struct xsd_limits *lim, struct xsd **xsd_out);
 void xsd_destroy(struct xsd *x);
 /* Borrowed until xsd_destroy(). */
-void xsd_set_ring_ops(struct xsd *x, const struct xsd_ring_ops *ops,
-                      void *arg);
+void xsd_set_ring_ops(struct xsd *x, const struct xsd_ring_ops *ops, void *arg);
 /* Log every message in and out to f (borrowed), or stop with NULL. */
 void xsd_set_trace(struct xsd *x, FILE *f);
 

@@ -173,10 +173,9 @@ static int create(struct xs_conn *c, const char *path, struct xs_node **out)
 
     if (rc)
         return rc;
-    if (!c->priv &&
-        quota_entries(q, c->domid) + missing +
-                (c->cur_tx ? c->cur_tx->entry_delta : 0) >
-            q->lim.entries)
+    if (!c->priv && quota_entries(q, c->domid) + missing +
+                            (c->cur_tx ? c->cur_tx->entry_delta : 0) >
+                        q->lim.entries)
         return -ENOSPC;
     if (c->cur_tx && c->cur_tx->nacc > q->lim.tx_nodes && !c->priv)
         return -ENOSPC;

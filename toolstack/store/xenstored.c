@@ -9,11 +9,11 @@
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <stdint.h>
 #include <unistd.h>
 #include <xen/io/xs_wire.h>
 
@@ -28,7 +28,10 @@
 
 static volatile sig_atomic_t quit;
 
-static void on_signal(int sig) { quit = sig; }
+static void on_signal(int sig)
+{
+    quit = sig;
+}
 
 struct opts {
     struct xsd_limits lim;
@@ -41,24 +44,25 @@ struct opts {
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "Usage: xenstored [options]\n"
-            "  -F, --pid-file <file>    write the daemon's pid to <file>\n"
-            "  -N, --no-fork            stay in the foreground\n"
-            "  -P, --output-pid         print the daemon's pid\n"
-            "  -T, --trace-file <file>  trace every message to <file>\n"
-            "  -D, --no-domain-init     accepted for compatibility\n"
-            "  -E, --entry-nb <nb>      nodes per domain (1000)\n"
-            "  -S, --entry-size <size>  bytes per node value (2048)\n"
-            "  -W, --watch-nb <nb>      watches per domain (128)\n"
-            "  -t, --transaction <nb>   transactions per connection (10)\n"
-            "  -A, --perm-nb <nb>       permissions per node (5)\n"
-            "  -M, --path-max <chars>   path length below a domain home\n"
-            "  -Q, --quota <what>=<nb>  outstanding, transaction-nodes,\n"
-            "                           memory, nodes, watches, ...\n"
-            "  -V, --verbose            debug logging\n"
-            "  -H, --help               this text\n"
-            "Socket: $XENSTORED_PATH, else $PVSTACK_ROOT/run/xenstored/socket\n");
+    fprintf(
+        f,
+        "Usage: xenstored [options]\n"
+        "  -F, --pid-file <file>    write the daemon's pid to <file>\n"
+        "  -N, --no-fork            stay in the foreground\n"
+        "  -P, --output-pid         print the daemon's pid\n"
+        "  -T, --trace-file <file>  trace every message to <file>\n"
+        "  -D, --no-domain-init     accepted for compatibility\n"
+        "  -E, --entry-nb <nb>      nodes per domain (1000)\n"
+        "  -S, --entry-size <size>  bytes per node value (2048)\n"
+        "  -W, --watch-nb <nb>      watches per domain (128)\n"
+        "  -t, --transaction <nb>   transactions per connection (10)\n"
+        "  -A, --perm-nb <nb>       permissions per node (5)\n"
+        "  -M, --path-max <chars>   path length below a domain home\n"
+        "  -Q, --quota <what>=<nb>  outstanding, transaction-nodes,\n"
+        "                           memory, nodes, watches, ...\n"
+        "  -V, --verbose            debug logging\n"
+        "  -H, --help               this text\n"
+        "Socket: $XENSTORED_PATH, else $PVSTACK_ROOT/run/xenstored/socket\n");
 }
 
 static unsigned int optnum(const char *arg)
@@ -72,22 +76,28 @@ static unsigned int optnum(const char *arg)
 
 static void parse_opts(int argc, char **argv, struct opts *o)
 {
-    static const struct option lo[] = {
-        {"no-domain-init", 0, NULL, 'D'}, {"entry-nb", 1, NULL, 'E'},
-        {"pid-file", 1, NULL, 'F'},       {"help", 0, NULL, 'H'},
-        {"no-fork", 0, NULL, 'N'},        {"output-pid", 0, NULL, 'P'},
-        {"entry-size", 1, NULL, 'S'},     {"trace-file", 1, NULL, 'T'},
-        {"transaction", 1, NULL, 't'},    {"perm-nb", 1, NULL, 'A'},
-        {"path-max", 1, NULL, 'M'},       {"quota", 1, NULL, 'Q'},
-        {"verbose", 0, NULL, 'V'},        {"watch-nb", 1, NULL, 'W'},
-        {NULL, 0, NULL, 0}};
+    static const struct option lo[] = {{"no-domain-init", 0, NULL, 'D'},
+                                       {"entry-nb", 1, NULL, 'E'},
+                                       {"pid-file", 1, NULL, 'F'},
+                                       {"help", 0, NULL, 'H'},
+                                       {"no-fork", 0, NULL, 'N'},
+                                       {"output-pid", 0, NULL, 'P'},
+                                       {"entry-size", 1, NULL, 'S'},
+                                       {"trace-file", 1, NULL, 'T'},
+                                       {"transaction", 1, NULL, 't'},
+                                       {"perm-nb", 1, NULL, 'A'},
+                                       {"path-max", 1, NULL, 'M'},
+                                       {"quota", 1, NULL, 'Q'},
+                                       {"verbose", 0, NULL, 'V'},
+                                       {"watch-nb", 1, NULL, 'W'},
+                                       {NULL, 0, NULL, 0}};
     int c;
 
     memset(o, 0, sizeof(*o));
     xsd_limits_default(&o->lim);
     o->fork = 1;
-    while ((c = getopt_long(argc, argv, "DE:F:HNPS:T:t:A:M:Q:VW:", lo,
-                            NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "DE:F:HNPS:T:t:A:M:Q:VW:", lo, NULL)) !=
+           -1) {
         switch (c) {
         case 'D':
             break;
@@ -193,8 +203,8 @@ static void write_pidfile(const char *path)
         fatal("%s", path);
 }
 
-static void serve(struct xsd *x, struct sock_server *s,
-                  struct domain_hv *hv, const sigset_t *waitmask)
+static void serve(struct xsd *x, struct sock_server *s, struct domain_hv *hv,
+                  const sigset_t *waitmask)
 {
     static struct pollfd fds[MAX_FDS];
     struct xs_domain *doms[MAX_FDS];
