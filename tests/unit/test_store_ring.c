@@ -291,6 +291,46 @@ static void t_backpressure(void **state)
     assert_int_equal(got, 40);
 }
 
+/* Release deletes what the domain owned (Xen), or gives it to dom0 (-K). */
+static void t_release_orphans(void **state)
+{
+    struct fx *f = *state;
+    int keep;
+
+    for (keep = 0; keep < 2; keep++) {
+        struct h_msg r;
+
+        xsd_set_keep_orphans(f->x, keep);
+        assert_null(h_write(&f->d0, 0, "/local/domain/2/device/vbd", "0"));
+        assert_null(h_chmod(&f->d0, "/local/domain/2", "n2", "r0", NULL));
+        assert_null(h_write(&f->d0, 0, "/vm/u/name", "g"));
+        assert_null(h_chmod(&f->d0, "/vm/u", "b2", NULL));
+        assert_null(h_write(&f->d0, 0, "/vm/mine", "dom0's"));
+        assert_null(
+            h_op2(&f->d0, XS_WATCH, 0, "/local/domain/2/device", "w", NULL));
+        h_take_event(&f->d0, "/local/domain/2/device", "w");
+        introduce(f, 2);
+        assert_null(h_op1(&f->d0, XS_RELEASE, 0, "2", NULL));
+        assert_null(h_read(&f->d0, 0, "/vm/mine", NULL));
+        if (!keep) {
+            assert_string_equal(h_read(&f->d0, 0, "/local/domain/2", NULL),
+                                "ENOENT");
+            assert_string_equal(h_read(&f->d0, 0, "/vm/u/name", NULL),
+                                "ENOENT");
+            assert_true(h_take_event(&f->d0, "/local/domain/2/device", "w") >=
+                        0);
+            assert_null(h_op2(&f->d0, XS_UNWATCH, 0, "/local/domain/2/device",
+                              "w", NULL));
+        } else {
+            assert_null(h_op1(&f->d0, XS_GET_PERMS, 0, "/local/domain/2", &r));
+            assert_memory_equal(r.body, "n0\0r0\0", 6);
+            assert_null(h_op1(&f->d0, XS_GET_PERMS, 0, "/vm/u", &r));
+            assert_memory_equal(r.body, "b0\0", 3);
+            assert_null(h_read(&f->d0, 0, "/vm/u/name", NULL));
+        }
+    }
+}
+
 static void t_ring_functions(void **state)
 {
     struct xenstore_domain_interface in;
@@ -329,6 +369,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(t_garbage_rsp_and_header, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(t_backpressure, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_release_orphans, setup, teardown),
         cmocka_unit_test(t_ring_functions),
     };
 

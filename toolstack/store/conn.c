@@ -67,6 +67,11 @@ void xsd_set_trace(struct xsd *x, FILE *f)
     x->trace = f;
 }
 
+void xsd_set_keep_orphans(struct xsd *x, int keep)
+{
+    x->keep_orphans = keep;
+}
+
 int xsd_conn_create(struct xsd *x, uint32_t domid, unsigned int flags,
                     xsd_wake_fn *wake, void *arg, struct xs_conn **c_out)
 {

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "store/ring.h"
 
@@ -152,6 +153,64 @@ static void domain_free(struct xs_domain *d)
     free(d);
 }
 
+/* Fire removal events for n's subtree, as XS_RM does. */
+static void fire_removed(struct xsd *x, const struct xs_node *n, bool top)
+{
+    char path[XS_PATH_BUF];
+    unsigned int i;
+
+    for (i = 0; i < n->nkids; i++)
+        fire_removed(x, n->kids[i], false);
+    tree_path(n, path);
+    watch_fire(x, path, !top, n->perms, n->nperms);
+}
+
+/*
+ * Xen's domain_tree_remove(): nodes a dead domain owned are deleted with
+ * their subtrees, or handed to dom0 with -K (keep orphans).
+ */
+static void remove_owned(struct xsd *x, struct xs_node *n, uint32_t domid)
+{
+    unsigned int i = 0;
+
+    while (i < n->nkids) {
+        struct xs_node *k = n->kids[i];
+
+        if (k->perms[0].id != domid) {
+            remove_owned(x, k, domid);
+            i++;
+        } else if (x->keep_orphans) {
+            struct xs_permissions *p = malloc(k->nperms * sizeof(*p));
+
+            if (p) {
+                memcpy(p, k->perms, k->nperms * sizeof(*p));
+                p[0].id = 0;
+                tree_set_perms(&x->tree, k, p, k->nperms);
+                free(p);
+            }
+            remove_owned(x, k, domid);
+            i++;
+        } else {
+            fire_removed(x, k, true);
+            tree_remove(&x->tree, k);
+        }
+    }
+}
+
+/* Drop domid from a special node's grants (Xen remove_domid_from_perm). */
+static void forget_perm(struct xs_permissions *p, unsigned int *n,
+                        uint32_t domid)
+{
+    unsigned int i, j;
+
+    if (p[0].id == domid)
+        p[0].id = 0;
+    for (i = j = 1; i < *n; i++)
+        if (p[i].id != domid)
+            p[j++] = p[i];
+    *n = j;
+}
+
 int domain_release(struct xsd *x, uint32_t domid)
 {
     struct xs_domain **pp;
@@ -162,6 +221,10 @@ int domain_release(struct xsd *x, uint32_t domid)
         if (d->domid == domid) {
             *pp = d->next;
             domain_free(d);
+            if (quota_entries(&x->quota, domid))
+                remove_owned(x, x->tree.root, domid);
+            forget_perm(x->intro_perms, &x->n_intro_perms, domid);
+            forget_perm(x->release_perms, &x->n_release_perms, domid);
             watch_fire(x, "@releaseDomain", true, NULL, 0);
             return 0;
         }

@@ -51,6 +51,11 @@ int xsd_create(const struct xsd_limits *lim, struct xsd **xsd_out);
 void xsd_destroy(struct xsd *x);
 /* Borrowed until xsd_destroy(). */
 void xsd_set_ring_ops(struct xsd *x, const struct xsd_ring_ops *ops, void *arg);
+/*
+ * On XS_RELEASE the nodes the domain owned are deleted, as Xen does; with
+ * keep != 0 (-K) they are handed to dom0 instead.
+ */
+void xsd_set_keep_orphans(struct xsd *x, int keep);
 /* Log every message in and out to f (borrowed), or stop with NULL. */
 void xsd_set_trace(struct xsd *x, FILE *f);
 

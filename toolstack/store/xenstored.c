@@ -40,6 +40,7 @@ struct opts {
     int fork;
     int output_pid;
     int verbose;
+    int keep_orphans;
 };
 
 static void usage(FILE *f)
@@ -58,6 +59,7 @@ static void usage(FILE *f)
         "  -t, --transaction <nb>   transactions per connection (10)\n"
         "  -A, --perm-nb <nb>       permissions per node (5)\n"
         "  -M, --path-max <chars>   path length below a domain home\n"
+        "  -K, --keep-orphans       give a released domain's nodes to dom0\n"
         "  -Q, --quota <what>=<nb>  outstanding, transaction-nodes,\n"
         "                           memory, nodes, watches, ...\n"
         "  -V, --verbose            debug logging\n"
@@ -76,28 +78,22 @@ static unsigned int optnum(const char *arg)
 
 static void parse_opts(int argc, char **argv, struct opts *o)
 {
-    static const struct option lo[] = {{"no-domain-init", 0, NULL, 'D'},
-                                       {"entry-nb", 1, NULL, 'E'},
-                                       {"pid-file", 1, NULL, 'F'},
-                                       {"help", 0, NULL, 'H'},
-                                       {"no-fork", 0, NULL, 'N'},
-                                       {"output-pid", 0, NULL, 'P'},
-                                       {"entry-size", 1, NULL, 'S'},
-                                       {"trace-file", 1, NULL, 'T'},
-                                       {"transaction", 1, NULL, 't'},
-                                       {"perm-nb", 1, NULL, 'A'},
-                                       {"path-max", 1, NULL, 'M'},
-                                       {"quota", 1, NULL, 'Q'},
-                                       {"verbose", 0, NULL, 'V'},
-                                       {"watch-nb", 1, NULL, 'W'},
-                                       {NULL, 0, NULL, 0}};
+    static const struct option lo[] = {
+        {"no-domain-init", 0, NULL, 'D'}, {"entry-nb", 1, NULL, 'E'},
+        {"pid-file", 1, NULL, 'F'},       {"help", 0, NULL, 'H'},
+        {"no-fork", 0, NULL, 'N'},        {"output-pid", 0, NULL, 'P'},
+        {"entry-size", 1, NULL, 'S'},     {"trace-file", 1, NULL, 'T'},
+        {"transaction", 1, NULL, 't'},    {"perm-nb", 1, NULL, 'A'},
+        {"path-max", 1, NULL, 'M'},       {"quota", 1, NULL, 'Q'},
+        {"verbose", 0, NULL, 'V'},        {"watch-nb", 1, NULL, 'W'},
+        {"keep-orphans", 0, NULL, 'K'},   {NULL, 0, NULL, 0}};
     int c;
 
     memset(o, 0, sizeof(*o));
     xsd_limits_default(&o->lim);
     o->fork = 1;
-    while ((c = getopt_long(argc, argv, "DE:F:HNPS:T:t:A:M:Q:VW:", lo, NULL)) !=
-           -1) {
+    while ((c = getopt_long(argc, argv, "DE:F:HKNPS:T:t:A:M:Q:VW:", lo,
+                            NULL)) != -1) {
         switch (c) {
         case 'D':
             break;
@@ -110,6 +106,9 @@ static void parse_opts(int argc, char **argv, struct opts *o)
         case 'H':
             usage(stdout);
             exit(EXIT_SUCCESS);
+        case 'K':
+            o->keep_orphans = 1;
+            break;
         case 'N':
             o->fork = 0;
             break;
@@ -262,6 +261,7 @@ int main(int argc, char **argv)
     rc = xsd_create(&o.lim, &x);
     if (rc)
         fatalx("cannot create the store: %s", strerror(-rc));
+    xsd_set_keep_orphans(x, o.keep_orphans);
     rc = sock_server_create(x, sock, 0, &s);
     if (rc)
         fatalx("%s: %s", sock, strerror(-rc));
