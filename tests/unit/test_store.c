@@ -111,6 +111,32 @@ static void t_invalid_paths(void **state)
     OK(h_write(&f->d0, 0, "/ok-_@Z9", "x"));
 }
 
+/* 1000 levels: recursion in rm, watch firing and tx copies holds up. */
+static void t_deep_path(void **state)
+{
+    struct fx *f = *state;
+    char path[2100];
+    uint32_t t;
+    int i;
+
+    for (i = 0; i < 1000; i++)
+        memcpy(path + 2 * i, "/d", 2);
+    path[2000] = '\0';
+    OK(h_op2(&f->d0, XS_WATCH, 0, "/d", "deep", NULL));
+    OK(h_write(&f->d0, 0, path, "bottom"));
+    t = h_tx_start(&f->d0);
+    OK(h_read(&f->d0, t, path, NULL));
+    OK(h_write(&f->d0, t, path, "tx"));
+    OK(h_tx_end(&f->d0, t, 1));
+    t = h_tx_start(&f->d0);
+    OK(h_op1(&f->d0, XS_RM, t, "/d/d", NULL));
+    OK(h_tx_end(&f->d0, t, 1));
+    OK(h_write(&f->d0, 0, path, "again"));
+    OK(h_op1(&f->d0, XS_RM, 0, "/d", NULL));
+    ERR(h_read(&f->d0, 0, "/d", NULL), "ENOENT");
+    ERR(h_read(&f->d0, 0, "@introduceDomain", NULL), "EINVAL");
+}
+
 static void t_rm_and_mkdir(void **state)
 {
     struct fx *f = *state;
@@ -514,6 +540,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(t_invalid_paths, setup, teardown),
         cmocka_unit_test_setup_teardown(t_rm_and_mkdir, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_deep_path, setup, teardown),
         cmocka_unit_test_setup_teardown(t_unknown_and_bad_args, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(t_perms_domu, setup, teardown),

@@ -153,16 +153,37 @@ static void domain_free(struct xs_domain *d)
     free(d);
 }
 
-/* Fire removal events for n's subtree, as XS_RM does. */
-static void fire_removed(struct xsd *x, const struct xs_node *n, bool top)
+/*
+ * Fire removal events for n's subtree, as XS_RM does; path holds n's path
+ * (len bytes) and is extended in place (paths may be 1500 levels deep).
+ */
+static void fire_removed(struct xsd *x, const struct xs_node *n, char *path,
+                         size_t len, bool top)
 {
-    char path[XS_PATH_BUF];
     unsigned int i;
 
-    for (i = 0; i < n->nkids; i++)
-        fire_removed(x, n->kids[i], false);
-    tree_path(n, path);
+    for (i = 0; i < n->nkids; i++) {
+        size_t l = strlen(n->kids[i]->name);
+
+        if (len + 1 + l >= XS_PATH_BUF)
+            continue; /* cannot happen: paths are length-checked */
+        path[len] = '/';
+        memcpy(path + len + 1, n->kids[i]->name, l + 1);
+        fire_removed(x, n->kids[i], path, len + 1 + l, false);
+        path[len] = '\0';
+    }
     watch_fire(x, path, !top, n->perms, n->nperms);
+}
+
+/* Out of line: remove_owned() recurses and must keep a small frame. */
+__attribute__((noinline)) static void remove_one(struct xsd *x,
+                                                 struct xs_node *k)
+{
+    char path[XS_PATH_BUF];
+
+    tree_path(k, path);
+    fire_removed(x, k, path, strlen(path), true);
+    tree_remove(&x->tree, k);
 }
 
 /*
@@ -191,8 +212,7 @@ static void remove_owned(struct xsd *x, struct xs_node *n, uint32_t domid)
             remove_owned(x, k, domid);
             i++;
         } else {
-            fire_removed(x, k, true);
-            tree_remove(&x->tree, k);
+            remove_one(x, k);
         }
     }
 }
