@@ -214,6 +214,22 @@ static void t_split_message(void **state)
     assert_string_equal(body, "/local/domain/2");
 }
 
+/* Requests written before XS_INTRODUCE are answered at introduction. */
+static void t_early_request(void **state)
+{
+    struct fx *f = *state;
+    struct xenstore_domain_interface *in = &f->fk.page[2];
+    struct xsd_sockmsg h;
+    char body[4097];
+
+    guest_req(in, XS_GET_DOMAIN_PATH, 4, "2", 2);
+    introduce(f, 2);
+    assert_int_equal(guest_recv(in, &h, body), 1);
+    assert_int_equal(h.req_id, 4);
+    assert_string_equal(body, "/local/domain/2");
+    assert_true(f->fk.notified > 0);
+}
+
 static void t_garbage_indices(void **state)
 {
     struct fx *f = *state;
@@ -365,6 +381,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(t_introduce_and_talk, setup, teardown),
         cmocka_unit_test_setup_teardown(t_split_message, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_early_request, setup, teardown),
         cmocka_unit_test_setup_teardown(t_garbage_indices, setup, teardown),
         cmocka_unit_test_setup_teardown(t_garbage_rsp_and_header, setup,
                                         teardown),

@@ -143,6 +143,8 @@ int domain_introduce(struct xsd *x, uint32_t domid, uint64_t mfn, uint32_t port)
     d->next = x->domains;
     x->domains = d;
     watch_fire(x, "@introduceDomain", true, NULL, 0);
+    /* A guest may have queued requests before we were told about it. */
+    xsd_domain_pump(d);
     return 0;
 }
 
