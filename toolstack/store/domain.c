@@ -290,3 +290,8 @@ uint32_t xsd_domain_id(const struct xs_domain *d)
 {
     return d->domid;
 }
+
+int xsd_domain_alive(const struct xs_domain *d)
+{
+    return d->conn != NULL && !d->broken;
+}

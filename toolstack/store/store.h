@@ -91,6 +91,8 @@ struct xs_domain *xsd_domain_next(struct xsd *x, struct xs_domain *d);
 /* The handle map() returned (for the transport's poll fd). */
 void *xsd_domain_handle(const struct xs_domain *d);
 uint32_t xsd_domain_id(const struct xs_domain *d);
+/* 0 once the guest broke the ring protocol (its fd need not be polled). */
+int xsd_domain_alive(const struct xs_domain *d);
 /*
  * Move bytes: requests off the ring into the core, replies and events onto
  * the ring; notifies the guest when something moved. A guest that wrote

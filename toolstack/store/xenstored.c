@@ -27,10 +27,18 @@
 #define MAX_FDS 4096
 
 static volatile sig_atomic_t quit;
+static volatile sig_atomic_t reopen;
 
 static void on_signal(int sig)
 {
     quit = sig;
+}
+
+/* SIGHUP: reopen the log file (logrotate), as Xen's xenstored does. */
+static void on_hup(int sig)
+{
+    (void)sig;
+    reopen = 1;
 }
 
 struct opts {
@@ -205,9 +213,11 @@ static void write_pidfile(const char *path)
 static void serve(struct xsd *x, struct sock_server *s, struct domain_hv *hv,
                   const sigset_t *waitmask)
 {
-    static struct pollfd fds[MAX_FDS];
-    struct xs_domain *doms[MAX_FDS];
+    struct pollfd *fds = calloc(MAX_FDS, sizeof(*fds));
+    struct xs_domain **doms = calloc(MAX_FDS, sizeof(*doms));
 
+    if (!fds || !doms)
+        fatalx("out of memory");
     while (!quit) {
         size_t ns = sock_server_pollfds(s, fds, MAX_FDS / 2);
         size_t n = ns, nd = 0, i;
@@ -216,16 +226,21 @@ static void serve(struct xsd *x, struct sock_server *s, struct domain_hv *hv,
         while ((d = xsd_domain_next(x, d)) && n < MAX_FDS) {
             int fd = domain_hv_fd(hv, xsd_domain_handle(d));
 
-            if (fd < 0)
+            if (fd < 0 || !xsd_domain_alive(d))
                 continue;
             fds[n] = (struct pollfd){.fd = fd, .events = POLLIN};
             doms[nd++] = d;
             n++;
         }
         if (ppoll(fds, n, NULL, waitmask) < 0) {
-            if (errno == EINTR)
-                continue;
-            fatal("poll");
+            if (errno != EINTR)
+                fatal("poll");
+            if (reopen) {
+                reopen = 0;
+                open_log();
+                log_info("log reopened");
+            }
+            continue;
         }
         sock_server_handle(s, fds, ns);
         for (i = 0; i < nd; i++) {
@@ -237,6 +252,8 @@ static void serve(struct xsd *x, struct sock_server *s, struct domain_hv *hv,
                           xsd_domain_id(doms[i]));
         }
     }
+    free(doms);
+    free(fds);
 }
 
 int main(int argc, char **argv)
@@ -249,6 +266,7 @@ int main(int argc, char **argv)
     struct opts o;
     sigset_t block, waitmask;
     struct sigaction sa = {.sa_handler = on_signal};
+    struct sigaction hup = {.sa_handler = on_hup};
     int rc;
 
     log_procinit("xenstored");
@@ -290,11 +308,14 @@ int main(int argc, char **argv)
     sigemptyset(&block);
     sigaddset(&block, SIGTERM);
     sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGHUP);
     sigprocmask(SIG_BLOCK, &block, &waitmask);
     sigdelset(&waitmask, SIGTERM);
     sigdelset(&waitmask, SIGINT);
+    sigdelset(&waitmask, SIGHUP);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGHUP, &hup, NULL);
     signal(SIGPIPE, SIG_IGN);
 
     log_info("listening on %s (pid %d)", sock, (int)getpid());
