@@ -500,6 +500,28 @@ static void t_payload_limits(void **state)
     assert_true(xsd_conn_dead(f->d2.c));
 }
 
+/* A read-only connection reads but cannot change anything. */
+static void t_readonly_conn(void **state)
+{
+    struct fx *f = *state;
+    struct h_conn ro;
+
+    OK(h_write(&f->d0, 0, "/ro/x", "1"));
+    h_close(&f->d2);
+    memset(&ro, 0, sizeof(ro));
+    ro.next_req = 1;
+    assert_int_equal(xsd_conn_create(f->x, 0, XSD_CONN_RO, NULL, NULL, &ro.c),
+                     0);
+    OK(h_read(&ro, 0, "/ro/x", NULL));
+    ERR(h_write(&ro, 0, "/ro/x", "2"), "EROFS");
+    ERR(h_op1(&ro, XS_RM, 0, "/ro/x", NULL), "EROFS");
+    ERR(h_op1(&ro, XS_MKDIR, 0, "/ro/y", NULL), "EROFS");
+    ERR(h_chmod(&ro, "/ro/x", "b1", NULL), "EROFS");
+    OK(h_op2(&ro, XS_WATCH, 0, "/ro", "t", NULL));
+    h_close(&ro);
+    h_open(f->x, 2, &f->d2);
+}
+
 static void t_domain_requests(void **state)
 {
     struct fx *f = *state;
@@ -552,6 +574,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(t_watch_perms, setup, teardown),
         cmocka_unit_test_setup_teardown(t_quotas, setup, teardown),
         cmocka_unit_test_setup_teardown(t_payload_limits, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_readonly_conn, setup, teardown),
         cmocka_unit_test_setup_teardown(t_domain_requests, setup, teardown),
     };
 
