@@ -234,8 +234,16 @@ void control_loop(void)
     char path[128], token[64];
 
     for (;;) {
-        if (xenbus_wait_watch(path, sizeof(path), token, sizeof(token), 0) < 0) {
-            time_sleep_ns(100 * 1000000ULL);
+        int rc = xenbus_wait_watch_wake(NULL, path, sizeof(path), token,
+                                        sizeof(token), 0,
+                                        console_input_pending);
+        if (console_input_pending())
+            shell_input();
+        if (rc == -XEN_EAGAIN)
+            continue;
+        if (rc < 0) { /* no store: still serve the console */
+            WAIT_UNTIL(console_input_pending(),
+                       time_now_ns() + 1000 * 1000000ULL);
             continue;
         }
         if (!strcmp(token, TOK_SHUTDOWN))

@@ -35,6 +35,11 @@ void console_write(const char *s, size_t n);
 void console_ring_init(void);
 /* Reads up to size bytes typed on the console; returns the count. */
 size_t console_read(char *buf, size_t size);
+bool console_input_pending(void);
+
+/* shell.c: a line-at-a-time command shell on the console ring (help,
+ * info, selftest, poweroff, reboot); call when input is pending. */
+void shell_input(void);
 
 /* traps.c */
 void traps_init(void);

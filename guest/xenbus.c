@@ -56,6 +56,15 @@ static int ring_wait(bool (*ready)(void), uint64_t deadline)
     return WAIT_UNTIL(ready(), deadline) ? 0 : -XEN_ETIMEDOUT;
 }
 
+/* Set by xenbus_wait_watch_token while it may be interrupted by wake(). */
+static bool (*xb_wake)(void);
+
+static bool rsp_ready_or_wake(void)
+{
+    return READ_ONCE(xb_ring->rsp_prod) != xb_ring->rsp_cons ||
+           (xb_wake && xb_wake());
+}
+
 static bool rsp_ready(void)
 {
     return READ_ONCE(xb_ring->rsp_prod) != xb_ring->rsp_cons;
@@ -98,9 +107,11 @@ static int ring_read(void *data, size_t len, uint64_t deadline)
     while (len) {
         XENSTORE_RING_IDX cons = xb_ring->rsp_cons, avail;
         size_t c;
-        int rc = ring_wait(rsp_ready, deadline);
+        int rc = ring_wait(xb_wake ? rsp_ready_or_wake : rsp_ready, deadline);
         if (rc < 0)
             return rc;
+        if (!rsp_ready())
+            return -XEN_EAGAIN; /* woken before a message started */
         avail = READ_ONCE(xb_ring->rsp_prod) - cons;
         rmb();
         if (avail > XENSTORE_RING_SIZE)
@@ -110,6 +121,7 @@ static int ring_read(void *data, size_t len, uint64_t deadline)
         c = c < len ? c : len;
         memcpy(p, xb_ring->rsp + MASK_XENSTORE_IDX(cons), c);
         deadline = 0; /* mid-message: finish it, or the stream desyncs */
+        xb_wake = NULL;
         mb();
         WRITE_ONCE(xb_ring->rsp_cons, cons + (XENSTORE_RING_IDX)c);
         evtchn_notify(xb_port);
@@ -385,6 +397,14 @@ static void pop_watch(unsigned i, char *path, size_t psize, char *token,
 int xenbus_wait_watch_token(const char *want, char *path, size_t psize,
                             char *token, size_t tsize, uint64_t deadline_ns)
 {
+    return xenbus_wait_watch_wake(want, path, psize, token, tsize,
+                                  deadline_ns, NULL);
+}
+
+int xenbus_wait_watch_wake(const char *want, char *path, size_t psize,
+                           char *token, size_t tsize, uint64_t deadline_ns,
+                           bool (*wake)(void))
+{
     int rc = 0, i;
 
     spin_lock(&xb_lock);
@@ -394,7 +414,9 @@ int xenbus_wait_watch_token(const char *want, char *path, size_t psize,
             rc = -XEN_ENODEV;
             break;
         }
+        xb_wake = wake;
         rc = read_msg(&rep, deadline_ns);
+        xb_wake = NULL;
         if (rc < 0)
             break;
         if (rep.type == XS_WATCH_EVENT)
