@@ -20,25 +20,103 @@
 
 /* Keys xl knows that we read silently or leave to other parts. */
 static const char *const xl_keys[] = {
-    "acpi", "acpi_firmware", "acpi_laptop_slate", "acpi_s3", "acpi_s4",
-    "altp2m", "altp2mhvm", "apic", "bios", "bios_path_override",
-    "bootloader_restrict", "bootloader_user", "cap", "channel", "cpu_weight",
-    "cpuid", "cpus_soft", "device_model", "device_model_override",
-    "device_model_stubdomain_override", "device_model_user",
-    "device_model_version", "device_tree", "display", "dm_restrict",
-    "driver_domain", "dtdev", "e820_host", "extratime", "firmware",
-    "gfx_passthru", "hap", "hdtype", "hpet", "iomem", "ioports", "irqs",
-    "keymap", "latency", "max_event_channels", "max_grant_frames",
-    "max_maptrack_frames", "mmio_hole", "nestedhvm", "nographic", "nomigrate",
-    "on_soft_reset", "oos", "opengl", "p9", "pae", "passthrough", "pci",
-    "pci_msitranslate", "pci_permissive", "pci_power_mgmt", "pci_seize",
-    "period", "pool", "pvcalls", "pvshim", "pvshim_cmdline", "pvshim_extra",
-    "pvshim_path", "rdm", "rtc_timeoffset", "seclabel", "shadow_memory",
-    "slice", "smbios", "soundhw", "spice", "stdvga", "timer_mode", "tsc_mode",
-    "usbctrl", "usbdev", "usbdevice", "usbversion", "vendor_device", "vfb",
-    "vga", "videoram", "vif2", "viridian", "virtio", "vkb", "vncconsole",
-    "vncviewer", "vnuma", "vpmu", "vtpm", "vuart", "xauthority",
-    "xen_platform_pci", "xenstore_feature_mask", "xenstore_quota",
+    "acpi",
+    "acpi_firmware",
+    "acpi_laptop_slate",
+    "acpi_s3",
+    "acpi_s4",
+    "altp2m",
+    "altp2mhvm",
+    "apic",
+    "bios",
+    "bios_path_override",
+    "bootloader_restrict",
+    "bootloader_user",
+    "cap",
+    "channel",
+    "cpu_weight",
+    "cpuid",
+    "cpus_soft",
+    "device_model",
+    "device_model_override",
+    "device_model_stubdomain_override",
+    "device_model_user",
+    "device_model_version",
+    "device_tree",
+    "display",
+    "dm_restrict",
+    "driver_domain",
+    "dtdev",
+    "e820_host",
+    "extratime",
+    "firmware",
+    "gfx_passthru",
+    "hap",
+    "hdtype",
+    "hpet",
+    "iomem",
+    "ioports",
+    "irqs",
+    "keymap",
+    "latency",
+    "max_event_channels",
+    "max_grant_frames",
+    "max_maptrack_frames",
+    "mmio_hole",
+    "nestedhvm",
+    "nographic",
+    "nomigrate",
+    "on_soft_reset",
+    "oos",
+    "opengl",
+    "p9",
+    "pae",
+    "passthrough",
+    "pci",
+    "pci_msitranslate",
+    "pci_permissive",
+    "pci_power_mgmt",
+    "pci_seize",
+    "period",
+    "pool",
+    "pvcalls",
+    "pvshim",
+    "pvshim_cmdline",
+    "pvshim_extra",
+    "pvshim_path",
+    "rdm",
+    "rtc_timeoffset",
+    "seclabel",
+    "shadow_memory",
+    "slice",
+    "smbios",
+    "soundhw",
+    "spice",
+    "stdvga",
+    "timer_mode",
+    "tsc_mode",
+    "usbctrl",
+    "usbdev",
+    "usbdevice",
+    "usbversion",
+    "vendor_device",
+    "vfb",
+    "vga",
+    "videoram",
+    "vif2",
+    "viridian",
+    "virtio",
+    "vkb",
+    "vncconsole",
+    "vncviewer",
+    "vnuma",
+    "vpmu",
+    "vtpm",
+    "vuart",
+    "xauthority",
+    "xen_platform_pci",
+    "xenstore_feature_mask",
+    "xenstore_quota",
 };
 
 struct rd {
@@ -48,8 +126,7 @@ struct rd {
 
 static int bad(struct rd *r, const struct cfg_setting *s, const char *msg)
 {
-    cfg_report(&r->raw, s->value->line, s->value->col, "%s: %s", s->name,
-               msg);
+    cfg_report(&r->raw, s->value->line, s->value->col, "%s: %s", s->name, msg);
     return -EINVAL;
 }
 
@@ -103,8 +180,8 @@ static int get_long(struct rd *r, const char *k, long long min, long long max,
         return bad(r, s, msg);
     }
     if (*out < min || *out > max) {
-        snprintf(msg, sizeof(msg), "value %lld out of range [%lld, %lld]",
-                 *out, min, max);
+        snprintf(msg, sizeof(msg), "value %lld out of range [%lld, %lld]", *out,
+                 min, max);
         return bad(r, s, msg);
     }
     return 0;
@@ -174,24 +251,23 @@ static int get_strv(struct rd *r, const char *k, struct cfg_strv *sv,
     return rc;
 }
 
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c = (char)(c | 0x20);
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
 static int parse_uuid(const char *s, uint8_t u[16])
 {
     int i, hi, lo;
 
     for (i = 0; i < 16; i++) {
-        if (i == 4 || i == 6 || i == 8 || i == 10) {
-            if (*s++ != '-')
-                return -EINVAL;
-        }
-        hi = s[0] >= '0' && s[0] <= '9' ? s[0] - '0'
-             : (s[0] | 0x20) >= 'a' && (s[0] | 0x20) <= 'f'
-                 ? (s[0] | 0x20) - 'a' + 10
-                 : -1;
-        lo = s[1] >= '0' && s[1] <= '9' ? s[1] - '0'
-             : (s[1] | 0x20) >= 'a' && (s[1] | 0x20) <= 'f'
-                 ? (s[1] | 0x20) - 'a' + 10
-                 : -1;
-        if (hi < 0 || lo < 0)
+        if ((i == 4 || i == 6 || i == 8 || i == 10) && *s++ != '-')
+            return -EINVAL;
+        /* never look past a NUL: a short uuid ends the walk here */
+        if ((hi = hexval(s[0])) < 0 || (lo = hexval(s[1])) < 0)
             return -EINVAL;
         u[i] = (uint8_t)(hi << 4 | lo);
         s += 2;
@@ -222,7 +298,8 @@ static int read_identity(struct rd *r)
         return rc;
     if (v) {
         if (parse_uuid(v, c->uuid))
-            return bad(r, s, "bad UUID (want xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)");
+            return bad(r, s,
+                       "bad UUID (want xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)");
         c->has_uuid = 1;
     }
     /* xl compares only strlen(value) chars: "h" is hvm, "p" is pv */
@@ -286,13 +363,13 @@ static int read_sizes(struct rd *r)
     return 0;
 }
 
-static int read_action(struct rd *r, const char *k,
-                       enum action_on_shutdown *a, enum action_on_shutdown def)
+static int read_action(struct rd *r, const char *k, enum action_on_shutdown *a,
+                       enum action_on_shutdown def)
 {
     /* the cfg words are xl's; JSON names come from cfg_action_name() */
     static const char *const words[] = {
-        "", "destroy", "restart", "rename-restart", "preserve",
-        "coredump-destroy", "coredump-restart", "soft-reset"};
+        "",         "destroy",          "restart",          "rename-restart",
+        "preserve", "coredump-destroy", "coredump-restart", "soft-reset"};
     const struct cfg_setting *s;
     const char *v;
     int i, rc = get_str(r, k, &v, &s);
@@ -305,9 +382,10 @@ static int read_action(struct rd *r, const char *k,
             *a = i;
             return 0;
         }
-    return bad(r, s, "unknown action (destroy, restart, rename-restart, "
-                     "preserve, coredump-destroy, coredump-restart, "
-                     "soft-reset)");
+    return bad(r, s,
+               "unknown action (destroy, restart, rename-restart, "
+               "preserve, coredump-destroy, coredump-restart, "
+               "soft-reset)");
 }
 
 static int read_boot(struct rd *r)
@@ -329,9 +407,10 @@ static int read_boot(struct rd *r)
     /* xl parse_cmdline(): cmdline wins, else "root=R E" */
     if (cmd) {
         if ((root || extra) && r->raw.err)
-            fprintf(r->raw.err, "%s: %s: warning: ignoring root= and extra= "
-                    "in favour of cmdline=\n", program_invocation_short_name,
-                    r->raw.fname);
+            fprintf(r->raw.err,
+                    "%s: %s: warning: ignoring root= and extra= "
+                    "in favour of cmdline=\n",
+                    program_invocation_short_name, r->raw.fname);
         c->cmdline = strdup(cmd);
     } else if (root && extra) {
         if (asprintf(&c->cmdline, "root=%s %s", root, extra) < 0)
@@ -383,8 +462,7 @@ static int read_devices(struct rd *r)
                 return -EINVAL;
             }
             if (pass) {
-                rc = vif_spec_parse(it->s, (int)i, &c->vifs[i], eb,
-                                    sizeof(eb));
+                rc = vif_spec_parse(it->s, (int)i, &c->vifs[i], eb, sizeof(eb));
                 c->nr_vifs++;
             } else {
                 rc = disk_spec_parse(it->s, &c->disks[i], eb, sizeof(eb));
@@ -396,8 +474,8 @@ static int read_devices(struct rd *r)
                 }
             }
             if (rc == -EINVAL) {
-                cfg_report(&r->raw, it->line, it->col, "bad %s spec: %s",
-                           k, eb);
+                cfg_report(&r->raw, it->line, it->col, "bad %s spec: %s", k,
+                           eb);
                 return rc;
             }
             if (rc)
@@ -495,8 +573,7 @@ static int read_all(struct rd *r)
         (rc = read_action(r, "on_reboot", &c->on_reboot, ACTION_RESTART)) ||
         (rc = read_action(r, "on_crash", &c->on_crash, ACTION_DESTROY)) ||
         (rc = read_action(r, "on_watchdog", &c->on_watchdog, ACTION_DESTROY)) ||
-        (rc = read_boot(r)) || (rc = read_devices(r)) ||
-        (rc = read_display(r)))
+        (rc = read_boot(r)) || (rc = read_devices(r)) || (rc = read_display(r)))
         return rc;
     return read_cpus(r);
 }

@@ -17,10 +17,10 @@ enum cfg_vtype {
 /* A value: a string (numbers are strings too, as libxlu) or a list. */
 struct cfg_value {
     enum cfg_vtype type;
-    int line, col;              /* where the value starts */
-    int quoted;                 /* 1 if the atom was a quoted string */
-    char *s;                    /* CFG_STRING */
-    struct cfg_value **items;   /* CFG_LIST */
+    int line, col;            /* where the value starts */
+    int quoted;               /* 1 if the atom was a quoted string */
+    char *s;                  /* CFG_STRING */
+    struct cfg_value **items; /* CFG_LIST */
     size_t n, cap;
 };
 
@@ -28,16 +28,16 @@ struct cfg_value {
 struct cfg_setting {
     char *name;
     struct cfg_value *value;
-    int add;                    /* set with += */
-    int line, col;              /* of the key */
-    int used;                   /* read by config.c (for unknown-key warnings) */
+    int add;       /* set with += */
+    int line, col; /* of the key */
+    int used;      /* read by config.c (for unknown-key warnings) */
     struct cfg_setting *next;
 };
 
 struct cfg_raw {
     struct cfg_setting *settings;
-    const char *fname;          /* borrowed, for messages */
-    FILE *err;                  /* borrowed; NULL = silent */
+    const char *fname; /* borrowed, for messages */
+    FILE *err;         /* borrowed; NULL = silent */
 };
 
 /*
