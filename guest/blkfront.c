@@ -156,7 +156,8 @@ int blkfront_io(uint64_t sector, void *page, unsigned nsect, bool write)
 
     if (!b->connected)
         return -XEN_ENODEV;
-    if (!nsect || nsect > PAGE_SIZE / 512 || ((uintptr_t)page & (PAGE_SIZE - 1)))
+    if (!nsect || nsect > PAGE_SIZE / 512 ||
+        ((uintptr_t)page & (PAGE_SIZE - 1)))
         return -XEN_EINVAL;
     if (write && b->info.readonly)
         return -XEN_EROFS;

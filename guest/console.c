@@ -23,8 +23,8 @@ static void cons_event(evtchn_port_t port, struct regs *r, void *data)
 
 static size_t ring_space(void)
 {
-    XENCONS_RING_IDX used = READ_ONCE(cons_ring->out_prod) -
-                            READ_ONCE(cons_ring->out_cons);
+    XENCONS_RING_IDX used =
+        READ_ONCE(cons_ring->out_prod) - READ_ONCE(cons_ring->out_cons);
     return used > sizeof(cons_ring->out) ? 0 : sizeof(cons_ring->out) - used;
 }
 

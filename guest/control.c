@@ -133,8 +133,10 @@ int balloon_set_target_kb(uint64_t kb)
 void control_shutdown(unsigned reason)
 {
     static const char *const names[] = {
-        [SHUTDOWN_poweroff] = "poweroff", [SHUTDOWN_reboot] = "reboot",
-        [SHUTDOWN_suspend] = "suspend", [SHUTDOWN_crash] = "crash",
+        [SHUTDOWN_poweroff] = "poweroff",
+        [SHUTDOWN_reboot] = "reboot",
+        [SHUTDOWN_suspend] = "suspend",
+        [SHUTDOWN_crash] = "crash",
     };
     printk("pvstack guest: shutting down (%s)\n",
            reason < ARRAY_SIZE(names) && names[reason] ? names[reason] : "?");
@@ -234,9 +236,9 @@ void control_loop(void)
     char path[128], token[64];
 
     for (;;) {
-        int rc = xenbus_wait_watch_wake(NULL, path, sizeof(path), token,
-                                        sizeof(token), 0,
-                                        console_input_pending);
+        int rc =
+            xenbus_wait_watch_wake(NULL, path, sizeof(path), token,
+                                   sizeof(token), 0, console_input_pending);
         if (console_input_pending())
             shell_input();
         if (rc == -XEN_EAGAIN)

@@ -88,25 +88,25 @@ unsigned long time_timer_events(void);
 
 /* Waits, blocking the vcpu, until cond holds or deadline_ns passes (0:
  * forever). Evaluates to the final value of cond. */
-#define WAIT_UNTIL(cond, deadline_ns)                                     \
-    ({                                                                    \
-        bool ok__;                                                        \
-        uint64_t dl__ = (deadline_ns);                                    \
-        for (;;) {                                                        \
-            local_irq_disable();                                          \
-            ok__ = (cond);                                                \
-            if (ok__ || (dl__ && time_now_ns() >= dl__)) {                \
-                local_irq_enable();                                       \
-                break;                                                    \
-            }                                                             \
-            sched_block_until(dl__);                                      \
-        }                                                                 \
-        ok__;                                                             \
+#define WAIT_UNTIL(cond, deadline_ns)                                          \
+    ({                                                                         \
+        bool ok__;                                                             \
+        uint64_t dl__ = (deadline_ns);                                         \
+        for (;;) {                                                             \
+            local_irq_disable();                                               \
+            ok__ = (cond);                                                     \
+            if (ok__ || (dl__ && time_now_ns() >= dl__)) {                     \
+                local_irq_enable();                                            \
+                break;                                                         \
+            }                                                                  \
+            sched_block_until(dl__);                                           \
+        }                                                                      \
+        ok__;                                                                  \
     })
 
 /* mm.c: a page allocator over free boot RAM. */
 void mm_init(uintptr_t boot_sp);
-void *page_alloc(void);           /* zeroed page, or NULL */
+void *page_alloc(void); /* zeroed page, or NULL */
 void page_free(void *page);
 unsigned long mm_free_pages(void);
 unsigned long mm_total_pages(void);

@@ -72,7 +72,8 @@ void start_kernel(struct start_info *si, uintptr_t boot_sp)
     rc = check_pvabi();
     if (rc < 0) {
         printk("pvstack guest: hypervisor ABI is not pvabi%d (%d), "
-               "refusing to run\n", PVABI_VERSION, rc);
+               "refusing to run\n",
+               PVABI_VERSION, rc);
         hyp_shutdown(SHUTDOWN_crash);
     }
     mm_init(boot_sp);
@@ -80,7 +81,8 @@ void start_kernel(struct start_info *si, uintptr_t boot_sp)
     events_init();
     time_init_cpu();
     console_ring_init();
-    printk("pvstack guest: booting (cmdline: %s)\n", (const char *)si->cmd_line);
+    printk("pvstack guest: booting (cmdline: %s)\n",
+           (const char *)si->cmd_line);
     rc = gnttab_init();
     if (rc < 0)
         printk("gnttab: setup_table failed (%d)\n", rc);

@@ -34,14 +34,14 @@ static const struct {
     const char *name;
     int err;
 } xb_errors[] = {
-    { "EINVAL", XEN_EINVAL }, { "EACCES", XEN_EACCES },
-    { "EEXIST", XEN_EEXIST }, { "EISDIR", XEN_EISDIR },
-    { "ENOENT", XEN_ENOENT }, { "ENOMEM", XEN_ENOMEM },
-    { "ENOSPC", XEN_ENOSPC }, { "EIO", XEN_EIO },
-    { "ENOTEMPTY", XEN_ENOTEMPTY }, { "ENOSYS", XEN_ENOSYS },
-    { "EROFS", XEN_EROFS }, { "EBUSY", XEN_EBUSY },
-    { "EAGAIN", XEN_EAGAIN }, { "EISCONN", XEN_EISCONN },
-    { "E2BIG", XEN_E2BIG }, { "EPERM", XEN_EPERM },
+    {"EINVAL", XEN_EINVAL},       {"EACCES", XEN_EACCES},
+    {"EEXIST", XEN_EEXIST},       {"EISDIR", XEN_EISDIR},
+    {"ENOENT", XEN_ENOENT},       {"ENOMEM", XEN_ENOMEM},
+    {"ENOSPC", XEN_ENOSPC},       {"EIO", XEN_EIO},
+    {"ENOTEMPTY", XEN_ENOTEMPTY}, {"ENOSYS", XEN_ENOSYS},
+    {"EROFS", XEN_EROFS},         {"EBUSY", XEN_EBUSY},
+    {"EAGAIN", XEN_EAGAIN},       {"EISCONN", XEN_EISCONN},
+    {"E2BIG", XEN_E2BIG},         {"EPERM", XEN_EPERM},
 };
 
 static void xb_event(evtchn_port_t port, struct regs *r, void *data)
@@ -148,9 +148,10 @@ static void queue_watch(const char *body, size_t len)
     e = &wq[(wq_head + wq_len++) % WATCH_QUEUE];
     strlcpy(e->path, path, sizeof(e->path));
     memset(e->token, 0, sizeof(e->token));
-    memcpy(e->token, token, strnlen(token, len - plen - 1) < sizeof(e->token) - 1
-                                ? strnlen(token, len - plen - 1)
-                                : sizeof(e->token) - 1);
+    memcpy(e->token, token,
+           strnlen(token, len - plen - 1) < sizeof(e->token) - 1
+               ? strnlen(token, len - plen - 1)
+               : sizeof(e->token) - 1);
 }
 
 /* Reads one message into xb_buf (terminated); returns its header. */
@@ -186,7 +187,7 @@ static int request(uint32_t type, uint32_t tx, const char *const *parts,
                    unsigned nparts)
 {
     uint64_t deadline = time_now_ns() + xb_timeout_ns;
-    struct xsd_sockmsg hdr = { .type = type, .tx_id = tx };
+    struct xsd_sockmsg hdr = {.type = type, .tx_id = tx};
     size_t len = 0;
     unsigned i;
     int rc;
@@ -241,7 +242,7 @@ static int simple(uint32_t type, uint32_t tx, const char *const *parts,
 
 int xenbus_read(uint32_t tx, const char *path, char *buf, size_t size)
 {
-    const char *p[] = { path };
+    const char *p[] = {path};
     int rc = simple(XS_READ, tx, p, 1, buf, size);
     return rc < 0 ? rc : (int)strnlen(buf, size);
 }
@@ -260,7 +261,7 @@ int xenbus_read_ulong(uint32_t tx, const char *path, unsigned long *val_out)
 int xenbus_write(uint32_t tx, const char *path, const char *value)
 {
     /* XS_WRITE's value has no NUL: send path\0 then the bare value. */
-    struct xsd_sockmsg hdr = { .type = XS_WRITE, .tx_id = tx };
+    struct xsd_sockmsg hdr = {.type = XS_WRITE, .tx_id = tx};
     size_t plen = strlen(path) + 1, vlen = strlen(value);
     int rc;
 
@@ -289,8 +290,9 @@ int xenbus_write(uint32_t tx, const char *path, const char *value)
         }
         if (rep.req_id != hdr.req_id)
             continue;
-        rc = rep.type == XS_ERROR ? reply_error(xb_buf)
-             : rep.type == XS_WRITE ? 0 : -XEN_EIO;
+        rc = rep.type == XS_ERROR   ? reply_error(xb_buf)
+             : rep.type == XS_WRITE ? 0
+                                    : -XEN_EIO;
         break;
     }
     spin_unlock(&xb_lock);
@@ -299,21 +301,21 @@ int xenbus_write(uint32_t tx, const char *path, const char *value)
 
 int xenbus_mkdir(uint32_t tx, const char *path)
 {
-    const char *p[] = { path };
+    const char *p[] = {path};
     int rc = simple(XS_MKDIR, tx, p, 1, NULL, 0);
     return rc < 0 ? rc : 0;
 }
 
 int xenbus_rm(uint32_t tx, const char *path)
 {
-    const char *p[] = { path };
+    const char *p[] = {path};
     int rc = simple(XS_RM, tx, p, 1, NULL, 0);
     return rc < 0 ? rc : 0;
 }
 
 int xenbus_directory(uint32_t tx, const char *path, char *buf, size_t size)
 {
-    const char *p[] = { path };
+    const char *p[] = {path};
     int rc, count = 0;
     size_t i, n;
 
@@ -339,21 +341,21 @@ int xenbus_directory(uint32_t tx, const char *path, char *buf, size_t size)
 
 int xenbus_watch(const char *path, const char *token)
 {
-    const char *p[] = { path, token };
+    const char *p[] = {path, token};
     int rc = simple(XS_WATCH, XBT_NIL, p, 2, NULL, 0);
     return rc < 0 ? rc : 0;
 }
 
 int xenbus_unwatch(const char *path, const char *token)
 {
-    const char *p[] = { path, token };
+    const char *p[] = {path, token};
     int rc = simple(XS_UNWATCH, XBT_NIL, p, 2, NULL, 0);
     return rc < 0 ? rc : 0;
 }
 
 int xenbus_transaction_start(uint32_t *tx_out)
 {
-    const char *p[] = { "" };
+    const char *p[] = {""};
     char buf[16];
     unsigned long v;
     int rc = simple(XS_TRANSACTION_START, XBT_NIL, p, 1, buf, sizeof(buf));
@@ -367,7 +369,7 @@ int xenbus_transaction_start(uint32_t *tx_out)
 
 int xenbus_transaction_end(uint32_t tx, int abort)
 {
-    const char *p[] = { abort ? "F" : "T" };
+    const char *p[] = {abort ? "F" : "T"};
     int rc = simple(XS_TRANSACTION_END, tx, p, 1, NULL, 0);
     return rc < 0 ? rc : 0;
 }
@@ -397,8 +399,8 @@ static void pop_watch(unsigned i, char *path, size_t psize, char *token,
 int xenbus_wait_watch_token(const char *want, char *path, size_t psize,
                             char *token, size_t tsize, uint64_t deadline_ns)
 {
-    return xenbus_wait_watch_wake(want, path, psize, token, tsize,
-                                  deadline_ns, NULL);
+    return xenbus_wait_watch_wake(want, path, psize, token, tsize, deadline_ns,
+                                  NULL);
 }
 
 int xenbus_wait_watch_wake(const char *want, char *path, size_t psize,
@@ -503,8 +505,8 @@ int xenbus_wait_state(const char *path, unsigned long min_state,
     for (;;) {
         if (xenbus_read_ulong(XBT_NIL, path, &st) == 0 && st >= min_state)
             break;
-        rc = xenbus_wait_watch_token("state-wait", wpath, sizeof(wpath),
-                                     token, sizeof(token), deadline_ns);
+        rc = xenbus_wait_watch_token("state-wait", wpath, sizeof(wpath), token,
+                                     sizeof(token), deadline_ns);
         if (rc < 0)
             break;
     }
