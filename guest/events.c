@@ -17,6 +17,7 @@ struct handler {
 };
 
 static struct handler handlers[NR_PORTS];
+bool events_hyp_iret; /* read by head.S */
 
 static void set_bit(unsigned n, xen_ulong_t *words)
 {
@@ -174,7 +175,8 @@ void events_do_upcall(struct regs *r)
     } while (READ_ONCE(vi->evtchn_upcall_pending));
     /* The VMM masked events for the bounce; the native iretq in head.S
      * does not restore the mask, so unmask and re-check here. */
-    local_irq_enable();
+    if (!events_hyp_iret)
+        local_irq_enable();
 }
 
 void events_init(void)

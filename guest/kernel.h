@@ -57,6 +57,9 @@ void trap_table_fill(struct trap_info *t, size_t n);
  * event callback with events masked and must not block. */
 typedef void evtchn_handler_fn(evtchn_port_t port, struct regs *r, void *data);
 void events_init(void);
+/* Return from the event callback with HYPERVISOR_iret instead of iretq
+ * (cmdline iret=hyp); set before events are bound. */
+extern bool events_hyp_iret;
 void events_do_upcall(struct regs *r);
 int evtchn_bind(evtchn_port_t port, evtchn_handler_fn *fn, void *data);
 void evtchn_unbind(evtchn_port_t port);

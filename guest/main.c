@@ -5,6 +5,7 @@
  *   selftest=a,b,...  run built-in self-tests ("all": every one)
  *   poweroff          shut down (poweroff) once the self-tests ran
  *   ip=A.B.C.D        bring up the first vif and answer ARP, ping, UDP echo
+ *   iret=hyp          leave the event callback with HYPERVISOR_iret
  */
 #include "kernel.h"
 #include "netfront.h"
@@ -76,6 +77,8 @@ void start_kernel(struct start_info *si, uintptr_t boot_sp)
                PVABI_VERSION, rc);
         hyp_shutdown(SHUTDOWN_crash);
     }
+    if (cmdline_get("iret", ip, sizeof(ip)) && !strcmp(ip, "hyp"))
+        events_hyp_iret = true;
     mm_init(boot_sp);
     traps_init();
     events_init();
