@@ -212,6 +212,26 @@ static void smp_up_all(void)
             printk("smp: vcpu %u failed to come up\n", id);
 }
 
+static void echo_event(evtchn_port_t port, struct regs *r, void *data)
+{
+    evtchn_notify(port); /* straight back: dom0 times the round trip */
+}
+
+int control_echo_start(void)
+{
+    evtchn_port_t port;
+    char val[16];
+    int rc = evtchn_alloc_unbound(0, echo_event, NULL, &port);
+
+    if (rc < 0)
+        return rc;
+    snprintf(val, sizeof(val), "%u", port);
+    rc = xenbus_write(XBT_NIL, "data/evtchn-echo-port", val);
+    if (rc == 0)
+        printk("evtchn echo: port %u\n", port);
+    return rc;
+}
+
 int control_init(void)
 {
     int rc = xenbus_init();

@@ -137,6 +137,9 @@ int control_init(void);
 __attribute__((noreturn)) void control_loop(void);
 void control_shutdown(unsigned reason);
 int balloon_set_target_kb(uint64_t kb);
+/* Allocates a port for dom0, publishes it as data/evtchn-echo-port and
+ * notifies it back on every event (benchmarks' round trip). */
+int control_echo_start(void);
 uint64_t balloon_current_kb(void);
 
 /* main.c: finds "key=value" or a bare "key" in the cmdline and copies

@@ -6,6 +6,7 @@
  *   poweroff          shut down (poweroff) once the self-tests ran
  *   ip=A.B.C.D        bring up the first vif and answer ARP, ping, UDP echo
  *   iret=hyp          leave the event callback with HYPERVISOR_iret
+ *   evtecho           echo dom0's events on data/evtchn-echo-port
  */
 #include "kernel.h"
 #include "netfront.h"
@@ -102,6 +103,8 @@ void start_kernel(struct start_info *si, uintptr_t boot_sp)
         else
             printk("net: %s up\n", desc);
     }
+    if (cmdline_get("evtecho", NULL, 0) && (rc = control_echo_start()) < 0)
+        printk("evtchn echo: not started (%d)\n", rc);
     if (cmdline_get("selftest", tests, sizeof(tests)))
         selftest_run(tests);
     if (cmdline_get("poweroff", NULL, 0))
