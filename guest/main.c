@@ -72,12 +72,9 @@ void start_kernel(struct start_info *si, uintptr_t boot_sp)
     if (strncmp((const char *)si->magic, "xen-", 4))
         panic("bad start_info magic");
     rc = check_pvabi();
-    if (rc < 0) {
-        printk("pvstack guest: hypervisor ABI is not pvabi%d (%d), "
-               "refusing to run\n",
-               PVABI_VERSION, rc);
-        hyp_shutdown(SHUTDOWN_crash);
-    }
+    if (rc < 0)
+        panic("hypervisor ABI is not pvabi%d (%d), refusing to run",
+              PVABI_VERSION, rc);
     if (cmdline_get("iret", ip, sizeof(ip)) && !strcmp(ip, "hyp"))
         events_hyp_iret = true;
     mm_init(boot_sp);
