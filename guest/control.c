@@ -251,21 +251,30 @@ int control_init(void)
     return rc;
 }
 
-void control_loop(void)
+void control_loop(bool spin)
 {
     char path[128], token[64];
 
     for (;;) {
-        int rc =
-            xenbus_wait_watch_wake(NULL, path, sizeof(path), token,
-                                   sizeof(token), 0, console_input_pending);
+        uint64_t deadline = 0;
+        int rc;
+        if (spin) { /* burn 1 ms of CPU natively, then poll */
+            uint64_t end = time_now_ns() + 1000000ULL;
+            while (time_now_ns() < end)
+                cpu_relax();
+            deadline = 1; /* in the past: do not block */
+        }
+        rc = xenbus_wait_watch_wake(NULL, path, sizeof(path), token,
+                                    sizeof(token), deadline,
+                                    console_input_pending);
         if (console_input_pending())
             shell_input();
-        if (rc == -XEN_EAGAIN)
+        if (rc == -XEN_EAGAIN || rc == -XEN_ETIMEDOUT)
             continue;
         if (rc < 0) { /* no store: still serve the console */
-            WAIT_UNTIL(console_input_pending(),
-                       time_now_ns() + 1000 * 1000000ULL);
+            if (!spin)
+                WAIT_UNTIL(console_input_pending(),
+                           time_now_ns() + 1000 * 1000000ULL);
             continue;
         }
         if (!strcmp(token, TOK_SHUTDOWN))

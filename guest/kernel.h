@@ -134,7 +134,9 @@ int smp_call(unsigned vcpu, void (*fn)(void *data), void *data);
 
 /* control.c: the toolstack's requests from the store. */
 int control_init(void);
-__attribute__((noreturn)) void control_loop(void);
+/* Serves store watches and console input forever; spin keeps vcpu 0
+ * busy (CPU time grows) instead of blocking between requests. */
+__attribute__((noreturn)) void control_loop(bool spin);
 void control_shutdown(unsigned reason);
 int balloon_set_target_kb(uint64_t kb);
 /* Allocates a port for dom0, publishes it as data/evtchn-echo-port and

@@ -7,6 +7,7 @@
  *   ip=A.B.C.D        bring up the first vif and answer ARP, ping, UDP echo
  *   iret=hyp          leave the event callback with HYPERVISOR_iret
  *   evtecho           echo dom0's events on data/evtchn-echo-port
+ *   spin              keep vcpu 0 busy instead of blocking when idle
  */
 #include "kernel.h"
 #include "netfront.h"
@@ -106,5 +107,5 @@ void start_kernel(struct start_info *si, uintptr_t boot_sp)
         selftest_run(tests);
     if (cmdline_get("poweroff", NULL, 0))
         control_shutdown(SHUTDOWN_poweroff);
-    control_loop();
+    control_loop(cmdline_get("spin", NULL, 0));
 }
