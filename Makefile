@@ -20,7 +20,7 @@ deps:
 	@scripts/install-deps
 
 # make check: install what is missing, build, run every test, one summary line.
-check: deps
+check: deps hdrcheck
 	@$(MAKE) --no-print-directory all $(UNIT_TESTS)
 	@scripts/run-tests $(UNIT_TESTS) -- $(sort $(wildcard tests/integration/[0-9]*.sh))
 

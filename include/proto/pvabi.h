@@ -64,4 +64,58 @@
 #define PVABI_SPECIAL_PAGES 16 /* pages above RAM the VMM owns */
 #define PVABI_NR_GRANT_FRAMES 4
 
+/*
+ * Special pages (PVABI_SPECIAL_PAGES of them) start at pfn
+ * start_info->nr_pages (the boot RAM size) and are identity-mapped like RAM:
+ */
+#define PVABI_SP_SHARED_INFO 0 /* shared_info (start_info->shared_info) */
+#define PVABI_SP_GNTTAB 1      /* PVABI_NR_GRANT_FRAMES grant-table frames */
+#define PVABI_SP_IDT 5         /* DPL3 IDT the VMM builds (set_trap_table) */
+#define PVABI_SP_GDT 6         /* GDT: null, 0x33/0x2b user segs, TSS at 0x40 */
+#define PVABI_SP_TSS 7         /* TSS + I/O bitmap */
+
+/*
+ * RAM layout the builder uses (Xen's order): kernel image, ramdisk
+ * (mod_start/mod_len, virtual == physical), start_info page, xenstore page,
+ * console page, page tables (pt_base, nr_pt_frames), boot stack (16 KiB);
+ * rsp = top of the boot stack.
+ *
+ * Events: when a vcpu leaves the guest (hypercall, kick) with
+ * vcpu_info.evtchn_upcall_pending set and evtchn_upcall_mask clear, the VMM
+ * sets the mask, writes Xen's bounce frame [rcx, r11, rip, cs, rflags, rsp,
+ * ss] (low to high) below the interrupted rsp rounded down to 16 and enters
+ * the event callback (set_callbacks / CALLBACKTYPE_event) with rsp at rcx.
+ * The saved rflags has IF set (= events were unmasked). The callback returns
+ * with HYPERVISOR_iret (restores the mask from IF) or pops rcx/r11, clears
+ * the mask itself, and runs a native iretq (then it must re-check
+ * evtchn_upcall_pending, e.g. with a cheap hypercall such as xen_version).
+ *
+ * Traps: HYPERVISOR_set_trap_table entries (vector, flags, cs, address)
+ * become DPL3 interrupt gates on selector PVABI_CS in the IDT page; the VMM
+ * loads it with KVM_SET_SREGS. Faults then arrive as the CPU pushes them
+ * (error code where the CPU has one), on the current stack. CR2 cannot be
+ * read at CPL3: on every hypercall exit the VMM copies the vcpu's CR2 into
+ * vcpu_info.arch.cr2, so a #PF handler makes any cheap hypercall (e.g.
+ * xen_version(XENVER_version)) first and then reads arch.cr2. A fault with
+ * no handler crashes the domain.
+ *
+ * Balloon (XENMEM_decrease_reservation / increase_reservation): extent_start
+ * holds guest pfns (== mfns) with extent_order 0; increase_reservation only
+ * re-populates pfns given back earlier.
+ *
+ * Secondary vcpus: VCPUOP_initialise takes struct vcpu_guest_context; only
+ * user_regs (rip, rsp, rsi, rdi, rflags) and the event/failsafe callback
+ * addresses are used; VCPUOP_up starts it on the boot page tables.
+ */
+
+/*
+ * Time (guest relies on this): shared_info->vcpu_info[n].time (struct
+ * vcpu_time_info) is valid from the first instruction: system_time in ns
+ * since the domain was built at tsc_timestamp, tsc_to_system_mul/tsc_shift
+ * from the host TSC (rdtsc in the guest reads the host TSC, no offset).
+ * set_timer_op and VCPUOP_set_singleshot_timer take that system time;
+ * expiry raises VIRQ_TIMER on the vcpu. A trap_info entry with address 0
+ * gets no gate. Secondary vcpus share the boot vcpu's IDT.
+ */
+
 #endif

@@ -69,4 +69,75 @@ int hv_evtchn_notify(struct hv_evtchn *ch);
 uint32_t hv_evtchn_port(const struct hv_evtchn *ch);
 void hv_evtchn_close(struct hv_evtchn *ch);
 
+/* ---- Domain operations ------------------------------------------------- */
+
+/* State flags of struct hv_dominfo (xl list letters r, b, p, s, d). */
+#define HV_DOMF_RUNNING 0x1u
+#define HV_DOMF_BLOCKED 0x2u
+#define HV_DOMF_PAUSED 0x4u
+#define HV_DOMF_SHUTDOWN 0x8u
+#define HV_DOMF_DYING 0x10u
+
+struct hv_dominfo {
+    uint32_t domid;
+    unsigned flags;           /* HV_DOMF_* */
+    unsigned shutdown_reason; /* SHUTDOWN_* of xen/sched.h, if SHUTDOWN */
+    uint64_t cpu_ns;          /* CPU time of all vcpus */
+    uint64_t mem_kb;          /* current reservation */
+    uint64_t max_mem_kb;
+    unsigned vcpus;        /* max vcpus */
+    unsigned vcpus_online; /* online in the guest */
+    uint64_t start_time;   /* wall-clock seconds at creation, 0 unknown */
+};
+
+/* What to build; strings are borrowed for the call. */
+struct hv_build {
+    uint32_t domid;
+    const char *name;
+    const char *kernel;
+    const char *ramdisk; /* NULL: none */
+    const char *cmdline; /* NULL: empty */
+    uint64_t mem_kb;
+    uint64_t max_mem_kb;
+    unsigned vcpus;     /* online at boot */
+    unsigned max_vcpus; /* created */
+    int paused;         /* leave paused (xm create -p) */
+};
+
+/* What the builder set up, for the store entries the toolstack writes. */
+struct hv_built {
+    uint64_t store_pfn;
+    uint64_t console_pfn;
+    uint32_t store_port;
+    uint32_t console_port;
+};
+
+/*
+ * Build and start domain b->domid. On failure returns -errno and, if err is
+ * non-NULL, a one-line reason in err (e.g. "/k.elf: no Xen ELF notes"); all
+ * the engine made is gone. On kvm the VMM runs as its own process.
+ */
+int hv_domain_create(struct hv *hv, const struct hv_build *b,
+                     struct hv_built *out, char *err, size_t errlen);
+/* Kill the domain now; returns 0, -ESRCH (no such domain) or -errno. */
+int hv_domain_destroy(struct hv *hv, uint32_t domid);
+int hv_domain_pause(struct hv *hv, uint32_t domid);
+int hv_domain_unpause(struct hv *hv, uint32_t domid);
+/* Shut down from outside with a SHUTDOWN_* reason (the guest is not asked). */
+int hv_domain_shutdown(struct hv *hv, uint32_t domid, unsigned reason);
+int hv_domain_getinfo(struct hv *hv, uint32_t domid, struct hv_dominfo *out);
+/*
+ * Fill up to max entries of all domains (dom0 first), sorted by domid.
+ * Returns the number of domains (which may exceed max) or -errno.
+ */
+int hv_domain_list(struct hv *hv, struct hv_dominfo *out, int max);
+int hv_domain_set_maxmem(struct hv *hv, uint32_t domid, uint64_t kb);
+/* Limit the vcpus the guest may bring online. */
+int hv_domain_set_vcpus(struct hv *hv, uint32_t domid, unsigned n);
+/*
+ * Block until domid has shut down (0, info filled) or is gone (-ESRCH).
+ * For monitors (xm's per-domain child).
+ */
+int hv_domain_wait(struct hv *hv, uint32_t domid, struct hv_dominfo *out);
+
 #endif

@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * xenconsoled.c: the console daemon. Finds domains in the store
+ * (/local/domain/<id>/console/{ring-ref,port}), attaches each console to
+ * a pty (condom.c) and serves them all from one poll loop. Domains come
+ * and go on @introduceDomain/@releaseDomain, with a periodic rescan as a
+ * safety net.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "console/condom.h"
+#include "lib/log.h"
+#include "lib/parse.h"
+#include "lib/paths.h"
+
+#define MAX_DOMS 256
+#define RESCAN_MS 1000
+
+struct xcd {
+    struct xs_handle *xs;
+    struct hv *hv;
+    const char *log_dir; /* NULL: no guest logs */
+    struct condom *doms[MAX_DOMS];
+    size_t ndoms;
+    uint32_t failed[MAX_DOMS]; /* attach failed: do not retry or re-log */
+    size_t nfailed;
+};
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_flag = 1;
+}
+
+static int id_in(const uint32_t *ids, size_t n, uint32_t id)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (ids[i] == id)
+            return 1;
+    return 0;
+}
+
+static void xcd_detach(struct xcd *x, size_t i)
+{
+    log_info("dom %u console: detached", condom_domid(x->doms[i]));
+    condom_destroy(x->doms[i]);
+    x->doms[i] = x->doms[--x->ndoms];
+}
+
+static void xcd_attach(struct xcd *x, uint32_t domid)
+{
+    struct condom *cd;
+    int rc;
+
+    if (x->ndoms >= MAX_DOMS || id_in(x->failed, x->nfailed, domid))
+        return;
+    rc = condom_create(x->xs, x->hv, domid, x->log_dir, &cd);
+    if (rc == -ENOENT)
+        return; /* console keys not written yet */
+    if (rc) {
+        log_warnx("dom %u console: attach: %s", domid, strerror(-rc));
+        if (x->nfailed < MAX_DOMS)
+            x->failed[x->nfailed++] = domid;
+        return;
+    }
+    x->doms[x->ndoms++] = cd;
+}
+
+static void xcd_scan(struct xcd *x)
+{
+    uint32_t live[MAX_DOMS];
+    size_t nlive = 0, i;
+    unsigned int n = 0, j;
+    char **ents = xs_directory(x->xs, XBT_NULL, "/local/domain", &n);
+    long long id;
+
+    for (j = 0; ents && j < n && nlive < MAX_DOMS; j++)
+        if (!parse_ll(ents[j], 10, 1, UINT32_MAX, &id))
+            live[nlive++] = (uint32_t)id;
+    free(ents);
+    for (i = 0; i < x->ndoms;) {
+        if (!id_in(live, nlive, condom_domid(x->doms[i])))
+            xcd_detach(x, i);
+        else
+            i++;
+    }
+    for (i = 0; i < x->nfailed;) {
+        if (!id_in(live, nlive, x->failed[i]))
+            x->failed[i] = x->failed[--x->nfailed];
+        else
+            i++;
+    }
+    for (i = 0; i < nlive; i++) {
+        size_t k;
+        int have = 0;
+
+        for (k = 0; k < x->ndoms; k++)
+            have |= condom_domid(x->doms[k]) == live[i];
+        if (!have)
+            xcd_attach(x, live[i]);
+    }
+}
+
+static void xcd_loop(struct xcd *x)
+{
+    struct pollfd pfd[1 + 2 * MAX_DOMS];
+    char **ev;
+    size_t i, n;
+    int rc;
+
+    while (!stop_flag) {
+        pfd[0].fd = xs_fileno(x->xs);
+        pfd[0].events = POLLIN;
+        for (i = 0; i < x->ndoms; i++)
+            condom_fds(x->doms[i], &pfd[1 + 2 * i]);
+        n = x->ndoms;
+        rc = poll(pfd, 1 + 2 * n, RESCAN_MS);
+        if (rc < 0 && errno != EINTR)
+            fatal("poll");
+        if (rc <= 0) {
+            xcd_scan(x);
+            continue;
+        }
+        /* Serve consoles first: a scan may reorder x->doms. */
+        for (i = n; i-- > 0;) {
+            struct pollfd *p = &pfd[1 + 2 * i];
+
+            rc = 0;
+            if (p[0].revents)
+                rc = condom_handle_evtchn(x->doms[i]);
+            if (!rc && p[1].revents)
+                rc = condom_handle_pty(x->doms[i], p[1].revents);
+            if (rc) {
+                uint32_t d = condom_domid(x->doms[i]);
+
+                xcd_detach(x, i);
+                if (x->nfailed < MAX_DOMS)
+                    x->failed[x->nfailed++] = d;
+            }
+        }
+        if (pfd[0].revents) {
+            while ((ev = xs_check_watch(x->xs)))
+                free(ev);
+            xcd_scan(x);
+        }
+    }
+}
+
+/* paths_mkdir() is root-relative; --log-dir may be any path. */
+static void mkdir_p(const char *dir)
+{
+    char buf[4096], *s;
+
+    snprintf(buf, sizeof(buf), "%s", dir);
+    for (s = buf + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        mkdir(buf, 0755);
+        *s = '/';
+    }
+    mkdir(buf, 0755);
+}
+
+static void usage(void)
+{
+    fprintf(stderr, "usage: xenconsoled [-i] [-v] [--log=none|guest|all] "
+                    "[--log-dir=DIR] [--pid-file=FILE]\n");
+    exit(EXIT_FAILURE);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"interactive", no_argument, NULL, 'i'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"log", required_argument, NULL, 'l'},
+        {"log-dir", required_argument, NULL, 'L'},
+        {"pid-file", required_argument, NULL, 'p'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct xcd x = {0};
+    char logdir[4096] = "";
+    const char *pidfile = NULL;
+    int c, interactive = 0, verbose = 0, rc;
+    struct sigaction sa = {.sa_handler = on_signal};
+    FILE *f;
+
+    while ((c = getopt_long(argc, argv, "ivh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'i': interactive = 1; break;
+        case 'v': verbose++; break;
+        case 'l':
+            if (!strcmp(optarg, "guest") || !strcmp(optarg, "all")) {
+                if (!logdir[0] &&
+                    paths_get(logdir, sizeof(logdir), "/var/log/xen/console"))
+                    usage();
+            } else if (!strcmp(optarg, "none") || !strcmp(optarg, "hv")) {
+                logdir[0] = '\0';
+            } else {
+                usage();
+            }
+            break;
+        case 'L': snprintf(logdir, sizeof(logdir), "%s", optarg); break;
+        case 'p': pidfile = optarg; break;
+        default: usage();
+        }
+    }
+    log_init(interactive, verbose);
+    log_procinit("xenconsoled");
+    if (logdir[0]) {
+        mkdir_p(logdir);
+        x.log_dir = logdir;
+    }
+    x.xs = xs_open(0);
+    if (!x.xs)
+        fatal("xs_open");
+    rc = hv_open(&x.hv);
+    if (rc) {
+        errno = -rc;
+        fatal("hv_open");
+    }
+    if (!xs_watch(x.xs, "@introduceDomain", "introduce") ||
+        !xs_watch(x.xs, "@releaseDomain", "release"))
+        log_warn("watch special paths (rescanning every %d ms)", RESCAN_MS);
+    if (!interactive && daemon(0, 0))
+        fatal("daemon");
+    if (pidfile && (f = fopen(pidfile, "we"))) {
+        fprintf(f, "%d\n", (int)getpid());
+        fclose(f);
+    }
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    xcd_scan(&x);
+    xcd_loop(&x);
+    while (x.ndoms)
+        xcd_detach(&x, x.ndoms - 1);
+    hv_close(x.hv);
+    xs_close(x.xs);
+    if (pidfile)
+        unlink(pidfile);
+    return EXIT_SUCCESS;
+}

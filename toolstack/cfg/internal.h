@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * internal.h: the untyped settings tree (libxlu's XLU_Config) shared by the
+ * cfg syntax (syntax.c), the typed reader (config.c) and the spec parsers.
+ */
+#ifndef XT_CFG_INTERNAL_H
+#define XT_CFG_INTERNAL_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+enum cfg_vtype {
+    CFG_STRING,
+    CFG_LIST,
+};
+
+/* A value: a string (numbers are strings too, as libxlu) or a list. */
+struct cfg_value {
+    enum cfg_vtype type;
+    int line, col;            /* where the value starts */
+    int quoted;               /* 1 if the atom was a quoted string */
+    char *s;                  /* CFG_STRING */
+    struct cfg_value **items; /* CFG_LIST */
+    size_t n, cap;
+};
+
+/* One KEY = VALUE or KEY += VALUE statement. Newest first in the list. */
+struct cfg_setting {
+    char *name;
+    struct cfg_value *value;
+    int add;       /* set with += */
+    int line, col; /* of the key */
+    int used;      /* read by config.c (for unknown-key warnings) */
+    struct cfg_setting *next;
+};
+
+struct cfg_raw {
+    struct cfg_setting *settings;
+    const char *fname; /* borrowed, for messages */
+    FILE *err;         /* borrowed; NULL = silent */
+};
+
+/*
+ * Parse buf (len bytes, need not be NUL-terminated) as cfg statements into
+ * raw (appending; last assignment wins, += concatenates as libxlu).
+ * first_line numbers the first line (extra k=v args use 0 to mean "command
+ * line"). Returns 0, -EINVAL (message written to raw->err) or -ENOMEM.
+ */
+int cfg_syntax_parse(struct cfg_raw *raw, const char *buf, size_t len,
+                     int first_line);
+/* The newest setting named name, or NULL. Marks it used. */
+struct cfg_setting *cfg_raw_find(struct cfg_raw *raw, const char *name);
+void cfg_raw_fini(struct cfg_raw *raw);
+void cfg_value_free(struct cfg_value *v);
+
+/*
+ * "<prog>: FILE:LINE:COL: message\n" to raw->err (if not NULL); line <= 0
+ * leaves out LINE:COL (a key missing from the whole file).
+ */
+void cfg_report(const struct cfg_raw *raw, int line, int col, const char *fmt,
+                ...) __attribute__((format(printf, 4, 5)));
+
+#endif

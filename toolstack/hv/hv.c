@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * hv.c: engine selection and the thin dispatch of hv.h onto the engine's
+ * ops table (hv_kvm.c, hv_xen.c).
+ */
+#include "hv/hv.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hv/internal.h"
+
+static const struct hv_ops *hv_pick(void)
+{
+    const char *e = getenv("PVSTACK_ENGINE");
+
+    if (e && strcmp(e, "xen") == 0)
+        return &hv_xen_ops;
+    if (e && strcmp(e, "kvm") == 0)
+        return &hv_kvm_ops;
+    if (access("/dev/xen/privcmd", F_OK) == 0)
+        return &hv_xen_ops;
+    return &hv_kvm_ops;
+}
+
+int hv_open(struct hv **hv_out)
+{
+    struct hv *hv;
+    int rc;
+
+    hv = calloc(1, sizeof(*hv));
+    if (!hv)
+        return -ENOMEM;
+    hv->ops = hv_pick();
+    rc = hv->ops->open(hv);
+    if (rc < 0) {
+        free(hv);
+        return rc;
+    }
+    *hv_out = hv;
+    return 0;
+}
+
+void hv_close(struct hv *hv)
+{
+    if (!hv)
+        return;
+    hv->ops->close(hv);
+    free(hv);
+}
+
+const char *hv_engine_name(const struct hv *hv)
+{
+    return hv->ops->name;
+}
+
+int hv_foreign_map(struct hv *hv, uint32_t domid, uint64_t pfn, size_t npages,
+                   int writable, void **addr_out)
+{
+    if (npages == 0)
+        return -EINVAL;
+    return hv->ops->foreign_map(hv, domid, pfn, npages, writable, addr_out);
+}
+
+void hv_foreign_unmap(struct hv *hv, void *addr, size_t npages)
+{
+    if (addr)
+        hv->ops->foreign_unmap(hv, addr, npages);
+}
+
+int hv_grant_map(struct hv *hv, uint32_t domid, uint32_t ref, int writable,
+                 void **addr_out)
+{
+    return hv->ops->grant_map(hv, domid, ref, writable, addr_out);
+}
+
+void hv_grant_unmap(struct hv *hv, void *addr)
+{
+    if (addr)
+        hv->ops->grant_unmap(hv, addr);
+}
+
+int hv_evtchn_bind(struct hv *hv, uint32_t domid, uint32_t remote_port,
+                   struct hv_evtchn **ch_out)
+{
+    struct hv_evtchn *ch;
+    int rc;
+
+    ch = calloc(1, sizeof(*ch));
+    if (!ch)
+        return -ENOMEM;
+    ch->hv = hv;
+    ch->domid = domid;
+    ch->remote_port = remote_port;
+    ch->fd = -1;
+    ch->notify_fd = -1;
+    rc = hv->ops->evtchn_bind(hv, domid, remote_port, ch);
+    if (rc < 0) {
+        free(ch);
+        return rc;
+    }
+    *ch_out = ch;
+    return 0;
+}
+
+int hv_evtchn_fd(const struct hv_evtchn *ch)
+{
+    return ch->fd;
+}
+
+int hv_evtchn_ack(struct hv_evtchn *ch)
+{
+    return ch->hv->ops->evtchn_ack(ch);
+}
+
+int hv_evtchn_notify(struct hv_evtchn *ch)
+{
+    return ch->hv->ops->evtchn_notify(ch);
+}
+
+uint32_t hv_evtchn_port(const struct hv_evtchn *ch)
+{
+    return ch->local_port;
+}
+
+void hv_evtchn_close(struct hv_evtchn *ch)
+{
+    if (!ch)
+        return;
+    ch->hv->ops->evtchn_close(ch);
+    free(ch);
+}
+
+int hv_domain_create(struct hv *hv, const struct hv_build *b,
+                     struct hv_built *out, char *err, size_t errlen)
+{
+    if (err && errlen)
+        err[0] = '\0';
+    return hv->ops->domain_create(hv, b, out, err, errlen);
+}
+
+int hv_domain_destroy(struct hv *hv, uint32_t domid)
+{
+    return hv->ops->domain_destroy(hv, domid);
+}
+
+int hv_domain_pause(struct hv *hv, uint32_t domid)
+{
+    return hv->ops->domain_pause(hv, domid);
+}
+
+int hv_domain_unpause(struct hv *hv, uint32_t domid)
+{
+    return hv->ops->domain_unpause(hv, domid);
+}
+
+int hv_domain_shutdown(struct hv *hv, uint32_t domid, unsigned reason)
+{
+    return hv->ops->domain_shutdown(hv, domid, reason);
+}
+
+int hv_domain_getinfo(struct hv *hv, uint32_t domid, struct hv_dominfo *out)
+{
+    memset(out, 0, sizeof(*out));
+    return hv->ops->domain_getinfo(hv, domid, out);
+}
+
+int hv_domain_list(struct hv *hv, struct hv_dominfo *out, int max)
+{
+    return hv->ops->domain_list(hv, out, max);
+}
+
+int hv_domain_set_maxmem(struct hv *hv, uint32_t domid, uint64_t kb)
+{
+    return hv->ops->domain_set_maxmem(hv, domid, kb);
+}
+
+int hv_domain_set_vcpus(struct hv *hv, uint32_t domid, unsigned n)
+{
+    return hv->ops->domain_set_vcpus(hv, domid, n);
+}
+
+int hv_domain_wait(struct hv *hv, uint32_t domid, struct hv_dominfo *out)
+{
+    memset(out, 0, sizeof(*out));
+    return hv->ops->domain_wait(hv, domid, out);
+}

@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * hv_kvm_dom.c: kvm engine domain creation and listing. A domain is a
+ * pvstack-vmm process (it builds the memory image itself and reports
+ * "OK ..." or "ERR errno reason" on a status pipe before it detaches); the
+ * list is the set of live VMM control sockets plus dom0 (the host).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sysinfo.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hv/hv.h"
+#include "hv/kvm.h"
+#include "lib/paths.h"
+
+#define KVM_CREATE_TIMEOUT_MS 30000
+
+/* $PVSTACK_VMM, else pvstack-vmm next to our own binary. */
+static int kvm_vmm_path(char *buf, size_t len)
+{
+    const char *e = getenv("PVSTACK_VMM");
+    char self[PATH_MAX];
+    ssize_t n;
+    char *slash;
+
+    if (e && *e) {
+        if ((size_t)snprintf(buf, len, "%s", e) >= len)
+            return -ENAMETOOLONG;
+        return 0;
+    }
+    n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+    if (n < 0)
+        return -errno;
+    self[n] = '\0';
+    slash = strrchr(self, '/');
+    if (slash)
+        *slash = '\0';
+    if ((size_t)snprintf(buf, len, "%s/pvstack-vmm", self) >= len)
+        return -ENAMETOOLONG;
+    return 0;
+}
+
+/* In the grandchild: exec the VMM with status on fd 3. Never returns. */
+static void kvm_exec_vmm(const char *vmm, const struct hv_build *b, int wfd)
+{
+    char domid[16], mem[32], maxmem[32], vcpus[16], maxv[16];
+    char *argv[32];
+    int i = 0, nul;
+
+    snprintf(domid, sizeof(domid), "%" PRIu32, b->domid);
+    snprintf(mem, sizeof(mem), "%" PRIu64, b->mem_kb);
+    snprintf(maxmem, sizeof(maxmem), "%" PRIu64, b->max_mem_kb);
+    snprintf(vcpus, sizeof(vcpus), "%u", b->vcpus);
+    snprintf(maxv, sizeof(maxv), "%u", b->max_vcpus);
+    argv[i++] = (char *)(uintptr_t)vmm;
+    argv[i++] = (char *)(uintptr_t)"--domid", argv[i++] = domid;
+    argv[i++] = (char *)(uintptr_t)"--name", argv[i++] = (char *)(uintptr_t)b->name;
+    argv[i++] = (char *)(uintptr_t)"--kernel", argv[i++] = (char *)(uintptr_t)b->kernel;
+    if (b->ramdisk)
+        argv[i++] = (char *)(uintptr_t)"--ramdisk", argv[i++] = (char *)(uintptr_t)b->ramdisk;
+    if (b->cmdline)
+        argv[i++] = (char *)(uintptr_t)"--cmdline", argv[i++] = (char *)(uintptr_t)b->cmdline;
+    argv[i++] = (char *)(uintptr_t)"--memory-kb", argv[i++] = mem;
+    argv[i++] = (char *)(uintptr_t)"--maxmem-kb", argv[i++] = maxmem;
+    argv[i++] = (char *)(uintptr_t)"--vcpus", argv[i++] = vcpus;
+    argv[i++] = (char *)(uintptr_t)"--max-vcpus", argv[i++] = maxv;
+    if (b->paused)
+        argv[i++] = (char *)(uintptr_t)"--paused";
+    argv[i++] = (char *)(uintptr_t)"--status-fd", argv[i++] = (char *)(uintptr_t)"3";
+    argv[i] = NULL;
+    /* dup2 onto itself would keep O_CLOEXEC: clear it explicitly. */
+    if (wfd == 3 ? fcntl(3, F_SETFD, 0) < 0 : dup2(wfd, 3) < 0)
+        _exit(127);
+    nul = open("/dev/null", O_RDWR);
+    if (nul >= 0) {
+        dup2(nul, 0);
+        dup2(nul, 1);
+    }
+    execv(vmm, argv);
+    dprintf(3, "ERR %d cannot run %s: %s\n", errno, vmm, strerror(errno));
+    _exit(127);
+}
+
+/* Read the VMM's one status line. */
+static int kvm_read_status(int rfd, char *line, size_t len)
+{
+    struct pollfd pfd = {.fd = rfd, .events = POLLIN};
+    size_t got = 0;
+    ssize_t n;
+
+    while (got + 1 < len) {
+        int r = poll(&pfd, 1, KVM_CREATE_TIMEOUT_MS);
+        if (r == 0)
+            return -ETIMEDOUT;
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            return -errno;
+        }
+        n = read(rfd, line + got, len - 1 - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+        if (memchr(line, '\n', got))
+            break;
+    }
+    line[got] = '\0';
+    line[strcspn(line, "\n")] = '\0';
+    return got ? 0 : -EPIPE;
+}
+
+static int kvm_parse_status(const char *line, struct hv_built *out, char *err,
+                            size_t errlen)
+{
+    int e = 0, off = 0;
+
+    if (sscanf(line, "OK %" SCNu64 " %" SCNu64 " %" SCNu32 " %" SCNu32,
+               &out->store_pfn, &out->console_pfn, &out->store_port,
+               &out->console_port) == 4)
+        return 0;
+    if (sscanf(line, "ERR %d %n", &e, &off) >= 1 && off > 0) {
+        if (err && errlen)
+            snprintf(err, errlen, "%s", line + off);
+        return e > 0 ? -e : -EINVAL;
+    }
+    if (err && errlen)
+        snprintf(err, errlen, "VMM failed to start (%s)",
+                 *line ? line : "no status");
+    return -EIO;
+}
+
+int kvm_dom_create(struct hv *hv, const struct hv_build *b,
+                   struct hv_built *out, char *err, size_t errlen)
+{
+    char vmm[PATH_MAX], line[512];
+    int p[2], rc, st;
+    pid_t pid;
+
+    rc = kvm_vmm_path(vmm, sizeof(vmm));
+    if (rc < 0)
+        return rc;
+    if (pipe2(p, O_CLOEXEC) < 0)
+        return -errno;
+    pid = fork();
+    if (pid < 0) {
+        rc = -errno;
+        close(p[0]);
+        close(p[1]);
+        return rc;
+    }
+    if (pid == 0) {
+        /* Double fork: the VMM is reparented to init, no zombie for us. */
+        setsid();
+        if (fork() == 0)
+            kvm_exec_vmm(vmm, b, p[1]);
+        _exit(0);
+    }
+    close(p[1]);
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    rc = kvm_read_status(p[0], line, sizeof(line));
+    close(p[0]);
+    if (rc < 0) {
+        if (err && errlen)
+            snprintf(err, errlen, "VMM for domain %" PRIu32 " gave no status",
+                     b->domid);
+        /* It may still be coming up: make sure it does not linger. */
+        hv_domain_destroy(hv, b->domid);
+        return rc;
+    }
+    return kvm_parse_status(line, out, err, errlen);
+}
+
+/* Dom0 on kvm is the host itself. */
+static void kvm_dom0_info(struct hv_dominfo *d)
+{
+    struct sysinfo si;
+    unsigned long long u = 0, n = 0, s = 0;
+    FILE *f;
+
+    memset(d, 0, sizeof(*d));
+    d->flags = HV_DOMF_RUNNING;
+    if (sysinfo(&si) == 0) {
+        d->mem_kb = (uint64_t)si.totalram * si.mem_unit / 1024;
+        d->start_time = (uint64_t)time(NULL) - (uint64_t)si.uptime;
+    }
+    d->max_mem_kb = d->mem_kb;
+    d->vcpus = d->vcpus_online = (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+    f = fopen("/proc/stat", "re");
+    if (f) {
+        if (fscanf(f, "cpu %llu %llu %llu", &u, &n, &s) == 3)
+            d->cpu_ns = (u + n + s) * (1000000000ull /
+                                       (unsigned long long)sysconf(_SC_CLK_TCK));
+        fclose(f);
+    }
+}
+
+static int kvm_cmp_domid(const void *a, const void *b)
+{
+    const struct hv_dominfo *x = a, *y = b;
+
+    return x->domid < y->domid ? -1 : x->domid > y->domid;
+}
+
+int kvm_dom_list(struct hv *hv, struct hv_dominfo *out, int max)
+{
+    struct hv_dominfo *all;
+    struct vmmctl_rep rep;
+    struct dirent *de;
+    char dir[PATH_MAX];
+    size_t n = 1, cap = 16;
+    unsigned id;
+    DIR *d;
+    int rc;
+
+    rc = paths_get(dir, sizeof(dir), "/run/pvstack");
+    if (rc < 0)
+        return rc;
+    all = calloc(cap, sizeof(*all));
+    if (!all)
+        return -ENOMEM;
+    kvm_dom0_info(&all[0]);
+    d = opendir(dir);
+    while (d && (de = readdir(d))) {
+        char tail[8];
+        if (sscanf(de->d_name, "dom%u.so%2s", &id, tail) != 2 ||
+            strcmp(tail, "ck") != 0 || id == 0)
+            continue;
+        if (kvmctl_call(id, VMMCTL_INFO, 0, &rep, NULL, 0, NULL, 2000, NULL))
+            continue; /* stale socket or a VMM going away */
+        if (n == cap) {
+            struct hv_dominfo *g = realloc(all, 2 * cap * sizeof(*all));
+            if (!g)
+                break;
+            all = g;
+            cap *= 2;
+        }
+        kvm_info_to_dominfo(&rep.info, &all[n++]);
+    }
+    if (d)
+        closedir(d);
+    qsort(all + 1, n - 1, sizeof(*all), kvm_cmp_domid);
+    memcpy(out, all, (n < (size_t)max ? n : (size_t)max) * sizeof(*all));
+    free(all);
+    return (int)n;
+}

@@ -1,0 +1,370 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * hv_xen.c: the xen engine, on Debian's libxenctrl, libxenguest,
+ * libxenforeignmemory, libxengnttab and libxenevtchn. Chosen at run time
+ * when /dev/xen/privcmd exists; it builds and links everywhere but can only
+ * run on a Xen dom0.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <xenctrl.h>
+#include <xenevtchn.h>
+#include <xenforeignmemory.h>
+#include <xengnttab.h>
+#include <xenguest.h>
+#include <sys/mman.h>
+
+#include "hv/hv.h"
+#include "hv/internal.h"
+
+struct xen_priv {
+    xc_interface *xch;
+    xenforeignmemory_handle *fmem;
+    xengnttab_handle *xgt;
+};
+
+static int xen_open(struct hv *hv)
+{
+    struct xen_priv *p = calloc(1, sizeof(*p));
+
+    if (!p)
+        return -ENOMEM;
+    p->xch = xc_interface_open(NULL, NULL, 0);
+    p->fmem = xenforeignmemory_open(NULL, 0);
+    p->xgt = xengnttab_open(NULL, 0);
+    if (!p->xch || !p->fmem || !p->xgt) {
+        int rc = errno ? -errno : -ENODEV;
+        if (p->xgt)
+            xengnttab_close(p->xgt);
+        if (p->fmem)
+            xenforeignmemory_close(p->fmem);
+        if (p->xch)
+            xc_interface_close(p->xch);
+        free(p);
+        return rc;
+    }
+    hv->priv = p;
+    return 0;
+}
+
+static void xen_close(struct hv *hv)
+{
+    struct xen_priv *p = hv->priv;
+
+    xengnttab_close(p->xgt);
+    xenforeignmemory_close(p->fmem);
+    xc_interface_close(p->xch);
+    free(p);
+}
+
+static int xen_foreign_map(struct hv *hv, uint32_t domid, uint64_t pfn,
+                           size_t npages, int writable, void **addr_out)
+{
+    struct xen_priv *p = hv->priv;
+    xen_pfn_t *pfns;
+    int *errs;
+    void *a;
+    size_t i;
+    int rc = 0;
+
+    pfns = calloc(npages, sizeof(*pfns));
+    errs = calloc(npages, sizeof(*errs));
+    if (!pfns || !errs) {
+        free(pfns);
+        free(errs);
+        return -ENOMEM;
+    }
+    for (i = 0; i < npages; i++)
+        pfns[i] = (xen_pfn_t)(pfn + i);
+    a = xenforeignmemory_map(p->fmem, domid,
+                             PROT_READ | (writable ? PROT_WRITE : 0), npages,
+                             pfns, errs);
+    if (!a)
+        rc = -errno;
+    for (i = 0; a && i < npages; i++) {
+        if (errs[i]) {
+            xenforeignmemory_unmap(p->fmem, a, npages);
+            rc = -ERANGE;
+            break;
+        }
+    }
+    if (rc == 0)
+        *addr_out = a;
+    free(pfns);
+    free(errs);
+    return rc;
+}
+
+static void xen_foreign_unmap(struct hv *hv, void *addr, size_t npages)
+{
+    struct xen_priv *p = hv->priv;
+
+    xenforeignmemory_unmap(p->fmem, addr, npages);
+}
+
+static int xen_grant_map(struct hv *hv, uint32_t domid, uint32_t ref,
+                         int writable, void **addr_out)
+{
+    struct xen_priv *p = hv->priv;
+    void *a;
+
+    /* Xen itself checks the entry (permit_access, domid, read-only). */
+    a = xengnttab_map_grant_ref(p->xgt, domid, ref,
+                                PROT_READ | (writable ? PROT_WRITE : 0));
+    if (!a)
+        return errno ? -errno : -EACCES;
+    *addr_out = a;
+    return 0;
+}
+
+static void xen_grant_unmap(struct hv *hv, void *addr)
+{
+    struct xen_priv *p = hv->priv;
+
+    xengnttab_unmap(p->xgt, addr, 1);
+}
+
+static int xen_evtchn_bind(struct hv *hv, uint32_t domid, uint32_t remote_port,
+                           struct hv_evtchn *ch)
+{
+    xenevtchn_handle *xce = xenevtchn_open(NULL, 0);
+    xenevtchn_port_or_error_t port;
+
+    if (!xce)
+        return -errno;
+    port = xenevtchn_bind_interdomain(xce, domid, remote_port);
+    if (port < 0) {
+        int rc = -errno;
+        xenevtchn_close(xce);
+        return rc;
+    }
+    ch->priv = xce;
+    ch->local_port = (uint32_t)port;
+    ch->fd = xenevtchn_fd(xce);
+    return 0;
+}
+
+static int xen_evtchn_ack(struct hv_evtchn *ch)
+{
+    xenevtchn_port_or_error_t port = xenevtchn_pending(ch->priv);
+
+    if (port < 0)
+        return errno == EAGAIN ? 0 : -errno;
+    return xenevtchn_unmask(ch->priv, (evtchn_port_t)port) < 0 ? -errno : 0;
+}
+
+static int xen_evtchn_notify(struct hv_evtchn *ch)
+{
+    return xenevtchn_notify(ch->priv, ch->local_port) < 0 ? -errno : 0;
+}
+
+static void xen_evtchn_close(struct hv_evtchn *ch)
+{
+    xenevtchn_unbind(ch->priv, ch->local_port);
+    xenevtchn_close(ch->priv);
+}
+
+static int xen_dom_build(struct xen_priv *p, const struct hv_build *b,
+                         struct hv_built *out, char *err, size_t errlen)
+{
+    struct xc_dom_image *dom;
+    int rc = -EINVAL;
+    const char *what = "allocate";
+
+    dom = xc_dom_allocate(p->xch, b->cmdline, NULL);
+    if (!dom)
+        goto fail;
+    dom->console_evtchn = (unsigned)xc_evtchn_alloc_unbound(p->xch, b->domid, 0);
+    dom->xenstore_evtchn =
+        (unsigned)xc_evtchn_alloc_unbound(p->xch, b->domid, 0);
+    dom->console_domid = 0;
+    dom->xenstore_domid = 0;
+    dom->flags = 0;
+    what = "kernel";
+    if (xc_dom_kernel_file(dom, b->kernel))
+        goto fail;
+    what = "ramdisk";
+    if (b->ramdisk && xc_dom_module_file(dom, b->ramdisk, NULL))
+        goto fail;
+    what = "boot init";
+    if (xc_dom_boot_xen_init(dom, p->xch, b->domid))
+        goto fail;
+    what = "parse";
+    if (xc_dom_parse_image(dom))
+        goto fail;
+    what = "memory";
+    if (xc_dom_mem_init(dom, (unsigned)(b->mem_kb / 1024)) ||
+        xc_dom_boot_mem_init(dom))
+        goto fail;
+    what = "build";
+    if (xc_dom_build_image(dom) || xc_dom_boot_image(dom) ||
+        xc_dom_gnttab_init(dom))
+        goto fail;
+    out->store_pfn = dom->xenstore_pfn;
+    out->console_pfn = dom->console_pfn;
+    out->store_port = dom->xenstore_evtchn;
+    out->console_port = dom->console_evtchn;
+    xc_dom_release(dom);
+    return 0;
+fail:
+    if (err && errlen)
+        snprintf(err, errlen, "%s: xc_dom %s failed", b->kernel, what);
+    if (dom)
+        xc_dom_release(dom);
+    return rc;
+}
+
+static int xen_dom_create(struct hv *hv, const struct hv_build *b,
+                          struct hv_built *out, char *err, size_t errlen)
+{
+    struct xen_priv *p = hv->priv;
+    struct xen_domctl_createdomain cfg = {
+        .max_vcpus = b->max_vcpus,
+        .max_evtchn_port = -1,
+        .max_grant_frames = 32,
+        .max_maptrack_frames = 1024,
+        .grant_opts = XEN_DOMCTL_GRANT_version(1),
+    };
+    uint32_t domid = b->domid;
+    int rc;
+
+    if (xc_domain_create(p->xch, &domid, &cfg) < 0)
+        return -errno;
+    if (xc_domain_setmaxmem(p->xch, domid, b->max_mem_kb) < 0) {
+        rc = -errno;
+        goto fail;
+    }
+    rc = xen_dom_build(p, b, out, err, errlen);
+    if (rc < 0)
+        goto fail;
+    if (!b->paused && xc_domain_unpause(p->xch, domid) < 0) {
+        rc = -errno;
+        goto fail;
+    }
+    return 0;
+fail:
+    xc_domain_destroy(p->xch, domid);
+    return rc;
+}
+
+static int xen_rc(int r)
+{
+    return r < 0 ? (errno ? -errno : -EIO) : 0;
+}
+
+static int xen_dom_destroy(struct hv *hv, uint32_t domid)
+{
+    return xen_rc(xc_domain_destroy(((struct xen_priv *)hv->priv)->xch, domid));
+}
+
+static int xen_dom_pause(struct hv *hv, uint32_t domid)
+{
+    return xen_rc(xc_domain_pause(((struct xen_priv *)hv->priv)->xch, domid));
+}
+
+static int xen_dom_unpause(struct hv *hv, uint32_t domid)
+{
+    return xen_rc(
+        xc_domain_unpause(((struct xen_priv *)hv->priv)->xch, domid));
+}
+
+static int xen_dom_shutdown(struct hv *hv, uint32_t domid, unsigned reason)
+{
+    return xen_rc(xc_domain_shutdown(((struct xen_priv *)hv->priv)->xch,
+                                     domid, (int)reason));
+}
+
+static void xen_fill(const xc_dominfo_t *x, struct hv_dominfo *d)
+{
+    memset(d, 0, sizeof(*d));
+    d->domid = x->domid;
+    d->flags = (x->running ? HV_DOMF_RUNNING : 0) |
+               (x->blocked ? HV_DOMF_BLOCKED : 0) |
+               (x->paused ? HV_DOMF_PAUSED : 0) |
+               (x->shutdown ? HV_DOMF_SHUTDOWN : 0) |
+               (x->dying ? HV_DOMF_DYING : 0);
+    d->shutdown_reason = x->shutdown_reason;
+    d->cpu_ns = x->cpu_time;
+    d->mem_kb = (uint64_t)x->nr_pages * 4;
+    d->max_mem_kb = x->max_memkb;
+    d->vcpus = x->max_vcpu_id + 1;
+    d->vcpus_online = x->nr_online_vcpus;
+}
+
+static int xen_dom_getinfo(struct hv *hv, uint32_t domid,
+                           struct hv_dominfo *out)
+{
+    struct xen_priv *p = hv->priv;
+    xc_dominfo_t x;
+
+    if (xc_domain_getinfo(p->xch, domid, 1, &x) != 1 || x.domid != domid)
+        return -ESRCH;
+    xen_fill(&x, out);
+    return 0;
+}
+
+static int xen_dom_list(struct hv *hv, struct hv_dominfo *out, int max)
+{
+    struct xen_priv *p = hv->priv;
+    xc_dominfo_t x[256];
+    int n, i;
+
+    n = xc_domain_getinfo(p->xch, 0, 256, x);
+    if (n < 0)
+        return -errno;
+    for (i = 0; i < n && i < max; i++)
+        xen_fill(&x[i], &out[i]);
+    return n;
+}
+
+static int xen_dom_set_maxmem(struct hv *hv, uint32_t domid, uint64_t kb)
+{
+    return xen_rc(
+        xc_domain_setmaxmem(((struct xen_priv *)hv->priv)->xch, domid, kb));
+}
+
+static int xen_dom_set_vcpus(struct hv *hv, uint32_t domid, unsigned n)
+{
+    /* On Xen the guest follows cpu/N/availability in the store. */
+    return 0;
+}
+
+static int xen_dom_wait(struct hv *hv, uint32_t domid, struct hv_dominfo *out)
+{
+    for (;;) {
+        int rc = xen_dom_getinfo(hv, domid, out);
+        if (rc < 0)
+            return rc;
+        if (out->flags & HV_DOMF_SHUTDOWN)
+            return 0;
+        poll(NULL, 0, 200); /* libxl uses @releaseDomain; polling is enough */
+    }
+}
+
+const struct hv_ops hv_xen_ops = {
+    .name = "xen",
+    .open = xen_open,
+    .close = xen_close,
+    .foreign_map = xen_foreign_map,
+    .foreign_unmap = xen_foreign_unmap,
+    .grant_map = xen_grant_map,
+    .grant_unmap = xen_grant_unmap,
+    .evtchn_bind = xen_evtchn_bind,
+    .evtchn_ack = xen_evtchn_ack,
+    .evtchn_notify = xen_evtchn_notify,
+    .evtchn_close = xen_evtchn_close,
+    .domain_create = xen_dom_create,
+    .domain_destroy = xen_dom_destroy,
+    .domain_pause = xen_dom_pause,
+    .domain_unpause = xen_dom_unpause,
+    .domain_shutdown = xen_dom_shutdown,
+    .domain_getinfo = xen_dom_getinfo,
+    .domain_list = xen_dom_list,
+    .domain_set_maxmem = xen_dom_set_maxmem,
+    .domain_set_vcpus = xen_dom_set_vcpus,
+    .domain_wait = xen_dom_wait,
+};
