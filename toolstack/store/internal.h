@@ -241,6 +241,8 @@ int domain_introduce(struct xsd *x, uint32_t domid, uint64_t mfn,
 int domain_release(struct xsd *x, uint32_t domid);
 struct xs_domain *domain_find(const struct xsd *x, uint32_t domid);
 int domain_set_target(struct xsd *x, uint32_t domid, uint32_t target);
+/* XS_RESUME: a later shutdown fires @releaseDomain again. */
+int domain_resume(struct xsd *x, uint32_t domid);
 void domain_free_all(struct xsd *x);
 
 /* ---- the daemon context ------------------------------------------------- */
