@@ -85,8 +85,11 @@ static void ev_handler(evtchn_port_t port, struct regs *r, void *data)
     ev_hits++;
 }
 
+static const char *test_loopback(void);
+
 static const char *test_events(char *detail, size_t size)
 {
+    const char *why;
     evtchn_port_t port;
     uint64_t t0, t1;
     unsigned i, n = 100;
@@ -115,13 +118,130 @@ static const char *test_events(char *detail, size_t size)
     }
     t1 = time_now_ns();
     evtchn_close(port);
+    why = test_loopback();
+    if (why)
+        return why;
     snprintf(detail, size, "send->callback %lu us",
              (unsigned long)((t1 - t0) / n / 1000));
     return NULL;
 }
 
+/* VCPUOP_set_singleshot_timer raises VIRQ_TIMER; SCHEDOP_poll (with its
+ * own timeout, so a broken timer cannot hang us) waits for it. */
+static const char *test_singleshot(void)
+{
+    struct vcpu_set_singleshot_timer st = {0};
+    evtchn_port_t port = time_timer_port();
+    struct sched_poll sp = {.nr_ports = 1};
+    uint64_t t0 = time_now_ns();
+
+    if (!port)
+        return "no VIRQ_TIMER port";
+    st.timeout_abs_ns = t0 - 1;
+    st.flags = VCPU_SSHOTTMR_future;
+    if (hyp_vcpu_op(VCPUOP_set_singleshot_timer, smp_id(), &st) != -XEN_ETIME)
+        return "singleshot in the past with _future is not ETIME";
+    local_irq_disable(); /* keep the callback from clearing pending */
+    __atomic_fetch_and(&shared_info->evtchn_pending[port / 64],
+                       ~(1UL << (port % 64)), __ATOMIC_SEQ_CST);
+    st.timeout_abs_ns = t0 + 10 * MS;
+    st.flags = 0;
+    set_xen_guest_handle(sp.ports, &port);
+    sp.timeout = t0 + 1000 * MS;
+    if (hyp_vcpu_op(VCPUOP_set_singleshot_timer, smp_id(), &st) < 0 ||
+        hyp_sched_op(SCHEDOP_poll, &sp) < 0) {
+        local_irq_enable();
+        return "singleshot/poll hypercall failed";
+    }
+    local_irq_enable();
+    if (time_now_ns() - t0 < 10 * MS || time_now_ns() - t0 > 900 * MS)
+        return "singleshot timer did not fire at its time";
+    return NULL;
+}
+
+/* SCHEDOP_yield, and SCHEDOP_poll both timing out and returning at
+ * once for a pending (masked) port. */
+static const char *test_sched(char *detail, size_t size)
+{
+    struct sched_poll sp = {.nr_ports = 1};
+    evtchn_port_t port;
+    uint64_t t0, t1, t2;
+
+    if (hyp_sched_op(SCHEDOP_yield, NULL) != 0)
+        return "yield";
+    if (evtchn_bind_ipi(smp_id(), ev_handler, NULL, &port) < 0)
+        return "bind_ipi";
+    evtchn_mask(port);
+    set_xen_guest_handle(sp.ports, &port);
+    t0 = time_now_ns();
+    sp.timeout = t0 + 20 * MS;
+    if (hyp_sched_op(SCHEDOP_poll, &sp) != 0)
+        return "poll (timeout)";
+    t1 = time_now_ns();
+    if (t1 - t0 < 20 * MS || t1 - t0 > 500 * MS)
+        return "poll did not time out at its timeout";
+    evtchn_send(port);
+    sp.timeout = t1 + 2000 * MS;
+    if (hyp_sched_op(SCHEDOP_poll, &sp) != 0)
+        return "poll (pending)";
+    t2 = time_now_ns();
+    evtchn_close(port);
+    if (t2 - t1 > 500 * MS)
+        return "poll waited although the port was pending";
+    snprintf(detail, size, "poll timeout %lu us, pending %lu us",
+             (unsigned long)((t1 - t0) / 1000),
+             (unsigned long)((t2 - t1) / 1000));
+    return NULL;
+}
+
+static volatile unsigned lb_hits[2];
+
+static void lb_handler(evtchn_port_t port, struct regs *r, void *data)
+{
+    lb_hits[(uintptr_t)data]++;
+}
+
+/* An interdomain channel to ourselves: each end's send raises the other. */
+static const char *test_loopback(void)
+{
+    struct evtchn_bind_interdomain bi = {.remote_dom = DOMID_SELF};
+    struct evtchn_status st = {.dom = DOMID_SELF};
+    evtchn_port_t a, b;
+    const char *why = NULL;
+
+    if (evtchn_alloc_unbound(DOMID_SELF, lb_handler, (void *)0, &a) < 0)
+        return "alloc_unbound to self";
+    st.port = a;
+    if (hyp_evtchn_op(EVTCHNOP_status, &st) < 0 ||
+        st.status != EVTCHNSTAT_unbound)
+        return "status of an unbound port";
+    bi.remote_port = a;
+    if (hyp_evtchn_op(EVTCHNOP_bind_interdomain, &bi) < 0 ||
+        evtchn_bind(bi.local_port, lb_handler, (void *)1) < 0) {
+        evtchn_close(a);
+        return "bind_interdomain to self";
+    }
+    b = bi.local_port;
+    lb_hits[0] = lb_hits[1] = 0;
+    evtchn_send(b);
+    if (!WAIT_UNTIL(lb_hits[0] == 1, time_now_ns() + 200 * MS))
+        why = "send on one end did not raise the other";
+    evtchn_notify(a); /* the port-I/O fast path */
+    if (!why && !WAIT_UNTIL(lb_hits[1] == 1, time_now_ns() + 200 * MS))
+        why = "fast notify did not raise the other end";
+    st.port = a;
+    if (!why &&
+        (hyp_evtchn_op(EVTCHNOP_status, &st) < 0 ||
+         st.status != EVTCHNSTAT_interdomain || st.u.interdomain.port != b))
+        why = "status of a bound pair";
+    evtchn_close(b);
+    evtchn_close(a);
+    return why;
+}
+
 static const char *test_timer(char *detail, size_t size)
 {
+    const char *why;
     unsigned long ev0 = time_timer_events();
     uint64_t t0 = time_now_ns(), t1, t2;
 
@@ -136,6 +256,9 @@ static const char *test_timer(char *detail, size_t size)
     t2 = time_now_ns();
     if (t2 < t1)
         return "time went backwards";
+    why = test_singleshot();
+    if (why)
+        return why;
     snprintf(detail, size, "slept %lu us for 20000",
              (unsigned long)((t1 - t0) / 1000));
     return NULL;
@@ -334,11 +457,12 @@ static const struct {
     selftest_fn *fn;
     bool in_all;
 } tests[] = {
-    {"store", test_store, true},     {"events", test_events, true},
-    {"timer", test_timer, true},     {"smp", test_smp, true},
-    {"grant", test_grant, true},     {"traps", test_traps, true},
-    {"balloon", test_balloon, true}, {"crash", test_crash, false},
-    {"blk", test_blk, false},        {"net", test_net, false},
+    {"store", test_store, true},  {"events", test_events, true},
+    {"timer", test_timer, true},  {"sched", test_sched, true},
+    {"smp", test_smp, true},      {"grant", test_grant, true},
+    {"traps", test_traps, true},  {"balloon", test_balloon, true},
+    {"crash", test_crash, false}, {"blk", test_blk, false},
+    {"net", test_net, false},
 };
 
 static bool run_one(size_t i)
