@@ -59,13 +59,13 @@ static const char *test_store(char *detail, size_t size)
     if (xenbus_watch("data/selftest/w", "stw") < 0)
         return "watch";
     /* The registration fires once; then our write must fire it again. */
-    if (xenbus_wait_watch_token("stw", path, sizeof(path), token,
-                                sizeof(token), time_now_ns() + 2000 * MS) < 0)
+    if (xenbus_wait_watch_token("stw", path, sizeof(path), token, sizeof(token),
+                                time_now_ns() + 2000 * MS) < 0)
         return "no initial watch event";
     xenbus_flush_watch("stw");
     xenbus_write(XBT_NIL, "data/selftest/w", "1");
-    if (xenbus_wait_watch_token("stw", path, sizeof(path), token,
-                                sizeof(token), time_now_ns() + 2000 * MS) < 0)
+    if (xenbus_wait_watch_token("stw", path, sizeof(path), token, sizeof(token),
+                                time_now_ns() + 2000 * MS) < 0)
         return "no watch event for our write";
     xenbus_unwatch("data/selftest/w", "stw");
     if (xenbus_rm(XBT_NIL, "data/selftest") < 0)
@@ -184,7 +184,7 @@ static const char *test_smp(char *detail, size_t size)
 
 static const char *test_grant(char *detail, size_t size)
 {
-    struct gnttab_query_size q = { .dom = DOMID_SELF };
+    struct gnttab_query_size q = {.dom = DOMID_SELF};
     const struct grant_entry_v1 *e;
     void *page = page_alloc();
     unsigned long frame;
@@ -334,11 +334,11 @@ static const struct {
     selftest_fn *fn;
     bool in_all;
 } tests[] = {
-    { "store", test_store, true },   { "events", test_events, true },
-    { "timer", test_timer, true },   { "smp", test_smp, true },
-    { "grant", test_grant, true },   { "traps", test_traps, true },
-    { "balloon", test_balloon, true }, { "crash", test_crash, false },
-    { "blk", test_blk, false },       { "net", test_net, false },
+    {"store", test_store, true},     {"events", test_events, true},
+    {"timer", test_timer, true},     {"smp", test_smp, true},
+    {"grant", test_grant, true},     {"traps", test_traps, true},
+    {"balloon", test_balloon, true}, {"crash", test_crash, false},
+    {"blk", test_blk, false},        {"net", test_net, false},
 };
 
 static bool run_one(size_t i)

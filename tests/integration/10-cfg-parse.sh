@@ -42,6 +42,16 @@ dryrun_configs() {
     done
 }
 
+several_files() {
+    local f
+    cd "$TOP"
+    for f in configs/*.cfg; do cat "$DATA/$(basename "$f" .cfg).json.ok"; done >"$PVSTACK_ROOT/want"
+    "$BIN/xm" create -n configs/*.cfg >"$PVSTACK_ROOT/got" 2>/dev/null || fail "create -n of several files"
+    diff -u "$PVSTACK_ROOT/want" "$PVSTACK_ROOT/got" || fail "several files: output differs"
+    "$BIN/xm" create configs/pv-guest.cfg configs/hvm-guest.cfg 2>"$PVSTACK_ROOT/err" && fail "real create of two files"
+    assert_eq "$(cat "$PVSTACK_ROOT/err")" "xm: create: one config file at a time (configs/pv-guest.cfg, then configs/hvm-guest.cfg)"
+}
+
 global_n_and_xl() {
     cd "$TOP"
     "$BIN/xl" -N create configs/pv-guest.cfg >"$PVSTACK_ROOT/a" || fail "xl -N create"
@@ -101,7 +111,20 @@ no_engine_yet() {
 disk_specs() { run_cases block-attach "$DATA/disk-cases.txt"; }
 vif_specs() { run_cases network-attach "$DATA/vif-cases.txt"; }
 
+attach_unknown_domain() {
+    local out rc=0
+    out=$("$BIN/xm" -N block-attach nosuch /x.img,,xvda 2>&1) || rc=$?
+    assert_eq "$rc" 1
+    assert_eq "$out" "nosuch is an invalid domain identifier (rc=-6)"
+    rc=0
+    out=$("$BIN/xm" -N network-attach 77 bridge=xenbr0 2>&1) || rc=$?
+    assert_eq "$rc" 1
+    assert_eq "$out" "77 is an invalid domain identifier (rc=-6)"
+    assert_match "$("$BIN/xm" -N network-attach Domain-0 bridge=xenbr0)" '"bridge": "xenbr0"'
+}
+
 t_case "create --dryrun prints each shipped cfg as libxl JSON" dryrun_configs
+t_case "create -n configs/*.cfg prints each file" several_files
 t_case "global -N and create -n agree; xl is xm" global_n_and_xl
 t_case "xm-era xen-tools cfg: quoted numbers, phy:, unknown-key warning" xm_era_file
 t_case "create FILE KEY=VALUE overrides the file" extra_args_override
@@ -109,4 +132,5 @@ t_case "bad cfgs: one exact FILE:LINE:COL line, exit 1, no stdout" bad_cfgs
 t_case "create without -n: no engine yet, exit 1" no_engine_yet
 t_case "block-attach -N: xl's disk spec checks" disk_specs
 t_case "network-attach -N: xl's vif spec checks" vif_specs
+t_case "attach -N resolves the domain first, as xl" attach_unknown_domain
 t_done

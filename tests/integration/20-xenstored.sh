@@ -94,6 +94,15 @@ c_flags_and_shutdown() {
     grep -q 'type 11' "$root/trace" || fail "trace has no WRITE"
     grep -q 'listening on' "$PVSTACK_ROOT/var/log/xen/xenstored.log" ||
         fail "no log under /var/log/xen"
+    # SIGHUP reopens the log (logrotate moved it away)
+    mv "$PVSTACK_ROOT/var/log/xen/xenstored.log" "$root/old.log"
+    kill -HUP "$pid"
+    for _ in $(seq 100); do
+        grep -qs 'log reopened' "$PVSTACK_ROOT/var/log/xen/xenstored.log" && break
+        sleep 0.05
+    done
+    grep -qs 'log reopened' "$PVSTACK_ROOT/var/log/xen/xenstored.log" ||
+        fail "no new log after SIGHUP"
     kill -TERM "$pid"
     for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
     ! kill -0 "$pid" 2>/dev/null || fail "still running after SIGTERM"

@@ -20,8 +20,10 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include <cmocka.h>
 #include <xenstore.h>
+
+/* cmocka.h needs the headers above */
+#include <cmocka.h>
 
 struct daemon {
     pid_t pid;
@@ -261,12 +263,9 @@ static void t_bogus_client(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(t_basic),
-        cmocka_unit_test(t_big_directory),
-        cmocka_unit_test(t_perms),
-        cmocka_unit_test(t_transaction_conflict),
-        cmocka_unit_test(t_watch),
-        cmocka_unit_test(t_bogus_client),
+        cmocka_unit_test(t_basic), cmocka_unit_test(t_big_directory),
+        cmocka_unit_test(t_perms), cmocka_unit_test(t_transaction_conflict),
+        cmocka_unit_test(t_watch), cmocka_unit_test(t_bogus_client),
     };
 
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

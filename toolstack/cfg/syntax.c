@@ -499,6 +499,7 @@ static int parse_assignment(struct lexer *lx)
     lx->text = NULL;
     set->line = lx->tline;
     set->col = lx->tcol;
+    set->src = lx->raw->fname;
     rc = lex_next(lx);
     if (rc)
         goto fail;

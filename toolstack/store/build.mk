@@ -33,3 +33,8 @@ $(B)/bench/bench_store: $(LIBPV)
 # libxenstore client test: needs build/bin/xenstored (it starts one)
 $(eval $(call unittest,test_store_libxs,tests/unit/test_store_libxs.c,-lxenstore))
 $(B)/tests/test_store_libxs: $(BIN)/xenstored
+ifdef LIBHV
+# guest rings end to end through libhv's kvm engine and a fake VMM
+$(eval $(call unittest,test_store_hv,tests/unit/test_store_hv.c,-lxenstore -lpthread))
+$(B)/tests/test_store_hv: $(BIN)/xenstored
+endif

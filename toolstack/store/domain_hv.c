@@ -55,8 +55,7 @@ static void notify(void *arg, void *hp)
 
     (void)arg;
     if (hv_evtchn_notify(h->ch))
-        log_warnx("store ring: notify port %u failed",
-                  hv_evtchn_port(h->ch));
+        log_warnx("store ring: notify port %u failed", hv_evtchn_port(h->ch));
 }
 
 static void unmap(void *arg, void *hp)
@@ -85,6 +84,7 @@ int domain_hv_open(struct xsd *x, struct domain_hv **hv_out)
         return rc;
     }
     xsd_set_ring_ops(x, &ops, d);
+    log_info("guest rings through the %s engine", hv_engine_name(d->hv));
     *hv_out = d;
     return 0;
 }

@@ -15,7 +15,10 @@ int domain_hv_open(struct xsd *x, struct domain_hv **hv_out)
     return -ENOSYS;
 }
 
-void domain_hv_close(struct domain_hv *hv) { (void)hv; }
+void domain_hv_close(struct domain_hv *hv)
+{
+    (void)hv;
+}
 
 int domain_hv_fd(struct domain_hv *hv, void *h)
 {

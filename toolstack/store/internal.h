@@ -32,8 +32,8 @@ struct xs_node {
 
 struct xs_tree {
     struct xs_node *root;
-    uint64_t *gen;         /* shared generation counter (the xsd's) */
-    struct xs_quota *acct; /* entry accounting, NULL for tx snapshots */
+    uint64_t *gen;           /* shared generation counter (the xsd's) */
+    struct xs_quota *acct;   /* entry accounting, NULL for tx snapshots */
     struct xs_tree *backing; /* tx trees: the live tree stubs fill from */
 };
 
@@ -139,7 +139,7 @@ void tx_free_all(struct xs_conn *c);
 
 struct xs_watch {
     struct xs_watch *next;
-    char *path;  /* canonical (absolute or @special) */
+    char *path; /* canonical (absolute or @special) */
     char *token;
     bool relative;
 };
@@ -248,6 +248,7 @@ struct xsd {
     struct xs_permissions intro_perms[8], release_perms[8];
     unsigned int n_intro_perms, n_release_perms;
     FILE *trace;
+    bool keep_orphans; /* -K: a released domain's nodes go to dom0 */
 };
 
 #endif

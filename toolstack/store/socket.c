@@ -214,4 +214,7 @@ void sock_server_handle(struct sock_server *s, const struct pollfd *fds,
         accept_one(s);
 }
 
-size_t sock_server_nclients(const struct sock_server *s) { return s->ncl; }
+size_t sock_server_nclients(const struct sock_server *s)
+{
+    return s->ncl;
+}

@@ -50,8 +50,12 @@ struct xsd_ring_ops {
 int xsd_create(const struct xsd_limits *lim, struct xsd **xsd_out);
 void xsd_destroy(struct xsd *x);
 /* Borrowed until xsd_destroy(). */
-void xsd_set_ring_ops(struct xsd *x, const struct xsd_ring_ops *ops,
-                      void *arg);
+void xsd_set_ring_ops(struct xsd *x, const struct xsd_ring_ops *ops, void *arg);
+/*
+ * On XS_RELEASE the nodes the domain owned are deleted, as Xen does; with
+ * keep != 0 (-K) they are handed to dom0 instead.
+ */
+void xsd_set_keep_orphans(struct xsd *x, int keep);
 /* Log every message in and out to f (borrowed), or stop with NULL. */
 void xsd_set_trace(struct xsd *x, FILE *f);
 
@@ -87,6 +91,8 @@ struct xs_domain *xsd_domain_next(struct xsd *x, struct xs_domain *d);
 /* The handle map() returned (for the transport's poll fd). */
 void *xsd_domain_handle(const struct xs_domain *d);
 uint32_t xsd_domain_id(const struct xs_domain *d);
+/* 0 once the guest broke the ring protocol (its fd need not be polled). */
+int xsd_domain_alive(const struct xs_domain *d);
 /*
  * Move bytes: requests off the ring into the core, replies and events onto
  * the ring; notifies the guest when something moved. A guest that wrote

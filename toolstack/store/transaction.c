@@ -174,8 +174,8 @@ static int apply_one(struct xs_tree *live, struct xs_tree *snap,
             return rc;
     }
     rc = tree_set_perms(live, m, s->perms, s->nperms);
-    if (!rc && (s->vlen != m->vlen || (s->vlen &&
-                                       memcmp(s->val, m->val, s->vlen))))
+    if (!rc &&
+        (s->vlen != m->vlen || (s->vlen && memcmp(s->val, m->val, s->vlen))))
         rc = tree_set_value(live, m, s->val ? s->val : "", s->vlen);
     return rc;
 }

@@ -60,7 +60,7 @@ int wire_canon(const struct xs_conn *c, const char *in, char *buf)
 {
     char home[64];
 
-    if (!in)
+    if (!in || in[0] == '@') /* special nodes are for watches only */
         return -EINVAL;
     if (in[0] == '/') {
         if (strlen(in) >= XS_PATH_BUF)
@@ -173,10 +173,9 @@ static int create(struct xs_conn *c, const char *path, struct xs_node **out)
 
     if (rc)
         return rc;
-    if (!c->priv &&
-        quota_entries(q, c->domid) + missing +
-                (c->cur_tx ? c->cur_tx->entry_delta : 0) >
-            q->lim.entries)
+    if (!c->priv && quota_entries(q, c->domid) + missing +
+                            (c->cur_tx ? c->cur_tx->entry_delta : 0) >
+                        q->lim.entries)
         return -ENOSPC;
     if (c->cur_tx && c->cur_tx->nacc > q->lim.tx_nodes && !c->priv)
         return -ENOSPC;
@@ -241,17 +240,19 @@ static int h_mkdir(struct xs_conn *c)
     return 0;
 }
 
-/* Fire (or queue) removal events and note the subtree in the tx. */
-static int rm_note(struct xs_conn *c, struct xs_node *n, const char *root,
-                   unsigned int *owned)
+/*
+ * Fire (or queue) removal events and note the subtree in the tx. path
+ * holds n's path (len bytes) and is extended in place for the children:
+ * one buffer for the whole walk, as paths may be 1500 levels deep.
+ */
+static int rm_note(struct xs_conn *c, struct xs_node *n, char *path, size_t len,
+                   bool top, unsigned int *owned)
 {
-    char path[XS_PATH_BUF];
     unsigned int i;
     int rc = 0;
 
     if (n->stub)
         return 0; /* gone from the live tree since the tx began */
-    tree_path(n, path);
     if (c->cur_tx)
         rc = tx_access(c->cur_tx, path, true);
     for (i = 0; !rc && i < n->nkids; i++) {
@@ -261,17 +262,25 @@ static int rm_note(struct xs_conn *c, struct xs_node *n, const char *root,
         if (m == -ENOMEM)
             rc = m;
     }
-    if (n->perms[0].id == c->domid)
+    if (n->perms && n->perms[0].id == c->domid)
         (*owned)++;
-    for (i = 0; !rc && i < n->nkids; i++)
-        rc = rm_note(c, n->kids[i], root, owned);
-    changed(c, path, strcmp(path, root) != 0, n->perms, n->nperms);
+    for (i = 0; !rc && i < n->nkids; i++) {
+        size_t l = strlen(n->kids[i]->name);
+
+        if (len + 1 + l >= XS_PATH_BUF)
+            return -EINVAL; /* cannot happen: paths are length-checked */
+        path[len] = '/';
+        memcpy(path + len + 1, n->kids[i]->name, l + 1);
+        rc = rm_note(c, n->kids[i], path, len + 1 + l, false, owned);
+        path[len] = '\0';
+    }
+    changed(c, path, !top, n->perms, n->nperms);
     return rc;
 }
 
 static int h_rm(struct xs_conn *c)
 {
-    char path[XS_PATH_BUF], parent[XS_PATH_BUF];
+    char path[XS_PATH_BUF], parent[XS_PATH_BUF], walk[XS_PATH_BUF];
     unsigned int owned = 0;
     struct xs_node *n;
     int rc = wire_canon(c, wire_onearg(c), path);
@@ -302,7 +311,8 @@ static int h_rm(struct xs_conn *c)
     tree_path(n->parent, parent);
     if (c->cur_tx && (rc = tx_access(c->cur_tx, parent, true)))
         return rc;
-    rc = rm_note(c, n, path, &owned);
+    strcpy(walk, path);
+    rc = rm_note(c, n, walk, strlen(walk), true, &owned);
     if (rc)
         return rc;
     if (c->cur_tx && !c->priv)

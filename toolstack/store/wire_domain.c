@@ -157,8 +157,7 @@ int wire_control(struct xs_conn *c)
 
     if (!n)
         return -EINVAL;
-    if (!strcmp(cmd, "check") || !strcmp(cmd, "log") ||
-        !strcmp(cmd, "print")) {
+    if (!strcmp(cmd, "check") || !strcmp(cmd, "log") || !strcmp(cmd, "print")) {
         conn_reply_ok(c);
         return 0;
     }

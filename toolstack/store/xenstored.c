@@ -9,11 +9,11 @@
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <stdint.h>
 #include <unistd.h>
 #include <xen/io/xs_wire.h>
 
@@ -27,8 +27,19 @@
 #define MAX_FDS 4096
 
 static volatile sig_atomic_t quit;
+static volatile sig_atomic_t reopen;
 
-static void on_signal(int sig) { quit = sig; }
+static void on_signal(int sig)
+{
+    quit = sig;
+}
+
+/* SIGHUP: reopen the log file (logrotate), as Xen's xenstored does. */
+static void on_hup(int sig)
+{
+    (void)sig;
+    reopen = 1;
+}
 
 struct opts {
     struct xsd_limits lim;
@@ -37,28 +48,31 @@ struct opts {
     int fork;
     int output_pid;
     int verbose;
+    int keep_orphans;
 };
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "Usage: xenstored [options]\n"
-            "  -F, --pid-file <file>    write the daemon's pid to <file>\n"
-            "  -N, --no-fork            stay in the foreground\n"
-            "  -P, --output-pid         print the daemon's pid\n"
-            "  -T, --trace-file <file>  trace every message to <file>\n"
-            "  -D, --no-domain-init     accepted for compatibility\n"
-            "  -E, --entry-nb <nb>      nodes per domain (1000)\n"
-            "  -S, --entry-size <size>  bytes per node value (2048)\n"
-            "  -W, --watch-nb <nb>      watches per domain (128)\n"
-            "  -t, --transaction <nb>   transactions per connection (10)\n"
-            "  -A, --perm-nb <nb>       permissions per node (5)\n"
-            "  -M, --path-max <chars>   path length below a domain home\n"
-            "  -Q, --quota <what>=<nb>  outstanding, transaction-nodes,\n"
-            "                           memory, nodes, watches, ...\n"
-            "  -V, --verbose            debug logging\n"
-            "  -H, --help               this text\n"
-            "Socket: $XENSTORED_PATH, else $PVSTACK_ROOT/run/xenstored/socket\n");
+    fprintf(
+        f,
+        "Usage: xenstored [options]\n"
+        "  -F, --pid-file <file>    write the daemon's pid to <file>\n"
+        "  -N, --no-fork            stay in the foreground\n"
+        "  -P, --output-pid         print the daemon's pid\n"
+        "  -T, --trace-file <file>  trace every message to <file>\n"
+        "  -D, --no-domain-init     accepted for compatibility\n"
+        "  -E, --entry-nb <nb>      nodes per domain (1000)\n"
+        "  -S, --entry-size <size>  bytes per node value (2048)\n"
+        "  -W, --watch-nb <nb>      watches per domain (128)\n"
+        "  -t, --transaction <nb>   transactions per connection (10)\n"
+        "  -A, --perm-nb <nb>       permissions per node (5)\n"
+        "  -M, --path-max <chars>   path length below a domain home\n"
+        "  -K, --keep-orphans       give a released domain's nodes to dom0\n"
+        "  -Q, --quota <what>=<nb>  outstanding, transaction-nodes,\n"
+        "                           memory, nodes, watches, ...\n"
+        "  -V, --verbose            debug logging\n"
+        "  -H, --help               this text\n"
+        "Socket: $XENSTORED_PATH, else $PVSTACK_ROOT/run/xenstored/socket\n");
 }
 
 static unsigned int optnum(const char *arg)
@@ -80,13 +94,13 @@ static void parse_opts(int argc, char **argv, struct opts *o)
         {"transaction", 1, NULL, 't'},    {"perm-nb", 1, NULL, 'A'},
         {"path-max", 1, NULL, 'M'},       {"quota", 1, NULL, 'Q'},
         {"verbose", 0, NULL, 'V'},        {"watch-nb", 1, NULL, 'W'},
-        {NULL, 0, NULL, 0}};
+        {"keep-orphans", 0, NULL, 'K'},   {NULL, 0, NULL, 0}};
     int c;
 
     memset(o, 0, sizeof(*o));
     xsd_limits_default(&o->lim);
     o->fork = 1;
-    while ((c = getopt_long(argc, argv, "DE:F:HNPS:T:t:A:M:Q:VW:", lo,
+    while ((c = getopt_long(argc, argv, "DE:F:HKNPS:T:t:A:M:Q:VW:", lo,
                             NULL)) != -1) {
         switch (c) {
         case 'D':
@@ -100,6 +114,9 @@ static void parse_opts(int argc, char **argv, struct opts *o)
         case 'H':
             usage(stdout);
             exit(EXIT_SUCCESS);
+        case 'K':
+            o->keep_orphans = 1;
+            break;
         case 'N':
             o->fork = 0;
             break;
@@ -193,12 +210,14 @@ static void write_pidfile(const char *path)
         fatal("%s", path);
 }
 
-static void serve(struct xsd *x, struct sock_server *s,
-                  struct domain_hv *hv, const sigset_t *waitmask)
+static void serve(struct xsd *x, struct sock_server *s, struct domain_hv *hv,
+                  const sigset_t *waitmask)
 {
-    static struct pollfd fds[MAX_FDS];
-    struct xs_domain *doms[MAX_FDS];
+    struct pollfd *fds = calloc(MAX_FDS, sizeof(*fds));
+    struct xs_domain **doms = calloc(MAX_FDS, sizeof(*doms));
 
+    if (!fds || !doms)
+        fatalx("out of memory");
     while (!quit) {
         size_t ns = sock_server_pollfds(s, fds, MAX_FDS / 2);
         size_t n = ns, nd = 0, i;
@@ -207,16 +226,21 @@ static void serve(struct xsd *x, struct sock_server *s,
         while ((d = xsd_domain_next(x, d)) && n < MAX_FDS) {
             int fd = domain_hv_fd(hv, xsd_domain_handle(d));
 
-            if (fd < 0)
+            if (fd < 0 || !xsd_domain_alive(d))
                 continue;
             fds[n] = (struct pollfd){.fd = fd, .events = POLLIN};
             doms[nd++] = d;
             n++;
         }
         if (ppoll(fds, n, NULL, waitmask) < 0) {
-            if (errno == EINTR)
-                continue;
-            fatal("poll");
+            if (errno != EINTR)
+                fatal("poll");
+            if (reopen) {
+                reopen = 0;
+                open_log();
+                log_info("log reopened");
+            }
+            continue;
         }
         sock_server_handle(s, fds, ns);
         for (i = 0; i < nd; i++) {
@@ -228,6 +252,8 @@ static void serve(struct xsd *x, struct sock_server *s,
                           xsd_domain_id(doms[i]));
         }
     }
+    free(doms);
+    free(fds);
 }
 
 int main(int argc, char **argv)
@@ -240,6 +266,7 @@ int main(int argc, char **argv)
     struct opts o;
     sigset_t block, waitmask;
     struct sigaction sa = {.sa_handler = on_signal};
+    struct sigaction hup = {.sa_handler = on_hup};
     int rc;
 
     log_procinit("xenstored");
@@ -252,6 +279,7 @@ int main(int argc, char **argv)
     rc = xsd_create(&o.lim, &x);
     if (rc)
         fatalx("cannot create the store: %s", strerror(-rc));
+    xsd_set_keep_orphans(x, o.keep_orphans);
     rc = sock_server_create(x, sock, 0, &s);
     if (rc)
         fatalx("%s: %s", sock, strerror(-rc));
@@ -280,11 +308,14 @@ int main(int argc, char **argv)
     sigemptyset(&block);
     sigaddset(&block, SIGTERM);
     sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGHUP);
     sigprocmask(SIG_BLOCK, &block, &waitmask);
     sigdelset(&waitmask, SIGTERM);
     sigdelset(&waitmask, SIGINT);
+    sigdelset(&waitmask, SIGHUP);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGHUP, &hup, NULL);
     signal(SIGPIPE, SIG_IGN);
 
     log_info("listening on %s (pid %d)", sock, (int)getpid());

@@ -157,3 +157,24 @@ int xm_domain_find(const struct xm_dominfo *doms, size_t n, const char *which)
             return (int)i;
     return -ENOENT;
 }
+
+int xm_domain_resolve(struct xm *xm, const char *which, struct xm_dominfo *out)
+{
+    struct xm_dominfo *doms = NULL;
+    size_t n = 0;
+    int rc = xm_domains_list(xm, &doms, &n), k;
+
+    if (rc) {
+        xm_err(xm, "cannot list domains: %s", strerror(-rc));
+        return rc;
+    }
+    k = xm_domain_find(doms, n, which);
+    if (k < 0) {
+        fprintf(xm->err, "%s is an invalid domain identifier (rc=-6)\n", which);
+        rc = k;
+    } else {
+        *out = doms[k];
+    }
+    free(doms);
+    return rc;
+}
