@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
-#include <unistd.h>
 #include <yajl/yajl_gen.h>
 
 #include "cfg/cfg.h"
