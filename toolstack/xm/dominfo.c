@@ -1,19 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * dominfo.c: host facts (uname, /proc) and the domain list. Domain-0 is the
- * host itself; guests come from the engine (hv.h), their names from the
- * store.
+ * host itself; guests come from the engine and the store (dom_create.c:
+ * dom_guests_append).
  */
 #include "xm/xm.h"
+#include "xm/dom.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
-#include <xenstore.h>
 
-#include "hv/hv.h"
 
 /* "Key:   value kB" from /proc/meminfo. Returns 0 or -errno. */
 static int meminfo_kb(const char *key, uint64_t *kb)
@@ -123,84 +122,11 @@ static int dom0_info(struct xm_dominfo *d)
     return 0;
 }
 
-/* The name the toolstack wrote at create: /local/domain/<id>/name. */
-static void store_name(struct xs_handle *xs, uint32_t domid, char *name,
-                       size_t len)
-{
-    char path[64];
-    unsigned int n = 0;
-    char *v = NULL;
-
-    snprintf(path, sizeof(path), "/local/domain/%u/name", domid);
-    if (xs)
-        v = xs_read(xs, XBT_NULL, path, &n);
-    /* xl prints libxl_domid_to_name()'s NULL as "(null)" */
-    snprintf(name, len, "%s", v ? v : "(null)");
-    free(v);
-}
-
-static void from_hv(struct xm_dominfo *d, const struct hv_dominfo *h)
-{
-    d->domid = h->domid;
-    d->mem_kb = h->mem_kb;
-    d->max_mem_kb = h->max_mem_kb;
-    d->vcpus = h->vcpus_online;
-    d->max_vcpus = h->vcpus;
-    d->running = !!(h->flags & HV_DOMF_RUNNING);
-    d->blocked = !!(h->flags & HV_DOMF_BLOCKED);
-    d->paused = !!(h->flags & HV_DOMF_PAUSED);
-    d->shutdown = !!(h->flags & HV_DOMF_SHUTDOWN);
-    d->dying = !!(h->flags & HV_DOMF_DYING);
-    d->shutdown_reason = (int)h->shutdown_reason;
-    d->cpu_time = (double)h->cpu_ns / 1e9;
-}
-
-/*
- * Guests: the engine knows what runs (hv_domain_list), the store knows
- * their names. Either missing (no engine, no xenstored): Domain-0 alone.
- */
-static size_t add_guests(struct xm_dominfo **doms, size_t n)
-{
-    struct hv *hv = NULL;
-    struct hv_dominfo first[16], *hi = first;
-    struct xs_handle *xs = NULL;
-    struct xm_dominfo *d;
-    int i, cnt;
-
-    if (hv_open(&hv))
-        return n;
-    cnt = hv_domain_list(hv, first, 16);
-    /* more than fit: ask again with room for all (a few may have gone) */
-    if (cnt > 16 && (hi = calloc((size_t)cnt, sizeof(*hi))))
-        cnt = hv_domain_list(hv, hi, cnt);
-    else if (cnt > 16)
-        cnt = 16, hi = first;
-    if (hi && cnt > 1 && (d = realloc(*doms, (n + (size_t)cnt) * sizeof(*d)))) {
-        *doms = d;
-        xs = xs_open(0);
-        for (i = 0; i < cnt; i++) {
-            if (hi[i].domid == 0)
-                continue; /* Domain-0 is the host row */
-            memset(&d[n], 0, sizeof(d[n]));
-            from_hv(&d[n], &hi[i]);
-            store_name(xs, hi[i].domid, d[n].name, sizeof(d[n].name));
-            n++;
-        }
-        if (xs)
-            xs_close(xs);
-    }
-    if (hi != first)
-        free(hi);
-    hv_close(hv);
-    return n;
-}
-
 int xm_domains_list(struct xm *xm, struct xm_dominfo **out, size_t *n_out)
 {
     struct xm_dominfo *d = calloc(1, sizeof(*d));
     int rc;
 
-    (void)xm;
     if (!d)
         return -ENOMEM;
     rc = dom0_info(&d[0]);
@@ -208,9 +134,10 @@ int xm_domains_list(struct xm *xm, struct xm_dominfo **out, size_t *n_out)
         free(d);
         return rc;
     }
-    *n_out = add_guests(&d, 1);
     *out = d;
-    return 0;
+    *n_out = 1;
+    /* the guests: engine state, names from the store (dom_create.c) */
+    return dom_guests_append(xm, out, n_out);
 }
 
 int xm_domain_find(const struct xm_dominfo *doms, size_t n, const char *which)
