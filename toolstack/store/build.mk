@@ -32,7 +32,7 @@ $(eval $(call fuzzer,fuzz_store,tests/fuzz/fuzz_store.c $(store-core) \
 $(eval $(call bench,bench_store,bench/bench_store.c,$(LIBPV) -lpthread))
 $(B)/bench/bench_store: $(LIBPV)
 # libxenstore client test: needs build/bin/xenstored (it starts one)
-$(eval $(call unittest,test_store_libxs,tests/unit/test_store_libxs.c,-lxenstore))
+$(eval $(call unittest,test_store_libxs,tests/unit/test_store_libxs.c,-lxenstore -lpthread))
 $(B)/tests/test_store_libxs: $(BIN)/xenstored
 ifdef LIBHV
 # guest rings end to end through libhv's kvm engine and a fake VMM
