@@ -452,6 +452,21 @@ static void t_quotas(void **state)
     /* dom0 gets more */
     for (i = 0; i < 4; i++)
         assert_true(h_tx_start(&f->d0) != 0);
+    /* a domU transaction may touch transaction-nodes paths, no more */
+    {
+        char p[64];
+        uint32_t tx;
+
+        h_close(&f->d2);
+        h_open(f->x, 2, &f->d2);
+        tx = h_tx_start(&f->d2);
+        assert_true(tx != 0);
+        for (i = 0; i < 1024; i++) {
+            snprintf(p, sizeof(p), "/nothere/%d", i);
+            ERR(h_read(&f->d2, tx, p, NULL), "EACCES");
+        }
+        ERR(h_read(&f->d2, tx, "/nothere/x", NULL), "ENOSPC");
+    }
     /* perms per node */
     ERR(h_chmod(&f->d1, "/local/domain/1/a", "n1", "r2", "r3", "r4", "r5", "r6",
                 NULL),
