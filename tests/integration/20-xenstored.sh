@@ -91,6 +91,11 @@ c_flags_and_shutdown() {
     pid=$(cat "$root/pid")
     kill -0 "$pid" || fail "daemon not running"
     xenstore-write /x 1 || fail "write to the second daemon"
+    # the read-only socket older clients use: reads work, writes do not
+    XENSTORED_PATH=$root/sock_ro xenstore-read /x >/dev/null ||
+        fail "read on socket_ro"
+    ! XENSTORED_PATH=$root/sock_ro xenstore-write /x 2 2>/dev/null ||
+        fail "write on socket_ro accepted"
     grep -q 'type 11' "$root/trace" || fail "trace has no WRITE"
     grep -q 'listening on' "$PVSTACK_ROOT/var/log/xen/xenstored.log" ||
         fail "no log under /var/log/xen"
@@ -108,6 +113,7 @@ c_flags_and_shutdown() {
     ! kill -0 "$pid" 2>/dev/null || fail "still running after SIGTERM"
     [ ! -e "$root/pid" ] || fail "pid file left behind"
     [ ! -e "$root/sock" ] || fail "socket left behind"
+    [ ! -e "$root/sock_ro" ] || fail "read-only socket left behind"
     ! "$BIN/xenstored" -Q bogus=1 -N 2>/dev/null || fail "bad -Q accepted"
 }
 

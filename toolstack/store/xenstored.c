@@ -226,8 +226,8 @@ static void liveness(struct xsd *x, struct domain_hv *hv)
     }
 }
 
-static void serve(struct xsd *x, struct sock_server *s, struct domain_hv *hv,
-                  const sigset_t *waitmask)
+static void serve(struct xsd *x, struct sock_server *s, struct sock_server *ro,
+                  struct domain_hv *hv, const sigset_t *waitmask)
 {
     struct pollfd *fds = calloc(MAX_FDS, sizeof(*fds));
     struct xs_domain **doms = calloc(MAX_FDS, sizeof(*doms));
@@ -236,7 +236,8 @@ static void serve(struct xsd *x, struct sock_server *s, struct domain_hv *hv,
     if (!fds || !doms || !ids)
         fatalx("out of memory");
     while (!quit) {
-        size_t ns = sock_server_pollfds(s, fds, MAX_FDS / 2);
+        size_t nrw = sock_server_pollfds(s, fds, MAX_FDS / 4);
+        size_t ns = nrw + sock_server_pollfds(ro, fds + nrw, MAX_FDS / 4);
         size_t n = ns, nd = 0, nids = 0, i;
         struct xs_domain *d = NULL;
 
@@ -263,7 +264,8 @@ static void serve(struct xsd *x, struct sock_server *s, struct domain_hv *hv,
             }
             continue;
         }
-        sock_server_handle(s, fds, ns);
+        sock_server_handle(s, fds, nrw);
+        sock_server_handle(ro, fds + nrw, ns - nrw);
         for (i = 0; i < nd; i++) {
             if (!(fds[ns + i].revents & POLLIN))
                 continue;
@@ -283,7 +285,7 @@ static void serve(struct xsd *x, struct sock_server *s, struct domain_hv *hv,
 
 int main(int argc, char **argv)
 {
-    struct sock_server *s = NULL;
+    struct sock_server *s = NULL, *ro = NULL;
     struct domain_hv *hv = NULL;
     struct xsd *x = NULL;
     FILE *trace = NULL;
@@ -308,6 +310,17 @@ int main(int argc, char **argv)
     rc = sock_server_create(x, sock, 0, &s);
     if (rc)
         fatalx("%s: %s", sock, strerror(-rc));
+    /*
+     * Xen before 4.16 had a read-only socket beside the main one; 4.17's
+     * libxenstore uses the main path for both, older clients ask for it.
+     */
+    if (strlen(sock) + 4 > sizeof(sock))
+        fatalx("socket path too long");
+    strcat(sock, "_ro");
+    rc = sock_server_create(x, sock, XSD_CONN_RO, &ro);
+    if (rc)
+        log_warnx("%s: %s (no read-only socket)", sock, strerror(-rc));
+    sock[strlen(sock) - 3] = '\0';
     open_log();
     if (o.fork)
         daemonize(o.output_pid);
@@ -344,9 +357,10 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
 
     log_info("listening on %s (pid %d)", sock, (int)getpid());
-    serve(x, s, hv, &waitmask);
+    serve(x, s, ro, hv, &waitmask);
     log_info("signal %d: shutting down", (int)quit);
 
+    sock_server_destroy(ro);
     sock_server_destroy(s);
     xsd_destroy(x);
     domain_hv_close(hv);
