@@ -49,6 +49,7 @@ struct opts {
     int output_pid;
     int verbose;
     int keep_orphans;
+    const char *state_file;
 };
 
 static void usage(FILE *f)
@@ -86,15 +87,23 @@ static unsigned int optnum(const char *arg)
 
 static void parse_opts(int argc, char **argv, struct opts *o)
 {
-    static const struct option lo[] = {
-        {"no-domain-init", 0, NULL, 'D'}, {"entry-nb", 1, NULL, 'E'},
-        {"pid-file", 1, NULL, 'F'},       {"help", 0, NULL, 'H'},
-        {"no-fork", 0, NULL, 'N'},        {"output-pid", 0, NULL, 'P'},
-        {"entry-size", 1, NULL, 'S'},     {"trace-file", 1, NULL, 'T'},
-        {"transaction", 1, NULL, 't'},    {"perm-nb", 1, NULL, 'A'},
-        {"path-max", 1, NULL, 'M'},       {"quota", 1, NULL, 'Q'},
-        {"verbose", 0, NULL, 'V'},        {"watch-nb", 1, NULL, 'W'},
-        {"keep-orphans", 0, NULL, 'K'},   {NULL, 0, NULL, 0}};
+    static const struct option lo[] = {{"no-domain-init", 0, NULL, 'D'},
+                                       {"entry-nb", 1, NULL, 'E'},
+                                       {"pid-file", 1, NULL, 'F'},
+                                       {"help", 0, NULL, 'H'},
+                                       {"no-fork", 0, NULL, 'N'},
+                                       {"output-pid", 0, NULL, 'P'},
+                                       {"entry-size", 1, NULL, 'S'},
+                                       {"trace-file", 1, NULL, 'T'},
+                                       {"transaction", 1, NULL, 't'},
+                                       {"perm-nb", 1, NULL, 'A'},
+                                       {"path-max", 1, NULL, 'M'},
+                                       {"quota", 1, NULL, 'Q'},
+                                       {"verbose", 0, NULL, 'V'},
+                                       {"watch-nb", 1, NULL, 'W'},
+                                       {"keep-orphans", 0, NULL, 'K'},
+                                       {"state-file", 1, NULL, 's'},
+                                       {NULL, 0, NULL, 0}};
     int c;
 
     memset(o, 0, sizeof(*o));
@@ -116,6 +125,9 @@ static void parse_opts(int argc, char **argv, struct opts *o)
             exit(EXIT_SUCCESS);
         case 'K':
             o->keep_orphans = 1;
+            break;
+        case 's': /* --state-file only: no short option in Xen */
+            o->state_file = optarg;
             break;
         case 'N':
             o->fork = 0;
@@ -335,6 +347,14 @@ int main(int argc, char **argv)
         setvbuf(trace, NULL, _IOLBF, 0);
         xsd_set_trace(x, trace);
     }
+    if (o.state_file) {
+        rc = xsd_load(x, o.state_file);
+        if (rc && rc != -ENOENT)
+            log_warnx("%s: %s (store starts as loaded so far)", o.state_file,
+                      strerror(-rc));
+        else if (!rc)
+            log_info("store loaded from %s", o.state_file);
+    }
     rc = domain_hv_open(x, &hv);
     if (rc == -ENOSYS)
         log_info("built without a hypervisor engine: XS_INTRODUCE "
@@ -362,6 +382,8 @@ int main(int argc, char **argv)
 
     sock_server_destroy(ro);
     sock_server_destroy(s);
+    if (o.state_file && (rc = xsd_save(x, o.state_file)))
+        log_warnx("%s: cannot save the store: %s", o.state_file, strerror(-rc));
     xsd_destroy(x);
     domain_hv_close(hv);
     if (trace)
