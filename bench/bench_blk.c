@@ -17,9 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../tests/unit/fake_hv.h"
 #include "blkback/blkring.h"
 #include "blkback/req.h"
-#include "../tests/unit/fake_hv.h"
 
 #define DOM 1
 #define PORT 3
@@ -34,7 +34,7 @@ struct bench {
     struct blkdisk *disk;
     struct blkring *ring;
     struct blkif_front_ring front;
-    void *buf;     /* host buffer, 1 MiB aligned */
+    void *buf; /* host buffer, 1 MiB aligned */
     unsigned rand_ops;
 };
 
@@ -88,7 +88,8 @@ static double host_rand(struct bench *b, int wr)
 static void push_rw(struct bench *b, int wr, uint64_t off, unsigned len,
                     uint64_t id)
 {
-    struct blkif_request *r = RING_GET_REQUEST(&b->front, b->front.req_prod_pvt);
+    struct blkif_request *r =
+        RING_GET_REQUEST(&b->front, b->front.req_prod_pvt);
     struct blkif_request_indirect ind;
     struct blkif_request_segment *segs;
     unsigned i, n = len / 4096;
@@ -221,9 +222,10 @@ static int setup(struct bench *b, const char *path, uint64_t size)
 int main(void)
 {
     const char *dir = getenv("BENCH_DIR") ? getenv("BENCH_DIR") : "/var/tmp";
-    uint64_t size = (getenv("BENCH_BLK_MB") ? strtoull(getenv("BENCH_BLK_MB"),
-                                                        NULL, 10)
-                                            : 128) * MIB;
+    uint64_t size =
+        (getenv("BENCH_BLK_MB") ? strtoull(getenv("BENCH_BLK_MB"), NULL, 10)
+                                : 128) *
+        MIB;
     struct bench b = {.fd = -1, .rand_ops = 4000};
     unsigned depth;
     char path[256];
@@ -246,10 +248,10 @@ int main(void)
            bb_run(&b, 0, 1, MIB, (unsigned)seq_ops, 1));
     report("seq-write 1MiB", (double)size, seq_ops, host_seq(&b, 1),
            bb_run(&b, 1, 1, MIB, (unsigned)seq_ops, 1));
-    report("rand-read 4KiB", b.rand_ops * 4096.0, b.rand_ops,
-           host_rand(&b, 0), bb_run(&b, 0, 0, 4096, b.rand_ops, 1));
-    report("rand-write 4KiB", b.rand_ops * 4096.0, b.rand_ops,
-           host_rand(&b, 1), bb_run(&b, 1, 0, 4096, b.rand_ops, 1));
+    report("rand-read 4KiB", b.rand_ops * 4096.0, b.rand_ops, host_rand(&b, 0),
+           bb_run(&b, 0, 0, 4096, b.rand_ops, 1));
+    report("rand-write 4KiB", b.rand_ops * 4096.0, b.rand_ops, host_rand(&b, 1),
+           bb_run(&b, 1, 0, 4096, b.rand_ops, 1));
     printf("blk rand-read 4KiB at depth %u (host still depth 1):\n", depth);
     report("rand-read 4KiB qd", b.rand_ops * 4096.0, b.rand_ops,
            host_rand(&b, 0), bb_run(&b, 0, 0, 4096, b.rand_ops, depth));

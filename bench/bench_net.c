@@ -57,8 +57,8 @@ static void *rx_thread(void *arg)
 
 static void make_frame(uint8_t *f, unsigned len)
 {
-    static const uint8_t hdr[14] = {2, 0, 0, 0, 0, 2, 0, 0x16, 0x3e,
-                                    0, 0, 1, 0x88, 0xb5};
+    static const uint8_t hdr[14] = {2,    0,    0, 0, 0, 2,    0,
+                                    0x16, 0x3e, 0, 0, 1, 0x88, 0xb5};
 
     memset(f, 0xa5, len);
     memcpy(f, hdr, sizeof(hdr));
@@ -186,8 +186,7 @@ int main(void)
         printf("net %4u B tap-to-tap %9.0f pps %7.1f MB/s (%lu/%u arrived) | "
                "netback %9.0f pps %7.1f MB/s (%lu/%u arrived) | ratio %.2f\n",
                len, n / t_tap, n * (double)len / t_tap / 1e6, got_tap, n,
-               n / t_nb, n * (double)len / t_nb / 1e6, got_nb, n,
-               t_tap / t_nb);
+               n / t_nb, n * (double)len / t_nb / 1e6, got_nb, n, t_tap / t_nb);
     }
     __atomic_store_n(&rc.stop, 1, __ATOMIC_RELEASE);
     pthread_join(th, NULL);

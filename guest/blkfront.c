@@ -137,6 +137,15 @@ out:
     return 0;
 }
 
+/* Also re-arms rsp_event, or the backend stops notifying after the first
+ * response (SHARED_RING_INIT sets it to 1 only). */
+static bool response_ready(struct blkfront *b)
+{
+    int more;
+    RING_FINAL_CHECK_FOR_RESPONSES(&b->ring, more);
+    return more;
+}
+
 int blkfront_io(uint64_t sector, void *page, unsigned nsect, bool write)
 {
     struct blkfront *b = &blk;
@@ -147,7 +156,8 @@ int blkfront_io(uint64_t sector, void *page, unsigned nsect, bool write)
 
     if (!b->connected)
         return -XEN_ENODEV;
-    if (!nsect || nsect > PAGE_SIZE / 512 || ((uintptr_t)page & (PAGE_SIZE - 1)))
+    if (!nsect || nsect > PAGE_SIZE / 512 ||
+        ((uintptr_t)page & (PAGE_SIZE - 1)))
         return -XEN_EINVAL;
     if (write && b->info.readonly)
         return -XEN_EROFS;
@@ -169,8 +179,7 @@ int blkfront_io(uint64_t sector, void *page, unsigned nsect, bool write)
     RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&b->ring, notify);
     if (notify)
         evtchn_notify(b->port);
-    done = WAIT_UNTIL(RING_HAS_UNCONSUMED_RESPONSES(&b->ring),
-                      time_now_ns() + 10000 * MS);
+    done = WAIT_UNTIL(response_ready(b), time_now_ns() + 10000 * MS);
     if (done) {
         rsp = *RING_GET_RESPONSE(&b->ring, b->ring.rsp_cons);
         b->ring.rsp_cons++;

@@ -39,8 +39,7 @@ static struct netfront nf;
 
 static void post_rx(struct netfront *n, uint16_t id)
 {
-    struct netif_rx_request *req =
-        RING_GET_REQUEST(&n->rx, n->rx.req_prod_pvt);
+    struct netif_rx_request *req = RING_GET_REQUEST(&n->rx, n->rx.req_prod_pvt);
     req->id = id;
     req->gref = (grant_ref_t)n->rx_ref[id];
     n->rx.req_prod_pvt++;
@@ -110,8 +109,8 @@ static void net_event(evtchn_port_t port, struct regs *r, void *data)
             struct netif_rx_response rsp = *RING_GET_RESPONSE(&n->rx, i);
             if (rsp.id >= NR_RX)
                 continue; /* not ours: nothing to re-post */
-            if (rsp.status > 0 && !(rsp.flags & (NETRXF_more_data |
-                                                 NETRXF_extra_info)) &&
+            if (rsp.status > 0 &&
+                !(rsp.flags & (NETRXF_more_data | NETRXF_extra_info)) &&
                 rsp.offset + (unsigned)rsp.status <= PAGE_SIZE) {
                 n->st.rx_packets++;
                 net_input((const uint8_t *)n->rx_page[rsp.id] + rsp.offset,
@@ -151,10 +150,10 @@ static int setup_buffers(struct netfront *n)
     FRONT_RING_INIT(&n->tx, txs, PAGE_SIZE);
     SHARED_RING_INIT(rxs);
     FRONT_RING_INIT(&n->rx, rxs, PAGE_SIZE);
-    n->tx_ring_ref = gnttab_grant_access(n->backend_id,
-                                         (uintptr_t)txs >> PAGE_SHIFT, false);
-    n->rx_ring_ref = gnttab_grant_access(n->backend_id,
-                                         (uintptr_t)rxs >> PAGE_SHIFT, false);
+    n->tx_ring_ref =
+        gnttab_grant_access(n->backend_id, (uintptr_t)txs >> PAGE_SHIFT, false);
+    n->rx_ring_ref =
+        gnttab_grant_access(n->backend_id, (uintptr_t)rxs >> PAGE_SHIFT, false);
     if (n->tx_ring_ref < 0 || n->rx_ring_ref < 0)
         return -XEN_ENOSPC;
     for (i = 0; i < NR_RX; i++) {
@@ -213,8 +212,8 @@ static int parse_mac(const char *s, uint8_t mac[6])
     for (i = 0; i < 6; i++, s += 3) {
         unsigned long b;
         const char *end;
-        char two[3] = { s[0], s[0] ? s[1] : 0, 0 };
-        char hex[5] = { '0', 'x', two[0], two[1], 0 };
+        char two[3] = {s[0], s[0] ? s[1] : 0, 0};
+        char hex[5] = {'0', 'x', two[0], two[1], 0};
         if (lib_parse_ulong(hex, &b, &end) < 0 || *end || b > 255 ||
             (i < 5 && s[2] != ':'))
             return -XEN_EINVAL;

@@ -227,8 +227,12 @@ int main(int argc, char **argv)
 
     while ((c = getopt(argc, argv, "ivh")) != -1) {
         switch (c) {
-        case 'i': interactive = 1; break;
-        case 'v': verbose++; break;
+        case 'i':
+            interactive = 1;
+            break;
+        case 'v':
+            verbose++;
+            break;
         default:
             fprintf(stderr, "usage: blkback [-i] [-v]\n");
             return EXIT_FAILURE;

@@ -25,8 +25,8 @@ struct slot {
     struct blk_req req;
     void *maps[BLK_MAX_INDIRECT_SEGS];
     struct iovec iov[BLK_MAX_INDIRECT_SEGS];
-    uint64_t expect;  /* bytes the readv/writev must move */
-    int pending;      /* CQEs still to come */
+    uint64_t expect; /* bytes the readv/writev must move */
+    int pending;     /* CQEs still to come */
     int status;
     struct slot *next_free;
 };
@@ -48,7 +48,10 @@ struct blkring {
     int thread_started;
 };
 
-unsigned blkring_inflight(const struct blkring *r) { return r->inflight; }
+unsigned blkring_inflight(const struct blkring *r)
+{
+    return r->inflight;
+}
 
 void blkring_get_stats(const struct blkring *r, struct blkring_stats *out)
 {
@@ -224,8 +227,8 @@ static int submit(struct blkring *r, struct slot *s)
         break;
     case BLK_IO_DISCARD:
         io_uring_prep_fallocate(sqe, fd,
-                                FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-                                off, s->req.nr_sectors << 9);
+                                FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off,
+                                s->req.nr_sectors << 9);
         break;
     }
     io_uring_sqe_set_data(sqe, s);
@@ -279,9 +282,8 @@ static void reap(struct blkring *r)
         s = io_uring_cqe_get_data(cqe);
         /* The readv/writev must move every byte; fsync/fallocate 0. */
         if (cqe->res < 0 ||
-            (s->expect && s->pending == (s->req.io == BLK_IO_WRITE_FLUSH
-                                             ? 2
-                                             : 1) &&
+            (s->expect &&
+             s->pending == (s->req.io == BLK_IO_WRITE_FLUSH ? 2 : 1) &&
              (uint64_t)cqe->res != s->expect))
             s->status = BLKIF_RSP_ERROR;
         io_uring_cqe_seen(&r->uring, cqe);
@@ -433,9 +435,9 @@ int blkring_create(struct hv *hv, uint32_t domid, uint32_t ring_ref,
     r->lim.sectors = blkdisk_sectors(disk);
     r->lim.readonly = blkdisk_readonly(disk);
     r->lim.discard = blkdisk_can_discard(disk);
-    r->lim.max_indirect = (uint16_t)(max_indirect > BLK_MAX_INDIRECT_SEGS
-                                         ? BLK_MAX_INDIRECT_SEGS
-                                         : max_indirect);
+    r->lim.max_indirect =
+        (uint16_t)(max_indirect > BLK_MAX_INDIRECT_SEGS ? BLK_MAX_INDIRECT_SEGS
+                                                        : max_indirect);
     rc = hv_grant_map(hv, domid, ring_ref, 1, &r->page);
     if (rc)
         goto fail;

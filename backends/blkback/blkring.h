@@ -18,9 +18,9 @@
 struct blkring;
 
 struct blkring_stats {
-    uint64_t requests;  /* answered */
-    uint64_t errors;    /* answered with an error status */
-    uint64_t batches;   /* io_uring submissions */
+    uint64_t requests; /* answered */
+    uint64_t errors;   /* answered with an error status */
+    uint64_t batches;  /* io_uring submissions */
 };
 
 /*

@@ -23,12 +23,30 @@ struct blkdisk {
     int readonly, direct, discard, blockdev;
 };
 
-int blkdisk_fd(const struct blkdisk *d) { return d->fd; }
-uint64_t blkdisk_sectors(const struct blkdisk *d) { return d->sectors; }
-int blkdisk_readonly(const struct blkdisk *d) { return d->readonly; }
-int blkdisk_can_discard(const struct blkdisk *d) { return d->discard; }
-int blkdisk_direct(const struct blkdisk *d) { return d->direct; }
-int blkdisk_is_blockdev(const struct blkdisk *d) { return d->blockdev; }
+int blkdisk_fd(const struct blkdisk *d)
+{
+    return d->fd;
+}
+uint64_t blkdisk_sectors(const struct blkdisk *d)
+{
+    return d->sectors;
+}
+int blkdisk_readonly(const struct blkdisk *d)
+{
+    return d->readonly;
+}
+int blkdisk_can_discard(const struct blkdisk *d)
+{
+    return d->discard;
+}
+int blkdisk_direct(const struct blkdisk *d)
+{
+    return d->direct;
+}
+int blkdisk_is_blockdev(const struct blkdisk *d)
+{
+    return d->blockdev;
+}
 
 static const char *strip_prefix(const char *p)
 {
@@ -60,8 +78,7 @@ static int blockdev_discard(const struct stat *st)
     char path[96], buf[32] = "";
     FILE *f;
 
-    snprintf(path, sizeof(path),
-             "/sys/dev/block/%u:%u/queue/discard_max_bytes",
+    snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/queue/discard_max_bytes",
              major(st->st_rdev), minor(st->st_rdev));
     f = fopen(path, "re");
     if (!f)

@@ -90,8 +90,8 @@ static int parse_indirect(const struct blkif_request *raw,
     return BLKIF_RSP_OKAY;
 }
 
-int blk_req_parse(const struct blkif_request *raw,
-                  const struct blk_limits *lim, struct blk_req *r)
+int blk_req_parse(const struct blkif_request *raw, const struct blk_limits *lim,
+                  struct blk_req *r)
 {
     r->id = raw->id;
     r->op = raw->operation;

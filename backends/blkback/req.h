@@ -20,7 +20,7 @@
 /* Segments per indirect request we offer (feature-max-indirect-segments):
  * 8 indirect pages hold up to 8 * 512, Linux blkback offers 256. */
 #define BLK_MAX_INDIRECT_SEGS 256
-#define BLK_SEGS_PER_INDIRECT_PAGE \
+#define BLK_SEGS_PER_INDIRECT_PAGE                                             \
     (XEN_PAGE_SIZE / sizeof(struct blkif_request_segment))
 #define BLK_SECTOR_SHIFT 9
 #define BLK_SECTORS_PER_PAGE (XEN_PAGE_SIZE >> BLK_SECTOR_SHIFT)
@@ -41,19 +41,19 @@ struct blk_seg {
 
 struct blk_req {
     uint64_t id;
-    uint8_t op;       /* the ring's operation, echoed in the response */
+    uint8_t op; /* the ring's operation, echoed in the response */
     enum blk_io io;
-    uint64_t sector;  /* first sector */
+    uint64_t sector; /* first sector */
     uint64_t nr_sectors;
     uint16_t nsegs;
-    uint8_t nind;     /* indirect pages still to fetch (0 = segs valid) */
+    uint8_t nind; /* indirect pages still to fetch (0 = segs valid) */
     uint32_t ind_grefs[BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST];
     struct blk_seg seg[BLK_MAX_INDIRECT_SEGS];
 };
 
 /* The disk as the guest may use it. */
 struct blk_limits {
-    uint64_t sectors;      /* size in 512-byte sectors */
+    uint64_t sectors; /* size in 512-byte sectors */
     int readonly;
     int discard;           /* feature-discard offered */
     uint16_t max_indirect; /* 0: indirect requests refused */
@@ -67,8 +67,8 @@ struct blk_limits {
  * (malformed, out of range, write to a read-only disk). out->id and
  * out->op are always set so an error can be answered.
  */
-int blk_req_parse(const struct blkif_request *raw,
-                  const struct blk_limits *lim, struct blk_req *out);
+int blk_req_parse(const struct blkif_request *raw, const struct blk_limits *lim,
+                  struct blk_req *out);
 /*
  * Take the segments of an indirect request from a copy of its indirect
  * pages (segs holds r->nsegs entries, laid out as the pages are) and

@@ -113,8 +113,8 @@ static int vif_probe(struct xenbus_dev *dev)
         free(v->script);
         v->script = NULL;
     }
-    rc = (!bridge || !name) ? -ENOMEM : nbvif_create(name, bridge, v->mtu,
-                                                     &v->tap);
+    rc = (!bridge || !name) ? -ENOMEM
+                            : nbvif_create(name, bridge, v->mtu, &v->tap);
     if (rc) {
         log_warnx("dom %u vif %u: %s on %s: %s", xenbus_dev_domid(dev),
                   xenbus_dev_devid(dev), name, bridge, strerror(-rc));
@@ -152,8 +152,8 @@ static int vif_connect(struct xenbus_dev *dev)
         rc = xenbus_read_ull(nb->xs, XBT_NULL, fe, "rx-ring-ref", UINT32_MAX,
                              &rx);
     if (!rc)
-        rc = xenbus_read_ull(nb->xs, XBT_NULL, fe, "event-channel",
-                             UINT32_MAX, &port);
+        rc = xenbus_read_ull(nb->xs, XBT_NULL, fe, "event-channel", UINT32_MAX,
+                             &port);
     if (rc)
         return rc;
     /* Page flipping is long gone from Xen: copy is all we do. */
@@ -184,17 +184,15 @@ static void vif_disconnect(struct xenbus_dev *dev)
         return;
     netring_stop(v->ring);
     netring_get_stats(v->ring, &st);
-    log_info("dom %u vif %u: disconnected: tx %llu packets (%llu malformed, "
-             "%llu too large, %llu bad refs, %llu dropped), rx %llu packets "
-             "(%llu errors)",
-             xenbus_dev_domid(dev), xenbus_dev_devid(dev),
-             (unsigned long long)st.tx_packets,
-             (unsigned long long)st.tx_malformed,
-             (unsigned long long)st.tx_too_large,
-             (unsigned long long)st.tx_bad_ref,
-             (unsigned long long)st.tx_dropped,
-             (unsigned long long)st.rx_packets,
-             (unsigned long long)st.rx_errors);
+    log_info(
+        "dom %u vif %u: disconnected: tx %llu packets (%llu malformed, "
+        "%llu too large, %llu bad refs, %llu dropped), rx %llu packets "
+        "(%llu errors)",
+        xenbus_dev_domid(dev), xenbus_dev_devid(dev),
+        (unsigned long long)st.tx_packets, (unsigned long long)st.tx_malformed,
+        (unsigned long long)st.tx_too_large, (unsigned long long)st.tx_bad_ref,
+        (unsigned long long)st.tx_dropped, (unsigned long long)st.rx_packets,
+        (unsigned long long)st.rx_errors);
     netring_destroy(v->ring);
     v->ring = NULL;
 }
@@ -248,8 +246,12 @@ int main(int argc, char **argv)
 
     while ((c = getopt(argc, argv, "ivh")) != -1) {
         switch (c) {
-        case 'i': interactive = 1; break;
-        case 'v': verbose++; break;
+        case 'i':
+            interactive = 1;
+            break;
+        case 'v':
+            verbose++;
+            break;
         default:
             fprintf(stderr, "usage: netback [-i] [-v]\n");
             return EXIT_FAILURE;

@@ -28,8 +28,7 @@ static unsigned walk_extras(const struct netif_tx_request *slots,
          * broken; unknown types are malformed. */
         if (ex.type == XEN_NETIF_EXTRA_TYPE_NONE ||
             ex.type >= XEN_NETIF_EXTRA_TYPE_MAX ||
-            ex.type == XEN_NETIF_EXTRA_TYPE_GSO ||
-            ++count > NB_MAX_EXTRAS) {
+            ex.type == XEN_NETIF_EXTRA_TYPE_GSO || ++count > NB_MAX_EXTRAS) {
             p->verdict = NB_MALFORMED;
             return n;
         }
@@ -144,8 +143,8 @@ int nb_csum_fill(uint8_t *f, uint32_t len)
         ihl = (uint32_t)(f[off] & 0xf) * 4;
         tot = (uint32_t)(f[off + 2] << 8 | f[off + 3]);
         /* Fragments carry no complete L4 header to checksum. */
-        if (ihl < 20 || tot < ihl || off + tot > len ||
-            (f[off + 6] & 0x3f) || f[off + 7])
+        if (ihl < 20 || tot < ihl || off + tot > len || (f[off + 6] & 0x3f) ||
+            f[off + 7])
             return -EINVAL;
         proto = f[off + 9];
         l4 = off + ihl;

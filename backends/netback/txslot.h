@@ -34,8 +34,8 @@ struct nb_frag {
 };
 
 struct nb_pkt {
-    unsigned nslots;                /* ring slots used, extras included */
-    uint16_t ids[NB_MAX_PKT_SLOTS]; /* response id per slot */
+    unsigned nslots;                    /* ring slots used, extras included */
+    uint16_t ids[NB_MAX_PKT_SLOTS];     /* response id per slot */
     uint8_t is_extra[NB_MAX_PKT_SLOTS]; /* answered NETIF_RSP_NULL */
     unsigned nfrags;
     struct nb_frag frags[NB_MAX_SLOTS];

@@ -27,8 +27,14 @@ struct nbvif {
     char name[IFNAMSIZ];
 };
 
-int nbvif_fd(const struct nbvif *v) { return v->fd; }
-const char *nbvif_name(const struct nbvif *v) { return v->name; }
+int nbvif_fd(const struct nbvif *v)
+{
+    return v->fd;
+}
+const char *nbvif_name(const struct nbvif *v)
+{
+    return v->name;
+}
 
 struct nlreq {
     struct nlmsghdr nh;
@@ -60,8 +66,8 @@ static int nl_talk(struct nlreq *q)
     fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
     if (fd < 0)
         return -errno;
-    if (sendto(fd, q, q->nh.nlmsg_len, 0, (struct sockaddr *)&sa,
-               sizeof(sa)) < 0) {
+    if (sendto(fd, q, q->nh.nlmsg_len, 0, (struct sockaddr *)&sa, sizeof(sa)) <
+        0) {
         rc = -errno;
         goto out;
     }

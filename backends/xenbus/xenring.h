@@ -15,7 +15,7 @@
 #endif
 
 #include <stdint.h>
-#include <xen/xen.h>
 #include <xen/io/ring.h>
+#include <xen/xen.h>
 
 #endif

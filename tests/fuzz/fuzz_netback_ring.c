@@ -41,8 +41,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (total != p.len)
             abort();
     }
-    memcpy(frame, data + 1, size - 1 < sizeof(frame) ? size - 1 : sizeof(frame));
-    nb_csum_fill(frame, (uint32_t)(size - 1 < sizeof(frame) ? size - 1
-                                                            : sizeof(frame)));
+    memcpy(frame, data + 1,
+           size - 1 < sizeof(frame) ? size - 1 : sizeof(frame));
+    nb_csum_fill(
+        frame, (uint32_t)(size - 1 < sizeof(frame) ? size - 1 : sizeof(frame)));
     return 0;
 }

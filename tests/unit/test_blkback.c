@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
 #include <cmocka.h>
 
 #include "blkback/blkring.h"
@@ -26,7 +27,7 @@
 #define PORT 5
 #define RING_REF 1
 #define RING_PFN 0
-#define DATA_PFN 8   /* data pages: pfn 8.., grant refs 8.. */
+#define DATA_PFN 8        /* data pages: pfn 8.., grant refs 8.. */
 #define DISK_SECTORS 2048 /* 1 MiB */
 
 struct ctx {
@@ -36,7 +37,10 @@ struct ctx {
     struct blkif_front_ring front;
 };
 
-static uint8_t pattern(uint64_t off) { return (uint8_t)(off * 7 + off / 512); }
+static uint8_t pattern(uint64_t off)
+{
+    return (uint8_t)(off * 7 + off / 512);
+}
 
 static int make_image(struct ctx *c, int readonly)
 {
@@ -79,8 +83,14 @@ static int setup_common(void **state, int readonly)
     return 0;
 }
 
-static int setup_rw(void **state) { return setup_common(state, 0); }
-static int setup_ro(void **state) { return setup_common(state, 1); }
+static int setup_rw(void **state)
+{
+    return setup_common(state, 0);
+}
+static int setup_ro(void **state)
+{
+    return setup_common(state, 1);
+}
 
 static int teardown(void **state)
 {
@@ -211,8 +221,10 @@ static void test_discard(void **state)
 {
     struct ctx *c = *state;
     struct blkif_request_discard d = {
-        .operation = BLKIF_OP_DISCARD, .id = 20,
-        .sector_number = 1024, .nr_sectors = 512,
+        .operation = BLKIF_OP_DISCARD,
+        .id = 20,
+        .sector_number = 1024,
+        .nr_sectors = 512,
     };
     struct blkif_request r;
     uint8_t buf[512 * 8];
@@ -240,8 +252,11 @@ static void test_indirect(void **state)
 {
     struct ctx *c = *state;
     struct blkif_request_indirect ind = {
-        .operation = BLKIF_OP_INDIRECT, .indirect_op = BLKIF_OP_READ,
-        .nr_segments = 30, .id = 30, .sector_number = 64,
+        .operation = BLKIF_OP_INDIRECT,
+        .indirect_op = BLKIF_OP_READ,
+        .nr_segments = 30,
+        .id = 30,
+        .sector_number = 64,
     };
     struct blkif_request_segment *segs = fake_hv_page(DOM, 40);
     struct blkif_request r;
@@ -285,7 +300,9 @@ static void test_readonly(void **state)
     struct ctx *c = *state;
     struct blkif_request r = rw(BLKIF_OP_WRITE, 40, 0, 4);
     struct blkif_request_discard d = {
-        .operation = BLKIF_OP_DISCARD, .id = 41, .nr_sectors = 8,
+        .operation = BLKIF_OP_DISCARD,
+        .id = 41,
+        .nr_sectors = 8,
     };
     uint8_t before[8192], after[8192];
 

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
 #include <cmocka.h>
 
 #include "fake_hv.h"
@@ -25,12 +26,15 @@
 #define RX_REF 2
 #define DATA 8 /* data pages: pfn 8.., refs 8.. */
 
-static struct netif_tx_request slot(uint32_t gref, uint16_t off,
-                                    uint16_t flags, uint16_t id,
-                                    uint16_t size)
+static struct netif_tx_request slot(uint32_t gref, uint16_t off, uint16_t flags,
+                                    uint16_t id, uint16_t size)
 {
     struct netif_tx_request s = {
-        .gref = gref, .offset = off, .flags = flags, .id = id, .size = size,
+        .gref = gref,
+        .offset = off,
+        .flags = flags,
+        .id = id,
+        .size = size,
     };
 
     return s;
@@ -105,11 +109,10 @@ static void test_parse(void **state)
 static uint32_t udp4(uint8_t *f)
 {
     static const uint8_t hdr[] = {
-        0, 0x16, 0x3e, 1, 2, 3, 0, 0x16, 0x3e, 4, 5, 6, 0x08, 0x00,
-        0x45, 0, 0, 33, 0, 0, 0x40, 0, 64, 17, 0, 0,
-        10, 0, 0, 1, 10, 0, 0, 2,
-        0x30, 0x39, 0x00, 0x07, 0, 13, 0, 0,
-        'h', 'e', 'l', 'l', 'o',
+        0,    0x16, 0x3e, 1,  2, 3,  0,   0x16, 0x3e, 4,   5,    6,
+        0x08, 0x00, 0x45, 0,  0, 33, 0,   0,    0x40, 0,   64,   17,
+        0,    0,    10,   0,  0, 1,  10,  0,    0,    2,   0x30, 0x39,
+        0x00, 0x07, 0,    13, 0, 0,  'h', 'e',  'l',  'l', 'o',
     };
 
     memcpy(f, hdr, sizeof(hdr));
@@ -179,9 +182,8 @@ static int setup(void **state)
     int i;
 
     fake_hv_reset();
-    assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK, 0,
-                                c->sv),
-                     0);
+    assert_int_equal(
+        socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK, 0, c->sv), 0);
     txs = fake_hv_page(DOM, 0);
     rxs = fake_hv_page(DOM, 1);
     SHARED_RING_INIT(txs);
@@ -392,8 +394,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_tx_split_push, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rx, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hostile_indices, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_hostile_tx_index, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_hostile_tx_index, setup, teardown),
         cmocka_unit_test_setup_teardown(test_thread, setup, teardown),
     };
 

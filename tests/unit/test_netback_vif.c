@@ -15,6 +15,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
 #include <cmocka.h>
 
 #include "netback/vif.h"
@@ -82,8 +83,7 @@ static void test_errors(void **state)
     (void)state;
     if (!have_netns)
         skip();
-    assert_int_equal(nbvif_create("vif4.1", "xenbr-none", 1500, &v),
-                     -ENODEV);
+    assert_int_equal(nbvif_create("vif4.1", "xenbr-none", 1500, &v), -ENODEV);
     assert_int_equal(nbvif_create("vif4.1", "vt-a", 1500, &v), -ENODEV);
     assert_int_equal(nbvif_create("a-name-far-too-long", "br-t0", 1500, &v),
                      -EINVAL);
@@ -102,8 +102,10 @@ static void test_script(void **state)
     snprintf(out, sizeof(out), "%s/out", dir);
     f = fopen(script, "w");
     assert_non_null(f);
-    fprintf(f, "#!/bin/sh\necho \"$1 $vif $XENBUS_PATH $XENBUS_TYPE\" > %s\n"
-               "[ \"$1\" = online ]\n", out);
+    fprintf(f,
+            "#!/bin/sh\necho \"$1 $vif $XENBUS_PATH $XENBUS_TYPE\" > %s\n"
+            "[ \"$1\" = online ]\n",
+            out);
     fclose(f);
     chmod(script, 0755);
     assert_int_equal(nbvif_run_script(script, "online",
@@ -113,8 +115,7 @@ static void test_script(void **state)
     sysfs(out, buf, sizeof(buf));
     assert_string_equal(buf,
                         "online vif4.0 /local/domain/0/backend/vif/4/0 vif");
-    assert_int_equal(nbvif_run_script(script, "offline", "/x", "vif4.0"),
-                     -EIO);
+    assert_int_equal(nbvif_run_script(script, "offline", "/x", "vif4.0"), -EIO);
     assert_int_equal(nbvif_run_script("/nonexistent", "online", "/x", "v"),
                      -EIO);
     snprintf(buf, sizeof(buf), "rm -rf %s", dir);
