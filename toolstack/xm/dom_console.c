@@ -29,10 +29,10 @@ static int wait_tty(struct xs_handle *xs, uint32_t domid, char *tty,
     int waited;
 
     snprintf(p, sizeof(p), "/local/domain/%u/console/tty", domid);
-    for (waited = 0; waited < TTY_WAIT_MS; waited += 50) {
+    for (waited = 0; waited < TTY_WAIT_MS; waited += 5) {
         if (dom_store_read(xs, p, tty, len) == 0 && tty[0])
             return 0;
-        poll(NULL, 0, 50);
+        poll(NULL, 0, 5); /* xenconsoled takes a few ms */
     }
     return -ENOENT;
 }
