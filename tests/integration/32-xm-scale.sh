@@ -13,7 +13,7 @@ xm_down() {
     for id in $("$XM" list 2>/dev/null | awk 'NR>2 {print $2}'); do
         "$XM" destroy "$id"
     done
-    for p in xenconsoled xenstored; do
+    for p in netback blkback xenconsoled xenstored; do
         [ -f "$PVSTACK_ROOT/run/$p.pid" ] && kill "$(cat "$PVSTACK_ROOT/run/$p.pid")"
     done
     sleep 0.2
