@@ -39,6 +39,8 @@ dryrun_configs() {
         "$BIN/xm" create --dryrun "$f" >"$PVSTACK_ROOT/$b.json" 2>/dev/null ||
             fail "$f: create --dryrun failed"
         diff -u "$DATA/$b.json.ok" "$PVSTACK_ROOT/$b.json" || fail "$f: JSON differs"
+        "$BIN/xm" create --dry-run "$f" | diff -u "$DATA/$b.json.ok" - ||
+            fail "$f: create --dry-run differs from --dryrun"
     done
 }
 

@@ -1,8 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # toolstack/dm: QEMU as the device model of HVM domains (libdm.a), and the
 # pvstack-dm tool on it.
+# hvm.c/hvm_run.c are xm's side (cfg, store): users of them also link
+# $(LIBCFG) -lxenstore.
 dm-srcs := toolstack/dm/argv.c toolstack/dm/qmp.c toolstack/dm/launch.c \
-	toolstack/dm/ctl.c toolstack/dm/monitor.c toolstack/dm/tap.c
+	toolstack/dm/ctl.c toolstack/dm/monitor.c toolstack/dm/tap.c \
+	toolstack/dm/hvm.c toolstack/dm/hvm_run.c
 LIBDM := $(B)/lib/libdm.a
 $(LIBDM): $(patsubst %.c,$(OBJ)/%.o,$(dm-srcs))
 	@mkdir -p $(dir $@)
@@ -15,6 +18,7 @@ $(eval $(call program,pvstack-dm,toolstack/dm/main.c,$(LIBDM) $(B)/lib/libpv.a -
 # build.mk is read before lib's).
 dm-test-libs := toolstack/lib/log.c toolstack/lib/parse.c toolstack/lib/paths.c
 $(eval $(call unittest,test_dm_argv,tests/unit/test_dm_argv.c toolstack/dm/argv.c toolstack/dm/launch.c toolstack/dm/qmp.c $(dm-test-libs),-lyajl))
-$(eval $(call unittest,test_dm_qmp,tests/unit/test_dm_qmp.c $(dm-srcs) $(dm-test-libs),-lyajl))
+$(eval $(call unittest,test_dm_qmp,tests/unit/test_dm_qmp.c $(dm-srcs) $(dm-test-libs) $(cfg-srcs),-lyajl -lxenstore))
+$(eval $(call unittest,test_dm_hvm,tests/unit/test_dm_hvm.c $(dm-srcs) $(dm-test-libs) $(cfg-srcs),-lyajl -lxenstore))
 
 $(BIN)/pvstack-dm: $(LIBDM) $(B)/lib/libpv.a

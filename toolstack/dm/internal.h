@@ -3,6 +3,7 @@
 #ifndef XT_DM_INTERNAL_H
 #define XT_DM_INTERNAL_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -37,5 +38,11 @@ enum {
 int dm_monitor_decide(const struct qmp_msg *ev,
                       const struct dm_monitor_ops *ops,
                       enum dm_action *act_out);
+
+/* hvm.c's private accessors for hvm_run.c. */
+struct dm_hvm;
+struct dm_nic *dm_hvm_nic(struct dm_hvm *h, size_t i);
+const char *dm_hvm_bridge(const struct dm_hvm *h, size_t i);
+const char *dm_hvm_log(const struct dm_hvm *h);
 
 #endif

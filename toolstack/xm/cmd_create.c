@@ -60,7 +60,9 @@ static int print_dryrun(struct xm *xm, const struct domain_config *cfg)
 int cmd_create(struct xm *xm, int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"dryrun", 0, NULL, 'n'}, {"console", 0, NULL, 'c'},
+        /* xl spells it --dryrun; the issue and xen-tools users write --dry-run */
+        {"dryrun", 0, NULL, 'n'}, {"dry-run", 0, NULL, 'n'},
+        {"console", 0, NULL, 'c'},
         {"paused", 0, NULL, 'p'}, {"help", 0, NULL, 'h'}, {NULL, 0, NULL, 0}};
     struct domain_config *cfg = NULL;
     char **files = NULL, **kv = NULL;

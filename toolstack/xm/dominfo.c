@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * dominfo.c: host facts (uname, /proc) and the domain list. Domain-0 is the
- * host itself; guests will come from the store (xenstored) when it lands.
+ * host itself; guests come from the engine and the store (dom_create.c:
+ * dom_guests_append).
  */
 #include "xm/xm.h"
 #include "xm/dom.h"
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
+
 
 /* "Key:   value kB" from /proc/meminfo. Returns 0 or -errno. */
 static int meminfo_kb(const char *key, uint64_t *kb)
