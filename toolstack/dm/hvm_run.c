@@ -57,6 +57,47 @@ static void hvm_gone(void *arg, uint32_t domid)
     xs_close(xs);
 }
 
+/* The store side of the monitor: xm shutdown/reboot write control/shutdown. */
+struct hvm_req {
+    struct xs_handle *xs;
+};
+
+static int hvm_req_open(void *arg, uint32_t domid)
+{
+    struct hvm_req *r = arg;
+    char p[96];
+
+    r->xs = xs_open(0);
+    if (!r->xs)
+        return -errno;
+    snprintf(p, sizeof(p), "/local/domain/%u/control/shutdown", domid);
+    if (!xs_watch(r->xs, p, "hvm-shutdown"))
+        return -EIO;
+    return xs_fileno(r->xs);
+}
+
+static int hvm_req_read(void *arg, uint32_t domid, char *what, size_t len)
+{
+    struct hvm_req *r = arg;
+    unsigned vlen;
+    char p[96], **ev, *v;
+    int got = 0;
+
+    ev = xs_check_watch(r->xs);
+    free(ev);
+    snprintf(p, sizeof(p), "/local/domain/%u/control/shutdown", domid);
+    v = xs_read(r->xs, XBT_NULL, p, &vlen);
+    if (v && vlen && vlen < len) {
+        memcpy(what, v, vlen);
+        what[vlen] = '\0';
+        got = 1;
+        /* An HVM guest has no PV driver to ack it: we do, as we act. */
+        xs_rm(r->xs, XBT_NULL, p);
+    }
+    free(v);
+    return got;
+}
+
 static int store_write(struct xs_handle *xs, uint32_t domid, const char *fmt,
                        const char *val)
 {
@@ -127,6 +168,7 @@ int dm_hvm_start(struct dm_hvm *h, struct xs_handle *xs, int paused,
 {
     const struct dm_config *c = dm_hvm_settings(h);
     struct dm_monitor_ops ops = *dm_hvm_ops(h);
+    struct hvm_req req = { NULL };
     pid_t qpid, mpid;
     int rc;
 
@@ -138,7 +180,9 @@ int dm_hvm_start(struct dm_hvm *h, struct xs_handle *xs, int paused,
     if (rc)
         return rc;
     ops.gone = hvm_gone;
-    ops.arg = NULL;
+    ops.req_open = hvm_req_open;
+    ops.req_read = hvm_req_read;
+    ops.arg = &req;     /* the monitor's own copy after fork */
     rc = dm_monitor_spawn(c->domid, qpid, &ops, &mpid);
     if (rc) {
         snprintf(err, errlen, "device model monitor: %s", strerror(-rc));
