@@ -101,11 +101,13 @@ bad_cfgs() {
     assert_match "$err" '^xm: /nonexistent.cfg: unable to open configuration file: No such file'
 }
 
-no_engine_yet() {
+missing_kernel() {
     local err
     cd "$TOP"
-    err=$("$BIN/xm" create configs/pv-guest.cfg 2>&1) && fail "create without an engine succeeded"
-    assert_eq "$err" "xm: create: no engine yet"
+    printf 'name = "nokernel"\nkernel = "/nonexistent/k"\n' >"$PVSTACK_ROOT/nk.cfg"
+    err=$("$BIN/xm" create "$PVSTACK_ROOT/nk.cfg" 2>&1) &&
+        fail "create with a missing kernel succeeded"
+    assert_eq "$err" "xm: create: /nonexistent/k: No such file or directory"
 }
 
 disk_specs() { run_cases block-attach "$DATA/disk-cases.txt"; }
@@ -129,7 +131,7 @@ t_case "global -N and create -n agree; xl is xm" global_n_and_xl
 t_case "xm-era xen-tools cfg: quoted numbers, phy:, unknown-key warning" xm_era_file
 t_case "create FILE KEY=VALUE overrides the file" extra_args_override
 t_case "bad cfgs: one exact FILE:LINE:COL line, exit 1, no stdout" bad_cfgs
-t_case "create without -n: no engine yet, exit 1" no_engine_yet
+t_case "create with a missing kernel: one-line error, exit 1" missing_kernel
 t_case "block-attach -N: xl's disk spec checks" disk_specs
 t_case "network-attach -N: xl's vif spec checks" vif_specs
 t_case "attach -N resolves the domain first, as xl" attach_unknown_domain

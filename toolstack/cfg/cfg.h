@@ -62,7 +62,7 @@ enum nic_type {
 struct disk_spec {
     char *pdev_path; /* target; NULL for an empty cdrom */
     char *vdev;      /* "xvda", "hda", ... */
-    int devid;       /* libxl__device_disk_dev_number(vdev) */
+    int devid;       /* disk_vdev_to_devid(vdev); < 0: unknown name */
     enum disk_format format;
     int readwrite; /* 1 = w (default), 0 = r */
     int is_cdrom;

@@ -5,7 +5,8 @@
 store-core := toolstack/store/tree.c toolstack/store/perms.c \
 	toolstack/store/quota.c toolstack/store/conn.c \
 	toolstack/store/watch.c toolstack/store/transaction.c \
-	toolstack/store/wire.c toolstack/store/wire_domain.c \
+	toolstack/store/wire.c toolstack/store/wire_node.c \
+	toolstack/store/wire_domain.c \
 	toolstack/store/domain.c toolstack/store/ring.c
 store-lib := toolstack/lib/parse.c toolstack/lib/paths.c toolstack/lib/log.c
 

@@ -88,9 +88,21 @@ int xsd_conn_dead(const struct xs_conn *c);
 struct xs_domain;
 /* Iterate: pass NULL for the first; NULL at the end. */
 struct xs_domain *xsd_domain_next(struct xsd *x, struct xs_domain *d);
+/* The introduced domain domid, or NULL. */
+struct xs_domain *xsd_domain_find(struct xsd *x, uint32_t domid);
 /* The handle map() returned (for the transport's poll fd). */
 void *xsd_domain_handle(const struct xs_domain *d);
 uint32_t xsd_domain_id(const struct xs_domain *d);
+/*
+ * The engine saw domid shut down: fire @releaseDomain once (until
+ * XS_RESUME), as Xen does on VIRQ_DOM_EXC. Unknown domids are ignored.
+ */
+void xsd_domain_shutdown(struct xsd *x, uint32_t domid);
+/*
+ * The domain is gone: release it as XS_RELEASE would (its nodes go, the
+ * ring is unmapped, @releaseDomain fires). Unknown domids are ignored.
+ */
+void xsd_domain_dead(struct xsd *x, uint32_t domid);
 /* 0 once the guest broke the ring protocol (its fd need not be polled). */
 int xsd_domain_alive(const struct xs_domain *d);
 /*

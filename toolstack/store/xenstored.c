@@ -210,28 +210,49 @@ static void write_pidfile(const char *path)
         fatal("%s", path);
 }
 
+/* The engine says domains shut down or died: tell the store. */
+static void liveness(struct xsd *x, struct domain_hv *hv)
+{
+    uint32_t domid;
+    int state;
+
+    while (domain_hv_watch_read(hv, &domid, &state)) {
+        if (state == DOMAIN_HV_GONE && xsd_domain_find(x, domid)) {
+            log_info("dom %u: gone, released", domid);
+            xsd_domain_dead(x, domid);
+        } else if (state == DOMAIN_HV_SHUTDOWN) {
+            xsd_domain_shutdown(x, domid);
+        }
+    }
+}
+
 static void serve(struct xsd *x, struct sock_server *s, struct domain_hv *hv,
                   const sigset_t *waitmask)
 {
     struct pollfd *fds = calloc(MAX_FDS, sizeof(*fds));
     struct xs_domain **doms = calloc(MAX_FDS, sizeof(*doms));
+    uint32_t *ids = calloc(MAX_FDS, sizeof(*ids));
 
-    if (!fds || !doms)
+    if (!fds || !doms || !ids)
         fatalx("out of memory");
     while (!quit) {
         size_t ns = sock_server_pollfds(s, fds, MAX_FDS / 2);
-        size_t n = ns, nd = 0, i;
+        size_t n = ns, nd = 0, nids = 0, i;
         struct xs_domain *d = NULL;
 
-        while ((d = xsd_domain_next(x, d)) && n < MAX_FDS) {
+        while ((d = xsd_domain_next(x, d)) && n < MAX_FDS - 1) {
             int fd = domain_hv_fd(hv, xsd_domain_handle(d));
 
+            ids[nids++] = xsd_domain_id(d);
             if (fd < 0 || !xsd_domain_alive(d))
                 continue;
             fds[n] = (struct pollfd){.fd = fd, .events = POLLIN};
             doms[nd++] = d;
             n++;
         }
+        domain_hv_watch_set(hv, ids, nids);
+        fds[n++] =
+            (struct pollfd){.fd = domain_hv_watch_fd(hv), .events = POLLIN};
         if (ppoll(fds, n, NULL, waitmask) < 0) {
             if (errno != EINTR)
                 fatal("poll");
@@ -251,7 +272,11 @@ static void serve(struct xsd *x, struct sock_server *s, struct domain_hv *hv,
                 log_warnx("dom %u: ring protocol error, connection dropped",
                           xsd_domain_id(doms[i]));
         }
+        /* last: it may free domains doms[] points at */
+        if (fds[n - 1].revents & POLLIN)
+            liveness(x, hv);
     }
+    free(ids);
     free(doms);
     free(fds);
 }

@@ -10,16 +10,25 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <yajl/yajl_gen.h>
 
 #include "cfg/cfg.h"
+#include "xm/dom.h"
 
-/* Where the real create goes: build, start and wire up cfg's domain. */
-static int create_domain(struct xm *xm, const struct domain_config *cfg)
+/* Start the daemons when absent, then build, start and wire up the domain
+ * (dom_create.c). */
+static int create_domain(struct xm *xm, const struct domain_config *cfg,
+                         unsigned flags)
 {
-    (void)cfg;
-    xm_err(xm, "create: no engine yet");
-    return EXIT_FAILURE;
+    /* Cheap checks first: a bad cfg must not leave daemons behind. */
+    if (cfg->kernel && access(cfg->kernel, R_OK) != 0) {
+        xm_err(xm, "create: %s: %s", cfg->kernel, strerror(errno));
+        return EXIT_FAILURE;
+    }
+    if (dom_daemons_start(xm, 0) < 0)
+        return EXIT_FAILURE;
+    return dom_create(xm, cfg, flags, NULL) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
 /* xl's printf_info(): {"domid": null, "config": <libxl_domain_config>} */
@@ -51,19 +60,25 @@ static int print_dryrun(struct xm *xm, const struct domain_config *cfg)
 int cmd_create(struct xm *xm, int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"dryrun", 0, NULL, 'n'}, {"help", 0, NULL, 'h'}, {NULL, 0, NULL, 0}};
+        {"dryrun", 0, NULL, 'n'}, {"console", 0, NULL, 'c'},
+        {"paused", 0, NULL, 'p'}, {"help", 0, NULL, 'h'}, {NULL, 0, NULL, 0}};
     struct domain_config *cfg = NULL;
     char **files = NULL, **kv = NULL;
     int opt, dryrun = xm->dryrun, i, nfiles = 0, nkv = 0;
     int ret = EXIT_FAILURE;
+    unsigned flags = 0;
 
-    while ((opt = xm_getopt(xm, argc, argv, "n", opts, 1)) != -1) {
+    while ((opt = xm_getopt(xm, argc, argv, "ncp", opts, 1)) != -1) {
         if (opt == XM_OPT_HELP)
             return EXIT_SUCCESS;
         if (opt == XM_OPT_ERR)
             return EXIT_FAILURE;
         if (opt == 'n')
             dryrun = 1;
+        if (opt == 'c')
+            flags |= DOM_CREATE_CONSOLE;
+        if (opt == 'p')
+            flags |= DOM_CREATE_PAUSED;
     }
     /*
      * xl create FILE k=v...: the k=v words are more cfg statements. A word
@@ -94,7 +109,7 @@ int cmd_create(struct xm *xm, int argc, char **argv)
             continue;
         }
         if (!dryrun)
-            ret = create_domain(xm, cfg);
+            ret = create_domain(xm, cfg, flags);
         else if (print_dryrun(xm, cfg))
             ret = EXIT_FAILURE;
         domain_config_free(cfg);
