@@ -13,6 +13,7 @@
 
 #include "cfg/cfg.h"
 #include "hv/hv.h"
+#include "dm/hvm.h"
 
 #define PVSTACK_VERSION "0.1"
 
@@ -51,6 +52,7 @@ static int print_long(struct xm *xm, const struct xm_dominfo *doms,
 {
     yajl_gen g = yajl_gen_alloc(NULL);
     struct domain_config c;
+    char accel[8];
     const unsigned char *buf;
     size_t i, len;
 
@@ -65,6 +67,11 @@ static int print_long(struct xm *xm, const struct xm_dominfo *doms,
         yajl_gen_integer(g, doms[sel[i]].domid);
         yajl_gen_string(g, (const unsigned char *)"config", 6);
         dominfo_config(&doms[sel[i]], &c);
+        /* HVM (toolstack/dm): the accelerator its QEMU runs on. */
+        if (dm_hvm_accel(doms[sel[i]].domid, accel, sizeof(accel)) == 0) {
+            c.type = DOMAIN_TYPE_HVM;
+            c.device_model_accel = accel;
+        }
         domain_config_gen_json(g, &c);
         yajl_gen_map_close(g);
     }
