@@ -12,8 +12,9 @@ $(eval $(call program,xen-update-image,$(xci-dir)/update.c $(xci-srcs),-lcrypt))
 
 $(eval $(call unittest,test_xci_conf,tests/unit/test_xci_conf.c \
 	$(xci-srcs),-lcrypt))
+# The template test also parses our cfg with toolstack/cfg (xm's parser).
 $(eval $(call unittest,test_xci_tmpl,tests/unit/test_xci_tmpl.c \
-	$(xci-srcs),-lcrypt))
+	$(xci-srcs) $(cfg-srcs),-lcrypt -lyajl))
 $(eval $(call unittest,test_xci_misc,tests/unit/test_xci_misc.c \
 	$(xci-srcs),-lcrypt))
 

@@ -137,8 +137,8 @@ static int atom(struct lex *lx, char *out, size_t len)
             return -EINVAL;
         lx->p++;
     } else {
-        while (*lx->p && (isalnum((unsigned char)*lx->p) ||
-                          strchr("._-x", *lx->p))) {
+        while (*lx->p &&
+               (isalnum((unsigned char)*lx->p) || strchr("._-x", *lx->p))) {
             if (n + 1 < len)
                 out[n++] = *lx->p;
             lx->p++;
@@ -250,8 +250,7 @@ int xci_cfg_disk_target(const char *spec, char *path_out, size_t len,
     return 0;
 }
 
-void xci_cfg_vif_field(const char *vif, const char *key, char *out,
-                       size_t len)
+void xci_cfg_vif_field(const char *vif, const char *key, char *out, size_t len)
 {
     size_t kl = strlen(key);
     const char *p = vif;

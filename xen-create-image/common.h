@@ -48,8 +48,7 @@ int xci_cfg_disk_target(const char *spec, char *path_out, size_t len,
                         int *phy_out);
 
 /* "ip=..." and "mac=..." of a vif spec ("" when absent). */
-void xci_cfg_vif_field(const char *vif, const char *key, char *out,
-                       size_t len);
+void xci_cfg_vif_field(const char *vif, const char *key, char *out, size_t len);
 
 struct xci_conf;
 

@@ -86,22 +86,21 @@ static const struct opt opts[] = {
 
 void xci_opts_usage(FILE *out)
 {
-    fputs(
-        "usage: xen-create-image --hostname=NAME [options]\n"
-        "  --dist=SUITE --arch=ARCH --mirror=URL\n"
-        "  --dir=DIR | --lvm=VG        where the disks go\n"
-        "  --size=4G --swap=512M | --noswap --fs=ext4|ext3|xfs|btrfs\n"
-        "  --image=sparse|full --memory=256M --maxmem=SIZE --vcpus=N\n"
-        "  --install-method=debootstrap|copy|tar --install-source=PATH\n"
-        "  --debootstrap-cmd=CMD --cache=yes|no --cachedir=DIR\n"
-        "  --ip=A.B.C.D [--ip=...] --netmask --gateway --broadcast\n"
-        "  --nameserver | --dhcp; --mac=MAC --randommac --bridge=BR\n"
-        "  --password=PW | --genpass[=0|1] --genpass-len=N | --passwd\n"
-        "  --hash-method=md5|sha256|sha512 --role=R[,R] --roledir=DIR\n"
-        "  --kernel=PATH --initrd=PATH | --pygrub\n"
-        "  --output=DIR --extension=.cfg --template=FILE --config=FILE\n"
-        "  --hookdir=DIR --hooks=0 --force --verbose --dry-run\n",
-        out);
+    fputs("usage: xen-create-image --hostname=NAME [options]\n"
+          "  --dist=SUITE --arch=ARCH --mirror=URL\n"
+          "  --dir=DIR | --lvm=VG        where the disks go\n"
+          "  --size=4G --swap=512M | --noswap --fs=ext4|ext3|xfs|btrfs\n"
+          "  --image=sparse|full --memory=256M --maxmem=SIZE --vcpus=N\n"
+          "  --install-method=debootstrap|copy|tar --install-source=PATH\n"
+          "  --debootstrap-cmd=CMD --cache=yes|no --cachedir=DIR\n"
+          "  --ip=A.B.C.D [--ip=...] --netmask --gateway --broadcast\n"
+          "  --nameserver | --dhcp; --mac=MAC --randommac --bridge=BR\n"
+          "  --password=PW | --genpass[=0|1] --genpass-len=N | --passwd\n"
+          "  --hash-method=md5|sha256|sha512 --role=R[,R] --roledir=DIR\n"
+          "  --kernel=PATH --initrd=PATH | --pygrub\n"
+          "  --output=DIR --extension=.cfg --template=FILE --config=FILE\n"
+          "  --hookdir=DIR --hooks=0 --force --verbose --dry-run\n",
+          out);
 }
 
 static const struct opt *opt_find(const char *name)
@@ -140,8 +139,7 @@ static int opt_one(struct xci_conf *cl, int argc, char *const argv[], int *i,
     case OPT_APPEND:
         if (!val) {
             if (*i + 1 >= argc) {
-                fprintf(report, "xen-create-image: --%s needs a value\n",
-                        name);
+                fprintf(report, "xen-create-image: --%s needs a value\n", name);
                 return -EINVAL;
             }
             val = argv[++*i];
@@ -165,8 +163,8 @@ unknown:
     return -EINVAL;
 }
 
-int xci_opts_parse(struct xci_conf *cl, int argc, char *const argv[],
-                   FILE *out, FILE *report)
+int xci_opts_parse(struct xci_conf *cl, int argc, char *const argv[], FILE *out,
+                   FILE *report)
 {
     int i, rc;
 
@@ -260,8 +258,8 @@ int xci_check_mac(const char *mac, char out[18])
     for (i = 0; i < 6; i++) {
         const char *p = mac + 3 * i;
 
-        if (!isxdigit((unsigned char)p[0]) ||
-            !isxdigit((unsigned char)p[1]) || (i < 5 && p[2] != ':'))
+        if (!isxdigit((unsigned char)p[0]) || !isxdigit((unsigned char)p[1]) ||
+            (i < 5 && p[2] != ':'))
             return -EINVAL;
         b[i] = (unsigned char)strtoul((char[3]){p[0], p[1], 0}, NULL, 16);
     }
@@ -326,8 +324,7 @@ static int resolve_storage(struct xci_settings *s, const struct xci_conf *c,
     v = get(c, "size") ? get(c, "size") : "4G";
     if (parse_size(v, 1ULL << 30, &s->size_bytes) ||
         s->size_bytes < (16ULL << 20))
-        BAD("--size '%s': takes a suffixed size of at least 16M (4G, 512M)",
-            v);
+        BAD("--size '%s': takes a suffixed size of at least 16M (4G, 512M)", v);
     s->noswap = xci_conf_bool(c, "noswap");
     v = get(c, "swap") ? get(c, "swap") : "512M";
     if (parse_size(v, 1ULL << 20, &s->swap_bytes))
@@ -342,8 +339,7 @@ static int resolve_storage(struct xci_settings *s, const struct xci_conf *c,
     s->sparse = !strcmp(v, "sparse");
     s->fs = get(c, "fs") ? get(c, "fs") : "ext4";
     if (strcmp(s->fs, "ext2") && strcmp(s->fs, "ext3") &&
-        strcmp(s->fs, "ext4") && strcmp(s->fs, "xfs") &&
-        strcmp(s->fs, "btrfs"))
+        strcmp(s->fs, "ext4") && strcmp(s->fs, "xfs") && strcmp(s->fs, "btrfs"))
         BAD("--fs '%s': must be ext2, ext3, ext4, xfs or btrfs", s->fs);
     {
         char k[32];
@@ -434,8 +430,7 @@ static int resolve_net(struct xci_settings *s, const struct xci_conf *c,
 {
     const char *v;
     char *save = NULL, *tok;
-    static const char *const single[] = {"gateway", "broadcast",
-                                         "nameserver"};
+    static const char *const single[] = {"gateway", "broadcast", "nameserver"};
 
     s->dhcp = xci_conf_bool(c, "dhcp");
     s->nips = 0;
@@ -502,8 +497,8 @@ static int resolve_net(struct xci_settings *s, const struct xci_conf *c,
         if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
             BAD("no random bytes for a MAC");
         /* Xen's OUI; the top bit clear as libxl does. */
-        snprintf(s->mac, sizeof(s->mac), "00:16:3e:%02x:%02x:%02x",
-                 r[0] & 0x7f, r[1], r[2]);
+        snprintf(s->mac, sizeof(s->mac), "00:16:3e:%02x:%02x:%02x", r[0] & 0x7f,
+                 r[1], r[2]);
     }
     return 0;
 }

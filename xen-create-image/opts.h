@@ -21,21 +21,21 @@
 struct xci_settings {
     const char *hostname;
     const char *dist, *arch, *mirror;
-    const char *dir;       /* file images: <dir>/domains/<host>/ */
-    const char *lvm;       /* or a volume group */
-    const char *fs;        /* ext2/3/4, xfs, btrfs */
-    const char *fs_options; /* fstab options for fs */
+    const char *dir;            /* file images: <dir>/domains/<host>/ */
+    const char *lvm;            /* or a volume group */
+    const char *fs;             /* ext2/3/4, xfs, btrfs */
+    const char *fs_options;     /* fstab options for fs */
     const char *install_method; /* debootstrap, copy, tar */
     const char *install_source;
     const char *debootstrap_cmd;
-    const char *cachedir;  /* NULL: no .deb cache */
+    const char *cachedir; /* NULL: no .deb cache */
     const char *kernel, *initrd;
     const char *ips[XCI_MAX_IPS];
     int nips;
     const char *netmask, *gateway, *broadcast, *nameserver;
     const char *bridge, *vifname;
-    char mac[18];          /* lower-case xx:xx:xx:xx:xx:xx */
-    const char *password;  /* plain text from --password */
+    char mac[18];         /* lower-case xx:xx:xx:xx:xx:xx */
+    const char *password; /* plain text from --password */
     const char *roles[XCI_MAX_ROLES];
     int nroles;
     const char *roledir, *hookdir;
@@ -54,8 +54,8 @@ struct xci_settings {
  * into cl. Returns 0, 1 if --help or --version was given (printed to out),
  * or -EINVAL after writing the reason to report.
  */
-int xci_opts_parse(struct xci_conf *cl, int argc, char *const argv[],
-                   FILE *out, FILE *report);
+int xci_opts_parse(struct xci_conf *cl, int argc, char *const argv[], FILE *out,
+                   FILE *report);
 void xci_opts_usage(FILE *out);
 
 /*

@@ -56,8 +56,8 @@ static void log_argv(struct xci_log *l, const char *const argv[])
     int i;
 
     for (i = 0; argv[i] && n < sizeof(line) - 1; i++) {
-        int w = snprintf(line + n, sizeof(line) - n, "%s%s", i ? " " : "",
-                         argv[i]);
+        int w =
+            snprintf(line + n, sizeof(line) - n, "%s%s", i ? " " : "", argv[i]);
 
         if (w < 0)
             break;
@@ -207,8 +207,7 @@ int xci_run(struct xci_log *l, const char *const argv[],
     return spawn(l, argv, env, flags, NULL);
 }
 
-int xci_run_capture(struct xci_log *l, const char *const argv[],
-                    char **out_out)
+int xci_run_capture(struct xci_log *l, const char *const argv[], char **out_out)
 {
     char *buf = NULL;
     size_t len = 0;

@@ -12,9 +12,9 @@
 #include "conf.h"
 
 struct xci_log {
-    FILE *file;  /* may be NULL: terminal only */
-    FILE *term;  /* progress for the user (stdout) */
-    int verbose; /* copy command output to term */
+    FILE *file;       /* may be NULL: terminal only */
+    FILE *term;       /* progress for the user (stdout) */
+    int verbose;      /* copy command output to term */
     char failed[160]; /* the last command that failed, and how */
 };
 

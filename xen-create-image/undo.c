@@ -24,8 +24,8 @@ int xci_undo_create(struct xci_undo **out)
     return *out ? 0 : -ENOMEM;
 }
 
-int xci_undo_push(struct xci_undo *u, enum xci_undo_kind kind,
-                  const char *arg, const char *arg2)
+int xci_undo_push(struct xci_undo *u, enum xci_undo_kind kind, const char *arg,
+                  const char *arg2)
 {
     struct undo_ent *e;
 
@@ -85,8 +85,8 @@ static int undo_one(struct undo_ent *e, struct xci_log *l)
     }
     case XCI_UNDO_LV: {
         const char *dm[] = {"lvremove", "-f", e->arg, NULL};
-        const char *nodm[] = {"lvremove", "-f", "--driverloaded", "n",
-                              e->arg, NULL};
+        const char *nodm[] = {"lvremove", "-f",   "--driverloaded",
+                              "n",        e->arg, NULL};
 
         rc = xci_run(l, e->arg2 ? nodm : dm, NULL, 0);
         break;
