@@ -68,8 +68,8 @@ int xci_tool_opts(struct xci_conf *cl, int argc, char *const argv[],
 int xci_tool_conf(struct xci_conf *c, const struct xci_conf *cl);
 /* The cfg directory: --output/output, else PVSTACK_ROOT/etc/xen. */
 int xci_tool_output(char *buf, size_t len, const struct xci_conf *c);
-/* 1 if `xm list <name>` (xm next to this program, else on PATH) says the
- * domain exists, else 0. */
+/* 1 if `xm list <name>` says the domain exists, else 0. The xm is
+ * $PVSTACK_XM if set, else the one next to this program, else on PATH. */
 int xci_domain_running(const char *name);
 
 #endif

@@ -178,6 +178,15 @@ case_tar_xfs_role() {
     assert_eq "$(cat "$m/etc/xci-role")" "role ran for xci-tar"
     check_password "$m" "$pw"
     umount "$m"
+    # --force replaces image and cfg (same tarball, new address).
+    out=$("$BIN/xen-create-image" --hostname=xci-tar --ip=10.99.0.16 --dir="$R/srv" \
+        --noswap --install-method=tar --install-source="$R/tree.tar" --force \
+        "${COMMON[@]}" 2>&1) || fail "--force: $out"
+    grep -qF "ip=10.99.0.16," "$R/etc/xen/xci-tar.cfg" || fail "cfg not replaced"
+    mount_ro "$R/srv/domains/xci-tar/disk.img" "$m" loop || fail "mount"
+    check_guest_files "$m" xci-tar 10.99.0.16 /dev/xvda1 ext4
+    [ ! -e "$m/etc/xci-role" ] || fail "old image content survived --force"
+    umount "$m"
     assert_nothing_left
 }
 
@@ -242,6 +251,12 @@ case_lvm_copy_failure_cleans_up() {
         --install-method=copy --install-source="$R/empty-tree" "${COMMON[@]}" 2>&1) &&
         fail "succeeded from an empty tree"
     assert_match "$out" "/bin/ls missing"
+    # The LVs are checked too, not only the cfg.
+    mv "$R/etc/xen/xci-lvm.cfg" "$R/xci-lvm.cfg.keep"
+    out=$("$BIN/xen-create-image" --hostname=xci-lvm --dhcp --lvm=$VG --install-method=copy \
+        --install-source="$R/empty-tree" "${COMMON[@]}" 2>&1) && fail "overwrote an LV"
+    mv "$R/xci-lvm.cfg.keep" "$R/etc/xen/xci-lvm.cfg"
+    assert_match "$out" "The LVM disk image $VG/xci-lvm-disk already exists"
     assert_eq "$(lv_names)" "xci-lvm-disk xci-lvm-swap" "LVs after the failure"
     [ ! -e "/dev/$VG/xci-lvbad-disk" ] || fail "LV link left"
     assert_nothing_left 2 # xci-lvm's disk and swap stay mapped
@@ -259,6 +274,14 @@ case_update() {
 
 case_delete() {
     local out l
+    # A running domain is not deleted (xm list NAME succeeds for it).
+    printf '#!/bin/sh\n[ "$1 $2" = "list xci-deb" ]\n' >"$R/fake-xm"
+    chmod +x "$R/fake-xm"
+    out=$(PVSTACK_XM=$R/fake-xm "$BIN/xen-delete-image" --dir="$R/srv" xci-deb 2>&1) &&
+        fail "deleted a running domain"
+    assert_match "$out" "Skipping xen guest 'xci-deb' - it appears to be running"
+    [ -f "$R/srv/domains/xci-deb/disk.img" ] && [ -f "$R/etc/xen/xci-deb.cfg" ] ||
+        fail "deleted a running domain's files"
     # Attached to a loop device (a backend, a mount): in use, refused.
     l=$(losetup -f --show "$R/srv/domains/xci-deb/disk.img")
     out=$("$BIN/xen-delete-image" --dir="$R/srv" --hostname=xci-deb 2>&1) &&
