@@ -34,8 +34,14 @@ struct condom {
     char pend[PEND_MAX];
 };
 
-uint32_t condom_domid(const struct condom *cd) { return cd->domid; }
-uint64_t condom_dropped(const struct condom *cd) { return cd->dropped; }
+uint32_t condom_domid(const struct condom *cd)
+{
+    return cd->domid;
+}
+uint64_t condom_dropped(const struct condom *cd)
+{
+    return cd->dropped;
+}
 
 static int cd_open_pty(struct condom *cd, char *tty, size_t len)
 {

@@ -12,8 +12,7 @@
 #define READ_IDX(p) __atomic_load_n(&(p), __ATOMIC_ACQUIRE)
 #define WRITE_IDX(p, v) __atomic_store_n(&(p), (v), __ATOMIC_RELEASE)
 
-int console_ring_read_out(struct xencons_interface *intf, char *buf,
-                          size_t len)
+int console_ring_read_out(struct xencons_interface *intf, char *buf, size_t len)
 {
     XENCONS_RING_IDX cons = READ_IDX(intf->out_cons);
     XENCONS_RING_IDX prod = READ_IDX(intf->out_prod);

@@ -10,8 +10,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <xen/xen.h>
 #include <xen/io/console.h>
+#include <xen/xen.h>
 
 /*
  * Copy up to len bytes of guest output (out[out_cons..out_prod]) into buf

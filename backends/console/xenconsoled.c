@@ -201,8 +201,12 @@ int main(int argc, char **argv)
 
     while ((c = getopt_long(argc, argv, "ivh", opts, NULL)) != -1) {
         switch (c) {
-        case 'i': interactive = 1; break;
-        case 'v': verbose++; break;
+        case 'i':
+            interactive = 1;
+            break;
+        case 'v':
+            verbose++;
+            break;
         case 'l':
             if (!strcmp(optarg, "guest") || !strcmp(optarg, "all")) {
                 if (!logdir[0] &&
@@ -214,9 +218,14 @@ int main(int argc, char **argv)
                 usage();
             }
             break;
-        case 'L': snprintf(logdir, sizeof(logdir), "%s", optarg); break;
-        case 'p': pidfile = optarg; break;
-        default: usage();
+        case 'L':
+            snprintf(logdir, sizeof(logdir), "%s", optarg);
+            break;
+        case 'p':
+            pidfile = optarg;
+            break;
+        default:
+            usage();
         }
     }
     log_init(interactive, verbose);

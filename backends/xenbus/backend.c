@@ -23,8 +23,8 @@ struct xenbus_dev {
     struct xenbus_backend *be;
     uint32_t domid, devid;
     char be_path[256];
-    char *fe_path;       /* from the backend's "frontend" key */
-    char *fe_watch;      /* fe_path + "/state", watched */
+    char *fe_path;           /* from the backend's "frontend" key */
+    char *fe_watch;          /* fe_path + "/state", watched */
     enum xenbus_state state; /* what we last wrote */
     int probed, connected, fe_seen;
     void *priv;
@@ -34,16 +34,22 @@ struct xenbus_backend {
     struct xs_handle *xs;
     const struct xenbus_backend_ops *ops;
     void *ctx;
-    char root[128];      /* /local/domain/<bdomid>/backend/<kind> */
-    char be_token[64];   /* "xbbe:<kind>" */
-    char fe_token[64];   /* "xbfe:<kind>" */
+    char root[128];    /* /local/domain/<bdomid>/backend/<kind> */
+    char be_token[64]; /* "xbbe:<kind>" */
+    char fe_token[64]; /* "xbfe:<kind>" */
     int watching;
     struct xenbus_dev *devs;
     size_t ndevs;
 };
 
-uint32_t xenbus_dev_domid(const struct xenbus_dev *dev) { return dev->domid; }
-uint32_t xenbus_dev_devid(const struct xenbus_dev *dev) { return dev->devid; }
+uint32_t xenbus_dev_domid(const struct xenbus_dev *dev)
+{
+    return dev->domid;
+}
+uint32_t xenbus_dev_devid(const struct xenbus_dev *dev)
+{
+    return dev->devid;
+}
 const char *xenbus_dev_be_path(const struct xenbus_dev *dev)
 {
     return dev->be_path;
@@ -56,8 +62,14 @@ struct xs_handle *xenbus_dev_xs(const struct xenbus_dev *dev)
 {
     return dev->be->xs;
 }
-void *xenbus_dev_ctx(const struct xenbus_dev *dev) { return dev->be->ctx; }
-void *xenbus_dev_priv(const struct xenbus_dev *dev) { return dev->priv; }
+void *xenbus_dev_ctx(const struct xenbus_dev *dev)
+{
+    return dev->be->ctx;
+}
+void *xenbus_dev_priv(const struct xenbus_dev *dev)
+{
+    return dev->priv;
+}
 void xenbus_dev_set_priv(struct xenbus_dev *dev, void *priv)
 {
     dev->priv = priv;
@@ -85,8 +97,7 @@ static void dev_switch(struct xenbus_dev *dev, enum xenbus_state st)
         return;
     }
     log_debug("dom %u %s %u: %s -> %s", dev->domid, dev->be->ops->kind,
-              dev->devid, xenbus_state_name(dev->state),
-              xenbus_state_name(st));
+              dev->devid, xenbus_state_name(dev->state), xenbus_state_name(st));
     dev->state = st;
 }
 
@@ -265,8 +276,7 @@ static int dev_new(struct xenbus_backend *be, uint32_t domid, uint32_t devid,
     dev->devid = devid;
     snprintf(dev->be_path, sizeof(dev->be_path), "%s/%u/%u", be->root, domid,
              devid);
-    rc = xenbus_read(be->xs, XBT_NULL, dev->be_path, "frontend",
-                     &dev->fe_path);
+    rc = xenbus_read(be->xs, XBT_NULL, dev->be_path, "frontend", &dev->fe_path);
     if (rc == 0 && dev->fe_path[0] == '/') {
         n = strlen(dev->fe_path) + sizeof("/state");
         dev->fe_watch = malloc(n);

@@ -108,7 +108,7 @@ int xenbus_switch_state(struct xs_handle *xs, const char *dir,
 const char *xenbus_state_name(enum xenbus_state st)
 {
     static const char *const names[] = {
-        "Unknown", "Initialising", "InitWait",     "Initialised", "Connected",
+        "Unknown", "Initialising", "InitWait",      "Initialised",  "Connected",
         "Closing", "Closed",       "Reconfiguring", "Reconfigured",
     };
 

@@ -11,8 +11,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <xenstore.h>
 #include <xen/io/xenbus.h>
+#include <xenstore.h>
 
 /* ---- Store helpers ------------------------------------------------------ */
 

@@ -67,3 +67,115 @@ t_done() {
 fail() { echo "FAIL: $*" >&2; exit 1; }
 assert_eq() { [ "$1" = "$2" ] || fail "expected '$2', got '$1'${3:+ ($3)}"; }
 assert_match() { printf '%s' "$1" | grep -qE -- "$2" || fail "'$1' does not match /$2/"; }
+
+# Start build/bin/xenstored on the t_root socket ($XENSTORED_PATH), extra
+# daemon flags in "$@"; wait until it answers; stop it (SIGTERM) at exit:
+# at script exit when called at top level, at the case's end when called
+# inside a t_case function (a subshell, whose t_on_exit would be lost).
+# Sets XENSTORED_PID. Needs t_root first.
+t_xenstored() {
+    local i
+    "$BIN/xenstored" -N --pid-file "$PVSTACK_ROOT/run/xenstored.pid" "$@" \
+        </dev/null >/dev/null 2>&1 &
+    XENSTORED_PID=$!
+    if [ "$BASHPID" = "$$" ]; then
+        t_on_exit "kill -TERM $XENSTORED_PID; wait $XENSTORED_PID"
+    else
+        # shellcheck disable=SC2064
+        trap "kill -TERM $XENSTORED_PID 2>/dev/null; wait $XENSTORED_PID 2>/dev/null" EXIT
+    fi
+    for i in $(seq 100); do
+        xenstore-exists /tool >/dev/null 2>&1 && return 0
+        kill -0 "$XENSTORED_PID" 2>/dev/null || break
+        sleep 0.05
+    done
+    echo "t_xenstored: xenstored did not come up" >&2
+    return 1
+}
+
+# HVM test guest (tests 7x): Debian's cloud kernel and a busybox initramfs
+# (cached under build/hvm-guest) whose /init prints PVSTACK-GUEST-UP on
+# ttyS0 and then acts on pvtest= from its cmdline: "poweroff" (default)
+# powers off on the ACPI power button, "reboot" reboots at once, "panic"
+# panics (pvpanic tells QEMU). Sets HVM_KERNEL, HVM_INITRD; returns 1 when
+# the kernel or busybox is missing (the caller skips).
+t_hvm_guest() {
+    local k kver mods dir tmp
+    k=$(ls /boot/vmlinuz-*-cloud-amd64 2>/dev/null | sort -V | tail -1)
+    [ -n "$k" ] && [ -x /bin/busybox ] && command -v cpio >/dev/null || return 1
+    kver=${k#/boot/vmlinuz-}
+    mods=/lib/modules/$kver/kernel
+    HVM_KERNEL=$k
+    HVM_INITRD=$TOP/build/hvm-guest/initrd-v1-$kver.gz
+    [ -s "$HVM_INITRD" ] && return 0
+    tmp=$(mktemp -d)
+    dir=$tmp/root
+    mkdir -p "$dir"/{bin,lib,proc,sys,dev} "$TOP/build/hvm-guest"
+    cp /bin/busybox "$dir/bin/"
+    cp "$mods/drivers/input/evdev.ko" "$mods/drivers/acpi/button.ko" "$dir/lib/"
+    cp "$mods"/drivers/misc/pvpanic/pvpanic{,-mmio}.ko "$dir/lib/" 2>/dev/null
+    cat >"$dir/init" <<'INIT'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
+for m in evdev button pvpanic pvpanic-mmio; do
+    [ -f /lib/$m.ko ] && insmod /lib/$m.ko 2>/dev/null
+done
+mode=poweroff
+for w in $(cat /proc/cmdline); do case $w in pvtest=*) mode=${w#pvtest=};; esac; done
+echo "PVSTACK-GUEST-UP mode=$mode"
+case $mode in
+reboot) reboot -f ;;
+panic) echo c >/proc/sysrq-trigger ;;
+esac
+ev=
+for i in /sys/class/input/event*; do
+    grep -q "Power Button" "$i/device/name" 2>/dev/null && ev=/dev/input/${i##*/}
+done
+echo "PVSTACK-GUEST-WAITING $ev"
+dd if="$ev" bs=24 count=1 of=/dev/null 2>/dev/null
+echo "PVSTACK-GUEST-POWERDOWN"
+poweroff -f
+INIT
+    chmod +x "$dir/init"
+    (cd "$dir" && find . | cpio -o -H newc 2>/dev/null | gzip -1) >"$tmp/initrd.gz" &&
+        mv "$tmp/initrd.gz" "$HVM_INITRD"
+    rm -rf "$tmp"
+    [ -s "$HVM_INITRD" ]
+}
+
+# Wait up to $2 seconds (default 30) for command $1 to succeed.
+t_wait_for() {
+    local i n=$(( ${2:-30} * 10 ))
+    for ((i = 0; i < n; i++)); do
+        eval "$1" >/dev/null 2>&1 && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# t_lv_blockdev VG LV: our kernel has no device-mapper, so lvm2 can create
+# an LV (lvcreate --driverloaded n -an -Zn) but not activate it. Make its
+# block device ourselves: a loop device over the LV's PV at the LV's extent
+# offset and size, linked at /dev/VG/LV. Single-segment LVs only. Prints the
+# loop device; the caller removes it (t_lv_blockdev_rm VG LV).
+t_lv_blockdev() {
+    local vg=$1 lv=$2 seg pv first pe_start ext size loop
+    export LVM_SUPPRESS_FD_WARNINGS=1
+    seg=$(lvs --noheadings -o seg_pe_ranges "$vg/$lv" 2>/dev/null | tr -d ' ')
+    pv=${seg%%:*}
+    first=${seg#*:}; first=${first%%-*}
+    [ -b "$pv" ] && [ -n "$first" ] || { echo "t_lv_blockdev: $vg/$lv: no segment" >&2; return 1; }
+    pe_start=$(pvs --noheadings --units b --nosuffix -o pe_start "$pv" 2>/dev/null | tr -d ' ')
+    ext=$(vgs --noheadings --units b --nosuffix -o vg_extent_size "$vg" 2>/dev/null | tr -d ' ')
+    size=$(lvs --noheadings --units b --nosuffix -o lv_size "$vg/$lv" 2>/dev/null | tr -d ' ')
+    loop=$(losetup -f --show -o $((pe_start + first * ext)) --sizelimit "$size" "$pv") || return 1
+    mkdir -p "/dev/$vg" && ln -sf "$loop" "/dev/$vg/$lv"
+    echo "$loop"
+}
+t_lv_blockdev_rm() {
+    local loop
+    loop=$(readlink "/dev/$1/$2") || return 0
+    rm -f "/dev/$1/$2"; rmdir "/dev/$1" 2>/dev/null
+    losetup -d "$loop"
+}

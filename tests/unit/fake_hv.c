@@ -92,7 +92,10 @@ void fake_hv_ungrant(uint32_t domid, uint32_t ref)
     guest(domid, 1)->gnt[ref].valid = 0;
 }
 
-int fake_hv_maps(void) { return nmaps; }
+int fake_hv_maps(void)
+{
+    return nmaps;
+}
 
 int fake_hv_channels(void)
 {
@@ -197,7 +200,10 @@ int hv_evtchn_bind(struct hv *hv, uint32_t domid, uint32_t remote_port,
     return -ENOSPC;
 }
 
-int hv_evtchn_fd(const struct hv_evtchn *ch) { return ch->efd; }
+int hv_evtchn_fd(const struct hv_evtchn *ch)
+{
+    return ch->efd;
+}
 
 int hv_evtchn_ack(struct hv_evtchn *ch)
 {
@@ -214,7 +220,10 @@ int hv_evtchn_notify(struct hv_evtchn *ch)
     return 0;
 }
 
-uint32_t hv_evtchn_port(const struct hv_evtchn *ch) { return ch->port + 100; }
+uint32_t hv_evtchn_port(const struct hv_evtchn *ch)
+{
+    return ch->port + 100;
+}
 
 void hv_evtchn_close(struct hv_evtchn *ch)
 {

@@ -12,8 +12,8 @@
 
 #include "hv/hv.h"
 
-#define FAKE_HV_PAGES 64
-#define FAKE_HV_GREFS 128
+#define FAKE_HV_PAGES 1024
+#define FAKE_HV_GREFS 2048
 
 /* Drop all guests, grants and channels. */
 void fake_hv_reset(void);

@@ -35,6 +35,7 @@ static size_t nwatches;
 static struct event events[MAXE];
 static size_t ehead, etail;
 static int fail_tx;
+static void (*write_hook)(const char *path, const char *val);
 static int dummy_handle;
 
 static int is_under(const char *p, const char *dir)
@@ -120,6 +121,7 @@ void fake_xs_reset(void)
     }
     ehead = etail = 0;
     fail_tx = 0;
+    write_hook = NULL;
 }
 
 const char *fake_xs_get(const char *path)
@@ -129,6 +131,11 @@ const char *fake_xs_get(const char *path)
     return n ? n->val : NULL;
 }
 
+void fake_xs_on_write(void (*fn)(const char *path, const char *val))
+{
+    write_hook = fn;
+}
+
 void fake_xs_set(const char *path, const char *val)
 {
     struct node *n = create(path);
@@ -136,6 +143,8 @@ void fake_xs_set(const char *path, const char *val)
     free(n->val);
     n->val = strdup(val);
     fire(path);
+    if (write_hook)
+        write_hook(path, val);
 }
 
 void fake_xs_rm(const char *path)
@@ -161,9 +170,15 @@ const char *fake_xs_perms(const char *path)
     return n ? n->perms : NULL;
 }
 
-size_t fake_xs_count(void) { return nnodes; }
+size_t fake_xs_count(void)
+{
+    return nnodes;
+}
 
-void fake_xs_fail_tx(int n) { fail_tx = n; }
+void fake_xs_fail_tx(int n)
+{
+    fail_tx = n;
+}
 
 int fake_xs_next_event(char *path, size_t plen, char *token, size_t tlen)
 {
@@ -187,7 +202,10 @@ struct xs_handle *xs_open(unsigned long flags)
     return (struct xs_handle *)&dummy_handle;
 }
 
-void xs_close(struct xs_handle *h) { (void)h; }
+void xs_close(struct xs_handle *h)
+{
+    (void)h;
+}
 
 void *xs_read(struct xs_handle *h, xs_transaction_t t, const char *path,
               unsigned int *len)

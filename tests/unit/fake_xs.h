@@ -24,6 +24,9 @@ const char *fake_xs_perms(const char *path);
 int fake_xs_next_event(char *path, size_t plen, char *token, size_t tlen);
 /* Number of nodes in the tree. */
 size_t fake_xs_count(void);
+/* Call fn after every store write (a stand-in backend reacting to the
+ * toolstack); NULL removes it. */
+void fake_xs_on_write(void (*fn)(const char *path, const char *val));
 /* Make the next n xs_transaction_end calls fail with EAGAIN. */
 void fake_xs_fail_tx(int n);
 

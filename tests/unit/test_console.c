@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
 #include <cmocka.h>
 
 #include "console/condom.h"
@@ -200,7 +201,7 @@ static void test_condom_errors(void **state)
     (void)state;
     assert_int_equal(condom_create(xs_open(0), NULL, 4, NULL, &cd), -ENOENT);
     assert_null(cd);
-    fake_xs_set("/local/domain/3/console/ring-ref", "999");
+    fake_xs_set("/local/domain/3/console/ring-ref", "5000");
     assert_int_equal(condom_create(xs_open(0), NULL, 3, NULL, &cd), -ERANGE);
     fake_xs_set("/local/domain/3/console/ring-ref", "5");
     fake_xs_set("/local/domain/3/console/port", "0");

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
 #include <cmocka.h>
 
 #include "fake_xs.h"
@@ -96,8 +97,7 @@ static void test_helpers(void **state)
     free(s);
     assert_int_equal(xenbus_read_ull(xs, XBT_NULL, "/a", "n", 100, &v), 0);
     assert_int_equal(v, 42);
-    assert_int_equal(xenbus_read_ull(xs, XBT_NULL, "/a", "n", 10, &v),
-                     -ERANGE);
+    assert_int_equal(xenbus_read_ull(xs, XBT_NULL, "/a", "n", 10, &v), -ERANGE);
     assert_int_equal(xenbus_read(xs, XBT_NULL, "/a", "missing", &s), -ENOENT);
     assert_null(s);
     fake_xs_set("/a/bad", "12junk");
@@ -120,8 +120,7 @@ static void test_full_lifecycle(void **state)
 
     (void)state;
     add_device();
-    assert_int_equal(
-        xenbus_backend_create(xs_open(0), 0, &t_ops, &c, &be), 0);
+    assert_int_equal(xenbus_backend_create(xs_open(0), 0, &t_ops, &c, &be), 0);
     pump(be);
     assert_int_equal(c.probe, 1);
     assert_int_equal(xenbus_backend_count(be), 1);
@@ -161,8 +160,7 @@ static void test_minios_jump(void **state)
     struct xenbus_backend *be;
 
     (void)state;
-    assert_int_equal(
-        xenbus_backend_create(xs_open(0), 0, &t_ops, &c, &be), 0);
+    assert_int_equal(xenbus_backend_create(xs_open(0), 0, &t_ops, &c, &be), 0);
     add_device(); /* after the backend started: found via the watch */
     pump(be);
     assert_int_equal(c.probe, 1);
@@ -183,8 +181,7 @@ static void test_probe_failure(void **state)
 
     (void)state;
     add_device();
-    assert_int_equal(
-        xenbus_backend_create(xs_open(0), 0, &t_ops, &c, &be), 0);
+    assert_int_equal(xenbus_backend_create(xs_open(0), 0, &t_ops, &c, &be), 0);
     pump(be);
     assert_int_equal(c.probe, 1);
     assert_string_equal(fake_xs_get(BE "/state"), "5");
@@ -204,8 +201,7 @@ static void test_connect_failure(void **state)
 
     (void)state;
     add_device();
-    assert_int_equal(
-        xenbus_backend_create(xs_open(0), 0, &t_ops, &c, &be), 0);
+    assert_int_equal(xenbus_backend_create(xs_open(0), 0, &t_ops, &c, &be), 0);
     pump(be);
     fake_xs_set(FE "/state", "3");
     pump(be);
@@ -224,8 +220,7 @@ static void test_offline(void **state)
 
     (void)state;
     add_device();
-    assert_int_equal(
-        xenbus_backend_create(xs_open(0), 0, &t_ops, &c, &be), 0);
+    assert_int_equal(xenbus_backend_create(xs_open(0), 0, &t_ops, &c, &be), 0);
     pump(be);
     fake_xs_set(FE "/state", "4");
     pump(be);
@@ -248,8 +243,7 @@ static void test_frontend_gone(void **state)
 
     (void)state;
     add_device();
-    assert_int_equal(
-        xenbus_backend_create(xs_open(0), 0, &t_ops, &c, &be), 0);
+    assert_int_equal(xenbus_backend_create(xs_open(0), 0, &t_ops, &c, &be), 0);
     pump(be);
     fake_xs_set(FE "/state", "4");
     pump(be);
@@ -271,8 +265,7 @@ static void test_ignores_junk(void **state)
     fake_xs_set("/local/domain/0/backend/vbd/5/notanumber/state", "1");
     fake_xs_set("/local/domain/0/backend/vbd/5/7/params", "nostate");
     fake_xs_set("/local/domain/0/backend/vif/5/0/state", "1");
-    assert_int_equal(
-        xenbus_backend_create(xs_open(0), 0, &t_ops, &c, &be), 0);
+    assert_int_equal(xenbus_backend_create(xs_open(0), 0, &t_ops, &c, &be), 0);
     pump(be);
     assert_int_equal(xenbus_backend_handle(be, "/elsewhere", "xbbe:vbd"), 0);
     assert_int_equal(xenbus_backend_handle(be, BE, "other-token"), 0);

@@ -1,10 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # toolstack/cfg: the xl/xm cfg parser and disk/vif spec parsers (library).
 # Users link $(LIBCFG) $(LIBPV) -lyajl.
-cfg-srcs := toolstack/cfg/syntax.c toolstack/cfg/config.c \
+cfg-srcs := toolstack/cfg/cfg.c toolstack/cfg/syntax.c toolstack/cfg/config.c \
 	toolstack/cfg/disk.c toolstack/cfg/vif.c toolstack/cfg/json.c
 LIBCFG := $(B)/lib/libcfg.a
 $(LIBCFG): $(patsubst %.c,$(OBJ)/%.o,$(cfg-srcs))
 	@mkdir -p $(dir $@)
-	$(Q)$(AR) rcs $@ $^
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
 EXTRA_TARGETS += $(LIBCFG)
+
+$(eval $(call unittest,test_cfg,tests/unit/test_cfg.c $(cfg-srcs) toolstack/lib/parse.c,-lyajl))
+$(eval $(call unittest,test_cfg_spec,tests/unit/test_cfg_spec.c $(cfg-srcs) toolstack/lib/parse.c,-lyajl))
+$(eval $(call fuzzer,fuzz_cfg,tests/fuzz/fuzz_cfg.c $(cfg-srcs) toolstack/lib/parse.c,-lyajl))

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <yajl/yajl_gen.h>
 
 /* Values as libxl_domain_type. */
 enum domain_type {
@@ -59,43 +60,43 @@ enum nic_type {
 
 /* One disk, as libxl_device_disk. Strings are heap-owned (NULL = unset). */
 struct disk_spec {
-    char *pdev_path;        /* target; NULL for an empty cdrom */
-    char *vdev;             /* "xvda", "hda", ... */
-    int devid;              /* libxl__device_disk_dev_number(vdev) */
+    char *pdev_path; /* target; NULL for an empty cdrom */
+    char *vdev;      /* "xvda", "hda", ... */
+    int devid;       /* libxl__device_disk_dev_number(vdev) */
     enum disk_format format;
-    int readwrite;          /* 1 = w (default), 0 = r */
+    int readwrite; /* 1 = w (default), 0 = r */
     int is_cdrom;
-    int removable;          /* 1 for cdroms, as libxl */
-    char *backend_domname;  /* backend= */
+    int removable;         /* 1 for cdroms, as libxl */
+    char *backend_domname; /* backend= */
     enum disk_backend backendtype;
-    char *script;           /* script=, or block-<x> from iscsi:/nbd:... */
+    char *script; /* script=, or block-<x> from iscsi:/nbd:... */
     int direct_io_safe;
-    int discard_enable;     /* -1 default, 0 no-discard, 1 discard */
-    int trusted;            /* -1 default, 0 untrusted, 1 trusted */
+    int discard_enable; /* -1 default, 0 no-discard, 1 discard */
+    int trusted;        /* -1 default, 0 untrusted, 1 trusted */
 };
 
 /* One vif, as libxl_device_nic. Strings are heap-owned (NULL = unset). */
 struct vif_spec {
-    int devid;              /* index in the vif list, or devid= */
+    int devid; /* index in the vif list, or devid= */
     uint8_t mac[6];
-    int has_mac;            /* 0: create picks one (vif_mac_random) */
+    int has_mac; /* 0: create picks one (vif_mac_random) */
     char *bridge;
     char *ip;
     char *script;
     char *vifname;
     enum nic_type type;
     char *model;
-    uint64_t rate_bytes_per_interval;   /* 0 = unlimited */
+    uint64_t rate_bytes_per_interval; /* 0 = unlimited */
     uint32_t rate_interval_usecs;
-    char *backend_domname;  /* backend= */
+    char *backend_domname; /* backend= */
     char *gatewaydev;
-    int mtu;                /* 0 = default (1500) */
-    int trusted;            /* -1 default, 0 untrusted, 1 trusted */
+    int mtu;     /* 0 = default (1500) */
+    int trusted; /* -1 default, 0 untrusted, 1 trusted */
 };
 
 /* A string list (serial, device_model_args, bootloader_args). */
 struct cfg_strv {
-    char **v;               /* NULL-terminated when n > 0 */
+    char **v; /* NULL-terminated when n > 0 */
     size_t n;
 };
 
@@ -107,39 +108,39 @@ struct domain_config {
     char *name;
     uint8_t uuid[16];
     int has_uuid;
-    enum domain_type type;          /* default PV; builder="hvm" -> HVM */
-    uint64_t memory_mb;             /* default 32 when unset (libxl) */
-    uint64_t maxmem_mb;             /* default = memory_mb */
-    unsigned vcpus;                 /* default 1 */
-    unsigned maxvcpus;              /* default = vcpus */
-    char *cpus;                     /* cpus= affinity string, verbatim */
+    enum domain_type type; /* default PV; builder="hvm" -> HVM */
+    uint64_t memory_mb;    /* default 32 when unset (libxl) */
+    uint64_t maxmem_mb;    /* default = memory_mb */
+    unsigned vcpus;        /* default 1 */
+    unsigned maxvcpus;     /* default = vcpus */
+    char *cpus;            /* cpus= affinity string, verbatim */
     char *kernel;
     char *ramdisk;
     char *extra;
     char *root;
-    char *cmdline;                  /* resolved as xl parse_cmdline() */
+    char *cmdline; /* resolved as xl parse_cmdline() */
     char *bootloader;
     struct cfg_strv bootloader_args;
-    enum action_on_shutdown on_poweroff;    /* default destroy */
-    enum action_on_shutdown on_reboot;      /* default restart */
-    enum action_on_shutdown on_crash;       /* default destroy */
-    enum action_on_shutdown on_watchdog;    /* default destroy */
+    enum action_on_shutdown on_poweroff; /* default destroy */
+    enum action_on_shutdown on_reboot;   /* default restart */
+    enum action_on_shutdown on_crash;    /* default destroy */
+    enum action_on_shutdown on_watchdog; /* default destroy */
     struct disk_spec *disks;
     size_t nr_disks;
     struct vif_spec *vifs;
     size_t nr_vifs;
     int vnc;
     char *vnclisten;
-    int vncdisplay;                 /* -1 unset */
+    int vncdisplay; /* -1 unset */
     int vncunused;
     char *vncpasswd;
     int sdl;
     struct cfg_strv serial;
-    char *boot;                     /* HVM boot order, e.g. "cd" */
+    char *boot; /* HVM boot order, e.g. "cd" */
     int localtime;
     int usb;
     struct cfg_strv device_model_args;
-    char *device_model_accel;       /* ours: "kvm" or "tcg" (HVM qemu) */
+    char *device_model_accel; /* ours: "kvm" or "tcg" (HVM qemu) */
 };
 
 /*
@@ -171,8 +172,8 @@ int disk_spec_parse(const char *spec, struct disk_spec *out, char *errbuf,
  * `xl block-attach DOM WORD...` reads its arguments (positional state and
  * "respecified" checks carry across words).
  */
-int disk_spec_parse_argv(int n, const char *const *specs,
-                         struct disk_spec *out, char *errbuf, size_t errlen);
+int disk_spec_parse_argv(int n, const char *const *specs, struct disk_spec *out,
+                         char *errbuf, size_t errlen);
 void disk_spec_fini(struct disk_spec *d);
 /*
  * vdev name -> virtual device number (libxl__device_disk_dev_number):
@@ -209,6 +210,12 @@ int disk_spec_to_json(const struct disk_spec *d, char **json_out);
 int vif_spec_to_json(const struct vif_spec *v, char **json_out);
 /* {"c_info": ..., "b_info": ..., "disks": [...], "nics": [...], ...} */
 int domain_config_to_json(const struct domain_config *cfg, char **json_out);
+
+/*
+ * The same map as domain_config_to_json, written into the caller's open
+ * generator (xm list -l nests it as {"domid": N, "config": {...}}).
+ */
+void domain_config_gen_json(yajl_gen g, const struct domain_config *cfg);
 
 /* Names used in cfgs and JSON. Never NULL. */
 const char *cfg_action_name(enum action_on_shutdown a);

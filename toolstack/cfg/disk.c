@@ -321,8 +321,8 @@ void disk_spec_fini(struct disk_spec *d)
     memset(d, 0, sizeof(*d));
 }
 
-int disk_spec_parse_argv(int n, const char *const *specs,
-                         struct disk_spec *out, char *errbuf, size_t errlen)
+int disk_spec_parse_argv(int n, const char *const *specs, struct disk_spec *out,
+                         char *errbuf, size_t errlen)
 {
     struct dpc p = {.d = out, .errbuf = errbuf, .errlen = errlen};
     int i;
@@ -413,8 +413,10 @@ int disk_vdev_to_devid(const char *vdev)
         const char *pp = strchr(s, 'p');
         char num[12];
 
-        if (!pp || (size_t)(pp - s - 1) >= sizeof(num))
+        if (!pp)
             pp = s + strlen(s);
+        if ((size_t)(pp - s - 1) >= sizeof(num))
+            return -EINVAL;
         memcpy(num, s + 1, (size_t)(pp - s - 1));
         num[pp - s - 1] = 0;
         disk = digits(num, (1 << 20) - 1);

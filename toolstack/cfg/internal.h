@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "cfg/cfg.h"
+
 enum cfg_vtype {
     CFG_STRING,
     CFG_LIST,
@@ -17,10 +19,10 @@ enum cfg_vtype {
 /* A value: a string (numbers are strings too, as libxlu) or a list. */
 struct cfg_value {
     enum cfg_vtype type;
-    int line, col;              /* where the value starts */
-    int quoted;                 /* 1 if the atom was a quoted string */
-    char *s;                    /* CFG_STRING */
-    struct cfg_value **items;   /* CFG_LIST */
+    int line, col;            /* where the value starts */
+    int quoted;               /* 1 if the atom was a quoted string */
+    char *s;                  /* CFG_STRING */
+    struct cfg_value **items; /* CFG_LIST */
     size_t n, cap;
 };
 
@@ -28,16 +30,17 @@ struct cfg_value {
 struct cfg_setting {
     char *name;
     struct cfg_value *value;
-    int add;                    /* set with += */
-    int line, col;              /* of the key */
-    int used;                   /* read by config.c (for unknown-key warnings) */
+    int add;         /* set with += */
+    int line, col;   /* of the key */
+    const char *src; /* file name or "command line" (borrowed) */
+    int used;        /* read by config.c (for unknown-key warnings) */
     struct cfg_setting *next;
 };
 
 struct cfg_raw {
     struct cfg_setting *settings;
-    const char *fname;          /* borrowed, for messages */
-    FILE *err;                  /* borrowed; NULL = silent */
+    const char *fname; /* borrowed, for messages */
+    FILE *err;         /* borrowed; NULL = silent */
 };
 
 /*
@@ -59,5 +62,12 @@ void cfg_value_free(struct cfg_value *v);
  */
 void cfg_report(const struct cfg_raw *raw, int line, int col, const char *fmt,
                 ...) __attribute__((format(printf, 4, 5)));
+
+/*
+ * Read every key config.c knows from raw into c (zeroed by the caller),
+ * marking them used. Returns 0, -EINVAL (message on raw->err) or -ENOMEM.
+ */
+int cfg_read(struct cfg_raw *raw, struct domain_config *c);
+void cfg_strv_free(struct cfg_strv *sv);
 
 #endif

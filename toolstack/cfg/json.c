@@ -25,7 +25,7 @@ static const char *const action_names[] = {
 const char *cfg_action_name(enum action_on_shutdown a)
 {
     return a >= ACTION_DESTROY && a <= ACTION_SOFT_RESET ? action_names[a]
-                                                          : "unknown";
+                                                         : "unknown";
 }
 
 const char *cfg_type_name(enum domain_type t)
@@ -76,8 +76,7 @@ static void kstrv(yajl_gen g, const char *k, const struct cfg_strv *sv)
     key(g, k);
     yajl_gen_array_open(g);
     for (i = 0; i < sv->n; i++)
-        yajl_gen_string(g, (const unsigned char *)sv->v[i],
-                        strlen(sv->v[i]));
+        yajl_gen_string(g, (const unsigned char *)sv->v[i], strlen(sv->v[i]));
     yajl_gen_array_close(g);
 }
 
@@ -219,7 +218,7 @@ static void gen_b_info(yajl_gen g, const struct domain_config *c)
     yajl_gen_map_close(g);
 }
 
-static void gen_domain(yajl_gen g, const struct domain_config *c)
+void domain_config_gen_json(yajl_gen g, const struct domain_config *c)
 {
     size_t i;
 
@@ -282,7 +281,7 @@ static void gen_nic_fn(yajl_gen g, const void *o)
 
 static void gen_domain_fn(yajl_gen g, const void *o)
 {
-    gen_domain(g, o);
+    domain_config_gen_json(g, o);
 }
 
 int disk_spec_to_json(const struct disk_spec *d, char **json_out)

@@ -37,7 +37,7 @@ struct lexer {
     int line, col;
     /* current token */
     enum tok t;
-    char *text;                 /* IDENT/NUMBER/STRING, owned */
+    char *text; /* IDENT/NUMBER/STRING, owned */
     int tline, tcol;
 };
 
@@ -62,8 +62,7 @@ void cfg_report(const struct cfg_raw *raw, int line, int col, const char *fmt,
 
 static int peekc(const struct lexer *lx, size_t off)
 {
-    return lx->pos + off < lx->len ? (unsigned char)lx->buf[lx->pos + off]
-                                   : -1;
+    return lx->pos + off < lx->len ? (unsigned char)lx->buf[lx->pos + off] : -1;
 }
 
 static void advance(struct lexer *lx, size_t n)
@@ -85,8 +84,7 @@ static int is_ident_start(int c)
 
 static int is_ident(int c)
 {
-    return is_ident_start(c) || (c >= '0' && c <= '9') || c == '.' ||
-           c == '_';
+    return is_ident_start(c) || (c >= '0' && c <= '9') || c == '.' || c == '_';
 }
 
 static int is_number(int c)
@@ -99,8 +97,8 @@ static int lex_error(struct lexer *lx)
 {
     size_t end = lx->pos;
     int c = peekc(lx, 0);
-    int python = c == '+' || c == '-' || c == '.' || c == '(' || c == ')' ||
-                 c == ':';
+    int python =
+        c == '+' || c == '-' || c == '.' || c == '(' || c == ')' || c == ':';
 
     while (end < lx->len && lx->buf[end] != ' ' && lx->buf[end] != '\t' &&
            lx->buf[end] != '\n' && lx->buf[end] != '\0' && end - lx->pos < 40)
@@ -298,8 +296,8 @@ static const char *tok_desc(const struct lexer *lx)
 
 static int syntax_error(struct lexer *lx, const char *what)
 {
-    cfg_report(lx->raw, lx->tline, lx->tcol, "syntax error: expected %s, got %s",
-               what, tok_desc(lx));
+    cfg_report(lx->raw, lx->tline, lx->tcol,
+               "syntax error: expected %s, got %s", what, tok_desc(lx));
     return -EINVAL;
 }
 
@@ -501,6 +499,7 @@ static int parse_assignment(struct lexer *lx)
     lx->text = NULL;
     set->line = lx->tline;
     set->col = lx->tcol;
+    set->src = lx->raw->fname;
     rc = lex_next(lx);
     if (rc)
         goto fail;
@@ -539,8 +538,8 @@ fail:
 int cfg_syntax_parse(struct cfg_raw *raw, const char *buf, size_t len,
                      int first_line)
 {
-    struct lexer lx = {.raw = raw, .buf = buf, .len = len, .line = first_line,
-                       .col = 1};
+    struct lexer lx = {
+        .raw = raw, .buf = buf, .len = len, .line = first_line, .col = 1};
     int rc = lex_next(&lx);
 
     while (!rc && lx.t != T_EOF) {

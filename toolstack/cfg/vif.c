@@ -29,8 +29,7 @@ int vif_mac_parse(const char *s, uint8_t mac_out[6])
     for (i = 0; i < 6; i++) {
         v = 0;
         for (j = 0; j < 2 && isxdigit((unsigned char)*s); j++, s++) {
-            d = isdigit((unsigned char)*s) ? *s - '0'
-                                           : (*s | 0x20) - 'a' + 10;
+            d = isdigit((unsigned char)*s) ? *s - '0' : (*s | 0x20) - 'a' + 10;
             v = v * 16 + d;
         }
         if (!j)
@@ -134,8 +133,7 @@ static int rate_interval(const char *s, uint32_t *us, char *eb, size_t el)
     return 0;
 }
 
-static int parse_rate(const char *rate, struct vif_spec *v, char *eb,
-                      size_t el)
+static int parse_rate(const char *rate, struct vif_spec *v, char *eb, size_t el)
 {
     char *r = strdup(rate), *at;
     uint64_t bps = 0;
@@ -188,8 +186,8 @@ static int parse_int(const char *val, int *out, const char *what, char *eb,
 /* One key=value token, as xl's parse_nic_config (prefix "key="). */
 static int parse_token(const char *t, struct vif_spec *v, char *eb, size_t el)
 {
-    static const char *const strkeys[] = {"bridge", "ip",      "script",
-                                          "backend", "vifname", "model",
+    static const char *const strkeys[] = {"bridge",     "ip",      "script",
+                                          "backend",    "vifname", "model",
                                           "gatewaydev", "netdev"};
     const char *eq = strchr(t, '=');
     size_t kl = eq ? (size_t)(eq - t) : 0;
@@ -210,8 +208,9 @@ static int parse_token(const char *t, struct vif_spec *v, char *eb, size_t el)
         return verr(eb, el, "unrecognized argument", t);
     memcpy(key, t, kl);
     key[kl] = 0;
-    char **slots[] = {&v->bridge,  &v->ip,    &v->script,     &v->backend_domname,
-                      &v->vifname, &v->model, &v->gatewaydev, &v->gatewaydev};
+    char **slots[] = {&v->bridge,          &v->ip,        &v->script,
+                      &v->backend_domname, &v->vifname,   &v->model,
+                      &v->gatewaydev,      &v->gatewaydev};
     for (i = 0; i < sizeof(strkeys) / sizeof(strkeys[0]); i++)
         if (!strcmp(key, strkeys[i]))
             return setstr(slots[i], val);

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # toolstack/device: PV device entries in the store, as libxl writes them.
 # xm links $(LIBDEVICE) (and $(LIBPV), -lxenstore).
-device-srcs := toolstack/device/device.c toolstack/device/kinds.c
+device-srcs := toolstack/device/device.c toolstack/device/kinds.c \
+	toolstack/device/attach.c
 LIBDEVICE := $(B)/lib/libdevice.a
 $(LIBDEVICE): $(patsubst %.c,$(OBJ)/%.o,$(device-srcs))
 	@mkdir -p $(dir $@)

@@ -26,8 +26,8 @@ void dev_paths_make(struct dev_paths *p, const char *kind, uint32_t domid,
     else
         snprintf(p->fe, sizeof(p->fe), "/local/domain/%u/device/%s/%u", domid,
                  kind, devid);
-    snprintf(p->be, sizeof(p->be), "/local/domain/%u/backend/%s/%u/%u",
-             bdomid, kind, domid, devid);
+    snprintf(p->be, sizeof(p->be), "/local/domain/%u/backend/%s/%u/%u", bdomid,
+             kind, domid, devid);
     snprintf(p->lx, sizeof(p->lx), "/libxl/%u/device/%s/%u", domid, kind,
              devid);
 }
@@ -54,9 +54,8 @@ int dev_read_int(struct xs_handle *xs, const char *dir, const char *key)
     return rc ? -1 : (int)n;
 }
 
-static bool kv_write(struct xs_handle *xs, xs_transaction_t t,
-                     const char *dir, const char *k, const char *v,
-                     struct xs_permissions *perms)
+static bool kv_write(struct xs_handle *xs, xs_transaction_t t, const char *dir,
+                     const char *k, const char *v, struct xs_permissions *perms)
 {
     char path[512];
 
@@ -66,9 +65,8 @@ static bool kv_write(struct xs_handle *xs, xs_transaction_t t,
     return !perms || xs_set_permissions(xs, t, path, perms, 2);
 }
 
-static bool kvs_write(struct xs_handle *xs, xs_transaction_t t,
-                      const char *dir, const struct dev_kv *kv,
-                      struct xs_permissions *perms)
+static bool kvs_write(struct xs_handle *xs, xs_transaction_t t, const char *dir,
+                      const struct dev_kv *kv, struct xs_permissions *perms)
 {
     for (; kv && kv->k; kv++)
         if (kv->v && !kv_write(xs, t, dir, kv->k, kv->v, perms))
@@ -167,10 +165,9 @@ static int wait_check(struct xs_handle *xs, const char *be,
     return 0;
 }
 
-int device_wait_backend(struct xs_handle *xs, const char *kind,
-                        uint32_t domid, uint32_t devid,
-                        uint32_t backend_domid, enum xenbus_state want,
-                        int timeout_ms)
+int device_wait_backend(struct xs_handle *xs, const char *kind, uint32_t domid,
+                        uint32_t devid, uint32_t backend_domid,
+                        enum xenbus_state want, int timeout_ms)
 {
     struct dev_paths p;
     char watch[160], **ev;
@@ -280,12 +277,13 @@ int device_list(struct xs_handle *xs, const char *kind, uint32_t domid,
         if (!parse_ll(ents[i], 10, 0, UINT32_MAX, &v))
             devids_out[cnt++] = (uint32_t)v;
     free(ents);
-    qsort(devids_out, (size_t)cnt, sizeof(*devids_out), cmp_u32);
+    if (cnt > 1)
+        qsort(devids_out, (size_t)cnt, sizeof(*devids_out), cmp_u32);
     return cnt;
 }
 
-int device_backend_domid(struct xs_handle *xs, const char *kind,
-                         uint32_t domid, uint32_t devid, uint32_t *out)
+int device_backend_domid(struct xs_handle *xs, const char *kind, uint32_t domid,
+                         uint32_t devid, uint32_t *out)
 {
     struct dev_paths p;
     char *be;

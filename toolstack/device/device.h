@@ -14,22 +14,22 @@
 
 #include <stdint.h>
 #include <stdio.h>
-#include <xenstore.h>
 #include <xen/io/xenbus.h>
+#include <xenstore.h>
 
 /* A virtual block device (xl-disk-configuration(5), already parsed). */
 struct device_vbd {
-    uint32_t domid;         /* the guest (frontend) */
-    uint32_t backend_domid; /* normally 0 */
-    uint32_t devid;         /* from the vdev: xvda = 51712 */
-    const char *vdev;       /* "xvda" */
-    const char *target;     /* backend "params": file or block device */
+    uint32_t domid;           /* the guest (frontend) */
+    uint32_t backend_domid;   /* normally 0 */
+    uint32_t devid;           /* from the vdev: xvda = 51712 */
+    const char *vdev;         /* "xvda" */
+    const char *target;       /* backend "params": file or block device */
     const char *backend_type; /* "phy" (blkback) when NULL */
-    const char *script;     /* hotplug script; not written when NULL */
-    int readwrite;          /* mode "w" : "r" */
-    int is_cdrom;           /* device-type "cdrom" : "disk" */
+    const char *script;       /* hotplug script; not written when NULL */
+    int readwrite;            /* mode "w" : "r" */
+    int is_cdrom;             /* device-type "cdrom" : "disk" */
     int removable;
-    int discard;            /* -1: not written; else discard-enable */
+    int discard; /* -1: not written; else discard-enable */
 };
 
 /* A virtual network interface (xl-network-configuration(5)). */
@@ -67,10 +67,9 @@ int device_console_add(struct xs_handle *xs, uint32_t domid,
  * Returns 0, -ETIMEDOUT, or -EIO when the backend reports failure
  * (hotplug-status "error", or Closing/Closed while waiting for less).
  */
-int device_wait_backend(struct xs_handle *xs, const char *kind,
-                        uint32_t domid, uint32_t devid,
-                        uint32_t backend_domid, enum xenbus_state want,
-                        int timeout_ms);
+int device_wait_backend(struct xs_handle *xs, const char *kind, uint32_t domid,
+                        uint32_t devid, uint32_t backend_domid,
+                        enum xenbus_state want, int timeout_ms);
 /*
  * Remove a device as libxl does: online=0 and state=Closing on the
  * backend, wait up to timeout_ms for Closed (none when timeout_ms == 0:
@@ -91,8 +90,8 @@ int device_list(struct xs_handle *xs, const char *kind, uint32_t domid,
 int device_vbd_find(struct xs_handle *xs, uint32_t domid, const char *vdev,
                     uint32_t *devid_out);
 /* The backend domid of a device (from the libxl copy's backend path). */
-int device_backend_domid(struct xs_handle *xs, const char *kind,
-                         uint32_t domid, uint32_t devid, uint32_t *out);
+int device_backend_domid(struct xs_handle *xs, const char *kind, uint32_t domid,
+                         uint32_t devid, uint32_t *out);
 
 /* xl block-list / network-list: the header line, and one row per device
  * of domid, in xl's exact columns. Return rows printed or -errno. */

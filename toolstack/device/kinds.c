@@ -87,12 +87,8 @@ int device_vif_add(struct xs_handle *xs, const struct device_vif *v)
         {NULL, NULL},
     };
     const struct dev_kv front[] = {
-        {"backend-id", bid},
-        {"state", "1"},
-        {"handle", handle},
-        {"mac", mac},
-        {"trusted", "1"},
-        {NULL, NULL},
+        {"backend-id", bid}, {"state", "1"},   {"handle", handle},
+        {"mac", mac},        {"trusted", "1"}, {NULL, NULL},
     };
     const struct dev_kv ro_front[] = {
         {"mtu", v->mtu ? mtu : "1500"},
@@ -104,8 +100,7 @@ int device_vif_add(struct xs_handle *xs, const struct device_vif *v)
 }
 
 int device_console_add(struct xs_handle *xs, uint32_t domid,
-                       uint32_t backend_domid, uint64_t ring_ref,
-                       uint32_t port)
+                       uint32_t backend_domid, uint64_t ring_ref, uint32_t port)
 {
     char fid[16], bid[16], limit[16], ref[24], ports[16];
     struct dev_paths p;
@@ -118,7 +113,7 @@ int device_console_add(struct xs_handle *xs, uint32_t domid,
     snprintf(ref, sizeof(ref), "%llu", (unsigned long long)ring_ref);
     snprintf(ports, sizeof(ports), "%u", port);
     const struct dev_kv back[] = {
-        {"frontend-id", fid}, {"online", "1"},         {"state", "1"},
+        {"frontend-id", fid},  {"online", "1"}, {"state", "1"},
         {"protocol", "vt100"}, {NULL, NULL},
     };
     const struct dev_kv front[] = {
@@ -132,8 +127,8 @@ int device_console_add(struct xs_handle *xs, uint32_t domid,
         {NULL, NULL},
     };
     dev_paths_make(&p, "console", domid, 0, backend_domid);
-    return dev_generic_add(xs, &p, domid, backend_domid, back, front,
-                           ro_front, 1);
+    return dev_generic_add(xs, &p, domid, backend_domid, back, front, ro_front,
+                           1);
 }
 
 int device_vbd_find(struct xs_handle *xs, uint32_t domid, const char *vdev,
@@ -189,9 +184,9 @@ int device_block_list(struct xs_handle *xs, uint32_t domid, FILE *out)
 
 void device_network_list_header(FILE *out)
 {
-    fprintf(out, "%-3s %-2s %-17s %-6s %-5s %-6s %5s/%-5s %-30s\n", "Idx",
-            "BE", "Mac Addr.", "handle", "state", "evt-ch", "tx-",
-            "rx-ring-ref", "BE-path");
+    fprintf(out, "%-3s %-2s %-17s %-6s %-5s %-6s %5s/%-5s %-30s\n", "Idx", "BE",
+            "Mac Addr.", "handle", "state", "evt-ch", "tx-", "rx-ring-ref",
+            "BE-path");
 }
 
 int device_network_list(struct xs_handle *xs, uint32_t domid, FILE *out)

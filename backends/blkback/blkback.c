@@ -1,0 +1,266 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * blkback.c: the blkback daemon. Serves every vbd under
+ * /local/domain/0/backend/vbd through the xenbus framework: probe opens the
+ * disk and publishes features, connect maps the frontend's ring and starts
+ * a serving thread (blkring.c), disconnect stops it.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "blkback/blkring.h"
+#include "blkback/req.h"
+#include "lib/log.h"
+#include "xenbus/xenbus.h"
+#include <xen/io/protocols.h>
+
+#define RESCAN_MS 2000
+
+struct blkback {
+    struct xs_handle *xs;
+    struct hv *hv;
+};
+
+struct vbd {
+    struct blkdisk *disk;
+    struct blkring *ring;
+    int readonly, cdrom, removable;
+};
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_flag = 1;
+}
+
+static int key_is(struct xs_handle *xs, const char *dir, const char *key,
+                  const char *val)
+{
+    char *v;
+    int eq;
+
+    if (xenbus_read(xs, XBT_NULL, dir, key, &v))
+        return 0;
+    eq = !strcmp(v, val);
+    free(v);
+    return eq;
+}
+
+/* Features and the hotplug keys the block script would write. */
+static void vbd_publish(struct xs_handle *xs, const char *be,
+                        const struct vbd *v, const char *params)
+{
+    struct stat st;
+
+    xenbus_write(xs, XBT_NULL, be, "feature-flush-cache", "1");
+    xenbus_write(xs, XBT_NULL, be, "feature-barrier", "1");
+    xenbus_printf(xs, XBT_NULL, be, "feature-max-indirect-segments", "%d",
+                  BLK_MAX_INDIRECT_SEGS);
+    if (blkdisk_can_discard(v->disk) && !v->readonly &&
+        !key_is(xs, be, "discard-enable", "0")) {
+        xenbus_write(xs, XBT_NULL, be, "feature-discard", "1");
+        xenbus_write(xs, XBT_NULL, be, "discard-granularity", "4096");
+        xenbus_write(xs, XBT_NULL, be, "discard-alignment", "0");
+    }
+    if (!stat(params, &st) && S_ISBLK(st.st_mode))
+        xenbus_printf(xs, XBT_NULL, be, "physical-device", "%x:%x",
+                      major(st.st_rdev), minor(st.st_rdev));
+    xenbus_write(xs, XBT_NULL, be, "hotplug-status", "connected");
+}
+
+static int vbd_probe(struct xenbus_dev *dev)
+{
+    struct xs_handle *xs = xenbus_dev_xs(dev);
+    const char *be = xenbus_dev_be_path(dev);
+    struct vbd *v = calloc(1, sizeof(*v));
+    char *params = NULL;
+    int rc;
+
+    if (!v)
+        return -ENOMEM;
+    rc = xenbus_read(xs, XBT_NULL, be, "params", &params);
+    if (rc)
+        goto fail;
+    v->cdrom = key_is(xs, be, "device-type", "cdrom");
+    v->removable = key_is(xs, be, "removable", "1");
+    v->readonly = !key_is(xs, be, "mode", "w") || v->cdrom;
+    rc = blkdisk_open(params, v->readonly, &v->disk);
+    if (rc) {
+        log_warnx("dom %u vbd %u: %s: %s", xenbus_dev_domid(dev),
+                  xenbus_dev_devid(dev), params, strerror(-rc));
+        goto fail;
+    }
+    vbd_publish(xs, be, v, params);
+    log_info("dom %u vbd %u: %s (%llu sectors%s%s)", xenbus_dev_domid(dev),
+             xenbus_dev_devid(dev), params,
+             (unsigned long long)blkdisk_sectors(v->disk),
+             v->readonly ? ", read-only" : "",
+             blkdisk_direct(v->disk) ? ", O_DIRECT" : "");
+    free(params);
+    xenbus_dev_set_priv(dev, v);
+    return 0;
+fail:
+    free(params);
+    blkdisk_close(v->disk);
+    free(v);
+    return rc;
+}
+
+static int vbd_connect(struct xenbus_dev *dev)
+{
+    struct blkback *bb = xenbus_dev_ctx(dev);
+    struct vbd *v = xenbus_dev_priv(dev);
+    struct xs_handle *xs = bb->xs;
+    const char *fe = xenbus_dev_fe_path(dev), *be = xenbus_dev_be_path(dev);
+    unsigned long long ref, port;
+    char *proto = NULL;
+    int rc;
+
+    rc = xenbus_read_ull(xs, XBT_NULL, fe, "ring-ref", UINT32_MAX, &ref);
+    if (rc == -ENOENT)
+        rc = xenbus_read_ull(xs, XBT_NULL, fe, "ring-ref0", UINT32_MAX, &ref);
+    if (!rc)
+        rc = xenbus_read_ull(xs, XBT_NULL, fe, "event-channel", UINT32_MAX,
+                             &port);
+    if (rc)
+        return rc;
+    /* Only the native (x86_64) layout: others would misparse requests. */
+    if (!xenbus_read(xs, XBT_NULL, fe, "protocol", &proto) &&
+        strcmp(proto, XEN_IO_PROTO_ABI_NATIVE)) {
+        log_warnx("dom %u vbd %u: protocol %s unsupported",
+                  xenbus_dev_domid(dev), xenbus_dev_devid(dev), proto);
+        free(proto);
+        return -EPROTONOSUPPORT;
+    }
+    free(proto);
+    rc = blkring_create(bb->hv, xenbus_dev_domid(dev), (uint32_t)ref,
+                        (uint32_t)port, v->disk, BLK_MAX_INDIRECT_SEGS,
+                        &v->ring);
+    if (!rc)
+        rc = blkring_start(v->ring);
+    if (rc) {
+        blkring_destroy(v->ring);
+        v->ring = NULL;
+        return rc;
+    }
+    xenbus_printf(xs, XBT_NULL, be, "sectors", "%llu",
+                  (unsigned long long)blkdisk_sectors(v->disk));
+    xenbus_write(xs, XBT_NULL, be, "sector-size", "512");
+    xenbus_write(xs, XBT_NULL, be, "physical-sector-size", "512");
+    xenbus_printf(xs, XBT_NULL, be, "info", "%d",
+                  (v->readonly ? VDISK_READONLY : 0) |
+                      (v->cdrom ? VDISK_CDROM : 0) |
+                      (v->removable ? VDISK_REMOVABLE : 0));
+    return 0;
+}
+
+static void vbd_disconnect(struct xenbus_dev *dev)
+{
+    struct vbd *v = xenbus_dev_priv(dev);
+    struct blkring_stats st;
+
+    if (!v->ring)
+        return;
+    blkring_stop(v->ring);
+    blkring_get_stats(v->ring, &st);
+    log_info("dom %u vbd %u: disconnected after %llu requests (%llu errors)",
+             xenbus_dev_domid(dev), xenbus_dev_devid(dev),
+             (unsigned long long)st.requests, (unsigned long long)st.errors);
+    blkring_destroy(v->ring);
+    v->ring = NULL;
+}
+
+static void vbd_remove(struct xenbus_dev *dev)
+{
+    struct vbd *v = xenbus_dev_priv(dev);
+
+    blkdisk_close(v->disk);
+    free(v);
+    xenbus_dev_set_priv(dev, NULL);
+}
+
+static const struct xenbus_backend_ops vbd_ops = {
+    .kind = "vbd",
+    .probe = vbd_probe,
+    .connect = vbd_connect,
+    .disconnect = vbd_disconnect,
+    .remove = vbd_remove,
+};
+
+static void serve(struct blkback *bb, struct xenbus_backend *be)
+{
+    struct pollfd pfd = {.fd = xs_fileno(bb->xs), .events = POLLIN};
+    char **ev;
+    int rc;
+
+    while (!stop_flag) {
+        rc = poll(&pfd, 1, RESCAN_MS);
+        if (rc < 0 && errno != EINTR)
+            fatal("poll");
+        if (rc <= 0) {
+            xenbus_backend_rescan(be);
+            continue;
+        }
+        while ((ev = xs_check_watch(bb->xs))) {
+            xenbus_backend_handle(be, ev[XS_WATCH_PATH], ev[XS_WATCH_TOKEN]);
+            free(ev);
+        }
+    }
+}
+
+int main(int argc, char **argv)
+{
+    struct blkback bb = {0};
+    struct xenbus_backend *be;
+    struct sigaction sa = {.sa_handler = on_signal};
+    int c, interactive = 0, verbose = 0, rc;
+
+    while ((c = getopt(argc, argv, "ivh")) != -1) {
+        switch (c) {
+        case 'i':
+            interactive = 1;
+            break;
+        case 'v':
+            verbose++;
+            break;
+        default:
+            fprintf(stderr, "usage: blkback [-i] [-v]\n");
+            return EXIT_FAILURE;
+        }
+    }
+    log_init(interactive, verbose);
+    log_procinit("blkback");
+    bb.xs = xs_open(0);
+    if (!bb.xs)
+        fatal("xs_open");
+    rc = hv_open(&bb.hv);
+    if (rc) {
+        errno = -rc;
+        fatal("hv_open");
+    }
+    if (!interactive && daemon(0, 0))
+        fatal("daemon");
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    rc = xenbus_backend_create(bb.xs, 0, &vbd_ops, &bb, &be);
+    if (rc) {
+        errno = -rc;
+        fatal("watch backend/vbd");
+    }
+    serve(&bb, be);
+    xenbus_backend_destroy(be);
+    hv_close(bb.hv);
+    xs_close(bb.xs);
+    return EXIT_SUCCESS;
+}

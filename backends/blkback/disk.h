@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * disk.h: the storage behind a vbd: a raw or sparse image file or a block
+ * device (LVM LV, loop device), opened with O_DIRECT when it allows it.
+ */
+#ifndef XT_BLKBACK_DISK_H
+#define XT_BLKBACK_DISK_H
+
+#include <stdint.h>
+
+struct blkdisk;
+
+/*
+ * Open params (a path; "aio:", "raw:", "file:" prefixes are stripped, as
+ * blktap's tap:aio: specs carry them). readonly != 0 opens O_RDONLY.
+ * Returns 0 or -errno (-ENOTSUP for an unsupported format prefix).
+ */
+int blkdisk_open(const char *params, int readonly, struct blkdisk **out);
+void blkdisk_close(struct blkdisk *d);
+int blkdisk_fd(const struct blkdisk *d);
+/* Size in 512-byte sectors. */
+uint64_t blkdisk_sectors(const struct blkdisk *d);
+int blkdisk_readonly(const struct blkdisk *d);
+/* 1 when holes can be punched (sparse files, discard-capable devices). */
+int blkdisk_can_discard(const struct blkdisk *d);
+/* 1 when opened with O_DIRECT. */
+int blkdisk_direct(const struct blkdisk *d);
+/* 1 for a block device. */
+int blkdisk_is_blockdev(const struct blkdisk *d);
+
+#endif

@@ -1,0 +1,286 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * netback.c: the netback daemon. Serves every vif under
+ * /local/domain/0/backend/vif: probe creates the tap on its bridge and runs
+ * the hotplug script, connect maps the frontend's TX/RX rings and starts a
+ * serving thread (netring.c), remove takes the tap away.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "lib/log.h"
+#include "lib/parse.h"
+#include "netback/netring.h"
+#include "netback/vif.h"
+#include "xenbus/xenbus.h"
+
+#define RESCAN_MS 2000
+
+struct netback {
+    struct xs_handle *xs;
+    struct hv *hv;
+};
+
+struct vif {
+    struct nbvif *tap;
+    struct netring *ring;
+    char *script;
+    unsigned mtu;
+};
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_flag = 1;
+}
+
+/* The MAC is the toolstack's; if it wrote none, make one as libxl does
+ * (00:16:3e + 3 random bytes, top bit of the 4th clear) and publish it
+ * on both ends for the frontend. */
+static void vif_mac(struct xenbus_dev *dev)
+{
+    struct xs_handle *xs = xenbus_dev_xs(dev);
+    uint8_t r[3] = {0};
+    char *mac;
+
+    if (!xenbus_read(xs, XBT_NULL, xenbus_dev_be_path(dev), "mac", &mac)) {
+        free(mac);
+        return;
+    }
+    if (getrandom(r, sizeof(r), 0) != sizeof(r))
+        log_warn("dom %u vif %u: getrandom", xenbus_dev_domid(dev),
+                 xenbus_dev_devid(dev));
+    xenbus_printf(xs, XBT_NULL, xenbus_dev_be_path(dev), "mac",
+                  "00:16:3e:%02x:%02x:%02x", r[0] & 0x7f, r[1], r[2]);
+    if (xenbus_dev_fe_path(dev))
+        xenbus_printf(xs, XBT_NULL, xenbus_dev_fe_path(dev), "mac",
+                      "00:16:3e:%02x:%02x:%02x", r[0] & 0x7f, r[1], r[2]);
+}
+
+static void vif_publish(struct xs_handle *xs, const char *be)
+{
+    xenbus_write(xs, XBT_NULL, be, "feature-sg", "1");
+    xenbus_write(xs, XBT_NULL, be, "feature-rx-copy", "1");
+    xenbus_write(xs, XBT_NULL, be, "feature-rx-flip", "0");
+    xenbus_write(xs, XBT_NULL, be, "feature-gso-tcpv4", "0");
+    xenbus_write(xs, XBT_NULL, be, "feature-gso-tcpv6", "0");
+    xenbus_write(xs, XBT_NULL, be, "feature-ipv6-csum-offload", "1");
+    xenbus_write(xs, XBT_NULL, be, "feature-split-event-channels", "0");
+    xenbus_write(xs, XBT_NULL, be, "hotplug-status", "connected");
+}
+
+static void vif_free(struct vif *v)
+{
+    nbvif_destroy(v->tap);
+    free(v->script);
+    free(v);
+}
+
+static int vif_probe(struct xenbus_dev *dev)
+{
+    struct xs_handle *xs = xenbus_dev_xs(dev);
+    const char *be = xenbus_dev_be_path(dev);
+    struct vif *v = calloc(1, sizeof(*v));
+    char *bridge = NULL, *name = NULL, defname[32];
+    unsigned long long mtu = 1500;
+    int rc;
+
+    if (!v)
+        return -ENOMEM;
+    if (xenbus_read(xs, XBT_NULL, be, "bridge", &bridge))
+        bridge = strdup("xenbr0");
+    if (xenbus_read(xs, XBT_NULL, be, "vifname", &name) || !*name) {
+        free(name);
+        snprintf(defname, sizeof(defname), "vif%u.%u", xenbus_dev_domid(dev),
+                 xenbus_dev_devid(dev));
+        name = strdup(defname);
+    }
+    rc = xenbus_read_ull(xs, XBT_NULL, be, "mtu", 65000, &mtu);
+    if (rc && rc != -ENOENT)
+        goto out;
+    v->mtu = (unsigned)mtu;
+    if (xenbus_read(xs, XBT_NULL, be, "script", &v->script) == 0 &&
+        !*v->script) {
+        free(v->script);
+        v->script = NULL;
+    }
+    rc = (!bridge || !name) ? -ENOMEM
+                            : nbvif_create(name, bridge, v->mtu, &v->tap);
+    if (rc) {
+        log_warnx("dom %u vif %u: %s on %s: %s", xenbus_dev_domid(dev),
+                  xenbus_dev_devid(dev), name, bridge, strerror(-rc));
+        goto out;
+    }
+    if (v->script) {
+        rc = nbvif_run_script(v->script, "online", be, name);
+        if (rc)
+            goto out;
+    }
+    vif_mac(dev);
+    vif_publish(xs, be);
+    log_info("dom %u vif %u: %s on %s", xenbus_dev_domid(dev),
+             xenbus_dev_devid(dev), name, bridge);
+    xenbus_dev_set_priv(dev, v);
+    v = NULL;
+out:
+    if (v)
+        vif_free(v);
+    free(bridge);
+    free(name);
+    return rc;
+}
+
+static int vif_connect(struct xenbus_dev *dev)
+{
+    struct netback *nb = xenbus_dev_ctx(dev);
+    struct vif *v = xenbus_dev_priv(dev);
+    const char *fe = xenbus_dev_fe_path(dev);
+    unsigned long long tx, rx, port, copy = 0;
+    int rc;
+
+    rc = xenbus_read_ull(nb->xs, XBT_NULL, fe, "tx-ring-ref", UINT32_MAX, &tx);
+    if (!rc)
+        rc = xenbus_read_ull(nb->xs, XBT_NULL, fe, "rx-ring-ref", UINT32_MAX,
+                             &rx);
+    if (!rc)
+        rc = xenbus_read_ull(nb->xs, XBT_NULL, fe, "event-channel", UINT32_MAX,
+                             &port);
+    if (rc)
+        return rc;
+    /* Page flipping is long gone from Xen: copy is all we do. */
+    xenbus_read_ull(nb->xs, XBT_NULL, fe, "request-rx-copy", 1, &copy);
+    if (!copy) {
+        log_warnx("dom %u vif %u: frontend without request-rx-copy",
+                  xenbus_dev_domid(dev), xenbus_dev_devid(dev));
+        return -EOPNOTSUPP;
+    }
+    rc = netring_create(nb->hv, xenbus_dev_domid(dev), (uint32_t)tx,
+                        (uint32_t)rx, (uint32_t)port, nbvif_fd(v->tap), v->mtu,
+                        &v->ring);
+    if (!rc)
+        rc = netring_start(v->ring);
+    if (rc) {
+        netring_destroy(v->ring);
+        v->ring = NULL;
+    }
+    return rc;
+}
+
+static void vif_disconnect(struct xenbus_dev *dev)
+{
+    struct vif *v = xenbus_dev_priv(dev);
+    struct netring_stats st;
+
+    if (!v->ring)
+        return;
+    netring_stop(v->ring);
+    netring_get_stats(v->ring, &st);
+    log_info(
+        "dom %u vif %u: disconnected: tx %llu packets (%llu malformed, "
+        "%llu too large, %llu bad refs, %llu dropped), rx %llu packets "
+        "(%llu errors)",
+        xenbus_dev_domid(dev), xenbus_dev_devid(dev),
+        (unsigned long long)st.tx_packets, (unsigned long long)st.tx_malformed,
+        (unsigned long long)st.tx_too_large, (unsigned long long)st.tx_bad_ref,
+        (unsigned long long)st.tx_dropped, (unsigned long long)st.rx_packets,
+        (unsigned long long)st.rx_errors);
+    netring_destroy(v->ring);
+    v->ring = NULL;
+}
+
+static void vif_remove(struct xenbus_dev *dev)
+{
+    struct vif *v = xenbus_dev_priv(dev);
+
+    if (v->script)
+        nbvif_run_script(v->script, "offline", xenbus_dev_be_path(dev),
+                         nbvif_name(v->tap));
+    vif_free(v);
+    xenbus_dev_set_priv(dev, NULL);
+}
+
+static const struct xenbus_backend_ops vif_ops = {
+    .kind = "vif",
+    .probe = vif_probe,
+    .connect = vif_connect,
+    .disconnect = vif_disconnect,
+    .remove = vif_remove,
+};
+
+static void serve(struct netback *nb, struct xenbus_backend *be)
+{
+    struct pollfd pfd = {.fd = xs_fileno(nb->xs), .events = POLLIN};
+    char **ev;
+    int rc;
+
+    while (!stop_flag) {
+        rc = poll(&pfd, 1, RESCAN_MS);
+        if (rc < 0 && errno != EINTR)
+            fatal("poll");
+        if (rc <= 0) {
+            xenbus_backend_rescan(be);
+            continue;
+        }
+        while ((ev = xs_check_watch(nb->xs))) {
+            xenbus_backend_handle(be, ev[XS_WATCH_PATH], ev[XS_WATCH_TOKEN]);
+            free(ev);
+        }
+    }
+}
+
+int main(int argc, char **argv)
+{
+    struct netback nb = {0};
+    struct xenbus_backend *be;
+    struct sigaction sa = {.sa_handler = on_signal};
+    int c, interactive = 0, verbose = 0, rc;
+
+    while ((c = getopt(argc, argv, "ivh")) != -1) {
+        switch (c) {
+        case 'i':
+            interactive = 1;
+            break;
+        case 'v':
+            verbose++;
+            break;
+        default:
+            fprintf(stderr, "usage: netback [-i] [-v]\n");
+            return EXIT_FAILURE;
+        }
+    }
+    log_init(interactive, verbose);
+    log_procinit("netback");
+    nb.xs = xs_open(0);
+    if (!nb.xs)
+        fatal("xs_open");
+    rc = hv_open(&nb.hv);
+    if (rc) {
+        errno = -rc;
+        fatal("hv_open");
+    }
+    if (!interactive && daemon(0, 0))
+        fatal("daemon");
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    signal(SIGCHLD, SIG_DFL);
+    rc = xenbus_backend_create(nb.xs, 0, &vif_ops, &nb, &be);
+    if (rc) {
+        errno = -rc;
+        fatal("watch backend/vif");
+    }
+    serve(&nb, be);
+    xenbus_backend_destroy(be);
+    hv_close(nb.hv);
+    xs_close(nb.xs);
+    return EXIT_SUCCESS;
+}

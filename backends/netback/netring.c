@@ -1,0 +1,363 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * netring.c: netif TX (guest -> fd) and RX (fd -> guest, rx-copy) ring
+ * service. TX packets are copied out of the granted pages into one frame,
+ * checksummed if the guest left that to us, and written whole; RX frames
+ * are read only while the guest has posted enough buffers, then copied
+ * into its pages a page per slot (NETRXF_more_data between them).
+ */
+#include "netback/netring.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "lib/log.h"
+#include "netback/txslot.h"
+
+#define NB_VLAN_ETH_HLEN 18
+#define NB_MAX_FRAME 65536
+
+struct netring {
+    struct hv *hv;
+    uint32_t domid;
+    void *tx_page, *rx_page;
+    struct netif_tx_back_ring tx;
+    struct netif_rx_back_ring rx;
+    struct hv_evtchn *ch;
+    int fd, stopfd, broken, need_notify;
+    uint32_t max_frame;
+    unsigned rx_slots; /* buffers one received frame may need */
+    struct netring_stats st;
+    pthread_t thread;
+    int thread_started;
+    uint8_t frame[NB_MAX_FRAME];
+};
+
+void netring_get_stats(const struct netring *r, struct netring_stats *out)
+{
+    *out = r->st;
+}
+
+static void tx_respond(struct netring *r, const struct nb_pkt *p, int status)
+{
+    struct netif_tx_response *rsp;
+    unsigned i;
+
+    for (i = 0; i < p->nslots; i++) {
+        rsp = RING_GET_RESPONSE(&r->tx, r->tx.rsp_prod_pvt);
+        rsp->id = p->ids[i];
+        rsp->status = (int16_t)(p->is_extra[i] ? NETIF_RSP_NULL : status);
+        r->tx.rsp_prod_pvt++;
+    }
+}
+
+/* Copy the packet's fragments into r->frame. 0 or -EACCES. */
+static int tx_gather(struct netring *r, const struct nb_pkt *p)
+{
+    uint32_t pos = 0;
+    unsigned i;
+    void *page;
+    int rc;
+
+    for (i = 0; i < p->nfrags; i++) {
+        const struct nb_frag *f = &p->frags[i];
+
+        rc = hv_grant_map(r->hv, r->domid, f->gref, 0, &page);
+        if (rc) {
+            log_debug("dom %u vif: tx ref %u: %s", r->domid, f->gref,
+                      strerror(-rc));
+            return rc;
+        }
+        memcpy(r->frame + pos, (const uint8_t *)page + f->offset, f->size);
+        hv_grant_unmap(r->hv, page);
+        pos += f->size;
+    }
+    return 0;
+}
+
+static void tx_packet(struct netring *r, const struct nb_pkt *p)
+{
+    ssize_t n;
+
+    if (p->verdict == NB_MALFORMED) {
+        r->st.tx_malformed++;
+        tx_respond(r, p, NETIF_RSP_ERROR);
+        return;
+    }
+    if (p->verdict == NB_TOO_LARGE) {
+        r->st.tx_too_large++;
+        tx_respond(r, p, NETIF_RSP_ERROR);
+        return;
+    }
+    if (tx_gather(r, p)) {
+        r->st.tx_bad_ref++;
+        tx_respond(r, p, NETIF_RSP_ERROR);
+        return;
+    }
+    if (p->csum_blank && nb_csum_fill(r->frame, p->len)) {
+        /* Non-TCP/UDP with csum_blank: nothing to fill; send as is. */
+        log_debug("dom %u vif: csum_blank on a frame we cannot checksum",
+                  r->domid);
+    }
+    n = write(r->fd, r->frame, p->len);
+    if (n != (ssize_t)p->len) {
+        r->st.tx_dropped++; /* tap queue full or down: as a NIC drops */
+    } else {
+        r->st.tx_packets++;
+        r->st.tx_bytes += p->len;
+    }
+    tx_respond(r, p, NETIF_RSP_OKAY);
+}
+
+static int tx_process(struct netring *r)
+{
+    struct netif_tx_request slots[NB_MAX_PKT_SLOTS];
+    struct nb_pkt pkt;
+    RING_IDX rp, i, avail;
+    unsigned used;
+    int more;
+
+    for (;;) {
+        rp = r->tx.sring->req_prod;
+        rmb();
+        if (RING_REQUEST_PROD_OVERFLOW(&r->tx, rp)) {
+            log_warnx("dom %u vif: tx req_prod %u is %u ahead, vif no longer "
+                      "served",
+                      r->domid, rp, rp - r->tx.rsp_prod_pvt);
+            return -EPROTO;
+        }
+        used = 1;
+        while (r->tx.req_cons != rp) {
+            avail = rp - r->tx.req_cons;
+            if (avail > NB_MAX_PKT_SLOTS)
+                avail = NB_MAX_PKT_SLOTS;
+            for (i = 0; i < avail; i++)
+                RING_COPY_REQUEST(&r->tx, r->tx.req_cons + i, &slots[i]);
+            used = nb_tx_parse(slots, avail, r->max_frame, &pkt);
+            if (used == 0)
+                break;
+            r->tx.req_cons += used;
+            tx_packet(r, &pkt);
+        }
+        if (used == 0) {
+            /* The packet continues past rp: wake us when more comes. */
+            r->tx.sring->req_event = rp + 1;
+            mb();
+            if (r->tx.sring->req_prod == rp)
+                return 0;
+            continue;
+        }
+        RING_FINAL_CHECK_FOR_REQUESTS(&r->tx, more);
+        if (!more)
+            return 0;
+    }
+}
+
+static RING_IDX rx_avail(const struct netring *r)
+{
+    return r->rx.sring->req_prod - r->rx.req_cons;
+}
+
+/* Copy r->frame (len bytes) into the guest's posted buffers. */
+static void rx_deliver(struct netring *r, uint32_t len)
+{
+    struct netif_rx_request req;
+    struct netif_rx_response *rsp;
+    uint32_t pos = 0, chunk;
+    unsigned nslots = (len + NB_PAGE_SIZE - 1) / NB_PAGE_SIZE, i;
+    int failed = 0;
+    void *page;
+
+    for (i = 0; i < nslots; i++) {
+        RING_COPY_REQUEST(&r->rx, r->rx.req_cons, &req);
+        r->rx.req_cons++;
+        chunk = len - pos < NB_PAGE_SIZE ? len - pos : NB_PAGE_SIZE;
+        if (!failed && hv_grant_map(r->hv, r->domid, req.gref, 1, &page)) {
+            log_debug("dom %u vif: rx ref %u not granted", r->domid, req.gref);
+            failed = 1;
+        } else if (!failed) {
+            memcpy(page, r->frame + pos, chunk);
+            hv_grant_unmap(r->hv, page);
+        }
+        rsp = RING_GET_RESPONSE(&r->rx, r->rx.rsp_prod_pvt);
+        rsp->id = req.id;
+        rsp->offset = 0;
+        rsp->flags = (uint16_t)(i + 1 < nslots ? NETRXF_more_data : 0);
+        rsp->status = (int16_t)(failed ? NETIF_RSP_ERROR : (int)chunk);
+        r->rx.rsp_prod_pvt++;
+        pos += chunk;
+    }
+    if (failed) {
+        r->st.rx_errors++;
+    } else {
+        r->st.rx_packets++;
+        r->st.rx_bytes += len;
+    }
+}
+
+static int rx_process(struct netring *r)
+{
+    RING_IDX rp;
+    ssize_t n;
+    int more;
+
+    for (;;) {
+        rp = r->rx.sring->req_prod;
+        rmb();
+        if (RING_REQUEST_PROD_OVERFLOW(&r->rx, rp)) {
+            log_warnx("dom %u vif: rx req_prod %u is %u ahead, vif no longer "
+                      "served",
+                      r->domid, rp, rp - r->rx.rsp_prod_pvt);
+            return -EPROTO;
+        }
+        if (rx_avail(r) < r->rx_slots) {
+            /* Ask the guest to tell us when it posts more buffers. */
+            RING_FINAL_CHECK_FOR_REQUESTS(&r->rx, more);
+            if (!more || rx_avail(r) < r->rx_slots)
+                return 0;
+        }
+        n = read(r->fd, r->frame, r->max_frame);
+        if (n <= 0)
+            return 0;
+        rx_deliver(r, (uint32_t)n);
+    }
+}
+
+static void push(struct netring *r)
+{
+    int ntx = 0, nrx = 0;
+
+    RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&r->tx, ntx);
+    RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&r->rx, nrx);
+    if (ntx || nrx)
+        hv_evtchn_notify(r->ch);
+}
+
+int netring_process(struct netring *r)
+{
+    int rc;
+
+    if (r->broken)
+        return -EPROTO;
+    hv_evtchn_ack(r->ch);
+    rc = tx_process(r);
+    if (!rc)
+        rc = rx_process(r);
+    push(r);
+    if (rc)
+        r->broken = 1;
+    return rc;
+}
+
+int netring_fds(const struct netring *r, struct pollfd pfd[2])
+{
+    pfd[0].fd = hv_evtchn_fd(r->ch);
+    pfd[0].events = POLLIN;
+    pfd[1].fd = r->fd;
+    pfd[1].events =
+        (short)(!r->broken && rx_avail(r) >= r->rx_slots ? POLLIN : 0);
+    pfd[0].revents = pfd[1].revents = 0;
+    return 2;
+}
+
+static void *netring_thread(void *arg)
+{
+    struct netring *r = arg;
+    struct pollfd pfd[3];
+
+    for (;;) {
+        netring_fds(r, pfd);
+        pfd[2].fd = r->stopfd;
+        pfd[2].events = POLLIN;
+        pfd[2].revents = 0;
+        if (poll(pfd, 3, -1) < 0 && errno != EINTR)
+            break;
+        if (pfd[2].revents || netring_process(r) == -EPROTO)
+            break; /* a broken vif waits for netring_stop() */
+    }
+    return NULL;
+}
+
+int netring_start(struct netring *r)
+{
+    int rc = pthread_create(&r->thread, NULL, netring_thread, r);
+
+    if (rc)
+        return -rc;
+    r->thread_started = 1;
+    return 0;
+}
+
+void netring_stop(struct netring *r)
+{
+    uint64_t one = 1;
+
+    if (!r->thread_started)
+        return;
+    if (write(r->stopfd, &one, sizeof(one)) != sizeof(one))
+        log_warn("dom %u vif: stop", r->domid);
+    pthread_join(r->thread, NULL);
+    r->thread_started = 0;
+}
+
+int netring_create(struct hv *hv, uint32_t domid, uint32_t tx_ref,
+                   uint32_t rx_ref, uint32_t port, int fd, unsigned mtu,
+                   struct netring **out)
+{
+    struct netring *r = calloc(1, sizeof(*r));
+    int rc;
+
+    *out = NULL;
+    if (!r)
+        return -ENOMEM;
+    r->hv = hv;
+    r->domid = domid;
+    r->fd = fd;
+    r->stopfd = -1;
+    if (mtu < 68 || mtu > NB_MAX_FRAME - NB_VLAN_ETH_HLEN) {
+        rc = -EINVAL;
+        goto fail;
+    }
+    r->max_frame = mtu + NB_VLAN_ETH_HLEN;
+    r->rx_slots = (r->max_frame + NB_PAGE_SIZE - 1) / NB_PAGE_SIZE;
+    rc = hv_grant_map(hv, domid, tx_ref, 1, &r->tx_page);
+    if (!rc)
+        rc = hv_grant_map(hv, domid, rx_ref, 1, &r->rx_page);
+    if (rc)
+        goto fail;
+    BACK_RING_INIT(&r->tx, (struct netif_tx_sring *)r->tx_page, NB_PAGE_SIZE);
+    BACK_RING_INIT(&r->rx, (struct netif_rx_sring *)r->rx_page, NB_PAGE_SIZE);
+    rc = hv_evtchn_bind(hv, domid, port, &r->ch);
+    if (rc)
+        goto fail;
+    r->stopfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (r->stopfd < 0) {
+        rc = -errno;
+        goto fail;
+    }
+    *out = r;
+    return 0;
+fail:
+    netring_destroy(r);
+    return rc;
+}
+
+void netring_destroy(struct netring *r)
+{
+    if (!r)
+        return;
+    netring_stop(r);
+    if (r->stopfd >= 0)
+        close(r->stopfd);
+    if (r->ch)
+        hv_evtchn_close(r->ch);
+    if (r->rx_page)
+        hv_grant_unmap(r->hv, r->rx_page);
+    if (r->tx_page)
+        hv_grant_unmap(r->hv, r->tx_page);
+    free(r);
+}

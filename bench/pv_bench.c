@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * pv_bench.c: kvm-engine benchmarks, each a ratio against a floor measured
+ * in the same run: a bare KVM VM that is created, runs one `out`, exits.
+ *  - create: pvstack-vmm started on a PV test kernel until its first
+ *    console line (the VMM's share of `xm create` to first console line)
+ *  - evtchn: dom0 -> guest -> dom0 event-channel round trip through libhv
+ *    (eventfd -> upcall-pending -> block wake -> ioeventfd notify)
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hv/hv.h"
+
+#define RUNS 15
+#define ROUNDTRIPS 2000
+
+static double now_us(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof(*v), cmp_d);
+    return v[n / 2];
+}
+
+/* Bare VM: real mode, one page, `out %al,$0x10`, exit. */
+static double floor_once(void)
+{
+    static const unsigned char code[] = {0xe6, 0x10, 0xf4};
+    struct kvm_userspace_memory_region r = {0};
+    struct kvm_sregs sr;
+    struct kvm_regs regs = {.rip = 0, .rflags = 2};
+    struct kvm_run *run;
+    double t0 = now_us(), t;
+    int kvm, vm, vcpu, sz;
+    void *mem;
+
+    kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+    vm = ioctl(kvm, KVM_CREATE_VM, 0);
+    mem = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+               MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    memcpy(mem, code, sizeof(code));
+    r.memory_size = 4096;
+    r.userspace_addr = (unsigned long)mem;
+    ioctl(vm, KVM_SET_USER_MEMORY_REGION, &r);
+    vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
+    sz = ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
+    run = mmap(NULL, (size_t)sz, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
+    ioctl(vcpu, KVM_GET_SREGS, &sr);
+    sr.cs.base = 0;
+    sr.cs.selector = 0;
+    ioctl(vcpu, KVM_SET_SREGS, &sr);
+    ioctl(vcpu, KVM_SET_REGS, &regs);
+    ioctl(vcpu, KVM_RUN, 0);
+    t = now_us() - t0;
+    if (run->exit_reason != KVM_EXIT_IO)
+        fprintf(stderr, "floor: unexpected exit %u\n", run->exit_reason);
+    munmap(run, (size_t)sz);
+    munmap(mem, 4096);
+    close(vcpu);
+    close(vm);
+    close(kvm);
+    return t;
+}
+
+/* Start the VMM (-d: log on its stderr, our pipe); return its pid. */
+static pid_t vmm_start(const char *vmm, const char *kernel, unsigned domid,
+                       int *errfd)
+{
+    char id[16];
+    int p[2];
+    pid_t pid;
+
+    snprintf(id, sizeof(id), "%u", domid);
+    if (pipe(p) < 0)
+        return -1;
+    pid = fork();
+    if (pid == 0) {
+        dup2(p[1], 2);
+        close(p[0]);
+        execl(vmm, vmm, "-d", "--domid", id, "--name", "bench", "--kernel",
+              kernel, "--memory-kb", "16384", (char *)NULL);
+        _exit(127);
+    }
+    close(p[1]);
+    *errfd = p[0];
+    return pid;
+}
+
+/* Read the VMM's log until a line containing s (or EOF). */
+static int wait_line(int fd, const char *s)
+{
+    char buf[8192];
+    size_t got = 0;
+    ssize_t n;
+
+    while (got < sizeof(buf) - 1 &&
+           (n = read(fd, buf + got, sizeof(buf) - 1 - got)) > 0) {
+        got += (size_t)n;
+        buf[got] = '\0';
+        if (strstr(buf, s))
+            return 0;
+    }
+    return -1;
+}
+
+static void vmm_stop(pid_t pid, int fd)
+{
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+    close(fd);
+}
+
+static double create_once(const char *vmm, const char *kernel)
+{
+    double t0 = now_us(), t;
+    int fd;
+    pid_t pid = vmm_start(vmm, kernel, 4001, &fd);
+
+    if (pid < 0 || wait_line(fd, "console: ") < 0)
+        return -1;
+    t = now_us() - t0;
+    vmm_stop(pid, fd);
+    return t;
+}
+
+static double evtchn_roundtrip(const char *vmm, const char *kernel)
+{
+    struct hv_evtchn *ch = NULL;
+    struct hv *hv = NULL;
+    double t0, t = -1;
+    struct pollfd p;
+    int fd, i, rc = -1;
+    pid_t pid = vmm_start(vmm, kernel, 4002, &fd);
+
+    if (pid < 0 || wait_line(fd, "console: ") < 0 || hv_open(&hv) < 0 ||
+        hv_evtchn_bind(hv, 4002, 1, &ch) < 0)
+        goto out;
+    p.fd = hv_evtchn_fd(ch);
+    p.events = POLLIN;
+    t0 = now_us();
+    for (i = 0; i < ROUNDTRIPS; i++) {
+        hv_evtchn_notify(ch);
+        if (poll(&p, 1, 2000) != 1)
+            goto out;
+        hv_evtchn_ack(ch);
+    }
+    t = (now_us() - t0) / ROUNDTRIPS;
+    rc = 0;
+out:
+    if (rc < 0)
+        fprintf(stderr, "evtchn bench failed\n");
+    hv_evtchn_close(ch);
+    hv_close(hv);
+    if (pid > 0)
+        vmm_stop(pid, fd);
+    return t;
+}
+
+int main(int argc, char **argv)
+{
+    const char *vmm = argc > 1 ? argv[1] : "build/bin/pvstack-vmm";
+    const char *hello = argc > 2 ? argv[2] : "build/tests/pvtest-hello.elf";
+    const char *echo = argc > 3 ? argv[3] : "build/tests/pvtest-echo.elf";
+    double fl[RUNS], cr[RUNS], f, c, e;
+    char root[] = "/tmp/pvbench.XXXXXX";
+    int i;
+
+    if (access("/dev/kvm", R_OK | W_OK) != 0) {
+        printf("pv_bench: SKIP (no /dev/kvm)\n");
+        return 0;
+    }
+    if (!mkdtemp(root))
+        return 1;
+    setenv("PVSTACK_ROOT", root, 1);
+    setenv("PVSTACK_ENGINE", "kvm", 1);
+    for (i = 0; i < RUNS; i++)
+        fl[i] = floor_once();
+    for (i = 0; i < RUNS; i++)
+        cr[i] = create_once(vmm, hello);
+    f = median(fl, RUNS);
+    c = median(cr, RUNS);
+    e = evtchn_roundtrip(vmm, echo);
+    printf("floor (bare KVM VM: create, one out, exit): %.0f us\n", f);
+    printf("create to first console line: %.0f us = %.1fx floor\n", c, c / f);
+    printf("event-channel round trip: %.1f us = %.3fx floor\n", e, e / f);
+    {
+        char cmd[64];
+        snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+        if (system(cmd) != 0)
+            return 1;
+    }
+    return c > 0 && e > 0 ? 0 : 1;
+}

@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * blkfront.c: the block frontend for the first device/vbd: one-page
+ * blkif ring granted to the backend, an unbound event channel, the
+ * XenbusState handshake (Initialised -> backend Connected -> Connected),
+ * and synchronous one-page requests for the self-test.
+ */
+#include "blkfront.h"
+
+#include "kernel.h"
+#include "xenbus.h"
+
+#include <xen/io/blkif.h>
+#include <xen/io/protocols.h>
+#include <xen/io/xenbus.h>
+
+#define MS 1000000ULL
+
+struct blkfront {
+    char node[64];     /* device/vbd/<devid> */
+    char backend[128]; /* absolute backend path */
+    domid_t backend_id;
+    struct blkif_front_ring ring;
+    int ring_ref;
+    evtchn_port_t port;
+    struct blkfront_info info;
+    bool connected;
+};
+
+static struct blkfront blk;
+
+static void blk_event(evtchn_port_t port, struct regs *r, void *data)
+{
+    /* Wakes blkfront_io(), which polls the ring. */
+}
+
+/* Ring page, grant and event channel; then publish them and go to
+ * Initialised in one transaction. */
+static int publish(struct blkfront *b)
+{
+    struct blkif_sring *sring = page_alloc();
+    uint32_t tx;
+    int rc, tries;
+
+    if (!sring)
+        return -XEN_ENOMEM;
+    SHARED_RING_INIT(sring);
+    FRONT_RING_INIT(&b->ring, sring, PAGE_SIZE);
+    b->ring_ref = gnttab_grant_access(b->backend_id,
+                                      (uintptr_t)sring >> PAGE_SHIFT, false);
+    if (b->ring_ref < 0)
+        return b->ring_ref;
+    rc = evtchn_alloc_unbound(b->backend_id, blk_event, NULL, &b->port);
+    if (rc < 0)
+        return rc;
+    for (tries = 0; tries < 10; tries++) {
+        rc = xenbus_transaction_start(&tx);
+        if (rc < 0)
+            return rc;
+        if ((rc = xenbus_printf(tx, b->node, "ring-ref", "%d", b->ring_ref)) ||
+            (rc = xenbus_printf(tx, b->node, "event-channel", "%u", b->port)) ||
+            (rc = xenbus_printf(tx, b->node, "protocol", "%s",
+                                XEN_IO_PROTO_ABI_X86_64)) ||
+            (rc = xenbus_printf(tx, b->node, "state", "%d",
+                                XenbusStateInitialised))) {
+            xenbus_transaction_end(tx, 1);
+            return rc;
+        }
+        rc = xenbus_transaction_end(tx, 0);
+        if (rc != -XEN_EAGAIN)
+            return rc;
+    }
+    return rc;
+}
+
+static int read_backend(struct blkfront *b)
+{
+    char path[192], mode[8];
+    unsigned long v;
+
+    snprintf(path, sizeof(path), "%s/sectors", b->backend);
+    if (xenbus_read_ulong(XBT_NIL, path, &v) < 0)
+        return -XEN_EIO;
+    b->info.sectors = v;
+    snprintf(path, sizeof(path), "%s/sector-size", b->backend);
+    b->info.sector_size =
+        xenbus_read_ulong(XBT_NIL, path, &v) == 0 ? (unsigned)v : 512;
+    snprintf(path, sizeof(path), "%s/info", b->backend);
+    b->info.info = xenbus_read_ulong(XBT_NIL, path, &v) == 0 ? (unsigned)v : 0;
+    snprintf(path, sizeof(path), "%s/mode", b->backend);
+    b->info.readonly = (xenbus_read(XBT_NIL, path, mode, sizeof(mode)) > 0 &&
+                        !strcmp(mode, "r")) ||
+                       (b->info.info & VDISK_READONLY);
+    return 0;
+}
+
+int blkfront_init(struct blkfront_info *info_out)
+{
+    struct blkfront *b = &blk;
+    char names[128], path[160];
+    unsigned long v;
+    int rc;
+
+    if (b->connected)
+        goto out;
+    rc = xenbus_directory(XBT_NIL, "device/vbd", names, sizeof(names));
+    if (rc <= 0)
+        return rc < 0 ? rc : -XEN_ENODEV;
+    snprintf(b->node, sizeof(b->node), "device/vbd/%s", names);
+    strlcpy(b->info.devid, names, sizeof(b->info.devid));
+    snprintf(path, sizeof(path), "%s/backend-id", b->node);
+    if (xenbus_read_ulong(XBT_NIL, path, &v) < 0 || v >= DOMID_FIRST_RESERVED)
+        return -XEN_EIO;
+    b->backend_id = (domid_t)v;
+    snprintf(path, sizeof(path), "%s/backend", b->node);
+    if (xenbus_read(XBT_NIL, path, b->backend, sizeof(b->backend)) <= 0)
+        return -XEN_EIO;
+    rc = publish(b);
+    if (rc < 0)
+        return rc;
+    snprintf(path, sizeof(path), "%s/state", b->backend);
+    rc = xenbus_wait_state(path, XenbusStateConnected,
+                           time_now_ns() + 10000 * MS);
+    if (rc < 0)
+        return rc;
+    if (rc != XenbusStateConnected)
+        return -XEN_EIO; /* backend closing */
+    rc = read_backend(b);
+    if (rc < 0)
+        return rc;
+    rc = xenbus_printf(XBT_NIL, b->node, "state", "%d", XenbusStateConnected);
+    if (rc < 0)
+        return rc;
+    b->connected = true;
+out:
+    *info_out = b->info;
+    return 0;
+}
+
+/* Also re-arms rsp_event, or the backend stops notifying after the first
+ * response (SHARED_RING_INIT sets it to 1 only). */
+static bool response_ready(struct blkfront *b)
+{
+    int more;
+    RING_FINAL_CHECK_FOR_RESPONSES(&b->ring, more);
+    return more;
+}
+
+int blkfront_io(uint64_t sector, void *page, unsigned nsect, bool write)
+{
+    struct blkfront *b = &blk;
+    struct blkif_request *req;
+    struct blkif_response rsp;
+    int ref, notify;
+    bool done;
+
+    if (!b->connected)
+        return -XEN_ENODEV;
+    if (!nsect || nsect > PAGE_SIZE / 512 ||
+        ((uintptr_t)page & (PAGE_SIZE - 1)))
+        return -XEN_EINVAL;
+    if (write && b->info.readonly)
+        return -XEN_EROFS;
+    /* The backend writes into the page on a read, only reads it on a write. */
+    ref = gnttab_grant_access(b->backend_id, (uintptr_t)page >> PAGE_SHIFT,
+                              write);
+    if (ref < 0)
+        return ref;
+    req = RING_GET_REQUEST(&b->ring, b->ring.req_prod_pvt);
+    memset(req, 0, sizeof(*req));
+    req->operation = write ? BLKIF_OP_WRITE : BLKIF_OP_READ;
+    req->nr_segments = 1;
+    req->id = 0x5ec7;
+    req->sector_number = sector;
+    req->seg[0].gref = (grant_ref_t)ref;
+    req->seg[0].first_sect = 0;
+    req->seg[0].last_sect = (uint8_t)(nsect - 1);
+    b->ring.req_prod_pvt++;
+    RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&b->ring, notify);
+    if (notify)
+        evtchn_notify(b->port);
+    done = WAIT_UNTIL(response_ready(b), time_now_ns() + 10000 * MS);
+    if (done) {
+        rsp = *RING_GET_RESPONSE(&b->ring, b->ring.rsp_cons);
+        b->ring.rsp_cons++;
+    }
+    /* The backend unmaps before it responds; on a timeout it may not. */
+    if (gnttab_end_access((grant_ref_t)ref) < 0)
+        return -XEN_EBUSY;
+    if (!done)
+        return -XEN_ETIMEDOUT;
+    if (rsp.id != 0x5ec7)
+        return -XEN_EIO;
+    return rsp.status == BLKIF_RSP_OKAY ? 0 : -XEN_EIO;
+}

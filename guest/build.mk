@@ -1,0 +1,38 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# guest/: the PV guest kernel for the kvm engine. Freestanding, its own flags
+# (no libc, no red zone, no SSE: the event callback saves only GPRs),
+# linked at VIRT_BASE 0 by guest/guest.lds. Produces build/guest/pvguest.elf
+# and an xz-compressed copy for the builder's tests.
+
+GUEST_SRCS := guest/head.S guest/lib.c guest/console.c guest/traps.c \
+	guest/events.c guest/time.c guest/mm.c guest/gnttab.c guest/xenbus.c guest/xenbus_util.c \
+	guest/control.c guest/blkfront.c guest/netfront.c guest/net.c guest/smp.c guest/selftest.c guest/shell.c guest/main.c
+GUEST_OBJDIR := $(B)/guest/obj
+GUEST_OBJS := $(patsubst guest/%,$(GUEST_OBJDIR)/%.o,$(GUEST_SRCS))
+GUEST_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdlib -fno-pic -fno-pie \
+	-mno-red-zone -mcmodel=small -fno-stack-protector -fno-asynchronous-unwind-tables \
+	-fno-omit-frame-pointer -mno-sse -mno-sse2 -mno-mmx -mno-avx -mno-3dnow \
+	-fno-strict-aliasing -fno-common \
+	$(WARN) -Wno-address-of-packed-member -MMD -MP \
+	-D__XEN_INTERFACE_VERSION__=0x00040e00 -Iinclude -Iguest -I/usr/include
+GUEST_LDFLAGS := -nostdlib -static -Wl,-T,guest/guest.lds \
+	-Wl,--build-id=none -Wl,-z,noexecstack -Wl,-z,max-page-size=4096 -Wl,--no-warn-rwx-segments
+
+EXTRA_TARGETS += $(B)/guest/pvguest.elf $(B)/guest/pvguest.elf.xz
+
+$(GUEST_OBJDIR)/%.c.o: guest/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(GUEST_CFLAGS) -c -o $@ $<
+
+$(GUEST_OBJDIR)/%.S.o: guest/%.S
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  AS      $<")
+	$(Q)$(CC) $(GUEST_CFLAGS) -D__ASSEMBLY__ -c -o $@ $<
+
+$(B)/guest/pvguest.elf: $(GUEST_OBJS) guest/guest.lds
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(GUEST_LDFLAGS) -o $@ $(GUEST_OBJS)
+
+$(B)/guest/pvguest.elf.xz: $(B)/guest/pvguest.elf
+	$(Q)xz -9 --check=crc32 -c $< > $@.tmp && mv $@.tmp $@

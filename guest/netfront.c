@@ -1,0 +1,309 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * netfront.c: the network frontend for the first device/vif. Rings and
+ * buffers are granted once at connect, so the receive path in the event
+ * callback only touches rings: no grant-table lock, no allocation, no
+ * printk there. request-rx-copy=1: the backend copies into our pages.
+ */
+#include "netfront.h"
+
+#include "kernel.h"
+#include "xenbus.h"
+
+#include <xen/io/netif.h>
+#include <xen/io/xenbus.h>
+
+#define MS 1000000ULL
+#define NR_RX 32
+#define NR_TX 16
+#define MAX_FRAME 1514
+
+struct netfront {
+    char node[64];
+    char backend[128];
+    domid_t backend_id;
+    struct netif_tx_front_ring tx;
+    struct netif_rx_front_ring rx;
+    int tx_ring_ref, rx_ring_ref;
+    evtchn_port_t port;
+    void *rx_page[NR_RX];
+    int rx_ref[NR_RX];
+    void *tx_page[NR_TX];
+    int tx_ref[NR_TX];
+    bool tx_busy[NR_TX];
+    bool connected;
+    struct netfront_stats st;
+};
+
+static struct netfront nf;
+
+static void post_rx(struct netfront *n, uint16_t id)
+{
+    struct netif_rx_request *req = RING_GET_REQUEST(&n->rx, n->rx.req_prod_pvt);
+    req->id = id;
+    req->gref = (grant_ref_t)n->rx_ref[id];
+    n->rx.req_prod_pvt++;
+}
+
+static void reap_tx(struct netfront *n)
+{
+    RING_IDX i, prod = n->tx.sring->rsp_prod;
+
+    rmb();
+    for (i = n->tx.rsp_cons; i != prod; i++) {
+        struct netif_tx_response *r = RING_GET_RESPONSE(&n->tx, i);
+        if (r->status == NETIF_RSP_NULL)
+            continue; /* the slot of an extra-info request */
+        if (r->id < NR_TX)
+            n->tx_busy[r->id] = false;
+        if (r->status != NETIF_RSP_OKAY)
+            n->st.tx_dropped++;
+    }
+    n->tx.rsp_cons = prod;
+}
+
+/* Event context, or thread context with events masked (netfront_xmit). */
+static int xmit_locked(struct netfront *n, const void *frame, size_t len)
+{
+    struct netif_tx_request *req;
+    int notify;
+    uint16_t id;
+
+    if (!n->connected)
+        return -XEN_ENODEV;
+    if (len > MAX_FRAME || len < 14)
+        return -XEN_EINVAL;
+    reap_tx(n);
+    for (id = 0; id < NR_TX && n->tx_busy[id]; id++)
+        ;
+    if (id == NR_TX || RING_FULL(&n->tx)) {
+        n->st.tx_dropped++;
+        return -XEN_EAGAIN;
+    }
+    memcpy(n->tx_page[id], frame, len);
+    n->tx_busy[id] = true;
+    req = RING_GET_REQUEST(&n->tx, n->tx.req_prod_pvt);
+    req->gref = (grant_ref_t)n->tx_ref[id];
+    req->offset = 0;
+    req->flags = 0;
+    req->id = id;
+    req->size = (uint16_t)len;
+    n->tx.req_prod_pvt++;
+    RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&n->tx, notify);
+    if (notify)
+        evtchn_notify(n->port);
+    n->st.tx_packets++;
+    return 0;
+}
+
+static void net_event(evtchn_port_t port, struct regs *r, void *data)
+{
+    struct netfront *n = &nf;
+    int more, notify;
+
+    reap_tx(n);
+    do {
+        RING_IDX i, prod = n->rx.sring->rsp_prod;
+        rmb();
+        for (i = n->rx.rsp_cons; i != prod; i++) {
+            struct netif_rx_response rsp = *RING_GET_RESPONSE(&n->rx, i);
+            if (rsp.id >= NR_RX)
+                continue; /* not ours: nothing to re-post */
+            if (rsp.status > 0 &&
+                !(rsp.flags & (NETRXF_more_data | NETRXF_extra_info)) &&
+                rsp.offset + (unsigned)rsp.status <= PAGE_SIZE) {
+                n->st.rx_packets++;
+                net_input((const uint8_t *)n->rx_page[rsp.id] + rsp.offset,
+                          (size_t)rsp.status);
+            } else {
+                n->st.rx_dropped++;
+            }
+            post_rx(n, rsp.id);
+        }
+        n->rx.rsp_cons = prod;
+        RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&n->rx, notify);
+        if (notify)
+            evtchn_notify(n->port);
+        RING_FINAL_CHECK_FOR_RESPONSES(&n->rx, more);
+    } while (more);
+}
+
+int netfront_xmit(const void *frame, size_t len)
+{
+    int rc;
+    local_irq_disable();
+    rc = xmit_locked(&nf, frame, len);
+    local_irq_enable();
+    return rc;
+}
+
+/* Grants the rings and all buffers up front (see the file comment). */
+static int setup_buffers(struct netfront *n)
+{
+    struct netif_tx_sring *txs = page_alloc();
+    struct netif_rx_sring *rxs = page_alloc();
+    unsigned i;
+
+    if (!txs || !rxs)
+        return -XEN_ENOMEM;
+    SHARED_RING_INIT(txs);
+    FRONT_RING_INIT(&n->tx, txs, PAGE_SIZE);
+    SHARED_RING_INIT(rxs);
+    FRONT_RING_INIT(&n->rx, rxs, PAGE_SIZE);
+    n->tx_ring_ref =
+        gnttab_grant_access(n->backend_id, (uintptr_t)txs >> PAGE_SHIFT, false);
+    n->rx_ring_ref =
+        gnttab_grant_access(n->backend_id, (uintptr_t)rxs >> PAGE_SHIFT, false);
+    if (n->tx_ring_ref < 0 || n->rx_ring_ref < 0)
+        return -XEN_ENOSPC;
+    for (i = 0; i < NR_RX; i++) {
+        n->rx_page[i] = page_alloc();
+        if (!n->rx_page[i])
+            return -XEN_ENOMEM;
+        n->rx_ref[i] = gnttab_grant_access(
+            n->backend_id, (uintptr_t)n->rx_page[i] >> PAGE_SHIFT, false);
+        if (n->rx_ref[i] < 0)
+            return n->rx_ref[i];
+        post_rx(n, (uint16_t)i);
+    }
+    for (i = 0; i < NR_TX; i++) {
+        n->tx_page[i] = page_alloc();
+        if (!n->tx_page[i])
+            return -XEN_ENOMEM;
+        n->tx_ref[i] = gnttab_grant_access(
+            n->backend_id, (uintptr_t)n->tx_page[i] >> PAGE_SHIFT, true);
+        if (n->tx_ref[i] < 0)
+            return n->tx_ref[i];
+    }
+    return 0;
+}
+
+static int publish(struct netfront *n)
+{
+    uint32_t tx;
+    int rc, tries;
+
+    for (tries = 0; tries < 10; tries++) {
+        rc = xenbus_transaction_start(&tx);
+        if (rc < 0)
+            return rc;
+        if ((rc = xenbus_printf(tx, n->node, "tx-ring-ref", "%d",
+                                n->tx_ring_ref)) ||
+            (rc = xenbus_printf(tx, n->node, "rx-ring-ref", "%d",
+                                n->rx_ring_ref)) ||
+            (rc = xenbus_printf(tx, n->node, "event-channel", "%u", n->port)) ||
+            (rc = xenbus_printf(tx, n->node, "request-rx-copy", "1")) ||
+            (rc = xenbus_printf(tx, n->node, "feature-rx-notify", "1")) ||
+            (rc = xenbus_printf(tx, n->node, "state", "%d",
+                                XenbusStateInitialised))) {
+            xenbus_transaction_end(tx, 1);
+            return rc;
+        }
+        rc = xenbus_transaction_end(tx, 0);
+        if (rc != -XEN_EAGAIN)
+            return rc;
+    }
+    return rc;
+}
+
+static int parse_mac(const char *s, uint8_t mac[6])
+{
+    unsigned i;
+    for (i = 0; i < 6; i++, s += 3) {
+        unsigned long b;
+        const char *end;
+        char two[3] = {s[0], s[0] ? s[1] : 0, 0};
+        char hex[5] = {'0', 'x', two[0], two[1], 0};
+        if (lib_parse_ulong(hex, &b, &end) < 0 || *end || b > 255 ||
+            (i < 5 && s[2] != ':'))
+            return -XEN_EINVAL;
+        mac[i] = (uint8_t)b;
+    }
+    return 0;
+}
+
+int netfront_init(uint32_t ip, uint8_t mac_out[6])
+{
+    struct netfront *n = &nf;
+    char names[128], path[160], mac[32];
+    unsigned long v;
+    uint8_t m[6];
+    int rc;
+
+    if (n->connected)
+        return -XEN_EISCONN;
+    rc = xenbus_directory(XBT_NIL, "device/vif", names, sizeof(names));
+    if (rc <= 0)
+        return rc < 0 ? rc : -XEN_ENODEV;
+    snprintf(n->node, sizeof(n->node), "device/vif/%s", names);
+    snprintf(path, sizeof(path), "%s/backend-id", n->node);
+    if (xenbus_read_ulong(XBT_NIL, path, &v) < 0 || v >= DOMID_FIRST_RESERVED)
+        return -XEN_EIO;
+    n->backend_id = (domid_t)v;
+    snprintf(path, sizeof(path), "%s/backend", n->node);
+    if (xenbus_read(XBT_NIL, path, n->backend, sizeof(n->backend)) <= 0)
+        return -XEN_EIO;
+    snprintf(path, sizeof(path), "%s/mac", n->node);
+    if (xenbus_read(XBT_NIL, path, mac, sizeof(mac)) <= 0 || parse_mac(mac, m))
+        return -XEN_EINVAL;
+    rc = setup_buffers(n);
+    if (rc < 0)
+        return rc;
+    rc = evtchn_alloc_unbound(n->backend_id, net_event, NULL, &n->port);
+    if (rc < 0)
+        return rc;
+    rc = publish(n);
+    if (rc < 0)
+        return rc;
+    snprintf(path, sizeof(path), "%s/state", n->backend);
+    rc = xenbus_wait_state(path, XenbusStateConnected,
+                           time_now_ns() + 10000 * MS);
+    if (rc < 0)
+        return rc;
+    if (rc != XenbusStateConnected)
+        return -XEN_EIO;
+    net_configure(ip, m);
+    local_irq_disable();
+    n->connected = true;
+    local_irq_enable();
+    rc = xenbus_printf(XBT_NIL, n->node, "state", "%d", XenbusStateConnected);
+    if (rc < 0)
+        return rc;
+    /* Frames may have arrived before we were connected. */
+    local_irq_disable();
+    net_event(n->port, NULL, NULL);
+    local_irq_enable();
+    memcpy(mac_out, m, 6);
+    return 0;
+}
+
+void netfront_stats(struct netfront_stats *out)
+{
+    local_irq_disable();
+    *out = nf.st;
+    local_irq_enable();
+}
+
+int netfront_start(const char *ip, char *desc, size_t size)
+{
+    static char started[96];
+    uint32_t addr;
+    uint8_t m[6];
+    int rc;
+
+    if (!started[0]) {
+        rc = net_parse_ip(ip, &addr);
+        if (rc < 0)
+            return rc;
+        rc = netfront_init(addr, m);
+        if (rc < 0)
+            return rc;
+        snprintf(started, sizeof(started),
+                 "vif %s mac %02x:%02x:%02x:%02x:%02x:%02x ip %s",
+                 nf.node + strlen("device/vif/"), m[0], m[1], m[2], m[3], m[4],
+                 m[5], ip);
+        net_announce();
+    }
+    strlcpy(desc, started, size);
+    return 0;
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * netfront.h: the guest's network frontend (first device/vif) and its
+ * tiny IP stack (net.c: ARP, IPv4, ICMP echo reply, UDP echo on port 7).
+ * Receive processing runs in the event callback, so the guest answers
+ * while vcpu 0 waits on the store.
+ */
+#ifndef XT_GUEST_NETFRONT_H
+#define XT_GUEST_NETFRONT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct netfront_stats {
+    unsigned long rx_packets, tx_packets, rx_dropped, tx_dropped;
+};
+
+/* Connects the first vif and answers for ip (network byte order). */
+int netfront_init(uint32_t ip, uint8_t mac_out[6]);
+/* Connects once (ip: dotted quad) and announces us with a gratuitous ARP;
+ * desc gets "vif <id> mac <mac> ip <ip>". Later calls just report. */
+int netfront_start(const char *ip, char *desc, size_t size);
+/* Queues one frame (<= 1514 bytes); never blocks. 0 or -XEN_E*. */
+int netfront_xmit(const void *frame, size_t len);
+void netfront_stats(struct netfront_stats *out);
+
+/* net.c: called by netfront for every received frame, in the callback. */
+void net_input(const uint8_t *frame, size_t len);
+/* Sends a gratuitous ARP announcing our address. */
+int net_announce(void);
+void net_configure(uint32_t ip, const uint8_t mac[6]);
+/* Parses a dotted quad into network byte order. */
+int net_parse_ip(const char *s, uint32_t *ip_out);
+
+#endif

@@ -1,0 +1,175 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# toolstack/dm against real QEMU: a tiny HVM guest (Debian cloud kernel +
+# busybox initramfs) started paused, its serial pty read, pause/unpause,
+# ACPI shutdown and the on_poweroff/on_reboot/on_crash actions driven by
+# QMP events, destroy, and launch failures leaving nothing behind.
+. "$(dirname "$0")/lib.sh"
+DM=$BIN/pvstack-dm
+
+if ! command -v qemu-system-x86_64 >/dev/null; then
+    t_skip "device model" "qemu-system-x86_64 not installed"
+    t_done; exit
+fi
+if ! t_hvm_guest; then
+    t_skip "device model" "no cloud kernel or busybox-static"
+    t_done; exit
+fi
+t_root
+ACCEL=$("$DM" accel)
+echo "# QEMU accelerator on this host: $ACCEL (PVSTACK_DM_ACCEL overrides)"
+RUN=$PVSTACK_ROOT/run/xen
+# Cases run in subshells, so their cleanup is registered here, for all.
+for id in 71 72 73 74 75 76 77 78 79; do t_on_exit "'$DM' destroy $id"; done
+
+# start DOMID NAME [pvstack-dm start options...]: start paused with a pty.
+start() {
+    local id=$1 name=$2
+    shift 2
+    "$DM" start -d "$id" -n "$name" -m 128 -k "$HVM_KERNEL" -r "$HVM_INITRD" \
+        -s -p "$@"
+}
+# console DOMID FILE: copy the guest's serial output into FILE.
+console() {
+    local pty
+    pty=$("$DM" console-pty "$1") || fail "no pty for dom $1"
+    # The reader ends by itself with EIO once QEMU closes the pty.
+    cat "$pty" >"$2" 2>/dev/null &
+}
+# A zombie is dead: the launcher that forked QEMU has exited without reaping.
+alive() { [ -e "/proc/$1" ] && ! grep -qE '\) [ZX] ' "/proc/$1/stat" 2>/dev/null; }
+qemu_pid() { cat "$RUN/qemu-dm-$1.pid"; }
+gone() {
+    [ ! -e "$RUN/qmp-libxl-$1" ] && [ ! -e "$RUN/qmp-event-$1" ] &&
+        [ ! -e "$RUN/qemu-dm-$1.pid" ] && ! "$DM" status "$1" 2>/dev/null
+}
+state() { "$DM" status "$1" | sed 's/^state=\([a-z]*\).*/\1/'; }
+
+case_lifecycle() {
+    local out=$PVSTACK_ROOT/c71 st pid cpu1 cpu2
+    start 71 tiny71 -c 2 -a "console=ttyS0 quiet" | grep -q "accel $ACCEL, paused" ||
+        fail "start did not report a paused domain on $ACCEL"
+    assert_eq "$(state 71)" paused
+    pid=$(qemu_pid 71)
+    grep -q "accel=$ACCEL" "/proc/$pid/cmdline" || fail "qemu not on $ACCEL"
+    console 71 "$out"
+    "$DM" unpause 71
+    t_wait_for "grep -q PVSTACK-GUEST-WAITING '$out'" 40 ||
+        fail "no guest output on the console: $(cat "$out")"
+    st=$("$DM" status 71)
+    assert_match "$st" "^state=running qemu=running pid=$pid vcpus=2 "
+    "$DM" pause 71
+    assert_eq "$(state 71)" paused
+    cpu1=$("$DM" status 71 | sed 's/.*cpu_ns=\([0-9]*\).*/\1/')
+    [ "$cpu1" -gt 0 ] || fail "no CPU time accounted"
+    sleep 0.5
+    cpu2=$("$DM" status 71 | sed 's/.*cpu_ns=\([0-9]*\).*/\1/')
+    assert_eq "$cpu2" "$cpu1" "CPU time grew while paused"
+    "$DM" unpause 71
+    assert_eq "$(state 71)" running
+    # ACPI power button -> guest powers off -> on_poweroff=destroy.
+    "$DM" shutdown 71
+    t_wait_for "gone 71" 30 || fail "domain still there after poweroff"
+    grep -q PVSTACK-GUEST-POWERDOWN "$out" || fail "guest did not see the button"
+    ! alive "$pid" || fail "qemu $pid still running"
+    [ -s "$PVSTACK_ROOT/var/log/xen/qemu-dm-tiny71.log" ] || fail "no qemu-dm log"
+}
+
+case_preserve() {
+    start 72 tiny72 -P preserve -a "console=ttyS0 quiet" >/dev/null
+    local out=$PVSTACK_ROOT/c72
+    console 72 "$out"
+    "$DM" unpause 72
+    t_wait_for "grep -q PVSTACK-GUEST-WAITING '$out'" 40 || fail "guest not up"
+    "$DM" shutdown 72
+    t_wait_for "[ \"\$(state 72)\" = shutdown ]" 30 ||
+        fail "on_poweroff=preserve: state $(state 72)"
+    sleep 1
+    assert_eq "$(state 72)" shutdown
+    "$DM" destroy 72
+    gone 72 || fail "destroy left files behind"
+}
+
+case_reboot_restart() {
+    local out=$PVSTACK_ROOT/c73
+    start 73 tiny73 -R restart -a "console=ttyS0 quiet pvtest=reboot" >/dev/null
+    console 73 "$out"
+    "$DM" unpause 73
+    # Each boot reboots at once; restart means QEMU resets and runs again.
+    t_wait_for "[ \$(grep -c PVSTACK-GUEST-UP '$out') -ge 2 ]" 50 ||
+        fail "guest did not come back after reboot: $(cat "$out")"
+    local pid
+    pid=$(qemu_pid 73)
+    "$DM" destroy 73
+    gone 73 || fail "destroy left files behind"
+    ! alive "$pid" || fail "qemu $pid survived destroy"
+}
+
+case_reboot_destroy() {
+    local out=$PVSTACK_ROOT/c74
+    start 74 tiny74 -R destroy -a "console=ttyS0 quiet pvtest=reboot" >/dev/null
+    console 74 "$out"
+    "$DM" unpause 74
+    t_wait_for "gone 74" 40 || fail "on_reboot=destroy: domain still there"
+    assert_eq "$(grep -c PVSTACK-GUEST-UP "$out")" 1
+}
+
+case_crash() {
+    local out=$PVSTACK_ROOT/c75
+    start 75 tiny75 -C preserve -a "console=ttyS0 quiet pvtest=panic" >/dev/null
+    console 75 "$out"
+    "$DM" unpause 75
+    t_wait_for "[ \"\$(state 75)\" = crashed ]" 40 ||
+        fail "panic not seen: state $(state 75); $(tail -3 "$out")"
+    "$DM" destroy 75
+    gone 75 || fail "destroy left files behind"
+}
+
+case_missing_qemu() {
+    local out
+    out=$(PVSTACK_QEMU=/nonexistent/qemu "$DM" start -d 76 -n m76 -k "$HVM_KERNEL" 2>&1) &&
+        fail "start succeeded without QEMU"
+    assert_match "$out" "dom 76: device model /nonexistent/qemu not found"
+    gone 76 || fail "files left behind"
+}
+
+case_qemu_dies() {
+    local fake=$PVSTACK_ROOT/fake-qemu out
+    printf '#!/bin/sh\necho "fake-qemu: cannot allocate guest RAM" >&2\nexit 1\n' >"$fake"
+    chmod +x "$fake"
+    out=$(PVSTACK_QEMU=$fake "$DM" start -d 77 -n d77 -k "$HVM_KERNEL" 2>&1) &&
+        fail "start succeeded with a dying QEMU"
+    assert_match "$out" "device model failed to start: fake-qemu: cannot allocate guest RAM"
+    gone 77 || fail "files left behind"
+}
+
+case_bad_option() {
+    local out
+    out=$("$DM" start -d 78 -n b78 -k "$HVM_KERNEL" -X -no-such-option 2>&1) &&
+        fail "start succeeded with a bad option"
+    assert_match "$out" "device model failed to start: .*no-such-option"
+    gone 78 || fail "files left behind"
+    # Other tests may run QEMUs on this host: look only for ours.
+    ! pgrep -f "$PVSTACK_ROOT/run/xen/qmp-libxl-78" >/dev/null || fail "a QEMU was left running"
+}
+
+case_qemu_killed() {
+    start 79 tiny79 -a "console=ttyS0 quiet" >/dev/null
+    local pid
+    pid=$(qemu_pid 79)
+    kill -9 "$pid"
+    t_wait_for "gone 79" 15 || fail "monitor did not clean up after QEMU died"
+    out=$("$DM" status 79 2>&1) && fail "status of a dead domain succeeded"
+    assert_match "$out" "No such file"
+}
+
+t_case "lifecycle: paused start, console, pause/unpause, ACPI poweroff ($ACCEL)" case_lifecycle
+t_case "on_poweroff=preserve keeps the domain shut down" case_preserve
+t_case "on_reboot=restart resets the guest" case_reboot_restart
+t_case "on_reboot=destroy removes the domain" case_reboot_destroy
+t_case "guest panic: GUEST_PANICKED -> on_crash=preserve" case_crash
+t_case "QEMU missing: clear error, nothing left" case_missing_qemu
+t_case "QEMU dies at start: its message, nothing left" case_qemu_dies
+t_case "bad device_model_args option: clear error, nothing left" case_bad_option
+t_case "QEMU killed: the monitor cleans up" case_qemu_killed
+t_done

@@ -1,0 +1,488 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * test_cfg.c: the cfg language (syntax.c) and the typed reader (config.c):
+ * every grammar rule, xl's reading of each key, and every error with its
+ * exact FILE:LINE:COL message.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* cmocka needs the headers above first */
+#include <cmocka.h>
+
+#include "cfg/cfg.h"
+
+static char errtext[4096];
+
+/* Parse text as "t.cfg"; messages land in errtext. */
+static int parse_len(const char *text, size_t len, char *const *kv,
+                     struct domain_config **out)
+{
+    FILE *err = fmemopen(errtext, sizeof(errtext), "w");
+    int rc;
+
+    assert_non_null(err);
+    setvbuf(err, NULL, _IONBF, 0);
+    memset(errtext, 0, sizeof(errtext));
+    rc = cfg_parse_buf(text, len, "t.cfg", kv, out, err);
+    fclose(err);
+    return rc;
+}
+
+static int parse_kv(const char *text, char *const *kv,
+                    struct domain_config **out)
+{
+    return parse_len(text, strlen(text), kv, out);
+}
+
+static struct domain_config *ok(const char *text)
+{
+    struct domain_config *c = NULL;
+
+    assert_int_equal(parse_kv(text, NULL, &c), 0);
+    assert_non_null(c);
+    return c;
+}
+
+/* text must fail with exactly the one-line message msg */
+static void fails(const char *text, const char *msg)
+{
+    struct domain_config *c = NULL;
+    char want[512];
+
+    assert_int_equal(parse_kv(text, NULL, &c), -EINVAL);
+    assert_null(c);
+    snprintf(want, sizeof(want), "xm: %s\n", msg);
+    assert_string_equal(errtext, want);
+}
+
+static void test_statements(void **state)
+{
+    struct domain_config *c;
+
+    (void)state;
+    /* newline and ';' end statements; the last one needs neither */
+    c = ok("name = 'a'; memory = 64\n\n;;vcpus=2");
+    assert_string_equal(c->name, "a");
+    assert_int_equal(c->memory_mb, 64);
+    assert_int_equal(c->vcpus, 2);
+    assert_string_equal(errtext, "");
+    domain_config_free(c);
+    /* comments, blank lines, tabs, DOS line ends */
+    c = ok("# header\r\n\tname=\"b\"  # trailing\r\n#last");
+    assert_string_equal(c->name, "b");
+    domain_config_free(c);
+    /* empty input parses; the missing name is the error */
+    fails("", "t.cfg: domain name must be specified");
+}
+
+static void test_strings(void **state)
+{
+    struct domain_config *c;
+
+    (void)state;
+    c = ok("name='x'\nextra = 'it\\'s \"q\" \\\\ \\t|\\n|\\101\\x42'\n"
+           "root = \"a'b\\\"c\"\n");
+    assert_string_equal(c->extra, "it's \"q\" \\ \t|\n|AB");
+    assert_string_equal(c->root, "a'b\"c");
+    domain_config_free(c);
+    fails("name='x'\nextra = 'a\\qb'\n",
+          "t.cfg:2:11: invalid escape `\\q' in quoted string");
+    fails("name = \"abc\nmemory=1\n", "t.cfg:1:8: unterminated string");
+    fails("name = 'abc", "t.cfg:1:8: unterminated string");
+}
+
+static void test_numbers(void **state)
+{
+    struct domain_config *c;
+
+    (void)state;
+    /* strtol base 0, and quoted numbers as xm-era files write them */
+    c = ok("name='n'\nmemory = 0x100\nmaxmem = '0400'\nvcpus = '3'\n");
+    assert_int_equal(c->memory_mb, 256);
+    assert_int_equal(c->maxmem_mb, 256);
+    assert_int_equal(c->vcpus, 3);
+    assert_int_equal(c->maxvcpus, 3);
+    domain_config_free(c);
+    fails("name='n'\nmemory = 12abc\n",
+          "t.cfg:2:10: memory: bad number `12abc'");
+    fails("name='n'\nvcpus = 'two'\n", "t.cfg:2:9: vcpus: bad number `two'");
+    fails("name='n'\nmemory = 0\n",
+          "t.cfg:2:10: memory: must be at least 1 (MiB)");
+    fails("name='n'\nmemory = 1\nmemory += 2\n",
+          "t.cfg:3:11: memory: can't use += with numbers");
+}
+
+static void test_lists(void **state)
+{
+    struct domain_config *c;
+
+    (void)state;
+    /* newlines inside, trailing comma, empty list, nested lists */
+    c = ok("name='l'\ndisk = [\n  'a.img,,xvda',\n\n  'b.img,,xvdb' ,\n]\n"
+           "vif = []\nnested = [ [ '1', ], '2' ]\n");
+    assert_int_equal(c->nr_disks, 2);
+    assert_string_equal(c->disks[1].pdev_path, "b.img");
+    assert_int_equal(c->nr_vifs, 0);
+    assert_string_equal(
+        errtext, "xm: t.cfg:8:1: warning: unknown key `nested' ignored\n");
+    domain_config_free(c);
+    fails("name='l'\ndisk = [ 'a' 'b' ]\n",
+          "t.cfg:2:14: syntax error: expected `,' or `]', got a string");
+    fails("name='l'\ndisk = [ 'a',\n", "t.cfg:3:1: syntax error: expected "
+                                       "`]', got end of file");
+    fails("name = [ 'a' ]\n",
+          "t.cfg:1:8: name: is a list but should be a single value");
+    fails("name='l'\ndisk = 'a,,xvda'\n",
+          "t.cfg:2:8: disk: is a single value but should be a list");
+    fails(
+        "name='l'\nx = [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[['a']]]]]]]]]]]]]]]"
+        "]]]]]]]]]]]]]]]]]]]]]]\n",
+        "t.cfg:2:37: lists nested too deeply");
+}
+
+static void test_add_and_last_wins(void **state)
+{
+    struct domain_config *c;
+
+    (void)state;
+    /* libxlu: the last assignment wins; += joins strings, appends lists */
+    c = ok("name='a'\nname='b'\nextra='x'\nextra+=' y'\n"
+           "disk=['a.img,,xvda']\ndisk+=['b.img,,xvdb']\nroot+='/dev/r'\n");
+    assert_string_equal(c->name, "b");
+    assert_string_equal(c->extra, "x y");
+    assert_int_equal(c->nr_disks, 2);
+    assert_string_equal(c->disks[0].vdev, "xvda");
+    assert_string_equal(c->disks[1].vdev, "xvdb");
+    assert_string_equal(c->root, "/dev/r");
+    domain_config_free(c);
+    fails("name='a'\ndisk=['a.img,,xvda']\ndisk+='b'\n",
+          "t.cfg:3:7: can't add [list] to \"string\" or vice versa");
+}
+
+static void test_syntax_errors(void **state)
+{
+    (void)state;
+    fails("name 'a'\n",
+          "t.cfg:1:6: syntax error: expected `=' after `name', got a string");
+    fails("name = \n",
+          "t.cfg:1:8: syntax error: expected a value (string, number or "
+          "[list]), got end of line");
+    fails("name = 'a' 'b'\n", "t.cfg:1:12: syntax error: expected end of "
+                              "statement (newline or `;'), got a string");
+    fails("'a' = 1\n", "t.cfg:1:1: syntax error: expected a setting name "
+                       "(lower-case), got a string");
+    fails("Name = 'a'\n", "t.cfg:1:1: lexical error near `Name'");
+    fails("name='a'\nmemory = 128 * 2\n", "t.cfg:2:14: lexical error near `*'");
+    fails("name='a'\nkernel = '/boot/' + ver\n",
+          "t.cfg:2:19: lexical error near `+' (config file looks like it "
+          "contains Python code; arbitrary Python is no longer supported)");
+    /* a NUL byte is just a bad character, never the end of the input */
+    {
+        static const char nul[] = "name='a'\nx = 1\0y";
+        struct domain_config *c = NULL;
+
+        assert_int_equal(parse_len(nul, sizeof(nul) - 1, NULL, &c), -EINVAL);
+        assert_string_equal(errtext, "xm: t.cfg:2:6: lexical error near `'\n");
+    }
+}
+
+static void test_identity(void **state)
+{
+    struct domain_config *c;
+
+    (void)state;
+    c = ok("name='t'\nuuid='6D3A2B0C-8f4e-4c1a-9b7d-2e5f0a1c3d4e'\n");
+    assert_int_equal(c->type, DOMAIN_TYPE_PV);
+    assert_true(c->has_uuid);
+    assert_int_equal(c->uuid[0], 0x6d);
+    assert_int_equal(c->uuid[15], 0x4e);
+    domain_config_free(c);
+    c = ok("name='t'\nbuilder='hvm'\n");
+    assert_int_equal(c->type, DOMAIN_TYPE_HVM);
+    domain_config_free(c);
+    /* xl compares strlen(value) characters: "h" is hvm, "pvh" is pvh */
+    c = ok("name='t'\ntype='h'\n");
+    assert_int_equal(c->type, DOMAIN_TYPE_HVM);
+    domain_config_free(c);
+    c = ok("name='t'\ntype='pvh'\n");
+    assert_int_equal(c->type, DOMAIN_TYPE_PVH);
+    domain_config_free(c);
+    fails("name='t'\ntype='hvm'\nbuilder='generic'\n",
+          "t.cfg:3:9: builder: contradicts the \"type\" option");
+    fails("name='t'\ntype='xen'\n",
+          "t.cfg:2:6: type: invalid domain type (pv, pvh or hvm)");
+    fails("name='a/b'\n", "t.cfg:1:6: name: must not contain `/'");
+    fails("name=''\n", "t.cfg:1:6: name: must not be empty");
+    fails("memory=1\n", "t.cfg: domain name must be specified");
+    /* found by fuzz_cfg: a short uuid was read past its end */
+    fails("name='t'\nuuid=22\n", "t.cfg:2:6: uuid: bad UUID (want "
+                                 "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)");
+    fails("name='t'\nuuid='1234'\n", "t.cfg:2:6: uuid: bad UUID (want "
+                                     "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)");
+}
+
+static void test_sizes_and_defaults(void **state)
+{
+    struct domain_config *c;
+
+    (void)state;
+    c = ok("name='d'\n");
+    assert_int_equal(c->memory_mb, 32);
+    assert_int_equal(c->maxmem_mb, 32);
+    assert_int_equal(c->vcpus, 1);
+    assert_int_equal(c->maxvcpus, 1);
+    assert_int_equal(c->on_poweroff, ACTION_DESTROY);
+    assert_int_equal(c->on_reboot, ACTION_RESTART);
+    assert_int_equal(c->on_crash, ACTION_DESTROY);
+    assert_int_equal(c->on_watchdog, ACTION_DESTROY);
+    assert_int_equal(c->vnc, -1);
+    assert_int_equal(c->vncdisplay, -1);
+    assert_null(c->cmdline);
+    domain_config_free(c);
+    /* xl forces vcpus < 1 to 1 */
+    c = ok("name='d'\nvcpus=0\nmaxvcpus=4\nmemory=100\nmaxmem=200\n");
+    assert_int_equal(c->vcpus, 1);
+    assert_int_equal(c->maxvcpus, 4);
+    assert_int_equal(c->maxmem_mb, 200);
+    domain_config_free(c);
+    fails("name='d'\nvcpus=4\nmaxvcpus=2\n",
+          "t.cfg:3:10: maxvcpus: maxvcpus < vcpus");
+}
+
+static void test_actions(void **state)
+{
+    static const char *const words[] = {
+        "destroy",          "restart",          "rename-restart", "preserve",
+        "coredump-destroy", "coredump-restart", "soft-reset"};
+    char text[128];
+    struct domain_config *c;
+    int i;
+
+    (void)state;
+    for (i = 0; i < 7; i++) {
+        snprintf(text, sizeof(text),
+                 "name='a'\non_crash='%s'\non_poweroff='%s'\n", words[i],
+                 words[i]);
+        c = ok(text);
+        assert_int_equal(c->on_crash, ACTION_DESTROY + i);
+        assert_int_equal(c->on_poweroff, ACTION_DESTROY + i);
+        domain_config_free(c);
+    }
+    assert_string_equal(cfg_action_name(ACTION_RESTART_RENAME),
+                        "rename_restart");
+    fails("name='a'\non_reboot='reboot'\n",
+          "t.cfg:2:11: on_reboot: unknown action (destroy, restart, "
+          "rename-restart, preserve, coredump-destroy, coredump-restart, "
+          "soft-reset)");
+}
+
+static void test_cmdline(void **state)
+{
+    struct domain_config *c;
+
+    (void)state;
+    c = ok("name='a'\nroot='/dev/xvda1 ro'\nextra='quiet'\n");
+    assert_string_equal(c->cmdline, "root=/dev/xvda1 ro quiet");
+    domain_config_free(c);
+    c = ok("name='a'\nroot='/dev/xvda1'\n");
+    assert_string_equal(c->cmdline, "root=/dev/xvda1");
+    domain_config_free(c);
+    c = ok("name='a'\nextra='console=hvc0'\n");
+    assert_string_equal(c->cmdline, "console=hvc0");
+    domain_config_free(c);
+    c = ok("name='a'\ncmdline='init=/bin/sh'\nroot='/dev/x'\n");
+    assert_string_equal(c->cmdline, "init=/bin/sh");
+    assert_string_equal(errtext, "xm: t.cfg: warning: ignoring root= and "
+                                 "extra= in favour of cmdline=\n");
+    domain_config_free(c);
+}
+
+static void test_hvm_keys(void **state)
+{
+    struct domain_config *c;
+
+    (void)state;
+    c = ok("name='h'\ntype='hvm'\nvnc=1\nvnclisten='0.0.0.0'\nvncdisplay=3\n"
+           "vncunused=0\nvncpasswd='pw'\nsdl=0\nserial=['pty','file:/x']\n"
+           "boot='dc'\nlocaltime=1\nusb=1\ndevice_model_args=['-a','-b']\n"
+           "device_model_accel='tcg'\ncpus='0-1'\nkernel='k'\nramdisk='r'\n"
+           "bootloader='pygrub'\nbootloader_args='-q'\n");
+    assert_int_equal(c->vnc, 1);
+    assert_string_equal(c->vnclisten, "0.0.0.0");
+    assert_int_equal(c->vncdisplay, 3);
+    assert_int_equal(c->vncunused, 0);
+    assert_string_equal(c->vncpasswd, "pw");
+    assert_int_equal(c->sdl, 0);
+    assert_int_equal(c->serial.n, 2);
+    assert_string_equal(c->serial.v[1], "file:/x");
+    assert_null(c->serial.v[2]);
+    assert_string_equal(c->boot, "dc");
+    assert_int_equal(c->localtime, 1);
+    assert_int_equal(c->usb, 1);
+    assert_int_equal(c->device_model_args.n, 2);
+    assert_string_equal(c->device_model_accel, "tcg");
+    assert_string_equal(c->cpus, "0-1");
+    assert_string_equal(c->kernel, "k");
+    assert_string_equal(c->ramdisk, "r");
+    assert_string_equal(c->bootloader, "pygrub");
+    assert_string_equal(c->bootloader_args.v[0], "-q");
+    assert_string_equal(errtext, "");
+    domain_config_free(c);
+    c = ok("name='h'\nserial='pty'\ncpus=['0','1']\n");
+    assert_int_equal(c->serial.n, 1);
+    assert_string_equal(c->cpus, "0,1");
+    domain_config_free(c);
+    fails("name='h'\ndevice_model_args='-a'\n",
+          "t.cfg:2:19: device_model_args: is a single value but should be a "
+          "list");
+}
+
+static void test_devices_in_cfg(void **state)
+{
+    struct domain_config *c;
+
+    (void)state;
+    c = ok("name='v'\nvif=['mac=00:16:3e:00:00:01,bridge=br1', '']\n"
+           "disk=['phy:/dev/vg/lv,xvda1,w']\n");
+    assert_int_equal(c->nr_vifs, 2);
+    assert_int_equal(c->vifs[0].devid, 0);
+    assert_int_equal(c->vifs[1].devid, 1);
+    assert_true(c->vifs[0].has_mac);
+    assert_false(c->vifs[1].has_mac);
+    assert_string_equal(c->vifs[0].bridge, "br1");
+    assert_int_equal(c->disks[0].devid, 51713);
+    domain_config_free(c);
+    fails("name='v'\ndisk=[ 'a.img,,xvda', 'foo=bar' ]\n",
+          "t.cfg:2:23: bad disk spec: unknown parameter: near `foo=bar' in "
+          "`foo=bar'");
+    fails("name='v'\ndisk=[ 'a.img,,floppy' ]\n",
+          "t.cfg:2:8: bad disk spec: invalid vdev `floppy'");
+    fails("name='v'\nvif=[ 'bridge=x,speed=9' ]\n",
+          "t.cfg:2:7: bad vif spec: unrecognized argument `speed=9'");
+    fails("name='v'\nvif=[ 'mac=01:16:3e:00:00:01' ]\n",
+          "t.cfg:2:7: bad vif spec: invalid mac (want 6 hex bytes "
+          "aa:bb:cc:dd:ee:ff, multicast bit clear) `01:16:3e:00:00:01'");
+    fails("name='v'\nvif=[ 'mac=00:16:3e:00:01' ]\n",
+          "t.cfg:2:7: bad vif spec: invalid mac (want 6 hex bytes "
+          "aa:bb:cc:dd:ee:ff, multicast bit clear) `00:16:3e:00:01'");
+    fails("name='v'\nvif=[ ['x'] ]\n",
+          "t.cfg:2:7: vif: list item is a list, expected a string");
+}
+
+static void test_unknown_keys_and_extra_args(void **state)
+{
+    char *kv[] = {"memory=512", "name='cli'", NULL};
+    char *bad[] = {"memory=", NULL};
+    char *unknown[] = {"colour='red'", NULL};
+    struct domain_config *c = NULL;
+
+    (void)state;
+    /* one warning per key, at its first place, in file order */
+    c = ok("name='u'\ndhcp='dhcp'\n  hostname='x'\ndhcp='y'\nvfb=[]\n");
+    assert_string_equal(errtext,
+                        "xm: t.cfg:2:1: warning: unknown key `dhcp' ignored\n"
+                        "xm: t.cfg:3:3: warning: unknown key `hostname' "
+                        "ignored\n");
+    domain_config_free(c);
+    /* xl create FILE k=v: later statements override the file, quietly */
+    assert_int_equal(parse_kv("name='f'\nmemory=64\n", kv, &c), 0);
+    assert_int_equal(c->memory_mb, 512);
+    assert_string_equal(c->name, "cli");
+    assert_string_equal(errtext, "");
+    domain_config_free(c);
+    assert_int_equal(parse_kv("name='f'\n", unknown, &c), 0);
+    assert_string_equal(errtext, "xm: command line:1:1: warning: unknown "
+                                 "key `colour' ignored\n");
+    domain_config_free(c);
+    assert_int_equal(parse_kv("name='f'\n", bad, &c), -EINVAL);
+    assert_string_equal(errtext, "xm: command line:1:8: syntax error: "
+                                 "expected a value (string, number or "
+                                 "[list]), got end of file\n");
+}
+
+static void test_parse_file(void **state)
+{
+    char path[] = "/tmp/test_cfg.XXXXXX";
+    struct domain_config *c = NULL;
+    FILE *f;
+    int fd = mkstemp(path);
+
+    (void)state;
+    assert_true(fd >= 0);
+    f = fdopen(fd, "w");
+    fputs("name = 'file'\nmemory = '96'\n", f);
+    fclose(f);
+    assert_int_equal(cfg_parse_file(path, NULL, &c, NULL), 0);
+    assert_string_equal(c->name, "file");
+    assert_int_equal(c->memory_mb, 96);
+    domain_config_free(c);
+    unlink(path);
+    assert_int_equal(cfg_parse_file(path, NULL, &c, NULL), -ENOENT);
+    assert_null(c);
+}
+
+static void test_json(void **state)
+{
+    struct domain_config *c;
+    char *json = NULL;
+
+    (void)state;
+    c = ok("name='j'\nmemory=64\nvcpus=2\non_crash='rename-restart'\n"
+           "kernel='/k'\nextra='x'\n");
+    assert_int_equal(domain_config_to_json(c, &json), 0);
+    assert_string_equal(json, "{\n"
+                              "    \"c_info\": {\n"
+                              "        \"type\": \"pv\",\n"
+                              "        \"name\": \"j\"\n"
+                              "    },\n"
+                              "    \"b_info\": {\n"
+                              "        \"max_vcpus\": 2,\n"
+                              "        \"avail_vcpus\": [\n"
+                              "            0,\n"
+                              "            1\n"
+                              "        ],\n"
+                              "        \"max_memkb\": 65536,\n"
+                              "        \"target_memkb\": 65536,\n"
+                              "        \"kernel\": \"/k\",\n"
+                              "        \"cmdline\": \"x\"\n"
+                              "    },\n"
+                              "    \"on_poweroff\": \"destroy\",\n"
+                              "    \"on_reboot\": \"restart\",\n"
+                              "    \"on_watchdog\": \"destroy\",\n"
+                              "    \"on_crash\": \"rename_restart\"\n"
+                              "}\n");
+    free(json);
+    domain_config_free(c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_statements),
+        cmocka_unit_test(test_strings),
+        cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_lists),
+        cmocka_unit_test(test_add_and_last_wins),
+        cmocka_unit_test(test_syntax_errors),
+        cmocka_unit_test(test_identity),
+        cmocka_unit_test(test_sizes_and_defaults),
+        cmocka_unit_test(test_actions),
+        cmocka_unit_test(test_cmdline),
+        cmocka_unit_test(test_hvm_keys),
+        cmocka_unit_test(test_devices_in_cfg),
+        cmocka_unit_test(test_unknown_keys_and_extra_args),
+        cmocka_unit_test(test_parse_file),
+        cmocka_unit_test(test_json),
+    };
+
+    program_invocation_short_name = "xm";
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

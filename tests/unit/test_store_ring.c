@@ -1,0 +1,394 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * test_store_ring.c: the ring transport on an in-memory page: requests and
+ * replies across the wrap, guest domU permissions through the ring,
+ * garbage indices and bogus headers drop the guest's connection while
+ * the daemon and other clients live, @introduceDomain/@releaseDomain.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xen/io/xs_wire.h>
+
+/* cmocka.h needs the headers above */
+#include <cmocka.h>
+
+#include "store/ring.h"
+#include "store/store.h"
+#include "test_store_harness.h"
+
+struct fake {
+    struct xenstore_domain_interface page[4];
+    int notified;
+    int mapped;
+};
+
+static int fmap(void *arg, uint32_t domid, uint64_t mfn, uint32_t port,
+                struct xenstore_domain_interface **intf_out, void **h_out)
+{
+    struct fake *f = arg;
+
+    (void)port;
+    if (domid >= 4 || mfn == 0)
+        return -ERANGE;
+    f->mapped++;
+    *intf_out = &f->page[domid];
+    *h_out = &f->page[domid];
+    return 0;
+}
+
+static void fnotify(void *arg, void *h)
+{
+    (void)h;
+    ((struct fake *)arg)->notified++;
+}
+
+static void funmap(void *arg, void *h)
+{
+    (void)h;
+    ((struct fake *)arg)->mapped--;
+}
+
+static const struct xsd_ring_ops fops = {fmap, fnotify, funmap};
+
+struct fx {
+    struct xsd *x;
+    struct fake fk;
+    struct h_conn d0;
+};
+
+static int setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof(*f));
+
+    if (!f || xsd_create(NULL, &f->x))
+        return -1;
+    xsd_set_ring_ops(f->x, &fops, &f->fk);
+    h_open(f->x, 0, &f->d0);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+
+    xsd_destroy(f->x);
+    assert_int_equal(f->fk.mapped, 0);
+    free(f);
+    return 0;
+}
+
+static struct xs_domain *dom(struct fx *f, uint32_t id)
+{
+    struct xs_domain *d = NULL;
+
+    while ((d = xsd_domain_next(f->x, d)))
+        if (xsd_domain_id(d) == id)
+            return d;
+    return NULL;
+}
+
+/* Guest side: put bytes on the request ring. */
+static void guest_send(struct xenstore_domain_interface *in, const void *p,
+                       size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < len; i++)
+        in->req[MASK_XENSTORE_IDX(in->req_prod + i)] = ((const char *)p)[i];
+    in->req_prod += (XENSTORE_RING_IDX)len;
+}
+
+static void guest_req(struct xenstore_domain_interface *in, uint32_t type,
+                      uint32_t req, const void *p, size_t len)
+{
+    struct xsd_sockmsg h = {type, req, 0, (uint32_t)len};
+
+    guest_send(in, &h, sizeof(h));
+    guest_send(in, p, len);
+}
+
+/* Guest side: take one message off the response ring. */
+static int guest_recv(struct xenstore_domain_interface *in,
+                      struct xsd_sockmsg *h, char *body)
+{
+    size_t i;
+
+    if (in->rsp_prod - in->rsp_cons < sizeof(*h))
+        return 0;
+    for (i = 0; i < sizeof(*h); i++)
+        ((char *)h)[i] = in->rsp[MASK_XENSTORE_IDX(in->rsp_cons + i)];
+    if (in->rsp_prod - in->rsp_cons < sizeof(*h) + h->len)
+        return 0; /* the rest comes after we make room */
+    for (i = 0; i < h->len; i++)
+        body[i] = in->rsp[MASK_XENSTORE_IDX(in->rsp_cons + sizeof(*h) + i)];
+    body[h->len] = '\0';
+    in->rsp_cons += (XENSTORE_RING_IDX)(sizeof(*h) + h->len);
+    return 1;
+}
+
+static void introduce(struct fx *f, uint32_t id)
+{
+    char buf[32];
+    int n = snprintf(buf, sizeof(buf), "%u", id);
+    struct h_msg r;
+
+    memcpy(buf + n + 1,
+           "77\0"
+           "5",
+           5);
+    h_req(&f->d0, XS_INTRODUCE, 0, buf, (size_t)n + 1 + 5, &r);
+    assert_string_equal(r.body, "OK");
+}
+
+static void t_introduce_and_talk(void **state)
+{
+    struct fx *f = *state;
+    struct xenstore_domain_interface *in = &f->fk.page[1];
+    struct xsd_sockmsg h;
+    char body[4097];
+    struct h_msg r;
+    int i;
+
+    assert_int_equal(
+        h_op2(&f->d0, XS_WATCH, 0, "@introduceDomain", "i", NULL) == NULL, 1);
+    h_take_event(&f->d0, "@introduceDomain", "i");
+    introduce(f, 1);
+    assert_true(h_take_event(&f->d0, "@introduceDomain", "i") >= 0);
+    assert_int_equal(in->server_features & XENSTORE_SERVER_FEATURE_ERROR,
+                     XENSTORE_SERVER_FEATURE_ERROR);
+    h_op1(&f->d0, XS_IS_DOMAIN_INTRODUCED, 0, "1", &r);
+    assert_string_equal(r.body, "T");
+    h_op1(&f->d0, XS_MKDIR, 0, "/local/domain/1", NULL);
+    h_req(&f->d0, XS_SET_PERMS, 0, "/local/domain/1\0n1\0", 19, &r);
+    /* many round trips so the indices wrap the 1 KiB rings */
+    for (i = 0; i < 200; i++) {
+        guest_req(in, XS_WRITE, (uint32_t)i, "data/k\0value", 12);
+        assert_int_equal(xsd_domain_pump(dom(f, 1)), 0);
+        assert_int_equal(guest_recv(in, &h, body), 1);
+        assert_int_equal(h.type, XS_WRITE);
+        assert_int_equal(h.req_id, (uint32_t)i);
+        assert_string_equal(body, "OK");
+    }
+    assert_true(f->fk.notified > 0);
+    guest_req(in, XS_READ, 500, "/local/domain/1/data/k", 23);
+    xsd_domain_pump(dom(f, 1));
+    assert_int_equal(guest_recv(in, &h, body), 1);
+    assert_string_equal(body, "value");
+    /* the guest is dom1: dom0's private nodes are closed to it */
+    h_op1(&f->d0, XS_MKDIR, 0, "/local/domain/0/secret", NULL);
+    guest_req(in, XS_READ, 501, "/local/domain/0/secret", 23);
+    xsd_domain_pump(dom(f, 1));
+    assert_int_equal(guest_recv(in, &h, body), 1);
+    assert_int_equal(h.type, XS_ERROR);
+    assert_string_equal(body, "EACCES");
+    guest_req(in, XS_INTRODUCE, 502,
+              "2\0"
+              "1\0"
+              "1\0",
+              6);
+    xsd_domain_pump(dom(f, 1));
+    assert_int_equal(guest_recv(in, &h, body), 1);
+    assert_string_equal(body, "EACCES");
+}
+
+static void t_split_message(void **state)
+{
+    struct fx *f = *state;
+    struct xenstore_domain_interface *in = &f->fk.page[2];
+    struct xsd_sockmsg h = {XS_GET_DOMAIN_PATH, 9, 0, 2};
+    char body[4097];
+
+    introduce(f, 2);
+    guest_send(in, &h, 7); /* half a header */
+    assert_int_equal(xsd_domain_pump(dom(f, 2)), 0);
+    assert_int_equal(guest_recv(in, &h, body), 0);
+    guest_send(in, (char *)&h + 7, sizeof(h) - 7);
+    guest_send(in, "2", 2);
+    assert_int_equal(xsd_domain_pump(dom(f, 2)), 0);
+    assert_int_equal(guest_recv(in, &h, body), 1);
+    assert_string_equal(body, "/local/domain/2");
+}
+
+/* Requests written before XS_INTRODUCE are answered at introduction. */
+static void t_early_request(void **state)
+{
+    struct fx *f = *state;
+    struct xenstore_domain_interface *in = &f->fk.page[2];
+    struct xsd_sockmsg h;
+    char body[4097];
+
+    guest_req(in, XS_GET_DOMAIN_PATH, 4, "2", 2);
+    introduce(f, 2);
+    assert_int_equal(guest_recv(in, &h, body), 1);
+    assert_int_equal(h.req_id, 4);
+    assert_string_equal(body, "/local/domain/2");
+    assert_true(f->fk.notified > 0);
+}
+
+static void t_garbage_indices(void **state)
+{
+    struct fx *f = *state;
+    struct xenstore_domain_interface *in = &f->fk.page[1];
+    char out[4097];
+
+    introduce(f, 1);
+    in->req_prod = in->req_cons + 5000; /* more than the ring holds */
+    assert_int_equal(xsd_domain_pump(dom(f, 1)), -EIO);
+    assert_int_equal(in->error, XENSTORE_ERROR_RINGIDX);
+    /* the daemon lives: dom0 still works, the domain is still known */
+    assert_null(h_write(&f->d0, 0, "/still", "alive"));
+    assert_null(h_read(&f->d0, 0, "/still", out));
+    assert_non_null(dom(f, 1));
+    assert_int_equal(xsd_domain_pump(dom(f, 1)), -EIO);
+    /* releasing it frees the page and fires @releaseDomain */
+    assert_null(h_op2(&f->d0, XS_WATCH, 0, "@releaseDomain", "r", NULL));
+    h_take_event(&f->d0, "@releaseDomain", "r");
+    assert_null(h_op1(&f->d0, XS_RELEASE, 0, "1", NULL));
+    assert_true(h_take_event(&f->d0, "@releaseDomain", "r") >= 0);
+    assert_null(dom(f, 1));
+}
+
+static void t_garbage_rsp_and_header(void **state)
+{
+    struct fx *f = *state;
+    struct xenstore_domain_interface *in = &f->fk.page[3];
+    struct xsd_sockmsg h = {XS_READ, 1, 0, XENSTORE_PAYLOAD_MAX + 1};
+
+    introduce(f, 3);
+    in->rsp_cons = in->rsp_prod + 4000; /* consumer ahead of producer */
+    guest_req(in, XS_GET_DOMAIN_PATH, 1, "3", 2);
+    assert_int_equal(xsd_domain_pump(dom(f, 3)), -EIO);
+    assert_int_equal(in->error, XENSTORE_ERROR_RINGIDX);
+    assert_null(h_op1(&f->d0, XS_RELEASE, 0, "3", NULL));
+    memset(in, 0, sizeof(*in));
+    introduce(f, 3);
+    guest_send(in, &h, sizeof(h));
+    assert_int_equal(xsd_domain_pump(dom(f, 3)), -EIO);
+    assert_int_equal(in->error, XENSTORE_ERROR_PROTO);
+}
+
+static void t_backpressure(void **state)
+{
+    struct fx *f = *state;
+    struct xenstore_domain_interface *in = &f->fk.page[1];
+    struct xsd_sockmsg h;
+    char body[4097];
+    int i, got = 0;
+
+    char big[201];
+
+    memset(big, 'b', 200);
+    big[200] = '\0';
+    assert_null(h_write(&f->d0, 0, "/local/domain/1/big", big));
+    assert_null(h_chmod(&f->d0, "/local/domain/1/big", "r1", NULL));
+    introduce(f, 1);
+    /*
+     * 40 reads of 200 bytes, never consuming: 4 replies fill the response
+     * ring, 20 more queue, then the daemon stops taking requests. Nothing
+     * is lost or reordered once the guest reads again.
+     */
+    for (i = 0; i < 40; i++)
+        guest_req(in, XS_READ, (uint32_t)i, "big", 4);
+    assert_int_equal(xsd_domain_pump(dom(f, 1)), 0);
+    assert_true(in->req_cons != in->req_prod);
+    for (i = 0; i < 100 && got < 40; i++) {
+        while (guest_recv(in, &h, body)) {
+            assert_int_equal(h.req_id, (uint32_t)got);
+            assert_string_equal(body, big);
+            got++;
+        }
+        xsd_domain_pump(dom(f, 1));
+    }
+    assert_int_equal(got, 40);
+}
+
+/* Release deletes what the domain owned (Xen), or gives it to dom0 (-K). */
+static void t_release_orphans(void **state)
+{
+    struct fx *f = *state;
+    int keep;
+
+    for (keep = 0; keep < 2; keep++) {
+        struct h_msg r;
+
+        xsd_set_keep_orphans(f->x, keep);
+        assert_null(h_write(&f->d0, 0, "/local/domain/2/device/vbd", "0"));
+        assert_null(h_chmod(&f->d0, "/local/domain/2", "n2", "r0", NULL));
+        assert_null(h_write(&f->d0, 0, "/vm/u/name", "g"));
+        assert_null(h_chmod(&f->d0, "/vm/u", "b2", NULL));
+        assert_null(h_write(&f->d0, 0, "/vm/mine", "dom0's"));
+        assert_null(
+            h_op2(&f->d0, XS_WATCH, 0, "/local/domain/2/device", "w", NULL));
+        h_take_event(&f->d0, "/local/domain/2/device", "w");
+        introduce(f, 2);
+        assert_null(h_op1(&f->d0, XS_RELEASE, 0, "2", NULL));
+        assert_null(h_read(&f->d0, 0, "/vm/mine", NULL));
+        if (!keep) {
+            assert_string_equal(h_read(&f->d0, 0, "/local/domain/2", NULL),
+                                "ENOENT");
+            assert_string_equal(h_read(&f->d0, 0, "/vm/u/name", NULL),
+                                "ENOENT");
+            assert_true(h_take_event(&f->d0, "/local/domain/2/device", "w") >=
+                        0);
+            assert_null(h_op2(&f->d0, XS_UNWATCH, 0, "/local/domain/2/device",
+                              "w", NULL));
+        } else {
+            assert_null(h_op1(&f->d0, XS_GET_PERMS, 0, "/local/domain/2", &r));
+            assert_memory_equal(r.body, "n0\0r0\0", 6);
+            assert_null(h_op1(&f->d0, XS_GET_PERMS, 0, "/vm/u", &r));
+            assert_memory_equal(r.body, "b0\0", 3);
+            assert_null(h_read(&f->d0, 0, "/vm/u/name", NULL));
+        }
+    }
+}
+
+static void t_ring_functions(void **state)
+{
+    struct xenstore_domain_interface in;
+    char buf[2048];
+    int i;
+
+    (void)state;
+    memset(&in, 0, sizeof(in));
+    in.rsp_prod = in.rsp_cons = 0xfffffff0u; /* about to wrap the u32 */
+    for (i = 0; i < 2048; i++)
+        buf[i] = (char)i;
+    assert_int_equal(ring_rsp_write(&in, buf, 2048), XENSTORE_RING_SIZE);
+    assert_int_equal(ring_rsp_write(&in, buf, 10), 0);
+    assert_int_equal(in.rsp_prod, 0xfffffff0u + XENSTORE_RING_SIZE);
+    assert_int_equal(in.rsp[MASK_XENSTORE_IDX(0xfffffff0u + 20)], 20);
+    in.req_cons = 0xfffffffeu;
+    in.req_prod = 3;
+    in.req[MASK_XENSTORE_IDX(0xfffffffeu)] = 'a';
+    in.req[MASK_XENSTORE_IDX(0xffffffffu)] = 'b';
+    in.req[0] = 'c';
+    assert_int_equal(ring_req_peek(&in, buf, sizeof(buf)), 5);
+    assert_memory_equal(buf, "abc", 3);
+    ring_req_consume(&in, 5);
+    assert_int_equal(in.req_cons, 3);
+    assert_int_equal(ring_req_peek(&in, buf, sizeof(buf)), 0);
+    in.req_prod = 3 + XENSTORE_RING_SIZE + 1;
+    assert_int_equal(ring_req_peek(&in, buf, sizeof(buf)), -EIO);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(t_introduce_and_talk, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_split_message, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_early_request, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_garbage_indices, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_garbage_rsp_and_header, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(t_backpressure, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_release_orphans, setup, teardown),
+        cmocka_unit_test(t_ring_functions),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

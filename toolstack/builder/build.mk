@@ -1,0 +1,7 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# toolstack/builder: domain builder (ELF + Xen notes, gzip/xz/lzma, layout).
+builder-srcs := toolstack/builder/elf.c toolstack/builder/image.c \
+	toolstack/builder/layout.c
+BUILDER_LDLIBS := -llzma -lz
+
+$(eval $(call unittest,test_builder,tests/unit/test_builder.c $(builder-srcs),$(BUILDER_LDLIBS)))

@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * main.c: pvstack-dm, the device-model tool: start an HVM guest's QEMU from
+ * options and drive it by domid. `xm` uses the same library for type=hvm
+ * cfgs; this tool is for tests and for poking at one QEMU by hand.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dm/dm.h"
+#include "lib/log.h"
+#include "lib/parse.h"
+
+#define MAX_DEV 8
+
+struct start_opts {
+    struct dm_config c;
+    struct dm_monitor_ops ops;
+    struct dm_disk disks[MAX_DEV];
+    struct dm_nic nics[MAX_DEV];
+    const char *bridges[MAX_DEV];
+    int paused;
+};
+
+static void usage(void)
+{
+    fprintf(stderr,
+            "usage: pvstack-dm start -d DOMID -n NAME [-m MB] [-c VCPUS] "
+            "[-k KERNEL [-r RAMDISK] [-a CMDLINE]]\n"
+            "         [-D TARGET,VDEV[,FORMAT][,ro][,cdrom]]... "
+            "[-V MAC,BRIDGE[,MODEL]]... [-s] [-p]\n"
+            "         [-A kvm|tcg] [-P|-R|-C destroy|restart|preserve] "
+            "[-X QEMU-ARG]...\n"
+            "       pvstack-dm status|pause|unpause|shutdown|reboot|destroy|"
+            "console-pty DOMID\n"
+            "       pvstack-dm qmp DOMID COMMAND [ARGS-JSON]\n"
+            "       pvstack-dm accel\n");
+    exit(EXIT_FAILURE);
+}
+
+static enum dm_action parse_action(const char *s)
+{
+    if (!strcmp(s, "destroy"))
+        return DM_ACTION_DESTROY;
+    if (!strcmp(s, "restart"))
+        return DM_ACTION_RESTART;
+    if (!strcmp(s, "preserve"))
+        return DM_ACTION_PRESERVE;
+    fatalx("bad action '%s'", s);
+}
+
+static void parse_disk(char *s, struct dm_disk *d)
+{
+    char *tok;
+    int i = 0;
+
+    memset(d, 0, sizeof(*d));
+    /* strsep, not strtok: an empty target (",hdc,cdrom") is a field. */
+    while ((tok = strsep(&s, ","))) {
+        if (i == 0)
+            d->target = *tok ? tok : NULL;
+        else if (i == 1)
+            d->vdev = tok;
+        else if (!strcmp(tok, "ro"))
+            d->readonly = 1;
+        else if (!strcmp(tok, "cdrom"))
+            d->cdrom = 1;
+        else
+            d->format = tok;
+        i++;
+    }
+}
+
+static void parse_nic(char *s, struct dm_nic *n, const char **bridge)
+{
+    char *mac = strtok(s, ","), *br = strtok(NULL, ","), *model = strtok(NULL, ",");
+    unsigned b[6];
+    int i;
+
+    if (!mac || sscanf(mac, "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3],
+                       &b[4], &b[5]) != 6)
+        fatalx("bad vif '%s'", s);
+    for (i = 0; i < 6; i++)
+        n->mac[i] = (uint8_t)b[i];
+    n->model = model;
+    n->tap_fd = -1;
+    *bridge = br;
+}
+
+static long long num(const char *s, long long max)
+{
+    long long v;
+
+    if (parse_ll(s, 10, 0, max, &v))
+        fatalx("bad number '%s'", s);
+    return v;
+}
+
+static int cmd_start(int argc, char **argv)
+{
+    static struct start_opts o;
+    char qmp[512], ev[512], logp[512], err[512], ifn[16];
+    char *extra[32];
+    size_t nextra = 0, i;
+    pid_t qpid, mpid;
+    int opt, rc;
+
+    o.c.memory_mb = 128;
+    o.c.vcpus = 1;
+    o.c.domid = ~0u;
+    while ((opt = getopt(argc, argv, "d:n:m:c:k:r:a:D:V:spA:P:R:C:X:")) != -1) {
+        switch (opt) {
+        case 'd': o.c.domid = (uint32_t)num(optarg, 0x7fef); break;
+        case 'n': o.c.name = optarg; break;
+        case 'm': o.c.memory_mb = (uint64_t)num(optarg, 1 << 20); break;
+        case 'c': o.c.vcpus = (unsigned)num(optarg, 128); break;
+        case 'k': o.c.kernel = optarg; break;
+        case 'r': o.c.ramdisk = optarg; break;
+        case 'a': o.c.cmdline = optarg; break;
+        case 'D':
+            if (o.c.nr_disks == MAX_DEV)
+                fatalx("too many disks");
+            parse_disk(optarg, &o.disks[o.c.nr_disks++]);
+            break;
+        case 'V':
+            if (o.c.nr_nics == MAX_DEV)
+                fatalx("too many vifs");
+            parse_nic(optarg, &o.nics[o.c.nr_nics], &o.bridges[o.c.nr_nics]);
+            o.c.nr_nics++;
+            break;
+        case 's': o.c.serial_pty = 1; break;
+        case 'p': o.paused = 1; break;
+        case 'A': o.c.accel = optarg; break;
+        case 'P': o.ops.on_poweroff = parse_action(optarg); break;
+        case 'R': o.ops.on_reboot = parse_action(optarg); break;
+        case 'C': o.ops.on_crash = parse_action(optarg); break;
+        case 'X':
+            if (nextra == 32)
+                fatalx("too many -X");
+            extra[nextra++] = optarg;
+            break;
+        default: usage();
+        }
+    }
+    if (o.c.domid == ~0u || !o.c.name)
+        usage();
+    o.c.accel = dm_accel_choose(o.c.accel);
+    if (!o.c.accel)
+        fatalx("accelerator must be kvm or tcg");
+    o.c.disks = o.disks;
+    o.c.nics = o.nics;
+    o.c.extra_args = extra;
+    o.c.nr_extra = nextra;
+    if (dm_qmp_path(o.c.domid, qmp, sizeof(qmp)) ||
+        dm_event_path(o.c.domid, ev, sizeof(ev)) ||
+        dm_log_path(o.c.name, logp, sizeof(logp)))
+        fatalx("bad paths");
+    o.c.qmp_path = qmp;
+    o.c.event_path = ev;
+    for (i = 0; i < o.c.nr_nics; i++) {
+        snprintf(ifn, sizeof(ifn), "vif%u.%zu", o.c.domid, i);
+        rc = dm_tap_open(ifn, o.bridges[i], &o.nics[i].tap_fd);
+        if (rc)
+            fatalx("%s on bridge %s: %s", ifn, o.bridges[i] ? o.bridges[i] : "-",
+                   strerror(-rc));
+    }
+    rc = dm_launch(&o.c, logp, 15000, &qpid, err, sizeof(err));
+    for (i = 0; i < o.c.nr_nics; i++)
+        close(o.nics[i].tap_fd);
+    if (rc)
+        fatalx("dom %u: %s", o.c.domid, err);
+    rc = dm_monitor_spawn(o.c.domid, qpid, &o.ops, &mpid);
+    if (!rc && !o.paused)
+        rc = dm_unpause(o.c.domid);
+    if (rc) {
+        dm_destroy(o.c.domid, 2000);
+        fatalx("dom %u: %s", o.c.domid, strerror(-rc));
+    }
+    printf("dom %u: qemu pid %d, monitor pid %d, accel %s%s\n", o.c.domid,
+           (int)qpid, (int)mpid, o.c.accel, o.paused ? ", paused" : "");
+    return 0;
+}
+
+static const char *state_name(enum dm_state s)
+{
+    static const char *const names[] = { "running", "paused", "shutdown",
+                                         "crashed", "other" };
+
+    return names[s];
+}
+
+static int cmd_dom(const char *cmd, uint32_t domid)
+{
+    struct dm_status st;
+    char pty[64];
+    int rc = 0;
+
+    if (!strcmp(cmd, "status")) {
+        rc = dm_status_get(domid, &st);
+        if (!rc)
+            printf("state=%s qemu=%s pid=%d vcpus=%u cpu_ns=%llu pty=%s\n",
+                   state_name(st.state), st.qemu_status, (int)st.pid, st.vcpus,
+                   (unsigned long long)st.cpu_ns, st.pty[0] ? st.pty : "-");
+    } else if (!strcmp(cmd, "pause")) {
+        rc = dm_pause(domid);
+    } else if (!strcmp(cmd, "unpause")) {
+        rc = dm_unpause(domid);
+    } else if (!strcmp(cmd, "shutdown")) {
+        rc = dm_shutdown(domid);
+    } else if (!strcmp(cmd, "reboot")) {
+        rc = dm_reboot(domid);
+    } else if (!strcmp(cmd, "destroy")) {
+        rc = dm_destroy(domid, 5000);
+    } else if (!strcmp(cmd, "console-pty")) {
+        rc = dm_console_pty(domid, pty, sizeof(pty));
+        if (!rc)
+            printf("%s\n", pty);
+    } else {
+        usage();
+    }
+    if (rc)
+        fatalx("dom %u: %s: %s", domid, cmd, strerror(-rc));
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    log_procinit("pvstack-dm");
+    log_init(1, getenv("PVSTACK_DEBUG") != NULL);
+    if (argc < 2)
+        usage();
+    if (!strcmp(argv[1], "start"))
+        return cmd_start(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "accel")) {
+        const char *a = dm_accel_choose(NULL);
+
+        if (!a)
+            fatalx("PVSTACK_DM_ACCEL must be kvm or tcg");
+        printf("%s\n", a);
+        return 0;
+    }
+    if (!strcmp(argv[1], "qmp") && (argc == 4 || argc == 5)) {
+        char *reply = NULL;
+        int rc = dm_qmp_command((uint32_t)num(argv[2], 0x7fef), argv[3],
+                                argc == 5 ? argv[4] : NULL, &reply);
+
+        if (reply)
+            printf("%s\n", reply);
+        free(reply);
+        if (rc)
+            fatalx("qmp %s: %s", argv[3], strerror(-rc));
+        return 0;
+    }
+    if (argc != 3)
+        usage();
+    return cmd_dom(argv[1], (uint32_t)num(argv[2], 0x7fef));
+}

@@ -1,0 +1,40 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# toolstack/store: xenstored. The core (tree .. wire_domain) takes buffers;
+# socket.c and domain*.c are its transports; domain_hv.c links the hv.h
+# engine when one is built (LIBHV), else domain_nohv.c answers ENOSYS.
+store-core := toolstack/store/tree.c toolstack/store/perms.c \
+	toolstack/store/quota.c toolstack/store/conn.c \
+	toolstack/store/watch.c toolstack/store/transaction.c \
+	toolstack/store/wire.c toolstack/store/wire_domain.c \
+	toolstack/store/domain.c toolstack/store/ring.c
+store-lib := toolstack/lib/parse.c toolstack/lib/paths.c toolstack/lib/log.c
+
+ifdef LIBHV
+store-hv := toolstack/store/domain_hv.c
+store-hvlib := $(LIBHV) $(LIBPV) $(HV_LDLIBS)
+$(BIN)/xenstored: $(LIBHV)
+else
+store-hv := toolstack/store/domain_nohv.c
+store-hvlib :=
+endif
+
+$(eval $(call program,xenstored,$(store-core) toolstack/store/socket.c \
+	$(store-hv) toolstack/store/xenstored.c,$(store-hvlib) $(LIBPV)))
+$(BIN)/xenstored: $(LIBPV)
+
+$(eval $(call unittest,test_store,tests/unit/test_store.c \
+	tests/unit/test_store_harness.c $(store-core) $(store-lib),))
+$(eval $(call unittest,test_store_ring,tests/unit/test_store_ring.c \
+	tests/unit/test_store_harness.c $(store-core) $(store-lib),))
+$(eval $(call fuzzer,fuzz_store,tests/fuzz/fuzz_store.c $(store-core) \
+	$(store-lib),))
+$(eval $(call bench,bench_store,bench/bench_store.c,$(LIBPV) -lpthread))
+$(B)/bench/bench_store: $(LIBPV)
+# libxenstore client test: needs build/bin/xenstored (it starts one)
+$(eval $(call unittest,test_store_libxs,tests/unit/test_store_libxs.c,-lxenstore))
+$(B)/tests/test_store_libxs: $(BIN)/xenstored
+ifdef LIBHV
+# guest rings end to end through libhv's kvm engine and a fake VMM
+$(eval $(call unittest,test_store_hv,tests/unit/test_store_hv.c,-lxenstore -lpthread))
+$(B)/tests/test_store_hv: $(BIN)/xenstored
+endif

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * domain_nohv.c: built when no hypervisor engine (LIBHV) is available:
+ * no ring ops, so XS_INTRODUCE answers ENOSYS.
+ */
+#include "store/domain_hv.h"
+
+#include <errno.h>
+#include <stddef.h>
+
+int domain_hv_open(struct xsd *x, struct domain_hv **hv_out)
+{
+    (void)x;
+    *hv_out = NULL;
+    return -ENOSYS;
+}
+
+void domain_hv_close(struct domain_hv *hv)
+{
+    (void)hv;
+}
+
+int domain_hv_fd(struct domain_hv *hv, void *h)
+{
+    (void)hv;
+    (void)h;
+    return -1;
+}
+
+void domain_hv_ack(struct domain_hv *hv, void *h)
+{
+    (void)hv;
+    (void)h;
+}

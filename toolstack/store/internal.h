@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * internal.h: the xenstored core's private layouts, shared by tree.c,
+ * perms.c, transaction.c, watch.c, quota.c, conn.c, wire*.c and domain.c.
+ * Nothing outside toolstack/store (and its unit tests) includes this.
+ */
+#ifndef XT_STORE_INTERNAL_H
+#define XT_STORE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <xenstore_lib.h>
+
+#include "store/store.h"
+
+/* ---- tree.c: the node tree -------------------------------------------- */
+
+struct xs_node {
+    char *name; /* one path component; "" for the root */
+    struct xs_node *parent;
+    struct xs_node **kids; /* creation order, as Xen lists them */
+    unsigned int nkids, capkids;
+    char *val;
+    unsigned int vlen;
+    struct xs_permissions *perms; /* perms[0]: owner + default */
+    unsigned int nperms;
+    uint64_t gen; /* global counter value at the last change */
+    bool stub;    /* tx trees: only the name is known yet (see tree.c) */
+};
+
+struct xs_tree {
+    struct xs_node *root;
+    uint64_t *gen;           /* shared generation counter (the xsd's) */
+    struct xs_quota *acct;   /* entry accounting, NULL for tx snapshots */
+    struct xs_tree *backing; /* tx trees: the live tree stubs fill from */
+};
+
+int tree_init(struct xs_tree *t, uint64_t *gen, struct xs_quota *acct);
+void tree_fini(struct xs_tree *t);
+/*
+ * A transaction's view of src (no accounting): copy-on-access, each node
+ * is copied from src the first time a walk reaches it. src must outlive
+ * dst. Returns 0 or -ENOMEM.
+ */
+int tree_clone(struct xs_tree *dst, struct xs_tree *src);
+/* Fill a stub node from the backing tree: 0, -ENOENT (gone) or -ENOMEM. */
+int tree_materialize(struct xs_tree *t, struct xs_node *n);
+/* Absolute canonical path -> node, or NULL. */
+struct xs_node *tree_lookup(struct xs_tree *t, const char *path);
+/* Nearest existing ancestor of path (path itself excluded). Never NULL. */
+struct xs_node *tree_existing_parent(struct xs_tree *t, const char *path);
+/*
+ * Create path and missing parents, each inheriting its parent's perms; if
+ * owner != XS_OWNER_KEEP the new nodes are owned by it. *created_out counts
+ * new nodes. Returns 0 / -ENOMEM; the node in *node_out.
+ */
+#define XS_OWNER_KEEP UINT32_MAX
+int tree_create(struct xs_tree *t, const char *path, uint32_t owner,
+                struct xs_node **node_out, unsigned int *created_out);
+int tree_set_value(struct xs_tree *t, struct xs_node *n, const void *val,
+                   unsigned int len);
+/* Takes a copy of perms. Returns 0 or -ENOMEM. */
+int tree_set_perms(struct xs_tree *t, struct xs_node *n,
+                   const struct xs_permissions *perms, unsigned int nperms);
+/* Unlink and free n and its subtree (not the root). */
+void tree_remove(struct xs_tree *t, struct xs_node *n);
+/* Bump n's generation (a child list changed). */
+void tree_touch(struct xs_tree *t, struct xs_node *n);
+/* Write n's full path into buf (size XS_PATH_BUF). */
+#define XS_PATH_BUF (XENSTORE_ABS_PATH_MAX + 64)
+void tree_path(const struct xs_node *n, char *buf);
+/* Children as Xen's NUL-separated list; malloc'ed into *out. */
+int tree_children(const struct xs_node *n, char **out, unsigned int *len_out);
+size_t tree_count(const struct xs_node *n);
+
+/* ---- perms.c ------------------------------------------------------------ */
+
+/* READ|WRITE|OWNER bits conn gets on a node with these perms (Xen rules). */
+unsigned int perms_for(const struct xs_conn *conn,
+                       const struct xs_permissions *p, unsigned int n);
+/* Parse "r0\0w1\0" (count strings). Returns 0 or -EINVAL. */
+int perms_parse(const char *s, size_t len, unsigned int count,
+                struct xs_permissions *out);
+/* Format into buf ("r0\0b3\0"); returns bytes or -E2BIG. */
+int perms_format(const struct xs_permissions *p, unsigned int n, char *buf,
+                 size_t size);
+
+/* ---- quota.c ------------------------------------------------------------ */
+
+struct xs_quota {
+    struct xsd_limits lim;
+    unsigned int *entries; /* nodes owned, indexed by domid */
+    unsigned int nentries;
+};
+void quota_entry_add(struct xs_quota *q, uint32_t domid, int delta);
+unsigned int quota_entries(const struct xs_quota *q, uint32_t domid);
+void quota_fini(struct xs_quota *q);
+/* The limit called name (len bytes), or NULL. */
+unsigned int *quota_find(struct xsd_limits *l, const char *name, size_t len);
+/* Xen's "Quota settings:" text; returns its length or -E2BIG. */
+int quota_show(const struct xsd_limits *l, char *buf, size_t size);
+
+/* ---- transaction.c ------------------------------------------------------ */
+
+struct xs_access {
+    char *path;
+    uint64_t gen; /* generation seen at the start, 0 = absent */
+    bool modified;
+};
+
+struct xs_tev { /* a watch event held until commit */
+    char *path;
+    bool exact;
+};
+
+struct xs_tx {
+    struct xs_tx *next;
+    uint32_t id;
+    struct xs_tree tree;
+    struct xs_access *acc;
+    unsigned int nacc, capacc;
+    struct xs_tev *ev;
+    unsigned int nev, capev;
+    int entry_delta; /* nodes the owner created minus removed */
+};
+
+/* Record that the tx looked at (modified=false) or changed path. */
+int tx_access(struct xs_tx *tx, const char *path, bool modified);
+int tx_queue_event(struct xs_tx *tx, const char *path, bool exact);
+int tx_start(struct xs_conn *c, uint32_t *id_out);
+/* commit != 0: apply or -EAGAIN; always frees the tx. */
+int tx_end(struct xs_conn *c, struct xs_tx *tx, int commit);
+struct xs_tx *tx_find(struct xs_conn *c, uint32_t id);
+void tx_free_all(struct xs_conn *c);
+
+/* ---- watch.c ------------------------------------------------------------ */
+
+struct xs_watch {
+    struct xs_watch *next;
+    char *path; /* canonical (absolute or @special) */
+    char *token;
+    bool relative;
+};
+
+int watch_add(struct xs_conn *c, const char *path, const char *token);
+int watch_del(struct xs_conn *c, const char *path, const char *token);
+void watch_free_all(struct xs_conn *c);
+/*
+ * A node changed: queue events to every connection whose watch covers it
+ * (exact: only watches on that very path). old/nold: the perms before the
+ * change (or NULL) so a watcher losing access still hears of it.
+ */
+void watch_fire(struct xsd *x, const char *path, bool exact,
+                const struct xs_permissions *old, unsigned int nold);
+
+/* ---- conn.c ------------------------------------------------------------- */
+
+struct xs_outbuf {
+    struct xs_outbuf *next;
+    size_t len, off;
+    bool event;
+    char data[]; /* header + payload */
+};
+
+struct xs_conn {
+    struct xs_conn *next; /* in xsd->conns */
+    struct xsd *xsd;
+    uint32_t domid;
+    uint32_t target; /* SET_TARGET, XS_NO_TARGET if none */
+    bool priv;
+    bool readonly;
+    bool dead; /* protocol error: transport must close it */
+    /* input: a header, then its payload */
+    struct xsd_sockmsg hdr;
+    size_t hdr_used, pay_used;
+    char *pay; /* XENSTORE_PAYLOAD_MAX + 1, NUL after payload */
+    /* output */
+    struct xs_outbuf *out_head, *out_tail;
+    size_t out_bytes;
+    unsigned int out_replies;
+    struct xs_watch *watches;
+    unsigned int nwatches;
+    struct xs_tx *txs;
+    unsigned int ntx;
+    uint32_t next_txid;
+    struct xs_tx *cur_tx; /* during one request */
+    xsd_wake_fn *wake;
+    void *wake_arg;
+};
+#define XS_NO_TARGET UINT32_MAX
+
+/* Queue a reply (payload copied); len > PAYLOAD_MAX turns into E2BIG. */
+void conn_reply(struct xs_conn *c, uint32_t type, const void *p, size_t len);
+void conn_reply_err(struct xs_conn *c, int err);
+void conn_reply_ok(struct xs_conn *c);
+/* Queue a watch event "path\0token\0". */
+void conn_event(struct xs_conn *c, const char *path, const char *token);
+/* "/local/domain/<domid>" for relative paths. */
+void conn_home(const struct xs_conn *c, char *buf, size_t len);
+
+/* ---- wire.c ------------------------------------------------------------- */
+
+void wire_process(struct xs_conn *c);
+const char *wire_name(uint32_t type);
+/* Payload helpers (Xen's xs_count_strings, onearg). */
+unsigned int wire_nstrings(const struct xs_conn *c);
+const char *wire_onearg(const struct xs_conn *c);
+/* The tree a request works on: its transaction's snapshot or the live one. */
+struct xs_tree *wire_tree(struct xs_conn *c);
+/* wire_domain.c: handlers return 0 (reply queued) or -errno. */
+int wire_control(struct xs_conn *c);
+int wire_introduce(struct xs_conn *c);
+int wire_release(struct xs_conn *c);
+int wire_get_domain_path(struct xs_conn *c);
+int wire_is_domain_introduced(struct xs_conn *c);
+int wire_resume(struct xs_conn *c);
+int wire_set_target(struct xs_conn *c);
+int wire_reset_watches(struct xs_conn *c);
+int wire_set_perms_special(struct xs_conn *c, const char *name,
+                           const struct xs_permissions *p, unsigned int n);
+/* Path checks as Xen's is_valid_nodename(). */
+bool wire_valid_path(const struct xsd *x, const char *path);
+/* Make path absolute into buf; -EINVAL if invalid. */
+int wire_canon(const struct xs_conn *c, const char *in, char *buf);
+
+/* ---- domain.c ----------------------------------------------------------- */
+
+struct xs_domain;
+int domain_introduce(struct xsd *x, uint32_t domid, uint64_t mfn,
+                     uint32_t port);
+int domain_release(struct xsd *x, uint32_t domid);
+struct xs_domain *domain_find(const struct xsd *x, uint32_t domid);
+int domain_set_target(struct xsd *x, uint32_t domid, uint32_t target);
+void domain_free_all(struct xsd *x);
+
+/* ---- the daemon context ------------------------------------------------- */
+
+struct xsd {
+    struct xs_tree tree;
+    uint64_t gen;
+    struct xs_quota quota;
+    struct xs_conn *conns;
+    struct xs_domain *domains;
+    const struct xsd_ring_ops *ring_ops;
+    void *ring_arg;
+    struct xs_permissions intro_perms[8], release_perms[8];
+    unsigned int n_intro_perms, n_release_perms;
+    FILE *trace;
+    bool keep_orphans; /* -K: a released domain's nodes go to dom0 */
+};
+
+#endif

@@ -1,0 +1,381 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * tree.c: the node tree: lookup, implicit creation with inherited
+ * permissions, subtree removal, generation counters (for transactions) and
+ * per-owner entry accounting. Knows no connections or wire formats.
+ * A transaction's tree is copy-on-access: it starts as the root with stub
+ * children and copies a node from the live tree when a walk first reaches
+ * it, so starting a transaction costs nothing in the store's size.
+ */
+#include "store/internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void bump(struct xs_tree *t, struct xs_node *n)
+{
+    n->gen = ++*t->gen;
+}
+
+static void account(struct xs_tree *t, const struct xs_node *n, int delta)
+{
+    if (t->acct && n->nperms)
+        quota_entry_add(t->acct, n->perms[0].id, delta);
+}
+
+static struct xs_node *node_new(const char *name, size_t len)
+{
+    struct xs_node *n = calloc(1, sizeof(*n));
+
+    if (!n)
+        return NULL;
+    n->name = strndup(name, len);
+    if (!n->name) {
+        free(n);
+        return NULL;
+    }
+    return n;
+}
+
+static void node_free(struct xs_node *n)
+{
+    unsigned int i;
+
+    if (!n)
+        return;
+    for (i = 0; i < n->nkids; i++)
+        node_free(n->kids[i]);
+    free(n->kids);
+    free(n->name);
+    free(n->val);
+    free(n->perms);
+    free(n);
+}
+
+static int kid_add(struct xs_node *p, struct xs_node *k)
+{
+    if (p->nkids == p->capkids) {
+        unsigned int cap = p->capkids ? p->capkids * 2 : 4;
+        struct xs_node **nk = realloc(p->kids, cap * sizeof(*nk));
+
+        if (!nk)
+            return -ENOMEM;
+        p->kids = nk;
+        p->capkids = cap;
+    }
+    p->kids[p->nkids++] = k;
+    k->parent = p;
+    return 0;
+}
+
+int tree_init(struct xs_tree *t, uint64_t *gen, struct xs_quota *acct)
+{
+    static const struct xs_permissions root_perm = {0, XS_PERM_NONE};
+
+    t->gen = gen;
+    t->acct = acct;
+    t->root = node_new("", 0);
+    if (!t->root)
+        return -ENOMEM;
+    bump(t, t->root);
+    return tree_set_perms(t, t->root, &root_perm, 1);
+}
+
+void tree_fini(struct xs_tree *t)
+{
+    node_free(t->root);
+    t->root = NULL;
+}
+
+int tree_materialize(struct xs_tree *t, struct xs_node *n)
+{
+    char path[XS_PATH_BUF];
+    struct xs_node *live;
+    unsigned int i;
+
+    if (!n->stub)
+        return 0;
+    tree_path(n, path);
+    live = tree_lookup(t->backing, path);
+    if (!live)
+        return -ENOENT;
+    if (tree_set_perms(NULL, n, live->perms, live->nperms))
+        return -ENOMEM;
+    if (live->val) {
+        n->val = malloc(live->vlen ? live->vlen : 1);
+        if (!n->val)
+            return -ENOMEM;
+        memcpy(n->val, live->val, live->vlen);
+        n->vlen = live->vlen;
+    }
+    for (i = 0; i < live->nkids; i++) {
+        const char *name = live->kids[i]->name;
+        struct xs_node *k = node_new(name, strlen(name));
+
+        if (!k || kid_add(n, k)) {
+            node_free(k);
+            return -ENOMEM;
+        }
+        k->stub = true;
+    }
+    n->gen = live->gen;
+    n->stub = false;
+    return 0;
+}
+
+int tree_clone(struct xs_tree *dst, struct xs_tree *src)
+{
+    int rc;
+
+    dst->gen = src->gen;
+    dst->acct = NULL;
+    dst->backing = src;
+    dst->root = node_new("", 0);
+    if (!dst->root)
+        return -ENOMEM;
+    dst->root->stub = true;
+    rc = tree_materialize(dst, dst->root);
+    if (rc)
+        tree_fini(dst);
+    return rc;
+}
+
+/* A stub whose live node has gone since: drop it from the tx's view. */
+static void kid_drop(struct xs_node *p, struct xs_node *k)
+{
+    unsigned int i;
+
+    for (i = 0; i < p->nkids; i++) {
+        if (p->kids[i] == k) {
+            memmove(&p->kids[i], &p->kids[i + 1],
+                    (p->nkids - i - 1) * sizeof(*p->kids));
+            p->nkids--;
+            break;
+        }
+    }
+    node_free(k);
+}
+
+static struct xs_node *kid_find(const struct xs_node *n, const char *name,
+                                size_t len)
+{
+    unsigned int i;
+
+    for (i = 0; i < n->nkids; i++)
+        if (!strncmp(n->kids[i]->name, name, len) &&
+            n->kids[i]->name[len] == '\0')
+            return n->kids[i];
+    return NULL;
+}
+
+/*
+ * Walk as far as path exists. *rest_out points at the first missing
+ * component ("" when the whole path exists).
+ */
+static struct xs_node *walk(struct xs_tree *t, const char *path,
+                            const char **rest_out)
+{
+    struct xs_node *n = t->root;
+    const char *p = path;
+
+    while (*p == '/')
+        p++;
+    while (*p) {
+        size_t len = strcspn(p, "/");
+        struct xs_node *k = kid_find(n, p, len);
+
+        if (k && k->stub && tree_materialize(t, k)) {
+            kid_drop(n, k);
+            k = NULL;
+        }
+        if (!k)
+            break;
+        n = k;
+        p += len;
+        while (*p == '/')
+            p++;
+    }
+    *rest_out = p;
+    return n;
+}
+
+struct xs_node *tree_lookup(struct xs_tree *t, const char *path)
+{
+    const char *rest;
+    struct xs_node *n = walk(t, path, &rest);
+
+    return *rest ? NULL : n;
+}
+
+struct xs_node *tree_existing_parent(struct xs_tree *t, const char *path)
+{
+    const char *rest;
+    struct xs_node *n = walk(t, path, &rest);
+
+    if (!*rest && n->parent)
+        return n->parent;
+    return n;
+}
+
+int tree_create(struct xs_tree *t, const char *path, uint32_t owner,
+                struct xs_node **node_out, unsigned int *created_out)
+{
+    const char *p;
+    struct xs_node *n = walk(t, path, &p);
+    unsigned int created = 0;
+    int rc;
+
+    while (*p) {
+        size_t len = strcspn(p, "/");
+        struct xs_node *k = node_new(p, len);
+
+        if (!k)
+            return -ENOMEM;
+        /* Inherit the parent's perms; unprivileged creators own theirs. */
+        rc = tree_set_perms(NULL, k, n->perms, n->nperms);
+        if (rc || kid_add(n, k)) {
+            node_free(k);
+            return -ENOMEM;
+        }
+        if (owner != XS_OWNER_KEEP)
+            k->perms[0].id = owner;
+        account(t, k, 1);
+        bump(t, n);
+        bump(t, k);
+        created++;
+        n = k;
+        p += len;
+        while (*p == '/')
+            p++;
+    }
+    *node_out = n;
+    if (created_out)
+        *created_out = created;
+    return 0;
+}
+
+int tree_set_value(struct xs_tree *t, struct xs_node *n, const void *val,
+                   unsigned int len)
+{
+    char *v = malloc(len ? len : 1);
+
+    if (!v)
+        return -ENOMEM;
+    memcpy(v, val, len);
+    free(n->val);
+    n->val = v;
+    n->vlen = len;
+    bump(t, n);
+    return 0;
+}
+
+int tree_set_perms(struct xs_tree *t, struct xs_node *n,
+                   const struct xs_permissions *perms, unsigned int nperms)
+{
+    struct xs_permissions *p = malloc(nperms * sizeof(*p));
+
+    if (!p)
+        return -ENOMEM;
+    memcpy(p, perms, nperms * sizeof(*p));
+    if (t)
+        account(t, n, -1);
+    free(n->perms);
+    n->perms = p;
+    n->nperms = nperms;
+    if (t) {
+        account(t, n, 1);
+        bump(t, n);
+    }
+    return 0;
+}
+
+static void unaccount_subtree(struct xs_tree *t, const struct xs_node *n)
+{
+    unsigned int i;
+
+    account(t, n, -1);
+    for (i = 0; i < n->nkids; i++)
+        unaccount_subtree(t, n->kids[i]);
+}
+
+void tree_remove(struct xs_tree *t, struct xs_node *n)
+{
+    struct xs_node *p = n->parent;
+    unsigned int i;
+
+    if (!p)
+        return;
+    for (i = 0; i < p->nkids; i++) {
+        if (p->kids[i] == n) {
+            memmove(&p->kids[i], &p->kids[i + 1],
+                    (p->nkids - i - 1) * sizeof(*p->kids));
+            p->nkids--;
+            break;
+        }
+    }
+    bump(t, p);
+    unaccount_subtree(t, n);
+    node_free(n);
+}
+
+void tree_touch(struct xs_tree *t, struct xs_node *n)
+{
+    bump(t, n);
+}
+
+static size_t path_rec(const struct xs_node *n, char *buf)
+{
+    size_t off, len;
+
+    if (!n->parent)
+        return 0;
+    off = path_rec(n->parent, buf);
+    len = strlen(n->name);
+    if (off + 1 + len >= XS_PATH_BUF)
+        return off; /* cannot happen: paths are length-checked */
+    buf[off] = '/';
+    memcpy(buf + off + 1, n->name, len);
+    return off + 1 + len;
+}
+
+void tree_path(const struct xs_node *n, char *buf)
+{
+    size_t len = path_rec(n, buf);
+
+    if (len == 0)
+        buf[len++] = '/';
+    buf[len] = '\0';
+}
+
+int tree_children(const struct xs_node *n, char **out, unsigned int *len_out)
+{
+    size_t len = 0, off = 0;
+    unsigned int i;
+    char *b;
+
+    for (i = 0; i < n->nkids; i++)
+        len += strlen(n->kids[i]->name) + 1;
+    b = malloc(len ? len : 1);
+    if (!b)
+        return -ENOMEM;
+    for (i = 0; i < n->nkids; i++) {
+        size_t l = strlen(n->kids[i]->name) + 1;
+
+        memcpy(b + off, n->kids[i]->name, l);
+        off += l;
+    }
+    *out = b;
+    *len_out = (unsigned int)len;
+    return 0;
+}
+
+size_t tree_count(const struct xs_node *n)
+{
+    size_t c = 1;
+    unsigned int i;
+
+    for (i = 0; i < n->nkids; i++)
+        c += tree_count(n->kids[i]);
+    return c;
+}

@@ -1,0 +1,333 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * xenstored.c: the daemon: cxenstored's options, the unix sockets, the
+ * domain rings' event channels, one poll loop, pid file, log file under
+ * /var/log/xen, clean shutdown on SIGTERM/SIGINT.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xen/io/xs_wire.h>
+
+#include "lib/log.h"
+#include "lib/parse.h"
+#include "lib/paths.h"
+#include "store/domain_hv.h"
+#include "store/socket.h"
+#include "store/store.h"
+
+#define MAX_FDS 4096
+
+static volatile sig_atomic_t quit;
+static volatile sig_atomic_t reopen;
+
+static void on_signal(int sig)
+{
+    quit = sig;
+}
+
+/* SIGHUP: reopen the log file (logrotate), as Xen's xenstored does. */
+static void on_hup(int sig)
+{
+    (void)sig;
+    reopen = 1;
+}
+
+struct opts {
+    struct xsd_limits lim;
+    const char *pidfile;
+    const char *tracefile;
+    int fork;
+    int output_pid;
+    int verbose;
+    int keep_orphans;
+};
+
+static void usage(FILE *f)
+{
+    fprintf(
+        f,
+        "Usage: xenstored [options]\n"
+        "  -F, --pid-file <file>    write the daemon's pid to <file>\n"
+        "  -N, --no-fork            stay in the foreground\n"
+        "  -P, --output-pid         print the daemon's pid\n"
+        "  -T, --trace-file <file>  trace every message to <file>\n"
+        "  -D, --no-domain-init     accepted for compatibility\n"
+        "  -E, --entry-nb <nb>      nodes per domain (1000)\n"
+        "  -S, --entry-size <size>  bytes per node value (2048)\n"
+        "  -W, --watch-nb <nb>      watches per domain (128)\n"
+        "  -t, --transaction <nb>   transactions per connection (10)\n"
+        "  -A, --perm-nb <nb>       permissions per node (5)\n"
+        "  -M, --path-max <chars>   path length below a domain home\n"
+        "  -K, --keep-orphans       give a released domain's nodes to dom0\n"
+        "  -Q, --quota <what>=<nb>  outstanding, transaction-nodes,\n"
+        "                           memory, nodes, watches, ...\n"
+        "  -V, --verbose            debug logging\n"
+        "  -H, --help               this text\n"
+        "Socket: $XENSTORED_PATH, else $PVSTACK_ROOT/run/xenstored/socket\n");
+}
+
+static unsigned int optnum(const char *arg)
+{
+    long long v;
+
+    if (parse_ll(arg, 10, 0, INT32_MAX, &v))
+        fatalx("invalid parameter value \"%s\"", arg);
+    return (unsigned int)v;
+}
+
+static void parse_opts(int argc, char **argv, struct opts *o)
+{
+    static const struct option lo[] = {
+        {"no-domain-init", 0, NULL, 'D'}, {"entry-nb", 1, NULL, 'E'},
+        {"pid-file", 1, NULL, 'F'},       {"help", 0, NULL, 'H'},
+        {"no-fork", 0, NULL, 'N'},        {"output-pid", 0, NULL, 'P'},
+        {"entry-size", 1, NULL, 'S'},     {"trace-file", 1, NULL, 'T'},
+        {"transaction", 1, NULL, 't'},    {"perm-nb", 1, NULL, 'A'},
+        {"path-max", 1, NULL, 'M'},       {"quota", 1, NULL, 'Q'},
+        {"verbose", 0, NULL, 'V'},        {"watch-nb", 1, NULL, 'W'},
+        {"keep-orphans", 0, NULL, 'K'},   {NULL, 0, NULL, 0}};
+    int c;
+
+    memset(o, 0, sizeof(*o));
+    xsd_limits_default(&o->lim);
+    o->fork = 1;
+    while ((c = getopt_long(argc, argv, "DE:F:HKNPS:T:t:A:M:Q:VW:", lo,
+                            NULL)) != -1) {
+        switch (c) {
+        case 'D':
+            break;
+        case 'E':
+            o->lim.entries = optnum(optarg);
+            break;
+        case 'F':
+            o->pidfile = optarg;
+            break;
+        case 'H':
+            usage(stdout);
+            exit(EXIT_SUCCESS);
+        case 'K':
+            o->keep_orphans = 1;
+            break;
+        case 'N':
+            o->fork = 0;
+            break;
+        case 'P':
+            o->output_pid = 1;
+            break;
+        case 'S':
+            o->lim.entry_size = optnum(optarg);
+            break;
+        case 'T':
+            o->tracefile = optarg;
+            break;
+        case 't':
+            o->lim.transactions = optnum(optarg);
+            break;
+        case 'A':
+            o->lim.perms = optnum(optarg);
+            break;
+        case 'M':
+            o->lim.path_max = optnum(optarg);
+            if (o->lim.path_max > XENSTORE_REL_PATH_MAX)
+                o->lim.path_max = XENSTORE_REL_PATH_MAX;
+            break;
+        case 'Q':
+            if (xsd_limits_set_quota(&o->lim, optarg))
+                fatalx("unknown quota \"%s\"", optarg);
+            break;
+        case 'V':
+            o->verbose = 1;
+            break;
+        case 'W':
+            o->lim.watches = optnum(optarg);
+            break;
+        default:
+            usage(stderr);
+            exit(EXIT_FAILURE);
+        }
+    }
+    if (optind != argc) {
+        usage(stderr);
+        exit(EXIT_FAILURE);
+    }
+}
+
+/* Logs go to root/var/log/xen/xenstored.log, through stderr. */
+static void open_log(void)
+{
+    char path[4096];
+    int fd;
+
+    if (paths_mkdir("/var/log/xen", 0755) ||
+        paths_get(path, sizeof(path), "/var/log/xen/xenstored.log"))
+        fatalx("cannot create the log directory");
+    fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd < 0)
+        fatal("%s", path);
+    if (dup2(fd, STDERR_FILENO) < 0)
+        fatal("dup2");
+    close(fd);
+}
+
+static void daemonize(int output_pid)
+{
+    pid_t pid = fork();
+    int fd;
+
+    if (pid < 0)
+        fatal("fork");
+    if (pid > 0) {
+        if (output_pid)
+            printf("%d\n", (int)pid);
+        exit(EXIT_SUCCESS);
+    }
+    setsid();
+    fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (fd >= 0) {
+        dup2(fd, STDIN_FILENO);
+        dup2(fd, STDOUT_FILENO);
+        close(fd);
+    }
+}
+
+static void write_pidfile(const char *path)
+{
+    FILE *f = fopen(path, "we");
+
+    if (!f)
+        fatal("%s", path);
+    fprintf(f, "%d\n", (int)getpid());
+    if (fclose(f))
+        fatal("%s", path);
+}
+
+static void serve(struct xsd *x, struct sock_server *s, struct domain_hv *hv,
+                  const sigset_t *waitmask)
+{
+    struct pollfd *fds = calloc(MAX_FDS, sizeof(*fds));
+    struct xs_domain **doms = calloc(MAX_FDS, sizeof(*doms));
+
+    if (!fds || !doms)
+        fatalx("out of memory");
+    while (!quit) {
+        size_t ns = sock_server_pollfds(s, fds, MAX_FDS / 2);
+        size_t n = ns, nd = 0, i;
+        struct xs_domain *d = NULL;
+
+        while ((d = xsd_domain_next(x, d)) && n < MAX_FDS) {
+            int fd = domain_hv_fd(hv, xsd_domain_handle(d));
+
+            if (fd < 0 || !xsd_domain_alive(d))
+                continue;
+            fds[n] = (struct pollfd){.fd = fd, .events = POLLIN};
+            doms[nd++] = d;
+            n++;
+        }
+        if (ppoll(fds, n, NULL, waitmask) < 0) {
+            if (errno != EINTR)
+                fatal("poll");
+            if (reopen) {
+                reopen = 0;
+                open_log();
+                log_info("log reopened");
+            }
+            continue;
+        }
+        sock_server_handle(s, fds, ns);
+        for (i = 0; i < nd; i++) {
+            if (!(fds[ns + i].revents & POLLIN))
+                continue;
+            domain_hv_ack(hv, xsd_domain_handle(doms[i]));
+            if (xsd_domain_pump(doms[i]))
+                log_warnx("dom %u: ring protocol error, connection dropped",
+                          xsd_domain_id(doms[i]));
+        }
+    }
+    free(doms);
+    free(fds);
+}
+
+int main(int argc, char **argv)
+{
+    struct sock_server *s = NULL;
+    struct domain_hv *hv = NULL;
+    struct xsd *x = NULL;
+    FILE *trace = NULL;
+    char sock[4096];
+    struct opts o;
+    sigset_t block, waitmask;
+    struct sigaction sa = {.sa_handler = on_signal};
+    struct sigaction hup = {.sa_handler = on_hup};
+    int rc;
+
+    log_procinit("xenstored");
+    parse_opts(argc, argv, &o);
+    log_init(1, o.verbose);
+    if (paths_xenstored_socket(sock, sizeof(sock)))
+        fatalx("socket path too long");
+    if (!getenv("XENSTORED_PATH") && paths_mkdir("/run/xenstored", 0755))
+        fatalx("cannot create the socket directory");
+    rc = xsd_create(&o.lim, &x);
+    if (rc)
+        fatalx("cannot create the store: %s", strerror(-rc));
+    xsd_set_keep_orphans(x, o.keep_orphans);
+    rc = sock_server_create(x, sock, 0, &s);
+    if (rc)
+        fatalx("%s: %s", sock, strerror(-rc));
+    open_log();
+    if (o.fork)
+        daemonize(o.output_pid);
+    else if (o.output_pid)
+        printf("%d\n", (int)getpid()), fflush(stdout);
+    if (o.pidfile)
+        write_pidfile(o.pidfile);
+    if (o.tracefile) {
+        trace = fopen(o.tracefile, "ae");
+        if (!trace)
+            fatal("%s", o.tracefile);
+        setvbuf(trace, NULL, _IOLBF, 0);
+        xsd_set_trace(x, trace);
+    }
+    rc = domain_hv_open(x, &hv);
+    if (rc == -ENOSYS)
+        log_info("built without a hypervisor engine: XS_INTRODUCE "
+                 "answers ENOSYS");
+    else if (rc)
+        log_warnx("no hypervisor engine (%s): XS_INTRODUCE answers ENOSYS",
+                  strerror(-rc));
+
+    sigemptyset(&block);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGHUP);
+    sigprocmask(SIG_BLOCK, &block, &waitmask);
+    sigdelset(&waitmask, SIGTERM);
+    sigdelset(&waitmask, SIGINT);
+    sigdelset(&waitmask, SIGHUP);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGHUP, &hup, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    log_info("listening on %s (pid %d)", sock, (int)getpid());
+    serve(x, s, hv, &waitmask);
+    log_info("signal %d: shutting down", (int)quit);
+
+    sock_server_destroy(s);
+    xsd_destroy(x);
+    domain_hv_close(hv);
+    if (trace)
+        fclose(trace);
+    if (o.pidfile)
+        unlink(o.pidfile);
+    return EXIT_SUCCESS;
+}

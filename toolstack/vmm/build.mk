@@ -1,0 +1,24 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# toolstack/vmm: pvstack-vmm, the kvm engine's per-domain VMM.
+vmm-srcs := toolstack/vmm/main.c toolstack/vmm/kvm.c toolstack/vmm/hcall.c \
+	toolstack/vmm/evtchn.c toolstack/vmm/sched.c toolstack/vmm/mem.c \
+	toolstack/vmm/ctl.c $(builder-srcs) \
+	toolstack/lib/log.c toolstack/lib/parse.c toolstack/lib/paths.c
+$(eval $(call program,pvstack-vmm,$(vmm-srcs),-llzma -lz -lpthread))
+
+# Tiny PV test kernels (testkernel.S) for tests/integration/3x and bench/.
+PVTEST_MODES := hello reboot crash echo spin
+PVTEST_ELFS := $(patsubst %,$(B)/tests/pvtest-%.elf,$(PVTEST_MODES))
+pvtest_flags_hello := -DMODE_HELLO -DREASON=0
+pvtest_flags_reboot := -DMODE_HELLO -DREASON=1
+pvtest_flags_crash := -DMODE_CRASH
+pvtest_flags_echo := -DMODE_ECHO
+pvtest_flags_spin := -DMODE_SPIN
+$(B)/tests/pvtest-%.elf: toolstack/vmm/testkernel.S
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -c -nostdlib -fno-pic $(pvtest_flags_$*) -o $@.o $<
+	$(Q)ld -static -nostdlib -Ttext=0x100000 -o $@ $@.o && rm -f $@.o
+EXTRA_TARGETS += $(PVTEST_ELFS)
+
+$(eval $(call bench,pv_bench,bench/pv_bench.c $(hv-srcs) toolstack/lib/log.c toolstack/lib/parse.c toolstack/lib/paths.c,$(HV_LDLIBS)))
+$(B)/bench/pv_bench: | $(BIN)/pvstack-vmm $(PVTEST_ELFS)

@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * ctl.c: the VMM's control socket /run/pvstack/dom<ID>.sock (vmmctl.h):
+ * info, memfd and event-channel hand-over (SCM_RIGHTS), pause/unpause,
+ * shutdown, destroy, limits, and WAIT replies sent when the domain shuts
+ * down. Served on the main thread; a bad client only loses its connection.
+ */
+#include "vmm/vmm.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "hv/vmmctl.h"
+#include "lib/log.h"
+#include "lib/paths.h"
+
+static uint64_t thread_cpu_ns(pthread_t t)
+{
+    struct timespec ts;
+    clockid_t cid;
+
+    if (pthread_getcpuclockid(t, &cid) || clock_gettime(cid, &ts))
+        return 0;
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void ctl_fill_info(struct vmm *vmm, void *out)
+{
+    struct vmmctl_info *in = out;
+    unsigned i, online = 0, blocked = 0, running = 0;
+
+    memset(in, 0, sizeof(*in));
+    in->domid = vmm->domid;
+    for (i = 0; i < vmm->nr_vcpus; i++) {
+        struct vcpu *v = &vmm->vcpus[i];
+        if (v->started)
+            in->cpu_ns += thread_cpu_ns(v->thread);
+        if (!v->online)
+            continue;
+        online++;
+        blocked += v->state == VCPU_BLOCKED;
+        running += v->state == VCPU_RUNNING;
+    }
+    if (vmm->paused)
+        in->flags |= VMMCTL_F_PAUSED;
+    if (vmm->shutdown)
+        in->flags |= VMMCTL_F_SHUTDOWN;
+    if (vmm->destroy)
+        in->flags |= VMMCTL_F_DYING;
+    if (!vmm->paused && !vmm->shutdown) {
+        if (running)
+            in->flags |= VMMCTL_F_RUNNING;
+        else if (online && blocked == online)
+            in->flags |= VMMCTL_F_BLOCKED;
+    }
+    in->shutdown_reason = vmm->shutdown_reason;
+    in->vcpus = vmm->nr_vcpus;
+    in->vcpus_online = online;
+    in->cur_pages = vmm->cur_pages;
+    in->max_pages = vmm->max_pages;
+    in->ram_pages = vmm->ram_pages;
+    in->total_pages = vmm->total_pages;
+    in->start_time = (uint64_t)vmm->start_time;
+}
+
+static void ctl_reply(struct vmm *vmm, int c, int rc, const int *fds,
+                      unsigned nfds)
+{
+    struct vmmctl_rep rep = {.rc = rc, .nfds = nfds};
+    union {
+        char buf[CMSG_SPACE(2 * sizeof(int))];
+        struct cmsghdr align;
+    } cm;
+    struct iovec iov = {.iov_base = &rep, .iov_len = sizeof(rep)};
+    struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
+
+    ctl_fill_info(vmm, &rep.info);
+    if (nfds) {
+        struct cmsghdr *h;
+        m.msg_control = cm.buf;
+        m.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
+        h = CMSG_FIRSTHDR(&m);
+        h->cmsg_level = SOL_SOCKET;
+        h->cmsg_type = SCM_RIGHTS;
+        h->cmsg_len = CMSG_LEN(nfds * sizeof(int));
+        memcpy(CMSG_DATA(h), fds, nfds * sizeof(int));
+    }
+    if (sendmsg(c, &m, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+        log_debug("dom %u: control reply: %s", vmm->domid, strerror(errno));
+}
+
+void ctl_notify_waiters(struct vmm *vmm)
+{
+    unsigned i;
+
+    for (i = 0; i < vmm->nwaiters; i++) {
+        ctl_reply(vmm, vmm->waiters[i], 0, NULL, 0);
+        close(vmm->waiters[i]);
+    }
+    vmm->nwaiters = 0;
+}
+
+int ctl_listen(struct vmm *vmm)
+{
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    struct epoll_event ev = {.events = EPOLLIN, .data.u64 = EP_TAG(EP_CTL, 0)};
+    char rel[64];
+    int fd, rc;
+
+    rc = paths_mkdir("/run/pvstack", 0700);
+    if (rc < 0)
+        return rc;
+    snprintf(rel, sizeof(rel), VMMCTL_SOCK_FMT, vmm->domid);
+    rc = paths_get(sa.sun_path, sizeof(sa.sun_path), rel);
+    if (rc < 0)
+        return rc;
+    fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -errno;
+    /* A live socket means the domid is taken; a dead one is stale. */
+    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+        close(fd);
+        return -EEXIST;
+    }
+    unlink(sa.sun_path);
+    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+        listen(fd, 64) < 0) {
+        rc = -errno;
+        close(fd);
+        return rc;
+    }
+    chmod(sa.sun_path, 0600);
+    snprintf(vmm->sock_path, sizeof(vmm->sock_path), "%s", sa.sun_path);
+    vmm->ctl_fd = fd;
+    if (epoll_ctl(vmm->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
+        return -errno;
+    return 0;
+}
+
+/* Returns 1 if the connection is kept (a waiter). */
+static int ctl_handle(struct vmm *vmm, int c, const struct vmmctl_req *rq)
+{
+    int fds[2], rc = 0;
+
+    switch (rq->op) {
+    case VMMCTL_INFO:
+        break;
+    case VMMCTL_MEMFD:
+        ctl_reply(vmm, c, 0, &vmm->mem_fd, 1);
+        return 0;
+    case VMMCTL_EVTCHN_BIND:
+        rc = evtchn_bind_dom0(vmm, (uint32_t)rq->arg, fds);
+        if (rc == 0) {
+            ctl_reply(vmm, c, 0, fds, 2);
+            return 0;
+        }
+        break;
+    case VMMCTL_EVTCHN_CLOSE:
+        rc = evtchn_close_dom0(vmm, (uint32_t)rq->arg);
+        break;
+    case VMMCTL_PAUSE:
+    case VMMCTL_UNPAUSE:
+        vmm->paused = rq->op == VMMCTL_PAUSE;
+        kvm_kick_all(vmm);
+        break;
+    case VMMCTL_SHUTDOWN:
+        if (rq->arg > SHUTDOWN_MAX)
+            rc = -EINVAL;
+        else
+            sched_shutdown(vmm, (unsigned)rq->arg, "toolstack request");
+        break;
+    case VMMCTL_DESTROY:
+        __atomic_store_n(&vmm->destroy, 1, __ATOMIC_RELEASE);
+        kvm_kick_all(vmm);
+        break;
+    case VMMCTL_SET_MAXMEM:
+        vmm->max_pages = rq->arg / 4;
+        break;
+    case VMMCTL_SET_VCPUS:
+        if (rq->arg < 1 || rq->arg > vmm->nr_vcpus)
+            rc = -EINVAL;
+        else
+            vmm->max_online = (unsigned)rq->arg;
+        break;
+    case VMMCTL_WAIT:
+        pthread_mutex_lock(&vmm->lock);
+        if (!vmm->shutdown && vmm->nwaiters < VMM_MAX_WAITERS) {
+            vmm->waiters[vmm->nwaiters++] = c;
+            pthread_mutex_unlock(&vmm->lock);
+            return 1;
+        }
+        pthread_mutex_unlock(&vmm->lock);
+        rc = vmm->shutdown ? 0 : -EBUSY;
+        break;
+    default:
+        rc = -EINVAL;
+    }
+    ctl_reply(vmm, c, rc, NULL, 0);
+    return 0;
+}
+
+void ctl_accept(struct vmm *vmm)
+{
+    struct timeval tv = {.tv_sec = 1};
+    struct vmmctl_req rq;
+    int c;
+
+    c = accept4(vmm->ctl_fd, NULL, NULL, SOCK_CLOEXEC);
+    if (c < 0)
+        return;
+    setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    if (recv(c, &rq, sizeof(rq), 0) != sizeof(rq) || rq.magic != VMMCTL_MAGIC) {
+        close(c);
+        return;
+    }
+    if (!ctl_handle(vmm, c, &rq))
+        close(c);
+}

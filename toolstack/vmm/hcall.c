@@ -1,0 +1,346 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * hcall.c: the hypercall table (Xen's numbers, x86_64 argument registers
+ * rdi rsi rdx r10 r8) and the small hypercalls: console_io, xen_version,
+ * callbacks, trap table (DPL3 IDT gates), iret, segment bases, mmuext TLB
+ * ops, multicall. Unknown numbers return -ENOSYS and are logged once.
+ */
+#include "vmm/vmm.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <xen/callback.h>
+#include <xen/version.h>
+#include <xen/features.h>
+
+#include "lib/log.h"
+#include "proto/pvabi.h"
+
+typedef int64_t hcall_fn(struct vcpu *v, uint64_t a1, uint64_t a2,
+                         uint64_t a3, uint64_t a4, uint64_t a5);
+
+#define CON_MAX_WRITE 16384
+
+static int64_t hc_console_io(struct vcpu *v, uint64_t cmd, uint64_t count,
+                             uint64_t buf, uint64_t a4, uint64_t a5)
+{
+    struct vmm *vmm = v->vmm;
+    const char *p;
+    uint64_t i;
+
+    if (cmd == CONSOLEIO_read)
+        return 0;
+    if (cmd != CONSOLEIO_write)
+        return -ENOSYS;
+    if (count > CON_MAX_WRITE)
+        count = CON_MAX_WRITE;
+    p = gm_ptr(vmm, buf, count);
+    if (!p)
+        return -EFAULT;
+    /* Whole lines into the VMM log, so tests and `xm` can read them. */
+    pthread_mutex_lock(&vmm->lock);
+    for (i = 0; i < count; i++) {
+        char c = p[i];
+        if (c == '\n' || vmm->con_len == sizeof(vmm->con) - 1) {
+            vmm->con[vmm->con_len] = '\0';
+            log_info("console: %s", vmm->con);
+            vmm->con_len = 0;
+            if (c == '\n')
+                continue;
+        }
+        if (c != '\r')
+            vmm->con[vmm->con_len++] = c;
+    }
+    pthread_mutex_unlock(&vmm->lock);
+    return 0;
+}
+
+static int64_t put_str(struct vmm *vmm, uint64_t arg, const char *s,
+                       size_t size)
+{
+    char buf[1024] = {0};
+
+    snprintf(buf, sizeof(buf), "%s", s);
+    return gm_write(vmm, arg, buf, size < sizeof(buf) ? size : sizeof(buf));
+}
+
+static int64_t hc_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg,
+                              uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    struct vmm *vmm = v->vmm;
+    xen_platform_parameters_t pp = {.virt_start = 0xffff800000000000ul};
+    xen_feature_info_t fi;
+    char extra[32];
+
+    switch (cmd) {
+    case XENVER_version:
+        return (4 << 16) | 17;
+    case XENVER_extraversion:
+        snprintf(extra, sizeof(extra), "-pvabi%d", PVABI_VERSION);
+        return put_str(vmm, arg, extra, sizeof(xen_extraversion_t));
+    case XENVER_capabilities:
+        return put_str(vmm, arg, "xen-3.0-x86_64",
+                       sizeof(xen_capabilities_info_t));
+    case XENVER_changeset:
+        return put_str(vmm, arg, "pvstack", sizeof(xen_changeset_info_t));
+    case XENVER_commandline:
+        return put_str(vmm, arg, "", sizeof(xen_commandline_t));
+    case XENVER_platform_parameters:
+        return gm_write(vmm, arg, &pp, sizeof(pp));
+    case XENVER_get_features:
+        if (gm_read(vmm, arg, &fi, sizeof(fi)))
+            return -EFAULT;
+        fi.submap = fi.submap_idx == 0 ? 1u << XENFEAT_writable_page_tables
+                                       : 0;
+        return gm_write(vmm, arg, &fi, sizeof(fi));
+    case XENVER_pagesize:
+        return 4096;
+    case XENVER_guest_handle:
+        return put_str(vmm, arg, "", sizeof(xen_domain_handle_t));
+    default:
+        return -ENOSYS;
+    }
+}
+
+static void set_callback(struct vcpu *v, unsigned type, uint64_t addr)
+{
+    if (type == CALLBACKTYPE_event)
+        v->event_cb = addr;
+    else if (type == CALLBACKTYPE_failsafe)
+        v->failsafe_cb = addr;
+}
+
+static int64_t hc_callback_op(struct vcpu *v, uint64_t cmd, uint64_t arg,
+                              uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    struct callback_register cr;
+    struct callback_unregister cu;
+
+    if (cmd == CALLBACKOP_register) {
+        if (gm_read(v->vmm, arg, &cr, sizeof(cr)))
+            return -EFAULT;
+        set_callback(v, cr.type, cr.address);
+        return 0;
+    }
+    if (cmd == CALLBACKOP_unregister) {
+        if (gm_read(v->vmm, arg, &cu, sizeof(cu)))
+            return -EFAULT;
+        set_callback(v, cu.type, 0);
+        return 0;
+    }
+    return -ENOSYS;
+}
+
+static int64_t hc_set_callbacks(struct vcpu *v, uint64_t ev, uint64_t fs,
+                                uint64_t sys, uint64_t a4, uint64_t a5)
+{
+    v->event_cb = ev;
+    v->failsafe_cb = fs;
+    return 0;
+}
+
+/* Trap table -> DPL3 interrupt gates on PVABI_CS in the IDT page, which
+ * the vcpus' IDTR already points at (the CPU reads it from memory). */
+static int64_t hc_set_trap_table(struct vcpu *v, uint64_t traps, uint64_t a2,
+                                 uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    struct vmm *vmm = v->vmm;
+    uint64_t *idt = gm_ptr(vmm, vmm->br.idt, 4096);
+    struct trap_info t;
+    unsigned i;
+
+    if (!traps) {
+        memset(idt, 0, 4096);
+        return 0;
+    }
+    for (i = 0; i < 256; i++) {
+        if (gm_read(vmm, traps + i * sizeof(t), &t, sizeof(t)))
+            return -EFAULT;
+        if (t.address == 0 && t.vector == 0 && t.cs == 0 && t.flags == 0)
+            break;
+        if (t.address == 0) /* no gate for this vector */
+            continue;
+        idt[t.vector * 2] = (t.address & 0xffff) |
+                            ((uint64_t)PVABI_CS << 16) | (0xeeull << 40) |
+                            (((t.address >> 16) & 0xffff) << 48);
+        idt[t.vector * 2 + 1] = t.address >> 32;
+    }
+    return 0;
+}
+
+static int64_t hc_set_timer_op(struct vcpu *v, uint64_t timeout, uint64_t a2,
+                               uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    return sched_hc_set_timer(v, timeout);
+}
+
+static int64_t hc_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg,
+                           uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    return sched_hc_sched_op(v, cmd, arg);
+}
+
+static int64_t hc_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t vid,
+                          uint64_t arg, uint64_t a4, uint64_t a5)
+{
+    return sched_hc_vcpu_op(v, cmd, vid, arg);
+}
+
+static int64_t hc_evtchn_op(struct vcpu *v, uint64_t cmd, uint64_t arg,
+                            uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    return evtchn_hc(v, cmd, arg);
+}
+
+static int64_t hc_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg,
+                            uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    return mem_hc_memory_op(v, cmd, arg);
+}
+
+static int64_t hc_grant_table_op(struct vcpu *v, uint64_t cmd, uint64_t uop,
+                                 uint64_t count, uint64_t a4, uint64_t a5)
+{
+    return mem_hc_grant_table_op(v, cmd, uop, count);
+}
+
+static int64_t hc_ok(struct vcpu *v, uint64_t a1, uint64_t a2, uint64_t a3,
+                     uint64_t a4, uint64_t a5)
+{
+    return 0;
+}
+
+static int64_t hc_set_segment_base(struct vcpu *v, uint64_t which,
+                                   uint64_t base, uint64_t a3, uint64_t a4,
+                                   uint64_t a5)
+{
+    struct kvm_sregs *s = &v->run->s.regs.sregs;
+
+    if (which == SEGBASE_FS)
+        s->fs.base = base;
+    else if (which == SEGBASE_GS_USER || which == SEGBASE_GS_KERNEL)
+        s->gs.base = base;
+    else
+        return -EINVAL;
+    v->run->kvm_dirty_regs |= KVM_SYNC_X86_SREGS;
+    return 0;
+}
+
+/* The guest edits its own page tables (seen at once under shadow paging);
+ * TLB maintenance is a no-op, everything else is not ours to do. */
+static int64_t hc_mmuext_op(struct vcpu *v, uint64_t ops, uint64_t count,
+                            uint64_t pdone, uint64_t a4, uint64_t a5)
+{
+    struct mmuext_op op;
+    uint64_t i;
+
+    for (i = 0; i < count; i++) {
+        if (gm_read(v->vmm, ops + i * sizeof(op), &op, sizeof(op)))
+            return -EFAULT;
+        if (op.cmd < MMUEXT_TLB_FLUSH_LOCAL || op.cmd > MMUEXT_INVLPG_ALL)
+            return -ENOSYS;
+    }
+    if (pdone && gm_write(v->vmm, pdone, &i, sizeof(unsigned)))
+        return -EFAULT;
+    return 0;
+}
+
+static int64_t hc_multicall(struct vcpu *v, uint64_t list, uint64_t nr,
+                            uint64_t a3, uint64_t a4, uint64_t a5);
+
+static hcall_fn *const hcall_table[] = {
+    [__HYPERVISOR_set_trap_table] = hc_set_trap_table,
+    [__HYPERVISOR_set_callbacks] = hc_set_callbacks,
+    [__HYPERVISOR_fpu_taskswitch] = hc_ok,
+    [__HYPERVISOR_stack_switch] = hc_ok,
+    [__HYPERVISOR_memory_op] = hc_memory_op,
+    [__HYPERVISOR_multicall] = hc_multicall,
+    [__HYPERVISOR_set_timer_op] = hc_set_timer_op,
+    [__HYPERVISOR_xen_version] = hc_xen_version,
+    [__HYPERVISOR_console_io] = hc_console_io,
+    [__HYPERVISOR_grant_table_op] = hc_grant_table_op,
+    [__HYPERVISOR_vm_assist] = hc_ok,
+    [__HYPERVISOR_vcpu_op] = hc_vcpu_op,
+    [__HYPERVISOR_set_segment_base] = hc_set_segment_base,
+    [__HYPERVISOR_mmuext_op] = hc_mmuext_op,
+    [__HYPERVISOR_sched_op] = hc_sched_op,
+    [__HYPERVISOR_callback_op] = hc_callback_op,
+    [__HYPERVISOR_event_channel_op] = hc_evtchn_op,
+};
+
+#define NR_HCALLS (sizeof(hcall_table) / sizeof(hcall_table[0]))
+
+static int64_t hcall_call(struct vcpu *v, uint64_t nr, const uint64_t a[5])
+{
+    struct vmm *vmm = v->vmm;
+
+    if (nr < NR_HCALLS && hcall_table[nr])
+        return hcall_table[nr](v, a[0], a[1], a[2], a[3], a[4]);
+    if (nr < 128 && !(vmm->hc_logged[nr / 64] & (1ull << (nr % 64)))) {
+        vmm->hc_logged[nr / 64] |= 1ull << (nr % 64);
+        log_warnx("dom %u: unknown hypercall %llu -> -ENOSYS", vmm->domid,
+                  (unsigned long long)nr);
+    }
+    return -ENOSYS;
+}
+
+static int64_t hc_multicall(struct vcpu *v, uint64_t list, uint64_t nr,
+                            uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    struct multicall_entry e;
+    uint64_t i;
+
+    for (i = 0; i < nr; i++) {
+        uint64_t a = list + i * sizeof(e);
+        if (gm_read(v->vmm, a, &e, sizeof(e)))
+            return -EFAULT;
+        if (e.op == __HYPERVISOR_iret || e.op == __HYPERVISOR_multicall)
+            e.result = (xen_ulong_t)-EINVAL;
+        else
+            e.result = (xen_ulong_t)hcall_call(v, e.op, e.args);
+        if (gm_write(v->vmm, a, &e, sizeof(e)))
+            return -EFAULT;
+    }
+    return 0;
+}
+
+/* HYPERVISOR_iret: the stub pushed rcx, r11, rax onto the guest's frame. */
+static int hc_iret(struct vcpu *v)
+{
+    struct kvm_regs *r = &v->run->s.regs.regs;
+    struct iret_context c;
+
+    if (gm_read(v->vmm, r->rsp, &c, sizeof(c))) {
+        sched_shutdown(v->vmm, SHUTDOWN_crash, "iret: bad guest stack");
+        return -EFAULT;
+    }
+    r->rax = c.rax;
+    r->r11 = c.r11;
+    r->rcx = c.rcx;
+    r->rip = c.rip;
+    r->rsp = c.rsp;
+    r->rflags = (c.rflags & 0xcd5) | 0x202; /* no IOPL/TF games */
+    if (v->id < VMM_MAX_VCPUS)
+        __atomic_store_n(&v->vmm->sh->vcpu_info[v->id].evtchn_upcall_mask,
+                         !(c.rflags & 0x200), __ATOMIC_SEQ_CST);
+    v->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
+    v->pio_at = 0; /* rip moved: KVM will not skip the out */
+    return 0;
+}
+
+int hcall_dispatch(struct vcpu *v)
+{
+    struct kvm_regs *r = &v->run->s.regs.regs;
+    uint64_t nr = r->rax & 0xffffffffu;
+    uint64_t a[5] = {r->rdi, r->rsi, r->rdx, r->r10, r->r8};
+
+    /* CR2 is unreadable at CPL3: publish it as Xen does (pvabi.h). */
+    if (v->id < VMM_MAX_VCPUS)
+        v->vmm->sh->vcpu_info[v->id].arch.cr2 = v->run->s.regs.sregs.cr2;
+    if (nr == __HYPERVISOR_iret)
+        return hc_iret(v);
+    r->rax = (uint64_t)hcall_call(v, nr, a);
+    v->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
+    return 0;
+}

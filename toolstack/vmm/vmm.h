@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * vmm.h: the per-domain VMM's shared state and the entry points of its
+ * pieces: kvm.c (VM, vcpu threads, exits), hcall.c (dispatch and small
+ * hypercalls), evtchn.c (event channels, upcalls), sched.c (time, timers,
+ * block, shutdown), mem.c (guest memory, grant table, memory_op), ctl.c
+ * (control socket). One struct vmm per process, made in main().
+ */
+#ifndef XT_VMM_VMM_H
+#define XT_VMM_VMM_H
+
+/* Latest Xen interface (guest handles as structs, grant v2 ops). */
+#ifndef __XEN_TOOLS__
+#define __XEN_TOOLS__ 1
+#endif
+#include <linux/kvm.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <xen/xen.h>
+#include <xen/sched.h>
+
+#include "builder/builder.h"
+
+#define VMM_NR_PORTS 1024 /* 2-level ABI allows 4096; we serve fewer */
+#define VMM_MAX_VCPUS 32  /* XEN_LEGACY_MAX_VCPUS: vcpu_info in shared_info */
+#define VMM_MAX_WAITERS 16
+
+enum vcpu_state { VCPU_OFFLINE, VCPU_RUNNING, VCPU_BLOCKED, VCPU_PAUSED };
+
+struct vcpu {
+    struct vmm *vmm;
+    unsigned id;
+    int fd;
+    struct kvm_run *run;
+    size_t run_size;
+    pthread_t thread;
+    int started;
+    int wake_fd;  /* eventfd: wakes the thread when blocked or paused */
+    int timer_fd; /* timerfd: VIRQ_TIMER */
+    int kick;     /* atomic: an upcall may be due */
+    int online;   /* VCPUOP_up done (vcpu 0 at boot) */
+    int state;    /* enum vcpu_state, for getinfo */
+    int need_init; /* apply init_* before the next run */
+    uint64_t event_cb, failsafe_cb;
+    uint64_t pio_at; /* rip of an `out` KVM will skip on the next KVM_RUN */
+    uint16_t virq_port[NR_VIRQS];
+    struct kvm_regs init_regs;
+};
+
+enum port_state {
+    PORT_FREE,
+    PORT_UNBOUND, /* waiting for remote_dom to bind */
+    PORT_DOM0,    /* bound by a dom0 backend: eventfd pair */
+    PORT_LOCAL,   /* loopback to our own port peer */
+    PORT_VIRQ,
+    PORT_IPI,
+};
+
+struct port {
+    uint8_t state;
+    uint8_t vcpu; /* notify vcpu */
+    uint16_t virq;
+    uint32_t remote_dom;
+    uint32_t peer;
+    int efd_out; /* PORT_DOM0: guest -> dom0 (also our ioeventfd) */
+    int efd_in;  /* PORT_DOM0: dom0 -> guest */
+};
+
+struct vmm {
+    uint32_t domid;
+    char name[64];
+    int kvm_fd, vm_fd;
+    int mem_fd;
+    unsigned char *mem;
+    uint64_t ram_pages, total_pages;
+    uint64_t max_pages, cur_pages;
+    uint8_t *ballooned; /* bitmap over ram_pages */
+    shared_info_t *sh;
+    struct builder_result br;
+    struct kvm_sregs sregs0;
+    unsigned nr_vcpus;
+    unsigned max_online;
+    struct vcpu *vcpus;
+    pthread_mutex_t lock; /* ports, state, balloon, console */
+    struct port ports[VMM_NR_PORTS];
+    int epfd;
+    int ctl_fd;
+    char sock_path[108];
+    int paused, shutdown, destroy;
+    unsigned shutdown_reason;
+    int waiters[VMM_MAX_WAITERS];
+    unsigned nwaiters;
+    uint64_t tsc0, mono0; /* TSC and CLOCK_MONOTONIC ns at build */
+    uint32_t tsc_mul;
+    int8_t tsc_shift;
+    time_t start_time;
+    uint64_t hc_logged[2]; /* unknown hypercalls already logged */
+    char con[512];
+    size_t con_len;
+};
+
+/* epoll tags: type in the high 32 bits, index in the low. */
+#define EP_CTL 1ull
+#define EP_TIMER 2ull
+#define EP_PORT 3ull
+#define EP_TAG(t, i) (((t) << 32) | (uint32_t)(i))
+
+/* mem.c: guest memory. gm_ptr returns NULL unless [gpa, gpa+len) is RAM or
+ * special pages (overflow-safe); guest input only goes through it. */
+int mem_init(struct vmm *vmm, uint64_t ram_pages, uint64_t max_pages);
+void *gm_ptr(struct vmm *vmm, uint64_t gpa, uint64_t len);
+int gm_read(struct vmm *vmm, uint64_t gpa, void *dst, size_t len);
+int gm_write(struct vmm *vmm, uint64_t gpa, const void *src, size_t len);
+int64_t mem_hc_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg);
+int64_t mem_hc_grant_table_op(struct vcpu *v, uint64_t cmd, uint64_t arg,
+                              uint64_t count);
+
+/* kvm.c */
+int kvm_setup(struct vmm *vmm, unsigned nr_vcpus, char *err, size_t errlen);
+int kvm_start_vcpus(struct vmm *vmm);
+/* Make vcpu v leave KVM_RUN / its wait soon (any thread). */
+void kvm_kick(struct vcpu *v);
+void kvm_kick_all(struct vmm *vmm);
+
+/* hcall.c: handle the hypercall in v's sync regs; returns 0 or -errno when
+ * the domain must crash. */
+int hcall_dispatch(struct vcpu *v);
+
+/* evtchn.c (callers hold vmm->lock for *_locked) */
+int evtchn_init(struct vmm *vmm, uint32_t *store_port, uint32_t *con_port);
+void evtchn_set_pending_locked(struct vmm *vmm, uint32_t port);
+void evtchn_raise_virq(struct vcpu *v, unsigned virq);
+int64_t evtchn_hc(struct vcpu *v, uint64_t cmd, uint64_t arg);
+int64_t evtchn_send(struct vmm *vmm, uint32_t port);
+/* Called on the vcpu thread before KVM_RUN: bounce into the callback. */
+int evtchn_deliver(struct vcpu *v);
+int evtchn_bind_dom0(struct vmm *vmm, uint32_t port, int fds_out[2]);
+int evtchn_close_dom0(struct vmm *vmm, uint32_t port);
+void evtchn_port_input(struct vmm *vmm, uint32_t port); /* efd_in readable */
+
+/* sched.c */
+void sched_time_init(struct vmm *vmm);
+int64_t sched_hc_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg);
+int64_t sched_hc_set_timer(struct vcpu *v, uint64_t timeout);
+int64_t sched_hc_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t vid,
+                         uint64_t arg);
+void sched_timer_fired(struct vmm *vmm, unsigned vcpu);
+/* Shut the domain down (first reason wins); wakes control-socket waiters. */
+void sched_shutdown(struct vmm *vmm, unsigned reason, const char *why);
+/* Wait on v->wake_fd up to timeout_ns (<0: forever). */
+void sched_wait(struct vcpu *v, int64_t timeout_ns);
+uint64_t sched_now(struct vmm *vmm); /* guest system time, ns */
+
+/* ctl.c */
+int ctl_listen(struct vmm *vmm);
+void ctl_accept(struct vmm *vmm);
+void ctl_notify_waiters(struct vmm *vmm); /* lock held */
+void ctl_fill_info(struct vmm *vmm, void *info); /* struct vmmctl_info */
+
+#endif

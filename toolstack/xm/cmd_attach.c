@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * cmd_attach.c: `xm block-attach DOM SPEC...` and `xm network-attach DOM
+ * SPEC...`. With the global -N they print the parsed device as xl does
+ * ("disk: {...}" / "vif: {...}", libxl JSON); the hot-plug itself is the
+ * engine's (attach_* below).
+ */
+#include "xm/xm.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cfg/cfg.h"
+
+static int attach_disk(struct xm *xm, const struct xm_dominfo *dom,
+                       const struct disk_spec *d)
+{
+    (void)dom;
+    (void)d;
+    xm_err(xm, "block-attach: no engine yet");
+    return EXIT_FAILURE;
+}
+
+static int attach_nic(struct xm *xm, const struct xm_dominfo *dom,
+                      const struct vif_spec *v)
+{
+    (void)dom;
+    (void)v;
+    xm_err(xm, "network-attach: no engine yet");
+    return EXIT_FAILURE;
+}
+
+static int print_json(struct xm *xm, const char *tag, int rc, char *json)
+{
+    if (rc) {
+        xm_err(xm, "%s: out of memory", tag);
+        return EXIT_FAILURE;
+    }
+    /* libxl's JSON ends in a newline and xl adds one: a blank line follows */
+    fprintf(xm->out, "%s: %s\n", tag, json);
+    free(json);
+    return EXIT_SUCCESS;
+}
+
+int cmd_block_attach(struct xm *xm, int argc, char **argv)
+{
+    struct xm_dominfo dom;
+    struct disk_spec d;
+    char eb[512], *json = NULL;
+    int opt, rc;
+
+    while ((opt = xm_getopt(xm, argc, argv, "", NULL, 2)) != -1) {
+        if (opt == XM_OPT_HELP)
+            return EXIT_SUCCESS;
+        if (opt == XM_OPT_ERR)
+            return EXIT_FAILURE;
+    }
+    /* xl resolves the domain first, even for -N */
+    if (xm_domain_resolve(xm, argv[optind], &dom))
+        return EXIT_FAILURE;
+    rc = disk_spec_parse_argv(argc - optind - 1,
+                              (const char *const *)(argv + optind + 1), &d, eb,
+                              sizeof(eb));
+    if (rc) {
+        xm_err(xm, "block-attach: bad disk spec: %s", eb);
+        disk_spec_fini(&d);
+        return EXIT_FAILURE;
+    }
+    if (xm->dryrun) {
+        rc = disk_spec_to_json(&d, &json);
+        rc = print_json(xm, "disk", rc, json);
+    } else
+        rc = attach_disk(xm, &dom, &d);
+    disk_spec_fini(&d);
+    return rc;
+}
+
+int cmd_network_attach(struct xm *xm, int argc, char **argv)
+{
+    struct xm_dominfo dom;
+    struct vif_spec v;
+    char eb[512], *json = NULL;
+    int opt, rc = 0, i;
+
+    while ((opt = xm_getopt(xm, argc, argv, "", NULL, 1)) != -1) {
+        if (opt == XM_OPT_HELP)
+            return EXIT_SUCCESS;
+        if (opt == XM_OPT_ERR)
+            return EXIT_FAILURE;
+    }
+    if (xm_domain_resolve(xm, argv[optind], &dom))
+        return EXIT_FAILURE;
+    /* devid -1: libxl picks it at attach time, and -N leaves it out */
+    rc = vif_spec_parse("", -1, &v, eb, sizeof(eb));
+    for (i = optind + 1; !rc && i < argc; i++)
+        rc = vif_spec_parse_more(argv[i], &v, eb, sizeof(eb));
+    if (rc) {
+        xm_err(xm, "network-attach: bad vif spec: %s", eb);
+        vif_spec_fini(&v);
+        return EXIT_FAILURE;
+    }
+    if (xm->dryrun) {
+        rc = vif_spec_to_json(&v, &json);
+        rc = print_json(xm, "vif", rc, json);
+    } else
+        rc = attach_nic(xm, &dom, &v);
+    vif_spec_fini(&v);
+    return rc;
+}

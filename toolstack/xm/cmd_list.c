@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * cmd_list.c: `xm list [-l] [dom...]` (xl list_domains columns, -l as
+ * libxl JSON) and `xm info` (xl's host facts).
+ */
+#include "xm/xm.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include <yajl/yajl_gen.h>
+
+#include "cfg/cfg.h"
+
+#define PVSTACK_VERSION "0.1"
+
+static void print_row(struct xm *xm, const struct xm_dominfo *d)
+{
+    int r = d->shutdown_reason;
+
+    fprintf(xm->out, "%-40s %5u %5lu %5u     %c%c%c%c%c%c  %8.1f\n", d->name,
+            d->domid, (unsigned long)(d->mem_kb / 1024), d->vcpus,
+            d->running ? 'r' : '-', d->blocked ? 'b' : '-',
+            d->paused ? 'p' : '-', d->shutdown ? 's' : '-',
+            d->shutdown ? (r >= 0 && r < 6 ? "-rscwS"[r] : '?') : '-',
+            d->dying ? 'd' : '-', d->cpu_time);
+}
+
+/* The config we can state for a running domain: what the list row knows. */
+static void dominfo_config(const struct xm_dominfo *d, struct domain_config *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->name = (char *)(uintptr_t)d->name;
+    c->type = DOMAIN_TYPE_PV;
+    c->memory_mb = d->mem_kb / 1024;
+    c->maxmem_mb = d->max_mem_kb / 1024;
+    c->vcpus = d->vcpus;
+    c->maxvcpus = d->max_vcpus;
+    c->on_poweroff = ACTION_DESTROY;
+    c->on_reboot = ACTION_RESTART;
+    c->on_watchdog = ACTION_DESTROY;
+    c->on_crash = ACTION_DESTROY;
+    c->vnc = c->sdl = c->localtime = c->usb = c->vncunused = -1;
+    c->vncdisplay = -1;
+}
+
+static int print_long(struct xm *xm, const struct xm_dominfo *doms,
+                      const int *sel, size_t nsel)
+{
+    yajl_gen g = yajl_gen_alloc(NULL);
+    struct domain_config c;
+    const unsigned char *buf;
+    size_t i, len;
+
+    if (!g)
+        return -ENOMEM;
+    yajl_gen_config(g, yajl_gen_beautify, 1);
+    yajl_gen_config(g, yajl_gen_indent_string, "    ");
+    yajl_gen_array_open(g);
+    for (i = 0; i < nsel; i++) {
+        yajl_gen_map_open(g);
+        yajl_gen_string(g, (const unsigned char *)"domid", 5);
+        yajl_gen_integer(g, doms[sel[i]].domid);
+        yajl_gen_string(g, (const unsigned char *)"config", 6);
+        dominfo_config(&doms[sel[i]], &c);
+        domain_config_gen_json(g, &c);
+        yajl_gen_map_close(g);
+    }
+    yajl_gen_array_close(g);
+    if (yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok)
+        fwrite(buf, 1, len, xm->out);
+    yajl_gen_free(g);
+    return 0;
+}
+
+int cmd_list(struct xm *xm, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"long", 0, NULL, 'l'}, {"help", 0, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    struct xm_dominfo *doms = NULL;
+    size_t n = 0, nsel = 0, i;
+    int *sel = NULL;
+    int opt, details = 0, rc, ret = EXIT_FAILURE;
+
+    while ((opt = xm_getopt(xm, argc, argv, "l", opts, 0)) != -1) {
+        if (opt == XM_OPT_HELP)
+            return EXIT_SUCCESS;
+        if (opt == XM_OPT_ERR)
+            return EXIT_FAILURE;
+        if (opt == 'l')
+            details = 1;
+    }
+    rc = xm_domains_list(xm, &doms, &n);
+    if (rc) {
+        xm_err(xm, "list: cannot read domains: %s", strerror(-rc));
+        return EXIT_FAILURE;
+    }
+    sel = calloc(n + (size_t)argc, sizeof(*sel));
+    if (!sel)
+        goto out;
+    for (i = 0; optind + (int)i < argc; i++) {
+        const char *w = argv[optind + i];
+        int k = xm_domain_find(doms, n, w);
+
+        if (k < 0) {
+            fprintf(xm->err, "%s is an invalid domain identifier (rc=-6)\n", w);
+            goto out;
+        }
+        sel[nsel++] = k;
+    }
+    if (!nsel)
+        for (i = 0; i < n; i++)
+            sel[nsel++] = (int)i;
+    if (details) {
+        if (print_long(xm, doms, sel, nsel))
+            goto out;
+    } else {
+        fprintf(xm->out, "Name                                        ID   Mem"
+                         " VCPUs\tState\tTime(s)\n");
+        for (i = 0; i < nsel; i++)
+            print_row(xm, &doms[sel[i]]);
+    }
+    ret = EXIT_SUCCESS;
+out:
+    free(sel);
+    free(doms);
+    return ret;
+}
+
+/* xen on a Xen host (/dev/xen/privcmd), else our kvm engine (hv.h rule) */
+static const char *engine_name(void)
+{
+    const char *e = getenv("PVSTACK_ENGINE");
+
+    if (e && (!strcmp(e, "xen") || !strcmp(e, "kvm")))
+        return e;
+    return access("/dev/xen/privcmd", F_OK) == 0 ? "xen" : "kvm";
+}
+
+int cmd_info(struct xm *xm, int argc, char **argv)
+{
+    struct xm_hostinfo hi;
+    FILE *o = xm->out;
+    int opt, rc;
+
+    while ((opt = xm_getopt(xm, argc, argv, "", NULL, 0)) != -1) {
+        if (opt == XM_OPT_HELP)
+            return EXIT_SUCCESS;
+        if (opt == XM_OPT_ERR)
+            return EXIT_FAILURE;
+    }
+    rc = xm_host_info(&hi);
+    if (rc) {
+        xm_err(xm, "info: cannot read host facts: %s", strerror(-rc));
+        return EXIT_FAILURE;
+    }
+    fprintf(o, "host                   : %s\n", hi.host);
+    fprintf(o, "release                : %s\n", hi.release);
+    fprintf(o, "version                : %s\n", hi.version);
+    fprintf(o, "machine                : %s\n", hi.machine);
+    fprintf(o, "nr_cpus                : %u\n", hi.nr_cpus);
+    fprintf(o, "max_cpu_id             : %u\n", hi.nr_cpus - 1);
+    fprintf(o, "nr_nodes               : 1\n");
+    fprintf(o, "cores_per_socket       : %u\n", hi.cores_per_socket);
+    fprintf(o, "threads_per_core       : %u\n", hi.threads_per_core);
+    fprintf(o, "cpu_mhz                : %u.%03u\n", hi.cpu_khz / 1000,
+            hi.cpu_khz % 1000);
+    fprintf(o, "total_memory           : %llu\n",
+            (unsigned long long)(hi.total_kb / 1024));
+    fprintf(o, "free_memory            : %llu\n",
+            (unsigned long long)(hi.free_kb / 1024));
+    fprintf(o, "free_cpus              : 0\n");
+    fprintf(o, "xen_version            : pvstack-%s %s\n", engine_name(),
+            PVSTACK_VERSION);
+    fprintf(o, "xen_caps               : xen-3.0-x86_64\n");
+    fprintf(o, "xend_config_format     : 4\n");
+    return EXIT_SUCCESS;
+}

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * cmdtable.c: the xm/xl command table, one row per command (xl cmd_table):
+ * {name, handler, flags, help, usage, options}. Add your command here.
+ */
+#include "xm/xm.h"
+
+#include <string.h>
+
+const struct xm_cmd xm_cmd_table[] = {
+    {"create", cmd_create, XM_CMD_DRYRUN | XM_CMD_MODIFIES,
+     "Create a domain from config file <filename>",
+     "<ConfigFile> [options] [vars]",
+     "-h                      Print this help.\n"
+     "-n, --dryrun            Dry run - prints the resulting configuration\n"
+     "                         (deprecated in favour of global -N option)."},
+    {"list", cmd_list, 0, "List information about all/some domains",
+     "[options] [Domain]", "-l, --long              Output all VM details"},
+    {"info", cmd_info, 0, "Get information about Xen host", "", NULL},
+    {"network-attach", cmd_network_attach, XM_CMD_DRYRUN | XM_CMD_MODIFIES,
+     "Create a new virtual network device",
+     "<Domain> [type=<type>] [mac=<mac>] [bridge=<bridge>] [ip=<ip>] "
+     "[script=<script>] [backend=<BackDomain>] [vifname=<name>] "
+     "[rate=<rate>] [model=<model>] [accel=<accel>] [mtu=<mtu>]",
+     NULL},
+    {"block-attach", cmd_block_attach, XM_CMD_DRYRUN | XM_CMD_MODIFIES,
+     "Create a new virtual block device",
+     "<Domain> <disk-spec-component(s)>...", NULL},
+};
+
+const size_t xm_cmd_count = sizeof(xm_cmd_table) / sizeof(xm_cmd_table[0]);
+
+const struct xm_cmd *xm_cmd_find(const struct xm_cmd *table, size_t n,
+                                 const char *name)
+{
+    const struct xm_cmd *found = NULL;
+    size_t i, len, count = 0;
+
+    if (!name || !*name)
+        return NULL;
+    len = strlen(name);
+    for (i = 0; i < n; i++) {
+        if (strncmp(name, table[i].name, len))
+            continue;
+        /* an exact match wins even if it also prefixes another command */
+        if (!table[i].name[len])
+            return &table[i];
+        found = &table[i];
+        count++;
+    }
+    return count == 1 ? found : NULL;
+}
+
+const struct xm_cmd *xm_cmd_lookup(const char *name)
+{
+    return xm_cmd_find(xm_cmd_table, xm_cmd_count, name);
+}

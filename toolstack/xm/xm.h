@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * xm.h: the xm/xl command frame. One context (struct xm) made in main() and
+ * passed to every command handler; the command table lives in cmdtable.c
+ * (add a row there and write cmd_<name>() in your own cmd_*.c file).
+ */
+#ifndef XT_XM_XM_H
+#define XT_XM_XM_H
+
+#include <getopt.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct xm_cmd;
+
+/* The one context of an xm run. No globals: everything hangs off this. */
+struct xm {
+    const char *prog;         /* basename of argv[0]: "xm" or "xl" */
+    int verbose;              /* -v (repeatable) */
+    int dryrun;               /* global -N: parse and print, change nothing */
+    int force;                /* global -f */
+    FILE *out;                /* normally stdout */
+    FILE *err;                /* normally stderr */
+    const struct xm_cmd *cmd; /* the command being run */
+};
+
+/*
+ * A command handler. argv[0] is the command name; getopt state is reset
+ * (optind = 1) before the call. Returns EXIT_SUCCESS or EXIT_FAILURE; never
+ * calls exit().
+ */
+typedef int xm_cmd_fn(struct xm *xm, int argc, char **argv);
+
+enum {
+    XM_CMD_DRYRUN = 1 << 0,   /* implements the global -N */
+    XM_CMD_MODIFIES = 1 << 1, /* changes state (help shows -f) */
+};
+
+struct xm_cmd {
+    const char *name;
+    xm_cmd_fn *fn;
+    unsigned flags;
+    const char *help;    /* one line, no final '.' */
+    const char *usage;   /* arguments after the command name */
+    const char *options; /* option lines, or NULL */
+};
+
+/* The table (cmdtable.c) and xl's cmdtable_lookup: exact name, or an
+ * unambiguous prefix. NULL if unknown or ambiguous. */
+extern const struct xm_cmd xm_cmd_table[];
+extern const size_t xm_cmd_count;
+const struct xm_cmd *xm_cmd_lookup(const char *name);
+/* The same lookup over any table (n rows). */
+const struct xm_cmd *xm_cmd_find(const struct xm_cmd *table, size_t n,
+                                 const char *name);
+
+/* xl help(): the full list (cmd NULL) or one command's usage, to f. */
+void xm_help(const struct xm *xm, const char *cmd, FILE *f);
+
+/* "<prog>: <message>\n" on xm->err. */
+void xm_err(const struct xm *xm, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* xm_getopt returns these besides option characters and -1. */
+#define XM_OPT_HELP (-2) /* -h/--help printed usage: return success */
+#define XM_OPT_ERR (-3)  /* message printed: return EXIT_FAILURE */
+
+/*
+ * getopt_long for a command, as xl's SWITCH_FOREACH_OPT: adds -h/--help,
+ * reports unknown options ("option `x' not supported.") and, once options
+ * end, checks that at least reqargs arguments remain (else usage). Loop
+ * until it returns -1; on XM_OPT_HELP / XM_OPT_ERR return at once.
+ */
+int xm_getopt(struct xm *xm, int argc, char **argv, const char *optstring,
+              const struct option *longopts, int reqargs);
+
+/* ---- domains ------------------------------------------------------------ */
+
+/* One row of `xm list`. */
+struct xm_dominfo {
+    char name[64];
+    uint32_t domid;
+    uint64_t mem_kb; /* current allocation */
+    uint64_t max_mem_kb;
+    unsigned vcpus; /* online */
+    unsigned max_vcpus;
+    int running, blocked, paused, shutdown, dying;
+    int shutdown_reason; /* index into "-rscwS" */
+    double cpu_time;     /* seconds */
+    uint8_t uuid[16];
+};
+
+/*
+ * All domains, sorted by domid: Domain-0 (the host itself) first, then the
+ * guests the store knows (once the store lands). *out is malloc'd; free it.
+ * Returns 0 or -errno.
+ */
+int xm_domains_list(struct xm *xm, struct xm_dominfo **out, size_t *n_out);
+/* Resolve a name or numeric id among doms. Returns the index or -ENOENT. */
+int xm_domain_find(const struct xm_dominfo *doms, size_t n, const char *which);
+
+/*
+ * Resolve a name or id to its row, as xl's find_domain: on failure prints
+ * "WHICH is an invalid domain identifier (rc=-6)" on xm->err and returns
+ * -ENOENT (or another -errno if the list cannot be read).
+ */
+int xm_domain_resolve(struct xm *xm, const char *which, struct xm_dominfo *out);
+
+/* ---- host ---------------------------------------------------------------- */
+
+struct xm_hostinfo {
+    char host[65], release[65], version[65], machine[65];
+    unsigned nr_cpus;
+    unsigned cores_per_socket, threads_per_core;
+    unsigned cpu_khz;
+    uint64_t total_kb, free_kb;
+};
+
+/* Host facts from uname, sysconf, /proc/meminfo, /proc/cpuinfo. 0/-errno. */
+int xm_host_info(struct xm_hostinfo *hi);
+
+/* ---- command handlers (one file per group) ------------------------------ */
+
+int cmd_list(struct xm *xm, int argc, char **argv);           /* cmd_list.c */
+int cmd_info(struct xm *xm, int argc, char **argv);           /* cmd_list.c */
+int cmd_create(struct xm *xm, int argc, char **argv);         /* cmd_create.c */
+int cmd_block_attach(struct xm *xm, int argc, char **argv);   /* cmd_attach.c */
+int cmd_network_attach(struct xm *xm, int argc, char **argv); /* cmd_attach.c */
+
+#endif
