@@ -2,7 +2,7 @@
 # xen-create-image/: the image builder and its companions, xen-tools style.
 xci-dir := xen-create-image
 xci-srcs := $(addprefix $(xci-dir)/,conf.c opts.c layout.c tmpl.c \
-	tmpl_default.c mirror.c common.c run.c undo.c lvm.c storage.c \
+	tmpl_default.c mirror.c common.c check.c run.c undo.c lvm.c storage.c \
 	install.c) $(lib-srcs)
 
 $(eval $(call program,xen-create-image,$(xci-dir)/create.c $(xci-srcs),-lcrypt))

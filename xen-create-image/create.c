@@ -32,6 +32,7 @@ static volatile sig_atomic_t interrupted;
 static void on_signal(int sig)
 {
     interrupted = sig;
+    xci_run_forward_signal(sig);
 }
 
 struct xci {
@@ -76,6 +77,18 @@ static int guess_dist_mirror(struct xci *x)
     return rc;
 }
 
+/* A bare --config name is looked up in /etc/xen-tools, as xen-tools does. */
+static const char *config_path(const char *cf, char *buf, size_t len)
+{
+    char dir[4096];
+
+    if (strchr(cf, '/') || paths_get(dir, sizeof(dir), "/etc/xen-tools"))
+        return cf;
+    if (snprintf(buf, len, "%s/%s", dir, cf) >= (int)len || access(buf, R_OK))
+        return cf;
+    return buf;
+}
+
 static int load_config(struct xci *x, int argc, char **argv)
 {
     struct xci_conf cl = {0};
@@ -92,12 +105,7 @@ static int load_config(struct xci *x, int argc, char **argv)
     if (rc == -ENOENT)
         rc = 0;
     if (!rc && (cf = xci_conf_get(&cl, "config"))) {
-        /* A bare name is looked up in /etc/xen-tools, as xen-tools does. */
-        if (!strchr(cf, '/') &&
-            paths_get(path, sizeof(path), "/etc/xen-tools/") == 0 &&
-            strlen(path) + strlen(cf) < sizeof(path) &&
-            (strcat(path, cf), access(path, R_OK) == 0))
-            cf = path;
+        cf = config_path(cf, path, sizeof(path));
         rc = xci_conf_load(&x->conf, cf, xci_expand_shell, stderr);
         if (rc == -ENOENT)
             fprintf(stderr,
@@ -295,7 +303,12 @@ static int step(struct xci *x, const char *name, int rc, const char *where)
 {
     if (!rc && interrupted)
         rc = -EINTR;
-    if (rc)
+    if (rc && interrupted)
+        xci_say(&x->log,
+                "\nxen-create-image: step '%s' interrupted by "
+                "signal %d",
+                name, (int)interrupted);
+    else if (rc)
         xci_say(&x->log, "\nxen-create-image: step '%s' failed%s%s: %s", name,
                 where ? " in " : "", where ? where : "",
                 rc == -ECHILD ? x->log.failed : strerror(-rc));

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "lib/parse.h"
+#include "undo.h"
 
 int xci_lvm_has_dm(void)
 {
@@ -227,6 +228,8 @@ int xci_lvm_unexpose(struct xci_log *l, const char *vg, const char *lv)
     if (strncmp(target, "/dev/loop", 9))
         return 0;
     rc = xci_run(l, (const char *[]){"losetup", "-d", target, NULL}, NULL, 0);
+    if (!rc)
+        rc = xci_loop_wait_gone(target);
     if (rc)
         return rc;
     if (unlink(link))

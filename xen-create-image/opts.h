@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 
+#include "check.h"
 #include "conf.h"
 
 #define XCI_MAX_IPS 8
@@ -74,15 +75,5 @@ int xci_settings_resolve(struct xci_settings *s, const struct xci_conf *c,
 int xci_opts_merge(struct xci_conf *c, const struct xci_conf *cl);
 /* Free what resolve allocated; s may be partly resolved. */
 void xci_settings_fini(struct xci_settings *s);
-
-/* Checks used by the settings and by the companion tools. 0 or -EINVAL. */
-int xci_check_hostname(const char *h);
-int xci_check_ipv4(const char *ip);
-int xci_check_netmask(const char *mask);
-/* Parse "aa:bb:cc:dd:ee:ff" (any case), refuse multicast; lower-case out. */
-int xci_check_mac(const char *mac, char out[18]);
-/* Names used in paths and cfg specs: no '/', ',', quotes, spaces. */
-int xci_check_name(const char *v);
-int xci_check_path(const char *v);
 
 #endif

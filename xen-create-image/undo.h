@@ -30,4 +30,8 @@ int xci_undo_run(struct xci_undo *u, struct xci_log *l);
 void xci_undo_forget(struct xci_undo *u);
 void xci_undo_destroy(struct xci_undo *u);
 
+/* Wait (up to 15 s) until loop device dev has no backing file any more.
+ * Returns 0 or -EBUSY. */
+int xci_loop_wait_gone(const char *dev);
+
 #endif
