@@ -22,7 +22,8 @@
 #include <unistd.h>
 #include <xen/io/xs_wire.h>
 
-#define SECS 1.0
+#define SECS 0.4 /* per round; each figure is the best of ROUNDS */
+#define ROUNDS 3
 #define VAL 64 /* value size of READ/WRITE */
 #define MAXCL 16
 
@@ -57,7 +58,8 @@ static int dial(const char *path)
     struct sockaddr_un a = {.sun_family = AF_UNIX};
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
-    if (fd < 0 || set_path(&a, path) || connect(fd, (struct sockaddr *)&a, sizeof(a))) {
+    if (fd < 0 || set_path(&a, path) ||
+        connect(fd, (struct sockaddr *)&a, sizeof(a))) {
         if (fd >= 0)
             close(fd);
         return -1;
@@ -174,39 +176,78 @@ static double run(const char *sock, int echo, int op, int ncl)
     return (double)ops / t;
 }
 
-/* The baseline: a poll() loop answering each request with tx_id bytes. */
+/*
+ * The baseline: a poll() loop answering each request with tx_id bytes,
+ * reading and writing as xenstored does (one recv per wakeup, one send
+ * per reply), so the only difference is the store's own work.
+ */
+struct echo_cl {
+    int fd;
+    size_t have;
+    char in[2 * (sizeof(struct xsd_sockmsg) + XENSTORE_PAYLOAD_MAX)];
+};
+
+static int echo_serve(struct echo_cl *c, char *out)
+{
+    ssize_t n = recv(c->fd, c->in + c->have, sizeof(c->in) - c->have, 0);
+    size_t off = 0;
+
+    if (n <= 0)
+        return -1;
+    c->have += (size_t)n;
+    for (;;) {
+        struct xsd_sockmsg h;
+
+        if (c->have - off < sizeof(h))
+            break;
+        memcpy(&h, c->in + off, sizeof(h));
+        if (h.len > XENSTORE_PAYLOAD_MAX || h.tx_id > XENSTORE_PAYLOAD_MAX)
+            return -1;
+        if (c->have - off < sizeof(h) + h.len)
+            break;
+        off += sizeof(h) + h.len;
+        h.len = h.tx_id;
+        memcpy(out, &h, sizeof(h));
+        if (io_all(c->fd, out, sizeof(h) + h.len, 1))
+            return -1;
+    }
+    memmove(c->in, c->in + off, c->have - off);
+    c->have -= off;
+    return 0;
+}
+
 static void echo_server(int lfd)
 {
+    static struct echo_cl cl[MAXCL + 1];
+    static char out[sizeof(struct xsd_sockmsg) + XENSTORE_PAYLOAD_MAX];
     struct pollfd fds[MAXCL + 1];
-    char buf[sizeof(struct xsd_sockmsg) + XENSTORE_PAYLOAD_MAX];
     int n = 1, i;
 
-    memset(buf, 'e', sizeof(buf));
+    memset(out, 'e', sizeof(out));
     fds[0] = (struct pollfd){.fd = lfd, .events = POLLIN};
     for (;;) {
         if (poll(fds, (nfds_t)n, -1) < 0)
             continue;
         for (i = 1; i < n; i++) {
-            struct xsd_sockmsg h;
-
             if (!(fds[i].revents & (POLLIN | POLLHUP)))
                 continue;
-            if (io_all(fds[i].fd, &h, sizeof(h), 0) ||
-                h.len > XENSTORE_PAYLOAD_MAX ||
-                io_all(fds[i].fd, buf + sizeof(h), h.len, 0)) {
+            if (echo_serve(&cl[i], out)) {
                 close(fds[i].fd);
-                fds[i--] = fds[--n];
-                continue;
+                fds[i] = fds[n - 1];
+                cl[i] = cl[n - 1];
+                n--;
+                i--;
             }
-            h.len = h.tx_id;
-            memcpy(buf, &h, sizeof(h));
-            io_all(fds[i].fd, buf, sizeof(h) + h.len, 1);
         }
         if ((fds[0].revents & POLLIN) && n <= MAXCL) {
             int fd = accept(lfd, NULL, NULL);
 
-            if (fd >= 0)
-                fds[n++] = (struct pollfd){.fd = fd, .events = POLLIN};
+            if (fd >= 0) {
+                fds[n] = (struct pollfd){.fd = fd, .events = POLLIN};
+                cl[n].fd = fd;
+                cl[n].have = 0;
+                n++;
+            }
         }
     }
 }
@@ -217,8 +258,8 @@ static pid_t start_echo(const char *path)
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     pid_t pid;
 
-    if (fd < 0 || set_path(&a, path) || bind(fd, (struct sockaddr *)&a, sizeof(a)) ||
-        listen(fd, 64))
+    if (fd < 0 || set_path(&a, path) ||
+        bind(fd, (struct sockaddr *)&a, sizeof(a)) || listen(fd, 64))
         return -1;
     pid = fork();
     if (pid == 0) {
@@ -256,6 +297,31 @@ static pid_t start_xenstored(const char *root, const char *sock)
     return -1;
 }
 
+/*
+ * Alternate store and echo rounds so both see the same machine load (the
+ * build machines are shared); keep each side's best round.
+ */
+static void best_of(const char *sock, const char *esock, int op, int ncl,
+                    double *a_out, double *b_out)
+{
+    double a = 0, b = 0, v;
+    int r;
+
+    *a_out = *b_out = -1;
+    for (r = 0; r < ROUNDS; r++) {
+        v = run(sock, 0, op, ncl);
+        if (v < 0)
+            return;
+        a = v > a ? v : a;
+        v = run(esock, 1, op, ncl);
+        if (v < 0)
+            return;
+        b = v > b ? v : b;
+    }
+    *a_out = a;
+    *b_out = b;
+}
+
 /* Fill the store with n more nodes, as n/50 domains' worth of keys. */
 static int populate(const char *sock, int n)
 {
@@ -265,9 +331,9 @@ static int populate(const char *sock, int n)
     if (fd < 0)
         return -1;
     for (i = 0; i < n && !rc; i++) {
-        int len = snprintf(req, sizeof(req),
-                           "/local/domain/%d/device/vbd/%d/state", i / 50,
-                           i % 50);
+        int len =
+            snprintf(req, sizeof(req), "/local/domain/%d/device/vbd/%d/state",
+                     i / 50, i % 50);
 
         memcpy(req + len + 1, "4", 1);
         rc = rt(fd, 0, XS_WRITE, 0, req, (size_t)len + 2, 3, rsp);
@@ -302,22 +368,22 @@ int main(void)
         goto out;
     }
     printf("xenstored over its unix socket vs a unix-socket echo of the "
-           "same sizes (%.1f s each)\n",
-           SECS);
+           "same sizes (best of %d rounds of %.1f s)\n",
+           ROUNDS, SECS);
     printf("%-10s %7s %14s %14s %7s\n", "op", "clients", "xenstored/s",
            "echo/s", "ratio");
     for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
         for (k = 0; k < sizeof(ncls) / sizeof(ncls[0]); k++) {
-            double a = run(sock, 0, ops[i].op, ncls[k]);
-            double b = run(esock, 1, ops[i].op, ncls[k]);
+            double a, b;
 
+            best_of(sock, esock, ops[i].op, ncls[k], &a, &b);
             if (a < 0 || b < 0) {
                 fprintf(stderr, "bench_store: %s failed\n", ops[i].name);
                 rc = 1;
                 goto out;
             }
-            printf("%-10s %7d %14.0f %14.0f %6.2fx\n", ops[i].name, ncls[k],
-                   a, b, a / b);
+            printf("%-10s %7d %14.0f %14.0f %6.2fx\n", ops[i].name, ncls[k], a,
+                   b, a / b);
         }
     }
     /* a transaction snapshots the store: its cost grows with the store */
@@ -326,8 +392,9 @@ int main(void)
         goto out;
     }
     {
-        double a = run(sock, 0, XS_TRANSACTION_START, 1);
-        double b = run(esock, 1, XS_TRANSACTION_START, 1);
+        double a, b;
+
+        best_of(sock, esock, XS_TRANSACTION_START, 1, &a, &b);
 
         printf("%-10s %7d %14.0f %14.0f %6.2fx  (store of 5000 nodes)\n",
                "tx commit", 1, a, b, a / b);

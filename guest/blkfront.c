@@ -132,9 +132,20 @@ int blkfront_init(struct blkfront_info *info_out)
     if (rc < 0)
         return rc;
     b->connected = true;
+    snprintf(path, sizeof(path), "%s/state", b->backend);
+    xenbus_watch(path, BLKFRONT_WATCH_TOKEN); /* for blkfront_backend_changed */
 out:
     *info_out = b->info;
     return 0;
+}
+
+/* Also re-arms rsp_event, or the backend stops notifying after the first
+ * response (SHARED_RING_INIT sets it to 1 only). */
+static bool response_ready(struct blkfront *b)
+{
+    int more;
+    RING_FINAL_CHECK_FOR_RESPONSES(&b->ring, more);
+    return more;
 }
 
 int blkfront_io(uint64_t sector, void *page, unsigned nsect, bool write)
@@ -147,7 +158,8 @@ int blkfront_io(uint64_t sector, void *page, unsigned nsect, bool write)
 
     if (!b->connected)
         return -XEN_ENODEV;
-    if (!nsect || nsect > PAGE_SIZE / 512 || ((uintptr_t)page & (PAGE_SIZE - 1)))
+    if (!nsect || nsect > PAGE_SIZE / 512 ||
+        ((uintptr_t)page & (PAGE_SIZE - 1)))
         return -XEN_EINVAL;
     if (write && b->info.readonly)
         return -XEN_EROFS;
@@ -169,8 +181,7 @@ int blkfront_io(uint64_t sector, void *page, unsigned nsect, bool write)
     RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&b->ring, notify);
     if (notify)
         evtchn_notify(b->port);
-    done = WAIT_UNTIL(RING_HAS_UNCONSUMED_RESPONSES(&b->ring),
-                      time_now_ns() + 10000 * MS);
+    done = WAIT_UNTIL(response_ready(b), time_now_ns() + 10000 * MS);
     if (done) {
         rsp = *RING_GET_RESPONSE(&b->ring, b->ring.rsp_cons);
         b->ring.rsp_cons++;
@@ -183,4 +194,28 @@ int blkfront_io(uint64_t sector, void *page, unsigned nsect, bool write)
     if (rsp.id != 0x5ec7)
         return -XEN_EIO;
     return rsp.status == BLKIF_RSP_OKAY ? 0 : -XEN_EIO;
+}
+
+void blkfront_backend_changed(void)
+{
+    struct blkfront *b = &blk;
+    char path[160];
+    unsigned long st;
+
+    if (!b->connected)
+        return;
+    snprintf(path, sizeof(path), "%s/state", b->backend);
+    if (xenbus_read_ulong(XBT_NIL, path, &st) == 0 && st < XenbusStateClosing)
+        return;
+    /* The toolstack is detaching the disk (libxl: online=0, state=5):
+     * say Closed so the backend can finish; the grant of a ring it may
+     * still map is leaked rather than reused. */
+    b->connected = false;
+    xenbus_unwatch(path, BLKFRONT_WATCH_TOKEN);
+    evtchn_close(b->port);
+    if (gnttab_end_access((grant_ref_t)b->ring_ref) == 0)
+        page_free(b->ring.sring);
+    xenbus_printf(XBT_NIL, b->node, "state", "%d", XenbusStateClosed);
+    printk("blk: vbd %s closed by the backend\n", b->info.devid);
+    memset(b, 0, sizeof(*b));
 }

@@ -23,8 +23,8 @@ static void cons_event(evtchn_port_t port, struct regs *r, void *data)
 
 static size_t ring_space(void)
 {
-    XENCONS_RING_IDX used = READ_ONCE(cons_ring->out_prod) -
-                            READ_ONCE(cons_ring->out_cons);
+    XENCONS_RING_IDX used =
+        READ_ONCE(cons_ring->out_prod) - READ_ONCE(cons_ring->out_cons);
     return used > sizeof(cons_ring->out) ? 0 : sizeof(cons_ring->out) - used;
 }
 
@@ -69,11 +69,29 @@ static void ring_write(const char *s, size_t n)
     }
 }
 
+/* The ring feeds a pty in raw mode: send "\r\n" for "\n", as a tty's
+ * ONLCR would. The VMM log (console_io) keeps plain lines. */
 void console_write(const char *s, size_t n)
 {
+    size_t i, start = 0;
+
     hyp_console_write(s, (unsigned)n);
-    if (cons_ring)
-        ring_write(s, n);
+    if (!cons_ring)
+        return;
+    for (i = 0; i < n; i++) {
+        if (s[i] != '\n')
+            continue;
+        ring_write(s + start, i - start);
+        ring_write("\r\n", 2);
+        start = i + 1;
+    }
+    ring_write(s + start, n - start);
+}
+
+bool console_input_pending(void)
+{
+    return cons_ring &&
+           READ_ONCE(cons_ring->in_prod) != READ_ONCE(cons_ring->in_cons);
 }
 
 void printk(const char *fmt, ...)

@@ -7,7 +7,9 @@
  */
 #include "xenbus.h"
 
+#include "blkfront.h"
 #include "kernel.h"
+#include "netfront.h"
 
 #define TOK_SHUTDOWN "shutdown"
 #define TOK_MEMORY "memory"
@@ -133,8 +135,10 @@ int balloon_set_target_kb(uint64_t kb)
 void control_shutdown(unsigned reason)
 {
     static const char *const names[] = {
-        [SHUTDOWN_poweroff] = "poweroff", [SHUTDOWN_reboot] = "reboot",
-        [SHUTDOWN_suspend] = "suspend", [SHUTDOWN_crash] = "crash",
+        [SHUTDOWN_poweroff] = "poweroff",
+        [SHUTDOWN_reboot] = "reboot",
+        [SHUTDOWN_suspend] = "suspend",
+        [SHUTDOWN_crash] = "crash",
     };
     printk("pvstack guest: shutting down (%s)\n",
            reason < ARRAY_SIZE(names) && names[reason] ? names[reason] : "?");
@@ -210,6 +214,26 @@ static void smp_up_all(void)
             printk("smp: vcpu %u failed to come up\n", id);
 }
 
+static void echo_event(evtchn_port_t port, struct regs *r, void *data)
+{
+    evtchn_notify(port); /* straight back: dom0 times the round trip */
+}
+
+int control_echo_start(void)
+{
+    evtchn_port_t port;
+    char val[16];
+    int rc = evtchn_alloc_unbound(0, echo_event, NULL, &port);
+
+    if (rc < 0)
+        return rc;
+    snprintf(val, sizeof(val), "%u", port);
+    rc = xenbus_write(XBT_NIL, "data/evtchn-echo-port", val);
+    if (rc == 0)
+        printk("evtchn echo: port %u\n", port);
+    return rc;
+}
+
 int control_init(void)
 {
     int rc = xenbus_init();
@@ -229,13 +253,30 @@ int control_init(void)
     return rc;
 }
 
-void control_loop(void)
+void control_loop(bool spin)
 {
     char path[128], token[64];
 
     for (;;) {
-        if (xenbus_wait_watch(path, sizeof(path), token, sizeof(token), 0) < 0) {
-            time_sleep_ns(100 * 1000000ULL);
+        uint64_t deadline = 0;
+        int rc;
+        if (spin) { /* burn 1 ms of CPU natively, then poll */
+            uint64_t end = time_now_ns() + 1000000ULL;
+            while (time_now_ns() < end)
+                cpu_relax();
+            deadline = 1; /* in the past: do not block */
+        }
+        rc = xenbus_wait_watch_wake(NULL, path, sizeof(path), token,
+                                    sizeof(token), deadline,
+                                    console_input_pending);
+        if (console_input_pending())
+            shell_input();
+        if (rc == -XEN_EAGAIN || rc == -XEN_ETIMEDOUT)
+            continue;
+        if (rc < 0) { /* no store: still serve the console */
+            if (!spin)
+                WAIT_UNTIL(console_input_pending(),
+                           time_now_ns() + 1000 * 1000000ULL);
             continue;
         }
         if (!strcmp(token, TOK_SHUTDOWN))
@@ -244,5 +285,9 @@ void control_loop(void)
             on_memory();
         else if (!strcmp(token, TOK_CPU))
             on_cpu();
+        else if (!strcmp(token, BLKFRONT_WATCH_TOKEN))
+            blkfront_backend_changed();
+        else if (!strcmp(token, NETFRONT_WATCH_TOKEN))
+            netfront_backend_changed();
     }
 }

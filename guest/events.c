@@ -17,6 +17,7 @@ struct handler {
 };
 
 static struct handler handlers[NR_PORTS];
+bool events_hyp_iret; /* read by head.S */
 
 static void set_bit(unsigned n, xen_ulong_t *words)
 {
@@ -26,8 +27,8 @@ static void set_bit(unsigned n, xen_ulong_t *words)
 
 static void clear_bit(unsigned n, xen_ulong_t *words)
 {
-    __atomic_fetch_and(&words[n / BITS_PER_WORD],
-                       ~(1UL << (n % BITS_PER_WORD)), __ATOMIC_SEQ_CST);
+    __atomic_fetch_and(&words[n / BITS_PER_WORD], ~(1UL << (n % BITS_PER_WORD)),
+                       __ATOMIC_SEQ_CST);
 }
 
 void force_evtchn_callback(void)
@@ -60,7 +61,7 @@ void evtchn_mask(evtchn_port_t port)
 
 void evtchn_unmask(evtchn_port_t port)
 {
-    struct evtchn_unmask op = { .port = port };
+    struct evtchn_unmask op = {.port = port};
 
     if (port >= NR_PORTS)
         return;
@@ -102,7 +103,7 @@ static int bind_new(long rc, evtchn_port_t port, evtchn_handler_fn *fn,
 int evtchn_bind_virq(uint32_t virq, unsigned vcpu, evtchn_handler_fn *fn,
                      void *data, evtchn_port_t *port_out)
 {
-    struct evtchn_bind_virq op = { .virq = virq, .vcpu = vcpu };
+    struct evtchn_bind_virq op = {.virq = virq, .vcpu = vcpu};
     long rc = hyp_evtchn_op(EVTCHNOP_bind_virq, &op);
     return bind_new(rc, op.port, fn, data, port_out);
 }
@@ -110,7 +111,7 @@ int evtchn_bind_virq(uint32_t virq, unsigned vcpu, evtchn_handler_fn *fn,
 int evtchn_bind_ipi(unsigned vcpu, evtchn_handler_fn *fn, void *data,
                     evtchn_port_t *port_out)
 {
-    struct evtchn_bind_ipi op = { .vcpu = vcpu };
+    struct evtchn_bind_ipi op = {.vcpu = vcpu};
     long rc = hyp_evtchn_op(EVTCHNOP_bind_ipi, &op);
     return bind_new(rc, op.port, fn, data, port_out);
 }
@@ -118,21 +119,21 @@ int evtchn_bind_ipi(unsigned vcpu, evtchn_handler_fn *fn, void *data,
 int evtchn_alloc_unbound(domid_t remote, evtchn_handler_fn *fn, void *data,
                          evtchn_port_t *port_out)
 {
-    struct evtchn_alloc_unbound op = { .dom = DOMID_SELF, .remote_dom = remote };
+    struct evtchn_alloc_unbound op = {.dom = DOMID_SELF, .remote_dom = remote};
     long rc = hyp_evtchn_op(EVTCHNOP_alloc_unbound, &op);
     return bind_new(rc, op.port, fn, data, port_out);
 }
 
 int evtchn_close(evtchn_port_t port)
 {
-    struct evtchn_close op = { .port = port };
+    struct evtchn_close op = {.port = port};
     evtchn_unbind(port);
     return (int)hyp_evtchn_op(EVTCHNOP_close, &op);
 }
 
 int evtchn_send(evtchn_port_t port)
 {
-    struct evtchn_send op = { .port = port };
+    struct evtchn_send op = {.port = port};
     return (int)hyp_evtchn_op(EVTCHNOP_send, &op);
 }
 
@@ -143,8 +144,8 @@ void evtchn_notify(evtchn_port_t port)
 
 static void dispatch(evtchn_port_t port, struct regs *r)
 {
-    evtchn_handler_fn *fn = __atomic_load_n(&handlers[port].fn,
-                                            __ATOMIC_ACQUIRE);
+    evtchn_handler_fn *fn =
+        __atomic_load_n(&handlers[port].fn, __ATOMIC_ACQUIRE);
     /* Clear before handling: a new send during the handler re-raises. */
     clear_bit(port, shared_info->evtchn_pending);
     if (fn)
@@ -158,8 +159,7 @@ void events_do_upcall(struct regs *r)
     do {
         xen_ulong_t sel;
         WRITE_ONCE(vi->evtchn_upcall_pending, 0);
-        sel = __atomic_exchange_n(&vi->evtchn_pending_sel, 0,
-                                  __ATOMIC_SEQ_CST);
+        sel = __atomic_exchange_n(&vi->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
         while (sel) {
             unsigned w = (unsigned)__builtin_ctzl(sel);
             xen_ulong_t pend;
@@ -175,7 +175,8 @@ void events_do_upcall(struct regs *r)
     } while (READ_ONCE(vi->evtchn_upcall_pending));
     /* The VMM masked events for the bounce; the native iretq in head.S
      * does not restore the mask, so unmask and re-check here. */
-    local_irq_enable();
+    if (!events_hyp_iret)
+        local_irq_enable();
 }
 
 void events_init(void)

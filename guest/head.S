@@ -7,6 +7,8 @@
  */
 #include <xen/elfnote.h>
 
+#define __HYPERVISOR_iret 23 /* xen/xen.h is C only */
+
 #define STACK_SIZE (16 * 1024)
 
 .macro NOTE type, body:vararg
@@ -117,14 +119,29 @@ secondary_start:
     popq %rax
 .endm
 
-/* Event callback: rsp -> rcx, r11, iret frame (Xen's bounce frame). */
+/* Event callback: rsp -> rcx, r11, iret frame (Xen's bounce frame).
+ * Returns with a native iretq (events_do_upcall unmasked), or with
+ * HYPERVISOR_iret when events_hyp_iret is set (the VMM unmasks from the
+ * frame's IF and delivers what is pending in the same exit). */
     .globl hypervisor_callback
 hypervisor_callback:
     popq %rcx
     popq %r11
     pushq $0                    /* error code slot */
     pushq $-1                   /* vector -1: event upcall */
-    jmp entry_common
+    SAVE_ALL
+    movq %rsp, %rdi
+    movq %rsp, %rbx
+    andq $-16, %rsp
+    call do_entry
+    movq %rbx, %rsp
+    RESTORE_ALL
+    addq $16, %rsp
+    testb $1, events_hyp_iret(%rip) /* rflags come back from the frame */
+    jnz 1f
+    iretq
+1:  pushq $0                    /* iret_context.flags: not in a syscall */
+    jmp hypercall_page + __HYPERVISOR_iret * 32
 
 entry_common:
     SAVE_ALL

@@ -10,7 +10,6 @@
 
 #include <stdint.h>
 
-#include <xen/xen.h>
 #include <xen/callback.h>
 #include <xen/errno.h>
 #include <xen/event_channel.h>
@@ -19,6 +18,7 @@
 #include <xen/sched.h>
 #include <xen/vcpu.h>
 #include <xen/version.h>
+#include <xen/xen.h>
 
 #include "proto/pvabi.h"
 
@@ -26,8 +26,8 @@ long hypercall(unsigned nr, unsigned long a1, unsigned long a2,
                unsigned long a3, unsigned long a4, unsigned long a5);
 extern char hypercall_page[];
 
-#define HC(nr, a1, a2, a3) \
-    hypercall((nr), (unsigned long)(a1), (unsigned long)(a2), \
+#define HC(nr, a1, a2, a3)                                                     \
+    hypercall((nr), (unsigned long)(a1), (unsigned long)(a2),                  \
               (unsigned long)(a3), 0, 0)
 
 static inline long hyp_console_write(const char *s, unsigned len)
@@ -82,7 +82,7 @@ static inline long hyp_callback_op(int cmd, const void *arg)
 
 static inline long hyp_shutdown(unsigned reason)
 {
-    struct sched_shutdown sd = { .reason = reason };
+    struct sched_shutdown sd = {.reason = reason};
     return hyp_sched_op(SCHEDOP_shutdown, &sd);
 }
 

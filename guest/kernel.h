@@ -35,6 +35,11 @@ void console_write(const char *s, size_t n);
 void console_ring_init(void);
 /* Reads up to size bytes typed on the console; returns the count. */
 size_t console_read(char *buf, size_t size);
+bool console_input_pending(void);
+
+/* shell.c: a line-at-a-time command shell on the console ring (help,
+ * info, selftest, poweroff, reboot); call when input is pending. */
+void shell_input(void);
 
 /* traps.c */
 void traps_init(void);
@@ -52,6 +57,9 @@ void trap_table_fill(struct trap_info *t, size_t n);
  * event callback with events masked and must not block. */
 typedef void evtchn_handler_fn(evtchn_port_t port, struct regs *r, void *data);
 void events_init(void);
+/* Return from the event callback with HYPERVISOR_iret instead of iretq
+ * (cmdline iret=hyp); set before events are bound. */
+extern bool events_hyp_iret;
 void events_do_upcall(struct regs *r);
 int evtchn_bind(evtchn_port_t port, evtchn_handler_fn *fn, void *data);
 void evtchn_unbind(evtchn_port_t port);
@@ -80,28 +88,30 @@ void time_init_cpu(void);
 void sched_block_until(uint64_t deadline_ns);
 void time_sleep_ns(uint64_t ns);
 unsigned long time_timer_events(void);
+/* This vcpu's VIRQ_TIMER port (0 if unbound). */
+evtchn_port_t time_timer_port(void);
 
 /* Waits, blocking the vcpu, until cond holds or deadline_ns passes (0:
  * forever). Evaluates to the final value of cond. */
-#define WAIT_UNTIL(cond, deadline_ns)                                     \
-    ({                                                                    \
-        bool ok__;                                                        \
-        uint64_t dl__ = (deadline_ns);                                    \
-        for (;;) {                                                        \
-            local_irq_disable();                                          \
-            ok__ = (cond);                                                \
-            if (ok__ || (dl__ && time_now_ns() >= dl__)) {                \
-                local_irq_enable();                                       \
-                break;                                                    \
-            }                                                             \
-            sched_block_until(dl__);                                      \
-        }                                                                 \
-        ok__;                                                             \
+#define WAIT_UNTIL(cond, deadline_ns)                                          \
+    ({                                                                         \
+        bool ok__;                                                             \
+        uint64_t dl__ = (deadline_ns);                                         \
+        for (;;) {                                                             \
+            local_irq_disable();                                               \
+            ok__ = (cond);                                                     \
+            if (ok__ || (dl__ && time_now_ns() >= dl__)) {                     \
+                local_irq_enable();                                            \
+                break;                                                         \
+            }                                                                  \
+            sched_block_until(dl__);                                           \
+        }                                                                      \
+        ok__;                                                                  \
     })
 
 /* mm.c: a page allocator over free boot RAM. */
 void mm_init(uintptr_t boot_sp);
-void *page_alloc(void);           /* zeroed page, or NULL */
+void *page_alloc(void); /* zeroed page, or NULL */
 void page_free(void *page);
 unsigned long mm_free_pages(void);
 unsigned long mm_total_pages(void);
@@ -126,9 +136,14 @@ int smp_call(unsigned vcpu, void (*fn)(void *data), void *data);
 
 /* control.c: the toolstack's requests from the store. */
 int control_init(void);
-__attribute__((noreturn)) void control_loop(void);
+/* Serves store watches and console input forever; spin keeps vcpu 0
+ * busy (CPU time grows) instead of blocking between requests. */
+__attribute__((noreturn)) void control_loop(bool spin);
 void control_shutdown(unsigned reason);
 int balloon_set_target_kb(uint64_t kb);
+/* Allocates a port for dom0, publishes it as data/evtchn-echo-port and
+ * notifies it back on every event (benchmarks' round trip). */
+int control_echo_start(void);
 uint64_t balloon_current_kb(void);
 
 /* main.c: finds "key=value" or a bare "key" in the cmdline and copies

@@ -239,7 +239,7 @@ static const char *conv(struct sink *s, const char *f, va_list *ap)
 
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
-    struct sink s = { buf, size, 0 };
+    struct sink s = {buf, size, 0};
     va_list aq;
 
     va_copy(aq, ap);

@@ -47,7 +47,8 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Parses an unsigned decimal (or 0x hex); *end_out gets the first unparsed
  * character. Returns 0 or -EINVAL when no digit was found. */
-int lib_parse_ulong(const char *s, unsigned long *val_out, const char **end_out);
+int lib_parse_ulong(const char *s, unsigned long *val_out,
+                    const char **end_out);
 
 /* Spinlock usable from any vcpu; not for event-callback context. */
 struct spinlock {

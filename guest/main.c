@@ -5,6 +5,9 @@
  *   selftest=a,b,...  run built-in self-tests ("all": every one)
  *   poweroff          shut down (poweroff) once the self-tests ran
  *   ip=A.B.C.D        bring up the first vif and answer ARP, ping, UDP echo
+ *   iret=hyp          leave the event callback with HYPERVISOR_iret
+ *   evtecho           echo dom0's events on data/evtchn-echo-port
+ *   spin              keep vcpu 0 busy instead of blocking when idle
  */
 #include "kernel.h"
 #include "netfront.h"
@@ -70,17 +73,18 @@ void start_kernel(struct start_info *si, uintptr_t boot_sp)
     if (strncmp((const char *)si->magic, "xen-", 4))
         panic("bad start_info magic");
     rc = check_pvabi();
-    if (rc < 0) {
-        printk("pvstack guest: hypervisor ABI is not pvabi%d (%d), "
-               "refusing to run\n", PVABI_VERSION, rc);
-        hyp_shutdown(SHUTDOWN_crash);
-    }
+    if (rc < 0)
+        panic("hypervisor ABI is not pvabi%d (%d), refusing to run",
+              PVABI_VERSION, rc);
+    if (cmdline_get("iret", ip, sizeof(ip)) && !strcmp(ip, "hyp"))
+        events_hyp_iret = true;
     mm_init(boot_sp);
     traps_init();
     events_init();
     time_init_cpu();
     console_ring_init();
-    printk("pvstack guest: booting (cmdline: %s)\n", (const char *)si->cmd_line);
+    printk("pvstack guest: booting (cmdline: %s)\n",
+           (const char *)si->cmd_line);
     rc = gnttab_init();
     if (rc < 0)
         printk("gnttab: setup_table failed (%d)\n", rc);
@@ -97,9 +101,11 @@ void start_kernel(struct start_info *si, uintptr_t boot_sp)
         else
             printk("net: %s up\n", desc);
     }
+    if (cmdline_get("evtecho", NULL, 0) && (rc = control_echo_start()) < 0)
+        printk("evtchn echo: not started (%d)\n", rc);
     if (cmdline_get("selftest", tests, sizeof(tests)))
         selftest_run(tests);
     if (cmdline_get("poweroff", NULL, 0))
         control_shutdown(SHUTDOWN_poweroff);
-    control_loop();
+    control_loop(cmdline_get("spin", NULL, 0));
 }

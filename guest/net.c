@@ -76,11 +76,11 @@ static void eth_header(uint8_t *f, const uint8_t *dst, uint16_t type)
 
 static int arp_send(uint16_t oper, const uint8_t *tha, const uint8_t *tpa)
 {
-    static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+    static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
     uint8_t *a = out + ETH_HLEN;
 
     eth_header(out, oper == 1 ? bcast : tha, ETH_P_ARP);
-    put16(a, 1);          /* Ethernet */
+    put16(a, 1); /* Ethernet */
     put16(a + 2, ETH_P_IP);
     a[4] = 6;
     a[5] = 4;

@@ -39,8 +39,7 @@ static struct netfront nf;
 
 static void post_rx(struct netfront *n, uint16_t id)
 {
-    struct netif_rx_request *req =
-        RING_GET_REQUEST(&n->rx, n->rx.req_prod_pvt);
+    struct netif_rx_request *req = RING_GET_REQUEST(&n->rx, n->rx.req_prod_pvt);
     req->id = id;
     req->gref = (grant_ref_t)n->rx_ref[id];
     n->rx.req_prod_pvt++;
@@ -110,8 +109,8 @@ static void net_event(evtchn_port_t port, struct regs *r, void *data)
             struct netif_rx_response rsp = *RING_GET_RESPONSE(&n->rx, i);
             if (rsp.id >= NR_RX)
                 continue; /* not ours: nothing to re-post */
-            if (rsp.status > 0 && !(rsp.flags & (NETRXF_more_data |
-                                                 NETRXF_extra_info)) &&
+            if (rsp.status > 0 &&
+                !(rsp.flags & (NETRXF_more_data | NETRXF_extra_info)) &&
                 rsp.offset + (unsigned)rsp.status <= PAGE_SIZE) {
                 n->st.rx_packets++;
                 net_input((const uint8_t *)n->rx_page[rsp.id] + rsp.offset,
@@ -151,10 +150,10 @@ static int setup_buffers(struct netfront *n)
     FRONT_RING_INIT(&n->tx, txs, PAGE_SIZE);
     SHARED_RING_INIT(rxs);
     FRONT_RING_INIT(&n->rx, rxs, PAGE_SIZE);
-    n->tx_ring_ref = gnttab_grant_access(n->backend_id,
-                                         (uintptr_t)txs >> PAGE_SHIFT, false);
-    n->rx_ring_ref = gnttab_grant_access(n->backend_id,
-                                         (uintptr_t)rxs >> PAGE_SHIFT, false);
+    n->tx_ring_ref =
+        gnttab_grant_access(n->backend_id, (uintptr_t)txs >> PAGE_SHIFT, false);
+    n->rx_ring_ref =
+        gnttab_grant_access(n->backend_id, (uintptr_t)rxs >> PAGE_SHIFT, false);
     if (n->tx_ring_ref < 0 || n->rx_ring_ref < 0)
         return -XEN_ENOSPC;
     for (i = 0; i < NR_RX; i++) {
@@ -213,8 +212,8 @@ static int parse_mac(const char *s, uint8_t mac[6])
     for (i = 0; i < 6; i++, s += 3) {
         unsigned long b;
         const char *end;
-        char two[3] = { s[0], s[0] ? s[1] : 0, 0 };
-        char hex[5] = { '0', 'x', two[0], two[1], 0 };
+        char two[3] = {s[0], s[0] ? s[1] : 0, 0};
+        char hex[5] = {'0', 'x', two[0], two[1], 0};
         if (lib_parse_ulong(hex, &b, &end) < 0 || *end || b > 255 ||
             (i < 5 && s[2] != ':'))
             return -XEN_EINVAL;
@@ -270,6 +269,7 @@ int netfront_init(uint32_t ip, uint8_t mac_out[6])
     rc = xenbus_printf(XBT_NIL, n->node, "state", "%d", XenbusStateConnected);
     if (rc < 0)
         return rc;
+    xenbus_watch(path, NETFRONT_WATCH_TOKEN); /* netfront_backend_changed */
     /* Frames may have arrived before we were connected. */
     local_irq_disable();
     net_event(n->port, NULL, NULL);
@@ -307,4 +307,36 @@ int netfront_start(const char *ip, char *desc, size_t size)
     }
     strlcpy(desc, started, size);
     return 0;
+}
+
+void netfront_backend_changed(void)
+{
+    struct netfront *n = &nf;
+    char path[160];
+    unsigned long st;
+    unsigned i;
+
+    if (!n->connected)
+        return;
+    snprintf(path, sizeof(path), "%s/state", n->backend);
+    if (xenbus_read_ulong(XBT_NIL, path, &st) == 0 && st < XenbusStateClosing)
+        return;
+    local_irq_disable();
+    n->connected = false; /* no more transmits from the receive path */
+    local_irq_enable();
+    xenbus_unwatch(path, NETFRONT_WATCH_TOKEN);
+    evtchn_close(n->port);
+    /* Pages the backend may still map stay granted (leaked), as Linux. */
+    for (i = 0; i < NR_RX; i++)
+        if (gnttab_end_access((grant_ref_t)n->rx_ref[i]) == 0)
+            page_free(n->rx_page[i]);
+    for (i = 0; i < NR_TX; i++)
+        if (gnttab_end_access((grant_ref_t)n->tx_ref[i]) == 0)
+            page_free(n->tx_page[i]);
+    if (gnttab_end_access((grant_ref_t)n->tx_ring_ref) == 0)
+        page_free(n->tx.sring);
+    if (gnttab_end_access((grant_ref_t)n->rx_ring_ref) == 0)
+        page_free(n->rx.sring);
+    xenbus_printf(XBT_NIL, n->node, "state", "%d", XenbusStateClosed);
+    printk("net: %s closed by the backend\n", n->node);
 }

@@ -138,8 +138,7 @@ out:
     spin_unlock(&smp_lock);
     if (rc < 0)
         return (int)rc;
-    if (!WAIT_UNTIL(cpus[id].online,
-                    time_now_ns() + 2000ULL * 1000000ULL))
+    if (!WAIT_UNTIL(cpus[id].online, time_now_ns() + 2000ULL * 1000000ULL))
         return -XEN_ETIMEDOUT;
     return 0;
 }

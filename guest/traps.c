@@ -8,11 +8,9 @@
 #include "kernel.h"
 
 /* Entry stubs in head.S. */
-#define TRAP(n) extern char trap_##n[];
-TRAP(0) TRAP(1) TRAP(2) TRAP(3) TRAP(4) TRAP(5) TRAP(6) TRAP(7) TRAP(8)
-TRAP(9) TRAP(10) TRAP(11) TRAP(12) TRAP(13) TRAP(14) TRAP(16) TRAP(17)
-TRAP(18) TRAP(19) TRAP(20)
-#undef TRAP
+extern char trap_0[], trap_1[], trap_2[], trap_3[], trap_4[], trap_5[],
+    trap_6[], trap_7[], trap_8[], trap_9[], trap_10[], trap_11[], trap_12[],
+    trap_13[], trap_14[], trap_16[], trap_17[], trap_18[], trap_19[], trap_20[];
 
 struct trap_desc {
     uint8_t vector;
@@ -22,26 +20,26 @@ struct trap_desc {
 };
 
 static const struct trap_desc trap_descs[] = {
-    { 0, 0, "divide error", trap_0 },
-    { 1, 0, "debug", trap_1 },
-    { 2, 0, "nmi", trap_2 },
-    { 3, 3, "int3", trap_3 },
-    { 4, 3, "overflow", trap_4 },
-    { 5, 0, "bounds", trap_5 },
-    { 6, 0, "invalid opcode", trap_6 },
-    { 7, 0, "device not available", trap_7 },
-    { 8, 0, "double fault", trap_8 },
-    { 9, 0, "coprocessor segment overrun", trap_9 },
-    { 10, 0, "invalid TSS", trap_10 },
-    { 11, 0, "segment not present", trap_11 },
-    { 12, 0, "stack segment", trap_12 },
-    { 13, 0, "general protection", trap_13 },
-    { 14, 0, "page fault", trap_14 },
-    { 16, 0, "x87 fpu error", trap_16 },
-    { 17, 0, "alignment check", trap_17 },
-    { 18, 0, "machine check", trap_18 },
-    { 19, 0, "simd fpu error", trap_19 },
-    { 20, 0, "virtualization", trap_20 },
+    {0, 0, "divide error", trap_0},
+    {1, 0, "debug", trap_1},
+    {2, 0, "nmi", trap_2},
+    {3, 3, "int3", trap_3},
+    {4, 3, "overflow", trap_4},
+    {5, 0, "bounds", trap_5},
+    {6, 0, "invalid opcode", trap_6},
+    {7, 0, "device not available", trap_7},
+    {8, 0, "double fault", trap_8},
+    {9, 0, "coprocessor segment overrun", trap_9},
+    {10, 0, "invalid TSS", trap_10},
+    {11, 0, "segment not present", trap_11},
+    {12, 0, "stack segment", trap_12},
+    {13, 0, "general protection", trap_13},
+    {14, 0, "page fault", trap_14},
+    {16, 0, "x87 fpu error", trap_16},
+    {17, 0, "alignment check", trap_17},
+    {18, 0, "machine check", trap_18},
+    {19, 0, "simd fpu error", trap_19},
+    {20, 0, "virtualization", trap_20},
 };
 
 /* Self-test expectation: one armed fault, taken by whichever vcpu. */
@@ -50,7 +48,7 @@ static struct {
     unsigned skip;
     unsigned hits;
     uint64_t cr2;
-} expect = { -1, 0, 0, 0 };
+} expect = {-1, 0, 0, 0};
 
 void trap_table_fill(struct trap_info *t, size_t n)
 {
@@ -123,8 +121,8 @@ static void do_trap(struct regs *r)
     printk("pvstack guest: fatal trap %ld (%s) on vcpu %u: rip %lx err %lx "
            "cr2 %lx rsp %lx\n",
            (long)r->vector, trap_name(r->vector), smp_id(),
-           (unsigned long)r->rip, (unsigned long)r->error,
-           (unsigned long)cr2, (unsigned long)r->rsp);
+           (unsigned long)r->rip, (unsigned long)r->error, (unsigned long)cr2,
+           (unsigned long)r->rsp);
     hyp_shutdown(SHUTDOWN_crash);
     for (;;)
         hyp_sched_op(SCHEDOP_yield, NULL);

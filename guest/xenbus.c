@@ -34,14 +34,14 @@ static const struct {
     const char *name;
     int err;
 } xb_errors[] = {
-    { "EINVAL", XEN_EINVAL }, { "EACCES", XEN_EACCES },
-    { "EEXIST", XEN_EEXIST }, { "EISDIR", XEN_EISDIR },
-    { "ENOENT", XEN_ENOENT }, { "ENOMEM", XEN_ENOMEM },
-    { "ENOSPC", XEN_ENOSPC }, { "EIO", XEN_EIO },
-    { "ENOTEMPTY", XEN_ENOTEMPTY }, { "ENOSYS", XEN_ENOSYS },
-    { "EROFS", XEN_EROFS }, { "EBUSY", XEN_EBUSY },
-    { "EAGAIN", XEN_EAGAIN }, { "EISCONN", XEN_EISCONN },
-    { "E2BIG", XEN_E2BIG }, { "EPERM", XEN_EPERM },
+    {"EINVAL", XEN_EINVAL},       {"EACCES", XEN_EACCES},
+    {"EEXIST", XEN_EEXIST},       {"EISDIR", XEN_EISDIR},
+    {"ENOENT", XEN_ENOENT},       {"ENOMEM", XEN_ENOMEM},
+    {"ENOSPC", XEN_ENOSPC},       {"EIO", XEN_EIO},
+    {"ENOTEMPTY", XEN_ENOTEMPTY}, {"ENOSYS", XEN_ENOSYS},
+    {"EROFS", XEN_EROFS},         {"EBUSY", XEN_EBUSY},
+    {"EAGAIN", XEN_EAGAIN},       {"EISCONN", XEN_EISCONN},
+    {"E2BIG", XEN_E2BIG},         {"EPERM", XEN_EPERM},
 };
 
 static void xb_event(evtchn_port_t port, struct regs *r, void *data)
@@ -54,6 +54,15 @@ static int ring_wait(bool (*ready)(void), uint64_t deadline)
     if (ready())
         return 0;
     return WAIT_UNTIL(ready(), deadline) ? 0 : -XEN_ETIMEDOUT;
+}
+
+/* Set by xenbus_wait_watch_token while it may be interrupted by wake(). */
+static bool (*xb_wake)(void);
+
+static bool rsp_ready_or_wake(void)
+{
+    return READ_ONCE(xb_ring->rsp_prod) != xb_ring->rsp_cons ||
+           (xb_wake && xb_wake());
 }
 
 static bool rsp_ready(void)
@@ -98,9 +107,11 @@ static int ring_read(void *data, size_t len, uint64_t deadline)
     while (len) {
         XENSTORE_RING_IDX cons = xb_ring->rsp_cons, avail;
         size_t c;
-        int rc = ring_wait(rsp_ready, deadline);
+        int rc = ring_wait(xb_wake ? rsp_ready_or_wake : rsp_ready, deadline);
         if (rc < 0)
             return rc;
+        if (!rsp_ready())
+            return -XEN_EAGAIN; /* woken before a message started */
         avail = READ_ONCE(xb_ring->rsp_prod) - cons;
         rmb();
         if (avail > XENSTORE_RING_SIZE)
@@ -110,6 +121,7 @@ static int ring_read(void *data, size_t len, uint64_t deadline)
         c = c < len ? c : len;
         memcpy(p, xb_ring->rsp + MASK_XENSTORE_IDX(cons), c);
         deadline = 0; /* mid-message: finish it, or the stream desyncs */
+        xb_wake = NULL;
         mb();
         WRITE_ONCE(xb_ring->rsp_cons, cons + (XENSTORE_RING_IDX)c);
         evtchn_notify(xb_port);
@@ -136,9 +148,10 @@ static void queue_watch(const char *body, size_t len)
     e = &wq[(wq_head + wq_len++) % WATCH_QUEUE];
     strlcpy(e->path, path, sizeof(e->path));
     memset(e->token, 0, sizeof(e->token));
-    memcpy(e->token, token, strnlen(token, len - plen - 1) < sizeof(e->token) - 1
-                                ? strnlen(token, len - plen - 1)
-                                : sizeof(e->token) - 1);
+    memcpy(e->token, token,
+           strnlen(token, len - plen - 1) < sizeof(e->token) - 1
+               ? strnlen(token, len - plen - 1)
+               : sizeof(e->token) - 1);
 }
 
 /* Reads one message into xb_buf (terminated); returns its header. */
@@ -174,7 +187,7 @@ static int request(uint32_t type, uint32_t tx, const char *const *parts,
                    unsigned nparts)
 {
     uint64_t deadline = time_now_ns() + xb_timeout_ns;
-    struct xsd_sockmsg hdr = { .type = type, .tx_id = tx };
+    struct xsd_sockmsg hdr = {.type = type, .tx_id = tx};
     size_t len = 0;
     unsigned i;
     int rc;
@@ -229,26 +242,15 @@ static int simple(uint32_t type, uint32_t tx, const char *const *parts,
 
 int xenbus_read(uint32_t tx, const char *path, char *buf, size_t size)
 {
-    const char *p[] = { path };
+    const char *p[] = {path};
     int rc = simple(XS_READ, tx, p, 1, buf, size);
     return rc < 0 ? rc : (int)strnlen(buf, size);
-}
-
-int xenbus_read_ulong(uint32_t tx, const char *path, unsigned long *val_out)
-{
-    char buf[32];
-    const char *end;
-    int rc = xenbus_read(tx, path, buf, sizeof(buf));
-    if (rc < 0)
-        return rc;
-    rc = lib_parse_ulong(buf, val_out, &end);
-    return rc < 0 || *end ? -XEN_EINVAL : 0;
 }
 
 int xenbus_write(uint32_t tx, const char *path, const char *value)
 {
     /* XS_WRITE's value has no NUL: send path\0 then the bare value. */
-    struct xsd_sockmsg hdr = { .type = XS_WRITE, .tx_id = tx };
+    struct xsd_sockmsg hdr = {.type = XS_WRITE, .tx_id = tx};
     size_t plen = strlen(path) + 1, vlen = strlen(value);
     int rc;
 
@@ -277,8 +279,9 @@ int xenbus_write(uint32_t tx, const char *path, const char *value)
         }
         if (rep.req_id != hdr.req_id)
             continue;
-        rc = rep.type == XS_ERROR ? reply_error(xb_buf)
-             : rep.type == XS_WRITE ? 0 : -XEN_EIO;
+        rc = rep.type == XS_ERROR   ? reply_error(xb_buf)
+             : rep.type == XS_WRITE ? 0
+                                    : -XEN_EIO;
         break;
     }
     spin_unlock(&xb_lock);
@@ -287,21 +290,21 @@ int xenbus_write(uint32_t tx, const char *path, const char *value)
 
 int xenbus_mkdir(uint32_t tx, const char *path)
 {
-    const char *p[] = { path };
+    const char *p[] = {path};
     int rc = simple(XS_MKDIR, tx, p, 1, NULL, 0);
     return rc < 0 ? rc : 0;
 }
 
 int xenbus_rm(uint32_t tx, const char *path)
 {
-    const char *p[] = { path };
+    const char *p[] = {path};
     int rc = simple(XS_RM, tx, p, 1, NULL, 0);
     return rc < 0 ? rc : 0;
 }
 
 int xenbus_directory(uint32_t tx, const char *path, char *buf, size_t size)
 {
-    const char *p[] = { path };
+    const char *p[] = {path};
     int rc, count = 0;
     size_t i, n;
 
@@ -327,21 +330,21 @@ int xenbus_directory(uint32_t tx, const char *path, char *buf, size_t size)
 
 int xenbus_watch(const char *path, const char *token)
 {
-    const char *p[] = { path, token };
+    const char *p[] = {path, token};
     int rc = simple(XS_WATCH, XBT_NIL, p, 2, NULL, 0);
     return rc < 0 ? rc : 0;
 }
 
 int xenbus_unwatch(const char *path, const char *token)
 {
-    const char *p[] = { path, token };
+    const char *p[] = {path, token};
     int rc = simple(XS_UNWATCH, XBT_NIL, p, 2, NULL, 0);
     return rc < 0 ? rc : 0;
 }
 
 int xenbus_transaction_start(uint32_t *tx_out)
 {
-    const char *p[] = { "" };
+    const char *p[] = {""};
     char buf[16];
     unsigned long v;
     int rc = simple(XS_TRANSACTION_START, XBT_NIL, p, 1, buf, sizeof(buf));
@@ -355,7 +358,7 @@ int xenbus_transaction_start(uint32_t *tx_out)
 
 int xenbus_transaction_end(uint32_t tx, int abort)
 {
-    const char *p[] = { abort ? "F" : "T" };
+    const char *p[] = {abort ? "F" : "T"};
     int rc = simple(XS_TRANSACTION_END, tx, p, 1, NULL, 0);
     return rc < 0 ? rc : 0;
 }
@@ -385,6 +388,14 @@ static void pop_watch(unsigned i, char *path, size_t psize, char *token,
 int xenbus_wait_watch_token(const char *want, char *path, size_t psize,
                             char *token, size_t tsize, uint64_t deadline_ns)
 {
+    return xenbus_wait_watch_wake(want, path, psize, token, tsize, deadline_ns,
+                                  NULL);
+}
+
+int xenbus_wait_watch_wake(const char *want, char *path, size_t psize,
+                           char *token, size_t tsize, uint64_t deadline_ns,
+                           bool (*wake)(void))
+{
     int rc = 0, i;
 
     spin_lock(&xb_lock);
@@ -394,7 +405,9 @@ int xenbus_wait_watch_token(const char *want, char *path, size_t psize,
             rc = -XEN_ENODEV;
             break;
         }
+        xb_wake = wake;
         rc = read_msg(&rep, deadline_ns);
+        xb_wake = NULL;
         if (rc < 0)
             break;
         if (rep.type == XS_WATCH_EVENT)
@@ -452,41 +465,4 @@ int xenbus_init(void)
     }
     xb_timeout_ns = 30000000000ULL;
     return 0;
-}
-
-int xenbus_printf(uint32_t tx, const char *dir, const char *node,
-                  const char *fmt, ...)
-{
-    char path[160], val[160];
-    va_list ap;
-
-    if (snprintf(path, sizeof(path), "%s/%s", dir, node) >= (int)sizeof(path))
-        return -XEN_E2BIG;
-    va_start(ap, fmt);
-    vsnprintf(val, sizeof(val), fmt, ap);
-    va_end(ap);
-    return xenbus_write(tx, path, val);
-}
-
-int xenbus_wait_state(const char *path, unsigned long min_state,
-                      uint64_t deadline_ns)
-{
-    char wpath[160], token[64];
-    unsigned long st = 0;
-    int rc;
-
-    rc = xenbus_watch(path, "state-wait");
-    if (rc < 0)
-        return rc;
-    for (;;) {
-        if (xenbus_read_ulong(XBT_NIL, path, &st) == 0 && st >= min_state)
-            break;
-        rc = xenbus_wait_watch_token("state-wait", wpath, sizeof(wpath),
-                                     token, sizeof(token), deadline_ns);
-        if (rc < 0)
-            break;
-    }
-    xenbus_unwatch(path, "state-wait");
-    xenbus_flush_watch("state-wait");
-    return rc < 0 ? rc : (int)st;
 }

@@ -8,6 +8,7 @@
 #ifndef XT_GUEST_XENBUS_H
 #define XT_GUEST_XENBUS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,6 +35,11 @@ int xenbus_wait_watch(char *path, size_t psize, char *token, size_t tsize,
 /* Same, but only for events with token want; others stay queued. */
 int xenbus_wait_watch_token(const char *want, char *path, size_t psize,
                             char *token, size_t tsize, uint64_t deadline_ns);
+/* Same, and returns -XEN_EAGAIN as soon as wake() is true between
+ * messages (wake is evaluated with events masked; keep it trivial). */
+int xenbus_wait_watch_wake(const char *want, char *path, size_t psize,
+                           char *token, size_t tsize, uint64_t deadline_ns,
+                           bool (*wake)(void));
 /* Drops queued watch events whose token matches. */
 void xenbus_flush_watch(const char *token);
 

@@ -5,6 +5,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,12 +15,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    /* a real sink, so that every message and warning path runs too */
+    static FILE *sink;
     struct domain_config *cfg = NULL;
     struct disk_spec d;
     struct vif_spec v;
     char eb[256], *json = NULL, *s;
 
-    if (cfg_parse_buf((const char *)data, size, "fuzz", NULL, &cfg, NULL) ==
+    if (!sink)
+        sink = fopen("/dev/null", "we");
+    if (cfg_parse_buf((const char *)data, size, "fuzz", NULL, &cfg, sink) ==
         0) {
         if (domain_config_to_json(cfg, &json) == 0)
             free(json);

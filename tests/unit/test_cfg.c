@@ -381,6 +381,7 @@ static void test_unknown_keys_and_extra_args(void **state)
 {
     char *kv[] = {"memory=512", "name='cli'", NULL};
     char *bad[] = {"memory=", NULL};
+    char *unknown[] = {"colour='red'", NULL};
     struct domain_config *c = NULL;
 
     (void)state;
@@ -391,10 +392,15 @@ static void test_unknown_keys_and_extra_args(void **state)
                         "xm: t.cfg:3:3: warning: unknown key `hostname' "
                         "ignored\n");
     domain_config_free(c);
-    /* xl create FILE k=v: later statements override the file */
+    /* xl create FILE k=v: later statements override the file, quietly */
     assert_int_equal(parse_kv("name='f'\nmemory=64\n", kv, &c), 0);
     assert_int_equal(c->memory_mb, 512);
     assert_string_equal(c->name, "cli");
+    assert_string_equal(errtext, "");
+    domain_config_free(c);
+    assert_int_equal(parse_kv("name='f'\n", unknown, &c), 0);
+    assert_string_equal(errtext, "xm: command line:1:1: warning: unknown "
+                                 "key `colour' ignored\n");
     domain_config_free(c);
     assert_int_equal(parse_kv("name='f'\n", bad, &c), -EINVAL);
     assert_string_equal(errtext, "xm: command line:1:8: syntax error: "

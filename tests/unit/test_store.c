@@ -10,9 +10,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
+#include <unistd.h>
 #include <xen/io/xs_wire.h>
+
+/* cmocka.h needs the headers above */
+#include <cmocka.h>
 
 #include "store/store.h"
 #include "test_store_harness.h"
@@ -36,7 +40,10 @@ static int setup_lim(void **state, const struct xsd_limits *lim)
     return 0;
 }
 
-static int setup(void **state) { return setup_lim(state, NULL); }
+static int setup(void **state)
+{
+    return setup_lim(state, NULL);
+}
 
 static int teardown(void **state)
 {
@@ -104,6 +111,32 @@ static void t_invalid_paths(void **state)
     big[sizeof(big) - 1] = '\0';
     ERR(h_write(&f->d0, 0, big, "x"), "EINVAL");
     OK(h_write(&f->d0, 0, "/ok-_@Z9", "x"));
+}
+
+/* 1000 levels: recursion in rm, watch firing and tx copies holds up. */
+static void t_deep_path(void **state)
+{
+    struct fx *f = *state;
+    char path[2100];
+    uint32_t t;
+    int i;
+
+    for (i = 0; i < 1000; i++)
+        memcpy(path + 2 * i, "/d", 2);
+    path[2000] = '\0';
+    OK(h_op2(&f->d0, XS_WATCH, 0, "/d", "deep", NULL));
+    OK(h_write(&f->d0, 0, path, "bottom"));
+    t = h_tx_start(&f->d0);
+    OK(h_read(&f->d0, t, path, NULL));
+    OK(h_write(&f->d0, t, path, "tx"));
+    OK(h_tx_end(&f->d0, t, 1));
+    t = h_tx_start(&f->d0);
+    OK(h_op1(&f->d0, XS_RM, t, "/d/d", NULL));
+    OK(h_tx_end(&f->d0, t, 1));
+    OK(h_write(&f->d0, 0, path, "again"));
+    OK(h_op1(&f->d0, XS_RM, 0, "/d", NULL));
+    ERR(h_read(&f->d0, 0, "/d", NULL), "ENOENT");
+    ERR(h_read(&f->d0, 0, "@introduceDomain", NULL), "EINVAL");
 }
 
 static void t_rm_and_mkdir(void **state)
@@ -207,7 +240,8 @@ static void t_transactions(void **state)
     OK(h_write(&f->d0, t1, "/t/a", "1"));
     OK(h_write(&f->d0, t1, "/t/new/deep", "n"));
     /* isolation: outside sees the old state */
-    OK(h_read(&f->d1, 0, "/t/a", out) ? h_read(&f->d0, 0, "/t/a", out) : "dom1 read dom0 node");
+    OK(h_read(&f->d1, 0, "/t/a", out) ? h_read(&f->d0, 0, "/t/a", out)
+                                      : "dom1 read dom0 node");
     assert_string_equal(out, "0");
     ERR(h_read(&f->d0, 0, "/t/new", out), "ENOENT");
     OK(h_read(&f->d0, t1, "/t/new/deep", out));
@@ -420,9 +454,24 @@ static void t_quotas(void **state)
     /* dom0 gets more */
     for (i = 0; i < 4; i++)
         assert_true(h_tx_start(&f->d0) != 0);
+    /* a domU transaction may touch transaction-nodes paths, no more */
+    {
+        char p[64];
+        uint32_t tx;
+
+        h_close(&f->d2);
+        h_open(f->x, 2, &f->d2);
+        tx = h_tx_start(&f->d2);
+        assert_true(tx != 0);
+        for (i = 0; i < 1024; i++) {
+            snprintf(p, sizeof(p), "/nothere/%d", i);
+            ERR(h_read(&f->d2, tx, p, NULL), "EACCES");
+        }
+        ERR(h_read(&f->d2, tx, "/nothere/x", NULL), "ENOSPC");
+    }
     /* perms per node */
-    ERR(h_chmod(&f->d1, "/local/domain/1/a", "n1", "r2", "r3", "r4", "r5",
-                "r6", NULL),
+    ERR(h_chmod(&f->d1, "/local/domain/1/a", "n1", "r2", "r3", "r4", "r5", "r6",
+                NULL),
         "ENOSPC");
 }
 
@@ -468,6 +517,76 @@ static void t_payload_limits(void **state)
     assert_true(xsd_conn_dead(f->d2.c));
 }
 
+/* A read-only connection reads but cannot change anything. */
+static void t_readonly_conn(void **state)
+{
+    struct fx *f = *state;
+    struct h_conn ro;
+
+    OK(h_write(&f->d0, 0, "/ro/x", "1"));
+    h_close(&f->d2);
+    memset(&ro, 0, sizeof(ro));
+    ro.next_req = 1;
+    assert_int_equal(xsd_conn_create(f->x, 0, XSD_CONN_RO, NULL, NULL, &ro.c),
+                     0);
+    OK(h_read(&ro, 0, "/ro/x", NULL));
+    ERR(h_write(&ro, 0, "/ro/x", "2"), "EROFS");
+    ERR(h_op1(&ro, XS_RM, 0, "/ro/x", NULL), "EROFS");
+    ERR(h_op1(&ro, XS_MKDIR, 0, "/ro/y", NULL), "EROFS");
+    ERR(h_chmod(&ro, "/ro/x", "b1", NULL), "EROFS");
+    OK(h_op2(&ro, XS_WATCH, 0, "/ro", "t", NULL));
+    h_close(&ro);
+    h_open(f->x, 2, &f->d2);
+}
+
+/* --state-file: nodes, values (binary too) and perms survive; junk does not
+ * crash the loader. */
+static void t_persist(void **state)
+{
+    struct fx *f = *state;
+    char file[] = "/tmp/test_store_state.XXXXXX", out[4097];
+    struct xsd *y;
+    struct h_conn c;
+    struct h_msg r;
+    FILE *fp;
+    int fd = mkstemp(file);
+
+    assert_true(fd >= 0);
+    close(fd);
+    OK(h_write(&f->d0, 0, "/p/a/b", "v"));
+    h_req(&f->d0, XS_WRITE, 0, "/p/bin\0x\0y", 10, &r);
+    OK(h_op1(&f->d0, XS_MKDIR, 0, "/p/empty", NULL));
+    OK(h_chmod(&f->d0, "/p/a", "n3", "r4", NULL));
+    assert_int_equal(xsd_save(f->x, file), 0);
+    assert_int_equal(xsd_create(NULL, &y), 0);
+    assert_int_equal(xsd_load(y, file), 0);
+    h_open(y, 0, &c);
+    OK(h_read(&c, 0, "/p/a/b", out));
+    assert_string_equal(out, "v");
+    h_req(&c, XS_READ, 0, "/p/bin", 7, &r);
+    assert_int_equal(r.len, 3);
+    assert_memory_equal(r.body, "x\0y", 3);
+    OK(h_read(&c, 0, "/p/empty", out));
+    OK(h_op1(&c, XS_GET_PERMS, 0, "/p/a", &r));
+    assert_memory_equal(r.body, "n3\0r4\0", 6);
+    OK(h_op1(&c, XS_DIRECTORY, 0, "/", &r));
+    assert_memory_equal(r.body, "tool\0p\0", 7);
+    xsd_destroy(y);
+    /* a truncated / corrupted file: -EINVAL, no crash */
+    fp = fopen(file, "r+");
+    assert_non_null(fp);
+    fseek(fp, 30, SEEK_SET);
+    fputs("\xff\xff\xff\x7f garbage", fp);
+    fclose(fp);
+    assert_int_equal(xsd_create(NULL, &y), 0);
+    assert_int_equal(xsd_load(y, file), -EINVAL);
+    xsd_destroy(y);
+    assert_int_equal(xsd_create(NULL, &y), 0);
+    assert_int_equal(xsd_load(y, "/nonexistent/state"), -ENOENT);
+    xsd_destroy(y);
+    unlink(file);
+}
+
 static void t_domain_requests(void **state)
 {
     struct fx *f = *state;
@@ -480,14 +599,21 @@ static void t_domain_requests(void **state)
     OK(h_op1(&f->d0, XS_IS_DOMAIN_INTRODUCED, 0, "0", &r));
     assert_string_equal(r.body, "T");
     /* without ring ops, INTRODUCE answers ENOSYS */
-    h_req(&f->d0, XS_INTRODUCE, 0, "7\0" "4096\0" "3\0", 9, &r);
+    h_req(&f->d0, XS_INTRODUCE, 0,
+          "7\0"
+          "4096\0"
+          "3\0",
+          9, &r);
     assert_string_equal(r.body, "ENOSYS");
     ERR(h_op1(&f->d0, XS_RELEASE, 0, "7", NULL), "ENOENT");
     ERR(h_op1(&f->d0, XS_RELEASE, 0, "0", NULL), "EINVAL");
     OK(h_op1(&f->d0, XS_RESET_WATCHES, 0, "", NULL));
     OK(h_op1(&f->d0, XS_CONTROL, 0, "quota", &r));
     assert_non_null(strstr(r.body, "nodes            :     1000"));
-    h_req(&f->d0, XS_CONTROL, 0, "quota\0set\0nodes\0" "5\0", 18, &r);
+    h_req(&f->d0, XS_CONTROL, 0,
+          "quota\0set\0nodes\0"
+          "5\0",
+          18, &r);
     assert_string_equal(r.body, "OK");
     OK(h_op1(&f->d0, XS_CONTROL, 0, "quota", &r));
     assert_non_null(strstr(r.body, "nodes            :        5"));
@@ -501,18 +627,20 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(t_invalid_paths, setup, teardown),
         cmocka_unit_test_setup_teardown(t_rm_and_mkdir, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_deep_path, setup, teardown),
         cmocka_unit_test_setup_teardown(t_unknown_and_bad_args, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(t_perms_domu, setup, teardown),
         cmocka_unit_test_setup_teardown(t_perms_pub, setup, teardown),
         cmocka_unit_test_setup_teardown(t_transactions, setup, teardown),
         cmocka_unit_test_setup_teardown(t_tx_rm_commit, setup, teardown),
-        cmocka_unit_test_setup_teardown(t_tx_copy_on_access, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(t_tx_copy_on_access, setup, teardown),
         cmocka_unit_test_setup_teardown(t_watches, setup, teardown),
         cmocka_unit_test_setup_teardown(t_watch_perms, setup, teardown),
         cmocka_unit_test_setup_teardown(t_quotas, setup, teardown),
         cmocka_unit_test_setup_teardown(t_payload_limits, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_readonly_conn, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_persist, setup, teardown),
         cmocka_unit_test_setup_teardown(t_domain_requests, setup, teardown),
     };
 

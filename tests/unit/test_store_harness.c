@@ -91,8 +91,7 @@ void h_req(struct h_conn *hc, uint32_t type, uint32_t tx, const void *p,
     h_drain(hc);
     memcpy(buf, &h, sizeof(h));
     memcpy(buf + sizeof(h), p, len);
-    if (xsd_conn_input(hc->c, buf, sizeof(h) + len) !=
-        (long)(sizeof(h) + len))
+    if (xsd_conn_input(hc->c, buf, sizeof(h) + len) != (long)(sizeof(h) + len))
         die("request not taken");
     for (;;) {
         if (!pull(hc, r))
@@ -107,8 +106,7 @@ void h_req(struct h_conn *hc, uint32_t type, uint32_t tx, const void *p,
     h_drain(hc);
 }
 
-static const char *result(struct h_conn *hc, const struct h_msg *r,
-                          char *out)
+static const char *result(struct h_conn *hc, const struct h_msg *r, char *out)
 {
     if (r->type == XS_ERROR) {
         snprintf(hc->err, sizeof(hc->err), "%.63s", r->body);
@@ -132,8 +130,7 @@ const char *h_write(struct h_conn *hc, uint32_t tx, const char *path,
     return result(hc, &r, NULL);
 }
 
-const char *h_read(struct h_conn *hc, uint32_t tx, const char *path,
-                   char *out)
+const char *h_read(struct h_conn *hc, uint32_t tx, const char *path, char *out)
 {
     struct h_msg r;
 
@@ -152,8 +149,8 @@ const char *h_op1(struct h_conn *hc, uint32_t type, uint32_t tx,
     return result(hc, r, NULL);
 }
 
-const char *h_op2(struct h_conn *hc, uint32_t type, uint32_t tx,
-                  const char *a, const char *b, struct h_msg *r)
+const char *h_op2(struct h_conn *hc, uint32_t type, uint32_t tx, const char *a,
+                  const char *b, struct h_msg *r)
 {
     char buf[8192];
     size_t la = strlen(a) + 1, lb = strlen(b) + 1;

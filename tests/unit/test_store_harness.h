@@ -40,12 +40,11 @@ void h_drain(struct h_conn *hc);
  */
 const char *h_write(struct h_conn *hc, uint32_t tx, const char *path,
                     const char *val);
-const char *h_read(struct h_conn *hc, uint32_t tx, const char *path,
-                   char *out);
+const char *h_read(struct h_conn *hc, uint32_t tx, const char *path, char *out);
 const char *h_op1(struct h_conn *hc, uint32_t type, uint32_t tx,
                   const char *arg, struct h_msg *r);
-const char *h_op2(struct h_conn *hc, uint32_t type, uint32_t tx,
-                  const char *a, const char *b, struct h_msg *r);
+const char *h_op2(struct h_conn *hc, uint32_t type, uint32_t tx, const char *a,
+                  const char *b, struct h_msg *r);
 /* SET_PERMS path perm strings... (NULL-terminated). */
 const char *h_chmod(struct h_conn *hc, const char *path, ...);
 uint32_t h_tx_start(struct h_conn *hc);

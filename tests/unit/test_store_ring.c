@@ -11,8 +11,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 #include <xen/io/xs_wire.h>
+
+/* cmocka.h needs the headers above */
+#include <cmocka.h>
 
 #include "store/ring.h"
 #include "store/store.h"
@@ -135,7 +137,10 @@ static void introduce(struct fx *f, uint32_t id)
     int n = snprintf(buf, sizeof(buf), "%u", id);
     struct h_msg r;
 
-    memcpy(buf + n + 1, "77\0" "5", 5);
+    memcpy(buf + n + 1,
+           "77\0"
+           "5",
+           5);
     h_req(&f->d0, XS_INTRODUCE, 0, buf, (size_t)n + 1 + 5, &r);
     assert_string_equal(r.body, "OK");
 }
@@ -149,8 +154,8 @@ static void t_introduce_and_talk(void **state)
     struct h_msg r;
     int i;
 
-    assert_int_equal(h_op2(&f->d0, XS_WATCH, 0, "@introduceDomain", "i",
-                           NULL) == NULL, 1);
+    assert_int_equal(
+        h_op2(&f->d0, XS_WATCH, 0, "@introduceDomain", "i", NULL) == NULL, 1);
     h_take_event(&f->d0, "@introduceDomain", "i");
     introduce(f, 1);
     assert_true(h_take_event(&f->d0, "@introduceDomain", "i") >= 0);
@@ -181,7 +186,11 @@ static void t_introduce_and_talk(void **state)
     assert_int_equal(guest_recv(in, &h, body), 1);
     assert_int_equal(h.type, XS_ERROR);
     assert_string_equal(body, "EACCES");
-    guest_req(in, XS_INTRODUCE, 502, "2\0" "1\0" "1\0", 6);
+    guest_req(in, XS_INTRODUCE, 502,
+              "2\0"
+              "1\0"
+              "1\0",
+              6);
     xsd_domain_pump(dom(f, 1));
     assert_int_equal(guest_recv(in, &h, body), 1);
     assert_string_equal(body, "EACCES");
@@ -203,6 +212,22 @@ static void t_split_message(void **state)
     assert_int_equal(xsd_domain_pump(dom(f, 2)), 0);
     assert_int_equal(guest_recv(in, &h, body), 1);
     assert_string_equal(body, "/local/domain/2");
+}
+
+/* Requests written before XS_INTRODUCE are answered at introduction. */
+static void t_early_request(void **state)
+{
+    struct fx *f = *state;
+    struct xenstore_domain_interface *in = &f->fk.page[2];
+    struct xsd_sockmsg h;
+    char body[4097];
+
+    guest_req(in, XS_GET_DOMAIN_PATH, 4, "2", 2);
+    introduce(f, 2);
+    assert_int_equal(guest_recv(in, &h, body), 1);
+    assert_int_equal(h.req_id, 4);
+    assert_string_equal(body, "/local/domain/2");
+    assert_true(f->fk.notified > 0);
 }
 
 static void t_garbage_indices(void **state)
@@ -282,6 +307,46 @@ static void t_backpressure(void **state)
     assert_int_equal(got, 40);
 }
 
+/* Release deletes what the domain owned (Xen), or gives it to dom0 (-K). */
+static void t_release_orphans(void **state)
+{
+    struct fx *f = *state;
+    int keep;
+
+    for (keep = 0; keep < 2; keep++) {
+        struct h_msg r;
+
+        xsd_set_keep_orphans(f->x, keep);
+        assert_null(h_write(&f->d0, 0, "/local/domain/2/device/vbd", "0"));
+        assert_null(h_chmod(&f->d0, "/local/domain/2", "n2", "r0", NULL));
+        assert_null(h_write(&f->d0, 0, "/vm/u/name", "g"));
+        assert_null(h_chmod(&f->d0, "/vm/u", "b2", NULL));
+        assert_null(h_write(&f->d0, 0, "/vm/mine", "dom0's"));
+        assert_null(
+            h_op2(&f->d0, XS_WATCH, 0, "/local/domain/2/device", "w", NULL));
+        h_take_event(&f->d0, "/local/domain/2/device", "w");
+        introduce(f, 2);
+        assert_null(h_op1(&f->d0, XS_RELEASE, 0, "2", NULL));
+        assert_null(h_read(&f->d0, 0, "/vm/mine", NULL));
+        if (!keep) {
+            assert_string_equal(h_read(&f->d0, 0, "/local/domain/2", NULL),
+                                "ENOENT");
+            assert_string_equal(h_read(&f->d0, 0, "/vm/u/name", NULL),
+                                "ENOENT");
+            assert_true(h_take_event(&f->d0, "/local/domain/2/device", "w") >=
+                        0);
+            assert_null(h_op2(&f->d0, XS_UNWATCH, 0, "/local/domain/2/device",
+                              "w", NULL));
+        } else {
+            assert_null(h_op1(&f->d0, XS_GET_PERMS, 0, "/local/domain/2", &r));
+            assert_memory_equal(r.body, "n0\0r0\0", 6);
+            assert_null(h_op1(&f->d0, XS_GET_PERMS, 0, "/vm/u", &r));
+            assert_memory_equal(r.body, "b0\0", 3);
+            assert_null(h_read(&f->d0, 0, "/vm/u/name", NULL));
+        }
+    }
+}
+
 static void t_ring_functions(void **state)
 {
     struct xenstore_domain_interface in;
@@ -314,13 +379,14 @@ static void t_ring_functions(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(t_introduce_and_talk, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(t_introduce_and_talk, setup, teardown),
         cmocka_unit_test_setup_teardown(t_split_message, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_early_request, setup, teardown),
         cmocka_unit_test_setup_teardown(t_garbage_indices, setup, teardown),
         cmocka_unit_test_setup_teardown(t_garbage_rsp_and_header, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(t_backpressure, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_release_orphans, setup, teardown),
         cmocka_unit_test(t_ring_functions),
     };
 

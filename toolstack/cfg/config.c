@@ -3,130 +3,26 @@
  * config.c: settings tree -> struct domain_config, reading each key the way
  * xl's parse_config_data() does (quoted numbers via strtol base 0, type and
  * builder, parse_cmdline, on_* actions), plus the checks xl leaves to libxl
- * (memory 0, maxvcpus < vcpus, bad names) and unknown-key warnings.
+ * (memory 0, maxvcpus < vcpus, bad names).
  */
 #include "cfg/cfg.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cfg/internal.h"
 #include "lib/parse.h"
 
-/* Keys xl knows that we read silently or leave to other parts. */
-static const char *const xl_keys[] = {
-    "acpi",
-    "acpi_firmware",
-    "acpi_laptop_slate",
-    "acpi_s3",
-    "acpi_s4",
-    "altp2m",
-    "altp2mhvm",
-    "apic",
-    "bios",
-    "bios_path_override",
-    "bootloader_restrict",
-    "bootloader_user",
-    "cap",
-    "channel",
-    "cpu_weight",
-    "cpuid",
-    "cpus_soft",
-    "device_model",
-    "device_model_override",
-    "device_model_stubdomain_override",
-    "device_model_user",
-    "device_model_version",
-    "device_tree",
-    "display",
-    "dm_restrict",
-    "driver_domain",
-    "dtdev",
-    "e820_host",
-    "extratime",
-    "firmware",
-    "gfx_passthru",
-    "hap",
-    "hdtype",
-    "hpet",
-    "iomem",
-    "ioports",
-    "irqs",
-    "keymap",
-    "latency",
-    "max_event_channels",
-    "max_grant_frames",
-    "max_maptrack_frames",
-    "mmio_hole",
-    "nestedhvm",
-    "nographic",
-    "nomigrate",
-    "on_soft_reset",
-    "oos",
-    "opengl",
-    "p9",
-    "pae",
-    "passthrough",
-    "pci",
-    "pci_msitranslate",
-    "pci_permissive",
-    "pci_power_mgmt",
-    "pci_seize",
-    "period",
-    "pool",
-    "pvcalls",
-    "pvshim",
-    "pvshim_cmdline",
-    "pvshim_extra",
-    "pvshim_path",
-    "rdm",
-    "rtc_timeoffset",
-    "seclabel",
-    "shadow_memory",
-    "slice",
-    "smbios",
-    "soundhw",
-    "spice",
-    "stdvga",
-    "timer_mode",
-    "tsc_mode",
-    "usbctrl",
-    "usbdev",
-    "usbdevice",
-    "usbversion",
-    "vendor_device",
-    "vfb",
-    "vga",
-    "videoram",
-    "vif2",
-    "viridian",
-    "virtio",
-    "vkb",
-    "vncconsole",
-    "vncviewer",
-    "vnuma",
-    "vpmu",
-    "vtpm",
-    "vuart",
-    "xauthority",
-    "xen_platform_pci",
-    "xenstore_feature_mask",
-    "xenstore_quota",
-};
-
 struct rd {
-    struct cfg_raw raw;
+    struct cfg_raw *raw;
     struct domain_config *c;
 };
 
 static int bad(struct rd *r, const struct cfg_setting *s, const char *msg)
 {
-    cfg_report(&r->raw, s->value->line, s->value->col, "%s: %s", s->name, msg);
+    cfg_report(r->raw, s->value->line, s->value->col, "%s: %s", s->name, msg);
     return -EINVAL;
 }
 
@@ -134,7 +30,7 @@ static int bad(struct rd *r, const struct cfg_setting *s, const char *msg)
 static int get_str(struct rd *r, const char *k, const char **out,
                    const struct cfg_setting **set_out)
 {
-    const struct cfg_setting *s = cfg_raw_find(&r->raw, k);
+    const struct cfg_setting *s = cfg_raw_find(r->raw, k);
 
     *out = NULL;
     if (!s)
@@ -212,7 +108,7 @@ static int strv_push(struct cfg_strv *sv, const char *s)
     return 0;
 }
 
-static void strv_free(struct cfg_strv *sv)
+void cfg_strv_free(struct cfg_strv *sv)
 {
     size_t i;
 
@@ -227,7 +123,7 @@ static void strv_free(struct cfg_strv *sv)
 static int get_strv(struct rd *r, const char *k, struct cfg_strv *sv,
                     int list_only)
 {
-    const struct cfg_setting *s = cfg_raw_find(&r->raw, k);
+    const struct cfg_setting *s = cfg_raw_find(r->raw, k);
     size_t i;
     int rc = 0;
 
@@ -242,7 +138,7 @@ static int get_strv(struct rd *r, const char *k, struct cfg_strv *sv,
         const struct cfg_value *it = s->value->items[i];
 
         if (it->type != CFG_STRING) {
-            cfg_report(&r->raw, it->line, it->col,
+            cfg_report(r->raw, it->line, it->col,
                        "%s: list item is a list, expected a string", k);
             return -EINVAL;
         }
@@ -287,7 +183,7 @@ static int read_identity(struct rd *r)
     if (rc)
         return rc;
     if (!v) {
-        cfg_report(&r->raw, 0, 0, "domain name must be specified");
+        cfg_report(r->raw, 0, 0, "domain name must be specified");
         return -EINVAL;
     }
     if (!*v || strchr(v, '/'))
@@ -406,11 +302,11 @@ static int read_boot(struct rd *r)
     extra = c->extra;
     /* xl parse_cmdline(): cmdline wins, else "root=R E" */
     if (cmd) {
-        if ((root || extra) && r->raw.err)
-            fprintf(r->raw.err,
+        if ((root || extra) && r->raw->err)
+            fprintf(r->raw->err,
                     "%s: %s: warning: ignoring root= and extra= "
                     "in favour of cmdline=\n",
-                    program_invocation_short_name, r->raw.fname);
+                    program_invocation_short_name, r->raw->fname);
         c->cmdline = strdup(cmd);
     } else if (root && extra) {
         if (asprintf(&c->cmdline, "root=%s %s", root, extra) < 0)
@@ -438,7 +334,7 @@ static int read_devices(struct rd *r)
     for (int pass = 0; pass < 2; pass++) {
         const char *k = pass ? "vif" : "disk";
 
-        s = cfg_raw_find(&r->raw, k);
+        s = cfg_raw_find(r->raw, k);
         if (!s)
             continue;
         if (s->value->type != CFG_LIST)
@@ -457,7 +353,7 @@ static int read_devices(struct rd *r)
             const struct cfg_value *it = s->value->items[i];
 
             if (it->type != CFG_STRING) {
-                cfg_report(&r->raw, it->line, it->col,
+                cfg_report(r->raw, it->line, it->col,
                            "%s: list item is a list, expected a string", k);
                 return -EINVAL;
             }
@@ -474,8 +370,7 @@ static int read_devices(struct rd *r)
                 }
             }
             if (rc == -EINVAL) {
-                cfg_report(&r->raw, it->line, it->col, "bad %s spec: %s", k,
-                           eb);
+                cfg_report(r->raw, it->line, it->col, "bad %s spec: %s", k, eb);
                 return rc;
             }
             if (rc)
@@ -530,37 +425,8 @@ static int read_cpus(struct rd *r)
             strcat(r->c->cpus, sv.v[i]);
         }
     }
-    strv_free(&sv);
+    cfg_strv_free(&sv);
     return rc;
-}
-
-static int is_xl_key(const char *k)
-{
-    size_t i;
-
-    for (i = 0; i < sizeof(xl_keys) / sizeof(xl_keys[0]); i++)
-        if (!strcmp(k, xl_keys[i]))
-            return 1;
-    return !strncmp(k, "spice", 5) || !strncmp(k, "device_model_", 13) ||
-           !strncmp(k, "stubdomain_", 11) || !strncmp(k, "smbios", 6);
-}
-
-/* Warn once per unknown key, at its first line, in file order. */
-static void warn_unknown(struct rd *r, const struct cfg_setting *s)
-{
-    const struct cfg_setting *o;
-
-    if (!s)
-        return;
-    warn_unknown(r, s->next);
-    if (s->used || is_xl_key(s->name) || !r->raw.err)
-        return;
-    for (o = s->next; o; o = o->next)
-        if (!strcmp(o->name, s->name))
-            return;
-    fprintf(r->raw.err, "%s: %s:%d:%d: warning: unknown key `%s' ignored\n",
-            program_invocation_short_name, r->raw.fname, s->line, s->col,
-            s->name);
 }
 
 static int read_all(struct rd *r)
@@ -578,117 +444,11 @@ static int read_all(struct rd *r)
     return read_cpus(r);
 }
 
-int cfg_parse_buf(const char *buf, size_t len, const char *fname,
-                  char *const *extra_kv, struct domain_config **cfg_out,
-                  FILE *err)
+int cfg_read(struct cfg_raw *raw, struct domain_config *c)
 {
-    struct rd r = {.raw = {.fname = fname, .err = err}};
-    int rc;
+    struct rd r = {.raw = raw, .c = c};
 
-    *cfg_out = NULL;
-    rc = cfg_syntax_parse(&r.raw, buf, len, 1);
-    /* xl create FILE k=v: each extra argument is one more statement */
-    for (; !rc && extra_kv && *extra_kv; extra_kv++) {
-        r.raw.fname = "command line";
-        rc = cfg_syntax_parse(&r.raw, *extra_kv, strlen(*extra_kv), 1);
-        r.raw.fname = fname;
-    }
-    if (rc)
-        goto out;
-    r.c = calloc(1, sizeof(*r.c));
-    if (!r.c) {
-        rc = -ENOMEM;
-        goto out;
-    }
-    r.c->vnc = r.c->sdl = r.c->localtime = r.c->usb = r.c->vncunused = -1;
-    r.c->vncdisplay = -1;
-    rc = read_all(&r);
-    if (rc)
-        goto out;
-    warn_unknown(&r, r.raw.settings);
-    *cfg_out = r.c;
-    r.c = NULL;
-out:
-    domain_config_free(r.c);
-    cfg_raw_fini(&r.raw);
-    return rc;
-}
-
-int cfg_parse_file(const char *path, char *const *extra_kv,
-                   struct domain_config **cfg_out, FILE *err)
-{
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    ssize_t n;
-    int fd, rc;
-
-    *cfg_out = NULL;
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        rc = -errno;
-        if (err)
-            fprintf(err, "%s: %s: unable to open configuration file: %s\n",
-                    program_invocation_short_name, path, strerror(-rc));
-        return rc;
-    }
-    for (;;) {
-        if (len == cap) {
-            char *nb;
-
-            cap = cap ? cap * 2 : 4096;
-            if (cap > (64u << 20) || !(nb = realloc(buf, cap))) {
-                rc = -ENOMEM;
-                goto out;
-            }
-            buf = nb;
-        }
-        n = read(fd, buf + len, cap - len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            rc = -errno;
-            goto out;
-        }
-        if (!n)
-            break;
-        len += (size_t)n;
-    }
-    rc = cfg_parse_buf(buf, len, path, extra_kv, cfg_out, err);
-out:
-    if (rc && rc != -EINVAL && err)
-        fprintf(err, "%s: %s: %s\n", program_invocation_short_name, path,
-                strerror(-rc));
-    free(buf);
-    close(fd);
-    return rc;
-}
-
-void domain_config_free(struct domain_config *c)
-{
-    size_t i;
-
-    if (!c)
-        return;
-    free(c->name);
-    free(c->cpus);
-    free(c->kernel);
-    free(c->ramdisk);
-    free(c->extra);
-    free(c->root);
-    free(c->cmdline);
-    free(c->bootloader);
-    strv_free(&c->bootloader_args);
-    for (i = 0; i < c->nr_disks; i++)
-        disk_spec_fini(&c->disks[i]);
-    free(c->disks);
-    for (i = 0; i < c->nr_vifs; i++)
-        vif_spec_fini(&c->vifs[i]);
-    free(c->vifs);
-    free(c->vnclisten);
-    free(c->vncpasswd);
-    strv_free(&c->serial);
-    free(c->boot);
-    strv_free(&c->device_model_args);
-    free(c->device_model_accel);
-    free(c);
+    c->vnc = c->sdl = c->localtime = c->usb = c->vncunused = -1;
+    c->vncdisplay = -1;
+    return read_all(&r);
 }

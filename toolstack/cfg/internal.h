@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "cfg/cfg.h"
+
 enum cfg_vtype {
     CFG_STRING,
     CFG_LIST,
@@ -28,9 +30,10 @@ struct cfg_value {
 struct cfg_setting {
     char *name;
     struct cfg_value *value;
-    int add;       /* set with += */
-    int line, col; /* of the key */
-    int used;      /* read by config.c (for unknown-key warnings) */
+    int add;         /* set with += */
+    int line, col;   /* of the key */
+    const char *src; /* file name or "command line" (borrowed) */
+    int used;        /* read by config.c (for unknown-key warnings) */
     struct cfg_setting *next;
 };
 
@@ -39,6 +42,40 @@ struct cfg_raw {
     const char *fname; /* borrowed, for messages */
     FILE *err;         /* borrowed; NULL = silent */
 };
+
+/* Tokens of the cfg language (lex.c). */
+enum cfg_tok {
+    CFG_T_EOF,
+    CFG_T_IDENT,
+    CFG_T_NUMBER,
+    CFG_T_STRING,
+    CFG_T_EQ,
+    CFG_T_ADD,
+    CFG_T_COMMA,
+    CFG_T_LBR,
+    CFG_T_RBR,
+    CFG_T_SEMI,
+    CFG_T_NL,
+};
+
+struct cfg_lexer {
+    struct cfg_raw *raw;
+    const char *buf;
+    size_t len, pos;
+    int line, col;
+    /* current token */
+    enum cfg_tok t;
+    char *text; /* IDENT/NUMBER/STRING, owned */
+    int tline, tcol;
+};
+
+/*
+ * Read the next token into lx->t, freeing the previous text. Returns 0,
+ * -EINVAL (lexical error reported) or -ENOMEM.
+ */
+int cfg_lex_next(struct cfg_lexer *lx);
+/* "a string", "end of line", "`='"... for syntax errors. */
+const char *cfg_tok_desc(const struct cfg_lexer *lx);
 
 /*
  * Parse buf (len bytes, need not be NUL-terminated) as cfg statements into
@@ -59,5 +96,12 @@ void cfg_value_free(struct cfg_value *v);
  */
 void cfg_report(const struct cfg_raw *raw, int line, int col, const char *fmt,
                 ...) __attribute__((format(printf, 4, 5)));
+
+/*
+ * Read every key config.c knows from raw into c (zeroed by the caller),
+ * marking them used. Returns 0, -EINVAL (message on raw->err) or -ENOMEM.
+ */
+int cfg_read(struct cfg_raw *raw, struct domain_config *c);
+void cfg_strv_free(struct cfg_strv *sv);
 
 #endif

@@ -56,14 +56,21 @@ void xsd_destroy(struct xsd *x)
     free(x);
 }
 
-void xsd_set_ring_ops(struct xsd *x, const struct xsd_ring_ops *ops,
-                      void *arg)
+void xsd_set_ring_ops(struct xsd *x, const struct xsd_ring_ops *ops, void *arg)
 {
     x->ring_ops = ops;
     x->ring_arg = arg;
 }
 
-void xsd_set_trace(struct xsd *x, FILE *f) { x->trace = f; }
+void xsd_set_trace(struct xsd *x, FILE *f)
+{
+    x->trace = f;
+}
+
+void xsd_set_keep_orphans(struct xsd *x, int keep)
+{
+    x->keep_orphans = keep;
+}
 
 int xsd_conn_create(struct xsd *x, uint32_t domid, unsigned int flags,
                     xsd_wake_fn *wake, void *arg, struct xs_conn **c_out)
@@ -209,13 +216,15 @@ void xsd_conn_consume(struct xs_conn *c, size_t n)
     }
 }
 
-int xsd_conn_dead(const struct xs_conn *c) { return c->dead; }
+int xsd_conn_dead(const struct xs_conn *c)
+{
+    return c->dead;
+}
 
 static void queue(struct xs_conn *c, uint32_t type, uint32_t req_id,
                   uint32_t tx_id, const void *p, size_t len, bool event)
 {
-    struct xs_outbuf *o = malloc(sizeof(*o) + sizeof(struct xsd_sockmsg) +
-                                 len);
+    struct xs_outbuf *o = malloc(sizeof(*o) + sizeof(struct xsd_sockmsg) + len);
     struct xsd_sockmsg h = {type, req_id, tx_id, (uint32_t)len};
 
     if (!o) {

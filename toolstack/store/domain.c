@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "store/ring.h"
 
@@ -21,6 +22,7 @@ struct xs_domain {
     void *h;
     struct xs_conn *conn; /* NULL once the guest broke the protocol */
     unsigned int broken;  /* XENSTORE_ERROR_* seen, conn not yet freed */
+    bool shutdown;        /* @releaseDomain fired for its shutdown */
 };
 
 struct xs_domain *domain_find(const struct xsd *x, uint32_t domid)
@@ -113,8 +115,7 @@ int xsd_domain_pump(struct xs_domain *d)
     return d->conn ? 0 : -EIO;
 }
 
-int domain_introduce(struct xsd *x, uint32_t domid, uint64_t mfn,
-                     uint32_t port)
+int domain_introduce(struct xsd *x, uint32_t domid, uint64_t mfn, uint32_t port)
 {
     struct xs_domain *d;
     int rc;
@@ -143,6 +144,8 @@ int domain_introduce(struct xsd *x, uint32_t domid, uint64_t mfn,
     d->next = x->domains;
     x->domains = d;
     watch_fire(x, "@introduceDomain", true, NULL, 0);
+    /* A guest may have queued requests before we were told about it. */
+    xsd_domain_pump(d);
     return 0;
 }
 
@@ -151,6 +154,84 @@ static void domain_free(struct xs_domain *d)
     xsd_conn_destroy(d->conn);
     d->xsd->ring_ops->unmap(d->xsd->ring_arg, d->h);
     free(d);
+}
+
+/*
+ * Fire removal events for n's subtree, as XS_RM does; path holds n's path
+ * (len bytes) and is extended in place (paths may be 1500 levels deep).
+ */
+static void fire_removed(struct xsd *x, const struct xs_node *n, char *path,
+                         size_t len, bool top)
+{
+    unsigned int i;
+
+    for (i = 0; i < n->nkids; i++) {
+        size_t l = strlen(n->kids[i]->name);
+
+        if (len + 1 + l >= XS_PATH_BUF)
+            continue; /* cannot happen: paths are length-checked */
+        path[len] = '/';
+        memcpy(path + len + 1, n->kids[i]->name, l + 1);
+        fire_removed(x, n->kids[i], path, len + 1 + l, false);
+        path[len] = '\0';
+    }
+    watch_fire(x, path, !top, n->perms, n->nperms);
+}
+
+/* Out of line: remove_owned() recurses and must keep a small frame. */
+__attribute__((noinline)) static void remove_one(struct xsd *x,
+                                                 struct xs_node *k)
+{
+    char path[XS_PATH_BUF];
+
+    tree_path(k, path);
+    fire_removed(x, k, path, strlen(path), true);
+    tree_remove(&x->tree, k);
+}
+
+/*
+ * Xen's domain_tree_remove(): nodes a dead domain owned are deleted with
+ * their subtrees, or handed to dom0 with -K (keep orphans).
+ */
+static void remove_owned(struct xsd *x, struct xs_node *n, uint32_t domid)
+{
+    unsigned int i = 0;
+
+    while (i < n->nkids) {
+        struct xs_node *k = n->kids[i];
+
+        if (k->perms[0].id != domid) {
+            remove_owned(x, k, domid);
+            i++;
+        } else if (x->keep_orphans) {
+            struct xs_permissions *p = malloc(k->nperms * sizeof(*p));
+
+            if (p) {
+                memcpy(p, k->perms, k->nperms * sizeof(*p));
+                p[0].id = 0;
+                tree_set_perms(&x->tree, k, p, k->nperms);
+                free(p);
+            }
+            remove_owned(x, k, domid);
+            i++;
+        } else {
+            remove_one(x, k);
+        }
+    }
+}
+
+/* Drop domid from a special node's grants (Xen remove_domid_from_perm). */
+static void forget_perm(struct xs_permissions *p, unsigned int *n,
+                        uint32_t domid)
+{
+    unsigned int i, j;
+
+    if (p[0].id == domid)
+        p[0].id = 0;
+    for (i = j = 1; i < *n; i++)
+        if (p[i].id != domid)
+            p[j++] = p[i];
+    *n = j;
 }
 
 int domain_release(struct xsd *x, uint32_t domid)
@@ -163,6 +244,10 @@ int domain_release(struct xsd *x, uint32_t domid)
         if (d->domid == domid) {
             *pp = d->next;
             domain_free(d);
+            if (quota_entries(&x->quota, domid))
+                remove_owned(x, x->tree.root, domid);
+            forget_perm(x->intro_perms, &x->n_intro_perms, domid);
+            forget_perm(x->release_perms, &x->n_release_perms, domid);
             watch_fire(x, "@releaseDomain", true, NULL, 0);
             return 0;
         }
@@ -197,6 +282,49 @@ struct xs_domain *xsd_domain_next(struct xsd *x, struct xs_domain *d)
     return d ? d->next : x->domains;
 }
 
-void *xsd_domain_handle(const struct xs_domain *d) { return d->h; }
+void *xsd_domain_handle(const struct xs_domain *d)
+{
+    return d->h;
+}
 
-uint32_t xsd_domain_id(const struct xs_domain *d) { return d->domid; }
+uint32_t xsd_domain_id(const struct xs_domain *d)
+{
+    return d->domid;
+}
+
+int xsd_domain_alive(const struct xs_domain *d)
+{
+    return d->conn != NULL && !d->broken;
+}
+
+int domain_resume(struct xsd *x, uint32_t domid)
+{
+    struct xs_domain *d = domain_find(x, domid);
+
+    if (!d)
+        return -ENOENT;
+    d->shutdown = false;
+    return 0;
+}
+
+void xsd_domain_shutdown(struct xsd *x, uint32_t domid)
+{
+    struct xs_domain *d = domain_find(x, domid);
+
+    /* Xen fires once per shutdown (domain_cleanup()); RESUME re-arms. */
+    if (!d || d->shutdown)
+        return;
+    d->shutdown = true;
+    watch_fire(x, "@releaseDomain", true, NULL, 0);
+}
+
+void xsd_domain_dead(struct xsd *x, uint32_t domid)
+{
+    /* As Xen's destroy_domain(): clean up and fire @releaseDomain. */
+    domain_release(x, domid);
+}
+
+struct xs_domain *xsd_domain_find(struct xsd *x, uint32_t domid)
+{
+    return domain_find(x, domid);
+}

@@ -66,8 +66,7 @@ int quota_show(const struct xsd_limits *l, char *buf, size_t size)
     w = snprintf(buf, size, "Quota settings:\n");
     off = (size_t)w;
     for (i = 0; i < sizeof(names) / sizeof(names[0]) && off < size; i++) {
-        w = snprintf(buf + off, size - off, "%-17s: %8u %s\n",
-                     names[i].name,
+        w = snprintf(buf + off, size - off, "%-17s: %8u %s\n", names[i].name,
                      *(const unsigned int *)((const char *)l + names[i].off),
                      names[i].descr);
         if (w < 0)

@@ -112,8 +112,8 @@ static bool permitted(struct xs_conn *c, const char *path,
 }
 
 /* The path as the watcher named it: relative watches get relative paths. */
-static const char *event_path(const struct xs_conn *c,
-                              const struct xs_watch *w, const char *path)
+static const char *event_path(const struct xs_conn *c, const struct xs_watch *w,
+                              const char *path)
 {
     char home[64];
     size_t len;

@@ -66,7 +66,7 @@ int wire_resume(struct xs_conn *c)
 
     if (arg_domid(wire_onearg(c), &domid) || domid == 0)
         return -EINVAL;
-    if (!domain_find(c->xsd, domid))
+    if (domain_resume(c->xsd, domid))
         return -ENOENT;
     conn_reply_ok(c);
     return 0;
@@ -157,8 +157,7 @@ int wire_control(struct xs_conn *c)
 
     if (!n)
         return -EINVAL;
-    if (!strcmp(cmd, "check") || !strcmp(cmd, "log") ||
-        !strcmp(cmd, "print")) {
+    if (!strcmp(cmd, "check") || !strcmp(cmd, "log") || !strcmp(cmd, "print")) {
         conn_reply_ok(c);
         return 0;
     }

@@ -9,11 +9,11 @@
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <stdint.h>
 #include <unistd.h>
 #include <xen/io/xs_wire.h>
 
@@ -27,8 +27,19 @@
 #define MAX_FDS 4096
 
 static volatile sig_atomic_t quit;
+static volatile sig_atomic_t reopen;
 
-static void on_signal(int sig) { quit = sig; }
+static void on_signal(int sig)
+{
+    quit = sig;
+}
+
+/* SIGHUP: reopen the log file (logrotate), as Xen's xenstored does. */
+static void on_hup(int sig)
+{
+    (void)sig;
+    reopen = 1;
+}
 
 struct opts {
     struct xsd_limits lim;
@@ -37,28 +48,32 @@ struct opts {
     int fork;
     int output_pid;
     int verbose;
+    int keep_orphans;
+    const char *state_file;
 };
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "Usage: xenstored [options]\n"
-            "  -F, --pid-file <file>    write the daemon's pid to <file>\n"
-            "  -N, --no-fork            stay in the foreground\n"
-            "  -P, --output-pid         print the daemon's pid\n"
-            "  -T, --trace-file <file>  trace every message to <file>\n"
-            "  -D, --no-domain-init     accepted for compatibility\n"
-            "  -E, --entry-nb <nb>      nodes per domain (1000)\n"
-            "  -S, --entry-size <size>  bytes per node value (2048)\n"
-            "  -W, --watch-nb <nb>      watches per domain (128)\n"
-            "  -t, --transaction <nb>   transactions per connection (10)\n"
-            "  -A, --perm-nb <nb>       permissions per node (5)\n"
-            "  -M, --path-max <chars>   path length below a domain home\n"
-            "  -Q, --quota <what>=<nb>  outstanding, transaction-nodes,\n"
-            "                           memory, nodes, watches, ...\n"
-            "  -V, --verbose            debug logging\n"
-            "  -H, --help               this text\n"
-            "Socket: $XENSTORED_PATH, else $PVSTACK_ROOT/run/xenstored/socket\n");
+    fprintf(
+        f,
+        "Usage: xenstored [options]\n"
+        "  -F, --pid-file <file>    write the daemon's pid to <file>\n"
+        "  -N, --no-fork            stay in the foreground\n"
+        "  -P, --output-pid         print the daemon's pid\n"
+        "  -T, --trace-file <file>  trace every message to <file>\n"
+        "  -D, --no-domain-init     accepted for compatibility\n"
+        "  -E, --entry-nb <nb>      nodes per domain (1000)\n"
+        "  -S, --entry-size <size>  bytes per node value (2048)\n"
+        "  -W, --watch-nb <nb>      watches per domain (128)\n"
+        "  -t, --transaction <nb>   transactions per connection (10)\n"
+        "  -A, --perm-nb <nb>       permissions per node (5)\n"
+        "  -M, --path-max <chars>   path length below a domain home\n"
+        "  -K, --keep-orphans       give a released domain's nodes to dom0\n"
+        "  -Q, --quota <what>=<nb>  outstanding, transaction-nodes,\n"
+        "                           memory, nodes, watches, ...\n"
+        "  -V, --verbose            debug logging\n"
+        "  -H, --help               this text\n"
+        "Socket: $XENSTORED_PATH, else $PVSTACK_ROOT/run/xenstored/socket\n");
 }
 
 static unsigned int optnum(const char *arg)
@@ -72,21 +87,29 @@ static unsigned int optnum(const char *arg)
 
 static void parse_opts(int argc, char **argv, struct opts *o)
 {
-    static const struct option lo[] = {
-        {"no-domain-init", 0, NULL, 'D'}, {"entry-nb", 1, NULL, 'E'},
-        {"pid-file", 1, NULL, 'F'},       {"help", 0, NULL, 'H'},
-        {"no-fork", 0, NULL, 'N'},        {"output-pid", 0, NULL, 'P'},
-        {"entry-size", 1, NULL, 'S'},     {"trace-file", 1, NULL, 'T'},
-        {"transaction", 1, NULL, 't'},    {"perm-nb", 1, NULL, 'A'},
-        {"path-max", 1, NULL, 'M'},       {"quota", 1, NULL, 'Q'},
-        {"verbose", 0, NULL, 'V'},        {"watch-nb", 1, NULL, 'W'},
-        {NULL, 0, NULL, 0}};
+    static const struct option lo[] = {{"no-domain-init", 0, NULL, 'D'},
+                                       {"entry-nb", 1, NULL, 'E'},
+                                       {"pid-file", 1, NULL, 'F'},
+                                       {"help", 0, NULL, 'H'},
+                                       {"no-fork", 0, NULL, 'N'},
+                                       {"output-pid", 0, NULL, 'P'},
+                                       {"entry-size", 1, NULL, 'S'},
+                                       {"trace-file", 1, NULL, 'T'},
+                                       {"transaction", 1, NULL, 't'},
+                                       {"perm-nb", 1, NULL, 'A'},
+                                       {"path-max", 1, NULL, 'M'},
+                                       {"quota", 1, NULL, 'Q'},
+                                       {"verbose", 0, NULL, 'V'},
+                                       {"watch-nb", 1, NULL, 'W'},
+                                       {"keep-orphans", 0, NULL, 'K'},
+                                       {"state-file", 1, NULL, 's'},
+                                       {NULL, 0, NULL, 0}};
     int c;
 
     memset(o, 0, sizeof(*o));
     xsd_limits_default(&o->lim);
     o->fork = 1;
-    while ((c = getopt_long(argc, argv, "DE:F:HNPS:T:t:A:M:Q:VW:", lo,
+    while ((c = getopt_long(argc, argv, "DE:F:HKNPS:T:t:A:M:Q:VW:", lo,
                             NULL)) != -1) {
         switch (c) {
         case 'D':
@@ -100,6 +123,12 @@ static void parse_opts(int argc, char **argv, struct opts *o)
         case 'H':
             usage(stdout);
             exit(EXIT_SUCCESS);
+        case 'K':
+            o->keep_orphans = 1;
+            break;
+        case 's': /* --state-file only: no short option in Xen */
+            o->state_file = optarg;
+            break;
         case 'N':
             o->fork = 0;
             break;
@@ -193,32 +222,62 @@ static void write_pidfile(const char *path)
         fatal("%s", path);
 }
 
-static void serve(struct xsd *x, struct sock_server *s,
+/* The engine says domains shut down or died: tell the store. */
+static void liveness(struct xsd *x, struct domain_hv *hv)
+{
+    uint32_t domid;
+    int state;
+
+    while (domain_hv_watch_read(hv, &domid, &state)) {
+        if (state == DOMAIN_HV_GONE && xsd_domain_find(x, domid)) {
+            log_info("dom %u: gone, released", domid);
+            xsd_domain_dead(x, domid);
+        } else if (state == DOMAIN_HV_SHUTDOWN) {
+            xsd_domain_shutdown(x, domid);
+        }
+    }
+}
+
+static void serve(struct xsd *x, struct sock_server *s, struct sock_server *ro,
                   struct domain_hv *hv, const sigset_t *waitmask)
 {
-    static struct pollfd fds[MAX_FDS];
-    struct xs_domain *doms[MAX_FDS];
+    struct pollfd *fds = calloc(MAX_FDS, sizeof(*fds));
+    struct xs_domain **doms = calloc(MAX_FDS, sizeof(*doms));
+    uint32_t *ids = calloc(MAX_FDS, sizeof(*ids));
 
+    if (!fds || !doms || !ids)
+        fatalx("out of memory");
     while (!quit) {
-        size_t ns = sock_server_pollfds(s, fds, MAX_FDS / 2);
-        size_t n = ns, nd = 0, i;
+        size_t nrw = sock_server_pollfds(s, fds, MAX_FDS / 4);
+        size_t ns = nrw + sock_server_pollfds(ro, fds + nrw, MAX_FDS / 4);
+        size_t n = ns, nd = 0, nids = 0, i;
         struct xs_domain *d = NULL;
 
-        while ((d = xsd_domain_next(x, d)) && n < MAX_FDS) {
+        while ((d = xsd_domain_next(x, d)) && n < MAX_FDS - 1) {
             int fd = domain_hv_fd(hv, xsd_domain_handle(d));
 
-            if (fd < 0)
+            ids[nids++] = xsd_domain_id(d);
+            if (fd < 0 || !xsd_domain_alive(d))
                 continue;
             fds[n] = (struct pollfd){.fd = fd, .events = POLLIN};
             doms[nd++] = d;
             n++;
         }
+        domain_hv_watch_set(hv, ids, nids);
+        fds[n++] =
+            (struct pollfd){.fd = domain_hv_watch_fd(hv), .events = POLLIN};
         if (ppoll(fds, n, NULL, waitmask) < 0) {
-            if (errno == EINTR)
-                continue;
-            fatal("poll");
+            if (errno != EINTR)
+                fatal("poll");
+            if (reopen) {
+                reopen = 0;
+                open_log();
+                log_info("log reopened");
+            }
+            continue;
         }
-        sock_server_handle(s, fds, ns);
+        sock_server_handle(s, fds, nrw);
+        sock_server_handle(ro, fds + nrw, ns - nrw);
         for (i = 0; i < nd; i++) {
             if (!(fds[ns + i].revents & POLLIN))
                 continue;
@@ -227,12 +286,18 @@ static void serve(struct xsd *x, struct sock_server *s,
                 log_warnx("dom %u: ring protocol error, connection dropped",
                           xsd_domain_id(doms[i]));
         }
+        /* last: it may free domains doms[] points at */
+        if (fds[n - 1].revents & POLLIN)
+            liveness(x, hv);
     }
+    free(ids);
+    free(doms);
+    free(fds);
 }
 
 int main(int argc, char **argv)
 {
-    struct sock_server *s = NULL;
+    struct sock_server *s = NULL, *ro = NULL;
     struct domain_hv *hv = NULL;
     struct xsd *x = NULL;
     FILE *trace = NULL;
@@ -240,6 +305,7 @@ int main(int argc, char **argv)
     struct opts o;
     sigset_t block, waitmask;
     struct sigaction sa = {.sa_handler = on_signal};
+    struct sigaction hup = {.sa_handler = on_hup};
     int rc;
 
     log_procinit("xenstored");
@@ -252,9 +318,21 @@ int main(int argc, char **argv)
     rc = xsd_create(&o.lim, &x);
     if (rc)
         fatalx("cannot create the store: %s", strerror(-rc));
+    xsd_set_keep_orphans(x, o.keep_orphans);
     rc = sock_server_create(x, sock, 0, &s);
     if (rc)
         fatalx("%s: %s", sock, strerror(-rc));
+    /*
+     * Xen before 4.16 had a read-only socket beside the main one; 4.17's
+     * libxenstore uses the main path for both, older clients ask for it.
+     */
+    if (strlen(sock) + 4 > sizeof(sock))
+        fatalx("socket path too long");
+    strcat(sock, "_ro");
+    rc = sock_server_create(x, sock, XSD_CONN_RO, &ro);
+    if (rc)
+        log_warnx("%s: %s (no read-only socket)", sock, strerror(-rc));
+    sock[strlen(sock) - 3] = '\0';
     open_log();
     if (o.fork)
         daemonize(o.output_pid);
@@ -269,6 +347,14 @@ int main(int argc, char **argv)
         setvbuf(trace, NULL, _IOLBF, 0);
         xsd_set_trace(x, trace);
     }
+    if (o.state_file) {
+        rc = xsd_load(x, o.state_file);
+        if (rc && rc != -ENOENT)
+            log_warnx("%s: %s (store starts as loaded so far)", o.state_file,
+                      strerror(-rc));
+        else if (!rc)
+            log_info("store loaded from %s", o.state_file);
+    }
     rc = domain_hv_open(x, &hv);
     if (rc == -ENOSYS)
         log_info("built without a hypervisor engine: XS_INTRODUCE "
@@ -280,18 +366,24 @@ int main(int argc, char **argv)
     sigemptyset(&block);
     sigaddset(&block, SIGTERM);
     sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGHUP);
     sigprocmask(SIG_BLOCK, &block, &waitmask);
     sigdelset(&waitmask, SIGTERM);
     sigdelset(&waitmask, SIGINT);
+    sigdelset(&waitmask, SIGHUP);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGHUP, &hup, NULL);
     signal(SIGPIPE, SIG_IGN);
 
     log_info("listening on %s (pid %d)", sock, (int)getpid());
-    serve(x, s, hv, &waitmask);
+    serve(x, s, ro, hv, &waitmask);
     log_info("signal %d: shutting down", (int)quit);
 
+    sock_server_destroy(ro);
     sock_server_destroy(s);
+    if (o.state_file && (rc = xsd_save(x, o.state_file)))
+        log_warnx("%s: cannot save the store: %s", o.state_file, strerror(-rc));
     xsd_destroy(x);
     domain_hv_close(hv);
     if (trace)

@@ -12,7 +12,7 @@
 
 #include "cfg/cfg.h"
 
-static int attach_disk(struct xm *xm, const char *dom,
+static int attach_disk(struct xm *xm, const struct xm_dominfo *dom,
                        const struct disk_spec *d)
 {
     (void)dom;
@@ -21,7 +21,8 @@ static int attach_disk(struct xm *xm, const char *dom,
     return EXIT_FAILURE;
 }
 
-static int attach_nic(struct xm *xm, const char *dom, const struct vif_spec *v)
+static int attach_nic(struct xm *xm, const struct xm_dominfo *dom,
+                      const struct vif_spec *v)
 {
     (void)dom;
     (void)v;
@@ -43,6 +44,7 @@ static int print_json(struct xm *xm, const char *tag, int rc, char *json)
 
 int cmd_block_attach(struct xm *xm, int argc, char **argv)
 {
+    struct xm_dominfo dom;
     struct disk_spec d;
     char eb[512], *json = NULL;
     int opt, rc;
@@ -53,6 +55,9 @@ int cmd_block_attach(struct xm *xm, int argc, char **argv)
         if (opt == XM_OPT_ERR)
             return EXIT_FAILURE;
     }
+    /* xl resolves the domain first, even for -N */
+    if (xm_domain_resolve(xm, argv[optind], &dom))
+        return EXIT_FAILURE;
     rc = disk_spec_parse_argv(argc - optind - 1,
                               (const char *const *)(argv + optind + 1), &d, eb,
                               sizeof(eb));
@@ -65,13 +70,14 @@ int cmd_block_attach(struct xm *xm, int argc, char **argv)
         rc = disk_spec_to_json(&d, &json);
         rc = print_json(xm, "disk", rc, json);
     } else
-        rc = attach_disk(xm, argv[optind], &d);
+        rc = attach_disk(xm, &dom, &d);
     disk_spec_fini(&d);
     return rc;
 }
 
 int cmd_network_attach(struct xm *xm, int argc, char **argv)
 {
+    struct xm_dominfo dom;
     struct vif_spec v;
     char eb[512], *json = NULL;
     int opt, rc = 0, i;
@@ -82,6 +88,8 @@ int cmd_network_attach(struct xm *xm, int argc, char **argv)
         if (opt == XM_OPT_ERR)
             return EXIT_FAILURE;
     }
+    if (xm_domain_resolve(xm, argv[optind], &dom))
+        return EXIT_FAILURE;
     /* devid -1: libxl picks it at attach time, and -N leaves it out */
     rc = vif_spec_parse("", -1, &v, eb, sizeof(eb));
     for (i = optind + 1; !rc && i < argc; i++)
@@ -95,7 +103,7 @@ int cmd_network_attach(struct xm *xm, int argc, char **argv)
         rc = vif_spec_to_json(&v, &json);
         rc = print_json(xm, "vif", rc, json);
     } else
-        rc = attach_nic(xm, argv[optind], &v);
+        rc = attach_nic(xm, &dom, &v);
     vif_spec_fini(&v);
     return rc;
 }

@@ -100,6 +100,13 @@ int xm_domains_list(struct xm *xm, struct xm_dominfo **out, size_t *n_out);
 /* Resolve a name or numeric id among doms. Returns the index or -ENOENT. */
 int xm_domain_find(const struct xm_dominfo *doms, size_t n, const char *which);
 
+/*
+ * Resolve a name or id to its row, as xl's find_domain: on failure prints
+ * "WHICH is an invalid domain identifier (rc=-6)" on xm->err and returns
+ * -ENOENT (or another -errno if the list cannot be read).
+ */
+int xm_domain_resolve(struct xm *xm, const char *which, struct xm_dominfo *out);
+
 /* ---- host ---------------------------------------------------------------- */
 
 struct xm_hostinfo {

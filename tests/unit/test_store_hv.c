@@ -1,0 +1,363 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * test_store_hv.c: xenstored's guest rings end to end through the real
+ * kvm engine (libhv): a fake VMM serves dom7's memory (a memfd) and the
+ * store event channel (two eventfds) on $PVSTACK_ROOT/run/pvstack/dom7.sock;
+ * libxenstore introduces dom7; this test then plays the guest on the ring
+ * page: requests, domU permissions, garbage indices, release.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <xenstore.h>
+
+/* cmocka.h needs the headers above */
+#include <cmocka.h>
+
+#include "hv/vmmctl.h"
+
+#define DOMID 7
+#define PORT 3
+#define PAGES 16
+#define STORE_PFN 5
+
+struct fx {
+    char root[64];
+    int lfd, memfd, ev[2]; /* ev[0] guest -> daemon, ev[1] daemon -> guest */
+    pthread_t th;
+    pid_t xsd;
+    struct xenstore_domain_interface *ring;
+    struct xs_handle *h;
+    volatile uint32_t flags; /* what VMMCTL_INFO reports */
+};
+
+static void reply(int c, int rc, const int *fds, unsigned int nfds,
+                  uint32_t flags)
+{
+    struct vmmctl_rep rep = {.rc = rc, .nfds = nfds};
+    union {
+        char buf[CMSG_SPACE(2 * sizeof(int))];
+        struct cmsghdr a;
+    } cm;
+    struct iovec iov = {.iov_base = &rep, .iov_len = sizeof(rep)};
+    struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
+    struct cmsghdr *h;
+
+    rep.info.domid = DOMID;
+    rep.info.flags = flags;
+    rep.info.ram_pages = PAGES;
+    rep.info.total_pages = PAGES;
+    rep.info.cur_pages = PAGES;
+    if (nfds) {
+        m.msg_control = cm.buf;
+        m.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
+        h = CMSG_FIRSTHDR(&m);
+        h->cmsg_level = SOL_SOCKET;
+        h->cmsg_type = SCM_RIGHTS;
+        h->cmsg_len = CMSG_LEN(nfds * sizeof(int));
+        memcpy(CMSG_DATA(h), fds, nfds * sizeof(int));
+    }
+    if (sendmsg(c, &m, MSG_NOSIGNAL) != sizeof(rep))
+        perror("fake vmm: sendmsg");
+}
+
+static void *vmm(void *arg)
+{
+    struct fx *f = arg;
+    struct vmmctl_req req;
+    int c;
+
+    while ((c = accept(f->lfd, NULL, NULL)) >= 0) {
+        if (recv(c, &req, sizeof(req), 0) == sizeof(req) &&
+            req.magic == VMMCTL_MAGIC) {
+            if (req.op == VMMCTL_MEMFD)
+                reply(c, 0, &f->memfd, 1, f->flags);
+            else if (req.op == VMMCTL_EVTCHN_BIND && req.arg == PORT)
+                reply(c, 0, f->ev, 2, f->flags);
+            else if (req.op == VMMCTL_EVTCHN_BIND)
+                reply(c, -EINVAL, NULL, 0, f->flags);
+            else
+                reply(c, 0, NULL, 0, f->flags);
+        }
+        close(c);
+    }
+    return NULL;
+}
+
+static int setup(void **state)
+{
+    static struct fx f;
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    char p[128];
+    int i;
+
+    memset(&f, 0, sizeof(f));
+    f.flags = VMMCTL_F_RUNNING;
+    strcpy(f.root, "/tmp/test_store_hv.XXXXXX");
+    if (!mkdtemp(f.root))
+        return -1;
+    setenv("PVSTACK_ROOT", f.root, 1);
+    setenv("PVSTACK_ENGINE", "kvm", 1);
+    snprintf(p, sizeof(p), "%s/socket", f.root);
+    setenv("XENSTORED_PATH", p, 1);
+    snprintf(p, sizeof(p), "%s/run", f.root);
+    mkdir(p, 0755);
+    snprintf(p, sizeof(p), "%s/run/pvstack", f.root);
+    mkdir(p, 0755);
+    snprintf(sa.sun_path, sizeof(sa.sun_path), "%.80s/dom%d.sock", p, DOMID);
+    f.lfd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    if (bind(f.lfd, (struct sockaddr *)&sa, sizeof(sa)) || listen(f.lfd, 8))
+        return -1;
+    f.memfd = memfd_create("guest", MFD_CLOEXEC);
+    if (ftruncate(f.memfd, PAGES * 4096l))
+        return -1;
+    f.ring = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, f.memfd,
+                  STORE_PFN * 4096l);
+    f.ev[0] = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    f.ev[1] = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    pthread_create(&f.th, NULL, vmm, &f);
+    f.xsd = fork();
+    if (f.xsd == 0) {
+        const char *bin = getenv("XENSTORED_BIN");
+
+        execl(bin ? bin : "build/bin/xenstored", "xenstored", "-N",
+              (char *)NULL);
+        _exit(127);
+    }
+    for (i = 0; i < 200 && !f.h; i++) {
+        f.h = xs_open(0);
+        if (!f.h)
+            usleep(20000);
+    }
+    *state = &f;
+    return f.h ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+    char cmd[128];
+    int st = -1;
+
+    xs_close(f->h);
+    kill(f->xsd, SIGTERM);
+    waitpid(f->xsd, &st, 0);
+    if (f->lfd >= 0) {
+        shutdown(f->lfd, SHUT_RDWR);
+        close(f->lfd);
+        pthread_join(f->th, NULL);
+    }
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->root);
+    if (system(cmd))
+        return -1;
+    return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+static void guest_send(struct fx *f, uint32_t type, uint32_t req, const void *p,
+                       uint32_t len)
+{
+    struct xenstore_domain_interface *r = f->ring;
+    struct xsd_sockmsg h = {type, req, 0, len};
+    const char *b = (const char *)&h;
+    uint64_t one = 1;
+    uint32_t i;
+
+    for (i = 0; i < sizeof(h); i++)
+        r->req[MASK_XENSTORE_IDX(r->req_prod + i)] = b[i];
+    for (i = 0; i < len; i++)
+        r->req[MASK_XENSTORE_IDX(r->req_prod + sizeof(h) + i)] =
+            ((const char *)p)[i];
+    __atomic_store_n(&r->req_prod, r->req_prod + sizeof(h) + len,
+                     __ATOMIC_RELEASE);
+    assert_int_equal(write(f->ev[0], &one, sizeof(one)), sizeof(one));
+}
+
+/* Wait for the daemon's notification and one whole reply. */
+static void guest_recv(struct fx *f, struct xsd_sockmsg *h, char *body)
+{
+    struct xenstore_domain_interface *r = f->ring;
+    struct pollfd pfd = {.fd = f->ev[1], .events = POLLIN};
+    uint64_t v;
+    uint32_t i;
+    int tries;
+
+    for (tries = 0; tries < 50; tries++) {
+        uint32_t avail =
+            __atomic_load_n(&r->rsp_prod, __ATOMIC_ACQUIRE) - r->rsp_cons;
+
+        if (avail >= sizeof(*h)) {
+            for (i = 0; i < sizeof(*h); i++)
+                ((char *)h)[i] = r->rsp[MASK_XENSTORE_IDX(r->rsp_cons + i)];
+            if (avail >= sizeof(*h) + h->len)
+                break;
+        }
+        poll(&pfd, 1, 100);
+        if (read(f->ev[1], &v, sizeof(v)) < 0 && errno != EAGAIN)
+            fail();
+    }
+    assert_true(tries < 50);
+    for (i = 0; i < h->len; i++)
+        body[i] = r->rsp[MASK_XENSTORE_IDX(r->rsp_cons + sizeof(*h) + i)];
+    body[h->len] = '\0';
+    r->rsp_cons += sizeof(*h) + h->len;
+}
+
+static void t_guest_ring(void **state)
+{
+    struct fx *f = *state;
+    struct xs_permissions home[1] = {{DOMID, XS_PERM_NONE}};
+    struct xsd_sockmsg h;
+    char body[4097];
+    unsigned int n, len;
+    char **ev, *v;
+
+    assert_true(xs_watch(f->h, "@introduceDomain", "intro"));
+    ev = xs_read_watch(f->h, &n);
+    free(ev);
+    assert_false(xs_is_domain_introduced(f->h, DOMID));
+    assert_true(xs_write(f->h, XBT_NULL, "/local/domain/7/name", "g", 1));
+    assert_true(xs_set_permissions(f->h, XBT_NULL, "/local/domain/7", home, 1));
+    assert_true(xs_write(f->h, XBT_NULL, "/local/domain/0/private", "p", 1));
+    assert_true(xs_introduce_domain(f->h, DOMID, STORE_PFN, PORT));
+    ev = xs_read_watch(f->h, &n);
+    assert_string_equal(ev[XS_WATCH_PATH], "@introduceDomain");
+    free(ev);
+    assert_true(xs_is_domain_introduced(f->h, DOMID));
+    assert_int_equal(f->ring->server_features & XENSTORE_SERVER_FEATURE_ERROR,
+                     XENSTORE_SERVER_FEATURE_ERROR);
+
+    /* the guest writes under its home, relative path */
+    guest_send(f, XS_WRITE, 1,
+               "device/vbd/state\0"
+               "4",
+               18);
+    guest_recv(f, &h, body);
+    assert_int_equal(h.type, XS_WRITE);
+    assert_int_equal(h.req_id, 1);
+    assert_string_equal(body, "OK");
+    v = xs_read(f->h, XBT_NULL, "/local/domain/7/device/vbd/state", &len);
+    assert_string_equal(v, "4");
+    free(v);
+    /* and may not read dom0's keys */
+    guest_send(f, XS_READ, 2, "/local/domain/0/private", 24);
+    guest_recv(f, &h, body);
+    assert_int_equal(h.type, XS_ERROR);
+    assert_string_equal(body, "EACCES");
+    /* a guest watch fires through the ring */
+    guest_send(f, XS_WATCH, 3, "device\0tok", 11);
+    guest_recv(f, &h, body);
+    assert_string_equal(body, "OK");
+    guest_recv(f, &h, body);
+    assert_int_equal(h.type, XS_WATCH_EVENT);
+    assert_string_equal(body, "device");
+    assert_true(xs_write(f->h, XBT_NULL, "/local/domain/7/device/x", "1", 1));
+    guest_recv(f, &h, body);
+    assert_int_equal(h.type, XS_WATCH_EVENT);
+    assert_string_equal(body, "device/x");
+
+    /* garbage indices: the guest's connection goes, the daemon stays */
+    f->ring->req_prod = f->ring->req_cons + 100000;
+    {
+        uint64_t one = 1;
+        int i;
+
+        assert_int_equal(write(f->ev[0], &one, sizeof(one)), sizeof(one));
+        for (i = 0; i < 500 && f->ring->error == XENSTORE_ERROR_NONE; i++)
+            usleep(10000);
+    }
+    assert_int_equal(f->ring->error, XENSTORE_ERROR_RINGIDX);
+    v = xs_read(f->h, XBT_NULL, "/local/domain/7/name", &len);
+    assert_string_equal(v, "g");
+    free(v);
+
+    assert_true(xs_watch(f->h, "@releaseDomain", "rel"));
+    ev = xs_read_watch(f->h, &n);
+    free(ev);
+    assert_true(xs_release_domain(f->h, DOMID));
+    ev = xs_read_watch(f->h, &n);
+    assert_string_equal(ev[XS_WATCH_PATH], "@releaseDomain");
+    free(ev);
+    assert_false(xs_is_domain_introduced(f->h, DOMID));
+    /* a port the guest never allocated: the engine refuses, so do we */
+    assert_false(xs_introduce_domain(f->h, DOMID, STORE_PFN, PORT + 1));
+    assert_false(xs_introduce_domain(f->h, DOMID, PAGES + 5, PORT));
+}
+
+/* Next watch event within ms, or NULL. */
+static char **event_within(struct xs_handle *h, int ms)
+{
+    struct pollfd p = {.fd = xs_fileno(h), .events = POLLIN};
+    unsigned int n;
+
+    if (poll(&p, 1, ms) <= 0)
+        return NULL;
+    return xs_read_watch(h, &n);
+}
+
+/* The engine's view of the domain drives @releaseDomain, as VIRQ_DOM_EXC. */
+static void t_liveness(void **state)
+{
+    struct fx *f = *state;
+    struct xs_permissions home[1] = {{DOMID, XS_PERM_NONE}};
+    char path[128], **ev;
+    unsigned int len;
+
+    assert_true(xs_write(f->h, XBT_NULL, "/local/domain/7/name", "g", 1));
+    assert_true(xs_set_permissions(f->h, XBT_NULL, "/local/domain/7", home, 1));
+    assert_true(xs_introduce_domain(f->h, DOMID, STORE_PFN, PORT));
+    assert_true(xs_watch(f->h, "@releaseDomain", "rel"));
+    free(event_within(f->h, 1000)); /* the initial event */
+    assert_null(event_within(f->h, 1200));
+    f->flags = VMMCTL_F_SHUTDOWN;
+    ev = event_within(f->h, 5000);
+    assert_non_null(ev);
+    assert_string_equal(ev[XS_WATCH_PATH], "@releaseDomain");
+    free(ev);
+    /* once per shutdown ... */
+    assert_null(event_within(f->h, 1200));
+    /* ... until XS_RESUME */
+    assert_true(xs_resume_domain(f->h, DOMID));
+    ev = event_within(f->h, 5000);
+    assert_non_null(ev);
+    free(ev);
+    f->flags = VMMCTL_F_RUNNING;
+    assert_true(xs_is_domain_introduced(f->h, DOMID));
+    /* the VMM goes away: the domain is released and its nodes go */
+    snprintf(path, sizeof(path), "%s/run/pvstack/dom%d.sock", f->root, DOMID);
+    unlink(path);
+    shutdown(f->lfd, SHUT_RDWR);
+    close(f->lfd);
+    pthread_join(f->th, NULL);
+    f->lfd = -1;
+    ev = event_within(f->h, 5000);
+    assert_non_null(ev);
+    assert_string_equal(ev[XS_WATCH_PATH], "@releaseDomain");
+    free(ev);
+    assert_false(xs_is_domain_introduced(f->h, DOMID));
+    assert_null(xs_read(f->h, XBT_NULL, "/local/domain/7/name", &len));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(t_guest_ring, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_liveness, setup, teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
