@@ -36,7 +36,8 @@ int xenbus_printf(struct xs_handle *xs, xs_transaction_t t, const char *dir,
     __attribute__((format(printf, 5, 6)));
 /* The state at dir/state; XenbusStateUnknown when missing or malformed. */
 enum xenbus_state xenbus_read_state(struct xs_handle *xs, const char *dir);
-/* Write dir/state. Returns 0 or -errno. */
+/* Write dir/state, unless dir/state is gone (the toolstack removed the
+ * device): then -ENOENT and nothing is written. Returns 0 or -errno. */
 int xenbus_switch_state(struct xs_handle *xs, const char *dir,
                         enum xenbus_state st);
 /* "InitWait", "Connected", ... ("Invalid" outside the enum). */

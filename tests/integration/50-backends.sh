@@ -202,7 +202,11 @@ if ip netns add "$NS" 2>/dev/null; then
         assert_match "$(nsx ip -o link show vif5.0)" '<[^>]*UP'
         assert_match "$(nsx ip -o link show vif5.1)" 'master br-test'
         xenstore-rm /local/domain/0/backend/vif/5 /local/domain/5
-        for _ in $(seq 50); do nsx ip link show vif5.0 >/dev/null 2>&1 || break; sleep 0.1; done
+        for _ in $(seq 50); do
+            nsx ip link show vif5.0 >/dev/null 2>&1 ||
+                nsx ip link show vif5.1 >/dev/null 2>&1 || break
+            sleep 0.1
+        done
         ! nsx ip link show vif5.0 >/dev/null 2>&1 || fail "vif5.0 left behind"
         ! nsx ip link show vif5.1 >/dev/null 2>&1 || fail "vif5.1 left behind"
         [ -z "$(nsx ip -o link show master xenbr0)" ] || fail "ports left on xenbr0"
