@@ -236,6 +236,7 @@ fi
 case_console() {
     "$BIN/xenconsoled" -i --log=guest >"$LOG/xenconsoled.log" 2>&1 &
     local pid=$!
+    trap "kill $pid 2>/dev/null" EXIT
     # A domain the engine does not know: attach fails, the daemon stays.
     xenstore-write /local/domain/9/name ghost /local/domain/9/console/ring-ref 1 \
         /local/domain/9/console/port 2
