@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "lib/parse.h"
 
@@ -22,6 +23,21 @@ static int xb_join(char *buf, size_t len, const char *dir, const char *key)
                 : snprintf(buf, len, "%s", dir);
 
     return (n < 0 || (size_t)n >= len) ? -ENAMETOOLONG : 0;
+}
+
+struct xs_handle *xenbus_open_store(int wait_ms)
+{
+    struct timespec ts = {0, 100 * 1000 * 1000};
+    struct xs_handle *xs;
+    int waited = 0;
+
+    for (;;) {
+        xs = xs_open(0);
+        if (xs || waited >= wait_ms)
+            return xs;
+        nanosleep(&ts, NULL);
+        waited += 100;
+    }
 }
 
 int xenbus_read(struct xs_handle *xs, xs_transaction_t t, const char *dir,

@@ -17,6 +17,12 @@
 /* ---- Store helpers ------------------------------------------------------ */
 
 /*
+ * xs_open, retried for up to wait_ms while xenstored is not up yet (the
+ * daemons may be started together). NULL with errno set on failure.
+ */
+struct xs_handle *xenbus_open_store(int wait_ms);
+
+/*
  * Read dir/key (key may be NULL: read dir itself). *val_out is malloc'd and
  * NUL-terminated; the caller frees it. Returns 0, -ENOENT or -errno.
  */
