@@ -41,7 +41,8 @@ t_case() {
     ( sleep "$T_TIMEOUT"; kill -TERM -- "$pid" 2>/dev/null; pkill -TERM -P "$pid" 2>/dev/null ) &
     local wd=$!
     wait "$pid"; rc=$?
-    kill "$wd" 2>/dev/null; wait "$wd" 2>/dev/null
+    # the watchdog's sleep too: a pipe from this script would wait for it
+    pkill -P "$wd" 2>/dev/null; kill "$wd" 2>/dev/null; wait "$wd" 2>/dev/null
     if [ $rc = 0 ]; then
         echo "ok $T_N - $name"
     else
@@ -106,7 +107,7 @@ t_hvm_guest() {
     kver=${k#/boot/vmlinuz-}
     mods=/lib/modules/$kver/kernel
     HVM_KERNEL=$k
-    HVM_INITRD=$TOP/build/hvm-guest/initrd-v1-$kver.gz
+    HVM_INITRD=$TOP/build/hvm-guest/initrd-v2-$kver.gz
     [ -s "$HVM_INITRD" ] && return 0
     tmp=$(mktemp -d)
     dir=$tmp/root
@@ -135,6 +136,8 @@ done
 echo "PVSTACK-GUEST-WAITING $ev"
 dd if="$ev" bs=24 count=1 of=/dev/null 2>/dev/null
 echo "PVSTACK-GUEST-POWERDOWN"
+# let the console reader drain the pty before QEMU exits and closes it
+sleep 1
 poweroff -f
 INIT
     chmod +x "$dir/init"
