@@ -246,6 +246,12 @@ int domain_set_target(struct xsd *x, uint32_t domid, uint32_t target);
 int domain_resume(struct xsd *x, uint32_t domid);
 void domain_free_all(struct xsd *x);
 
+/* ---- persist.c ---------------------------------------------------------- */
+
+/* xsd_load()/xsd_save() on open streams (the fuzzer uses memory). */
+int persist_load_fp(struct xsd *x, FILE *f);
+int persist_save_fp(struct xsd *x, FILE *f);
+
 /* ---- the daemon context ------------------------------------------------- */
 
 struct xsd {
