@@ -265,6 +265,7 @@ struct xsd {
     struct xs_permissions intro_perms[8], release_perms[8];
     unsigned int n_intro_perms, n_release_perms;
     FILE *trace;
+    bool trace_off;    /* "xenstore-control log off" */
     bool keep_orphans; /* -K: a released domain's nodes go to dom0 */
 };
 
