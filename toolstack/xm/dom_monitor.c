@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -146,6 +147,8 @@ void dom_monitor_spawn(struct xm *xm, const struct domain_config *cfg,
     mx.out = stderr;
     mx.err = stderr;
     setvbuf(stderr, NULL, _IOLBF, 0);
+    snprintf(rel, sizeof(rel), "xl-%s", cfg->name);
+    prctl(PR_SET_NAME, rel, 0, 0, 0); /* `ps` shows xl-<name>, as xl's */
     mlog("monitoring domain %u (%s)", domid, cfg->name);
     while (domid)
         domid = monitor_once(&mx, cfg, domid);
