@@ -72,8 +72,8 @@ int main(int argc, char **argv)
         rc = xci_tool_output(dir, sizeof(dir), &c);
     if (rc)
         goto out;
-    ext = xci_conf_get(&c, "extension") ? xci_conf_get(&c, "extension")
-                                        : ".cfg";
+    ext =
+        xci_conf_get(&c, "extension") ? xci_conf_get(&c, "extension") : ".cfg";
     n = scandir(dir, &ents, NULL, alphasort);
     if (n < 0) {
         rc = errno == ENOENT ? 0 : -errno;

@@ -45,6 +45,18 @@ void dm_hvm_free(struct dm_hvm *h);
 int dm_hvm_start(struct dm_hvm *h, struct xs_handle *xs, int paused,
                  char *err, size_t errlen);
 
+/*
+ * xm create's HVM step, after it wrote the domain's store entries:
+ * dm_hvm_config + dm_hvm_start, left paused (xm unpauses through libhv, as
+ * any domain). Returns 0, or -errno with one line in err; nothing is left
+ * running on failure.
+ */
+int dm_hvm_create(struct xs_handle *xs, const struct domain_config *cfg,
+                  uint32_t domid, const uint8_t uuid[16], char *err,
+                  size_t errlen);
+/* The accelerator domid's QEMU runs on ("kvm"/"tcg"). 0, or -ENOENT. */
+int dm_hvm_accel(uint32_t domid, char *buf, size_t len);
+
 /* 1 if domid is an HVM domain (its QEMU socket exists), else 0. */
 int dm_hvm_exists(uint32_t domid);
 /*

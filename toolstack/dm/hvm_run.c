@@ -8,6 +8,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,47 @@ static void hvm_gone(void *arg, uint32_t domid)
         return;
     dm_hvm_store_remove(xs, domid);
     xs_close(xs);
+}
+
+/* The store side of the monitor: xm shutdown/reboot write control/shutdown. */
+struct hvm_req {
+    struct xs_handle *xs;
+};
+
+static int hvm_req_open(void *arg, uint32_t domid)
+{
+    struct hvm_req *r = arg;
+    char p[96];
+
+    r->xs = xs_open(0);
+    if (!r->xs)
+        return -errno;
+    snprintf(p, sizeof(p), "/local/domain/%u/control/shutdown", domid);
+    if (!xs_watch(r->xs, p, "hvm-shutdown"))
+        return -EIO;
+    return xs_fileno(r->xs);
+}
+
+static int hvm_req_read(void *arg, uint32_t domid, char *what, size_t len)
+{
+    struct hvm_req *r = arg;
+    unsigned vlen;
+    char p[96], **ev, *v;
+    int got = 0;
+
+    ev = xs_check_watch(r->xs);
+    free(ev);
+    snprintf(p, sizeof(p), "/local/domain/%u/control/shutdown", domid);
+    v = xs_read(r->xs, XBT_NULL, p, &vlen);
+    if (v && vlen && vlen < len) {
+        memcpy(what, v, vlen);
+        what[vlen] = '\0';
+        got = 1;
+        /* An HVM guest has no PV driver to ack it: we do, as we act. */
+        xs_rm(r->xs, XBT_NULL, p);
+    }
+    free(v);
+    return got;
 }
 
 static int store_write(struct xs_handle *xs, uint32_t domid, const char *fmt,
@@ -127,6 +169,7 @@ int dm_hvm_start(struct dm_hvm *h, struct xs_handle *xs, int paused,
 {
     const struct dm_config *c = dm_hvm_settings(h);
     struct dm_monitor_ops ops = *dm_hvm_ops(h);
+    struct hvm_req req = { NULL };
     pid_t qpid, mpid;
     int rc;
 
@@ -138,7 +181,9 @@ int dm_hvm_start(struct dm_hvm *h, struct xs_handle *xs, int paused,
     if (rc)
         return rc;
     ops.gone = hvm_gone;
-    ops.arg = NULL;
+    ops.req_open = hvm_req_open;
+    ops.req_read = hvm_req_read;
+    ops.arg = &req;     /* the monitor's own copy after fork */
     rc = dm_monitor_spawn(c->domid, qpid, &ops, &mpid);
     if (rc) {
         snprintf(err, errlen, "device model monitor: %s", strerror(-rc));
@@ -157,6 +202,50 @@ int dm_hvm_start(struct dm_hvm *h, struct xs_handle *xs, int paused,
 fail:
     dm_destroy(c->domid, 2000);
     return rc;
+}
+
+int dm_hvm_create(struct xs_handle *xs, const struct domain_config *cfg,
+                  uint32_t domid, const uint8_t uuid[16], char *err,
+                  size_t errlen)
+{
+    struct dm_hvm *h = NULL;
+    int rc = dm_hvm_config(cfg, domid, uuid, &h, err, errlen);
+
+    if (!rc)
+        rc = dm_hvm_start(h, xs, 1, err, errlen);
+    dm_hvm_free(h);
+    return rc;
+}
+
+int dm_hvm_accel(uint32_t domid, char *buf, size_t len)
+{
+    char path[64], cmd[8192], *p;
+    pid_t pid;
+    ssize_t n;
+    size_t i;
+    int fd;
+
+    if (!dm_hvm_exists(domid) || dm_pid_read(domid, &pid))
+        return -ENOENT;
+    snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -ENOENT;
+    n = read(fd, cmd, sizeof(cmd) - 1);
+    close(fd);
+    if (n <= 0)
+        return -ENOENT;
+    /* Arguments are NUL-separated: make it one string to search. */
+    for (i = 0; i < (size_t)n; i++)
+        if (!cmd[i])
+            cmd[i] = ' ';
+    cmd[n] = '\0';
+    p = strstr(cmd, ",accel=");
+    if (!p)
+        return -ENOENT;
+    p += 7;
+    snprintf(buf, len, "%.*s", (int)strcspn(p, ", "), p);
+    return 0;
 }
 
 int dm_hvm_exists(uint32_t domid)

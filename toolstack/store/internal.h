@@ -123,7 +123,8 @@ struct xs_tx {
     unsigned int nacc, capacc;
     struct xs_tev *ev;
     unsigned int nev, capev;
-    int entry_delta; /* nodes the owner created minus removed */
+    int entry_delta;        /* nodes the owner created minus removed */
+    unsigned int max_nodes; /* paths it may touch, 0: no limit (dom0) */
 };
 
 /* Record that the tx looked at (modified=false) or changed path. */

@@ -17,6 +17,7 @@
 
 #include "cfg/cfg.h"
 #include "device/device.h"
+#include "dm/hvm.h"
 #include "hv/hv.h"
 #include "xm/xm.h"
 
@@ -40,12 +41,7 @@ static int check_cfg(struct xm *xm, struct xs_handle *xs,
 {
     uint32_t other;
 
-    if (cfg->type == DOMAIN_TYPE_HVM) {
-        xm_err(xm, "create: %s: HVM domains are not built by this engine",
-               cfg->name);
-        return -ENOTSUP;
-    }
-    if (!cfg->kernel || !*cfg->kernel) {
+    if (cfg->type != DOMAIN_TYPE_HVM && (!cfg->kernel || !*cfg->kernel)) {
         xm_err(xm, "create: %s: no kernel given (kernel=)", cfg->name);
         return -EINVAL;
     }
@@ -196,6 +192,20 @@ int dom_create(struct xm *xm, const struct domain_config *cfg, unsigned flags,
         xm_err(xm, "create: %s: store entries: %s", cfg->name, strerror(-rc));
         goto out;
     }
+    if (cfg->type == DOMAIN_TYPE_HVM) {
+        /*
+         * HVM (toolstack/dm): QEMU is the domain. Its monitor answers libhv
+         * like a VMM and applies on_poweroff/on_reboot/on_crash itself.
+         */
+        rc = dm_hvm_create(xs, cfg, domid, uuid, err, sizeof(err));
+        if (rc < 0) {
+            xm_err(xm, "create: %s: %s", cfg->name, err);
+            goto out;
+        }
+        made_dom = 1;
+        flags |= DOM_CREATE_NO_MONITOR;
+        goto wired;
+    }
     b = (struct hv_build){
         .domid = domid, .name = cfg->name, .kernel = cfg->kernel,
         .ramdisk = cfg->ramdisk, .cmdline = cfg->cmdline,
@@ -218,6 +228,7 @@ int dom_create(struct xm *xm, const struct domain_config *cfg, unsigned flags,
         rc = add_devices(xm, xs, cfg, domid);
     if (rc < 0)
         goto out;
+wired:
     if (!(flags & DOM_CREATE_NO_MONITOR))
         dom_monitor_spawn(xm, cfg, domid);
     if (domid_out)
