@@ -6,7 +6,7 @@
 
 GUEST_SRCS := guest/head.S guest/lib.c guest/console.c guest/traps.c \
 	guest/events.c guest/time.c guest/mm.c guest/gnttab.c guest/xenbus.c guest/xenbus_util.c \
-	guest/control.c guest/blkfront.c guest/netfront.c guest/net.c guest/smp.c guest/selftest.c guest/shell.c guest/main.c
+	guest/control.c guest/blkfront.c guest/netfront.c guest/net.c guest/smp.c guest/selftest.c guest/selftest_dev.c guest/shell.c guest/main.c
 GUEST_OBJDIR := $(B)/guest/obj
 GUEST_OBJS := $(patsubst guest/%,$(GUEST_OBJDIR)/%.o,$(GUEST_SRCS))
 GUEST_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdlib -fno-pic -fno-pie \
@@ -36,3 +36,19 @@ $(B)/guest/pvguest.elf: $(GUEST_OBJS) guest/guest.lds
 
 $(B)/guest/pvguest.elf.xz: $(B)/guest/pvguest.elf
 	$(Q)xz -9 --check=crc32 -c $< > $@.tmp && mv $@.tmp $@
+
+# Host-side unit tests of guest code that parses hostile input (net.c) and
+# of its libc stand-ins (lib.c, renamed so they do not clash with libc).
+GUEST_TEST_CFLAGS := -Iguest -D__XEN_INTERFACE_VERSION__=0x00040e00 -fno-builtin
+$(eval $(call unittest,test_guest_net,guest/tests/test_guest_net.c \
+	guest/net.c guest/lib.c,))
+$(B)/tests/test_guest_net: ALL_CFLAGS += $(GUEST_TEST_CFLAGS)
+$(eval $(call unittest,test_guest_lib,guest/tests/test_guest_lib.c \
+	guest/lib.c,))
+$(B)/tests/test_guest_lib: ALL_CFLAGS += $(GUEST_TEST_CFLAGS)
+$(eval $(call fuzzer,fuzz_guest_net,guest/tests/fuzz_guest_net.c \
+	guest/net.c guest/lib.c,))
+$(B)/fuzz/fuzz_guest_net: FUZZFLAGS += $(GUEST_TEST_CFLAGS)
+$(eval $(call unittest,test_guest_xenbus,guest/tests/test_guest_xenbus.c \
+	guest/xenbus.c guest/lib.c,))
+$(B)/tests/test_guest_xenbus: ALL_CFLAGS += $(GUEST_TEST_CFLAGS)

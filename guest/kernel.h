@@ -88,6 +88,8 @@ void time_init_cpu(void);
 void sched_block_until(uint64_t deadline_ns);
 void time_sleep_ns(uint64_t ns);
 unsigned long time_timer_events(void);
+/* This vcpu's VIRQ_TIMER port (0 if unbound). */
+evtchn_port_t time_timer_port(void);
 
 /* Waits, blocking the vcpu, until cond holds or deadline_ns passes (0:
  * forever). Evaluates to the final value of cond. */

@@ -5,78 +5,10 @@
  * "selftest <name>: PASS" or "selftest <name>: FAIL <reason>", then a
  * summary line "selftest: <n> passed, <m> failed".
  */
-#include "blkfront.h"
-#include "netfront.h"
-#include "xenbus.h"
+#include "selftest.h"
 
 #include "kernel.h"
-
-#define MS 1000000ULL
-
-/* A test returns NULL on success or a static reason; detail is optional
- * text for the PASS line. */
-typedef const char *selftest_fn(char *detail, size_t size);
-
-static const char *test_store(char *detail, size_t size)
-{
-    char buf[128], path[128], token[64];
-    uint32_t tx;
-    int rc, n, tries;
-
-    if (xenbus_write(XBT_NIL, "data/selftest/a", "hello") < 0)
-        return "write data/selftest/a";
-    if (xenbus_read(XBT_NIL, "data/selftest/a", buf, sizeof(buf)) != 5 ||
-        strcmp(buf, "hello"))
-        return "read back differs";
-    if (xenbus_write(XBT_NIL, "data/selftest/b", "2") < 0)
-        return "write data/selftest/b";
-    n = xenbus_directory(XBT_NIL, "data/selftest", buf, sizeof(buf));
-    if (n != 2)
-        return "directory does not list 2 entries";
-    if (xenbus_read(XBT_NIL, "data/selftest/missing", buf, sizeof(buf)) !=
-        -XEN_ENOENT)
-        return "missing node is not ENOENT";
-    for (tries = 0; tries < 5; tries++) {
-        if (xenbus_transaction_start(&tx) < 0)
-            return "transaction start";
-        xenbus_write(tx, "data/selftest/t1", "x");
-        xenbus_write(tx, "data/selftest/t2", "y");
-        rc = xenbus_transaction_end(tx, 0);
-        if (rc != -XEN_EAGAIN)
-            break;
-    }
-    if (rc < 0)
-        return "transaction commit";
-    if (xenbus_read(XBT_NIL, "data/selftest/t2", buf, sizeof(buf)) != 1)
-        return "transaction write not visible";
-    if (xenbus_transaction_start(&tx) < 0)
-        return "transaction start (abort)";
-    xenbus_write(tx, "data/selftest/t3", "z");
-    xenbus_transaction_end(tx, 1);
-    if (xenbus_read(XBT_NIL, "data/selftest/t3", buf, sizeof(buf)) !=
-        -XEN_ENOENT)
-        return "aborted transaction leaked a write";
-    if (xenbus_watch("data/selftest/w", "stw") < 0)
-        return "watch";
-    /* The registration fires once; then our write must fire it again. */
-    if (xenbus_wait_watch_token("stw", path, sizeof(path), token, sizeof(token),
-                                time_now_ns() + 2000 * MS) < 0)
-        return "no initial watch event";
-    xenbus_flush_watch("stw");
-    xenbus_write(XBT_NIL, "data/selftest/w", "1");
-    if (xenbus_wait_watch_token("stw", path, sizeof(path), token, sizeof(token),
-                                time_now_ns() + 2000 * MS) < 0)
-        return "no watch event for our write";
-    xenbus_unwatch("data/selftest/w", "stw");
-    if (xenbus_rm(XBT_NIL, "data/selftest") < 0)
-        return "rm";
-    if (xenbus_read(XBT_NIL, "data/selftest/a", buf, sizeof(buf)) !=
-        -XEN_ENOENT)
-        return "rm left a child";
-    if (xenbus_read(XBT_NIL, "domid", buf, sizeof(buf)) > 0)
-        snprintf(detail, size, "domid %s", buf);
-    return NULL;
-}
+#include "xenbus.h"
 
 static volatile unsigned ev_hits;
 
@@ -85,8 +17,11 @@ static void ev_handler(evtchn_port_t port, struct regs *r, void *data)
     ev_hits++;
 }
 
+static const char *test_loopback(void);
+
 static const char *test_events(char *detail, size_t size)
 {
+    const char *why;
     evtchn_port_t port;
     uint64_t t0, t1;
     unsigned i, n = 100;
@@ -115,13 +50,130 @@ static const char *test_events(char *detail, size_t size)
     }
     t1 = time_now_ns();
     evtchn_close(port);
+    why = test_loopback();
+    if (why)
+        return why;
     snprintf(detail, size, "send->callback %lu us",
              (unsigned long)((t1 - t0) / n / 1000));
     return NULL;
 }
 
+/* VCPUOP_set_singleshot_timer raises VIRQ_TIMER; SCHEDOP_poll (with its
+ * own timeout, so a broken timer cannot hang us) waits for it. */
+static const char *test_singleshot(void)
+{
+    struct vcpu_set_singleshot_timer st = {0};
+    evtchn_port_t port = time_timer_port();
+    struct sched_poll sp = {.nr_ports = 1};
+    uint64_t t0 = time_now_ns();
+
+    if (!port)
+        return "no VIRQ_TIMER port";
+    st.timeout_abs_ns = t0 - 1;
+    st.flags = VCPU_SSHOTTMR_future;
+    if (hyp_vcpu_op(VCPUOP_set_singleshot_timer, smp_id(), &st) != -XEN_ETIME)
+        return "singleshot in the past with _future is not ETIME";
+    local_irq_disable(); /* keep the callback from clearing pending */
+    __atomic_fetch_and(&shared_info->evtchn_pending[port / 64],
+                       ~(1UL << (port % 64)), __ATOMIC_SEQ_CST);
+    st.timeout_abs_ns = t0 + 10 * MS;
+    st.flags = 0;
+    set_xen_guest_handle(sp.ports, &port);
+    sp.timeout = t0 + 1000 * MS;
+    if (hyp_vcpu_op(VCPUOP_set_singleshot_timer, smp_id(), &st) < 0 ||
+        hyp_sched_op(SCHEDOP_poll, &sp) < 0) {
+        local_irq_enable();
+        return "singleshot/poll hypercall failed";
+    }
+    local_irq_enable();
+    if (time_now_ns() - t0 < 10 * MS || time_now_ns() - t0 > 900 * MS)
+        return "singleshot timer did not fire at its time";
+    return NULL;
+}
+
+/* SCHEDOP_yield, and SCHEDOP_poll both timing out and returning at
+ * once for a pending (masked) port. */
+static const char *test_sched(char *detail, size_t size)
+{
+    struct sched_poll sp = {.nr_ports = 1};
+    evtchn_port_t port;
+    uint64_t t0, t1, t2;
+
+    if (hyp_sched_op(SCHEDOP_yield, NULL) != 0)
+        return "yield";
+    if (evtchn_bind_ipi(smp_id(), ev_handler, NULL, &port) < 0)
+        return "bind_ipi";
+    evtchn_mask(port);
+    set_xen_guest_handle(sp.ports, &port);
+    t0 = time_now_ns();
+    sp.timeout = t0 + 20 * MS;
+    if (hyp_sched_op(SCHEDOP_poll, &sp) != 0)
+        return "poll (timeout)";
+    t1 = time_now_ns();
+    if (t1 - t0 < 20 * MS || t1 - t0 > 500 * MS)
+        return "poll did not time out at its timeout";
+    evtchn_send(port);
+    sp.timeout = t1 + 2000 * MS;
+    if (hyp_sched_op(SCHEDOP_poll, &sp) != 0)
+        return "poll (pending)";
+    t2 = time_now_ns();
+    evtchn_close(port);
+    if (t2 - t1 > 500 * MS)
+        return "poll waited although the port was pending";
+    snprintf(detail, size, "poll timeout %lu us, pending %lu us",
+             (unsigned long)((t1 - t0) / 1000),
+             (unsigned long)((t2 - t1) / 1000));
+    return NULL;
+}
+
+static volatile unsigned lb_hits[2];
+
+static void lb_handler(evtchn_port_t port, struct regs *r, void *data)
+{
+    lb_hits[(uintptr_t)data]++;
+}
+
+/* An interdomain channel to ourselves: each end's send raises the other. */
+static const char *test_loopback(void)
+{
+    struct evtchn_bind_interdomain bi = {.remote_dom = DOMID_SELF};
+    struct evtchn_status st = {.dom = DOMID_SELF};
+    evtchn_port_t a, b;
+    const char *why = NULL;
+
+    if (evtchn_alloc_unbound(DOMID_SELF, lb_handler, (void *)0, &a) < 0)
+        return "alloc_unbound to self";
+    st.port = a;
+    if (hyp_evtchn_op(EVTCHNOP_status, &st) < 0 ||
+        st.status != EVTCHNSTAT_unbound)
+        return "status of an unbound port";
+    bi.remote_port = a;
+    if (hyp_evtchn_op(EVTCHNOP_bind_interdomain, &bi) < 0 ||
+        evtchn_bind(bi.local_port, lb_handler, (void *)1) < 0) {
+        evtchn_close(a);
+        return "bind_interdomain to self";
+    }
+    b = bi.local_port;
+    lb_hits[0] = lb_hits[1] = 0;
+    evtchn_send(b);
+    if (!WAIT_UNTIL(lb_hits[0] == 1, time_now_ns() + 200 * MS))
+        why = "send on one end did not raise the other";
+    evtchn_notify(a); /* the port-I/O fast path */
+    if (!why && !WAIT_UNTIL(lb_hits[1] == 1, time_now_ns() + 200 * MS))
+        why = "fast notify did not raise the other end";
+    st.port = a;
+    if (!why &&
+        (hyp_evtchn_op(EVTCHNOP_status, &st) < 0 ||
+         st.status != EVTCHNSTAT_interdomain || st.u.interdomain.port != b))
+        why = "status of a bound pair";
+    evtchn_close(b);
+    evtchn_close(a);
+    return why;
+}
+
 static const char *test_timer(char *detail, size_t size)
 {
+    const char *why;
     unsigned long ev0 = time_timer_events();
     uint64_t t0 = time_now_ns(), t1, t2;
 
@@ -136,6 +188,9 @@ static const char *test_timer(char *detail, size_t size)
     t2 = time_now_ns();
     if (t2 < t1)
         return "time went backwards";
+    why = test_singleshot();
+    if (why)
+        return why;
     snprintf(detail, size, "slept %lu us for 20000",
              (unsigned long)((t1 - t0) / 1000));
     return NULL;
@@ -263,65 +318,6 @@ static const char *test_balloon(char *detail, size_t size)
     return NULL;
 }
 
-/* Writes a pattern over the disk's last 4 KiB, reads it back, restores. */
-static const char *test_blk(char *detail, size_t size)
-{
-    struct blkfront_info info;
-    uint8_t *save = page_alloc(), *buf = page_alloc();
-    uint64_t sector;
-    size_t i;
-    int rc;
-
-    if (!save || !buf)
-        return "out of memory";
-    rc = blkfront_init(&info);
-    if (rc < 0) {
-        snprintf(detail, size, "%d", rc);
-        return "no connected vbd";
-    }
-    if (info.sectors < 8)
-        return "disk smaller than 4 KiB";
-    sector = info.sectors - 8;
-    if (blkfront_io(sector, save, 8, false) < 0)
-        return "read failed";
-    if (!info.readonly) {
-        for (i = 0; i < PAGE_SIZE; i++)
-            buf[i] = (uint8_t)(i * 7 + 0x5a);
-        if (blkfront_io(sector, buf, 8, true) < 0)
-            return "write failed";
-        memset(buf, 0, PAGE_SIZE);
-        if (blkfront_io(sector, buf, 8, false) < 0)
-            return "read back failed";
-        for (i = 0; i < PAGE_SIZE; i++)
-            if (buf[i] != (uint8_t)(i * 7 + 0x5a))
-                return "read back differs from what was written";
-        if (blkfront_io(sector, save, 8, true) < 0)
-            return "restore failed";
-    }
-    snprintf(detail, size, "vbd %s: %lu sectors of %u, %s", info.devid,
-             (unsigned long)info.sectors, info.sector_size,
-             info.readonly ? "read-only, read 8" : "wrote and read back 8");
-    page_free(save);
-    page_free(buf);
-    return NULL;
-}
-
-/* Connects the vif (ip= from the cmdline, else 10.0.0.2); the peer then
- * pings or sends UDP to port 7, which keeps being answered afterwards. */
-static const char *test_net(char *detail, size_t size)
-{
-    char ip[20] = "10.0.0.2";
-    int rc;
-
-    cmdline_get("ip", ip, sizeof(ip));
-    rc = netfront_start(ip, detail, size);
-    if (rc < 0) {
-        snprintf(detail, size, "%d", rc);
-        return "no connected vif";
-    }
-    return NULL;
-}
-
 static const char *test_crash(char *detail, size_t size)
 {
     printk("selftest crash: faulting on purpose\n");
@@ -334,11 +330,12 @@ static const struct {
     selftest_fn *fn;
     bool in_all;
 } tests[] = {
-    {"store", test_store, true},     {"events", test_events, true},
-    {"timer", test_timer, true},     {"smp", test_smp, true},
-    {"grant", test_grant, true},     {"traps", test_traps, true},
-    {"balloon", test_balloon, true}, {"crash", test_crash, false},
-    {"blk", test_blk, false},        {"net", test_net, false},
+    {"store", selftest_store, true}, {"events", test_events, true},
+    {"timer", test_timer, true},     {"sched", test_sched, true},
+    {"smp", test_smp, true},         {"grant", test_grant, true},
+    {"traps", test_traps, true},     {"balloon", test_balloon, true},
+    {"crash", test_crash, false},    {"blk", selftest_blk, false},
+    {"net", selftest_net, false},
 };
 
 static bool run_one(size_t i)

@@ -7,6 +7,7 @@
 #include "kernel.h"
 
 static unsigned long timer_events[MAX_CPUS];
+static evtchn_port_t timer_port[MAX_CPUS];
 
 uint64_t time_now_ns(void)
 {
@@ -46,10 +47,17 @@ unsigned long time_timer_events(void)
     return n;
 }
 
+evtchn_port_t time_timer_port(void)
+{
+    return timer_port[smp_id()];
+}
+
 void time_init_cpu(void)
 {
     evtchn_port_t port;
     int rc = evtchn_bind_virq(VIRQ_TIMER, smp_id(), timer_event, NULL, &port);
+    if (rc == 0)
+        timer_port[smp_id()] = port;
     if (rc < 0)
         printk("time: vcpu %u: bind VIRQ_TIMER failed (%d)\n", smp_id(), rc);
 }

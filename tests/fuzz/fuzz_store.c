@@ -3,8 +3,9 @@
  * fuzz_store.c: libFuzzer harness for the xenstored core. The input is a
  * series of chunks; each goes either as a byte stream to a dom0 or a domU
  * connection (the message parser and every handler), or onto a guest's
- * ring page together with arbitrary indices (the ring reader). Dead
- * connections are replaced; the daemon must never crash or leak.
+ * ring page together with arbitrary indices (the ring reader), or is news
+ * from the engine (shutdown, death, re-introduction). Dead connections are
+ * replaced; the daemon must never crash or leak.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -120,9 +121,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (c1)
                 xsd_conn_input(c1, data + off, n);
             break;
-        default:
+        case 2:
             if (domain_find(x, 1))
                 to_ring(&f, domain_find(x, 1), data + off, n);
+            break;
+        default:
+            /* the engine's news about dom1, and its return */
+            if ((sel >> 4) % 3 == 0)
+                xsd_domain_shutdown(x, 1);
+            else if ((sel >> 4) % 3 == 1)
+                xsd_domain_dead(x, 1);
+            else if (!domain_find(x, 1))
+                domain_introduce(x, 1, 1, 1);
+            n = 0;
             break;
         }
         if (c0)

@@ -84,6 +84,59 @@ list_long() {
     fi
 }
 
+# A stand-in VMM: answers VMMCTL_INFO (toolstack/hv/vmmctl.h) for domid $1.
+fake_vmm() {
+    python3 - "$PVSTACK_ROOT/run/pvstack/dom$1.sock" "$1" <<'PY' &
+import socket, struct, sys
+path, domid = sys.argv[1], int(sys.argv[2])
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.bind(path)
+s.listen(4)
+while True:
+    c, _ = s.accept()
+    magic, op, arg = struct.unpack("<IIQ", c.recv(64)[:16])
+    # rc, nfds; domid, flags (blocked), reason, vcpus, online, pad;
+    # cpu_ns, cur_pages, max_pages, ram_pages, total_pages, start_time
+    info = struct.pack("<IIIIIIQQQQQQ", domid, 0x2, 0, 4, 3, 0,
+                       12_300_000_000, 65536, 131072, 65536, 131072, 0)
+    c.send(struct.pack("<iI", 0, 0) + info)
+    c.close()
+PY
+    # t_case runs us in a subshell: its own EXIT trap stops the fake
+    FAKE_PID=$!
+    trap 'kill $FAKE_PID 2>/dev/null' EXIT
+    for _ in $(seq 50); do [ -S "$PVSTACK_ROOT/run/pvstack/dom$1.sock" ] && return; sleep 0.1; done
+    fail "fake VMM did not start"
+}
+
+list_guests() {
+    local out row
+    command -v python3 >/dev/null || { echo "no python3"; exit 0; }
+    fake_vmm 5
+    out=$("$BIN/xm" list) || fail "list failed"
+    row=$(printf '%s\n' "$out" | sed -n 3p)
+    # no xenstored here: the name is libxl's NULL, as xl prints it
+    assert_eq "$row" "$(printf '%-40s %5d %5d %5d     %s  %8.1f' '(null)' 5 256 3 -b---- 12.3)"
+    assert_eq "$(printf '%s\n' "$out" | wc -l)" 3
+    assert_eq "$("$BIN/xm" list 5 | sed -n 2p)" "$row"
+    out=$("$BIN/xm" list -l 5)
+    assert_match "$out" '"domid": 5,'
+    assert_match "$out" '"max_memkb": 524288,'
+}
+
+list_names_from_store() {
+    command -v python3 >/dev/null || { echo "no python3"; exit 0; }
+    t_xenstored || fail "no xenstored"
+    fake_vmm 6
+    # one EXIT trap for both (each helper set its own)
+    trap "kill $FAKE_PID 2>/dev/null; kill -TERM $XENSTORED_PID 2>/dev/null; wait $XENSTORED_PID 2>/dev/null" EXIT
+    xenstore-write /local/domain/6/name web6 || fail "xenstore-write"
+    assert_match "$("$BIN/xm" list | sed -n 3p)" '^web6 {36} {5}6 '
+    assert_eq "$("$BIN/xm" list web6 | sed -n 2p | cut -c1-4)" web6
+    assert_match "$("$BIN/xm" list -l web6)" '"name": "web6"'
+    assert_match "$("$BIN/xm" -N block-attach web6 /x.img,,xvda)" '"vdev": "xvda"'
+}
+
 info_fields() {
     local out
     out=$("$BIN/xm" info) || fail "info failed"
@@ -104,5 +157,11 @@ t_case "unknown command/flag: usage, exit 1" usage_errors
 t_case "unambiguous command prefixes" prefixes
 t_case "list shows Domain-0 in xl's columns" list_dom0
 t_case "list -l is libxl-style JSON" list_long
+t_case "list shows the engine's guests after Domain-0" list_guests
+if command -v xenstore-write >/dev/null && [ -x "$BIN/xenstored" ]; then
+    t_case "list names guests from the store" list_names_from_store
+else
+    t_skip "list names guests from the store" "no xenstored or xenstore-utils"
+fi
 t_case "info prints host facts as xl" info_fields
 t_done

@@ -43,9 +43,11 @@ struct fx {
     pid_t xsd;
     struct xenstore_domain_interface *ring;
     struct xs_handle *h;
+    volatile uint32_t flags; /* what VMMCTL_INFO reports */
 };
 
-static void reply(int c, int rc, const int *fds, unsigned int nfds)
+static void reply(int c, int rc, const int *fds, unsigned int nfds,
+                  uint32_t flags)
 {
     struct vmmctl_rep rep = {.rc = rc, .nfds = nfds};
     union {
@@ -57,6 +59,7 @@ static void reply(int c, int rc, const int *fds, unsigned int nfds)
     struct cmsghdr *h;
 
     rep.info.domid = DOMID;
+    rep.info.flags = flags;
     rep.info.ram_pages = PAGES;
     rep.info.total_pages = PAGES;
     rep.info.cur_pages = PAGES;
@@ -83,13 +86,13 @@ static void *vmm(void *arg)
         if (recv(c, &req, sizeof(req), 0) == sizeof(req) &&
             req.magic == VMMCTL_MAGIC) {
             if (req.op == VMMCTL_MEMFD)
-                reply(c, 0, &f->memfd, 1);
+                reply(c, 0, &f->memfd, 1, f->flags);
             else if (req.op == VMMCTL_EVTCHN_BIND && req.arg == PORT)
-                reply(c, 0, f->ev, 2);
+                reply(c, 0, f->ev, 2, f->flags);
             else if (req.op == VMMCTL_EVTCHN_BIND)
-                reply(c, -EINVAL, NULL, 0);
+                reply(c, -EINVAL, NULL, 0, f->flags);
             else
-                reply(c, 0, NULL, 0);
+                reply(c, 0, NULL, 0, f->flags);
         }
         close(c);
     }
@@ -104,6 +107,7 @@ static int setup(void **state)
     int i;
 
     memset(&f, 0, sizeof(f));
+    f.flags = VMMCTL_F_RUNNING;
     strcpy(f.root, "/tmp/test_store_hv.XXXXXX");
     if (!mkdtemp(f.root))
         return -1;
@@ -153,9 +157,11 @@ static int teardown(void **state)
     xs_close(f->h);
     kill(f->xsd, SIGTERM);
     waitpid(f->xsd, &st, 0);
-    shutdown(f->lfd, SHUT_RDWR);
-    close(f->lfd);
-    pthread_join(f->th, NULL);
+    if (f->lfd >= 0) {
+        shutdown(f->lfd, SHUT_RDWR);
+        close(f->lfd);
+        pthread_join(f->th, NULL);
+    }
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->root);
     if (system(cmd))
         return -1;
@@ -271,7 +277,7 @@ static void t_guest_ring(void **state)
         int i;
 
         assert_int_equal(write(f->ev[0], &one, sizeof(one)), sizeof(one));
-        for (i = 0; i < 100 && f->ring->error == XENSTORE_ERROR_NONE; i++)
+        for (i = 0; i < 500 && f->ring->error == XENSTORE_ERROR_NONE; i++)
             usleep(10000);
     }
     assert_int_equal(f->ring->error, XENSTORE_ERROR_RINGIDX);
@@ -292,10 +298,65 @@ static void t_guest_ring(void **state)
     assert_false(xs_introduce_domain(f->h, DOMID, PAGES + 5, PORT));
 }
 
+/* Next watch event within ms, or NULL. */
+static char **event_within(struct xs_handle *h, int ms)
+{
+    struct pollfd p = {.fd = xs_fileno(h), .events = POLLIN};
+    unsigned int n;
+
+    if (poll(&p, 1, ms) <= 0)
+        return NULL;
+    return xs_read_watch(h, &n);
+}
+
+/* The engine's view of the domain drives @releaseDomain, as VIRQ_DOM_EXC. */
+static void t_liveness(void **state)
+{
+    struct fx *f = *state;
+    struct xs_permissions home[1] = {{DOMID, XS_PERM_NONE}};
+    char path[128], **ev;
+    unsigned int len;
+
+    assert_true(xs_write(f->h, XBT_NULL, "/local/domain/7/name", "g", 1));
+    assert_true(xs_set_permissions(f->h, XBT_NULL, "/local/domain/7", home, 1));
+    assert_true(xs_introduce_domain(f->h, DOMID, STORE_PFN, PORT));
+    assert_true(xs_watch(f->h, "@releaseDomain", "rel"));
+    free(event_within(f->h, 1000)); /* the initial event */
+    assert_null(event_within(f->h, 1200));
+    f->flags = VMMCTL_F_SHUTDOWN;
+    ev = event_within(f->h, 5000);
+    assert_non_null(ev);
+    assert_string_equal(ev[XS_WATCH_PATH], "@releaseDomain");
+    free(ev);
+    /* once per shutdown ... */
+    assert_null(event_within(f->h, 1200));
+    /* ... until XS_RESUME */
+    assert_true(xs_resume_domain(f->h, DOMID));
+    ev = event_within(f->h, 5000);
+    assert_non_null(ev);
+    free(ev);
+    f->flags = VMMCTL_F_RUNNING;
+    assert_true(xs_is_domain_introduced(f->h, DOMID));
+    /* the VMM goes away: the domain is released and its nodes go */
+    snprintf(path, sizeof(path), "%s/run/pvstack/dom%d.sock", f->root, DOMID);
+    unlink(path);
+    shutdown(f->lfd, SHUT_RDWR);
+    close(f->lfd);
+    pthread_join(f->th, NULL);
+    f->lfd = -1;
+    ev = event_within(f->h, 5000);
+    assert_non_null(ev);
+    assert_string_equal(ev[XS_WATCH_PATH], "@releaseDomain");
+    free(ev);
+    assert_false(xs_is_domain_introduced(f->h, DOMID));
+    assert_null(xs_read(f->h, XBT_NULL, "/local/domain/7/name", &len));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(t_guest_ring, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_liveness, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # toolstack/cfg: the xl/xm cfg parser and disk/vif spec parsers (library).
 # Users link $(LIBCFG) $(LIBPV) -lyajl.
-cfg-srcs := toolstack/cfg/cfg.c toolstack/cfg/syntax.c toolstack/cfg/config.c \
+cfg-srcs := toolstack/cfg/cfg.c toolstack/cfg/lex.c toolstack/cfg/syntax.c toolstack/cfg/config.c \
 	toolstack/cfg/disk.c toolstack/cfg/vif.c toolstack/cfg/json.c
 LIBCFG := $(B)/lib/libcfg.a
 $(LIBCFG): $(patsubst %.c,$(OBJ)/%.o,$(cfg-srcs))

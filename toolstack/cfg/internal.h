@@ -43,6 +43,40 @@ struct cfg_raw {
     FILE *err;         /* borrowed; NULL = silent */
 };
 
+/* Tokens of the cfg language (lex.c). */
+enum cfg_tok {
+    CFG_T_EOF,
+    CFG_T_IDENT,
+    CFG_T_NUMBER,
+    CFG_T_STRING,
+    CFG_T_EQ,
+    CFG_T_ADD,
+    CFG_T_COMMA,
+    CFG_T_LBR,
+    CFG_T_RBR,
+    CFG_T_SEMI,
+    CFG_T_NL,
+};
+
+struct cfg_lexer {
+    struct cfg_raw *raw;
+    const char *buf;
+    size_t len, pos;
+    int line, col;
+    /* current token */
+    enum cfg_tok t;
+    char *text; /* IDENT/NUMBER/STRING, owned */
+    int tline, tcol;
+};
+
+/*
+ * Read the next token into lx->t, freeing the previous text. Returns 0,
+ * -EINVAL (lexical error reported) or -ENOMEM.
+ */
+int cfg_lex_next(struct cfg_lexer *lx);
+/* "a string", "end of line", "`='"... for syntax errors. */
+const char *cfg_tok_desc(const struct cfg_lexer *lx);
+
 /*
  * Parse buf (len bytes, need not be NUL-terminated) as cfg statements into
  * raw (appending; last assignment wins, += concatenates as libxlu).

@@ -1,13 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * syntax.c: the xl.cfg language (libxlu_cfg_l.l + libxlu_cfg_y.y rewritten
- * by hand): tokens, KEY = VALUE / KEY += VALUE statements, nested lists, into
+ * syntax.c: the xl.cfg grammar (libxlu_cfg_y.y rewritten by hand): KEY =
+ * VALUE / KEY += VALUE statements and nested lists over lex.c's tokens, into
  * the untyped settings tree of internal.h. Stops at the first error.
  */
 #include "cfg/cfg.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,288 +15,10 @@
 /* Deep enough for any real cfg, shallow enough to never blow the stack. */
 #define MAX_DEPTH 32
 
-enum tok {
-    T_EOF,
-    T_IDENT,
-    T_NUMBER,
-    T_STRING,
-    T_EQ,
-    T_ADD,
-    T_COMMA,
-    T_LBR,
-    T_RBR,
-    T_SEMI,
-    T_NL,
-};
-
-struct lexer {
-    struct cfg_raw *raw;
-    const char *buf;
-    size_t len, pos;
-    int line, col;
-    /* current token */
-    enum tok t;
-    char *text; /* IDENT/NUMBER/STRING, owned */
-    int tline, tcol;
-};
-
-void cfg_report(const struct cfg_raw *raw, int line, int col, const char *fmt,
-                ...)
-{
-    va_list ap;
-
-    if (!raw->err)
-        return;
-    if (line > 0)
-        fprintf(raw->err, "%s: %s:%d:%d: ", program_invocation_short_name,
-                raw->fname, line, col);
-    else
-        fprintf(raw->err, "%s: %s: ", program_invocation_short_name,
-                raw->fname);
-    va_start(ap, fmt);
-    vfprintf(raw->err, fmt, ap);
-    va_end(ap);
-    fputc('\n', raw->err);
-}
-
-static int peekc(const struct lexer *lx, size_t off)
-{
-    return lx->pos + off < lx->len ? (unsigned char)lx->buf[lx->pos + off] : -1;
-}
-
-static void advance(struct lexer *lx, size_t n)
-{
-    while (n-- && lx->pos < lx->len) {
-        if (lx->buf[lx->pos++] == '\n') {
-            lx->line++;
-            lx->col = 1;
-        } else {
-            lx->col++;
-        }
-    }
-}
-
-static int is_ident_start(int c)
-{
-    return c >= 'a' && c <= 'z';
-}
-
-static int is_ident(int c)
-{
-    return is_ident_start(c) || (c >= '0' && c <= '9') || c == '.' || c == '_';
-}
-
-static int is_number(int c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || c == 'x';
-}
-
-/* libxl's lexer reports the whole non-blank run around a bad character. */
-static int lex_error(struct lexer *lx)
-{
-    size_t end = lx->pos;
-    int c = peekc(lx, 0);
-    int python =
-        c == '+' || c == '-' || c == '.' || c == '(' || c == ')' || c == ':';
-
-    while (end < lx->len && lx->buf[end] != ' ' && lx->buf[end] != '\t' &&
-           lx->buf[end] != '\n' && lx->buf[end] != '\0' && end - lx->pos < 40)
-        end++;
-    if (end == lx->pos)
-        end++;
-    cfg_report(lx->raw, lx->line, lx->col, "lexical error near `%.*s'%s",
-               (int)(end - lx->pos), lx->buf + lx->pos,
-               python ? " (config file looks like it contains Python code;"
-                        " arbitrary Python is no longer supported)"
-                      : "");
-    return -EINVAL;
-}
-
-static int lex_escape(struct lexer *lx, char *out, size_t *n)
-{
-    static const char from[] = "\"'\\abfnrtv", to[] = "\"'\\\a\b\f\n\r\t\v";
-    int c = peekc(lx, 1), v = 0, i = 0;
-    const char *p;
-
-    if (c > 0 && (p = strchr(from, c))) {
-        out[(*n)++] = to[p - from];
-        advance(lx, 2);
-        return 0;
-    }
-    if (c == 'x') {
-        /* \xHH: exactly two hex digits */
-        for (i = 0; i < 2; i++) {
-            int d = peekc(lx, 2 + i);
-            if (d >= '0' && d <= '9')
-                v = v * 16 + d - '0';
-            else if ((d | 0x20) >= 'a' && (d | 0x20) <= 'f')
-                v = v * 16 + (d | 0x20) - 'a' + 10;
-            else
-                break;
-        }
-        if (i == 2 && v) {
-            out[(*n)++] = (char)v;
-            advance(lx, 4);
-            return 0;
-        }
-    } else if (c >= '0' && c <= '7') {
-        /* \NNN octal, one to three digits */
-        for (i = 0; i < 3 && peekc(lx, 1 + i) >= '0' && peekc(lx, 1 + i) <= '7';
-             i++)
-            v = v * 8 + peekc(lx, 1 + i) - '0';
-        if (v && v < 256) {
-            out[(*n)++] = (char)v;
-            advance(lx, 1 + i);
-            return 0;
-        }
-    }
-    cfg_report(lx->raw, lx->line, lx->col,
-               "invalid escape `\\%c' in quoted string", c > ' ' ? c : '?');
-    return -EINVAL;
-}
-
-static int lex_string(struct lexer *lx)
-{
-    int q = peekc(lx, 0), c;
-    int sline = lx->line, scol = lx->col;
-    size_t n = 0, i;
-    char *s;
-    int rc;
-
-    /* the dequoted text is never longer than the quoted one */
-    for (i = lx->pos + 1; i < lx->len && lx->buf[i] != q && lx->buf[i] != '\n';
-         i++)
-        if (lx->buf[i] == '\\' && i + 1 < lx->len)
-            i++;
-    s = malloc(i - lx->pos + 1);
-    if (!s)
-        return -ENOMEM;
-    advance(lx, 1);
-    for (;;) {
-        c = peekc(lx, 0);
-        if (c < 0 || c == '\n') {
-            free(s);
-            cfg_report(lx->raw, sline, scol, "unterminated string");
-            return -EINVAL;
-        }
-        if (c == q)
-            break;
-        if (c == 0) {
-            free(s);
-            cfg_report(lx->raw, lx->line, lx->col, "NUL byte in string");
-            return -EINVAL;
-        }
-        if (c == '\\') {
-            rc = lex_escape(lx, s, &n);
-            if (rc) {
-                free(s);
-                return rc;
-            }
-            continue;
-        }
-        s[n++] = (char)c;
-        advance(lx, 1);
-    }
-    advance(lx, 1);
-    s[n] = 0;
-    lx->text = s;
-    lx->t = T_STRING;
-    return 0;
-}
-
-static int lex_word(struct lexer *lx, enum tok t, int (*pred)(int))
-{
-    size_t n = 1;
-
-    while (pred(peekc(lx, n)))
-        n++;
-    lx->text = strndup(lx->buf + lx->pos, n);
-    if (!lx->text)
-        return -ENOMEM;
-    lx->t = t;
-    advance(lx, n);
-    return 0;
-}
-
-/* Read the next token into lx->t (freeing the previous text). */
-static int lex_next(struct lexer *lx)
-{
-    static const char punct[] = "=,[];\n";
-    static const enum tok ptok[] = {T_EQ, T_COMMA, T_LBR, T_RBR, T_SEMI, T_NL};
-    const char *p;
-    int c;
-
-    free(lx->text);
-    lx->text = NULL;
-    for (;;) {
-        c = peekc(lx, 0);
-        /* \r before \n: DOS line ends (libxlu would call it a lexical error) */
-        if (c == ' ' || c == '\t' || (c == '\r' && peekc(lx, 1) == '\n'))
-            advance(lx, 1);
-        else if (c == '#')
-            while (peekc(lx, 0) >= 0 && peekc(lx, 0) != '\n')
-                advance(lx, 1);
-        else
-            break;
-    }
-    lx->tline = lx->line;
-    lx->tcol = lx->col;
-    if (c < 0) {
-        lx->t = T_EOF;
-        return 0;
-    }
-    if (is_ident_start(c))
-        return lex_word(lx, T_IDENT, is_ident);
-    if (c >= '0' && c <= '9')
-        return lex_word(lx, T_NUMBER, is_number);
-    if (c == '\'' || c == '"')
-        return lex_string(lx);
-    if (c == '+' && peekc(lx, 1) == '=') {
-        lx->t = T_ADD;
-        advance(lx, 2);
-        return 0;
-    }
-    if (c && (p = strchr(punct, c))) {
-        lx->t = ptok[p - punct];
-        advance(lx, 1);
-        return 0;
-    }
-    return lex_error(lx);
-}
-
-static const char *tok_desc(const struct lexer *lx)
-{
-    switch (lx->t) {
-    case T_EOF:
-        return "end of file";
-    case T_NL:
-        return "end of line";
-    case T_EQ:
-        return "`='";
-    case T_ADD:
-        return "`+='";
-    case T_COMMA:
-        return "`,'";
-    case T_LBR:
-        return "`['";
-    case T_RBR:
-        return "`]'";
-    case T_SEMI:
-        return "`;'";
-    case T_STRING:
-        return "a string";
-    case T_NUMBER:
-        return "a number";
-    case T_IDENT:
-        return "a name";
-    }
-    return "?";
-}
-
-static int syntax_error(struct lexer *lx, const char *what)
+static int syntax_error(struct cfg_lexer *lx, const char *what)
 {
     cfg_report(lx->raw, lx->tline, lx->tcol,
-               "syntax error: expected %s, got %s", what, tok_desc(lx));
+               "syntax error: expected %s, got %s", what, cfg_tok_desc(lx));
     return -EINVAL;
 }
 
@@ -329,19 +50,19 @@ static int list_append(struct cfg_value *l, struct cfg_value *item)
     return 0;
 }
 
-static int skip_nl(struct lexer *lx)
+static int skip_nl(struct cfg_lexer *lx)
 {
     int rc = 0;
 
-    while (!rc && lx->t == T_NL)
-        rc = lex_next(lx);
+    while (!rc && lx->t == CFG_T_NL)
+        rc = cfg_lex_next(lx);
     return rc;
 }
 
-static int parse_value(struct lexer *lx, int depth, struct cfg_value **out);
+static int parse_value(struct cfg_lexer *lx, int depth, struct cfg_value **out);
 
 /* '[' nlok [ value nlok { ',' nlok value nlok } [ ',' nlok ] ] ']' */
-static int parse_list(struct lexer *lx, int depth, struct cfg_value *l)
+static int parse_list(struct cfg_lexer *lx, int depth, struct cfg_value *l)
 {
     struct cfg_value *item;
     int rc;
@@ -350,11 +71,12 @@ static int parse_list(struct lexer *lx, int depth, struct cfg_value *l)
         cfg_report(lx->raw, lx->tline, lx->tcol, "lists nested too deeply");
         return -EINVAL;
     }
-    rc = lex_next(lx);
+    rc = cfg_lex_next(lx);
     if (!rc)
         rc = skip_nl(lx);
-    while (!rc && lx->t != T_RBR) {
-        if (lx->t != T_STRING && lx->t != T_NUMBER && lx->t != T_LBR)
+    while (!rc && lx->t != CFG_T_RBR) {
+        if (lx->t != CFG_T_STRING && lx->t != CFG_T_NUMBER &&
+            lx->t != CFG_T_LBR)
             return syntax_error(lx, l->n ? "`]'" : "a value or `]'");
         rc = parse_value(lx, depth + 1, &item);
         if (rc)
@@ -367,19 +89,19 @@ static int parse_list(struct lexer *lx, int depth, struct cfg_value *l)
         rc = skip_nl(lx);
         if (rc)
             return rc;
-        if (lx->t == T_COMMA) {
-            rc = lex_next(lx);
+        if (lx->t == CFG_T_COMMA) {
+            rc = cfg_lex_next(lx);
             if (!rc)
                 rc = skip_nl(lx);
-        } else if (lx->t != T_RBR) {
+        } else if (lx->t != CFG_T_RBR) {
             return syntax_error(lx, "`,' or `]'");
         }
     }
-    return rc ? rc : lex_next(lx);
+    return rc ? rc : cfg_lex_next(lx);
 }
 
 /* value: STRING | NUMBER | list. On return lx holds the next token. */
-static int parse_value(struct lexer *lx, int depth, struct cfg_value **out)
+static int parse_value(struct cfg_lexer *lx, int depth, struct cfg_value **out)
 {
     struct cfg_value *v = calloc(1, sizeof(*v));
     int rc;
@@ -388,13 +110,13 @@ static int parse_value(struct lexer *lx, int depth, struct cfg_value **out)
         return -ENOMEM;
     v->line = lx->tline;
     v->col = lx->tcol;
-    if (lx->t == T_STRING || lx->t == T_NUMBER) {
+    if (lx->t == CFG_T_STRING || lx->t == CFG_T_NUMBER) {
         v->type = CFG_STRING;
-        v->quoted = lx->t == T_STRING;
+        v->quoted = lx->t == CFG_T_STRING;
         v->s = lx->text;
         lx->text = NULL;
-        rc = lex_next(lx);
-    } else if (lx->t == T_LBR) {
+        rc = cfg_lex_next(lx);
+    } else if (lx->t == CFG_T_LBR) {
         v->type = CFG_LIST;
         rc = parse_list(lx, depth, v);
     } else {
@@ -455,7 +177,7 @@ fail:
 }
 
 /* KEY += VALUE: libxlu's xlu__cfg_concat_vals (strings join, lists append) */
-static int concat(struct lexer *lx, const struct cfg_value *prev,
+static int concat(struct cfg_lexer *lx, const struct cfg_value *prev,
                   struct cfg_value *v)
 {
     size_t i;
@@ -488,7 +210,7 @@ static int concat(struct lexer *lx, const struct cfg_value *prev,
 }
 
 /* IDENT ('=' | '+=') value, then end of statement */
-static int parse_assignment(struct lexer *lx)
+static int parse_assignment(struct cfg_lexer *lx)
 {
     struct cfg_setting *set = calloc(1, sizeof(*set)), *prev;
     int rc;
@@ -500,23 +222,23 @@ static int parse_assignment(struct lexer *lx)
     set->line = lx->tline;
     set->col = lx->tcol;
     set->src = lx->raw->fname;
-    rc = lex_next(lx);
+    rc = cfg_lex_next(lx);
     if (rc)
         goto fail;
-    if (lx->t != T_EQ && lx->t != T_ADD) {
+    if (lx->t != CFG_T_EQ && lx->t != CFG_T_ADD) {
         cfg_report(lx->raw, lx->tline, lx->tcol,
                    "syntax error: expected `=' after `%s', got %s", set->name,
-                   tok_desc(lx));
+                   cfg_tok_desc(lx));
         rc = -EINVAL;
         goto fail;
     }
-    set->add = lx->t == T_ADD;
-    rc = lex_next(lx);
+    set->add = lx->t == CFG_T_ADD;
+    rc = cfg_lex_next(lx);
     if (!rc)
         rc = parse_value(lx, 0, &set->value);
     if (rc)
         goto fail;
-    if (lx->t != T_NL && lx->t != T_SEMI && lx->t != T_EOF) {
+    if (lx->t != CFG_T_NL && lx->t != CFG_T_SEMI && lx->t != CFG_T_EOF) {
         rc = syntax_error(lx, "end of statement (newline or `;')");
         goto fail;
     }
@@ -538,14 +260,14 @@ fail:
 int cfg_syntax_parse(struct cfg_raw *raw, const char *buf, size_t len,
                      int first_line)
 {
-    struct lexer lx = {
+    struct cfg_lexer lx = {
         .raw = raw, .buf = buf, .len = len, .line = first_line, .col = 1};
-    int rc = lex_next(&lx);
+    int rc = cfg_lex_next(&lx);
 
-    while (!rc && lx.t != T_EOF) {
-        if (lx.t == T_NL || lx.t == T_SEMI)
-            rc = lex_next(&lx);
-        else if (lx.t == T_IDENT)
+    while (!rc && lx.t != CFG_T_EOF) {
+        if (lx.t == CFG_T_NL || lx.t == CFG_T_SEMI)
+            rc = cfg_lex_next(&lx);
+        else if (lx.t == CFG_T_IDENT)
             rc = parse_assignment(&lx);
         else
             rc = syntax_error(&lx, "a setting name (lower-case)");

@@ -106,12 +106,14 @@ static uint64_t thread_cpu_ns(pid_t pid, const char *tid)
 }
 
 /* QEMU names its vcpu threads "CPU <n>/KVM" or "CPU <n>/TCG" (debug-threads). */
-static void vcpu_times(pid_t pid, struct dm_status *st)
+void dm_vcpu_times(pid_t pid, unsigned *n_out, uint64_t *ns_out)
 {
     char path[64], comm[64];
     struct dirent *de;
     DIR *d;
 
+    *n_out = 0;
+    *ns_out = 0;
     snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
     d = opendir(path);
     if (!d)
@@ -131,8 +133,8 @@ static void vcpu_times(pid_t pid, struct dm_status *st)
         close(fd);
         if (n <= 0 || strncmp(comm, "CPU ", 4))
             continue;
-        st->vcpus++;
-        st->cpu_ns += thread_cpu_ns(pid, de->d_name);
+        (*n_out)++;
+        *ns_out += thread_cpu_ns(pid, de->d_name);
     }
     closedir(d);
 }
@@ -194,7 +196,7 @@ int dm_status_get(uint32_t domid, struct dm_status *st)
     st->state = dm_state_from_qemu(s);
     chardev_pty(q, st->pty, sizeof(st->pty));
     if (dm_pid_read(domid, &st->pid) == 0)
-        vcpu_times(st->pid, st);
+        dm_vcpu_times(st->pid, &st->vcpus, &st->cpu_ns);
 out:
     qmp_msg_free(r);
     qmp_close(q);
@@ -277,6 +279,8 @@ void dm_files_remove(uint32_t domid)
     if (!dm_event_path(domid, path, sizeof(path)))
         unlink(path);
     if (!dm_pid_path(domid, path, sizeof(path)))
+        unlink(path);
+    if (!dm_ctl_path(domid, path, sizeof(path)))
         unlink(path);
 }
 

@@ -126,13 +126,22 @@ struct dm_monitor_ops {
     enum dm_action on_poweroff, on_reboot, on_crash;
     /* Called once QEMU is gone (destroyed, quit, or died). May be NULL. */
     void (*gone)(void *arg, uint32_t domid);
+    /*
+     * Optional shutdown requests from outside (xm shutdown writes the
+     * store's control/shutdown): req_open returns an fd to poll (or
+     * -errno: none); when it is readable, req_read returns 1 with the
+     * request ("poweroff", "reboot", "halt") in what, else 0.
+     */
+    int (*req_open)(void *arg, uint32_t domid);
+    int (*req_read)(void *arg, uint32_t domid, char *what, size_t len);
     void *arg;
 };
 
 /*
  * Fork the per-domain monitor (a detached process holding the event QMP
  * socket) and return once it is connected, so no event is missed. It
- * applies ops on SHUTDOWN (guest poweroff / reset) and GUEST_PANICKED, and
+ * applies ops on guest poweroff, reboot and panic, serves the kvm engine's
+ * control socket /run/pvstack/dom<id>.sock (hv/vmmctl.h) for libhv, and
  * after QEMU exits removes the sockets and pid file and calls ops->gone.
  * Returns 0 and the monitor's pid, or -errno.
  */

@@ -6,12 +6,19 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
+#include <xen/sched.h>
+#include <xenstore.h>
 
+#include "cfg/cfg.h"
 #include "dm/dm.h"
+#include "dm/hvm.h"
+#include "hv/hv.h"
 #include "lib/log.h"
 #include "lib/parse.h"
 
@@ -38,6 +45,10 @@ static void usage(void)
             "       pvstack-dm status|pause|unpause|shutdown|reboot|destroy|"
             "console-pty DOMID\n"
             "       pvstack-dm qmp DOMID COMMAND [ARGS-JSON]\n"
+            "       pvstack-dm create [-p] DOMID CFG   (HVM cfg, store entries "
+            "as xm create)\n"
+            "       pvstack-dm hv list|info|pause|unpause|poweroff|reboot|"
+            "destroy|wait [DOMID]   (through libhv)\n"
             "       pvstack-dm accel\n");
     exit(EXIT_FAILURE);
 }
@@ -227,6 +238,132 @@ static int cmd_dom(const char *cmd, uint32_t domid)
     return 0;
 }
 
+/* The domain's own store entries, as a minimal xm create writes them. */
+static int write_domain(struct xs_handle *xs, uint32_t domid, const char *name,
+                        const uint8_t *u)
+{
+    char p[160], v[40], vm[48];
+    int ok;
+
+    snprintf(v, sizeof(v), "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+             "%02x%02x%02x%02x%02x%02x", u[0], u[1], u[2], u[3], u[4], u[5],
+             u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+    snprintf(vm, sizeof(vm), "/vm/%s", v);
+    snprintf(p, sizeof(p), "%s/uuid", vm);
+    ok = xs_write(xs, XBT_NULL, p, v, strlen(v));
+    snprintf(p, sizeof(p), "%s/name", vm);
+    ok = ok && xs_write(xs, XBT_NULL, p, name, strlen(name));
+    snprintf(p, sizeof(p), "/local/domain/%u/vm", domid);
+    ok = ok && xs_write(xs, XBT_NULL, p, vm, strlen(vm));
+    snprintf(p, sizeof(p), "/local/domain/%u/name", domid);
+    ok = ok && xs_write(xs, XBT_NULL, p, name, strlen(name));
+    snprintf(p, sizeof(p), "/local/domain/%u/domid", domid);
+    snprintf(v, sizeof(v), "%u", domid);
+    ok = ok && xs_write(xs, XBT_NULL, p, v, strlen(v));
+    return ok ? 0 : -EIO;
+}
+
+static int cmd_create(int argc, char **argv)
+{
+    struct domain_config *cfg = NULL;
+    struct dm_hvm *h = NULL;
+    struct xs_handle *xs;
+    char err[512] = "";
+    uint8_t uuid[16];
+    uint32_t domid;
+    int paused = 0, rc;
+
+    if (argc > 1 && !strcmp(argv[1], "-p"))
+        paused = 1, argc--, argv++;
+    if (argc != 3)
+        usage();
+    domid = (uint32_t)num(argv[1], 0x7fef);
+    if (cfg_parse_file(argv[2], NULL, &cfg, stderr))
+        return EXIT_FAILURE;
+    if (cfg->type != DOMAIN_TYPE_HVM)
+        fatalx("%s: not an HVM cfg (type = \"hvm\")", argv[2]);
+    if (cfg->has_uuid)
+        memcpy(uuid, cfg->uuid, 16);
+    else if (getrandom(uuid, 16, 0) != 16)
+        fatal("getrandom");
+    xs = xs_open(0);
+    if (!xs)
+        fatal("cannot reach xenstored");
+    rc = write_domain(xs, domid, cfg->name, uuid);
+    if (!rc)
+        rc = dm_hvm_config(cfg, domid, uuid, &h, err, sizeof(err));
+    if (!rc)
+        rc = dm_hvm_start(h, xs, paused, err, sizeof(err));
+    if (rc)
+        dm_hvm_store_remove(xs, domid);
+    xs_close(xs);
+    dm_hvm_free(h);
+    domain_config_free(cfg);
+    if (rc)
+        fatalx("create: %s", err[0] ? err : strerror(-rc));
+    printf("dom %u: %s started%s\n", domid, argv[2], paused ? ", paused" : "");
+    return 0;
+}
+
+static void print_info(const struct hv_dominfo *d)
+{
+    printf("%u flags=%s%s%s%s reason=%u vcpus=%u mem_kb=%llu cpu_ns=%llu\n",
+           d->domid, d->flags & HV_DOMF_RUNNING ? "r" : "-",
+           d->flags & HV_DOMF_BLOCKED ? "b" : "-",
+           d->flags & HV_DOMF_PAUSED ? "p" : "-",
+           d->flags & HV_DOMF_SHUTDOWN ? "s" : "-", d->shutdown_reason,
+           d->vcpus, (unsigned long long)d->mem_kb,
+           (unsigned long long)d->cpu_ns);
+}
+
+/* The same calls xm makes, so tests see HVM domains as libhv shows them. */
+static int cmd_hv(int argc, char **argv)
+{
+    struct hv_dominfo all[64], d;
+    struct hv *hv = NULL;
+    uint32_t domid = 0;
+    const char *op;
+    int rc, i;
+
+    if (argc < 2)
+        usage();
+    op = argv[1];
+    if (strcmp(op, "list") && argc != 3)
+        usage();
+    if (argc == 3)
+        domid = (uint32_t)num(argv[2], 0x7fef);
+    rc = hv_open(&hv);
+    if (rc)
+        fatalx("hv_open: %s", strerror(-rc));
+    if (!strcmp(op, "list")) {
+        rc = hv_domain_list(hv, all, 64);
+        for (i = 0; i < rc && i < 64; i++)
+            print_info(&all[i]);
+        rc = rc < 0 ? rc : 0;
+    } else if (!strcmp(op, "info") || !strcmp(op, "wait")) {
+        rc = !strcmp(op, "info") ? hv_domain_getinfo(hv, domid, &d)
+                                 : hv_domain_wait(hv, domid, &d);
+        if (!rc)
+            print_info(&d);
+    } else if (!strcmp(op, "pause")) {
+        rc = hv_domain_pause(hv, domid);
+    } else if (!strcmp(op, "unpause")) {
+        rc = hv_domain_unpause(hv, domid);
+    } else if (!strcmp(op, "poweroff") || !strcmp(op, "reboot")) {
+        rc = hv_domain_shutdown(hv, domid, !strcmp(op, "reboot")
+                                               ? SHUTDOWN_reboot
+                                               : SHUTDOWN_poweroff);
+    } else if (!strcmp(op, "destroy")) {
+        rc = hv_domain_destroy(hv, domid);
+    } else {
+        usage();
+    }
+    hv_close(hv);
+    if (rc)
+        fatalx("hv %s: %s", op, strerror(-rc));
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     log_procinit("pvstack-dm");
@@ -235,6 +372,10 @@ int main(int argc, char **argv)
         usage();
     if (!strcmp(argv[1], "start"))
         return cmd_start(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "create"))
+        return cmd_create(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "hv"))
+        return cmd_hv(argc - 1, argv + 1);
     if (!strcmp(argv[1], "accel")) {
         const char *a = dm_accel_choose(NULL);
 

@@ -13,8 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+#include <xen/sched.h>
 
 #include "dm/internal.h"
 #include "dm/qmp.h"
@@ -118,31 +121,90 @@ static void apply(struct qmp *q, uint32_t domid, int how, enum dm_action act)
                   strerror(-rc));
 }
 
-static void monitor_loop(struct qmp *q, uint32_t domid, pid_t qemu_pid,
-                         const struct dm_monitor_ops *ops)
+/* A request from outside (xm shutdown/reboot via the store). */
+static void outside_request(struct dm_mon *m, const char *what)
+{
+    const char *cmd = !strcmp(what, "reboot") ? "system_reset"
+                                              : "system_powerdown";
+    int rc;
+
+    if (strcmp(what, "poweroff") && strcmp(what, "halt") &&
+        strcmp(what, "reboot"))
+        return;
+    log_info("dom %u: %s requested", m->domid, what);
+    rc = qmp_execute(m->q, cmd, NULL, 5000, NULL);
+    if (rc && rc != -EPIPE)
+        log_warnx("dom %u: %s: %s", m->domid, cmd, strerror(-rc));
+}
+
+static void handle_event(struct dm_mon *m, struct qmp_msg *ev)
+{
+    enum dm_action act;
+    int how;
+
+    log_debug("dom %u: event %s", m->domid, ev->event);
+    how = dm_monitor_decide(ev, m->ops, &act);
+    if (how == DM_DECIDE_STOPPED) {
+        /* Waiters (xl's domain-death watch) learn of it before we act. */
+        m->shut = 1;
+        m->shut_reason = !strcmp(ev->event, "GUEST_PANICKED")
+                             ? SHUTDOWN_crash
+                             : SHUTDOWN_poweroff;
+        dm_ctlsrv_wake(m);
+    }
+    if (how)
+        apply(m->q, m->domid, how, act);
+    if (how == DM_DECIDE_STOPPED && act == DM_ACTION_RESTART)
+        m->shut = 0;
+}
+
+/* Events the QMP client already read (queued or buffered) come first. */
+static int drain_events(struct dm_mon *m)
 {
     struct qmp_msg *ev;
-    enum dm_action act;
-    int rc, how;
+    int rc;
 
-    for (;;) {
-        rc = qmp_next_event(q, -1, &ev);
-        if (rc)
-            break;
-        log_debug("dom %u: event %s", domid, ev->event);
-        how = dm_monitor_decide(ev, ops, &act);
-        if (how)
-            apply(q, domid, how, act);
+    while ((rc = qmp_next_event(m->q, 0, &ev)) == 0) {
+        handle_event(m, ev);
         qmp_msg_free(ev);
     }
-    /* EOF on the socket: QEMU is exiting. Make sure, then clean up. */
-    if (dm_wait_gone(qemu_pid, 5000) == -ETIMEDOUT) {
-        kill(qemu_pid, SIGKILL);
-        dm_wait_gone(qemu_pid, 2000);
+    return rc == -ETIMEDOUT ? 0 : rc;
+}
+
+static void monitor_loop(struct dm_mon *m, int req_fd)
+{
+    struct pollfd pfd[3];
+    char what[32];
+    int rc;
+
+    for (;;) {
+        if (drain_events(m))
+            break;
+        pfd[0] = (struct pollfd){ .fd = qmp_fd(m->q), .events = POLLIN };
+        pfd[1] = (struct pollfd){ .fd = m->lfd, .events = POLLIN };
+        pfd[2] = (struct pollfd){ .fd = req_fd, .events = POLLIN };
+        rc = poll(pfd, req_fd >= 0 ? 3 : 2, -1);
+        if (rc < 0 && errno != EINTR)
+            break;
+        if (rc <= 0)
+            continue;
+        if (pfd[1].revents & POLLIN)
+            dm_ctlsrv_serve(m);
+        if (req_fd >= 0 && (pfd[2].revents & POLLIN) &&
+            m->ops->req_read(m->ops->arg, m->domid, what, sizeof(what)) == 1)
+            outside_request(m, what);
+        if (pfd[2].revents & (POLLHUP | POLLERR))
+            req_fd = -1;
     }
-    dm_files_remove(domid);
-    if (ops->gone)
-        ops->gone(ops->arg, domid);
+    /* EOF on the socket: QEMU is exiting. Make sure, then clean up. */
+    dm_ctlsrv_close(m);
+    if (dm_wait_gone(m->qemu_pid, 5000) == -ETIMEDOUT) {
+        kill(m->qemu_pid, SIGKILL);
+        dm_wait_gone(m->qemu_pid, 2000);
+    }
+    dm_files_remove(m->domid);
+    if (m->ops->gone)
+        m->ops->gone(m->ops->arg, m->domid);
 }
 
 /* One pipe write (atomic): the monitor's pid and whether it connected. */
@@ -155,10 +217,11 @@ struct ready {
 static void monitor_main(uint32_t domid, pid_t qemu_pid,
                          const struct dm_monitor_ops *ops, int ready_fd)
 {
+    struct dm_mon m = { .domid = domid, .qemu_pid = qemu_pid, .ops = ops,
+                        .lfd = -1, .start_time = (uint64_t)time(NULL) };
     char path[512];
-    struct qmp *q = NULL;
     struct ready r;
-    int rc, nullfd;
+    int rc, nullfd, req_fd = -1;
 
     /*
      * Drop what we inherited from xm (store connections, tap fds: a tap
@@ -169,10 +232,13 @@ static void monitor_main(uint32_t domid, pid_t qemu_pid,
     close_range((unsigned)ready_fd + 1, ~0U, 0);
     rc = dm_event_path(domid, path, sizeof(path));
     if (!rc)
-        rc = qmp_connect(path, 10000, &q);
+        rc = qmp_connect(path, 10000, &m.q);
+    if (!rc)
+        rc = dm_ctlsrv_open(&m);
+    if (!rc && ops->req_open && ops->req_read)
+        req_fd = ops->req_open(ops->arg, domid);
     r.pid = getpid();
     r.rc = rc;
-
     if (write(ready_fd, &r, sizeof(r)) != sizeof(r))
         rc = -EIO;
     close(ready_fd);
@@ -185,8 +251,8 @@ static void monitor_main(uint32_t domid, pid_t qemu_pid,
         dup2(nullfd, 2);
     }
     log_init(0, 0);
-    monitor_loop(q, domid, qemu_pid, ops);
-    qmp_close(q);
+    monitor_loop(&m, req_fd);
+    qmp_close(m.q);
     _exit(0);
 }
 

@@ -421,6 +421,11 @@ out:
     return 0;
 }
 
+int qmp_fd(const struct qmp *q)
+{
+    return q->fd;
+}
+
 void qmp_close(struct qmp *q)
 {
     struct qmp_msg *m;

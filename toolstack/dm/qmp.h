@@ -65,6 +65,8 @@ struct qmp;
  * -ETIMEDOUT, -EPROTO: not a QMP peer).
  */
 int qmp_connect(const char *path, int timeout_ms, struct qmp **q_out);
+/* The socket, for poll(); qmp_next_event(q, 0, ...) drains what it has. */
+int qmp_fd(const struct qmp *q);
 /* Close the connection and drop queued events. NULL is fine. */
 void qmp_close(struct qmp *q);
 

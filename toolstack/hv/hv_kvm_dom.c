@@ -252,7 +252,8 @@ int kvm_dom_list(struct hv *hv, struct hv_dominfo *out, int max)
     if (d)
         closedir(d);
     qsort(all + 1, n - 1, sizeof(*all), kvm_cmp_domid);
-    memcpy(out, all, (n < (size_t)max ? n : (size_t)max) * sizeof(*all));
+    if (out && max > 0)
+        memcpy(out, all, (n < (size_t)max ? n : (size_t)max) * sizeof(*all));
     free(all);
     return (int)n;
 }

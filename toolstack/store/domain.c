@@ -22,6 +22,7 @@ struct xs_domain {
     void *h;
     struct xs_conn *conn; /* NULL once the guest broke the protocol */
     unsigned int broken;  /* XENSTORE_ERROR_* seen, conn not yet freed */
+    bool shutdown;        /* @releaseDomain fired for its shutdown */
 };
 
 struct xs_domain *domain_find(const struct xsd *x, uint32_t domid)
@@ -294,4 +295,36 @@ uint32_t xsd_domain_id(const struct xs_domain *d)
 int xsd_domain_alive(const struct xs_domain *d)
 {
     return d->conn != NULL && !d->broken;
+}
+
+int domain_resume(struct xsd *x, uint32_t domid)
+{
+    struct xs_domain *d = domain_find(x, domid);
+
+    if (!d)
+        return -ENOENT;
+    d->shutdown = false;
+    return 0;
+}
+
+void xsd_domain_shutdown(struct xsd *x, uint32_t domid)
+{
+    struct xs_domain *d = domain_find(x, domid);
+
+    /* Xen fires once per shutdown (domain_cleanup()); RESUME re-arms. */
+    if (!d || d->shutdown)
+        return;
+    d->shutdown = true;
+    watch_fire(x, "@releaseDomain", true, NULL, 0);
+}
+
+void xsd_domain_dead(struct xsd *x, uint32_t domid)
+{
+    /* As Xen's destroy_domain(): clean up and fire @releaseDomain. */
+    domain_release(x, domid);
+}
+
+struct xs_domain *xsd_domain_find(struct xsd *x, uint32_t domid)
+{
+    return domain_find(x, domid);
 }

@@ -2,18 +2,39 @@
 /*
  * domain_hv.c: guest xenstore rings through the hv.h engine: the page is
  * the guest frame XS_INTRODUCE names (hv_foreign_map), the event channel
- * the guest's unbound port (hv_evtchn_bind).
+ * the guest's unbound port (hv_evtchn_bind). Also the liveness thread that
+ * tells the daemon when an introduced domain shut down or went away.
  */
 #include "store/domain_hv.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "hv/hv.h"
 #include "lib/log.h"
 
+#define WATCH_PERIOD_MS 500
+
 struct domain_hv {
     struct hv *hv;
+    pthread_t th;
+    int started;
+    int stop[2];   /* main -> thread: exit */
+    int report[2]; /* thread -> main: struct report records */
+    pthread_mutex_t lock;
+    uint32_t *ids; /* under lock */
+    size_t nids;
+};
+
+struct report {
+    uint32_t domid;
+    int32_t state;
 };
 
 struct ring_handle {
@@ -70,19 +91,74 @@ static void unmap(void *arg, void *hp)
 
 static const struct xsd_ring_ops ops = {map, notify, unmap};
 
+/* Ask the engine about each watched domain; report the dead ones. */
+static void watch_once(struct domain_hv *d)
+{
+    uint32_t *ids = NULL;
+    size_t n, i;
+
+    pthread_mutex_lock(&d->lock);
+    n = d->nids;
+    if (n && (ids = malloc(n * sizeof(*ids))))
+        memcpy(ids, d->ids, n * sizeof(*ids));
+    pthread_mutex_unlock(&d->lock);
+    for (i = 0; ids && i < n; i++) {
+        struct hv_dominfo info;
+        struct report r = {ids[i], 0};
+        int rc = hv_domain_getinfo(d->hv, ids[i], &info);
+
+        if (rc == -ESRCH || (!rc && (info.flags & HV_DOMF_DYING)))
+            r.state = DOMAIN_HV_GONE;
+        else if (!rc && (info.flags & HV_DOMF_SHUTDOWN))
+            r.state = DOMAIN_HV_SHUTDOWN;
+        /* A full pipe drops the report; the next round repeats it. */
+        if (r.state && write(d->report[1], &r, sizeof(r)) < 0)
+            break;
+    }
+    free(ids);
+}
+
+static void *watch_thread(void *arg)
+{
+    struct domain_hv *d = arg;
+    struct pollfd p = {.fd = d->stop[0], .events = POLLIN};
+
+    while (poll(&p, 1, WATCH_PERIOD_MS) == 0 || (p.revents == 0))
+        watch_once(d);
+    return NULL;
+}
+
 int domain_hv_open(struct xsd *x, struct domain_hv **hv_out)
 {
     struct domain_hv *d = calloc(1, sizeof(*d));
+    sigset_t all, old;
     int rc;
 
     *hv_out = NULL;
     if (!d)
         return -ENOMEM;
+    d->stop[0] = d->stop[1] = d->report[0] = d->report[1] = -1;
+    pthread_mutex_init(&d->lock, NULL);
     rc = hv_open(&d->hv);
     if (rc) {
-        free(d);
+        domain_hv_close(d);
         return rc;
     }
+    if (pipe2(d->stop, O_CLOEXEC) || pipe2(d->report, O_CLOEXEC | O_NONBLOCK)) {
+        rc = -errno;
+        domain_hv_close(d);
+        return rc;
+    }
+    /* Signals are the main loop's (ppoll): the thread never takes one. */
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    rc = -pthread_create(&d->th, NULL, watch_thread, d);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc) {
+        domain_hv_close(d);
+        return rc;
+    }
+    d->started = 1;
     xsd_set_ring_ops(x, &ops, d);
     log_info("guest rings through the %s engine", hv_engine_name(d->hv));
     *hv_out = d;
@@ -91,10 +167,58 @@ int domain_hv_open(struct xsd *x, struct domain_hv **hv_out)
 
 void domain_hv_close(struct domain_hv *d)
 {
+    int i;
+
     if (!d)
         return;
-    hv_close(d->hv);
+    if (d->started) {
+        if (write(d->stop[1], "x", 1) < 0)
+            log_warn("xenstored: stopping the liveness thread");
+        pthread_join(d->th, NULL);
+    }
+    for (i = 0; i < 2; i++) {
+        if (d->stop[i] >= 0)
+            close(d->stop[i]);
+        if (d->report[i] >= 0)
+            close(d->report[i]);
+    }
+    if (d->hv)
+        hv_close(d->hv);
+    pthread_mutex_destroy(&d->lock);
+    free(d->ids);
     free(d);
+}
+
+int domain_hv_watch_fd(struct domain_hv *d)
+{
+    return d ? d->report[0] : -1;
+}
+
+void domain_hv_watch_set(struct domain_hv *d, const uint32_t *ids, size_t n)
+{
+    uint32_t *copy = NULL;
+
+    if (!d || (n && !(copy = malloc(n * sizeof(*copy)))))
+        return;
+    if (n)
+        memcpy(copy, ids, n * sizeof(*copy));
+    pthread_mutex_lock(&d->lock);
+    free(d->ids);
+    d->ids = copy;
+    d->nids = n;
+    pthread_mutex_unlock(&d->lock);
+}
+
+int domain_hv_watch_read(struct domain_hv *d, uint32_t *domid_out,
+                         int *state_out)
+{
+    struct report r;
+
+    if (!d || read(d->report[0], &r, sizeof(r)) != sizeof(r))
+        return 0;
+    *domid_out = r.domid;
+    *state_out = r.state;
+    return 1;
 }
 
 int domain_hv_fd(struct domain_hv *d, void *hp)

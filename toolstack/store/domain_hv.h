@@ -7,6 +7,9 @@
 #ifndef XT_STORE_DOMAIN_HV_H
 #define XT_STORE_DOMAIN_HV_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "store/store.h"
 
 struct domain_hv;
@@ -21,5 +24,20 @@ void domain_hv_close(struct domain_hv *hv);
 int domain_hv_fd(struct domain_hv *hv, void *h);
 /* Consume the pending notification after poll() reported the fd. */
 void domain_hv_ack(struct domain_hv *hv, void *h);
+
+/*
+ * Liveness: a thread asks the engine about each introduced domain every
+ * half second (Xen learns it from VIRQ_DOM_EXC) and reports domains that
+ * shut down or are gone through a pipe the daemon polls.
+ */
+#define DOMAIN_HV_SHUTDOWN 1
+#define DOMAIN_HV_GONE 2
+/* The pipe's read end, or -1 without an engine. */
+int domain_hv_watch_fd(struct domain_hv *hv);
+/* The domids to ask about (copied). */
+void domain_hv_watch_set(struct domain_hv *hv, const uint32_t *ids, size_t n);
+/* Next report: 1 (domid_out, state_out set), 0 when none is pending. */
+int domain_hv_watch_read(struct domain_hv *hv, uint32_t *domid_out,
+                         int *state_out);
 
 #endif

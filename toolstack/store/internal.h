@@ -123,7 +123,8 @@ struct xs_tx {
     unsigned int nacc, capacc;
     struct xs_tev *ev;
     unsigned int nev, capev;
-    int entry_delta; /* nodes the owner created minus removed */
+    int entry_delta;        /* nodes the owner created minus removed */
+    unsigned int max_nodes; /* paths it may touch, 0: no limit (dom0) */
 };
 
 /* Record that the tx looked at (modified=false) or changed path. */
@@ -209,7 +210,15 @@ unsigned int wire_nstrings(const struct xs_conn *c);
 const char *wire_onearg(const struct xs_conn *c);
 /* The tree a request works on: its transaction's snapshot or the live one. */
 struct xs_tree *wire_tree(struct xs_conn *c);
-/* wire_domain.c: handlers return 0 (reply queued) or -errno. */
+/* wire_node.c and wire_domain.c: 0 (reply queued) or -errno. */
+int wire_read(struct xs_conn *c);
+int wire_write(struct xs_conn *c);
+int wire_mkdir(struct xs_conn *c);
+int wire_rm(struct xs_conn *c);
+int wire_directory(struct xs_conn *c);
+int wire_directory_part(struct xs_conn *c);
+int wire_get_perms(struct xs_conn *c);
+int wire_set_perms(struct xs_conn *c);
 int wire_control(struct xs_conn *c);
 int wire_introduce(struct xs_conn *c);
 int wire_release(struct xs_conn *c);
@@ -233,6 +242,8 @@ int domain_introduce(struct xsd *x, uint32_t domid, uint64_t mfn,
 int domain_release(struct xsd *x, uint32_t domid);
 struct xs_domain *domain_find(const struct xsd *x, uint32_t domid);
 int domain_set_target(struct xsd *x, uint32_t domid, uint32_t target);
+/* XS_RESUME: a later shutdown fires @releaseDomain again. */
+int domain_resume(struct xsd *x, uint32_t domid);
 void domain_free_all(struct xsd *x);
 
 /* ---- the daemon context ------------------------------------------------- */

@@ -59,6 +59,15 @@ void xsd_set_keep_orphans(struct xsd *x, int keep);
 /* Log every message in and out to f (borrowed), or stop with NULL. */
 void xsd_set_trace(struct xsd *x, FILE *f);
 
+/*
+ * --state-file: save every node (path, value, perms) to file, atomically
+ * (file.tmp + rename); load them back into a fresh store. Returns 0 or
+ * -errno; a corrupt file gives -EINVAL, with the nodes before the damage
+ * loaded.
+ */
+int xsd_save(struct xsd *x, const char *file);
+int xsd_load(struct xsd *x, const char *file);
+
 /* Called when conn has new output that its transport should flush. */
 typedef void xsd_wake_fn(void *arg, struct xs_conn *c);
 
@@ -88,9 +97,21 @@ int xsd_conn_dead(const struct xs_conn *c);
 struct xs_domain;
 /* Iterate: pass NULL for the first; NULL at the end. */
 struct xs_domain *xsd_domain_next(struct xsd *x, struct xs_domain *d);
+/* The introduced domain domid, or NULL. */
+struct xs_domain *xsd_domain_find(struct xsd *x, uint32_t domid);
 /* The handle map() returned (for the transport's poll fd). */
 void *xsd_domain_handle(const struct xs_domain *d);
 uint32_t xsd_domain_id(const struct xs_domain *d);
+/*
+ * The engine saw domid shut down: fire @releaseDomain once (until
+ * XS_RESUME), as Xen does on VIRQ_DOM_EXC. Unknown domids are ignored.
+ */
+void xsd_domain_shutdown(struct xsd *x, uint32_t domid);
+/*
+ * The domain is gone: release it as XS_RELEASE would (its nodes go, the
+ * ring is unmapped, @releaseDomain fires). Unknown domids are ignored.
+ */
+void xsd_domain_dead(struct xsd *x, uint32_t domid);
 /* 0 once the guest broke the ring protocol (its fd need not be polled). */
 int xsd_domain_alive(const struct xs_domain *d);
 /*

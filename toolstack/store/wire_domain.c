@@ -66,7 +66,7 @@ int wire_resume(struct xs_conn *c)
 
     if (arg_domid(wire_onearg(c), &domid) || domid == 0)
         return -EINVAL;
-    if (!domain_find(c->xsd, domid))
+    if (domain_resume(c->xsd, domid))
         return -ENOENT;
     conn_reply_ok(c);
     return 0;

@@ -49,6 +49,7 @@ struct opts {
     int output_pid;
     int verbose;
     int keep_orphans;
+    const char *state_file;
 };
 
 static void usage(FILE *f)
@@ -86,15 +87,23 @@ static unsigned int optnum(const char *arg)
 
 static void parse_opts(int argc, char **argv, struct opts *o)
 {
-    static const struct option lo[] = {
-        {"no-domain-init", 0, NULL, 'D'}, {"entry-nb", 1, NULL, 'E'},
-        {"pid-file", 1, NULL, 'F'},       {"help", 0, NULL, 'H'},
-        {"no-fork", 0, NULL, 'N'},        {"output-pid", 0, NULL, 'P'},
-        {"entry-size", 1, NULL, 'S'},     {"trace-file", 1, NULL, 'T'},
-        {"transaction", 1, NULL, 't'},    {"perm-nb", 1, NULL, 'A'},
-        {"path-max", 1, NULL, 'M'},       {"quota", 1, NULL, 'Q'},
-        {"verbose", 0, NULL, 'V'},        {"watch-nb", 1, NULL, 'W'},
-        {"keep-orphans", 0, NULL, 'K'},   {NULL, 0, NULL, 0}};
+    static const struct option lo[] = {{"no-domain-init", 0, NULL, 'D'},
+                                       {"entry-nb", 1, NULL, 'E'},
+                                       {"pid-file", 1, NULL, 'F'},
+                                       {"help", 0, NULL, 'H'},
+                                       {"no-fork", 0, NULL, 'N'},
+                                       {"output-pid", 0, NULL, 'P'},
+                                       {"entry-size", 1, NULL, 'S'},
+                                       {"trace-file", 1, NULL, 'T'},
+                                       {"transaction", 1, NULL, 't'},
+                                       {"perm-nb", 1, NULL, 'A'},
+                                       {"path-max", 1, NULL, 'M'},
+                                       {"quota", 1, NULL, 'Q'},
+                                       {"verbose", 0, NULL, 'V'},
+                                       {"watch-nb", 1, NULL, 'W'},
+                                       {"keep-orphans", 0, NULL, 'K'},
+                                       {"state-file", 1, NULL, 's'},
+                                       {NULL, 0, NULL, 0}};
     int c;
 
     memset(o, 0, sizeof(*o));
@@ -116,6 +125,9 @@ static void parse_opts(int argc, char **argv, struct opts *o)
             exit(EXIT_SUCCESS);
         case 'K':
             o->keep_orphans = 1;
+            break;
+        case 's': /* --state-file only: no short option in Xen */
+            o->state_file = optarg;
             break;
         case 'N':
             o->fork = 0;
@@ -210,28 +222,50 @@ static void write_pidfile(const char *path)
         fatal("%s", path);
 }
 
-static void serve(struct xsd *x, struct sock_server *s, struct domain_hv *hv,
-                  const sigset_t *waitmask)
+/* The engine says domains shut down or died: tell the store. */
+static void liveness(struct xsd *x, struct domain_hv *hv)
+{
+    uint32_t domid;
+    int state;
+
+    while (domain_hv_watch_read(hv, &domid, &state)) {
+        if (state == DOMAIN_HV_GONE && xsd_domain_find(x, domid)) {
+            log_info("dom %u: gone, released", domid);
+            xsd_domain_dead(x, domid);
+        } else if (state == DOMAIN_HV_SHUTDOWN) {
+            xsd_domain_shutdown(x, domid);
+        }
+    }
+}
+
+static void serve(struct xsd *x, struct sock_server *s, struct sock_server *ro,
+                  struct domain_hv *hv, const sigset_t *waitmask)
 {
     struct pollfd *fds = calloc(MAX_FDS, sizeof(*fds));
     struct xs_domain **doms = calloc(MAX_FDS, sizeof(*doms));
+    uint32_t *ids = calloc(MAX_FDS, sizeof(*ids));
 
-    if (!fds || !doms)
+    if (!fds || !doms || !ids)
         fatalx("out of memory");
     while (!quit) {
-        size_t ns = sock_server_pollfds(s, fds, MAX_FDS / 2);
-        size_t n = ns, nd = 0, i;
+        size_t nrw = sock_server_pollfds(s, fds, MAX_FDS / 4);
+        size_t ns = nrw + sock_server_pollfds(ro, fds + nrw, MAX_FDS / 4);
+        size_t n = ns, nd = 0, nids = 0, i;
         struct xs_domain *d = NULL;
 
-        while ((d = xsd_domain_next(x, d)) && n < MAX_FDS) {
+        while ((d = xsd_domain_next(x, d)) && n < MAX_FDS - 1) {
             int fd = domain_hv_fd(hv, xsd_domain_handle(d));
 
+            ids[nids++] = xsd_domain_id(d);
             if (fd < 0 || !xsd_domain_alive(d))
                 continue;
             fds[n] = (struct pollfd){.fd = fd, .events = POLLIN};
             doms[nd++] = d;
             n++;
         }
+        domain_hv_watch_set(hv, ids, nids);
+        fds[n++] =
+            (struct pollfd){.fd = domain_hv_watch_fd(hv), .events = POLLIN};
         if (ppoll(fds, n, NULL, waitmask) < 0) {
             if (errno != EINTR)
                 fatal("poll");
@@ -242,7 +276,8 @@ static void serve(struct xsd *x, struct sock_server *s, struct domain_hv *hv,
             }
             continue;
         }
-        sock_server_handle(s, fds, ns);
+        sock_server_handle(s, fds, nrw);
+        sock_server_handle(ro, fds + nrw, ns - nrw);
         for (i = 0; i < nd; i++) {
             if (!(fds[ns + i].revents & POLLIN))
                 continue;
@@ -251,14 +286,18 @@ static void serve(struct xsd *x, struct sock_server *s, struct domain_hv *hv,
                 log_warnx("dom %u: ring protocol error, connection dropped",
                           xsd_domain_id(doms[i]));
         }
+        /* last: it may free domains doms[] points at */
+        if (fds[n - 1].revents & POLLIN)
+            liveness(x, hv);
     }
+    free(ids);
     free(doms);
     free(fds);
 }
 
 int main(int argc, char **argv)
 {
-    struct sock_server *s = NULL;
+    struct sock_server *s = NULL, *ro = NULL;
     struct domain_hv *hv = NULL;
     struct xsd *x = NULL;
     FILE *trace = NULL;
@@ -283,6 +322,17 @@ int main(int argc, char **argv)
     rc = sock_server_create(x, sock, 0, &s);
     if (rc)
         fatalx("%s: %s", sock, strerror(-rc));
+    /*
+     * Xen before 4.16 had a read-only socket beside the main one; 4.17's
+     * libxenstore uses the main path for both, older clients ask for it.
+     */
+    if (strlen(sock) + 4 > sizeof(sock))
+        fatalx("socket path too long");
+    strcat(sock, "_ro");
+    rc = sock_server_create(x, sock, XSD_CONN_RO, &ro);
+    if (rc)
+        log_warnx("%s: %s (no read-only socket)", sock, strerror(-rc));
+    sock[strlen(sock) - 3] = '\0';
     open_log();
     if (o.fork)
         daemonize(o.output_pid);
@@ -296,6 +346,14 @@ int main(int argc, char **argv)
             fatal("%s", o.tracefile);
         setvbuf(trace, NULL, _IOLBF, 0);
         xsd_set_trace(x, trace);
+    }
+    if (o.state_file) {
+        rc = xsd_load(x, o.state_file);
+        if (rc && rc != -ENOENT)
+            log_warnx("%s: %s (store starts as loaded so far)", o.state_file,
+                      strerror(-rc));
+        else if (!rc)
+            log_info("store loaded from %s", o.state_file);
     }
     rc = domain_hv_open(x, &hv);
     if (rc == -ENOSYS)
@@ -319,10 +377,13 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
 
     log_info("listening on %s (pid %d)", sock, (int)getpid());
-    serve(x, s, hv, &waitmask);
+    serve(x, s, ro, hv, &waitmask);
     log_info("signal %d: shutting down", (int)quit);
 
+    sock_server_destroy(ro);
     sock_server_destroy(s);
+    if (o.state_file && (rc = xsd_save(x, o.state_file)))
+        log_warnx("%s: cannot save the store: %s", o.state_file, strerror(-rc));
     xsd_destroy(x);
     domain_hv_close(hv);
     if (trace)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * cmd_create.c: `xm create [-n|--dryrun] FILE [KEY=VALUE...]`. The dry run
+ * cmd_create.c: `xm create [-n|--dryrun] FILE [KEY=VALUE...]` (FILE may
+ * also be a name in /etc/xen, as xm allowed). The dry run
  * prints the parsed config as xl does, {"domid": null, "config": {...}},
  * for each FILE given; building the domain is the engine's (see
  * create_domain below).
@@ -8,18 +9,29 @@
 #include "xm/xm.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <yajl/yajl_gen.h>
 
 #include "cfg/cfg.h"
+#include "lib/paths.h"
+#include "xm/dom.h"
 
-/* Where the real create goes: build, start and wire up cfg's domain. */
-static int create_domain(struct xm *xm, const struct domain_config *cfg)
+/* Start the daemons when absent, then build, start and wire up the domain
+ * (dom_create.c). */
+static int create_domain(struct xm *xm, const struct domain_config *cfg,
+                         unsigned flags)
 {
-    (void)cfg;
-    xm_err(xm, "create: no engine yet");
-    return EXIT_FAILURE;
+    /* Cheap checks first: a bad cfg must not leave daemons behind. */
+    if (cfg->kernel && access(cfg->kernel, R_OK) != 0) {
+        xm_err(xm, "create: %s: %s", cfg->kernel, strerror(errno));
+        return EXIT_FAILURE;
+    }
+    if (dom_daemons_start(xm, 0) < 0)
+        return EXIT_FAILURE;
+    return dom_create(xm, cfg, flags, NULL) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
 /* xl's printf_info(): {"domid": null, "config": <libxl_domain_config>} */
@@ -48,22 +60,47 @@ static int print_dryrun(struct xm *xm, const struct domain_config *cfg)
     return rc;
 }
 
+/*
+ * xm (not xl) looked for a bare name in /etc/xen: `xm create web01.cfg`
+ * works from any directory. A path that exists, or has a '/', is used as
+ * given; otherwise <root>/etc/xen/NAME is tried. Returns path or buf.
+ */
+static const char *find_cfg(const char *path, char *buf, size_t len)
+{
+    char rel[PATH_MAX];
+
+    if (strchr(path, '/') || access(path, F_OK) == 0)
+        return path;
+    if (snprintf(rel, sizeof(rel), "/etc/xen/%s", path) >= (int)sizeof(rel) ||
+        paths_get(buf, len, rel) || access(buf, F_OK))
+        return path;
+    return buf;
+}
+
 int cmd_create(struct xm *xm, int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"dryrun", 0, NULL, 'n'}, {"help", 0, NULL, 'h'}, {NULL, 0, NULL, 0}};
+        /* xl spells it --dryrun; the issue and xen-tools users write --dry-run */
+        {"dryrun", 0, NULL, 'n'}, {"dry-run", 0, NULL, 'n'},
+        {"console", 0, NULL, 'c'},
+        {"paused", 0, NULL, 'p'}, {"help", 0, NULL, 'h'}, {NULL, 0, NULL, 0}};
     struct domain_config *cfg = NULL;
-    char **files = NULL, **kv = NULL;
+    char **files = NULL, **kv = NULL, path[PATH_MAX];
     int opt, dryrun = xm->dryrun, i, nfiles = 0, nkv = 0;
     int ret = EXIT_FAILURE;
+    unsigned flags = 0;
 
-    while ((opt = xm_getopt(xm, argc, argv, "n", opts, 1)) != -1) {
+    while ((opt = xm_getopt(xm, argc, argv, "ncp", opts, 1)) != -1) {
         if (opt == XM_OPT_HELP)
             return EXIT_SUCCESS;
         if (opt == XM_OPT_ERR)
             return EXIT_FAILURE;
         if (opt == 'n')
             dryrun = 1;
+        if (opt == 'c')
+            flags |= DOM_CREATE_CONSOLE;
+        if (opt == 'p')
+            flags |= DOM_CREATE_PAUSED;
     }
     /*
      * xl create FILE k=v...: the k=v words are more cfg statements. A word
@@ -89,12 +126,13 @@ int cmd_create(struct xm *xm, int argc, char **argv)
     }
     ret = EXIT_SUCCESS;
     for (i = 0; i < nfiles; i++) {
-        if (cfg_parse_file(files[i], kv, &cfg, xm->err)) {
+        if (cfg_parse_file(find_cfg(files[i], path, sizeof(path)), kv, &cfg,
+                           xm->err)) {
             ret = EXIT_FAILURE;
             continue;
         }
         if (!dryrun)
-            ret = create_domain(xm, cfg);
+            ret = create_domain(xm, cfg, flags);
         else if (print_dryrun(xm, cfg))
             ret = EXIT_FAILURE;
         domain_config_free(cfg);

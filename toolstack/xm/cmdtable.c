@@ -4,6 +4,7 @@
  * {name, handler, flags, help, usage, options}. Add your command here.
  */
 #include "xm/xm.h"
+#include "xm/dom.h"
 
 #include <string.h>
 
@@ -26,6 +27,45 @@ const struct xm_cmd xm_cmd_table[] = {
     {"block-attach", cmd_block_attach, XM_CMD_DRYRUN | XM_CMD_MODIFIES,
      "Create a new virtual block device",
      "<Domain> <disk-spec-component(s)>...", NULL},
+    {"destroy", cmd_destroy, XM_CMD_MODIFIES,
+     "Terminate a domain immediately", "<Domain>", NULL},
+    {"shutdown", cmd_shutdown, XM_CMD_MODIFIES,
+     "Issue a shutdown signal to a domain", "[options] <-a|Domain>",
+     "-a, --all               Shutdown all guest domains.\n"
+     "-h                      Print this help.\n"
+     "-F                      Fallback to ACPI power event for HVM guests\n"
+     "-w, --wait              Wait for guest(s) to complete shutdown."},
+    {"reboot", cmd_reboot, XM_CMD_MODIFIES, "Issue a reboot signal to a domain",
+     "[options] <-a|Domain>",
+     "-a, --all               Reboot all guest domains.\n"
+     "-h                      Print this help.\n"
+     "-w, --wait              Wait for guest(s) to complete reboot."},
+    {"pause", cmd_pause, XM_CMD_MODIFIES, "Pause execution of a domain",
+     "<Domain>", NULL},
+    {"unpause", cmd_unpause, XM_CMD_MODIFIES, "Unpause a paused domain",
+     "<Domain>", NULL},
+    {"console", cmd_console, 0, "Attach to domain's console", "<Domain>",
+     "Ctrl-] detaches."},
+    {"mem-set", cmd_mem_set, XM_CMD_MODIFIES,
+     "Set the current memory usage for a domain", "<Domain> <MemMB['b'[bytes]|'k'[KB]|'m'[MB]|'g'[GB]|'t'[TB]]>",
+     NULL},
+    {"mem-max", cmd_mem_max, XM_CMD_MODIFIES,
+     "Set the maximum amount reservation for a domain",
+     "<Domain> <MemMB['b'[bytes]|'k'[KB]|'m'[MB]|'g'[GB]|'t'[TB]]>", NULL},
+    {"vcpu-set", cmd_vcpu_set, XM_CMD_MODIFIES,
+     "Set the number of active VCPUs allowed for the domain",
+     "<Domain> <vCPUs>", NULL},
+    {"rename", cmd_rename, XM_CMD_MODIFIES, "Rename a domain",
+     "<Domain> <NewDomainName>", NULL},
+    {"domid", cmd_domid, 0, "Convert a domain name to domain id",
+     "<DomainName>", NULL},
+    {"domname", cmd_domname, 0, "Convert a domain id to domain name",
+     "<DomainId>", NULL},
+    {"uptime", cmd_uptime, 0, "Print uptime for all/some domains",
+     "[-s] [Domain]", NULL},
+    {"daemons", cmd_daemons, XM_CMD_MODIFIES,
+     "Start xenstored and xenconsoled when they are not running", "start",
+     NULL},
 };
 
 const size_t xm_cmd_count = sizeof(xm_cmd_table) / sizeof(xm_cmd_table[0]);

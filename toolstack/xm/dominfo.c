@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * dominfo.c: host facts (uname, /proc) and the domain list. Domain-0 is the
- * host itself; guests will come from the store (xenstored) when it lands.
+ * host itself; guests come from the engine and the store (dom_create.c:
+ * dom_guests_append).
  */
 #include "xm/xm.h"
+#include "xm/dom.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
+
 
 /* "Key:   value kB" from /proc/meminfo. Returns 0 or -errno. */
 static int meminfo_kb(const char *key, uint64_t *kb)
@@ -124,7 +127,6 @@ int xm_domains_list(struct xm *xm, struct xm_dominfo **out, size_t *n_out)
     struct xm_dominfo *d = calloc(1, sizeof(*d));
     int rc;
 
-    (void)xm;
     if (!d)
         return -ENOMEM;
     rc = dom0_info(&d[0]);
@@ -132,10 +134,10 @@ int xm_domains_list(struct xm *xm, struct xm_dominfo **out, size_t *n_out)
         free(d);
         return rc;
     }
-    /* guests from the store go here once toolstack/store lands */
     *out = d;
     *n_out = 1;
-    return 0;
+    /* the guests: engine state, names from the store (dom_create.c) */
+    return dom_guests_append(xm, out, n_out);
 }
 
 int xm_domain_find(const struct xm_dominfo *doms, size_t n, const char *which)

@@ -10,41 +10,73 @@
 #include <string.h>
 #include <unistd.h>
 
-int main(int argc, char **argv)
-{
-    struct xm xm = {.out = stdout, .err = stderr};
-    const struct xm_cmd *c;
-    const char *slash;
-    int opt, rc;
+#include "lib/paths.h"
 
-    xm.prog = argv[0] ? argv[0] : "xm";
-    slash = strrchr(xm.prog, '/');
+/* argv[0]'s basename names us in every message (xm or xl). */
+static void set_prog(struct xm *xm, const char *argv0)
+{
+    const char *slash;
+
+    xm->prog = argv0 ? argv0 : "xm";
+    slash = strrchr(xm->prog, '/');
     if (slash)
-        xm.prog = slash + 1;
+        xm->prog = slash + 1;
     /* the cfg library prefixes its messages with this name too */
-    program_invocation_short_name = (char *)(uintptr_t)xm.prog;
+    program_invocation_short_name = (char *)(uintptr_t)xm->prog;
+}
+
+/*
+ * libxenstore finds xenstored through $XENSTORED_PATH only: point it under
+ * PVSTACK_ROOT when that moves the state (tests, DESIGN.md).
+ */
+static void set_store_path(void)
+{
+    char sock[4096];
+
+    if (*paths_root() && !getenv("XENSTORED_PATH") &&
+        !paths_xenstored_socket(sock, sizeof(sock)))
+        setenv("XENSTORED_PATH", sock, 1);
+}
+
+/* xl's global options. Returns 0, or -EINVAL after printing the usage. */
+static int global_options(struct xm *xm, int argc, char **argv)
+{
+    int opt;
 
     opterr = 0;
     while ((opt = getopt(argc, argv, "+vfNtT")) != -1) {
         switch (opt) {
         case 'v':
-            xm.verbose++;
+            xm->verbose++;
             break;
         case 'f':
-            xm.force = 1;
+            xm->force = 1;
             break;
         case 'N':
-            xm.dryrun = 1;
+            xm->dryrun = 1;
             break;
         case 't':
         case 'T':
             break; /* progress/timestamp styles: nothing to style yet */
         default:
             fprintf(stderr, "unknown global option\n");
-            xm_help(&xm, NULL, stderr);
-            return EXIT_FAILURE;
+            xm_help(xm, NULL, stderr);
+            return -EINVAL;
         }
     }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct xm xm = {.out = stdout, .err = stderr};
+    const struct xm_cmd *c;
+    int rc;
+
+    set_prog(&xm, argv[0]);
+    set_store_path();
+    if (global_options(&xm, argc, argv))
+        return EXIT_FAILURE;
     if (optind >= argc) {
         xm_help(&xm, NULL, stdout);
         return EXIT_FAILURE;

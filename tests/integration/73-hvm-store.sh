@@ -1,0 +1,129 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# An HVM domain from a cfg file as xm creates it (pvstack-dm create): its
+# store entries (console/tty is the serial pty), the domain through libhv
+# (list/info/pause/unpause/shutdown/wait/destroy: the monitor answers the
+# kvm engine's control socket), shutdown and reboot requests written to
+# control/shutdown, and the store cleaned when the domain goes.
+. "$(dirname "$0")/lib.sh"
+DM=$BIN/pvstack-dm
+
+if ! command -v qemu-system-x86_64 >/dev/null || ! t_hvm_guest ||
+    ! command -v xenstore-read >/dev/null; then
+    t_skip "HVM in the store" "no QEMU, test kernel or xenstore-utils"
+    t_done; exit
+fi
+t_root
+t_xenstored || exit 1
+for id in 90 91 92; do t_on_exit "'$DM' destroy $id"; done
+
+# cfg NAME [extra lines...]: an HVM cfg for the tiny guest.
+cfg() {
+    local f=$PVSTACK_ROOT/etc/xen/$1.cfg name=$1
+    shift
+    {
+        echo "type = 'hvm'"
+        echo "name = '$name'"
+        echo "memory = 128"
+        echo "kernel = '$HVM_KERNEL'"
+        echo "ramdisk = '$HVM_INITRD'"
+        echo "serial = 'pty'"
+        printf '%s\n' "$@"
+    } >"$f"
+    echo "$f"
+}
+flags() { "$DM" hv info "$1" | sed 's/.*flags=\([-rbps]*\).*/\1/'; }
+in_store() { xenstore-exists "/local/domain/$1"; }
+
+case_create_store_console() {
+    local f out tty vm
+    f=$(cfg h90 "extra = 'console=ttyS0 quiet'")
+    "$DM" create -p 90 "$f" || fail "create failed"
+    assert_eq "$(xenstore-read /local/domain/90/name)" h90
+    vm=$(xenstore-read /local/domain/90/vm)
+    assert_eq "$(xenstore-read "$vm/name")" h90
+    tty=$(xenstore-read /local/domain/90/console/tty)
+    assert_match "$tty" "^/dev/pts/[0-9]+$"
+    assert_eq "$(xenstore-read /local/domain/90/serial/0/tty)" "$tty"
+    assert_match "$(xenstore-read /local/domain/90/image/device-model-pid)" "^[0-9]+$"
+    assert_eq "$(flags 90)" "--p-"
+    # The console, as xm console finds it: the store's tty.
+    out=$PVSTACK_ROOT/c90
+    cat "$tty" >"$out" 2>/dev/null &
+    "$DM" hv unpause 90 || fail "unpause through libhv"
+    t_wait_for "grep -q PVSTACK-GUEST-WAITING '$out'" 40 || fail "no console output"
+    assert_eq "$(flags 90)" "r---"
+    assert_match "$("$DM" hv info 90)" "vcpus=1 mem_kb=131072 "
+    "$DM" hv list | grep -q "^90 flags=r---" || fail "hv list: $("$DM" hv list)"
+    "$DM" hv pause 90 && assert_eq "$(flags 90)" "--p-"
+    "$DM" hv unpause 90
+    # xm shutdown writes control/shutdown: the ACPI button, then destroy.
+    xenstore-write /local/domain/90/control/shutdown poweroff
+    t_wait_for "! in_store 90" 30 || fail "domain still in the store"
+    grep -q PVSTACK-GUEST-POWERDOWN "$out" || fail "guest did not power off"
+    [ ! -e "$PVSTACK_ROOT/run/pvstack/dom90.sock" ] || fail "control socket left"
+    ! xenstore-exists "$vm" || fail "$vm left in the store"
+    ! "$DM" hv info 90 2>/dev/null || fail "libhv still sees dom 90"
+}
+
+case_wait_preserve_destroy() {
+    local f w out
+    f=$(cfg h91 "extra = 'console=ttyS0 quiet'" "on_poweroff = 'preserve'")
+    "$DM" create -p 91 "$f" || fail "create failed"
+    cat "$(xenstore-read /local/domain/91/console/tty)" >"$PVSTACK_ROOT/c91" 2>/dev/null &
+    "$DM" hv unpause 91
+    out=$PVSTACK_ROOT/w91
+    "$DM" hv wait 91 >"$out" 2>&1 &
+    w=$!
+    sleep 0.3
+    [ ! -s "$out" ] || fail "wait returned early: $(cat "$out")"
+    # Boot, then the power button through libhv; the guest powers off.
+    t_wait_for "grep -q PVSTACK-GUEST-WAITING '$PVSTACK_ROOT/c91'" 40 || fail "not up"
+    "$DM" hv poweroff 91 || fail "hv shutdown"
+    t_wait_for "[ -s '$out' ]" 40 || fail "wait did not return"
+    wait $w || fail "hv wait failed: $(cat "$out")"
+    assert_match "$(cat "$out")" "^91 flags=---s reason=0 "
+    assert_eq "$(flags 91)" "---s"
+    in_store 91 || fail "preserved domain left the store"
+    "$DM" hv destroy 91 || fail "destroy through libhv"
+    t_wait_for "! in_store 91" 10 || fail "destroyed domain still in the store"
+    [ ! -e "$PVSTACK_ROOT/run/xen/qmp-libxl-91" ] || fail "QMP socket left"
+}
+
+case_reboot_request() {
+    local f out tty
+    f=$(cfg h92 "extra = 'console=ttyS0 quiet'")
+    "$DM" create -p 92 "$f" || fail "create failed"
+    tty=$(xenstore-read /local/domain/92/console/tty)
+    out=$PVSTACK_ROOT/c92
+    cat "$tty" >"$out" 2>/dev/null &
+    "$DM" hv unpause 92
+    t_wait_for "grep -q PVSTACK-GUEST-WAITING '$out'" 40 || fail "not up"
+    xenstore-write /local/domain/92/control/shutdown reboot
+    t_wait_for "[ \$(grep -c PVSTACK-GUEST-UP '$out') -ge 2 ]" 40 ||
+        fail "no second boot after the reboot request"
+    ! xenstore-exists /local/domain/92/control/shutdown ||
+        fail "request not acknowledged"
+    in_store 92 || fail "rebooted domain left the store"
+    "$DM" hv destroy 92
+    t_wait_for "! in_store 92" 10 || fail "still in the store"
+}
+
+case_bad_cfgs() {
+    local f out
+    f=$(cfg h93 "serial = '/dev/ttyS0'")
+    out=$("$DM" create 93 "$f" 2>&1) && fail "create accepted serial=/dev/ttyS0"
+    assert_match "$out" "serial '/dev/ttyS0' not supported"
+    ! in_store 93 || fail "failed create left store entries"
+    f=$(cfg h93 "device_model_args = [ '-no-such-thing' ]")
+    out=$("$DM" create 93 "$f" 2>&1) && fail "create accepted a bad option"
+    assert_match "$out" "device model failed to start: .*no-such-thing"
+    ! in_store 93 || fail "failed create left store entries"
+    [ ! -e "$PVSTACK_ROOT/run/pvstack/dom93.sock" ] || fail "socket left"
+}
+
+t_case "create: store entries, console via the store's tty, libhv view, shutdown request" case_create_store_console
+t_case "libhv wait/poweroff with on_poweroff=preserve, then destroy" case_wait_preserve_destroy
+t_case "reboot request via control/shutdown" case_reboot_request
+t_case "bad HVM cfgs: clear errors, nothing in the store" case_bad_cfgs
+t_done

@@ -1,0 +1,124 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# xm on HVM cfgs (type = "hvm": QEMU as the device model): create -c shows
+# the guest's serial console, list rows and list -l (type, accelerator),
+# pause/unpause, shutdown (ACPI) and destroy; and xendomains with the real
+# xm on an auto dir of HVM cfgs (one dangling).
+. "$(dirname "$0")/lib.sh"
+XM=$BIN/xm
+
+if ! command -v qemu-system-x86_64 >/dev/null || ! t_hvm_guest ||
+    ! command -v xenstore-read >/dev/null; then
+    t_skip "xm on HVM" "no QEMU, test kernel or xenstore-utils"
+    t_done; exit
+fi
+t_root
+"$XM" daemons start >/dev/null || { echo "not ok - xm daemons start"; exit 1; }
+xm_down() {
+    local id p
+    for id in $("$XM" list 2>/dev/null | awk 'NR>2 {print $2}'); do
+        "$XM" destroy "$id"
+    done
+    for p in xenconsoled xenstored; do
+        [ -f "$PVSTACK_ROOT/run/$p.pid" ] && kill "$(cat "$PVSTACK_ROOT/run/$p.pid")"
+    done
+    sleep 0.2
+}
+t_on_exit xm_down
+echo "# accelerator: $("$BIN/pvstack-dm" accel)"
+
+# cfg NAME [lines...]: an HVM cfg for the tiny guest in $PVSTACK_ROOT.
+cfg() {
+    local name=$1
+    shift
+    { echo "type = 'hvm'"; echo "name = '$name'"; echo "memory = 128"
+      echo "kernel = '$HVM_KERNEL'"; echo "ramdisk = '$HVM_INITRD'"
+      echo "serial = 'pty'"; printf '%s\n' "$@"; } >"$PVSTACK_ROOT/$name.cfg"
+    echo "$PVSTACK_ROOT/$name.cfg"
+}
+row() { "$XM" list | awk -v n="$1" '$1 == n'; }
+listed() { [ -n "$(row "$1")" ]; }
+state() { row "$1" | awk '{print $5}'; }
+# console NAME FILE: the guest's serial output (the store's console/tty).
+console() {
+    local id tty
+    id=$("$XM" domid "$1") || fail "no domid for $1"
+    tty=$(xenstore-read "/local/domain/$id/console/tty") || fail "no tty"
+    cat "$tty" >"$2" 2>/dev/null &
+}
+
+case_create_console() {
+    local out
+    out=$(timeout 40 "$XM" create -c "$(cfg c1 "extra = 'console=ttyS0 quiet pvtest=reboot'" \
+        "on_reboot = 'destroy'")" </dev/null 2>&1)
+    assert_match "$out" "PVSTACK-GUEST-UP mode=reboot"
+    t_wait_for "! listed c1" 10 || fail "c1 still listed after reboot (on_reboot=destroy)"
+}
+
+case_list_pause() {
+    local out
+    "$XM" create -p "$(cfg l1 "extra = 'console=ttyS0 quiet'" "vcpus = 2")" ||
+        fail "create -p failed"
+    assert_match "$(row l1)" "^l1 +[0-9]+ +128 +2 +--p---"
+    out=$("$XM" list -l l1)
+    assert_match "$out" '"type": "hvm"'
+    assert_match "$out" "\"device_model_accel\": \"$("$BIN/pvstack-dm" accel)\""
+    console l1 "$PVSTACK_ROOT/l1.out"
+    "$XM" unpause l1 || fail "unpause"
+    t_wait_for "grep -q PVSTACK-GUEST-WAITING '$PVSTACK_ROOT/l1.out'" 40 ||
+        fail "guest not up"
+    assert_eq "$(state l1)" "r-----"
+    "$XM" pause l1 && assert_eq "$(state l1)" "--p---"
+    "$XM" unpause l1 && assert_eq "$(state l1)" "r-----"
+    # ACPI power button; the guest powers off; on_poweroff=destroy.
+    "$XM" shutdown l1 || fail "shutdown"
+    t_wait_for "! listed l1" 30 || fail "l1 still listed after shutdown"
+    grep -q PVSTACK-GUEST-POWERDOWN "$PVSTACK_ROOT/l1.out" || fail "no powerdown seen"
+}
+
+case_destroy() {
+    local id pid
+    "$XM" create "$(cfg d1 "extra = 'console=ttyS0 quiet'")" || fail "create"
+    id=$("$XM" domid d1)
+    pid=$(cat "$PVSTACK_ROOT/run/xen/qemu-dm-$id.pid")
+    "$XM" destroy d1 || fail "destroy"
+    t_wait_for "! listed d1" 10 || fail "d1 still listed"
+    t_wait_for "! grep -qv '^Z' <(ps -o stat= -p $pid)" 5 || fail "qemu $pid still running"
+    ! xenstore-exists "/local/domain/$id" || fail "store entries left"
+}
+
+case_create_errors() {
+    local out
+    out=$("$XM" create "$(cfg e1 "device_model_accel = 'xen'")" 2>&1) &&
+        fail "create accepted accel xen"
+    assert_match "$out" "device_model_accel 'xen' must be kvm or tcg"
+    out=$(PVSTACK_QEMU=/nonexistent/qemu "$XM" create "$(cfg e2)" 2>&1) &&
+        fail "create without QEMU succeeded"
+    assert_match "$out" "device model /nonexistent/qemu not found"
+    ! listed e1 && ! listed e2 || fail "failed creates listed"
+    [ -z "$(ls "$PVSTACK_ROOT/run/xen" 2>/dev/null | grep qmp)" ] || fail "QMP sockets left"
+}
+
+case_xendomains() {
+    local auto=$PVSTACK_ROOT/etc/xen/auto out
+    mkdir -p "$auto"
+    ln -s "$(cfg a1 "extra = 'console=ttyS0 quiet'")" "$auto/a1.cfg"
+    ln -s "$(cfg a2 "extra = 'console=ttyS0 quiet'")" "$auto/a2.cfg"
+    ln -s "$PVSTACK_ROOT/missing.cfg" "$auto/a3.cfg"
+    out=$(XM=$XM "$BIN/xendomains" start 2>&1) || fail "start: $out"
+    assert_match "$out" "Starting auto Xen domain a1 .*: ok"
+    assert_match "$out" "Starting auto Xen domain a2 .*: ok"
+    assert_match "$out" "a3.cfg: dangling symlink"
+    listed a1 && listed a2 || fail "auto domains not running"
+    out=$(XM=$XM XENDOMAINS_STOP_MAXWAIT=20 "$BIN/xendomains" stop 2>&1) ||
+        fail "stop: $out"
+    assert_match "$out" "All Xen domains are down."
+    ! listed a1 && ! listed a2 || fail "domains left after stop"
+}
+
+t_case "create -c: the serial console, on_reboot=destroy" case_create_console
+t_case "create -p, list/list -l, pause/unpause, shutdown" case_list_pause
+t_case "destroy: QEMU and store entries gone" case_destroy
+t_case "create errors: bad accel, QEMU missing" case_create_errors
+t_case "xendomains start/stop with xm and HVM guests" case_xendomains
+t_done

@@ -1,0 +1,340 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * hvm_run.c: a running HVM domain for xm: start (taps, QEMU, monitor,
+ * store entries), its state as struct hv_dominfo, the list of HVM domids,
+ * and the store cleanup the monitor does when QEMU goes.
+ */
+#include "dm/hvm.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xen/sched.h>
+#include <xenstore.h>
+
+#include "dm/internal.h"
+#include "hv/hv.h"
+#include "lib/parse.h"
+#include "lib/paths.h"
+
+void dm_hvm_store_remove(struct xs_handle *xs, uint32_t domid)
+{
+    static const char *const kinds[] = { "vbd", "vif", "console", "qdisk" };
+    char p[128], *vm;
+    unsigned i, len;
+
+    snprintf(p, sizeof(p), "/local/domain/%u/vm", domid);
+    vm = xs_read(xs, XBT_NULL, p, &len);
+    for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+        snprintf(p, sizeof(p), "/local/domain/0/backend/%s/%u", kinds[i],
+                 domid);
+        xs_rm(xs, XBT_NULL, p);
+    }
+    snprintf(p, sizeof(p), "/local/domain/0/device-model/%u", domid);
+    xs_rm(xs, XBT_NULL, p);
+    snprintf(p, sizeof(p), "/libxl/%u", domid);
+    xs_rm(xs, XBT_NULL, p);
+    snprintf(p, sizeof(p), "/local/domain/%u", domid);
+    xs_rm(xs, XBT_NULL, p);
+    if (vm && !strncmp(vm, "/vm/", 4))
+        xs_rm(xs, XBT_NULL, vm);
+    free(vm);
+}
+
+/* In the monitor, once QEMU is gone: the domain leaves the store. */
+static void hvm_gone(void *arg, uint32_t domid)
+{
+    struct xs_handle *xs = xs_open(0);
+
+    (void)arg;
+    if (!xs)
+        return;
+    dm_hvm_store_remove(xs, domid);
+    xs_close(xs);
+}
+
+/* The store side of the monitor: xm shutdown/reboot write control/shutdown. */
+struct hvm_req {
+    struct xs_handle *xs;
+};
+
+static int hvm_req_open(void *arg, uint32_t domid)
+{
+    struct hvm_req *r = arg;
+    char p[96];
+
+    r->xs = xs_open(0);
+    if (!r->xs)
+        return -errno;
+    snprintf(p, sizeof(p), "/local/domain/%u/control/shutdown", domid);
+    if (!xs_watch(r->xs, p, "hvm-shutdown"))
+        return -EIO;
+    return xs_fileno(r->xs);
+}
+
+static int hvm_req_read(void *arg, uint32_t domid, char *what, size_t len)
+{
+    struct hvm_req *r = arg;
+    unsigned vlen;
+    char p[96], **ev, *v;
+    int got = 0;
+
+    ev = xs_check_watch(r->xs);
+    free(ev);
+    snprintf(p, sizeof(p), "/local/domain/%u/control/shutdown", domid);
+    v = xs_read(r->xs, XBT_NULL, p, &vlen);
+    if (v && vlen && vlen < len) {
+        memcpy(what, v, vlen);
+        what[vlen] = '\0';
+        got = 1;
+        /* An HVM guest has no PV driver to ack it: we do, as we act. */
+        xs_rm(r->xs, XBT_NULL, p);
+    }
+    free(v);
+    return got;
+}
+
+static int store_write(struct xs_handle *xs, uint32_t domid, const char *fmt,
+                       const char *val)
+{
+    char p[160];
+
+    snprintf(p, sizeof(p), fmt, domid);
+    return xs_write(xs, XBT_NULL, p, val, strlen(val)) ? 0 : -EIO;
+}
+
+/* What xl console and libxl's users find: the serial pty and the DM. */
+static int write_store(struct xs_handle *xs, uint32_t domid, pid_t qpid)
+{
+    char pty[64] = "", pid[16];
+    int rc = 0;
+
+    snprintf(pid, sizeof(pid), "%d", (int)qpid);
+    if (dm_console_pty(domid, pty, sizeof(pty)) == 0) {
+        rc = store_write(xs, domid, "/local/domain/%u/console/tty", pty);
+        if (!rc)
+            rc = store_write(xs, domid, "/local/domain/%u/serial/0/tty", pty);
+    }
+    if (!rc)
+        rc = store_write(xs, domid, "/local/domain/%u/console/type", "ioemu");
+    if (!rc)
+        rc = store_write(xs, domid, "/local/domain/%u/image/device-model-pid",
+                         pid);
+    if (!rc)
+        rc = store_write(xs, domid, "/local/domain/0/device-model/%u/state",
+                         "running");
+    if (!rc)
+        rc = store_write(xs, domid, "/libxl/%u/dm-version", "qemu_xen");
+    return rc;
+}
+
+static int open_taps(struct dm_hvm *h, char *err, size_t errlen)
+{
+    struct dm_nic *n;
+    size_t i;
+    int rc;
+
+    for (i = 0; (n = dm_hvm_nic(h, i)); i++) {
+        const char *br = dm_hvm_bridge(h, i);
+
+        rc = dm_tap_open(n->ifname, br, &n->tap_fd);
+        if (rc) {
+            snprintf(err, errlen, "vif %s on bridge %s: %s", n->ifname, br,
+                     strerror(-rc));
+            return rc;
+        }
+    }
+    return 0;
+}
+
+static void close_taps(struct dm_hvm *h)
+{
+    struct dm_nic *n;
+    size_t i;
+
+    for (i = 0; (n = dm_hvm_nic(h, i)); i++) {
+        if (n->tap_fd >= 0)
+            close(n->tap_fd);
+        n->tap_fd = -1;
+    }
+}
+
+int dm_hvm_start(struct dm_hvm *h, struct xs_handle *xs, int paused,
+                 char *err, size_t errlen)
+{
+    const struct dm_config *c = dm_hvm_settings(h);
+    struct dm_monitor_ops ops = *dm_hvm_ops(h);
+    struct hvm_req req = { NULL };
+    pid_t qpid, mpid;
+    int rc;
+
+    rc = open_taps(h, err, errlen);
+    if (!rc)
+        rc = dm_launch(c, dm_hvm_log(h), 15000, &qpid, err, errlen);
+    /* QEMU holds the taps now; ours would keep them alive after it. */
+    close_taps(h);
+    if (rc)
+        return rc;
+    ops.gone = hvm_gone;
+    ops.req_open = hvm_req_open;
+    ops.req_read = hvm_req_read;
+    ops.arg = &req;     /* the monitor's own copy after fork */
+    rc = dm_monitor_spawn(c->domid, qpid, &ops, &mpid);
+    if (rc) {
+        snprintf(err, errlen, "device model monitor: %s", strerror(-rc));
+        goto fail;
+    }
+    rc = write_store(xs, c->domid, qpid);
+    if (rc) {
+        snprintf(err, errlen, "store entries: %s", strerror(-rc));
+        goto fail;
+    }
+    if (!paused && (rc = dm_unpause(c->domid))) {
+        snprintf(err, errlen, "device model cont: %s", strerror(-rc));
+        goto fail;
+    }
+    return 0;
+fail:
+    dm_destroy(c->domid, 2000);
+    return rc;
+}
+
+int dm_hvm_create(struct xs_handle *xs, const struct domain_config *cfg,
+                  uint32_t domid, const uint8_t uuid[16], char *err,
+                  size_t errlen)
+{
+    struct dm_hvm *h = NULL;
+    int rc = dm_hvm_config(cfg, domid, uuid, &h, err, errlen);
+
+    if (!rc)
+        rc = dm_hvm_start(h, xs, 1, err, errlen);
+    dm_hvm_free(h);
+    return rc;
+}
+
+int dm_hvm_accel(uint32_t domid, char *buf, size_t len)
+{
+    char path[64], cmd[8192], *p;
+    pid_t pid;
+    ssize_t n;
+    size_t i;
+    int fd;
+
+    if (!dm_hvm_exists(domid) || dm_pid_read(domid, &pid))
+        return -ENOENT;
+    snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -ENOENT;
+    n = read(fd, cmd, sizeof(cmd) - 1);
+    close(fd);
+    if (n <= 0)
+        return -ENOENT;
+    /* Arguments are NUL-separated: make it one string to search. */
+    for (i = 0; i < (size_t)n; i++)
+        if (!cmd[i])
+            cmd[i] = ' ';
+    cmd[n] = '\0';
+    p = strstr(cmd, ",accel=");
+    if (!p)
+        return -ENOENT;
+    p += 7;
+    snprintf(buf, len, "%.*s", (int)strcspn(p, ", "), p);
+    return 0;
+}
+
+int dm_hvm_exists(uint32_t domid)
+{
+    char p[512];
+    struct stat st;
+
+    return dm_qmp_path(domid, p, sizeof(p)) == 0 && stat(p, &st) == 0 &&
+           S_ISSOCK(st.st_mode);
+}
+
+static uint64_t memory_kb(uint32_t domid)
+{
+    char *reply = NULL, *p;
+    unsigned long long b = 0;
+
+    if (dm_qmp_command(domid, "query-memory-size-summary", NULL, &reply) == 0 &&
+        (p = strstr(reply, "\"base-memory\":")))
+        sscanf(p + 14, " %llu", &b);
+    free(reply);
+    return b / 1024;
+}
+
+int dm_hvm_getinfo(uint32_t domid, struct hv_dominfo *out)
+{
+    struct dm_status st;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    if (!dm_hvm_exists(domid))
+        return -ENOENT;
+    rc = dm_status_get(domid, &st);
+    if (rc)
+        return rc;
+    out->domid = domid;
+    switch (st.state) {
+    case DM_STATE_RUNNING:
+        out->flags = HV_DOMF_RUNNING;
+        break;
+    case DM_STATE_PAUSED:
+        out->flags = HV_DOMF_PAUSED;
+        break;
+    case DM_STATE_SHUTDOWN:
+        out->flags = HV_DOMF_SHUTDOWN;
+        out->shutdown_reason = SHUTDOWN_poweroff;
+        break;
+    case DM_STATE_CRASHED:
+        out->flags = HV_DOMF_SHUTDOWN;
+        out->shutdown_reason = SHUTDOWN_crash;
+        break;
+    default:
+        out->flags = HV_DOMF_BLOCKED;
+        break;
+    }
+    out->cpu_ns = st.cpu_ns;
+    out->vcpus = out->vcpus_online = st.vcpus;
+    out->mem_kb = out->max_mem_kb = memory_kb(domid);
+    return 0;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+int dm_hvm_list(uint32_t *ids, int max)
+{
+    char dir[512];
+    struct dirent *de;
+    long long v;
+    int n = 0;
+    DIR *d;
+
+    if (paths_get(dir, sizeof(dir), "/run/xen"))
+        return -ENAMETOOLONG;
+    d = opendir(dir);
+    if (!d)
+        return errno == ENOENT ? 0 : -errno;
+    while ((de = readdir(d))) {
+        if (strncmp(de->d_name, "qmp-libxl-", 10) ||
+            parse_ll(de->d_name + 10, 10, 1, 0x7fef, &v))
+            continue;
+        if (n < max)
+            ids[n] = (uint32_t)v;
+        n++;
+    }
+    closedir(d);
+    qsort(ids, (size_t)(n < max ? n : max), sizeof(*ids), cmp_u32);
+    return n;
+}

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * dom_console.c: `xm console` and `xm create -c`: relay the terminal to the
+ * pty xenconsoled publishes at /local/domain/<id>/console/tty, with xl's
+ * Ctrl-] escape. Ends when the domain goes away or the pty closes.
+ */
+#include "xm/dom.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+#include <xenstore.h>
+
+#include "hv/hv.h"
+#include "xm/xm.h"
+
+#define ESCAPE_CHAR 0x1d /* Ctrl-] */
+#define TTY_WAIT_MS 10000
+
+static int wait_tty(struct xs_handle *xs, uint32_t domid, char *tty,
+                    size_t len)
+{
+    char p[64];
+    int waited;
+
+    snprintf(p, sizeof(p), "/local/domain/%u/console/tty", domid);
+    for (waited = 0; waited < TTY_WAIT_MS; waited += 5) {
+        if (dom_store_read(xs, p, tty, len) == 0 && tty[0])
+            return 0;
+        poll(NULL, 0, 5); /* xenconsoled takes a few ms */
+    }
+    return -ENOENT;
+}
+
+static int write_all(int fd, const char *b, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, b, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        b += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* The domain is gone: show what xenconsoled still passes on, briefly. */
+static void drain(int pty)
+{
+    struct pollfd p = {.fd = pty, .events = POLLIN};
+    char buf[4096];
+    ssize_t n;
+
+    while (poll(&p, 1, 200) == 1 && (n = read(pty, buf, sizeof(buf))) > 0)
+        if (write_all(1, buf, (size_t)n) < 0)
+            return;
+}
+
+/* Copy pty -> stdout and stdin -> pty until escape, EOF or domain gone. */
+static void relay(struct hv *hv, uint32_t domid, int pty)
+{
+    struct pollfd p[2] = {{.fd = pty, .events = POLLIN},
+                          {.fd = 0, .events = POLLIN}};
+    struct hv_dominfo info;
+    char buf[4096];
+    ssize_t n;
+    int nfds = 2, r;
+
+    for (;;) {
+        r = poll(p, (nfds_t)nfds, 500);
+        if (r == 0) {
+            if (hv_domain_getinfo(hv, domid, &info) == -ESRCH) {
+                drain(pty);
+                return;
+            }
+            continue;
+        }
+        if (r < 0 && errno != EINTR)
+            return;
+        if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+            n = read(pty, buf, sizeof(buf));
+            if (n <= 0)
+                return;
+            if (write_all(1, buf, (size_t)n) < 0)
+                return;
+        }
+        if (nfds == 2 && (p[1].revents & (POLLIN | POLLHUP))) {
+            char *esc;
+            n = read(0, buf, sizeof(buf));
+            if (n <= 0) {
+                nfds = 1; /* no more input; keep showing output */
+                continue;
+            }
+            esc = memchr(buf, ESCAPE_CHAR, (size_t)n);
+            if (esc) {
+                write_all(pty, buf, (size_t)(esc - buf));
+                return;
+            }
+            write_all(pty, buf, (size_t)n);
+        }
+    }
+}
+
+int dom_console(struct xm *xm, struct xs_handle *xs, uint32_t domid,
+                int unpause)
+{
+    struct termios old, raw;
+    struct hv *hv = NULL;
+    char tty[256];
+    int pty, rc, is_tty = isatty(0);
+
+    rc = hv_open(&hv);
+    if (rc < 0) {
+        xm_err(xm, "console: engine: %s", strerror(-rc));
+        return rc;
+    }
+    rc = wait_tty(xs, domid, tty, sizeof(tty));
+    if (rc == 0 && (pty = open(tty, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
+        rc = -errno;
+    if (rc < 0) {
+        xm_err(xm, "console: domain %u has no console pty (is xenconsoled "
+                   "running?)", domid);
+        if (unpause)
+            hv_domain_unpause(hv, domid);
+        hv_close(hv);
+        return rc;
+    }
+    /* The pty side raw too, so what we type is not echoed twice. */
+    if (tcgetattr(pty, &raw) == 0) {
+        cfmakeraw(&raw);
+        tcsetattr(pty, TCSANOW, &raw);
+    }
+    if (unpause)
+        hv_domain_unpause(hv, domid);
+    if (is_tty && tcgetattr(0, &old) == 0) {
+        raw = old;
+        cfmakeraw(&raw);
+        tcsetattr(0, TCSANOW, &raw);
+    }
+    relay(hv, domid, pty);
+    if (is_tty)
+        tcsetattr(0, TCSANOW, &old);
+    close(pty);
+    hv_close(hv);
+    return 0;
+}

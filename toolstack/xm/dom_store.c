@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * dom_store.c: the per-domain store entries libxl writes at create
+ * (libxl__domain_make: ~/name, ~/domid, ~/vm, control/, memory/, cpu/,
+ * device/, data/ ...; /vm/<uuid>/), their removal, name lookups, and domid
+ * allocation (increasing, never reusing a live id, as Xen).
+ */
+#include "xm/dom.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+#include <xenstore.h>
+
+#include "cfg/cfg.h"
+#include "hv/hv.h"
+#include "lib/parse.h"
+#include "lib/paths.h"
+
+#define DOMID_MAX_NORMAL 32751u /* DOMID_FIRST_RESERVED - 1 */
+
+int dom_store_read(struct xs_handle *xs, const char *path, char *buf,
+                   size_t len)
+{
+    unsigned int n = 0;
+    char *v = xs_read(xs, XBT_NULL, path, &n);
+
+    if (!v)
+        return -errno ? -errno : -ENOENT;
+    snprintf(buf, len, "%.*s", (int)n, v);
+    free(v);
+    return 0;
+}
+
+int dom_store_write(struct xs_handle *xs, const char *path, const char *val)
+{
+    return xs_write(xs, XBT_NULL, path, val, (unsigned)strlen(val)) ? 0
+                                                                   : -EIO;
+}
+
+int dom_store_name(struct xs_handle *xs, uint32_t domid, char *buf,
+                   size_t len)
+{
+    char p[64];
+
+    snprintf(p, sizeof(p), "/local/domain/%u/name", domid);
+    return dom_store_read(xs, p, buf, len);
+}
+
+int dom_store_find(struct xs_handle *xs, const char *name, uint32_t *out)
+{
+    unsigned int n = 0, i;
+    char **ids = xs_directory(xs, XBT_NULL, "/local/domain", &n);
+    char nm[128];
+    long long id;
+
+    for (i = 0; ids && i < n; i++) {
+        if (parse_ll(ids[i], 10, 0, UINT32_MAX, &id) < 0)
+            continue;
+        if (dom_store_name(xs, (uint32_t)id, nm, sizeof(nm)) == 0 &&
+            strcmp(nm, name) == 0) {
+            *out = (uint32_t)id;
+            free(ids);
+            return 0;
+        }
+    }
+    free(ids);
+    return -ENOENT;
+}
+
+static int in_use(struct xs_handle *xs, uint32_t id)
+{
+    char p[64], sock[128], path[4096];
+    unsigned int n;
+    void *v;
+
+    snprintf(p, sizeof(p), "/local/domain/%u", id);
+    v = xs_read(xs, XBT_NULL, p, &n);
+    if (v) {
+        free(v);
+        return 1;
+    }
+    snprintf(sock, sizeof(sock), "/run/pvstack/dom%u.sock", id);
+    return paths_get(path, sizeof(path), sock) == 0 && access(path, F_OK) == 0;
+}
+
+int dom_store_alloc_domid(struct xs_handle *xs, uint32_t *out)
+{
+    char path[4096], buf[32] = "";
+    unsigned long long next = 1;
+    uint32_t id, tries;
+    int fd, rc = -ENOSPC;
+    ssize_t n;
+
+    if (paths_mkdir("/var/lib/xen", 0755) < 0 ||
+        paths_get(path, sizeof(path), "/var/lib/xen/next-domid") < 0)
+        return -EIO;
+    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return -errno;
+    flock(fd, LOCK_EX); /* concurrent `xm create`s get distinct ids */
+    n = pread(fd, buf, sizeof(buf) - 1, 0);
+    if (n > 0) {
+        buf[n] = '\0';
+        buf[strcspn(buf, "\n")] = '\0';
+        if (parse_ull(buf, 10, DOMID_MAX_NORMAL, &next) < 0 || next == 0)
+            next = 1;
+    }
+    for (tries = 0, id = (uint32_t)next; tries < DOMID_MAX_NORMAL; tries++) {
+        if (!in_use(xs, id)) {
+            *out = id;
+            rc = 0;
+            break;
+        }
+        id = id >= DOMID_MAX_NORMAL ? 1 : id + 1;
+    }
+    if (rc == 0) {
+        n = snprintf(buf, sizeof(buf), "%u\n",
+                     *out >= DOMID_MAX_NORMAL ? 1 : *out + 1);
+        if (ftruncate(fd, 0) < 0 || pwrite(fd, buf, (size_t)n, 0) != n)
+            rc = -EIO;
+    }
+    close(fd); /* drops the lock */
+    return rc;
+}
+
+struct tx {
+    struct xs_handle *xs;
+    xs_transaction_t t;
+    int err;
+};
+
+static void tx_write(struct tx *tx, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void tx_write(struct tx *tx, const char *path, const char *fmt, ...)
+{
+    char v[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(v, sizeof(v), fmt, ap);
+    va_end(ap);
+    if (!xs_write(tx->xs, tx->t, path, v, (unsigned)strlen(v)))
+        tx->err = -EIO;
+}
+
+/* owner = dom0, guest may read (ro), or owner = guest (rw), as libxl. */
+static void tx_dir(struct tx *tx, const char *path, uint32_t domid, int rw)
+{
+    struct xs_permissions p[2] = {
+        {.id = rw ? domid : 0, .perms = XS_PERM_NONE},
+        {.id = rw ? 0 : domid, .perms = XS_PERM_READ},
+    };
+
+    if (!xs_mkdir(tx->xs, tx->t, path) ||
+        !xs_set_permissions(tx->xs, tx->t, path, p, 2))
+        tx->err = -EIO;
+}
+
+static void uuid_str(const uint8_t u[16], char *s)
+{
+    sprintf(s,
+            "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x"
+            "%02x",
+            u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10],
+            u[11], u[12], u[13], u[14], u[15]);
+}
+
+static void write_domain_tx(struct tx *tx, const struct domain_config *cfg,
+                            uint32_t id, const uint8_t uuid[16])
+{
+    static const char *const rw_dirs[] = {"device", "data", "drivers",
+                                          "feature", "attr", "error"};
+    char base[64], vm[80], p[160], us[40];
+    unsigned i;
+
+    uuid_str(uuid, us);
+    snprintf(base, sizeof(base), "/local/domain/%u", id);
+    snprintf(vm, sizeof(vm), "/vm/%s", us);
+    tx_dir(tx, base, id, 0);
+    tx_dir(tx, vm, id, 0);
+    snprintf(p, sizeof(p), "%s/name", base);
+    tx_write(tx, p, "%s", cfg->name);
+    snprintf(p, sizeof(p), "%s/domid", base);
+    tx_write(tx, p, "%u", id);
+    snprintf(p, sizeof(p), "%s/vm", base);
+    tx_write(tx, p, "%s", vm);
+    for (i = 0; i < sizeof(rw_dirs) / sizeof(rw_dirs[0]); i++) {
+        snprintf(p, sizeof(p), "%s/%s", base, rw_dirs[i]);
+        tx_dir(tx, p, id, 1);
+    }
+    snprintf(p, sizeof(p), "%s/control", base);
+    tx_dir(tx, p, id, 0);
+    snprintf(p, sizeof(p), "%s/control/shutdown", base);
+    tx_dir(tx, p, id, 1);
+    snprintf(p, sizeof(p), "%s/control/sysrq", base);
+    tx_dir(tx, p, id, 1);
+    snprintf(p, sizeof(p), "%s/control/platform-feature-multiprocessor-suspend",
+             base);
+    tx_write(tx, p, "1");
+    snprintf(p, sizeof(p), "%s/memory/static-max", base);
+    tx_write(tx, p, "%llu", (unsigned long long)cfg->maxmem_mb * 1024);
+    snprintf(p, sizeof(p), "%s/memory/target", base);
+    tx_write(tx, p, "%llu", (unsigned long long)cfg->memory_mb * 1024);
+    for (i = 0; i < cfg->maxvcpus; i++) {
+        snprintf(p, sizeof(p), "%s/cpu/%u/availability", base, i);
+        tx_write(tx, p, "%s", i < cfg->vcpus ? "online" : "offline");
+    }
+    snprintf(p, sizeof(p), "%s/name", vm);
+    tx_write(tx, p, "%s", cfg->name);
+    snprintf(p, sizeof(p), "%s/uuid", vm);
+    tx_write(tx, p, "%s", us);
+    snprintf(p, sizeof(p), "%s/image/ostype", vm);
+    tx_write(tx, p, "linux");
+    snprintf(p, sizeof(p), "%s/start_time", vm);
+    tx_write(tx, p, "%lld", (long long)time(NULL));
+}
+
+int dom_store_write_domain(struct xs_handle *xs,
+                           const struct domain_config *cfg, uint32_t domid,
+                           const uint8_t uuid[16])
+{
+    struct tx tx = {.xs = xs};
+    int tries;
+
+    for (tries = 0; tries < 10; tries++) {
+        tx.err = 0;
+        tx.t = xs_transaction_start(xs);
+        if (tx.t == XBT_NULL)
+            return -EIO;
+        write_domain_tx(&tx, cfg, domid, uuid);
+        if (tx.err) {
+            xs_transaction_end(xs, tx.t, true);
+            return tx.err;
+        }
+        if (xs_transaction_end(xs, tx.t, false))
+            return 0;
+        if (errno != EAGAIN)
+            return -EIO;
+    }
+    return -EAGAIN;
+}
+
+void dom_store_remove_domain(struct xs_handle *xs, uint32_t domid)
+{
+    static const char *const kinds[] = {"vbd", "vif", "console", "qdisk"};
+    char p[128], vm[128] = "";
+    unsigned i;
+
+    snprintf(p, sizeof(p), "/local/domain/%u/vm", domid);
+    dom_store_read(xs, p, vm, sizeof(vm));
+    for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+        snprintf(p, sizeof(p), "/local/domain/0/backend/%s/%u", kinds[i],
+                 domid);
+        xs_rm(xs, XBT_NULL, p);
+    }
+    snprintf(p, sizeof(p), "/libxl/%u", domid);
+    xs_rm(xs, XBT_NULL, p);
+    snprintf(p, sizeof(p), "/local/domain/%u", domid);
+    xs_rm(xs, XBT_NULL, p);
+    if (strncmp(vm, "/vm/", 4) == 0)
+        xs_rm(xs, XBT_NULL, vm);
+}
