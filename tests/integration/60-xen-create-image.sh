@@ -38,12 +38,12 @@ lv_loops() {
 xci_cleanup() {
     local m l
     [ -x "$BIN/pvstack-dm" ] && "$BIN/pvstack-dm" destroy 61
-    for m in $(grep -oE " $R[^ ]*" /proc/mounts | sort -r); do
+    for m in $(grep -oE " ${R}[^ ]*" /proc/mounts | sort -r); do
         umount -l "$m"
     done
     for l in $(lv_loops); do losetup -d "$l"; done
     vgremove -f --driverloaded n "$VG" >/dev/null 2>&1
-    rm -rf "/dev/$VG"
+    rm -rf "/dev/${VG:?}"
     for l in $(losetup -a | grep -F "$R" | cut -d: -f1); do losetup -d "$l"; done
 }
 t_on_exit xci_cleanup
