@@ -38,11 +38,14 @@ t_case() {
     out=$(mktemp)
     ( "$fn" ) >"$out" 2>&1 &
     local pid=$!
-    ( sleep "$T_TIMEOUT"; kill -TERM -- "$pid" 2>/dev/null; pkill -TERM -P "$pid" 2>/dev/null ) &
+    # The watchdog reaps its own sleep when cancelled, so nothing of it
+    # outlives the case (a pipe from this script would wait for it).
+    ( trap 'kill $s 2>/dev/null; exit 0' TERM
+      sleep "$T_TIMEOUT" & s=$!; wait $s
+      kill -TERM -- "$pid" 2>/dev/null; pkill -TERM -P "$pid" 2>/dev/null ) &
     local wd=$!
     wait "$pid"; rc=$?
-    # the watchdog's sleep too: a pipe from this script would wait for it
-    pkill -P "$wd" 2>/dev/null; kill "$wd" 2>/dev/null; wait "$wd" 2>/dev/null
+    kill "$wd" 2>/dev/null; wait "$wd" 2>/dev/null
     if [ $rc = 0 ]; then
         echo "ok $T_N - $name"
     else
