@@ -52,6 +52,24 @@ CFG
     "$XM" destroy dev1
 }
 
+case_bad_disk() {
+    local err
+    cat >"$PVSTACK_ROOT/bad1.cfg" <<CFG
+name = "bad1"
+kernel = "$GUEST"
+memory = 32
+disk = [ 'file:$PVSTACK_ROOT/no-such.img,xvda,w' ]
+CFG
+    err=$("$XM" create "$PVSTACK_ROOT/bad1.cfg" 2>&1) && fail "create with a missing disk succeeded"
+    assert_match "$err" "^xm: create: bad1: disk xvda: .*No such file"
+    sleep 0.3
+    [ -z "$(ls "$PVSTACK_ROOT/run/pvstack" 2>/dev/null)" ] || fail "VMM socket left"
+    [ -z "$(xenstore-list /local/domain 2>/dev/null | grep -vx 0)" ] || fail "store entries left"
+    [ -z "$(xenstore-list /local/domain/0/backend/vbd 2>/dev/null)" ] ||
+        fail "backend entries left: $(xenstore-ls /local/domain/0/backend/vbd)"
+    ! ps -eo args | grep -q "[p]vstack-vmm .*--name bad1 " || fail "VMM process left"
+}
+
 t_root
 if [ ! -w /dev/kvm ] || [ ! -f "$GUEST" ] || [ ! -x "$BIN/blkback" ] || [ ! -x "$BIN/netback" ]; then
     t_skip "xm create with disk and vif" "needs /dev/kvm, the guest kernel, blkback and netback"
@@ -64,4 +82,5 @@ ip link add pvbr0 type bridge && ip link set pvbr0 up &&
 "$XM" daemons start >/dev/null || { echo "daemons failed"; exit 1; }
 t_on_exit xm_down
 t_case "disk and vif: blkfront and netfront self-tests pass, guest answers ping" case_disk_and_vif
+t_case "missing disk image: create fails, VMM and store entries gone" case_bad_disk
 t_done
