@@ -163,6 +163,8 @@ static int value(struct lex *lx, const char *key, struct xci_cfginfo *ci)
             cpy(ci->name, sizeof(ci->name), tmp);
         else if (!strcmp(key, "memory"))
             cpy(ci->memory, sizeof(ci->memory), tmp);
+        else if (!strcmp(key, "dhcp"))
+            ci->dhcp = !strcmp(tmp, "dhcp");
         return 0;
     }
     lx->p++;

@@ -30,10 +30,11 @@ struct xci_cfginfo {
     char disks[XCI_CFG_MAX_DISKS][512]; /* spec strings as written */
     int ndisks;
     char vif[512]; /* first vif spec */
+    int dhcp;      /* dhcp = 'dhcp' (xm-era key xen-tools writes) */
 };
 
 /*
- * Read name, memory, disk and vif from xl/xm cfg text: "key = value" with
+ * Read name, memory, disk, vif and dhcp from xl/xm cfg text: "key = value" with
  * quoted strings, numbers and [ ] lists over several lines, '#' comments.
  * Other keys are skipped. Returns 0 or -EINVAL (syntax).
  */

@@ -47,7 +47,7 @@ static void show(const char *path, int first)
     if (*ip)
         printf("IP: %s%s%s%s\n", ip, *mac ? " [MAC: " : "", mac,
                *mac ? "]" : "");
-    else if (strstr(text, "dhcp"))
+    else if (ci.dhcp)
         printf("DHCP%s%s%s\n", *mac ? " [MAC: " : "", mac, *mac ? "]" : "");
     printf("Config: %s\n", path);
     free(text);

@@ -425,7 +425,11 @@ static int resolve_misc(struct xci_settings *s, const struct xci_conf *c,
 
     s->password = get(c, "password");
     s->passwd = xci_conf_bool(c, "passwd");
-    s->genpass = xci_conf_bool(c, "genpass");
+    /* As xen-tools: a password is generated unless one is given, asked
+     * for, or genpass = 0. (The hash is sha512, not xen-tools' md5.) */
+    s->genpass = !get(c, "genpass") || xci_conf_bool(c, "genpass");
+    if (s->passwd)
+        s->genpass = 0;
     if (s->password)
         s->genpass = 0;
     v = get(c, "genpass-len") ? get(c, "genpass-len") : "8";

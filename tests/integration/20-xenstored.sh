@@ -85,8 +85,9 @@ c_flags_and_shutdown() {
     local root=$PVSTACK_ROOT/second
     mkdir -p "$root"
     export XENSTORED_PATH=$root/sock
+    # a cxenstored command line, its database options included
     "$BIN/xenstored" --pid-file "$root/pid" -T "$root/trace" -E 3 \
-        -Q outstanding=5 || fail "daemonized start failed"
+        -Q outstanding=5 -R -I off 2>/dev/null || fail "daemonized start failed"
     for _ in $(seq 100); do [ -s "$root/pid" ] && break; sleep 0.05; done
     pid=$(cat "$root/pid")
     trap 'kill $pid 2>/dev/null' EXIT

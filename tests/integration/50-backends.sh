@@ -97,9 +97,26 @@ case_vbd_readonly_offline() {
     # libxl's detach: online=0, state=5; the frontend says Closed.
     xenstore-write $be/online 0 $be/state 5 /local/domain/7/device/vbd/51712/state 6
     wait_key $be/state 6
+    # Closed and offline: the disk is let go before the entries are removed.
+    for _ in $(seq 50); do
+        ls -l /proc/$BBPID/fd | grep -q "$IMG" || break; sleep 0.1
+    done
+    ! ls -l /proc/$BBPID/fd | grep -q "$IMG" || fail "image still open at Closed"
     xenstore-rm /local/domain/0/backend/vbd/7 /local/domain/7
 }
 t_case "blkback read-only vbd and libxl's online=0 detach" case_vbd_readonly_offline
+
+case_vbd_shared() {
+    # One writer per image (Xen's block script sharing check).
+    add_vbd 10 51712 "$IMG" w
+    wait_key /local/domain/0/backend/vbd/10/51712/state 2
+    add_vbd 11 51712 "$IMG" w
+    wait_key /local/domain/0/backend/vbd/11/51712/hotplug-status error
+    assert_match "$(xenstore-read /local/domain/0/backend/vbd/11/51712/hotplug-error)" "busy"
+    xenstore-rm /local/domain/0/backend/vbd/10 /local/domain/10 \
+        /local/domain/0/backend/vbd/11 /local/domain/11
+}
+t_case "blkback refuses a second writer of an image" case_vbd_shared
 
 VG=pvt$$
 case_vbd_lvm() {

@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # 60-xen-create-image.sh: xen-create-image for real. debootstrap (minbase +
-# systemd-sysv + ifupdown, .debs cached under build/xci-cache so later runs
-# download nothing) into a sparse image; copy of that tree into an LV of a
+# systemd-sysv + udev + ifupdown, .debs cached under build/xci-cache so later
+# runs download nothing) into a sparse image, which then boots under QEMU
+# (the HVM device model) to a login prompt with its hostname; copy of that tree into an LV of a
 # VG on a loop device (XCI_TEST_FULL=1: debootstrap there too) and tar into
 # another image; the guests' files are checked from mounts; failures clean
 # up; xen-update-image and xen-delete-image; nothing is left behind.
@@ -20,7 +21,9 @@ mkdir -p "$CACHE" "$R/boot" "$R/srv" "$R/tmp"
 # xen-create-image mounts guests under $TMPDIR: ours, not other runs'.
 export TMPDIR=$R/tmp
 echo "not a real kernel" >"$R/boot/vmlinuz-test"
-DBS="debootstrap --variant=minbase --include=systemd-sysv,ifupdown"
+# udev: without it systemd never sees /dev/hvc0 or /dev/ttyS0 appear, so
+# no getty starts (xen-tools ships a udev role for this reason).
+DBS="debootstrap --variant=minbase --include=systemd-sysv,udev,ifupdown"
 VG=xcit$$
 PVIMG=$R/pv.img
 COMMON=(--kernel="$R/boot/vmlinuz-test" --size=1G --swap=64M --cachedir="$CACHE")
@@ -34,12 +37,13 @@ lv_loops() {
 # Everything this script may leave: mounts, LV loops, the VG, loops on files.
 xci_cleanup() {
     local m l
-    for m in $(grep -oE " $R[^ ]*" /proc/mounts | sort -r); do
+    [ -x "$BIN/pvstack-dm" ] && "$BIN/pvstack-dm" destroy 61
+    for m in $(grep -oE " ${R}[^ ]*" /proc/mounts | sort -r); do
         umount -l "$m"
     done
     for l in $(lv_loops); do losetup -d "$l"; done
     vgremove -f --driverloaded n "$VG" >/dev/null 2>&1
-    rm -rf "/dev/$VG"
+    rm -rf "/dev/${VG:?}"
     for l in $(losetup -a | grep -F "$R" | cut -d: -f1); do losetup -d "$l"; done
 }
 t_on_exit xci_cleanup
@@ -148,6 +152,29 @@ case_debootstrap_sparse() {
     # The tree, for the copy and tar installs below.
     tar -C "$m" --numeric-owner -cpf "$R/tree.tar" . || fail "tar"
     umount_ro "$m"
+}
+
+# The host's Debian cloud kernel and its initramfs (ata_piix, sd_mod).
+hvm_kernel() { ls /boot/vmlinuz-*-cloud-amd64 2>/dev/null | sort -V | tail -1; }
+
+case_boots_hvm() {
+    local k i con=$R/console.log dm=$BIN/pvstack-dm pty
+    k=$(hvm_kernel)
+    i=/boot/initrd.img-${k#/boot/vmlinuz-}
+    # The whole-disk file system is the first IDE disk: /dev/sda. No swap:
+    # the PV cfg's xvda1 does not exist under HVM.
+    "$dm" start -d 61 -n xci-deb -m 512 -k "$k" -r "$i" -s -p \
+        -a "root=/dev/sda ro console=ttyS0 systemd.swap=0" \
+        -D "$R/srv/domains/xci-deb/disk.img,xvda,raw" >/dev/null || fail "start"
+    pty=$("$dm" console-pty 61) || fail "no console pty"
+    cat "$pty" >"$con" 2>/dev/null &
+    "$dm" unpause 61
+    t_wait_for "grep -aq 'xci-deb login:' '$con'" 280
+    rc=$?
+    "$dm" destroy 61
+    t_wait_for "! '$dm' status 61" 10
+    [ $rc = 0 ] || fail "no login prompt; console: $(tail -c 1500 "$con")"
+    grep -aq "Hostname set to <xci-deb>" "$con" || fail "hostname not set at boot"
 }
 
 case_xm_parses_cfg() {
@@ -347,5 +374,13 @@ T_TIMEOUT=180 t_case "an LVM volume on a loop device (copy install)" case_lvm
 t_case "a failed LVM install removes its LVs" case_lvm_copy_failure_cleans_up
 t_case "the cfgs parse with xm create --dryrun" case_xm_parses_cfg
 t_case "xen-update-image runs in the stopped guest" case_update
+# Last but one: QEMU's destroy leaves the guest's journal to replay, so the
+# image is not mounted read-only after this.
+if command -v qemu-system-x86_64 >/dev/null && [ -x "$BIN/pvstack-dm" ] &&
+    [ -n "$(hvm_kernel)" ]; then
+    T_TIMEOUT=300 t_case "the image boots under QEMU to a login prompt" case_boots_hvm
+else
+    t_skip "the image boots under QEMU to a login prompt" "no QEMU or cloud kernel"
+fi
 t_case "xen-delete-image removes images, LVs and cfgs" case_delete
 t_done

@@ -617,6 +617,27 @@ static void t_domain_requests(void **state)
     assert_string_equal(r.body, "OK");
     OK(h_op1(&f->d0, XS_CONTROL, 0, "quota", &r));
     assert_non_null(strstr(r.body, "nodes            :        5"));
+    /* the -T trace switches off and on at run time */
+    {
+        FILE *t = tmpfile();
+        long a, b;
+
+        assert_non_null(t);
+        xsd_set_trace(f->x, t);
+        OK(h_write(&f->d0, 0, "/tr", "1"));
+        a = ftell(t);
+        assert_true(a > 0);
+        OK(h_op2(&f->d0, XS_CONTROL, 0, "log", "off", NULL));
+        b = ftell(t);
+        OK(h_write(&f->d0, 0, "/tr", "2"));
+        assert_int_equal(ftell(t), b);
+        OK(h_op2(&f->d0, XS_CONTROL, 0, "log", "on", NULL));
+        OK(h_write(&f->d0, 0, "/tr", "3"));
+        assert_true(ftell(t) > b);
+        ERR(h_op2(&f->d0, XS_CONTROL, 0, "log", "maybe", NULL), "EINVAL");
+        xsd_set_trace(f->x, NULL);
+        fclose(t);
+    }
 }
 
 int main(void)

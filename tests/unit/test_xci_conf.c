@@ -186,6 +186,17 @@ static void test_settings_defaults(void **state)
     assert_true(strtoul(s.mac + 9, NULL, 16) < 0x80);
     assert_string_equal(s.output, "/etc/xen");
     assert_string_equal(s.extension, ".cfg");
+    assert_true(s.genpass); /* xen-tools' default */
+    assert_string_equal(s.hash_method, "sha512");
+    xci_settings_fini(&s);
+    xci_conf_fini(&c);
+
+    assert_int_equal(resolve(&s, &c, (const char *[]){"password=x", NULL}), 0);
+    assert_false(s.genpass);
+    xci_settings_fini(&s);
+    xci_conf_fini(&c);
+    assert_int_equal(resolve(&s, &c, (const char *[]){"genpass=0", NULL}), 0);
+    assert_false(s.genpass);
     xci_settings_fini(&s);
     xci_conf_fini(&c);
 }

@@ -153,6 +153,7 @@ static void test_cfg_read(void **state)
     assert_string_equal(ci.memory, "128");
     assert_int_equal(ci.ndisks, 2);
     assert_string_equal(ci.vif, "ip=10.0.0.9,mac=00:16:3e:00:00:09");
+    assert_false(ci.dhcp);
     assert_int_equal(xci_cfg_disk_target(ci.disks[0], path, sizeof(path), &phy),
                      0);
     assert_string_equal(path, "/dev/vg/x1-disk");
@@ -165,6 +166,8 @@ static void test_cfg_read(void **state)
     assert_string_equal(path, "00:16:3e:00:00:09");
     xci_cfg_vif_field(ci.vif, "bridge", path, sizeof(path));
     assert_string_equal(path, "");
+    assert_int_equal(xci_cfg_read("dhcp = 'dhcp'\nname='d'\n", &ci), 0);
+    assert_true(ci.dhcp);
     assert_int_equal(xci_cfg_read("name = 'unterminated\n", &ci), -EINVAL);
     assert_int_equal(xci_cfg_read("disk = [ 'a' 'b' ]\n", &ci), -EINVAL);
     assert_int_equal(xci_cfg_read("= 1\n", &ci), -EINVAL);

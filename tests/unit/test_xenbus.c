@@ -232,7 +232,16 @@ static void test_offline(void **state)
     fake_xs_set(FE "/state", "6");
     pump(be);
     assert_string_equal(fake_xs_get(BE "/state"), "6");
+    assert_int_equal(c.remove, 1); /* resources go at Closed */
+    /* Re-attached under the same devid: probed afresh. */
+    fake_xs_set(FE "/state", "1");
+    fake_xs_set(BE "/online", "1");
+    fake_xs_set(BE "/state", "1");
+    pump(be);
+    assert_int_equal(c.probe, 2);
+    assert_string_equal(fake_xs_get(BE "/state"), "2");
     xenbus_backend_destroy(be);
+    assert_int_equal(c.remove, 2);
 }
 
 /* The domain dies: its frontend directory vanishes. */

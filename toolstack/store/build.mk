@@ -40,3 +40,5 @@ ifdef LIBHV
 $(eval $(call unittest,test_store_hv,tests/unit/test_store_hv.c,-lxenstore -lpthread))
 $(B)/tests/test_store_hv: $(BIN)/xenstored
 endif
+$(eval $(call fuzzer,fuzz_store_state,tests/fuzz/fuzz_store_state.c \
+	$(store-core) $(store-lib),))

@@ -52,9 +52,18 @@ static int save_node(FILE *f, const struct xs_node *n, char *path, size_t len)
     return rc;
 }
 
+int persist_save_fp(struct xsd *x, FILE *f)
+{
+    char path[XS_PATH_BUF] = "";
+
+    if (fputs(PERSIST_MAGIC, f) < 0)
+        return -EIO;
+    return save_node(f, x->tree.root, path, 0);
+}
+
 int xsd_save(struct xsd *x, const char *file)
 {
-    char tmp[4096], path[XS_PATH_BUF] = "";
+    char tmp[4096];
     FILE *f;
     int rc;
 
@@ -63,9 +72,7 @@ int xsd_save(struct xsd *x, const char *file)
     f = fopen(tmp, "we");
     if (!f)
         return -errno;
-    rc = fputs(PERSIST_MAGIC, f) < 0 ? -EIO : 0;
-    if (!rc)
-        rc = save_node(f, x->tree.root, path, 0);
+    rc = persist_save_fp(x, f);
     if (fclose(f) && !rc)
         rc = -EIO;
     if (!rc && rename(tmp, file))
@@ -114,21 +121,27 @@ static int load_one(struct xsd *x, FILE *f)
     return rc;
 }
 
-int xsd_load(struct xsd *x, const char *file)
+int persist_load_fp(struct xsd *x, FILE *f)
 {
     char magic[sizeof(PERSIST_MAGIC)];
+    int rc;
+
+    if (fread(magic, 1, strlen(PERSIST_MAGIC), f) != strlen(PERSIST_MAGIC) ||
+        memcmp(magic, PERSIST_MAGIC, strlen(PERSIST_MAGIC)))
+        return -EINVAL;
+    while ((rc = load_one(x, f)) == 0)
+        ;
+    return rc == 1 ? 0 : rc;
+}
+
+int xsd_load(struct xsd *x, const char *file)
+{
     FILE *f = fopen(file, "re");
     int rc;
 
     if (!f)
         return -errno;
-    if (fread(magic, 1, strlen(PERSIST_MAGIC), f) != strlen(PERSIST_MAGIC) ||
-        memcmp(magic, PERSIST_MAGIC, strlen(PERSIST_MAGIC))) {
-        fclose(f);
-        return -EINVAL;
-    }
-    while ((rc = load_one(x, f)) == 0)
-        ;
+    rc = persist_load_fp(x, f);
     fclose(f);
-    return rc == 1 ? 0 : rc;
+    return rc;
 }

@@ -71,8 +71,10 @@ static void usage(FILE *f)
         "  -K, --keep-orphans       give a released domain's nodes to dom0\n"
         "  -Q, --quota <what>=<nb>  outstanding, transaction-nodes,\n"
         "                           memory, nodes, watches, ...\n"
+        "      --state-file <file>  keep the nodes across a restart\n"
         "  -V, --verbose            debug logging\n"
         "  -H, --help               this text\n"
+        "Accepted and ignored (cxenstored): -e -m -p -q -w -R -I\n"
         "Socket: $XENSTORED_PATH, else $PVSTACK_ROOT/run/xenstored/socket\n");
 }
 
@@ -103,16 +105,38 @@ static void parse_opts(int argc, char **argv, struct opts *o)
                                        {"watch-nb", 1, NULL, 'W'},
                                        {"keep-orphans", 0, NULL, 'K'},
                                        {"state-file", 1, NULL, 's'},
+                                       /* cxenstored's, accepted, unused */
+                                       {"event", 1, NULL, 'e'},
+                                       {"master-domid", 1, NULL, 'm'},
+                                       {"priv-domid", 1, NULL, 'p'},
+                                       {"quota-soft", 1, NULL, 'q'},
+                                       {"timeout", 1, NULL, 'w'},
+                                       {"no-recovery", 0, NULL, 'R'},
+                                       {"internal-db", 2, NULL, 'I'},
                                        {NULL, 0, NULL, 0}};
     int c;
 
     memset(o, 0, sizeof(*o));
     xsd_limits_default(&o->lim);
     o->fork = 1;
-    while ((c = getopt_long(argc, argv, "DE:F:HKNPS:T:t:A:M:Q:VW:", lo,
+    while ((c = getopt_long(argc, argv,
+                            "DE:F:HI::KNPRS:T:t:A:M:Q:VW:e:m:p:q:w:", lo,
                             NULL)) != -1) {
         switch (c) {
         case 'D':
+            break;
+        case 'e':
+        case 'm':
+        case 'p':
+        case 'q':
+        case 'w':
+        case 'R':
+        case 'I':
+            /*
+             * Drop-in for cxenstored command lines: stubdom, soft-quota,
+             * watch-timeout and database options mean nothing here.
+             */
+            log_info("option -%c ignored", c);
             break;
         case 'E':
             o->lim.entries = optnum(optarg);
@@ -167,10 +191,9 @@ static void parse_opts(int argc, char **argv, struct opts *o)
             exit(EXIT_FAILURE);
         }
     }
-    if (optind != argc) {
-        usage(stderr);
-        exit(EXIT_FAILURE);
-    }
+    /* cxenstored ignores stray words too ("-I off" leaves "off") */
+    if (optind != argc)
+        log_info("ignoring argument \"%s\"", argv[optind]);
 }
 
 /* Logs go to root/var/log/xen/xenstored.log, through stderr. */
