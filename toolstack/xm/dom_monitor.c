@@ -81,7 +81,14 @@ static uint32_t monitor_once(struct xm *xm, const struct domain_config *cfg,
     rc = hv_domain_wait(hv, domid, &info);
     hv_close(hv);
     if (rc < 0) {
+        /* Destroyed by xm (nothing left to do) or the VMM died: then its
+         * store entries must go too, or the name stays taken. */
         mlog("domain %u (%s) is gone (%s)", domid, cfg->name, strerror(-rc));
+        xs = dom_xs_open(xm);
+        if (xs) {
+            dom_destroy(xm, xs, domid);
+            xs_close(xs);
+        }
         return 0;
     }
     act = pick(cfg, info.shutdown_reason);
