@@ -140,6 +140,53 @@ static void test_domain_find(void **state)
     free(list);
 }
 
+/* The device commands: rows as xl's, and argument checks made before any
+ * store connection (these run with no xenstored). */
+static void test_device_cmds(void **state)
+{
+    char ebuf[512] = "";
+    struct xm xm = {.prog = "xm"};
+    char *detach1[] = {"block-detach", "hp", NULL};
+    char *detachz[] = {"block-detach", "-z", "hp", "xvdb", NULL};
+    char *ndetach_f[] = {"network-detach", "-f", "hp", "0", NULL};
+    char *list0[] = {"block-list", NULL};
+    const struct xm_cmd *c;
+
+    (void)state;
+    c = xm_cmd_lookup("block-detach");
+    assert_non_null(c);
+    assert_true(c->flags & XM_CMD_MODIFIES);
+    assert_string_equal(c->usage, "[-f] <Domain> <DevId>");
+    assert_false(xm_cmd_lookup("block-list")->flags & XM_CMD_MODIFIES);
+    assert_string_equal(xm_cmd_lookup("network-d")->name, "network-detach");
+    assert_string_equal(xm_cmd_lookup("network-l")->name, "network-list");
+    assert_null(xm_cmd_lookup("block-")); /* ambiguous */
+    xm.err = fmemopen(ebuf, sizeof(ebuf), "w");
+    xm.out = xm.err;
+    xm.cmd = xm_cmd_lookup("block-detach");
+    optind = 1;
+    assert_int_equal(cmd_block_detach(&xm, 2, detach1), EXIT_FAILURE);
+    fflush(xm.err);
+    assert_memory_equal(ebuf, "'xm block-detach' requires at least 2", 37);
+    rewind(xm.err);
+    optind = 1;
+    assert_int_equal(cmd_block_detach(&xm, 4, detachz), EXIT_FAILURE);
+    fflush(xm.err);
+    assert_memory_equal(ebuf, "option `z' not supported.", 25);
+    rewind(xm.err);
+    xm.cmd = xm_cmd_lookup("network-detach");
+    optind = 1;
+    /* network-detach has no -f (xl's neither) */
+    assert_int_equal(cmd_network_detach(&xm, 4, ndetach_f), EXIT_FAILURE);
+    fflush(xm.err);
+    assert_memory_equal(ebuf, "option `f' not supported.", 25);
+    rewind(xm.err);
+    xm.cmd = xm_cmd_lookup("block-list");
+    optind = 1;
+    assert_int_equal(cmd_block_list(&xm, 1, list0), EXIT_FAILURE);
+    fclose(xm.err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -147,6 +194,7 @@ int main(void)
         cmocka_unit_test(test_help),
         cmocka_unit_test(test_getopt),
         cmocka_unit_test(test_domain_find),
+        cmocka_unit_test(test_device_cmds),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

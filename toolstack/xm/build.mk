@@ -2,7 +2,7 @@
 # toolstack/xm: the xm/xl CLI. build/bin/xl is a symlink to xm.
 xm-srcs := toolstack/xm/main.c toolstack/xm/frame.c toolstack/xm/cmdtable.c \
 	toolstack/xm/dominfo.c toolstack/xm/cmd_list.c \
-	toolstack/xm/cmd_create.c toolstack/xm/cmd_attach.c \
+	toolstack/xm/cmd_create.c toolstack/xm/cmd_attach.c toolstack/xm/cmd_device.c \
 	toolstack/xm/cmd_domain.c toolstack/xm/cmd_domain_cfg.c \
 	toolstack/xm/dom_create.c toolstack/xm/dom_store.c \
 	toolstack/xm/dom_monitor.c toolstack/xm/dom_console.c \

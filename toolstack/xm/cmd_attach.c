@@ -3,7 +3,7 @@
  * cmd_attach.c: `xm block-attach DOM SPEC...` and `xm network-attach DOM
  * SPEC...`. With the global -N they print the parsed device as xl does
  * ("disk: {...}" / "vif: {...}", libxl JSON); the hot-plug itself is the
- * engine's (attach_* below).
+ * hot-plug (cmd_device.c).
  */
 #include "xm/xm.h"
 
@@ -11,24 +11,6 @@
 #include <string.h>
 
 #include "cfg/cfg.h"
-
-static int attach_disk(struct xm *xm, const struct xm_dominfo *dom,
-                       const struct disk_spec *d)
-{
-    (void)dom;
-    (void)d;
-    xm_err(xm, "block-attach: no engine yet");
-    return EXIT_FAILURE;
-}
-
-static int attach_nic(struct xm *xm, const struct xm_dominfo *dom,
-                      const struct vif_spec *v)
-{
-    (void)dom;
-    (void)v;
-    xm_err(xm, "network-attach: no engine yet");
-    return EXIT_FAILURE;
-}
 
 static int print_json(struct xm *xm, const char *tag, int rc, char *json)
 {
@@ -70,7 +52,7 @@ int cmd_block_attach(struct xm *xm, int argc, char **argv)
         rc = disk_spec_to_json(&d, &json);
         rc = print_json(xm, "disk", rc, json);
     } else
-        rc = attach_disk(xm, &dom, &d);
+        rc = xm_device_attach_disk(xm, dom.domid, &d);
     disk_spec_fini(&d);
     return rc;
 }
@@ -103,7 +85,7 @@ int cmd_network_attach(struct xm *xm, int argc, char **argv)
         rc = vif_spec_to_json(&v, &json);
         rc = print_json(xm, "vif", rc, json);
     } else
-        rc = attach_nic(xm, &dom, &v);
+        rc = xm_device_attach_nic(xm, dom.domid, &v);
     vif_spec_fini(&v);
     return rc;
 }

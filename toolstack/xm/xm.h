@@ -127,5 +127,18 @@ int cmd_info(struct xm *xm, int argc, char **argv);           /* cmd_list.c */
 int cmd_create(struct xm *xm, int argc, char **argv);         /* cmd_create.c */
 int cmd_block_attach(struct xm *xm, int argc, char **argv);   /* cmd_attach.c */
 int cmd_network_attach(struct xm *xm, int argc, char **argv); /* cmd_attach.c */
+int cmd_block_detach(struct xm *xm, int argc, char **argv);   /* cmd_device.c */
+int cmd_block_list(struct xm *xm, int argc, char **argv);     /* cmd_device.c */
+int cmd_network_detach(struct xm *xm, int argc, char **argv); /* cmd_device.c */
+int cmd_network_list(struct xm *xm, int argc, char **argv);   /* cmd_device.c */
+
+/* Hot-plug of a parsed spec on a running domain (cmd_device.c); print
+ * the error and return EXIT_FAILURE when it fails. */
+struct disk_spec;
+struct vif_spec;
+int xm_device_attach_disk(struct xm *xm, uint32_t domid,
+                          const struct disk_spec *d);
+int xm_device_attach_nic(struct xm *xm, uint32_t domid,
+                         const struct vif_spec *v);
 
 #endif

@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * cmd_device.c: hot-plug on a running domain, as xl_block.c / xl_nic.c:
+ * the engine behind `xm block-attach` / `network-attach` (cmd_attach.c
+ * parses the spec), and `xm block-detach`, `block-list`,
+ * `network-detach`, `network-list`. The store work is libdevice's
+ * (device/attach.h); here: domain resolution, waits and one-line errors.
+ */
+#include "xm/xm.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xenstore.h>
+
+#include "device/attach.h"
+#include "device/device.h"
+#include "xm/dom.h"
+
+/* Resolve argv's domain and open the store; both or neither. */
+static int open_dom(struct xm *xm, const char *which, struct xs_handle **xs,
+                    uint32_t *domid)
+{
+    *xs = dom_xs_open(xm);
+    if (!*xs)
+        return -EIO;
+    if (dom_resolve(xm, *xs, which, domid, NULL, 0)) {
+        xs_close(*xs);
+        *xs = NULL;
+        return -ENOENT;
+    }
+    return 0;
+}
+
+int xm_device_attach_disk(struct xm *xm, uint32_t domid,
+                          const struct disk_spec *d)
+{
+    struct xs_handle *xs = dom_xs_open(xm);
+    char err[512];
+    int rc;
+
+    if (!xs)
+        return EXIT_FAILURE;
+    /* xl waits for the backend only (libxl's AO); the guest connects later */
+    rc = device_attach_disk(xs, domid, d, DEVICE_INIT_TIMEOUT_MS, err,
+                            sizeof(err));
+    xs_close(xs);
+    if (rc) {
+        xm_err(xm, "block-attach: %s", err[0] ? err : strerror(-rc));
+        return EXIT_FAILURE;
+    }
+    return EXIT_SUCCESS;
+}
+
+int xm_device_attach_nic(struct xm *xm, uint32_t domid,
+                         const struct vif_spec *v)
+{
+    struct xs_handle *xs = dom_xs_open(xm);
+    char err[512];
+    uint32_t devid;
+    int rc;
+
+    if (!xs)
+        return EXIT_FAILURE;
+    rc = device_attach_nic(xs, domid, v, DEVICE_INIT_TIMEOUT_MS, &devid, err,
+                           sizeof(err));
+    xs_close(xs);
+    if (rc) {
+        xm_err(xm, "network-attach: %s", err[0] ? err : strerror(-rc));
+        return EXIT_FAILURE;
+    }
+    return EXIT_SUCCESS;
+}
+
+/* block-detach / network-detach share all but the libdevice call. */
+static int detach(struct xm *xm, int argc, char **argv, int is_vbd)
+{
+    struct xs_handle *xs;
+    uint32_t domid;
+    int opt, force = xm->force, rc;
+
+    while ((opt = xm_getopt(xm, argc, argv, is_vbd ? "f" : "", NULL, 2)) !=
+           -1) {
+        if (opt == XM_OPT_HELP)
+            return EXIT_SUCCESS;
+        if (opt == XM_OPT_ERR)
+            return EXIT_FAILURE;
+        if (opt == 'f')
+            force = 1;
+    }
+    if (open_dom(xm, argv[optind], &xs, &domid))
+        return EXIT_FAILURE;
+    /* -f: libxl's destroy, no wait for the guest to let go */
+    if (is_vbd)
+        rc = device_detach_disk(xs, domid, argv[optind + 1],
+                                force ? 0 : DEVICE_DESTROY_TIMEOUT_MS);
+    else
+        rc = device_detach_nic(xs, domid, argv[optind + 1],
+                               DEVICE_DESTROY_TIMEOUT_MS);
+    xs_close(xs);
+    if (rc == -ENOENT) {
+        xm_err(xm, "%s: %s: no such device on domain %u", argv[0],
+               argv[optind + 1], domid);
+        return EXIT_FAILURE;
+    }
+    if (rc == -ETIMEDOUT) { /* removed all the same, as libxl */
+        fprintf(xm->err, "%s: %s: the guest did not close it in time; "
+                         "removed\n",
+                xm->prog, argv[optind + 1]);
+        return EXIT_SUCCESS;
+    }
+    if (rc) {
+        xm_err(xm, "%s: %s: %s", argv[0], argv[optind + 1], strerror(-rc));
+        return EXIT_FAILURE;
+    }
+    return EXIT_SUCCESS;
+}
+
+int cmd_block_detach(struct xm *xm, int argc, char **argv)
+{
+    return detach(xm, argc, argv, 1);
+}
+
+int cmd_network_detach(struct xm *xm, int argc, char **argv)
+{
+    return detach(xm, argc, argv, 0);
+}
+
+/* xl's block-list / network-list: one header, then each domain's rows;
+ * an unknown domain is reported and skipped (exit 1 at the end). */
+static int list(struct xm *xm, int argc, char **argv, int is_vbd)
+{
+    struct xs_handle *xs;
+    uint32_t domid;
+    int opt, i, ret = EXIT_SUCCESS, rc;
+
+    while ((opt = xm_getopt(xm, argc, argv, "", NULL, 1)) != -1) {
+        if (opt == XM_OPT_HELP)
+            return EXIT_SUCCESS;
+        if (opt == XM_OPT_ERR)
+            return EXIT_FAILURE;
+    }
+    xs = dom_xs_open(xm);
+    if (!xs)
+        return EXIT_FAILURE;
+    if (is_vbd)
+        device_block_list_header(xm->out);
+    else
+        device_network_list_header(xm->out);
+    for (i = optind; i < argc; i++) {
+        if (dom_resolve(xm, xs, argv[i], &domid, NULL, 0)) {
+            ret = EXIT_FAILURE;
+            continue;
+        }
+        rc = is_vbd ? device_block_list(xs, domid, xm->out)
+                    : device_network_list(xs, domid, xm->out);
+        if (rc < 0) {
+            xm_err(xm, "%s: domain %u: %s", argv[0], domid, strerror(-rc));
+            ret = EXIT_FAILURE;
+        }
+    }
+    xs_close(xs);
+    return ret;
+}
+
+int cmd_block_list(struct xm *xm, int argc, char **argv)
+{
+    return list(xm, argc, argv, 1);
+}
+
+int cmd_network_list(struct xm *xm, int argc, char **argv)
+{
+    return list(xm, argc, argv, 0);
+}
