@@ -105,8 +105,9 @@ static int detach(struct xm *xm, int argc, char **argv, int is_vbd)
         return EXIT_FAILURE;
     }
     if (rc == -ETIMEDOUT) { /* removed all the same, as libxl */
-        fprintf(xm->err, "%s: %s: the guest did not close it in time; "
-                         "removed\n",
+        fprintf(xm->err,
+                "%s: %s: the guest did not close it in time; "
+                "removed\n",
                 xm->prog, argv[optind + 1]);
         return EXIT_SUCCESS;
     }
