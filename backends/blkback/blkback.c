@@ -251,7 +251,7 @@ int main(int argc, char **argv)
     }
     log_init(interactive, verbose);
     log_procinit("blkback");
-    bb.xs = xs_open(0);
+    bb.xs = xenbus_open_store(10000);
     if (!bb.xs)
         fatal("xs_open");
     rc = hv_open(&bb.hv);

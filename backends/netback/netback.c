@@ -295,7 +295,7 @@ int main(int argc, char **argv)
     }
     log_init(interactive, verbose);
     log_procinit("netback");
-    nb.xs = xs_open(0);
+    nb.xs = xenbus_open_store(10000);
     if (!nb.xs)
         fatal("xs_open");
     rc = hv_open(&nb.hv);

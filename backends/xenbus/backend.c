@@ -90,6 +90,8 @@ static void dev_switch(struct xenbus_dev *dev, enum xenbus_state st)
     if (dev->state == st)
         return;
     rc = xenbus_switch_state(dev->be->xs, dev->be_path, st);
+    if (rc == -ENOENT)
+        return; /* being removed: the watch event frees it */
     if (rc) {
         errno = -rc;
         log_warn("dom %u %s %u: state %s", dev->domid, dev->be->ops->kind,

@@ -202,7 +202,11 @@ if ip netns add "$NS" 2>/dev/null; then
         assert_match "$(nsx ip -o link show vif5.0)" '<[^>]*UP'
         assert_match "$(nsx ip -o link show vif5.1)" 'master br-test'
         xenstore-rm /local/domain/0/backend/vif/5 /local/domain/5
-        for _ in $(seq 50); do nsx ip link show vif5.0 >/dev/null 2>&1 || break; sleep 0.1; done
+        for _ in $(seq 50); do
+            nsx ip link show vif5.0 >/dev/null 2>&1 ||
+                nsx ip link show vif5.1 >/dev/null 2>&1 || break
+            sleep 0.1
+        done
         ! nsx ip link show vif5.0 >/dev/null 2>&1 || fail "vif5.0 left behind"
         ! nsx ip link show vif5.1 >/dev/null 2>&1 || fail "vif5.1 left behind"
         [ -z "$(nsx ip -o link show master xenbr0)" ] || fail "ports left on xenbr0"
@@ -232,6 +236,7 @@ fi
 case_console() {
     "$BIN/xenconsoled" -i --log=guest >"$LOG/xenconsoled.log" 2>&1 &
     local pid=$!
+    trap "kill $pid 2>/dev/null" EXIT
     # A domain the engine does not know: attach fails, the daemon stays.
     xenstore-write /local/domain/9/name ghost /local/domain/9/console/ring-ref 1 \
         /local/domain/9/console/port 2

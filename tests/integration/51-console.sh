@@ -21,6 +21,14 @@ for _ in $(seq 50); do [ -S "$XENSTORED_PATH" ] && break; sleep 0.1; done
 "$BIN/xenconsoled" -i -v --log=guest >"$LOG/xenconsoled.log" 2>&1 &
 XCPID=$!
 t_on_exit "kill $XCPID"
+# Cases run in subshells: VMMs they start are killed from here.
+kill_vmms() {
+    local f
+    for f in "$PVSTACK_ROOT"/vmm-*.pid; do
+        [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null
+    done
+}
+t_on_exit kill_vmms
 
 # boot ID NAME: start a guest under the VMM and write its console entries.
 boot() {
@@ -28,7 +36,6 @@ boot() {
     "$BIN/pvstack-vmm" --domid "$id" --name "$name" --kernel "$GUEST" \
         --memory-kb 32768 --status-fd 3 3>"$st" 2>/dev/null &
     echo $! >"$PVSTACK_ROOT/vmm-$id.pid"
-    t_on_exit "kill $! 2>/dev/null"
     for _ in $(seq 50); do [ -s "$st" ] && break; sleep 0.1; done
     read -r ok _ cpfn _ cport <"$st"
     [ "$ok" = OK ] || fail "vmm: $(cat "$st")"

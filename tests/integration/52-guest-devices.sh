@@ -15,25 +15,16 @@ if [ ! -w /dev/kvm ] || [ ! -f "$GUEST" ]; then
     t_skip "guest devices" "no writable /dev/kvm or no guest kernel"
     t_done; exit
 fi
-if ! "$XM" daemons start >/dev/null 2>&1; then
-    t_skip "guest devices" "xm cannot start the daemons yet"
-    t_done; exit
-fi
-stop_all() {
-    local id p
-    for id in $("$XM" list 2>/dev/null | awk 'NR>2 {print $2}'); do
-        "$XM" destroy "$id"
-    done
-    for p in xenconsoled xenstored; do
-        [ -f "$PVSTACK_ROOT/run/$p.pid" ] && kill "$(cat "$PVSTACK_ROOT/run/$p.pid")"
-    done
-}
-t_on_exit stop_all
-
-# The backends: blkback here, netback inside a netns with the bridges.
-"$BIN/blkback" -i -v >"$LOG/blkback.log" 2>&1 &
+# The store and the backends first, with the sockets and pid files xm
+# looks for, so `xm daemons start` leaves them be: blkback here, netback
+# inside a netns that has the bridge (tests never touch the host's bridges).
+"$BIN/xenstored" -N >"$LOG/xenstored.log" 2>&1 &
 t_on_exit "kill $!"
+for _ in $(seq 50); do [ -S "$XENSTORED_PATH" ] && break; sleep 0.1; done
+"$BIN/blkback" -i -v --pid-file="$PVSTACK_ROOT/run/blkback.pid" \
+    >"$LOG/blkback.log" 2>&1 &
 BBPID=$!
+t_on_exit "kill $BBPID"
 NS=pvt-gd$$
 ip netns add "$NS" || fail "netns"
 t_on_exit "ip netns del $NS"
@@ -43,8 +34,27 @@ nsx sh -ec 'ip link set lo up
     ip link add veth-h type veth peer name veth-b
     ip link set veth-b master xenbr0; ip link set veth-b up
     ip addr add 10.0.0.1/24 dev veth-h; ip link set veth-h up'
-ip netns exec "$NS" "$BIN/netback" -i -v >"$LOG/netback.log" 2>&1 &
+ip netns exec "$NS" "$BIN/netback" -i -v \
+    --pid-file="$PVSTACK_ROOT/run/netback.pid" >"$LOG/netback.log" 2>&1 &
 t_on_exit "kill $!"
+for _ in $(seq 50); do
+    [ -s "$PVSTACK_ROOT/run/blkback.pid" ] && [ -s "$PVSTACK_ROOT/run/netback.pid" ] && break
+    sleep 0.1
+done
+if ! "$XM" daemons start >/dev/null 2>&1; then
+    t_skip "guest devices" "xm cannot start the daemons yet"
+    t_done; exit
+fi
+stop_all() {
+    local id p
+    for id in $("$XM" list 2>/dev/null | awk 'NR>2 {print $2}'); do
+        "$XM" destroy "$id"
+    done
+    for p in xenconsoled; do
+        [ -f "$PVSTACK_ROOT/run/$p.pid" ] && kill "$(cat "$PVSTACK_ROOT/run/$p.pid")"
+    done
+}
+t_on_exit stop_all
 
 cfg() {
     local name=$1
@@ -162,7 +172,11 @@ case_net() {
     "$XM" network-list n1 >"$PVSTACK_ROOT/nl" 2>&1 &&
         assert_match "$(cat "$PVSTACK_ROOT/nl")" '^0 +0 +00:16:3e:00:00:22 +0 +4 '
     "$XM" destroy n1
-    for _ in $(seq 50); do nsx ip link show vif$id.0 >/dev/null 2>&1 || break; sleep 0.1; done
+    for _ in $(seq 50); do
+        nsx ip link show vif$id.0 >/dev/null 2>&1 ||
+            nsx ip link show vif$id.1 >/dev/null 2>&1 || break
+        sleep 0.1
+    done
     ! nsx ip link show vif$id.0 >/dev/null 2>&1 || fail "vif$id.0 left after destroy"
     ! nsx ip link show vif$id.1 >/dev/null 2>&1 || fail "vif$id.1 left after destroy"
     [ -z "$(nsx ip -o link show master xenbr0 | grep -v veth-b)" ] || fail "ports left on xenbr0"

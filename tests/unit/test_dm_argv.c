@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
 #include <cmocka.h>
 
 #include "dm/dm.h"
@@ -43,12 +44,13 @@ static void base_config(struct dm_config *c)
     c->vncdisplay = -1;
 }
 
-#define HEAD "qemu-system-x86_64 -name hvm1,debug-threads=on -machine " \
-             "pc,accel=tcg -m 256 -smp 1,maxcpus=1 -S -no-user-config " \
-             "-nodefaults -action shutdown=pause,panic=pause " \
-             "-device pvpanic -chardev socket,id=libxl-cmd,path=" \
-             "/run/xen/qmp-libxl-7,server=on,wait=off -mon " \
-             "chardev=libxl-cmd,mode=control"
+#define HEAD                                                                   \
+    "qemu-system-x86_64 -name hvm1,debug-threads=on -machine "                 \
+    "pc,accel=tcg -m 256 -smp 1,maxcpus=1 -S -no-user-config "                 \
+    "-nodefaults -action shutdown=pause,panic=pause "                          \
+    "-device pvpanic -chardev socket,id=libxl-cmd,path="                       \
+    "/run/xen/qmp-libxl-7,server=on,wait=off -mon "                            \
+    "chardev=libxl-cmd,mode=control"
 
 static void test_minimal(void **state)
 {
@@ -61,7 +63,7 @@ static void test_minimal(void **state)
     assert_int_equal(dm_argv_build(&c, &a, err, sizeof(err)), 0);
     s = join(&a);
     assert_string_equal(s, HEAD " -boot order=cd -rtc base=utc -display none "
-                           "-vga std");
+                                "-vga std");
     assert_null(a.v[a.n]);
     free(s);
     dm_argv_fini(&a);
@@ -70,17 +72,17 @@ static void test_minimal(void **state)
 static void test_full(void **state)
 {
     static const struct dm_disk disks[] = {
-        { "/srv/a,b.img", "hda", "raw", 0, 0 },
-        { "/srv/d.iso", "hdc", NULL, 0, 1 },
-        { "/srv/q.qcow2", "xvdb", "qcow2", 0, 0 },
-        { "/dev/vg0/lv", "sda", NULL, 1, 0 },
-        { NULL, "hdd", NULL, 0, 1 },
+        {"/srv/a,b.img", "hda", "raw", 0, 0},
+        {"/srv/d.iso", "hdc", NULL, 0, 1},
+        {"/srv/q.qcow2", "xvdb", "qcow2", 0, 0},
+        {"/dev/vg0/lv", "sda", NULL, 1, 0},
+        {NULL, "hdd", NULL, 0, 1},
     };
     struct dm_nic nics[2] = {
-        { { 0x00, 0x16, 0x3e, 0x01, 0x02, 0x03 }, NULL, NULL, 9 },
-        { { 0x00, 0x16, 0x3e, 0x0a, 0x0b, 0x0c }, "e1000", "vif7.1", -1 },
+        {{0x00, 0x16, 0x3e, 0x01, 0x02, 0x03}, NULL, NULL, 9},
+        {{0x00, 0x16, 0x3e, 0x0a, 0x0b, 0x0c}, "e1000", "vif7.1", -1},
     };
-    char *extra[] = { "-cpu", "max" };
+    char *extra[] = {"-cpu", "max"};
     struct dm_config c;
     struct dm_argv a;
     char err[128] = "", *s;
@@ -109,33 +111,34 @@ static void test_full(void **state)
     c.event_path = "/run/xen/qmp-event-7";
     assert_int_equal(dm_argv_build(&c, &a, err, sizeof(err)), 0);
     s = join(&a);
-    assert_string_equal(s,
-        "qemu-system-x86_64 -name hvm1,debug-threads=on "
-        "-uuid 3c9a5d42-1111-2222-3333-444455556666 -machine pc,accel=tcg "
-        "-m 256 -smp 2,maxcpus=4 -S -no-user-config -nodefaults "
-        "-action shutdown=pause,panic=pause -device pvpanic "
-        "-chardev socket,id=libxl-cmd,path=/run/xen/qmp-libxl-7,server=on,"
-        "wait=off -mon chardev=libxl-cmd,mode=control "
-        "-chardev socket,id=pvstack-ev,path=/run/xen/qmp-event-7,server=on,"
-        "wait=off -mon chardev=pvstack-ev,mode=control "
-        "-boot order=dc -rtc base=localtime "
-        "-chardev pty,id=serial0 -serial chardev:serial0 "
-        "-vnc 0.0.0.0:0,to=99 -vga std -usb "
-        "-device lsi53c895a,id=scsi0 "
-        "-drive file=/srv/a,,b.img,if=ide,index=0,media=disk,format=raw,id=ide-0 "
-        "-drive file=/srv/d.iso,if=ide,index=2,media=cdrom,format=raw,"
-        "readonly=on,id=ide-2 "
-        "-drive file=/srv/q.qcow2,if=ide,index=1,media=disk,format=qcow2,"
-        "id=ide-1 "
-        "-drive file=/dev/vg0/lv,if=none,id=scsi0-0,format=raw,readonly=on "
-        "-device scsi-hd,bus=scsi0.0,scsi-id=0,drive=scsi0-0 "
-        "-drive if=ide,index=3,media=cdrom,readonly=on,id=ide-3 "
-        "-device rtl8139,id=nic0,netdev=net0,mac=00:16:3e:01:02:03 "
-        "-netdev type=tap,id=net0,fd=9 "
-        "-device e1000,id=nic1,netdev=net1,mac=00:16:3e:0a:0b:0c "
-        "-netdev type=tap,id=net1,ifname=vif7.1,script=no,downscript=no "
-        "-kernel /boot/vmlinuz -initrd /boot/initrd.img "
-        "-append console=ttyS0 root=/dev/sda -cpu max");
+    assert_string_equal(
+        s, "qemu-system-x86_64 -name hvm1,debug-threads=on "
+           "-uuid 3c9a5d42-1111-2222-3333-444455556666 -machine pc,accel=tcg "
+           "-m 256 -smp 2,maxcpus=4 -S -no-user-config -nodefaults "
+           "-action shutdown=pause,panic=pause -device pvpanic "
+           "-chardev socket,id=libxl-cmd,path=/run/xen/qmp-libxl-7,server=on,"
+           "wait=off -mon chardev=libxl-cmd,mode=control "
+           "-chardev socket,id=pvstack-ev,path=/run/xen/qmp-event-7,server=on,"
+           "wait=off -mon chardev=pvstack-ev,mode=control "
+           "-boot order=dc -rtc base=localtime "
+           "-chardev pty,id=serial0 -serial chardev:serial0 "
+           "-vnc 0.0.0.0:0,to=99 -vga std -usb "
+           "-device lsi53c895a,id=scsi0 "
+           "-drive "
+           "file=/srv/a,,b.img,if=ide,index=0,media=disk,format=raw,id=ide-0 "
+           "-drive file=/srv/d.iso,if=ide,index=2,media=cdrom,format=raw,"
+           "readonly=on,id=ide-2 "
+           "-drive file=/srv/q.qcow2,if=ide,index=1,media=disk,format=qcow2,"
+           "id=ide-1 "
+           "-drive file=/dev/vg0/lv,if=none,id=scsi0-0,format=raw,readonly=on "
+           "-device scsi-hd,bus=scsi0.0,scsi-id=0,drive=scsi0-0 "
+           "-drive if=ide,index=3,media=cdrom,readonly=on,id=ide-3 "
+           "-device rtl8139,id=nic0,netdev=net0,mac=00:16:3e:01:02:03 "
+           "-netdev type=tap,id=net0,fd=9 "
+           "-device e1000,id=nic1,netdev=net1,mac=00:16:3e:0a:0b:0c "
+           "-netdev type=tap,id=net1,ifname=vif7.1,script=no,downscript=no "
+           "-kernel /boot/vmlinuz -initrd /boot/initrd.img "
+           "-append console=ttyS0 root=/dev/sda -cpu max");
     free(s);
     dm_argv_fini(&a);
 }
@@ -172,9 +175,9 @@ static void expect_einval(struct dm_config *c, const char *msg_part)
 
 static void test_errors(void **state)
 {
-    struct dm_disk d[2] = { { "/a", "xvde", NULL, 0, 0 },
-                            { "/b", "hda", NULL, 0, 0 } };
-    struct dm_nic n = { { 0 }, "fancy", NULL, 3 };
+    struct dm_disk d[2] = {{"/a", "xvde", NULL, 0, 0},
+                           {"/b", "hda", NULL, 0, 0}};
+    struct dm_nic n = {{0}, "fancy", NULL, 3};
     struct dm_config c;
 
     (void)state;
@@ -243,10 +246,8 @@ static void test_accel_and_paths(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_minimal),
-        cmocka_unit_test(test_full),
-        cmocka_unit_test(test_display),
-        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_minimal),         cmocka_unit_test(test_full),
+        cmocka_unit_test(test_display),         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_accel_and_paths),
     };
 

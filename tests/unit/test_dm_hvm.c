@@ -15,13 +15,15 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
+
 #include <cmocka.h>
 
 #include "cfg/cfg.h"
 #include "dm/hvm.h"
 
-static const uint8_t uuid[16] = { 0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0,
-                                  0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef };
+static const uint8_t uuid[16] = {0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc,
+                                 0xde, 0xf0, 0x01, 0x23, 0x45, 0x67,
+                                 0x89, 0xab, 0xcd, 0xef};
 
 /* Parse cfg text, build the HVM settings for domid 5 and the argv. */
 static int build(const char *text, char **argv_out, struct dm_hvm **h_out,
@@ -37,7 +39,7 @@ static int build(const char *text, char **argv_out, struct dm_hvm **h_out,
     rc = cfg_parse_buf(text, strlen(text), "t.cfg", NULL, &cfg, stderr);
     assert_int_equal(rc, 0);
     rc = dm_hvm_config(cfg, 5, uuid, h_out, err, errlen);
-    domain_config_free(cfg);  /* the settings must not borrow from it */
+    domain_config_free(cfg); /* the settings must not borrow from it */
     if (rc)
         return rc;
     rc = dm_argv_build(dm_hvm_settings(*h_out), &a, err, errlen);
@@ -83,8 +85,10 @@ static void test_xlexample_hvm(void **state)
                            "device_model_args = [ '-cpu', 'max' ]\n"
                            "on_poweroff = 'preserve'\non_reboot = 'destroy'\n"
                            "on_crash = 'restart'\n",
-                           &s, &h, err, sizeof(err)), 0);
-    assert_string_equal(s,
+                           &s, &h, err, sizeof(err)),
+                     0);
+    assert_string_equal(
+        s,
         "qemu-system-x86_64 -name win,debug-threads=on "
         "-uuid 12345678-9abc-def0-0123-456789abcdef -machine pc,accel=tcg "
         "-m 512 -smp 2,maxcpus=2 -S -no-user-config -nodefaults "
@@ -96,7 +100,8 @@ static void test_xlexample_hvm(void **state)
         "-boot order=dc -rtc base=localtime "
         "-chardev pty,id=serial0 -serial chardev:serial0 "
         "-vnc 0.0.0.0:3,to=99 -vga std -usb "
-        "-drive file=/srv/win.img,if=ide,index=0,media=disk,format=raw,id=ide-0 "
+        "-drive "
+        "file=/srv/win.img,if=ide,index=0,media=disk,format=raw,id=ide-0 "
         "-drive file=/srv/inst.iso,if=ide,index=2,media=cdrom,format=raw,"
         "readonly=on,id=ide-2 "
         "-drive file=/srv/data.qcow2,if=ide,index=1,media=disk,format=qcow2,"
@@ -119,10 +124,12 @@ static void test_defaults(void **state)
 
     (void)state;
     setenv("PVSTACK_DM_ACCEL", "tcg", 1);
-    assert_int_equal(build("builder = 'hvm'\nname = 'tiny'\nmemory = 96\n"
-                           "kernel = '/boot/vmlinuz'\nramdisk = '/boot/initrd'\n"
-                           "extra = 'console=ttyS0'\nvif = [ '' ]\n",
-                           &s, &h, err, sizeof(err)), 0);
+    assert_int_equal(
+        build("builder = 'hvm'\nname = 'tiny'\nmemory = 96\n"
+              "kernel = '/boot/vmlinuz'\nramdisk = '/boot/initrd'\n"
+              "extra = 'console=ttyS0'\nvif = [ '' ]\n",
+              &s, &h, err, sizeof(err)),
+        0);
     c = dm_hvm_settings(h);
     assert_int_equal(c->memory_mb, 96);
     assert_string_equal(c->accel, "tcg");
@@ -132,7 +139,8 @@ static void test_defaults(void **state)
     assert_int_equal(c->nics[0].mac[1], 0x16);
     assert_int_equal(c->nics[0].mac[2], 0x3e);
     assert_int_equal(c->nics[0].mac[3] & 0x80, 0);
-    assert_non_null(strstr(s, " -device rtl8139,id=nic0,netdev=net0,mac=00:16:3e:"));
+    assert_non_null(
+        strstr(s, " -device rtl8139,id=nic0,netdev=net0,mac=00:16:3e:"));
     assert_non_null(strstr(s, " -kernel /boot/vmlinuz -initrd /boot/initrd "
                               "-append console=ttyS0"));
     assert_non_null(strstr(s, " -display none "));
@@ -151,18 +159,23 @@ static void test_errors(void **state)
 
     (void)state;
     assert_int_equal(build("type='hvm'\nname='a'\nserial='/dev/ttyS1'\n", &s,
-                           &h, err, sizeof(err)), -EINVAL);
+                           &h, err, sizeof(err)),
+                     -EINVAL);
     assert_string_equal(err, "serial '/dev/ttyS1' not supported (only 'pty')");
     assert_int_equal(build("type='hvm'\nname='a'\ndevice_model_accel='xen'\n",
-                           &s, &h, err, sizeof(err)), -EINVAL);
+                           &s, &h, err, sizeof(err)),
+                     -EINVAL);
     assert_string_equal(err, "device_model_accel 'xen' must be kvm or tcg");
     assert_null(h);
-    assert_int_equal(build("type='hvm'\nname='a'\ndisk=['file:/x.img,xvdf,w']\n", &s,
-                           &h, err, sizeof(err)), -EINVAL);
+    assert_int_equal(
+        build("type='hvm'\nname='a'\ndisk=['file:/x.img,xvdf,w']\n", &s, &h,
+              err, sizeof(err)),
+        -EINVAL);
     assert_non_null(strstr(err, "vdev 'xvdf' cannot be emulated"));
     dm_hvm_free(h);
     assert_int_equal(build("type='hvm'\nname='a'\nvif=['model=ne2000-isa']\n",
-                           &s, &h, err, sizeof(err)), -EINVAL);
+                           &s, &h, err, sizeof(err)),
+                     -EINVAL);
     assert_non_null(strstr(err, "model 'ne2000-isa' not supported"));
     dm_hvm_free(h);
 }
@@ -171,7 +184,7 @@ static void test_list(void **state)
 {
     char root[] = "/tmp/test_dm_hvm.XXXXXX", p[64];
     uint32_t ids[4];
-    const int want[] = { 12, 3, 7 };
+    const int want[] = {12, 3, 7};
     size_t i;
 
     (void)state;
@@ -182,7 +195,7 @@ static void test_list(void **state)
     assert_int_equal(mkdir(strcat(strcpy(p, root), "/run"), 0755), 0);
     assert_int_equal(mkdir(strcat(p, "/xen"), 0755), 0);
     for (i = 0; i < 3; i++) {
-        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        struct sockaddr_un sa = {.sun_family = AF_UNIX};
         int fd = socket(AF_UNIX, SOCK_STREAM, 0);
 
         snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/qmp-libxl-%d", p,

@@ -16,6 +16,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
 #include <cmocka.h>
 
 #include "dm/dm.h"
@@ -61,7 +62,8 @@ static void test_parse(void **state)
 
     assert_int_equal(qmp_msg_parse("{\"return\": {\"running\": true, "
                                    "\"status\": \"running\"}, \"id\": 9}",
-                                   &m, err, sizeof(err)), 0);
+                                   &m, err, sizeof(err)),
+                     0);
     assert_int_equal(m->type, QMP_MSG_RETURN);
     assert_int_equal(m->id, 9);
     assert_string_equal(qmp_get_str(m->value, "status"), "running");
@@ -93,7 +95,8 @@ static void test_cmd_build(void **state)
     free(s);
     assert_int_equal(qmp_cmd_build("human-monitor-command",
                                    "{\"command-line\": \"info network\"}", 4,
-                                   &s), 0);
+                                   &s),
+                     0);
     assert_string_equal(s, "{\"execute\": \"human-monitor-command\", "
                            "\"arguments\": {\"command-line\": \"info "
                            "network\"}, \"id\": 4}\n");
@@ -169,7 +172,7 @@ static void peer_serve(int lfd, int mode)
 
 static void peer_start(struct peer *p, int mode)
 {
-    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
     int lfd;
 
     snprintf(p->path, sizeof(p->path), "/tmp/test_dm_qmp.%d", (int)getpid());
@@ -246,7 +249,7 @@ static enum dm_action decide(const char *text, const struct dm_monitor_ops *o,
                              int *acted)
 {
     struct qmp_msg *m = NULL;
-    enum dm_action a = (enum dm_action)-1;
+    enum dm_action a = (enum dm_action) - 1;
 
     assert_int_equal(qmp_msg_parse(text, &m, NULL, 0), 0);
     *acted = dm_monitor_decide(m, o, &a);
@@ -256,32 +259,37 @@ static enum dm_action decide(const char *text, const struct dm_monitor_ops *o,
 
 static void test_monitor_decide(void **state)
 {
-    struct dm_monitor_ops o = { .on_poweroff = DM_ACTION_DESTROY,
-                                .on_reboot = DM_ACTION_RESTART,
-                                .on_crash = DM_ACTION_PRESERVE };
+    struct dm_monitor_ops o = {.on_poweroff = DM_ACTION_DESTROY,
+                               .on_reboot = DM_ACTION_RESTART,
+                               .on_crash = DM_ACTION_PRESERVE};
     int acted;
 
     (void)state;
     assert_int_equal(decide(ev_shutdown, &o, &acted), DM_ACTION_DESTROY);
     assert_int_equal(acted, DM_DECIDE_STOPPED);
     assert_int_equal(decide("{\"event\": \"SHUTDOWN\", \"data\": {\"guest\": "
-                            "true, \"reason\": \"guest-reset\"}}", &o, &acted),
+                            "true, \"reason\": \"guest-reset\"}}",
+                            &o, &acted),
                      DM_ACTION_RESTART);
     assert_int_equal(acted, 1);
     assert_int_equal(decide("{\"event\": \"GUEST_PANICKED\", \"data\": "
-                            "{\"action\": \"pause\"}}", &o, &acted),
+                            "{\"action\": \"pause\"}}",
+                            &o, &acted),
                      DM_ACTION_PRESERVE);
     assert_int_equal(acted, 1);
     /* Host-initiated or unrelated events change nothing. */
     decide("{\"event\": \"SHUTDOWN\", \"data\": {\"guest\": false, "
-           "\"reason\": \"host-qmp-quit\"}}", &o, &acted);
+           "\"reason\": \"host-qmp-quit\"}}",
+           &o, &acted);
     assert_int_equal(acted, 0);
     assert_int_equal(decide("{\"event\": \"RESET\", \"data\": {\"guest\": "
-                            "true, \"reason\": \"guest-reset\"}}", &o, &acted),
+                            "true, \"reason\": \"guest-reset\"}}",
+                            &o, &acted),
                      DM_ACTION_RESTART);
     assert_int_equal(acted, DM_DECIDE_RESETTING);
     decide("{\"event\": \"RESET\", \"data\": {\"guest\": false, "
-           "\"reason\": \"host-qmp-system-reset\"}}", &o, &acted);
+           "\"reason\": \"host-qmp-system-reset\"}}",
+           &o, &acted);
     assert_int_equal(acted, 0);
     decide("{\"event\": \"SHUTDOWN\", \"data\": {\"guest\": true}}", &o,
            &acted);
@@ -305,12 +313,9 @@ static void test_states(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_parse),
-        cmocka_unit_test(test_cmd_build),
-        cmocka_unit_test(test_session),
-        cmocka_unit_test(test_bad_peers),
-        cmocka_unit_test(test_monitor_decide),
-        cmocka_unit_test(test_states),
+        cmocka_unit_test(test_parse),          cmocka_unit_test(test_cmd_build),
+        cmocka_unit_test(test_session),        cmocka_unit_test(test_bad_peers),
+        cmocka_unit_test(test_monitor_decide), cmocka_unit_test(test_states),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

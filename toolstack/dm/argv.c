@@ -17,17 +17,21 @@
 
 /* xl NIC model names -> QEMU device names. */
 static const char *const nic_models[][2] = {
-    { "rtl8139", "rtl8139" },   { "e1000", "e1000" },
-    { "virtio-net", "virtio-net-pci" }, { "virtio", "virtio-net-pci" },
-    { "ne2k_pci", "ne2k_pci" }, { "pcnet", "pcnet" },
-    { "i82551", "i82551" },     { "i82557b", "i82557b" },
-    { "i82559er", "i82559er" },
+    {"rtl8139", "rtl8139"},
+    {"e1000", "e1000"},
+    {"virtio-net", "virtio-net-pci"},
+    {"virtio", "virtio-net-pci"},
+    {"ne2k_pci", "ne2k_pci"},
+    {"pcnet", "pcnet"},
+    {"i82551", "i82551"},
+    {"i82557b", "i82557b"},
+    {"i82559er", "i82559er"},
 };
 
 /* cfg disk formats -> QEMU block drivers. */
 static const char *const disk_formats[][2] = {
-    { "raw", "raw" }, { "qcow", "qcow" }, { "qcow2", "qcow2" },
-    { "vhd", "vpc" }, { "qed", "qed" },
+    {"raw", "raw"}, {"qcow", "qcow"}, {"qcow2", "qcow2"},
+    {"vhd", "vpc"}, {"qed", "qed"},
 };
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -152,8 +156,8 @@ static int emit_ide(struct dm_argv *a, const struct dm_disk *d,
         rc = pushf(a, "%s%s%sif=ide,index=%d,media=%s%s%s%s,id=ide-%d",
                    file ? "file=" : "", file ? file : "", file ? "," : "", idx,
                    d->cdrom ? "cdrom" : "disk", file ? ",format=" : "",
-                   file ? fmt : "", d->readonly || d->cdrom ? ",readonly=on" : "",
-                   idx);
+                   file ? fmt : "",
+                   d->readonly || d->cdrom ? ",readonly=on" : "", idx);
     return rc;
 }
 
@@ -201,29 +205,34 @@ static int add_disks(const struct dm_config *c, struct dm_argv *a, char *err,
         unsigned *used;
 
         if (!d->vdev || vdev_index(d->vdev, &scsi, &idx))
-            return fail(err, errlen, "disk %zu: vdev '%s' cannot be emulated "
-                        "(hda-hdd, xvda-xvdd, sdX)", i,
-                        d->vdev ? d->vdev : "");
+            return fail(err, errlen,
+                        "disk %zu: vdev '%s' cannot be emulated "
+                        "(hda-hdd, xvda-xvdd, sdX)",
+                        i, d->vdev ? d->vdev : "");
         used = scsi ? &used_scsi : &used_ide;
         if (idx < 32 && (*used & (1u << idx)))
-            return fail(err, errlen, "disk %s: another disk is already "
-                        "%s %d", d->vdev, scsi ? "SCSI unit" : "IDE disk",
-                        idx);
+            return fail(err, errlen,
+                        "disk %s: another disk is already "
+                        "%s %d",
+                        d->vdev, scsi ? "SCSI unit" : "IDE disk", idx);
         if (idx < 32)
             *used |= 1u << idx;
-        if (d->format && !(fmt = lookup(d->format, NELEM(disk_formats),
-                                        disk_formats)))
+        if (d->format &&
+            !(fmt = lookup(d->format, NELEM(disk_formats), disk_formats)))
             return fail(err, errlen, "disk %s: format '%s' not supported",
                         d->vdev, d->format);
         /* As libxl: QEMU's IDE disks cannot be read-only (cdroms are). */
         if (d->readonly && !d->cdrom && !scsi)
-            return fail(err, errlen, "disk %s: read-only IDE disks are not "
-                        "supported (use a sdX vdev or a cdrom)", d->vdev);
+            return fail(err, errlen,
+                        "disk %s: read-only IDE disks are not "
+                        "supported (use a sdX vdev or a cdrom)",
+                        d->vdev);
         if (!d->target && !d->cdrom)
             return fail(err, errlen, "disk %s: no target", d->vdev);
         if (d->target && !(file = opt_escape(d->target)))
             return -ENOMEM;
-        rc = scsi ? emit_scsi(a, d, file, fmt, idx) : emit_ide(a, d, file, fmt, idx);
+        rc = scsi ? emit_scsi(a, d, file, fmt, idx)
+                  : emit_ide(a, d, file, fmt, idx);
         free(file);
         if (rc)
             return rc;
@@ -244,22 +253,27 @@ static int add_nics(const struct dm_config *c, struct dm_argv *a, char *err,
         const uint8_t *m = n->mac;
 
         if (!model)
-            return fail(err, errlen, "vif %zu: model '%s' not supported "
-                        "(rtl8139, e1000, virtio-net)", i, n->model);
+            return fail(err, errlen,
+                        "vif %zu: model '%s' not supported "
+                        "(rtl8139, e1000, virtio-net)",
+                        i, n->model);
         if (n->tap_fd < 0 && (!n->ifname || strchr(n->ifname, ',')))
             return fail(err, errlen, "vif %zu: no tap", i);
         rc = push(a, "-device");
         if (!rc)
-            rc = pushf(a, "%s,id=nic%zu,netdev=net%zu,mac=%02x:%02x:%02x:"
-                       "%02x:%02x:%02x", model, i, i, m[0], m[1], m[2], m[3],
-                       m[4], m[5]);
+            rc = pushf(a,
+                       "%s,id=nic%zu,netdev=net%zu,mac=%02x:%02x:%02x:"
+                       "%02x:%02x:%02x",
+                       model, i, i, m[0], m[1], m[2], m[3], m[4], m[5]);
         if (!rc)
             rc = push(a, "-netdev");
         if (!rc && n->tap_fd >= 0)
             rc = pushf(a, "type=tap,id=net%zu,fd=%d", i, n->tap_fd);
         else if (!rc)
-            rc = pushf(a, "type=tap,id=net%zu,ifname=%s,script=no,"
-                       "downscript=no", i, n->ifname);
+            rc = pushf(a,
+                       "type=tap,id=net%zu,ifname=%s,script=no,"
+                       "downscript=no",
+                       i, n->ifname);
         if (rc)
             return rc;
     }
@@ -322,12 +336,13 @@ static int add_machine(const struct dm_config *c, struct dm_argv *a)
     if (!rc)
         rc = pushf(a, "pc,accel=%s", c->accel ? c->accel : "tcg");
     if (!rc)
-        rc = push(a, "-m"), rc = rc ? rc : pushf(a, "%llu",
-                                                 (unsigned long long)c->memory_mb);
+        rc = push(a, "-m"),
+        rc = rc ? rc : pushf(a, "%llu", (unsigned long long)c->memory_mb);
     if (!rc)
-        rc = push(a, "-smp"), rc = rc ? rc : pushf(a, "%u,maxcpus=%u",
-                                                   c->vcpus ? c->vcpus : 1,
-                                                   max ? max : 1);
+        rc = push(a, "-smp"),
+        rc = rc ? rc
+                : pushf(a, "%u,maxcpus=%u", c->vcpus ? c->vcpus : 1,
+                        max ? max : 1);
     /*
      * QEMU stops instead of exiting on a guest poweroff or panic, so the
      * monitor decides what it means (on_poweroff, on_crash). Reboots stay
@@ -338,8 +353,8 @@ static int add_machine(const struct dm_config *c, struct dm_argv *a)
     if (!rc)
         rc = push(a, "-nodefaults");
     if (!rc)
-        rc = push(a, "-action"), rc = rc ? rc : push(a,
-                                "shutdown=pause,panic=pause");
+        rc = push(a, "-action"),
+        rc = rc ? rc : push(a, "shutdown=pause,panic=pause");
     if (!rc)
         rc = push(a, "-device"), rc = rc ? rc : push(a, "pvpanic");
     return rc;
@@ -377,8 +392,8 @@ int dm_argv_build(const struct dm_config *c, struct dm_argv *out, char *err,
         if (!rc)
             rc = push(out, "pty,id=serial0");
         if (!rc)
-            rc = push(out, "-serial"), rc = rc ? rc : push(out,
-                                                           "chardev:serial0");
+            rc = push(out, "-serial"),
+            rc = rc ? rc : push(out, "chardev:serial0");
     }
     if (!rc)
         rc = add_display(c, out);

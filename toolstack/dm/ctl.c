@@ -48,10 +48,22 @@ static int ctl_simple(uint32_t domid, const char *cmd)
     return rc;
 }
 
-int dm_pause(uint32_t domid) { return ctl_simple(domid, "stop"); }
-int dm_unpause(uint32_t domid) { return ctl_simple(domid, "cont"); }
-int dm_shutdown(uint32_t domid) { return ctl_simple(domid, "system_powerdown"); }
-int dm_reboot(uint32_t domid) { return ctl_simple(domid, "system_reset"); }
+int dm_pause(uint32_t domid)
+{
+    return ctl_simple(domid, "stop");
+}
+int dm_unpause(uint32_t domid)
+{
+    return ctl_simple(domid, "cont");
+}
+int dm_shutdown(uint32_t domid)
+{
+    return ctl_simple(domid, "system_powerdown");
+}
+int dm_reboot(uint32_t domid)
+{
+    return ctl_simple(domid, "system_reset");
+}
 
 int dm_pid_read(uint32_t domid, pid_t *pid_out)
 {
@@ -99,13 +111,17 @@ static uint64_t thread_cpu_ns(pid_t pid, const char *tid)
     buf[n] = '\0';
     /* The comm field may hold spaces and parens: fields restart after ')'. */
     p = strrchr(buf, ')');
-    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu "
-                     "%llu", &ut, &st) != 2)
+    if (!p || sscanf(p + 2,
+                     "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu "
+                     "%llu",
+                     &ut, &st) != 2)
         return 0;
-    return (ut + st) * (1000000000ULL / (unsigned long long)(hz > 0 ? hz : 100));
+    return (ut + st) *
+           (1000000000ULL / (unsigned long long)(hz > 0 ? hz : 100));
 }
 
-/* QEMU names its vcpu threads "CPU <n>/KVM" or "CPU <n>/TCG" (debug-threads). */
+/* QEMU names its vcpu threads "CPU <n>/KVM" or "CPU <n>/TCG" (debug-threads).
+ */
 void dm_vcpu_times(pid_t pid, unsigned *n_out, uint64_t *ns_out)
 {
     char path[64], comm[64];
@@ -259,7 +275,7 @@ static int pid_alive(pid_t pid)
 
 int dm_wait_gone(pid_t pid, int timeout_ms)
 {
-    struct timespec tick = { 0, 20 * 1000 * 1000 };
+    struct timespec tick = {0, 20 * 1000 * 1000};
     int waited;
 
     for (waited = 0; waited < timeout_ms; waited += 20) {

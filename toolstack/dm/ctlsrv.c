@@ -28,7 +28,7 @@ int dm_ctl_path(uint32_t domid, char *buf, size_t len)
 
 int dm_ctlsrv_open(struct dm_mon *m)
 {
-    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
     int fd, rc;
 
     m->lfd = -1;
@@ -148,9 +148,8 @@ void dm_ctlsrv_serve(struct dm_mon *m)
     } else if (req.op == VMMCTL_INFO) {
         fill_info(m, &in);
         reply(fd, 0, &in);
-    } else if (req.op == VMMCTL_WAIT && !m->shut &&
-               m->nwait < DM_MAX_WAITERS) {
-        m->waiters[m->nwait++] = fd;    /* answered by dm_ctlsrv_wake */
+    } else if (req.op == VMMCTL_WAIT && !m->shut && m->nwait < DM_MAX_WAITERS) {
+        m->waiters[m->nwait++] = fd; /* answered by dm_ctlsrv_wake */
         return;
     } else if (req.op == VMMCTL_WAIT) {
         fill_info(m, &in);

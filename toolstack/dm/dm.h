@@ -23,9 +23,9 @@ enum dm_action {
 
 /* One emulated disk. Strings are borrowed from the caller. */
 struct dm_disk {
-    const char *target;     /* file or block device; NULL: empty cdrom */
-    const char *vdev;       /* hdX, xvdX (IDE, as libxl), sdX (SCSI) */
-    const char *format;     /* "raw", "qcow2", ...; NULL = raw */
+    const char *target; /* file or block device; NULL: empty cdrom */
+    const char *vdev;   /* hdX, xvdX (IDE, as libxl), sdX (SCSI) */
+    const char *format; /* "raw", "qcow2", ...; NULL = raw */
     int readonly;
     int cdrom;
 };
@@ -33,9 +33,9 @@ struct dm_disk {
 /* One emulated NIC on a tap. */
 struct dm_nic {
     uint8_t mac[6];
-    const char *model;      /* "rtl8139" (default), "e1000", "virtio-net" */
-    const char *ifname;     /* tap name, used when tap_fd < 0 */
-    int tap_fd;             /* >= 0: QEMU inherits it as -netdev tap,fd= */
+    const char *model;  /* "rtl8139" (default), "e1000", "virtio-net" */
+    const char *ifname; /* tap name, used when tap_fd < 0 */
+    int tap_fd;         /* >= 0: QEMU inherits it as -netdev tap,fd= */
 };
 
 /*
@@ -45,32 +45,32 @@ struct dm_nic {
 struct dm_config {
     uint32_t domid;
     const char *name;
-    const char *uuid;           /* "xxxxxxxx-xxxx-..." or NULL */
+    const char *uuid; /* "xxxxxxxx-xxxx-..." or NULL */
     uint64_t memory_mb;
     unsigned vcpus;
-    unsigned maxvcpus;          /* 0 = vcpus */
-    const char *boot;           /* "cd", "dc", "n"...; NULL = "cd" */
+    unsigned maxvcpus; /* 0 = vcpus */
+    const char *boot;  /* "cd", "dc", "n"...; NULL = "cd" */
     const struct dm_disk *disks;
     size_t nr_disks;
     const struct dm_nic *nics;
     size_t nr_nics;
-    int serial_pty;             /* serial='pty' */
+    int serial_pty; /* serial='pty' */
     int vnc;
-    const char *vnclisten;      /* NULL = 127.0.0.1 */
-    int vncdisplay;             /* < 0: domid, as xl */
+    const char *vnclisten; /* NULL = 127.0.0.1 */
+    int vncdisplay;        /* < 0: domid, as xl */
     int vncunused;
     int sdl;
     int usb;
     int localtime;
-    const char *kernel;         /* direct boot */
+    const char *kernel; /* direct boot */
     const char *ramdisk;
     const char *cmdline;
-    char *const *extra_args;    /* device_model_args */
+    char *const *extra_args; /* device_model_args */
     size_t nr_extra;
-    const char *accel;          /* "kvm" or "tcg" (dm_accel_choose) */
-    const char *qemu;           /* NULL = dm_qemu_path() */
-    const char *qmp_path;       /* the control socket (dm_qmp_path) */
-    const char *event_path;     /* the monitor's socket (dm_event_path) */
+    const char *accel;      /* "kvm" or "tcg" (dm_accel_choose) */
+    const char *qemu;       /* NULL = dm_qemu_path() */
+    const char *qmp_path;   /* the control socket (dm_qmp_path) */
+    const char *event_path; /* the monitor's socket (dm_event_path) */
 };
 
 /* A NULL-terminated argv built by dm_argv_build. */
@@ -160,11 +160,11 @@ enum dm_state {
 
 struct dm_status {
     enum dm_state state;
-    char qemu_status[32];   /* QMP query-status "status" */
-    pid_t pid;              /* QEMU's pid, 0 if unknown */
-    uint64_t cpu_ns;        /* CPU time of the vcpu threads */
+    char qemu_status[32]; /* QMP query-status "status" */
+    pid_t pid;            /* QEMU's pid, 0 if unknown */
+    uint64_t cpu_ns;      /* CPU time of the vcpu threads */
     unsigned vcpus;
-    char pty[64];           /* serial0's pty, "" if none */
+    char pty[64]; /* serial0's pty, "" if none */
 };
 
 /* Returns 0, -ENOENT (no such HVM domain) or -errno. */

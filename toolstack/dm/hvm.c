@@ -23,7 +23,7 @@ struct dm_hvm {
     char **bridges;
     char **ifnames;
     char **extra;
-    char *strs[16];     /* owned copies of cfg strings */
+    char *strs[16]; /* owned copies of cfg strings */
     size_t nstrs;
     char uuid[40];
     char qmp[512], event[512], log[512];
@@ -85,10 +85,10 @@ static int copy_disks(struct dm_hvm *h, const struct domain_config *cfg)
         d->vdev = s->vdev ? strdup(s->vdev) : NULL;
         if ((s->pdev_path && !d->target) || (s->vdev && !d->vdev))
             return -ENOMEM;
-        d->format = s->format == DISK_FORMAT_UNKNOWN ||
-                            s->format == DISK_FORMAT_EMPTY
-                        ? NULL
-                        : cfg_disk_format_name(s->format);
+        d->format =
+            s->format == DISK_FORMAT_UNKNOWN || s->format == DISK_FORMAT_EMPTY
+                ? NULL
+                : cfg_disk_format_name(s->format);
         d->readonly = !s->readwrite;
         d->cdrom = s->is_cdrom;
     }
@@ -153,8 +153,9 @@ static int fill(struct dm_hvm *h, const struct domain_config *cfg,
 
     snprintf(h->uuid, sizeof(h->uuid),
              "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x"
-             "%02x", u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9],
-             u[10], u[11], u[12], u[13], u[14], u[15]);
+             "%02x",
+             u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10],
+             u[11], u[12], u[13], u[14], u[15]);
     c->uuid = h->uuid;
     c->memory_mb = cfg->memory_mb;
     c->vcpus = cfg->vcpus ? cfg->vcpus : 1;
@@ -177,7 +178,8 @@ static int fill(struct dm_hvm *h, const struct domain_config *cfg,
         return hvm_err(err, errlen, -EINVAL,
                        "device_model_accel '%s' must be kvm or tcg",
                        cfg->device_model_accel);
-    if ((rc = own(h, cfg->name, &c->name)) || (rc = own(h, cfg->boot, &c->boot)) ||
+    if ((rc = own(h, cfg->name, &c->name)) ||
+        (rc = own(h, cfg->boot, &c->boot)) ||
         (rc = own(h, cfg->vnclisten, &c->vnclisten)) ||
         (rc = own(h, cfg->kernel, &c->kernel)) ||
         (rc = own(h, cfg->ramdisk, &c->ramdisk)) ||

@@ -42,8 +42,8 @@ void dm_hvm_free(struct dm_hvm *h);
  * cont. The caller has written the domain's own entries. On failure
  * returns -errno with one line in err and leaves nothing running.
  */
-int dm_hvm_start(struct dm_hvm *h, struct xs_handle *xs, int paused,
-                 char *err, size_t errlen);
+int dm_hvm_start(struct dm_hvm *h, struct xs_handle *xs, int paused, char *err,
+                 size_t errlen);
 
 /*
  * xm create's HVM step, after it wrote the domain's store entries:

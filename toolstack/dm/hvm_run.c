@@ -24,7 +24,7 @@
 
 void dm_hvm_store_remove(struct xs_handle *xs, uint32_t domid)
 {
-    static const char *const kinds[] = { "vbd", "vif", "console", "qdisk" };
+    static const char *const kinds[] = {"vbd", "vif", "console", "qdisk"};
     char p[128], *vm;
     unsigned i, len;
 
@@ -164,12 +164,12 @@ static void close_taps(struct dm_hvm *h)
     }
 }
 
-int dm_hvm_start(struct dm_hvm *h, struct xs_handle *xs, int paused,
-                 char *err, size_t errlen)
+int dm_hvm_start(struct dm_hvm *h, struct xs_handle *xs, int paused, char *err,
+                 size_t errlen)
 {
     const struct dm_config *c = dm_hvm_settings(h);
     struct dm_monitor_ops ops = *dm_hvm_ops(h);
-    struct hvm_req req = { NULL };
+    struct hvm_req req = {NULL};
     pid_t qpid, mpid;
     int rc;
 
@@ -183,7 +183,7 @@ int dm_hvm_start(struct dm_hvm *h, struct xs_handle *xs, int paused,
     ops.gone = hvm_gone;
     ops.req_open = hvm_req_open;
     ops.req_read = hvm_req_read;
-    ops.arg = &req;     /* the monitor's own copy after fork */
+    ops.arg = &req; /* the monitor's own copy after fork */
     rc = dm_monitor_spawn(c->domid, qpid, &ops, &mpid);
     if (rc) {
         snprintf(err, errlen, "device model monitor: %s", strerror(-rc));

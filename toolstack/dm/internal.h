@@ -24,8 +24,8 @@ enum dm_state dm_state_from_qemu(const char *status);
 /* How a guest event left the machine (dm_monitor_decide). */
 enum {
     DM_DECIDE_NONE = 0,
-    DM_DECIDE_STOPPED = 1,      /* SHUTDOWN / GUEST_PANICKED: QEMU paused */
-    DM_DECIDE_RESETTING = 2,    /* RESET: QEMU already reboots it */
+    DM_DECIDE_STOPPED = 1,   /* SHUTDOWN / GUEST_PANICKED: QEMU paused */
+    DM_DECIDE_RESETTING = 2, /* RESET: QEMU already reboots it */
 };
 
 /*
@@ -48,14 +48,14 @@ void dm_vcpu_times(pid_t pid, unsigned *n_out, uint64_t *ns_out);
 struct dm_mon {
     uint32_t domid;
     pid_t qemu_pid;
-    struct qmp *q;                      /* the event QMP connection */
+    struct qmp *q; /* the event QMP connection */
     const struct dm_monitor_ops *ops;
-    int lfd;                            /* vmmctl listening socket */
-    int waiters[DM_MAX_WAITERS];        /* VMMCTL_WAIT connections */
+    int lfd;                     /* vmmctl listening socket */
+    int waiters[DM_MAX_WAITERS]; /* VMMCTL_WAIT connections */
     int nwait;
     uint64_t start_time;
-    int shut;                           /* guest shut down / crashed */
-    unsigned shut_reason;               /* SHUTDOWN_* */
+    int shut;             /* guest shut down / crashed */
+    unsigned shut_reason; /* SHUTDOWN_* */
 };
 
 /*

@@ -48,11 +48,11 @@ const char *dm_accel_choose(const char *want)
     const char *env = getenv("PVSTACK_DM_ACCEL");
 
     if (want && *want)
-        return !strcmp(want, "kvm") ? "kvm" : !strcmp(want, "tcg") ? "tcg"
-                                                                   : NULL;
+        return !strcmp(want, "kvm")   ? "kvm"
+               : !strcmp(want, "tcg") ? "tcg"
+                                      : NULL;
     if (env && *env)
-        return !strcmp(env, "kvm") ? "kvm" : !strcmp(env, "tcg") ? "tcg"
-                                                                 : NULL;
+        return !strcmp(env, "kvm") ? "kvm" : !strcmp(env, "tcg") ? "tcg" : NULL;
     return host_kvm_boots_guests() ? "kvm" : "tcg";
 }
 
@@ -161,7 +161,7 @@ int dm_launch(const struct dm_config *c, const char *log_path, int timeout_ms,
               pid_t *pid_out, char *err, size_t errlen)
 {
     struct dm_argv argv;
-    struct timespec tick = { 0, 20 * 1000 * 1000 };
+    struct timespec tick = {0, 20 * 1000 * 1000};
     struct qmp *q = NULL;
     char last[512];
     off_t log_start;
@@ -203,12 +203,12 @@ int dm_launch(const struct dm_config *c, const char *log_path, int timeout_ms,
             log_last_line(log_path, log_start, last, sizeof(last));
             if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
                 rc = launch_fail(err, errlen, -ENOENT,
-                                 "device model %s not found (%s)",
-                                 argv.v[0], last);
+                                 "device model %s not found (%s)", argv.v[0],
+                                 last);
             else
-                rc = launch_fail(err, errlen, -EINVAL,
-                                 "device model failed to start: %s%s", last,
-                                 "");
+                rc =
+                    launch_fail(err, errlen, -EINVAL,
+                                "device model failed to start: %s%s", last, "");
             goto out;
         }
         rc = qmp_connect(c->qmp_path, 2000, &q);
@@ -216,8 +216,8 @@ int dm_launch(const struct dm_config *c, const char *log_path, int timeout_ms,
             break;
         if (waited >= timeout_ms) {
             rc = launch_fail(err, errlen, -ETIMEDOUT,
-                             "device model did not answer on %s%s",
-                             c->qmp_path, "");
+                             "device model did not answer on %s%s", c->qmp_path,
+                             "");
             goto out;
         }
         nanosleep(&tick, NULL);

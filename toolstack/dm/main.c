@@ -88,7 +88,8 @@ static void parse_disk(char *s, struct dm_disk *d)
 
 static void parse_nic(char *s, struct dm_nic *n, const char **bridge)
 {
-    char *mac = strtok(s, ","), *br = strtok(NULL, ","), *model = strtok(NULL, ",");
+    char *mac = strtok(s, ","), *br = strtok(NULL, ","),
+         *model = strtok(NULL, ",");
     unsigned b[6];
     int i;
 
@@ -125,13 +126,27 @@ static int cmd_start(int argc, char **argv)
     o.c.domid = ~0u;
     while ((opt = getopt(argc, argv, "d:n:m:c:k:r:a:D:V:spA:P:R:C:X:")) != -1) {
         switch (opt) {
-        case 'd': o.c.domid = (uint32_t)num(optarg, 0x7fef); break;
-        case 'n': o.c.name = optarg; break;
-        case 'm': o.c.memory_mb = (uint64_t)num(optarg, 1 << 20); break;
-        case 'c': o.c.vcpus = (unsigned)num(optarg, 128); break;
-        case 'k': o.c.kernel = optarg; break;
-        case 'r': o.c.ramdisk = optarg; break;
-        case 'a': o.c.cmdline = optarg; break;
+        case 'd':
+            o.c.domid = (uint32_t)num(optarg, 0x7fef);
+            break;
+        case 'n':
+            o.c.name = optarg;
+            break;
+        case 'm':
+            o.c.memory_mb = (uint64_t)num(optarg, 1 << 20);
+            break;
+        case 'c':
+            o.c.vcpus = (unsigned)num(optarg, 128);
+            break;
+        case 'k':
+            o.c.kernel = optarg;
+            break;
+        case 'r':
+            o.c.ramdisk = optarg;
+            break;
+        case 'a':
+            o.c.cmdline = optarg;
+            break;
         case 'D':
             if (o.c.nr_disks == MAX_DEV)
                 fatalx("too many disks");
@@ -143,18 +158,31 @@ static int cmd_start(int argc, char **argv)
             parse_nic(optarg, &o.nics[o.c.nr_nics], &o.bridges[o.c.nr_nics]);
             o.c.nr_nics++;
             break;
-        case 's': o.c.serial_pty = 1; break;
-        case 'p': o.paused = 1; break;
-        case 'A': o.c.accel = optarg; break;
-        case 'P': o.ops.on_poweroff = parse_action(optarg); break;
-        case 'R': o.ops.on_reboot = parse_action(optarg); break;
-        case 'C': o.ops.on_crash = parse_action(optarg); break;
+        case 's':
+            o.c.serial_pty = 1;
+            break;
+        case 'p':
+            o.paused = 1;
+            break;
+        case 'A':
+            o.c.accel = optarg;
+            break;
+        case 'P':
+            o.ops.on_poweroff = parse_action(optarg);
+            break;
+        case 'R':
+            o.ops.on_reboot = parse_action(optarg);
+            break;
+        case 'C':
+            o.ops.on_crash = parse_action(optarg);
+            break;
         case 'X':
             if (nextra == 32)
                 fatalx("too many -X");
             extra[nextra++] = optarg;
             break;
-        default: usage();
+        default:
+            usage();
         }
     }
     if (o.c.domid == ~0u || !o.c.name)
@@ -176,8 +204,8 @@ static int cmd_start(int argc, char **argv)
         snprintf(ifn, sizeof(ifn), "vif%u.%zu", o.c.domid, i);
         rc = dm_tap_open(ifn, o.bridges[i], &o.nics[i].tap_fd);
         if (rc)
-            fatalx("%s on bridge %s: %s", ifn, o.bridges[i] ? o.bridges[i] : "-",
-                   strerror(-rc));
+            fatalx("%s on bridge %s: %s", ifn,
+                   o.bridges[i] ? o.bridges[i] : "-", strerror(-rc));
     }
     rc = dm_launch(&o.c, logp, 15000, &qpid, err, sizeof(err));
     for (i = 0; i < o.c.nr_nics; i++)
@@ -198,8 +226,8 @@ static int cmd_start(int argc, char **argv)
 
 static const char *state_name(enum dm_state s)
 {
-    static const char *const names[] = { "running", "paused", "shutdown",
-                                         "crashed", "other" };
+    static const char *const names[] = {"running", "paused", "shutdown",
+                                        "crashed", "other"};
 
     return names[s];
 }
@@ -245,9 +273,11 @@ static int write_domain(struct xs_handle *xs, uint32_t domid, const char *name,
     char p[160], v[40], vm[48];
     int ok;
 
-    snprintf(v, sizeof(v), "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-             "%02x%02x%02x%02x%02x%02x", u[0], u[1], u[2], u[3], u[4], u[5],
-             u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+    snprintf(v, sizeof(v),
+             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+             "%02x%02x%02x%02x%02x%02x",
+             u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10],
+             u[11], u[12], u[13], u[14], u[15]);
     snprintf(vm, sizeof(vm), "/vm/%s", v);
     snprintf(p, sizeof(p), "%s/uuid", vm);
     ok = xs_write(xs, XBT_NULL, p, v, strlen(v));
@@ -350,9 +380,9 @@ static int cmd_hv(int argc, char **argv)
     } else if (!strcmp(op, "unpause")) {
         rc = hv_domain_unpause(hv, domid);
     } else if (!strcmp(op, "poweroff") || !strcmp(op, "reboot")) {
-        rc = hv_domain_shutdown(hv, domid, !strcmp(op, "reboot")
-                                               ? SHUTDOWN_reboot
-                                               : SHUTDOWN_poweroff);
+        rc = hv_domain_shutdown(hv, domid,
+                                !strcmp(op, "reboot") ? SHUTDOWN_reboot
+                                                      : SHUTDOWN_poweroff);
     } else if (!strcmp(op, "destroy")) {
         rc = hv_domain_destroy(hv, domid);
     } else {

@@ -9,11 +9,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <poll.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -47,8 +47,7 @@ int dm_pid_write(uint32_t domid, pid_t pid)
 }
 
 int dm_monitor_decide(const struct qmp_msg *ev,
-                      const struct dm_monitor_ops *ops,
-                      enum dm_action *act_out)
+                      const struct dm_monitor_ops *ops, enum dm_action *act_out)
 {
     const char *reason;
 
@@ -124,8 +123,8 @@ static void apply(struct qmp *q, uint32_t domid, int how, enum dm_action act)
 /* A request from outside (xm shutdown/reboot via the store). */
 static void outside_request(struct dm_mon *m, const char *what)
 {
-    const char *cmd = !strcmp(what, "reboot") ? "system_reset"
-                                              : "system_powerdown";
+    const char *cmd =
+        !strcmp(what, "reboot") ? "system_reset" : "system_powerdown";
     int rc;
 
     if (strcmp(what, "poweroff") && strcmp(what, "halt") &&
@@ -180,9 +179,9 @@ static void monitor_loop(struct dm_mon *m, int req_fd)
     for (;;) {
         if (drain_events(m))
             break;
-        pfd[0] = (struct pollfd){ .fd = qmp_fd(m->q), .events = POLLIN };
-        pfd[1] = (struct pollfd){ .fd = m->lfd, .events = POLLIN };
-        pfd[2] = (struct pollfd){ .fd = req_fd, .events = POLLIN };
+        pfd[0] = (struct pollfd){.fd = qmp_fd(m->q), .events = POLLIN};
+        pfd[1] = (struct pollfd){.fd = m->lfd, .events = POLLIN};
+        pfd[2] = (struct pollfd){.fd = req_fd, .events = POLLIN};
         rc = poll(pfd, req_fd >= 0 ? 3 : 2, -1);
         if (rc < 0 && errno != EINTR)
             break;
@@ -217,8 +216,11 @@ struct ready {
 static void monitor_main(uint32_t domid, pid_t qemu_pid,
                          const struct dm_monitor_ops *ops, int ready_fd)
 {
-    struct dm_mon m = { .domid = domid, .qemu_pid = qemu_pid, .ops = ops,
-                        .lfd = -1, .start_time = (uint64_t)time(NULL) };
+    struct dm_mon m = {.domid = domid,
+                       .qemu_pid = qemu_pid,
+                       .ops = ops,
+                       .lfd = -1,
+                       .start_time = (uint64_t)time(NULL)};
     char path[512];
     struct ready r;
     int rc, nullfd, req_fd = -1;
@@ -259,7 +261,7 @@ static void monitor_main(uint32_t domid, pid_t qemu_pid,
 int dm_monitor_spawn(uint32_t domid, pid_t qemu_pid,
                      const struct dm_monitor_ops *ops, pid_t *pid_out)
 {
-    struct ready r = { -1, -EIO };
+    struct ready r = {-1, -EIO};
     int p[2], rc, st;
     pid_t child, mon;
     ssize_t n;

@@ -163,7 +163,8 @@ int qmp_cmd_build(const char *cmd, const char *args, long long id, char **out)
         return -ENOMEM;
     }
     if (args)
-        n = asprintf(&s, "{\"execute\": %.*s, \"arguments\": %s, \"id\": %lld}\n",
+        n = asprintf(&s,
+                     "{\"execute\": %.*s, \"arguments\": %s, \"id\": %lld}\n",
                      (int)glen, (const char *)gbuf, args, id);
     else
         n = asprintf(&s, "{\"execute\": %.*s, \"id\": %lld}\n", (int)glen,
@@ -197,7 +198,7 @@ static int left_ms(long long deadline)
 /* Read until a full line is buffered; hand it out NUL-terminated. */
 static int read_line(struct qmp *q, long long deadline, char **line_out)
 {
-    struct pollfd pfd = { .fd = q->fd, .events = POLLIN };
+    struct pollfd pfd = {.fd = q->fd, .events = POLLIN};
     char *nl, *line;
     ssize_t n;
     int rc;
@@ -366,7 +367,7 @@ int qmp_next_event(struct qmp *q, int timeout_ms, struct qmp_msg **ev_out)
 
 static int connect_unix(const char *path, int *fd_out)
 {
-    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
     int fd;
 
     if (strlen(path) >= sizeof(sa.sun_path))

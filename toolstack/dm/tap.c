@@ -63,7 +63,8 @@ int dm_tap_open(const char *ifname, const char *bridge, int *fd_out)
     if (fd < 0)
         return -errno;
     memset(&ifr, 0, sizeof(ifr));
-    /* IFF_VNET_HDR is left to QEMU to probe; plain frames work for all models. */
+    /* IFF_VNET_HDR is left to QEMU to probe; plain frames work for all models.
+     */
     ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
     strncpy(ifr.ifr_name, ifname, IFNAMSIZ - 1);
     if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
