@@ -207,6 +207,10 @@ static void serve(struct blkback *bb, struct xenbus_backend *be)
         rc = poll(&pfd, 1, RESCAN_MS);
         if (rc < 0 && errno != EINTR)
             fatal("poll");
+        if (rc == 0 && !xenbus_store_alive(bb->xs)) {
+            log_warnx("xenstored went away; exiting");
+            break;
+        }
         if (rc <= 0) {
             xenbus_backend_rescan(be);
             continue;

@@ -130,6 +130,10 @@ static void xcd_loop(struct xcd *x)
         rc = poll(pfd, 1 + 2 * n, RESCAN_MS);
         if (rc < 0 && errno != EINTR)
             fatal("poll");
+        if (rc == 0 && !xenbus_store_alive(x->xs)) {
+            log_warnx("xenstored went away; exiting");
+            break;
+        }
         if (rc <= 0) {
             xcd_scan(x);
             continue;
