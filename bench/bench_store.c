@@ -23,7 +23,7 @@
 #include <xen/io/xs_wire.h>
 
 #define SECS 0.4 /* per round; each figure is the best of ROUNDS */
-#define ROUNDS 3
+#define ROUNDS 5
 #define VAL 64 /* value size of READ/WRITE */
 #define MAXCL 16
 

@@ -132,6 +132,8 @@ int blkfront_init(struct blkfront_info *info_out)
     if (rc < 0)
         return rc;
     b->connected = true;
+    snprintf(path, sizeof(path), "%s/state", b->backend);
+    xenbus_watch(path, BLKFRONT_WATCH_TOKEN); /* for blkfront_backend_changed */
 out:
     *info_out = b->info;
     return 0;
@@ -192,4 +194,28 @@ int blkfront_io(uint64_t sector, void *page, unsigned nsect, bool write)
     if (rsp.id != 0x5ec7)
         return -XEN_EIO;
     return rsp.status == BLKIF_RSP_OKAY ? 0 : -XEN_EIO;
+}
+
+void blkfront_backend_changed(void)
+{
+    struct blkfront *b = &blk;
+    char path[160];
+    unsigned long st;
+
+    if (!b->connected)
+        return;
+    snprintf(path, sizeof(path), "%s/state", b->backend);
+    if (xenbus_read_ulong(XBT_NIL, path, &st) == 0 && st < XenbusStateClosing)
+        return;
+    /* The toolstack is detaching the disk (libxl: online=0, state=5):
+     * say Closed so the backend can finish; the grant of a ring it may
+     * still map is leaked rather than reused. */
+    b->connected = false;
+    xenbus_unwatch(path, BLKFRONT_WATCH_TOKEN);
+    evtchn_close(b->port);
+    if (gnttab_end_access((grant_ref_t)b->ring_ref) == 0)
+        page_free(b->ring.sring);
+    xenbus_printf(XBT_NIL, b->node, "state", "%d", XenbusStateClosed);
+    printk("blk: vbd %s closed by the backend\n", b->info.devid);
+    memset(b, 0, sizeof(*b));
 }

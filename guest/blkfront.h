@@ -22,4 +22,10 @@ int blkfront_init(struct blkfront_info *info_out);
 /* One request of nsect (1..8) 512-byte sectors from/to a whole page. */
 int blkfront_io(uint64_t sector, void *page, unsigned nsect, bool write);
 
+/* Watch token of the backend's state, for control_loop(). */
+#define BLKFRONT_WATCH_TOKEN "blk-be"
+/* The backend's state changed: on Closing or gone, disconnect and go
+ * Closed so a detach completes. */
+void blkfront_backend_changed(void);
+
 #endif

@@ -7,7 +7,9 @@
  */
 #include "xenbus.h"
 
+#include "blkfront.h"
 #include "kernel.h"
+#include "netfront.h"
 
 #define TOK_SHUTDOWN "shutdown"
 #define TOK_MEMORY "memory"
@@ -283,5 +285,9 @@ void control_loop(bool spin)
             on_memory();
         else if (!strcmp(token, TOK_CPU))
             on_cpu();
+        else if (!strcmp(token, BLKFRONT_WATCH_TOKEN))
+            blkfront_backend_changed();
+        else if (!strcmp(token, NETFRONT_WATCH_TOKEN))
+            netfront_backend_changed();
     }
 }

@@ -269,6 +269,7 @@ int netfront_init(uint32_t ip, uint8_t mac_out[6])
     rc = xenbus_printf(XBT_NIL, n->node, "state", "%d", XenbusStateConnected);
     if (rc < 0)
         return rc;
+    xenbus_watch(path, NETFRONT_WATCH_TOKEN); /* netfront_backend_changed */
     /* Frames may have arrived before we were connected. */
     local_irq_disable();
     net_event(n->port, NULL, NULL);
@@ -306,4 +307,36 @@ int netfront_start(const char *ip, char *desc, size_t size)
     }
     strlcpy(desc, started, size);
     return 0;
+}
+
+void netfront_backend_changed(void)
+{
+    struct netfront *n = &nf;
+    char path[160];
+    unsigned long st;
+    unsigned i;
+
+    if (!n->connected)
+        return;
+    snprintf(path, sizeof(path), "%s/state", n->backend);
+    if (xenbus_read_ulong(XBT_NIL, path, &st) == 0 && st < XenbusStateClosing)
+        return;
+    local_irq_disable();
+    n->connected = false; /* no more transmits from the receive path */
+    local_irq_enable();
+    xenbus_unwatch(path, NETFRONT_WATCH_TOKEN);
+    evtchn_close(n->port);
+    /* Pages the backend may still map stay granted (leaked), as Linux. */
+    for (i = 0; i < NR_RX; i++)
+        if (gnttab_end_access((grant_ref_t)n->rx_ref[i]) == 0)
+            page_free(n->rx_page[i]);
+    for (i = 0; i < NR_TX; i++)
+        if (gnttab_end_access((grant_ref_t)n->tx_ref[i]) == 0)
+            page_free(n->tx_page[i]);
+    if (gnttab_end_access((grant_ref_t)n->tx_ring_ref) == 0)
+        page_free(n->tx.sring);
+    if (gnttab_end_access((grant_ref_t)n->rx_ring_ref) == 0)
+        page_free(n->rx.sring);
+    xenbus_printf(XBT_NIL, n->node, "state", "%d", XenbusStateClosed);
+    printk("net: %s closed by the backend\n", n->node);
 }

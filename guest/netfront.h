@@ -24,6 +24,12 @@ int netfront_start(const char *ip, char *desc, size_t size);
 int netfront_xmit(const void *frame, size_t len);
 void netfront_stats(struct netfront_stats *out);
 
+/* Watch token of the backend's state, for control_loop(). */
+#define NETFRONT_WATCH_TOKEN "net-be"
+/* The backend's state changed: on Closing or gone, disconnect and go
+ * Closed so a detach completes. */
+void netfront_backend_changed(void);
+
 /* net.c: called by netfront for every received frame, in the callback. */
 void net_input(const uint8_t *frame, size_t len);
 /* Sends a gratuitous ARP announcing our address. */

@@ -2,7 +2,7 @@
 # xen-create-image/: the image builder and its companions, xen-tools style.
 xci-dir := xen-create-image
 xci-srcs := $(addprefix $(xci-dir)/,conf.c opts.c layout.c tmpl.c \
-	tmpl_default.c mirror.c common.c run.c undo.c lvm.c storage.c \
+	tmpl_default.c mirror.c common.c check.c run.c undo.c lvm.c storage.c \
 	install.c) $(lib-srcs)
 
 $(eval $(call program,xen-create-image,$(xci-dir)/create.c $(xci-srcs),-lcrypt))
@@ -12,8 +12,9 @@ $(eval $(call program,xen-update-image,$(xci-dir)/update.c $(xci-srcs),-lcrypt))
 
 $(eval $(call unittest,test_xci_conf,tests/unit/test_xci_conf.c \
 	$(xci-srcs),-lcrypt))
+# The template test also parses our cfg with toolstack/cfg (xm's parser).
 $(eval $(call unittest,test_xci_tmpl,tests/unit/test_xci_tmpl.c \
-	$(xci-srcs),-lcrypt))
+	$(xci-srcs) $(cfg-srcs),-lcrypt -lyajl))
 $(eval $(call unittest,test_xci_misc,tests/unit/test_xci_misc.c \
 	$(xci-srcs),-lcrypt))
 

@@ -30,10 +30,11 @@ struct xci_cfginfo {
     char disks[XCI_CFG_MAX_DISKS][512]; /* spec strings as written */
     int ndisks;
     char vif[512]; /* first vif spec */
+    int dhcp;      /* dhcp = 'dhcp' (xm-era key xen-tools writes) */
 };
 
 /*
- * Read name, memory, disk and vif from xl/xm cfg text: "key = value" with
+ * Read name, memory, disk, vif and dhcp from xl/xm cfg text: "key = value" with
  * quoted strings, numbers and [ ] lists over several lines, '#' comments.
  * Other keys are skipped. Returns 0 or -EINVAL (syntax).
  */
@@ -48,8 +49,7 @@ int xci_cfg_disk_target(const char *spec, char *path_out, size_t len,
                         int *phy_out);
 
 /* "ip=..." and "mac=..." of a vif spec ("" when absent). */
-void xci_cfg_vif_field(const char *vif, const char *key, char *out,
-                       size_t len);
+void xci_cfg_vif_field(const char *vif, const char *key, char *out, size_t len);
 
 struct xci_conf;
 
@@ -69,8 +69,8 @@ int xci_tool_opts(struct xci_conf *cl, int argc, char *const argv[],
 int xci_tool_conf(struct xci_conf *c, const struct xci_conf *cl);
 /* The cfg directory: --output/output, else PVSTACK_ROOT/etc/xen. */
 int xci_tool_output(char *buf, size_t len, const struct xci_conf *c);
-/* 1 if `xm list <name>` (xm next to this program, else on PATH) says the
- * domain exists, else 0. */
+/* 1 if `xm list <name>` says the domain exists, else 0. The xm is
+ * $PVSTACK_XM if set, else the one next to this program, else on PATH. */
 int xci_domain_running(const char *name);
 
 #endif

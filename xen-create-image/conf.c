@@ -224,7 +224,7 @@ static int parse_line(struct xci_conf *c, char *line, xci_expand_fn expand,
     }
     rc = expand_value(val, expand, &x);
     if (rc) {
-        *why = rc == -EINVAL   ? "unterminated `command`"
+        *why = rc == -EINVAL  ? "unterminated `command`"
                : rc == -EPERM ? "`command` not allowed here"
                               : "`command` failed";
         return -EINVAL;

@@ -32,6 +32,7 @@ static volatile sig_atomic_t interrupted;
 static void on_signal(int sig)
 {
     interrupted = sig;
+    xci_run_forward_signal(sig);
 }
 
 struct xci {
@@ -76,6 +77,18 @@ static int guess_dist_mirror(struct xci *x)
     return rc;
 }
 
+/* A bare --config name is looked up in /etc/xen-tools, as xen-tools does. */
+static const char *config_path(const char *cf, char *buf, size_t len)
+{
+    char dir[4096];
+
+    if (strchr(cf, '/') || paths_get(dir, sizeof(dir), "/etc/xen-tools"))
+        return cf;
+    if (snprintf(buf, len, "%s/%s", dir, cf) >= (int)len || access(buf, R_OK))
+        return cf;
+    return buf;
+}
+
 static int load_config(struct xci *x, int argc, char **argv)
 {
     struct xci_conf cl = {0};
@@ -92,10 +105,7 @@ static int load_config(struct xci *x, int argc, char **argv)
     if (rc == -ENOENT)
         rc = 0;
     if (!rc && (cf = xci_conf_get(&cl, "config"))) {
-        /* A bare name is looked up in /etc/xen-tools, as xen-tools does. */
-        if (!strchr(cf, '/') && paths_get(path, sizeof(path), "/etc/xen-tools/") == 0 &&
-            strlen(path) + strlen(cf) < sizeof(path) && (strcat(path, cf), access(path, R_OK) == 0))
-            cf = path;
+        cf = config_path(cf, path, sizeof(path));
         rc = xci_conf_load(&x->conf, cf, xci_expand_shell, stderr);
         if (rc == -ENOENT)
             fprintf(stderr,
@@ -123,18 +133,18 @@ static int resolve_paths(struct xci *x)
     else
         snprintf(x->output, sizeof(x->output), "%s", s->output);
     s->output = x->output;
-    if (!rc && (!xci_conf_get(&x->conf, "cachedir") ||
-                !*xci_conf_get(&x->conf, "cachedir")) && s->cachedir) {
+    if (!rc &&
+        (!xci_conf_get(&x->conf, "cachedir") ||
+         !*xci_conf_get(&x->conf, "cachedir")) &&
+        s->cachedir) {
         rc = paths_get(x->cachedir, sizeof(x->cachedir),
                        "/var/cache/xen-tools/archives");
         s->cachedir = x->cachedir;
     }
     if (!rc)
-        rc = xci_data_dir(x->hookdir, sizeof(x->hookdir), s->hookdir,
-                          "hooks");
+        rc = xci_data_dir(x->hookdir, sizeof(x->hookdir), s->hookdir, "hooks");
     if (!rc)
-        rc = xci_data_dir(x->roledir, sizeof(x->roledir), s->roledir,
-                          "roles");
+        rc = xci_data_dir(x->roledir, sizeof(x->roledir), s->roledir, "roles");
     if (!rc && snprintf(x->cfg, sizeof(x->cfg), "%s/%s%s", x->output,
                         s->hostname, s->extension) >= (int)sizeof(x->cfg))
         rc = -ENAMETOOLONG;
@@ -169,8 +179,7 @@ static int check_host(struct xci *x)
         free(cmd);
     } else if (stat(s->install_source, &st) ||
                (!strcmp(s->install_method, "copy") && !S_ISDIR(st.st_mode))) {
-        fprintf(stderr,
-                "xen-create-image: --install-source '%s': no such %s\n",
+        fprintf(stderr, "xen-create-image: --install-source '%s': no such %s\n",
                 s->install_source,
                 strcmp(s->install_method, "copy") ? "file" : "directory");
         return -ENOENT;
@@ -238,8 +247,8 @@ static int render_cfg(struct xci *x, FILE *out)
     }
     rc = xci_tmpl_vars(&vars, &x->s, date);
     if (!rc)
-        rc = xci_tmpl_render(text ? text : xci_tmpl_default, &vars, out,
-                             stderr);
+        rc =
+            xci_tmpl_render(text ? text : xci_tmpl_default, &vars, out, stderr);
     free(text);
     xci_conf_fini(&vars);
     return rc;
@@ -294,9 +303,14 @@ static int step(struct xci *x, const char *name, int rc, const char *where)
 {
     if (!rc && interrupted)
         rc = -EINTR;
-    if (rc)
-        xci_say(&x->log, "\nxen-create-image: step '%s' failed%s%s: %s",
-                name, where ? " in " : "", where ? where : "",
+    if (rc && interrupted)
+        xci_say(&x->log,
+                "\nxen-create-image: step '%s' interrupted by "
+                "signal %d",
+                name, (int)interrupted);
+    else if (rc)
+        xci_say(&x->log, "\nxen-create-image: step '%s' failed%s%s: %s", name,
+                where ? " in " : "", where ? where : "",
                 rc == -ECHILD ? x->log.failed : strerror(-rc));
     return rc;
 }
@@ -329,16 +343,16 @@ static int build(struct xci *x)
                                 sizeof(failed)),
                   failed);
     if (!rc && x->s.nroles)
-        rc = step(x, "roles",
-                  xci_run_roles(&x->log, &x->s, x->roledir, x->mnt, &env),
-                  NULL);
+        rc =
+            step(x, "roles",
+                 xci_run_roles(&x->log, &x->s, x->roledir, x->mnt, &env), NULL);
     if (!rc && x->s.passwd)
-        rc = step(x, "passwd",
-                  xci_run(&x->log,
-                          (const char *[]){"chroot", x->mnt, "passwd", "root",
-                                           NULL},
-                          NULL, XCI_RUN_TTY),
-                  NULL);
+        rc = step(
+            x, "passwd",
+            xci_run(&x->log,
+                    (const char *[]){"chroot", x->mnt, "passwd", "root", NULL},
+                    NULL, XCI_RUN_TTY),
+            NULL);
     if (!rc)
         rc = step(x, "cfg", write_cfg(x), NULL);
     xci_conf_fini(&env);
@@ -383,8 +397,8 @@ static int open_log(struct xci *x)
     x->log.file = fopen(x->logpath, "ae");
     if (!x->log.file)
         return -errno;
-    fprintf(x->log.file, "=== xen-create-image %s started %s",
-            x->s.hostname, ctime(&now));
+    fprintf(x->log.file, "=== xen-create-image %s started %s", x->s.hostname,
+            ctime(&now));
     return 0;
 }
 

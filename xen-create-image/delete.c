@@ -33,8 +33,8 @@ static int file_in_use(struct xdi *d, const char *path)
     char *out = NULL;
     int busy;
 
-    if (xci_run_capture(&d->log,
-                        (const char *[]){"losetup", "-j", path, NULL}, &out))
+    if (xci_run_capture(&d->log, (const char *[]){"losetup", "-j", path, NULL},
+                        &out))
         return 0;
     busy = out && *out;
     free(out);
@@ -80,8 +80,7 @@ static int delete_files(struct xdi *d, const char *host)
     if (!rc && !access(dir, F_OK)) {
         printf("%s: %s\n", d->test ? "Would remove" : "Removing", dir);
         if (!d->test && rmdir(dir)) {
-            fprintf(stderr, "xen-delete-image: %s: %s\n", dir,
-                    strerror(errno));
+            fprintf(stderr, "xen-delete-image: %s: %s\n", dir, strerror(errno));
             rc = -errno;
         }
     }
@@ -108,8 +107,8 @@ static int delete_lvs(struct xdi *d, const char *host)
         if (!rc)
             rc = xci_lvm_remove(&d->log, d->vg, lv, d->nodm);
         if (rc)
-            fprintf(stderr, "xen-delete-image: removing %s/%s failed\n",
-                    d->vg, lv);
+            fprintf(stderr, "xen-delete-image: removing %s/%s failed\n", d->vg,
+                    lv);
     }
     return rc;
 }
@@ -120,8 +119,7 @@ static int delete_one(struct xdi *d, const char *host)
     int rc;
 
     if (xci_check_hostname(host)) {
-        fprintf(stderr, "xen-delete-image: '%s': not a valid hostname\n",
-                host);
+        fprintf(stderr, "xen-delete-image: '%s': not a valid hostname\n", host);
         return -EINVAL;
     }
     if (xci_domain_running(host)) {
@@ -137,9 +135,8 @@ static int delete_one(struct xdi *d, const char *host)
 
 int main(int argc, char **argv)
 {
-    static const char *const vals[] = {"hostname", "dir",    "lvm",
-                                       "output",   "config", "extension",
-                                       NULL};
+    static const char *const vals[] = {"hostname", "dir",       "lvm", "output",
+                                       "config",   "extension", NULL};
     static const char *const flags[] = {"test", "dry-run", "verbose", NULL};
     struct xdi d = {.log = {.term = stdout}};
     struct xci_conf cl = {0};

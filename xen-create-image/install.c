@@ -55,8 +55,8 @@ static int debootstrap(struct xci_log *l, const struct xci_settings *s,
     if (s->cachedir) {
         rc = mkdir_all(s->cachedir);
         if (rc) {
-            xci_say(l, "Cannot create the cache directory %s: %s",
-                    s->cachedir, strerror(-rc));
+            xci_say(l, "Cannot create the cache directory %s: %s", s->cachedir,
+                    strerror(-rc));
             free(cmd);
             return rc;
         }
@@ -143,9 +143,8 @@ int xci_hook_env(struct xci_conf *env, const struct xci_settings *s,
     rc = rc ? rc
             : setf(env, "root_device", "/dev/%s",
                    xci_layout_vdev(XCI_DISK_ROOT, s->noswap));
-    rc = rc ? rc
-            : setf(env, "swap_device", "%s",
-                   s->noswap ? "" : "/dev/xvda1");
+    rc =
+        rc ? rc : setf(env, "swap_device", "%s", s->noswap ? "" : "/dev/xvda1");
     rc = rc ? rc : setf(env, "serial_device", "%s", "hvc0");
     rc = rc ? rc : setf(env, "disk_device", "%s", "xvda");
     rc = rc ? rc : setf(env, "password_hash", "%s", password_hash);
@@ -191,8 +190,9 @@ static int env_fixup(struct xci_conf *out, const struct xci_conf *in)
 
 static int hook_name_ok(const char *n)
 {
-    return *n && strspn(n, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                           "0123456789_-") == strlen(n);
+    return *n &&
+           strspn(n, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                     "0123456789_-") == strlen(n);
 }
 
 int xci_run_hooks(struct xci_log *l, const char *dir, const char *mnt,
@@ -283,8 +283,7 @@ int xci_genpass(char *buf, size_t len)
                         "0123456789");
 }
 
-int xci_hash_password(const char *pw, const char *method, char *out,
-                      size_t len)
+int xci_hash_password(const char *pw, const char *method, char *out, size_t len)
 {
     char salt[32], chars[17];
     const char *pre;

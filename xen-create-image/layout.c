@@ -10,8 +10,7 @@ static int fit(int n, size_t len)
     return (n < 0 || (size_t)n >= len) ? -ENAMETOOLONG : 0;
 }
 
-int xci_layout_lv(char *buf, size_t len, const char *host,
-                  enum xci_disk which)
+int xci_layout_lv(char *buf, size_t len, const char *host, enum xci_disk which)
 {
     return fit(snprintf(buf, len, "%s-%s", host,
                         which == XCI_DISK_ROOT ? "disk" : "swap"),

@@ -18,8 +18,7 @@ enum xci_disk { XCI_DISK_ROOT, XCI_DISK_SWAP };
 int xci_layout_path(char *buf, size_t len, const char *dir, const char *vg,
                     const char *host, enum xci_disk which);
 /* The LV name alone: "<host>-disk" / "<host>-swap". */
-int xci_layout_lv(char *buf, size_t len, const char *host,
-                  enum xci_disk which);
+int xci_layout_lv(char *buf, size_t len, const char *host, enum xci_disk which);
 /* The guest's device for a disk: xvda2 for root, xvda1 for swap, or
  * xvda1 for root when there is no swap (xen-tools' partition order). */
 const char *xci_layout_vdev(enum xci_disk which, int noswap);

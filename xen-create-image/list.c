@@ -47,7 +47,7 @@ static void show(const char *path, int first)
     if (*ip)
         printf("IP: %s%s%s%s\n", ip, *mac ? " [MAC: " : "", mac,
                *mac ? "]" : "");
-    else if (strstr(text, "dhcp"))
+    else if (ci.dhcp)
         printf("DHCP%s%s%s\n", *mac ? " [MAC: " : "", mac, *mac ? "]" : "");
     printf("Config: %s\n", path);
     free(text);
@@ -72,8 +72,8 @@ int main(int argc, char **argv)
         rc = xci_tool_output(dir, sizeof(dir), &c);
     if (rc)
         goto out;
-    ext = xci_conf_get(&c, "extension") ? xci_conf_get(&c, "extension")
-                                        : ".cfg";
+    ext =
+        xci_conf_get(&c, "extension") ? xci_conf_get(&c, "extension") : ".cfg";
     n = scandir(dir, &ents, NULL, alphasort);
     if (n < 0) {
         rc = errno == ENOENT ? 0 : -errno;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "lib/parse.h"
+#include "undo.h"
 
 int xci_lvm_has_dm(void)
 {
@@ -30,14 +31,14 @@ int xci_lvm_has_dm(void)
 
 /* argv for an LVM command, with --driverloaded n when there is no dm. */
 #define LVM_ARGV(name, nodm, ...)                                              \
-    ((nodm) ? (const char *[]){name, "--driverloaded", "n", __VA_ARGS__, NULL}   \
+    ((nodm) ? (const char *[]){name, "--driverloaded", "n", __VA_ARGS__, NULL} \
             : (const char *[]){name, __VA_ARGS__, NULL})
 
 int xci_lvm_vg_check(struct xci_log *l, const char *vg, int nodm)
 {
     char *out = NULL;
-    int rc = xci_run_capture(l, LVM_ARGV("vgs", nodm, "--noheadings", vg),
-                             &out);
+    int rc =
+        xci_run_capture(l, LVM_ARGV("vgs", nodm, "--noheadings", vg), &out);
 
     free(out);
     return rc ? -ENOENT : 0;
@@ -67,17 +68,15 @@ int xci_lvm_create(struct xci_log *l, const char *vg, const char *lv,
         return xci_run(l,
                        (const char *[]){"lvcreate", "--driverloaded", "n",
                                         "-an", "-Zn", "-Wn", "--alloc",
-                                        "contiguous", "-L", size, "-n", lv,
-                                        vg, NULL},
+                                        "contiguous", "-L", size, "-n", lv, vg,
+                                        NULL},
                        NULL, 0);
-    return xci_run(l,
-                   (const char *[]){"lvcreate", "-y", "-L", size, "-n", lv, vg,
-                                    NULL},
-                   NULL, 0);
+    return xci_run(
+        l, (const char *[]){"lvcreate", "-y", "-L", size, "-n", lv, vg, NULL},
+        NULL, 0);
 }
 
-int xci_lvm_remove(struct xci_log *l, const char *vg, const char *lv,
-                   int nodm)
+int xci_lvm_remove(struct xci_log *l, const char *vg, const char *lv, int nodm)
 {
     char name[512];
 
@@ -164,10 +163,8 @@ int xci_lvm_expose(struct xci_log *l, const char *vg, const char *lv,
     int rc;
 
     snprintf(name, sizeof(name), "%s/%s", vg, lv);
-    rc = xci_run_capture(l,
-                         LVM_ARGV("lvs", 1, "--noheadings", "-o",
-                                  "seg_pe_ranges", name),
-                         &o);
+    rc = xci_run_capture(
+        l, LVM_ARGV("lvs", 1, "--noheadings", "-o", "seg_pe_ranges", name), &o);
     if (rc)
         return rc;
     /* Several segments come as several lines. */
@@ -196,8 +193,8 @@ int xci_lvm_expose(struct xci_log *l, const char *vg, const char *lv,
     snprintf(offs, sizeof(offs), "%llu", pe_start + first * ext);
     snprintf(lim, sizeof(lim), "%llu", (last - first + 1) * ext);
     rc = xci_run_capture(l,
-                         (const char *[]){"losetup", "-f", "--show", "-o",
-                                          offs, "--sizelimit", lim, pv, NULL},
+                         (const char *[]){"losetup", "-f", "--show", "-o", offs,
+                                          "--sizelimit", lim, pv, NULL},
                          &o);
     if (rc)
         return rc;
@@ -206,8 +203,7 @@ int xci_lvm_expose(struct xci_log *l, const char *vg, const char *lv,
     free(o);
     rc = make_link(vg, lv, loop_out);
     if (rc) {
-        xci_run(l, (const char *[]){"losetup", "-d", loop_out, NULL}, NULL,
-                0);
+        xci_run(l, (const char *[]){"losetup", "-d", loop_out, NULL}, NULL, 0);
         return rc;
     }
     xci_say(l,
@@ -232,6 +228,8 @@ int xci_lvm_unexpose(struct xci_log *l, const char *vg, const char *lv)
     if (strncmp(target, "/dev/loop", 9))
         return 0;
     rc = xci_run(l, (const char *[]){"losetup", "-d", target, NULL}, NULL, 0);
+    if (!rc)
+        rc = xci_loop_wait_gone(target);
     if (rc)
         return rc;
     if (unlink(link))

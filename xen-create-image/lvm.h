@@ -23,8 +23,7 @@ int xci_lvm_vg_check(struct xci_log *l, const char *vg, int nodm);
 /* lvcreate of bytes (rounded up to extents). 0 or -ECHILD. */
 int xci_lvm_create(struct xci_log *l, const char *vg, const char *lv,
                    unsigned long long bytes, int nodm);
-int xci_lvm_remove(struct xci_log *l, const char *vg, const char *lv,
-                   int nodm);
+int xci_lvm_remove(struct xci_log *l, const char *vg, const char *lv, int nodm);
 /*
  * Without dm: attach a loop device over the LV's extents and link it at
  * /dev/<vg>/<lv>; the loop device's name goes to loop_out. Returns 0,

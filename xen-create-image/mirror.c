@@ -222,8 +222,8 @@ static int ends(const char *s, const char *suf)
     return a > b && !strcmp(s + a - b, suf);
 }
 
-int xci_mirror_guess(const char *etc_apt, char *uri, size_t ulen,
-                     char *suite, size_t slen)
+int xci_mirror_guess(const char *etc_apt, char *uri, size_t ulen, char *suite,
+                     size_t slen)
 {
     char path[4096];
     struct dirent **ents = NULL;

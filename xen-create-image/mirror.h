@@ -23,8 +23,8 @@ int xci_mirror_parse(const char *text, int deb822, char *uri, size_t ulen,
  * Look through <etc_apt>/sources.list then sources.list.d/ (*.list and
  * *.sources, in name order, as apt reads them). Returns 0 or -ENOENT.
  */
-int xci_mirror_guess(const char *etc_apt, char *uri, size_t ulen,
-                     char *suite, size_t slen);
+int xci_mirror_guess(const char *etc_apt, char *uri, size_t ulen, char *suite,
+                     size_t slen);
 
 /* VERSION_CODENAME from os-release text. Returns 0 or -ENOENT. */
 int xci_os_codename(const char *text, char *out, size_t len);

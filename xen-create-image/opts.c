@@ -86,22 +86,21 @@ static const struct opt opts[] = {
 
 void xci_opts_usage(FILE *out)
 {
-    fputs(
-        "usage: xen-create-image --hostname=NAME [options]\n"
-        "  --dist=SUITE --arch=ARCH --mirror=URL\n"
-        "  --dir=DIR | --lvm=VG        where the disks go\n"
-        "  --size=4G --swap=512M | --noswap --fs=ext4|ext3|xfs|btrfs\n"
-        "  --image=sparse|full --memory=256M --maxmem=SIZE --vcpus=N\n"
-        "  --install-method=debootstrap|copy|tar --install-source=PATH\n"
-        "  --debootstrap-cmd=CMD --cache=yes|no --cachedir=DIR\n"
-        "  --ip=A.B.C.D [--ip=...] --netmask --gateway --broadcast\n"
-        "  --nameserver | --dhcp; --mac=MAC --randommac --bridge=BR\n"
-        "  --password=PW | --genpass[=0|1] --genpass-len=N | --passwd\n"
-        "  --hash-method=md5|sha256|sha512 --role=R[,R] --roledir=DIR\n"
-        "  --kernel=PATH --initrd=PATH | --pygrub\n"
-        "  --output=DIR --extension=.cfg --template=FILE --config=FILE\n"
-        "  --hookdir=DIR --hooks=0 --force --verbose --dry-run\n",
-        out);
+    fputs("usage: xen-create-image --hostname=NAME [options]\n"
+          "  --dist=SUITE --arch=ARCH --mirror=URL\n"
+          "  --dir=DIR | --lvm=VG        where the disks go\n"
+          "  --size=4G --swap=512M | --noswap --fs=ext4|ext3|xfs|btrfs\n"
+          "  --image=sparse|full --memory=256M --maxmem=SIZE --vcpus=N\n"
+          "  --install-method=debootstrap|copy|tar --install-source=PATH\n"
+          "  --debootstrap-cmd=CMD --cache=yes|no --cachedir=DIR\n"
+          "  --ip=A.B.C.D [--ip=...] --netmask --gateway --broadcast\n"
+          "  --nameserver | --dhcp; --mac=MAC --randommac --bridge=BR\n"
+          "  --password=PW | --genpass[=0|1] --genpass-len=N | --passwd\n"
+          "  --hash-method=md5|sha256|sha512 --role=R[,R] --roledir=DIR\n"
+          "  --kernel=PATH --initrd=PATH | --pygrub\n"
+          "  --output=DIR --extension=.cfg --template=FILE --config=FILE\n"
+          "  --hookdir=DIR --hooks=0 --force --verbose --dry-run\n",
+          out);
 }
 
 static const struct opt *opt_find(const char *name)
@@ -140,8 +139,7 @@ static int opt_one(struct xci_conf *cl, int argc, char *const argv[], int *i,
     case OPT_APPEND:
         if (!val) {
             if (*i + 1 >= argc) {
-                fprintf(report, "xen-create-image: --%s needs a value\n",
-                        name);
+                fprintf(report, "xen-create-image: --%s needs a value\n", name);
                 return -EINVAL;
             }
             val = argv[++*i];
@@ -165,8 +163,8 @@ unknown:
     return -EINVAL;
 }
 
-int xci_opts_parse(struct xci_conf *cl, int argc, char *const argv[],
-                   FILE *out, FILE *report)
+int xci_opts_parse(struct xci_conf *cl, int argc, char *const argv[], FILE *out,
+                   FILE *report)
 {
     int i, rc;
 
@@ -205,93 +203,6 @@ int xci_opts_parse(struct xci_conf *cl, int argc, char *const argv[],
     return 0;
 }
 
-int xci_check_hostname(const char *h)
-{
-    size_t len = h ? strlen(h) : 0, lab = 0;
-    size_t i;
-
-    if (len == 0 || len > 253)
-        return -EINVAL;
-    for (i = 0; i < len; i++) {
-        char ch = h[i];
-
-        if (ch == '.') {
-            if (lab == 0 || h[i - 1] == '-')
-                return -EINVAL;
-            lab = 0;
-            continue;
-        }
-        if (!isalnum((unsigned char)ch) && ch != '-')
-            return -EINVAL;
-        if (ch == '-' && lab == 0)
-            return -EINVAL;
-        if (++lab > 63)
-            return -EINVAL;
-    }
-    return (lab == 0 || h[len - 1] == '-') ? -EINVAL : 0;
-}
-
-int xci_check_ipv4(const char *ip)
-{
-    struct in_addr a;
-
-    return ip && inet_pton(AF_INET, ip, &a) == 1 ? 0 : -EINVAL;
-}
-
-int xci_check_netmask(const char *mask)
-{
-    struct in_addr a;
-    uint32_t m;
-
-    if (!mask || inet_pton(AF_INET, mask, &a) != 1)
-        return -EINVAL;
-    m = ntohl(a.s_addr);
-    /* Contiguous ones: ~m + 1 is a power of two (or 0 for /0). */
-    return ((~m + 1) & ~m) ? -EINVAL : 0;
-}
-
-int xci_check_mac(const char *mac, char out[18])
-{
-    unsigned char b[6];
-    int i;
-
-    if (!mac || strlen(mac) != 17)
-        return -EINVAL;
-    for (i = 0; i < 6; i++) {
-        const char *p = mac + 3 * i;
-
-        if (!isxdigit((unsigned char)p[0]) ||
-            !isxdigit((unsigned char)p[1]) || (i < 5 && p[2] != ':'))
-            return -EINVAL;
-        b[i] = (unsigned char)strtoul((char[3]){p[0], p[1], 0}, NULL, 16);
-    }
-    if (b[0] & 1) /* multicast: a NIC cannot own it */
-        return -EINVAL;
-    snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1], b[2], b[3],
-             b[4], b[5]);
-    return 0;
-}
-
-int xci_check_name(const char *v)
-{
-    const char *p;
-
-    if (!v || !*v || *v == '-' || *v == '.')
-        return -EINVAL;
-    for (p = v; *p; p++)
-        if (!isalnum((unsigned char)*p) && !strchr("._+-", *p))
-            return -EINVAL;
-    return 0;
-}
-
-int xci_check_path(const char *v)
-{
-    if (!v || *v != '/')
-        return -EINVAL;
-    /* These would break the quoting of the cfg or a disk spec. */
-    return strpbrk(v, "',\"\\\n\t ") ? -EINVAL : 0;
-}
-
 #define BAD(...)                                                               \
     do {                                                                       \
         fprintf(report, "xen-create-image: " __VA_ARGS__);                     \
@@ -326,8 +237,7 @@ static int resolve_storage(struct xci_settings *s, const struct xci_conf *c,
     v = get(c, "size") ? get(c, "size") : "4G";
     if (parse_size(v, 1ULL << 30, &s->size_bytes) ||
         s->size_bytes < (16ULL << 20))
-        BAD("--size '%s': takes a suffixed size of at least 16M (4G, 512M)",
-            v);
+        BAD("--size '%s': takes a suffixed size of at least 16M (4G, 512M)", v);
     s->noswap = xci_conf_bool(c, "noswap");
     v = get(c, "swap") ? get(c, "swap") : "512M";
     if (parse_size(v, 1ULL << 20, &s->swap_bytes))
@@ -342,8 +252,7 @@ static int resolve_storage(struct xci_settings *s, const struct xci_conf *c,
     s->sparse = !strcmp(v, "sparse");
     s->fs = get(c, "fs") ? get(c, "fs") : "ext4";
     if (strcmp(s->fs, "ext2") && strcmp(s->fs, "ext3") &&
-        strcmp(s->fs, "ext4") && strcmp(s->fs, "xfs") &&
-        strcmp(s->fs, "btrfs"))
+        strcmp(s->fs, "ext4") && strcmp(s->fs, "xfs") && strcmp(s->fs, "btrfs"))
         BAD("--fs '%s': must be ext2, ext3, ext4, xfs or btrfs", s->fs);
     {
         char k[32];
@@ -434,8 +343,7 @@ static int resolve_net(struct xci_settings *s, const struct xci_conf *c,
 {
     const char *v;
     char *save = NULL, *tok;
-    static const char *const single[] = {"gateway", "broadcast",
-                                         "nameserver"};
+    static const char *const single[] = {"gateway", "broadcast", "nameserver"};
 
     s->dhcp = xci_conf_bool(c, "dhcp");
     s->nips = 0;
@@ -502,8 +410,8 @@ static int resolve_net(struct xci_settings *s, const struct xci_conf *c,
         if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
             BAD("no random bytes for a MAC");
         /* Xen's OUI; the top bit clear as libxl does. */
-        snprintf(s->mac, sizeof(s->mac), "00:16:3e:%02x:%02x:%02x",
-                 r[0] & 0x7f, r[1], r[2]);
+        snprintf(s->mac, sizeof(s->mac), "00:16:3e:%02x:%02x:%02x", r[0] & 0x7f,
+                 r[1], r[2]);
     }
     return 0;
 }
@@ -517,7 +425,11 @@ static int resolve_misc(struct xci_settings *s, const struct xci_conf *c,
 
     s->password = get(c, "password");
     s->passwd = xci_conf_bool(c, "passwd");
-    s->genpass = xci_conf_bool(c, "genpass");
+    /* As xen-tools: a password is generated unless one is given, asked
+     * for, or genpass = 0. (The hash is sha512, not xen-tools' md5.) */
+    s->genpass = !get(c, "genpass") || xci_conf_bool(c, "genpass");
+    if (s->passwd)
+        s->genpass = 0;
     if (s->password)
         s->genpass = 0;
     v = get(c, "genpass-len") ? get(c, "genpass-len") : "8";

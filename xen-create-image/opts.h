@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 
+#include "check.h"
 #include "conf.h"
 
 #define XCI_MAX_IPS 8
@@ -21,21 +22,21 @@
 struct xci_settings {
     const char *hostname;
     const char *dist, *arch, *mirror;
-    const char *dir;       /* file images: <dir>/domains/<host>/ */
-    const char *lvm;       /* or a volume group */
-    const char *fs;        /* ext2/3/4, xfs, btrfs */
-    const char *fs_options; /* fstab options for fs */
+    const char *dir;            /* file images: <dir>/domains/<host>/ */
+    const char *lvm;            /* or a volume group */
+    const char *fs;             /* ext2/3/4, xfs, btrfs */
+    const char *fs_options;     /* fstab options for fs */
     const char *install_method; /* debootstrap, copy, tar */
     const char *install_source;
     const char *debootstrap_cmd;
-    const char *cachedir;  /* NULL: no .deb cache */
+    const char *cachedir; /* NULL: no .deb cache */
     const char *kernel, *initrd;
     const char *ips[XCI_MAX_IPS];
     int nips;
     const char *netmask, *gateway, *broadcast, *nameserver;
     const char *bridge, *vifname;
-    char mac[18];          /* lower-case xx:xx:xx:xx:xx:xx */
-    const char *password;  /* plain text from --password */
+    char mac[18];         /* lower-case xx:xx:xx:xx:xx:xx */
+    const char *password; /* plain text from --password */
     const char *roles[XCI_MAX_ROLES];
     int nroles;
     const char *roledir, *hookdir;
@@ -54,8 +55,8 @@ struct xci_settings {
  * into cl. Returns 0, 1 if --help or --version was given (printed to out),
  * or -EINVAL after writing the reason to report.
  */
-int xci_opts_parse(struct xci_conf *cl, int argc, char *const argv[],
-                   FILE *out, FILE *report);
+int xci_opts_parse(struct xci_conf *cl, int argc, char *const argv[], FILE *out,
+                   FILE *report);
 void xci_opts_usage(FILE *out);
 
 /*
@@ -74,15 +75,5 @@ int xci_settings_resolve(struct xci_settings *s, const struct xci_conf *c,
 int xci_opts_merge(struct xci_conf *c, const struct xci_conf *cl);
 /* Free what resolve allocated; s may be partly resolved. */
 void xci_settings_fini(struct xci_settings *s);
-
-/* Checks used by the settings and by the companion tools. 0 or -EINVAL. */
-int xci_check_hostname(const char *h);
-int xci_check_ipv4(const char *ip);
-int xci_check_netmask(const char *mask);
-/* Parse "aa:bb:cc:dd:ee:ff" (any case), refuse multicast; lower-case out. */
-int xci_check_mac(const char *mac, char out[18]);
-/* Names used in paths and cfg specs: no '/', ',', quotes, spaces. */
-int xci_check_name(const char *v);
-int xci_check_path(const char *v);
 
 #endif

@@ -13,6 +13,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* The running child, for xci_run_forward_signal() (STYLE.md allows
+ * volatile sig_atomic_t globals for signal handlers). */
+static volatile sig_atomic_t run_child;
+
+void xci_run_forward_signal(int sig)
+{
+    pid_t pid = (pid_t)run_child;
+
+    if (pid > 0)
+        kill(pid, sig);
+}
+
 static void vsay(struct xci_log *l, int term, const char *fmt, va_list ap)
 {
     va_list ap2;
@@ -56,8 +68,8 @@ static void log_argv(struct xci_log *l, const char *const argv[])
     int i;
 
     for (i = 0; argv[i] && n < sizeof(line) - 1; i++) {
-        int w = snprintf(line + n, sizeof(line) - n, "%s%s", i ? " " : "",
-                         argv[i]);
+        int w =
+            snprintf(line + n, sizeof(line) - n, "%s%s", i ? " " : "", argv[i]);
 
         if (w < 0)
             break;
@@ -140,6 +152,8 @@ static void pump(struct xci_log *l, int errfd, int outfd, FILE *cap)
             if (p[i].fd < 0 || !p[i].revents)
                 continue;
             n = read(p[i].fd, buf, sizeof(buf));
+            if (n < 0 && errno == EINTR)
+                continue;
             if (n <= 0) {
                 p[i].fd = -1;
                 open_n--;
@@ -181,6 +195,7 @@ static int spawn(struct xci_log *l, const char *const argv[],
     }
     if (pid == 0)
         child(argv, env, cap ? op[1] : ep[1], ep[1], flags);
+    run_child = pid;
     if (!(flags & XCI_RUN_TTY)) {
         close(ep[1]);
         ep[1] = -1;
@@ -191,6 +206,7 @@ static int spawn(struct xci_log *l, const char *const argv[],
         pump(l, ep[0], cap ? op[0] : -1, cap);
     }
     rc = finish(l, argv[0], pid);
+    run_child = 0;
 out:
     for (int i = 0; i < 2; i++) {
         if (ep[i] >= 0)
@@ -207,8 +223,7 @@ int xci_run(struct xci_log *l, const char *const argv[],
     return spawn(l, argv, env, flags, NULL);
 }
 
-int xci_run_capture(struct xci_log *l, const char *const argv[],
-                    char **out_out)
+int xci_run_capture(struct xci_log *l, const char *const argv[], char **out_out)
 {
     char *buf = NULL;
     size_t len = 0;

@@ -12,9 +12,9 @@
 #include "conf.h"
 
 struct xci_log {
-    FILE *file;  /* may be NULL: terminal only */
-    FILE *term;  /* progress for the user (stdout) */
-    int verbose; /* copy command output to term */
+    FILE *file;       /* may be NULL: terminal only */
+    FILE *term;       /* progress for the user (stdout) */
+    int verbose;      /* copy command output to term */
     char failed[160]; /* the last command that failed, and how */
 };
 
@@ -43,6 +43,11 @@ int xci_run(struct xci_log *l, const char *const argv[],
  */
 int xci_run_capture(struct xci_log *l, const char *const argv[],
                     char **out_out);
+
+/* Send sig to the command xci_run is waiting for, if any. Async-signal-
+ * safe: for a SIGTERM/SIGINT handler, so a killed build stops its child
+ * and then cleans up instead of leaving it running. */
+void xci_run_forward_signal(int sig);
 
 /* Backtick expansion for xen-tools.conf (conf.h xci_expand_fn): sh -c. */
 int xci_expand_shell(const char *cmd, char **out);

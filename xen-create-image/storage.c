@@ -35,16 +35,14 @@ int xci_have_prog(const char *prog)
     return found;
 }
 
-int xci_storage_check(struct xci_log *l, const struct xci_settings *s,
-                      int nodm)
+int xci_storage_check(struct xci_log *l, const struct xci_settings *s, int nodm)
 {
     enum xci_disk d[2] = {XCI_DISK_ROOT, XCI_DISK_SWAP};
     char buf[4096];
     int i, rc;
 
     if (s->lvm && xci_lvm_vg_check(l, s->lvm, nodm)) {
-        xci_say(l, "The volume group '%s' does not exist.  Aborting.",
-                s->lvm);
+        xci_say(l, "The volume group '%s' does not exist.  Aborting.", s->lvm);
         return -ENOENT;
     }
     for (i = 0; i < (s->noswap ? 1 : 2); i++) {
@@ -56,22 +54,23 @@ int xci_storage_check(struct xci_log *l, const struct xci_settings *s,
             if (rc < 0)
                 return rc;
             if (rc == 1 && !s->force) {
-                xci_say(l, "The LVM disk image %s/%s already exists.  "
-                           "Aborting.\nSpecify '--force' to delete and "
-                           "recreate",
+                xci_say(l,
+                        "The LVM disk image %s/%s already exists.  "
+                        "Aborting.\nSpecify '--force' to delete and "
+                        "recreate",
                         s->lvm, buf);
                 return -EEXIST;
             }
             continue;
         }
-        rc = xci_layout_path(buf, sizeof(buf), s->dir, NULL, s->hostname,
-                             d[i]);
+        rc = xci_layout_path(buf, sizeof(buf), s->dir, NULL, s->hostname, d[i]);
         if (rc)
             return rc;
         if (access(buf, F_OK) == 0 && !s->force) {
-            xci_say(l, "The partition image already exists.  Aborting.\n"
-                       "Specify '--force' to overwrite, or remove the "
-                       "following file\n%s",
+            xci_say(l,
+                    "The partition image already exists.  Aborting.\n"
+                    "Specify '--force' to overwrite, or remove the "
+                    "following file\n%s",
                     buf);
             return -EEXIST;
         }

@@ -22,13 +22,13 @@ static int set_num(struct xci_conf *v, const char *k, unsigned long n)
 static int disk_line(FILE *m, const struct xci_settings *s, enum xci_disk d)
 {
     char path[4096];
-    int rc = xci_layout_path(path, sizeof(path), s->dir, s->lvm, s->hostname,
-                             d);
+    int rc =
+        xci_layout_path(path, sizeof(path), s->dir, s->lvm, s->hostname, d);
 
     if (rc)
         return rc;
-    fprintf(m, "                  '%s:%s,%s,w',", s->lvm ? "phy" : "file",
-            path, xci_layout_vdev(d, s->noswap));
+    fprintf(m, "                  '%s:%s,%s,w',", s->lvm ? "phy" : "file", path,
+            xci_layout_vdev(d, s->noswap));
     return 0;
 }
 
@@ -73,9 +73,9 @@ static int vif_var(struct xci_conf *vars, const struct xci_settings *s)
         n = snprintf(p, left, ",");
         p += n, left -= (size_t)n;
     }
-    n = snprintf(p, left, "mac=%s%s%s%s%s", s->mac, s->vifname ? ",vifname=" : "",
-                 s->vifname ? s->vifname : "", s->bridge ? ",bridge=" : "",
-                 s->bridge ? s->bridge : "");
+    n = snprintf(p, left, "mac=%s%s%s%s%s", s->mac,
+                 s->vifname ? ",vifname=" : "", s->vifname ? s->vifname : "",
+                 s->bridge ? ",bridge=" : "", s->bridge ? s->bridge : "");
     if (n < 0 || (size_t)n >= left)
         return -ENAMETOOLONG;
     return xci_conf_set(vars, "vif", vif);

@@ -24,8 +24,8 @@ int xci_undo_create(struct xci_undo **out)
     return *out ? 0 : -ENOMEM;
 }
 
-int xci_undo_push(struct xci_undo *u, enum xci_undo_kind kind,
-                  const char *arg, const char *arg2)
+int xci_undo_push(struct xci_undo *u, enum xci_undo_kind kind, const char *arg,
+                  const char *arg2)
 {
     struct undo_ent *e;
 
@@ -49,6 +49,25 @@ int xci_undo_push(struct xci_undo *u, enum xci_undo_kind kind,
     }
     u->n++;
     return 0;
+}
+
+int xci_loop_wait_gone(const char *dev)
+{
+    const char *name = strrchr(dev, '/');
+    char path[128];
+    int i;
+
+    snprintf(path, sizeof(path), "/sys/block/%s/loop/backing_file",
+             name ? name + 1 : dev);
+    /* The kernel may finish a detach (or an autoclear) after losetup -d
+     * returns; callers that check "is this image in use" next must not
+     * see our own loop device. */
+    for (i = 0; i < 300; i++) {
+        if (access(path, F_OK))
+            return 0;
+        usleep(50 * 1000);
+    }
+    return -EBUSY;
 }
 
 static int undo_one(struct undo_ent *e, struct xci_log *l)
@@ -81,12 +100,19 @@ static int undo_one(struct undo_ent *e, struct xci_log *l)
         const char *a[] = {"losetup", "-d", e->arg, NULL};
 
         rc = xci_run(l, a, NULL, 0);
+        /* Busy (an LVM scan has it open): the kernel has set autoclear
+         * and detaches it when the last user closes it. */
+        if (!rc && xci_loop_wait_gone(e->arg))
+            xci_note(l,
+                     "%s: still attached; the kernel detaches it when "
+                     "it is closed",
+                     e->arg);
         break;
     }
     case XCI_UNDO_LV: {
         const char *dm[] = {"lvremove", "-f", e->arg, NULL};
-        const char *nodm[] = {"lvremove", "-f", "--driverloaded", "n",
-                              e->arg, NULL};
+        const char *nodm[] = {"lvremove", "-f",   "--driverloaded",
+                              "n",        e->arg, NULL};
 
         rc = xci_run(l, e->arg2 ? nodm : dm, NULL, 0);
         break;

@@ -34,10 +34,10 @@ static int mount_extra(struct xci_log *l, const char *mnt,
         snprintf(path, sizeof(path), "%s%s", mnt, what[i][2]);
         if (access(path, F_OK))
             continue;
-        rc = xci_run(l,
-                     (const char *[]){"mount", "-t", what[i][0], what[i][1],
-                                      path, NULL},
-                     NULL, 0);
+        rc = xci_run(
+            l,
+            (const char *[]){"mount", "-t", what[i][0], what[i][1], path, NULL},
+            NULL, 0);
         if (!rc)
             rc = xci_undo_push(temp, XCI_UNDO_UMOUNT, path, NULL);
     }
@@ -53,9 +53,9 @@ static int run_in(struct xci_log *l, const char *mnt, const char *cmd)
     if (!rc)
         env.v[0].key[strlen("DEBIAN")] = '_';
     if (!rc)
-        rc = xci_run(l, (const char *[]){"chroot", mnt, "/bin/sh", "-c", cmd,
-                                         NULL},
-                     &env, 0);
+        rc = xci_run(
+            l, (const char *[]){"chroot", mnt, "/bin/sh", "-c", cmd, NULL},
+            &env, 0);
     xci_conf_fini(&env);
     return rc;
 }
@@ -70,8 +70,7 @@ static int update_one(struct xci_log *l, const struct xci_conf *c,
     int rc;
 
     if (xci_check_hostname(host)) {
-        fprintf(stderr, "xen-update-image: '%s': not a valid hostname\n",
-                host);
+        fprintf(stderr, "xen-update-image: '%s': not a valid hostname\n", host);
         return -EINVAL;
     }
     if (xci_domain_running(host)) {

@@ -223,9 +223,17 @@ int main(int argc, char **argv)
     struct blkback bb = {0};
     struct xenbus_backend *be;
     struct sigaction sa = {.sa_handler = on_signal};
+    static const struct option opts[] = {
+        {"interactive", no_argument, NULL, 'i'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"pid-file", required_argument, NULL, 'p'},
+        {NULL, 0, NULL, 0},
+    };
     int c, interactive = 0, verbose = 0, rc;
+    const char *pidfile = NULL;
+    FILE *f;
 
-    while ((c = getopt(argc, argv, "ivh")) != -1) {
+    while ((c = getopt_long(argc, argv, "ivp:", opts, NULL)) != -1) {
         switch (c) {
         case 'i':
             interactive = 1;
@@ -233,14 +241,17 @@ int main(int argc, char **argv)
         case 'v':
             verbose++;
             break;
+        case 'p':
+            pidfile = optarg;
+            break;
         default:
-            fprintf(stderr, "usage: blkback [-i] [-v]\n");
+            fprintf(stderr, "usage: blkback [-i] [-v] [--pid-file=FILE]\n");
             return EXIT_FAILURE;
         }
     }
     log_init(interactive, verbose);
     log_procinit("blkback");
-    bb.xs = xs_open(0);
+    bb.xs = xenbus_open_store(10000);
     if (!bb.xs)
         fatal("xs_open");
     rc = hv_open(&bb.hv);
@@ -250,6 +261,10 @@ int main(int argc, char **argv)
     }
     if (!interactive && daemon(0, 0))
         fatal("daemon");
+    if (pidfile && (f = fopen(pidfile, "we"))) {
+        fprintf(f, "%d\n", (int)getpid());
+        fclose(f);
+    }
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
@@ -262,5 +277,7 @@ int main(int argc, char **argv)
     xenbus_backend_destroy(be);
     hv_close(bb.hv);
     xs_close(bb.xs);
+    if (pidfile)
+        unlink(pidfile);
     return EXIT_SUCCESS;
 }

@@ -42,6 +42,7 @@ struct blkring {
     struct io_uring uring;
     int uring_ok, efd, stopfd, broken, need_push, to_submit;
     unsigned inflight;
+    uint64_t refused;
     struct slot *slots, *free;
     struct blkring_stats st;
     pthread_t thread;
@@ -104,7 +105,7 @@ static int fetch_indirect(struct blkring *r, struct blk_req *q)
 
     for (i = 0; i < q->nind; i++) {
         if (hv_grant_map(r->hv, r->domid, q->ind_grefs[i], 0, &p)) {
-            log_warnx("dom %u vbd: indirect ref %u not granted", r->domid,
+            log_debug("dom %u vbd: indirect ref %u not granted", r->domid,
                       q->ind_grefs[i]);
             return BLKIF_RSP_ERROR;
         }
@@ -132,7 +133,7 @@ static int map_segs(struct blkring *r, struct slot *s)
 
         rc = hv_grant_map(r->hv, r->domid, g->gref, writable, &p);
         if (rc) {
-            log_warnx("dom %u vbd: ref %u: %s", r->domid, g->gref,
+            log_debug("dom %u vbd: ref %u: %s", r->domid, g->gref,
                       strerror(-rc));
             return BLKIF_RSP_ERROR;
         }
@@ -251,8 +252,13 @@ static void start(struct blkring *r, const struct blkif_request *raw)
     if (status == BLKIF_RSP_OKAY)
         status = map_segs(r, s);
     if (status != BLKIF_RSP_OKAY) {
-        log_debug("dom %u vbd: request %llu op %u refused (%d)", r->domid,
-                  (unsigned long long)s->req.id, s->req.op, status);
+        /* A hostile guest must not flood the log: the first few, then
+         * every power of two. */
+        if (++r->refused <= 8 || !(r->refused & (r->refused - 1)))
+            log_warnx("dom %u vbd: request %llu op %u refused (status %d, "
+                      "%llu refused so far)",
+                      r->domid, (unsigned long long)s->req.id, s->req.op,
+                      status, (unsigned long long)r->refused);
         s->status = status;
         slot_finish(r, s);
         return;

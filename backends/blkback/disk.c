@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -121,6 +122,26 @@ int blkdisk_open(const char *params, int readonly, struct blkdisk **out)
     }
     if (fstat(d->fd, &st)) {
         rc = -errno;
+        goto fail;
+    }
+    if (S_ISBLK(st.st_mode) && !readonly) {
+        /* O_EXCL on a block device: refused while mounted or held by
+         * another exclusive opener (a second guest, LVM, the kernel). */
+        int ex = open(path, flags | O_EXCL);
+
+        if (ex < 0) {
+            rc = errno == EBUSY ? -EBUSY : -errno;
+            goto fail;
+        }
+        close(d->fd);
+        d->fd = ex;
+        if (d->direct && fcntl(ex, F_SETFL, fcntl(ex, F_GETFL) | O_DIRECT))
+            d->direct = 0;
+    }
+    /* One writer or many readers per image, across every blkback (the
+     * sharing check of Xen's block script). */
+    if (flock(d->fd, (readonly ? LOCK_SH : LOCK_EX) | LOCK_NB)) {
+        rc = errno == EWOULDBLOCK ? -EBUSY : -errno;
         goto fail;
     }
     if (S_ISBLK(st.st_mode)) {

@@ -13,7 +13,10 @@ struct blkdisk;
 /*
  * Open params (a path; "aio:", "raw:", "file:" prefixes are stripped, as
  * blktap's tap:aio: specs carry them). readonly != 0 opens O_RDONLY.
- * Returns 0 or -errno (-ENOTSUP for an unsupported format prefix).
+ * An image has one writer or any number of readers (flock), and a block
+ * device opened for writing is opened O_EXCL (not while mounted).
+ * Returns 0 or -errno (-ENOTSUP for an unsupported format prefix, -EBUSY
+ * when the image or device is in use).
  */
 int blkdisk_open(const char *params, int readonly, struct blkdisk **out);
 void blkdisk_close(struct blkdisk *d);

@@ -20,6 +20,7 @@
 #include "lib/log.h"
 #include "lib/parse.h"
 #include "lib/paths.h"
+#include "xenbus/xenbus.h"
 
 #define MAX_DOMS 256
 #define RESCAN_MS 1000
@@ -234,7 +235,7 @@ int main(int argc, char **argv)
         mkdir_p(logdir);
         x.log_dir = logdir;
     }
-    x.xs = xs_open(0);
+    x.xs = xenbus_open_store(10000);
     if (!x.xs)
         fatal("xs_open");
     rc = hv_open(&x.hv);

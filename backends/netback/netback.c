@@ -139,6 +139,29 @@ out:
     return rc;
 }
 
+/* libxl's "rate" = "<bytes>,<usecs>" (xl vif rate=10MB/s@20ms). */
+static void vif_rate(struct xenbus_dev *dev, struct netring *ring)
+{
+    unsigned long long bytes, usecs;
+    char *rate, *comma;
+
+    if (xenbus_read(xenbus_dev_xs(dev), XBT_NULL, xenbus_dev_be_path(dev),
+                    "rate", &rate))
+        return;
+    comma = strchr(rate, ',');
+    if (comma) {
+        *comma = '\0';
+        if (!parse_ull(rate, 10, UINT64_MAX, &bytes) &&
+            !parse_ull(comma + 1, 10, UINT32_MAX, &usecs)) {
+            netring_set_rate(ring, bytes, (uint32_t)usecs);
+            log_info("dom %u vif %u: rate %llu bytes per %llu us",
+                     xenbus_dev_domid(dev), xenbus_dev_devid(dev), bytes,
+                     usecs);
+        }
+    }
+    free(rate);
+}
+
 static int vif_connect(struct xenbus_dev *dev)
 {
     struct netback *nb = xenbus_dev_ctx(dev);
@@ -166,8 +189,10 @@ static int vif_connect(struct xenbus_dev *dev)
     rc = netring_create(nb->hv, xenbus_dev_domid(dev), (uint32_t)tx,
                         (uint32_t)rx, (uint32_t)port, nbvif_fd(v->tap), v->mtu,
                         &v->ring);
-    if (!rc)
+    if (!rc) {
+        vif_rate(dev, v->ring);
         rc = netring_start(v->ring);
+    }
     if (rc) {
         netring_destroy(v->ring);
         v->ring = NULL;
@@ -242,9 +267,17 @@ int main(int argc, char **argv)
     struct netback nb = {0};
     struct xenbus_backend *be;
     struct sigaction sa = {.sa_handler = on_signal};
+    static const struct option opts[] = {
+        {"interactive", no_argument, NULL, 'i'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"pid-file", required_argument, NULL, 'p'},
+        {NULL, 0, NULL, 0},
+    };
     int c, interactive = 0, verbose = 0, rc;
+    const char *pidfile = NULL;
+    FILE *f;
 
-    while ((c = getopt(argc, argv, "ivh")) != -1) {
+    while ((c = getopt_long(argc, argv, "ivp:", opts, NULL)) != -1) {
         switch (c) {
         case 'i':
             interactive = 1;
@@ -252,14 +285,17 @@ int main(int argc, char **argv)
         case 'v':
             verbose++;
             break;
+        case 'p':
+            pidfile = optarg;
+            break;
         default:
-            fprintf(stderr, "usage: netback [-i] [-v]\n");
+            fprintf(stderr, "usage: netback [-i] [-v] [--pid-file=FILE]\n");
             return EXIT_FAILURE;
         }
     }
     log_init(interactive, verbose);
     log_procinit("netback");
-    nb.xs = xs_open(0);
+    nb.xs = xenbus_open_store(10000);
     if (!nb.xs)
         fatal("xs_open");
     rc = hv_open(&nb.hv);
@@ -269,6 +305,10 @@ int main(int argc, char **argv)
     }
     if (!interactive && daemon(0, 0))
         fatal("daemon");
+    if (pidfile && (f = fopen(pidfile, "we"))) {
+        fprintf(f, "%d\n", (int)getpid());
+        fclose(f);
+    }
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
@@ -282,5 +322,7 @@ int main(int argc, char **argv)
     xenbus_backend_destroy(be);
     hv_close(nb.hv);
     xs_close(nb.xs);
+    if (pidfile)
+        unlink(pidfile);
     return EXIT_SUCCESS;
 }

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/timerfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/log.h"
@@ -28,10 +30,14 @@ struct netring {
     struct netif_tx_back_ring tx;
     struct netif_rx_back_ring rx;
     struct hv_evtchn *ch;
-    int fd, stopfd, broken, need_notify;
+    int fd, stopfd, timerfd, broken, need_notify;
+    /* rate=: credit_bytes per credit_ns window (0: unshaped) */
+    uint64_t credit_bytes, credit_ns, remaining, window_start;
+    int throttled;
     uint32_t max_frame;
     unsigned rx_slots; /* buffers one received frame may need */
     struct netring_stats st;
+    uint64_t dropped_logged;
     pthread_t thread;
     int thread_started;
     uint8_t frame[NB_MAX_FRAME];
@@ -79,22 +85,35 @@ static int tx_gather(struct netring *r, const struct nb_pkt *p)
     return 0;
 }
 
+/* Log a dropped packet: the first few, then every power of two, so a
+ * hostile guest cannot flood the log. */
+static void tx_drop_log(struct netring *r, const char *why)
+{
+    if (++r->dropped_logged <= 8 ||
+        !(r->dropped_logged & (r->dropped_logged - 1)))
+        log_warnx("dom %u vif: tx packet dropped: %s (%llu so far)", r->domid,
+                  why, (unsigned long long)r->dropped_logged);
+}
+
 static void tx_packet(struct netring *r, const struct nb_pkt *p)
 {
     ssize_t n;
 
     if (p->verdict == NB_MALFORMED) {
         r->st.tx_malformed++;
+        tx_drop_log(r, "malformed slots");
         tx_respond(r, p, NETIF_RSP_ERROR);
         return;
     }
     if (p->verdict == NB_TOO_LARGE) {
         r->st.tx_too_large++;
+        tx_drop_log(r, "frame too large");
         tx_respond(r, p, NETIF_RSP_ERROR);
         return;
     }
     if (tx_gather(r, p)) {
         r->st.tx_bad_ref++;
+        tx_drop_log(r, "ref not granted");
         tx_respond(r, p, NETIF_RSP_ERROR);
         return;
     }
@@ -111,6 +130,50 @@ static void tx_packet(struct netring *r, const struct nb_pkt *p)
         r->st.tx_bytes += p->len;
     }
     tx_respond(r, p, NETIF_RSP_OKAY);
+}
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+void netring_set_rate(struct netring *r, uint64_t bytes, uint32_t usecs)
+{
+    r->credit_bytes = usecs ? bytes : 0;
+    r->credit_ns = (uint64_t)usecs * 1000;
+    r->remaining = r->credit_bytes;
+    r->window_start = now_ns();
+}
+
+/* Linux netback's tx_credit_exceeded: 1 when len must wait for the next
+ * window (the timer is armed), 0 when it may go (credit taken). */
+static int tx_credit_wait(struct netring *r, uint32_t len)
+{
+    uint64_t now = now_ns(), next = r->window_start + r->credit_ns;
+    struct itimerspec its = {{0, 0}, {0, 0}};
+
+    if (!r->credit_bytes)
+        return 0;
+    if (now >= next) {
+        r->remaining = r->credit_bytes;
+        r->window_start = now;
+        next = now + r->credit_ns;
+    }
+    if (len <= r->remaining || r->remaining == r->credit_bytes) {
+        r->remaining = len <= r->remaining ? r->remaining - len : 0;
+        return 0;
+    }
+    its.it_value.tv_sec = (time_t)((next - now) / 1000000000ULL);
+    its.it_value.tv_nsec = (long)((next - now) % 1000000000ULL);
+    if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0)
+        its.it_value.tv_nsec = 1;
+    timerfd_settime(r->timerfd, 0, &its, NULL);
+    r->throttled = 1;
+    r->st.tx_throttled++;
+    return 1;
 }
 
 static int tx_process(struct netring *r)
@@ -140,6 +203,8 @@ static int tx_process(struct netring *r)
             used = nb_tx_parse(slots, avail, r->max_frame, &pkt);
             if (used == 0)
                 break;
+            if (pkt.verdict == NB_OK && tx_credit_wait(r, pkt.len))
+                return 0; /* the timer brings us back */
             r->tx.req_cons += used;
             tx_packet(r, &pkt);
         }
@@ -237,14 +302,29 @@ static void push(struct netring *r)
         hv_evtchn_notify(r->ch);
 }
 
+/* Throttled and the window has not ended: TX waits for the timer. */
+static int tx_still_throttled(struct netring *r)
+{
+    uint64_t expirations;
+
+    if (!r->throttled)
+        return 0;
+    if (read(r->timerfd, &expirations, sizeof(expirations)) < 0 &&
+        errno == EAGAIN && now_ns() < r->window_start + r->credit_ns)
+        return 1;
+    r->throttled = 0;
+    return 0;
+}
+
 int netring_process(struct netring *r)
 {
-    int rc;
+    int rc = 0;
 
     if (r->broken)
         return -EPROTO;
     hv_evtchn_ack(r->ch);
-    rc = tx_process(r);
+    if (!tx_still_throttled(r))
+        rc = tx_process(r);
     if (!rc)
         rc = rx_process(r);
     push(r);
@@ -253,30 +333,32 @@ int netring_process(struct netring *r)
     return rc;
 }
 
-int netring_fds(const struct netring *r, struct pollfd pfd[2])
+int netring_fds(const struct netring *r, struct pollfd pfd[NETRING_NFDS])
 {
     pfd[0].fd = hv_evtchn_fd(r->ch);
     pfd[0].events = POLLIN;
     pfd[1].fd = r->fd;
     pfd[1].events =
         (short)(!r->broken && rx_avail(r) >= r->rx_slots ? POLLIN : 0);
-    pfd[0].revents = pfd[1].revents = 0;
-    return 2;
+    pfd[2].fd = r->timerfd;
+    pfd[2].events = POLLIN;
+    pfd[0].revents = pfd[1].revents = pfd[2].revents = 0;
+    return NETRING_NFDS;
 }
 
 static void *netring_thread(void *arg)
 {
     struct netring *r = arg;
-    struct pollfd pfd[3];
+    struct pollfd pfd[NETRING_NFDS + 1];
 
     for (;;) {
         netring_fds(r, pfd);
-        pfd[2].fd = r->stopfd;
-        pfd[2].events = POLLIN;
-        pfd[2].revents = 0;
-        if (poll(pfd, 3, -1) < 0 && errno != EINTR)
+        pfd[NETRING_NFDS].fd = r->stopfd;
+        pfd[NETRING_NFDS].events = POLLIN;
+        pfd[NETRING_NFDS].revents = 0;
+        if (poll(pfd, NETRING_NFDS + 1, -1) < 0 && errno != EINTR)
             break;
-        if (pfd[2].revents || netring_process(r) == -EPROTO)
+        if (pfd[NETRING_NFDS].revents || netring_process(r) == -EPROTO)
             break; /* a broken vif waits for netring_stop() */
     }
     return NULL;
@@ -317,7 +399,7 @@ int netring_create(struct hv *hv, uint32_t domid, uint32_t tx_ref,
     r->hv = hv;
     r->domid = domid;
     r->fd = fd;
-    r->stopfd = -1;
+    r->stopfd = r->timerfd = -1;
     if (mtu < 68 || mtu > NB_MAX_FRAME - NB_VLAN_ETH_HLEN) {
         rc = -EINVAL;
         goto fail;
@@ -335,7 +417,8 @@ int netring_create(struct hv *hv, uint32_t domid, uint32_t tx_ref,
     if (rc)
         goto fail;
     r->stopfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    if (r->stopfd < 0) {
+    r->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    if (r->stopfd < 0 || r->timerfd < 0) {
         rc = -errno;
         goto fail;
     }
@@ -353,6 +436,8 @@ void netring_destroy(struct netring *r)
     netring_stop(r);
     if (r->stopfd >= 0)
         close(r->stopfd);
+    if (r->timerfd >= 0)
+        close(r->timerfd);
     if (r->ch)
         hv_evtchn_close(r->ch);
     if (r->rx_page)

@@ -21,6 +21,7 @@ struct netring_stats {
     uint64_t tx_malformed, tx_too_large, tx_bad_ref, tx_dropped;
     uint64_t rx_packets, rx_bytes; /* fd -> guest */
     uint64_t rx_errors;
+    uint64_t tx_throttled; /* times TX waited for credit */
 };
 
 /*
@@ -36,8 +37,16 @@ int netring_create(struct hv *hv, uint32_t domid, uint32_t tx_ref,
  * the ring protocol (the vif is then no longer served). */
 int netring_process(struct netring *r);
 /* pfd[0]: event channel; pfd[1]: the fd (POLLIN only while the guest has
- * posted receive buffers). Returns 2. */
-int netring_fds(const struct netring *r, struct pollfd pfd[2]);
+ * posted receive buffers); pfd[2]: the rate limiter's timer. Returns 3. */
+#define NETRING_NFDS 3
+int netring_fds(const struct netring *r, struct pollfd pfd[NETRING_NFDS]);
+/*
+ * Shape guest TX as the vif's rate= (libxl's "rate" key, "<bytes>,<usecs>"):
+ * at most bytes per usecs window, as Linux netback's credit scheme; a
+ * frame larger than a whole window still goes, alone in its window.
+ * bytes == 0 turns shaping off. Call before netring_start.
+ */
+void netring_set_rate(struct netring *r, uint64_t bytes, uint32_t usecs);
 void netring_get_stats(const struct netring *r, struct netring_stats *out);
 /* Serve in a thread until netring_stop. Returns 0 or -errno. */
 int netring_start(struct netring *r);

@@ -90,6 +90,8 @@ static void dev_switch(struct xenbus_dev *dev, enum xenbus_state st)
     if (dev->state == st)
         return;
     rc = xenbus_switch_state(dev->be->xs, dev->be_path, st);
+    if (rc == -ENOENT)
+        return; /* being removed: the watch event frees it */
     if (rc) {
         errno = -rc;
         log_warn("dom %u %s %u: state %s", dev->domid, dev->be->ops->kind,
@@ -243,8 +245,15 @@ static int dev_evaluate(struct xenbus_backend *be, struct xenbus_dev *dev)
             dev_switch(dev, XenbusStateClosing);
         if (fe_state == XenbusStateUnknown || fe_state == XenbusStateClosed ||
             fe_state == XenbusStateInitialising ||
-            fe_state == XenbusStateInitWait)
+            fe_state == XenbusStateInitWait) {
             dev_switch(dev, XenbusStateClosed);
+            /* Detached: let go of the disk or tap now, as Linux does,
+             * rather than when the toolstack removes the directory. A
+             * later online=1 + Initialising probes it afresh. */
+            if (dev->probed && dev->be->ops->remove)
+                dev->be->ops->remove(dev);
+            dev->probed = 0;
+        }
         return 0;
     }
     dev_frontend(dev, fe_state);

@@ -4,7 +4,7 @@ xenbus-srcs := backends/xenbus/xenbus.c backends/xenbus/backend.c
 LIBXENBUS := $(B)/lib/libxenbus-be.a
 $(LIBXENBUS): $(patsubst %.c,$(OBJ)/%.o,$(xenbus-srcs))
 	@mkdir -p $(dir $@)
-	$(Q)$(AR) rcs $@ $^
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
 EXTRA_TARGETS += $(LIBXENBUS)
 
 # Unit tests link the in-memory store instead of -lxenstore.

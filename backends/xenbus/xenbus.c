@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "lib/parse.h"
 
@@ -22,6 +23,21 @@ static int xb_join(char *buf, size_t len, const char *dir, const char *key)
                 : snprintf(buf, len, "%s", dir);
 
     return (n < 0 || (size_t)n >= len) ? -ENAMETOOLONG : 0;
+}
+
+struct xs_handle *xenbus_open_store(int wait_ms)
+{
+    struct timespec ts = {0, 100 * 1000 * 1000};
+    struct xs_handle *xs;
+    int waited = 0;
+
+    for (;;) {
+        xs = xs_open(0);
+        if (xs || waited >= wait_ms)
+            return xs;
+        nanosleep(&ts, NULL);
+        waited += 100;
+    }
 }
 
 int xenbus_read(struct xs_handle *xs, xs_transaction_t t, const char *dir,
@@ -102,7 +118,35 @@ enum xenbus_state xenbus_read_state(struct xs_handle *xs, const char *dir)
 int xenbus_switch_state(struct xs_handle *xs, const char *dir,
                         enum xenbus_state st)
 {
-    return xenbus_printf(xs, XBT_NULL, dir, "state", "%d", (int)st);
+    xs_transaction_t t;
+    char *cur;
+    int i, rc;
+
+    /* As Linux's __xenbus_switch_state: never resurrect a directory the
+     * toolstack removed meanwhile (the write would recreate it and the
+     * device would never go away), so check and write in one
+     * transaction. */
+    for (i = 0; i < 16; i++) {
+        t = xs_transaction_start(xs);
+        if (t == XBT_NULL)
+            return errno ? -errno : -EIO;
+        rc = xenbus_read(xs, t, dir, "state", &cur);
+        if (rc) {
+            xs_transaction_end(xs, t, true);
+            return rc;
+        }
+        free(cur);
+        rc = xenbus_printf(xs, t, dir, "state", "%d", (int)st);
+        if (rc) {
+            xs_transaction_end(xs, t, true);
+            return rc;
+        }
+        if (xs_transaction_end(xs, t, false))
+            return 0;
+        if (errno != EAGAIN)
+            return -errno;
+    }
+    return -EAGAIN;
 }
 
 const char *xenbus_state_name(enum xenbus_state st)

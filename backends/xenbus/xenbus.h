@@ -17,6 +17,12 @@
 /* ---- Store helpers ------------------------------------------------------ */
 
 /*
+ * xs_open, retried for up to wait_ms while xenstored is not up yet (the
+ * daemons may be started together). NULL with errno set on failure.
+ */
+struct xs_handle *xenbus_open_store(int wait_ms);
+
+/*
  * Read dir/key (key may be NULL: read dir itself). *val_out is malloc'd and
  * NUL-terminated; the caller frees it. Returns 0, -ENOENT or -errno.
  */
@@ -36,7 +42,8 @@ int xenbus_printf(struct xs_handle *xs, xs_transaction_t t, const char *dir,
     __attribute__((format(printf, 5, 6)));
 /* The state at dir/state; XenbusStateUnknown when missing or malformed. */
 enum xenbus_state xenbus_read_state(struct xs_handle *xs, const char *dir);
-/* Write dir/state. Returns 0 or -errno. */
+/* Write dir/state, unless dir/state is gone (the toolstack removed the
+ * device): then -ENOENT and nothing is written. Returns 0 or -errno. */
 int xenbus_switch_state(struct xs_handle *xs, const char *dir,
                         enum xenbus_state st);
 /* "InitWait", "Connected", ... ("Invalid" outside the enum). */

@@ -39,6 +39,8 @@ dryrun_configs() {
         "$BIN/xm" create --dryrun "$f" >"$PVSTACK_ROOT/$b.json" 2>/dev/null ||
             fail "$f: create --dryrun failed"
         diff -u "$DATA/$b.json.ok" "$PVSTACK_ROOT/$b.json" || fail "$f: JSON differs"
+        "$BIN/xm" create --dry-run "$f" | diff -u "$DATA/$b.json.ok" - ||
+            fail "$f: create --dry-run differs from --dryrun"
     done
 }
 
@@ -50,6 +52,16 @@ several_files() {
     diff -u "$PVSTACK_ROOT/want" "$PVSTACK_ROOT/got" || fail "several files: output differs"
     "$BIN/xm" create configs/pv-guest.cfg configs/hvm-guest.cfg 2>"$PVSTACK_ROOT/err" && fail "real create of two files"
     assert_eq "$(cat "$PVSTACK_ROOT/err")" "xm: create: one config file at a time (configs/pv-guest.cfg, then configs/hvm-guest.cfg)"
+}
+
+etc_xen_lookup() {
+    local out
+    cp "$TOP/configs/pv-guest.cfg" "$PVSTACK_ROOT/etc/xen/web01.cfg"
+    cd /
+    out=$("$BIN/xm" create -n web01.cfg) || fail "create -n web01.cfg from /"
+    assert_match "$out" '"name": "pv-guest",'
+    out=$("$BIN/xm" create -n ./web01.cfg 2>&1) && fail "./web01.cfg found"
+    assert_match "$out" '^xm: ./web01.cfg: unable to open configuration file'
 }
 
 global_n_and_xl() {
@@ -128,6 +140,7 @@ attach_unknown_domain() {
 t_case "create --dryrun prints each shipped cfg as libxl JSON" dryrun_configs
 t_case "create -n configs/*.cfg prints each file" several_files
 t_case "global -N and create -n agree; xl is xm" global_n_and_xl
+t_case "create NAME finds /etc/xen/NAME, as xm did" etc_xen_lookup
 t_case "xm-era xen-tools cfg: quoted numbers, phy:, unknown-key warning" xm_era_file
 t_case "create FILE KEY=VALUE overrides the file" extra_args_override
 t_case "bad cfgs: one exact FILE:LINE:COL line, exit 1, no stdout" bad_cfgs

@@ -124,6 +124,19 @@ list_guests() {
     assert_match "$out" '"max_memkb": 524288,'
 }
 
+list_names_from_store() {
+    command -v python3 >/dev/null || { echo "no python3"; exit 0; }
+    t_xenstored || fail "no xenstored"
+    fake_vmm 6
+    # one EXIT trap for both (each helper set its own)
+    trap "kill $FAKE_PID 2>/dev/null; kill -TERM $XENSTORED_PID 2>/dev/null; wait $XENSTORED_PID 2>/dev/null" EXIT
+    xenstore-write /local/domain/6/name web6 || fail "xenstore-write"
+    assert_match "$("$BIN/xm" list | sed -n 3p)" '^web6 {36} {5}6 '
+    assert_eq "$("$BIN/xm" list web6 | sed -n 2p | cut -c1-4)" web6
+    assert_match "$("$BIN/xm" list -l web6)" '"name": "web6"'
+    assert_match "$("$BIN/xm" -N block-attach web6 /x.img,,xvda)" '"vdev": "xvda"'
+}
+
 info_fields() {
     local out
     out=$("$BIN/xm" info) || fail "info failed"
@@ -145,5 +158,10 @@ t_case "unambiguous command prefixes" prefixes
 t_case "list shows Domain-0 in xl's columns" list_dom0
 t_case "list -l is libxl-style JSON" list_long
 t_case "list shows the engine's guests after Domain-0" list_guests
+if command -v xenstore-write >/dev/null && [ -x "$BIN/xenstored" ]; then
+    t_case "list names guests from the store" list_names_from_store
+else
+    t_skip "list names guests from the store" "no xenstored or xenstore-utils"
+fi
 t_case "info prints host facts as xl" info_fields
 t_done

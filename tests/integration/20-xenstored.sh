@@ -85,12 +85,19 @@ c_flags_and_shutdown() {
     local root=$PVSTACK_ROOT/second
     mkdir -p "$root"
     export XENSTORED_PATH=$root/sock
+    # a cxenstored command line, its database options included
     "$BIN/xenstored" --pid-file "$root/pid" -T "$root/trace" -E 3 \
-        -Q outstanding=5 || fail "daemonized start failed"
+        -Q outstanding=5 -R -I off 2>/dev/null || fail "daemonized start failed"
     for _ in $(seq 100); do [ -s "$root/pid" ] && break; sleep 0.05; done
     pid=$(cat "$root/pid")
+    trap 'kill $pid 2>/dev/null' EXIT
     kill -0 "$pid" || fail "daemon not running"
     xenstore-write /x 1 || fail "write to the second daemon"
+    # the read-only socket older clients use: reads work, writes do not
+    XENSTORED_PATH=$root/sock_ro xenstore-read /x >/dev/null ||
+        fail "read on socket_ro"
+    ! XENSTORED_PATH=$root/sock_ro xenstore-write /x 2 2>/dev/null ||
+        fail "write on socket_ro accepted"
     grep -q 'type 11' "$root/trace" || fail "trace has no WRITE"
     grep -q 'listening on' "$PVSTACK_ROOT/var/log/xen/xenstored.log" ||
         fail "no log under /var/log/xen"
@@ -108,7 +115,29 @@ c_flags_and_shutdown() {
     ! kill -0 "$pid" 2>/dev/null || fail "still running after SIGTERM"
     [ ! -e "$root/pid" ] || fail "pid file left behind"
     [ ! -e "$root/sock" ] || fail "socket left behind"
+    [ ! -e "$root/sock_ro" ] || fail "read-only socket left behind"
     ! "$BIN/xenstored" -Q bogus=1 -N 2>/dev/null || fail "bad -Q accepted"
+}
+
+c_state_file() {
+    local root=$PVSTACK_ROOT/third pid
+    mkdir -p "$root"
+    export XENSTORED_PATH=$root/sock
+    # this case runs in a subshell: its own daemons die with it
+    trap 'kill $pid 2>/dev/null' EXIT
+    "$BIN/xenstored" -N --state-file "$root/state" &
+    pid=$!
+    for _ in $(seq 100); do xenstore-exists /tool 2>/dev/null && break; sleep 0.05; done
+    xenstore-write /local/domain/3/name kept || fail "write"
+    xenstore-chmod /local/domain/3 n3 r0
+    kill -TERM $pid; wait $pid || fail "exit status $?"
+    [ -s "$root/state" ] || fail "no state file"
+    "$BIN/xenstored" -N --state-file "$root/state" &
+    pid=$!
+    for _ in $(seq 100); do xenstore-exists /tool 2>/dev/null && break; sleep 0.05; done
+    assert_eq "$(xenstore-read /local/domain/3/name)" kept
+    assert_match "$(xenstore-ls -p /local/domain)" '\(n3,r0\)'
+    kill -TERM $pid; wait $pid
 }
 
 t_case "xenstore-write/read/list/exists/rm" c_read_write
@@ -118,4 +147,5 @@ t_case "large values and a directory above the payload max" c_binary_and_big
 t_case "libxenstore client (tx conflict + retry, watches)" c_libxenstore
 t_case "16 concurrent clients" c_concurrent
 t_case "daemon flags, log, trace, SIGTERM shutdown" c_flags_and_shutdown
+t_case "--state-file keeps the store across a restart" c_state_file
 t_done

@@ -97,9 +97,26 @@ case_vbd_readonly_offline() {
     # libxl's detach: online=0, state=5; the frontend says Closed.
     xenstore-write $be/online 0 $be/state 5 /local/domain/7/device/vbd/51712/state 6
     wait_key $be/state 6
+    # Closed and offline: the disk is let go before the entries are removed.
+    for _ in $(seq 50); do
+        ls -l /proc/$BBPID/fd | grep -q "$IMG" || break; sleep 0.1
+    done
+    ! ls -l /proc/$BBPID/fd | grep -q "$IMG" || fail "image still open at Closed"
     xenstore-rm /local/domain/0/backend/vbd/7 /local/domain/7
 }
 t_case "blkback read-only vbd and libxl's online=0 detach" case_vbd_readonly_offline
+
+case_vbd_shared() {
+    # One writer per image (Xen's block script sharing check).
+    add_vbd 10 51712 "$IMG" w
+    wait_key /local/domain/0/backend/vbd/10/51712/state 2
+    add_vbd 11 51712 "$IMG" w
+    wait_key /local/domain/0/backend/vbd/11/51712/hotplug-status error
+    assert_match "$(xenstore-read /local/domain/0/backend/vbd/11/51712/hotplug-error)" "busy"
+    xenstore-rm /local/domain/0/backend/vbd/10 /local/domain/10 \
+        /local/domain/0/backend/vbd/11 /local/domain/11
+}
+t_case "blkback refuses a second writer of an image" case_vbd_shared
 
 VG=pvt$$
 case_vbd_lvm() {
@@ -185,7 +202,11 @@ if ip netns add "$NS" 2>/dev/null; then
         assert_match "$(nsx ip -o link show vif5.0)" '<[^>]*UP'
         assert_match "$(nsx ip -o link show vif5.1)" 'master br-test'
         xenstore-rm /local/domain/0/backend/vif/5 /local/domain/5
-        for _ in $(seq 50); do nsx ip link show vif5.0 >/dev/null 2>&1 || break; sleep 0.1; done
+        for _ in $(seq 50); do
+            nsx ip link show vif5.0 >/dev/null 2>&1 ||
+                nsx ip link show vif5.1 >/dev/null 2>&1 || break
+            sleep 0.1
+        done
         ! nsx ip link show vif5.0 >/dev/null 2>&1 || fail "vif5.0 left behind"
         ! nsx ip link show vif5.1 >/dev/null 2>&1 || fail "vif5.1 left behind"
         [ -z "$(nsx ip -o link show master xenbr0)" ] || fail "ports left on xenbr0"
@@ -215,6 +236,7 @@ fi
 case_console() {
     "$BIN/xenconsoled" -i --log=guest >"$LOG/xenconsoled.log" 2>&1 &
     local pid=$!
+    trap "kill $pid 2>/dev/null" EXIT
     # A domain the engine does not know: attach fails, the daemon stays.
     xenstore-write /local/domain/9/name ghost /local/domain/9/console/ring-ref 1 \
         /local/domain/9/console/port 2

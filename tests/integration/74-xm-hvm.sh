@@ -73,7 +73,8 @@ case_list_pause() {
     # ACPI power button; the guest powers off; on_poweroff=destroy.
     "$XM" shutdown l1 || fail "shutdown"
     t_wait_for "! listed l1" 30 || fail "l1 still listed after shutdown"
-    grep -q PVSTACK-GUEST-POWERDOWN "$PVSTACK_ROOT/l1.out" || fail "no powerdown seen"
+    t_wait_for "grep -q PVSTACK-GUEST-POWERDOWN '$PVSTACK_ROOT/l1.out'" 5 ||
+        fail "no powerdown seen"
 }
 
 case_destroy() {

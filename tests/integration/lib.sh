@@ -38,7 +38,11 @@ t_case() {
     out=$(mktemp)
     ( "$fn" ) >"$out" 2>&1 &
     local pid=$!
-    ( sleep "$T_TIMEOUT"; kill -TERM -- "$pid" 2>/dev/null; pkill -TERM -P "$pid" 2>/dev/null ) &
+    # The watchdog reaps its own sleep when cancelled, so nothing of it
+    # outlives the case (a pipe from this script would wait for it).
+    ( trap 'kill $s 2>/dev/null; exit 0' TERM
+      sleep "$T_TIMEOUT" & s=$!; wait $s
+      kill -TERM -- "$pid" 2>/dev/null; pkill -TERM -P "$pid" 2>/dev/null ) &
     local wd=$!
     wait "$pid"; rc=$?
     kill "$wd" 2>/dev/null; wait "$wd" 2>/dev/null
@@ -136,6 +140,8 @@ done
 echo "PVSTACK-GUEST-WAITING $ev"
 dd if="$ev" bs=24 count=1 of=/dev/null 2>/dev/null
 echo "PVSTACK-GUEST-POWERDOWN"
+# let the console reader drain the pty before QEMU exits and closes it
+sleep 1
 poweroff -f
 INIT
     chmod +x "$dir/init"

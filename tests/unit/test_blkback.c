@@ -425,9 +425,27 @@ static void test_parse_limits(void **state)
 
 static void test_disk_open(void **state)
 {
-    struct blkdisk *d;
+    char path[] = "/tmp/test_blkdisk.XXXXXX";
+    struct blkdisk *d, *d2, *d3;
+    int fd = mkstemp(path);
 
     (void)state;
+    /* One writer or many readers. */
+    assert_true(fd >= 0);
+    assert_int_equal(ftruncate(fd, 1 << 20), 0);
+    close(fd);
+    assert_int_equal(blkdisk_open(path, 0, &d), 0);
+    assert_int_equal(blkdisk_sectors(d), 2048);
+    assert_int_equal(blkdisk_open(path, 0, &d2), -EBUSY);
+    assert_int_equal(blkdisk_open(path, 1, &d2), -EBUSY);
+    blkdisk_close(d);
+    assert_int_equal(blkdisk_open(path, 1, &d2), 0);
+    assert_int_equal(blkdisk_open(path, 1, &d3), 0);
+    assert_int_equal(blkdisk_open(path, 0, &d), -EBUSY);
+    blkdisk_close(d2);
+    blkdisk_close(d3);
+    unlink(path);
+
     assert_int_equal(blkdisk_open("/nonexistent/x.img", 0, &d), -ENOENT);
     assert_int_equal(blkdisk_open("qcow2:/x.img", 0, &d), -ENOTSUP);
     assert_int_equal(blkdisk_open("/dev/null", 1, &d), -ENOTBLK);

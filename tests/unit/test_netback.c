@@ -318,7 +318,7 @@ static void test_rx(void **state)
     uint8_t frame[1514];
     struct netif_rx_response rsp;
     struct netring_stats st;
-    struct pollfd pfd[2];
+    struct pollfd pfd[NETRING_NFDS];
     size_t i;
 
     for (i = 0; i < sizeof(frame); i++)
@@ -370,6 +370,40 @@ static void test_hostile_tx_index(void **state)
     assert_int_equal(netring_process(c->r), -EPROTO);
 }
 
+/* rate=1000 bytes per 200 ms: the second 600-byte frame waits for the
+ * next window, then goes. */
+static void test_rate(void **state)
+{
+    struct ctx *c = *state;
+    struct pollfd pfd[NETRING_NFDS];
+    struct netring_stats st;
+    uint8_t buf[4096];
+    int i;
+
+    netring_set_rate(c->r, 1000, 200000);
+    for (i = 0; i < 3; i++)
+        tx_push(c, slot(DATA, 0, 0, (uint16_t)i, 600));
+    RING_PUSH_REQUESTS(&c->tx);
+    assert_int_equal(netring_process(c->r), 0);
+    assert_int_equal(read(c->sv[1], buf, sizeof(buf)), 600);
+    assert_int_equal(read(c->sv[1], buf, sizeof(buf)), -1);
+    assert_int_equal(c->tx.sring->rsp_prod, 1);
+    /* An unrelated wake-up within the window sends nothing. */
+    assert_int_equal(netring_process(c->r), 0);
+    assert_int_equal(c->tx.sring->rsp_prod, 1);
+    netring_fds(c->r, pfd);
+    assert_int_equal(poll(&pfd[2], 1, 1000), 1); /* the window ends */
+    assert_int_equal(netring_process(c->r), 0);
+    assert_int_equal(read(c->sv[1], buf, sizeof(buf)), 600);
+    assert_int_equal(c->tx.sring->rsp_prod, 2);
+    netring_get_stats(c->r, &st);
+    assert_true(st.tx_throttled >= 2);
+    /* Shaping off: the rest goes at once. */
+    netring_set_rate(c->r, 0, 0);
+    assert_int_equal(netring_process(c->r), 0);
+    assert_int_equal(c->tx.sring->rsp_prod, 3);
+}
+
 static void test_thread(void **state)
 {
     struct ctx *c = *state;
@@ -395,6 +429,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rx, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hostile_indices, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hostile_tx_index, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_thread, setup, teardown),
     };
 

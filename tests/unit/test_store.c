@@ -10,7 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <xen/io/xs_wire.h>
 
 /* cmocka.h needs the headers above */
@@ -452,6 +454,21 @@ static void t_quotas(void **state)
     /* dom0 gets more */
     for (i = 0; i < 4; i++)
         assert_true(h_tx_start(&f->d0) != 0);
+    /* a domU transaction may touch transaction-nodes paths, no more */
+    {
+        char p[64];
+        uint32_t tx;
+
+        h_close(&f->d2);
+        h_open(f->x, 2, &f->d2);
+        tx = h_tx_start(&f->d2);
+        assert_true(tx != 0);
+        for (i = 0; i < 1024; i++) {
+            snprintf(p, sizeof(p), "/nothere/%d", i);
+            ERR(h_read(&f->d2, tx, p, NULL), "EACCES");
+        }
+        ERR(h_read(&f->d2, tx, "/nothere/x", NULL), "ENOSPC");
+    }
     /* perms per node */
     ERR(h_chmod(&f->d1, "/local/domain/1/a", "n1", "r2", "r3", "r4", "r5", "r6",
                 NULL),
@@ -522,6 +539,54 @@ static void t_readonly_conn(void **state)
     h_open(f->x, 2, &f->d2);
 }
 
+/* --state-file: nodes, values (binary too) and perms survive; junk does not
+ * crash the loader. */
+static void t_persist(void **state)
+{
+    struct fx *f = *state;
+    char file[] = "/tmp/test_store_state.XXXXXX", out[4097];
+    struct xsd *y;
+    struct h_conn c;
+    struct h_msg r;
+    FILE *fp;
+    int fd = mkstemp(file);
+
+    assert_true(fd >= 0);
+    close(fd);
+    OK(h_write(&f->d0, 0, "/p/a/b", "v"));
+    h_req(&f->d0, XS_WRITE, 0, "/p/bin\0x\0y", 10, &r);
+    OK(h_op1(&f->d0, XS_MKDIR, 0, "/p/empty", NULL));
+    OK(h_chmod(&f->d0, "/p/a", "n3", "r4", NULL));
+    assert_int_equal(xsd_save(f->x, file), 0);
+    assert_int_equal(xsd_create(NULL, &y), 0);
+    assert_int_equal(xsd_load(y, file), 0);
+    h_open(y, 0, &c);
+    OK(h_read(&c, 0, "/p/a/b", out));
+    assert_string_equal(out, "v");
+    h_req(&c, XS_READ, 0, "/p/bin", 7, &r);
+    assert_int_equal(r.len, 3);
+    assert_memory_equal(r.body, "x\0y", 3);
+    OK(h_read(&c, 0, "/p/empty", out));
+    OK(h_op1(&c, XS_GET_PERMS, 0, "/p/a", &r));
+    assert_memory_equal(r.body, "n3\0r4\0", 6);
+    OK(h_op1(&c, XS_DIRECTORY, 0, "/", &r));
+    assert_memory_equal(r.body, "tool\0p\0", 7);
+    xsd_destroy(y);
+    /* a truncated / corrupted file: -EINVAL, no crash */
+    fp = fopen(file, "r+");
+    assert_non_null(fp);
+    fseek(fp, 30, SEEK_SET);
+    fputs("\xff\xff\xff\x7f garbage", fp);
+    fclose(fp);
+    assert_int_equal(xsd_create(NULL, &y), 0);
+    assert_int_equal(xsd_load(y, file), -EINVAL);
+    xsd_destroy(y);
+    assert_int_equal(xsd_create(NULL, &y), 0);
+    assert_int_equal(xsd_load(y, "/nonexistent/state"), -ENOENT);
+    xsd_destroy(y);
+    unlink(file);
+}
+
 static void t_domain_requests(void **state)
 {
     struct fx *f = *state;
@@ -552,6 +617,27 @@ static void t_domain_requests(void **state)
     assert_string_equal(r.body, "OK");
     OK(h_op1(&f->d0, XS_CONTROL, 0, "quota", &r));
     assert_non_null(strstr(r.body, "nodes            :        5"));
+    /* the -T trace switches off and on at run time */
+    {
+        FILE *t = tmpfile();
+        long a, b;
+
+        assert_non_null(t);
+        xsd_set_trace(f->x, t);
+        OK(h_write(&f->d0, 0, "/tr", "1"));
+        a = ftell(t);
+        assert_true(a > 0);
+        OK(h_op2(&f->d0, XS_CONTROL, 0, "log", "off", NULL));
+        b = ftell(t);
+        OK(h_write(&f->d0, 0, "/tr", "2"));
+        assert_int_equal(ftell(t), b);
+        OK(h_op2(&f->d0, XS_CONTROL, 0, "log", "on", NULL));
+        OK(h_write(&f->d0, 0, "/tr", "3"));
+        assert_true(ftell(t) > b);
+        ERR(h_op2(&f->d0, XS_CONTROL, 0, "log", "maybe", NULL), "EINVAL");
+        xsd_set_trace(f->x, NULL);
+        fclose(t);
+    }
 }
 
 int main(void)
@@ -575,6 +661,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(t_quotas, setup, teardown),
         cmocka_unit_test_setup_teardown(t_payload_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(t_readonly_conn, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_persist, setup, teardown),
         cmocka_unit_test_setup_teardown(t_domain_requests, setup, teardown),
     };
 

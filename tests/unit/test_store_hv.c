@@ -277,7 +277,7 @@ static void t_guest_ring(void **state)
         int i;
 
         assert_int_equal(write(f->ev[0], &one, sizeof(one)), sizeof(one));
-        for (i = 0; i < 100 && f->ring->error == XENSTORE_ERROR_NONE; i++)
+        for (i = 0; i < 500 && f->ring->error == XENSTORE_ERROR_NONE; i++)
             usleep(10000);
     }
     assert_int_equal(f->ring->error, XENSTORE_ERROR_RINGIDX);

@@ -7,6 +7,7 @@
  * private root unless XENSTORED_BIN=none (then XENSTORED_PATH is used).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -214,6 +215,65 @@ static void t_transaction_conflict(void **state)
     xs_close(h);
 }
 
+/* The retry loop again, without cmocka asserts (they may not run here). */
+static void *incr_thread(void *arg)
+{
+    struct xs_handle *h = xs_open(0);
+    int i, *fails = arg;
+
+    for (i = 0; h && i < 50; i++) {
+        for (;;) {
+            xs_transaction_t t = xs_transaction_start(h);
+            unsigned int len;
+            char buf[16], *v = xs_read(h, t, "/tx/counter", &len);
+
+            if (t == XBT_NULL || !v) {
+                (*fails)++;
+                free(v);
+                break;
+            }
+            snprintf(buf, sizeof(buf), "%d", atoi(v) + 1);
+            free(v);
+            if (!xs_write(h, t, "/tx/counter", buf, strlen(buf)))
+                (*fails)++;
+            if (xs_transaction_end(h, t, false))
+                break;
+            if (errno != EAGAIN) {
+                (*fails)++;
+                break;
+            }
+        }
+    }
+    if (!h)
+        (*fails)++;
+    else
+        xs_close(h);
+    return NULL;
+}
+
+/* 8 clients race on one counter: every increment lands exactly once. */
+static void t_concurrent_increments(void **state)
+{
+    struct xs_handle *h = xopen();
+    pthread_t th[8];
+    int fails[8] = {0}, i;
+    unsigned int len;
+    char *v;
+
+    (void)state;
+    assert_true(xs_write(h, XBT_NULL, "/tx/counter", "0", 1));
+    for (i = 0; i < 8; i++)
+        pthread_create(&th[i], NULL, incr_thread, &fails[i]);
+    for (i = 0; i < 8; i++) {
+        pthread_join(th[i], NULL);
+        assert_int_equal(fails[i], 0);
+    }
+    v = xs_read(h, XBT_NULL, "/tx/counter", &len);
+    assert_string_equal(v, "400");
+    free(v);
+    xs_close(h);
+}
+
 static void t_watch(void **state)
 {
     struct xs_handle *h = xopen(), *w = xopen();
@@ -263,9 +323,13 @@ static void t_bogus_client(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(t_basic), cmocka_unit_test(t_big_directory),
-        cmocka_unit_test(t_perms), cmocka_unit_test(t_transaction_conflict),
-        cmocka_unit_test(t_watch), cmocka_unit_test(t_bogus_client),
+        cmocka_unit_test(t_basic),
+        cmocka_unit_test(t_big_directory),
+        cmocka_unit_test(t_perms),
+        cmocka_unit_test(t_transaction_conflict),
+        cmocka_unit_test(t_concurrent_increments),
+        cmocka_unit_test(t_watch),
+        cmocka_unit_test(t_bogus_client),
     };
 
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* cmocka needs the headers above first. */
 #include <cmocka.h>
 
 #include "../../xen-create-image/conf.h"
@@ -31,8 +33,7 @@ static void test_conf_file(void **state)
                        "dir =\nsize = 8G\n";
 
     (void)state;
-    assert_int_equal(xci_conf_parse(&c, text, "t.conf", fake_expand, NULL),
-                     0);
+    assert_int_equal(xci_conf_parse(&c, text, "t.conf", fake_expand, NULL), 0);
     assert_string_equal(xci_conf_get(&c, "size"), "8G"); /* last wins */
     assert_string_equal(xci_conf_get(&c, "memory"), "256M");
     assert_string_equal(xci_conf_get(&c, "kernel"), "/boot/vmlinuz-6.1.0-test");
@@ -52,18 +53,16 @@ static void test_conf_errors(void **state)
     FILE *r = open_memstream(&buf, &len);
 
     (void)state;
-    assert_int_equal(xci_conf_parse(&c, "a = 1\nno equals here\n", "x.conf",
-                                    NULL, r),
-                     -EINVAL);
+    assert_int_equal(
+        xci_conf_parse(&c, "a = 1\nno equals here\n", "x.conf", NULL, r),
+        -EINVAL);
     fflush(r);
     assert_string_equal(buf, "x.conf:2: expected 'key = value'\n");
     assert_int_equal(xci_conf_parse(&c, "k = `uname -r`\n", "x", NULL, NULL),
                      -EINVAL); /* no expander: not allowed */
-    assert_int_equal(xci_conf_parse(&c, "k = `false`\n", "x", fake_expand,
-                                    NULL),
-                     -EINVAL);
-    assert_int_equal(xci_conf_parse(&c, "k = `open\n", "x", fake_expand,
-                                    NULL),
+    assert_int_equal(
+        xci_conf_parse(&c, "k = `false`\n", "x", fake_expand, NULL), -EINVAL);
+    assert_int_equal(xci_conf_parse(&c, "k = `open\n", "x", fake_expand, NULL),
                      -EINVAL);
     assert_int_equal(xci_conf_parse(&c, "bad key = 1\n", "x", NULL, NULL),
                      -EINVAL);
@@ -91,10 +90,10 @@ static int parse_argv(struct xci_conf *cl, const char *const *args)
 static void test_cmdline(void **state)
 {
     struct xci_conf cl = {0};
-    const char *args[] = {"--hostname=test2", "--ip", "10.0.0.2",
-                          "--ip=10.0.0.3",    "--noswap", "--nopygrub",
-                          "--genpass",        "--role=udev,builder",
-                          "--install_method", "copy",   NULL};
+    const char *args[] = {
+        "--hostname=test2", "--ip",       "10.0.0.2",  "--ip=10.0.0.3",
+        "--noswap",         "--nopygrub", "--genpass", "--role=udev,builder",
+        "--install_method", "copy",       NULL};
 
     (void)state;
     assert_int_equal(parse_argv(&cl, args), 0);
@@ -113,8 +112,7 @@ static void test_cmdline(void **state)
                      -EINVAL);
     assert_int_equal(parse_argv(&cl, (const char *[]){"--size", NULL}),
                      -EINVAL);
-    assert_int_equal(parse_argv(&cl, (const char *[]){"stray", NULL}),
-                     -EINVAL);
+    assert_int_equal(parse_argv(&cl, (const char *[]){"stray", NULL}), -EINVAL);
     assert_int_equal(parse_argv(&cl, (const char *[]){"--help", NULL}), 1);
     xci_conf_fini(&cl);
 }
@@ -123,9 +121,13 @@ static void test_cmdline(void **state)
 static int resolve(struct xci_settings *s, struct xci_conf *c,
                    const char *const *kv)
 {
-    static const char *const base[] = {
-        "hostname=vm1", "dir=/srv/xen", "ip=192.168.1.10", "kernel=/boot/k",
-        "dist=bookworm", "mirror=http://deb.debian.org/debian", NULL};
+    static const char *const base[] = {"hostname=vm1",
+                                       "dir=/srv/xen",
+                                       "ip=192.168.1.10",
+                                       "kernel=/boot/k",
+                                       "dist=bookworm",
+                                       "mirror=http://deb.debian.org/debian",
+                                       NULL};
     FILE *null = fopen("/dev/null", "w");
     const char *const *p;
     int rc;
@@ -153,9 +155,8 @@ static int resolve(struct xci_settings *s, struct xci_conf *c,
     do {                                                                       \
         struct xci_conf c_ = {0};                                              \
         struct xci_settings s_;                                                \
-        assert_int_equal(resolve(&s_, &c_, (const char *[]){__VA_ARGS__,       \
-                                                            NULL}),            \
-                         -EINVAL);                                             \
+        assert_int_equal(                                                      \
+            resolve(&s_, &c_, (const char *[]){__VA_ARGS__, NULL}), -EINVAL);  \
         xci_settings_fini(&s_);                                                \
         xci_conf_fini(&c_);                                                    \
     } while (0)
@@ -185,6 +186,17 @@ static void test_settings_defaults(void **state)
     assert_true(strtoul(s.mac + 9, NULL, 16) < 0x80);
     assert_string_equal(s.output, "/etc/xen");
     assert_string_equal(s.extension, ".cfg");
+    assert_true(s.genpass); /* xen-tools' default */
+    assert_string_equal(s.hash_method, "sha512");
+    xci_settings_fini(&s);
+    xci_conf_fini(&c);
+
+    assert_int_equal(resolve(&s, &c, (const char *[]){"password=x", NULL}), 0);
+    assert_false(s.genpass);
+    xci_settings_fini(&s);
+    xci_conf_fini(&c);
+    assert_int_equal(resolve(&s, &c, (const char *[]){"genpass=0", NULL}), 0);
+    assert_false(s.genpass);
     xci_settings_fini(&s);
     xci_conf_fini(&c);
 }
@@ -195,18 +207,15 @@ static void test_settings_values(void **state)
     struct xci_settings s;
 
     (void)state;
-    assert_int_equal(resolve(&s, &c,
-                             (const char *[]){"size=2Gb", "swap=128M",
-                                              "memory=1G", "maxmem=2048",
-                                              "vcpus=4", "fs=xfs",
-                                              "image=full",
-                                              "mac=00:16:3E:AB:cd:01",
-                                              "ip=10.1.1.1 10.1.1.2",
-                                              "netmask=255.255.0.0",
-                                              "gateway=10.1.0.1",
-                                              "nameserver=1.1.1.1 8.8.8.8",
-                                              "role=udev builder", NULL}),
-                     0);
+    assert_int_equal(
+        resolve(&s, &c,
+                (const char *[]){
+                    "size=2Gb", "swap=128M", "memory=1G", "maxmem=2048",
+                    "vcpus=4", "fs=xfs", "image=full", "mac=00:16:3E:AB:cd:01",
+                    "ip=10.1.1.1 10.1.1.2", "netmask=255.255.0.0",
+                    "gateway=10.1.0.1", "nameserver=1.1.1.1 8.8.8.8",
+                    "role=udev builder", NULL}),
+        0);
     assert_true(s.size_bytes == 2ULL << 30);
     assert_true(s.swap_bytes == 128ULL << 20);
     assert_int_equal(s.memory_mb, 1024);
@@ -256,14 +265,14 @@ static void test_settings_rejects(void **state)
     EXPECT_BAD("mac=01:16:3e:00:00:01"); /* multicast */
     EXPECT_BAD("mac=00:16:3e:00:00");
     EXPECT_BAD("mac=00-16-3e-00-00-01");
-    EXPECT_BAD("lvm=vg0");                /* with dir: both */
-    EXPECT_BAD("dir=", "lvm=");           /* neither */
+    EXPECT_BAD("lvm=vg0");      /* with dir: both */
+    EXPECT_BAD("dir=", "lvm="); /* neither */
     EXPECT_BAD("dir=relative/path");
     EXPECT_BAD("dir=/with,comma");
     EXPECT_BAD("dir=/it's");
     EXPECT_BAD("dir=", "lvm=vg/0");
     EXPECT_BAD("install-method=rinse");
-    EXPECT_BAD("install-method=copy");    /* needs a source */
+    EXPECT_BAD("install-method=copy"); /* needs a source */
     EXPECT_BAD("kernel=", "pygrub=0");
     EXPECT_BAD("hash-method=des");
     EXPECT_BAD("role=../evil");
@@ -299,10 +308,10 @@ static void test_checks(void **state)
     (void)state;
     assert_int_equal(xci_check_hostname("web1.example.org"), 0);
     assert_int_equal(xci_check_hostname("a"), 0);
-    assert_int_equal(xci_check_hostname(
-                         "a234567890123456789012345678901234567890123456789"
-                         "012345678901234"),
-                     -EINVAL); /* 64-character label */
+    assert_int_equal(
+        xci_check_hostname("a234567890123456789012345678901234567890123456789"
+                           "012345678901234"),
+        -EINVAL); /* 64-character label */
     assert_int_equal(xci_check_netmask("255.255.255.0"), 0);
     assert_int_equal(xci_check_netmask("0.0.0.0"), 0);
     assert_int_equal(xci_check_netmask("255.255.255.255"), 0);

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* cmocka needs the headers above first. */
 #include <cmocka.h>
 
 #include "../../xen-create-image/common.h"
@@ -60,9 +62,8 @@ static void test_mirror_deb822(void **state)
         "Suites: bookworm-security\nComponents: main\n";
 
     (void)state;
-    assert_int_equal(xci_mirror_parse(text, 1, uri, sizeof(uri), suite,
-                                      sizeof(suite)),
-                     0);
+    assert_int_equal(
+        xci_mirror_parse(text, 1, uri, sizeof(uri), suite, sizeof(suite)), 0);
     assert_string_equal(uri, "http://deb.debian.org/debian");
     assert_string_equal(suite, "bookworm");
 }
@@ -85,17 +86,15 @@ static void test_mirror_guess_dir(void **state)
     f = fopen(p, "w");
     fputs("Types: deb\nURIs: http://right/debian\nSuites: trixie\n", f);
     fclose(f);
-    assert_int_equal(xci_mirror_guess(dir, uri, sizeof(uri), suite,
-                                      sizeof(suite)),
-                     0);
+    assert_int_equal(
+        xci_mirror_guess(dir, uri, sizeof(uri), suite, sizeof(suite)), 0);
     assert_string_equal(uri, "http://right/debian");
     assert_string_equal(suite, "trixie");
     unlink(p);
     snprintf(p, sizeof(p), "%s/sources.list.d/a.list.disabled", dir);
     unlink(p);
-    assert_int_equal(xci_mirror_guess(dir, uri, sizeof(uri), suite,
-                                      sizeof(suite)),
-                     -ENOENT);
+    assert_int_equal(
+        xci_mirror_guess(dir, uri, sizeof(uri), suite, sizeof(suite)), -ENOENT);
     snprintf(p, sizeof(p), "%s/sources.list.d", dir);
     rmdir(p);
     rmdir(dir);
@@ -121,17 +120,16 @@ static void test_lvm_range(void **state)
     unsigned long long a, b;
 
     (void)state;
-    assert_int_equal(xci_lvm_parse_range("  /dev/loop0:25-37  \n", pv,
-                                         sizeof(pv), &a, &b),
-                     0);
+    assert_int_equal(
+        xci_lvm_parse_range("  /dev/loop0:25-37  \n", pv, sizeof(pv), &a, &b),
+        0);
     assert_string_equal(pv, "/dev/loop0");
     assert_true(a == 25 && b == 37);
     assert_int_equal(xci_lvm_parse_range("/dev/sda:0-9 /dev/sdb:0-4", pv,
                                          sizeof(pv), &a, &b),
                      -EMLINK);
-    assert_int_equal(xci_lvm_parse_range("/dev/sda:9-0", pv, sizeof(pv), &a,
-                                         &b),
-                     -EINVAL);
+    assert_int_equal(
+        xci_lvm_parse_range("/dev/sda:9-0", pv, sizeof(pv), &a, &b), -EINVAL);
     assert_int_equal(xci_lvm_parse_range("garbage", pv, sizeof(pv), &a, &b),
                      -EINVAL);
 }
@@ -155,13 +153,12 @@ static void test_cfg_read(void **state)
     assert_string_equal(ci.memory, "128");
     assert_int_equal(ci.ndisks, 2);
     assert_string_equal(ci.vif, "ip=10.0.0.9,mac=00:16:3e:00:00:09");
-    assert_int_equal(xci_cfg_disk_target(ci.disks[0], path, sizeof(path),
-                                         &phy),
+    assert_false(ci.dhcp);
+    assert_int_equal(xci_cfg_disk_target(ci.disks[0], path, sizeof(path), &phy),
                      0);
     assert_string_equal(path, "/dev/vg/x1-disk");
     assert_true(phy);
-    assert_int_equal(xci_cfg_disk_target(ci.disks[1], path, sizeof(path),
-                                         &phy),
+    assert_int_equal(xci_cfg_disk_target(ci.disks[1], path, sizeof(path), &phy),
                      0);
     assert_string_equal(path, "/img/x.img");
     assert_false(phy);
@@ -169,6 +166,8 @@ static void test_cfg_read(void **state)
     assert_string_equal(path, "00:16:3e:00:00:09");
     xci_cfg_vif_field(ci.vif, "bridge", path, sizeof(path));
     assert_string_equal(path, "");
+    assert_int_equal(xci_cfg_read("dhcp = 'dhcp'\nname='d'\n", &ci), 0);
+    assert_true(ci.dhcp);
     assert_int_equal(xci_cfg_read("name = 'unterminated\n", &ci), -EINVAL);
     assert_int_equal(xci_cfg_read("disk = [ 'a' 'b' ]\n", &ci), -EINVAL);
     assert_int_equal(xci_cfg_read("= 1\n", &ci), -EINVAL);
@@ -179,17 +178,16 @@ static void test_layout(void **state)
     char b[256];
 
     (void)state;
-    assert_int_equal(xci_layout_path(b, sizeof(b), "/srv/xen", NULL, "vm1",
-                                     XCI_DISK_ROOT),
-                     0);
+    assert_int_equal(
+        xci_layout_path(b, sizeof(b), "/srv/xen", NULL, "vm1", XCI_DISK_ROOT),
+        0);
     assert_string_equal(b, "/srv/xen/domains/vm1/disk.img");
-    assert_int_equal(xci_layout_path(b, sizeof(b), NULL, "vg0", "vm1",
-                                     XCI_DISK_SWAP),
-                     0);
+    assert_int_equal(
+        xci_layout_path(b, sizeof(b), NULL, "vg0", "vm1", XCI_DISK_SWAP), 0);
     assert_string_equal(b, "/dev/vg0/vm1-swap");
-    assert_int_equal(xci_layout_path(b, 8, "/srv/xen", NULL, "vm1",
-                                     XCI_DISK_ROOT),
-                     -ENAMETOOLONG);
+    assert_int_equal(
+        xci_layout_path(b, 8, "/srv/xen", NULL, "vm1", XCI_DISK_ROOT),
+        -ENAMETOOLONG);
     assert_string_equal(xci_layout_vdev(XCI_DISK_ROOT, 0), "xvda2");
     assert_string_equal(xci_layout_vdev(XCI_DISK_ROOT, 1), "xvda1");
 }

@@ -10,7 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* cmocka needs the headers above first. */
 #include <cmocka.h>
+
+#include "cfg/cfg.h"
 
 #include "../../xen-create-image/common.h"
 #include "../../xen-create-image/conf.h"
@@ -63,13 +67,11 @@ static void test_language(void **state)
     assert_int_equal(render("ok\n{endif}\n", &v, &out, &err), -EINVAL);
     free(out);
     free(err);
-    assert_int_equal(render("{if on}\n{else}\n{else}\n{endif}\n", &v, &out,
-                            &err),
-                     -EINVAL);
+    assert_int_equal(
+        render("{if on}\n{else}\n{else}\n{endif}\n", &v, &out, &err), -EINVAL);
     free(out);
     free(err);
-    assert_int_equal(render("{if nope}\n{endif}\n", &v, &out, &err),
-                     -EINVAL);
+    assert_int_equal(render("{if nope}\n{endif}\n", &v, &out, &err), -EINVAL);
     free(out);
     free(err);
     assert_int_equal(render("x {$name\n", &v, &out, &err), -EINVAL);
@@ -136,9 +138,9 @@ static void test_cfg_file_image(void **state)
              "              ]\n"));
     assert_non_null(strstr(cfg, "\nname        = 'vm1'\n"));
     assert_null(strstr(cfg, "dhcp"));
-    assert_non_null(strstr(
-        cfg, "\nvif         = [ 'ip=192.168.1.10,mac=00:16:3e:01:02:03,"
-             "bridge=xenbr0' ]\n"));
+    assert_non_null(
+        strstr(cfg, "\nvif         = [ 'ip=192.168.1.10,mac=00:16:3e:01:02:03,"
+                    "bridge=xenbr0' ]\n"));
     assert_non_null(strstr(cfg, "\non_poweroff = 'destroy'\non_reboot   = "
                                 "'restart'\non_crash    = 'restart'\n"));
     /* Our own cfg reader (xen-list-images) reads it back. */
@@ -146,15 +148,16 @@ static void test_cfg_file_image(void **state)
     assert_string_equal(ci.name, "vm1");
     assert_string_equal(ci.memory, "512");
     assert_int_equal(ci.ndisks, 2);
-    assert_string_equal(ci.disks[1], "file:/srv/xen/domains/vm1/swap.img,xvda1,w");
+    assert_string_equal(ci.disks[1],
+                        "file:/srv/xen/domains/vm1/swap.img,xvda1,w");
     free(cfg);
 }
 
 static void test_cfg_lvm_dhcp(void **state)
 {
-    char *cfg = cfg_for((const char *[]){
-        "hostname=db", "lvm=vg0", "dhcp=1", "noswap=1", "pygrub=1",
-        "maxmem=1G", "mac=00:16:3e:0a:0b:0c", NULL});
+    char *cfg = cfg_for((const char *[]){"hostname=db", "lvm=vg0", "dhcp=1",
+                                         "noswap=1", "pygrub=1", "maxmem=1G",
+                                         "mac=00:16:3e:0a:0b:0c", NULL});
 
     (void)state;
     assert_non_null(strstr(cfg, "\nbootloader  = 'pygrub'\n"));
@@ -167,6 +170,52 @@ static void test_cfg_lvm_dhcp(void **state)
     assert_null(strstr(cfg, "swap"));
     assert_non_null(strstr(cfg, "\ndhcp        = 'dhcp'\n"
                                 "vif         = [ 'mac=00:16:3e:0a:0b:0c' ]\n"));
+    free(cfg);
+}
+
+/* The cfg engineer's parser (what xm create reads) accepts our cfg, with
+ * no warnings, and sees what we meant. */
+static void test_cfg_parses(void **state)
+{
+    char *cfg = cfg_for((const char *[]){
+        "hostname=vm2", "lvm=vg0", "ip=10.0.0.7", "memory=384M",
+        "kernel=/boot/k", "initrd=/boot/i", "mac=00:16:3e:01:02:03",
+        "bridge=xenbr0", "vcpus=2", "maxmem=512M", NULL});
+    struct domain_config *dc = NULL;
+    char *err = NULL;
+    size_t elen = 0;
+    FILE *e = open_memstream(&err, &elen);
+
+    (void)state;
+    assert_int_equal(cfg_parse_buf(cfg, strlen(cfg), "vm2.cfg", NULL, &dc, e),
+                     0);
+    fclose(e);
+    assert_string_equal(err, "");
+    assert_string_equal(dc->name, "vm2");
+    assert_int_equal(dc->type, DOMAIN_TYPE_PV);
+    assert_int_equal(dc->memory_mb, 384);
+    assert_int_equal(dc->maxmem_mb, 512);
+    assert_int_equal(dc->vcpus, 2);
+    assert_string_equal(dc->kernel, "/boot/k");
+    assert_string_equal(dc->ramdisk, "/boot/i");
+    assert_string_equal(dc->cmdline,
+                        "root=/dev/xvda2 ro elevator=noop console=hvc0");
+    assert_int_equal(dc->nr_disks, 2);
+    assert_string_equal(dc->disks[0].pdev_path, "/dev/vg0/vm2-disk");
+    assert_string_equal(dc->disks[0].vdev, "xvda2");
+    assert_int_equal(dc->disks[0].readwrite, 1);
+    assert_string_equal(dc->disks[1].pdev_path, "/dev/vg0/vm2-swap");
+    assert_string_equal(dc->disks[1].vdev, "xvda1");
+    assert_int_equal(dc->nr_vifs, 1);
+    assert_true(dc->vifs[0].has_mac);
+    assert_memory_equal(dc->vifs[0].mac, "\x00\x16\x3e\x01\x02\x03", 6);
+    assert_string_equal(dc->vifs[0].bridge, "xenbr0");
+    assert_string_equal(dc->vifs[0].ip, "10.0.0.7");
+    assert_int_equal(dc->on_poweroff, ACTION_DESTROY);
+    assert_int_equal(dc->on_reboot, ACTION_RESTART);
+    assert_int_equal(dc->on_crash, ACTION_RESTART);
+    domain_config_free(dc);
+    free(err);
     free(cfg);
 }
 
@@ -194,6 +243,7 @@ int main(void)
         cmocka_unit_test(test_language),
         cmocka_unit_test(test_cfg_file_image),
         cmocka_unit_test(test_cfg_lvm_dhcp),
+        cmocka_unit_test(test_cfg_parses),
         cmocka_unit_test(test_default_matches_file),
     };
 

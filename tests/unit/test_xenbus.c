@@ -103,9 +103,17 @@ static void test_helpers(void **state)
     fake_xs_set("/a/bad", "12junk");
     assert_int_equal(xenbus_read_ull(xs, XBT_NULL, "/a", "bad", 100, &v),
                      -EINVAL);
-    assert_int_equal(xenbus_read_state(xs, "/a"), XenbusStateUnknown);
+    /* No state node: nothing is written (no resurrected directory). */
+    assert_int_equal(xenbus_switch_state(xs, "/a", XenbusStateInitWait),
+                     -ENOENT);
+    assert_null(fake_xs_get("/a/state"));
+    fake_xs_set("/a/state", "1");
     assert_int_equal(xenbus_switch_state(xs, "/a", XenbusStateInitWait), 0);
     assert_string_equal(fake_xs_get("/a/state"), "2");
+    fake_xs_fail_tx(2); /* EAGAIN twice: retried */
+    assert_int_equal(xenbus_switch_state(xs, "/a", XenbusStateConnected), 0);
+    assert_string_equal(fake_xs_get("/a/state"), "4");
+    fake_xs_set("/a/state", "2");
     assert_int_equal(xenbus_read_state(xs, "/a"), XenbusStateInitWait);
     fake_xs_set("/a/state", "99");
     assert_int_equal(xenbus_read_state(xs, "/a"), XenbusStateUnknown);
@@ -232,7 +240,16 @@ static void test_offline(void **state)
     fake_xs_set(FE "/state", "6");
     pump(be);
     assert_string_equal(fake_xs_get(BE "/state"), "6");
+    assert_int_equal(c.remove, 1); /* resources go at Closed */
+    /* Re-attached under the same devid: probed afresh. */
+    fake_xs_set(FE "/state", "1");
+    fake_xs_set(BE "/online", "1");
+    fake_xs_set(BE "/state", "1");
+    pump(be);
+    assert_int_equal(c.probe, 2);
+    assert_string_equal(fake_xs_get(BE "/state"), "2");
     xenbus_backend_destroy(be);
+    assert_int_equal(c.remove, 2);
 }
 
 /* The domain dies: its frontend directory vanishes. */

@@ -4,6 +4,7 @@
  * struct domain_config; disk (xl-disk-configuration(5)) and vif
  * (xl-network-configuration(5)) spec parsers; libxl-shaped JSON emitters.
  * The library never prints except to the caller's FILE *err.
+ * Link: $(LIBCFG) $(LIBPV) -lyajl.
  */
 #ifndef XT_CFG_CFG_H
 #define XT_CFG_CFG_H
@@ -113,7 +114,7 @@ struct domain_config {
     uint64_t maxmem_mb;    /* default = memory_mb */
     unsigned vcpus;        /* default 1 */
     unsigned maxvcpus;     /* default = vcpus */
-    char *cpus;            /* cpus= affinity string, verbatim */
+    char *cpus;            /* cpus= string; a list is joined by ',' */
     char *kernel;
     char *ramdisk;
     char *extra;

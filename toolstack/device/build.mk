@@ -6,7 +6,7 @@ device-srcs := toolstack/device/device.c toolstack/device/kinds.c \
 LIBDEVICE := $(B)/lib/libdevice.a
 $(LIBDEVICE): $(patsubst %.c,$(OBJ)/%.o,$(device-srcs))
 	@mkdir -p $(dir $@)
-	$(Q)$(AR) rcs $@ $^
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
 EXTRA_TARGETS += $(LIBDEVICE)
 
 $(eval $(call unittest,test_device,tests/unit/test_device.c $(device-srcs) \

@@ -10,7 +10,7 @@ dm-srcs := toolstack/dm/argv.c toolstack/dm/qmp.c toolstack/dm/launch.c \
 LIBDM := $(B)/lib/libdm.a
 $(LIBDM): $(patsubst %.c,$(OBJ)/%.o,$(dm-srcs))
 	@mkdir -p $(dir $@)
-	$(Q)$(AR) rcs $@ $^
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
 EXTRA_TARGETS += $(LIBDM)
 
 # libhv's build.mk is read after ours: name the archive, defer HV_LDLIBS.

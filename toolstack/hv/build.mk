@@ -8,7 +8,7 @@ HV_LDLIBS := -lxenguest -lxenctrl -lxenforeignmemory -lxengnttab -lxenevtchn \
 	-lpthread
 $(LIBHV): $(patsubst %.c,$(OBJ)/%.o,$(hv-srcs))
 	@mkdir -p $(dir $@)
-	$(Q)$(AR) rcs $@ $^
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
 EXTRA_TARGETS += $(LIBHV)
 # Xen's tool headers (xenctrl.h -> xen/foreign, hvm/save.h) need GNU C.
 $(OBJ)/toolstack/hv/hv_xen.o: ALL_CFLAGS += -std=gnu11

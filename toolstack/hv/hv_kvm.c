@@ -99,13 +99,16 @@ static int kvm_mem_get(struct hv *hv, uint32_t domid, struct kvm_mem *out)
     int rc;
 
     pthread_mutex_lock(&p->lock);
-    for (i = 0; i < p->nmem; i++) {
-        if (p->mem[i].domid != domid)
-            continue;
-        if (kill(p->mem[i].pid, 0) == 0 || errno == EPERM)
-            goto found;
-        kvm_mem_drop(p, i);
-        break;
+    /* Drop every entry whose VMM is gone, so a destroyed domain's memory
+     * is not kept alive by our cached fd. */
+    for (i = 0; i < p->nmem;) {
+        if (kill(p->mem[i].pid, 0) == 0 || errno == EPERM) {
+            if (p->mem[i].domid == domid)
+                goto found;
+            i++;
+        } else {
+            kvm_mem_drop(p, i);
+        }
     }
     pthread_mutex_unlock(&p->lock);
     rc = kvm_mem_fetch(domid, &m);

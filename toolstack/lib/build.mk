@@ -4,7 +4,7 @@ lib-srcs := toolstack/lib/log.c toolstack/lib/parse.c toolstack/lib/paths.c
 LIBPV := $(B)/lib/libpv.a
 $(LIBPV): $(patsubst %.c,$(OBJ)/%.o,$(lib-srcs))
 	@mkdir -p $(dir $@)
-	$(Q)$(AR) rcs $@ $^
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
 EXTRA_TARGETS += $(LIBPV)
 
 $(eval $(call unittest,test_lib,tests/unit/test_lib.c $(lib-srcs),))

@@ -7,7 +7,8 @@ store-core := toolstack/store/tree.c toolstack/store/perms.c \
 	toolstack/store/watch.c toolstack/store/transaction.c \
 	toolstack/store/wire.c toolstack/store/wire_node.c \
 	toolstack/store/wire_domain.c \
-	toolstack/store/domain.c toolstack/store/ring.c
+	toolstack/store/domain.c toolstack/store/ring.c \
+	toolstack/store/persist.c
 store-lib := toolstack/lib/parse.c toolstack/lib/paths.c toolstack/lib/log.c
 
 ifdef LIBHV
@@ -32,10 +33,12 @@ $(eval $(call fuzzer,fuzz_store,tests/fuzz/fuzz_store.c $(store-core) \
 $(eval $(call bench,bench_store,bench/bench_store.c,$(LIBPV) -lpthread))
 $(B)/bench/bench_store: $(LIBPV)
 # libxenstore client test: needs build/bin/xenstored (it starts one)
-$(eval $(call unittest,test_store_libxs,tests/unit/test_store_libxs.c,-lxenstore))
+$(eval $(call unittest,test_store_libxs,tests/unit/test_store_libxs.c,-lxenstore -lpthread))
 $(B)/tests/test_store_libxs: $(BIN)/xenstored
 ifdef LIBHV
 # guest rings end to end through libhv's kvm engine and a fake VMM
 $(eval $(call unittest,test_store_hv,tests/unit/test_store_hv.c,-lxenstore -lpthread))
 $(B)/tests/test_store_hv: $(BIN)/xenstored
 endif
+$(eval $(call fuzzer,fuzz_store_state,tests/fuzz/fuzz_store_state.c \
+	$(store-core) $(store-lib),))

@@ -134,7 +134,7 @@ void xsd_conn_destroy(struct xs_conn *c)
 static void trace_msg(const struct xs_conn *c, const char *dir,
                       const struct xsd_sockmsg *h)
 {
-    if (c->xsd->trace)
+    if (c->xsd->trace && !c->xsd->trace_off)
         fprintf(c->xsd->trace, "%s dom%u type %u req %u tx %u len %u\n", dir,
                 c->domid, h->type, h->req_id, h->tx_id, h->len);
 }

@@ -123,7 +123,8 @@ struct xs_tx {
     unsigned int nacc, capacc;
     struct xs_tev *ev;
     unsigned int nev, capev;
-    int entry_delta; /* nodes the owner created minus removed */
+    int entry_delta;        /* nodes the owner created minus removed */
+    unsigned int max_nodes; /* paths it may touch, 0: no limit (dom0) */
 };
 
 /* Record that the tx looked at (modified=false) or changed path. */
@@ -245,6 +246,12 @@ int domain_set_target(struct xsd *x, uint32_t domid, uint32_t target);
 int domain_resume(struct xsd *x, uint32_t domid);
 void domain_free_all(struct xsd *x);
 
+/* ---- persist.c ---------------------------------------------------------- */
+
+/* xsd_load()/xsd_save() on open streams (the fuzzer uses memory). */
+int persist_load_fp(struct xsd *x, FILE *f);
+int persist_save_fp(struct xsd *x, FILE *f);
+
 /* ---- the daemon context ------------------------------------------------- */
 
 struct xsd {
@@ -258,6 +265,7 @@ struct xsd {
     struct xs_permissions intro_perms[8], release_perms[8];
     unsigned int n_intro_perms, n_release_perms;
     FILE *trace;
+    bool trace_off;    /* "xenstore-control log off" */
     bool keep_orphans; /* -K: a released domain's nodes go to dom0 */
 };
 

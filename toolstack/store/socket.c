@@ -170,7 +170,7 @@ size_t sock_server_pollfds(struct sock_server *s, struct pollfd *fds,
 {
     size_t i, n = 0;
 
-    if (max < 1)
+    if (!s || max < 1)
         return 0;
     fds[n++] = (struct pollfd){.fd = s->lfd, .events = POLLIN};
     for (i = 0; i < s->ncl && n < max; i++) {
@@ -191,6 +191,8 @@ void sock_server_handle(struct sock_server *s, const struct pollfd *fds,
 {
     size_t i, j;
 
+    if (!s)
+        return;
     /* Clients first: fds[1..] map to s->cl[0..] as filled. */
     for (i = 1; i < n && i - 1 < s->ncl; i++) {
         struct sock_client *c = s->cl[i - 1];

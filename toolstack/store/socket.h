@@ -22,7 +22,8 @@ int sock_server_create(struct xsd *x, const char *path, unsigned int flags,
                        struct sock_server **s_out);
 /* Closes every client and unlinks the socket. Accepts NULL. */
 void sock_server_destroy(struct sock_server *s);
-/* Fill at most max pollfds (listener first); returns how many. */
+/* Fill at most max pollfds (listener first); returns how many (0 for a
+ * NULL server, which sock_server_handle() also accepts). */
 size_t sock_server_pollfds(struct sock_server *s, struct pollfd *fds,
                            size_t max);
 /* Serve what poll() reported on the n fds filled above. */

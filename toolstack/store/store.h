@@ -59,6 +59,15 @@ void xsd_set_keep_orphans(struct xsd *x, int keep);
 /* Log every message in and out to f (borrowed), or stop with NULL. */
 void xsd_set_trace(struct xsd *x, FILE *f);
 
+/*
+ * --state-file: save every node (path, value, perms) to file, atomically
+ * (file.tmp + rename); load them back into a fresh store. Returns 0 or
+ * -errno; a corrupt file gives -EINVAL, with the nodes before the damage
+ * loaded.
+ */
+int xsd_save(struct xsd *x, const char *file);
+int xsd_load(struct xsd *x, const char *file);
+
 /* Called when conn has new output that its transport should flush. */
 typedef void xsd_wake_fn(void *arg, struct xs_conn *c);
 

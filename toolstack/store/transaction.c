@@ -23,6 +23,9 @@ int tx_access(struct xs_tx *tx, const char *path, bool modified)
             return 0;
         }
     }
+    /* Xen's transaction-nodes quota: a domU cannot grow this forever. */
+    if (tx->max_nodes && tx->nacc >= tx->max_nodes)
+        return -ENOSPC;
     if (tx->nacc == tx->capacc) {
         unsigned int cap = tx->capacc ? tx->capacc * 2 : 8;
         struct xs_access *a = realloc(tx->acc, cap * sizeof(*a));
@@ -80,6 +83,7 @@ int tx_start(struct xs_conn *c, uint32_t *id_out)
         free(tx);
         return rc;
     }
+    tx->max_nodes = c->priv ? 0 : c->xsd->quota.lim.tx_nodes;
     if (c->next_txid == 0)
         c->next_txid = 1;
     tx->id = c->next_txid++;

@@ -157,7 +157,17 @@ int wire_control(struct xs_conn *c)
 
     if (!n)
         return -EINVAL;
-    if (!strcmp(cmd, "check") || !strcmp(cmd, "log") || !strcmp(cmd, "print")) {
+    if (!strcmp(cmd, "log") && n == 2) {
+        /* the -T trace, switched at run time as Xen's TRACE_IO */
+        const char *arg = cmd + strlen(cmd) + 1;
+
+        if (strcmp(arg, "on") && strcmp(arg, "off"))
+            return -EINVAL;
+        c->xsd->trace_off = !strcmp(arg, "off");
+        conn_reply_ok(c);
+        return 0;
+    }
+    if (!strcmp(cmd, "check") || !strcmp(cmd, "print")) {
         conn_reply_ok(c);
         return 0;
     }

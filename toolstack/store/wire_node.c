@@ -23,9 +23,10 @@ static struct xs_node *get_node(struct xs_conn *c, const char *path,
 {
     struct xs_tree *t = wire_tree(c);
     struct xs_node *n = tree_lookup(t, path);
+    int rc;
 
-    if (c->cur_tx && tx_access(c->cur_tx, path, false)) {
-        *err = -ENOMEM;
+    if (c->cur_tx && (rc = tx_access(c->cur_tx, path, false))) {
+        *err = rc;
         return NULL;
     }
     if (n) {
@@ -110,8 +111,6 @@ static int create(struct xs_conn *c, const char *path, struct xs_node **out)
     if (!c->priv && quota_entries(q, c->domid) + missing +
                             (c->cur_tx ? c->cur_tx->entry_delta : 0) >
                         q->lim.entries)
-        return -ENOSPC;
-    if (c->cur_tx && c->cur_tx->nacc > q->lim.tx_nodes && !c->priv)
         return -ENOSPC;
     rc = tree_create(wire_tree(c), path, c->priv ? XS_OWNER_KEEP : c->domid,
                      out, &created);

@@ -49,6 +49,7 @@ struct opts {
     int output_pid;
     int verbose;
     int keep_orphans;
+    const char *state_file;
 };
 
 static void usage(FILE *f)
@@ -70,8 +71,10 @@ static void usage(FILE *f)
         "  -K, --keep-orphans       give a released domain's nodes to dom0\n"
         "  -Q, --quota <what>=<nb>  outstanding, transaction-nodes,\n"
         "                           memory, nodes, watches, ...\n"
+        "      --state-file <file>  keep the nodes across a restart\n"
         "  -V, --verbose            debug logging\n"
         "  -H, --help               this text\n"
+        "Accepted and ignored (cxenstored): -e -m -p -q -w -R -I\n"
         "Socket: $XENSTORED_PATH, else $PVSTACK_ROOT/run/xenstored/socket\n");
 }
 
@@ -86,24 +89,54 @@ static unsigned int optnum(const char *arg)
 
 static void parse_opts(int argc, char **argv, struct opts *o)
 {
-    static const struct option lo[] = {
-        {"no-domain-init", 0, NULL, 'D'}, {"entry-nb", 1, NULL, 'E'},
-        {"pid-file", 1, NULL, 'F'},       {"help", 0, NULL, 'H'},
-        {"no-fork", 0, NULL, 'N'},        {"output-pid", 0, NULL, 'P'},
-        {"entry-size", 1, NULL, 'S'},     {"trace-file", 1, NULL, 'T'},
-        {"transaction", 1, NULL, 't'},    {"perm-nb", 1, NULL, 'A'},
-        {"path-max", 1, NULL, 'M'},       {"quota", 1, NULL, 'Q'},
-        {"verbose", 0, NULL, 'V'},        {"watch-nb", 1, NULL, 'W'},
-        {"keep-orphans", 0, NULL, 'K'},   {NULL, 0, NULL, 0}};
+    static const struct option lo[] = {{"no-domain-init", 0, NULL, 'D'},
+                                       {"entry-nb", 1, NULL, 'E'},
+                                       {"pid-file", 1, NULL, 'F'},
+                                       {"help", 0, NULL, 'H'},
+                                       {"no-fork", 0, NULL, 'N'},
+                                       {"output-pid", 0, NULL, 'P'},
+                                       {"entry-size", 1, NULL, 'S'},
+                                       {"trace-file", 1, NULL, 'T'},
+                                       {"transaction", 1, NULL, 't'},
+                                       {"perm-nb", 1, NULL, 'A'},
+                                       {"path-max", 1, NULL, 'M'},
+                                       {"quota", 1, NULL, 'Q'},
+                                       {"verbose", 0, NULL, 'V'},
+                                       {"watch-nb", 1, NULL, 'W'},
+                                       {"keep-orphans", 0, NULL, 'K'},
+                                       {"state-file", 1, NULL, 's'},
+                                       /* cxenstored's, accepted, unused */
+                                       {"event", 1, NULL, 'e'},
+                                       {"master-domid", 1, NULL, 'm'},
+                                       {"priv-domid", 1, NULL, 'p'},
+                                       {"quota-soft", 1, NULL, 'q'},
+                                       {"timeout", 1, NULL, 'w'},
+                                       {"no-recovery", 0, NULL, 'R'},
+                                       {"internal-db", 2, NULL, 'I'},
+                                       {NULL, 0, NULL, 0}};
     int c;
 
     memset(o, 0, sizeof(*o));
     xsd_limits_default(&o->lim);
     o->fork = 1;
-    while ((c = getopt_long(argc, argv, "DE:F:HKNPS:T:t:A:M:Q:VW:", lo,
+    while ((c = getopt_long(argc, argv,
+                            "DE:F:HI::KNPRS:T:t:A:M:Q:VW:e:m:p:q:w:", lo,
                             NULL)) != -1) {
         switch (c) {
         case 'D':
+            break;
+        case 'e':
+        case 'm':
+        case 'p':
+        case 'q':
+        case 'w':
+        case 'R':
+        case 'I':
+            /*
+             * Drop-in for cxenstored command lines: stubdom, soft-quota,
+             * watch-timeout and database options mean nothing here.
+             */
+            log_info("option -%c ignored", c);
             break;
         case 'E':
             o->lim.entries = optnum(optarg);
@@ -116,6 +149,9 @@ static void parse_opts(int argc, char **argv, struct opts *o)
             exit(EXIT_SUCCESS);
         case 'K':
             o->keep_orphans = 1;
+            break;
+        case 's': /* --state-file only: no short option in Xen */
+            o->state_file = optarg;
             break;
         case 'N':
             o->fork = 0;
@@ -155,10 +191,9 @@ static void parse_opts(int argc, char **argv, struct opts *o)
             exit(EXIT_FAILURE);
         }
     }
-    if (optind != argc) {
-        usage(stderr);
-        exit(EXIT_FAILURE);
-    }
+    /* cxenstored ignores stray words too ("-I off" leaves "off") */
+    if (optind != argc)
+        log_info("ignoring argument \"%s\"", argv[optind]);
 }
 
 /* Logs go to root/var/log/xen/xenstored.log, through stderr. */
@@ -226,8 +261,8 @@ static void liveness(struct xsd *x, struct domain_hv *hv)
     }
 }
 
-static void serve(struct xsd *x, struct sock_server *s, struct domain_hv *hv,
-                  const sigset_t *waitmask)
+static void serve(struct xsd *x, struct sock_server *s, struct sock_server *ro,
+                  struct domain_hv *hv, const sigset_t *waitmask)
 {
     struct pollfd *fds = calloc(MAX_FDS, sizeof(*fds));
     struct xs_domain **doms = calloc(MAX_FDS, sizeof(*doms));
@@ -236,7 +271,8 @@ static void serve(struct xsd *x, struct sock_server *s, struct domain_hv *hv,
     if (!fds || !doms || !ids)
         fatalx("out of memory");
     while (!quit) {
-        size_t ns = sock_server_pollfds(s, fds, MAX_FDS / 2);
+        size_t nrw = sock_server_pollfds(s, fds, MAX_FDS / 4);
+        size_t ns = nrw + sock_server_pollfds(ro, fds + nrw, MAX_FDS / 4);
         size_t n = ns, nd = 0, nids = 0, i;
         struct xs_domain *d = NULL;
 
@@ -263,7 +299,8 @@ static void serve(struct xsd *x, struct sock_server *s, struct domain_hv *hv,
             }
             continue;
         }
-        sock_server_handle(s, fds, ns);
+        sock_server_handle(s, fds, nrw);
+        sock_server_handle(ro, fds + nrw, ns - nrw);
         for (i = 0; i < nd; i++) {
             if (!(fds[ns + i].revents & POLLIN))
                 continue;
@@ -283,7 +320,7 @@ static void serve(struct xsd *x, struct sock_server *s, struct domain_hv *hv,
 
 int main(int argc, char **argv)
 {
-    struct sock_server *s = NULL;
+    struct sock_server *s = NULL, *ro = NULL;
     struct domain_hv *hv = NULL;
     struct xsd *x = NULL;
     FILE *trace = NULL;
@@ -308,6 +345,17 @@ int main(int argc, char **argv)
     rc = sock_server_create(x, sock, 0, &s);
     if (rc)
         fatalx("%s: %s", sock, strerror(-rc));
+    /*
+     * Xen before 4.16 had a read-only socket beside the main one; 4.17's
+     * libxenstore uses the main path for both, older clients ask for it.
+     */
+    if (strlen(sock) + 4 > sizeof(sock))
+        fatalx("socket path too long");
+    strcat(sock, "_ro");
+    rc = sock_server_create(x, sock, XSD_CONN_RO, &ro);
+    if (rc)
+        log_warnx("%s: %s (no read-only socket)", sock, strerror(-rc));
+    sock[strlen(sock) - 3] = '\0';
     open_log();
     if (o.fork)
         daemonize(o.output_pid);
@@ -321,6 +369,14 @@ int main(int argc, char **argv)
             fatal("%s", o.tracefile);
         setvbuf(trace, NULL, _IOLBF, 0);
         xsd_set_trace(x, trace);
+    }
+    if (o.state_file) {
+        rc = xsd_load(x, o.state_file);
+        if (rc && rc != -ENOENT)
+            log_warnx("%s: %s (store starts as loaded so far)", o.state_file,
+                      strerror(-rc));
+        else if (!rc)
+            log_info("store loaded from %s", o.state_file);
     }
     rc = domain_hv_open(x, &hv);
     if (rc == -ENOSYS)
@@ -344,10 +400,13 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
 
     log_info("listening on %s (pid %d)", sock, (int)getpid());
-    serve(x, s, hv, &waitmask);
+    serve(x, s, ro, hv, &waitmask);
     log_info("signal %d: shutting down", (int)quit);
 
+    sock_server_destroy(ro);
     sock_server_destroy(s);
+    if (o.state_file && (rc = xsd_save(x, o.state_file)))
+        log_warnx("%s: cannot save the store: %s", o.state_file, strerror(-rc));
     xsd_destroy(x);
     domain_hv_close(hv);
     if (trace)

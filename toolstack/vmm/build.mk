@@ -22,3 +22,7 @@ EXTRA_TARGETS += $(PVTEST_ELFS)
 
 $(eval $(call bench,pv_bench,bench/pv_bench.c $(hv-srcs) toolstack/lib/log.c toolstack/lib/parse.c toolstack/lib/paths.c,$(HV_LDLIBS)))
 $(B)/bench/pv_bench: | $(BIN)/pvstack-vmm $(PVTEST_ELFS)
+
+# The hypercall services without KVM (kicks and shutdown stubbed in the test).
+$(eval $(call unittest,test_vmm,tests/unit/test_vmm.c toolstack/vmm/evtchn.c \
+	toolstack/vmm/mem.c toolstack/lib/log.c,-lpthread))

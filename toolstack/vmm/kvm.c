@@ -198,7 +198,11 @@ void kvm_kick(struct vcpu *v)
     if (write(v->wake_fd, &one, sizeof(one)) < 0) {
         /* counter full: it is readable anyway */
     }
-    if (v->started)
+    /* A vcpu waiting in sched_wait() wakes on wake_fd and re-checks the
+     * state the caller set before kicking; only a running one needs the
+     * signal (which costs it an exit). */
+    if (v->started &&
+        __atomic_load_n(&v->state, __ATOMIC_SEQ_CST) != VCPU_BLOCKED)
         pthread_kill(v->thread, KICK_SIG);
 }
 
@@ -333,7 +337,7 @@ static void *vcpu_main(void *arg)
             continue; /* crashed */
         v->run->immediate_exit = 0;
         __atomic_exchange_n(&v->kick, 0, __ATOMIC_SEQ_CST);
-        v->state = VCPU_RUNNING;
+        __atomic_store_n(&v->state, VCPU_RUNNING, __ATOMIC_SEQ_CST);
         if (ioctl(v->fd, KVM_RUN, 0) < 0) {
             if (errno == EINTR || errno == EAGAIN)
                 continue;

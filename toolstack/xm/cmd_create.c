@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * cmd_create.c: `xm create [-n|--dryrun] FILE [KEY=VALUE...]`. The dry run
+ * cmd_create.c: `xm create [-n|--dryrun] FILE [KEY=VALUE...]` (FILE may
+ * also be a name in /etc/xen, as xm allowed). The dry run
  * prints the parsed config as xl does, {"domid": null, "config": {...}},
  * for each FILE given; building the domain is the engine's (see
  * create_domain below).
@@ -8,12 +9,14 @@
 #include "xm/xm.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 
 #include "cfg/cfg.h"
+#include "lib/paths.h"
 #include "xm/dom.h"
 
 /* Start the daemons when absent, then build, start and wire up the domain
@@ -57,13 +60,32 @@ static int print_dryrun(struct xm *xm, const struct domain_config *cfg)
     return rc;
 }
 
+/*
+ * xm (not xl) looked for a bare name in /etc/xen: `xm create web01.cfg`
+ * works from any directory. A path that exists, or has a '/', is used as
+ * given; otherwise <root>/etc/xen/NAME is tried. Returns path or buf.
+ */
+static const char *find_cfg(const char *path, char *buf, size_t len)
+{
+    char rel[PATH_MAX];
+
+    if (strchr(path, '/') || access(path, F_OK) == 0)
+        return path;
+    if (snprintf(rel, sizeof(rel), "/etc/xen/%s", path) >= (int)sizeof(rel) ||
+        paths_get(buf, len, rel) || access(buf, F_OK))
+        return path;
+    return buf;
+}
+
 int cmd_create(struct xm *xm, int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"dryrun", 0, NULL, 'n'}, {"console", 0, NULL, 'c'},
+        /* xl spells it --dryrun; the issue and xen-tools users write --dry-run */
+        {"dryrun", 0, NULL, 'n'}, {"dry-run", 0, NULL, 'n'},
+        {"console", 0, NULL, 'c'},
         {"paused", 0, NULL, 'p'}, {"help", 0, NULL, 'h'}, {NULL, 0, NULL, 0}};
     struct domain_config *cfg = NULL;
-    char **files = NULL, **kv = NULL;
+    char **files = NULL, **kv = NULL, path[PATH_MAX];
     int opt, dryrun = xm->dryrun, i, nfiles = 0, nkv = 0;
     int ret = EXIT_FAILURE;
     unsigned flags = 0;
@@ -104,7 +126,8 @@ int cmd_create(struct xm *xm, int argc, char **argv)
     }
     ret = EXIT_SUCCESS;
     for (i = 0; i < nfiles; i++) {
-        if (cfg_parse_file(files[i], kv, &cfg, xm->err)) {
+        if (cfg_parse_file(find_cfg(files[i], path, sizeof(path)), kv, &cfg,
+                           xm->err)) {
             ret = EXIT_FAILURE;
             continue;
         }

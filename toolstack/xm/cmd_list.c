@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
-#include <unistd.h>
 #include <yajl/yajl_gen.h>
 
 #include "cfg/cfg.h"
+#include "hv/hv.h"
 #include "dm/hvm.h"
 
 #define PVSTACK_VERSION "0.1"
@@ -136,19 +136,19 @@ out:
     return ret;
 }
 
-/* xen on a Xen host (/dev/xen/privcmd), else our kvm engine (hv.h rule) */
-static const char *engine_name(void)
+/* The engine hv_open() picks here: "xen" on a Xen host, else "kvm". */
+static void engine_name(char *buf, size_t len)
 {
-    const char *e = getenv("PVSTACK_ENGINE");
+    struct hv *hv = NULL;
 
-    if (e && (!strcmp(e, "xen") || !strcmp(e, "kvm")))
-        return e;
-    return access("/dev/xen/privcmd", F_OK) == 0 ? "xen" : "kvm";
+    snprintf(buf, len, "%s", hv_open(&hv) ? "none" : hv_engine_name(hv));
+    hv_close(hv);
 }
 
 int cmd_info(struct xm *xm, int argc, char **argv)
 {
     struct xm_hostinfo hi;
+    char engine[16];
     FILE *o = xm->out;
     int opt, rc;
 
@@ -179,7 +179,8 @@ int cmd_info(struct xm *xm, int argc, char **argv)
     fprintf(o, "free_memory            : %llu\n",
             (unsigned long long)(hi.free_kb / 1024));
     fprintf(o, "free_cpus              : 0\n");
-    fprintf(o, "xen_version            : pvstack-%s %s\n", engine_name(),
+    engine_name(engine, sizeof(engine));
+    fprintf(o, "xen_version            : pvstack-%s %s\n", engine,
             PVSTACK_VERSION);
     fprintf(o, "xen_caps               : xen-3.0-x86_64\n");
     fprintf(o, "xend_config_format     : 4\n");

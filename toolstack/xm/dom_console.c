@@ -29,10 +29,10 @@ static int wait_tty(struct xs_handle *xs, uint32_t domid, char *tty,
     int waited;
 
     snprintf(p, sizeof(p), "/local/domain/%u/console/tty", domid);
-    for (waited = 0; waited < TTY_WAIT_MS; waited += 50) {
+    for (waited = 0; waited < TTY_WAIT_MS; waited += 5) {
         if (dom_store_read(xs, p, tty, len) == 0 && tty[0])
             return 0;
-        poll(NULL, 0, 50);
+        poll(NULL, 0, 5); /* xenconsoled takes a few ms */
     }
     return -ENOENT;
 }
@@ -51,6 +51,18 @@ static int write_all(int fd, const char *b, size_t n)
     return 0;
 }
 
+/* The domain is gone: show what xenconsoled still passes on, briefly. */
+static void drain(int pty)
+{
+    struct pollfd p = {.fd = pty, .events = POLLIN};
+    char buf[4096];
+    ssize_t n;
+
+    while (poll(&p, 1, 200) == 1 && (n = read(pty, buf, sizeof(buf))) > 0)
+        if (write_all(1, buf, (size_t)n) < 0)
+            return;
+}
+
 /* Copy pty -> stdout and stdin -> pty until escape, EOF or domain gone. */
 static void relay(struct hv *hv, uint32_t domid, int pty)
 {
@@ -64,8 +76,10 @@ static void relay(struct hv *hv, uint32_t domid, int pty)
     for (;;) {
         r = poll(p, (nfds_t)nfds, 500);
         if (r == 0) {
-            if (hv_domain_getinfo(hv, domid, &info) == -ESRCH)
+            if (hv_domain_getinfo(hv, domid, &info) == -ESRCH) {
+                drain(pty);
                 return;
+            }
             continue;
         }
         if (r < 0 && errno != EINTR)

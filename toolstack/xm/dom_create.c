@@ -53,6 +53,24 @@ static int check_cfg(struct xm *xm, struct xs_handle *xs,
     return 0;
 }
 
+/* The backend's own reason (hotplug-error) when it gave one. */
+static void backend_error(struct xm *xm, struct xs_handle *xs,
+                          const char *name, const char *kind,
+                          const char *what, const char *dev, uint32_t domid,
+                          uint32_t devid, int rc, const char *daemon)
+{
+    char p[128], why[256];
+
+    snprintf(p, sizeof(p), "/local/domain/0/backend/%s/%u/%u/hotplug-error",
+             kind, domid, devid);
+    if (dom_store_read(xs, p, why, sizeof(why)) == 0 && why[0])
+        xm_err(xm, "create: %s: %s %s: %s", name, what, dev, why);
+    else
+        xm_err(xm, "create: %s: %s %s: backend did not come up (%s); is %s "
+                   "running?",
+               name, what, dev, strerror(-rc), daemon);
+}
+
 static int add_devices(struct xm *xm, struct xs_handle *xs,
                        const struct domain_config *cfg, uint32_t domid)
 {
@@ -71,9 +89,8 @@ static int add_devices(struct xm *xm, struct xs_handle *xs,
             rc = device_wait_backend(xs, "vbd", domid, v.devid, 0,
                                      XenbusStateInitWait, BACKEND_WAIT_MS);
         if (rc < 0) {
-            xm_err(xm, "create: %s: disk %s: backend did not come up (%s); "
-                       "is blkback running?",
-                   cfg->name, d->vdev, strerror(-rc));
+            backend_error(xm, xs, cfg->name, "vbd", "disk", d->vdev, domid,
+                          v.devid, rc, "blkback");
             return rc;
         }
     }
@@ -97,9 +114,10 @@ static int add_devices(struct xm *xm, struct xs_handle *xs,
             rc = device_wait_backend(xs, "vif", domid, v.devid, 0,
                                      XenbusStateInitWait, BACKEND_WAIT_MS);
         if (rc < 0) {
-            xm_err(xm, "create: %s: vif %d: backend did not come up (%s); "
-                       "is netback running?",
-                   cfg->name, s->devid, strerror(-rc));
+            char nm[16];
+            snprintf(nm, sizeof(nm), "%d", s->devid);
+            backend_error(xm, xs, cfg->name, "vif", "vif", nm, domid, v.devid,
+                          rc, "netback");
             return rc;
         }
     }

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * dom_daemons.c: `xm daemons start` and the implicit start in `xm create`:
- * xenstored (alive = its socket answers) and xenconsoled (alive = its pid
- * file names a live process), run from next to the xm binary, logging
- * under /var/log/xen.
+ * xenstored (alive = its socket answers), xenconsoled, blkback and netback
+ * (alive = their pid file names a live process), run from next to the xm
+ * binary, logging under /var/log/xen.
  */
 #include "xm/dom.h"
 
@@ -12,6 +12,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,7 +57,8 @@ static int pidfile_alive(const char *pidfile)
  * ourselves (setsid, stdio to that log) instead of letting it daemonize.
  * Waits for the direct child either way.
  */
-static int run(const char *prog, char *const argv[], const char *detach_log)
+static int run(const char *prog, char *const argv[], const char *detach_log,
+               const char *pidfile)
 {
     char self[PATH_MAX], path[PATH_MAX + 32], logp[4096], *slash;
     ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -89,6 +91,13 @@ static int run(const char *prog, char *const argv[], const char *detach_log)
             fd = open(logp, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
             dup2(fd, 1);
             dup2(fd, 2);
+            if (pidfile) { /* exec keeps our pid: it is the daemon's */
+                FILE *f = fopen(pidfile, "we");
+                if (f) {
+                    fprintf(f, "%d\n", (int)getpid());
+                    fclose(f);
+                }
+            }
         }
         execv(path, argv);
         _exit(127);
@@ -108,7 +117,7 @@ static int start_store(struct xm *xm, int verbose)
         return 0;
     paths_mkdir("/run/xenstored", 0755);
     paths_get(pid, sizeof(pid), "/run/xenstored.pid");
-    rc = run("xenstored", argv, NULL);
+    rc = run("xenstored", argv, NULL, NULL);
     for (i = 0; rc == 0 && i < 100 && !store_alive(); i++)
         poll(NULL, 0, 50);
     if (rc == 0 && !store_alive())
@@ -133,7 +142,7 @@ static int start_console(struct xm *xm, int verbose)
     if (pidfile_alive(pid))
         return 0;
     snprintf(arg, sizeof(arg), "--pid-file=%s", pid);
-    rc = run("xenconsoled", argv, "/var/log/xen/xenconsoled.log");
+    rc = run("xenconsoled", argv, "/var/log/xen/xenconsoled.log", NULL);
     for (i = 0; rc == 0 && i < 100 && !pidfile_alive(pid); i++)
         poll(NULL, 0, 20);
     if (rc < 0)
@@ -143,11 +152,38 @@ static int start_console(struct xm *xm, int verbose)
     return rc;
 }
 
+/* blkback/netback have no pid-file option: we detach them (-i) and write
+ * the pid file ourselves. Absent binaries are not an error. */
+static int start_backend(struct xm *xm, const char *prog, int verbose)
+{
+    char pid[4096], rel[64], log[64];
+    char *argv[] = {(char *)(uintptr_t)prog, "-i", NULL};
+    int rc;
+
+    snprintf(rel, sizeof(rel), "/run/%s.pid", prog);
+    snprintf(log, sizeof(log), "/var/log/xen/%s.log", prog);
+    paths_get(pid, sizeof(pid), rel);
+    if (pidfile_alive(pid))
+        return 0;
+    rc = run(prog, argv, log, pid);
+    if (rc == -ENOENT)
+        return 0;
+    if (rc < 0)
+        xm_err(xm, "cannot start %s: %s", prog, strerror(-rc));
+    else if (verbose)
+        fprintf(xm->out, "started %s\n", prog);
+    return rc;
+}
+
 int dom_daemons_start(struct xm *xm, int verbose)
 {
     int rc = start_store(xm, verbose);
 
     if (rc == 0)
         rc = start_console(xm, verbose);
+    if (rc == 0)
+        rc = start_backend(xm, "blkback", verbose);
+    if (rc == 0)
+        rc = start_backend(xm, "netback", verbose);
     return rc;
 }

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -80,7 +81,14 @@ static uint32_t monitor_once(struct xm *xm, const struct domain_config *cfg,
     rc = hv_domain_wait(hv, domid, &info);
     hv_close(hv);
     if (rc < 0) {
+        /* Destroyed by xm (nothing left to do) or the VMM died: then its
+         * store entries must go too, or the name stays taken. */
         mlog("domain %u (%s) is gone (%s)", domid, cfg->name, strerror(-rc));
+        xs = dom_xs_open(xm);
+        if (xs) {
+            dom_destroy(xm, xs, domid);
+            xs_close(xs);
+        }
         return 0;
     }
     act = pick(cfg, info.shutdown_reason);
@@ -146,6 +154,8 @@ void dom_monitor_spawn(struct xm *xm, const struct domain_config *cfg,
     mx.out = stderr;
     mx.err = stderr;
     setvbuf(stderr, NULL, _IOLBF, 0);
+    snprintf(rel, sizeof(rel), "xl-%s", cfg->name);
+    prctl(PR_SET_NAME, rel, 0, 0, 0); /* `ps` shows xl-<name>, as xl's */
     mlog("monitoring domain %u (%s)", domid, cfg->name);
     while (domid)
         domid = monitor_once(&mx, cfg, domid);

@@ -19,6 +19,7 @@
 #include <xenstore.h>
 
 #include "cfg/cfg.h"
+#include "device/device.h"
 #include "hv/hv.h"
 #include "lib/parse.h"
 #include "lib/paths.h"
@@ -256,6 +257,14 @@ void dom_store_remove_domain(struct xs_handle *xs, uint32_t domid)
 
     snprintf(p, sizeof(p), "/local/domain/%u/vm", domid);
     dom_store_read(xs, p, vm, sizeof(vm));
+    /* libxl's order: ask each backend to close and give it a moment, so it
+     * does not write its Closed state back into a tree we just removed. */
+    for (i = 0; i < 2; i++) {
+        uint32_t ids[64];
+        int n = device_list(xs, i ? "vif" : "vbd", domid, ids, 64), k;
+        for (k = 0; k < n && k < 64; k++)
+            device_remove(xs, i ? "vif" : "vbd", domid, ids[k], 0, 500);
+    }
     for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
         snprintf(p, sizeof(p), "/local/domain/0/backend/%s/%u", kinds[i],
                  domid);

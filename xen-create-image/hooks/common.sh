@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=sh
 # common.sh: sourced by every hook. A hook runs as "<hook> <prefix>" with
 # the guest's settings in the environment (see install.h xci_hook_env).
 set -eu

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=sh
 # common.sh: sourced by role scripts, run as "<role> <prefix>" after the
 # hooks, with the same environment. installDebianPackage runs apt-get in
 # the guest (it needs the mirror); daemons stay disabled meanwhile.

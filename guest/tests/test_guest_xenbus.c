@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * test_guest_xenbus.c: the guest's xenstore client (guest/xenbus.c) on the
+ * host against a scripted fake xenstored that serves the ring whenever
+ * the client blocks: replies, errors, watch events interleaved with
+ * replies, stale and oversized replies, ring wrap, and a silent store.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "kernel.h"
+#include "xenbus.h"
+
+#include <xen/io/xs_wire.h>
+
+struct start_info *start_info;
+struct shared_info *shared_info;
+static struct start_info si;
+static struct xenstore_domain_interface ring __attribute__((aligned(4096)));
+static uint64_t clock_ns;
+
+/* What the fake store does with the next request. */
+enum reply_kind { R_OK, R_ERROR, R_WATCH_FIRST, R_STALE_FIRST, R_HUGE, R_NONE };
+static enum reply_kind next_kind;
+static const char *next_payload; /* reply body (R_OK) or error name */
+static size_t next_len;          /* 0: strlen + 1 */
+static uint32_t last_type;
+static char last_req[256];
+
+uint64_t time_now_ns(void)
+{
+    return clock_ns += 1000;
+}
+
+void local_irq_disable(void)
+{
+}
+
+void local_irq_enable(void)
+{
+}
+
+void evtchn_notify(evtchn_port_t port)
+{
+}
+
+int evtchn_bind(evtchn_port_t port, evtchn_handler_fn *fn, void *data)
+{
+    return 0;
+}
+
+static void rsp_put(const void *p, size_t n)
+{
+    const char *c = p;
+    size_t i;
+    for (i = 0; i < n; i++)
+        ring.rsp[MASK_XENSTORE_IDX(ring.rsp_prod + i)] = c[i];
+    ring.rsp_prod += (XENSTORE_RING_IDX)n;
+}
+
+static void send(uint32_t type, uint32_t req_id, const char *body, size_t len)
+{
+    struct xsd_sockmsg h = {.type = type, .req_id = req_id, .len = len};
+    rsp_put(&h, sizeof(h));
+    rsp_put(body, len);
+}
+
+/* Takes one whole request off the ring, if there is one, and answers. */
+static void fake_store(void)
+{
+    struct xsd_sockmsg h;
+    size_t i, avail = ring.req_prod - ring.req_cons;
+    char *b = (char *)&h;
+
+    if (avail < sizeof(h))
+        return;
+    for (i = 0; i < sizeof(h); i++)
+        b[i] = ring.req[MASK_XENSTORE_IDX(ring.req_cons + i)];
+    if (avail < sizeof(h) + h.len)
+        return;
+    for (i = 0; i < h.len && i < sizeof(last_req) - 1; i++)
+        last_req[i] = ring.req[MASK_XENSTORE_IDX(ring.req_cons + 16 + i)];
+    last_req[i] = '\0';
+    ring.req_cons += (XENSTORE_RING_IDX)(sizeof(h) + h.len);
+    last_type = h.type;
+    size_t len = next_len ? next_len : strlen(next_payload) + 1;
+    switch (next_kind) {
+    case R_NONE:
+        return;
+    case R_HUGE: { /* only the header: the client must refuse the length */
+        struct xsd_sockmsg r = {.type = h.type,
+                                .req_id = h.req_id,
+                                .len = XENSTORE_PAYLOAD_MAX + 1};
+        rsp_put(&r, sizeof(r));
+        return;
+    }
+    case R_ERROR:
+        send(XS_ERROR, h.req_id, next_payload, strlen(next_payload) + 1);
+        return;
+    case R_WATCH_FIRST:
+        send(XS_WATCH_EVENT, 0, "some/path\0tok", 14);
+        break;
+    case R_STALE_FIRST:
+        send(h.type, h.req_id - 1, "stale", 6);
+        break;
+    case R_OK:
+        break;
+    }
+    send(h.type, h.req_id, next_payload, len);
+}
+
+/* The client blocks: the store runs; if it had nothing to say, time
+ * jumps to the deadline (or the test would spin forever). */
+void sched_block_until(uint64_t deadline_ns)
+{
+    XENSTORE_RING_IDX before = ring.rsp_prod;
+    fake_store();
+    if (ring.rsp_prod == before)
+        clock_ns = deadline_ns ? deadline_ns : clock_ns + 1000000000ULL;
+}
+
+static void reply(enum reply_kind k, const char *payload, size_t len)
+{
+    next_kind = k;
+    next_payload = payload;
+    next_len = len;
+}
+
+static int setup(void **state)
+{
+    memset(&ring, 0, sizeof(ring));
+    memset(&si, 0, sizeof(si));
+    si.store_mfn = (uintptr_t)&ring >> PAGE_SHIFT;
+    si.store_evtchn = 1;
+    start_info = &si;
+    reply(R_OK, "7", 0);
+    *state = NULL;
+    return xenbus_init();
+}
+
+static void test_read_write(void **state)
+{
+    char buf[32];
+
+    assert_int_equal(last_type, XS_READ);
+    assert_string_equal(last_req, "domid");
+    reply(R_OK, "hello", 5); /* values come without a NUL */
+    assert_int_equal(xenbus_read(XBT_NIL, "a/b", buf, sizeof(buf)), 5);
+    assert_string_equal(buf, "hello");
+    reply(R_OK, "OK", 0);
+    assert_int_equal(xenbus_write(XBT_NIL, "a/b", "v"), 0);
+    assert_int_equal(last_type, XS_WRITE);
+    assert_memory_equal(last_req, "a/b\0v", 5);
+    reply(R_OK, "0123456789", 10); /* truncated into a small buffer */
+    assert_int_equal(xenbus_read(XBT_NIL, "x", buf, 4), 3);
+    assert_string_equal(buf, "012");
+}
+
+static void test_errors(void **state)
+{
+    char buf[8];
+
+    reply(R_ERROR, "ENOENT", 0);
+    assert_int_equal(xenbus_read(XBT_NIL, "nope", buf, sizeof(buf)),
+                     -XEN_ENOENT);
+    reply(R_ERROR, "EWHATEVER", 0);
+    assert_int_equal(xenbus_read(XBT_NIL, "nope", buf, sizeof(buf)), -XEN_EIO);
+    reply(R_HUGE, "", 0);
+    assert_int_equal(xenbus_read(XBT_NIL, "big", buf, sizeof(buf)), -XEN_EIO);
+}
+
+static void test_watch_and_stale(void **state)
+{
+    char buf[16], path[32], token[16];
+
+    reply(R_WATCH_FIRST, "v", 1);
+    assert_int_equal(xenbus_read(XBT_NIL, "k", buf, sizeof(buf)), 1);
+    assert_string_equal(buf, "v");
+    assert_int_equal(xenbus_wait_watch(path, sizeof(path), token, sizeof(token),
+                                       time_now_ns() + 1000),
+                     0);
+    assert_string_equal(path, "some/path");
+    assert_string_equal(token, "tok");
+    /* Nothing queued and a silent store: a timeout, not a hang. */
+    assert_int_equal(xenbus_wait_watch(path, sizeof(path), token, sizeof(token),
+                                       time_now_ns() + 1000),
+                     -XEN_ETIMEDOUT);
+    reply(R_STALE_FIRST, "w", 1);
+    assert_int_equal(xenbus_read(XBT_NIL, "k", buf, sizeof(buf)), 1);
+    assert_string_equal(buf, "w");
+}
+
+static void test_directory_and_tx(void **state)
+{
+    char buf[32];
+    uint32_t tx;
+
+    reply(R_OK, "a\0bb\0ccc", 9);
+    assert_int_equal(xenbus_directory(XBT_NIL, "d", buf, sizeof(buf)), 3);
+    assert_string_equal(buf + 5, "ccc");
+    reply(R_OK, "a\0bb\0ccc", 9);
+    assert_int_equal(xenbus_directory(XBT_NIL, "d", buf, 4), -XEN_E2BIG);
+    reply(R_OK, "42", 0);
+    assert_int_equal(xenbus_transaction_start(&tx), 0);
+    assert_int_equal(tx, 42);
+    reply(R_OK, "junk", 0);
+    assert_int_equal(xenbus_transaction_start(&tx), -XEN_EIO);
+    reply(R_ERROR, "EAGAIN", 0);
+    assert_int_equal(xenbus_transaction_end(42, 0), -XEN_EAGAIN);
+    assert_string_equal(last_req, "T");
+}
+
+static void test_ring_wrap(void **state)
+{
+    char buf[128];
+    int i;
+
+    /* ~60 bytes per round trip each way: wraps the 1 KiB rings. */
+    for (i = 0; i < 100; i++) {
+        reply(R_OK, "a value that is about forty bytes long..", 40);
+        assert_int_equal(
+            xenbus_read(XBT_NIL, "some/longer/path/to/read", buf, sizeof(buf)),
+            40);
+    }
+    assert_true(ring.rsp_prod > 2 * XENSTORE_RING_SIZE);
+}
+
+static void test_silent_store(void **state)
+{
+    memset(&ring, 0, sizeof(ring));
+    reply(R_NONE, "", 0);
+    /* A fresh client: xenbus_init gives up instead of hanging. */
+    assert_int_equal(xenbus_init(), -XEN_ETIMEDOUT);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_read_write, setup),
+        cmocka_unit_test_setup(test_errors, setup),
+        cmocka_unit_test_setup(test_watch_and_stale, setup),
+        cmocka_unit_test_setup(test_directory_and_tx, setup),
+        cmocka_unit_test_setup(test_ring_wrap, setup),
+        cmocka_unit_test(test_silent_store),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

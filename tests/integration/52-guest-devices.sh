@@ -1,0 +1,233 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Real PV guests with disks and vifs: `xm create` writes the device entries,
+# blkback and netback serve them, the bundled guest's self-tests drive its
+# blkfront/netfront. Sparse file and LVM vbds (the guest's writes reach the
+# host), read-only disk, two disks, ping and UDP echo through a bridge in a
+# private netns, a guest with two vifs, and destroy leaving no tap behind.
+. "$(dirname "$0")/lib.sh"
+XM=$BIN/xm
+GUEST=$TOP/build/guest/pvguest.elf.xz
+
+t_root
+LOG=$PVSTACK_ROOT/var/log/xen
+if [ ! -w /dev/kvm ] || [ ! -f "$GUEST" ]; then
+    t_skip "guest devices" "no writable /dev/kvm or no guest kernel"
+    t_done; exit
+fi
+# The store and the backends first, with the sockets and pid files xm
+# looks for, so `xm daemons start` leaves them be: blkback here, netback
+# inside a netns that has the bridge (tests never touch the host's bridges).
+"$BIN/xenstored" -N >"$LOG/xenstored.log" 2>&1 &
+t_on_exit "kill $!"
+for _ in $(seq 50); do [ -S "$XENSTORED_PATH" ] && break; sleep 0.1; done
+"$BIN/blkback" -i -v --pid-file="$PVSTACK_ROOT/run/blkback.pid" \
+    >"$LOG/blkback.log" 2>&1 &
+BBPID=$!
+t_on_exit "kill $BBPID"
+NS=pvt-gd$$
+ip netns add "$NS" || fail "netns"
+t_on_exit "ip netns del $NS"
+nsx() { ip netns exec "$NS" "$@"; }
+nsx sh -ec 'ip link set lo up
+    ip link add xenbr0 type bridge; ip link set xenbr0 up
+    ip link add veth-h type veth peer name veth-b
+    ip link set veth-b master xenbr0; ip link set veth-b up
+    ip addr add 10.0.0.1/24 dev veth-h; ip link set veth-h up'
+ip netns exec "$NS" "$BIN/netback" -i -v \
+    --pid-file="$PVSTACK_ROOT/run/netback.pid" >"$LOG/netback.log" 2>&1 &
+t_on_exit "kill $!"
+for _ in $(seq 50); do
+    [ -s "$PVSTACK_ROOT/run/blkback.pid" ] && [ -s "$PVSTACK_ROOT/run/netback.pid" ] && break
+    sleep 0.1
+done
+if ! "$XM" daemons start >/dev/null 2>&1; then
+    t_skip "guest devices" "xm cannot start the daemons yet"
+    t_done; exit
+fi
+stop_all() {
+    local id p
+    for id in $("$XM" list 2>/dev/null | awk 'NR>2 {print $2}'); do
+        "$XM" destroy "$id"
+    done
+    for p in xenconsoled; do
+        [ -f "$PVSTACK_ROOT/run/$p.pid" ] && kill "$(cat "$PVSTACK_ROOT/run/$p.pid")"
+    done
+}
+t_on_exit stop_all
+
+cfg() {
+    local name=$1
+    shift
+    { echo "name = \"$name\""; echo "kernel = \"$GUEST\""; echo "memory = 32"
+      printf '%s\n' "$@"; } >"$PVSTACK_ROOT/$name.cfg"
+    echo "$PVSTACK_ROOT/$name.cfg"
+}
+vmmlog() { cat "$LOG/vmm-$1.log" 2>/dev/null; }
+# wait_line NAME TEXT: up to 30 s for TEXT on the guest's console
+wait_line() {
+    local i
+    for i in $(seq 300); do
+        vmmlog "$1" | grep -qF -- "$2" && return 0
+        vmmlog "$1" | grep -q "selftest .*: FAIL" && break
+        sleep 0.1
+    done
+    fail "$1: no '$2' on the console: $(vmmlog "$1" | grep -E 'selftest|error|FAIL' | tail -5)"
+}
+mtime() { stat -c %.9Y "$1"; }
+# fill FILE OFFSET: 4 KiB of a host-side marker at OFFSET
+fill() {
+    yes HOSTDATA | head -c 4096 | dd of="$1" bs=4096 seek=$(($2 / 4096)) conv=notrunc status=none
+}
+
+case_file_disk() {
+    local img=$PVSTACK_ROOT/d1.img t0 sum0
+    truncate -s 32M "$img"
+    fill "$img" $((32 * 1024 * 1024 - 4096))
+    sum0=$(md5sum <"$img")
+    t0=$(mtime "$img")
+    sleep 0.05
+    "$XM" create "$(cfg d1 "disk = ['file:$img,xvda,w']" 'extra = "selftest=blk"')" ||
+        fail "create"
+    wait_line d1 "selftest blk: PASS"
+    assert_match "$(vmmlog d1)" 'vbd 51712: 65536 sectors of 512, wrote and read back 8'
+    # The guest wrote its pattern, read it back and put the host's bytes
+    # back: the file changed under blkback and holds the marker again.
+    [ "$(mtime "$img")" != "$t0" ] || fail "the guest's writes never reached $img"
+    assert_eq "$(md5sum <"$img")" "$sum0"
+    "$XM" destroy d1
+    for _ in $(seq 50); do ls -l /proc/$BBPID/fd | grep -q "$img" || break; sleep 0.1; done
+    ! ls -l /proc/$BBPID/fd | grep -q "$img" || fail "blkback still holds $img"
+}
+t_case "sparse file vbd: guest writes reach the host file" case_file_disk
+
+case_ro_two_disks() {
+    local a=$PVSTACK_ROOT/a.img b=$PVSTACK_ROOT/b.img suma
+    truncate -s 16M "$a"; truncate -s 8M "$b"
+    fill "$a" $((16 * 1024 * 1024 - 4096))
+    suma=$(md5sum <"$a")
+    "$XM" create "$(cfg d2 "disk = ['$a,raw,xvda,r', '$b,raw,xvdb,w']" 'extra = "selftest=blk"')" ||
+        fail "create"
+    wait_line d2 "selftest blk: PASS"
+    assert_match "$(vmmlog d2)" 'vbd 51712: 32768 sectors of 512, read-only'
+    assert_eq "$(md5sum <"$a")" "$suma"
+    local id=$("$XM" domid d2)
+    assert_eq "$(xenstore-read /local/domain/0/backend/vbd/$id/51728/state)" 2
+    assert_eq "$(xenstore-read /local/domain/0/backend/vbd/$id/51712/mode)" r
+    "$XM" block-list d2 >"$PVSTACK_ROOT/bl" 2>&1 &&
+        assert_match "$(cat "$PVSTACK_ROOT/bl")" "^51712 +0 +$id +4 "
+    "$XM" destroy d2
+}
+t_case "read-only disk untouched, second disk offered" case_ro_two_disks
+
+VG=pvtg$$
+case_lvm_disk() {
+    local pvimg=$PVSTACK_ROOT/pv.img pv t0
+    export LVM_SUPPRESS_FD_WARNINGS=1
+    truncate -s 64M "$pvimg"
+    pv=$(losetup -f --show "$pvimg") || fail "losetup"
+    echo "$pv" >"$PVSTACK_ROOT/pv.dev"
+    pvcreate -q "$pv" && vgcreate -q "$VG" "$pv" &&
+        lvcreate -q --driverloaded n -an -Zn -L 12M -n root "$VG" || fail "lvm"
+    t_lv_blockdev "$VG" root >/dev/null || fail "t_lv_blockdev"
+    # Sectors written to the PV's block device (/sys/block/X/stat field 7).
+    t0=$(awk '{print $7}' "/sys/block/${pv#/dev/}/stat")
+    "$XM" create "$(cfg d3 "disk = ['phy:/dev/$VG/root,xvda,w']" 'extra = "selftest=blk"')" ||
+        fail "create"
+    wait_line d3 "selftest blk: PASS"
+    assert_match "$(vmmlog d3)" 'vbd 51712: 24576 sectors of 512, wrote'
+    sync
+    [ "$(awk '{print $7}' "/sys/block/${pv#/dev/}/stat")" -ge $((t0 + 8)) ] ||
+        fail "the guest's writes never reached the PV ($t0 -> $(awk '{print $7}' "/sys/block/${pv#/dev/}/stat"))"
+    "$XM" destroy d3
+    sleep 0.3
+    t_lv_blockdev_rm "$VG" root
+}
+cleanup_lvm() {
+    export LVM_SUPPRESS_FD_WARNINGS=1
+    t_lv_blockdev_rm "$VG" root
+    vgremove -q -f "$VG" >/dev/null 2>&1
+    [ -f "$PVSTACK_ROOT/pv.dev" ] && { pvremove -q "$(cat "$PVSTACK_ROOT/pv.dev")"; losetup -d "$(cat "$PVSTACK_ROOT/pv.dev")"; }
+}
+if command -v lvcreate >/dev/null; then
+    t_on_exit cleanup_lvm
+    t_case "LVM LV vbd: guest writes reach the PV at the LV's extents" case_lvm_disk
+else
+    t_skip "LVM LV vbd" "lvm2 not installed"
+fi
+
+case_net() {
+    local id reply
+    "$XM" create "$(cfg n1 "vif = ['mac=00:16:3e:00:00:22,bridge=xenbr0', 'bridge=xenbr0']" \
+        'extra = "selftest=net ip=10.0.0.2"')" || fail "create"
+    id=$("$XM" domid n1)
+    wait_line n1 "selftest net: PASS"
+    assert_match "$(nsx ip -o link show vif$id.0)" 'master xenbr0'
+    assert_match "$(nsx ip -o link show vif$id.1)" 'master xenbr0'
+    nsx ping -c 3 -i 0.2 -W 2 10.0.0.2 >"$PVSTACK_ROOT/ping" ||
+        fail "ping: $(cat "$PVSTACK_ROOT/ping")"
+    reply=$(nsx bash -c 'exec 3<>/dev/udp/10.0.0.2/7; printf "echo-%s" $$ >&3;
+        read -r -t 3 -N 9 r <&3; echo "$r"')
+    assert_match "$reply" '^echo-[0-9]'
+    "$XM" network-list n1 >"$PVSTACK_ROOT/nl" 2>&1 &&
+        assert_match "$(cat "$PVSTACK_ROOT/nl")" '^0 +0 +00:16:3e:00:00:22 +0 +4 '
+    "$XM" destroy n1
+    for _ in $(seq 50); do
+        nsx ip link show vif$id.0 >/dev/null 2>&1 ||
+            nsx ip link show vif$id.1 >/dev/null 2>&1 || break
+        sleep 0.1
+    done
+    ! nsx ip link show vif$id.0 >/dev/null 2>&1 || fail "vif$id.0 left after destroy"
+    ! nsx ip link show vif$id.1 >/dev/null 2>&1 || fail "vif$id.1 left after destroy"
+    [ -z "$(nsx ip -o link show master xenbr0 | grep -v veth-b)" ] || fail "ports left on xenbr0"
+}
+t_case "two vifs on a bridge: ping and UDP echo to the guest, no tap after destroy" case_net
+
+# Hot-plug on a running guest: the vbd entries appear after boot (written
+# here with libxl's keys, as xm block-attach does), the guest's shell runs
+# its blk self-test on request; then libxl's detach (online=0, Closing) and
+# removal make blkback let go of the image.
+case_hotplug() {
+    local img=$PVSTACK_ROOT/hot.img id be fe tty
+    truncate -s 4M "$img"
+    "$XM" create "$(cfg h1)" || fail "create"
+    id=$("$XM" domid h1)
+    wait_line h1 "pvstack guest: ready"
+    be=/local/domain/0/backend/vbd/$id/51712
+    fe=/local/domain/$id/device/vbd/51712
+    xenstore-write "$fe/backend" "$be" "$fe/backend-id" 0 "$fe/state" 1 \
+        "$fe/virtual-device" 51712 "$fe/device-type" disk \
+        "$be/frontend" "$fe" "$be/params" "$img" "$be/frontend-id" "$id" \
+        "$be/online" 1 "$be/removable" 0 "$be/bootable" 1 "$be/dev" xvda \
+        "$be/type" phy "$be/mode" w "$be/device-type" disk "$be/state" 1
+    # The guest owns its frontend directory, and may read the backend's.
+    xenstore-chmod -r "$fe" "n$id" r0
+    xenstore-chmod -r "$be" n0 "r$id"
+    for _ in $(seq 50); do [ "$(xenstore-read $be/state)" = 2 ] && break; sleep 0.1; done
+    assert_eq "$(xenstore-read $be/state)" 2
+    tty=$(xenstore-read /local/domain/$id/console/tty) || fail "no console tty"
+    printf 'selftest blk\r' >"$tty"
+    wait_line h1 "selftest blk: PASS (vbd 51712: 8192 sectors"
+    assert_eq "$(xenstore-read $be/state)" 4
+    # libxl's detach: blkback stops serving the ring at once; the disk
+    # goes when the frontend closes or, as here with a frontend that does
+    # not, when the toolstack removes the entries after its timeout.
+    xenstore-write $be/online 0 $be/state 5
+    for _ in $(seq 50); do
+        grep -q "dom $id vbd 51712: disconnected after" "$LOG/blkback.log" && break
+        sleep 0.1
+    done
+    grep -q "dom $id vbd 51712: disconnected after" "$LOG/blkback.log" ||
+        fail "ring still served after online=0"
+    xenstore-rm $be $fe
+    for _ in $(seq 50); do ls -l /proc/$BBPID/fd | grep -q "$img" || break; sleep 0.1; done
+    ! ls -l /proc/$BBPID/fd | grep -q "$img" || fail "blkback kept $img after removal"
+    "$XM" destroy h1
+}
+if [ -f "$TOP/guest/shell.c" ]; then
+    t_case "hot-attach a vbd to a running guest, detach it" case_hotplug
+else
+    t_skip "hot-attach a vbd to a running guest" "the guest has no console shell"
+fi
+
+t_done

@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * test_vmm.c: the VMM's hypercall services without KVM: event channels
+ * (2-level pending/mask/selector bits in shared_info, virq, ipi, loopback,
+ * close, hostile arguments), the upcall bounce frame, the balloon and the
+ * grant-table setup, on a struct vmm with real guest memory (a memfd) and
+ * stubbed kicks.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "vmm/vmm.h"
+
+#include <xen/event_channel.h>
+#include <xen/grant_table.h>
+#include <xen/memory.h>
+
+#include "proto/pvabi.h"
+
+#define RAM_PAGES 256
+#define ARG 0x10000ull /* where the tests put hypercall arguments */
+
+static int kicks[2];
+static unsigned last_shutdown = ~0u;
+
+/* Stubs for kvm.c / sched.c: count instead of signalling threads. */
+void kvm_kick(struct vcpu *v)
+{
+    kicks[v->id]++;
+}
+
+void kvm_kick_all(struct vmm *vmm)
+{
+    (void)vmm;
+}
+
+void sched_shutdown(struct vmm *vmm, unsigned reason, const char *why)
+{
+    (void)why;
+    vmm->shutdown = 1;
+    last_shutdown = reason;
+}
+
+void ctl_notify_waiters(struct vmm *vmm)
+{
+    (void)vmm;
+}
+
+static struct vmm *mk(void)
+{
+    struct vmm *vmm = calloc(1, sizeof(*vmm));
+    uint32_t sp, cp;
+    unsigned i;
+
+    vmm->domid = 9;
+    vmm->vm_fd = vmm->epfd = -1;
+    pthread_mutex_init(&vmm->lock, NULL);
+    assert_int_equal(mem_init(vmm, RAM_PAGES, RAM_PAGES), 0);
+    vmm->br.idt = (RAM_PAGES + PVABI_SP_IDT) * 4096ull;
+    vmm->nr_vcpus = 2;
+    vmm->vcpus = calloc(2, sizeof(*vmm->vcpus));
+    for (i = 0; i < 2; i++) {
+        vmm->vcpus[i].vmm = vmm;
+        vmm->vcpus[i].id = i;
+        vmm->vcpus[i].run = calloc(1, sizeof(struct kvm_run));
+    }
+    evtchn_init(vmm, &sp, &cp);
+    assert_int_equal(sp, 1);
+    assert_int_equal(cp, 2);
+    kicks[0] = kicks[1] = 0;
+    last_shutdown = ~0u;
+    return vmm;
+}
+
+static void rm(struct vmm *vmm)
+{
+    free(vmm->vcpus[0].run);
+    free(vmm->vcpus[1].run);
+    free(vmm->vcpus);
+    free(vmm->ballooned);
+    free(vmm);
+}
+
+/* Copy arg into guest memory at ARG, run the op, copy it back. */
+static int64_t op(struct vcpu *v, uint64_t cmd, void *arg, size_t len)
+{
+    int64_t rc;
+
+    assert_int_equal(gm_write(v->vmm, ARG, arg, len), 0);
+    rc = evtchn_hc(v, cmd, ARG);
+    assert_int_equal(gm_read(v->vmm, ARG, arg, len), 0);
+    return rc;
+}
+
+static int pending(struct vmm *vmm, uint32_t port)
+{
+    return (vmm->sh->evtchn_pending[port / 64] >> (port % 64)) & 1;
+}
+
+static void test_virq_and_mask(void **state)
+{
+    struct vmm *vmm = mk();
+    struct vcpu *v = &vmm->vcpus[0];
+    struct evtchn_bind_virq bv = {.virq = VIRQ_TIMER, .vcpu = 0};
+    struct evtchn_unmask um;
+
+    vmm->sh->vcpu_info[0].evtchn_upcall_mask = 1;
+    assert_int_equal(op(v, EVTCHNOP_bind_virq, &bv, sizeof(bv)), 0);
+    assert_int_equal(bv.port, 3);
+    assert_int_equal(op(v, EVTCHNOP_bind_virq, &bv, sizeof(bv)), -EEXIST);
+    evtchn_raise_virq(v, VIRQ_TIMER);
+    assert_true(pending(vmm, 3));
+    assert_int_equal(vmm->sh->vcpu_info[0].evtchn_pending_sel, 1);
+    assert_int_equal(vmm->sh->vcpu_info[0].evtchn_upcall_pending, 1);
+    assert_int_equal(kicks[0], 1);
+    /* Masked port: pending is recorded, no upcall until unmask. */
+    vmm->sh->evtchn_pending[0] = 0;
+    vmm->sh->vcpu_info[0].evtchn_pending_sel = 0;
+    vmm->sh->vcpu_info[0].evtchn_upcall_pending = 0;
+    vmm->sh->evtchn_mask[0] = 1ul << 3;
+    evtchn_raise_virq(v, VIRQ_TIMER);
+    assert_true(pending(vmm, 3));
+    assert_int_equal(vmm->sh->vcpu_info[0].evtchn_upcall_pending, 0);
+    um.port = 3;
+    assert_int_equal(op(v, EVTCHNOP_unmask, &um, sizeof(um)), 0);
+    assert_int_equal(vmm->sh->evtchn_mask[0], 0);
+    assert_int_equal(vmm->sh->vcpu_info[0].evtchn_upcall_pending, 1);
+    rm(vmm);
+}
+
+static void test_ipi_loopback_close(void **state)
+{
+    struct vmm *vmm = mk();
+    struct vcpu *v = &vmm->vcpus[0];
+    struct evtchn_bind_ipi ipi = {.vcpu = 1};
+    struct evtchn_alloc_unbound au = {.dom = DOMID_SELF, .remote_dom = DOMID_SELF};
+    struct evtchn_bind_interdomain bi = {.remote_dom = DOMID_SELF};
+    struct evtchn_send se;
+    struct evtchn_close cl;
+    struct evtchn_status st = {.dom = DOMID_SELF};
+
+    assert_int_equal(op(v, EVTCHNOP_bind_ipi, &ipi, sizeof(ipi)), 0);
+    se.port = ipi.port;
+    assert_int_equal(op(v, EVTCHNOP_send, &se, sizeof(se)), 0);
+    assert_int_equal(vmm->sh->vcpu_info[1].evtchn_upcall_pending, 1);
+    assert_int_equal(kicks[1], 1);
+    assert_int_equal(op(v, EVTCHNOP_alloc_unbound, &au, sizeof(au)), 0);
+    bi.remote_port = au.port;
+    assert_int_equal(op(v, EVTCHNOP_bind_interdomain, &bi, sizeof(bi)), 0);
+    se.port = bi.local_port;
+    assert_int_equal(op(v, EVTCHNOP_send, &se, sizeof(se)), 0);
+    assert_true(pending(vmm, au.port));
+    st.port = bi.local_port;
+    assert_int_equal(op(v, EVTCHNOP_status, &st, sizeof(st)), 0);
+    assert_int_equal(st.status, EVTCHNSTAT_interdomain);
+    assert_int_equal(st.u.interdomain.port, au.port);
+    cl.port = bi.local_port;
+    assert_int_equal(op(v, EVTCHNOP_close, &cl, sizeof(cl)), 0);
+    assert_int_equal(op(v, EVTCHNOP_send, &se, sizeof(se)), -EINVAL);
+    st.port = au.port; /* the peer is unbound again, as in Xen */
+    assert_int_equal(op(v, EVTCHNOP_status, &st, sizeof(st)), 0);
+    assert_int_equal(st.status, EVTCHNSTAT_unbound);
+    rm(vmm);
+}
+
+static void test_hostile_args(void **state)
+{
+    struct vmm *vmm = mk();
+    struct vcpu *v = &vmm->vcpus[0];
+    struct evtchn_bind_virq bv = {.virq = 99, .vcpu = 0};
+    struct evtchn_send se = {.port = 100000};
+    struct evtchn_alloc_unbound au = {.dom = 3, .remote_dom = 0};
+
+    assert_int_equal(evtchn_hc(v, EVTCHNOP_send, ~0ull - 2), -EFAULT);
+    assert_int_equal(evtchn_hc(v, EVTCHNOP_send,
+                               (RAM_PAGES + PVABI_SPECIAL_PAGES) * 4096ull),
+                     -EFAULT);
+    assert_int_equal(op(v, EVTCHNOP_bind_virq, &bv, sizeof(bv)), -EINVAL);
+    bv.virq = VIRQ_TIMER;
+    bv.vcpu = 7;
+    assert_int_equal(op(v, EVTCHNOP_bind_virq, &bv, sizeof(bv)), -EINVAL);
+    assert_int_equal(op(v, EVTCHNOP_send, &se, sizeof(se)), -EINVAL);
+    assert_int_equal(op(v, EVTCHNOP_alloc_unbound, &au, sizeof(au)), -EPERM);
+    assert_int_equal(evtchn_hc(v, 77, ARG), -ENOSYS);
+    /* dom0 binds need a VM (ioeventfd): refused cleanly without one. */
+    {
+        int fds[2];
+        assert_true(evtchn_bind_dom0(vmm, 1, fds) < 0);
+        assert_int_equal(evtchn_bind_dom0(vmm, 0, fds), -EINVAL);
+        assert_int_equal(evtchn_bind_dom0(vmm, 9999, fds), -EINVAL);
+    }
+    rm(vmm);
+}
+
+static void test_deliver(void **state)
+{
+    struct vmm *vmm = mk();
+    struct vcpu *v = &vmm->vcpus[0];
+    struct kvm_regs *r = &v->run->s.regs.regs;
+    uint64_t frame[7];
+
+    r->rip = 0x1234;
+    r->rsp = 0x20008; /* not 16-aligned: the frame goes below 0x20000 */
+    r->rcx = 11;
+    r->r11 = 22;
+    r->rflags = 0x2;
+    assert_int_equal(evtchn_deliver(v), 0); /* no callback yet */
+    v->event_cb = 0x5000;
+    vmm->sh->vcpu_info[0].evtchn_upcall_pending = 1;
+    vmm->sh->vcpu_info[0].evtchn_upcall_mask = 1;
+    assert_int_equal(evtchn_deliver(v), 0); /* masked */
+    vmm->sh->vcpu_info[0].evtchn_upcall_mask = 0;
+    assert_int_equal(evtchn_deliver(v), 1);
+    assert_int_equal(r->rip, 0x5000);
+    assert_int_equal(r->rsp, 0x20000 - sizeof(frame));
+    assert_int_equal(vmm->sh->vcpu_info[0].evtchn_upcall_mask, 1);
+    assert_int_equal(gm_read(vmm, r->rsp, frame, sizeof(frame)), 0);
+    assert_int_equal(frame[0], 11);
+    assert_int_equal(frame[1], 22);
+    assert_int_equal(frame[2], 0x1234);
+    assert_int_equal(frame[3], PVABI_CS);
+    assert_int_equal(frame[4], 0x202);
+    assert_int_equal(frame[5], 0x20008);
+    assert_int_equal(frame[6], PVABI_DS);
+    /* A stack outside guest memory crashes the domain, not the VMM. */
+    vmm->sh->vcpu_info[0].evtchn_upcall_mask = 0;
+    r->rsp = 0x10;
+    assert_true(evtchn_deliver(v) < 0);
+    assert_int_equal(last_shutdown, SHUTDOWN_crash);
+    rm(vmm);
+}
+
+static void test_balloon_and_gnttab(void **state)
+{
+    struct vmm *vmm = mk();
+    struct vcpu *v = &vmm->vcpus[0];
+    xen_pfn_t pfns[2] = {100, 101}, frames[5];
+    xen_memory_reservation_t res = {.nr_extents = 2, .domid = DOMID_SELF};
+    struct gnttab_setup_table t = {.dom = DOMID_SELF, .nr_frames = 4};
+    domid_t self = DOMID_SELF;
+
+    assert_int_equal(gm_write(vmm, ARG, &self, sizeof(self)), 0);
+    assert_int_equal(mem_hc_memory_op(v, XENMEM_current_reservation, ARG),
+                     RAM_PAGES);
+    set_xen_guest_handle(res.extent_start, (xen_pfn_t *)(uintptr_t)(ARG + 256));
+    gm_write(vmm, ARG + 256, pfns, sizeof(pfns));
+    gm_write(vmm, ARG + 512, &res, sizeof(res));
+    assert_int_equal(mem_hc_memory_op(v, XENMEM_decrease_reservation, ARG + 512), 2);
+    assert_int_equal(vmm->cur_pages, RAM_PAGES - 2);
+    /* The same pages again: nothing left to give. */
+    assert_int_equal(mem_hc_memory_op(v, XENMEM_decrease_reservation, ARG + 512), 0);
+    assert_int_equal(mem_hc_memory_op(v, XENMEM_increase_reservation, ARG + 512), 2);
+    assert_int_equal(vmm->cur_pages, RAM_PAGES);
+    pfns[0] = RAM_PAGES + 3; /* not RAM */
+    gm_write(vmm, ARG + 256, pfns, sizeof(pfns));
+    assert_int_equal(mem_hc_memory_op(v, XENMEM_decrease_reservation, ARG + 512), 0);
+    /* Grant table: PVABI_NR_GRANT_FRAMES special pages after RAM. */
+    set_xen_guest_handle(t.frame_list, (xen_pfn_t *)(uintptr_t)(ARG + 1024));
+    gm_write(vmm, ARG, &t, sizeof(t));
+    assert_int_equal(mem_hc_grant_table_op(v, GNTTABOP_setup_table, ARG, 1), 0);
+    gm_read(vmm, ARG, &t, sizeof(t));
+    assert_int_equal(t.status, GNTST_okay);
+    gm_read(vmm, ARG + 1024, frames, 4 * sizeof(frames[0]));
+    assert_int_equal(frames[0], RAM_PAGES + PVABI_SP_GNTTAB);
+    assert_int_equal(frames[3], RAM_PAGES + PVABI_SP_GNTTAB + 3);
+    t.nr_frames = 5;
+    gm_write(vmm, ARG, &t, sizeof(t));
+    assert_int_equal(mem_hc_grant_table_op(v, GNTTABOP_setup_table, ARG, 1), 0);
+    gm_read(vmm, ARG, &t, sizeof(t));
+    assert_int_equal(t.status, GNTST_general_error);
+    assert_int_equal(mem_hc_grant_table_op(v, GNTTABOP_setup_table, ARG, 100000),
+                     -EINVAL);
+    rm(vmm);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_virq_and_mask),
+        cmocka_unit_test(test_ipi_loopback_close),
+        cmocka_unit_test(test_hostile_args),
+        cmocka_unit_test(test_deliver),
+        cmocka_unit_test(test_balloon_and_gnttab),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
