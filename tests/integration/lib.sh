@@ -111,7 +111,7 @@ t_hvm_guest() {
     kver=${k#/boot/vmlinuz-}
     mods=/lib/modules/$kver/kernel
     HVM_KERNEL=$k
-    HVM_INITRD=$TOP/build/hvm-guest/initrd-v2-$kver.gz
+    HVM_INITRD=$TOP/build/hvm-guest/initrd-v3-$kver.gz
     [ -s "$HVM_INITRD" ] && return 0
     tmp=$(mktemp -d)
     dir=$tmp/root
