@@ -169,6 +169,11 @@ int dom_create(struct xm *xm, const struct domain_config *cfg, unsigned flags,
     rc = check_cfg(xm, xs, cfg);
     if (rc < 0)
         goto out;
+    /* PV devices need the backends (HVM's are QEMU's). */
+    if (cfg->type != DOMAIN_TYPE_HVM &&
+        (rc = dom_backends_start(xm, cfg->nr_disks > 0, cfg->nr_vifs > 0,
+                                 0)) < 0)
+        goto out;
     rc = hv_open(&hv);
     if (rc < 0) {
         xm_err(xm, "create: engine: %s", strerror(-rc));
