@@ -236,14 +236,18 @@ int main(int argc, char **argv)
         mkdir_p(logdir);
         x.log_dir = logdir;
     }
-    if (!xs_watch(x.xs, "@introduceDomain", "introduce") ||
-        !xs_watch(x.xs, "@releaseDomain", "release"))
-        log_warn("watch special paths (rescanning every %d ms)", RESCAN_MS);
     rc = xenbus_daemon_start(&d);
     if (rc) {
         errno = -rc;
         fatal("start");
     }
+    /*
+     * After daemon(): the first watch starts libxenstore's reader thread,
+     * which a fork would leave behind (the daemon then hung).
+     */
+    if (!xs_watch(x.xs, "@introduceDomain", "introduce") ||
+        !xs_watch(x.xs, "@releaseDomain", "release"))
+        log_warn("watch special paths (rescanning every %d ms)", RESCAN_MS);
     xcd_scan(&x);
     xcd_loop(&x);
     while (x.ndoms)

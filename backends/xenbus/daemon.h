@@ -33,7 +33,9 @@ int xenbus_daemon_getopt(struct xenbus_daemon *d, int argc, char **argv);
 int xenbus_daemon_open(struct xenbus_daemon *d, const char **what_out);
 /*
  * Detach unless interactive, write the pid file, stop on SIGTERM/SIGINT,
- * ignore SIGPIPE. Call after xenbus_daemon_open(). Returns 0 or -errno.
+ * ignore SIGPIPE. Call after xenbus_daemon_open() and before the first
+ * xs_watch (libxenstore's reader thread would not survive the fork).
+ * Returns 0 or -errno.
  */
 int xenbus_daemon_start(struct xenbus_daemon *d);
 /* Non-zero once SIGTERM or SIGINT arrived. */
