@@ -63,8 +63,8 @@ static double floor_once(void)
 
     kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
     vm = ioctl(kvm, KVM_CREATE_VM, 0);
-    mem = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-               MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    mem = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+               -1, 0);
     memcpy(mem, code, sizeof(code));
     r.memory_size = 4096;
     r.userspace_addr = (unsigned long)mem;
@@ -176,8 +176,7 @@ static double xm_create_once(const char *xm, const char *cfg)
     return t;
 }
 
-static double xm_create(const char *bindir, const char *guest,
-                        const char *root)
+static double xm_create(const char *bindir, const char *guest, const char *root)
 {
     char xm[4200], cfg[4200], cmd[8600];
     double v[RUNS];
@@ -189,8 +188,10 @@ static double xm_create(const char *bindir, const char *guest,
     f = fopen(cfg, "w");
     if (!f)
         return -1;
-    fprintf(f, "name = \"bench\"\nkernel = \"%s\"\nmemory = 32\n"
-               "extra = \"poweroff\"\n", guest);
+    fprintf(f,
+            "name = \"bench\"\nkernel = \"%s\"\nmemory = 32\n"
+            "extra = \"poweroff\"\n",
+            guest);
     fclose(f);
     snprintf(cmd, sizeof(cmd), "%s daemons start >/dev/null", xm);
     if (system(cmd) != 0)
@@ -203,7 +204,8 @@ static double xm_create(const char *bindir, const char *guest,
     }
     snprintf(cmd, sizeof(cmd),
              "for p in xenconsoled xenstored; do kill $(cat %s/run/$p.pid); "
-             "done", root);
+             "done",
+             root);
     if (system(cmd) != 0)
         fprintf(stderr, "pv_bench: stopping daemons failed\n");
     return n ? median(v, n) : -1;

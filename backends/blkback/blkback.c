@@ -19,6 +19,7 @@
 #include "blkback/blkring.h"
 #include "blkback/req.h"
 #include "lib/log.h"
+#include "xenbus/daemon.h"
 #include "xenbus/xenbus.h"
 #include <xen/io/protocols.h>
 
@@ -34,14 +35,6 @@ struct vbd {
     struct blkring *ring;
     int readonly, cdrom, removable;
 };
-
-static volatile sig_atomic_t stop_flag;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    stop_flag = 1;
-}
 
 static int key_is(struct xs_handle *xs, const char *dir, const char *key,
                   const char *val)
@@ -197,87 +190,35 @@ static const struct xenbus_backend_ops vbd_ops = {
     .remove = vbd_remove,
 };
 
-static void serve(struct blkback *bb, struct xenbus_backend *be)
-{
-    struct pollfd pfd = {.fd = xs_fileno(bb->xs), .events = POLLIN};
-    char **ev;
-    int rc;
-
-    while (!stop_flag) {
-        rc = poll(&pfd, 1, RESCAN_MS);
-        if (rc < 0 && errno != EINTR)
-            fatal("poll");
-        if (rc <= 0) {
-            xenbus_backend_rescan(be);
-            continue;
-        }
-        while ((ev = xs_check_watch(bb->xs))) {
-            xenbus_backend_handle(be, ev[XS_WATCH_PATH], ev[XS_WATCH_TOKEN]);
-            free(ev);
-        }
-    }
-}
-
 int main(int argc, char **argv)
 {
+    struct xenbus_daemon d = {.name = "blkback"};
     struct blkback bb = {0};
     struct xenbus_backend *be;
-    struct sigaction sa = {.sa_handler = on_signal};
-    static const struct option opts[] = {
-        {"interactive", no_argument, NULL, 'i'},
-        {"verbose", no_argument, NULL, 'v'},
-        {"pid-file", required_argument, NULL, 'p'},
-        {NULL, 0, NULL, 0},
-    };
-    int c, interactive = 0, verbose = 0, rc;
-    const char *pidfile = NULL;
-    FILE *f;
+    const char *what;
+    int rc;
 
-    while ((c = getopt_long(argc, argv, "ivp:", opts, NULL)) != -1) {
-        switch (c) {
-        case 'i':
-            interactive = 1;
-            break;
-        case 'v':
-            verbose++;
-            break;
-        case 'p':
-            pidfile = optarg;
-            break;
-        default:
-            fprintf(stderr, "usage: blkback [-i] [-v] [--pid-file=FILE]\n");
-            return EXIT_FAILURE;
-        }
-    }
-    log_init(interactive, verbose);
-    log_procinit("blkback");
-    bb.xs = xenbus_open_store(10000);
-    if (!bb.xs)
-        fatal("xs_open");
-    rc = hv_open(&bb.hv);
+    if (xenbus_daemon_getopt(&d, argc, argv))
+        return EXIT_FAILURE;
+    rc = xenbus_daemon_open(&d, &what);
     if (rc) {
         errno = -rc;
-        fatal("hv_open");
+        fatal("%s", what);
     }
-    if (!interactive && daemon(0, 0))
-        fatal("daemon");
-    if (pidfile && (f = fopen(pidfile, "we"))) {
-        fprintf(f, "%d\n", (int)getpid());
-        fclose(f);
+    bb.xs = d.xs;
+    bb.hv = d.hv;
+    rc = xenbus_daemon_start(&d);
+    if (rc) {
+        errno = -rc;
+        fatal("start");
     }
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-    rc = xenbus_backend_create(bb.xs, 0, &vbd_ops, &bb, &be);
+    rc = xenbus_backend_create(d.xs, 0, &vbd_ops, &bb, &be);
     if (rc) {
         errno = -rc;
         fatal("watch backend/vbd");
     }
-    serve(&bb, be);
+    xenbus_daemon_serve(&d, be, RESCAN_MS);
     xenbus_backend_destroy(be);
-    hv_close(bb.hv);
-    xs_close(bb.xs);
-    if (pidfile)
-        unlink(pidfile);
+    xenbus_daemon_close(&d);
     return EXIT_SUCCESS;
 }

@@ -4,7 +4,7 @@ blkback-srcs := backends/blkback/req.c backends/blkback/disk.c \
 	backends/blkback/blkring.c
 # libhv's build.mk is read after ours: name the archive, defer HV_LDLIBS.
 $(eval $(call program,blkback,backends/blkback/blkback.c $(blkback-srcs) \
-	backends/xenbus/xenbus.c backends/xenbus/backend.c toolstack/lib/log.c toolstack/lib/parse.c \
+	backends/xenbus/xenbus.c backends/xenbus/backend.c backends/xenbus/daemon.c toolstack/lib/log.c toolstack/lib/parse.c \
 	toolstack/lib/paths.c,$$(HV_LDLIBS) -lxenstore -luring -lpthread))
 $(BIN)/blkback: $(B)/lib/libhv.a
 $(eval $(call unittest,test_blkback,tests/unit/test_blkback.c \

@@ -4,7 +4,7 @@ console-srcs := backends/console/ring.c backends/console/condom.c
 # The daemon needs the engine primitives (libhv, toolstack/hv), whose
 # build.mk is read after ours: name the archive, defer HV_LDLIBS.
 $(eval $(call program,xenconsoled,backends/console/xenconsoled.c \
-	$(console-srcs) backends/xenbus/xenbus.c toolstack/lib/log.c \
+	$(console-srcs) backends/xenbus/xenbus.c backends/xenbus/backend.c backends/xenbus/daemon.c toolstack/lib/log.c \
 	toolstack/lib/parse.c toolstack/lib/paths.c,\
 	$$(HV_LDLIBS) -lxenstore -lpthread))
 $(BIN)/xenconsoled: $(B)/lib/libhv.a

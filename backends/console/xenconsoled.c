@@ -20,6 +20,7 @@
 #include "lib/log.h"
 #include "lib/parse.h"
 #include "lib/paths.h"
+#include "xenbus/daemon.h"
 #include "xenbus/xenbus.h"
 
 #define MAX_DOMS 256
@@ -34,14 +35,6 @@ struct xcd {
     uint32_t failed[MAX_DOMS]; /* attach failed: do not retry or re-log */
     size_t nfailed;
 };
-
-static volatile sig_atomic_t stop_flag;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    stop_flag = 1;
-}
 
 static int id_in(const uint32_t *ids, size_t n, uint32_t id)
 {
@@ -121,7 +114,7 @@ static void xcd_loop(struct xcd *x)
     size_t i, n;
     int rc;
 
-    while (!stop_flag) {
+    while (!xenbus_daemon_stopping()) {
         pfd[0].fd = xs_fileno(x->xs);
         pfd[0].events = POLLIN;
         for (i = 0; i < x->ndoms; i++)
@@ -130,6 +123,10 @@ static void xcd_loop(struct xcd *x)
         rc = poll(pfd, 1 + 2 * n, RESCAN_MS);
         if (rc < 0 && errno != EINTR)
             fatal("poll");
+        if (rc == 0 && !xenbus_store_alive(x->xs)) {
+            log_warnx("xenstored went away; exiting");
+            break;
+        }
         if (rc <= 0) {
             xcd_scan(x);
             continue;
@@ -193,20 +190,19 @@ int main(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
+    struct xenbus_daemon d = {.name = "xenconsoled"};
     struct xcd x = {0};
     char logdir[4096] = "";
-    const char *pidfile = NULL;
-    int c, interactive = 0, verbose = 0, rc;
-    struct sigaction sa = {.sa_handler = on_signal};
-    FILE *f;
+    const char *what;
+    int c, rc;
 
     while ((c = getopt_long(argc, argv, "ivh", opts, NULL)) != -1) {
         switch (c) {
         case 'i':
-            interactive = 1;
+            d.interactive = 1;
             break;
         case 'v':
-            verbose++;
+            d.verbose++;
             break;
         case 'l':
             if (!strcmp(optarg, "guest") || !strcmp(optarg, "all")) {
@@ -223,45 +219,39 @@ int main(int argc, char **argv)
             snprintf(logdir, sizeof(logdir), "%s", optarg);
             break;
         case 'p':
-            pidfile = optarg;
+            d.pidfile = optarg;
             break;
         default:
             usage();
         }
     }
-    log_init(interactive, verbose);
-    log_procinit("xenconsoled");
+    rc = xenbus_daemon_open(&d, &what);
+    if (rc) {
+        errno = -rc;
+        fatal("%s", what);
+    }
+    x.xs = d.xs;
+    x.hv = d.hv;
     if (logdir[0]) {
         mkdir_p(logdir);
         x.log_dir = logdir;
     }
-    x.xs = xenbus_open_store(10000);
-    if (!x.xs)
-        fatal("xs_open");
-    rc = hv_open(&x.hv);
+    rc = xenbus_daemon_start(&d);
     if (rc) {
         errno = -rc;
-        fatal("hv_open");
+        fatal("start");
     }
+    /*
+     * After daemon(): the first watch starts libxenstore's reader thread,
+     * which a fork would leave behind (the daemon then hung).
+     */
     if (!xs_watch(x.xs, "@introduceDomain", "introduce") ||
         !xs_watch(x.xs, "@releaseDomain", "release"))
         log_warn("watch special paths (rescanning every %d ms)", RESCAN_MS);
-    if (!interactive && daemon(0, 0))
-        fatal("daemon");
-    if (pidfile && (f = fopen(pidfile, "we"))) {
-        fprintf(f, "%d\n", (int)getpid());
-        fclose(f);
-    }
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
     xcd_scan(&x);
     xcd_loop(&x);
     while (x.ndoms)
         xcd_detach(&x, x.ndoms - 1);
-    hv_close(x.hv);
-    xs_close(x.xs);
-    if (pidfile)
-        unlink(pidfile);
+    xenbus_daemon_close(&d);
     return EXIT_SUCCESS;
 }

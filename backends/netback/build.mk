@@ -4,7 +4,7 @@ netback-srcs := backends/netback/txslot.c backends/netback/netring.c \
 	backends/netback/vif.c
 # libhv's build.mk is read after ours: name the archive, defer HV_LDLIBS.
 $(eval $(call program,netback,backends/netback/netback.c $(netback-srcs) \
-	backends/xenbus/xenbus.c backends/xenbus/backend.c toolstack/lib/log.c \
+	backends/xenbus/xenbus.c backends/xenbus/backend.c backends/xenbus/daemon.c toolstack/lib/log.c \
 	toolstack/lib/parse.c toolstack/lib/paths.c,\
 	$$(HV_LDLIBS) -lxenstore -lpthread))
 $(BIN)/netback: $(B)/lib/libhv.a

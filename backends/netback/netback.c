@@ -19,6 +19,7 @@
 #include "lib/parse.h"
 #include "netback/netring.h"
 #include "netback/vif.h"
+#include "xenbus/daemon.h"
 #include "xenbus/xenbus.h"
 
 #define RESCAN_MS 2000
@@ -34,14 +35,6 @@ struct vif {
     char *script;
     unsigned mtu;
 };
-
-static volatile sig_atomic_t stop_flag;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    stop_flag = 1;
-}
 
 /* The MAC is the toolstack's; if it wrote none, make one as libxl does
  * (00:16:3e + 3 random bytes, top bit of the 4th clear) and publish it
@@ -241,88 +234,37 @@ static const struct xenbus_backend_ops vif_ops = {
     .remove = vif_remove,
 };
 
-static void serve(struct netback *nb, struct xenbus_backend *be)
-{
-    struct pollfd pfd = {.fd = xs_fileno(nb->xs), .events = POLLIN};
-    char **ev;
-    int rc;
-
-    while (!stop_flag) {
-        rc = poll(&pfd, 1, RESCAN_MS);
-        if (rc < 0 && errno != EINTR)
-            fatal("poll");
-        if (rc <= 0) {
-            xenbus_backend_rescan(be);
-            continue;
-        }
-        while ((ev = xs_check_watch(nb->xs))) {
-            xenbus_backend_handle(be, ev[XS_WATCH_PATH], ev[XS_WATCH_TOKEN]);
-            free(ev);
-        }
-    }
-}
-
 int main(int argc, char **argv)
 {
+    struct xenbus_daemon d = {.name = "netback"};
     struct netback nb = {0};
     struct xenbus_backend *be;
-    struct sigaction sa = {.sa_handler = on_signal};
-    static const struct option opts[] = {
-        {"interactive", no_argument, NULL, 'i'},
-        {"verbose", no_argument, NULL, 'v'},
-        {"pid-file", required_argument, NULL, 'p'},
-        {NULL, 0, NULL, 0},
-    };
-    int c, interactive = 0, verbose = 0, rc;
-    const char *pidfile = NULL;
-    FILE *f;
+    const char *what;
+    int rc;
 
-    while ((c = getopt_long(argc, argv, "ivp:", opts, NULL)) != -1) {
-        switch (c) {
-        case 'i':
-            interactive = 1;
-            break;
-        case 'v':
-            verbose++;
-            break;
-        case 'p':
-            pidfile = optarg;
-            break;
-        default:
-            fprintf(stderr, "usage: netback [-i] [-v] [--pid-file=FILE]\n");
-            return EXIT_FAILURE;
-        }
-    }
-    log_init(interactive, verbose);
-    log_procinit("netback");
-    nb.xs = xenbus_open_store(10000);
-    if (!nb.xs)
-        fatal("xs_open");
-    rc = hv_open(&nb.hv);
+    if (xenbus_daemon_getopt(&d, argc, argv))
+        return EXIT_FAILURE;
+    rc = xenbus_daemon_open(&d, &what);
     if (rc) {
         errno = -rc;
-        fatal("hv_open");
+        fatal("%s", what);
     }
-    if (!interactive && daemon(0, 0))
-        fatal("daemon");
-    if (pidfile && (f = fopen(pidfile, "we"))) {
-        fprintf(f, "%d\n", (int)getpid());
-        fclose(f);
+    nb.xs = d.xs;
+    nb.hv = d.hv;
+    rc = xenbus_daemon_start(&d);
+    if (rc) {
+        errno = -rc;
+        fatal("start");
     }
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    /* waitpid() on the hotplug script needs SIGCHLD not to be ignored */
     signal(SIGCHLD, SIG_DFL);
-    rc = xenbus_backend_create(nb.xs, 0, &vif_ops, &nb, &be);
+    rc = xenbus_backend_create(d.xs, 0, &vif_ops, &nb, &be);
     if (rc) {
         errno = -rc;
         fatal("watch backend/vif");
     }
-    serve(&nb, be);
+    xenbus_daemon_serve(&d, be, RESCAN_MS);
     xenbus_backend_destroy(be);
-    hv_close(nb.hv);
-    xs_close(nb.xs);
-    if (pidfile)
-        unlink(pidfile);
+    xenbus_daemon_close(&d);
     return EXIT_SUCCESS;
 }

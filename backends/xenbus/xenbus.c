@@ -40,6 +40,20 @@ struct xs_handle *xenbus_open_store(int wait_ms)
     }
 }
 
+int xenbus_store_alive(struct xs_handle *xs)
+{
+    unsigned int n;
+    char **d = xs_directory(xs, XBT_NULL, "/", &n);
+
+    if (d) {
+        free(d);
+        return 1;
+    }
+    /* an answer, even an error, means the store is there */
+    return errno == ENOENT || errno == EACCES || errno == E2BIG ||
+           errno == EAGAIN;
+}
+
 int xenbus_read(struct xs_handle *xs, xs_transaction_t t, const char *dir,
                 const char *key, char **val_out)
 {

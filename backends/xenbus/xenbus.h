@@ -23,6 +23,13 @@
 struct xs_handle *xenbus_open_store(int wait_ms);
 
 /*
+ * 1 while xenstored answers on xs, 0 once the connection is gone (the
+ * daemon died or was stopped): a backend then has nobody left to serve and
+ * exits instead of lingering (libxenstore does not wake the watch fd then).
+ */
+int xenbus_store_alive(struct xs_handle *xs);
+
+/*
  * Read dir/key (key may be NULL: read dir itself). *val_out is malloc'd and
  * NUL-terminated; the caller frees it. Returns 0, -ENOENT or -errno.
  */

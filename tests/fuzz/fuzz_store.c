@@ -4,8 +4,8 @@
  * series of chunks; each goes either as a byte stream to a dom0 or a domU
  * connection (the message parser and every handler), or onto a guest's
  * ring page together with arbitrary indices (the ring reader), or is news
- * from the engine (shutdown, death, re-introduction). Dead connections are
- * replaced; the daemon must never crash or leak.
+ * from the engine (shutdown, death) or a (re-)introduction. Dead connections
+ * are replaced; the daemon must never crash or leak.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -131,7 +131,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 xsd_domain_shutdown(x, 1);
             else if ((sel >> 4) % 3 == 1)
                 xsd_domain_dead(x, 1);
-            else if (!domain_find(x, 1))
+            else /* new, or a reset of the known one */
                 domain_introduce(x, 1, 1, 1);
             n = 0;
             break;

@@ -248,4 +248,25 @@ case_console() {
 }
 t_case "xenconsoled survives a domain it cannot attach" case_console
 
+# The last case: it stops the store. Backends left without xenstored exit
+# rather than linger (test runs once leaked them by the dozen).
+case_store_gone() {
+    local b pids=() i
+    for b in blkback netback xenconsoled; do
+        "$BIN/$b" -i >"$LOG/$b-gone.log" 2>&1 &
+        pids+=($!)
+    done
+    trap 'kill ${pids[*]} 2>/dev/null' EXIT
+    sleep 1
+    for i in "${pids[@]}"; do kill -0 "$i" || fail "a backend died with the store up"; done
+    kill "$XSPID"; wait "$XSPID" 2>/dev/null
+    for i in "${pids[@]}"; do
+        t_wait_for "! kill -0 $i" 6 || fail "pid $i still running without xenstored"
+    done
+    for b in blkback netback xenconsoled; do
+        grep -q "xenstored went away" "$LOG/$b-gone.log" || fail "$b: no exit message"
+    done
+}
+t_case "blkback, netback and xenconsoled exit when xenstored goes away" case_store_gone
+
 t_done

@@ -117,9 +117,32 @@ case_xendomains() {
     ! listed a1 && ! listed a2 || fail "domains left after stop"
 }
 
+case_vif_bridge() {
+    local ns=pvt-xmhvm$$ id info
+    ip netns add "$ns" || fail "netns"
+    t_on_exit "ip netns del $ns"
+    ip -n "$ns" link add xenbr0 type bridge
+    ip -n "$ns" link set xenbr0 up
+    # The unix sockets (xenstored, QMP) are files: reachable from the netns.
+    ip netns exec "$ns" "$XM" create "$(cfg n1 "extra = 'console=ttyS0 quiet'" \
+        "vif = [ 'mac=00:16:3e:0a:0b:0c,model=e1000', 'bridge=xenbr0,model=virtio-net' ]")" ||
+        fail "create with vifs"
+    id=$("$XM" domid n1)
+    assert_match "$(ip -n "$ns" -o link show master xenbr0)" "vif$id\.0: .*UP"
+    assert_match "$(ip -n "$ns" -o link show master xenbr0)" "vif$id\.1: .*UP"
+    info=$("$BIN/pvstack-dm" qmp "$id" human-monitor-command \
+        '{"command-line": "info network"}')
+    assert_match "$info" "model=e1000,macaddr=00:16:3e:0a:0b:0c"
+    assert_match "$info" "model=virtio-net-pci,macaddr=00:16:3e:[0-7]"
+    "$XM" destroy n1
+    t_wait_for "! ip -n '$ns' link show vif$id.0" 5 || fail "tap left after destroy"
+    ip netns del "$ns"
+}
+
 t_case "create -c: the serial console, on_reboot=destroy" case_create_console
 t_case "create -p, list/list -l, pause/unpause, shutdown" case_list_pause
 t_case "destroy: QEMU and store entries gone" case_destroy
+t_case "vifs: taps vif<id>.<n> on xenbr0 with the cfg's MAC and model" case_vif_bridge
 t_case "create errors: bad accel, QEMU missing" case_create_errors
 t_case "xendomains start/stop with xm and HVM guests" case_xendomains
 t_done

@@ -100,7 +100,8 @@ t_xenstored() {
 # HVM test guest (tests 7x): Debian's cloud kernel and a busybox initramfs
 # (cached under build/hvm-guest) whose /init prints PVSTACK-GUEST-UP on
 # ttyS0 and then acts on pvtest= from its cmdline: "poweroff" (default)
-# powers off on the ACPI power button, "reboot" reboots at once, "panic"
+# powers off on the ACPI power button, "reboot" reboots after 1 s (so a
+# console reader sees the line before QEMU may go), "panic"
 # panics (pvpanic tells QEMU). Sets HVM_KERNEL, HVM_INITRD; returns 1 when
 # the kernel or busybox is missing (the caller skips).
 t_hvm_guest() {
@@ -110,7 +111,7 @@ t_hvm_guest() {
     kver=${k#/boot/vmlinuz-}
     mods=/lib/modules/$kver/kernel
     HVM_KERNEL=$k
-    HVM_INITRD=$TOP/build/hvm-guest/initrd-v2-$kver.gz
+    HVM_INITRD=$TOP/build/hvm-guest/initrd-v3-$kver.gz
     [ -s "$HVM_INITRD" ] && return 0
     tmp=$(mktemp -d)
     dir=$tmp/root
@@ -129,7 +130,7 @@ mode=poweroff
 for w in $(cat /proc/cmdline); do case $w in pvtest=*) mode=${w#pvtest=};; esac; done
 echo "PVSTACK-GUEST-UP mode=$mode"
 case $mode in
-reboot) reboot -f ;;
+reboot) sleep 1; reboot -f ;;
 panic) echo c >/proc/sysrq-trigger ;;
 esac
 ev=

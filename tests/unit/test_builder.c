@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <zlib.h>
+
 #include <cmocka.h>
 #include <xen/xen.h>
 
@@ -65,10 +66,12 @@ static void mk_kernel(struct kimg *k, uint64_t virt_base, int with_notes)
         nlen += note(n + nlen, 3, &virt_base, 8);
         nlen += note(n + nlen, 1, &entry, 8);
     }
-    ph[0] = (Elf64_Phdr){.p_type = PT_NOTE, .p_offset = 512,
-                         .p_filesz = nlen};
-    ph[1] = (Elf64_Phdr){.p_type = PT_LOAD, .p_offset = 4096,
-                         .p_vaddr = LOAD, .p_filesz = 8192, .p_memsz = 3 * 4096};
+    ph[0] = (Elf64_Phdr){.p_type = PT_NOTE, .p_offset = 512, .p_filesz = nlen};
+    ph[1] = (Elf64_Phdr){.p_type = PT_LOAD,
+                         .p_offset = 4096,
+                         .p_vaddr = LOAD,
+                         .p_filesz = 8192,
+                         .p_memsz = 3 * 4096};
     k->b[4096 + 0x10] = 0x90; /* the "kernel" */
     k->len = sizeof(k->b);
 }
@@ -94,8 +97,7 @@ static void expect_err(const void *b, size_t len, const char *want)
     struct builder_elf e;
     char err[160] = "";
 
-    assert_true(builder_elf_parse("/boot/k", b, len, &e, err, sizeof(err)) <
-                0);
+    assert_true(builder_elf_parse("/boot/k", b, len, &e, err, sizeof(err)) < 0);
     assert_non_null(strstr(err, "/boot/k: "));
     if (!strstr(err, want))
         fail_msg("error '%s' lacks '%s'", err, want);
@@ -178,9 +180,9 @@ static void test_compressed(void **state)
     roundtrip(z, ls.total_out, &k);
     lzma_end(&ls);
     /* gzip */
-    assert_int_equal(deflateInit2(&zs, 9, Z_DEFLATED, 16 + MAX_WBITS, 8,
-                                  Z_DEFAULT_STRATEGY),
-                     Z_OK);
+    assert_int_equal(
+        deflateInit2(&zs, 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY),
+        Z_OK);
     zs.next_in = k.b;
     zs.avail_in = (uInt)k.len;
     zs.next_out = z;
@@ -214,9 +216,13 @@ static void test_layout(void **state)
     mk_kernel(&k, 0, 1);
     assert_int_equal(builder_elf_parse("k", k.b, k.len, &e, err, sizeof(err)),
                      0);
-    a = (struct builder_args){.kernel = k.b, .kernel_len = k.len, .elf = &e,
-                              .cmdline = "selftest=all", .ram_pages = ram,
-                              .store_port = 1, .console_port = 2};
+    a = (struct builder_args){.kernel = k.b,
+                              .kernel_len = k.len,
+                              .elf = &e,
+                              .cmdline = "selftest=all",
+                              .ram_pages = ram,
+                              .store_port = 1,
+                              .console_port = 2};
     mem = calloc(ram + PVABI_SPECIAL_PAGES, 4096);
     assert_int_equal(builder_build(mem, &a, &r, err, sizeof(err)), -ENOMEM);
     assert_non_null(strstr(err, "memory"));

@@ -19,9 +19,10 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
+
 #include <cmocka.h>
-#include <xen/xen.h>
 #include <xen/grant_table.h>
+#include <xen/xen.h>
 
 #include "hv/hv.h"
 #include "hv/vmmctl.h"
@@ -94,8 +95,8 @@ static void *fake_serve(void *arg)
 
 static grant_entry_v1_t *gnt(struct fake *f, void **map)
 {
-    *map = mmap(NULL, TOTAL_PAGES * 4096ul, PROT_READ | PROT_WRITE,
-                MAP_SHARED, f->memfd, 0);
+    *map = mmap(NULL, TOTAL_PAGES * 4096ul, PROT_READ | PROT_WRITE, MAP_SHARED,
+                f->memfd, 0);
     assert_true(*map != MAP_FAILED);
     return (grant_entry_v1_t *)((char *)*map +
                                 (RAM_PAGES + PVABI_SP_GNTTAB) * 4096ul);
@@ -163,8 +164,7 @@ static void test_foreign_map(void **state)
     hv_foreign_unmap(hv, a, 2);
     assert_int_equal(hv_foreign_map(hv, DOMID, TOTAL_PAGES - 1, 2, 0, &a),
                      -ERANGE);
-    assert_int_equal(hv_foreign_map(hv, DOMID, UINT64_MAX, 2, 0, &a),
-                     -ERANGE);
+    assert_int_equal(hv_foreign_map(hv, DOMID, UINT64_MAX, 2, 0, &a), -ERANGE);
     assert_int_equal(hv_foreign_map(hv, 99, 0, 1, 0, &a), -ESRCH);
     munmap(whole, TOTAL_PAGES * 4096ul);
     hv_close(hv);
@@ -178,14 +178,14 @@ static void test_grant_map(void **state)
     void *whole, *a;
 
     gt = gnt(f, &whole);
-    gt[8] = (grant_entry_v1_t){.flags = GTF_permit_access, .domid = 0,
-                               .frame = 5};
-    gt[9] = (grant_entry_v1_t){.flags = GTF_permit_access | GTF_readonly,
-                               .domid = 0, .frame = 6};
-    gt[10] = (grant_entry_v1_t){.flags = GTF_permit_access, .domid = 3,
-                                .frame = 6};
-    gt[11] = (grant_entry_v1_t){.flags = GTF_permit_access, .domid = 0,
-                                .frame = RAM_PAGES};
+    gt[8] =
+        (grant_entry_v1_t){.flags = GTF_permit_access, .domid = 0, .frame = 5};
+    gt[9] = (grant_entry_v1_t){
+        .flags = GTF_permit_access | GTF_readonly, .domid = 0, .frame = 6};
+    gt[10] =
+        (grant_entry_v1_t){.flags = GTF_permit_access, .domid = 3, .frame = 6};
+    gt[11] = (grant_entry_v1_t){
+        .flags = GTF_permit_access, .domid = 0, .frame = RAM_PAGES};
     gt[12] = (grant_entry_v1_t){.flags = 0, .domid = 0, .frame = 1};
     ((char *)whole)[5 * 4096 + 17] = 'g';
     assert_int_equal(hv_open(&hv), 0);

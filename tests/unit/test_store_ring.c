@@ -245,6 +245,19 @@ static void t_garbage_indices(void **state)
     assert_null(h_read(&f->d0, 0, "/still", out));
     assert_non_null(dom(f, 1));
     assert_int_equal(xsd_domain_pump(dom(f, 1)), -EIO);
+    /* introducing it again gives it a fresh connection on a clean ring */
+    introduce(f, 1);
+    assert_int_equal(in->error, XENSTORE_ERROR_NONE);
+    assert_int_equal(in->req_prod, 0);
+    {
+        struct xsd_sockmsg h;
+        char body[4097];
+
+        guest_req(in, XS_GET_DOMAIN_PATH, 9, "1", 2);
+        assert_int_equal(xsd_domain_pump(dom(f, 1)), 0);
+        assert_int_equal(guest_recv(in, &h, body), 1);
+        assert_string_equal(body, "/local/domain/1");
+    }
     /* releasing it frees the page and fires @releaseDomain */
     assert_null(h_op2(&f->d0, XS_WATCH, 0, "@releaseDomain", "r", NULL));
     h_take_event(&f->d0, "@releaseDomain", "r");

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
 #include <cmocka.h>
 
 #include "vmm/vmm.h"
@@ -139,7 +140,8 @@ static void test_ipi_loopback_close(void **state)
     struct vmm *vmm = mk();
     struct vcpu *v = &vmm->vcpus[0];
     struct evtchn_bind_ipi ipi = {.vcpu = 1};
-    struct evtchn_alloc_unbound au = {.dom = DOMID_SELF, .remote_dom = DOMID_SELF};
+    struct evtchn_alloc_unbound au = {.dom = DOMID_SELF,
+                                      .remote_dom = DOMID_SELF};
     struct evtchn_bind_interdomain bi = {.remote_dom = DOMID_SELF};
     struct evtchn_send se;
     struct evtchn_close cl;
@@ -251,15 +253,19 @@ static void test_balloon_and_gnttab(void **state)
     set_xen_guest_handle(res.extent_start, (xen_pfn_t *)(uintptr_t)(ARG + 256));
     gm_write(vmm, ARG + 256, pfns, sizeof(pfns));
     gm_write(vmm, ARG + 512, &res, sizeof(res));
-    assert_int_equal(mem_hc_memory_op(v, XENMEM_decrease_reservation, ARG + 512), 2);
+    assert_int_equal(
+        mem_hc_memory_op(v, XENMEM_decrease_reservation, ARG + 512), 2);
     assert_int_equal(vmm->cur_pages, RAM_PAGES - 2);
     /* The same pages again: nothing left to give. */
-    assert_int_equal(mem_hc_memory_op(v, XENMEM_decrease_reservation, ARG + 512), 0);
-    assert_int_equal(mem_hc_memory_op(v, XENMEM_increase_reservation, ARG + 512), 2);
+    assert_int_equal(
+        mem_hc_memory_op(v, XENMEM_decrease_reservation, ARG + 512), 0);
+    assert_int_equal(
+        mem_hc_memory_op(v, XENMEM_increase_reservation, ARG + 512), 2);
     assert_int_equal(vmm->cur_pages, RAM_PAGES);
     pfns[0] = RAM_PAGES + 3; /* not RAM */
     gm_write(vmm, ARG + 256, pfns, sizeof(pfns));
-    assert_int_equal(mem_hc_memory_op(v, XENMEM_decrease_reservation, ARG + 512), 0);
+    assert_int_equal(
+        mem_hc_memory_op(v, XENMEM_decrease_reservation, ARG + 512), 0);
     /* Grant table: PVABI_NR_GRANT_FRAMES special pages after RAM. */
     set_xen_guest_handle(t.frame_list, (xen_pfn_t *)(uintptr_t)(ARG + 1024));
     gm_write(vmm, ARG, &t, sizeof(t));
@@ -274,8 +280,8 @@ static void test_balloon_and_gnttab(void **state)
     assert_int_equal(mem_hc_grant_table_op(v, GNTTABOP_setup_table, ARG, 1), 0);
     gm_read(vmm, ARG, &t, sizeof(t));
     assert_int_equal(t.status, GNTST_general_error);
-    assert_int_equal(mem_hc_grant_table_op(v, GNTTABOP_setup_table, ARG, 100000),
-                     -EINVAL);
+    assert_int_equal(
+        mem_hc_grant_table_op(v, GNTTABOP_setup_table, ARG, 100000), -EINVAL);
     rm(vmm);
 }
 

@@ -73,7 +73,7 @@ struct builder_result {
     uint64_t cr3;
     uint64_t store_pfn;
     uint64_t console_pfn;
-    uint64_t shared_info; /* gpa */
+    uint64_t shared_info;   /* gpa */
     uint64_t gdt, tss, idt; /* gpas of the special pages */
     uint64_t free_pfn;      /* first pfn after the boot stack */
 };

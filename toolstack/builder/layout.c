@@ -157,7 +157,8 @@ int builder_build(void *memv, const struct builder_args *a,
                   struct builder_result *r, char *err, size_t errlen)
 {
     unsigned char *mem = memv;
-    uint64_t ram = a->ram_pages * PG, total = a->ram_pages + PVABI_SPECIAL_PAGES;
+    uint64_t ram = a->ram_pages * PG,
+             total = a->ram_pages + PVABI_SPECIAL_PAGES;
     uint64_t next, rd, p2m, nr_pt, i, *l;
     shared_info_t *sh;
     int rc;

@@ -9,14 +9,14 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <stdint.h>
-#include <xen/xen.h>
 #include <xen/grant_table.h>
+#include <xen/xen.h>
 
 #include "hv/hv.h"
 #include "hv/internal.h"
@@ -193,8 +193,7 @@ static int kvm_grant_map(struct hv *hv, uint32_t domid, uint32_t ref,
     rc = kvm_mem_get(hv, domid, &m);
     if (rc < 0)
         return rc;
-    off = (off_t)((m.ram_pages + PVABI_SP_GNTTAB) * PAGE_SZ +
-                  ref * sizeof(e));
+    off = (off_t)((m.ram_pages + PVABI_SP_GNTTAB) * PAGE_SZ + ref * sizeof(e));
     /* One copy of the entry, then checks on the copy (no TOCTOU). */
     if (pread(m.fd, &e, sizeof(e), off) != (ssize_t)sizeof(e)) {
         close(m.fd);

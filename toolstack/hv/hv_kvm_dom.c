@@ -63,20 +63,25 @@ static void kvm_exec_vmm(const char *vmm, const struct hv_build *b, int wfd)
     snprintf(vcpus, sizeof(vcpus), "%u", b->vcpus);
     snprintf(maxv, sizeof(maxv), "%u", b->max_vcpus);
     argv[i++] = (char *)(uintptr_t)vmm;
-    argv[i++] = (char *)(uintptr_t)"--domid", argv[i++] = domid;
-    argv[i++] = (char *)(uintptr_t)"--name", argv[i++] = (char *)(uintptr_t)b->name;
-    argv[i++] = (char *)(uintptr_t)"--kernel", argv[i++] = (char *)(uintptr_t)b->kernel;
+    argv[i++] = (char *)(uintptr_t) "--domid", argv[i++] = domid;
+    argv[i++] = (char *)(uintptr_t) "--name",
+    argv[i++] = (char *)(uintptr_t)b->name;
+    argv[i++] = (char *)(uintptr_t) "--kernel",
+    argv[i++] = (char *)(uintptr_t)b->kernel;
     if (b->ramdisk)
-        argv[i++] = (char *)(uintptr_t)"--ramdisk", argv[i++] = (char *)(uintptr_t)b->ramdisk;
+        argv[i++] = (char *)(uintptr_t) "--ramdisk",
+        argv[i++] = (char *)(uintptr_t)b->ramdisk;
     if (b->cmdline)
-        argv[i++] = (char *)(uintptr_t)"--cmdline", argv[i++] = (char *)(uintptr_t)b->cmdline;
-    argv[i++] = (char *)(uintptr_t)"--memory-kb", argv[i++] = mem;
-    argv[i++] = (char *)(uintptr_t)"--maxmem-kb", argv[i++] = maxmem;
-    argv[i++] = (char *)(uintptr_t)"--vcpus", argv[i++] = vcpus;
-    argv[i++] = (char *)(uintptr_t)"--max-vcpus", argv[i++] = maxv;
+        argv[i++] = (char *)(uintptr_t) "--cmdline",
+        argv[i++] = (char *)(uintptr_t)b->cmdline;
+    argv[i++] = (char *)(uintptr_t) "--memory-kb", argv[i++] = mem;
+    argv[i++] = (char *)(uintptr_t) "--maxmem-kb", argv[i++] = maxmem;
+    argv[i++] = (char *)(uintptr_t) "--vcpus", argv[i++] = vcpus;
+    argv[i++] = (char *)(uintptr_t) "--max-vcpus", argv[i++] = maxv;
     if (b->paused)
-        argv[i++] = (char *)(uintptr_t)"--paused";
-    argv[i++] = (char *)(uintptr_t)"--status-fd", argv[i++] = (char *)(uintptr_t)"3";
+        argv[i++] = (char *)(uintptr_t) "--paused";
+    argv[i++] = (char *)(uintptr_t) "--status-fd",
+    argv[i++] = (char *)(uintptr_t) "3";
     argv[i] = NULL;
     /* dup2 onto itself would keep O_CLOEXEC: clear it explicitly. */
     if (wfd == 3 ? fcntl(3, F_SETFD, 0) < 0 : dup2(wfd, 3) < 0)
@@ -201,8 +206,9 @@ static void kvm_dom0_info(struct hv_dominfo *d)
     f = fopen("/proc/stat", "re");
     if (f) {
         if (fscanf(f, "cpu %llu %llu %llu", &u, &n, &s) == 3)
-            d->cpu_ns = (u + n + s) * (1000000000ull /
-                                       (unsigned long long)sysconf(_SC_CLK_TCK));
+            d->cpu_ns =
+                (u + n + s) *
+                (1000000000ull / (unsigned long long)sysconf(_SC_CLK_TCK));
         fclose(f);
     }
 }

@@ -10,13 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <xenctrl.h>
 #include <xenevtchn.h>
 #include <xenforeignmemory.h>
 #include <xengnttab.h>
 #include <xenguest.h>
-#include <sys/mman.h>
 
 #include "hv/hv.h"
 #include "hv/internal.h"
@@ -178,7 +178,8 @@ static int xen_dom_build(struct xen_priv *p, const struct hv_build *b,
     dom = xc_dom_allocate(p->xch, b->cmdline, NULL);
     if (!dom)
         goto fail;
-    dom->console_evtchn = (unsigned)xc_evtchn_alloc_unbound(p->xch, b->domid, 0);
+    dom->console_evtchn =
+        (unsigned)xc_evtchn_alloc_unbound(p->xch, b->domid, 0);
     dom->xenstore_evtchn =
         (unsigned)xc_evtchn_alloc_unbound(p->xch, b->domid, 0);
     dom->console_domid = 0;
@@ -268,25 +269,23 @@ static int xen_dom_pause(struct hv *hv, uint32_t domid)
 
 static int xen_dom_unpause(struct hv *hv, uint32_t domid)
 {
-    return xen_rc(
-        xc_domain_unpause(((struct xen_priv *)hv->priv)->xch, domid));
+    return xen_rc(xc_domain_unpause(((struct xen_priv *)hv->priv)->xch, domid));
 }
 
 static int xen_dom_shutdown(struct hv *hv, uint32_t domid, unsigned reason)
 {
-    return xen_rc(xc_domain_shutdown(((struct xen_priv *)hv->priv)->xch,
-                                     domid, (int)reason));
+    return xen_rc(xc_domain_shutdown(((struct xen_priv *)hv->priv)->xch, domid,
+                                     (int)reason));
 }
 
 static void xen_fill(const xc_dominfo_t *x, struct hv_dominfo *d)
 {
     memset(d, 0, sizeof(*d));
     d->domid = x->domid;
-    d->flags = (x->running ? HV_DOMF_RUNNING : 0) |
-               (x->blocked ? HV_DOMF_BLOCKED : 0) |
-               (x->paused ? HV_DOMF_PAUSED : 0) |
-               (x->shutdown ? HV_DOMF_SHUTDOWN : 0) |
-               (x->dying ? HV_DOMF_DYING : 0);
+    d->flags =
+        (x->running ? HV_DOMF_RUNNING : 0) |
+        (x->blocked ? HV_DOMF_BLOCKED : 0) | (x->paused ? HV_DOMF_PAUSED : 0) |
+        (x->shutdown ? HV_DOMF_SHUTDOWN : 0) | (x->dying ? HV_DOMF_DYING : 0);
     d->shutdown_reason = x->shutdown_reason;
     d->cpu_ns = x->cpu_time;
     d->mem_kb = (uint64_t)x->nr_pages * 4;

@@ -13,17 +13,18 @@
 #define VMMCTL_SOCK_FMT "/run/pvstack/dom%u.sock"
 
 enum vmmctl_op {
-    VMMCTL_INFO = 1,        /* -> info */
-    VMMCTL_MEMFD = 2,       /* -> fds[0] = guest memory memfd */
-    VMMCTL_EVTCHN_BIND = 3, /* arg = guest port -> fds: [from guest, to guest] */
+    VMMCTL_INFO = 1,  /* -> info */
+    VMMCTL_MEMFD = 2, /* -> fds[0] = guest memory memfd */
+    VMMCTL_EVTCHN_BIND =
+        3, /* arg = guest port -> fds: [from guest, to guest] */
     VMMCTL_EVTCHN_CLOSE = 4, /* arg = guest port */
     VMMCTL_PAUSE = 5,
     VMMCTL_UNPAUSE = 6,
-    VMMCTL_SHUTDOWN = 7,    /* arg = SHUTDOWN_* reason */
-    VMMCTL_DESTROY = 8,     /* the VMM exits after replying */
-    VMMCTL_SET_MAXMEM = 9,  /* arg = KiB */
-    VMMCTL_SET_VCPUS = 10,  /* arg = number of vcpus allowed online */
-    VMMCTL_WAIT = 11,       /* replies (info) once the domain is shut down */
+    VMMCTL_SHUTDOWN = 7,   /* arg = SHUTDOWN_* reason */
+    VMMCTL_DESTROY = 8,    /* the VMM exits after replying */
+    VMMCTL_SET_MAXMEM = 9, /* arg = KiB */
+    VMMCTL_SET_VCPUS = 10, /* arg = number of vcpus allowed online */
+    VMMCTL_WAIT = 11,      /* replies (info) once the domain is shut down */
 };
 
 /* Info flags, as xl's list row letters r b p s d (+ crashed via reason). */

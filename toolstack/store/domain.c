@@ -115,13 +115,40 @@ int xsd_domain_pump(struct xs_domain *d)
     return d->conn ? 0 : -EIO;
 }
 
+/*
+ * XS_INTRODUCE of a known domain, as Xen's domain_conn_reset(): a fresh
+ * connection on an emptied ring (a guest that broke it, or rebooted its
+ * kernel in place, starts over); SET_TARGET survives.
+ */
+static int domain_reset(struct xs_domain *d)
+{
+    uint32_t target = d->conn ? d->conn->target : XS_NO_TARGET;
+    struct xs_conn *c;
+    int rc = xsd_conn_create(d->xsd, d->domid, 0, wake, d, &c);
+
+    if (rc)
+        return rc;
+    xsd_conn_destroy(d->conn);
+    c->target = target;
+    d->conn = c;
+    d->broken = 0;
+    __atomic_store_n(&d->intf->req_cons, 0, __ATOMIC_RELEASE);
+    __atomic_store_n(&d->intf->req_prod, 0, __ATOMIC_RELEASE);
+    __atomic_store_n(&d->intf->rsp_cons, 0, __ATOMIC_RELEASE);
+    __atomic_store_n(&d->intf->rsp_prod, 0, __ATOMIC_RELEASE);
+    ring_init(d->intf);
+    d->xsd->ring_ops->notify(d->xsd->ring_arg, d->h);
+    return 0;
+}
+
 int domain_introduce(struct xsd *x, uint32_t domid, uint64_t mfn, uint32_t port)
 {
     struct xs_domain *d;
     int rc;
 
-    if (domain_find(x, domid))
-        return 0; /* Xen re-binds the channel; the ring stays */
+    d = domain_find(x, domid);
+    if (d)
+        return domain_reset(d);
     if (!x->ring_ops)
         return -ENOSYS;
     d = calloc(1, sizeof(*d));

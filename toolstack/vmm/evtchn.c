@@ -325,15 +325,33 @@ int64_t evtchn_hc(struct vcpu *v, uint64_t cmd, uint64_t arg)
     int port;
 
     switch (cmd) {
-    case EVTCHNOP_alloc_unbound: sz = sizeof(u.au); break;
-    case EVTCHNOP_bind_interdomain: sz = sizeof(u.bi); break;
-    case EVTCHNOP_bind_virq: sz = sizeof(u.bv); break;
-    case EVTCHNOP_bind_ipi: sz = sizeof(u.ipi); break;
-    case EVTCHNOP_close: sz = sizeof(u.cl); break;
-    case EVTCHNOP_send: sz = sizeof(u.se); break;
-    case EVTCHNOP_status: sz = sizeof(u.st); break;
-    case EVTCHNOP_unmask: sz = sizeof(u.um); break;
-    case EVTCHNOP_bind_vcpu: sz = sizeof(u.bvc); break;
+    case EVTCHNOP_alloc_unbound:
+        sz = sizeof(u.au);
+        break;
+    case EVTCHNOP_bind_interdomain:
+        sz = sizeof(u.bi);
+        break;
+    case EVTCHNOP_bind_virq:
+        sz = sizeof(u.bv);
+        break;
+    case EVTCHNOP_bind_ipi:
+        sz = sizeof(u.ipi);
+        break;
+    case EVTCHNOP_close:
+        sz = sizeof(u.cl);
+        break;
+    case EVTCHNOP_send:
+        sz = sizeof(u.se);
+        break;
+    case EVTCHNOP_status:
+        sz = sizeof(u.st);
+        break;
+    case EVTCHNOP_unmask:
+        sz = sizeof(u.um);
+        break;
+    case EVTCHNOP_bind_vcpu:
+        sz = sizeof(u.bvc);
+        break;
     default:
         return -ENOSYS; /* FIFO ABI etc.: guests fall back to 2-level */
     }
@@ -343,9 +361,15 @@ int64_t evtchn_hc(struct vcpu *v, uint64_t cmd, uint64_t arg)
         return evtchn_send(vmm, u.se.port);
     pthread_mutex_lock(&vmm->lock);
     switch (cmd) {
-    case EVTCHNOP_alloc_unbound: rc = alloc_unbound(vmm, &u.au); break;
-    case EVTCHNOP_bind_interdomain: rc = bind_interdomain(vmm, &u.bi); break;
-    case EVTCHNOP_bind_virq: rc = bind_virq(vmm, &u.bv); break;
+    case EVTCHNOP_alloc_unbound:
+        rc = alloc_unbound(vmm, &u.au);
+        break;
+    case EVTCHNOP_bind_interdomain:
+        rc = bind_interdomain(vmm, &u.bi);
+        break;
+    case EVTCHNOP_bind_virq:
+        rc = bind_virq(vmm, &u.bv);
+        break;
     case EVTCHNOP_bind_ipi:
         rc = -EINVAL;
         if (u.ipi.vcpu < vmm->nr_vcpus && (port = port_alloc_locked(vmm)) > 0) {
@@ -355,9 +379,15 @@ int64_t evtchn_hc(struct vcpu *v, uint64_t cmd, uint64_t arg)
             rc = 0;
         }
         break;
-    case EVTCHNOP_close: rc = close_locked(vmm, u.cl.port); break;
-    case EVTCHNOP_status: rc = status(vmm, &u.st); break;
-    case EVTCHNOP_unmask: rc = unmask(vmm, u.um.port); break;
+    case EVTCHNOP_close:
+        rc = close_locked(vmm, u.cl.port);
+        break;
+    case EVTCHNOP_status:
+        rc = status(vmm, &u.st);
+        break;
+    case EVTCHNOP_unmask:
+        rc = unmask(vmm, u.um.port);
+        break;
     case EVTCHNOP_bind_vcpu:
         rc = -EINVAL;
         if (u.bvc.port > 0 && u.bvc.port < VMM_NR_PORTS &&
@@ -368,7 +398,9 @@ int64_t evtchn_hc(struct vcpu *v, uint64_t cmd, uint64_t arg)
             rc = 0;
         }
         break;
-    default: rc = -ENOSYS; break;
+    default:
+        rc = -ENOSYS;
+        break;
     }
     pthread_mutex_unlock(&vmm->lock);
     if (rc == 0 && gm_write(vmm, arg, &u, sz))

@@ -11,14 +11,14 @@
 #include <stdio.h>
 #include <string.h>
 #include <xen/callback.h>
-#include <xen/version.h>
 #include <xen/features.h>
+#include <xen/version.h>
 
 #include "lib/log.h"
 #include "proto/pvabi.h"
 
-typedef int64_t hcall_fn(struct vcpu *v, uint64_t a1, uint64_t a2,
-                         uint64_t a3, uint64_t a4, uint64_t a5);
+typedef int64_t hcall_fn(struct vcpu *v, uint64_t a1, uint64_t a2, uint64_t a3,
+                         uint64_t a4, uint64_t a5);
 
 #define CON_MAX_WRITE 16384
 
@@ -91,8 +91,7 @@ static int64_t hc_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg,
     case XENVER_get_features:
         if (gm_read(vmm, arg, &fi, sizeof(fi)))
             return -EFAULT;
-        fi.submap = fi.submap_idx == 0 ? 1u << XENFEAT_writable_page_tables
-                                       : 0;
+        fi.submap = fi.submap_idx == 0 ? 1u << XENFEAT_writable_page_tables : 0;
         return gm_write(vmm, arg, &fi, sizeof(fi));
     case XENVER_pagesize:
         return 4096;
@@ -161,8 +160,8 @@ static int64_t hc_set_trap_table(struct vcpu *v, uint64_t traps, uint64_t a2,
             break;
         if (t.address == 0) /* no gate for this vector */
             continue;
-        idt[t.vector * 2] = (t.address & 0xffff) |
-                            ((uint64_t)PVABI_CS << 16) | (0xeeull << 40) |
+        idt[t.vector * 2] = (t.address & 0xffff) | ((uint64_t)PVABI_CS << 16) |
+                            (0xeeull << 40) |
                             (((t.address >> 16) & 0xffff) << 48);
         idt[t.vector * 2 + 1] = t.address >> 32;
     }

@@ -68,7 +68,7 @@ static void sregs_init(struct vmm *vmm, struct kvm_sregs *sr)
     sr->idt.limit = 0xfff;
     sr->cr0 = 0x80050033; /* PG WP AM NE ET MP PE */
     sr->cr3 = vmm->br.cr3;
-    sr->cr4 = 0x620; /* PAE OSFXSR OSXMMEXCPT */
+    sr->cr4 = 0x620;  /* PAE OSFXSR OSXMMEXCPT */
     sr->efer = 0x500; /* LME LMA */
 }
 
@@ -84,8 +84,8 @@ static int vcpu_create(struct vmm *vmm, struct vcpu *v, unsigned id,
         return -errno;
     fcntl(v->fd, F_SETFD, FD_CLOEXEC);
     v->run_size = (size_t)mmap_size;
-    v->run = mmap(NULL, v->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-                  v->fd, 0);
+    v->run =
+        mmap(NULL, v->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
     if (v->run == MAP_FAILED)
         return -errno;
     /* CPUID first: KVM refuses EFER.LME unless CPUID says long mode. */
@@ -229,10 +229,11 @@ static void vcpu_crash(struct vcpu *v, const char *what)
         memset(&sr, 0, sizeof(sr));
     if (ioctl(v->fd, KVM_GET_VCPU_EVENTS, &ev) == 0 && ev.exception.injected)
         vec = ev.exception.nr;
-    snprintf(why, sizeof(why),
-             "vcpu %u %s: vector %d (-1: unknown) rip %#llx rsp %#llx cr2 %#llx", v->id,
-             what, vec, (unsigned long long)r.rip, (unsigned long long)r.rsp,
-             (unsigned long long)sr.cr2);
+    snprintf(
+        why, sizeof(why),
+        "vcpu %u %s: vector %d (-1: unknown) rip %#llx rsp %#llx cr2 %#llx",
+        v->id, what, vec, (unsigned long long)r.rip, (unsigned long long)r.rsp,
+        (unsigned long long)sr.cr2);
     sched_shutdown(v->vmm, SHUTDOWN_crash, why);
 }
 

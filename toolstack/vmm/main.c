@@ -53,14 +53,19 @@ static unsigned long long num(const char *s, const char *what)
 
 static void parse_args(int argc, char **argv, struct vmm *vmm, struct opts *o)
 {
-    static const struct option lo[] = {
-        {"domid", 1, 0, 'i'},     {"name", 1, 0, 'n'},
-        {"kernel", 1, 0, 'k'},    {"ramdisk", 1, 0, 'r'},
-        {"cmdline", 1, 0, 'c'},   {"memory-kb", 1, 0, 'm'},
-        {"maxmem-kb", 1, 0, 'M'}, {"vcpus", 1, 0, 'v'},
-        {"max-vcpus", 1, 0, 'V'}, {"paused", 0, 0, 'p'},
-        {"status-fd", 1, 0, 's'}, {"debug", 0, 0, 'd'},
-        {0, 0, 0, 0}};
+    static const struct option lo[] = {{"domid", 1, 0, 'i'},
+                                       {"name", 1, 0, 'n'},
+                                       {"kernel", 1, 0, 'k'},
+                                       {"ramdisk", 1, 0, 'r'},
+                                       {"cmdline", 1, 0, 'c'},
+                                       {"memory-kb", 1, 0, 'm'},
+                                       {"maxmem-kb", 1, 0, 'M'},
+                                       {"vcpus", 1, 0, 'v'},
+                                       {"max-vcpus", 1, 0, 'V'},
+                                       {"paused", 0, 0, 'p'},
+                                       {"status-fd", 1, 0, 's'},
+                                       {"debug", 0, 0, 'd'},
+                                       {0, 0, 0, 0}};
     int ch;
 
     memset(o, 0, sizeof(*o));
@@ -69,18 +74,42 @@ static void parse_args(int argc, char **argv, struct vmm *vmm, struct opts *o)
     o->mem_kb = 32 * 1024;
     while ((ch = getopt_long(argc, argv, "d", lo, NULL)) != -1) {
         switch (ch) {
-        case 'i': vmm->domid = (uint32_t)num(optarg, "domid"); break;
-        case 'n': snprintf(vmm->name, sizeof(vmm->name), "%s", optarg); break;
-        case 'k': o->kernel = optarg; break;
-        case 'r': o->ramdisk = optarg; break;
-        case 'c': o->cmdline = optarg; break;
-        case 'm': o->mem_kb = num(optarg, "memory"); break;
-        case 'M': o->maxmem_kb = num(optarg, "maxmem"); break;
-        case 'v': o->vcpus = (unsigned)num(optarg, "vcpus"); break;
-        case 'V': o->max_vcpus = (unsigned)num(optarg, "max-vcpus"); break;
-        case 'p': o->paused = 1; break;
-        case 's': o->status_fd = (int)num(optarg, "status-fd"); break;
-        case 'd': o->debug = 1; break;
+        case 'i':
+            vmm->domid = (uint32_t)num(optarg, "domid");
+            break;
+        case 'n':
+            snprintf(vmm->name, sizeof(vmm->name), "%s", optarg);
+            break;
+        case 'k':
+            o->kernel = optarg;
+            break;
+        case 'r':
+            o->ramdisk = optarg;
+            break;
+        case 'c':
+            o->cmdline = optarg;
+            break;
+        case 'm':
+            o->mem_kb = num(optarg, "memory");
+            break;
+        case 'M':
+            o->maxmem_kb = num(optarg, "maxmem");
+            break;
+        case 'v':
+            o->vcpus = (unsigned)num(optarg, "vcpus");
+            break;
+        case 'V':
+            o->max_vcpus = (unsigned)num(optarg, "max-vcpus");
+            break;
+        case 'p':
+            o->paused = 1;
+            break;
+        case 's':
+            o->status_fd = (int)num(optarg, "status-fd");
+            break;
+        case 'd':
+            o->debug = 1;
+            break;
         default:
             fatalx("usage: pvstack-vmm --domid N --name S --kernel F "
                    "[--ramdisk F] [--cmdline S] [--memory-kb N] "
@@ -149,18 +178,24 @@ static int build(struct vmm *vmm, const struct opts *o, uint32_t ports[2],
     if (rc == 0 && avail && o->mem_kb > avail) {
         snprintf(err, errlen,
                  "memory %" PRIu64 " MiB is more than the host has free "
-                 "(%" PRIu64 " MiB)", o->mem_kb / 1024, avail / 1024);
+                 "(%" PRIu64 " MiB)",
+                 o->mem_kb / 1024, avail / 1024);
         rc = -ENOMEM;
     }
     if (rc == 0 && (rc = mem_init(vmm, o->mem_kb / 4, o->maxmem_kb / 4)) < 0)
         snprintf(err, errlen, "guest memory: %s", strerror(-rc));
     if (rc == 0) {
         evtchn_init(vmm, &ports[0], &ports[1]);
-        a = (struct builder_args){
-            .kernel = kbuf, .kernel_len = klen, .elf = &elf,
-            .ramdisk = rbuf, .ramdisk_len = rlen, .cmdline = o->cmdline,
-            .ram_pages = vmm->ram_pages, .store_port = ports[0],
-            .console_port = ports[1], .domid = vmm->domid};
+        a = (struct builder_args){.kernel = kbuf,
+                                  .kernel_len = klen,
+                                  .elf = &elf,
+                                  .ramdisk = rbuf,
+                                  .ramdisk_len = rlen,
+                                  .cmdline = o->cmdline,
+                                  .ram_pages = vmm->ram_pages,
+                                  .store_port = ports[0],
+                                  .console_port = ports[1],
+                                  .domid = vmm->domid};
         rc = builder_build(vmm->mem, &a, &vmm->br, err, errlen);
     }
     free(kbuf);

@@ -46,8 +46,8 @@ int mem_init(struct vmm *vmm, uint64_t ram_pages, uint64_t max_pages)
     vmm->ballooned = calloc((ram_pages + 7) / 8, 1);
     if (!vmm->ballooned)
         return -ENOMEM;
-    vmm->sh = (shared_info_t *)(vmm->mem +
-                                (ram_pages + PVABI_SP_SHARED_INFO) * PG);
+    vmm->sh =
+        (shared_info_t *)(vmm->mem + (ram_pages + PVABI_SP_SHARED_INFO) * PG);
     return 0;
 }
 
@@ -95,7 +95,7 @@ static void bit_set(uint8_t *b, uint64_t i, int on)
     if (on)
         b[i / 8] |= (uint8_t)(1u << (i % 8));
     else
-        b[i / 8] &= (uint8_t)~(1u << (i % 8));
+        b[i / 8] &= (uint8_t) ~(1u << (i % 8));
 }
 
 /* One extent (order 0) handed back or reclaimed; returns 1 if done. */
@@ -216,8 +216,8 @@ int64_t mem_hc_grant_table_op(struct vcpu *v, uint64_t cmd, uint64_t uop,
             return -EFAULT;
         q.nr_frames = PVABI_NR_GRANT_FRAMES;
         q.max_nr_frames = PVABI_NR_GRANT_FRAMES;
-        q.status = self_domid(vmm, q.dom) ? GNTST_okay
-                                          : GNTST_permission_denied;
+        q.status =
+            self_domid(vmm, q.dom) ? GNTST_okay : GNTST_permission_denied;
         return gm_write(vmm, uop, &q, sizeof(q));
     case GNTTABOP_set_version:
         if (gm_read(vmm, uop, &sv, sizeof(sv)))

@@ -162,7 +162,7 @@ int64_t sched_hc_set_timer(struct vcpu *v, uint64_t timeout)
 
 void sched_shutdown(struct vmm *vmm, unsigned reason, const char *why)
 {
-    static const char *const names[] = {"poweroff", "reboot", "suspend",
+    static const char *const names[] = {"poweroff", "reboot",   "suspend",
                                         "crash",    "watchdog", "soft_reset"};
 
     pthread_mutex_lock(&vmm->lock);
@@ -217,11 +217,12 @@ static int64_t sched_poll(struct vcpu *v, uint64_t arg)
             if (p < VMM_NR_PORTS &&
                 (__atomic_load_n(&vmm->sh->evtchn_pending[p / 64],
                                  __ATOMIC_SEQ_CST) >>
-                 (p % 64)) & 1)
+                 (p % 64)) &
+                    1)
                 goto out;
         }
-        if ((sp.timeout && now >= sp.timeout) || vmm->paused ||
-            vmm->shutdown || vmm->destroy)
+        if ((sp.timeout && now >= sp.timeout) || vmm->paused || vmm->shutdown ||
+            vmm->destroy)
             goto out;
         sched_wait(v, sp.timeout ? (int64_t)(sp.timeout - now) : -1);
     }

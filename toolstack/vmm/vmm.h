@@ -19,8 +19,8 @@
 #include <stdint.h>
 #include <time.h>
 
-#include <xen/xen.h>
 #include <xen/sched.h>
+#include <xen/xen.h>
 
 #include "builder/builder.h"
 
@@ -38,11 +38,11 @@ struct vcpu {
     size_t run_size;
     pthread_t thread;
     int started;
-    int wake_fd;  /* eventfd: wakes the thread when blocked or paused */
-    int timer_fd; /* timerfd: VIRQ_TIMER */
-    int kick;     /* atomic: an upcall may be due */
-    int online;   /* VCPUOP_up done (vcpu 0 at boot) */
-    int state;    /* enum vcpu_state, for getinfo */
+    int wake_fd;   /* eventfd: wakes the thread when blocked or paused */
+    int timer_fd;  /* timerfd: VIRQ_TIMER */
+    int kick;      /* atomic: an upcall may be due */
+    int online;    /* VCPUOP_up done (vcpu 0 at boot) */
+    int state;     /* enum vcpu_state, for getinfo */
     int need_init; /* apply init_* before the next run */
     uint64_t event_cb, failsafe_cb;
     uint64_t pio_at; /* rip of an `out` KVM will skip on the next KVM_RUN */
@@ -157,7 +157,7 @@ uint64_t sched_now(struct vmm *vmm); /* guest system time, ns */
 /* ctl.c */
 int ctl_listen(struct vmm *vmm);
 void ctl_accept(struct vmm *vmm);
-void ctl_notify_waiters(struct vmm *vmm); /* lock held */
+void ctl_notify_waiters(struct vmm *vmm);        /* lock held */
 void ctl_fill_info(struct vmm *vmm, void *info); /* struct vmmctl_info */
 
 #endif

@@ -58,8 +58,7 @@ int dom_resolve(struct xm *xm, struct xs_handle *xs, const char *which,
         }
         *domid_out = (uint32_t)id;
     } else if (dom_store_find(xs, which, domid_out) < 0) {
-        fprintf(xm->err, "%s is an invalid domain identifier (rc=-6)\n",
-                which);
+        fprintf(xm->err, "%s is an invalid domain identifier (rc=-6)\n", which);
         return -ENOENT;
     } else {
         snprintf(name, sizeof(name), "%s", which);
@@ -99,8 +98,8 @@ int dom_guests_append(struct xm *xm, struct xm_dominfo **doms, size_t *n)
         *doms = grown;
         d = &(*doms)[(*n)++];
         memset(d, 0, sizeof(*d));
-        if (!xs || dom_store_name(xs, all[i].domid, d->name,
-                                  sizeof(d->name)) < 0)
+        if (!xs ||
+            dom_store_name(xs, all[i].domid, d->name, sizeof(d->name)) < 0)
             snprintf(d->name, sizeof(d->name), "(null)");
         d->domid = all[i].domid;
         d->mem_kb = all[i].mem_kb;
@@ -243,8 +242,7 @@ static int wait_gone(struct hv *hv, uint32_t domid)
     return -ETIMEDOUT;
 }
 
-static int shutdown_like(struct xm *xm, int argc, char **argv,
-                         const char *what)
+static int shutdown_like(struct xm *xm, int argc, char **argv, const char *what)
 {
     static const struct option lo[] = {{"all", 0, NULL, 'a'},
                                        {"wait", 0, NULL, 'w'},

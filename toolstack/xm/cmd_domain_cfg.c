@@ -185,8 +185,10 @@ int cmd_domid(struct xm *xm, int argc, char **argv)
     if (strcmp(argv[optind], "Domain-0") == 0)
         domid = 0;
     else if (dom_store_find(xs, argv[optind], &domid) < 0) {
-        xm_err(xm, "Can't get domid of domain name '%s', maybe this domain "
-                   "does not exist.", argv[optind]);
+        xm_err(xm,
+               "Can't get domid of domain name '%s', maybe this domain "
+               "does not exist.",
+               argv[optind]);
         xs_close(xs);
         return EXIT_FAILURE;
     }
@@ -212,8 +214,10 @@ int cmd_domname(struct xm *xm, int argc, char **argv)
         rc = id == 0 ? (snprintf(name, sizeof(name), "Domain-0"), 0)
                      : dom_store_name(xs, (uint32_t)id, name, sizeof(name));
     if (rc < 0)
-        xm_err(xm, "Can't get domain name of domain id '%s', maybe this "
-                   "domain does not exist.", argv[optind]);
+        xm_err(xm,
+               "Can't get domain name of domain id '%s', maybe this "
+               "domain does not exist.",
+               argv[optind]);
     else
         fprintf(xm->out, "%s\n", name);
     xs_close(xs);

@@ -45,15 +45,16 @@ int dom_resolve(struct xm *xm, struct xs_handle *xs, const char *which,
 int dom_console(struct xm *xm, struct xs_handle *xs, uint32_t domid,
                 int before_unpause);
 
-/* Start xenstored and xenconsoled (and the backends) when absent. */
+/* Start xenstored and xenconsoled when absent. */
 int dom_daemons_start(struct xm *xm, int verbose);
+/* Start blkback (blk) / netback (net) unless one runs for our root. */
+int dom_backends_start(struct xm *xm, int blk, int net, int verbose);
 
 /* Store helpers (dom_store.c). */
 int dom_store_read(struct xs_handle *xs, const char *path, char *buf,
                    size_t len);
 int dom_store_write(struct xs_handle *xs, const char *path, const char *val);
-int dom_store_name(struct xs_handle *xs, uint32_t domid, char *buf,
-                   size_t len);
+int dom_store_name(struct xs_handle *xs, uint32_t domid, char *buf, size_t len);
 /* domid of the domain called name, -ENOENT if none. */
 int dom_store_find(struct xs_handle *xs, const char *name, uint32_t *out);
 int dom_store_write_domain(struct xs_handle *xs,

@@ -22,8 +22,7 @@
 #define ESCAPE_CHAR 0x1d /* Ctrl-] */
 #define TTY_WAIT_MS 10000
 
-static int wait_tty(struct xs_handle *xs, uint32_t domid, char *tty,
-                    size_t len)
+static int wait_tty(struct xs_handle *xs, uint32_t domid, char *tty, size_t len)
 {
     char p[64];
     int waited;
@@ -125,8 +124,10 @@ int dom_console(struct xm *xm, struct xs_handle *xs, uint32_t domid,
     if (rc == 0 && (pty = open(tty, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
         rc = -errno;
     if (rc < 0) {
-        xm_err(xm, "console: domain %u has no console pty (is xenconsoled "
-                   "running?)", domid);
+        xm_err(xm,
+               "console: domain %u has no console pty (is xenconsoled "
+               "running?)",
+               domid);
         if (unpause)
             hv_domain_unpause(hv, domid);
         hv_close(hv);

@@ -54,10 +54,10 @@ static int check_cfg(struct xm *xm, struct xs_handle *xs,
 }
 
 /* The backend's own reason (hotplug-error) when it gave one. */
-static void backend_error(struct xm *xm, struct xs_handle *xs,
-                          const char *name, const char *kind,
-                          const char *what, const char *dev, uint32_t domid,
-                          uint32_t devid, int rc, const char *daemon)
+static void backend_error(struct xm *xm, struct xs_handle *xs, const char *name,
+                          const char *kind, const char *what, const char *dev,
+                          uint32_t domid, uint32_t devid, int rc,
+                          const char *daemon)
 {
     char p[128], why[256];
 
@@ -66,8 +66,9 @@ static void backend_error(struct xm *xm, struct xs_handle *xs,
     if (dom_store_read(xs, p, why, sizeof(why)) == 0 && why[0])
         xm_err(xm, "create: %s: %s %s: %s", name, what, dev, why);
     else
-        xm_err(xm, "create: %s: %s %s: backend did not come up (%s); is %s "
-                   "running?",
+        xm_err(xm,
+               "create: %s: %s %s: backend did not come up (%s); is %s "
+               "running?",
                name, what, dev, strerror(-rc), daemon);
 }
 
@@ -79,11 +80,15 @@ static int add_devices(struct xm *xm, struct xs_handle *xs,
 
     for (i = 0; i < cfg->nr_disks; i++) {
         const struct disk_spec *d = &cfg->disks[i];
-        struct device_vbd v = {
-            .domid = domid, .devid = (uint32_t)d->devid, .vdev = d->vdev,
-            .target = d->pdev_path, .script = d->script,
-            .readwrite = d->readwrite, .is_cdrom = d->is_cdrom,
-            .removable = d->removable, .discard = d->discard_enable};
+        struct device_vbd v = {.domid = domid,
+                               .devid = (uint32_t)d->devid,
+                               .vdev = d->vdev,
+                               .target = d->pdev_path,
+                               .script = d->script,
+                               .readwrite = d->readwrite,
+                               .is_cdrom = d->is_cdrom,
+                               .removable = d->removable,
+                               .discard = d->discard_enable};
         rc = device_vbd_add(xs, &v);
         if (rc == 0)
             rc = device_wait_backend(xs, "vbd", domid, v.devid, 0,
@@ -96,12 +101,16 @@ static int add_devices(struct xm *xm, struct xs_handle *xs,
     }
     for (i = 0; i < cfg->nr_vifs; i++) {
         const struct vif_spec *s = &cfg->vifs[i];
-        struct device_vif v = {
-            .domid = domid, .devid = (uint32_t)s->devid, .bridge = s->bridge,
-            .script = s->script, .vifname = s->vifname, .ip = s->ip,
-            .mtu = (unsigned)s->mtu,
-            .rate_bytes_per_interval = s->rate_bytes_per_interval,
-            .rate_interval_usecs = s->rate_interval_usecs};
+        struct device_vif v = {.domid = domid,
+                               .devid = (uint32_t)s->devid,
+                               .bridge = s->bridge,
+                               .script = s->script,
+                               .vifname = s->vifname,
+                               .ip = s->ip,
+                               .mtu = (unsigned)s->mtu,
+                               .rate_bytes_per_interval =
+                                   s->rate_bytes_per_interval,
+                               .rate_interval_usecs = s->rate_interval_usecs};
         if (s->has_mac) {
             memcpy(v.mac, s->mac, 6);
         } else { /* libxl: 00:16:3e + 3 random bytes, top bit clear */
@@ -169,6 +178,11 @@ int dom_create(struct xm *xm, const struct domain_config *cfg, unsigned flags,
     rc = check_cfg(xm, xs, cfg);
     if (rc < 0)
         goto out;
+    /* PV devices need the backends (HVM's are QEMU's). */
+    if (cfg->type != DOMAIN_TYPE_HVM &&
+        (rc = dom_backends_start(xm, cfg->nr_disks > 0, cfg->nr_vifs > 0, 0)) <
+            0)
+        goto out;
     rc = hv_open(&hv);
     if (rc < 0) {
         xm_err(xm, "create: engine: %s", strerror(-rc));
@@ -207,11 +221,15 @@ int dom_create(struct xm *xm, const struct domain_config *cfg, unsigned flags,
         goto wired;
     }
     b = (struct hv_build){
-        .domid = domid, .name = cfg->name, .kernel = cfg->kernel,
-        .ramdisk = cfg->ramdisk, .cmdline = cfg->cmdline,
+        .domid = domid,
+        .name = cfg->name,
+        .kernel = cfg->kernel,
+        .ramdisk = cfg->ramdisk,
+        .cmdline = cfg->cmdline,
         .mem_kb = cfg->memory_mb * 1024,
         .max_mem_kb = (cfg->maxmem_mb > cfg->memory_mb ? cfg->maxmem_mb
-                                                       : cfg->memory_mb) * 1024,
+                                                       : cfg->memory_mb) *
+                      1024,
         .vcpus = cfg->vcpus ? cfg->vcpus : 1,
         .max_vcpus = cfg->maxvcpus > cfg->vcpus ? cfg->maxvcpus : cfg->vcpus,
         .paused = 1}; /* unpaused once the devices are wired */
@@ -239,8 +257,7 @@ wired:
         xs_close(xs);
         return rc;
     }
-    if (!(flags & DOM_CREATE_PAUSED) &&
-        (rc = hv_domain_unpause(hv, domid)) < 0)
+    if (!(flags & DOM_CREATE_PAUSED) && (rc = hv_domain_unpause(hv, domid)) < 0)
         xm_err(xm, "create: unpause dom %u: %s", domid, strerror(-rc));
 out:
     if (rc < 0 && made_dom) {

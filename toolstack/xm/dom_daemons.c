@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * dom_daemons.c: `xm daemons start` and the implicit start in `xm create`:
- * xenstored (alive = its socket answers), xenconsoled, blkback and netback
- * (alive = their pid file names a live process), run from next to the xm
- * binary, logging under /var/log/xen.
+ * xenstored (alive = its socket answers) and xenconsoled (alive = its pid
+ * file names a live process); blkback and netback on demand, when a domain
+ * has disks or vifs and none runs for our root. All run from next to the
+ * xm binary, logging under /var/log/xen.
  */
 #include "xm/dom.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -152,6 +154,52 @@ static int start_console(struct xm *xm, int verbose)
     return rc;
 }
 
+/* Is a prog process running for our root (same PVSTACK_ROOT in its
+ * environment)? Finds backends whoever started them, in any netns. */
+static int backend_running(const char *prog)
+{
+    const char *root = getenv("PVSTACK_ROOT");
+    char path[300], buf[8192];
+    struct dirent *de;
+    DIR *d = opendir("/proc");
+    int found = 0;
+
+    while (d && !found && (de = readdir(d))) {
+        FILE *f;
+        size_t n, off;
+        const char *mine = NULL;
+        if (de->d_name[0] < '1' || de->d_name[0] > '9')
+            continue;
+        snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
+        f = fopen(path, "re");
+        if (!f)
+            continue;
+        n = fread(buf, 1, sizeof(buf) - 1, f);
+        fclose(f);
+        buf[n] = '\0';
+        buf[strcspn(buf, "\n")] = '\0';
+        if (strcmp(buf, prog) != 0)
+            continue;
+        snprintf(path, sizeof(path), "/proc/%s/environ", de->d_name);
+        f = fopen(path, "re");
+        if (!f)
+            continue;
+        n = fread(buf, 1, sizeof(buf) - 1, f);
+        fclose(f);
+        buf[n] = '\0';
+        for (off = 0; off < n; off += strlen(buf + off) + 1)
+            if (strncmp(buf + off, "PVSTACK_ROOT=", 13) == 0)
+                mine = buf + off + 13;
+        if (!mine || !*mine)
+            found = !root || !*root;
+        else
+            found = root && strcmp(mine, root) == 0;
+    }
+    if (d)
+        closedir(d);
+    return found;
+}
+
 /* blkback/netback have no pid-file option: we detach them (-i) and write
  * the pid file ourselves. Absent binaries are not an error. */
 static int start_backend(struct xm *xm, const char *prog, int verbose)
@@ -160,11 +208,11 @@ static int start_backend(struct xm *xm, const char *prog, int verbose)
     char *argv[] = {(char *)(uintptr_t)prog, "-i", NULL};
     int rc;
 
+    if (backend_running(prog))
+        return 0;
     snprintf(rel, sizeof(rel), "/run/%s.pid", prog);
     snprintf(log, sizeof(log), "/var/log/xen/%s.log", prog);
     paths_get(pid, sizeof(pid), rel);
-    if (pidfile_alive(pid))
-        return 0;
     rc = run(prog, argv, log, pid);
     if (rc == -ENOENT)
         return 0;
@@ -181,9 +229,16 @@ int dom_daemons_start(struct xm *xm, int verbose)
 
     if (rc == 0)
         rc = start_console(xm, verbose);
-    if (rc == 0)
+    return rc;
+}
+
+int dom_backends_start(struct xm *xm, int blk, int net, int verbose)
+{
+    int rc = 0;
+
+    if (blk)
         rc = start_backend(xm, "blkback", verbose);
-    if (rc == 0)
+    if (rc == 0 && net)
         rc = start_backend(xm, "netback", verbose);
     return rc;
 }

@@ -31,7 +31,7 @@ void dom_monitor_spawn(struct xm *xm, const struct domain_config *cfg,
 
 static const char *reason_name(unsigned r)
 {
-    static const char *const n[] = {"poweroff", "reboot", "suspend",
+    static const char *const n[] = {"poweroff", "reboot",   "suspend",
                                     "crash",    "watchdog", "soft_reset"};
 
     return r < sizeof(n) / sizeof(n[0]) ? n[r] : "unknown";
@@ -41,11 +41,16 @@ static enum action_on_shutdown pick(const struct domain_config *cfg,
                                     unsigned reason)
 {
     switch (reason) {
-    case SHUTDOWN_poweroff: return cfg->on_poweroff;
-    case SHUTDOWN_reboot: return cfg->on_reboot;
-    case SHUTDOWN_crash: return cfg->on_crash;
-    case SHUTDOWN_watchdog: return cfg->on_watchdog;
-    default: return ACTION_DESTROY;
+    case SHUTDOWN_poweroff:
+        return cfg->on_poweroff;
+    case SHUTDOWN_reboot:
+        return cfg->on_reboot;
+    case SHUTDOWN_crash:
+        return cfg->on_crash;
+    case SHUTDOWN_watchdog:
+        return cfg->on_watchdog;
+    default:
+        return ACTION_DESTROY;
     }
 }
 

@@ -41,12 +41,10 @@ int dom_store_read(struct xs_handle *xs, const char *path, char *buf,
 
 int dom_store_write(struct xs_handle *xs, const char *path, const char *val)
 {
-    return xs_write(xs, XBT_NULL, path, val, (unsigned)strlen(val)) ? 0
-                                                                   : -EIO;
+    return xs_write(xs, XBT_NULL, path, val, (unsigned)strlen(val)) ? 0 : -EIO;
 }
 
-int dom_store_name(struct xs_handle *xs, uint32_t domid, char *buf,
-                   size_t len)
+int dom_store_name(struct xs_handle *xs, uint32_t domid, char *buf, size_t len)
 {
     char p[64];
 
@@ -177,7 +175,7 @@ static void uuid_str(const uint8_t u[16], char *s)
 static void write_domain_tx(struct tx *tx, const struct domain_config *cfg,
                             uint32_t id, const uint8_t uuid[16])
 {
-    static const char *const rw_dirs[] = {"device", "data", "drivers",
+    static const char *const rw_dirs[] = {"device",  "data", "drivers",
                                           "feature", "attr", "error"};
     char base[64], vm[80], p[160], us[40];
     unsigned i;
