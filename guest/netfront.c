@@ -189,6 +189,17 @@ int netfront_tx_raw(const struct netif_tx_request *reqs, unsigned nr,
     return 0;
 }
 
+void netfront_push_wild(uint32_t ahead)
+{
+    struct netfront *n = &nf;
+
+    if (!n->connected)
+        return;
+    wmb();
+    n->tx.sring->req_prod = n->tx.req_prod_pvt + ahead;
+    evtchn_notify(n->port);
+}
+
 unsigned netfront_backend_id(void)
 {
     return nf.backend_id;

@@ -33,6 +33,9 @@ struct netif_tx_request;
 int netfront_tx_raw(const struct netif_tx_request *reqs, unsigned nr,
                     int16_t *status);
 unsigned netfront_backend_id(void);
+/* Publishes the TX req_prod `ahead` slots past what we queued; the vif
+ * is unusable afterwards (the backend may stop serving it). */
+void netfront_push_wild(uint32_t ahead);
 
 /* Watch token of the backend's state, for control_loop(). */
 #define NETFRONT_WATCH_TOKEN "net-be"

@@ -106,6 +106,11 @@ case_hostile() {
     assert_match "$(cat "$LOG/netback.log")" 'tx packet dropped: frame too large'
     assert_match "$(cat "$LOG/netback.log")" 'tx packet dropped: ref not granted'
     assert_match "$(cat "$LOG/netback.log")" 'tx packet dropped: malformed slots'
+    for _ in $(seq 30); do
+        grep -q 'tx req_prod .* ahead, vif no longer served' "$LOG/netback.log" && break
+        sleep 0.1
+    done
+    assert_match "$(cat "$LOG/netback.log")" 'tx req_prod [0-9]+ is 10000[0-9] ahead, vif no longer'
     # The good guest is still served: ping, and its blk self-test again
     # through its console shell (a fresh write and read back of its disk).
     nsx ping -c 3 -i 0.2 -W 2 10.0.0.2 >"$PVSTACK_ROOT/ping" ||
