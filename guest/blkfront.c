@@ -112,6 +112,7 @@ int blkfront_init(struct blkfront_info *info_out)
     if (xenbus_read_ulong(XBT_NIL, path, &v) < 0 || v >= DOMID_FIRST_RESERVED)
         return -XEN_EIO;
     b->backend_id = (domid_t)v;
+    b->info.backend_id = (unsigned)v;
     snprintf(path, sizeof(path), "%s/backend", b->node);
     if (xenbus_read(XBT_NIL, path, b->backend, sizeof(b->backend)) <= 0)
         return -XEN_EIO;
@@ -194,6 +195,41 @@ int blkfront_io(uint64_t sector, void *page, unsigned nsect, bool write)
     if (rsp.id != 0x5ec7)
         return -XEN_EIO;
     return rsp.status == BLKIF_RSP_OKAY ? 0 : -XEN_EIO;
+}
+
+int blkfront_raw(const struct blkif_request *raw, int16_t *status)
+{
+    struct blkfront *b = &blk;
+    struct blkif_response rsp;
+    int notify;
+
+    if (!b->connected)
+        return -XEN_ENODEV;
+    *RING_GET_REQUEST(&b->ring, b->ring.req_prod_pvt) = *raw;
+    b->ring.req_prod_pvt++;
+    RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&b->ring, notify);
+    if (notify)
+        evtchn_notify(b->port);
+    if (!WAIT_UNTIL(response_ready(b), time_now_ns() + 5000 * MS))
+        return -XEN_ETIMEDOUT;
+    rsp = *RING_GET_RESPONSE(&b->ring, b->ring.rsp_cons);
+    b->ring.rsp_cons++;
+    if (rsp.id != raw->id)
+        return -XEN_EIO;
+    *status = rsp.status;
+    return 0;
+}
+
+void blkfront_push_wild(uint32_t ahead)
+{
+    struct blkfront *b = &blk;
+
+    if (!b->connected)
+        return;
+    /* Never our private index: the ring is given up, not corrupted here. */
+    wmb();
+    b->ring.sring->req_prod = b->ring.req_prod_pvt + ahead;
+    evtchn_notify(b->port);
 }
 
 void blkfront_backend_changed(void)

@@ -15,12 +15,22 @@ struct blkfront_info {
     unsigned sector_size;
     unsigned info;
     bool readonly;
+    unsigned backend_id;
 };
 
 /* Connects to the backend once (later calls just report). */
 int blkfront_init(struct blkfront_info *info_out);
 /* One request of nsect (1..8) 512-byte sectors from/to a whole page. */
 int blkfront_io(uint64_t sector, void *page, unsigned nsect, bool write);
+
+/* The hostile self-test (selftest_hostile.c): push raw as given and wait
+ * up to 5 s for its response's status (0, -XEN_ETIMEDOUT, -XEN_EIO if the
+ * response's id differs). */
+struct blkif_request;
+int blkfront_raw(const struct blkif_request *raw, int16_t *status);
+/* Publishes req_prod `ahead` slots past what we really queued; the ring
+ * is unusable afterwards (the backend may stop serving it). */
+void blkfront_push_wild(uint32_t ahead);
 
 /* Watch token of the backend's state, for control_loop(). */
 #define BLKFRONT_WATCH_TOKEN "blk-be"

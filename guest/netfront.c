@@ -33,6 +33,7 @@ struct netfront {
     bool tx_busy[NR_TX];
     bool connected;
     struct netfront_stats st;
+    int16_t raw_status[NETFRONT_RAW_MAX]; /* netfront_tx_raw's answers */
 };
 
 static struct netfront nf;
@@ -56,6 +57,9 @@ static void reap_tx(struct netfront *n)
             continue; /* the slot of an extra-info request */
         if (r->id < NR_TX)
             n->tx_busy[r->id] = false;
+        else if (r->id >= NETFRONT_RAW_ID &&
+                 r->id < NETFRONT_RAW_ID + NETFRONT_RAW_MAX)
+            n->raw_status[r->id - NETFRONT_RAW_ID] = r->status;
         if (r->status != NETIF_RSP_OKAY)
             n->st.tx_dropped++;
     }
@@ -135,6 +139,70 @@ int netfront_xmit(const void *frame, size_t len)
     rc = xmit_locked(&nf, frame, len);
     local_irq_enable();
     return rc;
+}
+
+#define RAW_PENDING 0x7fff
+
+static bool raw_answered(const struct netfront *n, unsigned nr)
+{
+    unsigned i;
+
+    for (i = 0; i < nr; i++)
+        if (READ_ONCE(n->raw_status[i]) == RAW_PENDING)
+            return false;
+    return true;
+}
+
+int netfront_tx_raw(const struct netif_tx_request *reqs, unsigned nr,
+                    int16_t *status)
+{
+    struct netfront *n = &nf;
+    unsigned i;
+    int notify;
+
+    if (!n->connected)
+        return -XEN_ENODEV;
+    if (nr == 0 || nr > NETFRONT_RAW_MAX)
+        return -XEN_EINVAL;
+    local_irq_disable();
+    reap_tx(n);
+    if (RING_SIZE(&n->tx) - (n->tx.req_prod_pvt - n->tx.rsp_cons) < nr) {
+        local_irq_enable();
+        return -XEN_EAGAIN;
+    }
+    for (i = 0; i < nr; i++) {
+        n->raw_status[i] = RAW_PENDING;
+        *RING_GET_REQUEST(&n->tx, n->tx.req_prod_pvt) = reqs[i];
+        RING_GET_REQUEST(&n->tx, n->tx.req_prod_pvt)->id =
+            (uint16_t)(NETFRONT_RAW_ID + i);
+        n->tx.req_prod_pvt++;
+    }
+    RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&n->tx, notify);
+    if (notify)
+        evtchn_notify(n->port);
+    local_irq_enable();
+    /* Responses come in the event callback (reap_tx). */
+    if (!WAIT_UNTIL(raw_answered(n, nr), time_now_ns() + 3000 * MS))
+        return -XEN_ETIMEDOUT;
+    for (i = 0; i < nr; i++)
+        status[i] = n->raw_status[i];
+    return 0;
+}
+
+void netfront_push_wild(uint32_t ahead)
+{
+    struct netfront *n = &nf;
+
+    if (!n->connected)
+        return;
+    wmb();
+    n->tx.sring->req_prod = n->tx.req_prod_pvt + ahead;
+    evtchn_notify(n->port);
+}
+
+unsigned netfront_backend_id(void)
+{
+    return nf.backend_id;
 }
 
 /* Grants the rings and all buffers up front (see the file comment). */

@@ -24,6 +24,19 @@ int netfront_start(const char *ip, char *desc, size_t size);
 int netfront_xmit(const void *frame, size_t len);
 void netfront_stats(struct netfront_stats *out);
 
+/* The hostile self-test (selftest_hostile.c): pushes nr raw TX slots as
+ * given except their ids (NETFRONT_RAW_ID + i) and waits up to 3 s for
+ * every slot's response status. 0 or -XEN_E*. */
+#define NETFRONT_RAW_ID 0x100
+#define NETFRONT_RAW_MAX 24
+struct netif_tx_request;
+int netfront_tx_raw(const struct netif_tx_request *reqs, unsigned nr,
+                    int16_t *status);
+unsigned netfront_backend_id(void);
+/* Publishes the TX req_prod `ahead` slots past what we queued; the vif
+ * is unusable afterwards (the backend may stop serving it). */
+void netfront_push_wild(uint32_t ahead);
+
 /* Watch token of the backend's state, for control_loop(). */
 #define NETFRONT_WATCH_TOKEN "net-be"
 /* The backend's state changed: on Closing or gone, disconnect and go

@@ -335,7 +335,7 @@ static const struct {
     {"smp", test_smp, true},         {"grant", test_grant, true},
     {"traps", test_traps, true},     {"balloon", test_balloon, true},
     {"crash", test_crash, false},    {"blk", selftest_blk, false},
-    {"net", selftest_net, false},
+    {"net", selftest_net, false},    {"hostile", selftest_hostile, false},
 };
 
 static bool run_one(size_t i)
