@@ -20,7 +20,7 @@ deps:
 	@scripts/install-deps
 
 # make check: install what is missing, build, run every test, one summary line.
-check: deps hdrcheck
+check: deps hdrcheck format-check
 	@$(MAKE) --no-print-directory all $(UNIT_TESTS)
 	@scripts/run-tests $(UNIT_TESTS) -- $(sort $(wildcard tests/integration/[0-9]*.sh))
 

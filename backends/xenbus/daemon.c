@@ -50,8 +50,7 @@ int xenbus_daemon_getopt(struct xenbus_daemon *d, int argc, char **argv)
             d->pidfile = optarg;
             break;
         default:
-            fprintf(stderr, "usage: %s [-i] [-v] [--pid-file=FILE]\n",
-                    d->name);
+            fprintf(stderr, "usage: %s [-i] [-v] [--pid-file=FILE]\n", d->name);
             return -EINVAL;
         }
     }

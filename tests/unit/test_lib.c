@@ -27,8 +27,7 @@ static void test_parse_ll(void **state)
     assert_int_equal(parse_ll("12x", 10, 0, 100, &v), -EINVAL);
     assert_int_equal(parse_ll(" 1", 10, 0, 100, &v), -EINVAL);
     assert_int_equal(parse_ll("101", 10, 0, 100, &v), -ERANGE);
-    assert_int_equal(parse_ll("99999999999999999999", 10, 0, 100, &v),
-                     -ERANGE);
+    assert_int_equal(parse_ll("99999999999999999999", 10, 0, 100, &v), -ERANGE);
 }
 
 static void test_parse_ull(void **state)

@@ -190,10 +190,8 @@ static void test_device_cmds(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_lookup),
-        cmocka_unit_test(test_help),
-        cmocka_unit_test(test_getopt),
-        cmocka_unit_test(test_domain_find),
+        cmocka_unit_test(test_lookup),      cmocka_unit_test(test_help),
+        cmocka_unit_test(test_getopt),      cmocka_unit_test(test_domain_find),
         cmocka_unit_test(test_device_cmds),
     };
 

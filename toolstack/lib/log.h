@@ -9,7 +9,8 @@
 
 #include <stdarg.h>
 
-/* Route output: to_stderr != 0 -> stderr, else syslog. verbose enables debug. */
+/* Route output: to_stderr != 0 -> stderr, else syslog. verbose enables debug.
+ */
 void log_init(int to_stderr, int verbose);
 /* Tag every line with the program name ("blkback", "xenstored"). */
 void log_procinit(const char *name);

@@ -80,10 +80,11 @@ static const char *find_cfg(const char *path, char *buf, size_t len)
 int cmd_create(struct xm *xm, int argc, char **argv)
 {
     static const struct option opts[] = {
-        /* xl spells it --dryrun; the issue and xen-tools users write --dry-run */
-        {"dryrun", 0, NULL, 'n'}, {"dry-run", 0, NULL, 'n'},
-        {"console", 0, NULL, 'c'},
-        {"paused", 0, NULL, 'p'}, {"help", 0, NULL, 'h'}, {NULL, 0, NULL, 0}};
+        /* xl spells it --dryrun; the issue and xen-tools users write --dry-run
+         */
+        {"dryrun", 0, NULL, 'n'},  {"dry-run", 0, NULL, 'n'},
+        {"console", 0, NULL, 'c'}, {"paused", 0, NULL, 'p'},
+        {"help", 0, NULL, 'h'},    {NULL, 0, NULL, 0}};
     struct domain_config *cfg = NULL;
     char **files = NULL, **kv = NULL, path[PATH_MAX];
     int opt, dryrun = xm->dryrun, i, nfiles = 0, nkv = 0;

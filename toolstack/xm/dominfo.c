@@ -13,7 +13,6 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-
 /* "Key:   value kB" from /proc/meminfo. Returns 0 or -errno. */
 static int meminfo_kb(const char *key, uint64_t *kb)
 {
