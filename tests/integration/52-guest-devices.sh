@@ -6,74 +6,12 @@
 # host), read-only disk, two disks, ping and UDP echo through a bridge in a
 # private netns, a guest with two vifs, and destroy leaving no tap behind.
 . "$(dirname "$0")/lib.sh"
-XM=$BIN/xm
-GUEST=$TOP/build/guest/pvguest.elf.xz
 
 t_root
-LOG=$PVSTACK_ROOT/var/log/xen
-if [ ! -w /dev/kvm ] || [ ! -f "$GUEST" ]; then
-    t_skip "guest devices" "no writable /dev/kvm or no guest kernel"
+if ! t_pv_devices_host gd; then
+    t_skip "guest devices" "no writable /dev/kvm, no guest kernel, or xm cannot start the daemons"
     t_done; exit
 fi
-# The store and the backends first, with the sockets and pid files xm
-# looks for, so `xm daemons start` leaves them be: blkback here, netback
-# inside a netns that has the bridge (tests never touch the host's bridges).
-"$BIN/xenstored" -N >"$LOG/xenstored.log" 2>&1 &
-t_on_exit "kill $!"
-for _ in $(seq 50); do [ -S "$XENSTORED_PATH" ] && break; sleep 0.1; done
-"$BIN/blkback" -i -v --pid-file="$PVSTACK_ROOT/run/blkback.pid" \
-    >"$LOG/blkback.log" 2>&1 &
-BBPID=$!
-t_on_exit "kill $BBPID"
-NS=pvt-gd$$
-ip netns add "$NS" || fail "netns"
-t_on_exit "ip netns del $NS"
-nsx() { ip netns exec "$NS" "$@"; }
-nsx sh -ec 'ip link set lo up
-    ip link add xenbr0 type bridge; ip link set xenbr0 up
-    ip link add veth-h type veth peer name veth-b
-    ip link set veth-b master xenbr0; ip link set veth-b up
-    ip addr add 10.0.0.1/24 dev veth-h; ip link set veth-h up'
-ip netns exec "$NS" "$BIN/netback" -i -v \
-    --pid-file="$PVSTACK_ROOT/run/netback.pid" >"$LOG/netback.log" 2>&1 &
-t_on_exit "kill $!"
-for _ in $(seq 50); do
-    [ -s "$PVSTACK_ROOT/run/blkback.pid" ] && [ -s "$PVSTACK_ROOT/run/netback.pid" ] && break
-    sleep 0.1
-done
-if ! "$XM" daemons start >/dev/null 2>&1; then
-    t_skip "guest devices" "xm cannot start the daemons yet"
-    t_done; exit
-fi
-stop_all() {
-    local id p
-    for id in $("$XM" list 2>/dev/null | awk 'NR>2 {print $2}'); do
-        "$XM" destroy "$id"
-    done
-    for p in xenconsoled; do
-        [ -f "$PVSTACK_ROOT/run/$p.pid" ] && kill "$(cat "$PVSTACK_ROOT/run/$p.pid")"
-    done
-}
-t_on_exit stop_all
-
-cfg() {
-    local name=$1
-    shift
-    { echo "name = \"$name\""; echo "kernel = \"$GUEST\""; echo "memory = 32"
-      printf '%s\n' "$@"; } >"$PVSTACK_ROOT/$name.cfg"
-    echo "$PVSTACK_ROOT/$name.cfg"
-}
-vmmlog() { cat "$LOG/vmm-$1.log" 2>/dev/null; }
-# wait_line NAME TEXT: up to 30 s for TEXT on the guest's console
-wait_line() {
-    local i
-    for i in $(seq 300); do
-        vmmlog "$1" | grep -qF -- "$2" && return 0
-        vmmlog "$1" | grep -q "selftest .*: FAIL" && break
-        sleep 0.1
-    done
-    fail "$1: no '$2' on the console: $(vmmlog "$1" | grep -E 'selftest|error|FAIL' | tail -5)"
-}
 mtime() { stat -c %.9Y "$1"; }
 # fill FILE OFFSET: 4 KiB of a host-side marker at OFFSET
 fill() {
@@ -87,10 +25,10 @@ case_file_disk() {
     sum0=$(md5sum <"$img")
     t0=$(mtime "$img")
     sleep 0.05
-    "$XM" create "$(cfg d1 "disk = ['file:$img,xvda,w']" 'extra = "selftest=blk"')" ||
+    "$XM" create "$(t_pv_cfg d1 "disk = ['file:$img,xvda,w']" 'extra = "selftest=blk"')" ||
         fail "create"
-    wait_line d1 "selftest blk: PASS"
-    assert_match "$(vmmlog d1)" 'vbd 51712: 65536 sectors of 512, wrote and read back 8'
+    t_wait_console d1 "selftest blk: PASS"
+    assert_match "$(t_vmmlog d1)" 'vbd 51712: 65536 sectors of 512, wrote and read back 8'
     # The guest wrote its pattern, read it back and put the host's bytes
     # back: the file changed under blkback and holds the marker again.
     [ "$(mtime "$img")" != "$t0" ] || fail "the guest's writes never reached $img"
@@ -106,10 +44,10 @@ case_ro_two_disks() {
     truncate -s 16M "$a"; truncate -s 8M "$b"
     fill "$a" $((16 * 1024 * 1024 - 4096))
     suma=$(md5sum <"$a")
-    "$XM" create "$(cfg d2 "disk = ['$a,raw,xvda,r', '$b,raw,xvdb,w']" 'extra = "selftest=blk"')" ||
+    "$XM" create "$(t_pv_cfg d2 "disk = ['$a,raw,xvda,r', '$b,raw,xvdb,w']" 'extra = "selftest=blk"')" ||
         fail "create"
-    wait_line d2 "selftest blk: PASS"
-    assert_match "$(vmmlog d2)" 'vbd 51712: 32768 sectors of 512, read-only'
+    t_wait_console d2 "selftest blk: PASS"
+    assert_match "$(t_vmmlog d2)" 'vbd 51712: 32768 sectors of 512, read-only'
     assert_eq "$(md5sum <"$a")" "$suma"
     local id=$("$XM" domid d2)
     assert_eq "$(xenstore-read /local/domain/0/backend/vbd/$id/51728/state)" 2
@@ -132,10 +70,10 @@ case_lvm_disk() {
     t_lv_blockdev "$VG" root >/dev/null || fail "t_lv_blockdev"
     # Sectors written to the PV's block device (/sys/block/X/stat field 7).
     t0=$(awk '{print $7}' "/sys/block/${pv#/dev/}/stat")
-    "$XM" create "$(cfg d3 "disk = ['phy:/dev/$VG/root,xvda,w']" 'extra = "selftest=blk"')" ||
+    "$XM" create "$(t_pv_cfg d3 "disk = ['phy:/dev/$VG/root,xvda,w']" 'extra = "selftest=blk"')" ||
         fail "create"
-    wait_line d3 "selftest blk: PASS"
-    assert_match "$(vmmlog d3)" 'vbd 51712: 24576 sectors of 512, wrote'
+    t_wait_console d3 "selftest blk: PASS"
+    assert_match "$(t_vmmlog d3)" 'vbd 51712: 24576 sectors of 512, wrote'
     sync
     [ "$(awk '{print $7}' "/sys/block/${pv#/dev/}/stat")" -ge $((t0 + 8)) ] ||
         fail "the guest's writes never reached the PV ($t0 -> $(awk '{print $7}' "/sys/block/${pv#/dev/}/stat"))"
@@ -158,10 +96,10 @@ fi
 
 case_net() {
     local id reply
-    "$XM" create "$(cfg n1 "vif = ['mac=00:16:3e:00:00:22,bridge=xenbr0', 'bridge=xenbr0']" \
+    "$XM" create "$(t_pv_cfg n1 "vif = ['mac=00:16:3e:00:00:22,bridge=xenbr0', 'bridge=xenbr0']" \
         'extra = "selftest=net ip=10.0.0.2"')" || fail "create"
     id=$("$XM" domid n1)
-    wait_line n1 "selftest net: PASS"
+    t_wait_console n1 "selftest net: PASS"
     assert_match "$(nsx ip -o link show vif$id.0)" 'master xenbr0'
     assert_match "$(nsx ip -o link show vif$id.1)" 'master xenbr0'
     nsx ping -c 3 -i 0.2 -W 2 10.0.0.2 >"$PVSTACK_ROOT/ping" ||
@@ -190,9 +128,9 @@ t_case "two vifs on a bridge: ping and UDP echo to the guest, no tap after destr
 case_hotplug() {
     local img=$PVSTACK_ROOT/hot.img id be fe tty
     truncate -s 4M "$img"
-    "$XM" create "$(cfg h1)" || fail "create"
+    "$XM" create "$(t_pv_cfg h1)" || fail "create"
     id=$("$XM" domid h1)
-    wait_line h1 "pvstack guest: ready"
+    t_wait_console h1 "pvstack guest: ready"
     be=/local/domain/0/backend/vbd/$id/51712
     fe=/local/domain/$id/device/vbd/51712
     xenstore-write "$fe/backend" "$be" "$fe/backend-id" 0 "$fe/state" 1 \
@@ -207,7 +145,7 @@ case_hotplug() {
     assert_eq "$(xenstore-read $be/state)" 2
     tty=$(xenstore-read /local/domain/$id/console/tty) || fail "no console tty"
     printf 'selftest blk\r' >"$tty"
-    wait_line h1 "selftest blk: PASS (vbd 51712: 8192 sectors"
+    t_wait_console h1 "selftest blk: PASS (vbd 51712: 8192 sectors"
     assert_eq "$(xenstore-read $be/state)" 4
     # libxl's detach: blkback stops serving the ring at once; the disk
     # goes when the frontend closes or, as here with a frontend that does

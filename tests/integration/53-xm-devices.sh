@@ -6,60 +6,21 @@
 # private netns and loses it on detach; bad domains, specs, taken vdevs and
 # unknown devices fail with one line and leave nothing behind.
 . "$(dirname "$0")/lib.sh"
-XM=$BIN/xm
-GUEST=$TOP/build/guest/pvguest.elf.xz
 
 t_root
-LOG=$PVSTACK_ROOT/var/log/xen
-if [ ! -w /dev/kvm ] || [ ! -f "$GUEST" ] || [ ! -f "$TOP/guest/shell.c" ]; then
-    t_skip "xm device hot-plug" "no writable /dev/kvm, guest kernel or guest shell"
+if [ ! -f "$TOP/guest/shell.c" ]; then
+    t_skip "xm device hot-plug" "no guest shell"
     t_done; exit
 fi
-# As 52: the store, blkback here, netback in a netns with its own bridge.
-"$BIN/xenstored" -N >"$LOG/xenstored.log" 2>&1 &
-t_on_exit "kill $!"
-for _ in $(seq 50); do [ -S "$XENSTORED_PATH" ] && break; sleep 0.1; done
-"$BIN/blkback" -i -v --pid-file="$PVSTACK_ROOT/run/blkback.pid" \
-    >"$LOG/blkback.log" 2>&1 &
-BBPID=$!
-t_on_exit "kill $BBPID"
-NS=pvt-xd$$
-ip netns add "$NS" || fail "netns"
-t_on_exit "ip netns del $NS"
-nsx() { ip netns exec "$NS" "$@"; }
-nsx sh -ec 'ip link set lo up; ip link add xenbr0 type bridge; ip link set xenbr0 up'
-ip netns exec "$NS" "$BIN/netback" -i -v \
-    --pid-file="$PVSTACK_ROOT/run/netback.pid" >"$LOG/netback.log" 2>&1 &
-t_on_exit "kill $!"
-for _ in $(seq 50); do
-    [ -s "$PVSTACK_ROOT/run/blkback.pid" ] && [ -s "$PVSTACK_ROOT/run/netback.pid" ] && break
-    sleep 0.1
-done
-if ! "$XM" daemons start >/dev/null 2>&1; then
-    t_skip "xm device hot-plug" "xm cannot start the daemons"
+if ! t_pv_devices_host xd; then
+    t_skip "xm device hot-plug" "no writable /dev/kvm, no guest kernel, or xm cannot start the daemons"
     t_done; exit
 fi
-stop_all() {
-    local id
-    for id in $("$XM" list 2>/dev/null | awk 'NR>2 {print $2}'); do
-        "$XM" destroy "$id"
-    done
-    [ -f "$PVSTACK_ROOT/run/xenconsoled.pid" ] &&
-        kill "$(cat "$PVSTACK_ROOT/run/xenconsoled.pid")"
-}
-t_on_exit stop_all
-
-vmmlog() { cat "$LOG/vmm-$1.log" 2>/dev/null; }
-wait_line() {
-    t_wait_for "vmmlog $1 | grep -qF -- '$2'" 30 ||
-        fail "$1: no '$2' on the console: $(vmmlog "$1" | grep -E 'selftest|error|FAIL' | tail -5)"
-}
 holds() { ls -l /proc/$BBPID/fd | grep -q "$1"; }
 
-{ echo 'name = "hp"'; echo "kernel = \"$GUEST\""; echo 'memory = 32'; } >"$PVSTACK_ROOT/hp.cfg"
-"$XM" create "$PVSTACK_ROOT/hp.cfg" || fail "create"
+"$XM" create "$(t_pv_cfg hp)" || fail "create"
 ID=$("$XM" domid hp)
-wait_line hp "pvstack guest: ready"
+t_wait_console hp "pvstack guest: ready"
 BE=/local/domain/0/backend/vbd/$ID/51728
 FE=/local/domain/$ID/device/vbd/51728
 IMG=$PVSTACK_ROOT/hot.img
@@ -74,7 +35,7 @@ case_block() {
     assert_eq "$(xenstore-read "$FE/backend")" "$BE"
     tty=$(xenstore-read /local/domain/$ID/console/tty) || fail "no console tty"
     printf 'selftest blk\r' >"$tty"
-    wait_line hp "selftest blk: PASS (vbd 51728: 8192 sectors"
+    t_wait_console hp "selftest blk: PASS (vbd 51728: 8192 sectors"
     out=$("$XM" block-list hp)
     assert_match "$out" '^Vdev +BE +handle +state +evt-ch +ring-ref +BE-path'
     assert_match "$out" "^51728 +0 +$ID +4 +[0-9]+ +[0-9]+ +$BE"

@@ -7,92 +7,31 @@
 # The shared blkback and netback daemons must answer errors, log them, stay
 # up with the same pids, and keep serving a well-behaved guest.
 . "$(dirname "$0")/lib.sh"
-XM=$BIN/xm
-GUEST=$TOP/build/guest/pvguest.elf.xz
 
 t_root
-LOG=$PVSTACK_ROOT/var/log/xen
-if [ ! -w /dev/kvm ] || [ ! -f "$GUEST" ]; then
-    t_skip "hostile guest" "no writable /dev/kvm or no guest kernel"
+if ! t_pv_devices_host hg; then
+    t_skip "hostile guest" "no writable /dev/kvm, no guest kernel, or xm cannot start the daemons"
     t_done; exit
 fi
-# Store and backends started here (as in 52) so we know their pids.
-"$BIN/xenstored" -N >"$LOG/xenstored.log" 2>&1 &
-t_on_exit "kill $!"
-for _ in $(seq 50); do [ -S "$XENSTORED_PATH" ] && break; sleep 0.1; done
-"$BIN/blkback" -i -v --pid-file="$PVSTACK_ROOT/run/blkback.pid" \
-    >"$LOG/blkback.log" 2>&1 &
-BBPID=$!
-t_on_exit "kill $BBPID"
-NS=pvt-hg$$
-ip netns add "$NS" || fail "netns"
-t_on_exit "ip netns del $NS"
-nsx() { ip netns exec "$NS" "$@"; }
-nsx sh -ec 'ip link set lo up
-    ip link add xenbr0 type bridge; ip link set xenbr0 up
-    ip link add veth-h type veth peer name veth-b
-    ip link set veth-b master xenbr0; ip link set veth-b up
-    ip addr add 10.0.0.1/24 dev veth-h; ip link set veth-h up'
-ip netns exec "$NS" "$BIN/netback" -i -v \
-    --pid-file="$PVSTACK_ROOT/run/netback.pid" >"$LOG/netback.log" 2>&1 &
-NBPID=$!
-t_on_exit "kill $NBPID"
-for _ in $(seq 50); do
-    [ -s "$PVSTACK_ROOT/run/blkback.pid" ] && [ -s "$PVSTACK_ROOT/run/netback.pid" ] && break
-    sleep 0.1
-done
-if ! "$XM" daemons start >/dev/null 2>&1; then
-    t_skip "hostile guest" "xm cannot start the daemons yet"
-    t_done; exit
-fi
-stop_all() {
-    local id p
-    for id in $("$XM" list 2>/dev/null | awk 'NR>2 {print $2}'); do
-        "$XM" destroy "$id"
-    done
-    for p in xenconsoled; do
-        [ -f "$PVSTACK_ROOT/run/$p.pid" ] && kill "$(cat "$PVSTACK_ROOT/run/$p.pid")"
-    done
-}
-t_on_exit stop_all
-
-cfg() {
-    local name=$1
-    shift
-    { echo "name = \"$name\""; echo "kernel = \"$GUEST\""; echo "memory = 32"
-      printf '%s\n' "$@"; } >"$PVSTACK_ROOT/$name.cfg"
-    echo "$PVSTACK_ROOT/$name.cfg"
-}
-vmmlog() { cat "$LOG/vmm-$1.log" 2>/dev/null; }
-# wait_line NAME TEXT [COUNT]: up to 30 s for COUNT lines with TEXT
-wait_line() {
-    local i
-    for i in $(seq 300); do
-        [ "$(vmmlog "$1" | grep -cF -- "$2")" -ge "${3:-1}" ] && return 0
-        vmmlog "$1" | grep -q "selftest .*: FAIL" && break
-        sleep 0.1
-    done
-    fail "$1: no '$2' on the console: $(vmmlog "$1" | grep -E 'selftest|hostile|error|FAIL|WRONG' | tail -12)"
-}
 alive() { kill -0 "$1" 2>/dev/null && [ "$(cat "$PVSTACK_ROOT/run/$2.pid")" = "$1" ]; }
 
 case_hostile() {
     local good=$PVSTACK_ROOT/good.img bad=$PVSTACK_ROOT/bad.img tty
     truncate -s 8M "$good"; truncate -s 8M "$bad"
-    "$XM" create "$(cfg good "disk = ['file:$good,xvda,w']" \
+    "$XM" create "$(t_pv_cfg good "disk = ['file:$good,xvda,w']" \
         "vif = ['bridge=xenbr0']" 'extra = "selftest=blk,net ip=10.0.0.2"')" ||
         fail "create good"
-    wait_line good "selftest net: PASS"
-    assert_match "$(vmmlog good)" 'selftest blk: PASS'
-    "$XM" create "$(cfg bad "disk = ['file:$bad,xvda,w']" \
+    t_wait_console good "selftest net: PASS"
+    assert_match "$(t_vmmlog good)" 'selftest blk: PASS'
+    "$XM" create "$(t_pv_cfg bad "disk = ['file:$bad,xvda,w']" \
         "vif = ['bridge=xenbr0']" 'extra = "selftest=hostile ip=10.0.0.3"')" ||
         fail "create hostile"
-    wait_line bad "selftest hostile-blk: PASS"
-    wait_line bad "selftest hostile-net: PASS"
+    t_wait_console bad "selftest hostile-blk: PASS"
+    t_wait_console bad "selftest hostile-net: PASS"
     # Every probe reported on its own line, none answered wrongly.
-    assert_eq "$(vmmlog bad | grep -c 'console: hostile-blk: .*: ok')" 9
-    assert_eq "$(vmmlog bad | grep -c 'console: hostile-net: .*: ok')" 4
-    ! vmmlog bad | grep -q WRONG || fail "wrong answers: $(vmmlog bad | grep WRONG)"
+    assert_eq "$(t_vmmlog bad | grep -c 'console: hostile-blk: .*: ok')" 9
+    assert_eq "$(t_vmmlog bad | grep -c 'console: hostile-net: .*: ok')" 4
+    ! t_vmmlog bad | grep -q WRONG || fail "wrong answers: $(t_vmmlog bad | grep WRONG)"
     # Same daemons, still running, and they said what they refused.
     alive "$BBPID" blkback || fail "blkback died: $(tail -5 "$LOG/blkback.log")"
     alive "$NBPID" netback || fail "netback died: $(tail -5 "$LOG/netback.log")"
@@ -118,7 +57,7 @@ case_hostile() {
     tty=$(xenstore-read "/local/domain/$("$XM" domid good)/console/tty") ||
         fail "no console tty"
     printf 'selftest blk\r' >"$tty"
-    wait_line good "selftest blk: PASS" 2
+    t_wait_console good "selftest blk: PASS" 2
     # The hostile guest's own device is the only one dropped.
     alive "$BBPID" blkback && alive "$NBPID" netback || fail "a daemon died late"
     "$XM" destroy bad
