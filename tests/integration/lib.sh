@@ -36,7 +36,9 @@ t_case() {
     local name=$1 fn=$2 rc out
     T_N=$((T_N + 1))
     out=$(mktemp)
-    ( "$fn" ) >"$out" 2>&1 &
+    # A case is a subshell, which does not inherit the EXIT trap: give it its
+    # own cleanup list, so t_on_exit inside a case cleans up at the case's end.
+    ( T_CLEANUP=(); trap t_cleanup EXIT; trap "exit 143" TERM; "$fn" ) >"$out" 2>&1 &
     local pid=$!
     # The watchdog reaps its own sleep when cancelled, so nothing of it
     # outlives the case (a pipe from this script would wait for it).
@@ -75,19 +77,14 @@ assert_match() { printf '%s' "$1" | grep -qE -- "$2" || fail "'$1' does not matc
 # Start build/bin/xenstored on the t_root socket ($XENSTORED_PATH), extra
 # daemon flags in "$@"; wait until it answers; stop it (SIGTERM) at exit:
 # at script exit when called at top level, at the case's end when called
-# inside a t_case function (a subshell, whose t_on_exit would be lost).
+# inside a t_case function.
 # Sets XENSTORED_PID. Needs t_root first.
 t_xenstored() {
     local i
     "$BIN/xenstored" -N --pid-file "$PVSTACK_ROOT/run/xenstored.pid" "$@" \
         </dev/null >/dev/null 2>&1 &
     XENSTORED_PID=$!
-    if [ "$BASHPID" = "$$" ]; then
-        t_on_exit "kill -TERM $XENSTORED_PID; wait $XENSTORED_PID"
-    else
-        # shellcheck disable=SC2064
-        trap "kill -TERM $XENSTORED_PID 2>/dev/null; wait $XENSTORED_PID 2>/dev/null" EXIT
-    fi
+    t_on_exit "kill -TERM $XENSTORED_PID; wait $XENSTORED_PID"
     for i in $(seq 100); do
         xenstore-exists /tool >/dev/null 2>&1 && return 0
         kill -0 "$XENSTORED_PID" 2>/dev/null || break
