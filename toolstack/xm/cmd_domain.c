@@ -176,7 +176,9 @@ int cmd_destroy(struct xm *xm, int argc, char **argv)
     return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
-int cmd_pause(struct xm *xm, int argc, char **argv)
+/* `xm what <Domain>` answered by one engine operation. */
+static int one_domain_hv_op(struct xm *xm, int argc, char **argv,
+                            const char *what, int (*op)(struct hv *, uint32_t))
 {
     struct xs_handle *xs;
     uint32_t domid;
@@ -185,19 +187,17 @@ int cmd_pause(struct xm *xm, int argc, char **argv)
     if (rc)
         return rc > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
     xs_close(xs);
-    return hv_op(xm, "pause", domid, hv_domain_pause);
+    return hv_op(xm, what, domid, op);
+}
+
+int cmd_pause(struct xm *xm, int argc, char **argv)
+{
+    return one_domain_hv_op(xm, argc, argv, "pause", hv_domain_pause);
 }
 
 int cmd_unpause(struct xm *xm, int argc, char **argv)
 {
-    struct xs_handle *xs;
-    uint32_t domid;
-    int rc = one_domain(xm, argc, argv, 1, &xs, &domid);
-
-    if (rc)
-        return rc > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-    xs_close(xs);
-    return hv_op(xm, "unpause", domid, hv_domain_unpause);
+    return one_domain_hv_op(xm, argc, argv, "unpause", hv_domain_unpause);
 }
 
 int cmd_console(struct xm *xm, int argc, char **argv)
