@@ -120,9 +120,8 @@ int dom_guests_append(struct xm *xm, struct xm_dominfo **doms, size_t *n)
     return rc;
 }
 
-/* The common shape: [options] <Domain>, with the store open. */
-static int one_domain(struct xm *xm, int argc, char **argv, int reqargs,
-                      struct xs_handle **xs, uint32_t *domid)
+int dom_open_args(struct xm *xm, int argc, char **argv, int reqargs,
+                  struct xs_handle **xs, uint32_t *domid)
 {
     int opt;
 
@@ -160,7 +159,7 @@ int cmd_destroy(struct xm *xm, int argc, char **argv)
 {
     struct xs_handle *xs;
     uint32_t domid;
-    int rc = one_domain(xm, argc, argv, 1, &xs, &domid);
+    int rc = dom_open_args(xm, argc, argv, 1, &xs, &domid);
 
     if (rc)
         return rc > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
@@ -182,7 +181,7 @@ static int one_domain_hv_op(struct xm *xm, int argc, char **argv,
 {
     struct xs_handle *xs;
     uint32_t domid;
-    int rc = one_domain(xm, argc, argv, 1, &xs, &domid);
+    int rc = dom_open_args(xm, argc, argv, 1, &xs, &domid);
 
     if (rc)
         return rc > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
@@ -204,7 +203,7 @@ int cmd_console(struct xm *xm, int argc, char **argv)
 {
     struct xs_handle *xs;
     uint32_t domid;
-    int rc = one_domain(xm, argc, argv, 1, &xs, &domid);
+    int rc = dom_open_args(xm, argc, argv, 1, &xs, &domid);
 
     if (rc)
         return rc > 0 ? EXIT_SUCCESS : EXIT_FAILURE;

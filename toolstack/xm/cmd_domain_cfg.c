@@ -18,28 +18,6 @@
 #include "lib/parse.h"
 #include "xm/xm.h"
 
-/* [options] <Domain> <Arg>: store open, domain resolved. */
-static int dom_and_arg(struct xm *xm, int argc, char **argv,
-                       struct xs_handle **xs, uint32_t *domid)
-{
-    int opt;
-
-    while ((opt = xm_getopt(xm, argc, argv, "", NULL, 2)) != -1) {
-        if (opt == XM_OPT_HELP)
-            return 1;
-        if (opt == XM_OPT_ERR)
-            return -1;
-    }
-    *xs = dom_xs_open(xm);
-    if (!*xs)
-        return -1;
-    if (dom_resolve(xm, *xs, argv[optind], domid, NULL, 0) < 0) {
-        xs_close(*xs);
-        return -1;
-    }
-    return 0;
-}
-
 static int mem_kb(struct xm *xm, const char *s, uint64_t *kb)
 {
     unsigned long long bytes;
@@ -58,7 +36,7 @@ int cmd_mem_set(struct xm *xm, int argc, char **argv)
     char p[64], v[32], max[32];
     uint32_t domid;
     uint64_t kb = 0;
-    int rc = dom_and_arg(xm, argc, argv, &xs, &domid);
+    int rc = dom_open_args(xm, argc, argv, 2, &xs, &domid);
 
     if (rc)
         return rc > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
@@ -85,7 +63,7 @@ int cmd_mem_max(struct xm *xm, int argc, char **argv)
     char p[64], v[32];
     uint32_t domid;
     uint64_t kb = 0;
-    int rc = dom_and_arg(xm, argc, argv, &xs, &domid);
+    int rc = dom_open_args(xm, argc, argv, 2, &xs, &domid);
 
     if (rc)
         return rc > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
@@ -113,7 +91,7 @@ int cmd_vcpu_set(struct xm *xm, int argc, char **argv)
     char p[80];
     uint32_t domid;
     unsigned i;
-    int rc = dom_and_arg(xm, argc, argv, &xs, &domid);
+    int rc = dom_open_args(xm, argc, argv, 2, &xs, &domid);
 
     if (rc)
         return rc > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
@@ -148,7 +126,7 @@ int cmd_rename(struct xm *xm, int argc, char **argv)
     char p[160], vm[128];
     uint32_t domid, other;
     const char *name;
-    int rc = dom_and_arg(xm, argc, argv, &xs, &domid);
+    int rc = dom_open_args(xm, argc, argv, 2, &xs, &domid);
 
     if (rc)
         return rc > 0 ? EXIT_SUCCESS : EXIT_FAILURE;

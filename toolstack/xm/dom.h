@@ -37,6 +37,14 @@ int dom_destroy(struct xm *xm, struct xs_handle *xs, uint32_t domid);
 /* Append the guests (engine state + store names) to a list holding dom0. */
 int dom_guests_append(struct xm *xm, struct xm_dominfo **doms, size_t *n);
 /* Name or id -> domid (and name, if name_out). Prints the xl error. */
+/*
+ * The common shape of `xm cmd [options] <Domain> [Arg...]`: options parsed
+ * (reqargs positional arguments required), the store opened into *xs and
+ * argv[optind] resolved into *domid. Returns 0 (caller closes *xs), 1 after
+ * -h (nothing open) or -1 after an error was reported (nothing open).
+ */
+int dom_open_args(struct xm *xm, int argc, char **argv, int reqargs,
+                  struct xs_handle **xs, uint32_t *domid);
 int dom_resolve(struct xm *xm, struct xs_handle *xs, const char *which,
                 uint32_t *domid_out, char *name_out, size_t len);
 
