@@ -301,6 +301,42 @@ static void t_watch(void **state)
     xs_close(h);
 }
 
+/*
+ * socket_ro through libxenstore: reads and watches only. RELEASE and
+ * INTRODUCE are dom0's and must be refused there (EACCES), not just ENOENT.
+ */
+static void t_readonly_socket(void **state)
+{
+    char ro[200], *old = strdup(getenv("XENSTORED_PATH"));
+    struct xs_handle *w = xopen(), *h;
+    unsigned int len;
+    char *v;
+
+    (void)state;
+    assert_true(xs_write(w, XBT_NULL, "/libxs-ro/x", "1", 1));
+    snprintf(ro, sizeof(ro), "%s_ro", old);
+    setenv("XENSTORED_PATH", ro, 1);
+    h = xs_open(0);
+    setenv("XENSTORED_PATH", old, 1);
+    free(old);
+    assert_non_null(h);
+    v = xs_read(h, XBT_NULL, "/libxs-ro/x", &len);
+    assert_non_null(v);
+    free(v);
+    assert_true(xs_watch(h, "/libxs-ro", "t"));
+    assert_false(xs_write(h, XBT_NULL, "/libxs-ro/x", "2", 1));
+    assert_int_equal(errno, EROFS);
+    assert_false(xs_release_domain(h, 5));
+    assert_int_equal(errno, EACCES);
+    assert_false(xs_introduce_domain(h, 5, 77, 5));
+    assert_int_equal(errno, EACCES);
+    assert_false(xs_resume_domain(h, 5));
+    assert_int_equal(errno, EACCES);
+    xs_close(h);
+    assert_true(xs_rm(w, XBT_NULL, "/libxs-ro"));
+    xs_close(w);
+}
+
 static void t_bogus_client(void **state)
 {
     struct sockaddr_un a = {.sun_family = AF_UNIX};
@@ -329,6 +365,7 @@ int main(void)
         cmocka_unit_test(t_transaction_conflict),
         cmocka_unit_test(t_concurrent_increments),
         cmocka_unit_test(t_watch),
+        cmocka_unit_test(t_readonly_socket),
         cmocka_unit_test(t_bogus_client),
     };
 

@@ -360,6 +360,63 @@ static void t_release_orphans(void **state)
     }
 }
 
+/*
+ * socket_ro reads and watches only: dom0's requests from it (RELEASE of a
+ * running guest deleted its nodes) are refused and change nothing.
+ */
+static void t_readonly_no_priv(void **state)
+{
+    static const struct {
+        uint32_t type;
+        const char *arg;
+        size_t len;
+    } reqs[] = {{XS_RELEASE, "2", 2},
+                {XS_INTRODUCE,
+                 "3\0"
+                 "77\0"
+                 "5",
+                 7},
+                {XS_SET_TARGET,
+                 "2\0"
+                 "2",
+                 4},
+                {XS_RESUME, "2", 2},
+                {XS_CONTROL,
+                 "quota\0set\0nodes\0"
+                 "1",
+                 18},
+                {XS_CONTROL, "log\0off", 8},
+                {XS_IS_DOMAIN_INTRODUCED, "2", 2}};
+    struct fx *f = *state;
+    struct h_conn ro;
+    struct h_msg r;
+    size_t i;
+
+    assert_null(h_write(&f->d0, 0, "/local/domain/2/control/shutdown", ""));
+    assert_null(h_chmod(&f->d0, "/local/domain/2", "n2", NULL));
+    introduce(f, 2);
+    memset(&ro, 0, sizeof(ro));
+    ro.next_req = 1;
+    assert_int_equal(xsd_conn_create(f->x, 0, XSD_CONN_RO, NULL, NULL, &ro.c),
+                     0);
+    for (i = 0; i < sizeof(reqs) / sizeof(reqs[0]); i++) {
+        h_req(&ro, reqs[i].type, 0, reqs[i].arg, reqs[i].len, &r);
+        assert_int_equal(r.type, XS_ERROR);
+        assert_string_equal(r.body, "EACCES");
+    }
+    /* still introduced, its nodes intact, the quota unchanged */
+    assert_non_null(dom(f, 2));
+    assert_int_equal(f->fk.mapped, 1);
+    assert_null(h_read(&ro, 0, "/local/domain/2/control/shutdown", NULL));
+    assert_null(h_op1(&f->d0, XS_CONTROL, 0, "quota", &r));
+    assert_non_null(strstr(r.body, "nodes            :     1000"));
+    /* reads and watches work; writes do not */
+    assert_null(h_op2(&ro, XS_WATCH, 0, "/local/domain/2", "t", NULL));
+    assert_string_equal(h_write(&ro, 0, "/local/domain/2/x", "1"), "EROFS");
+    h_close(&ro);
+    assert_null(h_op1(&f->d0, XS_RELEASE, 0, "2", NULL));
+}
+
 static void t_ring_functions(void **state)
 {
     struct xenstore_domain_interface in;
@@ -400,6 +457,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(t_backpressure, setup, teardown),
         cmocka_unit_test_setup_teardown(t_release_orphans, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_readonly_no_priv, setup, teardown),
         cmocka_unit_test(t_ring_functions),
     };
 

@@ -192,6 +192,15 @@ struct xs_conn {
 };
 #define XS_NO_TARGET UINT32_MAX
 
+/*
+ * Does conn live under the per-domain resource limits? Domains do; so does
+ * the read-only socket, which reads as dom0 but must not consume as dom0.
+ */
+static inline bool conn_limited(const struct xs_conn *c)
+{
+    return !c->priv || c->readonly;
+}
+
 /* Queue a reply (payload copied); len > PAYLOAD_MAX turns into E2BIG. */
 void conn_reply(struct xs_conn *c, uint32_t type, const void *p, size_t len);
 void conn_reply_err(struct xs_conn *c, int err);

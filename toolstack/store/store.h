@@ -71,7 +71,12 @@ int xsd_load(struct xsd *x, const char *file);
 /* Called when conn has new output that its transport should flush. */
 typedef void xsd_wake_fn(void *arg, struct xs_conn *c);
 
-#define XSD_CONN_RO 1u /* read-only client: writes get EACCES */
+/*
+ * Read-only client (socket_ro): reads and watches only. Writes get EROFS,
+ * dom0's requests (RELEASE, INTRODUCE, CONTROL, ...) EACCES; it is held to
+ * the per-domain watch and transaction limits.
+ */
+#define XSD_CONN_RO 1u
 /*
  * A client connection acting as domid (0 = dom0, privileged). wake may be
  * NULL. Destroy with xsd_conn_destroy (drops its watches and transactions).

@@ -73,7 +73,7 @@ int tx_start(struct xs_conn *c, uint32_t *id_out)
     struct xs_tx *tx;
     int rc;
 
-    if (!c->priv && c->ntx >= c->xsd->quota.lim.transactions)
+    if (conn_limited(c) && c->ntx >= c->xsd->quota.lim.transactions)
         return -ENOSPC;
     tx = calloc(1, sizeof(*tx));
     if (!tx)
@@ -83,7 +83,7 @@ int tx_start(struct xs_conn *c, uint32_t *id_out)
         free(tx);
         return rc;
     }
-    tx->max_nodes = c->priv ? 0 : c->xsd->quota.lim.tx_nodes;
+    tx->max_nodes = conn_limited(c) ? c->xsd->quota.lim.tx_nodes : 0;
     if (c->next_txid == 0)
         c->next_txid = 1;
     tx->id = c->next_txid++;

@@ -216,7 +216,12 @@ void wire_process(struct xs_conn *c)
         return;
     }
     flags = wire_funcs[type].flags;
-    if ((flags & F_PRIV) && !c->priv) {
+    /*
+     * The read-only socket is dom0 for reading (it sees every node) but
+     * may only read and watch: RELEASE or CONTROL from it would let any
+     * process that can open socket_ro tear down a running guest.
+     */
+    if ((flags & F_PRIV) && (!c->priv || c->readonly)) {
         conn_reply_err(c, EACCES);
         return;
     }
