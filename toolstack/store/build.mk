@@ -26,6 +26,8 @@ $(BIN)/xenstored: $(LIBPV)
 
 $(eval $(call unittest,test_store,tests/unit/test_store.c \
 	tests/unit/test_store_harness.c $(store-core) $(store-lib),))
+$(eval $(call unittest,test_store_quota,tests/unit/test_store_quota.c \
+	tests/unit/test_store_harness.c $(store-core) $(store-lib),))
 $(eval $(call unittest,test_store_ring,tests/unit/test_store_ring.c \
 	tests/unit/test_store_harness.c $(store-core) $(store-lib),))
 $(eval $(call fuzzer,fuzz_store,tests/fuzz/fuzz_store.c $(store-core) \

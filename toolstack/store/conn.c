@@ -2,13 +2,21 @@
 /*
  * conn.c: the daemon context and its client connections: framing of
  * xsd_sockmsg requests out of a byte stream, the reply/event queue, and
- * back-pressure (a client with too many unread replies is not read).
+ * back-pressure (a client with too many unread replies is not read), the
+ * watch-event quota (a slow reader loses its own events, in O(1)).
  */
 #include "store/internal.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include "lib/log.h"
+
+#define WARN_BURST_MS 1000
+#define EVTAB_MIN 64
 
 static int mkdir_initial(struct xsd *x, const char *path)
 {
@@ -110,6 +118,59 @@ static void out_free(struct xs_conn *c)
     c->out_tail = NULL;
     c->out_bytes = 0;
     c->out_replies = 0;
+    free(c->evtab);
+    c->evtab = NULL;
+    c->evtab_size = c->nhashed = 0;
+}
+
+/* FNV-1a: events are short strings; any even spread will do. */
+static uint32_t ev_hash(const void *p, size_t len)
+{
+    const unsigned char *b = p;
+    uint32_t h = 2166136261u;
+
+    while (len--)
+        h = (h ^ *b++) * 16777619u;
+    return h;
+}
+
+static void ev_unhash(struct xs_conn *c, struct xs_outbuf *o)
+{
+    struct xs_outbuf **pp;
+
+    if (!o->hashed)
+        return;
+    for (pp = &c->evtab[o->hash & (c->evtab_size - 1)]; *pp;
+         pp = &(*pp)->hnext) {
+        if (*pp == o) {
+            *pp = o->hnext;
+            break;
+        }
+    }
+    o->hashed = false;
+    c->nhashed--;
+}
+
+/* Keep chains short: double the table when it holds 2 events a bucket. */
+static void ev_grow(struct xs_conn *c)
+{
+    unsigned int size = c->evtab_size ? c->evtab_size * 2 : EVTAB_MIN, i;
+    struct xs_outbuf **t = calloc(size, sizeof(*t));
+
+    if (!t)
+        return; /* longer chains, still correct */
+    for (i = 0; i < c->evtab_size; i++) {
+        while (c->evtab[i]) {
+            struct xs_outbuf *o = c->evtab[i];
+
+            c->evtab[i] = o->hnext;
+            o->hnext = t[o->hash & (size - 1)];
+            t[o->hash & (size - 1)] = o;
+        }
+    }
+    free(c->evtab);
+    c->evtab = t;
+    c->evtab_size = size;
 }
 
 void xsd_conn_destroy(struct xs_conn *c)
@@ -203,8 +264,10 @@ void xsd_conn_consume(struct xs_conn *c, size_t n)
 
         if (n < left) {
             o->off += n;
+            ev_unhash(c, o); /* half sent: no longer a duplicate */
             return;
         }
+        ev_unhash(c, o);
         n -= left;
         c->out_head = o->next;
         if (!c->out_head)
@@ -221,8 +284,9 @@ int xsd_conn_dead(const struct xs_conn *c)
     return c->dead;
 }
 
-static void queue(struct xs_conn *c, uint32_t type, uint32_t req_id,
-                  uint32_t tx_id, const void *p, size_t len, bool event)
+static struct xs_outbuf *queue(struct xs_conn *c, uint32_t type,
+                               uint32_t req_id, uint32_t tx_id, const void *p,
+                               size_t len, bool event)
 {
     struct xs_outbuf *o = malloc(sizeof(*o) + sizeof(struct xsd_sockmsg) + len);
     struct xsd_sockmsg h = {type, req_id, tx_id, (uint32_t)len};
@@ -230,13 +294,15 @@ static void queue(struct xs_conn *c, uint32_t type, uint32_t req_id,
     if (!o) {
         /* Out of memory: the client would wait forever; drop it. */
         c->dead = true;
-        return;
+        return NULL;
     }
     memcpy(o->data, &h, sizeof(h));
     memcpy(o->data + sizeof(h), p, len);
     o->len = sizeof(h) + len;
     o->off = 0;
     o->event = event;
+    o->hashed = false;
+    o->hnext = NULL;
     o->next = NULL;
     if (c->out_tail)
         c->out_tail->next = o;
@@ -247,6 +313,11 @@ static void queue(struct xs_conn *c, uint32_t type, uint32_t req_id,
     if (!event)
         c->out_replies++;
     trace_msg(c, "OUT", &h);
+    return o;
+}
+
+static void wake(struct xs_conn *c)
+{
     if (c->wake)
         c->wake(c->wake_arg, c);
 }
@@ -258,6 +329,7 @@ void conn_reply(struct xs_conn *c, uint32_t type, const void *p, size_t len)
         return;
     }
     queue(c, type, c->hdr.req_id, c->hdr.tx_id, p, len, false);
+    wake(c);
 }
 
 void conn_reply_err(struct xs_conn *c, int err)
@@ -274,6 +346,7 @@ void conn_reply_err(struct xs_conn *c, int err)
         }
     }
     queue(c, XS_ERROR, c->hdr.req_id, c->hdr.tx_id, s, strlen(s) + 1, false);
+    wake(c);
 }
 
 void conn_reply_ok(struct xs_conn *c)
@@ -284,25 +357,96 @@ void conn_reply_ok(struct xs_conn *c)
 void conn_event(struct xs_conn *c, const char *path, const char *token)
 {
     size_t lp = strlen(path) + 1, lt = strlen(token) + 1;
+    size_t need = sizeof(struct xsd_sockmsg) + lp + lt;
     char buf[XENSTORE_PAYLOAD_MAX];
     struct xs_outbuf *o;
+    uint32_t h;
 
     if (lp + lt > sizeof(buf) || c->dead)
         return;
+    /*
+     * The watch-event quota, first and in O(1): as cxenstored (XSA-326),
+     * an event that would take a client past its memory quota is dropped,
+     * so a domain that never reads loses its own events and nobody else's
+     * time.
+     */
+    if (c->out_bytes + need > c->xsd->quota.lim.memory) {
+        c->ev_dropped++;
+        conn_warn(c,
+                  "not reading its watch events: %lu dropped, %zu bytes "
+                  "queued",
+                  c->ev_dropped, c->out_bytes);
+        return;
+    }
     memcpy(buf, path, lp);
     memcpy(buf + lp, token, lt);
+    h = ev_hash(buf, lp + lt);
     /* Like Xen: an identical event still queued is not sent twice. */
-    if (path[0] != '@') {
-        for (o = c->out_head; o; o = o->next)
-            if (o->event && o->off == 0 &&
-                o->len == sizeof(struct xsd_sockmsg) + lp + lt &&
+    if (path[0] != '@' && c->evtab) {
+        for (o = c->evtab[h & (c->evtab_size - 1)]; o; o = o->hnext)
+            if (o->hash == h && o->len == need &&
                 !memcmp(o->data + sizeof(struct xsd_sockmsg), buf, lp + lt))
                 return;
     }
-    /* A client that never reads must not eat the daemon's memory. */
-    if (c->out_bytes > c->xsd->quota.lim.memory)
+    o = queue(c, XS_WATCH_EVENT, 0, 0, buf, lp + lt, true);
+    if (!o)
         return;
-    queue(c, XS_WATCH_EVENT, 0, 0, buf, lp + lt, true);
+    if (path[0] != '@') {
+        if (c->nhashed >= 2 * c->evtab_size)
+            ev_grow(c);
+        if (c->evtab) {
+            o->hash = h;
+            o->hnext = c->evtab[h & (c->evtab_size - 1)];
+            c->evtab[h & (c->evtab_size - 1)] = o;
+            o->hashed = true;
+            c->nhashed++;
+        }
+    }
+    wake(c);
+}
+
+/* The domain's name for a log line: printable, bounded, "?" if unset. */
+static void conn_name(const struct xs_conn *c, char *buf, size_t size)
+{
+    const struct xs_node *n;
+    char key[48];
+    size_t i;
+
+    snprintf(key, sizeof(key), "/local/domain/%u/name", c->domid);
+    n = tree_lookup(&c->xsd->tree, key);
+    if (!n || !n->vlen) {
+        snprintf(buf, size, "?");
+        return;
+    }
+    for (i = 0; i < n->vlen && i + 1 < size; i++)
+        buf[i] = n->val[i] > ' ' && n->val[i] < 127 ? n->val[i] : '?';
+    buf[i] = '\0';
+}
+
+void conn_warn(struct xs_conn *c, const char *fmt, ...)
+{
+    char msg[256], name[64];
+    struct timespec ts;
+    uint64_t now;
+    va_list ap;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    now = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+    if (c->warn_ms && now - c->warn_ms < WARN_BURST_MS) {
+        c->warn_quiet++;
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    conn_name(c, name, sizeof(name));
+    if (c->warn_quiet)
+        log_warnx("dom %u (%s): %s (%u similar in the last second)", c->domid,
+                  name, msg, c->warn_quiet);
+    else
+        log_warnx("dom %u (%s): %s", c->domid, name, msg);
+    c->warn_ms = now;
+    c->warn_quiet = 0;
 }
 
 void conn_home(const struct xs_conn *c, char *buf, size_t len)

@@ -160,6 +160,9 @@ void watch_fire(struct xsd *x, const char *path, bool exact,
 
 struct xs_outbuf {
     struct xs_outbuf *next;
+    struct xs_outbuf *hnext; /* events not yet started: the dedup table */
+    uint32_t hash;
+    bool hashed;
     size_t len, off;
     bool event;
     char data[]; /* header + payload */
@@ -181,6 +184,13 @@ struct xs_conn {
     struct xs_outbuf *out_head, *out_tail;
     size_t out_bytes;
     unsigned int out_replies;
+    /* queued events by hash of "path\0token\0": O(1) duplicate check */
+    struct xs_outbuf **evtab;
+    unsigned int evtab_size, nhashed;
+    unsigned long ev_dropped; /* since the connection was made */
+    /* conn_warn(): once per burst */
+    uint64_t warn_ms;
+    unsigned int warn_quiet;
     struct xs_watch *watches;
     unsigned int nwatches;
     struct xs_tx *txs;
@@ -207,6 +217,13 @@ void conn_reply_err(struct xs_conn *c, int err);
 void conn_reply_ok(struct xs_conn *c);
 /* Queue a watch event "path\0token\0". */
 void conn_event(struct xs_conn *c, const char *path, const char *token);
+/*
+ * An error this client caused, logged as "dom N (name): ..." at most once
+ * per second per connection; the lines dropped meanwhile are counted in
+ * the next one.
+ */
+void conn_warn(struct xs_conn *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 /* "/local/domain/<domid>" for relative paths. */
 void conn_home(const struct xs_conn *c, char *buf, size_t len);
 

@@ -22,6 +22,7 @@ struct sock_client {
     int fd;
     struct xs_conn *conn;
     int closing;
+    int blocked; /* the socket was full: wait for POLLOUT, no send per event */
 };
 
 struct sock_server {
@@ -95,11 +96,13 @@ static void flush(struct sock_client *c)
     const void *p;
     size_t len;
 
-    while (!c->closing && (p = xsd_conn_output(c->conn, &len))) {
+    while (!c->closing && !c->blocked && (p = xsd_conn_output(c->conn, &len))) {
         ssize_t w = send(c->fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
 
         if (w < 0) {
-            if (errno != EAGAIN && errno != EINTR)
+            if (errno == EAGAIN)
+                c->blocked = 1;
+            else if (errno != EINTR)
                 c->closing = 1;
             return;
         }
@@ -200,8 +203,10 @@ void sock_server_handle(struct sock_server *s, const struct pollfd *fds,
         if (fds[i].revents & (POLLERR | POLLHUP | POLLNVAL) &&
             !(fds[i].revents & POLLIN))
             c->closing = 1;
-        if (fds[i].revents & POLLOUT)
+        if (fds[i].revents & POLLOUT) {
+            c->blocked = 0;
             flush(c);
+        }
         if (fds[i].revents & POLLIN)
             client_read(c);
     }

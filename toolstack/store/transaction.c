@@ -201,6 +201,21 @@ int tx_end(struct xs_conn *c, struct xs_tx *tx, int commit)
             goto out;
         }
     }
+    /*
+     * The node quota was checked against the live count when the tx began
+     * writing; other transactions of the same domain may have committed
+     * since. Ten concurrent transactions must not hold ten quotas.
+     */
+    if (!c->priv && tx->entry_delta > 0 &&
+        quota_entries(&x->quota, c->domid) + (unsigned int)tx->entry_delta >
+            x->quota.lim.entries) {
+        conn_warn(c, "transaction would own %u nodes, quota %u",
+                  quota_entries(&x->quota, c->domid) +
+                      (unsigned int)tx->entry_delta,
+                  x->quota.lim.entries);
+        rc = -ENOSPC;
+        goto out;
+    }
     qsort(tx->acc, tx->nacc, sizeof(*tx->acc), by_depth);
     for (i = 0; i < tx->nacc; i++) {
         if (!tx->acc[i].modified)
