@@ -86,8 +86,10 @@ c_flags_and_shutdown() {
     mkdir -p "$root"
     export XENSTORED_PATH=$root/sock
     # a cxenstored command line, its database options included
+    # (its own state file: the root's default one is the first daemon's)
     "$BIN/xenstored" --pid-file "$root/pid" -T "$root/trace" -E 3 \
-        -Q outstanding=5 -R -I off 2>/dev/null || fail "daemonized start failed"
+        -Q outstanding=5 -R -I off --state-file "$root/state" 2>/dev/null ||
+        fail "daemonized start failed"
     for _ in $(seq 100); do [ -s "$root/pid" ] && break; sleep 0.05; done
     pid=$(cat "$root/pid")
     trap 'kill $pid 2>/dev/null' EXIT

@@ -5,8 +5,10 @@
  * garbage indices and bogus headers drop the guest's connection while
  * the daemon and other clients live, @introduceDomain/@releaseDomain.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -417,6 +419,112 @@ static void t_readonly_no_priv(void **state)
     assert_null(h_op1(&f->d0, XS_RELEASE, 0, "2", NULL));
 }
 
+static int fmap_gone(void *arg, uint32_t domid, uint64_t mfn, uint32_t port,
+                     struct xenstore_domain_interface **intf_out, void **h_out)
+{
+    (void)arg, (void)domid, (void)mfn, (void)port, (void)intf_out, (void)h_out;
+    return -ESRCH;
+}
+
+static const struct xsd_ring_ops gone_ops = {fmap_gone, fnotify, funmap};
+
+/* A copy of file as it is now: what a kill -9 would leave behind. */
+static void snapshot_file(const char *from, const char *to)
+{
+    char buf[65536];
+    FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+    size_t n;
+
+    assert_non_null(in);
+    assert_non_null(out);
+    while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+        assert_int_equal(fwrite(buf, 1, n, out), n);
+    fclose(in);
+    fclose(out);
+}
+
+/*
+ * kill -9 and restart: every acknowledged write, the introduced domain and
+ * its ring's watch come back from the journal; the guest's ring works on
+ * with the indices it had, and dom0's shutdown request reaches it.
+ */
+static void t_restart_journal(void **state)
+{
+    struct fx *f = *state;
+    struct xenstore_domain_interface *in = &f->fk.page[2];
+    char dir[] = "/tmp/test_store_ring.XXXXXX", file[64], copy[64];
+    char body[4097];
+    unsigned int back = 0;
+    struct xsd_sockmsg h;
+    struct h_conn d0;
+    struct xsd *y;
+
+    assert_non_null(mkdtemp(dir));
+    snprintf(file, sizeof(file), "%s/state", dir);
+    snprintf(copy, sizeof(copy), "%s/copy", dir);
+    assert_int_equal(xsd_state_open(f->x, file), 0);
+    assert_int_equal(xsd_state_start(f->x, &back), 0);
+    assert_int_equal(back, 0);
+    /* a second daemon cannot take the same state */
+    assert_int_equal(xsd_create(NULL, &y), 0);
+    assert_int_equal(xsd_state_open(y, file), -EBUSY);
+    xsd_destroy(y);
+    assert_null(h_write(&f->d0, 0, "/local/domain/2/name", "web1"));
+    assert_null(h_chmod(&f->d0, "/local/domain/2", "n2", NULL));
+    introduce(f, 2);
+    guest_req(in, XS_WATCH, 1, "control/shutdown\0s", 19);
+    guest_req(in, XS_WRITE, 2, "data/k\0acked", 13);
+    xsd_domain_pump(dom(f, 2));
+    assert_int_equal(guest_recv(in, &h, body), 1); /* WATCH OK */
+    assert_int_equal(guest_recv(in, &h, body), 1); /* its first event */
+    assert_int_equal(guest_recv(in, &h, body), 1); /* WRITE OK */
+    assert_int_equal(h.type, XS_WRITE);
+    assert_null(h_op1(&f->d0, XS_RM, 0, "/local/domain/2/name", NULL));
+    assert_null(h_write(&f->d0, 0, "/local/domain/2/name", "web2"));
+    /* the file as kill -9 leaves it: journal appended, never compacted */
+    snapshot_file(file, copy);
+
+    assert_int_equal(xsd_create(NULL, &y), 0);
+    xsd_set_ring_ops(y, &fops, &f->fk);
+    assert_int_equal(xsd_state_open(y, copy), 0);
+    assert_int_equal(xsd_state_start(y, &back), 0);
+    assert_int_equal(back, 1);
+    h_open(y, 0, &d0);
+    assert_null(h_read(&d0, 0, "/local/domain/2/name", body));
+    assert_string_equal(body, "web2");
+    assert_null(h_read(&d0, 0, "/local/domain/2/data/k", body));
+    assert_string_equal(body, "acked");
+    /* xm shutdown: the guest's restored watch fires on its ring */
+    assert_null(h_write(&d0, 0, "/local/domain/2/control/shutdown", "halt"));
+    assert_int_equal(guest_recv(in, &h, body), 1);
+    assert_int_equal(h.type, XS_WATCH_EVENT);
+    assert_string_equal(body, "control/shutdown");
+    /* and it is served on the same ring */
+    guest_req(in, XS_READ, 3, "control/shutdown", 17);
+    xsd_domain_pump(xsd_domain_find(y, 2));
+    assert_int_equal(guest_recv(in, &h, body), 1);
+    assert_string_equal(body, "halt");
+    h_close(&d0);
+    xsd_destroy(y); /* a clean stop: one snapshot, domain 2 in it */
+
+    /* the guest died while the daemon was down: it is released */
+    assert_int_equal(xsd_create(NULL, &y), 0);
+    xsd_set_ring_ops(y, &gone_ops, &f->fk);
+    assert_int_equal(xsd_state_open(y, copy), 0);
+    assert_int_equal(xsd_state_start(y, &back), 0);
+    assert_int_equal(back, 0);
+    assert_null(xsd_domain_find(y, 2));
+    h_open(y, 0, &d0);
+    assert_string_equal(h_read(&d0, 0, "/local/domain/2/name", body), "ENOENT");
+    h_close(&d0);
+    xsd_destroy(y);
+
+    assert_null(h_op1(&f->d0, XS_RELEASE, 0, "2", NULL));
+    xsd_state_close(f->x);
+    snprintf(copy, sizeof(copy), "rm -rf '%s'", dir);
+    assert_int_equal(system(copy), 0);
+}
+
 static void t_ring_functions(void **state)
 {
     struct xenstore_domain_interface in;
@@ -458,6 +566,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(t_backpressure, setup, teardown),
         cmocka_unit_test_setup_teardown(t_release_orphans, setup, teardown),
         cmocka_unit_test_setup_teardown(t_readonly_no_priv, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_restart_journal, setup, teardown),
         cmocka_unit_test(t_ring_functions),
     };
 

@@ -8,7 +8,7 @@ store-core := toolstack/store/tree.c toolstack/store/perms.c \
 	toolstack/store/wire.c toolstack/store/wire_node.c \
 	toolstack/store/wire_domain.c \
 	toolstack/store/domain.c toolstack/store/ring.c \
-	toolstack/store/persist.c
+	toolstack/store/persist.c toolstack/store/journal.c
 store-lib := toolstack/lib/parse.c toolstack/lib/paths.c toolstack/lib/log.c
 
 ifdef LIBHV

@@ -56,6 +56,7 @@ void xsd_destroy(struct xsd *x)
 {
     if (!x)
         return;
+    xsd_state_close(x);
     domain_free_all(x);
     while (x->conns)
         xsd_conn_destroy(x->conns);
@@ -288,9 +289,12 @@ static struct xs_outbuf *queue(struct xs_conn *c, uint32_t type,
                                uint32_t req_id, uint32_t tx_id, const void *p,
                                size_t len, bool event)
 {
-    struct xs_outbuf *o = malloc(sizeof(*o) + sizeof(struct xsd_sockmsg) + len);
+    struct xs_outbuf *o;
     struct xsd_sockmsg h = {type, req_id, tx_id, (uint32_t)len};
 
+    /* Nothing leaves before the change it answers is in the state file. */
+    journal_flush(c->xsd);
+    o = malloc(sizeof(*o) + sizeof(struct xsd_sockmsg) + len);
     if (!o) {
         /* Out of memory: the client would wait forever; drop it. */
         c->dead = true;

@@ -18,8 +18,10 @@ struct xs_domain {
     struct xs_domain *next;
     struct xsd *xsd;
     uint32_t domid;
-    struct xenstore_domain_interface *intf;
+    struct xenstore_domain_interface *intf; /* NULL: restored, not mapped */
     void *h;
+    uint64_t mfn; /* as XS_INTRODUCE named them: a restart maps them again */
+    uint32_t port;
     struct xs_conn *conn; /* NULL once the guest broke the protocol */
     unsigned int broken;  /* XENSTORE_ERROR_* seen, conn not yet freed */
     bool shutdown;        /* @releaseDomain fired for its shutdown */
@@ -53,7 +55,8 @@ static bool flush(struct xs_domain *d)
     const void *p;
     size_t len;
 
-    while (d->conn && !d->broken && (p = xsd_conn_output(d->conn, &len))) {
+    while (d->intf && d->conn && !d->broken &&
+           (p = xsd_conn_output(d->conn, &len))) {
         int w = ring_rsp_write(d->intf, p, len);
 
         if (w < 0) {
@@ -73,7 +76,7 @@ static void wake(void *arg, struct xs_conn *c)
     struct xs_domain *d = arg;
 
     (void)c;
-    if (flush(d))
+    if (flush(d) && d->intf)
         d->xsd->ring_ops->notify(d->xsd->ring_arg, d->h);
 }
 
@@ -82,6 +85,8 @@ int xsd_domain_pump(struct xs_domain *d)
     char buf[XENSTORE_RING_SIZE];
     bool moved = false;
 
+    if (!d->intf)
+        return -EIO;
     while (d->conn && !d->broken) {
         int n = ring_req_peek(d->intf, buf, sizeof(buf));
         long used;
@@ -130,8 +135,11 @@ static int domain_reset(struct xs_domain *d)
         return rc;
     xsd_conn_destroy(d->conn);
     c->target = target;
+    c->ring = true;
     d->conn = c;
     d->broken = 0;
+    if (d->xsd->tree.log)
+        rec_reset_watches(d->xsd->tree.log, d->domid);
     __atomic_store_n(&d->intf->req_cons, 0, __ATOMIC_RELEASE);
     __atomic_store_n(&d->intf->req_prod, 0, __ATOMIC_RELEASE);
     __atomic_store_n(&d->intf->rsp_cons, 0, __ATOMIC_RELEASE);
@@ -167,9 +175,14 @@ int domain_introduce(struct xsd *x, uint32_t domid, uint64_t mfn, uint32_t port)
         free(d);
         return rc;
     }
+    d->conn->ring = true;
+    d->mfn = mfn;
+    d->port = port;
     ring_init(d->intf);
     d->next = x->domains;
     x->domains = d;
+    if (x->tree.log)
+        rec_domain(x->tree.log, domid, mfn, port, XS_NO_TARGET);
     watch_fire(x, "@introduceDomain", true, NULL, 0);
     /* A guest may have queued requests before we were told about it. */
     xsd_domain_pump(d);
@@ -179,7 +192,8 @@ int domain_introduce(struct xsd *x, uint32_t domid, uint64_t mfn, uint32_t port)
 static void domain_free(struct xs_domain *d)
 {
     xsd_conn_destroy(d->conn);
-    d->xsd->ring_ops->unmap(d->xsd->ring_arg, d->h);
+    if (d->intf)
+        d->xsd->ring_ops->unmap(d->xsd->ring_arg, d->h);
     free(d);
 }
 
@@ -271,6 +285,8 @@ int domain_release(struct xsd *x, uint32_t domid)
         if (d->domid == domid) {
             *pp = d->next;
             domain_free(d);
+            if (x->tree.log)
+                rec_release(x->tree.log, domid);
             if (quota_entries(&x->quota, domid))
                 remove_owned(x, x->tree.root, domid);
             forget_perm(x->intro_perms, &x->n_intro_perms, domid);
@@ -291,6 +307,8 @@ int domain_set_target(struct xsd *x, uint32_t domid, uint32_t target)
     if (!d->conn)
         return -EINVAL;
     d->conn->target = target;
+    if (x->tree.log)
+        rec_domain(x->tree.log, domid, d->mfn, d->port, target);
     return 0;
 }
 
@@ -321,7 +339,7 @@ uint32_t xsd_domain_id(const struct xs_domain *d)
 
 int xsd_domain_alive(const struct xs_domain *d)
 {
-    return d->conn != NULL && !d->broken;
+    return d->intf && d->conn != NULL && !d->broken;
 }
 
 int domain_resume(struct xsd *x, uint32_t domid)
@@ -354,4 +372,110 @@ void xsd_domain_dead(struct xsd *x, uint32_t domid)
 struct xs_domain *xsd_domain_find(struct xsd *x, uint32_t domid)
 {
     return domain_find(x, domid);
+}
+
+void domain_snapshot(struct xsd *x, struct xs_rec_buf *b)
+{
+    struct xs_domain *d;
+    struct xs_watch *w;
+
+    for (d = x->domains; d; d = d->next) {
+        if (!d->conn)
+            continue; /* broke its ring: a restart need not keep it */
+        rec_domain(b, d->domid, d->mfn, d->port, d->conn->target);
+        for (w = d->conn->watches; w; w = w->next)
+            rec_watch(b, d->domid, w->path, w->token, w->relative, true);
+    }
+}
+
+int domain_restore(struct xsd *x, uint32_t domid, uint64_t mfn, uint32_t port,
+                   uint32_t target)
+{
+    struct xs_domain *d = domain_find(x, domid);
+    int rc;
+
+    if (!d) {
+        d = calloc(1, sizeof(*d));
+        if (!d)
+            return -ENOMEM;
+        d->xsd = x;
+        d->domid = domid;
+        rc = xsd_conn_create(x, domid, 0, wake, d, &d->conn);
+        if (rc) {
+            free(d);
+            return rc;
+        }
+        d->conn->ring = true;
+        d->next = x->domains;
+        x->domains = d;
+    }
+    d->mfn = mfn;
+    d->port = port;
+    d->conn->target = target;
+    return 0;
+}
+
+int domain_restore_watch(struct xsd *x, uint32_t domid, const char *path,
+                         const char *token, bool relative, bool add)
+{
+    struct xs_domain *d = domain_find(x, domid);
+    int rc;
+
+    if (!d || !d->conn)
+        return -EINVAL;
+    if (!path) {
+        watch_free_all(d->conn);
+        return 0;
+    }
+    if (!add) {
+        rc = watch_del(d->conn, path, token);
+        return rc == -ENOENT ? -EINVAL : rc;
+    }
+    /* a restored ring keeps what it had, whatever the quota is now */
+    d->conn->priv = true;
+    rc = watch_add(d->conn, path, token, relative);
+    d->conn->priv = false;
+    return rc == -EEXIST ? -EINVAL : rc;
+}
+
+void domain_forget(struct xsd *x, uint32_t domid)
+{
+    struct xs_domain **pp;
+
+    for (pp = &x->domains; *pp; pp = &(*pp)->next) {
+        if ((*pp)->domid == domid) {
+            struct xs_domain *d = *pp;
+
+            *pp = d->next;
+            domain_free(d);
+            return;
+        }
+    }
+}
+
+unsigned int domain_reattach_all(struct xsd *x)
+{
+    struct xs_domain *d, *next;
+    unsigned int n = 0;
+
+    for (d = x->domains; d; d = next) {
+        next = d->next;
+        if (d->intf)
+            continue;
+        if (!x->ring_ops || x->ring_ops->map(x->ring_arg, d->domid, d->mfn,
+                                             d->port, &d->intf, &d->h)) {
+            /* gone while we were down: as if the engine had said so */
+            d->intf = NULL;
+            xsd_domain_dead(x, d->domid);
+            continue;
+        }
+        /*
+         * The guest's indices stay as they are: requests it queued while
+         * we were down are served now, the replies it is owed were lost.
+         */
+        ring_init(d->intf);
+        xsd_domain_pump(d);
+        n++;
+    }
+    return n;
 }

@@ -30,8 +30,11 @@ struct xs_node {
     bool stub;    /* tx trees: only the name is known yet (see tree.c) */
 };
 
+struct xs_rec_buf;
+
 struct xs_tree {
     struct xs_node *root;
+    struct xs_rec_buf *log;  /* live tree: changes journaled here, or NULL */
     uint64_t *gen;           /* shared generation counter (the xsd's) */
     struct xs_quota *acct;   /* entry accounting, NULL for tx snapshots */
     struct xs_tree *backing; /* tx trees: the live tree stubs fill from */
@@ -145,7 +148,9 @@ struct xs_watch {
     bool relative;
 };
 
-int watch_add(struct xs_conn *c, const char *path, const char *token);
+/* relative: events name the path below the home, as it was given. */
+int watch_add(struct xs_conn *c, const char *path, const char *token,
+              bool relative);
 int watch_del(struct xs_conn *c, const char *path, const char *token);
 void watch_free_all(struct xs_conn *c);
 /*
@@ -175,6 +180,7 @@ struct xs_conn {
     uint32_t target; /* SET_TARGET, XS_NO_TARGET if none */
     bool priv;
     bool readonly;
+    bool ring; /* a domain's ring: survives a restart with its watches */
     bool dead; /* protocol error: transport must close it */
     /* input: a header, then its payload */
     struct xsd_sockmsg hdr;
@@ -272,11 +278,56 @@ int domain_set_target(struct xsd *x, uint32_t domid, uint32_t target);
 int domain_resume(struct xsd *x, uint32_t domid);
 void domain_free_all(struct xsd *x);
 
-/* ---- persist.c ---------------------------------------------------------- */
+/* ---- persist.c: state-file records ------------------------------------ */
 
-/* xsd_load()/xsd_save() on open streams (the fuzzer uses memory). */
-int persist_load_fp(struct xsd *x, FILE *f);
+struct xs_rec_buf { /* encoded records waiting for write(2) */
+    char *p;
+    size_t len, cap;
+    bool oom; /* a record was lost: the journal must be rewritten */
+};
+void rec_node(struct xs_rec_buf *b, const struct xs_node *n);
+void rec_node_path(struct xs_rec_buf *b, const struct xs_node *n,
+                   const char *path);
+void rec_rm(struct xs_rec_buf *b, const struct xs_node *n);
+void rec_domain(struct xs_rec_buf *b, uint32_t domid, uint64_t mfn,
+                uint32_t port, uint32_t target);
+void rec_release(struct xs_rec_buf *b, uint32_t domid);
+void rec_watch(struct xs_rec_buf *b, uint32_t domid, const char *path,
+               const char *token, bool relative, bool add);
+void rec_reset_watches(struct xs_rec_buf *b, uint32_t domid);
+/* Header + every node, domain and ring watch, appended to b. */
+int persist_snapshot(struct xsd *x, const char *boot_id, struct xs_rec_buf *b);
+/*
+ * Replay a state stream into x (the fuzzer uses memory). want_boot: NULL,
+ * or -ESTALE (nothing loaded) if the file is from another boot.
+ */
+int persist_load_fp(struct xsd *x, FILE *f, const char *want_boot);
 int persist_save_fp(struct xsd *x, FILE *f);
+
+/* ---- journal.c ---------------------------------------------------------- */
+
+struct xs_journal;
+/* write(2) what is buffered: before any reply leaves (conn.c). */
+void journal_flush(struct xsd *x);
+/* The journal buffer if c's watches are kept (a domain's ring), or NULL. */
+struct xs_rec_buf *journal_of(const struct xs_conn *c);
+
+/* ---- domain.c: restart ------------------------------------------------- */
+
+/* Every domain and its ring watches as records (persist_snapshot). */
+void domain_snapshot(struct xsd *x, struct xs_rec_buf *b);
+/* Replay: a domain known but not yet mapped (domain_reattach_all maps). */
+int domain_restore(struct xsd *x, uint32_t domid, uint64_t mfn, uint32_t port,
+                   uint32_t target);
+/* Replay a ring watch; path NULL drops them all. 0 or -errno. */
+int domain_restore_watch(struct xsd *x, uint32_t domid, const char *path,
+                         const char *token, bool relative, bool add);
+void domain_forget(struct xsd *x, uint32_t domid);
+/*
+ * Map every restored domain's ring again; one that cannot be mapped died
+ * while xenstored was down and is released. Returns how many came back.
+ */
+unsigned int domain_reattach_all(struct xsd *x);
 
 /* ---- the daemon context ------------------------------------------------- */
 
@@ -291,8 +342,10 @@ struct xsd {
     struct xs_permissions intro_perms[8], release_perms[8];
     unsigned int n_intro_perms, n_release_perms;
     FILE *trace;
-    bool trace_off;    /* "xenstore-control log off" */
-    bool keep_orphans; /* -K: a released domain's nodes go to dom0 */
+    bool trace_off;        /* "xenstore-control log off" */
+    bool keep_orphans;     /* -K: a released domain's nodes go to dom0 */
+    char boot_id[40];      /* this host boot's, stamped on the state file */
+    struct xs_journal *jr; /* --state-file, or NULL */
 };
 
 #endif

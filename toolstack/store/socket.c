@@ -56,6 +56,23 @@ int sock_server_create(struct xsd *x, const char *path, unsigned int flags,
         return rc;
     }
     strcpy(addr.sun_path, path);
+    /*
+     * A socket file nobody listens on is a dead daemon's (kill -9): take
+     * it over. One that answers belongs to a live xenstored: leave it.
+     */
+    if (connect(s->lfd, (struct sockaddr *)&addr, sizeof(addr)) == 0 ||
+        errno == EAGAIN) {
+        close(s->lfd);
+        free(s);
+        return -EADDRINUSE;
+    }
+    close(s->lfd);
+    s->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (s->lfd < 0) {
+        rc = -errno;
+        free(s);
+        return rc;
+    }
     unlink(path);
     if (bind(s->lfd, (struct sockaddr *)&addr, sizeof(addr)) ||
         chmod(path, 0600) || listen(s->lfd, 64)) {

@@ -60,13 +60,33 @@ void xsd_set_keep_orphans(struct xsd *x, int keep);
 void xsd_set_trace(struct xsd *x, FILE *f);
 
 /*
- * --state-file: save every node (path, value, perms) to file, atomically
- * (file.tmp + rename); load them back into a fresh store. Returns 0 or
- * -errno; a corrupt file gives -EINVAL, with the nodes before the damage
- * loaded.
+ * A snapshot of every node (path, value, perms) and introduced domain,
+ * written atomically (file.tmp + rename); loaded back into a fresh store.
+ * Returns 0 or -errno; a corrupt file gives -EINVAL, with the records
+ * before the damage loaded.
  */
 int xsd_save(struct xsd *x, const char *file);
 int xsd_load(struct xsd *x, const char *file);
+
+/*
+ * --state-file: the store outlives the daemon (kill -9 included).
+ * xsd_state_open() locks file (-EBUSY if another daemon holds it) and
+ * replays it into a fresh x: nodes, introduced domains and their ring
+ * watches. A file from an earlier boot of the host is ignored (-ESTALE,
+ * store empty); a damaged tail gives -EINVAL with what came before loaded.
+ * xsd_state_start(), once the ring ops are installed, maps the restored
+ * domains' rings again (one that cannot be mapped is released as dead),
+ * rewrites the file and starts journaling; reattached_out gets how many
+ * came back. From then on every change is written before the reply that
+ * acknowledges it. xsd_state_sync() runs once per poll round: it returns
+ * the ms after which it wants to run again (fdatasync pending), or -1.
+ * xsd_state_close() leaves a snapshot and drops the lock; xsd_destroy()
+ * calls it.
+ */
+int xsd_state_open(struct xsd *x, const char *file);
+int xsd_state_start(struct xsd *x, unsigned int *reattached_out);
+int xsd_state_sync(struct xsd *x);
+void xsd_state_close(struct xsd *x);
 
 /* Called when conn has new output that its transport should flush. */
 typedef void xsd_wake_fn(void *arg, struct xs_conn *c);

@@ -2,7 +2,8 @@
 /*
  * tree.c: the node tree: lookup, implicit creation with inherited
  * permissions, subtree removal, generation counters (for transactions) and
- * per-owner entry accounting. Knows no connections or wire formats.
+ * per-owner entry accounting, and on the live tree a journal record per
+ * change (persist.c). Knows no connections or wire formats.
  * A transaction's tree is copy-on-access: it starts as the root with stub
  * children and copies a node from the live tree when a walk first reaches
  * it, so starting a transaction costs nothing in the store's size.
@@ -75,6 +76,7 @@ int tree_init(struct xs_tree *t, uint64_t *gen, struct xs_quota *acct)
 
     t->gen = gen;
     t->acct = acct;
+    t->log = NULL;
     t->root = node_new("", 0);
     if (!t->root)
         return -ENOMEM;
@@ -130,6 +132,7 @@ int tree_clone(struct xs_tree *dst, struct xs_tree *src)
 
     dst->gen = src->gen;
     dst->acct = NULL;
+    dst->log = NULL;
     dst->backing = src;
     dst->root = node_new("", 0);
     if (!dst->root)
@@ -241,6 +244,8 @@ int tree_create(struct xs_tree *t, const char *path, uint32_t owner,
         if (owner != XS_OWNER_KEEP)
             k->perms[0].id = owner;
         account(t, k, 1);
+        if (t->log)
+            rec_node(t->log, k);
         bump(t, n);
         bump(t, k);
         created++;
@@ -267,6 +272,8 @@ int tree_set_value(struct xs_tree *t, struct xs_node *n, const void *val,
     n->val = v;
     n->vlen = len;
     bump(t, n);
+    if (t->log)
+        rec_node(t->log, n);
     return 0;
 }
 
@@ -286,6 +293,8 @@ int tree_set_perms(struct xs_tree *t, struct xs_node *n,
     if (t) {
         account(t, n, 1);
         bump(t, n);
+        if (t->log)
+            rec_node(t->log, n);
     }
     return 0;
 }
@@ -306,6 +315,8 @@ void tree_remove(struct xs_tree *t, struct xs_node *n)
 
     if (!p)
         return;
+    if (t->log)
+        rec_rm(t->log, n);
     for (i = 0; i < p->nkids; i++) {
         if (p->kids[i] == n) {
             memmove(&p->kids[i], &p->kids[i + 1],

@@ -11,7 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-int watch_add(struct xs_conn *c, const char *path, const char *token)
+int watch_add(struct xs_conn *c, const char *path, const char *token,
+              bool relative)
 {
     struct xs_watch *w, **pp;
 
@@ -31,6 +32,7 @@ int watch_add(struct xs_conn *c, const char *path, const char *token)
         free(w);
         return -ENOMEM;
     }
+    w->relative = relative;
     /* Append: events of one connection keep registration order. */
     for (pp = &c->watches; *pp; pp = &(*pp)->next)
         ;

@@ -80,7 +80,9 @@ struct xs_tree *wire_tree(struct xs_conn *c)
 static int h_watch(struct xs_conn *c)
 {
     char path[XS_PATH_BUF];
+    struct xs_rec_buf *log;
     const char *tok;
+    bool rel;
     int rc;
 
     if (wire_nstrings(c) != 2)
@@ -93,16 +95,12 @@ static int h_watch(struct xs_conn *c)
     } else if ((rc = wire_canon(c, c->pay, path))) {
         return rc;
     }
-    rc = watch_add(c, path, tok);
+    rel = c->pay[0] != '/' && c->pay[0] != '@';
+    rc = watch_add(c, path, tok, rel);
     if (rc)
         return rc;
-    if (c->pay[0] != '/' && c->pay[0] != '@') {
-        struct xs_watch *w;
-
-        for (w = c->watches; w->next; w = w->next)
-            ;
-        w->relative = true;
-    }
+    if ((log = journal_of(c)))
+        rec_watch(log, c->domid, path, tok, rel, true);
     conn_reply_ok(c);
     /* Xen fires once at registration: clients rely on it. */
     conn_event(c, c->pay, tok);
@@ -112,6 +110,7 @@ static int h_watch(struct xs_conn *c)
 static int h_unwatch(struct xs_conn *c)
 {
     char path[XS_PATH_BUF];
+    struct xs_rec_buf *log;
     const char *tok;
     int rc;
 
@@ -126,9 +125,12 @@ static int h_unwatch(struct xs_conn *c)
         return -ENOENT;
     }
     rc = watch_del(c, path, tok);
-    if (!rc)
-        conn_reply_ok(c);
-    return rc;
+    if (rc)
+        return rc;
+    if ((log = journal_of(c)))
+        rec_watch(log, c->domid, path, tok, false, false);
+    conn_reply_ok(c);
+    return 0;
 }
 
 static int h_tx_start(struct xs_conn *c)

@@ -112,6 +112,10 @@ int wire_set_target(struct xs_conn *c)
 
 int wire_reset_watches(struct xs_conn *c)
 {
+    struct xs_rec_buf *log = journal_of(c);
+
+    if (log)
+        rec_reset_watches(log, c->domid);
     watch_free_all(c);
     tx_free_all(c);
     conn_reply_ok(c);

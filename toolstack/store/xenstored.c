@@ -2,7 +2,9 @@
 /*
  * xenstored.c: the daemon: cxenstored's options, the unix sockets, the
  * domain rings' event channels, one poll loop, pid file, log file under
- * /var/log/xen, clean shutdown on SIGTERM/SIGINT.
+ * /var/log/xen, the state file under /var/lib/xen (a restart, even after
+ * kill -9, keeps the store and the guests' rings), clean shutdown on
+ * SIGTERM/SIGINT.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xen/io/xs_wire.h>
@@ -71,7 +74,8 @@ static void usage(FILE *f)
         "  -K, --keep-orphans       give a released domain's nodes to dom0\n"
         "  -Q, --quota <what>=<nb>  outstanding, transaction-nodes,\n"
         "                           memory, nodes, watches, ...\n"
-        "      --state-file <file>  keep the nodes across a restart\n"
+        "      --state-file <file>  the store across restarts (default\n"
+        "                           /var/lib/xen/xenstored.state; none: off)\n"
         "  -V, --verbose            debug logging\n"
         "  -H, --help               this text\n"
         "Accepted and ignored (cxenstored): -e -m -p -q -w -R -I\n"
@@ -234,15 +238,28 @@ static void daemonize(int output_pid)
     }
 }
 
-static void write_pidfile(const char *path)
+/*
+ * The pid file is locked for the daemon's life: a file nobody holds is a
+ * dead daemon's (kill -9), whatever pid it names, and is taken over.
+ */
+static int write_pidfile(const char *path)
 {
-    FILE *f = fopen(path, "we");
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    char buf[32];
+    ssize_t n;
 
-    if (!f)
+    if (fd < 0)
         fatal("%s", path);
-    fprintf(f, "%d\n", (int)getpid());
-    if (fclose(f))
+    if (flock(fd, LOCK_EX | LOCK_NB)) {
+        n = pread(fd, buf, sizeof(buf) - 1, 0);
+        buf[n > 0 ? n : 0] = '\0';
+        buf[strcspn(buf, "\n")] = '\0';
+        fatalx("%s: xenstored (pid %s) is running", path, buf);
+    }
+    n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
+    if (ftruncate(fd, 0) || pwrite(fd, buf, (size_t)n, 0) != n)
         fatal("%s", path);
+    return fd; /* held open: the lock is the liveness */
 }
 
 /* The engine says domains shut down or died: tell the store. */
@@ -275,6 +292,8 @@ static void serve(struct xsd *x, struct sock_server *s, struct sock_server *ro,
         size_t ns = nrw + sock_server_pollfds(ro, fds + nrw, MAX_FDS / 4);
         size_t n = ns, nd = 0, nids = 0, i;
         struct xs_domain *d = NULL;
+        struct timespec ts;
+        int sync_ms;
 
         while ((d = xsd_domain_next(x, d)) && n < MAX_FDS - 1) {
             int fd = domain_hv_fd(hv, xsd_domain_handle(d));
@@ -289,7 +308,12 @@ static void serve(struct xsd *x, struct sock_server *s, struct sock_server *ro,
         domain_hv_watch_set(hv, ids, nids);
         fds[n++] =
             (struct pollfd){.fd = domain_hv_watch_fd(hv), .events = POLLIN};
-        if (ppoll(fds, n, NULL, waitmask) < 0) {
+        sync_ms = xsd_state_sync(x);
+        if (sync_ms >= 0) {
+            ts.tv_sec = sync_ms / 1000;
+            ts.tv_nsec = (long)(sync_ms % 1000) * 1000000;
+        }
+        if (ppoll(fds, n, sync_ms >= 0 ? &ts : NULL, waitmask) < 0) {
             if (errno != EINTR)
                 fatal("poll");
             if (reopen) {
@@ -324,7 +348,8 @@ int main(int argc, char **argv)
     struct domain_hv *hv = NULL;
     struct xsd *x = NULL;
     FILE *trace = NULL;
-    char sock[4096];
+    char sock[4096], state[4096];
+    int state_rc, pidfd = -1;
     struct opts o;
     sigset_t block, waitmask;
     struct sigaction sa = {.sa_handler = on_signal};
@@ -342,6 +367,18 @@ int main(int argc, char **argv)
     if (rc)
         fatalx("cannot create the store: %s", strerror(-rc));
     xsd_set_keep_orphans(x, o.keep_orphans);
+    if (!o.state_file &&
+        (paths_mkdir("/var/lib/xen", 0755) ||
+         paths_get(state, sizeof(state), "/var/lib/xen/xenstored.state")))
+        fatalx("cannot create /var/lib/xen");
+    if (!o.state_file)
+        o.state_file = state;
+    else if (!*o.state_file || !strcmp(o.state_file, "none"))
+        o.state_file = NULL;
+    /* first: the state's lock says whether another xenstored runs */
+    state_rc = o.state_file ? xsd_state_open(x, o.state_file) : 0;
+    if (state_rc == -EBUSY)
+        fatalx("%s: locked by a running xenstored", o.state_file);
     rc = sock_server_create(x, sock, 0, &s);
     if (rc)
         fatalx("%s: %s", sock, strerror(-rc));
@@ -362,7 +399,7 @@ int main(int argc, char **argv)
     else if (o.output_pid)
         printf("%d\n", (int)getpid()), fflush(stdout);
     if (o.pidfile)
-        write_pidfile(o.pidfile);
+        pidfd = write_pidfile(o.pidfile);
     if (o.tracefile) {
         trace = fopen(o.tracefile, "ae");
         if (!trace)
@@ -370,14 +407,11 @@ int main(int argc, char **argv)
         setvbuf(trace, NULL, _IOLBF, 0);
         xsd_set_trace(x, trace);
     }
-    if (o.state_file) {
-        rc = xsd_load(x, o.state_file);
-        if (rc && rc != -ENOENT)
-            log_warnx("%s: %s (store starts as loaded so far)", o.state_file,
-                      strerror(-rc));
-        else if (!rc)
-            log_info("store loaded from %s", o.state_file);
-    }
+    if (state_rc == -ESTALE)
+        log_info("%s: from an earlier boot, starting empty", o.state_file);
+    else if (state_rc)
+        log_warnx("%s: %s (store starts as loaded so far)", o.state_file,
+                  strerror(-state_rc));
     rc = domain_hv_open(x, &hv);
     if (rc == -ENOSYS)
         log_info("built without a hypervisor engine: XS_INTRODUCE "
@@ -385,6 +419,16 @@ int main(int argc, char **argv)
     else if (rc)
         log_warnx("no hypervisor engine (%s): XS_INTRODUCE answers ENOSYS",
                   strerror(-rc));
+    if (o.state_file) {
+        unsigned int back = 0;
+
+        rc = xsd_state_start(x, &back);
+        if (rc)
+            log_warnx("%s: %s: changes are not durable", o.state_file,
+                      strerror(-rc));
+        log_info("store in %s; %u domain ring(s) reattached", o.state_file,
+                 back);
+    }
 
     sigemptyset(&block);
     sigaddset(&block, SIGTERM);
@@ -405,13 +449,14 @@ int main(int argc, char **argv)
 
     sock_server_destroy(ro);
     sock_server_destroy(s);
-    if (o.state_file && (rc = xsd_save(x, o.state_file)))
-        log_warnx("%s: cannot save the store: %s", o.state_file, strerror(-rc));
+    xsd_state_close(x);
     xsd_destroy(x);
     domain_hv_close(hv);
     if (trace)
         fclose(trace);
-    if (o.pidfile)
+    if (o.pidfile) {
         unlink(o.pidfile);
+        close(pidfd);
+    }
     return EXIT_SUCCESS;
 }
