@@ -4,7 +4,8 @@
  * kvm engine (libhv): a fake VMM serves dom7's memory (a memfd) and the
  * store event channel (two eventfds) on $PVSTACK_ROOT/run/pvstack/dom7.sock;
  * libxenstore introduces dom7; this test then plays the guest on the ring
- * page: requests, domU permissions, garbage indices, release.
+ * page: requests, domU permissions, garbage indices, release, and a
+ * kill -9 of the daemon under the live guest.
  */
 #include <errno.h>
 #include <poll.h>
@@ -99,12 +100,33 @@ static void *vmm(void *arg)
     return NULL;
 }
 
+/* Start build/bin/xenstored on the test's root and connect to it. */
+static int start_xsd(struct fx *f)
+{
+    int i;
+
+    f->xsd = fork();
+    if (f->xsd == 0) {
+        const char *bin = getenv("XENSTORED_BIN");
+
+        execl(bin ? bin : "build/bin/xenstored", "xenstored", "-N",
+              (char *)NULL);
+        _exit(127);
+    }
+    f->h = NULL;
+    for (i = 0; i < 200 && !f->h; i++) {
+        f->h = xs_open(0);
+        if (!f->h)
+            usleep(20000);
+    }
+    return f->h ? 0 : -1;
+}
+
 static int setup(void **state)
 {
     static struct fx f;
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
     char p[128];
-    int i;
 
     memset(&f, 0, sizeof(f));
     f.flags = VMMCTL_F_RUNNING;
@@ -131,21 +153,8 @@ static int setup(void **state)
     f.ev[0] = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     f.ev[1] = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     pthread_create(&f.th, NULL, vmm, &f);
-    f.xsd = fork();
-    if (f.xsd == 0) {
-        const char *bin = getenv("XENSTORED_BIN");
-
-        execl(bin ? bin : "build/bin/xenstored", "xenstored", "-N",
-              (char *)NULL);
-        _exit(127);
-    }
-    for (i = 0; i < 200 && !f.h; i++) {
-        f.h = xs_open(0);
-        if (!f.h)
-            usleep(20000);
-    }
     *state = &f;
-    return f.h ? 0 : -1;
+    return start_xsd(&f);
 }
 
 static int teardown(void **state)
@@ -352,11 +361,67 @@ static void t_liveness(void **state)
     assert_null(xs_read(f->h, XBT_NULL, "/local/domain/7/name", &len));
 }
 
+/*
+ * kill -9 xenstored under a live guest, start it again: the acknowledged
+ * writes, the introduced domain and the guest's ring watch are back, and
+ * dom0's shutdown request reaches the guest on the same ring.
+ */
+static void t_kill9_restart(void **state)
+{
+    struct fx *f = *state;
+    struct xs_permissions home[1] = {{DOMID, XS_PERM_NONE}};
+    struct xsd_sockmsg h;
+    char body[4097], *v;
+    unsigned int len;
+    int st;
+
+    assert_true(xs_write(f->h, XBT_NULL, "/local/domain/7/name", "web1", 4));
+    assert_true(xs_set_permissions(f->h, XBT_NULL, "/local/domain/7", home, 1));
+    assert_true(xs_introduce_domain(f->h, DOMID, STORE_PFN, PORT));
+    guest_send(f, XS_WATCH, 1, "control/shutdown\0s", 19);
+    guest_recv(f, &h, body);
+    assert_string_equal(body, "OK");
+    guest_recv(f, &h, body); /* the watch's first event */
+    guest_send(f, XS_WRITE, 2, "data/k\0acked", 13);
+    guest_recv(f, &h, body);
+    assert_string_equal(body, "OK");
+    assert_true(xs_write(f->h, XBT_NULL, "/local/domain/0/acked", "yes", 3));
+
+    kill(f->xsd, SIGKILL);
+    assert_int_equal(waitpid(f->xsd, &st, 0), f->xsd);
+    xs_close(f->h);
+    assert_int_equal(start_xsd(f), 0);
+
+    v = xs_read(f->h, XBT_NULL, "/local/domain/7/name", &len);
+    assert_non_null(v);
+    assert_string_equal(v, "web1");
+    free(v);
+    v = xs_read(f->h, XBT_NULL, "/local/domain/7/data/k", &len);
+    assert_non_null(v);
+    assert_string_equal(v, "acked");
+    free(v);
+    v = xs_read(f->h, XBT_NULL, "/local/domain/0/acked", &len);
+    assert_non_null(v);
+    free(v);
+    assert_true(xs_is_domain_introduced(f->h, DOMID));
+    /* xm shutdown: the guest's watch survived the restart */
+    assert_true(xs_write(f->h, XBT_NULL, "/local/domain/7/control/shutdown",
+                         "poweroff", 8));
+    guest_recv(f, &h, body);
+    assert_int_equal(h.type, XS_WATCH_EVENT);
+    assert_string_equal(body, "control/shutdown");
+    guest_send(f, XS_READ, 3, "control/shutdown", 17);
+    guest_recv(f, &h, body);
+    assert_int_equal(h.req_id, 3);
+    assert_string_equal(body, "poweroff");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(t_guest_ring, setup, teardown),
         cmocka_unit_test_setup_teardown(t_liveness, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_kill9_restart, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
