@@ -587,6 +587,63 @@ static void t_persist(void **state)
     unlink(file);
 }
 
+/*
+ * A directory of 300 (looked up by hash): every child found, removals and
+ * re-creations keep creation order, as Xen lists children.
+ */
+static void t_big_directory(void **state)
+{
+    struct fx *f = *state;
+    char p[64], want[4096];
+    struct h_msg r;
+    size_t off = 0;
+    uint32_t tx;
+    int i;
+
+    for (i = 0; i < 300; i++) {
+        snprintf(p, sizeof(p), "/big/k%d", i);
+        OK(h_write(&f->d0, 0, p, p));
+    }
+    for (i = 0; i < 300; i += 2) {
+        snprintf(p, sizeof(p), "/big/k%d", i);
+        OK(h_op1(&f->d0, XS_RM, 0, p, NULL));
+    }
+    for (i = 0; i < 300; i += 4) {
+        snprintf(p, sizeof(p), "/big/k%d", i);
+        OK(h_write(&f->d0, 0, p, "again"));
+    }
+    for (i = 0; i < 300; i++) {
+        char out[4097];
+
+        snprintf(p, sizeof(p), "/big/k%d", i);
+        if (i % 4 == 0) {
+            OK(h_read(&f->d0, 0, p, out));
+            assert_string_equal(out, "again");
+        } else if (i % 2 == 0) {
+            ERR(h_read(&f->d0, 0, p, NULL), "ENOENT");
+        } else {
+            OK(h_read(&f->d0, 0, p, out));
+            assert_string_equal(out, p);
+        }
+    }
+    for (i = 1; i < 300; i += 2)
+        off += (size_t)sprintf(want + off, "k%d", i) + 1;
+    for (i = 0; i < 300; i += 4)
+        off += (size_t)sprintf(want + off, "k%d", i) + 1;
+    OK(h_op1(&f->d0, XS_DIRECTORY, 0, "/big", &r));
+    assert_int_equal(r.len, off);
+    assert_memory_equal(r.body, want, off);
+    /* the same through a transaction's copy-on-access view */
+    tx = h_tx_start(&f->d0);
+    OK(h_read(&f->d0, tx, "/big/k299", NULL));
+    ERR(h_read(&f->d0, tx, "/big/k298", NULL), "ENOENT");
+    OK(h_op1(&f->d0, XS_RM, tx, "/big/k1", NULL));
+    OK(h_write(&f->d0, tx, "/big/new", "1"));
+    OK(h_tx_end(&f->d0, tx, 1));
+    ERR(h_read(&f->d0, 0, "/big/k1", NULL), "ENOENT");
+    OK(h_read(&f->d0, 0, "/big/new", NULL));
+}
+
 static void t_domain_requests(void **state)
 {
     struct fx *f = *state;
@@ -662,6 +719,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(t_payload_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(t_readonly_conn, setup, teardown),
         cmocka_unit_test_setup_teardown(t_persist, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_big_directory, setup, teardown),
         cmocka_unit_test_setup_teardown(t_domain_requests, setup, teardown),
     };
 

@@ -249,6 +249,8 @@ long xsd_conn_input(struct xs_conn *c, const void *buf, size_t len)
 
 const void *xsd_conn_output(struct xs_conn *c, size_t *len_out)
 {
+    /* Nothing leaves before the change it tells of is in the state file. */
+    journal_flush(c->xsd);
     if (!c->out_head) {
         *len_out = 0;
         return NULL;
@@ -292,8 +294,6 @@ static struct xs_outbuf *queue(struct xs_conn *c, uint32_t type,
     struct xs_outbuf *o;
     struct xsd_sockmsg h = {type, req_id, tx_id, (uint32_t)len};
 
-    /* Nothing leaves before the change it answers is in the state file. */
-    journal_flush(c->xsd);
     o = malloc(sizeof(*o) + sizeof(struct xsd_sockmsg) + len);
     if (!o) {
         /* Out of memory: the client would wait forever; drop it. */

@@ -22,6 +22,8 @@ struct xs_node {
     struct xs_node *parent;
     struct xs_node **kids; /* creation order, as Xen lists them */
     unsigned int nkids, capkids;
+    struct xs_node **kidx; /* kids by name hash (big directories), or NULL */
+    unsigned int kidx_size, kidx_used; /* slots; taken incl. removed */
     char *val;
     unsigned int vlen;
     struct xs_permissions *perms; /* perms[0]: owner + default */

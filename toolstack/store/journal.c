@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * journal.c: the store survives kill -9. The state file is a snapshot
- * followed by an append-only journal of changes (persist.c records). A
- * change is written (write(2), into the page cache) before its reply or any
- * event about it leaves, so an acknowledged write outlives the process;
- * fdatasync follows within a second for the host's sake. When the journal
- * outgrows the snapshot a fresh snapshot replaces the file (tmp + fsync +
- * rename). A lock file keeps two daemons off one state.
+ * followed by an append-only journal of changes (persist.c records) in a
+ * zero-filled tail. The tail is mapped shared: a change is copied into the
+ * page cache before its reply or any event about it leaves (the transports
+ * take output through xsd_conn_output(), which flushes first), so an
+ * acknowledged write outlives the process at the cost of a memcpy, no
+ * syscall. fdatasync follows within a second for the host's sake. When the
+ * journal outgrows the snapshot a fresh snapshot replaces the file (tmp +
+ * fdatasync + rename). A lock file keeps two daemons off one state.
  */
 #include "store/internal.h"
 
@@ -16,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -23,11 +26,14 @@
 
 #define SYNC_MS 1000
 #define COMPACT_MIN (1u << 20) /* journal bytes before a rewrite pays off */
+#define TAIL (1u << 20)        /* zeroed room mapped after the snapshot */
 
 struct xs_journal {
     char file[4096];
     int fd, lockfd;
     struct xs_rec_buf buf;
+    char *map; /* the whole file, shared */
+    size_t map_size;
     size_t base;     /* snapshot bytes at the file's start */
     size_t appended; /* journal bytes after it */
     bool unsynced;
@@ -75,22 +81,48 @@ static int write_all(int fd, const char *p, size_t len)
     return 0;
 }
 
+static void unmap(struct xs_journal *j)
+{
+    if (j->map)
+        munmap(j->map, j->map_size);
+    j->map = NULL;
+    j->map_size = 0;
+}
+
+/* Map fd's first size bytes (the file grows to size, zeros at the end). */
+static int map(struct xs_journal *j, size_t size)
+{
+    void *m;
+
+    if (ftruncate(j->fd, (off_t)size))
+        return -errno;
+    m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, j->fd, 0);
+    if (m == MAP_FAILED)
+        return -errno;
+    unmap(j);
+    j->map = m;
+    j->map_size = size;
+    return 0;
+}
+
 /* Rewrite the file as one snapshot; the journal starts empty after it. */
 static int compact(struct xsd *x)
 {
     struct xs_journal *j = x->jr;
     struct xs_rec_buf snap = {0};
     char tmp[4200];
-    int fd = -1, rc;
+    int fd = -1, old, rc;
 
     snprintf(tmp, sizeof(tmp), "%s.tmp", j->file);
     rc = persist_snapshot(x, x->boot_id, &snap);
     if (!rc) {
-        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
         rc = fd < 0 ? -errno : 0;
     }
     if (!rc)
         rc = write_all(fd, snap.p, snap.len);
+    if (!rc && ftruncate(fd, (off_t)(snap.len + TAIL)))
+        rc = -errno;
     if (!rc && fdatasync(fd))
         rc = -errno;
     if (!rc && rename(tmp, j->file))
@@ -102,10 +134,12 @@ static int compact(struct xsd *x)
         free(snap.p);
         return rc;
     }
-    if (j->fd >= 0)
-        close(j->fd);
+    old = j->fd;
     j->fd = fd; /* the renamed file: appends follow the snapshot */
-    lseek(fd, 0, SEEK_END);
+    unmap(j);
+    rc = map(j, snap.len + TAIL);
+    if (old >= 0)
+        close(old);
     j->base = snap.len;
     j->appended = 0;
     j->buf.len = 0; /* all of it is in the snapshot */
@@ -113,6 +147,26 @@ static int compact(struct xsd *x)
     j->unsynced = false;
     j->synced_ms = now_ms();
     free(snap.p);
+    return rc;
+}
+
+/* Copy the buffered records after the last one in the mapped file. */
+static int append(struct xs_journal *j)
+{
+    size_t at = j->base + j->appended;
+    int rc;
+
+    if (!j->map)
+        return -EIO;
+    if (at + j->buf.len + sizeof(uint32_t) > j->map_size) {
+        rc = map(j, j->map_size * 2 + j->buf.len);
+        if (rc)
+            return rc;
+    }
+    memcpy(j->map + at, j->buf.p, j->buf.len);
+    j->appended += j->buf.len;
+    j->buf.len = 0;
+    j->unsynced = true;
     return 0;
 }
 
@@ -123,17 +177,8 @@ void journal_flush(struct xsd *x)
 
     if (!j || (!j->buf.len && !j->buf.oom))
         return;
-    if (j->buf.oom || j->failed) {
-        /* a record is missing: only a full snapshot is right now */
-        rc = compact(x);
-    } else {
-        rc = write_all(j->fd, j->buf.p, j->buf.len);
-        if (!rc) {
-            j->appended += j->buf.len;
-            j->buf.len = 0;
-            j->unsynced = true;
-        }
-    }
+    /* a record is missing: only a full snapshot is right now */
+    rc = j->buf.oom || j->failed ? compact(x) : append(j);
     if (rc && !j->failed)
         log_warnx("%s: %s: changes are not durable until it works again",
                   j->file, strerror(-rc));
@@ -223,6 +268,7 @@ void xsd_state_close(struct xsd *x)
     if (!j->failed)
         compact(x); /* a clean stop leaves one snapshot */
     x->tree.log = NULL;
+    unmap(j);
     if (j->fd >= 0)
         close(j->fd);
     close(j->lockfd); /* releases the lock */

@@ -77,11 +77,11 @@ int xsd_load(struct xsd *x, const char *file);
  * xsd_state_start(), once the ring ops are installed, maps the restored
  * domains' rings again (one that cannot be mapped is released as dead),
  * rewrites the file and starts journaling; reattached_out gets how many
- * came back. From then on every change is written before the reply that
- * acknowledges it. xsd_state_sync() runs once per poll round: it returns
- * the ms after which it wants to run again (fdatasync pending), or -1.
- * xsd_state_close() leaves a snapshot and drops the lock; xsd_destroy()
- * calls it.
+ * came back. From then on every change is in the file (its page cache)
+ * before any output about it is handed out (xsd_conn_output). xsd_state_sync()
+ * runs once per poll round: it returns the ms after which it wants to run again
+ * (fdatasync pending), or -1. xsd_state_close() leaves a snapshot and drops the
+ * lock; xsd_destroy() calls it.
  */
 int xsd_state_open(struct xsd *x, const char *file);
 int xsd_state_start(struct xsd *x, unsigned int *reattached_out);
@@ -112,7 +112,10 @@ void xsd_conn_destroy(struct xs_conn *c);
  * header (payload above XENSTORE_PAYLOAD_MAX): drop the connection.
  */
 long xsd_conn_input(struct xs_conn *c, const void *buf, size_t len);
-/* Next output bytes (NULL/0 if none); valid until the next call on c. */
+/*
+ * Next output bytes (NULL/0 if none); valid until the next call on c.
+ * With a state file, the changes they may tell of are journaled first.
+ */
 const void *xsd_conn_output(struct xs_conn *c, size_t *len_out);
 /* n bytes of that output were sent. */
 void xsd_conn_consume(struct xs_conn *c, size_t n);

@@ -48,10 +48,90 @@ static void node_free(struct xs_node *n)
     for (i = 0; i < n->nkids; i++)
         node_free(n->kids[i]);
     free(n->kids);
+    free(n->kidx);
     free(n->name);
     free(n->val);
     free(n->perms);
     free(n);
+}
+
+/*
+ * Big directories (/local/domain with a thousand guests) are looked up by
+ * a hash of the name instead of a scan: one walk step stays O(1) however
+ * large the store grows. Open addressing over node pointers; a removed kid
+ * leaves a tombstone (the parent itself, never its own kid) until the next
+ * rebuild.
+ */
+#define KIDX_MIN 8 /* below this a scan is as fast */
+
+static uint32_t name_hash(const char *s, size_t len)
+{
+    uint32_t h = 2166136261u;
+
+    while (len--)
+        h = (h ^ (unsigned char)*s++) * 16777619u;
+    return h;
+}
+
+static void kidx_put(struct xs_node *p, struct xs_node *k)
+{
+    unsigned int mask = p->kidx_size - 1;
+    unsigned int i = name_hash(k->name, strlen(k->name)) & mask;
+
+    while (p->kidx[i] && p->kidx[i] != p)
+        i = (i + 1) & mask;
+    if (!p->kidx[i])
+        p->kidx_used++;
+    p->kidx[i] = k;
+}
+
+/* (Re)build the index for the kids there are now; none on ENOMEM. */
+static void kidx_build(struct xs_node *p)
+{
+    unsigned int size = 16, i;
+
+    free(p->kidx);
+    p->kidx = NULL;
+    p->kidx_size = p->kidx_used = 0;
+    if (p->nkids < KIDX_MIN)
+        return;
+    while (size < 4 * p->nkids)
+        size *= 2;
+    p->kidx = calloc(size, sizeof(*p->kidx));
+    if (!p->kidx)
+        return; /* scans still find everything */
+    p->kidx_size = size;
+    for (i = 0; i < p->nkids; i++)
+        kidx_put(p, p->kids[i]);
+}
+
+static void kidx_del(struct xs_node *p, const struct xs_node *k)
+{
+    unsigned int mask = p->kidx_size - 1, i;
+
+    if (!p->kidx)
+        return;
+    i = name_hash(k->name, strlen(k->name)) & mask;
+    while (p->kidx[i] && p->kidx[i] != k)
+        i = (i + 1) & mask;
+    if (p->kidx[i])
+        p->kidx[i] = p;
+}
+
+/* Unlink k from p's kids (creation order kept). */
+static void kid_unlink(struct xs_node *p, struct xs_node *k)
+{
+    unsigned int i;
+
+    kidx_del(p, k);
+    for (i = 0; i < p->nkids; i++) {
+        if (p->kids[i] == k) {
+            memmove(&p->kids[i], &p->kids[i + 1],
+                    (p->nkids - i - 1) * sizeof(*p->kids));
+            p->nkids--;
+            break;
+        }
+    }
 }
 
 static int kid_add(struct xs_node *p, struct xs_node *k)
@@ -67,6 +147,10 @@ static int kid_add(struct xs_node *p, struct xs_node *k)
     }
     p->kids[p->nkids++] = k;
     k->parent = p;
+    if (p->kidx && 2 * (p->kidx_used + 1) <= p->kidx_size)
+        kidx_put(p, k);
+    else if (p->nkids >= KIDX_MIN)
+        kidx_build(p);
     return 0;
 }
 
@@ -147,16 +231,7 @@ int tree_clone(struct xs_tree *dst, struct xs_tree *src)
 /* A stub whose live node has gone since: drop it from the tx's view. */
 static void kid_drop(struct xs_node *p, struct xs_node *k)
 {
-    unsigned int i;
-
-    for (i = 0; i < p->nkids; i++) {
-        if (p->kids[i] == k) {
-            memmove(&p->kids[i], &p->kids[i + 1],
-                    (p->nkids - i - 1) * sizeof(*p->kids));
-            p->nkids--;
-            break;
-        }
-    }
+    kid_unlink(p, k);
     node_free(k);
 }
 
@@ -165,6 +240,16 @@ static struct xs_node *kid_find(const struct xs_node *n, const char *name,
 {
     unsigned int i;
 
+    if (n->kidx) {
+        unsigned int mask = n->kidx_size - 1;
+        struct xs_node *k;
+
+        for (i = name_hash(name, len) & mask; (k = n->kidx[i]);
+             i = (i + 1) & mask)
+            if (k != n && !strncmp(k->name, name, len) && k->name[len] == '\0')
+                return k;
+        return NULL;
+    }
     for (i = 0; i < n->nkids; i++)
         if (!strncmp(n->kids[i]->name, name, len) &&
             n->kids[i]->name[len] == '\0')
@@ -311,20 +396,12 @@ static void unaccount_subtree(struct xs_tree *t, const struct xs_node *n)
 void tree_remove(struct xs_tree *t, struct xs_node *n)
 {
     struct xs_node *p = n->parent;
-    unsigned int i;
 
     if (!p)
         return;
     if (t->log)
         rec_rm(t->log, n);
-    for (i = 0; i < p->nkids; i++) {
-        if (p->kids[i] == n) {
-            memmove(&p->kids[i], &p->kids[i + 1],
-                    (p->nkids - i - 1) * sizeof(*p->kids));
-            p->nkids--;
-            break;
-        }
-    }
+    kid_unlink(p, n);
     bump(t, p);
     unaccount_subtree(t, n);
     node_free(n);
