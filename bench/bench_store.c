@@ -5,7 +5,11 @@
  * (START + WRITE + END). Each figure is printed beside a baseline measured
  * in the same run: a single-threaded poll() echo server on a unix socket
  * answering the same request and reply sizes -- the floor of the transport.
- * Starts build/bin/xenstored (or $XENSTORED_BIN) on a private root.
+ * Then the same with a store of 100,000 nodes, and writes while another
+ * client holds 128 watches on the written path and never reads (its
+ * events must cost it, not the writer). Starts build/bin/xenstored (or
+ * $XENSTORED_BIN) on a private root, state file included. Figures also go
+ * to bench/results.json (bench/results.h).
  */
 #include <errno.h>
 #include <poll.h>
@@ -22,14 +26,18 @@
 #include <unistd.h>
 #include <xen/io/xs_wire.h>
 
+#include "results.h"
+
 #define SECS 0.4 /* per round; each figure is the best of ROUNDS */
 #define ROUNDS 5
 #define VAL 64 /* value size of READ/WRITE */
 #define MAXCL 16
+#define OP_SPREAD 1000
 
 struct job {
     const char *sock;
     int op; /* XS_READ, XS_WRITE, or XS_TRANSACTION_START for commits */
+    /* OP_SPREAD: XS_WRITE to a new key each time (no event repeats) */
     int echo;
     int id;
     volatile int *stop;
@@ -131,6 +139,14 @@ static void *client(void *arg)
             rc = rt(fd, j->echo, XS_READ, 0, path, plen, VAL, rsp);
         } else if (j->op == XS_WRITE) {
             rc = rt(fd, j->echo, XS_WRITE, 0, req, plen + VAL, 3, rsp);
+        } else if (j->op == OP_SPREAD) {
+            char sp[256];
+            int l = snprintf(sp, sizeof(sp), "/bench/c%d/k%ld", j->id,
+                             j->ops % 4096) +
+                    1;
+
+            memset(sp + l, 'v', VAL);
+            rc = rt(fd, j->echo, XS_WRITE, 0, sp, (size_t)l + VAL, 3, rsp);
         } else {
             uint32_t tx;
 
@@ -342,6 +358,50 @@ static int populate(const char *sock, int n)
     return rc;
 }
 
+/*
+ * A client with 128 watches on /bench that reads its replies but never an
+ * event again: the fd to keep open while the writers run, or -1.
+ */
+static int sleeper(const char *sock)
+{
+    char req[64], rsp[XENSTORE_PAYLOAD_MAX + 1];
+    struct xsd_sockmsg h;
+    int fd = dial(sock), i;
+
+    if (fd < 0)
+        return -1;
+    for (i = 0; i < 128; i++) {
+        int len = snprintf(req, sizeof(req), "/bench%ct%d", '\0', i);
+        struct xsd_sockmsg w = {XS_WATCH, 1, 0, (uint32_t)len + 1};
+
+        /* the reply, then the watch's first event */
+        if (io_all(fd, &w, sizeof(w), 1) || io_all(fd, req, w.len, 1) ||
+            io_all(fd, &h, sizeof(h), 0) || io_all(fd, rsp, h.len, 0) ||
+            io_all(fd, &h, sizeof(h), 0) || io_all(fd, rsp, h.len, 0)) {
+            close(fd);
+            return -1;
+        }
+    }
+    return fd;
+}
+
+static int figure(const char *name, const char *sock, const char *esock, int op,
+                  int ncl)
+{
+    double a, b;
+
+    best_of(sock, esock, op, ncl, &a, &b);
+    if (a < 0 || b < 0) {
+        fprintf(stderr, "bench_store: %s failed\n", name);
+        return -1;
+    }
+    printf("%-34s %14.0f %14.0f %6.2fx\n", name, a, b, a / b);
+    fflush(stdout);
+    if (bench_result("bench_store", name, a, b, "ops/s"))
+        fprintf(stderr, "bench_store: cannot write the JSON results\n");
+    return 0;
+}
+
 int main(void)
 {
     static const struct {
@@ -352,9 +412,10 @@ int main(void)
                {"tx commit", XS_TRANSACTION_START}};
     static const int ncls[] = {1, 16};
     char root[] = "/tmp/bench-store.XXXXXX", sock[128], esock[128], cmd[160];
+    char name[64];
     pid_t xs, echo;
     size_t i, k;
-    int rc = 0;
+    int rc = 0, sfd;
 
     if (!mkdtemp(root))
         return 1;
@@ -370,34 +431,41 @@ int main(void)
     printf("xenstored over its unix socket vs a unix-socket echo of the "
            "same sizes (best of %d rounds of %.1f s)\n",
            ROUNDS, SECS);
-    printf("%-10s %7s %14s %14s %7s\n", "op", "clients", "xenstored/s",
-           "echo/s", "ratio");
+    printf("%-34s %14s %14s %7s\n", "op, clients", "xenstored/s", "echo/s",
+           "ratio");
     for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
         for (k = 0; k < sizeof(ncls) / sizeof(ncls[0]); k++) {
-            double a, b;
-
-            best_of(sock, esock, ops[i].op, ncls[k], &a, &b);
-            if (a < 0 || b < 0) {
-                fprintf(stderr, "bench_store: %s failed\n", ops[i].name);
+            snprintf(name, sizeof(name), "%s, %d client%s", ops[i].name,
+                     ncls[k], ncls[k] > 1 ? "s" : "");
+            if (figure(name, sock, esock, ops[i].op, ncls[k])) {
                 rc = 1;
                 goto out;
             }
-            printf("%-10s %7d %14.0f %14.0f %6.2fx\n", ops[i].name, ncls[k], a,
-                   b, a / b);
         }
     }
-    /* a transaction snapshots the store: its cost grows with the store */
-    if (populate(sock, 5000)) {
+    /* new keys each time, then with a client that never reads events */
+    if (figure("write new keys, 1 client", sock, esock, OP_SPREAD, 1)) {
         rc = 1;
         goto out;
     }
-    {
-        double a, b;
-
-        best_of(sock, esock, XS_TRANSACTION_START, 1, &a, &b);
-
-        printf("%-10s %7d %14.0f %14.0f %6.2fx  (store of 5000 nodes)\n",
-               "tx commit", 1, a, b, a / b);
+    sfd = sleeper(sock);
+    if (sfd < 0 ||
+        figure("same, 128-watch non-reader", sock, esock, OP_SPREAD, 1)) {
+        rc = 1;
+        goto out;
+    }
+    close(sfd);
+    /* single-node operations must not care how big the store is */
+    if (populate(sock, 100000)) {
+        rc = 1;
+        goto out;
+    }
+    for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+        snprintf(name, sizeof(name), "%s, 1 client, 100k nodes", ops[i].name);
+        if (figure(name, sock, esock, ops[i].op, 1)) {
+            rc = 1;
+            goto out;
+        }
     }
 out:
     if (xs > 0) {

@@ -32,7 +32,7 @@ $(eval $(call unittest,test_store_ring,tests/unit/test_store_ring.c \
 	tests/unit/test_store_harness.c $(store-core) $(store-lib),))
 $(eval $(call fuzzer,fuzz_store,tests/fuzz/fuzz_store.c $(store-core) \
 	$(store-lib),))
-$(eval $(call bench,bench_store,bench/bench_store.c,$(LIBPV) -lpthread))
+$(eval $(call bench,bench_store,bench/bench_store.c bench/results.c,$(LIBPV) -lpthread))
 $(B)/bench/bench_store: $(LIBPV)
 # libxenstore client test: needs build/bin/xenstored (it starts one)
 $(eval $(call unittest,test_store_libxs,tests/unit/test_store_libxs.c,-lxenstore -lpthread))

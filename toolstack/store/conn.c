@@ -358,6 +358,13 @@ void conn_reply_ok(struct xs_conn *c)
     conn_reply(c, c->hdr.type, "OK", 3);
 }
 
+void conn_events_lost(struct xs_conn *c, unsigned long n)
+{
+    c->ev_dropped += n;
+    conn_warn(c, "not reading its watch events: %lu dropped, %zu bytes queued",
+              c->ev_dropped, c->out_bytes);
+}
+
 void conn_event(struct xs_conn *c, const char *path, const char *token)
 {
     size_t lp = strlen(path) + 1, lt = strlen(token) + 1;
@@ -375,11 +382,7 @@ void conn_event(struct xs_conn *c, const char *path, const char *token)
      * time.
      */
     if (c->out_bytes + need > c->xsd->quota.lim.memory) {
-        c->ev_dropped++;
-        conn_warn(c,
-                  "not reading its watch events: %lu dropped, %zu bytes "
-                  "queued",
-                  c->ev_dropped, c->out_bytes);
+        conn_events_lost(c, 1);
         return;
     }
     memcpy(buf, path, lp);

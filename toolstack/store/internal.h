@@ -223,8 +223,13 @@ static inline bool conn_limited(const struct xs_conn *c)
 void conn_reply(struct xs_conn *c, uint32_t type, const void *p, size_t len);
 void conn_reply_err(struct xs_conn *c, int err);
 void conn_reply_ok(struct xs_conn *c);
-/* Queue a watch event "path\0token\0". */
+/*
+ * Queue a watch event "path\0token\0", unless it would take c past its
+ * memory quota: then it is dropped, counted and logged once a burst, as
+ * conn_events_lost() does for n events.
+ */
 void conn_event(struct xs_conn *c, const char *path, const char *token);
+void conn_events_lost(struct xs_conn *c, unsigned long n);
 /*
  * An error this client caused, logged as "dom N (name): ..." at most once
  * per second per connection; the lines dropped meanwhile are counted in

@@ -135,13 +135,22 @@ void watch_fire(struct xsd *x, const char *path, bool exact,
 {
     struct xs_conn *c;
 
+    size_t least = sizeof(struct xsd_sockmsg) + strlen(path) + 2;
+
     for (c = x->conns; c; c = c->next) {
         struct xs_watch *w;
         bool checked = false, ok = false;
+        /* a client that stopped reading: count its losses, build nothing */
+        bool full = c->out_bytes + least > x->quota.lim.memory;
+        unsigned long lost = 0;
 
         for (w = c->watches; w; w = w->next) {
             if (exact ? strcmp(path, w->path) : !is_child(path, w->path))
                 continue;
+            if (full) {
+                lost++;
+                continue;
+            }
             if (!checked) {
                 ok = permitted(c, path, old, nold);
                 checked = true;
@@ -149,5 +158,7 @@ void watch_fire(struct xsd *x, const char *path, bool exact,
             if (ok)
                 conn_event(c, event_path(c, w, path), w->token);
         }
+        if (lost)
+            conn_events_lost(c, lost);
     }
 }
