@@ -39,6 +39,10 @@ struct xs_domain *domain_find(const struct xsd *x, uint32_t domid)
 
 static void domain_break(struct xs_domain *d, unsigned int err)
 {
+    conn_warn(d->conn, "%s: its xenstore connection is dropped",
+              err == XENSTORE_ERROR_RINGIDX ? "bad ring indices"
+              : err == XENSTORE_ERROR_PROTO ? "bad message header"
+                                            : "ring error");
     ring_set_error(d->intf, err);
     xsd_conn_destroy(d->conn);
     d->conn = NULL;

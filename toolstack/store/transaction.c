@@ -73,8 +73,11 @@ int tx_start(struct xs_conn *c, uint32_t *id_out)
     struct xs_tx *tx;
     int rc;
 
-    if (conn_limited(c) && c->ntx >= c->xsd->quota.lim.transactions)
+    if (conn_limited(c) && c->ntx >= c->xsd->quota.lim.transactions) {
+        conn_warn(c, "transaction quota (%u) reached",
+                  c->xsd->quota.lim.transactions);
         return -ENOSPC;
+    }
     tx = calloc(1, sizeof(*tx));
     if (!tx)
         return -ENOMEM;

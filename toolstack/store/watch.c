@@ -19,8 +19,10 @@ int watch_add(struct xs_conn *c, const char *path, const char *token,
     for (w = c->watches; w; w = w->next)
         if (!strcmp(w->path, path) && !strcmp(w->token, token))
             return -EEXIST;
-    if (conn_limited(c) && c->nwatches >= c->xsd->quota.lim.watches)
+    if (conn_limited(c) && c->nwatches >= c->xsd->quota.lim.watches) {
+        conn_warn(c, "watch quota (%u) reached", c->xsd->quota.lim.watches);
         return -E2BIG;
+    }
     w = calloc(1, sizeof(*w));
     if (!w)
         return -ENOMEM;

@@ -224,6 +224,8 @@ void wire_process(struct xs_conn *c)
      * process that can open socket_ro tear down a running guest.
      */
     if ((flags & F_PRIV) && (!c->priv || c->readonly)) {
+        conn_warn(c, "%s refused: not privileged%s", wire_name(type),
+                  c->readonly ? " (read-only socket)" : "");
         conn_reply_err(c, EACCES);
         return;
     }

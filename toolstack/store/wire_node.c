@@ -110,8 +110,10 @@ static int create(struct xs_conn *c, const char *path, struct xs_node **out)
         return rc;
     if (!c->priv && quota_entries(q, c->domid) + missing +
                             (c->cur_tx ? c->cur_tx->entry_delta : 0) >
-                        q->lim.entries)
+                        q->lim.entries) {
+        conn_warn(c, "node quota (%u) reached", q->lim.entries);
         return -ENOSPC;
+    }
     rc = tree_create(wire_tree(c), path, c->priv ? XS_OWNER_KEEP : c->domid,
                      out, &created);
     if (!rc && c->cur_tx && !c->priv)

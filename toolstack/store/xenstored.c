@@ -329,9 +329,7 @@ static void serve(struct xsd *x, struct sock_server *s, struct sock_server *ro,
             if (!(fds[ns + i].revents & POLLIN))
                 continue;
             domain_hv_ack(hv, xsd_domain_handle(doms[i]));
-            if (xsd_domain_pump(doms[i]))
-                log_warnx("dom %u: ring protocol error, connection dropped",
-                          xsd_domain_id(doms[i]));
+            xsd_domain_pump(doms[i]); /* a broken ring is logged inside */
         }
         /* last: it may free domains doms[] points at */
         if (fds[n - 1].revents & POLLIN)
