@@ -8,20 +8,11 @@
 XM=$BIN/xm
 GUEST=$TOP/build/guest/pvguest.elf.xz
 
+# Stop domains and xenconsoled (lib.sh), then the daemons xm started.
 xm_down() {
-    local id p
-    for id in $("$XM" list 2>/dev/null | awk 'NR>2 {print $2}'); do
-        "$XM" destroy "$id"
-    done
-    for p in netback blkback xenconsoled xenstored; do
-        [ -f "$PVSTACK_ROOT/run/$p.pid" ] && kill "$(cat "$PVSTACK_ROOT/run/$p.pid")"
-    done
-    sleep 0.2
-}
-wait_for() {
-    local i
-    for i in $(seq 100); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done
-    return 1
+    t_pv_stop_all
+    [ -f "$PVSTACK_ROOT/run/xenstored.pid" ] &&
+        kill "$(cat "$PVSTACK_ROOT/run/xenstored.pid")"
 }
 row() { "$XM" list | awk -v n="$1" '$1 == n'; }
 listed() { [ -n "$(row "$1")" ]; }
@@ -43,19 +34,18 @@ c_second_daemon() {
 
 c_kill9() {
     local old id
-    printf 'name = "r1"\nkernel = "%s"\nmemory = 32\n' "$GUEST" >"$PVSTACK_ROOT/r1.cfg"
-    "$XM" create "$PVSTACK_ROOT/r1.cfg" || fail "create"
-    wait_for ready r1 || fail "r1 never ready"
+    "$XM" create "$(t_pv_cfg r1)" || fail "create"
+    t_wait_for "ready r1" 10 || fail "r1 never ready"
     id=$("$XM" domid r1)
     xenstore-write /local/domain/0/acked "before the kill" || fail "write"
     old=$(store_pid)
     kill -9 "$old"
-    wait_for sh -c "! kill -0 $old" || fail "xenstored survived kill -9"
+    t_wait_for "! kill -0 $old" 10 || fail "xenstored survived kill -9"
     # the dead daemon's pid file and socket are still there
     [ -S "$XENSTORED_PATH" ] && [ -f "$PVSTACK_ROOT/run/xenstored.pid" ] ||
         fail "no stale leftovers to test with"
     "$XM" daemons start >/dev/null || fail "xm daemons start after kill -9"
-    wait_for xenstore-exists /tool || fail "xenstored did not come back"
+    t_wait_for "xenstore-exists /tool" 10 || fail "xenstored did not come back"
     [ "$(store_pid)" != "$old" ] || fail "pid file not rewritten"
     assert_eq "$(xenstore-read /local/domain/0/acked)" "before the kill"
     assert_eq "$(xenstore-read "/local/domain/$id/name")" r1
@@ -65,7 +55,7 @@ c_kill9() {
     # the guest still hears its control/shutdown watch and answers
     timeout 30 "$XM" shutdown -w r1 || fail "xm shutdown -w after the restart"
     gone r1 || fail "r1 still listed"
-    wait_for sh -c "! xenstore-exists /local/domain/$id" ||
+    t_wait_for "! xenstore-exists /local/domain/$id" 10 ||
         fail "r1's nodes left behind"
 }
 
@@ -75,11 +65,11 @@ c_kill9_no_guest() {
     xenstore-chmod /vm/acked n3 r0 || fail "chmod"
     old=$(store_pid)
     kill -9 "$old"
-    wait_for sh -c "! kill -0 $old" || fail "xenstored survived kill -9"
+    t_wait_for "! kill -0 $old" 10 || fail "xenstored survived kill -9"
     [ -S "$XENSTORED_PATH" ] || fail "no stale socket to test with"
     ! xenstore-exists /tool 2>/dev/null || fail "the dead socket answers"
     "$XM" daemons start >/dev/null || fail "xm daemons start after kill -9"
-    wait_for xenstore-exists /tool || fail "xenstored did not come back"
+    t_wait_for "xenstore-exists /tool" 10 || fail "xenstored did not come back"
     [ "$(store_pid)" != "$old" ] || fail "pid file not rewritten"
     assert_eq "$(xenstore-read /vm/acked)" "before the kill"
     assert_match "$(xenstore-ls -p /vm)" 'acked = "before the kill".*\(n3,r0\)'

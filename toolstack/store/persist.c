@@ -158,12 +158,18 @@ void rec_domain(struct xs_rec_buf *b, uint32_t domid, uint64_t mfn,
     end(b, at);
 }
 
-void rec_release(struct xs_rec_buf *b, uint32_t domid)
+/* A record that names only a domain. */
+static void rec_id(struct xs_rec_buf *b, char type, uint32_t domid)
 {
-    size_t at = begin(b, REC_RELEASE);
+    size_t at = begin(b, type);
 
     put32(b, domid);
     end(b, at);
+}
+
+void rec_release(struct xs_rec_buf *b, uint32_t domid)
+{
+    rec_id(b, REC_RELEASE, domid);
 }
 
 void rec_watch(struct xs_rec_buf *b, uint32_t domid, const char *path,
@@ -181,10 +187,7 @@ void rec_watch(struct xs_rec_buf *b, uint32_t domid, const char *path,
 
 void rec_reset_watches(struct xs_rec_buf *b, uint32_t domid)
 {
-    size_t at = begin(b, REC_RESET);
-
-    put32(b, domid);
-    end(b, at);
+    rec_id(b, REC_RESET, domid);
 }
 
 /* The header: magic, then this boot's id (a state file is per boot). */
