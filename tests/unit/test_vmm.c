@@ -7,6 +7,7 @@
  * stubbed kicks.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -285,6 +286,60 @@ static void test_balloon_and_gnttab(void **state)
     rm(vmm);
 }
 
+/*
+ * The control thread and other vcpus raise events and flip the domain's
+ * flags while a vcpu consumes them: run under ThreadSanitizer by
+ * test_vmm_tsan, which reports any access that is not atomic or locked.
+ */
+struct race {
+    struct vmm *vmm;
+    uint32_t port;
+};
+
+static void *race_sender(void *arg)
+{
+    struct race *r = arg;
+    int i;
+
+    for (i = 0; i < 20000; i++) {
+        evtchn_send(r->vmm, r->port);
+        r->vmm->paused = i & 1;
+    }
+    r->vmm->paused = 0;
+    r->vmm->destroy = 1;
+    return NULL;
+}
+
+static void test_threads(void **state)
+{
+    struct vmm *vmm = mk();
+    struct vcpu *v = &vmm->vcpus[1];
+    struct evtchn_bind_ipi ipi = {.vcpu = 1};
+    struct vcpu_info *vi = &vmm->sh->vcpu_info[1];
+    struct race r = {.vmm = vmm};
+    pthread_t t;
+    unsigned seen = 0;
+
+    assert_int_equal(op(&vmm->vcpus[0], EVTCHNOP_bind_ipi, &ipi, sizeof(ipi)),
+                     0);
+    r.port = ipi.port;
+    assert_int_equal(pthread_create(&t, NULL, race_sender, &r), 0);
+    /* The guest's side: take the upcall, clear the bits, look again. */
+    while (!vmm->destroy) {
+        if (__atomic_exchange_n(&vi->evtchn_upcall_pending, 0,
+                                __ATOMIC_SEQ_CST)) {
+            __atomic_exchange_n(&vi->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
+            __atomic_fetch_and(&vmm->sh->evtchn_pending[0], ~(1ul << ipi.port),
+                               __ATOMIC_SEQ_CST);
+            seen++;
+        }
+        (void)v->state;
+    }
+    pthread_join(t, NULL);
+    assert_true(seen > 0);
+    rm(vmm);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -293,6 +348,7 @@ int main(void)
         cmocka_unit_test(test_hostile_args),
         cmocka_unit_test(test_deliver),
         cmocka_unit_test(test_balloon_and_gnttab),
+        cmocka_unit_test(test_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

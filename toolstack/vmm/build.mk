@@ -26,3 +26,5 @@ $(B)/bench/pv_bench: | $(BIN)/pvstack-vmm $(PVTEST_ELFS)
 # The hypercall services without KVM (kicks and shutdown stubbed in the test).
 $(eval $(call unittest,test_vmm,tests/unit/test_vmm.c toolstack/vmm/evtchn.c \
 	toolstack/vmm/mem.c toolstack/lib/log.c,-lpthread))
+$(eval $(call tsantest,test_vmm_tsan,tests/unit/test_vmm.c \
+	toolstack/vmm/evtchn.c toolstack/vmm/mem.c toolstack/lib/log.c,-lpthread))

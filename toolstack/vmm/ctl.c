@@ -176,7 +176,7 @@ static int ctl_handle(struct vmm *vmm, int c, const struct vmmctl_req *rq)
             sched_shutdown(vmm, (unsigned)rq->arg, "toolstack request");
         break;
     case VMMCTL_DESTROY:
-        __atomic_store_n(&vmm->destroy, 1, __ATOMIC_RELEASE);
+        atomic_store(&vmm->destroy, 1);
         kvm_kick_all(vmm);
         break;
     case VMMCTL_SET_MAXMEM:

@@ -245,7 +245,7 @@ static void serve(struct vmm *vmm)
     struct epoll_event evs[16];
     int n, i;
 
-    while (!__atomic_load_n(&vmm->destroy, __ATOMIC_ACQUIRE)) {
+    while (!atomic_load(&vmm->destroy)) {
         n = epoll_wait(vmm->epfd, evs, 16, -1);
         for (i = 0; i < n; i++) {
             uint64_t t = evs[i].data.u64 >> 32;
@@ -258,7 +258,7 @@ static void serve(struct vmm *vmm)
                 evtchn_port_input(vmm, idx);
             else if (t == EP_SIG) {
                 log_info("dom %u: signal, destroying", vmm->domid);
-                __atomic_store_n(&vmm->destroy, 1, __ATOMIC_RELEASE);
+                atomic_store(&vmm->destroy, 1);
             }
         }
     }

@@ -15,6 +15,7 @@
 #endif
 #include <linux/kvm.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -37,13 +38,13 @@ struct vcpu {
     struct kvm_run *run;
     size_t run_size;
     pthread_t thread;
-    int started;
-    int wake_fd;   /* eventfd: wakes the thread when blocked or paused */
-    int timer_fd;  /* timerfd: VIRQ_TIMER */
-    int kick;      /* atomic: an upcall may be due */
-    int online;    /* VCPUOP_up done (vcpu 0 at boot) */
-    int state;     /* enum vcpu_state, for getinfo */
-    int need_init; /* apply init_* before the next run */
+    atomic_int started;   /* thread exists: kicks may signal it */
+    int wake_fd;          /* eventfd: wakes the thread when blocked or paused */
+    int timer_fd;         /* timerfd: VIRQ_TIMER */
+    atomic_int kick;      /* leave the guest soon (upcall, pause, destroy) */
+    atomic_int online;    /* VCPUOP_up done (vcpu 0 at boot) */
+    atomic_int state;     /* enum vcpu_state, for getinfo */
+    atomic_int need_init; /* apply init_* before the next run */
     uint64_t event_cb, failsafe_cb;
     uint64_t pio_at; /* rip of an `out` KVM will skip on the next KVM_RUN */
     uint16_t virq_port[NR_VIRQS];
@@ -89,7 +90,8 @@ struct vmm {
     int epfd;
     int ctl_fd;
     char sock_path[108];
-    int paused, shutdown, destroy;
+    /* Written by the control thread and vcpus, read everywhere. */
+    atomic_int paused, shutdown, destroy;
     unsigned shutdown_reason;
     int waiters[VMM_MAX_WAITERS];
     unsigned nwaiters;
