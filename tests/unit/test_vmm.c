@@ -22,6 +22,7 @@
 #include <xen/event_channel.h>
 #include <xen/grant_table.h>
 #include <xen/memory.h>
+#include <xen/xen.h>
 
 #include "proto/pvabi.h"
 
@@ -52,6 +53,22 @@ void sched_shutdown(struct vmm *vmm, unsigned reason, const char *why)
 void ctl_notify_waiters(struct vmm *vmm)
 {
     (void)vmm;
+}
+
+int64_t sched_hc_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
+{
+    return -ENOSYS;
+}
+
+int64_t sched_hc_set_timer(struct vcpu *v, uint64_t timeout)
+{
+    return 0;
+}
+
+int64_t sched_hc_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t vid,
+                         uint64_t arg)
+{
+    return -ENOSYS;
 }
 
 static struct vmm *mk(void)
@@ -340,6 +357,118 @@ static void test_threads(void **state)
     rm(vmm);
 }
 
+/* Put the stub for hypercall nr at STUB and enter it as the guest would:
+ * KVM reports rip after the `out`. */
+#define STUB 0x3000ull
+#define OPS 0x40000ull /* mmuext_op array */
+#define MCL 0x30000ull /* multicall list */
+#define PDONE 0x2f00ull
+#define NOPS 20000u
+
+static void call(struct vcpu *v, unsigned nr, uint64_t a1, uint64_t a2,
+                 uint64_t a3)
+{
+    struct kvm_regs *r = &v->run->s.regs.regs;
+    unsigned char stub[8] = {0xb8, 0, 0, 0, 0, 0xe7, PVABI_HCALL_PORT, 0xc3};
+
+    memcpy(stub + 1, &nr, 4);
+    assert_int_equal(gm_write(v->vmm, STUB, stub, sizeof(stub)), 0);
+    r->rax = nr;
+    r->rip = STUB + 7;
+    r->rdi = a1;
+    r->rsi = a2;
+    r->rdx = a3;
+    v->pio_at = 0;
+    assert_int_equal(hcall_dispatch(v), 0);
+}
+
+/*
+ * A multicall of mmuext_ops with NOPS entries each: with the domain
+ * paused it stops after one chunk and leaves the guest a continuation (rip
+ * back on the stub, arguments advanced); re-issued until done, every op
+ * is counted once and every entry's result is 0. Before preemption the
+ * whole list ran in one exit whatever the pause said.
+ */
+static void test_preempt_multicall(void **state)
+{
+    struct vmm *vmm = mk();
+    struct vcpu *v = &vmm->vcpus[0];
+    struct kvm_regs *r = &v->run->s.regs.regs;
+    struct mmuext_op mop = {.cmd = MMUEXT_TLB_FLUSH_LOCAL};
+    struct multicall_entry e[3];
+    unsigned i, rounds = 0, done[3];
+
+    for (i = 0; i < NOPS; i++)
+        gm_write(vmm, OPS + i * sizeof(mop), &mop, sizeof(mop));
+    memset(e, 0, sizeof(e));
+    for (i = 0; i < 3; i++) {
+        e[i].op = __HYPERVISOR_mmuext_op;
+        e[i].result = 77;
+        e[i].args[0] = OPS;
+        e[i].args[1] = NOPS;
+        e[i].args[2] = PDONE + i * 8;
+        e[i].args[3] = DOMID_SELF;
+    }
+    gm_write(vmm, MCL, e, sizeof(e));
+    vmm->paused = 1;
+    call(v, __HYPERVISOR_multicall, MCL, 3, 0);
+    assert_int_equal(r->rip, STUB); /* continued, not returned */
+    assert_int_equal(r->rdi, MCL);
+    assert_int_equal(r->rsi, 3);
+    gm_read(vmm, MCL, e, sizeof(e));
+    assert_int_equal(e[0].result, 77);
+    assert_int_equal(e[0].args[0], OPS + HCALL_PREEMPT_EVERY * sizeof(mop));
+    assert_int_equal(e[0].args[1], (NOPS - HCALL_PREEMPT_EVERY) | 0x80000000u);
+    /* Unpaused, a pending kick still preempts; then it runs to the end. */
+    vmm->paused = 0;
+    do {
+        v->kick = rounds < 5;
+        r->rip = r->rip + 7; /* the guest re-runs mov + out */
+        v->pio_at = 0;
+        assert_int_equal(hcall_dispatch(v), 0);
+        rounds++;
+        assert_true(rounds < 1000);
+    } while (r->rip == STUB);
+    assert_int_equal(r->rax, 0);
+    assert_true(rounds > 5);
+    gm_read(vmm, MCL, e, sizeof(e));
+    gm_read(vmm, PDONE, done, sizeof(done[0]));
+    gm_read(vmm, PDONE + 8, done + 1, sizeof(done[0]));
+    gm_read(vmm, PDONE + 16, done + 2, sizeof(done[0]));
+    for (i = 0; i < 3; i++) {
+        assert_int_equal(e[i].result, 0);
+        assert_int_equal(done[i], NOPS);
+    }
+    rm(vmm);
+}
+
+/* A balloon of many extents is continued through cmd's start extent. */
+static void test_preempt_memory_op(void **state)
+{
+    struct vmm *vmm = mk();
+    struct vcpu *v = &vmm->vcpus[0];
+    struct kvm_regs *r = &v->run->s.regs.regs;
+    xen_memory_reservation_t res = {.nr_extents = 200, .domid = DOMID_SELF};
+    xen_pfn_t pfn;
+    unsigned i;
+
+    for (i = 0; i < 200; i++) {
+        pfn = 20 + i;
+        gm_write(vmm, OPS + i * sizeof(pfn), &pfn, sizeof(pfn));
+    }
+    set_xen_guest_handle(res.extent_start, (xen_pfn_t *)(uintptr_t)OPS);
+    gm_write(vmm, ARG, &res, sizeof(res));
+    vmm->paused = 1;
+    /* Started as a continuation at extent 64 with the domain paused: the
+     * first chunk always runs, so it ends at the next boundary (1024 is
+     * past the end: it runs out). */
+    call(v, __HYPERVISOR_memory_op, XENMEM_decrease_reservation | (64ull << 6),
+         ARG, 0);
+    assert_int_equal(r->rax, 200);
+    assert_int_equal(vmm->cur_pages, RAM_PAGES - 136);
+    rm(vmm);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -349,6 +478,8 @@ int main(void)
         cmocka_unit_test(test_deliver),
         cmocka_unit_test(test_balloon_and_gnttab),
         cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_preempt_multicall),
+        cmocka_unit_test(test_preempt_memory_op),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -24,7 +24,7 @@ $(eval $(call bench,pv_bench,bench/pv_bench.c $(hv-srcs) toolstack/lib/log.c too
 $(B)/bench/pv_bench: | $(BIN)/pvstack-vmm $(PVTEST_ELFS)
 
 # The hypercall services without KVM (kicks and shutdown stubbed in the test).
-$(eval $(call unittest,test_vmm,tests/unit/test_vmm.c toolstack/vmm/evtchn.c \
-	toolstack/vmm/mem.c toolstack/lib/log.c,-lpthread))
-$(eval $(call tsantest,test_vmm_tsan,tests/unit/test_vmm.c \
-	toolstack/vmm/evtchn.c toolstack/vmm/mem.c toolstack/lib/log.c,-lpthread))
+vmm-test-srcs := tests/unit/test_vmm.c toolstack/vmm/evtchn.c \
+	toolstack/vmm/mem.c toolstack/vmm/hcall.c toolstack/lib/log.c
+$(eval $(call unittest,test_vmm,$(vmm-test-srcs),-lpthread))
+$(eval $(call tsantest,test_vmm_tsan,$(vmm-test-srcs),-lpthread))

@@ -120,11 +120,17 @@ static int balloon_one(struct vmm *vmm, uint64_t pfn, int give_back)
     return 1;
 }
 
-static int64_t mem_reservation(struct vcpu *v, uint64_t arg, int give_back)
+/* Xen's memory_op: cmd bits 6 and up are the extent a continuation starts
+ * at (MEMOP_EXTENT_SHIFT in xen/common/memory.c). */
+#define MEMOP_EXTENT_SHIFT 6
+#define MEMOP_CMD_MASK ((1u << MEMOP_EXTENT_SHIFT) - 1)
+
+static int64_t mem_reservation(struct vcpu *v, uint64_t cmd, uint64_t arg,
+                               int give_back)
 {
     struct vmm *vmm = v->vmm;
     xen_memory_reservation_t r;
-    uint64_t list, i, done = 0;
+    uint64_t list, i = cmd >> MEMOP_EXTENT_SHIFT;
 
     if (gm_read(vmm, arg, &r, sizeof(r)))
         return -EFAULT;
@@ -132,18 +138,26 @@ static int64_t mem_reservation(struct vcpu *v, uint64_t arg, int give_back)
         return -EPERM;
     if (r.extent_order != 0)
         return -EINVAL;
+    if (i > r.nr_extents)
+        return -EINVAL;
     list = (uint64_t)(uintptr_t)r.extent_start.p;
-    pthread_mutex_lock(&vmm->lock);
-    for (i = 0; i < r.nr_extents; i++) {
+    for (; i < r.nr_extents; i++) {
         xen_pfn_t pfn;
+        int done;
+        if (i % HCALL_PREEMPT_EVERY == 0 && hcall_preempt_check(v) &&
+            i != cmd >> MEMOP_EXTENT_SHIFT)
+            return hcall_continue(
+                v, (cmd & MEMOP_CMD_MASK) | (i << MEMOP_EXTENT_SHIFT), arg, 0,
+                0, 0);
         if (gm_read(vmm, list + i * sizeof(pfn), &pfn, sizeof(pfn)))
             break;
-        if (!balloon_one(vmm, pfn, give_back))
+        pthread_mutex_lock(&vmm->lock);
+        done = balloon_one(vmm, pfn, give_back);
+        pthread_mutex_unlock(&vmm->lock);
+        if (!done)
             break;
-        done++;
     }
-    pthread_mutex_unlock(&vmm->lock);
-    return (int64_t)done;
+    return (int64_t)i; /* extents done, counting earlier continuations */
 }
 
 int64_t mem_hc_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
@@ -151,19 +165,19 @@ int64_t mem_hc_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
     struct vmm *vmm = v->vmm;
     domid_t d;
 
-    switch (cmd & 0xf) { /* upper bits: continuation start extent */
+    switch (cmd & MEMOP_CMD_MASK) {
     case XENMEM_increase_reservation:
     case XENMEM_populate_physmap:
-        return mem_reservation(v, arg, 0);
+        return mem_reservation(v, cmd, arg, 0);
     case XENMEM_decrease_reservation:
-        return mem_reservation(v, arg, 1);
+        return mem_reservation(v, cmd, arg, 1);
     case XENMEM_current_reservation:
     case XENMEM_maximum_reservation:
         if (gm_read(vmm, arg, &d, sizeof(d)))
             return -EFAULT;
         if (!self_domid(vmm, d))
             return -EPERM;
-        return (int64_t)((cmd & 0xf) == XENMEM_current_reservation
+        return (int64_t)((cmd & MEMOP_CMD_MASK) == XENMEM_current_reservation
                              ? vmm->cur_pages
                              : vmm->max_pages);
     case XENMEM_maximum_ram_page:

@@ -13,6 +13,7 @@
 #ifndef __XEN_TOOLS__
 #define __XEN_TOOLS__ 1
 #endif
+#include <errno.h>
 #include <linux/kvm.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -47,6 +48,8 @@ struct vcpu {
     atomic_int need_init; /* apply init_* before the next run */
     uint64_t event_cb, failsafe_cb;
     uint64_t pio_at; /* rip of an `out` KVM will skip on the next KVM_RUN */
+    uint64_t restart_rip; /* re-issues this hypercall; 0: not restartable */
+    uint64_t cont[5];     /* a preempted hypercall's new arguments */
     uint16_t virq_port[NR_VIRQS];
     struct kvm_regs init_regs;
 };
@@ -130,6 +133,35 @@ void kvm_kick_all(struct vmm *vmm);
 /* hcall.c: handle the hypercall in v's sync regs; returns 0 or -errno when
  * the domain must crash. */
 int hcall_dispatch(struct vcpu *v);
+
+/*
+ * Long hypercalls are preempted as on Xen: a handler that finds
+ * hcall_preempt_check() true stops, saves the arguments that continue its
+ * work with hcall_continue() and returns what that returns. The guest then
+ * re-issues the call with those arguments when it next runs, so pause,
+ * destroy and events act between chunks. Handlers check every
+ * HCALL_PREEMPT_EVERY items.
+ */
+#define HCALL_PREEMPT_EVERY 1024u
+static inline int hcall_preempt_check(struct vcpu *v)
+{
+    struct vmm *vmm = v->vmm;
+
+    return v->restart_rip &&
+           (atomic_load(&v->kick) || atomic_load(&vmm->paused) ||
+            atomic_load(&vmm->shutdown) || atomic_load(&vmm->destroy));
+}
+
+static inline int64_t hcall_continue(struct vcpu *v, uint64_t a1, uint64_t a2,
+                                     uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    v->cont[0] = a1;
+    v->cont[1] = a2;
+    v->cont[2] = a3;
+    v->cont[3] = a4;
+    v->cont[4] = a5;
+    return -ERESTART; /* never reaches the guest */
+}
 
 /* evtchn.c (callers hold vmm->lock for *_locked) */
 int evtchn_init(struct vmm *vmm, uint32_t *store_port, uint32_t *con_port);
