@@ -2,7 +2,7 @@
 # toolstack/vmm: pvstack-vmm, the kvm engine's per-domain VMM.
 vmm-srcs := toolstack/vmm/main.c toolstack/vmm/kvm.c toolstack/vmm/hcall.c \
 	toolstack/vmm/evtchn.c toolstack/vmm/sched.c toolstack/vmm/mem.c \
-	toolstack/vmm/ctl.c $(builder-srcs) \
+	toolstack/vmm/ctl.c $(builder-srcs) backends/console/conlog.c \
 	toolstack/lib/log.c toolstack/lib/parse.c toolstack/lib/paths.c
 $(eval $(call program,pvstack-vmm,$(vmm-srcs),-llzma -lz -lpthread))
 
@@ -25,6 +25,7 @@ $(B)/bench/pv_bench: | $(BIN)/pvstack-vmm $(PVTEST_ELFS)
 
 # The hypercall services without KVM (kicks and shutdown stubbed in the test).
 vmm-test-srcs := tests/unit/test_vmm.c toolstack/vmm/evtchn.c \
-	toolstack/vmm/mem.c toolstack/vmm/hcall.c toolstack/lib/log.c
+	toolstack/vmm/mem.c toolstack/vmm/hcall.c backends/console/conlog.c \
+	toolstack/lib/log.c
 $(eval $(call unittest,test_vmm,$(vmm-test-srcs),-lpthread))
 $(eval $(call tsantest,test_vmm_tsan,$(vmm-test-srcs),-lpthread))

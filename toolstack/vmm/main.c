@@ -125,24 +125,25 @@ static void parse_args(int argc, char **argv, struct vmm *vmm, struct opts *o)
 }
 
 /* Log to /var/log/xen/vmm-<name>.log (stderr with -d). */
+/* The log is stderr, redirected to a capped, rotating file: a guest's
+ * console output lands there too. */
 static void open_log(struct vmm *vmm, int debug)
 {
     char rel[128], path[4096];
-    int fd;
+    int rc;
 
     log_init(1, debug);
     log_procinit("pvstack-vmm");
+    conlog_limit_init(&vmm->con_limit, VMM_CON_BURST, VMM_CON_WINDOW_MS);
     if (debug)
         return;
     snprintf(rel, sizeof(rel), "/var/log/xen/vmm-%s.log", vmm->name);
     if (paths_mkdir("/var/log/xen", 0755) < 0 ||
         paths_get(path, sizeof(path), rel) < 0)
         return;
-    fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (fd >= 0) {
-        dup2(fd, 2);
-        close(fd);
-    }
+    rc = conlog_open(path, CONLOG_MAX_BYTES, CONLOG_KEEP, 2, &vmm->log);
+    if (rc < 0)
+        log_warnx("dom %u: log %s: %s", vmm->domid, path, strerror(-rc));
 }
 
 static uint64_t mem_available_kb(void)
@@ -305,5 +306,6 @@ int main(int argc, char **argv)
     serve(&vmm);
     unlink(vmm.sock_path);
     log_info("dom %u (%s): destroyed", vmm.domid, vmm.name);
+    conlog_close(vmm.log);
     return EXIT_SUCCESS;
 }

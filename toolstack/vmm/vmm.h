@@ -25,6 +25,7 @@
 #include <xen/xen.h>
 
 #include "builder/builder.h"
+#include "console/conlog.h"
 
 #define VMM_NR_PORTS 1024 /* 2-level ABI allows 4096; we serve fewer */
 #define VMM_MAX_VCPUS 32  /* XEN_LEGACY_MAX_VCPUS: vcpu_info in shared_info */
@@ -105,7 +106,13 @@ struct vmm {
     uint64_t hc_logged[2]; /* unknown hypercalls already logged */
     char con[512];
     size_t con_len;
+    struct conlog_limit con_limit; /* console_io flood control */
+    struct conlog *log;            /* our log file, capped (stderr) */
 };
+
+/* console_io output that passes per window; the rest is dropped. */
+#define VMM_CON_BURST (128 * 1024)
+#define VMM_CON_WINDOW_MS 5000
 
 /* epoll tags: type in the high 32 bits, index in the low. */
 #define EP_CTL 1ull
