@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,9 +16,11 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/pidfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -36,6 +39,8 @@ struct fake {
     char root[64];
     int lfd;
     int memfd;
+    pid_t vmm; /* stands in for the VMM process */
+    int pidfd; /* its pidfd, handed over with the memfd */
     int ev[2]; /* from guest, to guest */
     uint64_t last_arg;
     pthread_t th;
@@ -80,9 +85,10 @@ static void *fake_serve(void *arg)
             continue;
         }
         f->last_arg = req.arg;
-        if (req.op == VMMCTL_MEMFD)
-            fake_reply(c, 0, &f->memfd, 1);
-        else if (req.op == VMMCTL_EVTCHN_BIND && req.arg == 3)
+        if (req.op == VMMCTL_MEMFD) {
+            int fds[2] = {f->memfd, f->pidfd};
+            fake_reply(c, 0, fds, 2);
+        } else if (req.op == VMMCTL_EVTCHN_BIND && req.arg == 3)
             fake_reply(c, 0, f->ev, 2);
         else if (req.op == VMMCTL_EVTCHN_BIND)
             fake_reply(c, -EINVAL, NULL, 0);
@@ -122,6 +128,14 @@ static int setup(void **state)
     assert_int_equal(listen(f->lfd, 8), 0);
     f->memfd = memfd_create("guest", 0);
     assert_int_equal(ftruncate(f->memfd, TOTAL_PAGES * 4096l), 0);
+    f->vmm = fork();
+    assert_true(f->vmm >= 0);
+    if (f->vmm == 0) {
+        pause();
+        _exit(0);
+    }
+    f->pidfd = pidfd_open(f->vmm, 0);
+    assert_true(f->pidfd >= 0);
     f->ev[0] = eventfd(0, EFD_NONBLOCK);
     f->ev[1] = eventfd(0, EFD_NONBLOCK);
     pthread_create(&f->th, NULL, fake_serve, f);
@@ -138,6 +152,9 @@ static int teardown(void **state)
     close(f->lfd);
     pthread_join(f->th, NULL);
     close(f->memfd);
+    kill(f->vmm, SIGKILL);
+    waitpid(f->vmm, NULL, 0);
+    close(f->pidfd);
     close(f->ev[0]);
     close(f->ev[1]);
     snprintf(cmd, sizeof(cmd), "rm -rf %s", f->root);
@@ -244,12 +261,76 @@ static void test_domain_ops_no_vmm(void **state)
     hv_close(hv);
 }
 
+/* Our mappings and fds of the fake guest's memfd. */
+static int memfd_refs(void)
+{
+    char line[512], path[64], link[256];
+    FILE *f = fopen("/proc/self/maps", "r");
+    int n = 0, fd;
+    ssize_t l;
+
+    assert_non_null(f);
+    while (fgets(line, sizeof(line), f))
+        n += strstr(line, "memfd:guest") != NULL;
+    fclose(f);
+    for (fd = 0; fd < 1024; fd++) {
+        snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+        l = readlink(path, link, sizeof(link) - 1);
+        if (l <= 0)
+            continue;
+        link[l] = '\0';
+        n += strstr(link, "memfd:guest") != NULL;
+    }
+    return n;
+}
+
+/*
+ * The domain's memory is mapped once (many grant maps, one mapping, no fd
+ * kept) and dropped the moment its VMM exits, with grant maps still out:
+ * those keep reading (zeros) instead of faulting. A new map of the dead
+ * domain is refused through the pidfd, not a kill(pid, 0) probe.
+ */
+static void test_dies(void **state)
+{
+    struct fake *f = *state;
+    grant_entry_v1_t *gt;
+    struct hv *hv;
+    void *whole, *a, *b, *c;
+    int i, base;
+
+    gt = gnt(f, &whole);
+    gt[8] =
+        (grant_entry_v1_t){.flags = GTF_permit_access, .domid = 0, .frame = 5};
+    ((char *)whole)[5 * 4096 + 17] = 'g';
+    munmap(whole, TOTAL_PAGES * 4096ul);
+    base = memfd_refs(); /* the fake VMM's own fd */
+    assert_int_equal(hv_open(&hv), 0);
+    assert_int_equal(hv_grant_map(hv, DOMID, 8, 1, &a), 0);
+    assert_int_equal(hv_grant_map(hv, DOMID, 8, 0, &b), 0);
+    assert_int_equal(hv_foreign_map(hv, DOMID, 3, 1, 1, &c), 0);
+    assert_ptr_equal(a, b);
+    assert_int_equal(((char *)a)[17], 'g');
+    assert_int_equal(memfd_refs(), base + 1); /* one mapping, no fd */
+    hv_grant_unmap(hv, b);
+    assert_int_equal(kill(f->vmm, SIGKILL), 0);
+    assert_int_equal(waitpid(f->vmm, NULL, 0), f->vmm);
+    for (i = 0; i < 200 && memfd_refs() > base; i++)
+        usleep(10000);
+    assert_int_equal(memfd_refs(), base);
+    assert_int_equal(((char *)a)[17], 0); /* still mapped, memory gone */
+    assert_int_equal(hv_grant_map(hv, DOMID, 8, 1, &b), -ESRCH);
+    hv_grant_unmap(hv, a);
+    hv_foreign_unmap(hv, c, 1);
+    hv_close(hv);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_foreign_map, setup, teardown),
         cmocka_unit_test_setup_teardown(test_grant_map, setup, teardown),
         cmocka_unit_test_setup_teardown(test_evtchn, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dies, setup, teardown),
         cmocka_unit_test_setup_teardown(test_domain_ops_no_vmm, setup,
                                         teardown),
     };

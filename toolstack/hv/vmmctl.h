@@ -14,7 +14,7 @@
 
 enum vmmctl_op {
     VMMCTL_INFO = 1,  /* -> info */
-    VMMCTL_MEMFD = 2, /* -> fds[0] = guest memory memfd */
+    VMMCTL_MEMFD = 2, /* -> fds: [guest memory memfd, the VMM's pidfd] */
     VMMCTL_EVTCHN_BIND =
         3, /* arg = guest port -> fds: [from guest, to guest] */
     VMMCTL_EVTCHN_CLOSE = 4, /* arg = guest port */

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/pidfd.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -275,6 +276,7 @@ int main(int argc, char **argv)
 
     memset(&vmm, 0, sizeof(vmm));
     vmm.mem_fd = vmm.kvm_fd = vmm.vm_fd = vmm.epfd = vmm.ctl_fd = -1;
+    vmm.pid_fd = pidfd_open(getpid(), 0); /* always close-on-exec */
     pthread_mutex_init(&vmm.lock, NULL);
     parse_args(argc, argv, &vmm, &o);
     open_log(&vmm, o.debug);

@@ -79,6 +79,7 @@ struct vmm {
     char name[64];
     int kvm_fd, vm_fd;
     int mem_fd;
+    int pid_fd; /* our own pidfd: backends learn of our exit through it */
     unsigned char *mem;
     uint64_t ram_pages, total_pages;
     uint64_t max_pages, cur_pages;
