@@ -101,8 +101,8 @@ static void *fake_serve(void *arg)
 
 static grant_entry_v1_t *gnt(struct fake *f, void **map)
 {
-    *map = mmap(NULL, TOTAL_PAGES * 4096ul, PROT_READ | PROT_WRITE, MAP_SHARED,
-                f->memfd, 0);
+    *map = mmap(NULL, (TOTAL_PAGES + 1) * 4096ul, PROT_READ | PROT_WRITE,
+                MAP_SHARED, f->memfd, 0);
     assert_true(*map != MAP_FAILED);
     return (grant_entry_v1_t *)((char *)*map +
                                 (RAM_PAGES + PVABI_SP_GNTTAB) * 4096ul);
@@ -127,7 +127,8 @@ static int setup(void **state)
     assert_int_equal(bind(f->lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
     assert_int_equal(listen(f->lfd, 8), 0);
     f->memfd = memfd_create("guest", 0);
-    assert_int_equal(ftruncate(f->memfd, TOTAL_PAGES * 4096l), 0);
+    /* Guest memory, then the balloon bitmap page. */
+    assert_int_equal(ftruncate(f->memfd, (TOTAL_PAGES + 1) * 4096l), 0);
     f->vmm = fork();
     assert_true(f->vmm >= 0);
     if (f->vmm == 0) {
@@ -183,7 +184,7 @@ static void test_foreign_map(void **state)
                      -ERANGE);
     assert_int_equal(hv_foreign_map(hv, DOMID, UINT64_MAX, 2, 0, &a), -ERANGE);
     assert_int_equal(hv_foreign_map(hv, 99, 0, 1, 0, &a), -ESRCH);
-    munmap(whole, TOTAL_PAGES * 4096ul);
+    munmap(whole, (TOTAL_PAGES + 1) * 4096ul);
     hv_close(hv);
 }
 
@@ -216,7 +217,14 @@ static void test_grant_map(void **state)
     assert_int_equal(hv_grant_map(hv, DOMID, 11, 0, &a), -EINVAL);
     assert_int_equal(hv_grant_map(hv, DOMID, 12, 0, &a), -EACCES);
     assert_int_equal(hv_grant_map(hv, DOMID, 1u << 20, 0, &a), -EINVAL);
-    munmap(whole, TOTAL_PAGES * 4096ul);
+    /* Frame 5 ballooned out (the VMM's bitmap after guest memory). */
+    ((unsigned char *)whole)[TOTAL_PAGES * 4096ul] = 1 << 5;
+    assert_int_equal(hv_grant_map(hv, DOMID, 8, 1, &a), -EINVAL);
+    assert_int_equal(hv_foreign_map(hv, DOMID, 4, 2, 1, &a), -EINVAL);
+    ((unsigned char *)whole)[TOTAL_PAGES * 4096ul] = 0;
+    assert_int_equal(hv_grant_map(hv, DOMID, 8, 1, &a), 0);
+    hv_grant_unmap(hv, a);
+    munmap(whole, (TOTAL_PAGES + 1) * 4096ul);
     hv_close(hv);
 }
 
@@ -302,7 +310,7 @@ static void test_dies(void **state)
     gt[8] =
         (grant_entry_v1_t){.flags = GTF_permit_access, .domid = 0, .frame = 5};
     ((char *)whole)[5 * 4096 + 17] = 'g';
-    munmap(whole, TOTAL_PAGES * 4096ul);
+    munmap(whole, (TOTAL_PAGES + 1) * 4096ul);
     base = memfd_refs(); /* the fake VMM's own fd */
     assert_int_equal(hv_open(&hv), 0);
     assert_int_equal(hv_grant_map(hv, DOMID, 8, 1, &a), 0);

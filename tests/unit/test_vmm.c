@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -104,7 +105,6 @@ static void rm(struct vmm *vmm)
     free(vmm->vcpus[0].run);
     free(vmm->vcpus[1].run);
     free(vmm->vcpus);
-    free(vmm->ballooned);
     free(vmm);
 }
 
@@ -504,6 +504,62 @@ static void test_console_flood(void **state)
     rm(vmm);
 }
 
+/* Protection of the page holding addr in our address space ("rw-s"). */
+static void prot_of(const void *addr, char perms[5])
+{
+    char line[512];
+    unsigned long lo, hi;
+    FILE *f = fopen("/proc/self/maps", "r");
+
+    assert_non_null(f);
+    strcpy(perms, "none");
+    while (fgets(line, sizeof(line), f)) {
+        if (sscanf(line, "%lx-%lx %4s", &lo, &hi, perms) == 3 &&
+            (unsigned long)addr >= lo && (unsigned long)addr < hi)
+            break;
+        strcpy(perms, "none");
+    }
+    fclose(f);
+}
+
+/*
+ * A page given back is gone from the guest (no access: KVM faults instead
+ * of allocating it again), from our accessor, and its bit is set in the
+ * bitmap after guest memory that backends read; reclaimed, it is a fresh
+ * zero page. Before, the page stayed mapped and a touch refilled it.
+ */
+static void test_balloon_unmaps(void **state)
+{
+    struct vmm *vmm = mk();
+    struct vcpu *v = &vmm->vcpus[0];
+    xen_memory_reservation_t res = {.nr_extents = 1, .domid = DOMID_SELF};
+    unsigned char *page = vmm->mem + 100 * 4096;
+    xen_pfn_t pfn = 100;
+    char perms[5];
+
+    page[5] = 'x';
+    set_xen_guest_handle(res.extent_start, (xen_pfn_t *)(uintptr_t)(ARG + 256));
+    gm_write(vmm, ARG + 256, &pfn, sizeof(pfn));
+    gm_write(vmm, ARG + 512, &res, sizeof(res));
+    assert_int_equal(
+        mem_hc_memory_op(v, XENMEM_decrease_reservation, ARG + 512), 1);
+    prot_of(page, perms);
+    assert_string_equal(perms, "---s");
+    assert_null(gm_ptr(vmm, 100 * 4096 + 8, 8));
+    assert_null(gm_ptr(vmm, 99 * 4096 + 4000, 200)); /* straddles it */
+    assert_non_null(gm_ptr(vmm, 99 * 4096, 4096));
+    assert_int_equal(
+        vmm->mem[RAM_PAGES * 4096 + PVABI_SPECIAL_PAGES * 4096 + 100 / 8],
+        1 << (100 % 8));
+    assert_int_equal(
+        mem_hc_memory_op(v, XENMEM_increase_reservation, ARG + 512), 1);
+    prot_of(page, perms);
+    assert_string_equal(perms, "rw-s");
+    assert_int_equal(page[5], 0);
+    assert_non_null(gm_ptr(vmm, 100 * 4096 + 8, 8));
+    rm(vmm);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -516,6 +572,7 @@ int main(void)
         cmocka_unit_test(test_preempt_multicall),
         cmocka_unit_test(test_preempt_memory_op),
         cmocka_unit_test(test_console_flood),
+        cmocka_unit_test(test_balloon_unmaps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

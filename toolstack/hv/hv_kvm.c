@@ -45,6 +45,7 @@ struct kvm_mem {
     unsigned char *base;
     size_t size;
     uint64_t ram_pages, total_pages;
+    const uint8_t *ballooned; /* the VMM's balloon bitmap (vmmctl.h) */
     int pidfd;
 };
 
@@ -226,6 +227,7 @@ static int mem_fetch(uint32_t domid, struct mem_fetched *out)
 {
     struct vmmctl_rep rep;
     struct pollfd pf;
+    struct stat st;
     unsigned n = 0, i;
     int fds[2] = {-1, -1}, rc;
     void *a;
@@ -243,7 +245,15 @@ static int mem_fetch(uint32_t domid, struct mem_fetched *out)
             rc = -ESRCH; /* exited already */
     }
     if (rc == 0) {
+        /* Guest memory, then the balloon bitmap (vmmctl.h). */
         out->size = rep.info.total_pages * PAGE_SZ;
+        if (fstat(fds[0], &st) < 0 ||
+            (uint64_t)st.st_size < out->size + (rep.info.ram_pages + 7) / 8)
+            rc = -EPROTO;
+        else
+            out->size = (size_t)st.st_size;
+    }
+    if (rc == 0) {
         a = mmap(NULL, out->size, PROT_READ | PROT_WRITE,
                  MAP_SHARED | MAP_NORESERVE, fds[0], 0);
         rc = a == MAP_FAILED ? -errno : 0;
@@ -303,6 +313,7 @@ static int mem_get(struct hv *hv, uint32_t domid, struct kvm_mem **out)
     m->size = got.size;
     m->ram_pages = got.ram_pages;
     m->total_pages = got.total_pages;
+    m->ballooned = m->base + got.total_pages * PAGE_SZ;
     m->pidfd = got.pidfd;
     atomic_store(&m->domid, domid);
     atomic_store(&m->refs, 2); /* live + the caller's */
@@ -323,10 +334,19 @@ static int mem_get(struct hv *hv, uint32_t domid, struct kvm_mem **out)
     return 0;
 }
 
+static int mem_ballooned(const struct kvm_mem *m, uint64_t pfn)
+{
+    return pfn < m->ram_pages &&
+           (__atomic_load_n(&m->ballooned[pfn / 8], __ATOMIC_ACQUIRE) >>
+            (pfn % 8)) &
+               1;
+}
+
 static int kvm_foreign_map(struct hv *hv, uint32_t domid, uint64_t pfn,
                            size_t npages, int writable, void **addr_out)
 {
     struct kvm_mem *m;
+    size_t i;
     int rc;
 
     rc = mem_get(hv, domid, &m);
@@ -335,6 +355,12 @@ static int kvm_foreign_map(struct hv *hv, uint32_t domid, uint64_t pfn,
     if (pfn >= m->total_pages || npages > m->total_pages - pfn) {
         mem_put(hv->priv, m);
         return -ERANGE;
+    }
+    for (i = 0; i < npages; i++) {
+        if (mem_ballooned(m, pfn + i)) {
+            mem_put(hv->priv, m);
+            return -EINVAL;
+        }
     }
     *addr_out = m->base + pfn * PAGE_SZ;
     return 0;
@@ -395,6 +421,10 @@ static int kvm_grant_map(struct hv *hv, uint32_t domid, uint32_t ref,
                            ref * sizeof(g.e)),
         __ATOMIC_ACQUIRE);
     rc = kvm_grant_check(&g.e, writable, m->ram_pages);
+    /* A frame the guest gave back is not its to grant (and writing it
+     * would allocate it again behind the balloon). */
+    if (rc == 0 && mem_ballooned(m, g.e.frame))
+        rc = -EINVAL;
     if (rc < 0) {
         mem_put(hv->priv, m);
         return rc;

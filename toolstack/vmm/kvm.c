@@ -356,7 +356,10 @@ static void *vcpu_main(void *arg)
         if (ioctl(v->fd, KVM_RUN, 0) < 0) {
             if (errno == EINTR || errno == EAGAIN)
                 continue;
-            vcpu_crash(v, "KVM_RUN failed");
+            /* KVM could not fault in a page: one the guest gave back. */
+            vcpu_crash(v, errno == EFAULT
+                              ? "touched memory it gave back (ballooned out)"
+                              : "KVM_RUN failed");
             continue;
         }
         v->run->kvm_dirty_regs = 0;

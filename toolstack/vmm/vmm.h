@@ -83,7 +83,7 @@ struct vmm {
     unsigned char *mem;
     uint64_t ram_pages, total_pages;
     uint64_t max_pages, cur_pages;
-    uint8_t *ballooned; /* bitmap over ram_pages */
+    uint8_t *ballooned; /* bitmap over ram_pages, after the guest's pages */
     shared_info_t *sh;
     struct builder_result br;
     struct kvm_sregs sregs0;
