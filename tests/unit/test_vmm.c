@@ -28,84 +28,25 @@
 #include <xen/xen.h>
 
 #include "proto/pvabi.h"
+#include "vmm_stubs.h"
 
 #define RAM_PAGES 256
 #define ARG 0x10000ull /* where the tests put hypercall arguments */
 
-static int kicks[2];
-static unsigned last_shutdown = ~0u;
-
-/* Stubs for kvm.c / sched.c: count instead of signalling threads. */
-void kvm_kick(struct vcpu *v)
-{
-    kicks[v->id]++;
-}
-
-void kvm_kick_all(struct vmm *vmm)
-{
-    (void)vmm;
-}
-
-void sched_shutdown(struct vmm *vmm, unsigned reason, const char *why)
-{
-    (void)why;
-    vmm->shutdown = 1;
-    last_shutdown = reason;
-}
-
-void ctl_notify_waiters(struct vmm *vmm)
-{
-    (void)vmm;
-}
-
-int64_t sched_hc_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
-{
-    return -ENOSYS;
-}
-
-int64_t sched_hc_set_timer(struct vcpu *v, uint64_t timeout)
-{
-    return 0;
-}
-
-int64_t sched_hc_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t vid,
-                         uint64_t arg)
-{
-    return -ENOSYS;
-}
-
 static struct vmm *mk(void)
 {
-    struct vmm *vmm = calloc(1, sizeof(*vmm));
-    uint32_t sp, cp;
-    unsigned i;
+    struct vmm *vmm = vmm_stub_new(RAM_PAGES);
 
-    vmm->domid = 9;
-    vmm->vm_fd = vmm->epfd = -1;
-    pthread_mutex_init(&vmm->lock, NULL);
-    assert_int_equal(mem_init(vmm, RAM_PAGES, RAM_PAGES), 0);
-    vmm->br.idt = (RAM_PAGES + PVABI_SP_IDT) * 4096ull;
-    vmm->nr_vcpus = 2;
-    vmm->vcpus = calloc(2, sizeof(*vmm->vcpus));
-    for (i = 0; i < 2; i++) {
-        vmm->vcpus[i].vmm = vmm;
-        vmm->vcpus[i].id = i;
-        vmm->vcpus[i].run = calloc(1, sizeof(struct kvm_run));
-    }
-    evtchn_init(vmm, &sp, &cp);
-    assert_int_equal(sp, 1);
-    assert_int_equal(cp, 2);
-    kicks[0] = kicks[1] = 0;
-    last_shutdown = ~0u;
+    assert_non_null(vmm);
+    /* evtchn_init gave the store port 1 and the console port 2. */
+    assert_int_equal(vmm->ports[1].state, PORT_UNBOUND);
+    assert_int_equal(vmm->ports[2].state, PORT_UNBOUND);
     return vmm;
 }
 
 static void rm(struct vmm *vmm)
 {
-    free(vmm->vcpus[0].run);
-    free(vmm->vcpus[1].run);
-    free(vmm->vcpus);
-    free(vmm);
+    vmm_stub_free(vmm);
 }
 
 /* Copy arg into guest memory at ARG, run the op, copy it back. */
@@ -139,7 +80,7 @@ static void test_virq_and_mask(void **state)
     assert_true(pending(vmm, 3));
     assert_int_equal(vmm->sh->vcpu_info[0].evtchn_pending_sel, 1);
     assert_int_equal(vmm->sh->vcpu_info[0].evtchn_upcall_pending, 1);
-    assert_int_equal(kicks[0], 1);
+    assert_int_equal(vmm_stub_kicks[0], 1);
     /* Masked port: pending is recorded, no upcall until unmask. */
     vmm->sh->evtchn_pending[0] = 0;
     vmm->sh->vcpu_info[0].evtchn_pending_sel = 0;
@@ -171,7 +112,7 @@ static void test_ipi_loopback_close(void **state)
     se.port = ipi.port;
     assert_int_equal(op(v, EVTCHNOP_send, &se, sizeof(se)), 0);
     assert_int_equal(vmm->sh->vcpu_info[1].evtchn_upcall_pending, 1);
-    assert_int_equal(kicks[1], 1);
+    assert_int_equal(vmm_stub_kicks[1], 1);
     assert_int_equal(op(v, EVTCHNOP_alloc_unbound, &au, sizeof(au)), 0);
     bi.remote_port = au.port;
     assert_int_equal(op(v, EVTCHNOP_bind_interdomain, &bi, sizeof(bi)), 0);
@@ -254,7 +195,7 @@ static void test_deliver(void **state)
     vmm->sh->vcpu_info[0].evtchn_upcall_mask = 0;
     r->rsp = 0x10;
     assert_true(evtchn_deliver(v) < 0);
-    assert_int_equal(last_shutdown, SHUTDOWN_crash);
+    assert_int_equal(vmm_stub_last_shutdown, SHUTDOWN_crash);
     rm(vmm);
 }
 
