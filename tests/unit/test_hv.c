@@ -29,77 +29,14 @@
 
 #include "hv/hv.h"
 #include "hv/vmmctl.h"
+#include "fake_vmm.h"
 #include "proto/pvabi.h"
 
 #define RAM_PAGES 64
 #define TOTAL_PAGES (RAM_PAGES + PVABI_SPECIAL_PAGES)
 #define DOMID 7
 
-struct fake {
-    char root[64];
-    int lfd;
-    int memfd;
-    pid_t vmm; /* stands in for the VMM process */
-    int pidfd; /* its pidfd, handed over with the memfd */
-    int ev[2]; /* from guest, to guest */
-    uint64_t last_arg;
-    pthread_t th;
-};
-
-static void fake_reply(int c, int rc, const int *fds, unsigned nfds)
-{
-    struct vmmctl_rep rep = {.rc = rc, .nfds = nfds};
-    union {
-        char buf[CMSG_SPACE(2 * sizeof(int))];
-        struct cmsghdr a;
-    } cm;
-    struct iovec iov = {.iov_base = &rep, .iov_len = sizeof(rep)};
-    struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
-
-    rep.info.domid = DOMID;
-    rep.info.ram_pages = RAM_PAGES;
-    rep.info.total_pages = TOTAL_PAGES;
-    rep.info.cur_pages = RAM_PAGES;
-    if (nfds) {
-        m.msg_control = cm.buf;
-        m.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
-        struct cmsghdr *h = CMSG_FIRSTHDR(&m);
-        h->cmsg_level = SOL_SOCKET;
-        h->cmsg_type = SCM_RIGHTS;
-        h->cmsg_len = CMSG_LEN(nfds * sizeof(int));
-        memcpy(CMSG_DATA(h), fds, nfds * sizeof(int));
-    }
-    assert_true(sendmsg(c, &m, 0) == sizeof(rep));
-}
-
-static void *fake_serve(void *arg)
-{
-    struct fake *f = arg;
-    struct vmmctl_req req;
-    int c;
-
-    while ((c = accept(f->lfd, NULL, NULL)) >= 0) {
-        if (recv(c, &req, sizeof(req), 0) != sizeof(req) ||
-            req.magic != VMMCTL_MAGIC) {
-            close(c);
-            continue;
-        }
-        f->last_arg = req.arg;
-        if (req.op == VMMCTL_MEMFD) {
-            int fds[2] = {f->memfd, f->pidfd};
-            fake_reply(c, 0, fds, 2);
-        } else if (req.op == VMMCTL_EVTCHN_BIND && req.arg == 3)
-            fake_reply(c, 0, f->ev, 2);
-        else if (req.op == VMMCTL_EVTCHN_BIND)
-            fake_reply(c, -EINVAL, NULL, 0);
-        else
-            fake_reply(c, 0, NULL, 0);
-        close(c);
-    }
-    return NULL;
-}
-
-static grant_entry_v1_t *gnt(struct fake *f, void **map)
+static grant_entry_v1_t *gnt(struct fake_vmm *f, void **map)
 {
     *map = mmap(NULL, (TOTAL_PAGES + 1) * 4096ul, PROT_READ | PROT_WRITE,
                 MAP_SHARED, f->memfd, 0);
@@ -110,63 +47,24 @@ static grant_entry_v1_t *gnt(struct fake *f, void **map)
 
 static int setup(void **state)
 {
-    struct fake *f = calloc(1, sizeof(*f));
-    struct sockaddr_un sa = {.sun_family = AF_UNIX};
-    char dir[80];
+    struct fake_vmm *f = calloc(1, sizeof(*f));
 
-    strcpy(f->root, "/tmp/test_hv.XXXXXX");
-    assert_non_null(mkdtemp(f->root));
-    setenv("PVSTACK_ROOT", f->root, 1);
-    setenv("PVSTACK_ENGINE", "kvm", 1);
-    snprintf(dir, sizeof(dir), "%s/run", f->root);
-    mkdir(dir, 0755);
-    snprintf(dir, sizeof(dir), "%s/run/pvstack", f->root);
-    mkdir(dir, 0755);
-    snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/dom%d.sock", dir, DOMID);
-    f->lfd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
-    assert_int_equal(bind(f->lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-    assert_int_equal(listen(f->lfd, 8), 0);
-    f->memfd = memfd_create("guest", 0);
-    /* Guest memory, then the balloon bitmap page. */
-    assert_int_equal(ftruncate(f->memfd, (TOTAL_PAGES + 1) * 4096l), 0);
-    f->vmm = fork();
-    assert_true(f->vmm >= 0);
-    if (f->vmm == 0) {
-        pause();
-        _exit(0);
-    }
-    f->pidfd = pidfd_open(f->vmm, 0);
-    assert_true(f->pidfd >= 0);
-    f->ev[0] = eventfd(0, EFD_NONBLOCK);
-    f->ev[1] = eventfd(0, EFD_NONBLOCK);
-    pthread_create(&f->th, NULL, fake_serve, f);
+    assert_non_null(f);
+    assert_int_equal(fake_vmm_start(f, DOMID, RAM_PAGES), 0);
     *state = f;
     return 0;
 }
 
 static int teardown(void **state)
 {
-    struct fake *f = *state;
-    char cmd[128];
-
-    shutdown(f->lfd, SHUT_RDWR);
-    close(f->lfd);
-    pthread_join(f->th, NULL);
-    close(f->memfd);
-    kill(f->vmm, SIGKILL);
-    waitpid(f->vmm, NULL, 0);
-    close(f->pidfd);
-    close(f->ev[0]);
-    close(f->ev[1]);
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", f->root);
-    assert_int_equal(system(cmd), 0);
-    free(f);
+    fake_vmm_stop(*state);
+    free(*state);
     return 0;
 }
 
 static void test_foreign_map(void **state)
 {
-    struct fake *f = *state;
+    struct fake_vmm *f = *state;
     struct hv *hv;
     void *a, *whole;
     char *g;
@@ -190,7 +88,7 @@ static void test_foreign_map(void **state)
 
 static void test_grant_map(void **state)
 {
-    struct fake *f = *state;
+    struct fake_vmm *f = *state;
     grant_entry_v1_t *gt;
     struct hv *hv;
     void *whole, *a;
@@ -230,7 +128,7 @@ static void test_grant_map(void **state)
 
 static void test_evtchn(void **state)
 {
-    struct fake *f = *state;
+    struct fake_vmm *f = *state;
     struct hv_evtchn *ch;
     struct hv *hv;
     uint64_t v = 1;
@@ -300,7 +198,7 @@ static int memfd_refs(void)
  */
 static void test_dies(void **state)
 {
-    struct fake *f = *state;
+    struct fake_vmm *f = *state;
     grant_entry_v1_t *gt;
     struct hv *hv;
     void *whole, *a, *b, *c;
