@@ -40,6 +40,7 @@ struct condom {
     unsigned events;       /* in the current period */
     uint64_t period_start; /* ms, CLOCK_MONOTONIC */
     uint64_t throttled;    /* periods a flood was held back */
+    int flooding;          /* throttled and not yet quiet again */
     char dir[64];          /* /local/domain/<id>/console */
     char pend[PEND_MAX];
 };
@@ -182,11 +183,20 @@ int condom_handle_evtchn(struct condom *cd)
     int n;
 
     if (now - cd->period_start >= CONDOM_PERIOD_MS) {
+        /* A period that stayed under the allowance ends the burst. */
+        if (cd->events < CONDOM_EVENTS)
+            cd->flooding = 0;
         cd->period_start = now;
         cd->events = 0;
     }
-    if (++cd->events == CONDOM_EVENTS)
+    if (++cd->events == CONDOM_EVENTS) {
         cd->throttled++;
+        if (!cd->flooding) /* once per burst */
+            log_warnx("dom %u console: more than %d events in %d ms, "
+                      "throttled",
+                      cd->domid, CONDOM_EVENTS, CONDOM_PERIOD_MS);
+        cd->flooding = 1;
+    }
     hv_evtchn_ack(cd->ch);
     n = cd_drain(cd);
     if (n < 0) {

@@ -321,8 +321,8 @@ static int64_t hcall_call(struct vcpu *v, uint64_t nr, const uint64_t a[5])
         return hcall_table[nr](v, a[0], a[1], a[2], a[3], a[4]);
     if (nr < 128 && !(vmm->hc_logged[nr / 64] & (1ull << (nr % 64)))) {
         vmm->hc_logged[nr / 64] |= 1ull << (nr % 64);
-        log_warnx("dom %u: unknown hypercall %llu -> -ENOSYS", vmm->domid,
-                  (unsigned long long)nr);
+        log_warnx("dom %u (%s): unknown hypercall %llu -> -ENOSYS", vmm->domid,
+                  vmm->name, (unsigned long long)nr);
     }
     return -ENOSYS;
 }
