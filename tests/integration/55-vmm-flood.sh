@@ -8,24 +8,10 @@
 . "$(dirname "$0")/lib.sh"
 
 t_root
-XM=$BIN/xm
-GUEST=$TOP/build/guest/pvguest.elf.xz
-LOG=$PVSTACK_ROOT/var/log/xen
-if [ ! -w /dev/kvm ] || [ ! -f "$GUEST" ]; then
-    t_skip "VMM under a flooding guest" "no writable /dev/kvm or no guest kernel"
+if ! t_pv_devices_host fl; then
+    t_skip "VMM under a flooding guest" "no writable /dev/kvm, no guest kernel, or xm cannot start the daemons"
     t_done; exit
 fi
-xm_down() {
-    local id p
-    for id in $("$XM" list 2>/dev/null | awk 'NR>2 {print $2}'); do
-        "$XM" destroy "$id"
-    done
-    for p in netback blkback xenconsoled xenstored; do
-        [ -f "$PVSTACK_ROOT/run/$p.pid" ] && kill "$(cat "$PVSTACK_ROOT/run/$p.pid")"
-    done
-}
-"$XM" daemons start >/dev/null || { t_skip "VMM under a flooding guest" "xm daemons start failed"; t_done; exit; }
-t_on_exit xm_down
 row() { "$XM" list | awk -v n="$1" '$1 == n'; }
 cputime() { row "$1" | awk '{print $NF}'; }
 
@@ -66,7 +52,7 @@ case_multicall_pause() {
 }
 
 case_balloon_touch() {
-    "$XM" create "$(t_pv_cfg b1 'memory = 64' 'on_crash = "preserve"' \
+    "$XM" create "$(t_pv_cfg b1 'on_crash = "preserve"' \
         'extra = "flood=balloon"')" || fail "create"
     t_wait_console b1 "flood balloon: gave back 4096 of 4096 pages"
     for _ in $(seq 100); do
