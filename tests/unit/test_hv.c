@@ -230,6 +230,60 @@ static void test_dies(void **state)
     hv_close(hv);
 }
 
+/* Backend threads mapping and unmapping while the domain dies: each ends
+ * on -ESRCH (gone), or -EACCES when it read the grant table just after the
+ * memory was dropped (zeros); none faults on the dropped mapping. */
+struct mapper {
+    struct hv *hv;
+    long maps;
+    int rc;
+};
+
+static void *mapper_run(void *arg)
+{
+    struct mapper *m = arg;
+    void *a;
+
+    for (;;) {
+        m->rc = hv_grant_map(m->hv, DOMID, 8, 1, &a);
+        if (m->rc < 0)
+            return NULL;
+        ((volatile char *)a)[m->maps % 4096]++;
+        hv_grant_unmap(m->hv, a);
+        __atomic_fetch_add(&m->maps, 1, __ATOMIC_RELAXED);
+    }
+}
+
+static void test_threads_die(void **state)
+{
+    struct fake_vmm *f = *state;
+    struct mapper m[2];
+    pthread_t t[2];
+    grant_entry_v1_t *gt;
+    struct hv *hv;
+    void *whole;
+    int i;
+
+    gt = gnt(f, &whole);
+    gt[8] =
+        (grant_entry_v1_t){.flags = GTF_permit_access, .domid = 0, .frame = 5};
+    assert_int_equal(hv_open(&hv), 0);
+    for (i = 0; i < 2; i++) {
+        m[i] = (struct mapper){.hv = hv};
+        assert_int_equal(pthread_create(&t[i], NULL, mapper_run, &m[i]), 0);
+    }
+    while (__atomic_load_n(&m[0].maps, __ATOMIC_RELAXED) < 1000 ||
+           __atomic_load_n(&m[1].maps, __ATOMIC_RELAXED) < 1000)
+        usleep(1000);
+    kill(f->vmm, SIGKILL);
+    for (i = 0; i < 2; i++) {
+        pthread_join(t[i], NULL);
+        assert_true(m[i].rc == -ESRCH || m[i].rc == -EACCES);
+    }
+    munmap(whole, (TOTAL_PAGES + 1) * 4096ul);
+    hv_close(hv);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -237,6 +291,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_grant_map, setup, teardown),
         cmocka_unit_test_setup_teardown(test_evtchn, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dies, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_threads_die, setup, teardown),
         cmocka_unit_test_setup_teardown(test_domain_ops_no_vmm, setup,
                                         teardown),
     };

@@ -41,7 +41,8 @@ enum { MEM_FREE, MEM_LIVE, MEM_DEAD };
 struct kvm_mem {
     atomic_uint state;
     atomic_uint domid;
-    atomic_long refs; /* maps handed out, +1 while live */
+    atomic_long refs;        /* maps handed out, +1 while live */
+    atomic_uintptr_t lo, hi; /* [base, base + size) for mem_of() */
     unsigned char *base;
     size_t size;
     uint64_t ram_pages, total_pages;
@@ -75,8 +76,9 @@ static void mem_reap(struct kvm_priv *p, struct kvm_mem *m)
 {
     pthread_mutex_lock(&p->lock);
     if (atomic_load(&m->state) == MEM_DEAD && atomic_load(&m->refs) == 0) {
+        atomic_store(&m->lo, 0);
+        atomic_store(&m->hi, 0);
         munmap(m->base, m->size);
-        m->base = NULL;
         atomic_store(&m->state, MEM_FREE);
     }
     pthread_mutex_unlock(&p->lock);
@@ -200,16 +202,16 @@ static struct kvm_mem *mem_find(struct kvm_priv *p, uint32_t domid)
     return NULL;
 }
 
-/* The memory of the domain whose maps include addr (one we handed out). */
+/* The memory of the domain whose maps include addr (one we handed out,
+ * so its slot cannot be reaped under us). */
 static struct kvm_mem *mem_of(struct kvm_priv *p, const void *addr)
 {
-    const unsigned char *a = addr;
+    uintptr_t a = (uintptr_t)addr;
     unsigned i, n = atomic_load(&p->nmems);
 
     for (i = 0; i < n; i++) {
         struct kvm_mem *m = &p->mems[i];
-        if (atomic_load(&m->state) != MEM_FREE && m->base && a >= m->base &&
-            a < m->base + m->size)
+        if (a >= atomic_load(&m->lo) && a < atomic_load(&m->hi))
             return m;
     }
     return NULL;
@@ -326,6 +328,8 @@ static int mem_get(struct hv *hv, uint32_t domid, struct kvm_mem **out)
         pthread_mutex_unlock(&p->lock);
         return rc;
     }
+    atomic_store(&m->lo, (uintptr_t)m->base);
+    atomic_store(&m->hi, (uintptr_t)m->base + m->size);
     atomic_store(&m->state, MEM_LIVE); /* publish: fields set above */
     if (i == n)
         atomic_store(&p->nmems, n + 1);
