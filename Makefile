@@ -13,7 +13,7 @@ include $(sort $(wildcard */build.mk */*/build.mk))
 
 all: $(PROGRAMS) $(EXTRA_TARGETS)
 
-.PHONY: all check check-unit check-integration demo bench fuzz install clean \
+.PHONY: all check check-unit check-integration demo bench fuzz fuzz-long install clean \
 	hdrcheck format-check deps
 
 deps:
@@ -38,6 +38,10 @@ bench: all $(BENCHES)
 
 fuzz: $(FUZZERS)
 	@scripts/run-fuzz $(FUZZERS)
+
+# Every target for an hour (docs/fuzzing.md records the runs).
+fuzz-long: $(FUZZERS)
+	@FUZZ_SECONDS=$${FUZZ_SECONDS:-3600} scripts/run-fuzz $(FUZZERS)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin

@@ -153,5 +153,8 @@ bool cmdline_get(const char *key, char *val, size_t size);
 /* selftest.c: runs the tests named in a comma list ("all" for every one);
  * returns the number that failed. */
 int selftest_run(const char *list);
+/* flood.c: flood=console|multicall|balloon; does not return unless the
+ * mode is unknown. */
+void flood_run(const char *mode);
 
 #endif

@@ -8,6 +8,7 @@
  *   iret=hyp          leave the event callback with HYPERVISOR_iret
  *   evtecho           echo dom0's events on data/evtchn-echo-port
  *   spin              keep vcpu 0 busy instead of blocking when idle
+ *   flood=MODE        attack the VMM (flood.c): console, multicall, balloon
  */
 #include "kernel.h"
 #include "netfront.h"
@@ -105,6 +106,8 @@ void start_kernel(struct start_info *si, uintptr_t boot_sp)
         printk("evtchn echo: not started (%d)\n", rc);
     if (cmdline_get("selftest", tests, sizeof(tests)))
         selftest_run(tests);
+    if (cmdline_get("flood", tests, sizeof(tests)))
+        flood_run(tests);
     if (cmdline_get("poweroff", NULL, 0))
         control_shutdown(SHUTDOWN_poweroff);
     control_loop(cmdline_get("spin", NULL, 0));

@@ -2,6 +2,7 @@
 # Shared build rules. A build.mk uses:
 #   $(eval $(call program,NAME,SOURCES,LDLIBS))   -> build/bin/NAME
 #   $(eval $(call unittest,NAME,SOURCES,LDLIBS))  -> build/tests/NAME (ASan+UBSan)
+#   $(eval $(call tsantest,NAME,SOURCES,LDLIBS)) -> build/tests/NAME (TSan)
 #   $(eval $(call fuzzer,NAME,SOURCES,LDLIBS))    -> build/fuzz/NAME (clang libFuzzer)
 #   $(eval $(call bench,NAME,SOURCES,LDLIBS))     -> build/bench/NAME
 
@@ -52,6 +53,16 @@ $(B)/tests/$(1): $(2) $$(TREE_HDRS)
 	@mkdir -p $$(dir $$@)
 	@$$(if $$(Q),echo "  TEST-LD $$@")
 	$$(Q)$$(CC) $$(filter-out -MMD -MP,$$(ALL_CFLAGS)) -O1 $$(SANFLAGS) -o $$@ $(2) -lcmocka $(3)
+endef
+
+# The same, under ThreadSanitizer (which cannot share a binary with ASan):
+# for code whose threads share state.
+define tsantest
+UNIT_TESTS += $(B)/tests/$(1)
+$(B)/tests/$(1): $(2) $$(TREE_HDRS)
+	@mkdir -p $$(dir $$@)
+	@$$(if $$(Q),echo "  TEST-LD $$@")
+	$$(Q)$$(CC) $$(filter-out -MMD -MP,$$(ALL_CFLAGS)) -O1 -fsanitize=thread -o $$@ $(2) -lcmocka $(3)
 endef
 
 define fuzzer

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # backends/console: xenconsoled, console rings <-> ptys.
-console-srcs := backends/console/ring.c backends/console/condom.c
+console-srcs := backends/console/ring.c backends/console/condom.c \
+	backends/console/conlog.c
 # The daemon needs the engine primitives (libhv, toolstack/hv), whose
 # build.mk is read after ours: name the archive, defer HV_LDLIBS.
 $(eval $(call program,xenconsoled,backends/console/xenconsoled.c \

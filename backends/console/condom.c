@@ -3,7 +3,10 @@
  * condom.c: one guest console (see condom.h). Guest output goes to the log
  * first, then to the pty through a bounded buffer that drops the oldest
  * bytes when nobody reads, so a guest never stalls on an unattended
- * console (Xen's xenconsoled discards in the same way).
+ * console (Xen's xenconsoled discards in the same way). As xenconsoled,
+ * a guest gets CONDOM_EVENTS events per CONDOM_PERIOD_MS and is then not
+ * served until the period ends, so a flood cannot starve other consoles;
+ * its log is capped and rotated (conlog.c).
  */
 #include "console/condom.h"
 
@@ -13,8 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "console/conlog.h"
 #include "console/ring.h"
 #include "lib/log.h"
 #include "xenbus/xenbus.h"
@@ -27,10 +32,16 @@ struct condom {
     uint32_t domid;
     struct xencons_interface *intf;
     struct hv_evtchn *ch;
-    int master, slave, logfd;
+    int master, slave;
+    struct conlog *log;
+    uint64_t log_max;
     size_t pend_len;
     uint64_t dropped;
-    char dir[64]; /* /local/domain/<id>/console */
+    unsigned events;       /* in the current period */
+    uint64_t period_start; /* ms, CLOCK_MONOTONIC */
+    uint64_t throttled;    /* periods a flood was held back */
+    int flooding;          /* throttled and not yet quiet again */
+    char dir[64];          /* /local/domain/<id>/console */
     char pend[PEND_MAX];
 };
 
@@ -85,8 +96,36 @@ static int cd_open_log(struct condom *cd, const char *log_dir)
     else
         snprintf(path, sizeof(path), "%s/guest-%u.log", log_dir, cd->domid);
     free(name);
-    cd->logfd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-    return cd->logfd < 0 ? -errno : 0;
+    return conlog_open(path, cd->log_max, CONLOG_KEEP, -1, &cd->log);
+}
+
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Xen's xenconsoled: RATE_LIMIT_ALLOWANCE events per RATE_LIMIT_PERIOD. */
+static int cd_throttled(const struct condom *cd, uint64_t now)
+{
+    return cd->events >= CONDOM_EVENTS &&
+           now - cd->period_start < CONDOM_PERIOD_MS;
+}
+
+int condom_wait_ms(const struct condom *cd)
+{
+    uint64_t now = now_ms();
+
+    if (!cd_throttled(cd, now))
+        return -1;
+    return (int)(CONDOM_PERIOD_MS - (now - cd->period_start));
+}
+
+uint64_t condom_throttled(const struct condom *cd)
+{
+    return cd->throttled;
 }
 
 static void cd_flush(struct condom *cd)
@@ -121,28 +160,43 @@ static void cd_queue(struct condom *cd, const char *buf, size_t n)
     cd->pend_len += n;
 }
 
-/* Move everything the guest wrote; returns bytes moved or -EPROTO. */
+/* Move what the guest wrote, at most one ring's worth per call (it
+ * notifies again when it writes more); returns bytes moved or -EPROTO. */
 static int cd_drain(struct condom *cd)
 {
     char buf[sizeof(cd->intf->out)];
-    int n, total = 0;
+    int n;
 
-    while ((n = console_ring_read_out(cd->intf, buf, sizeof(buf))) > 0) {
-        if (cd->logfd >= 0 && write(cd->logfd, buf, (size_t)n) != n)
-            log_warn("dom %u console: log write", cd->domid);
-        cd_queue(cd, buf, (size_t)n);
-        total += n;
-    }
-    if (n < 0)
+    n = console_ring_read_out(cd->intf, buf, sizeof(buf));
+    if (n <= 0)
         return n;
+    if (cd->log && conlog_write(cd->log, buf, (size_t)n) < 0)
+        log_warn("dom %u console: log write", cd->domid);
+    cd_queue(cd, buf, (size_t)n);
     cd_flush(cd);
-    return total;
+    return n;
 }
 
 int condom_handle_evtchn(struct condom *cd)
 {
+    uint64_t now = now_ms();
     int n;
 
+    if (now - cd->period_start >= CONDOM_PERIOD_MS) {
+        /* A period that stayed under the allowance ends the burst. */
+        if (cd->events < CONDOM_EVENTS)
+            cd->flooding = 0;
+        cd->period_start = now;
+        cd->events = 0;
+    }
+    if (++cd->events == CONDOM_EVENTS) {
+        cd->throttled++;
+        if (!cd->flooding) /* once per burst */
+            log_warnx("dom %u console: more than %d events in %d ms, "
+                      "throttled",
+                      cd->domid, CONDOM_EVENTS, CONDOM_PERIOD_MS);
+        cd->flooding = 1;
+    }
     hv_evtchn_ack(cd->ch);
     n = cd_drain(cd);
     if (n < 0) {
@@ -181,7 +235,9 @@ int condom_handle_pty(struct condom *cd, short revents)
 
 int condom_fds(const struct condom *cd, struct pollfd pfd[2])
 {
-    pfd[0].fd = hv_evtchn_fd(cd->ch);
+    /* A throttled guest's channel is not polled: its ring fills and it
+     * waits, as it would behind xenconsoled's masked port. */
+    pfd[0].fd = cd_throttled(cd, now_ms()) ? -1 : hv_evtchn_fd(cd->ch);
     pfd[0].events = POLLIN;
     pfd[0].revents = 0;
     pfd[1].fd = cd->master;
@@ -192,7 +248,7 @@ int condom_fds(const struct condom *cd, struct pollfd pfd[2])
 }
 
 int condom_create(struct xs_handle *xs, struct hv *hv, uint32_t domid,
-                  const char *log_dir, struct condom **out)
+                  const char *log_dir, uint64_t log_max, struct condom **out)
 {
     struct condom *cd = calloc(1, sizeof(*cd));
     unsigned long long ref, port;
@@ -206,7 +262,8 @@ int condom_create(struct xs_handle *xs, struct hv *hv, uint32_t domid,
     cd->xs = xs;
     cd->hv = hv;
     cd->domid = domid;
-    cd->master = cd->slave = cd->logfd = -1;
+    cd->master = cd->slave = -1;
+    cd->log_max = log_max ? log_max : CONLOG_MAX_BYTES;
     snprintf(cd->dir, sizeof(cd->dir), "/local/domain/%u/console", domid);
     rc = xenbus_read_ull(xs, XBT_NULL, cd->dir, "ring-ref", UINT64_MAX, &ref);
     if (!rc)
@@ -253,7 +310,6 @@ void condom_destroy(struct condom *cd)
         close(cd->master);
     if (cd->slave >= 0)
         close(cd->slave);
-    if (cd->logfd >= 0)
-        close(cd->logfd);
+    conlog_close(cd->log);
     free(cd);
 }

@@ -60,7 +60,7 @@ static void xcd_attach(struct xcd *x, uint32_t domid)
 
     if (x->ndoms >= MAX_DOMS || id_in(x->failed, x->nfailed, domid))
         return;
-    rc = condom_create(x->xs, x->hv, domid, x->log_dir, &cd);
+    rc = condom_create(x->xs, x->hv, domid, x->log_dir, 0, &cd);
     if (rc == -ENOENT)
         return; /* console keys not written yet */
     if (rc) {
@@ -112,15 +112,20 @@ static void xcd_loop(struct xcd *x)
     struct pollfd pfd[1 + 2 * MAX_DOMS];
     char **ev;
     size_t i, n;
-    int rc;
+    int rc, wait, w;
 
     while (!xenbus_daemon_stopping()) {
         pfd[0].fd = xs_fileno(x->xs);
         pfd[0].events = POLLIN;
-        for (i = 0; i < x->ndoms; i++)
+        wait = RESCAN_MS;
+        for (i = 0; i < x->ndoms; i++) {
             condom_fds(x->doms[i], &pfd[1 + 2 * i]);
+            w = condom_wait_ms(x->doms[i]);
+            if (w >= 0 && w < wait)
+                wait = w; /* a throttled guest's period ends */
+        }
         n = x->ndoms;
-        rc = poll(pfd, 1 + 2 * n, RESCAN_MS);
+        rc = poll(pfd, 1 + 2 * n, wait);
         if (rc < 0 && errno != EINTR)
             fatal("poll");
         if (rc == 0 && !xenbus_store_alive(x->xs)) {

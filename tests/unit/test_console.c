@@ -11,11 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "console/condom.h"
+#include "console/conlog.h"
 #include "console/ring.h"
 #include "fake_hv.h"
 #include "fake_xs.h"
@@ -125,7 +127,7 @@ static void test_condom_io(void **state)
 
     (void)state;
     put_out(in, "early boot\n");
-    assert_int_equal(condom_create(xs_open(0), NULL, 3, logdir, &cd), 0);
+    assert_int_equal(condom_create(xs_open(0), NULL, 3, logdir, 0, &cd), 0);
     tty = fake_xs_get("/local/domain/3/console/tty");
     assert_non_null(tty);
     assert_non_null(strstr(tty, "/dev/pts/"));
@@ -184,7 +186,7 @@ static void test_condom_unattended(void **state)
     (void)state;
     memset(line, 'z', sizeof(line) - 1);
     line[sizeof(line) - 1] = '\0';
-    assert_int_equal(condom_create(xs_open(0), NULL, 3, NULL, &cd), 0);
+    assert_int_equal(condom_create(xs_open(0), NULL, 3, NULL, 0, &cd), 0);
     for (i = 0; i < 300; i++) {
         put_out(in, line);
         assert_int_equal(condom_handle_evtchn(cd), 0);
@@ -199,18 +201,111 @@ static void test_condom_errors(void **state)
     struct condom *cd;
 
     (void)state;
-    assert_int_equal(condom_create(xs_open(0), NULL, 4, NULL, &cd), -ENOENT);
+    assert_int_equal(condom_create(xs_open(0), NULL, 4, NULL, 0, &cd), -ENOENT);
     assert_null(cd);
     fake_xs_set("/local/domain/3/console/ring-ref", "5000");
-    assert_int_equal(condom_create(xs_open(0), NULL, 3, NULL, &cd), -ERANGE);
+    assert_int_equal(condom_create(xs_open(0), NULL, 3, NULL, 0, &cd), -ERANGE);
     fake_xs_set("/local/domain/3/console/ring-ref", "5");
     fake_xs_set("/local/domain/3/console/port", "0");
-    assert_int_equal(condom_create(xs_open(0), NULL, 3, NULL, &cd), -EINVAL);
+    assert_int_equal(condom_create(xs_open(0), NULL, 3, NULL, 0, &cd), -EINVAL);
     fake_xs_set("/local/domain/3/console/port", "junk");
-    assert_int_equal(condom_create(xs_open(0), NULL, 3, NULL, &cd), -EINVAL);
+    assert_int_equal(condom_create(xs_open(0), NULL, 3, NULL, 0, &cd), -EINVAL);
     assert_int_equal(fake_hv_maps(), 0);
     assert_int_equal(fake_hv_channels(), 0);
     condom_destroy(NULL);
+}
+
+static off_t file_size(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) == 0 ? st.st_size : -1;
+}
+
+/*
+ * A flooding guest: its log stops at the cap and rotates to .log.1 (the
+ * old code appended without bound), and after CONDOM_EVENTS events in a
+ * period its channel is left out of the poll set until the period ends,
+ * so the daemon's loop serves the other consoles.
+ */
+static void test_condom_flood(void **state)
+{
+    struct xencons_interface *in = fake_hv_page(3, 5);
+    struct condom *cd;
+    struct pollfd pfd[2];
+    char line[1001], path[128], old[136];
+    int i, w;
+
+    (void)state;
+    memset(line, 'f', sizeof(line) - 1);
+    line[sizeof(line) - 1] = '\0';
+    assert_int_equal(condom_create(xs_open(0), NULL, 3, logdir, 4096, &cd), 0);
+    for (i = 0; i < CONDOM_EVENTS - 1; i++) {
+        put_out(in, line);
+        assert_int_equal(condom_handle_evtchn(cd), 0);
+        condom_fds(cd, pfd);
+        assert_true(pfd[0].fd >= 0);
+    }
+    assert_int_equal(condom_wait_ms(cd), -1);
+    put_out(in, line);
+    assert_int_equal(condom_handle_evtchn(cd), 0);
+    condom_fds(cd, pfd);
+    assert_int_equal(pfd[0].fd, -1); /* throttled */
+    w = condom_wait_ms(cd);
+    assert_true(w >= 0 && w <= CONDOM_PERIOD_MS);
+    assert_int_equal(condom_throttled(cd), 1);
+    snprintf(path, sizeof(path), "%s/guest-guest1.log", logdir);
+    snprintf(old, sizeof(old), "%s.1", path);
+    assert_true(file_size(path) > 0 && file_size(path) <= 4096);
+    assert_true(file_size(old) > 0 && file_size(old) <= 4096);
+    /* The next period serves it again. */
+    usleep((useconds_t)(w + 20) * 1000);
+    assert_int_equal(condom_wait_ms(cd), -1);
+    condom_fds(cd, pfd);
+    assert_true(pfd[0].fd >= 0);
+    condom_destroy(cd);
+}
+
+/* conlog on its own: the window limiter and rotation with keep copies. */
+static void test_conlog(void **state)
+{
+    struct conlog_limit l;
+    struct conlog *lg;
+    char path[128], p1[136], p2[136], p3[136], buf[600];
+    uint64_t rep;
+
+    (void)state;
+    conlog_limit_init(&l, 100, 1000);
+    assert_int_equal(conlog_limit_take(&l, 5000000000ull, 60, &rep), 60);
+    assert_int_equal(rep, 0);
+    assert_int_equal(conlog_limit_take(&l, 5100000000ull, 60, &rep), 40);
+    assert_int_equal(conlog_limit_take(&l, 5200000000ull, 10, &rep), 0);
+    assert_int_equal(rep, 0);
+    /* Next window: the drop is reported once, bytes pass again. */
+    assert_int_equal(conlog_limit_take(&l, 6000000000ull, 10, &rep), 10);
+    assert_int_equal(rep, 30);
+    assert_int_equal(conlog_limit_take(&l, 6100000000ull, 10, &rep), 10);
+    assert_int_equal(rep, 0);
+
+    memset(buf, 'x', sizeof(buf));
+    snprintf(path, sizeof(path), "%s/rot.log", logdir);
+    snprintf(p1, sizeof(p1), "%s.1", path);
+    snprintf(p2, sizeof(p2), "%s.2", path);
+    snprintf(p3, sizeof(p3), "%s.3", path);
+    assert_int_equal(conlog_open(path, 1000, 2, -1, &lg), 0);
+    for (int i = 0; i < 10; i++)
+        assert_int_equal(conlog_write(lg, buf, sizeof(buf)), 0);
+    assert_int_equal(file_size(path), 600);
+    assert_int_equal(file_size(p1), 600);
+    assert_int_equal(file_size(p2), 600);
+    assert_int_equal(file_size(p3), -1); /* only keep copies */
+    conlog_close(lg);
+    /* Reopened over its cap (a restart): rotated at once. */
+    assert_int_equal(conlog_open(path, 500, 0, -1, &lg), 0);
+    assert_int_equal(conlog_size(lg), 0);
+    assert_int_equal(file_size(path), 0);
+    conlog_close(lg);
+    assert_int_equal(conlog_open(path, 0, 1, -1, &lg), -EINVAL);
 }
 
 int main(void)
@@ -222,6 +317,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_condom_unattended, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_condom_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_condom_flood, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_conlog, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

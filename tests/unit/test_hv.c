@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,9 +16,11 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/pidfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -26,77 +29,17 @@
 
 #include "hv/hv.h"
 #include "hv/vmmctl.h"
+#include "fake_vmm.h"
 #include "proto/pvabi.h"
 
 #define RAM_PAGES 64
 #define TOTAL_PAGES (RAM_PAGES + PVABI_SPECIAL_PAGES)
 #define DOMID 7
 
-struct fake {
-    char root[64];
-    int lfd;
-    int memfd;
-    int ev[2]; /* from guest, to guest */
-    uint64_t last_arg;
-    pthread_t th;
-};
-
-static void fake_reply(int c, int rc, const int *fds, unsigned nfds)
+static grant_entry_v1_t *gnt(struct fake_vmm *f, void **map)
 {
-    struct vmmctl_rep rep = {.rc = rc, .nfds = nfds};
-    union {
-        char buf[CMSG_SPACE(2 * sizeof(int))];
-        struct cmsghdr a;
-    } cm;
-    struct iovec iov = {.iov_base = &rep, .iov_len = sizeof(rep)};
-    struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
-
-    rep.info.domid = DOMID;
-    rep.info.ram_pages = RAM_PAGES;
-    rep.info.total_pages = TOTAL_PAGES;
-    rep.info.cur_pages = RAM_PAGES;
-    if (nfds) {
-        m.msg_control = cm.buf;
-        m.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
-        struct cmsghdr *h = CMSG_FIRSTHDR(&m);
-        h->cmsg_level = SOL_SOCKET;
-        h->cmsg_type = SCM_RIGHTS;
-        h->cmsg_len = CMSG_LEN(nfds * sizeof(int));
-        memcpy(CMSG_DATA(h), fds, nfds * sizeof(int));
-    }
-    assert_true(sendmsg(c, &m, 0) == sizeof(rep));
-}
-
-static void *fake_serve(void *arg)
-{
-    struct fake *f = arg;
-    struct vmmctl_req req;
-    int c;
-
-    while ((c = accept(f->lfd, NULL, NULL)) >= 0) {
-        if (recv(c, &req, sizeof(req), 0) != sizeof(req) ||
-            req.magic != VMMCTL_MAGIC) {
-            close(c);
-            continue;
-        }
-        f->last_arg = req.arg;
-        if (req.op == VMMCTL_MEMFD)
-            fake_reply(c, 0, &f->memfd, 1);
-        else if (req.op == VMMCTL_EVTCHN_BIND && req.arg == 3)
-            fake_reply(c, 0, f->ev, 2);
-        else if (req.op == VMMCTL_EVTCHN_BIND)
-            fake_reply(c, -EINVAL, NULL, 0);
-        else
-            fake_reply(c, 0, NULL, 0);
-        close(c);
-    }
-    return NULL;
-}
-
-static grant_entry_v1_t *gnt(struct fake *f, void **map)
-{
-    *map = mmap(NULL, TOTAL_PAGES * 4096ul, PROT_READ | PROT_WRITE, MAP_SHARED,
-                f->memfd, 0);
+    *map = mmap(NULL, (TOTAL_PAGES + 1) * 4096ul, PROT_READ | PROT_WRITE,
+                MAP_SHARED, f->memfd, 0);
     assert_true(*map != MAP_FAILED);
     return (grant_entry_v1_t *)((char *)*map +
                                 (RAM_PAGES + PVABI_SP_GNTTAB) * 4096ul);
@@ -104,51 +47,24 @@ static grant_entry_v1_t *gnt(struct fake *f, void **map)
 
 static int setup(void **state)
 {
-    struct fake *f = calloc(1, sizeof(*f));
-    struct sockaddr_un sa = {.sun_family = AF_UNIX};
-    char dir[80];
+    struct fake_vmm *f = calloc(1, sizeof(*f));
 
-    strcpy(f->root, "/tmp/test_hv.XXXXXX");
-    assert_non_null(mkdtemp(f->root));
-    setenv("PVSTACK_ROOT", f->root, 1);
-    setenv("PVSTACK_ENGINE", "kvm", 1);
-    snprintf(dir, sizeof(dir), "%s/run", f->root);
-    mkdir(dir, 0755);
-    snprintf(dir, sizeof(dir), "%s/run/pvstack", f->root);
-    mkdir(dir, 0755);
-    snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/dom%d.sock", dir, DOMID);
-    f->lfd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
-    assert_int_equal(bind(f->lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-    assert_int_equal(listen(f->lfd, 8), 0);
-    f->memfd = memfd_create("guest", 0);
-    assert_int_equal(ftruncate(f->memfd, TOTAL_PAGES * 4096l), 0);
-    f->ev[0] = eventfd(0, EFD_NONBLOCK);
-    f->ev[1] = eventfd(0, EFD_NONBLOCK);
-    pthread_create(&f->th, NULL, fake_serve, f);
+    assert_non_null(f);
+    assert_int_equal(fake_vmm_start(f, DOMID, RAM_PAGES), 0);
     *state = f;
     return 0;
 }
 
 static int teardown(void **state)
 {
-    struct fake *f = *state;
-    char cmd[128];
-
-    shutdown(f->lfd, SHUT_RDWR);
-    close(f->lfd);
-    pthread_join(f->th, NULL);
-    close(f->memfd);
-    close(f->ev[0]);
-    close(f->ev[1]);
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", f->root);
-    assert_int_equal(system(cmd), 0);
-    free(f);
+    fake_vmm_stop(*state);
+    free(*state);
     return 0;
 }
 
 static void test_foreign_map(void **state)
 {
-    struct fake *f = *state;
+    struct fake_vmm *f = *state;
     struct hv *hv;
     void *a, *whole;
     char *g;
@@ -166,13 +82,13 @@ static void test_foreign_map(void **state)
                      -ERANGE);
     assert_int_equal(hv_foreign_map(hv, DOMID, UINT64_MAX, 2, 0, &a), -ERANGE);
     assert_int_equal(hv_foreign_map(hv, 99, 0, 1, 0, &a), -ESRCH);
-    munmap(whole, TOTAL_PAGES * 4096ul);
+    munmap(whole, (TOTAL_PAGES + 1) * 4096ul);
     hv_close(hv);
 }
 
 static void test_grant_map(void **state)
 {
-    struct fake *f = *state;
+    struct fake_vmm *f = *state;
     grant_entry_v1_t *gt;
     struct hv *hv;
     void *whole, *a;
@@ -199,13 +115,20 @@ static void test_grant_map(void **state)
     assert_int_equal(hv_grant_map(hv, DOMID, 11, 0, &a), -EINVAL);
     assert_int_equal(hv_grant_map(hv, DOMID, 12, 0, &a), -EACCES);
     assert_int_equal(hv_grant_map(hv, DOMID, 1u << 20, 0, &a), -EINVAL);
-    munmap(whole, TOTAL_PAGES * 4096ul);
+    /* Frame 5 ballooned out (the VMM's bitmap after guest memory). */
+    ((unsigned char *)whole)[TOTAL_PAGES * 4096ul] = 1 << 5;
+    assert_int_equal(hv_grant_map(hv, DOMID, 8, 1, &a), -EINVAL);
+    assert_int_equal(hv_foreign_map(hv, DOMID, 4, 2, 1, &a), -EINVAL);
+    ((unsigned char *)whole)[TOTAL_PAGES * 4096ul] = 0;
+    assert_int_equal(hv_grant_map(hv, DOMID, 8, 1, &a), 0);
+    hv_grant_unmap(hv, a);
+    munmap(whole, (TOTAL_PAGES + 1) * 4096ul);
     hv_close(hv);
 }
 
 static void test_evtchn(void **state)
 {
-    struct fake *f = *state;
+    struct fake_vmm *f = *state;
     struct hv_evtchn *ch;
     struct hv *hv;
     uint64_t v = 1;
@@ -244,12 +167,131 @@ static void test_domain_ops_no_vmm(void **state)
     hv_close(hv);
 }
 
+/* Our mappings and fds of the fake guest's memfd. */
+static int memfd_refs(void)
+{
+    char line[512], path[64], link[256];
+    FILE *f = fopen("/proc/self/maps", "r");
+    int n = 0, fd;
+    ssize_t l;
+
+    assert_non_null(f);
+    while (fgets(line, sizeof(line), f))
+        n += strstr(line, "memfd:guest") != NULL;
+    fclose(f);
+    for (fd = 0; fd < 1024; fd++) {
+        snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+        l = readlink(path, link, sizeof(link) - 1);
+        if (l <= 0)
+            continue;
+        link[l] = '\0';
+        n += strstr(link, "memfd:guest") != NULL;
+    }
+    return n;
+}
+
+/*
+ * The domain's memory is mapped once (many grant maps, one mapping, no fd
+ * kept) and dropped the moment its VMM exits, with grant maps still out:
+ * those keep reading (zeros) instead of faulting. A new map of the dead
+ * domain is refused through the pidfd, not a kill(pid, 0) probe.
+ */
+static void test_dies(void **state)
+{
+    struct fake_vmm *f = *state;
+    grant_entry_v1_t *gt;
+    struct hv *hv;
+    void *whole, *a, *b, *c;
+    int i, base;
+
+    gt = gnt(f, &whole);
+    gt[8] =
+        (grant_entry_v1_t){.flags = GTF_permit_access, .domid = 0, .frame = 5};
+    ((char *)whole)[5 * 4096 + 17] = 'g';
+    munmap(whole, (TOTAL_PAGES + 1) * 4096ul);
+    base = memfd_refs(); /* the fake VMM's own fd */
+    assert_int_equal(hv_open(&hv), 0);
+    assert_int_equal(hv_grant_map(hv, DOMID, 8, 1, &a), 0);
+    assert_int_equal(hv_grant_map(hv, DOMID, 8, 0, &b), 0);
+    assert_int_equal(hv_foreign_map(hv, DOMID, 3, 1, 1, &c), 0);
+    assert_ptr_equal(a, b);
+    assert_int_equal(((char *)a)[17], 'g');
+    assert_int_equal(memfd_refs(), base + 1); /* one mapping, no fd */
+    hv_grant_unmap(hv, b);
+    assert_int_equal(kill(f->vmm, SIGKILL), 0);
+    assert_int_equal(waitpid(f->vmm, NULL, 0), f->vmm);
+    for (i = 0; i < 200 && memfd_refs() > base; i++)
+        usleep(10000);
+    assert_int_equal(memfd_refs(), base);
+    assert_int_equal(((char *)a)[17], 0); /* still mapped, memory gone */
+    assert_int_equal(hv_grant_map(hv, DOMID, 8, 1, &b), -ESRCH);
+    hv_grant_unmap(hv, a);
+    hv_foreign_unmap(hv, c, 1);
+    hv_close(hv);
+}
+
+/* Backend threads mapping and unmapping while the domain dies: each ends
+ * on -ESRCH (gone), or -EACCES when it read the grant table just after the
+ * memory was dropped (zeros); none faults on the dropped mapping. */
+struct mapper {
+    struct hv *hv;
+    long maps;
+    int rc;
+};
+
+static void *mapper_run(void *arg)
+{
+    struct mapper *m = arg;
+    void *a;
+
+    for (;;) {
+        m->rc = hv_grant_map(m->hv, DOMID, 8, 1, &a);
+        if (m->rc < 0)
+            return NULL;
+        ((volatile char *)a)[m->maps % 4096]++;
+        hv_grant_unmap(m->hv, a);
+        __atomic_fetch_add(&m->maps, 1, __ATOMIC_RELAXED);
+    }
+}
+
+static void test_threads_die(void **state)
+{
+    struct fake_vmm *f = *state;
+    struct mapper m[2];
+    pthread_t t[2];
+    grant_entry_v1_t *gt;
+    struct hv *hv;
+    void *whole;
+    int i;
+
+    gt = gnt(f, &whole);
+    gt[8] =
+        (grant_entry_v1_t){.flags = GTF_permit_access, .domid = 0, .frame = 5};
+    assert_int_equal(hv_open(&hv), 0);
+    for (i = 0; i < 2; i++) {
+        m[i] = (struct mapper){.hv = hv};
+        assert_int_equal(pthread_create(&t[i], NULL, mapper_run, &m[i]), 0);
+    }
+    while (__atomic_load_n(&m[0].maps, __ATOMIC_RELAXED) < 1000 ||
+           __atomic_load_n(&m[1].maps, __ATOMIC_RELAXED) < 1000)
+        usleep(1000);
+    kill(f->vmm, SIGKILL);
+    for (i = 0; i < 2; i++) {
+        pthread_join(t[i], NULL);
+        assert_true(m[i].rc == -ESRCH || m[i].rc == -EACCES);
+    }
+    munmap(whole, (TOTAL_PAGES + 1) * 4096ul);
+    hv_close(hv);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_foreign_map, setup, teardown),
         cmocka_unit_test_setup_teardown(test_grant_map, setup, teardown),
         cmocka_unit_test_setup_teardown(test_evtchn, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dies, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_threads_die, setup, teardown),
         cmocka_unit_test_setup_teardown(test_domain_ops_no_vmm, setup,
                                         teardown),
     };

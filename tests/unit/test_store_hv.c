@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/pidfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -40,6 +41,7 @@
 struct fx {
     char root[64];
     int lfd, memfd, ev[2]; /* ev[0] guest -> daemon, ev[1] daemon -> guest */
+    int pidfd;             /* the "VMM" (this process), sent with the memfd */
     pthread_t th;
     pid_t xsd;
     struct xenstore_domain_interface *ring;
@@ -61,7 +63,7 @@ static void reply(int c, int rc, const int *fds, unsigned int nfds,
 
     rep.info.domid = DOMID;
     rep.info.flags = flags;
-    rep.info.ram_pages = PAGES;
+    rep.info.ram_pages = PAGES - 1; /* + 1 special page */
     rep.info.total_pages = PAGES;
     rep.info.cur_pages = PAGES;
     if (nfds) {
@@ -86,8 +88,9 @@ static void *vmm(void *arg)
     while ((c = accept(f->lfd, NULL, NULL)) >= 0) {
         if (recv(c, &req, sizeof(req), 0) == sizeof(req) &&
             req.magic == VMMCTL_MAGIC) {
+            int mem[2] = {f->memfd, f->pidfd};
             if (req.op == VMMCTL_MEMFD)
-                reply(c, 0, &f->memfd, 1, f->flags);
+                reply(c, 0, mem, 2, f->flags);
             else if (req.op == VMMCTL_EVTCHN_BIND && req.arg == PORT)
                 reply(c, 0, f->ev, 2, f->flags);
             else if (req.op == VMMCTL_EVTCHN_BIND)
@@ -146,7 +149,11 @@ static int setup(void **state)
     if (bind(f.lfd, (struct sockaddr *)&sa, sizeof(sa)) || listen(f.lfd, 8))
         return -1;
     f.memfd = memfd_create("guest", MFD_CLOEXEC);
-    if (ftruncate(f.memfd, PAGES * 4096l))
+    /* Guest pages, then the VMM's balloon bitmap (vmmctl.h). */
+    if (ftruncate(f.memfd, (PAGES + 1) * 4096l))
+        return -1;
+    f.pidfd = pidfd_open(getpid(), 0);
+    if (f.pidfd < 0)
         return -1;
     f.ring = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, f.memfd,
                   STORE_PFN * 4096l);

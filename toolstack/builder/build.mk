@@ -5,3 +5,6 @@ builder-srcs := toolstack/builder/elf.c toolstack/builder/image.c \
 BUILDER_LDLIBS := -llzma -lz
 
 $(eval $(call unittest,test_builder,tests/unit/test_builder.c $(builder-srcs),$(BUILDER_LDLIBS)))
+
+# The kernel reader, ELF/notes parser and layout under libFuzzer.
+$(eval $(call fuzzer,fuzz_builder,tests/fuzz/fuzz_builder.c $(builder-srcs),$(BUILDER_LDLIBS)))

@@ -13,5 +13,9 @@ EXTRA_TARGETS += $(LIBHV)
 # Xen's tool headers (xenctrl.h -> xen/foreign, hvm/save.h) need GNU C.
 $(OBJ)/toolstack/hv/hv_xen.o: ALL_CFLAGS += -std=gnu11
 
-$(eval $(call unittest,test_hv,tests/unit/test_hv.c $(hv-srcs) toolstack/lib/log.c toolstack/lib/parse.c toolstack/lib/paths.c,$(HV_LDLIBS)))
+$(eval $(call unittest,test_hv,tests/unit/test_hv.c tests/unit/fake_vmm.c $(hv-srcs) toolstack/lib/log.c toolstack/lib/parse.c toolstack/lib/paths.c,$(HV_LDLIBS)))
 $(B)/tests/test_hv: ALL_CFLAGS += -std=gnu11
+
+# Grant map cost against the old per-segment system calls (make bench).
+$(eval $(call bench,bench_grant,bench/bench_grant.c tests/unit/fake_vmm.c $(hv-srcs) toolstack/lib/log.c toolstack/lib/parse.c toolstack/lib/paths.c,$(HV_LDLIBS)))
+$(OBJ)/bench/bench_grant.o $(OBJ)/tests/unit/fake_vmm.o: ALL_CFLAGS += -Itests/unit

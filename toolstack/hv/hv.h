@@ -30,7 +30,8 @@ const char *hv_engine_name(const struct hv *hv);
  * Map npages guest frames of domid starting at pfn into our address space,
  * readable (and writable if writable != 0). Returns 0 or -errno (-ERANGE:
  * frames outside the guest). Unmap with hv_foreign_unmap(addr, npages).
- * Valid until unmapped, even after the domain dies (the pages stay ours).
+ * Valid until unmapped, even after the domain dies; on kvm the domain's
+ * memory is released when it dies and the range then reads zeros.
  */
 int hv_foreign_map(struct hv *hv, uint32_t domid, uint64_t pfn, size_t npages,
                    int writable, void **addr_out);

@@ -1,17 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * hv_kvm.c: the kvm engine's primitives. Foreign memory is the domain's
- * memfd (fetched once from its VMM, cached), grants are checked against the
- * v1 grant table in guest memory, and event channels are eventfd pairs the
- * VMM hands over. Domain creation and listing live in hv_kvm_dom.c.
+ * hv_kvm.c: the kvm engine's primitives. A domain's memory (its VMM's
+ * memfd) is mapped once per process, as vhost-user maps a guest, and a
+ * grant or foreign map is a checked offset into it: no system call, no
+ * lock. The VMM hands over a pidfd with the memfd; a watcher thread drops
+ * the mapping the moment the VMM exits. Event channels are eventfd pairs
+ * the VMM hands over. Domain creation and listing live in hv_kvm_dom.c.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
-#include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -24,19 +29,34 @@
 #include "proto/pvabi.h"
 
 #define PAGE_SZ 4096ul
+#define KVM_MAX_MEMS 512 /* domains one process maps at a time */
 
+enum { MEM_FREE, MEM_LIVE, MEM_DEAD };
+
+/*
+ * One domain's memory. Slots are never freed before kvm_close, so a
+ * lock-free reader may look at any slot: it takes a reference, then
+ * checks the slot is still this live domain.
+ */
 struct kvm_mem {
-    uint32_t domid;
-    int fd;
-    pid_t pid;
-    uint64_t total_pages;
-    uint64_t ram_pages;
+    atomic_uint state;
+    atomic_uint domid;
+    atomic_long refs;        /* maps handed out, +1 while live */
+    atomic_uintptr_t lo, hi; /* [base, base + size) for mem_of() */
+    unsigned char *base;
+    size_t size;
+    uint64_t ram_pages, total_pages;
+    const uint8_t *ballooned; /* the VMM's balloon bitmap (vmmctl.h) */
+    int pidfd;
 };
 
 struct kvm_priv {
-    pthread_mutex_t lock;
-    struct kvm_mem *mem;
-    size_t nmem;
+    pthread_mutex_t lock; /* fetch, death and reuse of slots; not maps */
+    atomic_uint nmems;    /* slots ever used */
+    int epfd, stopfd;     /* the watcher's pidfds and its stop fd */
+    pthread_t watcher;
+    int watching;
+    struct kvm_mem mems[KVM_MAX_MEMS];
 };
 
 static int kvm_open(struct hv *hv)
@@ -46,117 +66,316 @@ static int kvm_open(struct hv *hv)
     if (!p)
         return -ENOMEM;
     pthread_mutex_init(&p->lock, NULL);
+    p->epfd = p->stopfd = -1;
     hv->priv = p;
+    return 0;
+}
+
+/* Unmap a dead domain once nobody holds a map into it. */
+static void mem_reap(struct kvm_priv *p, struct kvm_mem *m)
+{
+    pthread_mutex_lock(&p->lock);
+    if (atomic_load(&m->state) == MEM_DEAD && atomic_load(&m->refs) == 0) {
+        atomic_store(&m->lo, 0);
+        atomic_store(&m->hi, 0);
+        munmap(m->base, m->size);
+        atomic_store(&m->state, MEM_FREE);
+    }
+    pthread_mutex_unlock(&p->lock);
+}
+
+static void mem_put(struct kvm_priv *p, struct kvm_mem *m)
+{
+    if (atomic_fetch_sub(&m->refs, 1) == 1 &&
+        atomic_load(&m->state) == MEM_DEAD)
+        mem_reap(p, m);
+}
+
+/*
+ * The VMM exited: its memory must go now, not when the last backend lets
+ * go of a ring. Anonymous pages replace the memfd's in place, so pointers
+ * still handed out stay valid (reading zeros) while the memfd's pages go
+ * back to the host; the address range goes at the last unmap.
+ */
+static void mem_kill(struct kvm_priv *p, struct kvm_mem *m)
+{
+    pthread_mutex_lock(&p->lock);
+    if (atomic_load(&m->state) != MEM_LIVE) {
+        pthread_mutex_unlock(&p->lock);
+        return;
+    }
+    atomic_store(&m->state, MEM_DEAD);
+    if (mmap(m->base, m->size, PROT_READ | PROT_WRITE,
+             MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
+             0) == MAP_FAILED) {
+        /* Keep the range reserved all the same: nobody may reuse it
+         * while maps are out. */
+        mprotect(m->base, m->size, PROT_NONE);
+    }
+    epoll_ctl(p->epfd, EPOLL_CTL_DEL, m->pidfd, NULL);
+    close(m->pidfd);
+    m->pidfd = -1;
+    pthread_mutex_unlock(&p->lock);
+    mem_put(p, m); /* the live reference */
+}
+
+static void *mem_watch(void *arg)
+{
+    struct kvm_priv *p = arg;
+    struct epoll_event ev[16];
+    int n, i;
+
+    for (;;) {
+        n = epoll_wait(p->epfd, ev, 16, -1);
+        if (n < 0 && errno != EINTR)
+            return NULL;
+        for (i = 0; i < n; i++) {
+            if (ev[i].data.u32 == KVM_MAX_MEMS)
+                return NULL; /* kvm_close */
+            mem_kill(p, &p->mems[ev[i].data.u32]);
+        }
+    }
+}
+
+/* Lock held. Started at the first map, not at open: daemons fork after
+ * hv_open() and a thread would not follow them. */
+static int mem_watch_start(struct kvm_priv *p)
+{
+    struct epoll_event ev = {.events = EPOLLIN, .data.u32 = KVM_MAX_MEMS};
+
+    if (p->watching)
+        return 0;
+    p->epfd = epoll_create1(EPOLL_CLOEXEC);
+    p->stopfd = eventfd(0, EFD_CLOEXEC);
+    if (p->epfd < 0 || p->stopfd < 0 ||
+        epoll_ctl(p->epfd, EPOLL_CTL_ADD, p->stopfd, &ev) < 0)
+        return -errno;
+    if (pthread_create(&p->watcher, NULL, mem_watch, p))
+        return -EAGAIN;
+    p->watching = 1;
     return 0;
 }
 
 static void kvm_close(struct hv *hv)
 {
     struct kvm_priv *p = hv->priv;
-    size_t i;
+    uint64_t one = 1;
+    unsigned i;
 
-    for (i = 0; i < p->nmem; i++)
-        close(p->mem[i].fd);
-    free(p->mem);
+    if (p->watching) {
+        if (write(p->stopfd, &one, sizeof(one)) < 0) {
+            /* an eventfd write only fails on overflow */
+        }
+        pthread_join(p->watcher, NULL);
+    }
+    for (i = 0; i < atomic_load(&p->nmems); i++) {
+        struct kvm_mem *m = &p->mems[i];
+        if (atomic_load(&m->state) != MEM_FREE)
+            munmap(m->base, m->size);
+        if (atomic_load(&m->state) == MEM_LIVE)
+            close(m->pidfd);
+    }
+    if (p->epfd >= 0)
+        close(p->epfd);
+    if (p->stopfd >= 0)
+        close(p->stopfd);
     pthread_mutex_destroy(&p->lock);
     free(p);
 }
 
-/* Drop a cached memfd whose VMM died (the domid may come back later). */
-static void kvm_mem_drop(struct kvm_priv *p, size_t i)
+/* The hot path: find domid's live memory and take a reference. */
+static struct kvm_mem *mem_find(struct kvm_priv *p, uint32_t domid)
 {
-    close(p->mem[i].fd);
-    p->mem[i] = p->mem[--p->nmem];
+    unsigned i, n = atomic_load(&p->nmems);
+
+    for (i = 0; i < n; i++) {
+        struct kvm_mem *m = &p->mems[i];
+        if (atomic_load(&m->state) != MEM_LIVE ||
+            atomic_load(&m->domid) != domid)
+            continue;
+        atomic_fetch_add(&m->refs, 1);
+        if (atomic_load(&m->state) == MEM_LIVE &&
+            atomic_load(&m->domid) == domid)
+            return m;
+        mem_put(p, m); /* died or reused meanwhile */
+    }
+    return NULL;
 }
 
-static int kvm_mem_fetch(uint32_t domid, struct kvm_mem *m)
+/* The memory of the domain whose maps include addr (one we handed out,
+ * so its slot cannot be reaped under us). */
+static struct kvm_mem *mem_of(struct kvm_priv *p, const void *addr)
+{
+    uintptr_t a = (uintptr_t)addr;
+    unsigned i, n = atomic_load(&p->nmems);
+
+    for (i = 0; i < n; i++) {
+        struct kvm_mem *m = &p->mems[i];
+        if (a >= atomic_load(&m->lo) && a < atomic_load(&m->hi))
+            return m;
+    }
+    return NULL;
+}
+
+struct mem_fetched {
+    unsigned char *base;
+    size_t size;
+    uint64_t ram_pages, total_pages;
+    int pidfd;
+};
+
+/* Ask domid's VMM for its memfd and pidfd; map the memory. */
+static int mem_fetch(uint32_t domid, struct mem_fetched *out)
 {
     struct vmmctl_rep rep;
-    unsigned n = 0;
-    int fds[1] = {-1}, rc;
+    struct pollfd pf;
+    struct stat st;
+    unsigned n = 0, i;
+    int fds[2] = {-1, -1}, rc;
+    void *a;
 
-    rc = kvmctl_call(domid, VMMCTL_MEMFD, 0, &rep, fds, 1, &n, 5000, &m->pid);
+    rc = kvmctl_call(domid, VMMCTL_MEMFD, 0, &rep, fds, 2, &n, 5000, NULL);
+    if (rc == 0 && n != 2)
+        rc = -EPROTO;
+    if (rc == 0 && (rep.info.total_pages == 0 ||
+                    rep.info.ram_pages >= rep.info.total_pages ||
+                    rep.info.total_pages > SIZE_MAX / PAGE_SZ))
+        rc = -EPROTO;
+    if (rc == 0) {
+        pf = (struct pollfd){.fd = fds[1], .events = POLLIN};
+        if (poll(&pf, 1, 0) != 0)
+            rc = -ESRCH; /* exited already */
+    }
+    if (rc == 0) {
+        /* Guest memory, then the balloon bitmap (vmmctl.h). */
+        out->size = rep.info.total_pages * PAGE_SZ;
+        if (fstat(fds[0], &st) < 0 ||
+            (uint64_t)st.st_size < out->size + (rep.info.ram_pages + 7) / 8)
+            rc = -EPROTO;
+        else
+            out->size = (size_t)st.st_size;
+    }
+    if (rc == 0) {
+        a = mmap(NULL, out->size, PROT_READ | PROT_WRITE,
+                 MAP_SHARED | MAP_NORESERVE, fds[0], 0);
+        rc = a == MAP_FAILED ? -errno : 0;
+        out->base = a;
+    }
+    if (n >= 1)
+        close(fds[0]); /* the mapping keeps the memory */
     if (rc < 0) {
-        if (n)
-            close(fds[0]);
+        for (i = 1; i < n; i++)
+            close(fds[i]);
         return rc;
     }
-    if (n != 1)
-        return -EPROTO;
-    m->domid = domid;
-    m->fd = fds[0];
-    m->total_pages = rep.info.total_pages;
-    m->ram_pages = rep.info.ram_pages;
+    out->pidfd = fds[1];
+    out->ram_pages = rep.info.ram_pages;
+    out->total_pages = rep.info.total_pages;
     return 0;
 }
 
-/* Look up (or fetch) domid's memory; copies the entry with a dup'd fd. */
-static int kvm_mem_get(struct hv *hv, uint32_t domid, struct kvm_mem *out)
+/* Look up or fetch domid's memory; returns it with a reference held. */
+static int mem_get(struct hv *hv, uint32_t domid, struct kvm_mem **out)
 {
     struct kvm_priv *p = hv->priv;
-    struct kvm_mem m, *grown;
-    size_t i;
+    struct epoll_event ev = {.events = EPOLLIN};
+    struct mem_fetched got = {.pidfd = -1};
+    struct kvm_mem *m;
+    unsigned i, n;
     int rc;
 
+    *out = mem_find(p, domid);
+    if (*out)
+        return 0;
     pthread_mutex_lock(&p->lock);
-    /* Drop every entry whose VMM is gone, so a destroyed domain's memory
-     * is not kept alive by our cached fd. */
-    for (i = 0; i < p->nmem;) {
-        if (kill(p->mem[i].pid, 0) == 0 || errno == EPERM) {
-            if (p->mem[i].domid == domid)
-                goto found;
-            i++;
-        } else {
-            kvm_mem_drop(p, i);
-        }
-    }
-    pthread_mutex_unlock(&p->lock);
-    rc = kvm_mem_fetch(domid, &m);
-    if (rc < 0)
-        return rc;
-    pthread_mutex_lock(&p->lock);
-    grown = realloc(p->mem, (p->nmem + 1) * sizeof(*p->mem));
-    if (!grown) {
+    /* Another thread may have fetched it meanwhile. */
+    *out = mem_find(p, domid);
+    if (*out) {
         pthread_mutex_unlock(&p->lock);
-        close(m.fd);
-        return -ENOMEM;
+        return 0;
     }
-    p->mem = grown;
-    i = p->nmem++;
-    p->mem[i] = m;
-found:
-    *out = p->mem[i];
-    out->fd = fcntl(p->mem[i].fd, F_DUPFD_CLOEXEC, 0);
+    rc = mem_watch_start(p);
+    if (rc == 0)
+        rc = mem_fetch(domid, &got);
+    if (rc < 0) {
+        pthread_mutex_unlock(&p->lock);
+        return rc;
+    }
+    n = atomic_load(&p->nmems);
+    for (i = 0; i < n && atomic_load(&p->mems[i].state) != MEM_FREE; i++)
+        ;
+    if (i == KVM_MAX_MEMS) {
+        pthread_mutex_unlock(&p->lock);
+        munmap(got.base, got.size);
+        close(got.pidfd);
+        return -ENOSPC;
+    }
+    m = &p->mems[i];
+    m->base = got.base;
+    m->size = got.size;
+    m->ram_pages = got.ram_pages;
+    m->total_pages = got.total_pages;
+    m->ballooned = m->base + got.total_pages * PAGE_SZ;
+    m->pidfd = got.pidfd;
+    atomic_store(&m->domid, domid);
+    atomic_store(&m->refs, 2); /* live + the caller's */
+    ev.data.u32 = i;
+    if (epoll_ctl(p->epfd, EPOLL_CTL_ADD, m->pidfd, &ev) < 0) {
+        rc = -errno;
+        munmap(m->base, m->size);
+        close(m->pidfd);
+        m->base = NULL;
+        pthread_mutex_unlock(&p->lock);
+        return rc;
+    }
+    atomic_store(&m->lo, (uintptr_t)m->base);
+    atomic_store(&m->hi, (uintptr_t)m->base + m->size);
+    atomic_store(&m->state, MEM_LIVE); /* publish: fields set above */
+    if (i == n)
+        atomic_store(&p->nmems, n + 1);
     pthread_mutex_unlock(&p->lock);
-    return out->fd < 0 ? -EMFILE : 0;
+    *out = m;
+    return 0;
+}
+
+static int mem_ballooned(const struct kvm_mem *m, uint64_t pfn)
+{
+    return pfn < m->ram_pages &&
+           (__atomic_load_n(&m->ballooned[pfn / 8], __ATOMIC_ACQUIRE) >>
+            (pfn % 8)) &
+               1;
 }
 
 static int kvm_foreign_map(struct hv *hv, uint32_t domid, uint64_t pfn,
                            size_t npages, int writable, void **addr_out)
 {
-    struct kvm_mem m;
-    void *a;
+    struct kvm_mem *m;
+    size_t i;
     int rc;
 
-    rc = kvm_mem_get(hv, domid, &m);
+    rc = mem_get(hv, domid, &m);
     if (rc < 0)
         return rc;
-    if (pfn >= m.total_pages || npages > m.total_pages - pfn) {
-        close(m.fd);
+    if (pfn >= m->total_pages || npages > m->total_pages - pfn) {
+        mem_put(hv->priv, m);
         return -ERANGE;
     }
-    a = mmap(NULL, npages * PAGE_SZ, PROT_READ | (writable ? PROT_WRITE : 0),
-             MAP_SHARED, m.fd, (off_t)(pfn * PAGE_SZ));
-    rc = a == MAP_FAILED ? -errno : 0;
-    close(m.fd);
-    if (rc == 0)
-        *addr_out = a;
-    return rc;
+    for (i = 0; i < npages; i++) {
+        if (mem_ballooned(m, pfn + i)) {
+            mem_put(hv->priv, m);
+            return -EINVAL;
+        }
+    }
+    *addr_out = m->base + pfn * PAGE_SZ;
+    return 0;
 }
 
 static void kvm_foreign_unmap(struct hv *hv, void *addr, size_t npages)
 {
-    munmap(addr, npages * PAGE_SZ);
+    struct kvm_mem *m = mem_of(hv->priv, addr);
+
+    if (m)
+        mem_put(hv->priv, m);
 }
 
 /*
@@ -177,44 +396,53 @@ static int kvm_grant_check(const grant_entry_v1_t *e, int writable,
     return 0;
 }
 
+/* A grant map is the granted frame's address in the domain's mapping
+ * (which is writable: GTF_readonly is enforced by refusing writable maps,
+ * not by the page protection). */
 static int kvm_grant_map(struct hv *hv, uint32_t domid, uint32_t ref,
                          int writable, void **addr_out)
 {
     const uint64_t nents =
         PVABI_NR_GRANT_FRAMES * PAGE_SZ / sizeof(grant_entry_v1_t);
-    grant_entry_v1_t e;
-    struct kvm_mem m;
-    off_t off;
-    void *a;
+    union {
+        grant_entry_v1_t e;
+        uint64_t raw;
+    } g;
+    struct kvm_mem *m;
     int rc;
 
+    _Static_assert(sizeof(grant_entry_v1_t) == sizeof(uint64_t),
+                   "grant entry is read in one load");
     if (ref >= nents)
         return -EINVAL;
-    rc = kvm_mem_get(hv, domid, &m);
+    rc = mem_get(hv, domid, &m);
     if (rc < 0)
         return rc;
-    off = (off_t)((m.ram_pages + PVABI_SP_GNTTAB) * PAGE_SZ + ref * sizeof(e));
     /* One copy of the entry, then checks on the copy (no TOCTOU). */
-    if (pread(m.fd, &e, sizeof(e), off) != (ssize_t)sizeof(e)) {
-        close(m.fd);
-        return -EIO;
+    g.raw = __atomic_load_n(
+        (const uint64_t *)(m->base +
+                           (m->ram_pages + PVABI_SP_GNTTAB) * PAGE_SZ +
+                           ref * sizeof(g.e)),
+        __ATOMIC_ACQUIRE);
+    rc = kvm_grant_check(&g.e, writable, m->ram_pages);
+    /* A frame the guest gave back is not its to grant (and writing it
+     * would allocate it again behind the balloon). */
+    if (rc == 0 && mem_ballooned(m, g.e.frame))
+        rc = -EINVAL;
+    if (rc < 0) {
+        mem_put(hv->priv, m);
+        return rc;
     }
-    rc = kvm_grant_check(&e, writable, m.ram_pages);
-    if (rc == 0) {
-        a = mmap(NULL, PAGE_SZ, PROT_READ | (writable ? PROT_WRITE : 0),
-                 MAP_SHARED, m.fd, (off_t)e.frame * (off_t)PAGE_SZ);
-        if (a == MAP_FAILED)
-            rc = -errno;
-        else
-            *addr_out = a;
-    }
-    close(m.fd);
-    return rc;
+    *addr_out = m->base + (uint64_t)g.e.frame * PAGE_SZ;
+    return 0;
 }
 
 static void kvm_grant_unmap(struct hv *hv, void *addr)
 {
-    munmap(addr, PAGE_SZ);
+    struct kvm_mem *m = mem_of(hv->priv, addr);
+
+    if (m)
+        mem_put(hv->priv, m);
 }
 
 static int kvm_evtchn_bind(struct hv *hv, uint32_t domid, uint32_t remote_port,

@@ -14,7 +14,9 @@
 
 enum vmmctl_op {
     VMMCTL_INFO = 1,  /* -> info */
-    VMMCTL_MEMFD = 2, /* -> fds[0] = guest memory memfd */
+    VMMCTL_MEMFD = 2, /* -> fds: [guest memory memfd, the VMM's pidfd];
+                          the memfd holds total_pages of guest memory, then
+                          one bit per RAM page, set while ballooned out */
     VMMCTL_EVTCHN_BIND =
         3, /* arg = guest port -> fds: [from guest, to guest] */
     VMMCTL_EVTCHN_CLOSE = 4, /* arg = guest port */

@@ -2,7 +2,7 @@
 # toolstack/vmm: pvstack-vmm, the kvm engine's per-domain VMM.
 vmm-srcs := toolstack/vmm/main.c toolstack/vmm/kvm.c toolstack/vmm/hcall.c \
 	toolstack/vmm/evtchn.c toolstack/vmm/sched.c toolstack/vmm/mem.c \
-	toolstack/vmm/ctl.c $(builder-srcs) \
+	toolstack/vmm/ctl.c $(builder-srcs) backends/console/conlog.c \
 	toolstack/lib/log.c toolstack/lib/parse.c toolstack/lib/paths.c
 $(eval $(call program,pvstack-vmm,$(vmm-srcs),-llzma -lz -lpthread))
 
@@ -24,5 +24,13 @@ $(eval $(call bench,pv_bench,bench/pv_bench.c $(hv-srcs) toolstack/lib/log.c too
 $(B)/bench/pv_bench: | $(BIN)/pvstack-vmm $(PVTEST_ELFS)
 
 # The hypercall services without KVM (kicks and shutdown stubbed in the test).
-$(eval $(call unittest,test_vmm,tests/unit/test_vmm.c toolstack/vmm/evtchn.c \
-	toolstack/vmm/mem.c toolstack/lib/log.c,-lpthread))
+vmm-test-srcs := tests/unit/test_vmm.c tests/unit/vmm_stubs.c toolstack/vmm/evtchn.c \
+	toolstack/vmm/mem.c toolstack/vmm/hcall.c backends/console/conlog.c \
+	toolstack/lib/log.c
+$(eval $(call unittest,test_vmm,$(vmm-test-srcs),-lpthread))
+$(eval $(call tsantest,test_vmm_tsan,$(vmm-test-srcs),-lpthread))
+
+# Hypercall argument decoding under libFuzzer (make fuzz).
+$(eval $(call fuzzer,fuzz_hcall,tests/fuzz/fuzz_hcall.c tests/unit/vmm_stubs.c \
+	toolstack/vmm/hcall.c toolstack/vmm/evtchn.c toolstack/vmm/mem.c \
+	backends/console/conlog.c toolstack/lib/log.c,-Itests/unit -lpthread))

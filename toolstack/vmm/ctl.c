@@ -152,7 +152,15 @@ static int ctl_handle(struct vmm *vmm, int c, const struct vmmctl_req *rq)
     case VMMCTL_INFO:
         break;
     case VMMCTL_MEMFD:
-        ctl_reply(vmm, c, 0, &vmm->mem_fd, 1);
+        /* With our pidfd: the mapper drops the memory when we exit,
+         * without probing a pid that may be reused. */
+        if (vmm->pid_fd < 0) {
+            rc = -ENOSYS;
+            break;
+        }
+        fds[0] = vmm->mem_fd;
+        fds[1] = vmm->pid_fd;
+        ctl_reply(vmm, c, 0, fds, 2);
         return 0;
     case VMMCTL_EVTCHN_BIND:
         rc = evtchn_bind_dom0(vmm, (uint32_t)rq->arg, fds);
@@ -176,7 +184,7 @@ static int ctl_handle(struct vmm *vmm, int c, const struct vmmctl_req *rq)
             sched_shutdown(vmm, (unsigned)rq->arg, "toolstack request");
         break;
     case VMMCTL_DESTROY:
-        __atomic_store_n(&vmm->destroy, 1, __ATOMIC_RELEASE);
+        atomic_store(&vmm->destroy, 1);
         kvm_kick_all(vmm);
         break;
     case VMMCTL_SET_MAXMEM:

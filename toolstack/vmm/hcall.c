@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <xen/callback.h>
 #include <xen/features.h>
 #include <xen/version.h>
@@ -22,12 +23,27 @@ typedef int64_t hcall_fn(struct vcpu *v, uint64_t a1, uint64_t a2, uint64_t a3,
 
 #define CON_MAX_WRITE 16384
 
+static uint64_t mono_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * Whole lines into the VMM log, so tests and `xm` can read them. A guest
+ * writing in a loop gets VMM_CON_BURST bytes per window through and the
+ * rest dropped, with one "suppressed" line per window (Xen rate-limits
+ * guest printk the same way); the log file itself is capped and rotated.
+ */
 static int64_t hc_console_io(struct vcpu *v, uint64_t cmd, uint64_t count,
                              uint64_t buf, uint64_t a4, uint64_t a5)
 {
     struct vmm *vmm = v->vmm;
+    uint64_t i, suppressed;
     const char *p;
-    uint64_t i;
+    size_t pass;
 
     if (cmd == CONSOLEIO_read)
         return 0;
@@ -38,9 +54,12 @@ static int64_t hc_console_io(struct vcpu *v, uint64_t cmd, uint64_t count,
     p = gm_ptr(vmm, buf, count);
     if (!p)
         return -EFAULT;
-    /* Whole lines into the VMM log, so tests and `xm` can read them. */
     pthread_mutex_lock(&vmm->lock);
-    for (i = 0; i < count; i++) {
+    pass = conlog_limit_take(&vmm->con_limit, mono_ns(), count, &suppressed);
+    if (suppressed)
+        log_warnx("dom %u (%s): console: suppressed %llu bytes", vmm->domid,
+                  vmm->name, (unsigned long long)suppressed);
+    for (i = 0; i < pass; i++) {
         char c = p[i];
         if (c == '\n' || vmm->con_len == sizeof(vmm->con) - 1) {
             vmm->con[vmm->con_len] = '\0';
@@ -52,8 +71,10 @@ static int64_t hc_console_io(struct vcpu *v, uint64_t cmd, uint64_t count,
         if (c != '\r')
             vmm->con[vmm->con_len++] = c;
     }
+    if (vmm->log && (pass || suppressed))
+        conlog_check(vmm->log);
     pthread_mutex_unlock(&vmm->lock);
-    return 0;
+    return 0; /* dropped output is not the guest's error */
 }
 
 static int64_t put_str(struct vmm *vmm, uint64_t arg, const char *s,
@@ -226,23 +247,45 @@ static int64_t hc_set_segment_base(struct vcpu *v, uint64_t which,
     return 0;
 }
 
-/* The guest edits its own page tables (seen at once under shadow paging);
- * TLB maintenance is a no-op, everything else is not ours to do. */
-static int64_t hc_mmuext_op(struct vcpu *v, uint64_t ops, uint64_t count,
-                            uint64_t pdone, uint64_t a4, uint64_t a5)
-{
-    struct mmuext_op op;
-    uint64_t i;
+/* Xen's flag in mmuext_op's count: a continuation, pdone holds the count
+ * done so far (xen/arch/x86/mm.c). */
+#define MMU_UPDATE_PREEMPTED 0x80000000u
 
-    for (i = 0; i < count; i++) {
-        if (gm_read(v->vmm, ops + i * sizeof(op), &op, sizeof(op)))
+/* The guest edits its own page tables (seen at once under shadow paging);
+ * TLB maintenance is a no-op, everything else is not ours to do. A count
+ * of millions is preempted and continued as Xen does. */
+static int64_t hc_mmuext_op(struct vcpu *v, uint64_t ops, uint64_t count64,
+                            uint64_t pdone, uint64_t dom, uint64_t a5)
+{
+    unsigned count = (unsigned)count64, done = 0, i;
+    struct mmuext_op op;
+    int64_t rc = 0;
+
+    if (count & MMU_UPDATE_PREEMPTED) {
+        count &= ~MMU_UPDATE_PREEMPTED;
+        if (pdone && gm_read(v->vmm, pdone, &done, sizeof(done)))
             return -EFAULT;
-        if (op.cmd < MMUEXT_TLB_FLUSH_LOCAL || op.cmd > MMUEXT_INVLPG_ALL)
-            return -ENOSYS;
     }
-    if (pdone && gm_write(v->vmm, pdone, &i, sizeof(unsigned)))
+    for (i = 0; i < count; i++) {
+        if (i && i % HCALL_PREEMPT_EVERY == 0 && hcall_preempt_check(v)) {
+            rc = hcall_continue(v, ops + (uint64_t)i * sizeof(op),
+                                (count - i) | MMU_UPDATE_PREEMPTED, pdone, dom,
+                                a5);
+            break;
+        }
+        if (gm_read(v->vmm, ops + (uint64_t)i * sizeof(op), &op, sizeof(op))) {
+            rc = -EFAULT;
+            break;
+        }
+        if (op.cmd < MMUEXT_TLB_FLUSH_LOCAL || op.cmd > MMUEXT_INVLPG_ALL) {
+            rc = -ENOSYS;
+            break;
+        }
+    }
+    done += i;
+    if (pdone && gm_write(v->vmm, pdone, &done, sizeof(done)))
         return -EFAULT;
-    return 0;
+    return rc;
 }
 
 static int64_t hc_multicall(struct vcpu *v, uint64_t list, uint64_t nr,
@@ -278,26 +321,43 @@ static int64_t hcall_call(struct vcpu *v, uint64_t nr, const uint64_t a[5])
         return hcall_table[nr](v, a[0], a[1], a[2], a[3], a[4]);
     if (nr < 128 && !(vmm->hc_logged[nr / 64] & (1ull << (nr % 64)))) {
         vmm->hc_logged[nr / 64] |= 1ull << (nr % 64);
-        log_warnx("dom %u: unknown hypercall %llu -> -ENOSYS", vmm->domid,
-                  (unsigned long long)nr);
+        log_warnx("dom %u (%s): unknown hypercall %llu -> -ENOSYS", vmm->domid,
+                  vmm->name, (unsigned long long)nr);
     }
     return -ENOSYS;
 }
 
+/*
+ * As Xen's do_multicall: entries run in order, each result written back.
+ * Between entries, and inside one that preempts itself (its arguments are
+ * updated in place), the multicall continues at the current entry.
+ */
 static int64_t hc_multicall(struct vcpu *v, uint64_t list, uint64_t nr,
                             uint64_t a3, uint64_t a4, uint64_t a5)
 {
     struct multicall_entry e;
+    int64_t rc;
     uint64_t i;
 
+    nr = (unsigned)nr;
     for (i = 0; i < nr; i++) {
         uint64_t a = list + i * sizeof(e);
+        if (i && hcall_preempt_check(v))
+            return hcall_continue(v, a, nr - i, 0, 0, 0);
         if (gm_read(v->vmm, a, &e, sizeof(e)))
             return -EFAULT;
-        if (e.op == __HYPERVISOR_iret || e.op == __HYPERVISOR_multicall)
+        if (e.op == __HYPERVISOR_iret || e.op == __HYPERVISOR_multicall) {
             e.result = (xen_ulong_t)-EINVAL;
-        else
-            e.result = (xen_ulong_t)hcall_call(v, e.op, e.args);
+        } else {
+            rc = hcall_call(v, e.op, e.args);
+            if (rc == -ERESTART) {
+                memcpy(e.args, v->cont, sizeof(v->cont));
+                if (gm_write(v->vmm, a, &e, sizeof(e)))
+                    return -EFAULT;
+                return hcall_continue(v, a, nr - i, 0, 0, 0);
+            }
+            e.result = (xen_ulong_t)rc;
+        }
         if (gm_write(v->vmm, a, &e, sizeof(e)))
             return -EFAULT;
     }
@@ -328,18 +388,55 @@ static int hc_iret(struct vcpu *v)
     return 0;
 }
 
+/*
+ * Where the guest re-issues this hypercall: the stub's `mov $nr, %eax`
+ * before the `out` (a new rip, so KVM does not skip the out again), or the
+ * out itself when KVM already stepped past it and rax still holds nr. 0
+ * when neither is safe; the call then runs to its end.
+ */
+static uint64_t restart_rip(struct vcpu *v, uint64_t nr)
+{
+    uint64_t rip = v->run->s.regs.regs.rip;
+    uint64_t out = v->pio_at ? v->pio_at : rip - 2;
+    const unsigned char *mov = out >= 5 ? gm_ptr(v->vmm, out - 5, 5) : NULL;
+    uint32_t imm;
+
+    if (mov && mov[0] == 0xb8) {
+        memcpy(&imm, mov + 1, 4);
+        if (imm == nr)
+            return out - 5;
+    }
+    return v->pio_at ? 0 : out;
+}
+
 int hcall_dispatch(struct vcpu *v)
 {
     struct kvm_regs *r = &v->run->s.regs.regs;
     uint64_t nr = r->rax & 0xffffffffu;
     uint64_t a[5] = {r->rdi, r->rsi, r->rdx, r->r10, r->r8};
+    int64_t rc;
 
     /* CR2 is unreadable at CPL3: publish it as Xen does (pvabi.h). */
     if (v->id < VMM_MAX_VCPUS)
         v->vmm->sh->vcpu_info[v->id].arch.cr2 = v->run->s.regs.sregs.cr2;
     if (nr == __HYPERVISOR_iret)
         return hc_iret(v);
-    r->rax = (uint64_t)hcall_call(v, nr, a);
+    v->restart_rip = restart_rip(v, nr);
+    rc = hcall_call(v, nr, a);
+    if (rc == -ERESTART) {
+        /* Xen's hypercall_create_continuation(): new arguments, rip back
+         * to the call; pause/destroy/upcalls happen before it re-runs. */
+        r->rdi = v->cont[0];
+        r->rsi = v->cont[1];
+        r->rdx = v->cont[2];
+        r->r10 = v->cont[3];
+        r->r8 = v->cont[4];
+        r->rip = v->restart_rip;
+        v->pio_at = 0;
+    } else {
+        r->rax = (uint64_t)rc;
+    }
+    v->restart_rip = 0;
     v->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
     return 0;
 }

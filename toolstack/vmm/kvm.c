@@ -32,7 +32,14 @@ static void kick_handler(int sig)
 {
     (void)sig;
     if (tls_run)
-        tls_run->immediate_exit = 1;
+        __atomic_store_n(&tls_run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+}
+
+/* Runs on v's own thread, where the kick signal also lands. */
+static void kick_consume(struct vcpu *v)
+{
+    __atomic_store_n(&v->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+    atomic_store(&v->kick, 0);
 }
 
 static void seg(struct kvm_segment *s, uint16_t sel, uint8_t type, int code)
@@ -194,15 +201,14 @@ void kvm_kick(struct vcpu *v)
 {
     uint64_t one = 1;
 
-    __atomic_store_n(&v->kick, 1, __ATOMIC_SEQ_CST);
+    atomic_store(&v->kick, 1);
     if (write(v->wake_fd, &one, sizeof(one)) < 0) {
         /* counter full: it is readable anyway */
     }
     /* A vcpu waiting in sched_wait() wakes on wake_fd and re-checks the
      * state the caller set before kicking; only a running one needs the
      * signal (which costs it an exit). */
-    if (v->started &&
-        __atomic_load_n(&v->state, __ATOMIC_SEQ_CST) != VCPU_BLOCKED)
+    if (atomic_load(&v->started) && atomic_load(&v->state) != VCPU_BLOCKED)
         pthread_kill(v->thread, KICK_SIG);
 }
 
@@ -306,14 +312,15 @@ static void vcpu_apply_init(struct vcpu *v)
     r->rflags = (v->init_regs.rflags & 0xcd5) | 0x202;
     v->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
     v->pio_at = 0;
-    v->need_init = 0;
+    atomic_store(&v->need_init, 0);
 }
 
 static int vcpu_may_run(struct vcpu *v)
 {
     struct vmm *vmm = v->vmm;
 
-    return !vmm->paused && !vmm->shutdown && v->online;
+    return !atomic_load(&vmm->paused) && !atomic_load(&vmm->shutdown) &&
+           atomic_load(&v->online);
 }
 
 static void *vcpu_main(void *arg)
@@ -326,29 +333,39 @@ static void *vcpu_main(void *arg)
     sigemptyset(&set);
     sigaddset(&set, KICK_SIG);
     pthread_sigmask(SIG_UNBLOCK, &set, NULL);
-    while (!__atomic_load_n(&vmm->destroy, __ATOMIC_ACQUIRE)) {
+    while (!atomic_load(&vmm->destroy)) {
+        /*
+         * Consume a kick before looking at what it was for: a kick that
+         * lands after this point sets immediate_exit again, so KVM_RUN
+         * returns at once and the next turn sees it. Clearing after
+         * evtchn_deliver() (as before) could swallow an event raised in
+         * between until the guest's next exit.
+         */
+        kick_consume(v);
         if (!vcpu_may_run(v)) {
-            v->state = v->online ? VCPU_PAUSED : VCPU_OFFLINE;
+            atomic_store(&v->state,
+                         atomic_load(&v->online) ? VCPU_PAUSED : VCPU_OFFLINE);
             sched_wait(v, -1);
             continue;
         }
-        if (v->need_init)
+        if (atomic_load(&v->need_init))
             vcpu_apply_init(v);
         if (evtchn_deliver(v) < 0)
             continue; /* crashed */
-        v->run->immediate_exit = 0;
-        __atomic_exchange_n(&v->kick, 0, __ATOMIC_SEQ_CST);
-        __atomic_store_n(&v->state, VCPU_RUNNING, __ATOMIC_SEQ_CST);
+        atomic_store(&v->state, VCPU_RUNNING);
         if (ioctl(v->fd, KVM_RUN, 0) < 0) {
             if (errno == EINTR || errno == EAGAIN)
                 continue;
-            vcpu_crash(v, "KVM_RUN failed");
+            /* KVM could not fault in a page: one the guest gave back. */
+            vcpu_crash(v, errno == EFAULT
+                              ? "touched memory it gave back (ballooned out)"
+                              : "KVM_RUN failed");
             continue;
         }
         v->run->kvm_dirty_regs = 0;
         vcpu_handle_exit(v);
     }
-    v->state = VCPU_OFFLINE;
+    atomic_store(&v->state, VCPU_OFFLINE);
     return NULL;
 }
 
@@ -366,7 +383,7 @@ int kvm_start_vcpus(struct vmm *vmm)
         rc = pthread_create(&v->thread, NULL, vcpu_main, v);
         if (rc)
             return -rc;
-        v->started = 1;
+        atomic_store(&v->started, 1);
     }
     return 0;
 }

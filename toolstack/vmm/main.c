@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/pidfd.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -125,24 +126,25 @@ static void parse_args(int argc, char **argv, struct vmm *vmm, struct opts *o)
 }
 
 /* Log to /var/log/xen/vmm-<name>.log (stderr with -d). */
+/* The log is stderr, redirected to a capped, rotating file: a guest's
+ * console output lands there too. */
 static void open_log(struct vmm *vmm, int debug)
 {
     char rel[128], path[4096];
-    int fd;
+    int rc;
 
     log_init(1, debug);
     log_procinit("pvstack-vmm");
+    conlog_limit_init(&vmm->con_limit, VMM_CON_BURST, VMM_CON_WINDOW_MS);
     if (debug)
         return;
     snprintf(rel, sizeof(rel), "/var/log/xen/vmm-%s.log", vmm->name);
     if (paths_mkdir("/var/log/xen", 0755) < 0 ||
         paths_get(path, sizeof(path), rel) < 0)
         return;
-    fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (fd >= 0) {
-        dup2(fd, 2);
-        close(fd);
-    }
+    rc = conlog_open(path, CONLOG_MAX_BYTES, CONLOG_KEEP, 2, &vmm->log);
+    if (rc < 0)
+        log_warnx("dom %u: log %s: %s", vmm->domid, path, strerror(-rc));
 }
 
 static uint64_t mem_available_kb(void)
@@ -245,7 +247,7 @@ static void serve(struct vmm *vmm)
     struct epoll_event evs[16];
     int n, i;
 
-    while (!__atomic_load_n(&vmm->destroy, __ATOMIC_ACQUIRE)) {
+    while (!atomic_load(&vmm->destroy)) {
         n = epoll_wait(vmm->epfd, evs, 16, -1);
         for (i = 0; i < n; i++) {
             uint64_t t = evs[i].data.u64 >> 32;
@@ -258,7 +260,7 @@ static void serve(struct vmm *vmm)
                 evtchn_port_input(vmm, idx);
             else if (t == EP_SIG) {
                 log_info("dom %u: signal, destroying", vmm->domid);
-                __atomic_store_n(&vmm->destroy, 1, __ATOMIC_RELEASE);
+                atomic_store(&vmm->destroy, 1);
             }
         }
     }
@@ -274,6 +276,7 @@ int main(int argc, char **argv)
 
     memset(&vmm, 0, sizeof(vmm));
     vmm.mem_fd = vmm.kvm_fd = vmm.vm_fd = vmm.epfd = vmm.ctl_fd = -1;
+    vmm.pid_fd = pidfd_open(getpid(), 0); /* always close-on-exec */
     pthread_mutex_init(&vmm.lock, NULL);
     parse_args(argc, argv, &vmm, &o);
     open_log(&vmm, o.debug);
@@ -305,5 +308,6 @@ int main(int argc, char **argv)
     serve(&vmm);
     unlink(vmm.sock_path);
     log_info("dom %u (%s): destroyed", vmm.domid, vmm.name);
+    conlog_close(vmm.log);
     return EXIT_SUCCESS;
 }

@@ -23,6 +23,7 @@
 
 int mem_init(struct vmm *vmm, uint64_t ram_pages, uint64_t max_pages)
 {
+    uint64_t map_bytes;
     char name[32];
     void *m;
 
@@ -31,32 +32,60 @@ int mem_init(struct vmm *vmm, uint64_t ram_pages, uint64_t max_pages)
     vmm->total_pages = ram_pages + PVABI_SPECIAL_PAGES;
     vmm->cur_pages = ram_pages;
     vmm->max_pages = max_pages < ram_pages ? ram_pages : max_pages;
+    /* Guest memory, then the balloon bitmap (vmmctl.h), which the guest
+     * cannot reach but backends mapping the memfd read. */
+    map_bytes =
+        vmm->total_pages * PG + ((ram_pages + 7) / 8 + PG - 1) / PG * PG;
     vmm->mem_fd = memfd_create(name, MFD_CLOEXEC);
     if (vmm->mem_fd < 0)
         return -errno;
-    if (ftruncate(vmm->mem_fd, (off_t)(vmm->total_pages * PG)) < 0)
+    if (ftruncate(vmm->mem_fd, (off_t)map_bytes) < 0)
         return -errno;
     /* Pages are allocated on first touch; NORESERVE lets many small
      * domains coexist with large nominal sizes. */
-    m = mmap(NULL, vmm->total_pages * PG, PROT_READ | PROT_WRITE,
+    m = mmap(NULL, map_bytes, PROT_READ | PROT_WRITE,
              MAP_SHARED | MAP_NORESERVE, vmm->mem_fd, 0);
     if (m == MAP_FAILED)
         return -errno;
     vmm->mem = m;
-    vmm->ballooned = calloc((ram_pages + 7) / 8, 1);
-    if (!vmm->ballooned)
-        return -ENOMEM;
+    vmm->ballooned = vmm->mem + vmm->total_pages * PG;
     vmm->sh =
         (shared_info_t *)(vmm->mem + (ram_pages + PVABI_SP_SHARED_INFO) * PG);
     return 0;
 }
 
+static int bit_test(const uint8_t *b, uint64_t i)
+{
+    return (__atomic_load_n(&b[i / 8], __ATOMIC_ACQUIRE) >> (i % 8)) & 1;
+}
+
+/* Backends read the bitmap concurrently: whole-byte atomic updates. */
+static void bit_set(uint8_t *b, uint64_t i, int on)
+{
+    if (on)
+        __atomic_fetch_or(&b[i / 8], (uint8_t)(1u << (i % 8)),
+                          __ATOMIC_RELEASE);
+    else
+        __atomic_fetch_and(&b[i / 8], (uint8_t) ~(1u << (i % 8)),
+                           __ATOMIC_RELEASE);
+}
+
+/* Ballooned-out pages are PROT_NONE in our mapping: refuse them here,
+ * before a memcpy would fault. */
 void *gm_ptr(struct vmm *vmm, uint64_t gpa, uint64_t len)
 {
-    uint64_t size = vmm->total_pages * PG;
+    uint64_t size = vmm->total_pages * PG, pfn, last;
 
     if (gpa > size || len > size - gpa)
         return NULL;
+    if (len && gpa < vmm->ram_pages * PG) {
+        last = (gpa + len - 1) / PG;
+        if (last >= vmm->ram_pages)
+            last = vmm->ram_pages - 1;
+        for (pfn = gpa / PG; pfn <= last; pfn++)
+            if (bit_test(vmm->ballooned, pfn))
+                return NULL;
+    }
     return vmm->mem + gpa;
 }
 
@@ -85,46 +114,52 @@ static int self_domid(struct vmm *vmm, domid_t d)
     return d == DOMID_SELF || (uint32_t)d == vmm->domid;
 }
 
-static int bit_test(const uint8_t *b, uint64_t i)
-{
-    return (b[i / 8] >> (i % 8)) & 1;
-}
-
-static void bit_set(uint8_t *b, uint64_t i, int on)
-{
-    if (on)
-        b[i / 8] |= (uint8_t)(1u << (i % 8));
-    else
-        b[i / 8] &= (uint8_t) ~(1u << (i % 8));
-}
-
-/* One extent (order 0) handed back or reclaimed; returns 1 if done. */
+/*
+ * One extent (order 0) handed back or reclaimed; returns 1 if done. A page
+ * handed back is marked, made inaccessible to the guest (KVM follows our
+ * mapping: a touch faults instead of allocating it again) and its memory
+ * returned to the host. Reclaimed, it comes back zeroed.
+ */
 static int balloon_one(struct vmm *vmm, uint64_t pfn, int give_back)
 {
+    unsigned char *page = vmm->mem + pfn * PG;
+
     if (pfn >= vmm->ram_pages)
         return 0;
     if (give_back) {
         if (bit_test(vmm->ballooned, pfn))
             return 0;
-        /* Really return the page to the host. */
+        bit_set(vmm->ballooned, pfn, 1);
+        if (mprotect(page, PG, PROT_NONE) < 0) {
+            /* Out of mappings (vm.max_map_count): keep the page. */
+            bit_set(vmm->ballooned, pfn, 0);
+            return 0;
+        }
         fallocate(vmm->mem_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
                   (off_t)(pfn * PG), (off_t)PG);
-        bit_set(vmm->ballooned, pfn, 1);
         vmm->cur_pages--;
         return 1;
     }
     if (!bit_test(vmm->ballooned, pfn) || vmm->cur_pages >= vmm->max_pages)
+        return 0;
+    if (mprotect(page, PG, PROT_READ | PROT_WRITE) < 0)
         return 0;
     bit_set(vmm->ballooned, pfn, 0);
     vmm->cur_pages++;
     return 1;
 }
 
-static int64_t mem_reservation(struct vcpu *v, uint64_t arg, int give_back)
+/* Xen's memory_op: cmd bits 6 and up are the extent a continuation starts
+ * at (MEMOP_EXTENT_SHIFT in xen/common/memory.c). */
+#define MEMOP_EXTENT_SHIFT 6
+#define MEMOP_CMD_MASK ((1u << MEMOP_EXTENT_SHIFT) - 1)
+
+static int64_t mem_reservation(struct vcpu *v, uint64_t cmd, uint64_t arg,
+                               int give_back)
 {
     struct vmm *vmm = v->vmm;
     xen_memory_reservation_t r;
-    uint64_t list, i, done = 0;
+    uint64_t list, i = cmd >> MEMOP_EXTENT_SHIFT;
 
     if (gm_read(vmm, arg, &r, sizeof(r)))
         return -EFAULT;
@@ -132,18 +167,26 @@ static int64_t mem_reservation(struct vcpu *v, uint64_t arg, int give_back)
         return -EPERM;
     if (r.extent_order != 0)
         return -EINVAL;
+    if (i > r.nr_extents)
+        return -EINVAL;
     list = (uint64_t)(uintptr_t)r.extent_start.p;
-    pthread_mutex_lock(&vmm->lock);
-    for (i = 0; i < r.nr_extents; i++) {
+    for (; i < r.nr_extents; i++) {
         xen_pfn_t pfn;
+        int done;
+        if (i % HCALL_PREEMPT_EVERY == 0 && hcall_preempt_check(v) &&
+            i != cmd >> MEMOP_EXTENT_SHIFT)
+            return hcall_continue(
+                v, (cmd & MEMOP_CMD_MASK) | (i << MEMOP_EXTENT_SHIFT), arg, 0,
+                0, 0);
         if (gm_read(vmm, list + i * sizeof(pfn), &pfn, sizeof(pfn)))
             break;
-        if (!balloon_one(vmm, pfn, give_back))
+        pthread_mutex_lock(&vmm->lock);
+        done = balloon_one(vmm, pfn, give_back);
+        pthread_mutex_unlock(&vmm->lock);
+        if (!done)
             break;
-        done++;
     }
-    pthread_mutex_unlock(&vmm->lock);
-    return (int64_t)done;
+    return (int64_t)i; /* extents done, counting earlier continuations */
 }
 
 int64_t mem_hc_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
@@ -151,19 +194,19 @@ int64_t mem_hc_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
     struct vmm *vmm = v->vmm;
     domid_t d;
 
-    switch (cmd & 0xf) { /* upper bits: continuation start extent */
+    switch (cmd & MEMOP_CMD_MASK) {
     case XENMEM_increase_reservation:
     case XENMEM_populate_physmap:
-        return mem_reservation(v, arg, 0);
+        return mem_reservation(v, cmd, arg, 0);
     case XENMEM_decrease_reservation:
-        return mem_reservation(v, arg, 1);
+        return mem_reservation(v, cmd, arg, 1);
     case XENMEM_current_reservation:
     case XENMEM_maximum_reservation:
         if (gm_read(vmm, arg, &d, sizeof(d)))
             return -EFAULT;
         if (!self_domid(vmm, d))
             return -EPERM;
-        return (int64_t)((cmd & 0xf) == XENMEM_current_reservation
+        return (int64_t)((cmd & MEMOP_CMD_MASK) == XENMEM_current_reservation
                              ? vmm->cur_pages
                              : vmm->max_pages);
     case XENMEM_maximum_ram_page:

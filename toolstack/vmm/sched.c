@@ -186,12 +186,12 @@ static int64_t sched_block(struct vcpu *v)
 
     /* As Xen: blocking re-enables event delivery (no lost wake-up). */
     __atomic_store_n(&vi->evtchn_upcall_mask, 0, __ATOMIC_SEQ_CST);
-    __atomic_store_n(&v->state, VCPU_BLOCKED, __ATOMIC_SEQ_CST);
+    atomic_store(&v->state, VCPU_BLOCKED);
     while (!__atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_SEQ_CST) &&
            !v->vmm->paused && !v->vmm->shutdown && !v->vmm->destroy &&
            v->online)
         sched_wait(v, -1);
-    __atomic_store_n(&v->state, VCPU_RUNNING, __ATOMIC_SEQ_CST);
+    atomic_store(&v->state, VCPU_RUNNING);
     return 0;
 }
 
@@ -209,7 +209,7 @@ static int64_t sched_poll(struct vcpu *v, uint64_t arg)
     if (gm_read(vmm, (uint64_t)(uintptr_t)sp.ports.p, ports,
                 sp.nr_ports * sizeof(ports[0])))
         return -EFAULT;
-    __atomic_store_n(&v->state, VCPU_BLOCKED, __ATOMIC_SEQ_CST);
+    atomic_store(&v->state, VCPU_BLOCKED);
     for (;;) {
         uint64_t now = sched_now(vmm);
         for (i = 0; i < sp.nr_ports; i++) {
@@ -227,7 +227,7 @@ static int64_t sched_poll(struct vcpu *v, uint64_t arg)
         sched_wait(v, sp.timeout ? (int64_t)(sp.timeout - now) : -1);
     }
 out:
-    __atomic_store_n(&v->state, VCPU_RUNNING, __ATOMIC_SEQ_CST);
+    atomic_store(&v->state, VCPU_RUNNING);
     return 0;
 }
 

@@ -13,8 +13,10 @@
 #ifndef __XEN_TOOLS__
 #define __XEN_TOOLS__ 1
 #endif
+#include <errno.h>
 #include <linux/kvm.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -23,6 +25,7 @@
 #include <xen/xen.h>
 
 #include "builder/builder.h"
+#include "console/conlog.h"
 
 #define VMM_NR_PORTS 1024 /* 2-level ABI allows 4096; we serve fewer */
 #define VMM_MAX_VCPUS 32  /* XEN_LEGACY_MAX_VCPUS: vcpu_info in shared_info */
@@ -37,15 +40,17 @@ struct vcpu {
     struct kvm_run *run;
     size_t run_size;
     pthread_t thread;
-    int started;
-    int wake_fd;   /* eventfd: wakes the thread when blocked or paused */
-    int timer_fd;  /* timerfd: VIRQ_TIMER */
-    int kick;      /* atomic: an upcall may be due */
-    int online;    /* VCPUOP_up done (vcpu 0 at boot) */
-    int state;     /* enum vcpu_state, for getinfo */
-    int need_init; /* apply init_* before the next run */
+    atomic_int started;   /* thread exists: kicks may signal it */
+    int wake_fd;          /* eventfd: wakes the thread when blocked or paused */
+    int timer_fd;         /* timerfd: VIRQ_TIMER */
+    atomic_int kick;      /* leave the guest soon (upcall, pause, destroy) */
+    atomic_int online;    /* VCPUOP_up done (vcpu 0 at boot) */
+    atomic_int state;     /* enum vcpu_state, for getinfo */
+    atomic_int need_init; /* apply init_* before the next run */
     uint64_t event_cb, failsafe_cb;
     uint64_t pio_at; /* rip of an `out` KVM will skip on the next KVM_RUN */
+    uint64_t restart_rip; /* re-issues this hypercall; 0: not restartable */
+    uint64_t cont[5];     /* a preempted hypercall's new arguments */
     uint16_t virq_port[NR_VIRQS];
     struct kvm_regs init_regs;
 };
@@ -74,10 +79,11 @@ struct vmm {
     char name[64];
     int kvm_fd, vm_fd;
     int mem_fd;
+    int pid_fd; /* our own pidfd: backends learn of our exit through it */
     unsigned char *mem;
     uint64_t ram_pages, total_pages;
     uint64_t max_pages, cur_pages;
-    uint8_t *ballooned; /* bitmap over ram_pages */
+    uint8_t *ballooned; /* bitmap over ram_pages, after the guest's pages */
     shared_info_t *sh;
     struct builder_result br;
     struct kvm_sregs sregs0;
@@ -89,7 +95,8 @@ struct vmm {
     int epfd;
     int ctl_fd;
     char sock_path[108];
-    int paused, shutdown, destroy;
+    /* Written by the control thread and vcpus, read everywhere. */
+    atomic_int paused, shutdown, destroy;
     unsigned shutdown_reason;
     int waiters[VMM_MAX_WAITERS];
     unsigned nwaiters;
@@ -100,7 +107,13 @@ struct vmm {
     uint64_t hc_logged[2]; /* unknown hypercalls already logged */
     char con[512];
     size_t con_len;
+    struct conlog_limit con_limit; /* console_io flood control */
+    struct conlog *log;            /* our log file, capped (stderr) */
 };
+
+/* console_io output that passes per window; the rest is dropped. */
+#define VMM_CON_BURST (128 * 1024)
+#define VMM_CON_WINDOW_MS 5000
 
 /* epoll tags: type in the high 32 bits, index in the low. */
 #define EP_CTL 1ull
@@ -128,6 +141,35 @@ void kvm_kick_all(struct vmm *vmm);
 /* hcall.c: handle the hypercall in v's sync regs; returns 0 or -errno when
  * the domain must crash. */
 int hcall_dispatch(struct vcpu *v);
+
+/*
+ * Long hypercalls are preempted as on Xen: a handler that finds
+ * hcall_preempt_check() true stops, saves the arguments that continue its
+ * work with hcall_continue() and returns what that returns. The guest then
+ * re-issues the call with those arguments when it next runs, so pause,
+ * destroy and events act between chunks. Handlers check every
+ * HCALL_PREEMPT_EVERY items.
+ */
+#define HCALL_PREEMPT_EVERY 1024u
+static inline int hcall_preempt_check(struct vcpu *v)
+{
+    struct vmm *vmm = v->vmm;
+
+    return v->restart_rip &&
+           (atomic_load(&v->kick) || atomic_load(&vmm->paused) ||
+            atomic_load(&vmm->shutdown) || atomic_load(&vmm->destroy));
+}
+
+static inline int64_t hcall_continue(struct vcpu *v, uint64_t a1, uint64_t a2,
+                                     uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    v->cont[0] = a1;
+    v->cont[1] = a2;
+    v->cont[2] = a3;
+    v->cont[3] = a4;
+    v->cont[4] = a5;
+    return -ERESTART; /* never reaches the guest */
+}
 
 /* evtchn.c (callers hold vmm->lock for *_locked) */
 int evtchn_init(struct vmm *vmm, uint32_t *store_port, uint32_t *con_port);
