@@ -213,10 +213,26 @@ int vif_spec_to_json(const struct vif_spec *v, char **json_out);
 int domain_config_to_json(const struct domain_config *cfg, char **json_out);
 
 /*
+ * The inverse of domain_config_to_json: a config back from libxl's JSON (a
+ * domain's kept config). Returns 0 and *cfg_out (domain_config_free), or
+ * -EINVAL with the reason in err, or -ENOMEM.
+ */
+int domain_config_from_json(const char *json, struct domain_config **cfg_out,
+                            char *err, size_t errlen);
+
+/*
  * The same map as domain_config_to_json, written into the caller's open
  * generator (xm list -l nests it as {"domid": N, "config": {...}}).
  */
 void domain_config_gen_json(yajl_gen g, const struct domain_config *cfg);
+
+/*
+ * The one rule for domain names, name= here and `xm rename` alike: not
+ * empty, at most CFG_NAME_MAX bytes, no '/', no control characters.
+ * Returns NULL when name is fine, else why not (static text).
+ */
+#define CFG_NAME_MAX 63
+const char *cfg_name_invalid(const char *name);
 
 /* Names used in cfgs and JSON. Never NULL. */
 const char *cfg_action_name(enum action_on_shutdown a);

@@ -155,7 +155,7 @@ static int hexval(char c)
     return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-static int parse_uuid(const char *s, uint8_t u[16])
+int cfg_uuid_parse(const char *s, uint8_t u[16])
 {
     int i, hi, lo;
 
@@ -171,11 +171,28 @@ static int parse_uuid(const char *s, uint8_t u[16])
     return *s ? -EINVAL : 0;
 }
 
+const char *cfg_name_invalid(const char *name)
+{
+    const unsigned char *p;
+
+    if (!*name)
+        return "must not be empty";
+    if (strlen(name) > CFG_NAME_MAX)
+        return "longer than 63 bytes";
+    if (strchr(name, '/'))
+        return "must not contain `/'";
+    /* A newline would forge a row of `xm list`, a ESC the terminal. */
+    for (p = (const unsigned char *)name; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return "must not contain control characters";
+    return NULL;
+}
+
 static int read_identity(struct rd *r)
 {
     struct domain_config *c = r->c;
     const struct cfg_setting *s = NULL, *sb = NULL;
-    const char *v, *b;
+    const char *v, *b, *why;
     enum domain_type bt;
     int rc;
 
@@ -186,14 +203,14 @@ static int read_identity(struct rd *r)
         cfg_report(r->raw, 0, 0, "domain name must be specified");
         return -EINVAL;
     }
-    if (!*v || strchr(v, '/'))
-        return bad(r, s, *v ? "must not contain `/'" : "must not be empty");
+    if ((why = cfg_name_invalid(v)))
+        return bad(r, s, why);
     if (!(c->name = strdup(v)))
         return -ENOMEM;
     if ((rc = get_str(r, "uuid", &v, &s)))
         return rc;
     if (v) {
-        if (parse_uuid(v, c->uuid))
+        if (cfg_uuid_parse(v, c->uuid))
             return bad(r, s,
                        "bad UUID (want xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)");
         c->has_uuid = 1;

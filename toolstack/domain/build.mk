@@ -1,0 +1,12 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# toolstack/domain: the domain library (libxl's role), $(LIBDOMAIN). Users
+# also link $(LIBDM) $(LIBCFG) $(LIBDEVICE) libhv libpv -lxenstore -lyajl.
+domain-srcs := toolstack/domain/create.c toolstack/domain/pv.c \
+	toolstack/domain/hvm.c toolstack/domain/store.c \
+	toolstack/domain/control.c toolstack/domain/list.c \
+	toolstack/domain/monitor.c toolstack/domain/userdata.c
+LIBDOMAIN := $(B)/lib/libdomain.a
+$(LIBDOMAIN): $(patsubst %.c,$(OBJ)/%.o,$(domain-srcs))
+	@mkdir -p $(dir $@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+EXTRA_TARGETS += $(LIBDOMAIN)
