@@ -4,7 +4,8 @@
 domain-srcs := toolstack/domain/create.c toolstack/domain/pv.c \
 	toolstack/domain/hvm.c toolstack/domain/store.c \
 	toolstack/domain/control.c toolstack/domain/list.c \
-	toolstack/domain/monitor.c toolstack/domain/userdata.c
+	toolstack/domain/monitor.c toolstack/domain/userdata.c \
+	toolstack/domain/devices.c
 LIBDOMAIN := $(B)/lib/libdomain.a
 $(LIBDOMAIN): $(patsubst %.c,$(OBJ)/%.o,$(domain-srcs))
 	@mkdir -p $(dir $@)

@@ -97,6 +97,30 @@ int domain_set_maxmem(const struct domain_ctx *c, struct xs_handle *xs,
 int domain_set_vcpus(const struct domain_ctx *c, struct xs_handle *xs,
                      uint32_t domid, unsigned n);
 
+/* ---- hot-plug ----------------------------------------------------------- */
+
+struct disk_spec;
+struct vif_spec;
+/*
+ * xl block-attach / network-attach: the spec checked as create checks it,
+ * then added through toolstack/device and the backend awaited (InitWait).
+ * One line printed on failure. Returns 0, -ENOTSUP (a spec blkback or
+ * netback cannot serve), -EOPNOTSUPP (an HVM domain: its devices are
+ * QEMU's), -EEXIST, -ETIMEDOUT, -EIO or -errno.
+ */
+int domain_disk_attach(const struct domain_ctx *c, struct xs_handle *xs,
+                       uint32_t domid, const struct disk_spec *d);
+int domain_nic_attach(const struct domain_ctx *c, struct xs_handle *xs,
+                      uint32_t domid, const struct vif_spec *v);
+/*
+ * block-detach (vdev name or number; force: do not wait for the guest) /
+ * network-detach (devid or MAC). Returns 0, -ENOENT, or -ETIMEDOUT (the
+ * guest did not let go in time; removed all the same, as libxl).
+ */
+int domain_disk_detach(struct xs_handle *xs, uint32_t domid, const char *vdev,
+                       int force);
+int domain_nic_detach(struct xs_handle *xs, uint32_t domid, const char *which);
+
 /* ---- kept config (libxl's userdata) ------------------------------------- */
 
 /*
@@ -120,8 +144,8 @@ struct domain_info {
     uint32_t domid;
     uint64_t mem_kb, max_mem_kb;
     unsigned vcpus_online, vcpus;
-    unsigned flags;           /* HV_DOMF_* (hv.h) */
-    unsigned shutdown_reason; /* SHUTDOWN_* when HV_DOMF_SHUTDOWN */
+    int running, blocked, paused, shutdown, dying;
+    unsigned shutdown_reason; /* SHUTDOWN_* (xen/sched.h) when shutdown */
     uint64_t cpu_ns;
     uint64_t start_time; /* seconds since the epoch, 0 unknown */
 };
@@ -133,6 +157,8 @@ struct domain_info {
 int domain_list(struct xs_handle *xs, struct domain_info **out);
 /* One guest. Returns 0 or -ESRCH. */
 int domain_info(struct xs_handle *xs, uint32_t domid, struct domain_info *out);
+/* The engine in use ("xen", "kvm"), or "none" when none opens. */
+void domain_engine_name(char *buf, size_t len);
 /* domid of the domain named name (-ENOENT if none). */
 int domain_find(struct xs_handle *xs, const char *name, uint32_t *domid_out);
 /* The name of domid from the store. 0 or -ENOENT. */

@@ -60,6 +60,8 @@ struct domain_type_ops {
      * it reports to monitor.c instead): no second monitor is spawned.
      */
     int own_monitor;
+    /* Disks and vifs can be hot-plugged through toolstack/device. */
+    int hotplug;
 };
 
 extern const struct domain_type_ops domain_pv_ops;

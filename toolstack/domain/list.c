@@ -24,7 +24,11 @@ static void fill(struct xs_handle *xs, const struct hv_dominfo *h,
     d->max_mem_kb = h->max_mem_kb;
     d->vcpus_online = h->vcpus_online;
     d->vcpus = h->vcpus;
-    d->flags = h->flags;
+    d->running = !!(h->flags & HV_DOMF_RUNNING);
+    d->blocked = !!(h->flags & HV_DOMF_BLOCKED);
+    d->paused = !!(h->flags & HV_DOMF_PAUSED);
+    d->shutdown = !!(h->flags & HV_DOMF_SHUTDOWN);
+    d->dying = !!(h->flags & HV_DOMF_DYING);
     d->shutdown_reason = h->shutdown_reason;
     d->cpu_ns = h->cpu_ns;
     d->start_time = h->start_time;
@@ -77,4 +81,12 @@ int domain_info(struct xs_handle *xs, uint32_t domid, struct domain_info *out)
         return rc == -ENOENT ? -ESRCH : rc;
     fill(xs, &h, out);
     return 0;
+}
+
+void domain_engine_name(char *buf, size_t len)
+{
+    struct hv *hv = NULL;
+
+    snprintf(buf, len, "%s", hv_open(&hv) ? "none" : hv_engine_name(hv));
+    hv_close(hv);
 }

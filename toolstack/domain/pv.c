@@ -163,4 +163,5 @@ const struct domain_type_ops domain_pv_ops = {
     .wire = pv_wire,
     .start = pv_start,
     .undo = pv_undo,
+    .hotplug = 1,
 };

@@ -13,7 +13,6 @@
 #include <xenstore.h>
 
 #include "domain/domain.h"
-#include "hv/hv.h"
 #include "lib/parse.h"
 #include "xm/xm.h"
 
@@ -100,11 +99,11 @@ int dom_guests_append(struct xm *xm, struct xm_dominfo **doms, size_t *n)
         d->max_mem_kb = a->max_mem_kb;
         d->vcpus = a->vcpus_online;
         d->max_vcpus = a->vcpus;
-        d->running = !!(a->flags & HV_DOMF_RUNNING);
-        d->blocked = !!(a->flags & HV_DOMF_BLOCKED);
-        d->paused = !!(a->flags & HV_DOMF_PAUSED);
-        d->shutdown = !!(a->flags & HV_DOMF_SHUTDOWN);
-        d->dying = !!(a->flags & HV_DOMF_DYING);
+        d->running = a->running;
+        d->blocked = a->blocked;
+        d->paused = a->paused;
+        d->shutdown = a->shutdown;
+        d->dying = a->dying;
         d->shutdown_reason = (int)a->shutdown_reason;
         d->cpu_time = (double)a->cpu_ns / 1e9;
     }

@@ -14,8 +14,6 @@
 #include <yajl/yajl_tree.h>
 
 #include "cfg/cfg.h"
-#include "dm/hvm.h"
-#include "hv/hv.h"
 #include "domain/domain.h"
 
 #define PVSTACK_VERSION "0.1"
@@ -109,7 +107,6 @@ static int print_long(struct xm *xm, const struct xm_dominfo *doms,
     yajl_gen g = yajl_gen_alloc(NULL);
     struct xs_handle *xs = xs_open(0);
     struct domain_config c;
-    char accel[8];
     const unsigned char *buf;
     size_t i, len;
 
@@ -131,11 +128,6 @@ static int print_long(struct xm *xm, const struct xm_dominfo *doms,
             continue;
         }
         dominfo_config(&doms[sel[i]], &c);
-        /* HVM (toolstack/dm): the accelerator its QEMU runs on. */
-        if (dm_hvm_accel(doms[sel[i]].domid, accel, sizeof(accel)) == 0) {
-            c.type = DOMAIN_TYPE_HVM;
-            c.device_model_accel = accel;
-        }
         domain_config_gen_json(g, &c);
         yajl_gen_map_close(g);
     }
@@ -202,15 +194,6 @@ out:
     return ret;
 }
 
-/* The engine hv_open() picks here: "xen" on a Xen host, else "kvm". */
-static void engine_name(char *buf, size_t len)
-{
-    struct hv *hv = NULL;
-
-    snprintf(buf, len, "%s", hv_open(&hv) ? "none" : hv_engine_name(hv));
-    hv_close(hv);
-}
-
 int cmd_info(struct xm *xm, int argc, char **argv)
 {
     struct xm_hostinfo hi;
@@ -245,7 +228,7 @@ int cmd_info(struct xm *xm, int argc, char **argv)
     fprintf(o, "free_memory            : %llu\n",
             (unsigned long long)(hi.free_kb / 1024));
     fprintf(o, "free_cpus              : 0\n");
-    engine_name(engine, sizeof(engine));
+    domain_engine_name(engine, sizeof(engine));
     fprintf(o, "xen_version            : pvstack-%s %s\n", engine,
             PVSTACK_VERSION);
     fprintf(o, "xen_caps               : xen-3.0-x86_64\n");
