@@ -13,18 +13,7 @@ if ! command -v qemu-system-x86_64 >/dev/null || ! t_hvm_guest ||
     t_done; exit
 fi
 t_root
-"$XM" daemons start >/dev/null || { echo "not ok - xm daemons start"; exit 1; }
-xm_down() {
-    local id p
-    for id in $("$XM" list 2>/dev/null | awk 'NR>2 {print $2}'); do
-        "$XM" destroy "$id"
-    done
-    for p in xenconsoled xenstored; do
-        [ -f "$PVSTACK_ROOT/run/$p.pid" ] && kill "$(cat "$PVSTACK_ROOT/run/$p.pid")"
-    done
-    sleep 0.2
-}
-t_on_exit xm_down
+t_xm_daemons || { echo "not ok - xm daemons start"; exit 1; }
 echo "# accelerator: $("$BIN/pvstack-dm" accel)"
 
 # cfg NAME [lines...]: an HVM cfg for the tiny guest in $PVSTACK_ROOT.

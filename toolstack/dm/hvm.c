@@ -236,6 +236,11 @@ const struct dm_monitor_ops *dm_hvm_ops(const struct dm_hvm *h)
     return &h->ops;
 }
 
+void dm_hvm_report_only(struct dm_hvm *h)
+{
+    h->ops.report_only = 1;
+}
+
 struct dm_nic *dm_hvm_nic(struct dm_hvm *h, size_t i)
 {
     return i < h->c.nr_nics ? &h->nics[i] : NULL;

@@ -216,6 +216,7 @@ int domain_config_json(struct xs_handle *xs, uint32_t domid, char **json_out)
 int domain_config_update(const struct domain_ctx *c, struct xs_handle *xs,
                          uint32_t domid, const struct domain_config *cfg)
 {
+    struct domain_config k;
     char name[64];
     uint8_t uuid[16];
     int rc;
@@ -233,7 +234,13 @@ int domain_config_update(const struct domain_ctx *c, struct xs_handle *xs,
                    cfg->name, domid, name);
         return -EINVAL;
     }
-    rc = userdata_store(domid, uuid, cfg);
+    /* The same domain: a restart keeps its UUID unless the cfg sets one. */
+    k = *cfg;
+    if (!k.has_uuid) {
+        memcpy(k.uuid, uuid, 16);
+        k.has_uuid = 1;
+    }
+    rc = userdata_store(domid, uuid, &k);
     if (rc < 0)
         domain_err(c, "config-update: domain %u: %s", domid, strerror(-rc));
     return rc;

@@ -175,7 +175,7 @@ int domain_create(const struct domain_ctx *c, struct xs_handle *xs,
                    strerror(-rc));
         goto out;
     }
-    if (!(flags & DOMAIN_CREATE_NO_MONITOR) && !ops->own_monitor)
+    if (!(flags & DOMAIN_CREATE_NO_MONITOR))
         domain_monitor_spawn(cfg, b.domid);
     if (!(flags & DOMAIN_CREATE_PAUSED) && (rc = ops->start(&b)) < 0) {
         domain_err(c, "create: unpause dom %u: %s", b.domid, strerror(-rc));

@@ -68,5 +68,4 @@ const struct domain_type_ops domain_hvm_ops = {
     .wire = hvm_wire,
     .start = hvm_start,
     .undo = hvm_undo,
-    .own_monitor = 1,
 };

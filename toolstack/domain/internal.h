@@ -55,11 +55,6 @@ struct domain_type_ops {
     int (*start)(struct domain_build *b);
     /* Remove all build made (engine side; the store is create.c's). */
     void (*undo)(struct domain_build *b);
-    /*
-     * The type's runner applies on_* itself (HVM: dm's QMP monitor, until
-     * it reports to monitor.c instead): no second monitor is spawned.
-     */
-    int own_monitor;
     /* Disks and vifs can be hot-plugged through toolstack/device. */
     int hotplug;
 };

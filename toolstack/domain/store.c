@@ -243,26 +243,27 @@ static void write_domain_tx(struct tx *tx, const struct domain_config *cfg,
 /* Commit retries: each EAGAIN means another toolstack call got in first. */
 #define TX_TRIES 100
 
-int dstore_write_domain(struct xs_handle *xs, const struct domain_config *cfg,
-                        uint32_t domid, const uint8_t uuid[16])
+/*
+ * Run fn inside a transaction until it commits: fn returns 0 to commit or
+ * -errno to abort with that error. Returns 0, fn's error, or -EIO/-EAGAIN.
+ */
+static int tx_run(struct xs_handle *xs, int (*fn)(struct tx *, void *),
+                  void *arg)
 {
     struct tx tx = {.xs = xs};
-    uint32_t owner;
-    int tries;
+    int tries, rc;
 
     for (tries = 0; tries < TX_TRIES; tries++) {
         tx.err = 0;
         tx.t = xs_transaction_start(xs);
         if (tx.t == XBT_NULL)
             return -EIO;
-        if (name_owner(xs, tx.t, cfg->name, domid, &owner)) {
+        rc = fn(&tx, arg);
+        if (!rc)
+            rc = tx.err;
+        if (rc) {
             xs_transaction_end(xs, tx.t, true);
-            return -EEXIST;
-        }
-        write_domain_tx(&tx, cfg, domid, uuid);
-        if (tx.err) {
-            xs_transaction_end(xs, tx.t, true);
-            return tx.err;
+            return rc;
         }
         if (xs_transaction_end(xs, tx.t, false))
             return 0;
@@ -272,41 +273,65 @@ int dstore_write_domain(struct xs_handle *xs, const struct domain_config *cfg,
     return -EAGAIN;
 }
 
-int dstore_rename(struct xs_handle *xs, uint32_t domid, const char *name)
+struct make_args {
+    const struct domain_config *cfg;
+    uint32_t domid;
+    const uint8_t *uuid;
+};
+
+static int make_tx(struct tx *tx, void *arg)
 {
+    struct make_args *a = arg;
+    uint32_t owner;
+
+    if (name_owner(tx->xs, tx->t, a->cfg->name, a->domid, &owner))
+        return -EEXIST;
+    write_domain_tx(tx, a->cfg, a->domid, a->uuid);
+    return 0;
+}
+
+int dstore_write_domain(struct xs_handle *xs, const struct domain_config *cfg,
+                        uint32_t domid, const uint8_t uuid[16])
+{
+    struct make_args a = {.cfg = cfg, .domid = domid, .uuid = uuid};
+
+    return tx_run(xs, make_tx, &a);
+}
+
+struct rename_args {
+    uint32_t domid;
+    const char *name;
+};
+
+static int rename_tx(struct tx *tx, void *arg)
+{
+    struct rename_args *a = arg;
     char p[96], *vm;
     unsigned int len;
     uint32_t owner;
-    int tries, rc;
-    xs_transaction_t t;
 
-    for (tries = 0; tries < TX_TRIES; tries++) {
-        t = xs_transaction_start(xs);
-        if (t == XBT_NULL)
-            return -EIO;
-        snprintf(p, sizeof(p), "/local/domain/%u/vm", domid);
-        vm = xs_read(xs, t, p, &len);
-        rc = !vm                                      ? -ENOENT
-             : name_owner(xs, t, name, domid, &owner) ? -EEXIST
-                                                      : 0;
-        snprintf(p, sizeof(p), "/local/domain/%u/name", domid);
-        if (!rc && !xs_write(xs, t, p, name, (unsigned)strlen(name)))
-            rc = -EIO;
-        if (!rc && !strncmp(vm, "/vm/", 4) &&
-            snprintf(p, sizeof(p), "%s/name", vm) < (int)sizeof(p) &&
-            !xs_write(xs, t, p, name, (unsigned)strlen(name)))
-            rc = -EIO;
+    snprintf(p, sizeof(p), "/local/domain/%u/vm", a->domid);
+    vm = xs_read(tx->xs, tx->t, p, &len);
+    if (!vm)
+        return -ENOENT;
+    if (name_owner(tx->xs, tx->t, a->name, a->domid, &owner)) {
         free(vm);
-        if (rc) {
-            xs_transaction_end(xs, t, true);
-            return rc;
-        }
-        if (xs_transaction_end(xs, t, false))
-            return 0;
-        if (errno != EAGAIN)
-            return -EIO;
+        return -EEXIST;
     }
-    return -EAGAIN;
+    snprintf(p, sizeof(p), "/local/domain/%u/name", a->domid);
+    tx_write(tx, p, "%s", a->name);
+    if (!strncmp(vm, "/vm/", 4) &&
+        snprintf(p, sizeof(p), "%s/name", vm) < (int)sizeof(p))
+        tx_write(tx, p, "%s", a->name);
+    free(vm);
+    return 0;
+}
+
+int dstore_rename(struct xs_handle *xs, uint32_t domid, const char *name)
+{
+    struct rename_args a = {.domid = domid, .name = name};
+
+    return tx_run(xs, rename_tx, &a);
 }
 
 int dstore_uuid(struct xs_handle *xs, uint32_t domid, uint8_t uuid[16])

@@ -33,26 +33,12 @@ static int userdata_path(uint32_t domid, const uint8_t uuid[16], char *buf,
     return paths_get(buf, len, rel);
 }
 
-static int write_all(int fd, const char *b, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, b, n);
-
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return w < 0 ? -errno : -EIO;
-        b += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 int userdata_store(uint32_t domid, const uint8_t uuid[16],
                    const struct domain_config *cfg)
 {
     char path[4096], tmp[4200], *json = NULL;
-    int fd = -1, rc;
+    FILE *f;
+    int fd, rc;
 
     rc = paths_mkdir(USERDATA_DIR, 0755);
     if (!rc)
@@ -67,11 +53,18 @@ int userdata_store(uint32_t domid, const uint8_t uuid[16],
         rc = -errno;
         goto out;
     }
-    rc = write_all(fd, json, strlen(json));
+    f = fdopen(fd, "w");
+    if (!f) {
+        rc = -errno;
+        close(fd);
+        unlink(tmp);
+        goto out;
+    }
+    rc = fputs(json, f) < 0 || fflush(f) ? -errno : 0;
     /* A crash must leave the old config or the new one, never half. */
     if (!rc && fsync(fd) < 0)
         rc = -errno;
-    if (close(fd) < 0 && !rc)
+    if (fclose(f) && !rc)
         rc = -errno;
     if (!rc && rename(tmp, path) < 0)
         rc = -errno;

@@ -31,7 +31,10 @@ static int mem_kb(struct xm *xm, const char *s, uint64_t *kb)
     return 0;
 }
 
-int cmd_mem_set(struct xm *xm, int argc, char **argv)
+/* `xm mem-set|mem-max <Domain> <Mem>`: one library call with KiB. */
+static int mem_cmd(struct xm *xm, int argc, char **argv,
+                   int (*set)(const struct domain_ctx *, struct xs_handle *,
+                              uint32_t, uint64_t))
 {
     struct domain_ctx c;
     struct xs_handle *xs;
@@ -44,27 +47,19 @@ int cmd_mem_set(struct xm *xm, int argc, char **argv)
     dom_ctx(xm, &c);
     rc = mem_kb(xm, argv[optind + 1], &kb);
     if (rc == 0)
-        rc = domain_set_memory(&c, xs, domid, kb);
+        rc = set(&c, xs, domid, kb);
     xs_close(xs);
     return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
+int cmd_mem_set(struct xm *xm, int argc, char **argv)
+{
+    return mem_cmd(xm, argc, argv, domain_set_memory);
+}
+
 int cmd_mem_max(struct xm *xm, int argc, char **argv)
 {
-    struct domain_ctx c;
-    struct xs_handle *xs;
-    uint32_t domid;
-    uint64_t kb = 0;
-    int rc = dom_open_args(xm, argc, argv, 2, &xs, &domid);
-
-    if (rc)
-        return rc > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-    dom_ctx(xm, &c);
-    rc = mem_kb(xm, argv[optind + 1], &kb);
-    if (rc == 0)
-        rc = domain_set_maxmem(&c, xs, domid, kb);
-    xs_close(xs);
-    return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+    return mem_cmd(xm, argc, argv, domain_set_maxmem);
 }
 
 int cmd_vcpu_set(struct xm *xm, int argc, char **argv)
