@@ -102,6 +102,36 @@ struct cfg_strv {
 };
 
 /*
+ * Keys that are one boolean or number. One row here is the struct field,
+ * the cfg key and its place in libxl's JSON: the parser (config.c), the
+ * JSON writer (json.c) and reader (json_read.c) go through the rows, so a
+ * new such key is one row here plus its user (the engine or the device
+ * model).
+ *   X(field, "cfg key", section, "JSON key", kind, min, max)
+ * section: CFG_B_INFO (b_info) or CFG_B_HVM (b_info."type.hvm", HVM only).
+ * kind: CFG_DEFBOOL (int field, -1 unset, JSON "True"/"False", as
+ * libxl_defbool) or CFG_NUM (long long field in [min, max], 0 unset).
+ */
+#define CFG_SIMPLE_KEYS(X)
+
+enum cfg_key_section { CFG_B_INFO, CFG_B_HVM };
+enum cfg_key_kind { CFG_DEFBOOL, CFG_NUM };
+#define CFG_TYPE_CFG_DEFBOOL int
+#define CFG_TYPE_CFG_NUM long long
+#define CFG_SIMPLE_FIELD(f, k, sec, j, kind, min, max) CFG_TYPE_##kind f;
+
+/* One row of CFG_SIMPLE_KEYS, as the parser and the JSON code see it. */
+struct cfg_simple_key {
+    const char *key; /* NULL ends the table */
+    enum cfg_key_section section;
+    const char *json;
+    enum cfg_key_kind kind;
+    long long min, max;
+    size_t off; /* offsetof(struct domain_config, field) */
+};
+extern const struct cfg_simple_key cfg_simple_keys[];
+
+/*
  * A parsed guest cfg. Tri-state ints (vnc, sdl, localtime, usb, vncunused)
  * are -1 when the file does not set them. 0 / NULL means unset otherwise.
  */
@@ -142,6 +172,7 @@ struct domain_config {
     int usb;
     struct cfg_strv device_model_args;
     char *device_model_accel; /* ours: "kvm" or "tcg" (HVM qemu) */
+    CFG_SIMPLE_KEYS(CFG_SIMPLE_FIELD)
 };
 
 /*

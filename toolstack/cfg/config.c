@@ -8,6 +8,7 @@
 #include "cfg/cfg.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -446,6 +447,40 @@ static int read_cpus(struct rd *r)
     return rc;
 }
 
+#define CFG_SIMPLE_ROW(f, k, sec, j, kind, lo, hi)                             \
+    {k, sec, j, kind, lo, hi, offsetof(struct domain_config, f)},
+/* clang-format off */
+const struct cfg_simple_key cfg_simple_keys[] = {
+    CFG_SIMPLE_KEYS(CFG_SIMPLE_ROW)
+    {.key = NULL}, /* the end */
+};
+/* clang-format on */
+
+/* The CFG_SIMPLE_KEYS rows: defaults, then what the file sets. */
+static int read_simple(struct rd *r)
+{
+    const struct cfg_simple_key *k;
+    long long v;
+    int rc;
+
+    for (k = cfg_simple_keys; k->key; k++) {
+        void *field = (char *)r->c + k->off;
+
+        if (k->kind == CFG_DEFBOOL) {
+            *(int *)field = -1;
+            rc = get_bool(r, k->key, field);
+        } else {
+            rc = get_long(r, k->key, k->min, k->max, &v, NULL);
+            if (rc == 0)
+                *(long long *)field = v;
+            rc = rc < 0 ? rc : 0;
+        }
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
 static int read_all(struct rd *r)
 {
     struct domain_config *c = r->c;
@@ -456,7 +491,8 @@ static int read_all(struct rd *r)
         (rc = read_action(r, "on_reboot", &c->on_reboot, ACTION_RESTART)) ||
         (rc = read_action(r, "on_crash", &c->on_crash, ACTION_DESTROY)) ||
         (rc = read_action(r, "on_watchdog", &c->on_watchdog, ACTION_DESTROY)) ||
-        (rc = read_boot(r)) || (rc = read_devices(r)) || (rc = read_display(r)))
+        (rc = read_boot(r)) || (rc = read_devices(r)) ||
+        (rc = read_display(r)) || (rc = read_simple(r)))
         return rc;
     return read_cpus(r);
 }

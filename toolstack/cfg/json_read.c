@@ -208,6 +208,24 @@ static int one_nic(yajl_val o, size_t i, void *v)
     return read_nic(o, i, v);
 }
 
+/* The CFG_SIMPLE_KEYS rows of one JSON section (o may be NULL). */
+static void read_simple(yajl_val o, struct domain_config *c,
+                        enum cfg_key_section sec)
+{
+    const struct cfg_simple_key *k;
+
+    for (k = cfg_simple_keys; k->key; k++) {
+        void *field = (char *)c + k->off;
+
+        if (k->section != sec)
+            continue;
+        if (k->kind == CFG_DEFBOOL)
+            *(int *)field = jdefbool(o, k->json);
+        else
+            *(long long *)field = jint(o, k->json, 0);
+    }
+}
+
 static int read_hvm(yajl_val h, struct domain_config *c)
 {
     yajl_val vnc = get(h, "vnc"), sdl = get(h, "sdl");
@@ -218,6 +236,7 @@ static int read_hvm(yajl_val h, struct domain_config *c)
     c->vncunused = jdefbool(vnc, "findunused");
     c->sdl = jdefbool(sdl, "enable");
     c->usb = jdefbool(h, "usb");
+    read_simple(h, c, CFG_B_HVM);
     if ((rc = jstr(vnc, "listen", &c->vnclisten)) ||
         (rc = jstr(vnc, "passwd", &c->vncpasswd)) ||
         (rc = jstr(h, "boot", &c->boot)))
@@ -251,6 +270,8 @@ static int read_config(yajl_val root, struct domain_config *c)
     c->maxmem_mb = (uint64_t)jint(bi, "max_memkb", 0) / 1024;
     c->memory_mb = (uint64_t)jint(bi, "target_memkb", 0) / 1024;
     c->localtime = jdefbool(bi, "localtime");
+    read_simple(bi, c, CFG_B_INFO);
+    read_simple(NULL, c, CFG_B_HVM); /* unset unless type.hvm says */
     if ((rc = jstr(bi, "cpus", &c->cpus)) ||
         (rc = jstrv(bi, "extra", &c->device_model_args)) ||
         (rc = jstr(bi, "device_model_accel", &c->device_model_accel)) ||
