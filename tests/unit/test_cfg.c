@@ -490,7 +490,7 @@ static void test_json_round_trip(void **state)
         "name='h'\ntype='hvm'\nmemory=128\nvnc=1\nvnclisten='0.0.0.0'\n"
         "vncdisplay=3\nsdl=0\nserial='pty'\nboot='dc'\nusb=1\n"
         "localtime=1\ndevice_model_args=['-a','-b']\n"
-        "device_model_accel='tcg'\n",
+        "device_model_accel='tcg'\nhpet=0\n",
     };
     struct domain_config *c, *back = NULL;
     char *j1 = NULL, *j2 = NULL, err[128];
@@ -505,6 +505,7 @@ static void test_json_round_trip(void **state)
         assert_int_equal(domain_config_to_json(back, &j2), 0);
         assert_string_equal(j2, j1);
         assert_int_equal(back->nr_disks, c->nr_disks);
+        assert_int_equal(back->hpet, c->hpet);
         if (c->nr_disks)
             assert_int_equal(back->disks[0].devid, c->disks[0].devid);
         free(j1);
@@ -512,6 +513,16 @@ static void test_json_round_trip(void **state)
         domain_config_free(back);
         domain_config_free(c);
     }
+    /* the simple-key rows: read, range-checked, written as libxl */
+    c = ok("name='h'\ntype='hvm'\nhpet=0\n");
+    assert_int_equal(c->hpet, 0);
+    assert_int_equal(domain_config_to_json(c, &j1), 0);
+    assert_non_null(strstr(j1, "\"hpet\": \"False\""));
+    free(j1);
+    domain_config_free(c);
+    c = ok("name='p'\n");
+    assert_int_equal(c->hpet, -1);
+    domain_config_free(c);
     assert_int_equal(domain_config_from_json("[1]", &back, err, sizeof(err)),
                      -EINVAL);
     assert_null(back);

@@ -112,7 +112,9 @@ struct cfg_strv {
  * kind: CFG_DEFBOOL (int field, -1 unset, JSON "True"/"False", as
  * libxl_defbool) or CFG_NUM (long long field in [min, max], 0 unset).
  */
-#define CFG_SIMPLE_KEYS(X)
+#define CFG_SIMPLE_KEYS(X)                                                     \
+    /* xl.cfg hpet=BOOLEAN: the HVM guest's HPET (default on) */               \
+    X(hpet, "hpet", CFG_B_HVM, "hpet", CFG_DEFBOOL, 0, 1)
 
 enum cfg_key_section { CFG_B_INFO, CFG_B_HVM };
 enum cfg_key_kind { CFG_DEFBOOL, CFG_NUM };
