@@ -11,3 +11,10 @@ $(LIBDOMAIN): $(patsubst %.c,$(OBJ)/%.o,$(domain-srcs))
 	@mkdir -p $(dir $@)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 EXTRA_TARGETS += $(LIBDOMAIN)
+
+# Store entries, names and the kept config on fake_xs.c (lib sources are
+# spelled out: domain's build.mk is read before lib's).
+$(eval $(call unittest,test_domain,tests/unit/test_domain.c \
+	toolstack/domain/store.c toolstack/domain/userdata.c $(cfg-srcs) \
+	$(device-srcs) tests/unit/fake_xs.c toolstack/lib/parse.c \
+	toolstack/lib/paths.c,-lyajl))
