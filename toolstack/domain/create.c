@@ -83,6 +83,36 @@ static int prepare(struct domain_build *b, const struct domain_type_ops *ops,
 }
 
 /*
+ * A domid, a UUID, and the domain's store entries written in the
+ * transaction that reserves its name.
+ */
+static int reserve(struct domain_build *b)
+{
+    const char *name = b->cfg->name;
+    int rc = dstore_alloc_domid(b->xs, &b->domid);
+
+    if (rc < 0) {
+        domain_err(b->c, "create: no free domain id: %s", strerror(-rc));
+        return rc;
+    }
+    rc = uuid_make(b->cfg, b->uuid);
+    if (rc < 0) {
+        domain_err(b->c, "create: %s: no random UUID: %s", name, strerror(-rc));
+        return rc;
+    }
+    /* Kept with the config: a restart is the same domain (xl does so). */
+    memcpy(b->cfg->uuid, b->uuid, 16);
+    b->cfg->has_uuid = 1;
+    rc = dstore_write_domain(b->xs, b->cfg, b->domid, b->uuid);
+    if (rc == -EEXIST) /* libxl__domain_rename's words */
+        domain_err(b->c, "create: domain with name \"%s\" already exists.",
+                   name);
+    else if (rc < 0)
+        domain_err(b->c, "create: %s: store entries: %s", name, strerror(-rc));
+    return rc;
+}
+
+/*
  * The config as it will be kept: libxl fills defaults before building, so
  * a restart gets the same MACs. vifs_out is the copied vif array to free.
  */
@@ -131,32 +161,9 @@ int domain_create(const struct domain_ctx *c, struct xs_handle *xs,
     rc = prepare(&b, ops, opts);
     if (rc < 0)
         goto out;
-    rc = dstore_alloc_domid(xs, &b.domid);
-    if (rc < 0) {
-        domain_err(c, "create: no free domain id: %s", strerror(-rc));
+    rc = reserve(&b);
+    if (rc < 0)
         goto out;
-    }
-    rc = uuid_make(cfg, b.uuid);
-    if (rc < 0) {
-        domain_err(c, "create: %s: no random UUID: %s", cfg->name,
-                   strerror(-rc));
-        goto out;
-    }
-    /* Kept with the config: a restart is the same domain (xl does so). */
-    memcpy(kept.uuid, b.uuid, 16);
-    kept.has_uuid = 1;
-    rc = dstore_write_domain(xs, cfg, b.domid, b.uuid);
-    if (rc == -EEXIST) {
-        /* libxl__domain_rename's words */
-        domain_err(c, "create: domain with name \"%s\" already exists.",
-                   cfg->name);
-        goto out;
-    }
-    if (rc < 0) {
-        domain_err(c, "create: %s: store entries: %s", cfg->name,
-                   strerror(-rc));
-        goto out;
-    }
     made_store = 1;
     rc = ops->build(&b);
     if (rc < 0) {

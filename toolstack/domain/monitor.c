@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * monitor.c: the per-domain monitor, xl's "xl-<name>" child: waits for
- * the domain to shut down (hv_domain_wait) and applies on_poweroff /
- * on_reboot / on_crash / on_watchdog. restart builds the same cfg again
- * under a new domid; preserve leaves the domain listed until destroyed.
- * Logs to /var/log/xen/xl-<name>.log.
+ * monitor.c: the per-domain monitor, xl's "xl-<name>" child, one for every
+ * domain type: waits for the domain to shut down (hv_domain_wait) and
+ * applies on_poweroff / on_reboot / on_crash / on_watchdog from the
+ * domain's kept config. restart builds that config again under a new
+ * domid; preserve leaves the domain listed until destroyed. Logs to
+ * /var/log/xen/xl-<name>.log.
  */
 #include "domain/internal.h"
 
