@@ -79,7 +79,7 @@ case_failed_creates() {
         "^xm: create: /bin/true: (not an executable ELF|no Xen ELF notes)"
     fail_create bigmem "$(cfg f4 "$GUEST" 'memory = 100000000')" \
         "more than the host has free"
-    fail_create dup "$(cfg ok1 "$GUEST")" "^xm: create: domain 'ok1' already exists$"
+    fail_create dup "$(cfg ok1 "$GUEST")" '^xm: create: domain with name "ok1" already exists\.$'
     "$XM" destroy ok1
 }
 

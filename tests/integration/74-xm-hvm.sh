@@ -13,18 +13,7 @@ if ! command -v qemu-system-x86_64 >/dev/null || ! t_hvm_guest ||
     t_done; exit
 fi
 t_root
-"$XM" daemons start >/dev/null || { echo "not ok - xm daemons start"; exit 1; }
-xm_down() {
-    local id p
-    for id in $("$XM" list 2>/dev/null | awk 'NR>2 {print $2}'); do
-        "$XM" destroy "$id"
-    done
-    for p in xenconsoled xenstored; do
-        [ -f "$PVSTACK_ROOT/run/$p.pid" ] && kill "$(cat "$PVSTACK_ROOT/run/$p.pid")"
-    done
-    sleep 0.2
-}
-t_on_exit xm_down
+t_xm_daemons || { echo "not ok - xm daemons start"; exit 1; }
 echo "# accelerator: $("$BIN/pvstack-dm" accel)"
 
 # cfg NAME [lines...]: an HVM cfg for the tiny guest in $PVSTACK_ROOT.
@@ -139,10 +128,25 @@ case_vif_bridge() {
     ip netns del "$ns"
 }
 
+# xl.cfg hpet = 0 reaches QEMU's machine; the default keeps the HPET.
+case_hpet() {
+    local id
+    "$XM" create -p "$(cfg hp0 "hpet = 0")" || fail "create hpet=0"
+    "$XM" create -p "$(cfg hp1)" || fail "create"
+    id=$("$XM" domid hp0)
+    assert_match "$("$BIN/pvstack-dm" qmp "$id" qom-get '{"path": "/machine", "property": "hpet"}')" '"return": false'
+    assert_match "$("$XM" list -l hp0)" '"hpet": "False"'
+    id=$("$XM" domid hp1)
+    assert_match "$("$BIN/pvstack-dm" qmp "$id" qom-get '{"path": "/machine", "property": "hpet"}')" '"return": true'
+    "$XM" destroy hp0
+    "$XM" destroy hp1
+}
+
 t_case "create -c: the serial console, on_reboot=destroy" case_create_console
 t_case "create -p, list/list -l, pause/unpause, shutdown" case_list_pause
 t_case "destroy: QEMU and store entries gone" case_destroy
 t_case "vifs: taps vif<id>.<n> on xenbr0 with the cfg's MAC and model" case_vif_bridge
 t_case "create errors: bad accel, QEMU missing" case_create_errors
+t_case "hpet = 0: QEMU's machine has no HPET" case_hpet
 t_case "xendomains start/stop with xm and HVM guests" case_xendomains
 t_done

@@ -233,6 +233,23 @@ t_pv_stop_all() {
     [ -f "$PVSTACK_ROOT/run/xenconsoled.pid" ] &&
         kill "$(cat "$PVSTACK_ROOT/run/xenconsoled.pid")"
 }
+# t_xm_daemons: xm starts xenstored and xenconsoled under our root; at exit
+# every domain is destroyed and both daemons stopped.
+t_xm_daemons() {
+    XM=$BIN/xm
+    "$XM" daemons start >/dev/null || return 1
+    t_on_exit t_xm_daemons_stop
+}
+t_xm_daemons_stop() {
+    local id p
+    for id in $("$XM" list 2>/dev/null | awk 'NR>2 {print $2}'); do
+        "$XM" destroy "$id"
+    done
+    for p in xenconsoled xenstored; do
+        [ -f "$PVSTACK_ROOT/run/$p.pid" ] && kill "$(cat "$PVSTACK_ROOT/run/$p.pid")"
+    done
+    sleep 0.2
+}
 # t_pv_cfg NAME [LINE...]: a 32 MiB cfg for the bundled guest; prints its path.
 t_pv_cfg() {
     local name=$1

@@ -220,7 +220,19 @@ static void test_identity(void **state)
     fails("name='t'\ntype='xen'\n",
           "t.cfg:2:6: type: invalid domain type (pv, pvh or hvm)");
     fails("name='a/b'\n", "t.cfg:1:6: name: must not contain `/'");
+    fails("name='../../etc/x'\n", "t.cfg:1:6: name: must not contain `/'");
     fails("name=''\n", "t.cfg:1:6: name: must not be empty");
+    /* a newline would forge an `xm list` row */
+    fails("name='x\\nDomain-0'\n",
+          "t.cfg:1:6: name: must not contain control characters");
+    fails("name='0123456789012345678901234567890123456789012345678901234567890"
+          "123'\n",
+          "t.cfg:1:6: name: longer than 63 bytes");
+    /* the rule rename uses is the same function */
+    assert_null(cfg_name_invalid("web-1.example"));
+    assert_string_equal(cfg_name_invalid("a\tb"),
+                        "must not contain control characters");
+    assert_string_equal(cfg_name_invalid("a/b"), "must not contain `/'");
     fails("memory=1\n", "t.cfg: domain name must be specified");
     /* found by fuzz_cfg: a short uuid was read past its end */
     fails("name='t'\nuuid=22\n", "t.cfg:2:6: uuid: bad UUID (want "
@@ -463,6 +475,64 @@ static void test_json(void **state)
     domain_config_free(c);
 }
 
+/* The kept config: JSON back into a config gives the same JSON. */
+static void test_json_round_trip(void **state)
+{
+    static const char *const cfgs[] = {
+        "name='r'\nmemory=64\nmaxmem=128\nvcpus=2\nmaxvcpus=4\n"
+        "kernel='/k'\nramdisk='/i'\nextra='x y'\ncpus='0-1'\n"
+        "uuid='6d3a2b0c-8f4e-4c1a-9b7d-2e5f0a1c3d4e'\n"
+        "on_reboot='destroy'\non_crash='preserve'\n"
+        "disk=['phy:/dev/vg/lv,xvda,w', 'file:/x.iso,hdc:cdrom,r',"
+        " 'format=qcow2,vdev=xvdb,target=/q.img,backend=d1,discard']\n"
+        "vif=['mac=00:16:3e:01:02:03,bridge=br1,ip=10.0.0.2,rate=10MB/s',"
+        " 'model=e1000,vifname=v1,mtu=9000']\n",
+        "name='h'\ntype='hvm'\nmemory=128\nvnc=1\nvnclisten='0.0.0.0'\n"
+        "vncdisplay=3\nsdl=0\nserial='pty'\nboot='dc'\nusb=1\n"
+        "localtime=1\ndevice_model_args=['-a','-b']\n"
+        "device_model_accel='tcg'\nhpet=0\n",
+    };
+    struct domain_config *c, *back = NULL;
+    char *j1 = NULL, *j2 = NULL, err[128];
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(cfgs) / sizeof(cfgs[0]); i++) {
+        c = ok(cfgs[i]);
+        assert_int_equal(domain_config_to_json(c, &j1), 0);
+        assert_int_equal(domain_config_from_json(j1, &back, err, sizeof(err)),
+                         0);
+        assert_int_equal(domain_config_to_json(back, &j2), 0);
+        assert_string_equal(j2, j1);
+        assert_int_equal(back->nr_disks, c->nr_disks);
+        assert_int_equal(back->hpet, c->hpet);
+        if (c->nr_disks)
+            assert_int_equal(back->disks[0].devid, c->disks[0].devid);
+        free(j1);
+        free(j2);
+        domain_config_free(back);
+        domain_config_free(c);
+    }
+    /* the simple-key rows: read, range-checked, written as libxl */
+    c = ok("name='h'\ntype='hvm'\nhpet=0\n");
+    assert_int_equal(c->hpet, 0);
+    assert_int_equal(domain_config_to_json(c, &j1), 0);
+    assert_non_null(strstr(j1, "\"hpet\": \"False\""));
+    free(j1);
+    domain_config_free(c);
+    c = ok("name='p'\n");
+    assert_int_equal(c->hpet, -1);
+    domain_config_free(c);
+    assert_int_equal(domain_config_from_json("[1]", &back, err, sizeof(err)),
+                     -EINVAL);
+    assert_null(back);
+    assert_int_equal(
+        domain_config_from_json("{\"c_info\": {}}", &back, err, sizeof(err)),
+        -EINVAL);
+    assert_int_equal(domain_config_from_json("{", &back, err, sizeof(err)),
+                     -EINVAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -480,6 +550,7 @@ int main(void)
         cmocka_unit_test(test_devices_in_cfg),
         cmocka_unit_test(test_unknown_keys_and_extra_args),
         cmocka_unit_test(test_parse_file),
+        cmocka_unit_test(test_json_round_trip),
         cmocka_unit_test(test_json),
     };
 

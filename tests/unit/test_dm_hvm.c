@@ -152,6 +152,35 @@ static void test_defaults(void **state)
     unsetenv("PVSTACK_DM_ACCEL");
 }
 
+/* xl.cfg hpet: off is a machine property; on (the default) adds nothing. */
+static void test_hpet(void **state)
+{
+    struct dm_hvm *h;
+    char err[256] = "", *s;
+
+    (void)state;
+    setenv("PVSTACK_DM_ACCEL", "tcg", 1);
+    assert_int_equal(build("type = 'hvm'\nname = 'h'\nhpet = 0\n"
+                           "device_model_args = [ '-no-shutdown' ]\n",
+                           &s, &h, err, sizeof(err)),
+                     0);
+    assert_non_null(strstr(s, " -machine hpet=off -no-shutdown"));
+    free(s);
+    dm_hvm_free(h);
+    assert_int_equal(
+        build("type = 'hvm'\nname = 'h'\nhpet = 1\n", &s, &h, err, sizeof(err)),
+        0);
+    assert_null(strstr(s, "hpet"));
+    free(s);
+    dm_hvm_free(h);
+    assert_int_equal(
+        build("type = 'hvm'\nname = 'h'\n", &s, &h, err, sizeof(err)), 0);
+    assert_null(strstr(s, "hpet"));
+    free(s);
+    dm_hvm_free(h);
+    unsetenv("PVSTACK_DM_ACCEL");
+}
+
 static void test_errors(void **state)
 {
     struct dm_hvm *h;
@@ -229,9 +258,8 @@ static void test_list(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_xlexample_hvm),
-        cmocka_unit_test(test_defaults),
-        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_xlexample_hvm), cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_hpet),          cmocka_unit_test(test_errors),
         cmocka_unit_test(test_list),
     };
 

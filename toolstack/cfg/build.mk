@@ -2,7 +2,8 @@
 # toolstack/cfg: the xl/xm cfg parser and disk/vif spec parsers (library).
 # Users link $(LIBCFG) $(LIBPV) -lyajl.
 cfg-srcs := toolstack/cfg/cfg.c toolstack/cfg/lex.c toolstack/cfg/syntax.c toolstack/cfg/config.c \
-	toolstack/cfg/disk.c toolstack/cfg/vif.c toolstack/cfg/json.c
+	toolstack/cfg/disk.c toolstack/cfg/vif.c toolstack/cfg/json.c \
+	toolstack/cfg/json_read.c
 LIBCFG := $(B)/lib/libcfg.a
 $(LIBCFG): $(patsubst %.c,$(OBJ)/%.o,$(cfg-srcs))
 	@mkdir -p $(dir $@)

@@ -102,6 +102,38 @@ struct cfg_strv {
 };
 
 /*
+ * Keys that are one boolean or number. One row here is the struct field,
+ * the cfg key and its place in libxl's JSON: the parser (config.c), the
+ * JSON writer (json.c) and reader (json_read.c) go through the rows, so a
+ * new such key is one row here plus its user (the engine or the device
+ * model).
+ *   X(field, "cfg key", section, "JSON key", kind, min, max)
+ * section: CFG_B_INFO (b_info) or CFG_B_HVM (b_info."type.hvm", HVM only).
+ * kind: CFG_DEFBOOL (int field, -1 unset, JSON "True"/"False", as
+ * libxl_defbool) or CFG_NUM (long long field in [min, max], 0 unset).
+ */
+#define CFG_SIMPLE_KEYS(X)                                                     \
+    /* xl.cfg hpet=BOOLEAN: the HVM guest's HPET (default on) */               \
+    X(hpet, "hpet", CFG_B_HVM, "hpet", CFG_DEFBOOL, 0, 1)
+
+enum cfg_key_section { CFG_B_INFO, CFG_B_HVM };
+enum cfg_key_kind { CFG_DEFBOOL, CFG_NUM };
+#define CFG_TYPE_CFG_DEFBOOL int
+#define CFG_TYPE_CFG_NUM long long
+#define CFG_SIMPLE_FIELD(f, k, sec, j, kind, min, max) CFG_TYPE_##kind f;
+
+/* One row of CFG_SIMPLE_KEYS, as the parser and the JSON code see it. */
+struct cfg_simple_key {
+    const char *key; /* NULL ends the table */
+    enum cfg_key_section section;
+    const char *json;
+    enum cfg_key_kind kind;
+    long long min, max;
+    size_t off; /* offsetof(struct domain_config, field) */
+};
+extern const struct cfg_simple_key cfg_simple_keys[];
+
+/*
  * A parsed guest cfg. Tri-state ints (vnc, sdl, localtime, usb, vncunused)
  * are -1 when the file does not set them. 0 / NULL means unset otherwise.
  */
@@ -142,6 +174,7 @@ struct domain_config {
     int usb;
     struct cfg_strv device_model_args;
     char *device_model_accel; /* ours: "kvm" or "tcg" (HVM qemu) */
+    CFG_SIMPLE_KEYS(CFG_SIMPLE_FIELD)
 };
 
 /*
@@ -213,10 +246,26 @@ int vif_spec_to_json(const struct vif_spec *v, char **json_out);
 int domain_config_to_json(const struct domain_config *cfg, char **json_out);
 
 /*
+ * The inverse of domain_config_to_json: a config back from libxl's JSON (a
+ * domain's kept config). Returns 0 and *cfg_out (domain_config_free), or
+ * -EINVAL with the reason in err, or -ENOMEM.
+ */
+int domain_config_from_json(const char *json, struct domain_config **cfg_out,
+                            char *err, size_t errlen);
+
+/*
  * The same map as domain_config_to_json, written into the caller's open
  * generator (xm list -l nests it as {"domid": N, "config": {...}}).
  */
 void domain_config_gen_json(yajl_gen g, const struct domain_config *cfg);
+
+/*
+ * The one rule for domain names, name= here and `xm rename` alike: not
+ * empty, at most CFG_NAME_MAX bytes, no '/', no control characters.
+ * Returns NULL when name is fine, else why not (static text).
+ */
+#define CFG_NAME_MAX 63
+const char *cfg_name_invalid(const char *name);
 
 /* Names used in cfgs and JSON. Never NULL. */
 const char *cfg_action_name(enum action_on_shutdown a);

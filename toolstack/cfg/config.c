@@ -8,6 +8,7 @@
 #include "cfg/cfg.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,7 +156,7 @@ static int hexval(char c)
     return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-static int parse_uuid(const char *s, uint8_t u[16])
+int cfg_uuid_parse(const char *s, uint8_t u[16])
 {
     int i, hi, lo;
 
@@ -171,11 +172,28 @@ static int parse_uuid(const char *s, uint8_t u[16])
     return *s ? -EINVAL : 0;
 }
 
+const char *cfg_name_invalid(const char *name)
+{
+    const unsigned char *p;
+
+    if (!*name)
+        return "must not be empty";
+    if (strlen(name) > CFG_NAME_MAX)
+        return "longer than 63 bytes";
+    if (strchr(name, '/'))
+        return "must not contain `/'";
+    /* A newline would forge a row of `xm list`, a ESC the terminal. */
+    for (p = (const unsigned char *)name; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return "must not contain control characters";
+    return NULL;
+}
+
 static int read_identity(struct rd *r)
 {
     struct domain_config *c = r->c;
     const struct cfg_setting *s = NULL, *sb = NULL;
-    const char *v, *b;
+    const char *v, *b, *why;
     enum domain_type bt;
     int rc;
 
@@ -186,14 +204,14 @@ static int read_identity(struct rd *r)
         cfg_report(r->raw, 0, 0, "domain name must be specified");
         return -EINVAL;
     }
-    if (!*v || strchr(v, '/'))
-        return bad(r, s, *v ? "must not contain `/'" : "must not be empty");
+    if ((why = cfg_name_invalid(v)))
+        return bad(r, s, why);
     if (!(c->name = strdup(v)))
         return -ENOMEM;
     if ((rc = get_str(r, "uuid", &v, &s)))
         return rc;
     if (v) {
-        if (parse_uuid(v, c->uuid))
+        if (cfg_uuid_parse(v, c->uuid))
             return bad(r, s,
                        "bad UUID (want xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)");
         c->has_uuid = 1;
@@ -429,6 +447,40 @@ static int read_cpus(struct rd *r)
     return rc;
 }
 
+#define CFG_SIMPLE_ROW(f, k, sec, j, kind, lo, hi)                             \
+    {k, sec, j, kind, lo, hi, offsetof(struct domain_config, f)},
+/* clang-format off */
+const struct cfg_simple_key cfg_simple_keys[] = {
+    CFG_SIMPLE_KEYS(CFG_SIMPLE_ROW)
+    {.key = NULL}, /* the end */
+};
+/* clang-format on */
+
+/* The CFG_SIMPLE_KEYS rows: defaults, then what the file sets. */
+static int read_simple(struct rd *r)
+{
+    const struct cfg_simple_key *k;
+    long long v;
+    int rc;
+
+    for (k = cfg_simple_keys; k->key; k++) {
+        void *field = (char *)r->c + k->off;
+
+        if (k->kind == CFG_DEFBOOL) {
+            *(int *)field = -1;
+            rc = get_bool(r, k->key, field);
+        } else {
+            rc = get_long(r, k->key, k->min, k->max, &v, NULL);
+            if (rc == 0)
+                *(long long *)field = v;
+            rc = rc < 0 ? rc : 0;
+        }
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
 static int read_all(struct rd *r)
 {
     struct domain_config *c = r->c;
@@ -439,7 +491,8 @@ static int read_all(struct rd *r)
         (rc = read_action(r, "on_reboot", &c->on_reboot, ACTION_RESTART)) ||
         (rc = read_action(r, "on_crash", &c->on_crash, ACTION_DESTROY)) ||
         (rc = read_action(r, "on_watchdog", &c->on_watchdog, ACTION_DESTROY)) ||
-        (rc = read_boot(r)) || (rc = read_devices(r)) || (rc = read_display(r)))
+        (rc = read_boot(r)) || (rc = read_devices(r)) ||
+        (rc = read_display(r)) || (rc = read_simple(r)))
         return rc;
     return read_cpus(r);
 }

@@ -103,5 +103,7 @@ void cfg_report(const struct cfg_raw *raw, int line, int col, const char *fmt,
  */
 int cfg_read(struct cfg_raw *raw, struct domain_config *c);
 void cfg_strv_free(struct cfg_strv *sv);
+/* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" -> 16 bytes. 0 or -EINVAL. */
+int cfg_uuid_parse(const char *s, uint8_t u[16]);
 
 #endif

@@ -162,6 +162,24 @@ static void gen_c_info(yajl_gen g, const struct domain_config *c)
     yajl_gen_map_close(g);
 }
 
+/* The CFG_SIMPLE_KEYS rows of one JSON section that are set. */
+static void gen_simple(yajl_gen g, const struct domain_config *c,
+                       enum cfg_key_section sec)
+{
+    const struct cfg_simple_key *k;
+
+    for (k = cfg_simple_keys; k->key; k++) {
+        const void *field = (const char *)c + k->off;
+
+        if (k->section != sec)
+            continue;
+        if (k->kind == CFG_DEFBOOL)
+            kdefbool(g, k->json, *(const int *)field);
+        else if (*(const long long *)field)
+            kint(g, k->json, *(const long long *)field);
+    }
+}
+
 static void gen_hvm(yajl_gen g, const struct domain_config *c)
 {
     key(g, "type.hvm");
@@ -187,6 +205,7 @@ static void gen_hvm(yajl_gen g, const struct domain_config *c)
     kstr(g, "boot", c->boot);
     kdefbool(g, "usb", c->usb);
     kstrv(g, "serial_list", &c->serial);
+    gen_simple(g, c, CFG_B_HVM);
     yajl_gen_map_close(g);
 }
 
@@ -213,6 +232,7 @@ static void gen_b_info(yajl_gen g, const struct domain_config *c)
     kstr(g, "ramdisk", c->ramdisk);
     kstr(g, "bootloader", c->bootloader);
     kstrv(g, "bootloader_args", &c->bootloader_args);
+    gen_simple(g, c, CFG_B_INFO);
     if (c->type == DOMAIN_TYPE_HVM)
         gen_hvm(g, c);
     yajl_gen_map_close(g);

@@ -82,14 +82,8 @@ static int settle(struct xs_handle *xs, const char *kind, uint32_t domid,
     return rc;
 }
 
-int device_attach_disk(struct xs_handle *xs, uint32_t domid,
-                       const struct disk_spec *d, int wait_ms, char *err,
-                       size_t errlen)
+int device_check_disk(const struct disk_spec *d, char *err, size_t errlen)
 {
-    struct device_vbd v = {0};
-    uint32_t existing;
-    int rc;
-
     err[0] = '\0';
     if (!dom0_backend(d->backend_domname)) {
         snprintf(err, errlen, "%s: backend=%s: only dom0 serves disks", d->vdev,
@@ -110,6 +104,31 @@ int device_attach_disk(struct xs_handle *xs, uint32_t domid,
                  d->vdev ? d->vdev : "?");
         return -ENOTSUP;
     }
+    return 0;
+}
+
+int device_check_nic(const struct vif_spec *v, char *err, size_t errlen)
+{
+    err[0] = '\0';
+    if (!dom0_backend(v->backend_domname)) {
+        snprintf(err, errlen, "backend=%s: only dom0 serves vifs",
+                 v->backend_domname);
+        return -ENOTSUP;
+    }
+    return 0;
+}
+
+int device_attach_disk(struct xs_handle *xs, uint32_t domid,
+                       const struct disk_spec *d, int wait_ms, char *err,
+                       size_t errlen)
+{
+    struct device_vbd v = {0};
+    uint32_t existing;
+    int rc;
+
+    rc = device_check_disk(d, err, errlen);
+    if (rc < 0)
+        return rc;
     if (!device_vbd_find(xs, domid, d->vdev, &existing)) {
         snprintf(err, errlen, "%s: already attached", d->vdev);
         return -EEXIST;
@@ -148,12 +167,9 @@ int device_attach_nic(struct xs_handle *xs, uint32_t domid,
     char *have;
     int rc;
 
-    err[0] = '\0';
-    if (!dom0_backend(v->backend_domname)) {
-        snprintf(err, errlen, "backend=%s: only dom0 serves vifs",
-                 v->backend_domname);
-        return -ENOTSUP;
-    }
+    rc = device_check_nic(v, err, errlen);
+    if (rc < 0)
+        return rc;
     dv.domid = domid;
     dv.devid = (uint32_t)(v->devid >= 0 ? v->devid
                                         : device_next_devid(xs, "vif", domid));

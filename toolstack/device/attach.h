@@ -19,6 +19,14 @@
 #define DEVICE_DESTROY_TIMEOUT_MS 10000
 
 /*
+ * The checks attach makes before touching the store, for xm create to
+ * make before building anything: one rule set for create and hot-plug.
+ * Returns 0, or -ENOTSUP with one line in err (a format blkback does not
+ * serve, backend= another domain, an empty cdrom).
+ */
+int device_check_disk(const struct disk_spec *d, char *err, size_t errlen);
+int device_check_nic(const struct vif_spec *v, char *err, size_t errlen);
+/*
  * Add disk d to domid and wait up to wait_ms for blkback to reach InitWait
  * (0: do not wait). On failure nothing is left in the store and err holds
  * one line. Returns 0, -ENOTSUP (a format or backend blkback does not

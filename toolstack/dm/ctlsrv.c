@@ -92,6 +92,11 @@ static void fill_info(struct dm_mon *m, struct vmmctl_info *in)
         break;
     }
     qmp_msg_free(r);
+    /* Shut down and kept stopped for the toolstack (report_only). */
+    if (m->shut && m->ops->report_only) {
+        in->flags = VMMCTL_F_SHUTDOWN;
+        in->shutdown_reason = m->shut_reason;
+    }
     dm_vcpu_times(m->qemu_pid, &n, &ns);
     in->vcpus = in->vcpus_online = n;
     in->cpu_ns = ns;

@@ -135,6 +135,14 @@ struct dm_monitor_ops {
     int (*req_open)(void *arg, uint32_t domid);
     int (*req_read)(void *arg, uint32_t domid, char *what, size_t len);
     void *arg;
+    /*
+     * Decide nothing: on a guest poweroff, reboot or crash (and a reboot
+     * request from outside) leave QEMU stopped and tell the waiters, with
+     * the reason, as Xen reports a shut-down domain; the domain library's
+     * monitor then applies on_* the same way for every domain type. The
+     * on_* fields above are then unused.
+     */
+    int report_only;
 };
 
 /*

@@ -130,18 +130,34 @@ static int copy_vifs(struct dm_hvm *h, const struct domain_config *cfg)
     return 0;
 }
 
+/* Machine settings from cfg keys QEMU takes as -machine properties (it
+ * merges repeated -machine options). */
+static int machine_args(struct dm_hvm *h, const struct domain_config *cfg,
+                        size_t *i)
+{
+    /* hpet=0: libxl's -no-hpet, a machine property since QEMU 5.2 */
+    if (cfg->hpet == 0 && (!(h->extra[(*i)++] = strdup("-machine")) ||
+                           !(h->extra[(*i)++] = strdup("hpet=off"))))
+        return -ENOMEM;
+    return 0;
+}
+
 static int copy_extra(struct dm_hvm *h, const struct domain_config *cfg)
 {
-    size_t i, n = cfg->device_model_args.n;
+    size_t i = 0, k;
+    int rc;
 
-    h->extra = calloc(n + 1, sizeof(char *));
+    /* the cfg's own arguments, and room for machine_args()'s */
+    h->extra = calloc(cfg->device_model_args.n + 3, sizeof(char *));
     if (!h->extra)
         return -ENOMEM;
-    for (i = 0; i < n; i++)
-        if (!(h->extra[i] = strdup(cfg->device_model_args.v[i])))
+    if ((rc = machine_args(h, cfg, &i)))
+        return rc;
+    for (k = 0; k < cfg->device_model_args.n; k++)
+        if (!(h->extra[i++] = strdup(cfg->device_model_args.v[k])))
             return -ENOMEM;
     h->c.extra_args = h->extra;
-    h->c.nr_extra = n;
+    h->c.nr_extra = i;
     return 0;
 }
 
@@ -234,6 +250,11 @@ const struct dm_config *dm_hvm_settings(const struct dm_hvm *h)
 const struct dm_monitor_ops *dm_hvm_ops(const struct dm_hvm *h)
 {
     return &h->ops;
+}
+
+void dm_hvm_report_only(struct dm_hvm *h)
+{
+    h->ops.report_only = 1;
 }
 
 struct dm_nic *dm_hvm_nic(struct dm_hvm *h, size_t i)

@@ -32,6 +32,9 @@ int dm_hvm_config(const struct domain_config *cfg, uint32_t domid,
 const struct dm_config *dm_hvm_settings(const struct dm_hvm *h);
 /* The monitor's actions from on_poweroff/on_reboot/on_crash. */
 const struct dm_monitor_ops *dm_hvm_ops(const struct dm_hvm *h);
+/* The monitor reports guest shutdowns instead of applying on_* (see
+ * dm_monitor_ops.report_only): the caller's monitor applies them. */
+void dm_hvm_report_only(struct dm_hvm *h);
 void dm_hvm_free(struct dm_hvm *h);
 
 /*
@@ -46,9 +49,10 @@ int dm_hvm_start(struct dm_hvm *h, struct xs_handle *xs, int paused, char *err,
                  size_t errlen);
 
 /*
- * xm create's HVM step, after it wrote the domain's store entries:
- * dm_hvm_config + dm_hvm_start, left paused (xm unpauses through libhv, as
- * any domain). Returns 0, or -errno with one line in err; nothing is left
+ * The domain library's HVM build, after it wrote the domain's store
+ * entries: dm_hvm_config + dm_hvm_start in report-only mode (the library's
+ * monitor applies on_*), left paused (unpaused through libhv, as any
+ * domain). Returns 0, or -errno with one line in err; nothing is left
  * running on failure.
  */
 int dm_hvm_create(struct xs_handle *xs, const struct domain_config *cfg,

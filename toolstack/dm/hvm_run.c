@@ -211,8 +211,11 @@ int dm_hvm_create(struct xs_handle *xs, const struct domain_config *cfg,
     struct dm_hvm *h = NULL;
     int rc = dm_hvm_config(cfg, domid, uuid, &h, err, errlen);
 
-    if (!rc)
+    if (!rc) {
+        /* on_* are the domain library's monitor's, as for every type */
+        dm_hvm_report_only(h);
         rc = dm_hvm_start(h, xs, 1, err, errlen);
+    }
     dm_hvm_free(h);
     return rc;
 }

@@ -120,6 +120,35 @@ static void apply(struct qmp *q, uint32_t domid, int how, enum dm_action act)
                   strerror(-rc));
 }
 
+/* Report-only: QEMU stays stopped, the waiters learn why. */
+static void stop_and_report(struct dm_mon *m, int how, unsigned reason)
+{
+    int rc = 0;
+
+    /* SHUTDOWN and GUEST_PANICKED left QEMU paused; a reset did not. */
+    if (how != DM_DECIDE_STOPPED)
+        rc = qmp_execute(m->q, "stop", NULL, 5000, NULL);
+    if (rc && rc != -EPIPE)
+        log_warnx("dom %u: stop failed: %s", m->domid, strerror(-rc));
+    log_info("dom %u: shut down (reason %u)", m->domid, reason);
+    m->shut = 1;
+    m->shut_reason = reason;
+    dm_ctlsrv_wake(m);
+}
+
+/* The SHUTDOWN_* a guest event stands for. */
+static unsigned event_reason(const struct qmp_msg *ev)
+{
+    const char *reason = qmp_get_str(ev->value, "reason");
+
+    if (!strcmp(ev->event, "GUEST_PANICKED") ||
+        (reason && !strcmp(reason, "guest-panic")))
+        return SHUTDOWN_crash;
+    if (reason && !strcmp(reason, "guest-reset"))
+        return SHUTDOWN_reboot;
+    return SHUTDOWN_poweroff;
+}
+
 /* A request from outside (xm shutdown/reboot via the store). */
 static void outside_request(struct dm_mon *m, const char *what)
 {
@@ -131,6 +160,12 @@ static void outside_request(struct dm_mon *m, const char *what)
         strcmp(what, "reboot"))
         return;
     log_info("dom %u: %s requested", m->domid, what);
+    /* As xl reboot -F: the domain shuts down for a reboot; the toolstack
+     * rebuilds it. A poweroff stays the ACPI button: the guest decides. */
+    if (m->ops->report_only && !strcmp(what, "reboot")) {
+        stop_and_report(m, 0, SHUTDOWN_reboot);
+        return;
+    }
     rc = qmp_execute(m->q, cmd, NULL, 5000, NULL);
     if (rc && rc != -EPIPE)
         log_warnx("dom %u: %s: %s", m->domid, cmd, strerror(-rc));
@@ -143,6 +178,10 @@ static void handle_event(struct dm_mon *m, struct qmp_msg *ev)
 
     log_debug("dom %u: event %s", m->domid, ev->event);
     how = dm_monitor_decide(ev, m->ops, &act);
+    if (how && m->ops->report_only) {
+        stop_and_report(m, how, event_reason(ev));
+        return;
+    }
     if (how == DM_DECIDE_STOPPED) {
         /* Waiters (xl's domain-death watch) learn of it before we act. */
         m->shut = 1;

@@ -4,19 +4,17 @@ xm-srcs := toolstack/xm/main.c toolstack/xm/frame.c toolstack/xm/cmdtable.c \
 	toolstack/xm/dominfo.c toolstack/xm/cmd_list.c \
 	toolstack/xm/cmd_create.c toolstack/xm/cmd_attach.c toolstack/xm/cmd_device.c \
 	toolstack/xm/cmd_domain.c toolstack/xm/cmd_domain_cfg.c \
-	toolstack/xm/dom_create.c toolstack/xm/dom_store.c \
-	toolstack/xm/dom_monitor.c toolstack/xm/dom_console.c \
-	toolstack/xm/dom_daemons.c
-# Domain lifecycle (dom_*.c): the engine (libhv), device entries, libxenstore.
-# HVM domains: toolstack/dm (QEMU), before libhv/libpv which it uses.
-XM_DOM_LIBS := $(LIBDM) $(LIBCFG) -lyajl $(LIBDEVICE) $(LIBHV) $(LIBPV) -lxenstore $(HV_LDLIBS)
-$(eval $(call program,xm,$(xm-srcs),$(LIBCFG) $(LIBPV) -lyajl $(XM_DOM_LIBS)))
-$(BIN)/xm: $(LIBCFG) $(LIBPV) $(LIBDEVICE) $(LIBHV) $(LIBDM)
+	toolstack/xm/dom_console.c toolstack/xm/dom_daemons.c
+# The lifecycle is the domain library's (toolstack/domain), on QEMU for HVM
+# (libdm), device entries, the engine (libhv) and libxenstore.
+XM_DOM_LIBS := $(LIBDOMAIN) $(LIBDM) $(LIBDEVICE) $(LIBCFG) -lyajl $(LIBHV) $(LIBPV) -lxenstore $(HV_LDLIBS)
+$(eval $(call program,xm,$(xm-srcs),$(XM_DOM_LIBS)))
+$(BIN)/xm: $(LIBDOMAIN) $(LIBCFG) $(LIBPV) $(LIBDEVICE) $(LIBHV) $(LIBDM)
 
 $(BIN)/xl: $(BIN)/xm
 	$(Q)ln -sf xm $@
 EXTRA_TARGETS += $(BIN)/xl
 
-$(eval $(call unittest,test_xm,tests/unit/test_xm.c $(filter-out toolstack/xm/main.c,$(xm-srcs)) $(cfg-srcs) toolstack/lib/parse.c $(hv-srcs) $(device-srcs) $(dm-srcs) toolstack/lib/paths.c \
+$(eval $(call unittest,test_xm,tests/unit/test_xm.c $(filter-out toolstack/xm/main.c,$(xm-srcs)) $(domain-srcs) $(cfg-srcs) toolstack/lib/parse.c $(hv-srcs) $(device-srcs) $(dm-srcs) toolstack/lib/paths.c \
 	toolstack/lib/log.c,-lyajl -lxenstore $(HV_LDLIBS)))
 $(B)/tests/test_xm: ALL_CFLAGS += -std=gnu11

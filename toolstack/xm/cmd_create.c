@@ -3,8 +3,7 @@
  * cmd_create.c: `xm create [-n|--dryrun] FILE [KEY=VALUE...]` (FILE may
  * also be a name in /etc/xen, as xm allowed). The dry run
  * prints the parsed config as xl does, {"domid": null, "config": {...}},
- * for each FILE given; building the domain is the engine's (see
- * create_domain below).
+ * for each FILE given; building the domain is the domain library's.
  */
 #include "xm/xm.h"
 
@@ -13,25 +12,46 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <xenstore.h>
 #include <yajl/yajl_gen.h>
 
 #include "cfg/cfg.h"
+#include "domain/domain.h"
 #include "lib/paths.h"
 #include "xm/dom.h"
 
-/* Start the daemons when absent, then build, start and wire up the domain
- * (dom_create.c). */
-static int create_domain(struct xm *xm, const struct domain_config *cfg,
-                         unsigned flags)
+static int backends_start(void *arg, int blk, int net)
 {
+    return dom_backends_start(arg, blk, net, 0);
+}
+
+/* Start the daemons when absent, then the library builds, wires and starts
+ * the domain; with -c the console is attached before it runs. */
+static int create_domain(struct xm *xm, const struct domain_config *cfg,
+                         int console, unsigned flags)
+{
+    struct domain_create_opts opts = {
+        .flags = flags, .backends_start = backends_start, .arg = xm};
+    struct domain_ctx c;
+    struct xs_handle *xs;
+    uint32_t domid;
+    int rc;
+
     /* Cheap checks first: a bad cfg must not leave daemons behind. */
     if (cfg->kernel && access(cfg->kernel, R_OK) != 0) {
         xm_err(xm, "create: %s: %s", cfg->kernel, strerror(errno));
         return EXIT_FAILURE;
     }
-    if (dom_daemons_start(xm, 0) < 0)
+    if (dom_daemons_start(xm, 0) < 0 || !(xs = dom_xs_open(xm)))
         return EXIT_FAILURE;
-    return dom_create(xm, cfg, flags, NULL) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+    dom_ctx(xm, &c);
+    if (console) /* xl: unpaused once the console is attached */
+        opts.flags |= DOMAIN_CREATE_PAUSED;
+    rc = domain_create(&c, xs, cfg, &opts, &domid);
+    if (rc == 0 && console)
+        rc = dom_console(xm, xs, domid, !(flags & DOMAIN_CREATE_PAUSED));
+    xs_close(xs);
+    return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
 /* xl's printf_info(): {"domid": null, "config": <libxl_domain_config>} */
@@ -90,6 +110,7 @@ int cmd_create(struct xm *xm, int argc, char **argv)
     int opt, dryrun = xm->dryrun, i, nfiles = 0, nkv = 0;
     int ret = EXIT_FAILURE;
     unsigned flags = 0;
+    int console = 0;
 
     while ((opt = xm_getopt(xm, argc, argv, "ncp", opts, 1)) != -1) {
         if (opt == XM_OPT_HELP)
@@ -99,9 +120,9 @@ int cmd_create(struct xm *xm, int argc, char **argv)
         if (opt == 'n')
             dryrun = 1;
         if (opt == 'c')
-            flags |= DOM_CREATE_CONSOLE;
+            console = 1;
         if (opt == 'p')
-            flags |= DOM_CREATE_PAUSED;
+            flags |= DOMAIN_CREATE_PAUSED;
     }
     /*
      * xl create FILE k=v...: the k=v words are more cfg statements. A word
@@ -133,7 +154,7 @@ int cmd_create(struct xm *xm, int argc, char **argv)
             continue;
         }
         if (!dryrun)
-            ret = create_domain(xm, cfg, flags);
+            ret = create_domain(xm, cfg, console, flags);
         else if (print_dryrun(xm, cfg))
             ret = EXIT_FAILURE;
         domain_config_free(cfg);

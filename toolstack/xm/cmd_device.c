@@ -3,8 +3,8 @@
  * cmd_device.c: hot-plug on a running domain, as xl_block.c / xl_nic.c:
  * the engine behind `xm block-attach` / `network-attach` (cmd_attach.c
  * parses the spec), and `xm block-detach`, `block-list`,
- * `network-detach`, `network-list`. The store work is libdevice's
- * (device/attach.h); here: domain resolution, waits and one-line errors.
+ * `network-detach`, `network-list`. Hot-plug is the domain library's
+ * (domain.h), the rows libdevice's; here: domain resolution and errors.
  */
 #include "xm/xm.h"
 
@@ -14,8 +14,8 @@
 #include <string.h>
 #include <xenstore.h>
 
-#include "device/attach.h"
 #include "device/device.h"
+#include "domain/domain.h"
 #include "xm/dom.h"
 
 /* Resolve argv's domain and open the store; both or neither. */
@@ -37,40 +37,30 @@ int xm_device_attach_disk(struct xm *xm, uint32_t domid,
                           const struct disk_spec *d)
 {
     struct xs_handle *xs = dom_xs_open(xm);
-    char err[512];
+    struct domain_ctx c;
     int rc;
 
     if (!xs)
         return EXIT_FAILURE;
-    /* xl waits for the backend only (libxl's AO); the guest connects later */
-    rc = device_attach_disk(xs, domid, d, DEVICE_INIT_TIMEOUT_MS, err,
-                            sizeof(err));
+    dom_ctx(xm, &c);
+    rc = domain_disk_attach(&c, xs, domid, d);
     xs_close(xs);
-    if (rc) {
-        xm_err(xm, "block-attach: %s", err[0] ? err : strerror(-rc));
-        return EXIT_FAILURE;
-    }
-    return EXIT_SUCCESS;
+    return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
 int xm_device_attach_nic(struct xm *xm, uint32_t domid,
                          const struct vif_spec *v)
 {
     struct xs_handle *xs = dom_xs_open(xm);
-    char err[512];
-    uint32_t devid;
+    struct domain_ctx c;
     int rc;
 
     if (!xs)
         return EXIT_FAILURE;
-    rc = device_attach_nic(xs, domid, v, DEVICE_INIT_TIMEOUT_MS, &devid, err,
-                           sizeof(err));
+    dom_ctx(xm, &c);
+    rc = domain_nic_attach(&c, xs, domid, v);
     xs_close(xs);
-    if (rc) {
-        xm_err(xm, "network-attach: %s", err[0] ? err : strerror(-rc));
-        return EXIT_FAILURE;
-    }
-    return EXIT_SUCCESS;
+    return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
 /* block-detach / network-detach share all but the libdevice call. */
@@ -91,13 +81,10 @@ static int detach(struct xm *xm, int argc, char **argv, int is_vbd)
     }
     if (open_dom(xm, argv[optind], &xs, &domid))
         return EXIT_FAILURE;
-    /* -f: libxl's destroy, no wait for the guest to let go */
     if (is_vbd)
-        rc = device_detach_disk(xs, domid, argv[optind + 1],
-                                force ? 0 : DEVICE_DESTROY_TIMEOUT_MS);
+        rc = domain_disk_detach(xs, domid, argv[optind + 1], force);
     else
-        rc = device_detach_nic(xs, domid, argv[optind + 1],
-                               DEVICE_DESTROY_TIMEOUT_MS);
+        rc = domain_nic_detach(xs, domid, argv[optind + 1]);
     xs_close(xs);
     if (rc == -ENOENT) {
         xm_err(xm, "%s: %s: no such device on domain %u", argv[0],

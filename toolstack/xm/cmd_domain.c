@@ -7,17 +7,20 @@
 #include "xm/dom.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xenstore.h>
 
-#include "hv/hv.h"
+#include "domain/domain.h"
 #include "lib/parse.h"
 #include "xm/xm.h"
 
-#define SHUTDOWN_WAIT_MS 60000
+void dom_ctx(const struct xm *xm, struct domain_ctx *c)
+{
+    c->prog = xm->prog;
+    c->err = xm->err;
+}
 
 struct xs_handle *dom_xs_open(struct xm *xm)
 {
@@ -29,17 +32,11 @@ struct xs_handle *dom_xs_open(struct xm *xm)
     return xs;
 }
 
-static int engine_has(struct xm *xm, uint32_t domid)
+static int engine_has(uint32_t domid)
 {
-    struct hv_dominfo info;
-    struct hv *hv = NULL;
-    int rc = hv_open(&hv);
+    struct domain_info info;
 
-    (void)xm;
-    if (rc == 0)
-        rc = hv_domain_getinfo(hv, domid, &info);
-    hv_close(hv);
-    return rc == 0;
+    return domain_info(NULL, domid, &info) == 0;
 }
 
 int dom_resolve(struct xm *xm, struct xs_handle *xs, const char *which,
@@ -50,14 +47,14 @@ int dom_resolve(struct xm *xm, struct xs_handle *xs, const char *which,
 
     if (parse_ll(which, 10, 0, UINT32_MAX, &id) == 0) {
         /* A domain the engine runs counts even without store entries. */
-        if (dom_store_name(xs, (uint32_t)id, name, sizeof(name)) < 0 &&
-            id != 0 && !engine_has(xm, (uint32_t)id)) {
+        if (domain_name(xs, (uint32_t)id, name, sizeof(name)) < 0 && id != 0 &&
+            !engine_has((uint32_t)id)) {
             fprintf(xm->err, "%s is an invalid domain identifier (rc=-6)\n",
                     which);
             return -ENOENT;
         }
         *domid_out = (uint32_t)id;
-    } else if (dom_store_find(xs, which, domid_out) < 0) {
+    } else if (domain_find(xs, which, domid_out) < 0) {
         fprintf(xm->err, "%s is an invalid domain identifier (rc=-6)\n", which);
         return -ENOENT;
     } else {
@@ -72,50 +69,44 @@ int dom_resolve(struct xm *xm, struct xs_handle *xs, const char *which,
 
 int dom_guests_append(struct xm *xm, struct xm_dominfo **doms, size_t *n)
 {
-    struct hv_dominfo *all = NULL;
-    struct xs_handle *xs;
-    struct hv *hv = NULL;
+    struct domain_info *all = NULL;
+    struct xs_handle *xs = xs_open(0);
     struct xm_dominfo *grown;
     int cnt, i, rc = 0;
 
-    if (hv_open(&hv) < 0)
-        return 0; /* no engine: dom0 only */
-    cnt = hv_domain_list(hv, NULL, 0);
-    all = cnt > 0 ? calloc((size_t)cnt, sizeof(*all)) : NULL;
-    if (all)
-        cnt = hv_domain_list(hv, all, cnt);
-    hv_close(hv);
-    xs = all ? xs_open(0) : NULL;
-    for (i = 0; all && i < cnt; i++) {
-        struct xm_dominfo *d;
-        if (all[i].domid == 0)
-            continue;
-        grown = realloc(*doms, (*n + 1) * sizeof(**doms));
-        if (!grown) {
-            rc = -ENOMEM;
-            break;
-        }
-        *doms = grown;
-        d = &(*doms)[(*n)++];
-        memset(d, 0, sizeof(*d));
-        if (!xs ||
-            dom_store_name(xs, all[i].domid, d->name, sizeof(d->name)) < 0)
-            snprintf(d->name, sizeof(d->name), "(null)");
-        d->domid = all[i].domid;
-        d->mem_kb = all[i].mem_kb;
-        d->max_mem_kb = all[i].max_mem_kb;
-        d->vcpus = all[i].vcpus_online;
-        d->max_vcpus = all[i].vcpus;
-        d->running = !!(all[i].flags & HV_DOMF_RUNNING);
-        d->blocked = !!(all[i].flags & HV_DOMF_BLOCKED);
-        d->paused = !!(all[i].flags & HV_DOMF_PAUSED);
-        d->shutdown = !!(all[i].flags & HV_DOMF_SHUTDOWN);
-        d->dying = !!(all[i].flags & HV_DOMF_DYING);
-        d->shutdown_reason = (int)all[i].shutdown_reason;
-        d->cpu_time = (double)all[i].cpu_ns / 1e9;
-    }
+    (void)xm;
+    cnt = domain_list(xs, &all);
     if (xs)
         xs_close(xs);
+    if (cnt <= 0) {
+        free(all);
+        return cnt;
+    }
+    grown = realloc(*doms, (*n + (size_t)cnt) * sizeof(**doms));
+    if (!grown) {
+        free(all);
+        return -ENOMEM;
+    }
+    *doms = grown;
+    for (i = 0; i < cnt; i++) {
+        struct xm_dominfo *d = &(*doms)[(*n)++];
+        const struct domain_info *a = &all[i];
+
+        memset(d, 0, sizeof(*d));
+        snprintf(d->name, sizeof(d->name), "%s", a->name);
+        d->domid = a->domid;
+        d->mem_kb = a->mem_kb;
+        d->max_mem_kb = a->max_mem_kb;
+        d->vcpus = a->vcpus_online;
+        d->max_vcpus = a->vcpus;
+        d->running = a->running;
+        d->blocked = a->blocked;
+        d->paused = a->paused;
+        d->shutdown = a->shutdown;
+        d->dying = a->dying;
+        d->shutdown_reason = (int)a->shutdown_reason;
+        d->cpu_time = (double)a->cpu_ns / 1e9;
+    }
     free(all);
     return rc;
 }
@@ -141,22 +132,9 @@ int dom_open_args(struct xm *xm, int argc, char **argv, int reqargs,
     return 0;
 }
 
-static int hv_op(struct xm *xm, const char *what, uint32_t domid,
-                 int (*op)(struct hv *, uint32_t))
-{
-    struct hv *hv = NULL;
-    int rc = hv_open(&hv);
-
-    if (rc == 0)
-        rc = op(hv, domid);
-    hv_close(hv);
-    if (rc < 0)
-        xm_err(xm, "%s: domain %u: %s", what, domid, strerror(-rc));
-    return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
-}
-
 int cmd_destroy(struct xm *xm, int argc, char **argv)
 {
+    struct domain_ctx c;
     struct xs_handle *xs;
     uint32_t domid;
     int rc = dom_open_args(xm, argc, argv, 1, &xs, &domid);
@@ -168,16 +146,17 @@ int cmd_destroy(struct xm *xm, int argc, char **argv)
         xs_close(xs);
         return EXIT_FAILURE;
     }
-    rc = dom_destroy(xm, xs, domid);
+    dom_ctx(xm, &c);
+    rc = domain_destroy(&c, xs, domid);
     xs_close(xs);
     if (rc < 0)
         xm_err(xm, "destroy: domain %u: %s", domid, strerror(-rc));
     return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
-/* `xm what <Domain>` answered by one engine operation. */
-static int one_domain_hv_op(struct xm *xm, int argc, char **argv,
-                            const char *what, int (*op)(struct hv *, uint32_t))
+/* `xm what <Domain>` answered by one library call. */
+static int one_domain_op(struct xm *xm, int argc, char **argv, const char *what,
+                         int (*op)(uint32_t))
 {
     struct xs_handle *xs;
     uint32_t domid;
@@ -186,17 +165,20 @@ static int one_domain_hv_op(struct xm *xm, int argc, char **argv,
     if (rc)
         return rc > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
     xs_close(xs);
-    return hv_op(xm, what, domid, op);
+    rc = op(domid);
+    if (rc < 0)
+        xm_err(xm, "%s: domain %u: %s", what, domid, strerror(-rc));
+    return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
 int cmd_pause(struct xm *xm, int argc, char **argv)
 {
-    return one_domain_hv_op(xm, argc, argv, "pause", hv_domain_pause);
+    return one_domain_op(xm, argc, argv, "pause", domain_pause);
 }
 
 int cmd_unpause(struct xm *xm, int argc, char **argv)
 {
-    return one_domain_hv_op(xm, argc, argv, "unpause", hv_domain_unpause);
+    return one_domain_op(xm, argc, argv, "unpause", domain_unpause);
 }
 
 int cmd_console(struct xm *xm, int argc, char **argv)
@@ -212,46 +194,41 @@ int cmd_console(struct xm *xm, int argc, char **argv)
     return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
-/* Ask the guest (control/shutdown), as xl does for PV domains. */
-static int ask(struct xm *xm, struct xs_handle *xs, uint32_t domid,
-               const char *what)
+/* Every guest's domid (xm shutdown -a), or the one named. */
+static int pick(struct xm *xm, struct xs_handle *xs, const char *which,
+                uint32_t **ids_out)
 {
-    char p[64];
+    struct domain_info *all = NULL;
+    int n, i;
 
-    snprintf(p, sizeof(p), "/local/domain/%u/control/shutdown", domid);
-    if (dom_store_write(xs, p, what) < 0) {
-        xm_err(xm, "%s: domain %u: cannot write %s", what, domid, p);
-        return -EIO;
+    *ids_out = NULL;
+    if (which) {
+        *ids_out = calloc(1, sizeof(**ids_out));
+        if (!*ids_out)
+            return -ENOMEM;
+        return dom_resolve(xm, xs, which, *ids_out, NULL, 0) < 0 ? -ENOENT : 1;
     }
-    return 0;
+    n = domain_list(xs, &all);
+    if (n > 0 && !(*ids_out = calloc((size_t)n, sizeof(**ids_out))))
+        n = -ENOMEM;
+    for (i = 0; i < n; i++)
+        (*ids_out)[i] = all[i].domid;
+    free(all);
+    return n;
 }
 
-/* -w: until the domain is gone (or shut down and preserved). */
-static int wait_gone(struct hv *hv, uint32_t domid)
-{
-    struct hv_dominfo info;
-    int t;
-
-    for (t = 0; t < SHUTDOWN_WAIT_MS; t += 100) {
-        int rc = hv_domain_getinfo(hv, domid, &info);
-        if (rc == -ESRCH)
-            return 0;
-        poll(NULL, 0, 100);
-    }
-    return -ETIMEDOUT;
-}
-
-static int shutdown_like(struct xm *xm, int argc, char **argv, const char *what)
+static int shutdown_like(struct xm *xm, int argc, char **argv,
+                         enum domain_shutdown_req req)
 {
     static const struct option lo[] = {{"all", 0, NULL, 'a'},
                                        {"wait", 0, NULL, 'w'},
                                        {"help", 0, NULL, 'h'},
                                        {NULL, 0, NULL, 0}};
-    struct hv_dominfo *all = NULL;
+    const char *what = req == DOMAIN_REBOOT ? "reboot" : "shutdown";
+    struct domain_ctx c;
     struct xs_handle *xs;
-    struct hv *hv = NULL;
-    uint32_t domid;
-    int opt, every = 0, wait = 0, rc = 0, n = 0, i;
+    uint32_t *ids = NULL;
+    int opt, every = 0, wait = 0, rc = 0, n, i;
 
     while ((opt = xm_getopt(xm, argc, argv, "awF", lo, 0)) != -1) {
         if (opt == XM_OPT_HELP)
@@ -266,46 +243,34 @@ static int shutdown_like(struct xm *xm, int argc, char **argv, const char *what)
         return EXIT_FAILURE;
     }
     xs = dom_xs_open(xm);
-    if (!xs || hv_open(&hv) < 0) {
-        if (xs)
-            xs_close(xs);
+    if (!xs)
         return EXIT_FAILURE;
-    }
-    if (every) {
-        n = hv_domain_list(hv, NULL, 0);
-        all = n > 0 ? calloc((size_t)n, sizeof(*all)) : NULL;
-        n = all ? hv_domain_list(hv, all, n) : 0;
-    } else if (dom_resolve(xm, xs, argv[optind], &domid, NULL, 0) == 0) {
-        all = calloc(1, sizeof(*all));
-        if (all) {
-            all[0].domid = domid;
-            n = 1;
-        }
-    } else {
-        rc = -ENOENT;
-    }
+    dom_ctx(xm, &c);
+    n = pick(xm, xs, every ? NULL : argv[optind], &ids);
+    if (n < 0)
+        rc = n;
     for (i = 0; i < n; i++)
-        if (all[i].domid && ask(xm, xs, all[i].domid, what) < 0)
+        if (ids[i] && domain_shutdown(&c, xs, ids[i], req) < 0)
             rc = -EIO;
+    /* As xl: wait for each to shut down or be destroyed, however long. */
     for (i = 0; wait && rc == 0 && i < n; i++)
-        if (all[i].domid && wait_gone(hv, all[i].domid) < 0) {
-            xm_err(xm, "%s: domain %u did not go away", what, all[i].domid);
-            rc = -ETIMEDOUT;
-        }
-    free(all);
-    hv_close(hv);
+        if (ids[i])
+            rc = domain_wait_shutdown(ids[i], -1);
+    if (rc < 0 && rc != -ENOENT && rc != -EIO)
+        xm_err(xm, "%s: %s", what, strerror(-rc));
+    free(ids);
     xs_close(xs);
     return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
 int cmd_shutdown(struct xm *xm, int argc, char **argv)
 {
-    return shutdown_like(xm, argc, argv, "poweroff");
+    return shutdown_like(xm, argc, argv, DOMAIN_POWEROFF);
 }
 
 int cmd_reboot(struct xm *xm, int argc, char **argv)
 {
-    return shutdown_like(xm, argc, argv, "reboot");
+    return shutdown_like(xm, argc, argv, DOMAIN_REBOOT);
 }
 
 int cmd_daemons(struct xm *xm, int argc, char **argv)

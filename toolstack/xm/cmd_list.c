@@ -9,11 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <xenstore.h>
 #include <yajl/yajl_gen.h>
+#include <yajl/yajl_tree.h>
 
 #include "cfg/cfg.h"
-#include "hv/hv.h"
-#include "dm/hvm.h"
+#include "domain/domain.h"
 
 #define PVSTACK_VERSION "0.1"
 
@@ -29,7 +30,60 @@ static void print_row(struct xm *xm, const struct xm_dominfo *d)
             d->dying ? 'd' : '-', d->cpu_time);
 }
 
-/* The config we can state for a running domain: what the list row knows. */
+/* A parsed JSON value written out again into g (numbers verbatim). */
+static void gen_tree(yajl_gen g, yajl_val v)
+{
+    size_t i;
+
+    if (YAJL_IS_OBJECT(v)) {
+        yajl_gen_map_open(g);
+        for (i = 0; i < v->u.object.len; i++) {
+            const char *k = v->u.object.keys[i];
+
+            yajl_gen_string(g, (const unsigned char *)k, strlen(k));
+            gen_tree(g, v->u.object.values[i]);
+        }
+        yajl_gen_map_close(g);
+    } else if (YAJL_IS_ARRAY(v)) {
+        yajl_gen_array_open(g);
+        for (i = 0; i < v->u.array.len; i++)
+            gen_tree(g, v->u.array.values[i]);
+        yajl_gen_array_close(g);
+    } else if (YAJL_IS_STRING(v)) {
+        yajl_gen_string(g, (const unsigned char *)v->u.string,
+                        strlen(v->u.string));
+    } else if (YAJL_IS_NUMBER(v)) {
+        yajl_gen_number(g, v->u.number.r, strlen(v->u.number.r));
+    } else if (YAJL_IS_TRUE(v) || YAJL_IS_FALSE(v)) {
+        yajl_gen_bool(g, YAJL_IS_TRUE(v));
+    } else {
+        yajl_gen_null(g);
+    }
+}
+
+/* The config domid was built from, kept by the domain library. */
+static int gen_kept(yajl_gen g, struct xs_handle *xs, uint32_t domid)
+{
+    char *json = NULL;
+    yajl_val v;
+
+    if (!xs || domain_config_json(xs, domid, &json) < 0)
+        return -ENOENT;
+    v = yajl_tree_parse(json, NULL, 0);
+    free(json);
+    if (!v || !YAJL_IS_OBJECT(v)) {
+        yajl_tree_free(v);
+        return -EINVAL;
+    }
+    gen_tree(g, v);
+    yajl_tree_free(v);
+    return 0;
+}
+
+/*
+ * Domain-0 (the host) and domains the library did not create have no kept
+ * config: state what the list row knows, as libxl does for dom0.
+ */
 static void dominfo_config(const struct xm_dominfo *d, struct domain_config *c)
 {
     memset(c, 0, sizeof(*c));
@@ -51,13 +105,16 @@ static int print_long(struct xm *xm, const struct xm_dominfo *doms,
                       const int *sel, size_t nsel)
 {
     yajl_gen g = yajl_gen_alloc(NULL);
+    struct xs_handle *xs = xs_open(0);
     struct domain_config c;
-    char accel[8];
     const unsigned char *buf;
     size_t i, len;
 
-    if (!g)
+    if (!g) {
+        if (xs)
+            xs_close(xs);
         return -ENOMEM;
+    }
     yajl_gen_config(g, yajl_gen_beautify, 1);
     yajl_gen_config(g, yajl_gen_indent_string, "    ");
     yajl_gen_array_open(g);
@@ -66,12 +123,11 @@ static int print_long(struct xm *xm, const struct xm_dominfo *doms,
         yajl_gen_string(g, (const unsigned char *)"domid", 5);
         yajl_gen_integer(g, doms[sel[i]].domid);
         yajl_gen_string(g, (const unsigned char *)"config", 6);
-        dominfo_config(&doms[sel[i]], &c);
-        /* HVM (toolstack/dm): the accelerator its QEMU runs on. */
-        if (dm_hvm_accel(doms[sel[i]].domid, accel, sizeof(accel)) == 0) {
-            c.type = DOMAIN_TYPE_HVM;
-            c.device_model_accel = accel;
+        if (doms[sel[i]].domid && gen_kept(g, xs, doms[sel[i]].domid) == 0) {
+            yajl_gen_map_close(g);
+            continue;
         }
+        dominfo_config(&doms[sel[i]], &c);
         domain_config_gen_json(g, &c);
         yajl_gen_map_close(g);
     }
@@ -79,6 +135,8 @@ static int print_long(struct xm *xm, const struct xm_dominfo *doms,
     if (yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok)
         fwrite(buf, 1, len, xm->out);
     yajl_gen_free(g);
+    if (xs)
+        xs_close(xs);
     return 0;
 }
 
@@ -136,15 +194,6 @@ out:
     return ret;
 }
 
-/* The engine hv_open() picks here: "xen" on a Xen host, else "kvm". */
-static void engine_name(char *buf, size_t len)
-{
-    struct hv *hv = NULL;
-
-    snprintf(buf, len, "%s", hv_open(&hv) ? "none" : hv_engine_name(hv));
-    hv_close(hv);
-}
-
 int cmd_info(struct xm *xm, int argc, char **argv)
 {
     struct xm_hostinfo hi;
@@ -179,7 +228,7 @@ int cmd_info(struct xm *xm, int argc, char **argv)
     fprintf(o, "free_memory            : %llu\n",
             (unsigned long long)(hi.free_kb / 1024));
     fprintf(o, "free_cpus              : 0\n");
-    engine_name(engine, sizeof(engine));
+    domain_engine_name(engine, sizeof(engine));
     fprintf(o, "xen_version            : pvstack-%s %s\n", engine,
             PVSTACK_VERSION);
     fprintf(o, "xen_caps               : xen-3.0-x86_64\n");

@@ -66,6 +66,10 @@ const struct xm_cmd xm_cmd_table[] = {
      "<Domain> <vCPUs>", NULL},
     {"rename", cmd_rename, XM_CMD_MODIFIES, "Rename a domain",
      "<Domain> <NewDomainName>", NULL},
+    {"config-update", cmd_config_update, XM_CMD_MODIFIES,
+     "Update a running domain's saved configuration, used when rebuilding "
+     "the domain after reboot",
+     "<Domain> <ConfigFile> [vars]", NULL},
     {"domid", cmd_domid, 0, "Convert a domain name to domain id",
      "<DomainName>", NULL},
     {"domname", cmd_domname, 0, "Convert a domain id to domain name",

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * dom.h: domain lifecycle for xm on an engine (hv.h) and the store
- * (libxenstore): create with the store entries libxl writes, full
- * teardown, the per-domain monitor (xl's "xl-<name>" child) that applies
- * on_poweroff/on_reboot/on_crash, console attach, and starting the daemons.
+ * dom.h: xm's glue to the domain library (toolstack/domain): the store
+ * opened with xl's error, name/id resolution with xl's messages, the
+ * `[options] <Domain>` argument shape, console attach and starting the
+ * daemons. The lifecycle itself is domain/domain.h.
  */
 #ifndef XT_XM_DOM_H
 #define XT_XM_DOM_H
@@ -16,23 +16,12 @@ struct xm_dominfo;
 struct domain_config;
 struct xs_handle;
 
-#define DOM_CREATE_PAUSED 0x1u  /* xm create -p */
-#define DOM_CREATE_CONSOLE 0x2u /* xm create -c: attach before unpausing */
-#define DOM_CREATE_NO_MONITOR 0x4u
+/* The library's error sink for this xm run ("xm: ..." on xm->err). */
+struct domain_ctx;
+void dom_ctx(const struct xm *xm, struct domain_ctx *c);
 
 /* Open the store (XENSTORED_PATH honoured). NULL with a message on error. */
 struct xs_handle *dom_xs_open(struct xm *xm);
-
-/*
- * Build, wire and start the domain cfg describes. On any failure everything
- * made so far is torn down and a one-line error printed; returns 0 or
- * -errno. With DOM_CREATE_CONSOLE the console stays attached until the
- * domain goes away or the user types Ctrl-].
- */
-int dom_create(struct xm *xm, const struct domain_config *cfg, unsigned flags,
-               uint32_t *domid_out);
-/* Destroy domid and remove all it has in the store. Returns 0 or -errno. */
-int dom_destroy(struct xm *xm, struct xs_handle *xs, uint32_t domid);
 
 /* Append the guests (engine state + store names) to a list holding dom0. */
 int dom_guests_append(struct xm *xm, struct xm_dominfo **doms, size_t *n);
@@ -58,20 +47,6 @@ int dom_daemons_start(struct xm *xm, int verbose);
 /* Start blkback (blk) / netback (net) unless one runs for our root. */
 int dom_backends_start(struct xm *xm, int blk, int net, int verbose);
 
-/* Store helpers (dom_store.c). */
-int dom_store_read(struct xs_handle *xs, const char *path, char *buf,
-                   size_t len);
-int dom_store_write(struct xs_handle *xs, const char *path, const char *val);
-int dom_store_name(struct xs_handle *xs, uint32_t domid, char *buf, size_t len);
-/* domid of the domain called name, -ENOENT if none. */
-int dom_store_find(struct xs_handle *xs, const char *name, uint32_t *out);
-int dom_store_write_domain(struct xs_handle *xs,
-                           const struct domain_config *cfg, uint32_t domid,
-                           const uint8_t uuid[16]);
-void dom_store_remove_domain(struct xs_handle *xs, uint32_t domid);
-/* A fresh domid not in use by the store or the engine. */
-int dom_store_alloc_domid(struct xs_handle *xs, uint32_t *out);
-
 /* Command handlers (cmd_domain.c, cmd_domain_cfg.c), rows in cmdtable.c. */
 int cmd_destroy(struct xm *xm, int argc, char **argv);
 int cmd_shutdown(struct xm *xm, int argc, char **argv);
@@ -86,6 +61,7 @@ int cmd_rename(struct xm *xm, int argc, char **argv);
 int cmd_domid(struct xm *xm, int argc, char **argv);
 int cmd_domname(struct xm *xm, int argc, char **argv);
 int cmd_uptime(struct xm *xm, int argc, char **argv);
+int cmd_config_update(struct xm *xm, int argc, char **argv);
 int cmd_daemons(struct xm *xm, int argc, char **argv);
 
 #endif

@@ -10,13 +10,14 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
 #include <xenstore.h>
 
-#include "hv/hv.h"
+#include "domain/domain.h"
 #include "xm/xm.h"
 
 #define ESCAPE_CHAR 0x1d /* Ctrl-] */
@@ -29,8 +30,14 @@ static int wait_tty(struct xs_handle *xs, uint32_t domid, char *tty, size_t len)
 
     snprintf(p, sizeof(p), "/local/domain/%u/console/tty", domid);
     for (waited = 0; waited < TTY_WAIT_MS; waited += 5) {
-        if (dom_store_read(xs, p, tty, len) == 0 && tty[0])
+        char *v = xs_read(xs, XBT_NULL, p, NULL);
+
+        if (v && *v) {
+            snprintf(tty, len, "%s", v);
+            free(v);
             return 0;
+        }
+        free(v);
         poll(NULL, 0, 5); /* xenconsoled takes a few ms */
     }
     return -ENOENT;
@@ -63,11 +70,11 @@ static void drain(int pty)
 }
 
 /* Copy pty -> stdout and stdin -> pty until escape, EOF or domain gone. */
-static void relay(struct hv *hv, uint32_t domid, int pty)
+static void relay(uint32_t domid, int pty)
 {
     struct pollfd p[2] = {{.fd = pty, .events = POLLIN},
                           {.fd = 0, .events = POLLIN}};
-    struct hv_dominfo info;
+    struct domain_info info;
     char buf[4096];
     ssize_t n;
     int nfds = 2, r;
@@ -75,7 +82,7 @@ static void relay(struct hv *hv, uint32_t domid, int pty)
     for (;;) {
         r = poll(p, (nfds_t)nfds, 500);
         if (r == 0) {
-            if (hv_domain_getinfo(hv, domid, &info) == -ESRCH) {
+            if (domain_info(NULL, domid, &info) == -ESRCH) {
                 drain(pty);
                 return;
             }
@@ -111,15 +118,9 @@ int dom_console(struct xm *xm, struct xs_handle *xs, uint32_t domid,
                 int unpause)
 {
     struct termios old, raw;
-    struct hv *hv = NULL;
     char tty[256];
     int pty, rc, is_tty = isatty(0);
 
-    rc = hv_open(&hv);
-    if (rc < 0) {
-        xm_err(xm, "console: engine: %s", strerror(-rc));
-        return rc;
-    }
     rc = wait_tty(xs, domid, tty, sizeof(tty));
     if (rc == 0 && (pty = open(tty, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
         rc = -errno;
@@ -129,8 +130,7 @@ int dom_console(struct xm *xm, struct xs_handle *xs, uint32_t domid,
                "running?)",
                domid);
         if (unpause)
-            hv_domain_unpause(hv, domid);
-        hv_close(hv);
+            domain_unpause(domid);
         return rc;
     }
     /* The pty side raw too, so what we type is not echoed twice. */
@@ -139,16 +139,15 @@ int dom_console(struct xm *xm, struct xs_handle *xs, uint32_t domid,
         tcsetattr(pty, TCSANOW, &raw);
     }
     if (unpause)
-        hv_domain_unpause(hv, domid);
+        domain_unpause(domid);
     if (is_tty && tcgetattr(0, &old) == 0) {
         raw = old;
         cfmakeraw(&raw);
         tcsetattr(0, TCSANOW, &raw);
     }
-    relay(hv, domid, pty);
+    relay(domid, pty);
     if (is_tty)
         tcsetattr(0, TCSANOW, &old);
     close(pty);
-    hv_close(hv);
     return 0;
 }

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * dom_monitor.c: the per-domain monitor, xl's "xl-<name>" child: waits for
- * the domain to shut down (hv_domain_wait) and applies on_poweroff /
- * on_reboot / on_crash / on_watchdog. restart builds the same cfg again
- * under a new domid; preserve leaves the domain listed until destroyed.
- * Logs to /var/log/xen/xl-<name>.log.
+ * monitor.c: the per-domain monitor, xl's "xl-<name>" child, one for every
+ * domain type: waits for the domain to shut down (hv_domain_wait) and
+ * applies on_poweroff / on_reboot / on_crash / on_watchdog from the
+ * domain's kept config. restart builds that config again under a new
+ * domid; preserve leaves the domain listed until destroyed. Logs to
+ * /var/log/xen/xl-<name>.log.
  */
-#include "xm/dom.h"
+#include "domain/internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,10 +25,6 @@
 #include "cfg/cfg.h"
 #include "hv/hv.h"
 #include "lib/paths.h"
-#include "xm/xm.h"
-
-void dom_monitor_spawn(struct xm *xm, const struct domain_config *cfg,
-                       uint32_t domid);
 
 static const char *reason_name(unsigned r)
 {
@@ -70,10 +67,43 @@ static void mlog(const char *fmt, ...)
     fputc('\n', stderr);
 }
 
+/* The store, reopened per step: xenstored may have restarted meanwhile. */
+static struct xs_handle *store_open(void)
+{
+    struct xs_handle *xs = xs_open(0);
+
+    if (!xs)
+        mlog("cannot connect to xenstored: %s", strerror(errno));
+    return xs;
+}
+
+/*
+ * The config domid keeps on disk (config-update may have changed it since
+ * the create), else a copy of the one we were started with.
+ */
+static struct domain_config *kept_config(struct xs_handle *xs, uint32_t domid)
+{
+    struct domain_config *k = NULL;
+    char *json = NULL, err[128];
+    int rc = domain_config_json(xs, domid, &json);
+
+    if (rc == 0 &&
+        (rc = domain_config_from_json(json, &k, err, sizeof(err))) < 0)
+        mlog("domain %u: kept config unreadable: %s", domid, err);
+    else if (rc < 0)
+        mlog("domain %u: no kept config: %s", domid, strerror(-rc));
+    free(json);
+    return k;
+}
+
 /* One domain incarnation; returns the next domid to watch, or 0 to stop. */
-static uint32_t monitor_once(struct xm *xm, const struct domain_config *cfg,
+static uint32_t monitor_once(const struct domain_ctx *c,
+                             const struct domain_config *start_cfg,
                              uint32_t domid)
 {
+    struct domain_create_opts opts = {.flags = DOMAIN_CREATE_NO_MONITOR};
+    const struct domain_config *cfg = start_cfg;
+    struct domain_config *kept = NULL;
     struct hv_dominfo info;
     struct xs_handle *xs;
     struct hv *hv = NULL;
@@ -85,48 +115,50 @@ static uint32_t monitor_once(struct xm *xm, const struct domain_config *cfg,
         return 0;
     rc = hv_domain_wait(hv, domid, &info);
     hv_close(hv);
+    xs = store_open();
     if (rc < 0) {
         /* Destroyed by xm (nothing left to do) or the VMM died: then its
          * store entries must go too, or the name stays taken. */
         mlog("domain %u (%s) is gone (%s)", domid, cfg->name, strerror(-rc));
-        xs = dom_xs_open(xm);
         if (xs) {
-            dom_destroy(xm, xs, domid);
+            domain_destroy(c, xs, domid);
             xs_close(xs);
         }
         return 0;
     }
+    if (!xs)
+        return 0;
+    kept = kept_config(xs, domid);
+    if (kept)
+        cfg = kept;
     act = pick(cfg, info.shutdown_reason);
     mlog("domain %u (%s) shut down: %s", domid, cfg->name,
          reason_name(info.shutdown_reason));
     if (act == ACTION_PRESERVE) {
         mlog("on_%s=preserve: leaving domain %u for `xm destroy`",
              reason_name(info.shutdown_reason), domid);
-        return 0;
+        goto out;
     }
-    xs = dom_xs_open(xm);
-    if (!xs)
-        return 0;
-    dom_destroy(xm, xs, domid);
-    xs_close(xs);
+    domain_destroy(c, xs, domid);
     if (act == ACTION_RESTART || act == ACTION_RESTART_RENAME ||
         act == ACTION_COREDUMP_RESTART) {
-        rc = dom_create(xm, cfg, DOM_CREATE_NO_MONITOR, &next);
-        if (rc < 0) {
+        rc = domain_create(c, xs, cfg, &opts, &next);
+        if (rc < 0)
             mlog("restart of %s failed: %s", cfg->name, strerror(-rc));
-            return 0;
-        }
-        mlog("restarted %s as domain %u", cfg->name, next);
-        return next;
+        else
+            mlog("restarted %s as domain %u", cfg->name, next);
+        goto out;
     }
     mlog("domain %u destroyed", domid);
-    return 0;
+out:
+    xs_close(xs);
+    domain_config_free(kept);
+    return next;
 }
 
-void dom_monitor_spawn(struct xm *xm, const struct domain_config *cfg,
-                       uint32_t domid)
+void domain_monitor_spawn(const struct domain_config *cfg, uint32_t domid)
 {
-    struct xm mx = *xm;
+    struct domain_ctx mc = {.prog = "xl", .err = stderr};
     char rel[160], path[4096];
     pid_t pid;
     int fd;
@@ -156,13 +188,11 @@ void dom_monitor_spawn(struct xm *xm, const struct domain_config *cfg,
     fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
     dup2(fd, 0);
     close(fd);
-    mx.out = stderr;
-    mx.err = stderr;
     setvbuf(stderr, NULL, _IOLBF, 0);
     snprintf(rel, sizeof(rel), "xl-%s", cfg->name);
     prctl(PR_SET_NAME, rel, 0, 0, 0); /* `ps` shows xl-<name>, as xl's */
     mlog("monitoring domain %u (%s)", domid, cfg->name);
     while (domid)
-        domid = monitor_once(&mx, cfg, domid);
+        domid = monitor_once(&mc, cfg, domid);
     _exit(0);
 }

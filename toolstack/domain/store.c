@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * dom_store.c: the per-domain store entries libxl writes at create
+ * store.c: the per-domain store entries libxl writes at create
  * (libxl__domain_make: ~/name, ~/domid, ~/vm, control/, memory/, cpu/,
- * device/, data/ ...; /vm/<uuid>/), their removal, name lookups, and domid
- * allocation (increasing, never reusing a live id, as Xen).
+ * device/, data/ ...; /vm/<uuid>/), their removal, names (reserved inside
+ * the writing transaction, as libxl__domain_rename), and domid allocation
+ * (increasing, never reusing a live id, as Xen).
  */
-#include "xm/dom.h"
+#include "domain/internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,14 +21,12 @@
 
 #include "cfg/cfg.h"
 #include "device/device.h"
-#include "hv/hv.h"
 #include "lib/parse.h"
 #include "lib/paths.h"
 
 #define DOMID_MAX_NORMAL 32751u /* DOMID_FIRST_RESERVED - 1 */
 
-int dom_store_read(struct xs_handle *xs, const char *path, char *buf,
-                   size_t len)
+int dstore_read(struct xs_handle *xs, const char *path, char *buf, size_t len)
 {
     unsigned int n = 0;
     char *v = xs_read(xs, XBT_NULL, path, &n);
@@ -39,38 +38,57 @@ int dom_store_read(struct xs_handle *xs, const char *path, char *buf,
     return 0;
 }
 
-int dom_store_write(struct xs_handle *xs, const char *path, const char *val)
+int dstore_write(struct xs_handle *xs, const char *path, const char *val)
 {
     return xs_write(xs, XBT_NULL, path, val, (unsigned)strlen(val)) ? 0 : -EIO;
 }
 
-int dom_store_name(struct xs_handle *xs, uint32_t domid, char *buf, size_t len)
+int domain_name(struct xs_handle *xs, uint32_t domid, char *buf, size_t len)
 {
     char p[64];
 
     snprintf(p, sizeof(p), "/local/domain/%u/name", domid);
-    return dom_store_read(xs, p, buf, len);
+    return dstore_read(xs, p, buf, len);
 }
 
-int dom_store_find(struct xs_handle *xs, const char *name, uint32_t *out)
+/*
+ * Is name used by a domain other than self? Inside transaction t the reads
+ * are recorded, so a concurrent create or rename that takes the name makes
+ * our commit fail with EAGAIN: the retry then sees it.
+ */
+static int name_owner(struct xs_handle *xs, xs_transaction_t t,
+                      const char *name, uint32_t self, uint32_t *owner)
 {
     unsigned int n = 0, i;
-    char **ids = xs_directory(xs, XBT_NULL, "/local/domain", &n);
-    char nm[128];
+    char **ids = xs_directory(xs, t, "/local/domain", &n);
+    char p[64], *nm;
+    unsigned int len;
     long long id;
+    int found = 0;
 
-    for (i = 0; ids && i < n; i++) {
-        if (parse_ll(ids[i], 10, 0, UINT32_MAX, &id) < 0)
+    if (!strcmp(name, "Domain-0")) {
+        *owner = 0;
+        found = self != 0;
+    }
+    for (i = 0; !found && ids && i < n; i++) {
+        if (parse_ll(ids[i], 10, 0, UINT32_MAX, &id) < 0 || id == self)
             continue;
-        if (dom_store_name(xs, (uint32_t)id, nm, sizeof(nm)) == 0 &&
-            strcmp(nm, name) == 0) {
-            *out = (uint32_t)id;
-            free(ids);
-            return 0;
+        snprintf(p, sizeof(p), "/local/domain/%lld/name", id);
+        nm = xs_read(xs, t, p, &len);
+        if (nm && strlen(nm) == len && !strcmp(nm, name)) {
+            *owner = (uint32_t)id;
+            found = 1;
         }
+        free(nm);
     }
     free(ids);
-    return -ENOENT;
+    return found;
+}
+
+int domain_find(struct xs_handle *xs, const char *name, uint32_t *out)
+{
+    /* UINT32_MAX: no domain is exempt from the search */
+    return name_owner(xs, XBT_NULL, name, UINT32_MAX, out) ? 0 : -ENOENT;
 }
 
 static int in_use(struct xs_handle *xs, uint32_t id)
@@ -89,7 +107,7 @@ static int in_use(struct xs_handle *xs, uint32_t id)
     return paths_get(path, sizeof(path), sock) == 0 && access(path, F_OK) == 0;
 }
 
-int dom_store_alloc_domid(struct xs_handle *xs, uint32_t *out)
+int dstore_alloc_domid(struct xs_handle *xs, uint32_t *out)
 {
     char path[4096], buf[32] = "";
     unsigned long long next = 1;
@@ -163,7 +181,7 @@ static void tx_dir(struct tx *tx, const char *path, uint32_t domid, int rw)
         tx->err = -EIO;
 }
 
-static void uuid_str(const uint8_t u[16], char *s)
+void domain_uuid_str(const uint8_t u[16], char *s)
 {
     sprintf(s,
             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x"
@@ -180,7 +198,7 @@ static void write_domain_tx(struct tx *tx, const struct domain_config *cfg,
     char base[64], vm[80], p[160], us[40];
     unsigned i;
 
-    uuid_str(uuid, us);
+    domain_uuid_str(uuid, us);
     snprintf(base, sizeof(base), "/local/domain/%u", id);
     snprintf(vm, sizeof(vm), "/vm/%s", us);
     tx_dir(tx, base, id, 0);
@@ -222,22 +240,30 @@ static void write_domain_tx(struct tx *tx, const struct domain_config *cfg,
     tx_write(tx, p, "%lld", (long long)time(NULL));
 }
 
-int dom_store_write_domain(struct xs_handle *xs,
-                           const struct domain_config *cfg, uint32_t domid,
-                           const uint8_t uuid[16])
+/* Commit retries: each EAGAIN means another toolstack call got in first. */
+#define TX_TRIES 100
+
+/*
+ * Run fn inside a transaction until it commits: fn returns 0 to commit or
+ * -errno to abort with that error. Returns 0, fn's error, or -EIO/-EAGAIN.
+ */
+static int tx_run(struct xs_handle *xs, int (*fn)(struct tx *, void *),
+                  void *arg)
 {
     struct tx tx = {.xs = xs};
-    int tries;
+    int tries, rc;
 
-    for (tries = 0; tries < 10; tries++) {
+    for (tries = 0; tries < TX_TRIES; tries++) {
         tx.err = 0;
         tx.t = xs_transaction_start(xs);
         if (tx.t == XBT_NULL)
             return -EIO;
-        write_domain_tx(&tx, cfg, domid, uuid);
-        if (tx.err) {
+        rc = fn(&tx, arg);
+        if (!rc)
+            rc = tx.err;
+        if (rc) {
             xs_transaction_end(xs, tx.t, true);
-            return tx.err;
+            return rc;
         }
         if (xs_transaction_end(xs, tx.t, false))
             return 0;
@@ -247,14 +273,96 @@ int dom_store_write_domain(struct xs_handle *xs,
     return -EAGAIN;
 }
 
-void dom_store_remove_domain(struct xs_handle *xs, uint32_t domid)
+struct make_args {
+    const struct domain_config *cfg;
+    uint32_t domid;
+    const uint8_t *uuid;
+};
+
+static int make_tx(struct tx *tx, void *arg)
+{
+    struct make_args *a = arg;
+    uint32_t owner;
+
+    if (name_owner(tx->xs, tx->t, a->cfg->name, a->domid, &owner))
+        return -EEXIST;
+    write_domain_tx(tx, a->cfg, a->domid, a->uuid);
+    return 0;
+}
+
+int dstore_write_domain(struct xs_handle *xs, const struct domain_config *cfg,
+                        uint32_t domid, const uint8_t uuid[16])
+{
+    struct make_args a = {.cfg = cfg, .domid = domid, .uuid = uuid};
+
+    return tx_run(xs, make_tx, &a);
+}
+
+struct rename_args {
+    uint32_t domid;
+    const char *name;
+};
+
+static int rename_tx(struct tx *tx, void *arg)
+{
+    struct rename_args *a = arg;
+    char p[96], *vm;
+    unsigned int len;
+    uint32_t owner;
+
+    snprintf(p, sizeof(p), "/local/domain/%u/vm", a->domid);
+    vm = xs_read(tx->xs, tx->t, p, &len);
+    if (!vm)
+        return -ENOENT;
+    if (name_owner(tx->xs, tx->t, a->name, a->domid, &owner)) {
+        free(vm);
+        return -EEXIST;
+    }
+    snprintf(p, sizeof(p), "/local/domain/%u/name", a->domid);
+    tx_write(tx, p, "%s", a->name);
+    if (!strncmp(vm, "/vm/", 4) &&
+        snprintf(p, sizeof(p), "%s/name", vm) < (int)sizeof(p))
+        tx_write(tx, p, "%s", a->name);
+    free(vm);
+    return 0;
+}
+
+int dstore_rename(struct xs_handle *xs, uint32_t domid, const char *name)
+{
+    struct rename_args a = {.domid = domid, .name = name};
+
+    return tx_run(xs, rename_tx, &a);
+}
+
+int dstore_uuid(struct xs_handle *xs, uint32_t domid, uint8_t uuid[16])
+{
+    char p[64], vm[128];
+    const char *s;
+    unsigned i, v;
+
+    snprintf(p, sizeof(p), "/local/domain/%u/vm", domid);
+    if (dstore_read(xs, p, vm, sizeof(vm)) < 0 || strncmp(vm, "/vm/", 4))
+        return -ENOENT;
+    s = vm + 4;
+    for (i = 0; i < 16; i++) {
+        if (*s == '-')
+            s++;
+        if (sscanf(s, "%2x", &v) != 1 || !s[0] || !s[1])
+            return -ENOENT;
+        uuid[i] = (uint8_t)v;
+        s += 2;
+    }
+    return *s ? -ENOENT : 0;
+}
+
+void dstore_remove_domain(struct xs_handle *xs, uint32_t domid)
 {
     static const char *const kinds[] = {"vbd", "vif", "console", "qdisk"};
     char p[128], vm[128] = "";
     unsigned i;
 
     snprintf(p, sizeof(p), "/local/domain/%u/vm", domid);
-    dom_store_read(xs, p, vm, sizeof(vm));
+    dstore_read(xs, p, vm, sizeof(vm));
     /* libxl's order: ask each backend to close and give it a moment, so it
      * does not write its Closed state back into a tree we just removed. */
     for (i = 0; i < 2; i++) {

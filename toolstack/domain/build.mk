@@ -1,0 +1,20 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# toolstack/domain: the domain library (libxl's role), $(LIBDOMAIN). Users
+# also link $(LIBDM) $(LIBCFG) $(LIBDEVICE) libhv libpv -lxenstore -lyajl.
+domain-srcs := toolstack/domain/create.c toolstack/domain/pv.c \
+	toolstack/domain/hvm.c toolstack/domain/store.c \
+	toolstack/domain/control.c toolstack/domain/list.c \
+	toolstack/domain/monitor.c toolstack/domain/userdata.c \
+	toolstack/domain/devices.c
+LIBDOMAIN := $(B)/lib/libdomain.a
+$(LIBDOMAIN): $(patsubst %.c,$(OBJ)/%.o,$(domain-srcs))
+	@mkdir -p $(dir $@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+EXTRA_TARGETS += $(LIBDOMAIN)
+
+# Store entries, names and the kept config on fake_xs.c (lib sources are
+# spelled out: domain's build.mk is read before lib's).
+$(eval $(call unittest,test_domain,tests/unit/test_domain.c \
+	toolstack/domain/store.c toolstack/domain/userdata.c $(cfg-srcs) \
+	$(device-srcs) tests/unit/fake_xs.c toolstack/lib/parse.c \
+	toolstack/lib/paths.c,-lyajl))

@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * create.c: domain_create in libxl's order, the same for every type:
+ * check, domid, name reserved with the store entries, build (paused, the
+ * type's ops), wire, kept config, monitor, start. Any failure tears down
+ * what was made, in reverse. Also domain_destroy and the error sink.
+ */
+#include "domain/domain.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <xenstore.h>
+
+#include "cfg/cfg.h"
+#include "domain/internal.h"
+#include "hv/hv.h"
+
+void domain_err(const struct domain_ctx *c, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (!c || !c->err)
+        return;
+    fprintf(c->err, "%s: ", c->prog ? c->prog : "xm");
+    va_start(ap, fmt);
+    vfprintf(c->err, fmt, ap);
+    va_end(ap);
+    fputc('\n', c->err);
+}
+
+static const struct domain_type_ops *type_ops(enum domain_type t)
+{
+    /* PVH is built as PV by the kvm engine's builder (no HVM container). */
+    return t == DOMAIN_TYPE_HVM ? &domain_hvm_ops : &domain_pv_ops;
+}
+
+/* A version-4 UUID from getrandom(); no fallback: equal UUIDs are worse
+ * than no domain. */
+static int uuid_make(const struct domain_config *cfg, uint8_t uuid[16])
+{
+    if (cfg->has_uuid) {
+        memcpy(uuid, cfg->uuid, 16);
+        return 0;
+    }
+    if (getrandom(uuid, 16, 0) != 16)
+        return errno ? -errno : -EIO;
+    uuid[6] = (uuid[6] & 0x0f) | 0x40;
+    uuid[8] = (uuid[8] & 0x3f) | 0x80;
+    return 0;
+}
+
+/* The engine's and the type's error, or errno's text. */
+static void report(struct domain_build *b, const char *what, int rc)
+{
+    if (b->err[0])
+        domain_err(b->c, "create: %s", b->err);
+    else
+        domain_err(b->c, "create: %s: %s: %s", b->cfg->name, what,
+                   strerror(-rc));
+}
+
+static int prepare(struct domain_build *b, const struct domain_type_ops *ops,
+                   const struct domain_create_opts *opts)
+{
+    int rc, blk = 0, net = 0;
+
+    rc = ops->check(b, &blk, &net);
+    if (rc < 0) {
+        report(b, "check", rc);
+        return rc;
+    }
+    if ((blk || net) && opts && opts->backends_start &&
+        (rc = opts->backends_start(opts->arg, blk, net)) < 0)
+        return rc;
+    rc = hv_open(&b->hv);
+    if (rc < 0)
+        domain_err(b->c, "create: engine: %s", strerror(-rc));
+    return rc;
+}
+
+/*
+ * A domid, a UUID, and the domain's store entries written in the
+ * transaction that reserves its name.
+ */
+static int reserve(struct domain_build *b)
+{
+    const char *name = b->cfg->name;
+    int rc = dstore_alloc_domid(b->xs, &b->domid);
+
+    if (rc < 0) {
+        domain_err(b->c, "create: no free domain id: %s", strerror(-rc));
+        return rc;
+    }
+    rc = uuid_make(b->cfg, b->uuid);
+    if (rc < 0) {
+        domain_err(b->c, "create: %s: no random UUID: %s", name, strerror(-rc));
+        return rc;
+    }
+    /* Kept with the config: a restart is the same domain (xl does so). */
+    memcpy(b->cfg->uuid, b->uuid, 16);
+    b->cfg->has_uuid = 1;
+    rc = dstore_write_domain(b->xs, b->cfg, b->domid, b->uuid);
+    if (rc == -EEXIST) /* libxl__domain_rename's words */
+        domain_err(b->c, "create: domain with name \"%s\" already exists.",
+                   name);
+    else if (rc < 0)
+        domain_err(b->c, "create: %s: store entries: %s", name, strerror(-rc));
+    return rc;
+}
+
+/*
+ * The config as it will be kept: libxl fills defaults before building, so
+ * a restart gets the same MACs. vifs_out is the copied vif array to free.
+ */
+static int resolve(const struct domain_config *cfg, struct domain_config *k,
+                   struct vif_spec **vifs_out)
+{
+    size_t i;
+    int rc;
+
+    *k = *cfg;
+    *vifs_out = NULL;
+    if (!cfg->nr_vifs)
+        return 0;
+    *vifs_out = calloc(cfg->nr_vifs, sizeof(**vifs_out));
+    if (!*vifs_out)
+        return -ENOMEM;
+    memcpy(*vifs_out, cfg->vifs, cfg->nr_vifs * sizeof(**vifs_out));
+    k->vifs = *vifs_out;
+    for (i = 0; i < k->nr_vifs; i++) {
+        if (k->vifs[i].has_mac)
+            continue;
+        rc = vif_mac_random(k->vifs[i].mac);
+        if (rc < 0)
+            return rc;
+        k->vifs[i].has_mac = 1;
+    }
+    return 0;
+}
+
+int domain_create(const struct domain_ctx *c, struct xs_handle *xs,
+                  const struct domain_config *cfg_in,
+                  const struct domain_create_opts *opts, uint32_t *domid_out)
+{
+    const struct domain_type_ops *ops = type_ops(cfg_in->type);
+    struct domain_config kept, *cfg = &kept;
+    struct domain_build b = {.c = c, .xs = xs, .cfg = &kept};
+    unsigned flags = opts ? opts->flags : 0;
+    struct vif_spec *vifs = NULL;
+    int rc, made_store = 0, made_dom = 0;
+
+    rc = resolve(cfg_in, &kept, &vifs);
+    if (rc < 0) {
+        domain_err(c, "create: %s: %s", cfg_in->name, strerror(-rc));
+        goto out;
+    }
+    rc = prepare(&b, ops, opts);
+    if (rc < 0)
+        goto out;
+    rc = reserve(&b);
+    if (rc < 0)
+        goto out;
+    made_store = 1;
+    rc = ops->build(&b);
+    if (rc < 0) {
+        report(&b, "build", rc);
+        goto out;
+    }
+    made_dom = 1;
+    rc = ops->wire(&b);
+    if (rc < 0) {
+        report(&b, "devices", rc);
+        goto out;
+    }
+    rc = userdata_store(b.domid, b.uuid, cfg);
+    if (rc < 0) {
+        domain_err(c, "create: %s: keeping its config: %s", cfg->name,
+                   strerror(-rc));
+        goto out;
+    }
+    if (!(flags & DOMAIN_CREATE_NO_MONITOR))
+        domain_monitor_spawn(cfg, b.domid);
+    if (!(flags & DOMAIN_CREATE_PAUSED) && (rc = ops->start(&b)) < 0) {
+        domain_err(c, "create: unpause dom %u: %s", b.domid, strerror(-rc));
+        goto out;
+    }
+    if (domid_out)
+        *domid_out = b.domid;
+out:
+    if (rc < 0 && made_dom)
+        ops->undo(&b);
+    if (rc < 0 && made_store) {
+        userdata_remove(b.domid);
+        xs_release_domain(xs, b.domid);
+        dstore_remove_domain(xs, b.domid);
+    }
+    hv_close(b.hv);
+    free(vifs);
+    return rc;
+}
+
+int domain_destroy(const struct domain_ctx *c, struct xs_handle *xs,
+                   uint32_t domid)
+{
+    struct hv *hv = NULL;
+    int rc;
+
+    (void)c;
+    rc = hv_open(&hv);
+    if (rc < 0)
+        return rc;
+    rc = hv_domain_destroy(hv, domid);
+    hv_close(hv);
+    xs_release_domain(xs, domid);
+    dstore_remove_domain(xs, domid);
+    userdata_remove(domid);
+    return rc == -ESRCH ? 0 : rc;
+}

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * devices.c: hot-plug on a running domain (xl block-attach/-detach,
+ * network-attach/-detach): the same toolstack/device calls create makes,
+ * by the domain's type: PV domains get blkback/netback devices; an HVM
+ * domain's devices are QEMU's, which we do not hot-plug.
+ */
+#include "domain/internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "device/attach.h"
+#include "dm/hvm.h"
+
+/* The type's ops of a running domain. */
+static const struct domain_type_ops *ops_of(uint32_t domid)
+{
+    return dm_hvm_exists(domid) ? &domain_hvm_ops : &domain_pv_ops;
+}
+
+int domain_disk_attach(const struct domain_ctx *c, struct xs_handle *xs,
+                       uint32_t domid, const struct disk_spec *d)
+{
+    char err[400];
+    int rc;
+
+    /* The spec's own checks first, as create makes them. */
+    rc = device_check_disk(d, err, sizeof(err));
+    if (rc == 0 && !ops_of(domid)->hotplug) {
+        snprintf(err, sizeof(err), "domain %u: %s domains' disks are QEMU's",
+                 domid, ops_of(domid)->name);
+        rc = -EOPNOTSUPP;
+    }
+    /* xl waits for the backend only (libxl's AO); the guest connects later */
+    if (rc == 0)
+        rc = device_attach_disk(xs, domid, d, DEVICE_INIT_TIMEOUT_MS, err,
+                                sizeof(err));
+    if (rc < 0)
+        domain_err(c, "block-attach: %s", err[0] ? err : strerror(-rc));
+    return rc;
+}
+
+int domain_nic_attach(const struct domain_ctx *c, struct xs_handle *xs,
+                      uint32_t domid, const struct vif_spec *v)
+{
+    char err[400];
+    int rc;
+
+    rc = device_check_nic(v, err, sizeof(err));
+    if (rc == 0 && !ops_of(domid)->hotplug) {
+        snprintf(err, sizeof(err), "domain %u: %s domains' vifs are QEMU's",
+                 domid, ops_of(domid)->name);
+        rc = -EOPNOTSUPP;
+    }
+    if (rc == 0)
+        rc = device_attach_nic(xs, domid, v, DEVICE_INIT_TIMEOUT_MS, NULL, err,
+                               sizeof(err));
+    if (rc < 0)
+        domain_err(c, "network-attach: %s", err[0] ? err : strerror(-rc));
+    return rc;
+}
+
+int domain_disk_detach(struct xs_handle *xs, uint32_t domid, const char *vdev,
+                       int force)
+{
+    /* force: libxl's destroy, no wait for the guest to let go */
+    return device_detach_disk(xs, domid, vdev,
+                              force ? 0 : DEVICE_DESTROY_TIMEOUT_MS);
+}
+
+int domain_nic_detach(struct xs_handle *xs, uint32_t domid, const char *which)
+{
+    return device_detach_nic(xs, domid, which, DEVICE_DESTROY_TIMEOUT_MS);
+}

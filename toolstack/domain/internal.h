@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * internal.h: toolstack/domain private: the ops struct each domain type
+ * fills (pv.c, hvm.c), the state of one create, the store entries
+ * (store.c) and the kept config (userdata.c).
+ */
+#ifndef XT_DOMAIN_INTERNAL_H
+#define XT_DOMAIN_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "domain/domain.h"
+#include "hv/hv.h"
+
+struct domain_config;
+struct xs_handle;
+
+/* One create in progress; the ops read and fill it. */
+struct domain_build {
+    const struct domain_ctx *c;
+    struct xs_handle *xs;
+    struct hv *hv;
+    /*
+     * The config being built: the caller's, shallow-copied so that check
+     * can fill what it resolves (random MACs, the accelerator), as libxl
+     * keeps the config with its defaults set. Strings stay borrowed; an op
+     * sets fields to static text only.
+     */
+    struct domain_config *cfg;
+    uint32_t domid;
+    uint8_t uuid[16];
+    int paused;            /* leave paused after start */
+    char err[512];         /* an op's one-line reason */
+    struct hv_built built; /* what the engine's builder made (PV) */
+};
+
+/*
+ * A domain type: how it is built, wired and started. create.c runs
+ * check, build, wire, start in that order and calls undo on any failure
+ * after build; the steps around them (name, store entries, kept config,
+ * monitor) are common. A save/restore step or another engine's build
+ * slots in here, not as a branch in create.c.
+ */
+struct domain_type_ops {
+    const char *name;
+    /* Before anything is made: what the cfg asks is possible; which
+     * backends it needs (*blk, *net). 0 or -errno, reason in b->err. */
+    int (*check)(struct domain_build *b, int *blk, int *net);
+    /* Make the domain, paused. 0 or -errno, reason in b->err. */
+    int (*build)(struct domain_build *b);
+    /* Rings, console and devices in the store. 0 or -errno + b->err. */
+    int (*wire)(struct domain_build *b);
+    /* Let it run (not called with DOMAIN_CREATE_PAUSED). */
+    int (*start)(struct domain_build *b);
+    /* Remove all build made (engine side; the store is create.c's). */
+    void (*undo)(struct domain_build *b);
+    /* Disks and vifs can be hot-plugged through toolstack/device. */
+    int hotplug;
+};
+
+extern const struct domain_type_ops domain_pv_ops;
+extern const struct domain_type_ops domain_hvm_ops;
+
+/* "<prog>: <msg>" on c->err. */
+void domain_err(const struct domain_ctx *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* ---- store.c ------------------------------------------------------------ */
+
+int dstore_read(struct xs_handle *xs, const char *path, char *buf, size_t len);
+int dstore_write(struct xs_handle *xs, const char *path, const char *val);
+/* A fresh domid not in use by the store or the engine. */
+int dstore_alloc_domid(struct xs_handle *xs, uint32_t *out);
+/*
+ * The domain's own entries (libxl__domain_make) in one transaction that
+ * also checks no other domain has cfg->name: -EEXIST if one has.
+ */
+int dstore_write_domain(struct xs_handle *xs, const struct domain_config *cfg,
+                        uint32_t domid, const uint8_t uuid[16]);
+/* Set domid's name (and /vm/<uuid>/name), in one transaction that checks
+ * no other domain has it: -EEXIST. */
+int dstore_rename(struct xs_handle *xs, uint32_t domid, const char *name);
+void dstore_remove_domain(struct xs_handle *xs, uint32_t domid);
+/* /vm/<uuid> of domid parsed back into 16 bytes. 0 or -ENOENT. */
+int dstore_uuid(struct xs_handle *xs, uint32_t domid, uint8_t uuid[16]);
+void domain_uuid_str(const uint8_t u[16], char *s /* >= 37 */);
+
+/* ---- userdata.c --------------------------------------------------------- */
+
+/* Keep cfg as domid's config (atomically replaced). 0 or -errno. */
+int userdata_store(uint32_t domid, const uint8_t uuid[16],
+                   const struct domain_config *cfg);
+/* Remove domid's kept config(s). */
+void userdata_remove(uint32_t domid);
+/* The kept config's JSON text (malloc'd). 0, -ENOENT or -errno. */
+int userdata_read(uint32_t domid, const uint8_t uuid[16], char **json_out);
+
+#endif
