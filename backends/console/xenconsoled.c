@@ -123,7 +123,7 @@ static void xcd_loop(struct xcd *x)
         rc = poll(pfd, 1 + 2 * n, RESCAN_MS);
         if (rc < 0 && errno != EINTR)
             fatal("poll");
-        if (rc == 0 && !xenbus_store_alive(x->xs)) {
+        if (rc == 0 && !xsutil_alive(x->xs)) {
             log_warnx("xenstored went away; exiting");
             break;
         }

@@ -45,30 +45,30 @@ static void vif_mac(struct xenbus_dev *dev)
     uint8_t r[3] = {0};
     char *mac;
 
-    if (!xenbus_read(xs, XBT_NULL, xenbus_dev_be_path(dev), "mac", &mac)) {
+    if (!xsutil_read(xs, XBT_NULL, xenbus_dev_be_path(dev), "mac", &mac)) {
         free(mac);
         return;
     }
     if (getrandom(r, sizeof(r), 0) != sizeof(r))
         log_warn("dom %u vif %u: getrandom", xenbus_dev_domid(dev),
                  xenbus_dev_devid(dev));
-    xenbus_printf(xs, XBT_NULL, xenbus_dev_be_path(dev), "mac",
+    xsutil_printf(xs, XBT_NULL, xenbus_dev_be_path(dev), "mac",
                   "00:16:3e:%02x:%02x:%02x", r[0] & 0x7f, r[1], r[2]);
     if (xenbus_dev_fe_path(dev))
-        xenbus_printf(xs, XBT_NULL, xenbus_dev_fe_path(dev), "mac",
+        xsutil_printf(xs, XBT_NULL, xenbus_dev_fe_path(dev), "mac",
                       "00:16:3e:%02x:%02x:%02x", r[0] & 0x7f, r[1], r[2]);
 }
 
 static void vif_publish(struct xs_handle *xs, const char *be)
 {
-    xenbus_write(xs, XBT_NULL, be, "feature-sg", "1");
-    xenbus_write(xs, XBT_NULL, be, "feature-rx-copy", "1");
-    xenbus_write(xs, XBT_NULL, be, "feature-rx-flip", "0");
-    xenbus_write(xs, XBT_NULL, be, "feature-gso-tcpv4", "0");
-    xenbus_write(xs, XBT_NULL, be, "feature-gso-tcpv6", "0");
-    xenbus_write(xs, XBT_NULL, be, "feature-ipv6-csum-offload", "1");
-    xenbus_write(xs, XBT_NULL, be, "feature-split-event-channels", "0");
-    xenbus_write(xs, XBT_NULL, be, "hotplug-status", "connected");
+    xsutil_write(xs, XBT_NULL, be, "feature-sg", "1");
+    xsutil_write(xs, XBT_NULL, be, "feature-rx-copy", "1");
+    xsutil_write(xs, XBT_NULL, be, "feature-rx-flip", "0");
+    xsutil_write(xs, XBT_NULL, be, "feature-gso-tcpv4", "0");
+    xsutil_write(xs, XBT_NULL, be, "feature-gso-tcpv6", "0");
+    xsutil_write(xs, XBT_NULL, be, "feature-ipv6-csum-offload", "1");
+    xsutil_write(xs, XBT_NULL, be, "feature-split-event-channels", "0");
+    xsutil_write(xs, XBT_NULL, be, "hotplug-status", "connected");
 }
 
 static void vif_free(struct vif *v)
@@ -89,19 +89,19 @@ static int vif_probe(struct xenbus_dev *dev)
 
     if (!v)
         return -ENOMEM;
-    if (xenbus_read(xs, XBT_NULL, be, "bridge", &bridge))
+    if (xsutil_read(xs, XBT_NULL, be, "bridge", &bridge))
         bridge = strdup("xenbr0");
-    if (xenbus_read(xs, XBT_NULL, be, "vifname", &name) || !*name) {
+    if (xsutil_read(xs, XBT_NULL, be, "vifname", &name) || !*name) {
         free(name);
         snprintf(defname, sizeof(defname), "vif%u.%u", xenbus_dev_domid(dev),
                  xenbus_dev_devid(dev));
         name = strdup(defname);
     }
-    rc = xenbus_read_ull(xs, XBT_NULL, be, "mtu", 65000, &mtu);
+    rc = xsutil_read_ull(xs, XBT_NULL, be, "mtu", 65000, &mtu);
     if (rc && rc != -ENOENT)
         goto out;
     v->mtu = (unsigned)mtu;
-    if (xenbus_read(xs, XBT_NULL, be, "script", &v->script) == 0 &&
+    if (xsutil_read(xs, XBT_NULL, be, "script", &v->script) == 0 &&
         !*v->script) {
         free(v->script);
         v->script = NULL;
@@ -138,7 +138,7 @@ static void vif_rate(struct xenbus_dev *dev, struct netring *ring)
     unsigned long long bytes, usecs;
     char *rate, *comma;
 
-    if (xenbus_read(xenbus_dev_xs(dev), XBT_NULL, xenbus_dev_be_path(dev),
+    if (xsutil_read(xenbus_dev_xs(dev), XBT_NULL, xenbus_dev_be_path(dev),
                     "rate", &rate))
         return;
     comma = strchr(rate, ',');
@@ -163,17 +163,17 @@ static int vif_connect(struct xenbus_dev *dev)
     unsigned long long tx, rx, port, copy = 0;
     int rc;
 
-    rc = xenbus_read_ull(nb->xs, XBT_NULL, fe, "tx-ring-ref", UINT32_MAX, &tx);
+    rc = xsutil_read_ull(nb->xs, XBT_NULL, fe, "tx-ring-ref", UINT32_MAX, &tx);
     if (!rc)
-        rc = xenbus_read_ull(nb->xs, XBT_NULL, fe, "rx-ring-ref", UINT32_MAX,
+        rc = xsutil_read_ull(nb->xs, XBT_NULL, fe, "rx-ring-ref", UINT32_MAX,
                              &rx);
     if (!rc)
-        rc = xenbus_read_ull(nb->xs, XBT_NULL, fe, "event-channel", UINT32_MAX,
+        rc = xsutil_read_ull(nb->xs, XBT_NULL, fe, "event-channel", UINT32_MAX,
                              &port);
     if (rc)
         return rc;
     /* Page flipping is long gone from Xen: copy is all we do. */
-    xenbus_read_ull(nb->xs, XBT_NULL, fe, "request-rx-copy", 1, &copy);
+    xsutil_read_ull(nb->xs, XBT_NULL, fe, "request-rx-copy", 1, &copy);
     if (!copy) {
         log_warnx("dom %u vif %u: frontend without request-rx-copy",
                   xenbus_dev_domid(dev), xenbus_dev_devid(dev));

@@ -108,9 +108,9 @@ static void dev_fail(struct xenbus_dev *dev, const char *what, int rc)
 {
     log_warnx("dom %u %s %u: %s: %s", dev->domid, dev->be->ops->kind,
               dev->devid, what, strerror(-rc));
-    xenbus_printf(dev->be->xs, XBT_NULL, dev->be_path, "hotplug-error",
+    xsutil_printf(dev->be->xs, XBT_NULL, dev->be_path, "hotplug-error",
                   "%s: %s", what, strerror(-rc));
-    xenbus_write(dev->be->xs, XBT_NULL, dev->be_path, "hotplug-status",
+    xsutil_write(dev->be->xs, XBT_NULL, dev->be_path, "hotplug-status",
                  "error");
     dev_switch(dev, XenbusStateClosing);
 }
@@ -149,7 +149,7 @@ static int dev_online(struct xenbus_dev *dev)
     unsigned long long v;
 
     /* libxl always writes online; treat a missing key as online. */
-    if (xenbus_read_ull(dev->be->xs, XBT_NULL, dev->be_path, "online", 1, &v))
+    if (xsutil_read_ull(dev->be->xs, XBT_NULL, dev->be_path, "online", 1, &v))
         return 1;
     return v == 1;
 }
@@ -285,7 +285,7 @@ static int dev_new(struct xenbus_backend *be, uint32_t domid, uint32_t devid,
     dev->devid = devid;
     snprintf(dev->be_path, sizeof(dev->be_path), "%s/%u/%u", be->root, domid,
              devid);
-    rc = xenbus_read(be->xs, XBT_NULL, dev->be_path, "frontend", &dev->fe_path);
+    rc = xsutil_read(be->xs, XBT_NULL, dev->be_path, "frontend", &dev->fe_path);
     if (rc == 0 && dev->fe_path[0] == '/') {
         n = strlen(dev->fe_path) + sizeof("/state");
         dev->fe_watch = malloc(n);
@@ -332,7 +332,7 @@ static void backend_touch(struct xenbus_backend *be, uint32_t domid,
     if (!dev) {
         /* Only a directory with a state key is a device. */
         snprintf(path, sizeof(path), "%s/%u/%u", be->root, domid, devid);
-        if (xenbus_read(be->xs, XBT_NULL, path, "state", &v))
+        if (xsutil_read(be->xs, XBT_NULL, path, "state", &v))
             return;
         free(v);
         if (dev_new(be, domid, devid, &dev))

@@ -63,7 +63,7 @@ int xenbus_daemon_open(struct xenbus_daemon *d, const char **what_out)
 
     log_init(d->interactive, d->verbose);
     log_procinit(d->name);
-    d->xs = xenbus_open_store(10000);
+    d->xs = xsutil_open(10000);
     if (!d->xs) {
         *what_out = "xs_open";
         return errno ? -errno : -ECONNREFUSED;
@@ -111,7 +111,7 @@ void xenbus_daemon_serve(struct xenbus_daemon *d, struct xenbus_backend *be,
             log_warn("poll");
             break;
         }
-        if (rc == 0 && !xenbus_store_alive(d->xs)) {
+        if (rc == 0 && !xsutil_alive(d->xs)) {
             log_warnx("xenstored went away; exiting");
             break;
         }

@@ -29,7 +29,7 @@ static int t_probe(struct xenbus_dev *dev)
     c->probe++;
     if (c->probe_rc)
         return c->probe_rc;
-    xenbus_write(xenbus_dev_xs(dev), XBT_NULL, xenbus_dev_be_path(dev),
+    xsutil_write(xenbus_dev_xs(dev), XBT_NULL, xenbus_dev_be_path(dev),
                  "feature-flush-cache", "1");
     return 0;
 }
@@ -91,17 +91,17 @@ static void test_helpers(void **state)
     char *s;
 
     (void)state;
-    assert_int_equal(xenbus_printf(xs, XBT_NULL, "/a", "n", "%d", 42), 0);
-    assert_int_equal(xenbus_read(xs, XBT_NULL, "/a", "n", &s), 0);
+    assert_int_equal(xsutil_printf(xs, XBT_NULL, "/a", "n", "%d", 42), 0);
+    assert_int_equal(xsutil_read(xs, XBT_NULL, "/a", "n", &s), 0);
     assert_string_equal(s, "42");
     free(s);
-    assert_int_equal(xenbus_read_ull(xs, XBT_NULL, "/a", "n", 100, &v), 0);
+    assert_int_equal(xsutil_read_ull(xs, XBT_NULL, "/a", "n", 100, &v), 0);
     assert_int_equal(v, 42);
-    assert_int_equal(xenbus_read_ull(xs, XBT_NULL, "/a", "n", 10, &v), -ERANGE);
-    assert_int_equal(xenbus_read(xs, XBT_NULL, "/a", "missing", &s), -ENOENT);
+    assert_int_equal(xsutil_read_ull(xs, XBT_NULL, "/a", "n", 10, &v), -ERANGE);
+    assert_int_equal(xsutil_read(xs, XBT_NULL, "/a", "missing", &s), -ENOENT);
     assert_null(s);
     fake_xs_set("/a/bad", "12junk");
-    assert_int_equal(xenbus_read_ull(xs, XBT_NULL, "/a", "bad", 100, &v),
+    assert_int_equal(xsutil_read_ull(xs, XBT_NULL, "/a", "bad", 100, &v),
                      -EINVAL);
     /* No state node: nothing is written (no resurrected directory). */
     assert_int_equal(xenbus_switch_state(xs, "/a", XenbusStateInitWait),

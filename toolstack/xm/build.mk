@@ -18,5 +18,5 @@ $(BIN)/xl: $(BIN)/xm
 EXTRA_TARGETS += $(BIN)/xl
 
 $(eval $(call unittest,test_xm,tests/unit/test_xm.c $(filter-out toolstack/xm/main.c,$(xm-srcs)) $(cfg-srcs) toolstack/lib/parse.c $(hv-srcs) $(device-srcs) $(dm-srcs) toolstack/lib/paths.c \
-	toolstack/lib/log.c,-lyajl -lxenstore $(HV_LDLIBS)))
+	toolstack/lib/log.c,$(LIBPV) -lyajl -lxenstore $(HV_LDLIBS)))
 $(B)/tests/test_xm: ALL_CFLAGS += -std=gnu11
