@@ -25,11 +25,6 @@
 
 #define RESCAN_MS 2000
 
-struct blkback {
-    struct xs_handle *xs;
-    struct hv *hv;
-};
-
 struct vbd {
     struct blkdisk *disk;
     struct blkring *ring;
@@ -111,7 +106,7 @@ fail:
 
 static int vbd_connect(struct xenbus_dev *dev)
 {
-    struct blkback *bb = xenbus_dev_ctx(dev);
+    struct xenbus_daemon *bb = xenbus_dev_ctx(dev);
     struct vbd *v = xenbus_dev_priv(dev);
     struct xs_handle *xs = bb->xs;
     const char *fe = xenbus_dev_fe_path(dev), *be = xenbus_dev_be_path(dev);
@@ -192,33 +187,11 @@ static const struct xenbus_backend_ops vbd_ops = {
 
 int main(int argc, char **argv)
 {
-    struct xenbus_daemon d = {.name = "blkback"};
-    struct blkback bb = {0};
-    struct xenbus_backend *be;
-    const char *what;
-    int rc;
+    static const struct xenbus_daemon_spec spec = {
+        .name = "blkback",
+        .ops = &vbd_ops,
+        .rescan_ms = RESCAN_MS,
+    };
 
-    if (xenbus_daemon_getopt(&d, argc, argv))
-        return EXIT_FAILURE;
-    rc = xenbus_daemon_open(&d, &what);
-    if (rc) {
-        errno = -rc;
-        fatal("%s", what);
-    }
-    bb.xs = d.xs;
-    bb.hv = d.hv;
-    rc = xenbus_daemon_start(&d);
-    if (rc) {
-        errno = -rc;
-        fatal("start");
-    }
-    rc = xenbus_backend_create(d.xs, 0, &vbd_ops, &bb, &be);
-    if (rc) {
-        errno = -rc;
-        fatal("watch backend/vbd");
-    }
-    xenbus_daemon_serve(&d, be, RESCAN_MS);
-    xenbus_backend_destroy(be);
-    xenbus_daemon_close(&d);
-    return EXIT_SUCCESS;
+    return xenbus_daemon_main(&spec, NULL, argc, argv);
 }

@@ -210,6 +210,8 @@ static void test_rand(void **state)
     assert_int_equal(rand_mac(mac2), 0);
     assert_memory_equal(mac, "\x00\x16\x3e", 3);
     assert_memory_equal(mac2, "\x00\x16\x3e", 3);
+    assert_int_equal(mac[3] & 0x80, 0);
+    assert_int_equal(mac2[3] & 0x80, 0);
     assert_int_equal(rand_uuid(u), 0);
     assert_int_equal(u[6] >> 4, 4);
     assert_int_equal(u[8] & 0xc0, 0x80);

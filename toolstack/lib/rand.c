@@ -37,7 +37,9 @@ int rand_mac(uint8_t mac_out[6])
     mac_out[0] = 0x00;
     mac_out[1] = 0x16;
     mac_out[2] = 0x3e;
-    memcpy(mac_out + 3, r, sizeof(r));
+    mac_out[3] = r[0] & 0x7f;
+    mac_out[4] = r[1];
+    mac_out[5] = r[2];
     return 0;
 }
 

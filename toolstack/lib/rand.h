@@ -16,8 +16,9 @@
 int rand_bytes(void *buf, size_t len);
 
 /*
- * A MAC as Xen's toolstack makes one: the Xen OUI 00:16:3e and 3 random
- * bytes. Returns 0 or -errno (mac_out untouched).
+ * A MAC as libxl makes one (libxl__device_nic_setdefault): the Xen OUI
+ * 00:16:3e and 3 random bytes, the top bit of the 4th clear. Returns 0 or
+ * -errno (mac_out untouched).
  */
 int rand_mac(uint8_t mac_out[6]);
 
