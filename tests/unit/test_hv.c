@@ -25,7 +25,8 @@
 #include <xen/xen.h>
 
 #include "hv/hv.h"
-#include "hv/vmmctl.h"
+#include "proto/vmmctl.h"
+#include "lib/sock.h"
 #include "proto/pvabi.h"
 
 #define RAM_PAGES 64
@@ -44,27 +45,13 @@ struct fake {
 static void fake_reply(int c, int rc, const int *fds, unsigned nfds)
 {
     struct vmmctl_rep rep = {.rc = rc, .nfds = nfds};
-    union {
-        char buf[CMSG_SPACE(2 * sizeof(int))];
-        struct cmsghdr a;
-    } cm;
-    struct iovec iov = {.iov_base = &rep, .iov_len = sizeof(rep)};
-    struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
 
     rep.info.domid = DOMID;
     rep.info.ram_pages = RAM_PAGES;
     rep.info.total_pages = TOTAL_PAGES;
     rep.info.cur_pages = RAM_PAGES;
-    if (nfds) {
-        m.msg_control = cm.buf;
-        m.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
-        struct cmsghdr *h = CMSG_FIRSTHDR(&m);
-        h->cmsg_level = SOL_SOCKET;
-        h->cmsg_type = SCM_RIGHTS;
-        h->cmsg_len = CMSG_LEN(nfds * sizeof(int));
-        memcpy(CMSG_DATA(h), fds, nfds * sizeof(int));
-    }
-    assert_true(sendmsg(c, &m, 0) == sizeof(rep));
+    assert_true(sock_send_fds(c, &rep, sizeof(rep), fds, nfds, 0) ==
+                sizeof(rep));
 }
 
 static void *fake_serve(void *arg)
@@ -105,8 +92,7 @@ static grant_entry_v1_t *gnt(struct fake *f, void **map)
 static int setup(void **state)
 {
     struct fake *f = calloc(1, sizeof(*f));
-    struct sockaddr_un sa = {.sun_family = AF_UNIX};
-    char dir[80];
+    char dir[80], path[128];
 
     strcpy(f->root, "/tmp/test_hv.XXXXXX");
     assert_non_null(mkdtemp(f->root));
@@ -116,10 +102,9 @@ static int setup(void **state)
     mkdir(dir, 0755);
     snprintf(dir, sizeof(dir), "%s/run/pvstack", f->root);
     mkdir(dir, 0755);
-    snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/dom%d.sock", dir, DOMID);
-    f->lfd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
-    assert_int_equal(bind(f->lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-    assert_int_equal(listen(f->lfd, 8), 0);
+    snprintf(path, sizeof(path), "%s/dom%d.sock", dir, DOMID);
+    f->lfd = sock_unix_listen(path, SOCK_SEQPACKET, 0, 8);
+    assert_true(f->lfd >= 0);
     f->memfd = memfd_create("guest", 0);
     assert_int_equal(ftruncate(f->memfd, TOTAL_PAGES * 4096l), 0);
     f->ev[0] = eventfd(0, EFD_NONBLOCK);

@@ -64,7 +64,7 @@ static void test_sock_fds(void **state)
 
     /* Two fds arrive, usable and close-on-exec. */
     assert_int_equal(pipe(p), 0);
-    assert_int_equal(sock_send_fds(cfd, "hi", 2, p, 2), 2);
+    assert_int_equal(sock_send_fds(cfd, "hi", 2, p, 2, 0), 2);
     assert_int_equal(sock_recv_fds(afd, buf, sizeof(buf), got, &n), 2);
     assert_int_equal(n, 2);
     assert_true(fcntl(got[0], F_GETFD) & FD_CLOEXEC);
@@ -76,11 +76,13 @@ static void test_sock_fds(void **state)
     /* More fds than the receiver has room for: refused, none leaked. */
     fds[0] = p[0], fds[1] = p[1], fds[2] = p[0];
     n = 2;
-    assert_int_equal(sock_send_fds(cfd, "x", 1, fds, 3), 1);
+    assert_int_equal(sock_send_fds(cfd, "x", 1, fds, 3, 0), 1);
     assert_int_equal(sock_recv_fds(afd, buf, sizeof(buf), got, &n), -EMSGSIZE);
     assert_int_equal(n, 0);
-    assert_int_equal(sock_send_fds(cfd, "x", 1, fds, SOCK_MAX_FDS + 1),
+    assert_int_equal(sock_send_fds(cfd, "x", 1, fds, SOCK_MAX_FDS + 1, 0),
                      -EINVAL);
+    /* Someone serves at path: not ours to take. */
+    assert_int_equal(sock_unix_listen(path, SOCK_SEQPACKET, 0, 4), -EADDRINUSE);
 
     /* A stale socket file is replaced; a regular file is not. */
     close(afd);

@@ -22,44 +22,6 @@ static int sock_addr(struct sockaddr_un *sa, const char *path)
     return 0;
 }
 
-/* Remove path only if it is a socket: never delete someone's file. */
-static int sock_unlink_stale(const char *path)
-{
-    struct stat st;
-
-    if (lstat(path, &st) != 0)
-        return errno == ENOENT ? 0 : -errno;
-    if (!S_ISSOCK(st.st_mode))
-        return -EEXIST;
-    if (unlink(path) != 0 && errno != ENOENT)
-        return -errno;
-    return 0;
-}
-
-int sock_unix_listen(const char *path, int type, unsigned mode, int backlog)
-{
-    struct sockaddr_un sa;
-    int fd = -1;
-    int rc;
-
-    rc = sock_addr(&sa, path);
-    if (rc)
-        return rc;
-    rc = sock_unlink_stale(path);
-    if (rc)
-        return rc;
-    fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return -errno;
-    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
-        (mode && chmod(path, mode) != 0) || listen(fd, backlog) != 0) {
-        rc = -errno;
-        close(fd);
-        return rc;
-    }
-    return fd;
-}
-
 int sock_unix_connect(const char *path, int type)
 {
     struct sockaddr_un sa;
@@ -79,6 +41,51 @@ int sock_unix_connect(const char *path, int type)
     return fd;
 }
 
+/* Remove path only if it is a socket nobody serves: never delete
+ * someone's file, never steal a live server's address. */
+static int sock_unlink_stale(const char *path, int type)
+{
+    struct stat st;
+    int fd;
+
+    if (lstat(path, &st) != 0)
+        return errno == ENOENT ? 0 : -errno;
+    if (!S_ISSOCK(st.st_mode))
+        return -EEXIST;
+    fd = sock_unix_connect(path, type & ~SOCK_NONBLOCK);
+    if (fd >= 0) {
+        close(fd);
+        return -EADDRINUSE;
+    }
+    if (unlink(path) != 0 && errno != ENOENT)
+        return -errno;
+    return 0;
+}
+
+int sock_unix_listen(const char *path, int type, unsigned mode, int backlog)
+{
+    struct sockaddr_un sa;
+    int fd = -1;
+    int rc;
+
+    rc = sock_addr(&sa, path);
+    if (rc)
+        return rc;
+    rc = sock_unlink_stale(path, type);
+    if (rc)
+        return rc;
+    fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -errno;
+    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+        (mode && chmod(path, mode) != 0) || listen(fd, backlog) != 0) {
+        rc = -errno;
+        close(fd);
+        return rc;
+    }
+    return fd;
+}
+
 int sock_unix_answers(const char *path)
 {
     int fd = sock_unix_connect(path, SOCK_STREAM);
@@ -90,7 +97,7 @@ int sock_unix_answers(const char *path)
 }
 
 ssize_t sock_send_fds(int fd, const void *buf, size_t len, const int *fds,
-                      size_t nfds)
+                      size_t nfds, int flags)
 {
     union {
         char buf[CMSG_SPACE(SOCK_MAX_FDS * sizeof(int))];
@@ -114,7 +121,7 @@ ssize_t sock_send_fds(int fd, const void *buf, size_t len, const int *fds,
         memcpy(CMSG_DATA(c), fds, nfds * sizeof(int));
     }
     do
-        n = sendmsg(fd, &m, MSG_NOSIGNAL);
+        n = sendmsg(fd, &m, MSG_NOSIGNAL | flags);
     while (n < 0 && errno == EINTR);
     return n < 0 ? -errno : n;
 }

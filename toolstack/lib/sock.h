@@ -15,10 +15,12 @@
 
 /*
  * Bind a unix socket of type (SOCK_STREAM or SOCK_SEQPACKET, optionally
- * | SOCK_NONBLOCK) to path and listen. A stale socket file at path is
- * replaced; anything else there is left alone (-EEXIST). mode != 0 chmods
- * the socket (0 leaves the umask's). Returns the fd or -errno
- * (-ENAMETOOLONG when path does not fit sun_path).
+ * | SOCK_NONBLOCK) to path and listen. A stale socket file at path (one
+ * nobody accepts on) is replaced; a live one is -EADDRINUSE (someone
+ * serves there: a second xenstored, a taken domid); anything else there is
+ * left alone (-EEXIST). mode != 0 chmods the socket (0 leaves the
+ * umask's). Returns the fd or -errno (-ENAMETOOLONG when path does not fit
+ * sun_path).
  */
 int sock_unix_listen(const char *path, int type, unsigned mode, int backlog);
 
@@ -30,11 +32,11 @@ int sock_unix_answers(const char *path);
 
 /*
  * Send len bytes of buf with nfds (<= SOCK_MAX_FDS) fds attached, in one
- * sendmsg (MSG_NOSIGNAL). The fds stay the caller's. Returns the bytes
- * sent or -errno.
+ * sendmsg with MSG_NOSIGNAL | flags (e.g. MSG_DONTWAIT). The fds stay the
+ * caller's. Returns the bytes sent or -errno.
  */
 ssize_t sock_send_fds(int fd, const void *buf, size_t len, const int *fds,
-                      size_t nfds);
+                      size_t nfds, int flags);
 
 /*
  * Receive one message of at most len bytes and up to *nfds_inout fds
@@ -42,7 +44,7 @@ ssize_t sock_send_fds(int fd, const void *buf, size_t len, const int *fds,
  * *nfds_inout is how many arrived. Fds beyond the caller's room, or a
  * truncated control message, are closed and the call fails with -EMSGSIZE,
  * so a peer cannot leak fds into us. Returns the bytes received (0 at EOF)
- * or -errno.
+ * or -errno (-EAGAIN also after SO_RCVTIMEO expired).
  */
 ssize_t sock_recv_fds(int fd, void *buf, size_t len, int *fds,
                       size_t *nfds_inout);
