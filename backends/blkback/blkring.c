@@ -375,6 +375,9 @@ static void *blkring_thread(void *arg)
     struct blkring *r = arg;
     struct pollfd pfd[3];
 
+    /* Requests queued before we attached raise no new event. */
+    if (blkring_process(r) == -EPROTO)
+        return NULL;
     for (;;) {
         blkring_fds(r, pfd);
         pfd[2].fd = r->stopfd;
@@ -447,7 +450,17 @@ int blkring_create(struct hv *hv, uint32_t domid, uint32_t ring_ref,
     rc = hv_grant_map(hv, domid, ring_ref, 1, &r->page);
     if (rc)
         goto fail;
-    BACK_RING_INIT(&r->ring, (struct blkif_sring *)r->page, XEN_PAGE_SIZE);
+    /*
+     * Go on from the responses the frontend already has, not from 0: a
+     * restarted blkback re-attaches to rings a dead one served (the
+     * frontend does not renegotiate), answers what was left unanswered
+     * and never answers a request twice. A fresh ring has rsp_prod 0. The
+     * index is the guest's: a wild one only gets its ring refused by the
+     * req_prod overflow check.
+     */
+    BACK_RING_ATTACH(&r->ring, (struct blkif_sring *)r->page,
+                     ((volatile struct blkif_sring *)r->page)->rsp_prod,
+                     XEN_PAGE_SIZE);
     n = RING_SIZE(&r->ring);
     r->slots = calloc(n, sizeof(*r->slots));
     if (!r->slots) {

@@ -351,6 +351,9 @@ static void *netring_thread(void *arg)
     struct netring *r = arg;
     struct pollfd pfd[NETRING_NFDS + 1];
 
+    /* Frames queued before we attached raise no new event. */
+    if (netring_process(r) == -EPROTO)
+        return NULL;
     for (;;) {
         netring_fds(r, pfd);
         pfd[NETRING_NFDS].fd = r->stopfd;
@@ -411,8 +414,16 @@ int netring_create(struct hv *hv, uint32_t domid, uint32_t tx_ref,
         rc = hv_grant_map(hv, domid, rx_ref, 1, &r->rx_page);
     if (rc)
         goto fail;
-    BACK_RING_INIT(&r->tx, (struct netif_tx_sring *)r->tx_page, NB_PAGE_SIZE);
-    BACK_RING_INIT(&r->rx, (struct netif_rx_sring *)r->rx_page, NB_PAGE_SIZE);
+    /* From the frontend's response index, not 0: a restarted netback
+     * re-attaches to rings a dead one served (see blkring_create). TX
+     * slots taken but unanswered are sent again; RX buffers posted and
+     * unused stay usable. */
+    BACK_RING_ATTACH(&r->tx, (struct netif_tx_sring *)r->tx_page,
+                     ((volatile struct netif_tx_sring *)r->tx_page)->rsp_prod,
+                     NB_PAGE_SIZE);
+    BACK_RING_ATTACH(&r->rx, (struct netif_rx_sring *)r->rx_page,
+                     ((volatile struct netif_rx_sring *)r->rx_page)->rsp_prod,
+                     NB_PAGE_SIZE);
     rc = hv_evtchn_bind(hv, domid, port, &r->ch);
     if (rc)
         goto fail;

@@ -4,7 +4,9 @@
  * backend core and blkback/netback frontend_changed() walk it. Every watch
  * event re-evaluates the device from what the store says now, so the
  * machine is idempotent and tolerates skipped states (Mini-OS frontends go
- * straight from Initialising to Connected).
+ * straight from Initialising to Connected). A backend that restarts adopts
+ * the devices its previous instance served (InitWait, Connected) from the
+ * store, without the frontend renegotiating.
  */
 #include "xenbus/xenbus.h"
 
@@ -158,15 +160,27 @@ static void dev_probe(struct xenbus_dev *dev, enum xenbus_state be_state)
 {
     int rc;
 
-    if (be_state != XenbusStateInitialising)
-        return; /* someone else's device, or a stale one: leave it alone */
+    /*
+     * InitWait or Connected on a device we have not probed: we restarted
+     * (one instance per host, pid file) and the previous one served it.
+     * Probe again (open the disk or tap), keep the state the frontend
+     * saw; dev_frontend() then connects to the rings and event channel
+     * named in the store. Closing/Closed devices are on their way out.
+     */
+    if (be_state != XenbusStateInitialising &&
+        be_state != XenbusStateInitWait && be_state != XenbusStateConnected)
+        return;
     rc = dev->be->ops->probe(dev);
     if (rc) {
         dev_fail(dev, "probe", rc);
         return;
     }
     dev->probed = 1;
-    dev_switch(dev, XenbusStateInitWait);
+    if (be_state == XenbusStateInitialising)
+        dev_switch(dev, XenbusStateInitWait);
+    else
+        log_info("dom %u %s %u: adopted in state %s", dev->domid,
+                 dev->be->ops->kind, dev->devid, xenbus_state_name(be_state));
 }
 
 static void dev_frontend(struct xenbus_dev *dev, enum xenbus_state fe)
@@ -183,7 +197,9 @@ static void dev_frontend(struct xenbus_dev *dev, enum xenbus_state fe)
         break;
     case XenbusStateInitialised:
     case XenbusStateConnected:
-        if (dev->connected || dev->state != XenbusStateInitWait)
+        /* Connected but not connected: adopted after a restart. */
+        if (dev->connected || (dev->state != XenbusStateInitWait &&
+                               dev->state != XenbusStateConnected))
             break;
         rc = dev->be->ops->connect(dev);
         if (rc) {

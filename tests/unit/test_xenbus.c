@@ -272,6 +272,60 @@ static void test_frontend_gone(void **state)
 }
 
 /* Directories that are not devices, other kinds and junk paths. */
+/*
+ * A backend restarted while its devices are connected (kill -9 blkback,
+ * then xm daemons start) adopts them from the store: probe and connect
+ * again, state stays Connected, the frontend is not asked to renegotiate.
+ * A device left in InitWait is probed again and connects when the
+ * frontend does.
+ */
+static void test_restart_adopts(void **state)
+{
+    struct calls c = {0};
+    struct xenbus_backend *be;
+
+    (void)state;
+    add_device();
+    assert_int_equal(xenbus_backend_create(xs_open(0), 0, &t_ops, &c, &be), 0);
+    pump(be);
+    fake_xs_set(FE "/state", "4");
+    pump(be);
+    assert_string_equal(fake_xs_get(BE "/state"), "4");
+    fake_xs_set("/local/domain/0/backend/vbd/6/1/frontend",
+                "/local/domain/6/device/vbd/1");
+    fake_xs_set("/local/domain/0/backend/vbd/6/1/state", "1");
+    fake_xs_set("/local/domain/6/device/vbd/1/state", "1");
+    pump(be);
+    assert_string_equal(fake_xs_get("/local/domain/0/backend/vbd/6/1/state"),
+                        "2");
+    /* The daemon dies: nothing of it runs, the store keeps its states. */
+    xenbus_backend_destroy(be);
+    fake_xs_set(BE "/state", "4");
+    fake_xs_set("/local/domain/0/backend/vbd/6/1/state", "2");
+    memset(&c, 0, sizeof(c));
+
+    assert_int_equal(xenbus_backend_create(xs_open(0), 0, &t_ops, &c, &be), 0);
+    pump(be);
+    assert_int_equal(xenbus_backend_count(be), 2);
+    assert_int_equal(c.probe, 2);
+    assert_int_equal(c.connect, 1);
+    assert_string_equal(fake_xs_get(BE "/state"), "4");
+    assert_string_equal(fake_xs_get("/local/domain/0/backend/vbd/6/1/state"),
+                        "2");
+    fake_xs_set("/local/domain/6/device/vbd/1/state", "3");
+    pump(be);
+    assert_int_equal(c.connect, 2);
+    assert_string_equal(fake_xs_get("/local/domain/0/backend/vbd/6/1/state"),
+                        "4");
+    /* Adopted devices go away as any other. */
+    fake_xs_set(FE "/state", "5");
+    pump(be);
+    assert_int_equal(c.disconnect, 1);
+    assert_string_equal(fake_xs_get(BE "/state"), "5");
+    xenbus_backend_destroy(be);
+    assert_int_equal(c.remove, 2);
+}
+
 static void test_ignores_junk(void **state)
 {
     struct calls c = {0};
@@ -302,6 +356,7 @@ int main(void)
         cmocka_unit_test_setup(test_offline, setup),
         cmocka_unit_test_setup(test_frontend_gone, setup),
         cmocka_unit_test_setup(test_ignores_junk, setup),
+        cmocka_unit_test_setup(test_restart_adopts, setup),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
