@@ -144,6 +144,7 @@ static void test_pidfile(void **state)
     char path[256];
     pid_t pid = 0, child;
     int pfd, st;
+    FILE *f;
 
     (void)state;
     snprintf(path, sizeof(path), "%s/d.pid", tmpdir);
@@ -176,6 +177,13 @@ static void test_pidfile(void **state)
     /* Our own child stays a zombie until reaped: reap it in parallel
      * by letting pidfile_stop's pidfd report the exit. */
     assert_int_equal(pidfile_stop(path, "sleep", 5000), 0);
+    /* Exited but not reaped (a zombie): not running any more. */
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "%d\n", (int)child);
+    fclose(f);
+    assert_int_equal(pidfile_open_live(path, "sleep"), -ESRCH);
+    unlink(path);
     assert_int_equal(waitpid(child, &st, 0), child);
     assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
     assert_int_equal(access(path, F_OK), -1);

@@ -78,6 +78,18 @@ static int pidfile_comm_is(pid_t pid, const char *comm)
     return strncmp(buf, comm, 15) == 0;
 }
 
+/* Wait for the process behind pfd to exit: 1 exited, 0 still running. */
+static int pidfile_wait(int pfd, int ms)
+{
+    struct pollfd p = {.fd = pfd, .events = POLLIN};
+    int rc;
+
+    do
+        rc = poll(&p, 1, ms);
+    while (rc < 0 && errno == EINTR);
+    return rc > 0;
+}
+
 int pidfile_open_live(const char *path, const char *comm)
 {
     pid_t pid;
@@ -91,23 +103,13 @@ int pidfile_open_live(const char *path, const char *comm)
     pfd = (int)syscall(SYS_pidfd_open, pid, 0);
     if (pfd < 0)
         return errno == ESRCH ? -ESRCH : -errno;
-    if (!pidfile_comm_is(pid, comm)) {
+    /* An exited process nobody reaped yet (a zombie) keeps its pid and
+     * comm; its pidfd is readable. */
+    if (!pidfile_comm_is(pid, comm) || pidfile_wait(pfd, 0)) {
         close(pfd);
         return -ESRCH;
     }
     return pfd;
-}
-
-/* Wait for the process behind pfd to exit: 1 exited, 0 still running. */
-static int pidfile_wait(int pfd, int ms)
-{
-    struct pollfd p = {.fd = pfd, .events = POLLIN};
-    int rc;
-
-    do
-        rc = poll(&p, 1, ms);
-    while (rc < 0 && errno == EINTR);
-    return rc > 0;
 }
 
 int pidfile_stop(const char *path, const char *comm, int wait_ms)
