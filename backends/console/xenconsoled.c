@@ -31,7 +31,8 @@ struct xcd {
     struct xs_handle *xs;
     struct hv *hv;
     const char *log_dir; /* NULL: no guest logs */
-    char log_buf[4096];  /* --log/--log-dir as given */
+    char log_buf[4096];  /* --log-dir, or the default */
+    int log_guest;       /* --log=guest|all */
     struct condom *doms[MAX_DOMS];
     size_t ndoms;
     uint32_t failed[MAX_DOMS]; /* attach failed: do not retry or re-log */
@@ -164,23 +165,19 @@ static int xcd_opt(struct xenbus_daemon *d, int val, const char *arg)
 {
     struct xcd *x = d->arg;
 
+    /* As Xen's xenconsoled: --log picks what is logged, --log-dir only
+     * where (default /var/log/xen/console), in either order. */
     if (val == OPT_LOG_DIR) {
         snprintf(x->log_buf, sizeof(x->log_buf), "%s", arg);
         return 0;
     }
-    if (!strcmp(arg, "guest") || !strcmp(arg, "all")) {
-        if (!x->log_buf[0])
-            return paths_get(x->log_buf, sizeof(x->log_buf),
-                             "/var/log/xen/console")
-                       ? -EINVAL
-                       : 0;
-        return 0;
-    }
-    if (!strcmp(arg, "none") || !strcmp(arg, "hv")) {
-        x->log_buf[0] = '\0';
-        return 0;
-    }
-    return -EINVAL;
+    if (!strcmp(arg, "guest") || !strcmp(arg, "all"))
+        x->log_guest = 1;
+    else if (!strcmp(arg, "none") || !strcmp(arg, "hv"))
+        x->log_guest = 0;
+    else
+        return -EINVAL;
+    return 0;
 }
 
 static int xcd_setup(struct xenbus_daemon *d)
@@ -190,8 +187,11 @@ static int xcd_setup(struct xenbus_daemon *d)
 
     x->xs = d->xs;
     x->hv = d->hv;
-    if (!x->log_buf[0])
+    if (!x->log_guest)
         return 0;
+    if (!x->log_buf[0] &&
+        paths_get(x->log_buf, sizeof(x->log_buf), "/var/log/xen/console"))
+        return -ENAMETOOLONG;
     /* --log-dir may be any path, not only one below PVSTACK_ROOT. */
     rc = fs_mkdir_p(x->log_buf, 0755);
     if (rc)
