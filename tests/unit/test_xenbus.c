@@ -77,6 +77,27 @@ static void add_device(void)
     fake_xs_set(BE "/state", "1");
 }
 
+/* Set path = val in the store and deliver the watch events. */
+static void set(struct xenbus_backend *be, const char *path, const char *val)
+{
+    fake_xs_set(path, val);
+    pump(be);
+}
+
+/* A backend over add_device()'s device, its frontend then at fe_state
+ * (NULL: left Initialising). */
+static struct xenbus_backend *serving(struct calls *c, const char *fe_state)
+{
+    struct xenbus_backend *be;
+
+    add_device();
+    assert_int_equal(xenbus_backend_create(xs_open(0), 0, &t_ops, c, &be), 0);
+    pump(be);
+    if (fe_state)
+        set(be, FE "/state", fe_state);
+    return be;
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -127,29 +148,23 @@ static void test_full_lifecycle(void **state)
     struct xenbus_backend *be;
 
     (void)state;
-    add_device();
-    assert_int_equal(xenbus_backend_create(xs_open(0), 0, &t_ops, &c, &be), 0);
-    pump(be);
+    be = serving(&c, NULL);
     assert_int_equal(c.probe, 1);
     assert_int_equal(xenbus_backend_count(be), 1);
     assert_string_equal(fake_xs_get(BE "/state"), "2");
     assert_string_equal(fake_xs_get(BE "/feature-flush-cache"), "1");
     assert_int_equal(c.connect, 0);
 
-    fake_xs_set(FE "/state", "3");
-    pump(be);
+    set(be, FE "/state", "3");
     assert_int_equal(c.connect, 1);
     assert_string_equal(fake_xs_get(BE "/state"), "4");
-    fake_xs_set(FE "/state", "4");
-    pump(be);
+    set(be, FE "/state", "4");
     assert_int_equal(c.connect, 1); /* idempotent */
 
-    fake_xs_set(FE "/state", "5");
-    pump(be);
+    set(be, FE "/state", "5");
     assert_int_equal(c.disconnect, 1);
     assert_string_equal(fake_xs_get(BE "/state"), "5");
-    fake_xs_set(FE "/state", "6");
-    pump(be);
+    set(be, FE "/state", "6");
     assert_string_equal(fake_xs_get(BE "/state"), "6");
     assert_int_equal(c.disconnect, 1);
 
@@ -172,8 +187,7 @@ static void test_minios_jump(void **state)
     add_device(); /* after the backend started: found via the watch */
     pump(be);
     assert_int_equal(c.probe, 1);
-    fake_xs_set(FE "/state", "4");
-    pump(be);
+    set(be, FE "/state", "4");
     assert_int_equal(c.connect, 1);
     assert_string_equal(fake_xs_get(BE "/state"), "4");
     /* Destroy with a connected device disconnects and removes it. */
@@ -188,15 +202,12 @@ static void test_probe_failure(void **state)
     struct xenbus_backend *be;
 
     (void)state;
-    add_device();
-    assert_int_equal(xenbus_backend_create(xs_open(0), 0, &t_ops, &c, &be), 0);
-    pump(be);
+    be = serving(&c, NULL);
     assert_int_equal(c.probe, 1);
     assert_string_equal(fake_xs_get(BE "/state"), "5");
     assert_string_equal(fake_xs_get(BE "/hotplug-status"), "error");
     assert_non_null(strstr(fake_xs_get(BE "/hotplug-error"), "probe"));
-    fake_xs_set(FE "/state", "3");
-    pump(be);
+    set(be, FE "/state", "3");
     assert_int_equal(c.connect, 0); /* never connects a failed device */
     xenbus_backend_destroy(be);
     assert_int_equal(c.remove, 0);
@@ -208,11 +219,7 @@ static void test_connect_failure(void **state)
     struct xenbus_backend *be;
 
     (void)state;
-    add_device();
-    assert_int_equal(xenbus_backend_create(xs_open(0), 0, &t_ops, &c, &be), 0);
-    pump(be);
-    fake_xs_set(FE "/state", "3");
-    pump(be);
+    be = serving(&c, "3");
     assert_int_equal(c.connect, 1);
     assert_string_equal(fake_xs_get(BE "/state"), "5");
     assert_int_equal(c.disconnect, 0);
@@ -227,25 +234,18 @@ static void test_offline(void **state)
     struct xenbus_backend *be;
 
     (void)state;
-    add_device();
-    assert_int_equal(xenbus_backend_create(xs_open(0), 0, &t_ops, &c, &be), 0);
-    pump(be);
-    fake_xs_set(FE "/state", "4");
-    pump(be);
+    be = serving(&c, "4");
     assert_int_equal(c.connect, 1);
-    fake_xs_set(BE "/online", "0");
-    pump(be);
+    set(be, BE "/online", "0");
     assert_int_equal(c.disconnect, 1);
     assert_string_equal(fake_xs_get(BE "/state"), "5");
-    fake_xs_set(FE "/state", "6");
-    pump(be);
+    set(be, FE "/state", "6");
     assert_string_equal(fake_xs_get(BE "/state"), "6");
     assert_int_equal(c.remove, 1); /* resources go at Closed */
     /* Re-attached under the same devid: probed afresh. */
     fake_xs_set(FE "/state", "1");
     fake_xs_set(BE "/online", "1");
-    fake_xs_set(BE "/state", "1");
-    pump(be);
+    set(be, BE "/state", "1");
     assert_int_equal(c.probe, 2);
     assert_string_equal(fake_xs_get(BE "/state"), "2");
     xenbus_backend_destroy(be);
@@ -259,11 +259,7 @@ static void test_frontend_gone(void **state)
     struct xenbus_backend *be;
 
     (void)state;
-    add_device();
-    assert_int_equal(xenbus_backend_create(xs_open(0), 0, &t_ops, &c, &be), 0);
-    pump(be);
-    fake_xs_set(FE "/state", "4");
-    pump(be);
+    be = serving(&c, "4");
     fake_xs_rm("/local/domain/5");
     pump(be);
     assert_int_equal(c.disconnect, 1);
@@ -271,7 +267,6 @@ static void test_frontend_gone(void **state)
     xenbus_backend_destroy(be);
 }
 
-/* Directories that are not devices, other kinds and junk paths. */
 /*
  * A backend restarted while its devices are connected (kill -9 blkback,
  * then xm daemons start) adopts them from the store: probe and connect
@@ -285,17 +280,12 @@ static void test_restart_adopts(void **state)
     struct xenbus_backend *be;
 
     (void)state;
-    add_device();
-    assert_int_equal(xenbus_backend_create(xs_open(0), 0, &t_ops, &c, &be), 0);
-    pump(be);
-    fake_xs_set(FE "/state", "4");
-    pump(be);
+    be = serving(&c, "4");
     assert_string_equal(fake_xs_get(BE "/state"), "4");
     fake_xs_set("/local/domain/0/backend/vbd/6/1/frontend",
                 "/local/domain/6/device/vbd/1");
     fake_xs_set("/local/domain/0/backend/vbd/6/1/state", "1");
-    fake_xs_set("/local/domain/6/device/vbd/1/state", "1");
-    pump(be);
+    set(be, "/local/domain/6/device/vbd/1/state", "1");
     assert_string_equal(fake_xs_get("/local/domain/0/backend/vbd/6/1/state"),
                         "2");
     /* The daemon dies: nothing of it runs, the store keeps its states. */
@@ -312,20 +302,19 @@ static void test_restart_adopts(void **state)
     assert_string_equal(fake_xs_get(BE "/state"), "4");
     assert_string_equal(fake_xs_get("/local/domain/0/backend/vbd/6/1/state"),
                         "2");
-    fake_xs_set("/local/domain/6/device/vbd/1/state", "3");
-    pump(be);
+    set(be, "/local/domain/6/device/vbd/1/state", "3");
     assert_int_equal(c.connect, 2);
     assert_string_equal(fake_xs_get("/local/domain/0/backend/vbd/6/1/state"),
                         "4");
     /* Adopted devices go away as any other. */
-    fake_xs_set(FE "/state", "5");
-    pump(be);
+    set(be, FE "/state", "5");
     assert_int_equal(c.disconnect, 1);
     assert_string_equal(fake_xs_get(BE "/state"), "5");
     xenbus_backend_destroy(be);
     assert_int_equal(c.remove, 2);
 }
 
+/* Directories that are not devices, other kinds and junk paths. */
 static void test_ignores_junk(void **state)
 {
     struct calls c = {0};
