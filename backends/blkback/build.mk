@@ -5,8 +5,8 @@ blkback-srcs := backends/blkback/req.c backends/blkback/disk.c \
 $(eval $(call program,blkback,backends/blkback/blkback.c $(blkback-srcs),\
 	$(XENBUS_LDLIBS) -luring -lpthread))
 $(eval $(call unittest,test_blkback,tests/unit/test_blkback.c \
-	$(blkback-srcs) tests/unit/fake_hv.c,$(LIBPV) -luring -lpthread))
+	$(blkback-srcs) tests/unit/fake_hv.c,$(LIBXENBUS) $(LIBPV) -luring -lpthread))
 $(eval $(call fuzzer,fuzz_blkback_ring,tests/fuzz/fuzz_blkback_ring.c \
 	backends/blkback/req.c,))
 $(eval $(call bench,bench_blk,bench/bench_blk.c $(blkback-srcs) \
-	tests/unit/fake_hv.c,$(LIBPV) -luring -lpthread))
+	tests/unit/fake_hv.c,$(LIBXENBUS) $(LIBPV) -luring -lpthread))

@@ -6,10 +6,10 @@ $(eval $(call program,netback,backends/netback/netback.c $(netback-srcs),\
 	$(XENBUS_LDLIBS) -lpthread))
 $(eval $(call unittest,test_netback,tests/unit/test_netback.c \
 	backends/netback/txslot.c backends/netback/netring.c \
-	tests/unit/fake_hv.c,$(LIBPV) -lpthread))
+	tests/unit/fake_hv.c,$(LIBXENBUS) $(LIBPV) -lpthread))
 $(eval $(call unittest,test_netback_vif,tests/unit/test_netback_vif.c \
 	backends/netback/vif.c,))
 $(eval $(call fuzzer,fuzz_netback_ring,tests/fuzz/fuzz_netback_ring.c \
 	backends/netback/txslot.c,))
 $(eval $(call bench,bench_net,bench/bench_net.c $(netback-srcs) \
-	tests/unit/fake_hv.c,$(LIBPV) -lpthread))
+	tests/unit/fake_hv.c,$(LIBXENBUS) $(LIBPV) -lpthread))

@@ -3,7 +3,7 @@
 # daemon around a backend (libxenbus-be.a). Users link $(LIBXENBUS)
 # $(LIBHV) $(LIBPV) $(HV_LDLIBS) -lxenstore.
 xenbus-srcs := backends/xenbus/xenbus.c backends/xenbus/backend.c \
-	backends/xenbus/daemon.c
+	backends/xenbus/daemon.c backends/xenbus/ringthread.c
 $(eval $(call library,LIBXENBUS,$(xenbus-srcs)))
 
 # Unit tests link the in-memory store instead of -lxenstore.
