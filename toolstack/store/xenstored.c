@@ -20,6 +20,7 @@
 #include "lib/log.h"
 #include "lib/parse.h"
 #include "lib/paths.h"
+#include "lib/pidfile.h"
 #include "store/domain_hv.h"
 #include "store/socket.h"
 #include "store/store.h"
@@ -234,15 +235,15 @@ static void daemonize(int output_pid)
     }
 }
 
+/* Atomically (lib/pidfile): `xm daemons status` never reads half a pid. */
 static void write_pidfile(const char *path)
 {
-    FILE *f = fopen(path, "we");
+    int rc = pidfile_write(path);
 
-    if (!f)
+    if (rc) {
+        errno = -rc;
         fatal("%s", path);
-    fprintf(f, "%d\n", (int)getpid());
-    if (fclose(f))
-        fatal("%s", path);
+    }
 }
 
 /* The engine says domains shut down or died: tell the store. */
