@@ -32,6 +32,13 @@ gone() {
     return 1
 }
 pid_of() { cat "$RUN/$1.pid"; }
+# kill9 PID: kill -9 and wait until it is gone (a netback's exit closes its
+# taps, which can take seconds on a loaded host).
+kill9() {
+    kill -9 "$1"
+    for _ in $(seq 300); do gone "$1" && return 0; sleep 0.1; done
+    fail "pid $1 survived kill -9 for 30 s"
+}
 
 case_xm_daemons() {
     local out d pids
@@ -77,8 +84,7 @@ case_restart_adopts() {
     assert_match "$(nsx ip -o link show vif5.0)" 'master xenbr0'
 
     old=$(pid_of blkback)
-    kill -9 "$old"
-    for _ in $(seq 50); do gone "$old" && break; sleep 0.1; done
+    kill9 "$old"
     assert_match "$("$XM" daemons status)" "blkback +stopped"
     nsx "$XM" daemons start >/dev/null || fail "restart blkback"
     new=$(pid_of blkback)
@@ -92,8 +98,7 @@ case_restart_adopts() {
     assert_eq "$(xenstore-read $vbd/hotplug-status)" connected
 
     old=$(pid_of netback)
-    kill -9 "$old"
-    for _ in $(seq 50); do gone "$old" && break; sleep 0.1; done
+    kill9 "$old"
     nsx "$XM" daemons start >/dev/null || fail "restart netback"
     [ "$(pid_of netback)" != "$old" ] || fail "netback was not started again"
     for _ in $(seq 50); do

@@ -60,11 +60,13 @@ restart() {
     local old new s
     old=$(cat "$RUN/$1.pid") || fail "no pid file for $1"
     kill -9 "$old"
-    for _ in $(seq 50); do
+    # netback's exit closes its taps, which can take seconds when loaded.
+    for _ in $(seq 300); do
         s=$(ps -o stat= -p "$old") || break
         case $s in Z*) break ;; esac
         sleep 0.1
     done
+    case $(ps -o stat= -p "$old") in "" | Z*) ;; *) fail "$1 survived kill -9" ;; esac
     nsx "$XM" daemons start >/dev/null || fail "xm daemons start after killing $1"
     new=$(cat "$RUN/$1.pid")
     [ "$new" != "$old" ] || fail "$1 was not started again"
