@@ -14,18 +14,33 @@ include $(sort $(wildcard */build.mk */*/build.mk))
 all: $(PROGRAMS) $(EXTRA_TARGETS)
 
 .PHONY: all check check-unit check-integration demo bench fuzz fuzz-long install clean \
-	hdrcheck format-check deps
+	hdrcheck format-check deps nolibxen unit-tests check-nolibxen
 
 deps:
 	@scripts/install-deps
 
+# The build without libxen-dev's tool headers (HAVE_LIBXEN=0: no xen
+# engine), which CI builds beside the full one; make check builds it here
+# and runs its unit tests too.
+NOLIBXEN_B := $(B)/nolibxen
+NOLIBXEN_TESTS := $(patsubst $(B)/%,$(NOLIBXEN_B)/%,$(UNIT_TESTS))
+nolibxen:
+	@$(MAKE) --no-print-directory B=$(NOLIBXEN_B) HAVE_LIBXEN=0 all unit-tests
+
+unit-tests: $(UNIT_TESTS)
+
 # make check: install what is missing, build, run every test, one summary line.
 check: deps hdrcheck format-check
 	@$(MAKE) --no-print-directory all $(UNIT_TESTS)
-	@scripts/run-tests $(UNIT_TESTS) -- $(sort $(wildcard tests/integration/[0-9]*.sh))
+	@$(MAKE) --no-print-directory nolibxen
+	@scripts/run-tests $(UNIT_TESTS) $(NOLIBXEN_TESTS) -- \
+		$(sort $(wildcard tests/integration/[0-9]*.sh))
 
 check-unit: all $(UNIT_TESTS)
 	@scripts/run-tests $(UNIT_TESTS) --
+
+check-nolibxen: nolibxen
+	@scripts/run-tests $(NOLIBXEN_TESTS) --
 
 check-integration: all
 	@scripts/run-tests -- $(sort $(wildcard tests/integration/[0-9]*.sh))

@@ -26,6 +26,7 @@
 #include <unistd.h>
 #include <xen/io/xs_wire.h>
 
+#include "lib/sock.h"
 #include "results.h"
 
 #define SECS 0.4 /* per round; each figure is the best of ROUNDS */
@@ -53,26 +54,11 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int set_path(struct sockaddr_un *a, const char *path)
-{
-    if (strlen(path) >= sizeof(a->sun_path))
-        return -1;
-    memcpy(a->sun_path, path, strlen(path) + 1);
-    return 0;
-}
-
 static int dial(const char *path)
 {
-    struct sockaddr_un a = {.sun_family = AF_UNIX};
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int fd = sock_unix_connect(path, SOCK_STREAM);
 
-    if (fd < 0 || set_path(&a, path) ||
-        connect(fd, (struct sockaddr *)&a, sizeof(a))) {
-        if (fd >= 0)
-            close(fd);
-        return -1;
-    }
-    return fd;
+    return fd < 0 ? -1 : fd;
 }
 
 static int io_all(int fd, void *buf, size_t len, int wr)
@@ -270,12 +256,10 @@ static void echo_server(int lfd)
 
 static pid_t start_echo(const char *path)
 {
-    struct sockaddr_un a = {.sun_family = AF_UNIX};
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int fd = sock_unix_listen(path, SOCK_STREAM, 0, 64);
     pid_t pid;
 
-    if (fd < 0 || set_path(&a, path) ||
-        bind(fd, (struct sockaddr *)&a, sizeof(a)) || listen(fd, 64))
+    if (fd < 0)
         return -1;
     pid = fork();
     if (pid == 0) {

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "lib/fs.h"
 #include "lib/paths.h"
 #include "opts.h"
 #include "run.h"
@@ -45,20 +46,7 @@ char *xci_slurp(const char *path)
 
 int xci_mkdir_p(const char *path)
 {
-    char buf[4096];
-    char *p;
-
-    if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
-        return -ENAMETOOLONG;
-    for (p = buf + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(buf, 0755) && errno != EEXIST)
-            return -errno;
-        *p = '/';
-    }
-    return mkdir(buf, 0755) && errno != EEXIST ? -errno : 0;
+    return fs_mkdir_p(path, 0755);
 }
 
 int xci_data_dir(char *buf, size_t len, const char *given, const char *sub)

@@ -8,31 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "layout.h"
+#include "lib/fs.h"
+#include "lib/rand.h"
 
 #define MAX_ARGS 64
-
-static int mkdir_all(const char *path)
-{
-    char buf[4096];
-    char *p;
-
-    if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
-        return -ENAMETOOLONG;
-    for (p = buf + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(buf, 0755) && errno != EEXIST)
-            return -errno;
-        *p = '/';
-    }
-    return mkdir(buf, 0755) && errno != EEXIST ? -errno : 0;
-}
 
 static int debootstrap(struct xci_log *l, const struct xci_settings *s,
                        const char *mnt)
@@ -53,7 +36,7 @@ static int debootstrap(struct xci_log *l, const struct xci_settings *s,
         argv[n++] = arch;
     }
     if (s->cachedir) {
-        rc = mkdir_all(s->cachedir);
+        rc = fs_mkdir_p(s->cachedir, 0755);
         if (rc) {
             xci_say(l, "Cannot create the cache directory %s: %s", s->cachedir,
                     strerror(-rc));
@@ -267,7 +250,7 @@ static int random_chars(char *buf, size_t n, const char *set)
 
     if (n > sizeof(r))
         return -EINVAL;
-    if (getrandom(r, n, 0) != (ssize_t)n)
+    if (rand_bytes(r, n))
         return -EIO;
     /* Modulo bias is small for 62/64 symbols; fine for a password. */
     for (i = 0; i < n; i++)

@@ -10,9 +10,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "lib/parse.h"
+#include "lib/rand.h"
 
 enum opt_kind {
     OPT_ARG,    /* --key=value or --key value */
@@ -405,13 +405,12 @@ static int resolve_net(struct xci_settings *s, const struct xci_conf *c,
         if (xci_check_mac(v, s->mac))
             BAD("--mac '%s': not a unicast MAC (xx:xx:xx:xx:xx:xx)", v);
     } else {
-        unsigned char r[3];
+        uint8_t m[6];
 
-        if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+        if (rand_mac(m))
             BAD("no random bytes for a MAC");
-        /* Xen's OUI; the top bit clear as libxl does. */
-        snprintf(s->mac, sizeof(s->mac), "00:16:3e:%02x:%02x:%02x", r[0] & 0x7f,
-                 r[1], r[2]);
+        snprintf(s->mac, sizeof(s->mac), "00:16:3e:%02x:%02x:%02x", m[3], m[4],
+                 m[5]);
     }
     return 0;
 }

@@ -25,11 +25,6 @@
 
 #define RESCAN_MS 2000
 
-struct blkback {
-    struct xs_handle *xs;
-    struct hv *hv;
-};
-
 struct vbd {
     struct blkdisk *disk;
     struct blkring *ring;
@@ -42,7 +37,7 @@ static int key_is(struct xs_handle *xs, const char *dir, const char *key,
     char *v;
     int eq;
 
-    if (xenbus_read(xs, XBT_NULL, dir, key, &v))
+    if (xsutil_read(xs, XBT_NULL, dir, key, &v))
         return 0;
     eq = !strcmp(v, val);
     free(v);
@@ -55,20 +50,20 @@ static void vbd_publish(struct xs_handle *xs, const char *be,
 {
     struct stat st;
 
-    xenbus_write(xs, XBT_NULL, be, "feature-flush-cache", "1");
-    xenbus_write(xs, XBT_NULL, be, "feature-barrier", "1");
-    xenbus_printf(xs, XBT_NULL, be, "feature-max-indirect-segments", "%d",
+    xsutil_write(xs, XBT_NULL, be, "feature-flush-cache", "1");
+    xsutil_write(xs, XBT_NULL, be, "feature-barrier", "1");
+    xsutil_printf(xs, XBT_NULL, be, "feature-max-indirect-segments", "%d",
                   BLK_MAX_INDIRECT_SEGS);
     if (blkdisk_can_discard(v->disk) && !v->readonly &&
         !key_is(xs, be, "discard-enable", "0")) {
-        xenbus_write(xs, XBT_NULL, be, "feature-discard", "1");
-        xenbus_write(xs, XBT_NULL, be, "discard-granularity", "4096");
-        xenbus_write(xs, XBT_NULL, be, "discard-alignment", "0");
+        xsutil_write(xs, XBT_NULL, be, "feature-discard", "1");
+        xsutil_write(xs, XBT_NULL, be, "discard-granularity", "4096");
+        xsutil_write(xs, XBT_NULL, be, "discard-alignment", "0");
     }
     if (!stat(params, &st) && S_ISBLK(st.st_mode))
-        xenbus_printf(xs, XBT_NULL, be, "physical-device", "%x:%x",
+        xsutil_printf(xs, XBT_NULL, be, "physical-device", "%x:%x",
                       major(st.st_rdev), minor(st.st_rdev));
-    xenbus_write(xs, XBT_NULL, be, "hotplug-status", "connected");
+    xsutil_write(xs, XBT_NULL, be, "hotplug-status", "connected");
 }
 
 static int vbd_probe(struct xenbus_dev *dev)
@@ -81,7 +76,7 @@ static int vbd_probe(struct xenbus_dev *dev)
 
     if (!v)
         return -ENOMEM;
-    rc = xenbus_read(xs, XBT_NULL, be, "params", &params);
+    rc = xsutil_read(xs, XBT_NULL, be, "params", &params);
     if (rc)
         goto fail;
     v->cdrom = key_is(xs, be, "device-type", "cdrom");
@@ -111,7 +106,7 @@ fail:
 
 static int vbd_connect(struct xenbus_dev *dev)
 {
-    struct blkback *bb = xenbus_dev_ctx(dev);
+    struct xenbus_daemon *bb = xenbus_dev_ctx(dev);
     struct vbd *v = xenbus_dev_priv(dev);
     struct xs_handle *xs = bb->xs;
     const char *fe = xenbus_dev_fe_path(dev), *be = xenbus_dev_be_path(dev);
@@ -119,16 +114,16 @@ static int vbd_connect(struct xenbus_dev *dev)
     char *proto = NULL;
     int rc;
 
-    rc = xenbus_read_ull(xs, XBT_NULL, fe, "ring-ref", UINT32_MAX, &ref);
+    rc = xsutil_read_ull(xs, XBT_NULL, fe, "ring-ref", UINT32_MAX, &ref);
     if (rc == -ENOENT)
-        rc = xenbus_read_ull(xs, XBT_NULL, fe, "ring-ref0", UINT32_MAX, &ref);
+        rc = xsutil_read_ull(xs, XBT_NULL, fe, "ring-ref0", UINT32_MAX, &ref);
     if (!rc)
-        rc = xenbus_read_ull(xs, XBT_NULL, fe, "event-channel", UINT32_MAX,
+        rc = xsutil_read_ull(xs, XBT_NULL, fe, "event-channel", UINT32_MAX,
                              &port);
     if (rc)
         return rc;
     /* Only the native (x86_64) layout: others would misparse requests. */
-    if (!xenbus_read(xs, XBT_NULL, fe, "protocol", &proto) &&
+    if (!xsutil_read(xs, XBT_NULL, fe, "protocol", &proto) &&
         strcmp(proto, XEN_IO_PROTO_ABI_NATIVE)) {
         log_warnx("dom %u vbd %u: protocol %s unsupported",
                   xenbus_dev_domid(dev), xenbus_dev_devid(dev), proto);
@@ -146,11 +141,11 @@ static int vbd_connect(struct xenbus_dev *dev)
         v->ring = NULL;
         return rc;
     }
-    xenbus_printf(xs, XBT_NULL, be, "sectors", "%llu",
+    xsutil_printf(xs, XBT_NULL, be, "sectors", "%llu",
                   (unsigned long long)blkdisk_sectors(v->disk));
-    xenbus_write(xs, XBT_NULL, be, "sector-size", "512");
-    xenbus_write(xs, XBT_NULL, be, "physical-sector-size", "512");
-    xenbus_printf(xs, XBT_NULL, be, "info", "%d",
+    xsutil_write(xs, XBT_NULL, be, "sector-size", "512");
+    xsutil_write(xs, XBT_NULL, be, "physical-sector-size", "512");
+    xsutil_printf(xs, XBT_NULL, be, "info", "%d",
                   (v->readonly ? VDISK_READONLY : 0) |
                       (v->cdrom ? VDISK_CDROM : 0) |
                       (v->removable ? VDISK_REMOVABLE : 0));
@@ -192,33 +187,11 @@ static const struct xenbus_backend_ops vbd_ops = {
 
 int main(int argc, char **argv)
 {
-    struct xenbus_daemon d = {.name = "blkback"};
-    struct blkback bb = {0};
-    struct xenbus_backend *be;
-    const char *what;
-    int rc;
+    static const struct xenbus_daemon_spec spec = {
+        .name = "blkback",
+        .ops = &vbd_ops,
+        .rescan_ms = RESCAN_MS,
+    };
 
-    if (xenbus_daemon_getopt(&d, argc, argv))
-        return EXIT_FAILURE;
-    rc = xenbus_daemon_open(&d, &what);
-    if (rc) {
-        errno = -rc;
-        fatal("%s", what);
-    }
-    bb.xs = d.xs;
-    bb.hv = d.hv;
-    rc = xenbus_daemon_start(&d);
-    if (rc) {
-        errno = -rc;
-        fatal("start");
-    }
-    rc = xenbus_backend_create(d.xs, 0, &vbd_ops, &bb, &be);
-    if (rc) {
-        errno = -rc;
-        fatal("watch backend/vbd");
-    }
-    xenbus_daemon_serve(&d, be, RESCAN_MS);
-    xenbus_backend_destroy(be);
-    xenbus_daemon_close(&d);
-    return EXIT_SUCCESS;
+    return xenbus_daemon_main(&spec, NULL, argc, argv);
 }

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <liburing.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -20,6 +21,7 @@
 
 #include "blkback/req.h"
 #include "lib/log.h"
+#include "xenbus/ringthread.h"
 
 struct slot {
     struct blk_req req;
@@ -40,13 +42,12 @@ struct blkring {
     struct blkdisk *disk;
     struct blk_limits lim;
     struct io_uring uring;
-    int uring_ok, efd, stopfd, broken, need_push, to_submit;
+    int uring_ok, efd, broken, need_push, to_submit;
     unsigned inflight;
     uint64_t refused;
     struct slot *slots, *free;
     struct blkring_stats st;
-    pthread_t thread;
-    int thread_started;
+    struct ringthread thread;
 };
 
 unsigned blkring_inflight(const struct blkring *r)
@@ -370,47 +371,30 @@ int blkring_fds(const struct blkring *r, struct pollfd pfd[2])
     return 2;
 }
 
-static void *blkring_thread(void *arg)
+static int blkring_thread_fds(const void *r, struct pollfd *pfd)
 {
-    struct blkring *r = arg;
-    struct pollfd pfd[3];
+    return blkring_fds(r, pfd);
+}
 
-    for (;;) {
-        blkring_fds(r, pfd);
-        pfd[2].fd = r->stopfd;
-        pfd[2].events = POLLIN;
-        if (poll(pfd, 3, -1) < 0 && errno != EINTR)
-            break;
-        if (pfd[2].revents)
-            break;
-        if (blkring_process(r) == -EPROTO)
-            break; /* keep the thread parked until stop */
-    }
-    return NULL;
+static int blkring_thread_process(void *r)
+{
+    return blkring_process(r);
 }
 
 int blkring_start(struct blkring *r)
 {
-    int rc = pthread_create(&r->thread, NULL, blkring_thread, r);
-
-    if (rc)
-        return -rc;
-    r->thread_started = 1;
-    return 0;
+    return ringthread_start(&r->thread, r, blkring_thread_fds,
+                            blkring_thread_process);
 }
 
 void blkring_stop(struct blkring *r)
 {
     struct io_uring_cqe *cqe;
-    uint64_t one = 1;
     struct slot *s;
+    char tag[32];
 
-    if (r->thread_started) {
-        if (write(r->stopfd, &one, sizeof(one)) != sizeof(one))
-            log_warn("dom %u vbd: stop", r->domid);
-        pthread_join(r->thread, NULL);
-        r->thread_started = 0;
-    }
+    snprintf(tag, sizeof(tag), "dom %u vbd", r->domid);
+    ringthread_stop(&r->thread, tag);
     /* Guest pages stay mapped until the kernel is done with them. */
     while (r->uring_ok && r->inflight &&
            io_uring_wait_cqe(&r->uring, &cqe) == 0) {
@@ -437,7 +421,7 @@ int blkring_create(struct hv *hv, uint32_t domid, uint32_t ring_ref,
     r->hv = hv;
     r->domid = domid;
     r->disk = disk;
-    r->efd = r->stopfd = -1;
+    r->efd = r->thread.stopfd = -1;
     r->lim.sectors = blkdisk_sectors(disk);
     r->lim.readonly = blkdisk_readonly(disk);
     r->lim.discard = blkdisk_can_discard(disk);
@@ -447,7 +431,17 @@ int blkring_create(struct hv *hv, uint32_t domid, uint32_t ring_ref,
     rc = hv_grant_map(hv, domid, ring_ref, 1, &r->page);
     if (rc)
         goto fail;
-    BACK_RING_INIT(&r->ring, (struct blkif_sring *)r->page, XEN_PAGE_SIZE);
+    /*
+     * Go on from the responses the frontend already has, not from 0: a
+     * restarted blkback re-attaches to rings a dead one served (the
+     * frontend does not renegotiate), answers what was left unanswered
+     * and never answers a request twice. A fresh ring has rsp_prod 0. The
+     * index is the guest's: a wild one only gets its ring refused by the
+     * req_prod overflow check.
+     */
+    BACK_RING_ATTACH(&r->ring, (struct blkif_sring *)r->page,
+                     ((volatile struct blkif_sring *)r->page)->rsp_prod,
+                     XEN_PAGE_SIZE);
     n = RING_SIZE(&r->ring);
     r->slots = calloc(n, sizeof(*r->slots));
     if (!r->slots) {
@@ -462,11 +456,13 @@ int blkring_create(struct hv *hv, uint32_t domid, uint32_t ring_ref,
     if (rc)
         goto fail;
     r->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    r->stopfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    if (r->efd < 0 || r->stopfd < 0) {
+    if (r->efd < 0) {
         rc = -errno;
         goto fail;
     }
+    rc = ringthread_init(&r->thread);
+    if (rc)
+        goto fail;
     /* Two SQEs per request at most (writev + fsync). */
     if (io_uring_queue_init(2 * n, &r->uring, 0) == 0) {
         r->uring_ok = 1;
@@ -494,8 +490,7 @@ void blkring_destroy(struct blkring *r)
         io_uring_queue_exit(&r->uring);
     if (r->efd >= 0)
         close(r->efd);
-    if (r->stopfd >= 0)
-        close(r->stopfd);
+    ringthread_fini(&r->thread, "vbd");
     if (r->ch)
         hv_evtchn_close(r->ch);
     if (r->page)

@@ -10,12 +10,9 @@
 
 #include <stdint.h>
 
+#include "lib/page.h"
 #include "xenbus/xenring.h"
 #include <xen/io/blkif.h>
-
-#ifndef XEN_PAGE_SIZE
-#define XEN_PAGE_SIZE 4096
-#endif
 
 /* Segments per indirect request we offer (feature-max-indirect-segments):
  * 8 indirect pages hold up to 8 * 512, Linux blkback offers 256. */

@@ -86,7 +86,7 @@ static int cd_open_log(struct condom *cd, const char *log_dir)
     char path[4096], *name = NULL, dom[64];
 
     snprintf(dom, sizeof(dom), "/local/domain/%u", cd->domid);
-    if (xenbus_read(cd->xs, XBT_NULL, dom, "name", &name) || !*name ||
+    if (xsutil_read(cd->xs, XBT_NULL, dom, "name", &name) || !*name ||
         strchr(name, '/')) {
         free(name);
         name = NULL;
@@ -265,9 +265,9 @@ int condom_create(struct xs_handle *xs, struct hv *hv, uint32_t domid,
     cd->master = cd->slave = -1;
     cd->log_max = log_max ? log_max : CONLOG_MAX_BYTES;
     snprintf(cd->dir, sizeof(cd->dir), "/local/domain/%u/console", domid);
-    rc = xenbus_read_ull(xs, XBT_NULL, cd->dir, "ring-ref", UINT64_MAX, &ref);
+    rc = xsutil_read_ull(xs, XBT_NULL, cd->dir, "ring-ref", UINT64_MAX, &ref);
     if (!rc)
-        rc = xenbus_read_ull(xs, XBT_NULL, cd->dir, "port", UINT32_MAX, &port);
+        rc = xsutil_read_ull(xs, XBT_NULL, cd->dir, "port", UINT32_MAX, &port);
     if (rc)
         goto out;
     rc = hv_foreign_map(hv, domid, ref, 1, 1, &page);
@@ -282,7 +282,7 @@ int condom_create(struct xs_handle *xs, struct hv *hv, uint32_t domid,
         goto out;
     if (log_dir && (rc = cd_open_log(cd, log_dir)))
         goto out;
-    rc = xenbus_write(xs, XBT_NULL, cd->dir, "tty", tty);
+    rc = xsutil_write(xs, XBT_NULL, cd->dir, "tty", tty);
     if (rc)
         goto out;
     /* Output the guest wrote before we attached. */

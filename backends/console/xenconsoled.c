@@ -19,6 +19,7 @@
 #include "console/condom.h"
 #include "lib/log.h"
 #include "lib/parse.h"
+#include "lib/fs.h"
 #include "lib/paths.h"
 #include "xenbus/daemon.h"
 #include "xenbus/xenbus.h"
@@ -30,6 +31,8 @@ struct xcd {
     struct xs_handle *xs;
     struct hv *hv;
     const char *log_dir; /* NULL: no guest logs */
+    char log_buf[4096];  /* --log-dir, or the default */
+    int log_guest;       /* --log=guest|all */
     struct condom *doms[MAX_DOMS];
     size_t ndoms;
     uint32_t failed[MAX_DOMS]; /* attach failed: do not retry or re-log */
@@ -128,7 +131,7 @@ static void xcd_loop(struct xcd *x)
         rc = poll(pfd, 1 + 2 * n, wait);
         if (rc < 0 && errno != EINTR)
             fatal("poll");
-        if (rc == 0 && !xenbus_store_alive(x->xs)) {
+        if (rc == 0 && !xsutil_alive(x->xs)) {
             log_warnx("xenstored went away; exiting");
             break;
         }
@@ -161,102 +164,80 @@ static void xcd_loop(struct xcd *x)
     }
 }
 
-/* paths_mkdir() is root-relative; --log-dir may be any path. */
-static void mkdir_p(const char *dir)
-{
-    char buf[4096], *s;
+enum { OPT_LOG = 256, OPT_LOG_DIR };
 
-    snprintf(buf, sizeof(buf), "%s", dir);
-    for (s = buf + 1; *s; s++) {
-        if (*s != '/')
-            continue;
-        *s = '\0';
-        mkdir(buf, 0755);
-        *s = '/';
+static int xcd_opt(struct xenbus_daemon *d, int val, const char *arg)
+{
+    struct xcd *x = d->arg;
+
+    /* As Xen's xenconsoled: --log picks what is logged, --log-dir only
+     * where (default /var/log/xen/console), in either order. */
+    if (val == OPT_LOG_DIR) {
+        snprintf(x->log_buf, sizeof(x->log_buf), "%s", arg);
+        return 0;
     }
-    mkdir(buf, 0755);
+    if (!strcmp(arg, "guest") || !strcmp(arg, "all"))
+        x->log_guest = 1;
+    else if (!strcmp(arg, "none") || !strcmp(arg, "hv"))
+        x->log_guest = 0;
+    else
+        return -EINVAL;
+    return 0;
 }
 
-static void usage(void)
+static int xcd_setup(struct xenbus_daemon *d)
 {
-    fprintf(stderr, "usage: xenconsoled [-i] [-v] [--log=none|guest|all] "
-                    "[--log-dir=DIR] [--pid-file=FILE]\n");
-    exit(EXIT_FAILURE);
+    struct xcd *x = d->arg;
+    int rc;
+
+    x->xs = d->xs;
+    x->hv = d->hv;
+    if (!x->log_guest)
+        return 0;
+    if (!x->log_buf[0] &&
+        paths_get(x->log_buf, sizeof(x->log_buf), "/var/log/xen/console"))
+        return -ENAMETOOLONG;
+    /* --log-dir may be any path, not only one below PVSTACK_ROOT. */
+    rc = fs_mkdir_p(x->log_buf, 0755);
+    if (rc)
+        return rc;
+    x->log_dir = x->log_buf;
+    return 0;
+}
+
+static void xcd_run(struct xenbus_daemon *d)
+{
+    struct xcd *x = d->arg;
+
+    /*
+     * After daemon(): the first watch starts libxenstore's reader thread,
+     * which a fork would leave behind (the daemon then hung).
+     */
+    if (!xs_watch(x->xs, "@introduceDomain", "introduce") ||
+        !xs_watch(x->xs, "@releaseDomain", "release"))
+        log_warn("watch special paths (rescanning every %d ms)", RESCAN_MS);
+    xcd_scan(x);
+    xcd_loop(x);
+    while (x->ndoms)
+        xcd_detach(x, x->ndoms - 1);
 }
 
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"interactive", no_argument, NULL, 'i'},
-        {"verbose", no_argument, NULL, 'v'},
-        {"log", required_argument, NULL, 'l'},
-        {"log-dir", required_argument, NULL, 'L'},
-        {"pid-file", required_argument, NULL, 'p'},
-        {"help", no_argument, NULL, 'h'},
+        {"log", required_argument, NULL, OPT_LOG},
+        {"log-dir", required_argument, NULL, OPT_LOG_DIR},
         {NULL, 0, NULL, 0},
     };
-    struct xenbus_daemon d = {.name = "xenconsoled"};
+    static const struct xenbus_daemon_spec spec = {
+        .name = "xenconsoled",
+        .opts = opts,
+        .usage = " [--log=none|guest|all] [--log-dir=DIR]",
+        .opt = xcd_opt,
+        .setup = xcd_setup,
+        .run = xcd_run,
+    };
     struct xcd x = {0};
-    char logdir[4096] = "";
-    const char *what;
-    int c, rc;
 
-    while ((c = getopt_long(argc, argv, "ivh", opts, NULL)) != -1) {
-        switch (c) {
-        case 'i':
-            d.interactive = 1;
-            break;
-        case 'v':
-            d.verbose++;
-            break;
-        case 'l':
-            if (!strcmp(optarg, "guest") || !strcmp(optarg, "all")) {
-                if (!logdir[0] &&
-                    paths_get(logdir, sizeof(logdir), "/var/log/xen/console"))
-                    usage();
-            } else if (!strcmp(optarg, "none") || !strcmp(optarg, "hv")) {
-                logdir[0] = '\0';
-            } else {
-                usage();
-            }
-            break;
-        case 'L':
-            snprintf(logdir, sizeof(logdir), "%s", optarg);
-            break;
-        case 'p':
-            d.pidfile = optarg;
-            break;
-        default:
-            usage();
-        }
-    }
-    rc = xenbus_daemon_open(&d, &what);
-    if (rc) {
-        errno = -rc;
-        fatal("%s", what);
-    }
-    x.xs = d.xs;
-    x.hv = d.hv;
-    if (logdir[0]) {
-        mkdir_p(logdir);
-        x.log_dir = logdir;
-    }
-    rc = xenbus_daemon_start(&d);
-    if (rc) {
-        errno = -rc;
-        fatal("start");
-    }
-    /*
-     * After daemon(): the first watch starts libxenstore's reader thread,
-     * which a fork would leave behind (the daemon then hung).
-     */
-    if (!xs_watch(x.xs, "@introduceDomain", "introduce") ||
-        !xs_watch(x.xs, "@releaseDomain", "release"))
-        log_warn("watch special paths (rescanning every %d ms)", RESCAN_MS);
-    xcd_scan(&x);
-    xcd_loop(&x);
-    while (x.ndoms)
-        xcd_detach(&x, x.ndoms - 1);
-    xenbus_daemon_close(&d);
-    return EXIT_SUCCESS;
+    return xenbus_daemon_main(&spec, &x, argc, argv);
 }

@@ -12,22 +12,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <unistd.h>
 
 #include "lib/log.h"
 #include "lib/parse.h"
+#include "lib/rand.h"
 #include "netback/netring.h"
 #include "netback/vif.h"
 #include "xenbus/daemon.h"
 #include "xenbus/xenbus.h"
 
 #define RESCAN_MS 2000
-
-struct netback {
-    struct xs_handle *xs;
-    struct hv *hv;
-};
 
 struct vif {
     struct nbvif *tap;
@@ -37,38 +32,40 @@ struct vif {
 };
 
 /* The MAC is the toolstack's; if it wrote none, make one as libxl does
- * (00:16:3e + 3 random bytes, top bit of the 4th clear) and publish it
- * on both ends for the frontend. */
-static void vif_mac(struct xenbus_dev *dev)
+ * (rand_mac) and publish it on both ends for the frontend. Returns 0 or
+ * -errno (no randomness: the device fails rather than get a weak MAC). */
+static int vif_mac(struct xenbus_dev *dev)
 {
     struct xs_handle *xs = xenbus_dev_xs(dev);
-    uint8_t r[3] = {0};
+    uint8_t m[6];
     char *mac;
+    int rc;
 
-    if (!xenbus_read(xs, XBT_NULL, xenbus_dev_be_path(dev), "mac", &mac)) {
+    if (!xsutil_read(xs, XBT_NULL, xenbus_dev_be_path(dev), "mac", &mac)) {
         free(mac);
-        return;
+        return 0;
     }
-    if (getrandom(r, sizeof(r), 0) != sizeof(r))
-        log_warn("dom %u vif %u: getrandom", xenbus_dev_domid(dev),
-                 xenbus_dev_devid(dev));
-    xenbus_printf(xs, XBT_NULL, xenbus_dev_be_path(dev), "mac",
-                  "00:16:3e:%02x:%02x:%02x", r[0] & 0x7f, r[1], r[2]);
+    rc = rand_mac(m);
+    if (rc)
+        return rc;
+    xsutil_printf(xs, XBT_NULL, xenbus_dev_be_path(dev), "mac",
+                  "00:16:3e:%02x:%02x:%02x", m[3], m[4], m[5]);
     if (xenbus_dev_fe_path(dev))
-        xenbus_printf(xs, XBT_NULL, xenbus_dev_fe_path(dev), "mac",
-                      "00:16:3e:%02x:%02x:%02x", r[0] & 0x7f, r[1], r[2]);
+        xsutil_printf(xs, XBT_NULL, xenbus_dev_fe_path(dev), "mac",
+                      "00:16:3e:%02x:%02x:%02x", m[3], m[4], m[5]);
+    return 0;
 }
 
 static void vif_publish(struct xs_handle *xs, const char *be)
 {
-    xenbus_write(xs, XBT_NULL, be, "feature-sg", "1");
-    xenbus_write(xs, XBT_NULL, be, "feature-rx-copy", "1");
-    xenbus_write(xs, XBT_NULL, be, "feature-rx-flip", "0");
-    xenbus_write(xs, XBT_NULL, be, "feature-gso-tcpv4", "0");
-    xenbus_write(xs, XBT_NULL, be, "feature-gso-tcpv6", "0");
-    xenbus_write(xs, XBT_NULL, be, "feature-ipv6-csum-offload", "1");
-    xenbus_write(xs, XBT_NULL, be, "feature-split-event-channels", "0");
-    xenbus_write(xs, XBT_NULL, be, "hotplug-status", "connected");
+    xsutil_write(xs, XBT_NULL, be, "feature-sg", "1");
+    xsutil_write(xs, XBT_NULL, be, "feature-rx-copy", "1");
+    xsutil_write(xs, XBT_NULL, be, "feature-rx-flip", "0");
+    xsutil_write(xs, XBT_NULL, be, "feature-gso-tcpv4", "0");
+    xsutil_write(xs, XBT_NULL, be, "feature-gso-tcpv6", "0");
+    xsutil_write(xs, XBT_NULL, be, "feature-ipv6-csum-offload", "1");
+    xsutil_write(xs, XBT_NULL, be, "feature-split-event-channels", "0");
+    xsutil_write(xs, XBT_NULL, be, "hotplug-status", "connected");
 }
 
 static void vif_free(struct vif *v)
@@ -89,23 +86,26 @@ static int vif_probe(struct xenbus_dev *dev)
 
     if (!v)
         return -ENOMEM;
-    if (xenbus_read(xs, XBT_NULL, be, "bridge", &bridge))
+    if (xsutil_read(xs, XBT_NULL, be, "bridge", &bridge))
         bridge = strdup("xenbr0");
-    if (xenbus_read(xs, XBT_NULL, be, "vifname", &name) || !*name) {
+    if (xsutil_read(xs, XBT_NULL, be, "vifname", &name) || !*name) {
         free(name);
         snprintf(defname, sizeof(defname), "vif%u.%u", xenbus_dev_domid(dev),
                  xenbus_dev_devid(dev));
         name = strdup(defname);
     }
-    rc = xenbus_read_ull(xs, XBT_NULL, be, "mtu", 65000, &mtu);
+    rc = xsutil_read_ull(xs, XBT_NULL, be, "mtu", 65000, &mtu);
     if (rc && rc != -ENOENT)
         goto out;
     v->mtu = (unsigned)mtu;
-    if (xenbus_read(xs, XBT_NULL, be, "script", &v->script) == 0 &&
+    if (xsutil_read(xs, XBT_NULL, be, "script", &v->script) == 0 &&
         !*v->script) {
         free(v->script);
         v->script = NULL;
     }
+    rc = vif_mac(dev);
+    if (rc)
+        goto out;
     rc = (!bridge || !name) ? -ENOMEM
                             : nbvif_create(name, bridge, v->mtu, &v->tap);
     if (rc) {
@@ -118,7 +118,6 @@ static int vif_probe(struct xenbus_dev *dev)
         if (rc)
             goto out;
     }
-    vif_mac(dev);
     vif_publish(xs, be);
     log_info("dom %u vif %u: %s on %s", xenbus_dev_domid(dev),
              xenbus_dev_devid(dev), name, bridge);
@@ -138,7 +137,7 @@ static void vif_rate(struct xenbus_dev *dev, struct netring *ring)
     unsigned long long bytes, usecs;
     char *rate, *comma;
 
-    if (xenbus_read(xenbus_dev_xs(dev), XBT_NULL, xenbus_dev_be_path(dev),
+    if (xsutil_read(xenbus_dev_xs(dev), XBT_NULL, xenbus_dev_be_path(dev),
                     "rate", &rate))
         return;
     comma = strchr(rate, ',');
@@ -157,23 +156,23 @@ static void vif_rate(struct xenbus_dev *dev, struct netring *ring)
 
 static int vif_connect(struct xenbus_dev *dev)
 {
-    struct netback *nb = xenbus_dev_ctx(dev);
+    struct xenbus_daemon *nb = xenbus_dev_ctx(dev);
     struct vif *v = xenbus_dev_priv(dev);
     const char *fe = xenbus_dev_fe_path(dev);
     unsigned long long tx, rx, port, copy = 0;
     int rc;
 
-    rc = xenbus_read_ull(nb->xs, XBT_NULL, fe, "tx-ring-ref", UINT32_MAX, &tx);
+    rc = xsutil_read_ull(nb->xs, XBT_NULL, fe, "tx-ring-ref", UINT32_MAX, &tx);
     if (!rc)
-        rc = xenbus_read_ull(nb->xs, XBT_NULL, fe, "rx-ring-ref", UINT32_MAX,
+        rc = xsutil_read_ull(nb->xs, XBT_NULL, fe, "rx-ring-ref", UINT32_MAX,
                              &rx);
     if (!rc)
-        rc = xenbus_read_ull(nb->xs, XBT_NULL, fe, "event-channel", UINT32_MAX,
+        rc = xsutil_read_ull(nb->xs, XBT_NULL, fe, "event-channel", UINT32_MAX,
                              &port);
     if (rc)
         return rc;
     /* Page flipping is long gone from Xen: copy is all we do. */
-    xenbus_read_ull(nb->xs, XBT_NULL, fe, "request-rx-copy", 1, &copy);
+    xsutil_read_ull(nb->xs, XBT_NULL, fe, "request-rx-copy", 1, &copy);
     if (!copy) {
         log_warnx("dom %u vif %u: frontend without request-rx-copy",
                   xenbus_dev_domid(dev), xenbus_dev_devid(dev));
@@ -236,35 +235,11 @@ static const struct xenbus_backend_ops vif_ops = {
 
 int main(int argc, char **argv)
 {
-    struct xenbus_daemon d = {.name = "netback"};
-    struct netback nb = {0};
-    struct xenbus_backend *be;
-    const char *what;
-    int rc;
+    static const struct xenbus_daemon_spec spec = {
+        .name = "netback",
+        .ops = &vif_ops,
+        .rescan_ms = RESCAN_MS,
+    };
 
-    if (xenbus_daemon_getopt(&d, argc, argv))
-        return EXIT_FAILURE;
-    rc = xenbus_daemon_open(&d, &what);
-    if (rc) {
-        errno = -rc;
-        fatal("%s", what);
-    }
-    nb.xs = d.xs;
-    nb.hv = d.hv;
-    rc = xenbus_daemon_start(&d);
-    if (rc) {
-        errno = -rc;
-        fatal("start");
-    }
-    /* waitpid() on the hotplug script needs SIGCHLD not to be ignored */
-    signal(SIGCHLD, SIG_DFL);
-    rc = xenbus_backend_create(d.xs, 0, &vif_ops, &nb, &be);
-    if (rc) {
-        errno = -rc;
-        fatal("watch backend/vif");
-    }
-    xenbus_daemon_serve(&d, be, RESCAN_MS);
-    xenbus_backend_destroy(be);
-    xenbus_daemon_close(&d);
-    return EXIT_SUCCESS;
+    return xenbus_daemon_main(&spec, NULL, argc, argv);
 }

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -19,6 +20,7 @@
 
 #include "lib/log.h"
 #include "netback/txslot.h"
+#include "xenbus/ringthread.h"
 
 #define NB_VLAN_ETH_HLEN 18
 #define NB_MAX_FRAME 65536
@@ -30,7 +32,7 @@ struct netring {
     struct netif_tx_back_ring tx;
     struct netif_rx_back_ring rx;
     struct hv_evtchn *ch;
-    int fd, stopfd, timerfd, broken, need_notify;
+    int fd, timerfd, broken, need_notify;
     /* rate=: credit_bytes per credit_ns window (0: unshaped) */
     uint64_t credit_bytes, credit_ns, remaining, window_start;
     int throttled;
@@ -38,8 +40,7 @@ struct netring {
     unsigned rx_slots; /* buffers one received frame may need */
     struct netring_stats st;
     uint64_t dropped_logged;
-    pthread_t thread;
-    int thread_started;
+    struct ringthread thread;
     uint8_t frame[NB_MAX_FRAME];
 };
 
@@ -346,44 +347,28 @@ int netring_fds(const struct netring *r, struct pollfd pfd[NETRING_NFDS])
     return NETRING_NFDS;
 }
 
-static void *netring_thread(void *arg)
+static int netring_thread_fds(const void *r, struct pollfd *pfd)
 {
-    struct netring *r = arg;
-    struct pollfd pfd[NETRING_NFDS + 1];
+    return netring_fds(r, pfd);
+}
 
-    for (;;) {
-        netring_fds(r, pfd);
-        pfd[NETRING_NFDS].fd = r->stopfd;
-        pfd[NETRING_NFDS].events = POLLIN;
-        pfd[NETRING_NFDS].revents = 0;
-        if (poll(pfd, NETRING_NFDS + 1, -1) < 0 && errno != EINTR)
-            break;
-        if (pfd[NETRING_NFDS].revents || netring_process(r) == -EPROTO)
-            break; /* a broken vif waits for netring_stop() */
-    }
-    return NULL;
+static int netring_thread_process(void *r)
+{
+    return netring_process(r);
 }
 
 int netring_start(struct netring *r)
 {
-    int rc = pthread_create(&r->thread, NULL, netring_thread, r);
-
-    if (rc)
-        return -rc;
-    r->thread_started = 1;
-    return 0;
+    return ringthread_start(&r->thread, r, netring_thread_fds,
+                            netring_thread_process);
 }
 
 void netring_stop(struct netring *r)
 {
-    uint64_t one = 1;
+    char tag[32];
 
-    if (!r->thread_started)
-        return;
-    if (write(r->stopfd, &one, sizeof(one)) != sizeof(one))
-        log_warn("dom %u vif: stop", r->domid);
-    pthread_join(r->thread, NULL);
-    r->thread_started = 0;
+    snprintf(tag, sizeof(tag), "dom %u vif", r->domid);
+    ringthread_stop(&r->thread, tag);
 }
 
 int netring_create(struct hv *hv, uint32_t domid, uint32_t tx_ref,
@@ -399,7 +384,7 @@ int netring_create(struct hv *hv, uint32_t domid, uint32_t tx_ref,
     r->hv = hv;
     r->domid = domid;
     r->fd = fd;
-    r->stopfd = r->timerfd = -1;
+    r->thread.stopfd = r->timerfd = -1;
     if (mtu < 68 || mtu > NB_MAX_FRAME - NB_VLAN_ETH_HLEN) {
         rc = -EINVAL;
         goto fail;
@@ -411,17 +396,27 @@ int netring_create(struct hv *hv, uint32_t domid, uint32_t tx_ref,
         rc = hv_grant_map(hv, domid, rx_ref, 1, &r->rx_page);
     if (rc)
         goto fail;
-    BACK_RING_INIT(&r->tx, (struct netif_tx_sring *)r->tx_page, NB_PAGE_SIZE);
-    BACK_RING_INIT(&r->rx, (struct netif_rx_sring *)r->rx_page, NB_PAGE_SIZE);
+    /* From the frontend's response index, not 0: a restarted netback
+     * re-attaches to rings a dead one served (see blkring_create). TX
+     * slots taken but unanswered are sent again; RX buffers posted and
+     * unused stay usable. */
+    BACK_RING_ATTACH(&r->tx, (struct netif_tx_sring *)r->tx_page,
+                     ((volatile struct netif_tx_sring *)r->tx_page)->rsp_prod,
+                     NB_PAGE_SIZE);
+    BACK_RING_ATTACH(&r->rx, (struct netif_rx_sring *)r->rx_page,
+                     ((volatile struct netif_rx_sring *)r->rx_page)->rsp_prod,
+                     NB_PAGE_SIZE);
     rc = hv_evtchn_bind(hv, domid, port, &r->ch);
     if (rc)
         goto fail;
-    r->stopfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     r->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-    if (r->stopfd < 0 || r->timerfd < 0) {
+    if (r->timerfd < 0) {
         rc = -errno;
         goto fail;
     }
+    rc = ringthread_init(&r->thread);
+    if (rc)
+        goto fail;
     *out = r;
     return 0;
 fail:
@@ -434,8 +429,7 @@ void netring_destroy(struct netring *r)
     if (!r)
         return;
     netring_stop(r);
-    if (r->stopfd >= 0)
-        close(r->stopfd);
+    ringthread_fini(&r->thread, "vif");
     if (r->timerfd >= 0)
         close(r->timerfd);
     if (r->ch)

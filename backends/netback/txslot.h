@@ -14,12 +14,14 @@
 #include "xenbus/xenring.h"
 #include <xen/io/netif.h>
 
+#include "lib/page.h"
+
 /* Slots of data per packet (Linux's XEN_NETBK_LEGACY_SLOTS_MAX). */
 #define NB_MAX_SLOTS XEN_NETIF_NR_SLOTS_MIN
 /* Extra-info slots per packet (one of each type at most). */
 #define NB_MAX_EXTRAS (XEN_NETIF_EXTRA_TYPE_MAX - 1)
 #define NB_MAX_PKT_SLOTS (NB_MAX_SLOTS + NB_MAX_EXTRAS)
-#define NB_PAGE_SIZE 4096
+#define NB_PAGE_SIZE XEN_PAGE_SIZE /* the grant page, whatever the host's */
 #define NB_ETH_HLEN 14
 
 enum nb_verdict {

@@ -4,7 +4,9 @@
  * backend core and blkback/netback frontend_changed() walk it. Every watch
  * event re-evaluates the device from what the store says now, so the
  * machine is idempotent and tolerates skipped states (Mini-OS frontends go
- * straight from Initialising to Connected).
+ * straight from Initialising to Connected). A backend that restarts adopts
+ * the devices its previous instance served (InitWait, Connected) from the
+ * store, without the frontend renegotiating.
  */
 #include "xenbus/xenbus.h"
 
@@ -108,9 +110,9 @@ static void dev_fail(struct xenbus_dev *dev, const char *what, int rc)
 {
     log_warnx("dom %u %s %u: %s: %s", dev->domid, dev->be->ops->kind,
               dev->devid, what, strerror(-rc));
-    xenbus_printf(dev->be->xs, XBT_NULL, dev->be_path, "hotplug-error",
+    xsutil_printf(dev->be->xs, XBT_NULL, dev->be_path, "hotplug-error",
                   "%s: %s", what, strerror(-rc));
-    xenbus_write(dev->be->xs, XBT_NULL, dev->be_path, "hotplug-status",
+    xsutil_write(dev->be->xs, XBT_NULL, dev->be_path, "hotplug-status",
                  "error");
     dev_switch(dev, XenbusStateClosing);
 }
@@ -149,7 +151,7 @@ static int dev_online(struct xenbus_dev *dev)
     unsigned long long v;
 
     /* libxl always writes online; treat a missing key as online. */
-    if (xenbus_read_ull(dev->be->xs, XBT_NULL, dev->be_path, "online", 1, &v))
+    if (xsutil_read_ull(dev->be->xs, XBT_NULL, dev->be_path, "online", 1, &v))
         return 1;
     return v == 1;
 }
@@ -158,15 +160,27 @@ static void dev_probe(struct xenbus_dev *dev, enum xenbus_state be_state)
 {
     int rc;
 
-    if (be_state != XenbusStateInitialising)
-        return; /* someone else's device, or a stale one: leave it alone */
+    /*
+     * InitWait or Connected on a device we have not probed: we restarted
+     * (one instance per host, pid file) and the previous one served it.
+     * Probe again (open the disk or tap), keep the state the frontend
+     * saw; dev_frontend() then connects to the rings and event channel
+     * named in the store. Closing/Closed devices are on their way out.
+     */
+    if (be_state != XenbusStateInitialising &&
+        be_state != XenbusStateInitWait && be_state != XenbusStateConnected)
+        return;
     rc = dev->be->ops->probe(dev);
     if (rc) {
         dev_fail(dev, "probe", rc);
         return;
     }
     dev->probed = 1;
-    dev_switch(dev, XenbusStateInitWait);
+    if (be_state == XenbusStateInitialising)
+        dev_switch(dev, XenbusStateInitWait);
+    else
+        log_info("dom %u %s %u: adopted in state %s", dev->domid,
+                 dev->be->ops->kind, dev->devid, xenbus_state_name(be_state));
 }
 
 static void dev_frontend(struct xenbus_dev *dev, enum xenbus_state fe)
@@ -183,7 +197,9 @@ static void dev_frontend(struct xenbus_dev *dev, enum xenbus_state fe)
         break;
     case XenbusStateInitialised:
     case XenbusStateConnected:
-        if (dev->connected || dev->state != XenbusStateInitWait)
+        /* Connected but not connected: adopted after a restart. */
+        if (dev->connected || (dev->state != XenbusStateInitWait &&
+                               dev->state != XenbusStateConnected))
             break;
         rc = dev->be->ops->connect(dev);
         if (rc) {
@@ -285,7 +301,7 @@ static int dev_new(struct xenbus_backend *be, uint32_t domid, uint32_t devid,
     dev->devid = devid;
     snprintf(dev->be_path, sizeof(dev->be_path), "%s/%u/%u", be->root, domid,
              devid);
-    rc = xenbus_read(be->xs, XBT_NULL, dev->be_path, "frontend", &dev->fe_path);
+    rc = xsutil_read(be->xs, XBT_NULL, dev->be_path, "frontend", &dev->fe_path);
     if (rc == 0 && dev->fe_path[0] == '/') {
         n = strlen(dev->fe_path) + sizeof("/state");
         dev->fe_watch = malloc(n);
@@ -332,7 +348,7 @@ static void backend_touch(struct xenbus_backend *be, uint32_t domid,
     if (!dev) {
         /* Only a directory with a state key is a device. */
         snprintf(path, sizeof(path), "%s/%u/%u", be->root, domid, devid);
-        if (xenbus_read(be->xs, XBT_NULL, path, "state", &v))
+        if (xsutil_read(be->xs, XBT_NULL, path, "state", &v))
             return;
         free(v);
         if (dev_new(be, domid, devid, &dev))

@@ -3,17 +3,20 @@
 #include "xenbus/daemon.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include <xenstore.h>
 
 #include "hv/hv.h"
 #include "lib/log.h"
+#include "lib/pidfile.h"
 #include "xenbus/xenbus.h"
+
+#define DAEMON_MAX_OPTS 16
 
 static volatile sig_atomic_t stop_flag;
 
@@ -28,17 +31,32 @@ int xenbus_daemon_stopping(void)
     return stop_flag;
 }
 
-int xenbus_daemon_getopt(struct xenbus_daemon *d, int argc, char **argv)
+static void daemon_usage(const struct xenbus_daemon_spec *spec)
 {
-    static const struct option opts[] = {
+    fprintf(stderr, "usage: %s [-i] [-v] [--pid-file=FILE]%s\n", spec->name,
+            spec->usage ? spec->usage : "");
+}
+
+/* -i, -v, --pid-file=FILE, --help and the spec's own options. */
+static int daemon_getopt(const struct xenbus_daemon_spec *spec,
+                         struct xenbus_daemon *d, int argc, char **argv)
+{
+    static const struct option base[] = {
         {"interactive", no_argument, NULL, 'i'},
         {"verbose", no_argument, NULL, 'v'},
         {"pid-file", required_argument, NULL, 'p'},
-        {NULL, 0, NULL, 0},
+        {"help", no_argument, NULL, 'h'},
     };
+    struct option opts[DAEMON_MAX_OPTS + 5];
+    size_t n = 0, i;
     int c;
 
-    while ((c = getopt_long(argc, argv, "ivp:", opts, NULL)) != -1) {
+    memcpy(opts, base, sizeof(base));
+    n = sizeof(base) / sizeof(base[0]);
+    for (i = 0; spec->opts && spec->opts[i].name && i < DAEMON_MAX_OPTS; i++)
+        opts[n++] = spec->opts[i];
+    memset(&opts[n], 0, sizeof(opts[n]));
+    while ((c = getopt_long(argc, argv, "ivh", opts, NULL)) != -1) {
         switch (c) {
         case 'i':
             d->interactive = 1;
@@ -50,55 +68,77 @@ int xenbus_daemon_getopt(struct xenbus_daemon *d, int argc, char **argv)
             d->pidfile = optarg;
             break;
         default:
-            fprintf(stderr, "usage: %s [-i] [-v] [--pid-file=FILE]\n", d->name);
+            if (c >= 256 && spec->opt && spec->opt(d, c, optarg) == 0)
+                break;
+            daemon_usage(spec);
             return -EINVAL;
         }
+    }
+    if (optind < argc) {
+        daemon_usage(spec);
+        return -EINVAL;
     }
     return 0;
 }
 
-int xenbus_daemon_open(struct xenbus_daemon *d, const char **what_out)
+/* Logging, the store (waiting up to 10 s for xenstored: the daemons are
+ * started together) and the engine. */
+static int daemon_open(struct xenbus_daemon *d, const char **what_out)
 {
     int rc;
 
     log_init(d->interactive, d->verbose);
     log_procinit(d->name);
-    d->xs = xenbus_open_store(10000);
+    d->xs = xsutil_open(10000);
     if (!d->xs) {
         *what_out = "xs_open";
         return errno ? -errno : -ECONNREFUSED;
     }
     rc = hv_open(&d->hv);
     if (rc) {
-        xs_close(d->xs);
-        d->xs = NULL;
         d->hv = NULL;
         *what_out = "hv_open";
     }
     return rc;
 }
 
-int xenbus_daemon_start(struct xenbus_daemon *d)
+/*
+ * Detach unless interactive, write the pid file, stop on SIGTERM/SIGINT,
+ * ignore SIGPIPE, wait for our children (hotplug scripts). Before the
+ * first xs_watch: libxenstore's reader thread would not survive the fork.
+ */
+static int daemon_start(struct xenbus_daemon *d)
 {
     struct sigaction sa = {.sa_handler = on_signal};
-    FILE *f;
+    int rc;
 
+    /* Two instances would both serve (and fight over) every device. */
+    if (d->pidfile) {
+        rc = pidfile_open_live(d->pidfile, d->name);
+        if (rc >= 0) {
+            close(rc);
+            log_warnx("already running (%s)", d->pidfile);
+            return -EEXIST;
+        }
+    }
     if (!d->interactive && daemon(0, 0))
         return -errno;
     if (d->pidfile) {
-        f = fopen(d->pidfile, "we");
-        if (!f)
-            return -errno;
-        fprintf(f, "%d\n", (int)getpid());
-        fclose(f);
+        rc = pidfile_write(d->pidfile);
+        if (rc)
+            return rc;
+        d->pidfile_ours = 1;
     }
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
+    signal(SIGCHLD, SIG_DFL);
     return 0;
 }
 
-void xenbus_daemon_serve(struct xenbus_daemon *d, struct xenbus_backend *be,
+/* Serve be until a stop signal or until xenstored goes away (then there
+ * is nobody left to serve: exit instead of lingering). */
+static void daemon_serve(struct xenbus_daemon *d, struct xenbus_backend *be,
                          int rescan_ms)
 {
     struct pollfd pfd = {.fd = xs_fileno(d->xs), .events = POLLIN};
@@ -111,7 +151,7 @@ void xenbus_daemon_serve(struct xenbus_daemon *d, struct xenbus_backend *be,
             log_warn("poll");
             break;
         }
-        if (rc == 0 && !xenbus_store_alive(d->xs)) {
+        if (rc == 0 && !xsutil_alive(d->xs)) {
             log_warnx("xenstored went away; exiting");
             break;
         }
@@ -126,7 +166,7 @@ void xenbus_daemon_serve(struct xenbus_daemon *d, struct xenbus_backend *be,
     }
 }
 
-void xenbus_daemon_close(struct xenbus_daemon *d)
+static void daemon_close(struct xenbus_daemon *d)
 {
     if (d->hv)
         hv_close(d->hv);
@@ -134,6 +174,39 @@ void xenbus_daemon_close(struct xenbus_daemon *d)
         xs_close(d->xs);
     d->hv = NULL;
     d->xs = NULL;
-    if (d->pidfile)
+    if (d->pidfile_ours)
         unlink(d->pidfile);
+}
+
+int xenbus_daemon_main(const struct xenbus_daemon_spec *spec, void *arg,
+                       int argc, char **argv)
+{
+    struct xenbus_daemon d = {.name = spec->name, .arg = arg};
+    struct xenbus_backend *be = NULL;
+    const char *what = "start";
+    int rc;
+
+    if (daemon_getopt(spec, &d, argc, argv))
+        return EXIT_FAILURE;
+    rc = daemon_open(&d, &what);
+    if (!rc && spec->setup && (rc = spec->setup(&d)))
+        what = "setup";
+    if (!rc && (rc = daemon_start(&d)))
+        what = "start";
+    if (!rc && spec->ops &&
+        (rc = xenbus_backend_create(d.xs, 0, spec->ops, &d, &be)))
+        what = "watch backend";
+    if (rc) {
+        errno = -rc;
+        log_warn("%s", what);
+        daemon_close(&d);
+        return EXIT_FAILURE;
+    }
+    if (be)
+        daemon_serve(&d, be, spec->rescan_ms);
+    else if (spec->run)
+        spec->run(&d);
+    xenbus_backend_destroy(be);
+    daemon_close(&d);
+    return EXIT_SUCCESS;
 }

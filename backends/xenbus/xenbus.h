@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * xenbus.h: the backend side of Xen's split-driver protocol over the store
- * (libxenstore). Store helpers with -errno returns, and a small driver
+ * (libxenstore): XenbusState helpers, and a small driver
  * framework that walks the XenbusState machine for every device directory
  * under /local/domain/0/backend/<kind>/, calling the driver's callbacks.
  * Shared by blkback, netback and (store helpers only) xenconsoled.
@@ -14,39 +14,10 @@
 #include <xen/io/xenbus.h>
 #include <xenstore.h>
 
+#include "lib/xsutil.h"
+
 /* ---- Store helpers ------------------------------------------------------ */
 
-/*
- * xs_open, retried for up to wait_ms while xenstored is not up yet (the
- * daemons may be started together). NULL with errno set on failure.
- */
-struct xs_handle *xenbus_open_store(int wait_ms);
-
-/*
- * 1 while xenstored answers on xs, 0 once the connection is gone (the
- * daemon died or was stopped): a backend then has nobody left to serve and
- * exits instead of lingering (libxenstore does not wake the watch fd then).
- */
-int xenbus_store_alive(struct xs_handle *xs);
-
-/*
- * Read dir/key (key may be NULL: read dir itself). *val_out is malloc'd and
- * NUL-terminated; the caller frees it. Returns 0, -ENOENT or -errno.
- */
-int xenbus_read(struct xs_handle *xs, xs_transaction_t t, const char *dir,
-                const char *key, char **val_out);
-/* Read dir/key as an unsigned integer in [0, max] (base 0: decimal, 0x
- * hex). Returns 0, -ENOENT, -EINVAL (not a number) or -ERANGE. */
-int xenbus_read_ull(struct xs_handle *xs, xs_transaction_t t, const char *dir,
-                    const char *key, unsigned long long max,
-                    unsigned long long *out);
-/* Write dir/key = val. Returns 0 or -errno. */
-int xenbus_write(struct xs_handle *xs, xs_transaction_t t, const char *dir,
-                 const char *key, const char *val);
-/* Write dir/key = printf(fmt, ...). Returns 0 or -errno. */
-int xenbus_printf(struct xs_handle *xs, xs_transaction_t t, const char *dir,
-                  const char *key, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
 /* The state at dir/state; XenbusStateUnknown when missing or malformed. */
 enum xenbus_state xenbus_read_state(struct xs_handle *xs, const char *dir);
 /* Write dir/state, unless dir/state is gone (the toolstack removed the

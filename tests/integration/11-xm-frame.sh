@@ -84,7 +84,7 @@ list_long() {
     fi
 }
 
-# A stand-in VMM: answers VMMCTL_INFO (toolstack/hv/vmmctl.h) for domid $1.
+# A stand-in VMM: answers VMMCTL_INFO (include/proto/vmmctl.h) for domid $1.
 fake_vmm() {
     python3 - "$PVSTACK_ROOT/run/pvstack/dom$1.sock" "$1" <<'PY' &
 import socket, struct, sys

@@ -29,6 +29,7 @@ nguests() { "$XM" list | awk 'NR>2' | wc -l; }
 # Processes of this test root other than the daemons (VMMs, monitors).
 leftovers() {
     ps -eo pid,args | grep -F -- "$PVSTACK_ROOT" | grep -v -e grep -e xenstored \
+        -e blkback -e netback \
         -e xenconsoled -e "$$" || true
     ls "$PVSTACK_ROOT/run/pvstack" 2>/dev/null
     xenstore-list /local/domain 2>/dev/null | grep -vx 0 || true

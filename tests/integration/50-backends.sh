@@ -20,15 +20,6 @@ XSPID=$!
 t_on_exit "kill $XSPID"
 for _ in $(seq 50); do [ -S "$XENSTORED_PATH" ] && break; sleep 0.1; done
 
-# wait_key PATH VALUE: poll the store for up to 10 s.
-wait_key() {
-    local v i
-    for i in $(seq 100); do
-        v=$(xenstore-read "$1" 2>/dev/null) && [ "$v" = "$2" ] && return 0
-        sleep 0.1
-    done
-    fail "$1 is '$(xenstore-read "$1" 2>&1)', want '$2'"
-}
 # wait_gone PATH
 wait_gone() {
     local i
@@ -39,16 +30,6 @@ wait_gone() {
     fail "$1 still there"
 }
 
-# add_vbd DOMID DEVID PARAMS MODE: the keys libxl writes (libxl_disk.c).
-add_vbd() {
-    local be=/local/domain/0/backend/vbd/$1/$2 fe=/local/domain/$1/device/vbd/$2
-    xenstore-write "$fe/backend" "$be" "$fe/backend-id" 0 "$fe/state" 1 \
-        "$fe/virtual-device" "$2" "$fe/device-type" disk \
-        "$be/frontend" "$fe" "$be/params" "$3" "$be/frontend-id" "$1" \
-        "$be/online" 1 "$be/removable" 0 "$be/bootable" 1 "$be/dev" xvda \
-        "$be/type" phy "$be/mode" "$4" "$be/device-type" disk "$be/state" 1
-}
-
 "$BIN/blkback" -i -v >"$LOG/blkback.log" 2>&1 &
 BBPID=$!
 t_on_exit "kill $BBPID"
@@ -57,8 +38,8 @@ truncate -s 64M "$IMG"
 
 case_vbd_file() {
     local be=/local/domain/0/backend/vbd/5/51712
-    add_vbd 5 51712 "$IMG" w
-    wait_key $be/state 2
+    t_add_vbd 5 51712 "$IMG" w
+    t_wait_key $be/state 2
     assert_eq "$(xenstore-read $be/hotplug-status)" connected
     assert_eq "$(xenstore-read $be/feature-flush-cache)" 1
     assert_eq "$(xenstore-read $be/feature-barrier)" 1
@@ -76,12 +57,12 @@ t_case "blkback probes a sparse file vbd, publishes features, closes on removal"
 
 case_vbd_errors() {
     local be=/local/domain/0/backend/vbd/6/51712
-    add_vbd 6 51712 /nonexistent/disk.img w
-    wait_key $be/hotplug-status error
-    wait_key $be/state 5
+    t_add_vbd 6 51712 /nonexistent/disk.img w
+    t_wait_key $be/hotplug-status error
+    t_wait_key $be/state 5
     assert_match "$(xenstore-read $be/hotplug-error)" "No such file"
-    add_vbd 6 51728 qcow2:/x.img w
-    wait_key /local/domain/0/backend/vbd/6/51728/hotplug-status error
+    t_add_vbd 6 51728 qcow2:/x.img w
+    t_wait_key /local/domain/0/backend/vbd/6/51728/hotplug-status error
     xenstore-rm /local/domain/0/backend/vbd/6 /local/domain/6
     kill -0 $BBPID || fail "blkback died"
 }
@@ -89,14 +70,14 @@ t_case "blkback reports bad vbds in the store and keeps serving" case_vbd_errors
 
 case_vbd_readonly_offline() {
     local be=/local/domain/0/backend/vbd/7/51712
-    add_vbd 7 51712 "$IMG" r
-    wait_key $be/state 2
+    t_add_vbd 7 51712 "$IMG" r
+    t_wait_key $be/state 2
     ls -l /proc/$BBPID/fd | grep -q "$IMG" || fail "image not open"
     [ -z "$(xenstore-read $be/feature-discard 2>/dev/null)" ] ||
         fail "discard offered on a read-only disk"
     # libxl's detach: online=0, state=5; the frontend says Closed.
     xenstore-write $be/online 0 $be/state 5 /local/domain/7/device/vbd/51712/state 6
-    wait_key $be/state 6
+    t_wait_key $be/state 6
     # Closed and offline: the disk is let go before the entries are removed.
     for _ in $(seq 50); do
         ls -l /proc/$BBPID/fd | grep -q "$IMG" || break; sleep 0.1
@@ -108,10 +89,10 @@ t_case "blkback read-only vbd and libxl's online=0 detach" case_vbd_readonly_off
 
 case_vbd_shared() {
     # One writer per image (Xen's block script sharing check).
-    add_vbd 10 51712 "$IMG" w
-    wait_key /local/domain/0/backend/vbd/10/51712/state 2
-    add_vbd 11 51712 "$IMG" w
-    wait_key /local/domain/0/backend/vbd/11/51712/hotplug-status error
+    t_add_vbd 10 51712 "$IMG" w
+    t_wait_key /local/domain/0/backend/vbd/10/51712/state 2
+    t_add_vbd 11 51712 "$IMG" w
+    t_wait_key /local/domain/0/backend/vbd/11/51712/hotplug-status error
     assert_match "$(xenstore-read /local/domain/0/backend/vbd/11/51712/hotplug-error)" "busy"
     xenstore-rm /local/domain/0/backend/vbd/10 /local/domain/10 \
         /local/domain/0/backend/vbd/11 /local/domain/11
@@ -138,9 +119,9 @@ case_vbd_lvm() {
     pe_start=$(pvs --noheadings --units b --nosuffix -o pe_start "$pv" | tr -d ' ')
     ext=$(vgs --noheadings --units b --nosuffix -o vg_extent_size "$VG" | tr -d ' ')
     assert_eq "$(dd if="$pvimg" bs=1 skip=$((pe_start + 2 * ext)) count=10 status=none)" lv1-marker
-    add_vbd 8 51712 "/dev/$VG/lv1" w
-    wait_key $be/state 2
-    wait_key $be/physical-device "$(printf '%x:%x' $(stat -L -c '0x%t 0x%T' /dev/$VG/lv1))"
+    t_add_vbd 8 51712 "/dev/$VG/lv1" w
+    t_wait_key $be/state 2
+    t_wait_key $be/physical-device "$(printf '%x:%x' $(stat -L -c '0x%t 0x%T' /dev/$VG/lv1))"
     xenstore-rm /local/domain/0/backend/vbd/8 /local/domain/8
     for _ in $(seq 50); do
         ls -l /proc/$BBPID/fd | grep -q "$lvdev" || break; sleep 0.1
@@ -174,23 +155,11 @@ if ip netns add "$NS" 2>/dev/null; then
     t_on_exit "kill $NBPID"
     nsx() { ip netns exec "$NS" "$@"; }
 
-    # add_vif DOMID DEVID [key value]...: libxl_nic.c's keys.
-    add_vif() {
-        local d=$1 i=$2 be=/local/domain/0/backend/vif/$1/$2 fe=/local/domain/$1/device/vif/$2
-        shift 2
-        local extra=() k
-        while [ $# -ge 2 ]; do extra+=("$be/$1" "$2"); shift 2; done
-        xenstore-write "$fe/backend" "$be" "$fe/backend-id" 0 "$fe/state" 1 \
-            "$fe/handle" "$i" "$be/frontend" "$fe" "$be/frontend-id" "$d" \
-            "$be/online" 1 "$be/handle" "$i" "$be/type" vif "${extra[@]}" \
-            "$be/state" 1
-    }
-
     case_vif() {
-        add_vif 5 0 mac 00:16:3e:00:00:01
-        add_vif 5 1 bridge br-test
-        wait_key /local/domain/0/backend/vif/5/0/state 2
-        wait_key /local/domain/0/backend/vif/5/1/state 2
+        t_add_vif 5 0 mac 00:16:3e:00:00:01
+        t_add_vif 5 1 bridge br-test
+        t_wait_key /local/domain/0/backend/vif/5/0/state 2
+        t_wait_key /local/domain/0/backend/vif/5/1/state 2
         assert_eq "$(xenstore-read /local/domain/0/backend/vif/5/0/hotplug-status)" connected
         assert_eq "$(xenstore-read /local/domain/0/backend/vif/5/0/feature-rx-copy)" 1
         assert_eq "$(xenstore-read /local/domain/0/backend/vif/5/0/mac)" 00:16:3e:00:00:01
@@ -217,12 +186,12 @@ if ip netns add "$NS" 2>/dev/null; then
         local script=$PVSTACK_ROOT/vif-test out=$PVSTACK_ROOT/vif-test.out
         printf '#!/bin/sh\necho "$1 $vif" >> %s\n' "$out" >"$script"
         chmod +x "$script"
-        add_vif 6 0 vifname guest6eth0 script "$script" mac 00:16:3e:00:00:06
-        wait_key /local/domain/0/backend/vif/6/0/state 2
+        t_add_vif 6 0 vifname guest6eth0 script "$script" mac 00:16:3e:00:00:06
+        t_wait_key /local/domain/0/backend/vif/6/0/state 2
         nsx ip link show guest6eth0 >/dev/null || fail "vifname not used"
         assert_eq "$(cat "$out")" "online guest6eth0"
-        add_vif 6 1 bridge nosuchbr
-        wait_key /local/domain/0/backend/vif/6/1/hotplug-status error
+        t_add_vif 6 1 bridge nosuchbr
+        t_wait_key /local/domain/0/backend/vif/6/1/hotplug-status error
         xenstore-rm /local/domain/0/backend/vif/6 /local/domain/6
         for _ in $(seq 50); do [ "$(wc -l <"$out")" = 2 ] && break; sleep 0.1; done
         assert_eq "$(tail -1 "$out")" "offline guest6eth0"

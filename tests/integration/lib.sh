@@ -94,6 +94,37 @@ t_xenstored() {
     return 1
 }
 
+# t_wait_key PATH VALUE: poll the store for up to 10 s.
+t_wait_key() {
+    local v i
+    for i in $(seq 100); do
+        v=$(xenstore-read "$1" 2>/dev/null) && [ "$v" = "$2" ] && return 0
+        sleep 0.1
+    done
+    fail "$1 is '$(xenstore-read "$1" 2>&1)', want '$2'"
+}
+# t_add_vbd DOMID DEVID PARAMS MODE: the keys libxl writes (libxl_disk.c).
+t_add_vbd() {
+    local be=/local/domain/0/backend/vbd/$1/$2 fe=/local/domain/$1/device/vbd/$2
+    xenstore-write "$fe/backend" "$be" "$fe/backend-id" 0 "$fe/state" 1 \
+        "$fe/virtual-device" "$2" "$fe/device-type" disk \
+        "$be/frontend" "$fe" "$be/params" "$3" "$be/frontend-id" "$1" \
+        "$be/online" 1 "$be/removable" 0 "$be/bootable" 1 "$be/dev" xvda \
+        "$be/type" phy "$be/mode" "$4" "$be/device-type" disk "$be/state" 1
+}
+
+# t_add_vif DOMID DEVID [key value]...: libxl_nic.c's keys.
+t_add_vif() {
+    local d=$1 i=$2 be=/local/domain/0/backend/vif/$1/$2 fe=/local/domain/$1/device/vif/$2
+    shift 2
+    local extra=() k
+    while [ $# -ge 2 ]; do extra+=("$be/$1" "$2"); shift 2; done
+    xenstore-write "$fe/backend" "$be" "$fe/backend-id" 0 "$fe/state" 1 \
+        "$fe/handle" "$i" "$be/frontend" "$fe" "$be/frontend-id" "$d" \
+        "$be/online" 1 "$be/handle" "$i" "$be/type" vif "${extra[@]}" \
+        "$be/state" 1
+}
+
 # HVM test guest (tests 7x): Debian's cloud kernel and a busybox initramfs
 # (cached under build/hvm-guest) whose /init prints PVSTACK-GUEST-UP on
 # ttyS0 and then acts on pvtest= from its cmdline: "poweroff" (default)

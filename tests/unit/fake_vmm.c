@@ -18,7 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "hv/vmmctl.h"
+#include "proto/vmmctl.h"
 #include "proto/pvabi.h"
 
 static void fake_reply(struct fake_vmm *f, int c, int rc, const int *fds,

@@ -404,6 +404,47 @@ static void test_thread(void **state)
     blkring_stop(c->ring);
 }
 
+/*
+ * A restarted blkback attaches to a ring the dead one served: it goes on
+ * from the responses the frontend has (past a wrapped index), answers the
+ * requests left unanswered, and never re-answers old ones.
+ */
+static void test_reattach(void **state)
+{
+    struct ctx *c = *state;
+    struct blkif_request r = rw(BLKIF_OP_READ, 0, 16, 1);
+    struct blkif_response rsp[2];
+    uint8_t buf[4096];
+    unsigned i;
+
+    for (i = 0; i < 40; i++) { /* more than RING_SIZE: indices wrap */
+        r.id = 100 + i;
+        assert_int_equal(one(c, &r), BLKIF_RSP_OKAY);
+    }
+    /* Queued, then the backend dies before it sees them. */
+    memset(fake_hv_page(DOM, DATA_PFN), 0xcd, 4096);
+    r = rw(BLKIF_OP_WRITE, 7, 300, 1);
+    push(c, &r);
+    r = rw(BLKIF_OP_READ, 8, 16, 1);
+    r.seg[0].gref = DATA_PFN + 1;
+    push(c, &r);
+    blkring_destroy(c->ring);
+    c->ring = NULL;
+    assert_int_equal(blkring_create(NULL, DOM, RING_REF, PORT, c->disk,
+                                    BLK_MAX_INDIRECT_SEGS, &c->ring),
+                     0);
+    serve(c, 2, rsp);
+    /* Either order: blkif responses complete as the I/O does. */
+    assert_int_equal(rsp[0].id + rsp[1].id, 7 + 8);
+    assert_true(rsp[0].id == 7 || rsp[0].id == 8);
+    assert_int_equal(rsp[0].status, BLKIF_RSP_OKAY);
+    assert_int_equal(rsp[1].status, BLKIF_RSP_OKAY);
+    assert_int_equal(c->front.sring->rsp_prod, 42);
+    file_read(c, 300 * 512, buf, sizeof(buf));
+    for (i = 0; i < sizeof(buf); i++)
+        assert_int_equal(buf[i], 0xcd);
+}
+
 static void test_parse_limits(void **state)
 {
     struct blk_limits lim = {.sectors = 100, .discard = 0};
@@ -466,6 +507,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_many_in_flight, setup_rw,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_thread, setup_rw, teardown),
+        cmocka_unit_test_setup_teardown(test_reattach, setup_rw, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

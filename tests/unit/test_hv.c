@@ -28,7 +28,7 @@
 #include <xen/xen.h>
 
 #include "hv/hv.h"
-#include "hv/vmmctl.h"
+#include "proto/vmmctl.h"
 #include "fake_vmm.h"
 #include "proto/pvabi.h"
 

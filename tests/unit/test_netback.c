@@ -285,6 +285,40 @@ static void test_tx(void **state)
     assert_int_equal(tx_rsp(c).status, NETIF_RSP_OKAY);
 }
 
+/*
+ * A restarted netback attaches to the rings a dead one served: TX goes on
+ * from the frontend's response index (past a wrapped index), the frame
+ * queued before the restart is sent, old ones are not sent again.
+ */
+static void test_reattach(void **state)
+{
+    struct ctx *c = *state;
+    uint8_t buf[4096], frame[200];
+    uint32_t len = udp4(frame);
+    unsigned i;
+
+    memcpy(fake_hv_page(DOM, DATA), frame, len);
+    for (i = 0; i < 300; i++) { /* more than RING_SIZE (256) */
+        tx_push(c, slot(DATA, 0, 0, (uint16_t)i, (uint16_t)len));
+        RING_PUSH_REQUESTS(&c->tx);
+        assert_int_equal(netring_process(c->r), 0);
+        assert_int_equal(read(c->sv[1], buf, sizeof(buf)), (ssize_t)len);
+        assert_int_equal(tx_rsp(c).status, NETIF_RSP_OKAY);
+    }
+    tx_push(c, slot(DATA, 0, 0, 999, 60));
+    RING_PUSH_REQUESTS(&c->tx);
+    netring_destroy(c->r);
+    c->r = NULL;
+    assert_int_equal(
+        netring_create(NULL, DOM, TX_REF, RX_REF, PORT, c->sv[0], 1500, &c->r),
+        0);
+    assert_int_equal(netring_process(c->r), 0);
+    assert_int_equal(read(c->sv[1], buf, sizeof(buf)), 60);
+    assert_int_equal(read(c->sv[1], buf, sizeof(buf)), -1); /* only that */
+    assert_int_equal(tx_rsp(c).id, 999);
+    assert_int_equal(c->tx.sring->rsp_prod, 301);
+}
+
 /* A packet whose slots arrive in two pushes. */
 static void test_tx_split_push(void **state)
 {
@@ -431,6 +465,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_hostile_tx_index, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_thread, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reattach, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

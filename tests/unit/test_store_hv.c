@@ -31,7 +31,8 @@
 /* cmocka.h needs the headers above */
 #include <cmocka.h>
 
-#include "hv/vmmctl.h"
+#include "proto/vmmctl.h"
+#include "lib/sock.h"
 
 #define DOMID 7
 #define PORT 3
@@ -53,30 +54,14 @@ static void reply(int c, int rc, const int *fds, unsigned int nfds,
                   uint32_t flags)
 {
     struct vmmctl_rep rep = {.rc = rc, .nfds = nfds};
-    union {
-        char buf[CMSG_SPACE(2 * sizeof(int))];
-        struct cmsghdr a;
-    } cm;
-    struct iovec iov = {.iov_base = &rep, .iov_len = sizeof(rep)};
-    struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
-    struct cmsghdr *h;
 
     rep.info.domid = DOMID;
     rep.info.flags = flags;
     rep.info.ram_pages = PAGES - 1; /* + 1 special page */
     rep.info.total_pages = PAGES;
     rep.info.cur_pages = PAGES;
-    if (nfds) {
-        m.msg_control = cm.buf;
-        m.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
-        h = CMSG_FIRSTHDR(&m);
-        h->cmsg_level = SOL_SOCKET;
-        h->cmsg_type = SCM_RIGHTS;
-        h->cmsg_len = CMSG_LEN(nfds * sizeof(int));
-        memcpy(CMSG_DATA(h), fds, nfds * sizeof(int));
-    }
-    if (sendmsg(c, &m, MSG_NOSIGNAL) != sizeof(rep))
-        perror("fake vmm: sendmsg");
+    if (sock_send_fds(c, &rep, sizeof(rep), fds, nfds, 0) != sizeof(rep))
+        fprintf(stderr, "fake vmm: send failed\n");
 }
 
 static void *vmm(void *arg)
@@ -128,8 +113,7 @@ static int start_xsd(struct fx *f)
 static int setup(void **state)
 {
     static struct fx f;
-    struct sockaddr_un sa = {.sun_family = AF_UNIX};
-    char p[128];
+    char p[128], sp[128];
 
     memset(&f, 0, sizeof(f));
     f.flags = VMMCTL_F_RUNNING;
@@ -144,9 +128,9 @@ static int setup(void **state)
     mkdir(p, 0755);
     snprintf(p, sizeof(p), "%s/run/pvstack", f.root);
     mkdir(p, 0755);
-    snprintf(sa.sun_path, sizeof(sa.sun_path), "%.80s/dom%d.sock", p, DOMID);
-    f.lfd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-    if (bind(f.lfd, (struct sockaddr *)&sa, sizeof(sa)) || listen(f.lfd, 8))
+    snprintf(sp, sizeof(sp), "%.80s/dom%d.sock", p, DOMID);
+    f.lfd = sock_unix_listen(sp, SOCK_SEQPACKET, 0, 8);
+    if (f.lfd < 0)
         return -1;
     f.memfd = memfd_create("guest", MFD_CLOEXEC);
     /* Guest pages, then the VMM's balloon bitmap (vmmctl.h). */

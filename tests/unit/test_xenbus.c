@@ -29,7 +29,7 @@ static int t_probe(struct xenbus_dev *dev)
     c->probe++;
     if (c->probe_rc)
         return c->probe_rc;
-    xenbus_write(xenbus_dev_xs(dev), XBT_NULL, xenbus_dev_be_path(dev),
+    xsutil_write(xenbus_dev_xs(dev), XBT_NULL, xenbus_dev_be_path(dev),
                  "feature-flush-cache", "1");
     return 0;
 }
@@ -77,6 +77,27 @@ static void add_device(void)
     fake_xs_set(BE "/state", "1");
 }
 
+/* Set path = val in the store and deliver the watch events. */
+static void set(struct xenbus_backend *be, const char *path, const char *val)
+{
+    fake_xs_set(path, val);
+    pump(be);
+}
+
+/* A backend over add_device()'s device, its frontend then at fe_state
+ * (NULL: left Initialising). */
+static struct xenbus_backend *serving(struct calls *c, const char *fe_state)
+{
+    struct xenbus_backend *be;
+
+    add_device();
+    assert_int_equal(xenbus_backend_create(xs_open(0), 0, &t_ops, c, &be), 0);
+    pump(be);
+    if (fe_state)
+        set(be, FE "/state", fe_state);
+    return be;
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -91,17 +112,17 @@ static void test_helpers(void **state)
     char *s;
 
     (void)state;
-    assert_int_equal(xenbus_printf(xs, XBT_NULL, "/a", "n", "%d", 42), 0);
-    assert_int_equal(xenbus_read(xs, XBT_NULL, "/a", "n", &s), 0);
+    assert_int_equal(xsutil_printf(xs, XBT_NULL, "/a", "n", "%d", 42), 0);
+    assert_int_equal(xsutil_read(xs, XBT_NULL, "/a", "n", &s), 0);
     assert_string_equal(s, "42");
     free(s);
-    assert_int_equal(xenbus_read_ull(xs, XBT_NULL, "/a", "n", 100, &v), 0);
+    assert_int_equal(xsutil_read_ull(xs, XBT_NULL, "/a", "n", 100, &v), 0);
     assert_int_equal(v, 42);
-    assert_int_equal(xenbus_read_ull(xs, XBT_NULL, "/a", "n", 10, &v), -ERANGE);
-    assert_int_equal(xenbus_read(xs, XBT_NULL, "/a", "missing", &s), -ENOENT);
+    assert_int_equal(xsutil_read_ull(xs, XBT_NULL, "/a", "n", 10, &v), -ERANGE);
+    assert_int_equal(xsutil_read(xs, XBT_NULL, "/a", "missing", &s), -ENOENT);
     assert_null(s);
     fake_xs_set("/a/bad", "12junk");
-    assert_int_equal(xenbus_read_ull(xs, XBT_NULL, "/a", "bad", 100, &v),
+    assert_int_equal(xsutil_read_ull(xs, XBT_NULL, "/a", "bad", 100, &v),
                      -EINVAL);
     /* No state node: nothing is written (no resurrected directory). */
     assert_int_equal(xenbus_switch_state(xs, "/a", XenbusStateInitWait),
@@ -127,29 +148,23 @@ static void test_full_lifecycle(void **state)
     struct xenbus_backend *be;
 
     (void)state;
-    add_device();
-    assert_int_equal(xenbus_backend_create(xs_open(0), 0, &t_ops, &c, &be), 0);
-    pump(be);
+    be = serving(&c, NULL);
     assert_int_equal(c.probe, 1);
     assert_int_equal(xenbus_backend_count(be), 1);
     assert_string_equal(fake_xs_get(BE "/state"), "2");
     assert_string_equal(fake_xs_get(BE "/feature-flush-cache"), "1");
     assert_int_equal(c.connect, 0);
 
-    fake_xs_set(FE "/state", "3");
-    pump(be);
+    set(be, FE "/state", "3");
     assert_int_equal(c.connect, 1);
     assert_string_equal(fake_xs_get(BE "/state"), "4");
-    fake_xs_set(FE "/state", "4");
-    pump(be);
+    set(be, FE "/state", "4");
     assert_int_equal(c.connect, 1); /* idempotent */
 
-    fake_xs_set(FE "/state", "5");
-    pump(be);
+    set(be, FE "/state", "5");
     assert_int_equal(c.disconnect, 1);
     assert_string_equal(fake_xs_get(BE "/state"), "5");
-    fake_xs_set(FE "/state", "6");
-    pump(be);
+    set(be, FE "/state", "6");
     assert_string_equal(fake_xs_get(BE "/state"), "6");
     assert_int_equal(c.disconnect, 1);
 
@@ -172,8 +187,7 @@ static void test_minios_jump(void **state)
     add_device(); /* after the backend started: found via the watch */
     pump(be);
     assert_int_equal(c.probe, 1);
-    fake_xs_set(FE "/state", "4");
-    pump(be);
+    set(be, FE "/state", "4");
     assert_int_equal(c.connect, 1);
     assert_string_equal(fake_xs_get(BE "/state"), "4");
     /* Destroy with a connected device disconnects and removes it. */
@@ -188,15 +202,12 @@ static void test_probe_failure(void **state)
     struct xenbus_backend *be;
 
     (void)state;
-    add_device();
-    assert_int_equal(xenbus_backend_create(xs_open(0), 0, &t_ops, &c, &be), 0);
-    pump(be);
+    be = serving(&c, NULL);
     assert_int_equal(c.probe, 1);
     assert_string_equal(fake_xs_get(BE "/state"), "5");
     assert_string_equal(fake_xs_get(BE "/hotplug-status"), "error");
     assert_non_null(strstr(fake_xs_get(BE "/hotplug-error"), "probe"));
-    fake_xs_set(FE "/state", "3");
-    pump(be);
+    set(be, FE "/state", "3");
     assert_int_equal(c.connect, 0); /* never connects a failed device */
     xenbus_backend_destroy(be);
     assert_int_equal(c.remove, 0);
@@ -208,11 +219,7 @@ static void test_connect_failure(void **state)
     struct xenbus_backend *be;
 
     (void)state;
-    add_device();
-    assert_int_equal(xenbus_backend_create(xs_open(0), 0, &t_ops, &c, &be), 0);
-    pump(be);
-    fake_xs_set(FE "/state", "3");
-    pump(be);
+    be = serving(&c, "3");
     assert_int_equal(c.connect, 1);
     assert_string_equal(fake_xs_get(BE "/state"), "5");
     assert_int_equal(c.disconnect, 0);
@@ -227,25 +234,18 @@ static void test_offline(void **state)
     struct xenbus_backend *be;
 
     (void)state;
-    add_device();
-    assert_int_equal(xenbus_backend_create(xs_open(0), 0, &t_ops, &c, &be), 0);
-    pump(be);
-    fake_xs_set(FE "/state", "4");
-    pump(be);
+    be = serving(&c, "4");
     assert_int_equal(c.connect, 1);
-    fake_xs_set(BE "/online", "0");
-    pump(be);
+    set(be, BE "/online", "0");
     assert_int_equal(c.disconnect, 1);
     assert_string_equal(fake_xs_get(BE "/state"), "5");
-    fake_xs_set(FE "/state", "6");
-    pump(be);
+    set(be, FE "/state", "6");
     assert_string_equal(fake_xs_get(BE "/state"), "6");
     assert_int_equal(c.remove, 1); /* resources go at Closed */
     /* Re-attached under the same devid: probed afresh. */
     fake_xs_set(FE "/state", "1");
     fake_xs_set(BE "/online", "1");
-    fake_xs_set(BE "/state", "1");
-    pump(be);
+    set(be, BE "/state", "1");
     assert_int_equal(c.probe, 2);
     assert_string_equal(fake_xs_get(BE "/state"), "2");
     xenbus_backend_destroy(be);
@@ -259,16 +259,59 @@ static void test_frontend_gone(void **state)
     struct xenbus_backend *be;
 
     (void)state;
-    add_device();
-    assert_int_equal(xenbus_backend_create(xs_open(0), 0, &t_ops, &c, &be), 0);
-    pump(be);
-    fake_xs_set(FE "/state", "4");
-    pump(be);
+    be = serving(&c, "4");
     fake_xs_rm("/local/domain/5");
     pump(be);
     assert_int_equal(c.disconnect, 1);
     assert_string_equal(fake_xs_get(BE "/state"), "6");
     xenbus_backend_destroy(be);
+}
+
+/*
+ * A backend restarted while its devices are connected (kill -9 blkback,
+ * then xm daemons start) adopts them from the store: probe and connect
+ * again, state stays Connected, the frontend is not asked to renegotiate.
+ * A device left in InitWait is probed again and connects when the
+ * frontend does.
+ */
+static void test_restart_adopts(void **state)
+{
+    struct calls c = {0};
+    struct xenbus_backend *be;
+
+    (void)state;
+    be = serving(&c, "4");
+    assert_string_equal(fake_xs_get(BE "/state"), "4");
+    fake_xs_set("/local/domain/0/backend/vbd/6/1/frontend",
+                "/local/domain/6/device/vbd/1");
+    fake_xs_set("/local/domain/0/backend/vbd/6/1/state", "1");
+    set(be, "/local/domain/6/device/vbd/1/state", "1");
+    assert_string_equal(fake_xs_get("/local/domain/0/backend/vbd/6/1/state"),
+                        "2");
+    /* The daemon dies: nothing of it runs, the store keeps its states. */
+    xenbus_backend_destroy(be);
+    fake_xs_set(BE "/state", "4");
+    fake_xs_set("/local/domain/0/backend/vbd/6/1/state", "2");
+    memset(&c, 0, sizeof(c));
+
+    assert_int_equal(xenbus_backend_create(xs_open(0), 0, &t_ops, &c, &be), 0);
+    pump(be);
+    assert_int_equal(xenbus_backend_count(be), 2);
+    assert_int_equal(c.probe, 2);
+    assert_int_equal(c.connect, 1);
+    assert_string_equal(fake_xs_get(BE "/state"), "4");
+    assert_string_equal(fake_xs_get("/local/domain/0/backend/vbd/6/1/state"),
+                        "2");
+    set(be, "/local/domain/6/device/vbd/1/state", "3");
+    assert_int_equal(c.connect, 2);
+    assert_string_equal(fake_xs_get("/local/domain/0/backend/vbd/6/1/state"),
+                        "4");
+    /* Adopted devices go away as any other. */
+    set(be, FE "/state", "5");
+    assert_int_equal(c.disconnect, 1);
+    assert_string_equal(fake_xs_get(BE "/state"), "5");
+    xenbus_backend_destroy(be);
+    assert_int_equal(c.remove, 2);
 }
 
 /* Directories that are not devices, other kinds and junk paths. */
@@ -302,6 +345,7 @@ int main(void)
         cmocka_unit_test_setup(test_offline, setup),
         cmocka_unit_test_setup(test_frontend_gone, setup),
         cmocka_unit_test_setup(test_ignores_junk, setup),
+        cmocka_unit_test_setup(test_restart_adopts, setup),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,12 +4,8 @@
 cfg-srcs := toolstack/cfg/cfg.c toolstack/cfg/lex.c toolstack/cfg/syntax.c toolstack/cfg/config.c \
 	toolstack/cfg/disk.c toolstack/cfg/vif.c toolstack/cfg/json.c \
 	toolstack/cfg/json_read.c
-LIBCFG := $(B)/lib/libcfg.a
-$(LIBCFG): $(patsubst %.c,$(OBJ)/%.o,$(cfg-srcs))
-	@mkdir -p $(dir $@)
-	$(Q)rm -f $@ && $(AR) rcs $@ $^
-EXTRA_TARGETS += $(LIBCFG)
+$(eval $(call library,LIBCFG,$(cfg-srcs)))
 
-$(eval $(call unittest,test_cfg,tests/unit/test_cfg.c $(cfg-srcs) toolstack/lib/parse.c,-lyajl))
-$(eval $(call unittest,test_cfg_spec,tests/unit/test_cfg_spec.c $(cfg-srcs) toolstack/lib/parse.c,-lyajl))
+$(eval $(call unittest,test_cfg,tests/unit/test_cfg.c,$(LIBCFG) $(LIBPV) -lyajl))
+$(eval $(call unittest,test_cfg_spec,tests/unit/test_cfg_spec.c,$(LIBCFG) $(LIBPV) -lyajl))
 $(eval $(call fuzzer,fuzz_cfg,tests/fuzz/fuzz_cfg.c $(cfg-srcs) toolstack/lib/parse.c,-lyajl))

@@ -10,9 +10,9 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "lib/parse.h"
+#include "lib/rand.h"
 
 static int verr(char *errbuf, size_t errlen, const char *what, const char *v)
 {
@@ -49,18 +49,7 @@ int vif_mac_parse(const char *s, uint8_t mac_out[6])
 
 int vif_mac_random(uint8_t mac_out[6])
 {
-    uint8_t r[3];
-    ssize_t n = getrandom(r, sizeof(r), 0);
-
-    if (n != (ssize_t)sizeof(r))
-        return n < 0 ? -errno : -EIO;
-    mac_out[0] = 0x00;
-    mac_out[1] = 0x16;
-    mac_out[2] = 0x3e;
-    mac_out[3] = r[0] & 0x7f;
-    mac_out[4] = r[1];
-    mac_out[5] = r[2];
-    return 0;
+    return rand_mac(mac_out);
 }
 
 /* strtoull base 0 as libxlu does, after its regex has vetted the digits. */

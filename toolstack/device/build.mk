@@ -3,11 +3,7 @@
 # xm links $(LIBDEVICE) (and $(LIBPV), -lxenstore).
 device-srcs := toolstack/device/device.c toolstack/device/kinds.c \
 	toolstack/device/attach.c
-LIBDEVICE := $(B)/lib/libdevice.a
-$(LIBDEVICE): $(patsubst %.c,$(OBJ)/%.o,$(device-srcs))
-	@mkdir -p $(dir $@)
-	$(Q)rm -f $@ && $(AR) rcs $@ $^
-EXTRA_TARGETS += $(LIBDEVICE)
+$(eval $(call library,LIBDEVICE,$(device-srcs)))
 
 $(eval $(call unittest,test_device,tests/unit/test_device.c $(device-srcs) \
 	tests/unit/fake_xs.c toolstack/lib/parse.c,))

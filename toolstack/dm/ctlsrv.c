@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * ctlsrv.c: the HVM monitor answers the kvm engine's VMM control protocol
- * (hv/vmmctl.h) on /run/pvstack/dom<id>.sock, so QEMU plus its monitor is
+ * (proto/vmmctl.h) on /run/pvstack/dom<id>.sock, so QEMU plus its monitor is
  * "the VMM" of an HVM domain: xm list, pause, unpause, destroy and the
  * domain-death wait work through libhv unchanged.
  */
@@ -15,7 +15,7 @@
 #include <xen/sched.h>
 
 #include "dm/internal.h"
-#include "hv/vmmctl.h"
+#include "proto/vmmctl.h"
 #include "lib/paths.h"
 
 int dm_ctl_path(uint32_t domid, char *buf, size_t len)

@@ -149,7 +149,7 @@ struct dm_monitor_ops {
  * Fork the per-domain monitor (a detached process holding the event QMP
  * socket) and return once it is connected, so no event is missed. It
  * applies ops on guest poweroff, reboot and panic, serves the kvm engine's
- * control socket /run/pvstack/dom<id>.sock (hv/vmmctl.h) for libhv, and
+ * control socket /run/pvstack/dom<id>.sock (proto/vmmctl.h) for libhv, and
  * after QEMU exits removes the sockets and pid file and calls ops->gone.
  * Returns 0 and the monitor's pid, or -errno.
  */

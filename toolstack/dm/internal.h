@@ -59,7 +59,7 @@ struct dm_mon {
 };
 
 /*
- * The kvm engine's control socket (hv/vmmctl.h) served for an HVM domain,
+ * The kvm engine's control socket (proto/vmmctl.h) served for an HVM domain,
  * so libhv's list/info/pause/unpause/shutdown/destroy/wait reach QEMU.
  * open: bind /run/pvstack/dom<id>.sock (m->lfd). serve: one request from
  * one connection. wake: answer the waiters (the guest shut down). close:

@@ -6,15 +6,9 @@ domain-srcs := toolstack/domain/create.c toolstack/domain/pv.c \
 	toolstack/domain/control.c toolstack/domain/list.c \
 	toolstack/domain/monitor.c toolstack/domain/userdata.c \
 	toolstack/domain/devices.c
-LIBDOMAIN := $(B)/lib/libdomain.a
-$(LIBDOMAIN): $(patsubst %.c,$(OBJ)/%.o,$(domain-srcs))
-	@mkdir -p $(dir $@)
-	$(Q)rm -f $@ && $(AR) rcs $@ $^
-EXTRA_TARGETS += $(LIBDOMAIN)
+$(eval $(call library,LIBDOMAIN,$(domain-srcs)))
 
-# Store entries, names and the kept config on fake_xs.c (lib sources are
-# spelled out: domain's build.mk is read before lib's).
+# Store entries, names and the kept config on fake_xs.c.
 $(eval $(call unittest,test_domain,tests/unit/test_domain.c \
 	toolstack/domain/store.c toolstack/domain/userdata.c $(cfg-srcs) \
-	$(device-srcs) tests/unit/fake_xs.c toolstack/lib/parse.c \
-	toolstack/lib/paths.c,-lyajl))
+	$(device-srcs) tests/unit/fake_xs.c,$(LIBPV) -lyajl))

@@ -22,6 +22,8 @@
 #include "hv/hv.h"
 #include "hv/kvm.h"
 #include "lib/paths.h"
+#include "lib/spawn.h"
+#include "proto/vmmexec.h"
 
 #define KVM_CREATE_TIMEOUT_MS 30000
 
@@ -29,25 +31,16 @@
 static int kvm_vmm_path(char *buf, size_t len)
 {
     const char *e = getenv("PVSTACK_VMM");
-    char self[PATH_MAX];
-    ssize_t n;
-    char *slash;
+    int rc;
 
     if (e && *e) {
         if ((size_t)snprintf(buf, len, "%s", e) >= len)
             return -ENAMETOOLONG;
         return 0;
     }
-    n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-    if (n < 0)
-        return -errno;
-    self[n] = '\0';
-    slash = strrchr(self, '/');
-    if (slash)
-        *slash = '\0';
-    if ((size_t)snprintf(buf, len, "%s/pvstack-vmm", self) >= len)
-        return -ENAMETOOLONG;
-    return 0;
+    rc = spawn_self_path(buf, len, VMMEXEC_PROG);
+    /* Missing: exec reports it on the status pipe, with the path. */
+    return rc == -ENOENT ? 0 : rc;
 }
 
 /* In the grandchild: exec the VMM with status on fd 3. Never returns. */
@@ -63,24 +56,26 @@ static void kvm_exec_vmm(const char *vmm, const struct hv_build *b, int wfd)
     snprintf(vcpus, sizeof(vcpus), "%u", b->vcpus);
     snprintf(maxv, sizeof(maxv), "%u", b->max_vcpus);
     argv[i++] = (char *)(uintptr_t)vmm;
-    argv[i++] = (char *)(uintptr_t) "--domid", argv[i++] = domid;
-    argv[i++] = (char *)(uintptr_t) "--name",
+    argv[i++] = (char *)(uintptr_t) "--" VMMEXEC_OPT_DOMID, argv[i++] = domid;
+    argv[i++] = (char *)(uintptr_t) "--" VMMEXEC_OPT_NAME,
     argv[i++] = (char *)(uintptr_t)b->name;
-    argv[i++] = (char *)(uintptr_t) "--kernel",
+    argv[i++] = (char *)(uintptr_t) "--" VMMEXEC_OPT_KERNEL,
     argv[i++] = (char *)(uintptr_t)b->kernel;
     if (b->ramdisk)
-        argv[i++] = (char *)(uintptr_t) "--ramdisk",
+        argv[i++] = (char *)(uintptr_t) "--" VMMEXEC_OPT_RAMDISK,
         argv[i++] = (char *)(uintptr_t)b->ramdisk;
     if (b->cmdline)
-        argv[i++] = (char *)(uintptr_t) "--cmdline",
+        argv[i++] = (char *)(uintptr_t) "--" VMMEXEC_OPT_CMDLINE,
         argv[i++] = (char *)(uintptr_t)b->cmdline;
-    argv[i++] = (char *)(uintptr_t) "--memory-kb", argv[i++] = mem;
-    argv[i++] = (char *)(uintptr_t) "--maxmem-kb", argv[i++] = maxmem;
-    argv[i++] = (char *)(uintptr_t) "--vcpus", argv[i++] = vcpus;
-    argv[i++] = (char *)(uintptr_t) "--max-vcpus", argv[i++] = maxv;
+    argv[i++] = (char *)(uintptr_t) "--" VMMEXEC_OPT_MEMORY_KB, argv[i++] = mem;
+    argv[i++] = (char *)(uintptr_t) "--" VMMEXEC_OPT_MAXMEM_KB,
+    argv[i++] = maxmem;
+    argv[i++] = (char *)(uintptr_t) "--" VMMEXEC_OPT_VCPUS, argv[i++] = vcpus;
+    argv[i++] = (char *)(uintptr_t) "--" VMMEXEC_OPT_MAX_VCPUS,
+    argv[i++] = maxv;
     if (b->paused)
-        argv[i++] = (char *)(uintptr_t) "--paused";
-    argv[i++] = (char *)(uintptr_t) "--status-fd",
+        argv[i++] = (char *)(uintptr_t) "--" VMMEXEC_OPT_PAUSED;
+    argv[i++] = (char *)(uintptr_t) "--" VMMEXEC_OPT_STATUS_FD,
     argv[i++] = (char *)(uintptr_t) "3";
     argv[i] = NULL;
     /* dup2 onto itself would keep O_CLOEXEC: clear it explicitly. */
@@ -131,9 +126,8 @@ static int kvm_parse_status(const char *line, struct hv_built *out, char *err,
 {
     int e = 0, off = 0;
 
-    if (sscanf(line, "OK %" SCNu64 " %" SCNu64 " %" SCNu32 " %" SCNu32,
-               &out->store_pfn, &out->console_pfn, &out->store_port,
-               &out->console_port) == 4)
+    if (sscanf(line, VMMEXEC_STATUS_OK_SCAN, &out->store_pfn, &out->console_pfn,
+               &out->store_port, &out->console_port) == 4)
         return 0;
     if (sscanf(line, "ERR %d %n", &e, &off) >= 1 && off > 0) {
         if (err && errlen)

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "hv/vmmctl.h"
+#include "proto/vmmctl.h"
 
 struct hv;
 struct hv_build;

@@ -7,38 +7,32 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "hv/hv.h"
 #include "hv/kvm.h"
 #include "lib/paths.h"
+#include "lib/sock.h"
 
 #define KVMCTL_MAXFDS 4
 
 static int kvmctl_connect(uint32_t domid, pid_t *peer_out)
 {
-    struct sockaddr_un sa = {.sun_family = AF_UNIX};
-    char rel[64];
+    char rel[64], path[108];
     struct ucred cred;
     socklen_t cl = sizeof(cred);
     int fd, rc;
 
     snprintf(rel, sizeof(rel), VMMCTL_SOCK_FMT, domid);
-    rc = paths_get(sa.sun_path, sizeof(sa.sun_path), rel);
+    rc = paths_get(path, sizeof(path), rel);
     if (rc < 0)
         return rc;
-    fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    fd = sock_unix_connect(path, SOCK_SEQPACKET);
+    /* No socket or nobody listening: the domain does not exist. */
+    if (fd == -ENOENT || fd == -ECONNREFUSED)
+        return -ESRCH;
     if (fd < 0)
-        return -errno;
-    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-        rc = errno;
-        close(fd);
-        /* No socket or nobody listening: the domain does not exist. */
-        if (rc == ENOENT || rc == ECONNREFUSED)
-            return -ESRCH;
-        return -rc;
-    }
+        return fd;
     if (peer_out) {
         if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl) == 0)
             *peer_out = cred.pid;
@@ -51,36 +45,19 @@ static int kvmctl_connect(uint32_t domid, pid_t *peer_out)
 static int kvmctl_recv(int fd, struct vmmctl_rep *rep, int *fds,
                        unsigned maxfds, unsigned *nfds_out)
 {
-    union {
-        char buf[CMSG_SPACE(KVMCTL_MAXFDS * sizeof(int))];
-        struct cmsghdr align;
-    } cm;
-    struct iovec iov = {.iov_base = rep, .iov_len = sizeof(*rep)};
-    struct msghdr msg = {.msg_iov = &iov,
-                         .msg_iovlen = 1,
-                         .msg_control = cm.buf,
-                         .msg_controllen = sizeof(cm.buf)};
-    struct cmsghdr *c;
-    unsigned n = 0, i;
+    size_t n = maxfds < KVMCTL_MAXFDS ? maxfds : KVMCTL_MAXFDS;
+    unsigned i;
     ssize_t r;
 
-    r = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
+    r = sock_recv_fds(fd, rep, sizeof(*rep), fds, &n);
+    if (r == -EAGAIN)
+        return -ETIMEDOUT;
+    if (r == -EMSGSIZE)
+        return -EPROTO; /* more fds than the request wants */
     if (r < 0)
-        return errno == EAGAIN ? -ETIMEDOUT : -errno;
-    for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-            continue;
-        unsigned cnt = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-        int *p = (int *)CMSG_DATA(c);
-        for (i = 0; i < cnt; i++) {
-            if (n < maxfds)
-                fds[n++] = p[i];
-            else
-                close(p[i]);
-        }
-    }
+        return (int)r;
     if (nfds_out)
-        *nfds_out = n;
+        *nfds_out = (unsigned)n;
     if (r == 0)
         return -ESRCH; /* the VMM went away (destroyed) */
     if ((size_t)r != sizeof(*rep)) {

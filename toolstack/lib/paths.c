@@ -6,7 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+
+#include "lib/fs.h"
 
 const char *paths_root(void)
 {
@@ -41,20 +42,7 @@ int paths_xenstored_socket(char *buf, size_t len)
 int paths_mkdir(const char *path, unsigned mode)
 {
     char buf[4096];
-    char *p;
     int rc = paths_get(buf, sizeof(buf), path);
 
-    if (rc)
-        return rc;
-    for (p = buf + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(buf, mode) && errno != EEXIST)
-            return -errno;
-        *p = '/';
-    }
-    if (mkdir(buf, mode) && errno != EEXIST)
-        return -errno;
-    return 0;
+    return rc ? rc : fs_mkdir_p(buf, mode);
 }

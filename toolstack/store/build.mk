@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # toolstack/store: xenstored. The core (tree .. wire_domain) takes buffers;
-# socket.c and domain*.c are its transports; domain_hv.c links the hv.h
-# engine when one is built (LIBHV), else domain_nohv.c answers ENOSYS.
+# socket.c, domain.c and domain_hv.c (guest rings through the hv.h engine)
+# are its transports.
 store-core := toolstack/store/tree.c toolstack/store/perms.c \
 	toolstack/store/quota.c toolstack/store/conn.c \
 	toolstack/store/watch.c toolstack/store/transaction.c \
@@ -9,20 +9,12 @@ store-core := toolstack/store/tree.c toolstack/store/perms.c \
 	toolstack/store/wire_domain.c \
 	toolstack/store/domain.c toolstack/store/ring.c \
 	toolstack/store/persist.c toolstack/store/journal.c
-store-lib := toolstack/lib/parse.c toolstack/lib/paths.c toolstack/lib/log.c
-
-ifdef LIBHV
-store-hv := toolstack/store/domain_hv.c
-store-hvlib := $(LIBHV) $(LIBPV) $(HV_LDLIBS)
-$(BIN)/xenstored: $(LIBHV)
-else
-store-hv := toolstack/store/domain_nohv.c
-store-hvlib :=
-endif
+store-lib := toolstack/lib/parse.c toolstack/lib/paths.c toolstack/lib/log.c \
+	toolstack/lib/fs.c
 
 $(eval $(call program,xenstored,$(store-core) toolstack/store/socket.c \
-	$(store-hv) toolstack/store/xenstored.c,$(store-hvlib) $(LIBPV)))
-$(BIN)/xenstored: $(LIBPV)
+	toolstack/store/domain_hv.c toolstack/store/xenstored.c,\
+	$(LIBHV) $(LIBPV) $(HV_LDLIBS)))
 
 $(eval $(call unittest,test_store,tests/unit/test_store.c \
 	tests/unit/test_store_harness.c $(store-core) $(store-lib),))
@@ -33,14 +25,11 @@ $(eval $(call unittest,test_store_ring,tests/unit/test_store_ring.c \
 $(eval $(call fuzzer,fuzz_store,tests/fuzz/fuzz_store.c $(store-core) \
 	$(store-lib),))
 $(eval $(call bench,bench_store,bench/bench_store.c bench/results.c,$(LIBPV) -lpthread))
-$(B)/bench/bench_store: $(LIBPV)
 # libxenstore client test: needs build/bin/xenstored (it starts one)
 $(eval $(call unittest,test_store_libxs,tests/unit/test_store_libxs.c,-lxenstore -lpthread))
 $(B)/tests/test_store_libxs: $(BIN)/xenstored
-ifdef LIBHV
 # guest rings end to end through libhv's kvm engine and a fake VMM
-$(eval $(call unittest,test_store_hv,tests/unit/test_store_hv.c,-lxenstore -lpthread))
+$(eval $(call unittest,test_store_hv,tests/unit/test_store_hv.c,$(LIBPV) -lxenstore -lpthread))
 $(B)/tests/test_store_hv: $(BIN)/xenstored
-endif
 $(eval $(call fuzzer,fuzz_store_state,tests/fuzz/fuzz_store_state.c \
 	$(store-core) $(store-lib),))

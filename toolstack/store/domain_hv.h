@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * domain_hv.h: how xenstored reaches guest rings: the hv.h engine
- * (domain_hv.c) when the build has one, else a stub (domain_nohv.c) that
- * leaves XS_INTRODUCE answering ENOSYS.
+ * domain_hv.h: how xenstored reaches guest rings: through the hv.h engine
+ * (domain_hv.c).
  */
 #ifndef XT_STORE_DOMAIN_HV_H
 #define XT_STORE_DOMAIN_HV_H

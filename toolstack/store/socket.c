@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "lib/sock.h"
 
 struct sock_client {
     int fd;
@@ -37,50 +38,25 @@ struct sock_server {
 int sock_server_create(struct xsd *x, const char *path, unsigned int flags,
                        struct sock_server **s_out)
 {
-    struct sockaddr_un addr = {.sun_family = AF_UNIX};
     struct sock_server *s;
-    int rc;
+    int fd;
 
     *s_out = NULL;
-    if (strlen(path) >= sizeof(addr.sun_path))
+    if (strlen(path) >= sizeof(s->path))
         return -ENAMETOOLONG;
+    /* A live xenstored at path keeps it (-EADDRINUSE); a stale socket
+     * left by a crashed one is replaced. */
+    fd = sock_unix_listen(path, SOCK_STREAM | SOCK_NONBLOCK, 0600, 64);
+    if (fd < 0)
+        return fd;
     s = calloc(1, sizeof(*s));
-    if (!s)
+    if (!s) {
+        close(fd);
         return -ENOMEM;
+    }
     s->xsd = x;
     s->flags = flags;
-    s->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (s->lfd < 0) {
-        rc = -errno;
-        free(s);
-        return rc;
-    }
-    strcpy(addr.sun_path, path);
-    /*
-     * A socket file nobody listens on is a dead daemon's (kill -9): take
-     * it over. One that answers belongs to a live xenstored: leave it.
-     */
-    if (connect(s->lfd, (struct sockaddr *)&addr, sizeof(addr)) == 0 ||
-        errno == EAGAIN) {
-        close(s->lfd);
-        free(s);
-        return -EADDRINUSE;
-    }
-    close(s->lfd);
-    s->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (s->lfd < 0) {
-        rc = -errno;
-        free(s);
-        return rc;
-    }
-    unlink(path);
-    if (bind(s->lfd, (struct sockaddr *)&addr, sizeof(addr)) ||
-        chmod(path, 0600) || listen(s->lfd, 64)) {
-        rc = -errno;
-        close(s->lfd);
-        free(s);
-        return rc;
-    }
+    s->lfd = fd;
     strcpy(s->path, path);
     *s_out = s;
     return 0;

@@ -23,6 +23,7 @@
 #include "lib/log.h"
 #include "lib/parse.h"
 #include "lib/paths.h"
+#include "lib/pidfile.h"
 #include "store/domain_hv.h"
 #include "store/socket.h"
 #include "store/store.h"

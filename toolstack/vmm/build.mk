@@ -2,9 +2,8 @@
 # toolstack/vmm: pvstack-vmm, the kvm engine's per-domain VMM.
 vmm-srcs := toolstack/vmm/main.c toolstack/vmm/kvm.c toolstack/vmm/hcall.c \
 	toolstack/vmm/evtchn.c toolstack/vmm/sched.c toolstack/vmm/mem.c \
-	toolstack/vmm/ctl.c $(builder-srcs) backends/console/conlog.c \
-	toolstack/lib/log.c toolstack/lib/parse.c toolstack/lib/paths.c
-$(eval $(call program,pvstack-vmm,$(vmm-srcs),-llzma -lz -lpthread))
+	toolstack/vmm/ctl.c $(builder-srcs) backends/console/conlog.c
+$(eval $(call program,pvstack-vmm,$(vmm-srcs),$(LIBPV) -llzma -lz -lpthread))
 
 # Tiny PV test kernels (testkernel.S) for tests/integration/3x and bench/.
 PVTEST_MODES := hello reboot crash echo spin
@@ -20,7 +19,7 @@ $(B)/tests/pvtest-%.elf: toolstack/vmm/testkernel.S
 	$(Q)ld -static -nostdlib -Ttext=0x100000 -o $@ $@.o && rm -f $@.o
 EXTRA_TARGETS += $(PVTEST_ELFS)
 
-$(eval $(call bench,pv_bench,bench/pv_bench.c $(hv-srcs) toolstack/lib/log.c toolstack/lib/parse.c toolstack/lib/paths.c,$(HV_LDLIBS)))
+$(eval $(call bench,pv_bench,bench/pv_bench.c,$(LIBHV) $(LIBPV) $(HV_LDLIBS)))
 $(B)/bench/pv_bench: | $(BIN)/pvstack-vmm $(PVTEST_ELFS)
 
 # The hypercall services without KVM (kicks and shutdown stubbed in the test).

@@ -12,13 +12,12 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
-#include "hv/vmmctl.h"
+#include "proto/vmmctl.h"
 #include "lib/log.h"
 #include "lib/paths.h"
+#include "lib/sock.h"
 
 static uint64_t thread_cpu_ns(pthread_t t)
 {
@@ -73,26 +72,12 @@ static void ctl_reply(struct vmm *vmm, int c, int rc, const int *fds,
                       unsigned nfds)
 {
     struct vmmctl_rep rep = {.rc = rc, .nfds = nfds};
-    union {
-        char buf[CMSG_SPACE(2 * sizeof(int))];
-        struct cmsghdr align;
-    } cm;
-    struct iovec iov = {.iov_base = &rep, .iov_len = sizeof(rep)};
-    struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
+    ssize_t n;
 
     ctl_fill_info(vmm, &rep.info);
-    if (nfds) {
-        struct cmsghdr *h;
-        m.msg_control = cm.buf;
-        m.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
-        h = CMSG_FIRSTHDR(&m);
-        h->cmsg_level = SOL_SOCKET;
-        h->cmsg_type = SCM_RIGHTS;
-        h->cmsg_len = CMSG_LEN(nfds * sizeof(int));
-        memcpy(CMSG_DATA(h), fds, nfds * sizeof(int));
-    }
-    if (sendmsg(c, &m, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
-        log_debug("dom %u: control reply: %s", vmm->domid, strerror(errno));
+    n = sock_send_fds(c, &rep, sizeof(rep), fds, nfds, MSG_DONTWAIT);
+    if (n < 0)
+        log_debug("dom %u: control reply: %s", vmm->domid, strerror(-n));
 }
 
 void ctl_notify_waiters(struct vmm *vmm)
@@ -108,35 +93,24 @@ void ctl_notify_waiters(struct vmm *vmm)
 
 int ctl_listen(struct vmm *vmm)
 {
-    struct sockaddr_un sa = {.sun_family = AF_UNIX};
     struct epoll_event ev = {.events = EPOLLIN, .data.u64 = EP_TAG(EP_CTL, 0)};
-    char rel[64];
+    char rel[64], path[sizeof(vmm->sock_path)];
     int fd, rc;
 
     rc = paths_mkdir("/run/pvstack", 0700);
     if (rc < 0)
         return rc;
     snprintf(rel, sizeof(rel), VMMCTL_SOCK_FMT, vmm->domid);
-    rc = paths_get(sa.sun_path, sizeof(sa.sun_path), rel);
+    rc = paths_get(path, sizeof(path), rel);
     if (rc < 0)
         return rc;
-    fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return -errno;
     /* A live socket means the domid is taken; a dead one is stale. */
-    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
-        close(fd);
+    fd = sock_unix_listen(path, SOCK_SEQPACKET, 0600, 64);
+    if (fd == -EADDRINUSE)
         return -EEXIST;
-    }
-    unlink(sa.sun_path);
-    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-        listen(fd, 64) < 0) {
-        rc = -errno;
-        close(fd);
-        return rc;
-    }
-    chmod(sa.sun_path, 0600);
-    snprintf(vmm->sock_path, sizeof(vmm->sock_path), "%s", sa.sun_path);
+    if (fd < 0)
+        return fd;
+    snprintf(vmm->sock_path, sizeof(vmm->sock_path), "%s", path);
     vmm->ctl_fd = fd;
     if (epoll_ctl(vmm->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
         return -errno;

@@ -22,6 +22,7 @@
 #include "lib/log.h"
 #include "lib/parse.h"
 #include "lib/paths.h"
+#include "proto/vmmexec.h"
 #include "vmm/vmm.h"
 
 #define EP_SIG 4ull
@@ -38,7 +39,7 @@ static void status(int fd, int err, const char *msg)
     if (fd < 0)
         return;
     if (err)
-        dprintf(fd, "ERR %d %s\n", err, msg);
+        dprintf(fd, VMMEXEC_STATUS_ERR "\n", err, msg);
     else
         dprintf(fd, "%s\n", msg);
 }
@@ -54,18 +55,18 @@ static unsigned long long num(const char *s, const char *what)
 
 static void parse_args(int argc, char **argv, struct vmm *vmm, struct opts *o)
 {
-    static const struct option lo[] = {{"domid", 1, 0, 'i'},
-                                       {"name", 1, 0, 'n'},
-                                       {"kernel", 1, 0, 'k'},
-                                       {"ramdisk", 1, 0, 'r'},
-                                       {"cmdline", 1, 0, 'c'},
-                                       {"memory-kb", 1, 0, 'm'},
-                                       {"maxmem-kb", 1, 0, 'M'},
-                                       {"vcpus", 1, 0, 'v'},
-                                       {"max-vcpus", 1, 0, 'V'},
-                                       {"paused", 0, 0, 'p'},
-                                       {"status-fd", 1, 0, 's'},
-                                       {"debug", 0, 0, 'd'},
+    static const struct option lo[] = {{VMMEXEC_OPT_DOMID, 1, 0, 'i'},
+                                       {VMMEXEC_OPT_NAME, 1, 0, 'n'},
+                                       {VMMEXEC_OPT_KERNEL, 1, 0, 'k'},
+                                       {VMMEXEC_OPT_RAMDISK, 1, 0, 'r'},
+                                       {VMMEXEC_OPT_CMDLINE, 1, 0, 'c'},
+                                       {VMMEXEC_OPT_MEMORY_KB, 1, 0, 'm'},
+                                       {VMMEXEC_OPT_MAXMEM_KB, 1, 0, 'M'},
+                                       {VMMEXEC_OPT_VCPUS, 1, 0, 'v'},
+                                       {VMMEXEC_OPT_MAX_VCPUS, 1, 0, 'V'},
+                                       {VMMEXEC_OPT_PAUSED, 0, 0, 'p'},
+                                       {VMMEXEC_OPT_STATUS_FD, 1, 0, 's'},
+                                       {VMMEXEC_OPT_DEBUG, 0, 0, 'd'},
                                        {0, 0, 0, 0}};
     int ch;
 
@@ -297,8 +298,8 @@ int main(int argc, char **argv)
             unlink(vmm.sock_path);
         return EXIT_FAILURE;
     }
-    snprintf(ok, sizeof(ok), "OK %" PRIu64 " %" PRIu64 " %u %u",
-             vmm.br.store_pfn, vmm.br.console_pfn, ports[0], ports[1]);
+    snprintf(ok, sizeof(ok), VMMEXEC_STATUS_OK, vmm.br.store_pfn,
+             vmm.br.console_pfn, ports[0], ports[1]);
     log_info("dom %u (%s): started, %" PRIu64 " MiB, %u vcpus%s", vmm.domid,
              vmm.name, vmm.ram_pages / 256, vmm.nr_vcpus,
              o.paused ? ", paused" : "");

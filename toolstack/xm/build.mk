@@ -15,6 +15,6 @@ $(BIN)/xl: $(BIN)/xm
 	$(Q)ln -sf xm $@
 EXTRA_TARGETS += $(BIN)/xl
 
-$(eval $(call unittest,test_xm,tests/unit/test_xm.c $(filter-out toolstack/xm/main.c,$(xm-srcs)) $(domain-srcs) $(cfg-srcs) toolstack/lib/parse.c $(hv-srcs) $(device-srcs) $(dm-srcs) toolstack/lib/paths.c \
-	toolstack/lib/log.c,-lyajl -lxenstore $(HV_LDLIBS)))
+$(eval $(call unittest,test_xm,tests/unit/test_xm.c $(filter-out toolstack/xm/main.c,$(xm-srcs)) $(domain-srcs) $(cfg-srcs) $(hv-srcs) $(device-srcs) $(dm-srcs),\
+	$(LIBPV) -lyajl -lxenstore $(HV_LDLIBS)))
 $(B)/tests/test_xm: ALL_CFLAGS += -std=gnu11

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * cmd_domain.c: xm lifecycle commands on one domain: destroy, shutdown
- * [-w] [-a], reboot, pause, unpause, console, daemons; plus the store
+ * [-w] [-a], reboot, pause, unpause, console; plus the store
  * opener, name resolution and the guest rows of `xm list`.
  */
 #include "xm/dom.h"
@@ -271,21 +271,4 @@ int cmd_shutdown(struct xm *xm, int argc, char **argv)
 int cmd_reboot(struct xm *xm, int argc, char **argv)
 {
     return shutdown_like(xm, argc, argv, DOMAIN_REBOOT);
-}
-
-int cmd_daemons(struct xm *xm, int argc, char **argv)
-{
-    int opt;
-
-    while ((opt = xm_getopt(xm, argc, argv, "", NULL, 1)) != -1) {
-        if (opt == XM_OPT_HELP)
-            return EXIT_SUCCESS;
-        if (opt == XM_OPT_ERR)
-            return EXIT_FAILURE;
-    }
-    if (strcmp(argv[optind], "start") != 0) {
-        xm_err(xm, "daemons: only `start` is supported");
-        return EXIT_FAILURE;
-    }
-    return dom_daemons_start(xm, 1) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -77,8 +77,9 @@ const struct xm_cmd xm_cmd_table[] = {
     {"uptime", cmd_uptime, 0, "Print uptime for all/some domains",
      "[-s] [Domain]", NULL},
     {"daemons", cmd_daemons, XM_CMD_MODIFIES,
-     "Start xenstored and xenconsoled when they are not running", "start",
-     NULL},
+     "Start, stop or show xenstored, xenconsoled, blkback and netback "
+     "(by their pid files)",
+     "start|stop|status", NULL},
 };
 
 const size_t xm_cmd_count = sizeof(xm_cmd_table) / sizeof(xm_cmd_table[0]);

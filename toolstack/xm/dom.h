@@ -42,9 +42,13 @@ int dom_resolve(struct xm *xm, struct xs_handle *xs, const char *which,
 int dom_console(struct xm *xm, struct xs_handle *xs, uint32_t domid,
                 int before_unpause);
 
-/* Start xenstored and xenconsoled when absent. */
+/*
+ * What a domain needs running (dom_daemons.c): xenstored and xenconsoled;
+ * blkback (blk) / netback (net). A test root (PVSTACK_ROOT) gets what is
+ * missing started; the host's root, whose daemons are services, gets one
+ * error line naming what is missing. 0 or -errno (reported).
+ */
 int dom_daemons_start(struct xm *xm, int verbose);
-/* Start blkback (blk) / netback (net) unless one runs for our root. */
 int dom_backends_start(struct xm *xm, int blk, int net, int verbose);
 
 /* Command handlers (cmd_domain.c, cmd_domain_cfg.c), rows in cmdtable.c. */
@@ -62,6 +66,7 @@ int cmd_domid(struct xm *xm, int argc, char **argv);
 int cmd_domname(struct xm *xm, int argc, char **argv);
 int cmd_uptime(struct xm *xm, int argc, char **argv);
 int cmd_config_update(struct xm *xm, int argc, char **argv);
+/* `xm daemons start|stop|status` (dom_daemons.c). */
 int cmd_daemons(struct xm *xm, int argc, char **argv);
 
 #endif

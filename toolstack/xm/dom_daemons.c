@@ -1,234 +1,183 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * dom_daemons.c: `xm daemons start` and the implicit start in `xm create`:
- * xenstored (alive = its socket answers) and xenconsoled (alive = its pid
- * file names a live process); blkback and netback on demand, when a domain
- * has disks or vifs and none runs for our root. All run from next to the
- * xm binary, logging under /var/log/xen.
+ * dom_daemons.c: the host daemons as xm sees them. On a host they are
+ * services (systemd units, init scripts: toolstack/xendomains), each with
+ * its pid file under /run; `xm daemons start|stop|status` drives them by
+ * those pid files, for test roots (PVSTACK_ROOT) and by hand. `xm create`
+ * starts what a test root lacks, and on a real root says what is missing.
  */
 #include "xm/dom.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <sys/wait.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "lib/fs.h"
 #include "lib/paths.h"
+#include "lib/pidfile.h"
+#include "lib/sock.h"
+#include "lib/spawn.h"
 #include "xm/xm.h"
 
-static int store_alive(void)
-{
-    struct sockaddr_un sa = {.sun_family = AF_UNIX};
-    int fd, ok;
+#define DAEMON_WAIT_MS 10000
+#define DAEMON_STOP_MS 5000
 
-    if (paths_xenstored_socket(sa.sun_path, sizeof(sa.sun_path)) < 0)
-        return 0;
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return 0;
-    ok = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
-    close(fd);
-    return ok;
+/* Per daemon: its pid file (as Debian's xencommons names them) and the
+ * options it gets besides -i and --pid-file. */
+struct xm_daemon {
+    const char *name;
+    const char *pidfile; /* root-relative */
+    const char *extra;   /* one more option, or NULL */
+};
+
+enum { D_STORE, D_CONSOLE, D_BLKBACK, D_NETBACK, D_COUNT };
+
+static const struct xm_daemon xm_daemons[D_COUNT] = {
+    [D_STORE] = {"xenstored", "/run/xenstored.pid", NULL},
+    [D_CONSOLE] = {"xenconsoled", "/run/xenconsoled.pid", "--log=guest"},
+    [D_BLKBACK] = {"blkback", "/run/blkback.pid", NULL},
+    [D_NETBACK] = {"netback", "/run/netback.pid", NULL},
+};
+
+static int store_answers(void)
+{
+    char sock[108];
+
+    return paths_xenstored_socket(sock, sizeof(sock)) == 0 &&
+           sock_unix_answers(sock);
 }
 
-static int pidfile_alive(const char *pidfile)
+/* A pidfd of the running daemon, or -errno (-ENOENT, -ESRCH: not
+ * running). xenstored counts as running while its socket answers, even
+ * when started without a pid file (tests run it with -N). */
+static int daemon_live(const struct xm_daemon *d, int *running)
 {
-    FILE *f = fopen(pidfile, "re");
-    int pid = 0;
+    char pf[4096];
+    int fd = paths_get(pf, sizeof(pf), d->pidfile);
 
-    if (!f)
-        return 0;
-    if (fscanf(f, "%d", &pid) != 1)
-        pid = 0;
-    fclose(f);
-    return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
+    if (fd == 0)
+        fd = pidfile_open_live(pf, d->name);
+    *running = fd >= 0 || (d == &xm_daemons[D_STORE] && store_answers());
+    return fd;
 }
 
-/*
- * Run prog (from next to our binary). detach_log != NULL: we detach it
- * ourselves (setsid, stdio to that log) instead of letting it daemonize.
- * Waits for the direct child either way.
- */
-static int run(const char *prog, char *const argv[], const char *detach_log,
-               const char *pidfile)
+/* Wait until d is up: xenstored's socket answers, the others' pid files
+ * name them. pfd is the process we started (-1: xenstored forked away). */
+static int daemon_wait_up(const struct xm_daemon *d, int pfd)
 {
-    char self[PATH_MAX], path[PATH_MAX + 32], logp[4096], *slash;
-    ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-    pid_t pid;
-    int st, fd;
+    struct pollfd p = {.fd = pfd, .events = POLLIN};
+    int i, fd, running;
 
-    if (n < 0)
-        return -errno;
-    self[n] = '\0';
-    slash = strrchr(self, '/');
-    if (slash)
-        *slash = '\0';
-    snprintf(path, sizeof(path), "%s/%s", self, prog);
-    if (access(path, X_OK) != 0)
-        return -ENOENT;
-    if (detach_log && (paths_mkdir("/var/log/xen", 0755) < 0 ||
-                       paths_get(logp, sizeof(logp), detach_log) < 0))
-        return -EIO;
-    fflush(NULL);
-    pid = fork();
-    if (pid < 0)
-        return -errno;
-    if (pid == 0) {
-        if (detach_log) {
-            setsid();
-            if (fork() != 0)
-                _exit(0);
-            fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-            dup2(fd, 0);
-            fd = open(logp, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-            dup2(fd, 1);
-            dup2(fd, 2);
-            if (pidfile) { /* exec keeps our pid: it is the daemon's */
-                FILE *f = fopen(pidfile, "we");
-                if (f) {
-                    fprintf(f, "%d\n", (int)getpid());
-                    fclose(f);
-                }
-            }
-        }
-        execv(path, argv);
-        _exit(127);
+    for (i = 0; i < DAEMON_WAIT_MS / 50; i++) {
+        fd = daemon_live(d, &running);
+        if (fd >= 0)
+            close(fd);
+        if (running && (d != &xm_daemons[D_STORE] || store_answers()))
+            return 0;
+        if (pfd >= 0 && poll(&p, 1, 50) > 0)
+            return -ECHILD; /* it exited: its log says why */
+        if (pfd < 0)
+            poll(NULL, 0, 50);
     }
-    if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
-        return -EIO;
+    return -ETIMEDOUT;
+}
+
+static int daemon_start(struct xm *xm, const struct xm_daemon *d, int verbose)
+{
+    char path[4096], pf[4096], pfarg[4200], log[4096], rel[128];
+    char *argv[] = {(char *)(uintptr_t)d->name, "-i", pfarg,
+                    (char *)(uintptr_t)d->extra, NULL};
+    int running, rc, pfd = -1;
+    pid_t pid;
+
+    rc = daemon_live(d, &running);
+    if (rc >= 0)
+        close(rc);
+    if (running)
+        return 0;
+    snprintf(rel, sizeof(rel), "/var/log/xen/%s.log", d->name);
+    rc = spawn_self_path(path, sizeof(path), d->name);
+    if (!rc)
+        rc = paths_mkdir("/run", 0755);
+    if (!rc)
+        rc = paths_mkdir("/var/log/xen", 0755);
+    if (!rc)
+        rc = paths_get(pf, sizeof(pf), d->pidfile);
+    if (!rc)
+        rc = paths_get(log, sizeof(log), rel);
+    if (rc)
+        goto out;
+    snprintf(pfarg, sizeof(pfarg), "--pid-file=%s", pf);
+    if (d == &xm_daemons[D_STORE]) {
+        /* xenstored detaches itself (it logs to xenstored.log) and
+         * writes its pid file; its socket dir must exist. */
+        char *sargv[] = {"xenstored", "--pid-file", pf, NULL};
+        char sock[108], *slash;
+
+        rc = paths_xenstored_socket(sock, sizeof(sock));
+        slash = rc ? NULL : strrchr(sock, '/');
+        if (slash && slash != sock) {
+            *slash = '\0';
+            rc = fs_mkdir_p(sock, 0755);
+        }
+        if (!rc)
+            rc = spawn_wait(path, sargv) == 0 ? 0 : -EIO;
+    } else {
+        /* -i: a daemon() fork would lose libxenstore's thread; we detach
+         * it instead and its stderr is its log. */
+        rc = spawn_detached(path, argv, log, &pid);
+        if (!rc)
+            pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    }
+    if (!rc)
+        rc = daemon_wait_up(d, pfd);
+    if (pfd >= 0)
+        close(pfd);
+out:
+    if (rc < 0) {
+        xm_err(xm, "cannot start %s: %s%s%s", d->name,
+               rc == -ECHILD ? "it exited" : strerror(-rc),
+               rc == -ECHILD ? "; see " : "", rc == -ECHILD ? log : "");
+        return rc;
+    }
+    if (verbose)
+        fprintf(xm->out, "started %s\n", d->name);
     return 0;
 }
 
-static int start_store(struct xm *xm, int verbose)
+/*
+ * What `xm create` needs: on a test root, started when absent; on the
+ * host's root (services), a clear line naming what is missing.
+ */
+static int daemon_need(struct xm *xm, const struct xm_daemon *d)
 {
-    char pid[4096];
-    char *argv[] = {"xenstored", "--pid-file", pid, NULL};
-    int i, rc;
+    int running, fd;
 
-    if (store_alive())
+    if (*paths_root())
+        return daemon_start(xm, d, 0);
+    fd = daemon_live(d, &running);
+    if (fd >= 0)
+        close(fd);
+    if (running)
         return 0;
-    paths_mkdir("/run/xenstored", 0755);
-    paths_get(pid, sizeof(pid), "/run/xenstored.pid");
-    rc = run("xenstored", argv, NULL, NULL);
-    for (i = 0; rc == 0 && i < 100 && !store_alive(); i++)
-        poll(NULL, 0, 50);
-    if (rc == 0 && !store_alive())
-        rc = -ETIMEDOUT;
-    if (rc < 0)
-        xm_err(xm, "cannot start xenstored: %s", strerror(-rc));
-    else if (verbose)
-        fprintf(xm->out, "started xenstored\n");
-    return rc;
-}
-
-static int start_console(struct xm *xm, int verbose)
-{
-    char pid[4096], arg[4200];
-    /* -i: libxenstore's watch thread does not survive daemon()'s fork, so
-     * xenconsoled is detached here rather than by itself. */
-    char *argv[] = {"xenconsoled", "-i", arg, "--log=guest", NULL};
-    int i, rc;
-
-    paths_mkdir("/run", 0755);
-    paths_get(pid, sizeof(pid), "/run/xenconsoled.pid");
-    if (pidfile_alive(pid))
-        return 0;
-    snprintf(arg, sizeof(arg), "--pid-file=%s", pid);
-    rc = run("xenconsoled", argv, "/var/log/xen/xenconsoled.log", NULL);
-    for (i = 0; rc == 0 && i < 100 && !pidfile_alive(pid); i++)
-        poll(NULL, 0, 20);
-    if (rc < 0)
-        xm_err(xm, "cannot start xenconsoled: %s", strerror(-rc));
-    else if (verbose)
-        fprintf(xm->out, "started xenconsoled\n");
-    return rc;
-}
-
-/* Is a prog process running for our root (same PVSTACK_ROOT in its
- * environment)? Finds backends whoever started them, in any netns. */
-static int backend_running(const char *prog)
-{
-    const char *root = getenv("PVSTACK_ROOT");
-    char path[300], buf[8192];
-    struct dirent *de;
-    DIR *d = opendir("/proc");
-    int found = 0;
-
-    while (d && !found && (de = readdir(d))) {
-        FILE *f;
-        size_t n, off;
-        const char *mine = NULL;
-        if (de->d_name[0] < '1' || de->d_name[0] > '9')
-            continue;
-        snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
-        f = fopen(path, "re");
-        if (!f)
-            continue;
-        n = fread(buf, 1, sizeof(buf) - 1, f);
-        fclose(f);
-        buf[n] = '\0';
-        buf[strcspn(buf, "\n")] = '\0';
-        if (strcmp(buf, prog) != 0)
-            continue;
-        snprintf(path, sizeof(path), "/proc/%s/environ", de->d_name);
-        f = fopen(path, "re");
-        if (!f)
-            continue;
-        n = fread(buf, 1, sizeof(buf) - 1, f);
-        fclose(f);
-        buf[n] = '\0';
-        for (off = 0; off < n; off += strlen(buf + off) + 1)
-            if (strncmp(buf + off, "PVSTACK_ROOT=", 13) == 0)
-                mine = buf + off + 13;
-        if (!mine || !*mine)
-            found = !root || !*root;
-        else
-            found = root && strcmp(mine, root) == 0;
-    }
-    if (d)
-        closedir(d);
-    return found;
-}
-
-/* blkback/netback have no pid-file option: we detach them (-i) and write
- * the pid file ourselves. Absent binaries are not an error. */
-static int start_backend(struct xm *xm, const char *prog, int verbose)
-{
-    char pid[4096], rel[64], log[64];
-    char *argv[] = {(char *)(uintptr_t)prog, "-i", NULL};
-    int rc;
-
-    if (backend_running(prog))
-        return 0;
-    snprintf(rel, sizeof(rel), "/run/%s.pid", prog);
-    snprintf(log, sizeof(log), "/var/log/xen/%s.log", prog);
-    paths_get(pid, sizeof(pid), rel);
-    rc = run(prog, argv, log, pid);
-    if (rc == -ENOENT)
-        return 0;
-    if (rc < 0)
-        xm_err(xm, "cannot start %s: %s", prog, strerror(-rc));
-    else if (verbose)
-        fprintf(xm->out, "started %s\n", prog);
-    return rc;
+    xm_err(xm, "%s is not running (systemctl start %s, or `%s daemons start`)",
+           d->name, d->name, xm->prog);
+    return -ESRCH;
 }
 
 int dom_daemons_start(struct xm *xm, int verbose)
 {
-    int rc = start_store(xm, verbose);
+    int rc;
 
-    if (rc == 0)
-        rc = start_console(xm, verbose);
+    (void)verbose;
+    rc = daemon_need(xm, &xm_daemons[D_STORE]);
+    if (!rc)
+        rc = daemon_need(xm, &xm_daemons[D_CONSOLE]);
     return rc;
 }
 
@@ -236,9 +185,95 @@ int dom_backends_start(struct xm *xm, int blk, int net, int verbose)
 {
     int rc = 0;
 
+    (void)verbose;
     if (blk)
-        rc = start_backend(xm, "blkback", verbose);
-    if (rc == 0 && net)
-        rc = start_backend(xm, "netback", verbose);
+        rc = daemon_need(xm, &xm_daemons[D_BLKBACK]);
+    if (!rc && net)
+        rc = daemon_need(xm, &xm_daemons[D_NETBACK]);
     return rc;
+}
+
+static int daemons_start_all(struct xm *xm)
+{
+    int i, rc = 0;
+
+    for (i = 0; i < D_COUNT && !rc; i++)
+        rc = daemon_start(xm, &xm_daemons[i], 1);
+    return rc;
+}
+
+/* Backends first: they serve nothing once xenstored is gone. */
+static int daemons_stop_all(struct xm *xm)
+{
+    char pf[4096];
+    int i, rc, ret = 0;
+
+    for (i = D_COUNT - 1; i >= 0; i--) {
+        const struct xm_daemon *d = &xm_daemons[i];
+
+        rc = paths_get(pf, sizeof(pf), d->pidfile);
+        if (!rc)
+            rc = pidfile_stop(pf, d->name, DAEMON_STOP_MS);
+        if (rc == -ESRCH && i == D_STORE && store_answers()) {
+            xm_err(xm, "xenstored: answers but has no pid file %s", pf);
+            ret = rc;
+        } else if (rc && rc != -ESRCH) {
+            xm_err(xm, "cannot stop %s: %s", d->name, strerror(-rc));
+            ret = rc;
+        } else if (!rc) {
+            fprintf(xm->out, "stopped %s\n", d->name);
+        }
+    }
+    return ret;
+}
+
+/* One line per daemon, as init scripts' status: name, state, pid. */
+static int daemons_status(struct xm *xm)
+{
+    char pf[4096];
+    int i, fd, running, down = 0;
+    pid_t pid;
+
+    for (i = 0; i < D_COUNT; i++) {
+        const struct xm_daemon *d = &xm_daemons[i];
+
+        fd = daemon_live(d, &running);
+        if (fd >= 0 && paths_get(pf, sizeof(pf), d->pidfile) == 0 &&
+            pidfile_read(pf, &pid) == 0)
+            fprintf(xm->out, "%-12s running (pid %d)\n", d->name, (int)pid);
+        else if (running)
+            fprintf(xm->out, "%-12s running (no pid file)\n", d->name);
+        else
+            fprintf(xm->out, "%-12s stopped\n", d->name);
+        if (fd >= 0)
+            close(fd);
+        down += !running;
+    }
+    return down ? -ESRCH : 0;
+}
+
+int cmd_daemons(struct xm *xm, int argc, char **argv)
+{
+    const char *what;
+    int opt, rc;
+
+    while ((opt = xm_getopt(xm, argc, argv, "", NULL, 1)) != -1) {
+        if (opt == XM_OPT_HELP)
+            return EXIT_SUCCESS;
+        if (opt == XM_OPT_ERR)
+            return EXIT_FAILURE;
+    }
+    what = argv[optind];
+    if (!strcmp(what, "start"))
+        rc = daemons_start_all(xm);
+    else if (!strcmp(what, "stop"))
+        rc = daemons_stop_all(xm);
+    else if (!strcmp(what, "status"))
+        rc = daemons_status(xm);
+    else {
+        xm_err(xm, "daemons: unknown action '%s' (start, stop or status)",
+               what);
+        return EXIT_FAILURE;
+    }
+    return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

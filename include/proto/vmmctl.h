@@ -4,8 +4,8 @@
  * a domain's VMM, over SOCK_SEQPACKET /run/pvstack/dom<ID>.sock. One request
  * and one reply per connection; fds ride along with SCM_RIGHTS.
  */
-#ifndef XT_HV_VMMCTL_H
-#define XT_HV_VMMCTL_H
+#ifndef XT_PROTO_VMMCTL_H
+#define XT_PROTO_VMMCTL_H
 
 #include <stdint.h>
 

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * ringthread.h: the thread that serves one device ring (blkring, netring):
+ * it polls the ring's fds and its own stop eventfd, and calls the ring's
+ * process function on every wake-up, until stopped or until the ring is
+ * broken (process returns -EPROTO: the thread then ends and the ring
+ * waits for its owner's stop).
+ */
+#ifndef XT_XENBUS_RINGTHREAD_H
+#define XT_XENBUS_RINGTHREAD_H
+
+#include <poll.h>
+#include <pthread.h>
+
+#define RINGTHREAD_MAX_FDS 4
+
+/* Fill pfd (at most RINGTHREAD_MAX_FDS) with what to wait for; returns
+ * how many. */
+typedef int (*ringthread_fds_fn)(const void *ring, struct pollfd *pfd);
+/* Serve what is pending. 0, or -EPROTO when the ring is beyond use. */
+typedef int (*ringthread_process_fn)(void *ring);
+
+/* Embedded in the ring's object; all fields private. */
+struct ringthread {
+    pthread_t thread;
+    int stopfd;
+    int started;
+    void *ring;
+    ringthread_fds_fn fds;
+    ringthread_process_fn process;
+};
+
+/* Make the stop eventfd (nothing runs yet). Returns 0 or -errno; on
+ * failure ringthread_fini() is still safe. */
+int ringthread_init(struct ringthread *t);
+/*
+ * Run the thread for ring. It processes once before it first waits:
+ * requests queued before the ring was attached (a restarted backend)
+ * raise no new event. Returns 0 or -errno.
+ */
+int ringthread_start(struct ringthread *t, void *ring, ringthread_fds_fn fds,
+                     ringthread_process_fn process);
+/* Stop and join the thread, if it runs (idempotent). tag names the ring
+ * in a log line if the stop cannot be signalled. */
+void ringthread_stop(struct ringthread *t, const char *tag);
+/* Stop, then close the stop eventfd. */
+void ringthread_fini(struct ringthread *t, const char *tag);
+
+#endif

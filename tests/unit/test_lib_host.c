@@ -1,0 +1,293 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * test_lib_host.c: the host library's OS helpers: unix sockets and
+ * SCM_RIGHTS, spawn, pid files, mkdir -p, random MAC/UUID, and the
+ * xenstore transaction loop (against tests/unit/fake_xs.c).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "lib/fs.h"
+#include "lib/pidfile.h"
+#include "lib/rand.h"
+#include "lib/sock.h"
+#include "lib/spawn.h"
+#include "lib/xsutil.h"
+#include "fake_xs.h"
+
+static char tmpdir[] = "/tmp/test_lib_host.XXXXXX";
+
+static int setup(void **state)
+{
+    (void)state;
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    char cmd[128];
+
+    (void)state;
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static void test_sock_fds(void **state)
+{
+    char path[256], buf[8];
+    int lfd, cfd, afd, fds[SOCK_MAX_FDS], got[2], p[2];
+    size_t n = 2;
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s/s", tmpdir);
+    lfd = sock_unix_listen(path, SOCK_SEQPACKET, 0600, 4);
+    assert_true(lfd >= 0);
+    assert_int_equal(sock_unix_answers(path), 0); /* not a stream socket */
+    cfd = sock_unix_connect(path, SOCK_SEQPACKET);
+    assert_true(cfd >= 0);
+    afd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+    assert_true(afd >= 0);
+
+    /* Two fds arrive, usable and close-on-exec. */
+    assert_int_equal(pipe(p), 0);
+    assert_int_equal(sock_send_fds(cfd, "hi", 2, p, 2, 0), 2);
+    assert_int_equal(sock_recv_fds(afd, buf, sizeof(buf), got, &n), 2);
+    assert_int_equal(n, 2);
+    assert_true(fcntl(got[0], F_GETFD) & FD_CLOEXEC);
+    assert_int_equal(write(got[1], "x", 1), 1);
+    assert_int_equal(read(p[0], buf, 1), 1);
+    close(got[0]);
+    close(got[1]);
+
+    /* More fds than the receiver has room for: refused, none leaked. */
+    fds[0] = p[0], fds[1] = p[1], fds[2] = p[0];
+    n = 2;
+    assert_int_equal(sock_send_fds(cfd, "x", 1, fds, 3, 0), 1);
+    assert_int_equal(sock_recv_fds(afd, buf, sizeof(buf), got, &n), -EMSGSIZE);
+    assert_int_equal(n, 0);
+    assert_int_equal(sock_send_fds(cfd, "x", 1, fds, SOCK_MAX_FDS + 1, 0),
+                     -EINVAL);
+    /* Someone serves at path: not ours to take. */
+    assert_int_equal(sock_unix_listen(path, SOCK_SEQPACKET, 0, 4), -EADDRINUSE);
+
+    /* A stale socket file is replaced; a regular file is not. */
+    close(afd);
+    close(cfd);
+    close(lfd);
+    lfd = sock_unix_listen(path, SOCK_STREAM, 0, 4);
+    assert_true(lfd >= 0);
+    assert_int_equal(sock_unix_answers(path), 1);
+    close(lfd);
+    snprintf(path, sizeof(path), "%s/file", tmpdir);
+    close(open(path, O_CREAT | O_WRONLY, 0600));
+    assert_int_equal(sock_unix_listen(path, SOCK_STREAM, 0, 4), -EEXIST);
+    memset(path, 'a', sizeof(path) - 1);
+    path[sizeof(path) - 1] = '\0';
+    assert_int_equal(sock_unix_connect(path, SOCK_STREAM), -ENAMETOOLONG);
+    close(p[0]);
+    close(p[1]);
+}
+
+static void test_spawn(void **state)
+{
+    char log[256], buf[64] = "";
+    char *ok[] = {"sh", "-c", "echo out; echo err >&2", NULL};
+    char *bad[] = {"nope", NULL};
+    pid_t pid = 0;
+    int fd, i;
+    ssize_t n = 0;
+
+    (void)state;
+    snprintf(log, sizeof(log), "%s/spawn.log", tmpdir);
+    assert_int_equal(spawn_detached("/bin/sh", ok, log, &pid), 0);
+    assert_true(pid > 0);
+    /* Not our child (detached): wait for its output instead. */
+    for (i = 0; i < 200 && n < 8; i++) {
+        usleep(10000);
+        fd = open(log, O_RDONLY);
+        if (fd >= 0) {
+            n = read(fd, buf, sizeof(buf) - 1);
+            close(fd);
+        }
+    }
+    assert_true(n >= 8);
+    buf[n] = '\0';
+    assert_non_null(strstr(buf, "out\n"));
+    assert_non_null(strstr(buf, "err\n"));
+    assert_int_equal(waitpid(pid, NULL, WNOHANG), -1); /* no zombie of ours */
+
+    /* A failed exec is the error, not a process that dies at once. */
+    assert_int_equal(spawn_detached("/nonexistent/prog", bad, NULL, NULL),
+                     -ENOENT);
+    assert_int_equal(
+        spawn_wait("/bin/sh", (char *[]){"sh", "-c", "exit 3", NULL}), 3);
+    assert_int_equal(spawn_self_path(log, sizeof(log), "no-such-program"),
+                     -ENOENT);
+}
+
+static void test_pidfile(void **state)
+{
+    char path[256];
+    pid_t pid = 0, child;
+    int pfd, st;
+    FILE *f;
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s/d.pid", tmpdir);
+    assert_int_equal(pidfile_open_live(path, "test_lib_host"), -ENOENT);
+    assert_int_equal(pidfile_write(path), 0);
+    assert_int_equal(pidfile_read(path, &pid), 0);
+    assert_int_equal(pid, getpid());
+    pfd = pidfile_open_live(path, "test_lib_host");
+    assert_true(pfd >= 0);
+    close(pfd);
+    /* The pid is alive but is another program: stale. */
+    assert_int_equal(pidfile_open_live(path, "blkback"), -ESRCH);
+
+    /* Stop a real daemon: its comm is "sleep". */
+    child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        pidfile_write(path);
+        execlp("sleep", "sleep", "30", (char *)NULL);
+        _exit(127);
+    }
+    for (st = 0; st < 200; st++) {
+        pfd = pidfile_open_live(path, "sleep");
+        if (pfd >= 0)
+            break;
+        usleep(10000);
+    }
+    assert_true(pfd >= 0);
+    close(pfd);
+    /* Our own child stays a zombie until reaped: reap it in parallel
+     * by letting pidfile_stop's pidfd report the exit. */
+    assert_int_equal(pidfile_stop(path, "sleep", 5000), 0);
+    /* Exited but not reaped (a zombie): not running any more. */
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "%d\n", (int)child);
+    fclose(f);
+    assert_int_equal(pidfile_open_live(path, "sleep"), -ESRCH);
+    unlink(path);
+    assert_int_equal(waitpid(child, &st, 0), child);
+    assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
+    assert_int_equal(access(path, F_OK), -1);
+    assert_int_equal(pidfile_stop(path, "sleep", 100), -ESRCH);
+}
+
+static void test_mkdir_p(void **state)
+{
+    char path[256];
+    struct stat st;
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s/a//b/c/", tmpdir);
+    assert_int_equal(fs_mkdir_p(path, 0755), 0);
+    assert_int_equal(fs_mkdir_p(path, 0755), 0);
+    snprintf(path, sizeof(path), "%s/a/b/c", tmpdir);
+    assert_int_equal(stat(path, &st), 0);
+    assert_true(S_ISDIR(st.st_mode));
+    snprintf(path, sizeof(path), "%s/f", tmpdir);
+    close(open(path, O_CREAT | O_WRONLY, 0600));
+    assert_int_equal(fs_mkdir_p(path, 0755), -ENOTDIR);
+    snprintf(path, sizeof(path), "%s/f/x", tmpdir);
+    assert_int_equal(fs_mkdir_p(path, 0755), -ENOTDIR);
+    assert_int_equal(fs_mkdir_p("", 0755), -EINVAL);
+}
+
+static void test_rand(void **state)
+{
+    uint8_t mac[6], mac2[6], u[16];
+    char s[RAND_UUID_STRLEN];
+
+    (void)state;
+    assert_int_equal(rand_mac(mac), 0);
+    assert_int_equal(rand_mac(mac2), 0);
+    assert_memory_equal(mac, "\x00\x16\x3e", 3);
+    assert_memory_equal(mac2, "\x00\x16\x3e", 3);
+    assert_int_equal(mac[3] & 0x80, 0);
+    assert_int_equal(mac2[3] & 0x80, 0);
+    assert_int_equal(rand_uuid(u), 0);
+    assert_int_equal(u[6] >> 4, 4);
+    assert_int_equal(u[8] & 0xc0, 0x80);
+    rand_uuid_format((const uint8_t *)"\x01\x23\x45\x67\x89\xab\xcd\xef"
+                                      "\x01\x23\x45\x67\x89\xab\xcd\xef",
+                     s);
+    assert_string_equal(s, "01234567-89ab-cdef-0123-456789abcdef");
+}
+
+struct tx_arg {
+    int runs;
+};
+
+static int tx_body(struct xs_handle *xs, xs_transaction_t t, void *arg)
+{
+    struct tx_arg *a = arg;
+
+    a->runs++;
+    return xsutil_printf(xs, t, "/local/domain/1", "k", "%d", a->runs);
+}
+
+static int tx_fail(struct xs_handle *xs, xs_transaction_t t, void *arg)
+{
+    (void)xs, (void)t, (void)arg;
+    return -ENOSPC;
+}
+
+static void test_xsutil(void **state)
+{
+    struct xs_handle *xs;
+    struct tx_arg a = {0};
+    unsigned long long v;
+    char *val;
+
+    (void)state;
+    fake_xs_reset();
+    xs = xsutil_open(0);
+    assert_non_null(xs);
+    /* Two conflicts, then a commit: the body ran three times. */
+    fake_xs_fail_tx(2);
+    assert_int_equal(xsutil_transact(xs, tx_body, &a), 0);
+    assert_int_equal(a.runs, 3);
+    assert_int_equal(
+        xsutil_read_ull(xs, XBT_NULL, "/local/domain/1", "k", 10, &v), 0);
+    assert_int_equal(v, 3);
+    /* Always conflicting: -EAGAIN after the bounded number of tries. */
+    a.runs = 0;
+    fake_xs_fail_tx(XSUTIL_TX_RETRIES);
+    assert_int_equal(xsutil_transact(xs, tx_body, &a), -EAGAIN);
+    assert_int_equal(a.runs, XSUTIL_TX_RETRIES);
+    /* The body's error aborts and is returned. */
+    assert_int_equal(xsutil_transact(xs, tx_fail, NULL), -ENOSPC);
+    assert_int_equal(xsutil_read(xs, XBT_NULL, "/nope", NULL, &val), -ENOENT);
+    assert_null(val);
+    assert_int_equal(
+        xsutil_read_ull(xs, XBT_NULL, "/local/domain/1", "k", 2, &v), -ERANGE);
+    xs_close(xs);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sock_fds), cmocka_unit_test(test_spawn),
+        cmocka_unit_test(test_pidfile),  cmocka_unit_test(test_mkdir_p),
+        cmocka_unit_test(test_rand),     cmocka_unit_test(test_xsutil),
+    };
+
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* fs.c: mkdir -p (see fs.h). */
+#include "lib/fs.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* mkdir that accepts an existing directory (but not a file) at path. */
+static int fs_mkdir_one(const char *path, unsigned mode)
+{
+    struct stat st;
+
+    if (mkdir(path, mode) == 0)
+        return 0;
+    if (errno != EEXIST)
+        return -errno;
+    if (stat(path, &st) != 0)
+        return -errno;
+    return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
+}
+
+int fs_mkdir_p(const char *path, unsigned mode)
+{
+    char buf[4096];
+    size_t n = strlen(path);
+    char *p;
+    int rc;
+
+    if (n == 0)
+        return -EINVAL;
+    if (n >= sizeof(buf))
+        return -ENAMETOOLONG;
+    memcpy(buf, path, n + 1);
+    while (n > 1 && buf[n - 1] == '/')
+        buf[--n] = '\0';
+    for (p = buf + 1; *p; p++) {
+        if (*p != '/' || p[-1] == '/')
+            continue;
+        *p = '\0';
+        rc = fs_mkdir_one(buf, mode);
+        *p = '/';
+        if (rc)
+            return rc;
+    }
+    return fs_mkdir_one(buf, mode);
+}

@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* pidfile.c: write, check and stop by pid file (see pidfile.h). */
+#include "lib/pidfile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "lib/parse.h"
+
+int pidfile_write(const char *path)
+{
+    char tmp[4096], buf[32];
+    int fd, n, rc = 0;
+
+    n = snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid());
+    if (n < 0 || (size_t)n >= sizeof(tmp))
+        return -ENAMETOOLONG;
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return -errno;
+    n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
+    if (write(fd, buf, (size_t)n) != n)
+        rc = errno ? -errno : -EIO;
+    if (close(fd) != 0 && !rc)
+        rc = -errno;
+    if (!rc && rename(tmp, path) != 0)
+        rc = -errno;
+    if (rc)
+        unlink(tmp);
+    return rc;
+}
+
+int pidfile_read(const char *path, pid_t *pid_out)
+{
+    char buf[32];
+    long long v;
+    ssize_t n;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+    if (fd < 0)
+        return -errno;
+    n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (n < 0)
+        return -errno;
+    buf[n] = '\0';
+    buf[strcspn(buf, "\n")] = '\0';
+    if (parse_ll(buf, 10, 1, 0x7fffffff, &v))
+        return -EINVAL;
+    *pid_out = (pid_t)v;
+    return 0;
+}
+
+/* /proc/<pid>/comm == comm? Read after the pidfd is held, so the pid
+ * cannot be recycled between the check and the use. */
+static int pidfile_comm_is(pid_t pid, const char *comm)
+{
+    char path[64], buf[64];
+    ssize_t n;
+    int fd;
+
+    snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    buf[n] = '\0';
+    buf[strcspn(buf, "\n")] = '\0';
+    return strncmp(buf, comm, 15) == 0;
+}
+
+/* Wait for the process behind pfd to exit: 1 exited, 0 still running. */
+static int pidfile_wait(int pfd, int ms)
+{
+    struct pollfd p = {.fd = pfd, .events = POLLIN};
+    int rc;
+
+    do
+        rc = poll(&p, 1, ms);
+    while (rc < 0 && errno == EINTR);
+    return rc > 0;
+}
+
+int pidfile_open_live(const char *path, const char *comm)
+{
+    pid_t pid;
+    int rc = pidfile_read(path, &pid);
+    int pfd;
+
+    if (rc == -EINVAL)
+        return -ESRCH;
+    if (rc)
+        return rc;
+    pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    if (pfd < 0)
+        return errno == ESRCH ? -ESRCH : -errno;
+    /* An exited process nobody reaped yet (a zombie) keeps its pid and
+     * comm; its pidfd is readable. */
+    if (!pidfile_comm_is(pid, comm) || pidfile_wait(pfd, 0)) {
+        close(pfd);
+        return -ESRCH;
+    }
+    return pfd;
+}
+
+int pidfile_stop(const char *path, const char *comm, int wait_ms)
+{
+    int pfd = pidfile_open_live(path, comm);
+    int rc = 0;
+
+    if (pfd == -ESRCH)
+        unlink(path);
+    if (pfd < 0)
+        return pfd == -ENOENT ? -ESRCH : pfd;
+    if (syscall(SYS_pidfd_send_signal, pfd, SIGTERM, NULL, 0) != 0 &&
+        errno != ESRCH)
+        rc = -errno;
+    if (!rc && !pidfile_wait(pfd, wait_ms)) {
+        syscall(SYS_pidfd_send_signal, pfd, SIGKILL, NULL, 0);
+        if (!pidfile_wait(pfd, wait_ms))
+            rc = -ETIMEDOUT;
+    }
+    close(pfd);
+    if (!rc)
+        unlink(path); /* a killed daemon could not remove it */
+    return rc;
+}

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* xsutil.c: libxenstore helpers and the transaction loop (see xsutil.h). */
+#include "lib/xsutil.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lib/parse.h"
+
+/* Store paths are bounded by XENSTORE_ABS_PATH_MAX (3072). */
+#define XSUTIL_PATH_MAX 3072
+
+static int xsutil_join(char *buf, size_t len, const char *dir, const char *key)
+{
+    int n = key ? snprintf(buf, len, "%s/%s", dir, key)
+                : snprintf(buf, len, "%s", dir);
+
+    return (n < 0 || (size_t)n >= len) ? -ENAMETOOLONG : 0;
+}
+
+struct xs_handle *xsutil_open(int wait_ms)
+{
+    struct timespec ts = {0, 100 * 1000 * 1000};
+    struct xs_handle *xs;
+    int waited = 0;
+
+    for (;;) {
+        xs = xs_open(0);
+        if (xs || waited >= wait_ms)
+            return xs;
+        nanosleep(&ts, NULL);
+        waited += 100;
+    }
+}
+
+int xsutil_alive(struct xs_handle *xs)
+{
+    unsigned int n;
+    char **d = xs_directory(xs, XBT_NULL, "/", &n);
+
+    if (d) {
+        free(d);
+        return 1;
+    }
+    /* an answer, even an error, means the store is there */
+    return errno == ENOENT || errno == EACCES || errno == E2BIG ||
+           errno == EAGAIN;
+}
+
+int xsutil_read(struct xs_handle *xs, xs_transaction_t t, const char *dir,
+                const char *key, char **val_out)
+{
+    char path[XSUTIL_PATH_MAX];
+    unsigned int len;
+    char *v;
+    int rc = xsutil_join(path, sizeof(path), dir, key);
+
+    *val_out = NULL;
+    if (rc)
+        return rc;
+    errno = 0;
+    v = xs_read(xs, t, path, &len);
+    if (!v)
+        return errno ? -errno : -EIO;
+    /* libxenstore NUL-terminates, but a value may hold an embedded NUL;
+     * callers treat values as C strings, so cut there explicitly. */
+    v[len] = '\0';
+    *val_out = v;
+    return 0;
+}
+
+int xsutil_read_ull(struct xs_handle *xs, xs_transaction_t t, const char *dir,
+                    const char *key, unsigned long long max,
+                    unsigned long long *out)
+{
+    char *v;
+    int rc = xsutil_read(xs, t, dir, key, &v);
+
+    if (rc)
+        return rc;
+    rc = parse_ull(v, 0, max, out);
+    free(v);
+    return rc;
+}
+
+int xsutil_write(struct xs_handle *xs, xs_transaction_t t, const char *dir,
+                 const char *key, const char *val)
+{
+    char path[XSUTIL_PATH_MAX];
+    int rc = xsutil_join(path, sizeof(path), dir, key);
+
+    if (rc)
+        return rc;
+    errno = 0;
+    if (!xs_write(xs, t, path, val, strlen(val)))
+        return errno ? -errno : -EIO;
+    return 0;
+}
+
+int xsutil_printf(struct xs_handle *xs, xs_transaction_t t, const char *dir,
+                  const char *key, const char *fmt, ...)
+{
+    char val[XSUTIL_PATH_MAX];
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(val, sizeof(val), fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof(val))
+        return -E2BIG;
+    return xsutil_write(xs, t, dir, key, val);
+}
+
+int xsutil_transact(struct xs_handle *xs, xsutil_tx_fn fn, void *arg)
+{
+    xs_transaction_t t;
+    int i, rc;
+
+    for (i = 0; i < XSUTIL_TX_RETRIES; i++) {
+        errno = 0;
+        t = xs_transaction_start(xs);
+        if (t == XBT_NULL)
+            return errno ? -errno : -EIO;
+        rc = fn(xs, t, arg);
+        if (rc) {
+            xs_transaction_end(xs, t, true);
+            return rc;
+        }
+        errno = 0;
+        if (xs_transaction_end(xs, t, false))
+            return 0;
+        if (errno != EAGAIN)
+            return errno ? -errno : -EIO;
+    }
+    return -EAGAIN;
+}

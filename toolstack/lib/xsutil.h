@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * xsutil.h: libxenstore helpers every store client here needs: open with a
+ * wait for xenstored, liveness, key reads and writes below a directory
+ * with -errno returns, and the transaction retry loop (start, body,
+ * commit; again on EAGAIN) written once.
+ */
+#ifndef XT_LIB_XSUTIL_H
+#define XT_LIB_XSUTIL_H
+
+#include <xenstore.h>
+
+/* How often xsutil_transact() retries a transaction that hit EAGAIN. */
+#define XSUTIL_TX_RETRIES 16
+
+/*
+ * xs_open, retried for up to wait_ms while xenstored is not up yet (the
+ * daemons may be started together). NULL with errno set on failure.
+ */
+struct xs_handle *xsutil_open(int wait_ms);
+
+/*
+ * 1 while xenstored answers on xs, 0 once the connection is gone (the
+ * daemon died or was stopped; libxenstore does not wake the watch fd then).
+ */
+int xsutil_alive(struct xs_handle *xs);
+
+/*
+ * Read dir/key (key may be NULL: read dir itself). *val_out is malloc'd and
+ * NUL-terminated (cut at an embedded NUL); the caller frees it. Returns 0,
+ * -ENOENT, -ENAMETOOLONG or -errno.
+ */
+int xsutil_read(struct xs_handle *xs, xs_transaction_t t, const char *dir,
+                const char *key, char **val_out);
+/* Read dir/key as an unsigned integer in [0, max] (base 0: decimal, 0x
+ * hex). Returns 0, -ENOENT, -EINVAL (not a number) or -ERANGE. */
+int xsutil_read_ull(struct xs_handle *xs, xs_transaction_t t, const char *dir,
+                    const char *key, unsigned long long max,
+                    unsigned long long *out);
+/* Write dir/key = val (key may be NULL). Returns 0 or -errno. */
+int xsutil_write(struct xs_handle *xs, xs_transaction_t t, const char *dir,
+                 const char *key, const char *val);
+/* Write dir/key = printf(fmt, ...). Returns 0, -E2BIG or -errno. */
+int xsutil_printf(struct xs_handle *xs, xs_transaction_t t, const char *dir,
+                  const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/*
+ * The body of a transaction: do the reads and writes on t, return 0 to
+ * commit or -errno to abort (that error is then xsutil_transact()'s).
+ * It may run several times (after a conflict), so it must not keep state
+ * from an earlier run except through arg, which it may reset.
+ */
+typedef int (*xsutil_tx_fn)(struct xs_handle *xs, xs_transaction_t t,
+                            void *arg);
+
+/*
+ * Run fn in a transaction until it commits: on EAGAIN (another writer
+ * changed what it read) start again, up to XSUTIL_TX_RETRIES times.
+ * Returns 0 once committed, fn's error, -EAGAIN when every try conflicted,
+ * or -errno from libxenstore.
+ */
+int xsutil_transact(struct xs_handle *xs, xsutil_tx_fn fn, void *arg);
+
+#endif
