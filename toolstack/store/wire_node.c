@@ -15,16 +15,23 @@
 #include "lib/parse.h"
 
 /*
- * Xen's get_node(): the node if conn has perm on it; else NULL and *err =
- * EACCES, or ENOENT only if the nearest existing parent would let conn know.
+ * Xen's get_node(): canonicalise arg into path, then the node if conn has
+ * perm on it; else NULL and *err = EINVAL for a bad path, EACCES, or ENOENT
+ * only if the nearest existing parent would let conn know.
  */
-static struct xs_node *get_node(struct xs_conn *c, const char *path,
-                                unsigned int perm, int *err)
+static struct xs_node *get_node(struct xs_conn *c, const char *arg,
+                                char path[XS_PATH_BUF], unsigned int perm,
+                                int *err)
 {
     struct xs_tree *t = wire_tree(c);
-    struct xs_node *n = tree_lookup(t, path);
-    int rc;
+    struct xs_node *n;
+    int rc = wire_canon(c, arg, path);
 
+    if (rc) {
+        *err = rc;
+        return NULL;
+    }
+    n = tree_lookup(t, path);
     if (c->cur_tx && (rc = tx_access(c->cur_tx, path, false))) {
         *err = rc;
         return NULL;
@@ -54,11 +61,9 @@ int wire_read(struct xs_conn *c)
 {
     char path[XS_PATH_BUF];
     struct xs_node *n;
-    int rc = wire_canon(c, wire_onearg(c), path);
+    int rc;
 
-    if (rc)
-        return rc;
-    n = get_node(c, path, XS_PERM_READ, &rc);
+    n = get_node(c, wire_onearg(c), path, XS_PERM_READ, &rc);
     if (!n)
         return rc;
     conn_reply(c, XS_READ, n->val ? n->val : "", n->vlen);
@@ -126,17 +131,14 @@ int wire_write(struct xs_conn *c)
     char path[XS_PATH_BUF];
     struct xs_node *n;
     size_t off;
-    int rc;
+    int rc = 0;
 
     if (!wire_nstrings(c))
         return -EINVAL;
     off = strlen(c->pay) + 1;
-    rc = wire_canon(c, c->pay, path);
-    if (rc)
-        return rc;
     if (!c->priv && c->hdr.len - off > c->xsd->quota.lim.entry_size)
         return -ENOSPC;
-    n = get_node(c, path, XS_PERM_WRITE, &rc);
+    n = get_node(c, c->pay, path, XS_PERM_WRITE, &rc);
     if (!n) {
         if (rc != -ENOENT)
             return rc;
@@ -158,11 +160,9 @@ int wire_mkdir(struct xs_conn *c)
 {
     char path[XS_PATH_BUF];
     struct xs_node *n;
-    int rc = wire_canon(c, wire_onearg(c), path);
+    int rc;
 
-    if (rc)
-        return rc;
-    n = get_node(c, path, XS_PERM_WRITE, &rc);
+    n = get_node(c, wire_onearg(c), path, XS_PERM_WRITE, &rc);
     if (!n) {
         if (rc != -ENOENT)
             return rc;
@@ -218,11 +218,9 @@ int wire_rm(struct xs_conn *c)
     char path[XS_PATH_BUF], parent[XS_PATH_BUF], walk[XS_PATH_BUF];
     unsigned int owned = 0;
     struct xs_node *n;
-    int rc = wire_canon(c, wire_onearg(c), path);
+    int rc;
 
-    if (rc)
-        return rc;
-    n = get_node(c, path, XS_PERM_WRITE, &rc);
+    n = get_node(c, wire_onearg(c), path, XS_PERM_WRITE, &rc);
     if (!n) {
         /* Removing what is not there is fine if its parent exists. */
         if (rc == -ENOENT) {
@@ -263,11 +261,9 @@ int wire_directory(struct xs_conn *c)
     struct xs_node *n;
     unsigned int len;
     char *kids;
-    int rc = wire_canon(c, wire_onearg(c), path);
+    int rc;
 
-    if (rc)
-        return rc;
-    n = get_node(c, path, XS_PERM_READ, &rc);
+    n = get_node(c, wire_onearg(c), path, XS_PERM_READ, &rc);
     if (!n)
         return rc;
     rc = tree_children(n, &kids, &len);
@@ -290,10 +286,7 @@ int wire_directory_part(struct xs_conn *c)
 
     if (wire_nstrings(c) != 2)
         return -EINVAL;
-    rc = wire_canon(c, c->pay, path);
-    if (rc)
-        return rc;
-    n = get_node(c, path, XS_PERM_READ, &rc);
+    n = get_node(c, c->pay, path, XS_PERM_READ, &rc);
     if (!n)
         return rc;
     if (parse_ll(c->pay + strlen(c->pay) + 1, 10, 0, INT32_MAX, &o))
@@ -329,11 +322,9 @@ int wire_get_perms(struct xs_conn *c)
 {
     char path[XS_PATH_BUF], out[XENSTORE_PAYLOAD_MAX];
     struct xs_node *n;
-    int rc = wire_canon(c, wire_onearg(c), path);
+    int rc;
 
-    if (rc)
-        return rc;
-    n = get_node(c, path, XS_PERM_READ, &rc);
+    n = get_node(c, wire_onearg(c), path, XS_PERM_READ, &rc);
     if (!n)
         return rc;
     rc = perms_format(n->perms, n->nperms, out, sizeof(out));
@@ -362,10 +353,7 @@ int wire_set_perms(struct xs_conn *c)
         return -EINVAL;
     if (c->pay[0] == '@')
         return wire_set_perms_special(c, c->pay, p, np);
-    rc = wire_canon(c, c->pay, path);
-    if (rc)
-        return rc;
-    n = get_node(c, path, XS_PERM_WRITE | XS_PERM_OWNER, &rc);
+    n = get_node(c, c->pay, path, XS_PERM_WRITE | XS_PERM_OWNER, &rc);
     if (!n)
         return rc;
     if (!c->priv && p[0].id != n->perms[0].id)
