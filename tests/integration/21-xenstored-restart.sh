@@ -8,16 +8,7 @@
 XM=$BIN/xm
 GUEST=$TOP/build/guest/pvguest.elf.xz
 
-# Stop domains and xenconsoled (lib.sh), then the daemons xm started.
-xm_down() {
-    t_pv_stop_all
-    [ -f "$PVSTACK_ROOT/run/xenstored.pid" ] &&
-        kill "$(cat "$PVSTACK_ROOT/run/xenstored.pid")"
-}
-row() { "$XM" list | awk -v n="$1" '$1 == n'; }
-listed() { [ -n "$(row "$1")" ]; }
-gone() { ! listed "$1"; }
-ready() { grep -qF 'pvstack guest: ready' "$PVSTACK_ROOT/var/log/xen/vmm-$1.log"; }
+ready() { t_vmmlog "$1" | grep -qF 'pvstack guest: ready'; }
 store_pid() { cat "$PVSTACK_ROOT/run/xenstored.pid"; }
 
 c_second_daemon() {
@@ -49,12 +40,12 @@ c_kill9() {
     [ "$(store_pid)" != "$old" ] || fail "pid file not rewritten"
     assert_eq "$(xenstore-read /local/domain/0/acked)" "before the kill"
     assert_eq "$(xenstore-read "/local/domain/$id/name")" r1
-    assert_match "$(row r1)" "^r1 +$id +32 "
+    assert_match "$(t_xm_row r1)" "^r1 +$id +32 "
     grep -q '1 domain ring(s) reattached' "$PVSTACK_ROOT/var/log/xen/xenstored.log" ||
         fail "no reattach in the log"
     # the guest still hears its control/shutdown watch and answers
     timeout 30 "$XM" shutdown -w r1 || fail "xm shutdown -w after the restart"
-    gone r1 || fail "r1 still listed"
+    ! t_xm_listed r1 || fail "r1 still listed"
     t_wait_for "! xenstore-exists /local/domain/$id" 10 ||
         fail "r1's nodes left behind"
 }
@@ -81,8 +72,7 @@ if ! command -v xenstore-read >/dev/null; then
     t_done
     exit
 fi
-"$XM" daemons start >/dev/null || fail "xm daemons start"
-t_on_exit "xm_down"
+t_xm_daemons || fail "xm daemons start"
 t_case "a second xenstored leaves the running one alone" c_second_daemon
 t_case "kill -9 xenstored: restarted over its stale pid file and socket" c_kill9_no_guest
 if [ -w /dev/kvm ] && [ -f "$GUEST" ]; then

@@ -10,95 +10,60 @@ XM=$BIN/xm
 GUEST=$TOP/build/guest/pvguest.elf.xz
 SPIN=$TOP/build/tests/pvtest-spin.elf
 
-# Start the daemons under our root; stop them and any domain at exit.
-xm_up() {
-    "$XM" daemons start >/dev/null || fail "xm daemons start"
-    t_on_exit "xm_down"
-}
-xm_down() {
-    local id p
-    for id in $("$XM" list 2>/dev/null | awk 'NR>2 {print $2}'); do
-        "$XM" destroy "$id"
-    done
-    for p in netback blkback xenconsoled xenstored; do
-        [ -f "$PVSTACK_ROOT/run/$p.pid" ] && kill "$(cat "$PVSTACK_ROOT/run/$p.pid")"
-    done
-    sleep 0.2
-}
-# cfg NAME KERNEL [more lines...]: write $PVSTACK_ROOT/NAME.cfg
-cfg() {
-    local name=$1 kernel=$2
-    shift 2
-    { echo "name = \"$name\""; echo "kernel = \"$kernel\""
-      echo "memory = 32"; printf '%s\n' "$@"; } >"$PVSTACK_ROOT/$name.cfg"
-    echo "$PVSTACK_ROOT/$name.cfg"
-}
-vmmlog() { cat "$PVSTACK_ROOT/var/log/xen/vmm-$1.log" 2>/dev/null; }
-# wait_for CMD...: up to 10 s for CMD to succeed
-wait_for() {
-    local i
-    for i in $(seq 100); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done
-    return 1
-}
-row() { "$XM" list | awk -v n="$1" '$1 == n'; }
-listed() { [ -n "$(row "$1")" ]; }
-gone() { ! listed "$1"; }
-cputime() { row "$1" | awk '{print $NF}'; }
-console_has() { vmmlog "$1" | grep -qF "console: $2"; }
 new_id() { local id; id=$("$XM" domid "$1" 2>/dev/null) && [ "$id" != "$2" ]; }
 
 case_create_console() {
     local out
-    out=$(timeout 20 "$XM" create -c "$(cfg c1 "$GUEST" 'extra = "poweroff"')" </dev/null)
+    out=$(timeout 20 "$XM" create -c "$(t_pv_cfg c1 'extra = "poweroff"')" </dev/null)
     assert_match "$out" 'pvstack guest: booting \(cmdline: poweroff\)'
-    wait_for gone c1 || fail "c1 still listed after poweroff (on_poweroff=destroy)"
+    t_wait_for "! t_xm_listed c1" 10 || fail "c1 still listed after poweroff (on_poweroff=destroy)"
 }
 
 case_list_row() {
-    "$XM" create "$(cfg l1 "$GUEST")" || fail "create"
-    wait_for console_has l1 'pvstack guest: ready' || fail "no ready line"
+    "$XM" create "$(t_pv_cfg l1)" || fail "create"
+    t_wait_for "t_console_has l1 'pvstack guest: ready'" 10 || fail "no ready line"
     assert_match "$("$XM" list | head -1)" '^Name +ID +Mem VCPUs.State.Time\(s\)$'
-    assert_match "$(row l1)" '^l1 +[0-9]+ +32 +1 +[-r][-b]---- +[0-9]+\.[0-9]$'
+    assert_match "$(t_xm_row l1)" '^l1 +[0-9]+ +32 +1 +[-r][-b]---- +[0-9]+\.[0-9]$'
     assert_match "$("$XM" list | sed -n 2p)" '^Domain-0 +0 '
     "$XM" destroy l1
-    gone l1 || fail "l1 still listed after destroy"
+    ! t_xm_listed l1 || fail "l1 still listed after destroy"
 }
 
 case_pause_cpu() {
     local t1 t2 t3
-    "$XM" create "$(cfg p1 "$SPIN")" || fail "create"
+    "$XM" create "$(t_cfg p1 "$SPIN")" || fail "create"
     sleep 1
     "$XM" pause p1
-    assert_match "$(row p1)" ' --p--- '
-    t1=$(cputime p1)
+    assert_match "$(t_xm_row p1)" ' --p--- '
+    t1=$(t_xm_cputime p1)
     sleep 1
-    t2=$(cputime p1)
+    t2=$(t_xm_cputime p1)
     assert_eq "$t2" "$t1" "CPU time while paused"
     "$XM" unpause p1
     sleep 1
-    t3=$(cputime p1)
+    t3=$(t_xm_cputime p1)
     awk -v a="$t3" -v b="$t2" 'BEGIN { exit !(a > b) }' || fail "CPU time did not grow after unpause ($t2 -> $t3)"
     "$XM" destroy p1
 }
 
 case_shutdown_wait() {
     local id
-    "$XM" create "$(cfg s1 "$GUEST")" || fail "create"
-    wait_for console_has s1 'pvstack guest: ready' || fail "no ready line"
+    "$XM" create "$(t_pv_cfg s1)" || fail "create"
+    t_wait_for "t_console_has s1 'pvstack guest: ready'" 10 || fail "no ready line"
     id=$("$XM" domid s1)
     timeout 30 "$XM" shutdown -w s1 || fail "shutdown -w"
-    gone s1 || fail "s1 still listed"
+    ! t_xm_listed s1 || fail "s1 still listed"
     [ ! -e "$PVSTACK_ROOT/run/pvstack/dom$id.sock" ] || fail "VMM socket left"
     ! xenstore-read "/local/domain/$id/name" 2>/dev/null || fail "store entries left"
 }
 
 case_reboot_restart() {
     local id1 id2
-    "$XM" create "$(cfg r1 "$GUEST")" || fail "create"
-    wait_for console_has r1 'pvstack guest: ready' || fail "no ready line"
+    "$XM" create "$(t_pv_cfg r1)" || fail "create"
+    t_wait_for "t_console_has r1 'pvstack guest: ready'" 10 || fail "no ready line"
     id1=$("$XM" domid r1)
     "$XM" reboot r1
-    wait_for new_id r1 "$id1" ||
+    t_wait_for "new_id r1 $id1" 10 ||
         fail "r1 not restarted under a new domid"
     id2=$("$XM" domid r1)
     [ "$id2" -gt "$id1" ] || fail "new domid $id2 not above $id1"
@@ -106,22 +71,22 @@ case_reboot_restart() {
 }
 
 case_crash_preserve() {
-    "$XM" create "$(cfg k1 "$GUEST" 'extra = "selftest=crash"' 'on_crash = "preserve"')" ||
+    "$XM" create "$(t_pv_cfg k1 'extra = "selftest=crash"' 'on_crash = "preserve"')" ||
         fail "create"
-    wait_for sh -c "\"$XM\" list | grep -q '^k1 .*---sc- '" || fail "k1 not in state ---sc-: $(row k1)"
-    assert_match "$(vmmlog k1)" 'fatal trap 14 \(page fault\).*cr2 3ead00002000'
-    assert_match "$(vmmlog k1)" 'dom [0-9]+ \(k1\) crashed'
+    t_wait_for "t_xm_row k1 | grep -q ' ---sc- '" 10 || fail "k1 not in state ---sc-: $(t_xm_row k1)"
+    assert_match "$(t_vmmlog k1)" 'fatal trap 14 \(page fault\).*cr2 3ead00002000'
+    assert_match "$(t_vmmlog k1)" 'dom [0-9]+ \(k1\) crashed'
     "$XM" destroy k1
-    gone k1 || fail "k1 still listed after destroy"
+    ! t_xm_listed k1 || fail "k1 still listed after destroy"
 }
 
 case_memset_vcpus() {
-    "$XM" create "$(cfg m1 "$GUEST" 'vcpus = 2' 'maxmem = 64')" || fail "create"
-    wait_for console_has m1 'pvstack guest: ready (2 vcpus online' || fail "not 2 vcpus: $(vmmlog m1 | tail -3)"
-    assert_match "$(row m1)" '^m1 +[0-9]+ +32 +2 '
+    "$XM" create "$(t_pv_cfg m1 'vcpus = 2' 'maxmem = 64')" || fail "create"
+    t_wait_for "t_console_has m1 'pvstack guest: ready (2 vcpus online'" 10 || fail "not 2 vcpus: $(t_vmmlog m1 | tail -3)"
+    assert_match "$(t_xm_row m1)" '^m1 +[0-9]+ +32 +2 '
     "$XM" mem-set m1 24 || fail "mem-set"
-    wait_for console_has m1 'balloon: memory now 24576 KiB' || fail "guest did not balloon to 24 MiB"
-    wait_for sh -c "\"$XM\" list | grep -q '^m1 .* 24  *2 '" || fail "list Mem not 24: $(row m1)"
+    t_wait_for "t_console_has m1 'balloon: memory now 24576 KiB'" 10 || fail "guest did not balloon to 24 MiB"
+    t_wait_for "t_xm_row m1 | grep -q ' 24  *2 '" 10 || fail "list Mem not 24: $(t_xm_row m1)"
     "$XM" mem-set m1 100 2>/dev/null && fail "mem-set above maxmem accepted"
     "$XM" mem-max m1 128 || fail "mem-max"
     assert_eq "$(xenstore-read "/local/domain/$("$XM" domid m1)/memory/static-max")" 131072
@@ -133,8 +98,8 @@ case_memset_vcpus() {
 
 case_small_cmds() {
     local id
-    "$XM" create -p "$(cfg n1 "$GUEST")" || fail "create -p"
-    assert_match "$(row n1)" ' --p--- '
+    "$XM" create -p "$(t_pv_cfg n1)" || fail "create -p"
+    assert_match "$(t_xm_row n1)" ' --p--- '
     id=$("$XM" domid n1)
     assert_eq "$("$XM" domname "$id")" n1
     "$XM" rename n1 n2 || fail "rename"
@@ -149,15 +114,15 @@ case_small_cmds() {
 
 case_vmm_killed() {
     local id pid
-    "$XM" create "$(cfg v1 "$GUEST")" || fail "create"
-    wait_for console_has v1 'pvstack guest: ready' || fail "no ready line"
+    "$XM" create "$(t_pv_cfg v1)" || fail "create"
+    t_wait_for "t_console_has v1 'pvstack guest: ready'" 10 || fail "no ready line"
     id=$("$XM" domid v1)
     pid=$(pgrep -f -- "pvstack-vmm --domid $id --name v1 ")
     [ -n "$pid" ] || fail "no VMM process for v1"
     kill -9 "$pid"
-    wait_for sh -c "! xenstore-read /local/domain/$id/name" || fail "store entries of a dead VMM left"
-    gone v1 || fail "v1 still listed"
-    "$XM" create "$(cfg v1 "$GUEST")" || fail "name v1 not free again"
+    t_wait_for "! xenstore-read /local/domain/$id/name" 10 || fail "store entries of a dead VMM left"
+    ! t_xm_listed v1 || fail "v1 still listed"
+    "$XM" create "$(t_pv_cfg v1)" || fail "name v1 not free again"
     "$XM" destroy v1
 }
 
@@ -167,7 +132,7 @@ if [ ! -w /dev/kvm ] || [ ! -f "$GUEST" ]; then
     t_done
     exit
 fi
-xm_up
+t_xm_daemons || fail "xm daemons start"
 t_case "create -c: banner on the console, poweroff destroys" case_create_console
 t_case "list: header, Domain-0 and the guest row" case_list_row
 t_case "pause stops CPU time, unpause resumes" case_pause_cpu

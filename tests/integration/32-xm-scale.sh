@@ -8,23 +8,6 @@
 XM=$BIN/xm
 GUEST=$TOP/build/guest/pvguest.elf.xz
 
-xm_down() {
-    local id p
-    for id in $("$XM" list 2>/dev/null | awk 'NR>2 {print $2}'); do
-        "$XM" destroy "$id"
-    done
-    for p in netback blkback xenconsoled xenstored; do
-        [ -f "$PVSTACK_ROOT/run/$p.pid" ] && kill "$(cat "$PVSTACK_ROOT/run/$p.pid")"
-    done
-    sleep 0.2
-}
-cfg() {
-    local name=$1 kernel=$2
-    shift 2
-    { echo "name = \"$name\""; echo "kernel = \"$kernel\""
-      echo "memory = 32"; printf '%s\n' "$@"; } >"$PVSTACK_ROOT/$name.cfg"
-    echo "$PVSTACK_ROOT/$name.cfg"
-}
 nguests() { "$XM" list | awk 'NR>2' | wc -l; }
 # Processes of this test root other than the daemons (VMMs, monitors).
 leftovers() {
@@ -45,7 +28,7 @@ state() {
 case_twenty() {
     local i
     for i in $(seq 1 20); do
-        "$XM" create "$(cfg "d$i" "$GUEST")" || fail "create d$i"
+        "$XM" create "$(t_pv_cfg "d$i")" || fail "create d$i"
     done
     assert_eq "$(nguests)" 20 "guests listed"
     sleep 1
@@ -71,16 +54,16 @@ fail_create() {
 
 case_failed_creates() {
     echo "junk, not an ELF" >"$PVSTACK_ROOT/junk.elf"
-    "$XM" create "$(cfg ok1 "$GUEST")" || fail "create ok1"
-    fail_create missing "$(cfg f1 "$PVSTACK_ROOT/missing")" \
+    "$XM" create "$(t_pv_cfg ok1)" || fail "create ok1"
+    fail_create missing "$(t_cfg f1 "$PVSTACK_ROOT/missing")" \
         "^xm: create: $PVSTACK_ROOT/missing: No such file or directory$"
-    fail_create badelf "$(cfg f2 "$PVSTACK_ROOT/junk.elf")" \
+    fail_create badelf "$(t_cfg f2 "$PVSTACK_ROOT/junk.elf")" \
         "^xm: create: $PVSTACK_ROOT/junk.elf: not an ELF file$"
-    fail_create nonpv "$(cfg f3 /bin/true)" \
+    fail_create nonpv "$(t_cfg f3 /bin/true)" \
         "^xm: create: /bin/true: (not an executable ELF|no Xen ELF notes)"
-    fail_create bigmem "$(cfg f4 "$GUEST" 'memory = 100000000')" \
+    fail_create bigmem "$(t_pv_cfg f4 'memory = 100000000')" \
         "more than the host has free"
-    fail_create dup "$(cfg ok1 "$GUEST")" '^xm: create: domain with name "ok1" already exists\.$'
+    fail_create dup "$(t_pv_cfg ok1)" '^xm: create: domain with name "ok1" already exists\.$'
     "$XM" destroy ok1
 }
 
@@ -90,8 +73,7 @@ if [ ! -w /dev/kvm ] || [ ! -f "$GUEST" ]; then
     t_done
     exit
 fi
-"$XM" daemons start >/dev/null || fail "daemons"
-t_on_exit xm_down
+t_xm_daemons || fail "daemons"
 t_case "20 domains at once, all destroyed, nothing left" case_twenty
 t_case "failed creates leave nothing behind" case_failed_creates
 t_done

@@ -12,25 +12,6 @@ fi
 XM=$BIN/xm
 GUEST=$TOP/build/guest/pvguest.elf.xz
 
-xm_down() {
-    local id p
-    for id in $("$XM" list 2>/dev/null | awk 'NR>2 {print $2}'); do
-        "$XM" destroy "$id"
-    done
-    sleep 0.3
-    for p in netback blkback xenconsoled xenstored; do
-        [ -f "$PVSTACK_ROOT/run/$p.pid" ] && kill "$(cat "$PVSTACK_ROOT/run/$p.pid")"
-    done
-    sleep 0.2
-}
-vmmlog() { cat "$PVSTACK_ROOT/var/log/xen/vmm-$1.log" 2>/dev/null; }
-console_has() { vmmlog "$1" | grep -qF "console: $2"; }
-wait_for() {
-    local i
-    for i in $(seq 150); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done
-    return 1
-}
-
 case_disk_and_vif() {
     local img=$PVSTACK_ROOT/disk.img
     truncate -s 16M "$img"
@@ -43,9 +24,9 @@ vif = [ 'bridge=pvbr0,mac=00:16:3e:01:02:03' ]
 extra = "ip=10.99.0.2 selftest=blk,net"
 CFG
     "$XM" create "$PVSTACK_ROOT/dev1.cfg" || fail "create"
-    wait_for console_has dev1 'selftest: ' || fail "no selftest summary: $(vmmlog dev1 | tail -5)"
-    console_has dev1 'selftest blk: PASS' || fail "blk: $(vmmlog dev1 | grep 'selftest blk')"
-    console_has dev1 'selftest net: PASS' || fail "net: $(vmmlog dev1 | grep 'selftest net')"
+    t_wait_for "t_console_has dev1 'selftest: '" 15 || fail "no selftest summary: $(t_vmmlog dev1 | tail -5)"
+    t_console_has dev1 'selftest blk: PASS' || fail "blk: $(t_vmmlog dev1 | grep 'selftest blk')"
+    t_console_has dev1 'selftest net: PASS' || fail "net: $(t_vmmlog dev1 | grep 'selftest net')"
     assert_eq "$(xenstore-read /local/domain/0/backend/vbd/$("$XM" domid dev1)/51712/state)" 4
     ip link show master pvbr0 | grep -q "vif$("$XM" domid dev1).0" || fail "vif not on pvbr0"
     ping -c 2 -W 2 10.99.0.2 >/dev/null || fail "guest does not answer ping"
@@ -79,8 +60,7 @@ fi
 ip link set lo up
 ip link add pvbr0 type bridge && ip link set pvbr0 up &&
     ip addr add 10.99.0.1/24 dev pvbr0 || { echo "bridge setup failed"; exit 1; }
-"$XM" daemons start >/dev/null || { echo "daemons failed"; exit 1; }
-t_on_exit xm_down
+t_xm_daemons || { echo "daemons failed"; exit 1; }
 t_case "disk and vif: blkfront and netfront self-tests pass, guest answers ping" case_disk_and_vif
 t_case "missing disk image: create fails, VMM and store entries gone" case_bad_disk
 t_done

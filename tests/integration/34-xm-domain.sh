@@ -32,7 +32,6 @@ pvcfg() {
       echo "memory = 32"; printf '%s\n' "$@"; } >"$PVSTACK_ROOT/$name.cfg"
     echo "$PVSTACK_ROOT/$name.cfg"
 }
-row() { "$XM" list | awk -v n="$1" '$1 == n'; }
 # the guest is up: PV prints on its console, HVM on its serial pty
 wait_up() {
     if [ "$KIND" = pv ]; then
@@ -100,7 +99,7 @@ case_shutdown_wait_preserve() {
     wait_up sp1
     # xl returns when the domain has shut down; it stays, preserved.
     timeout 30 "$XM" shutdown -w sp1 || fail "shutdown -w did not return"
-    assert_match "$(row sp1)" ' ---s-- '
+    assert_match "$(t_xm_row sp1)" ' ---s-- '
     "$XM" destroy sp1
     no_trace sp1 || fail "sp1 left behind"
 }
@@ -183,8 +182,8 @@ case_kept_config() {
     t_wait_for "id2=\$(\"$XM\" domid kc1) && [ \"\$id2\" != $id ]" 30 || fail "kc1 not restarted"
     id2=$("$XM" domid kc1)
     # listed once built (the name is in the store before)
-    t_wait_for "row kc1 | grep -qE '^kc1 +$id2 +144 '" 30 ||
-        fail "kc1 not rebuilt from the updated config: $(row kc1)"
+    t_wait_for "t_xm_row kc1 | grep -qE '^kc1 +$id2 +144 '" 30 ||
+        fail "kc1 not rebuilt from the updated config: $(t_xm_row kc1)"
     assert_eq "$(xenstore-read "/local/domain/$id2/vm")" "/vm/$uuid" "UUID kept across restart"
     [ ! -e "$f" ] || fail "kept config of the old domid left"
     "$XM" destroy kc1

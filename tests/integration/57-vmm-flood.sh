@@ -12,8 +12,6 @@ if ! t_pv_devices_host fl; then
     t_skip "VMM under a flooding guest" "no writable /dev/kvm, no guest kernel, or xm cannot start the daemons"
     t_done; exit
 fi
-row() { "$XM" list | awk -v n="$1" '$1 == n'; }
-cputime() { row "$1" | awk '{print $NF}'; }
 
 case_console_flood() {
     local size tty
@@ -41,14 +39,14 @@ case_multicall_pause() {
     t_wait_console m1 "flood multicall: start"
     sleep 1
     "$XM" pause m1 || fail "pause"
-    assert_match "$(row m1)" ' --p--- '
-    t1=$(cputime m1)
+    assert_match "$(t_xm_row m1)" ' --p--- '
+    t1=$(t_xm_cputime m1)
     sleep 2
-    t2=$(cputime m1)
+    t2=$(t_xm_cputime m1)
     assert_eq "$t2" "$t1" "CPU time while paused inside a long multicall"
     "$XM" unpause m1
     "$XM" destroy m1 || fail "destroy"
-    [ -z "$(row m1)" ] || fail "m1 still listed after destroy"
+    [ -z "$(t_xm_row m1)" ] || fail "m1 still listed after destroy"
 }
 
 case_balloon_touch() {
@@ -62,7 +60,7 @@ case_balloon_touch() {
     assert_match "$(t_vmmlog b1)" 'crashed: vcpu 0 touched memory it gave back'
     ! t_vmmlog b1 | grep -q 'touched 4096 given-back pages' ||
         fail "the guest wrote to pages it gave back"
-    assert_match "$(row b1)" ' -+sc- '
+    assert_match "$(t_xm_row b1)" ' -+sc- '
     "$XM" destroy b1
 }
 

@@ -25,9 +25,7 @@ cfg() {
       echo "serial = 'pty'"; printf '%s\n' "$@"; } >"$PVSTACK_ROOT/$name.cfg"
     echo "$PVSTACK_ROOT/$name.cfg"
 }
-row() { "$XM" list | awk -v n="$1" '$1 == n'; }
-listed() { [ -n "$(row "$1")" ]; }
-state() { row "$1" | awk '{print $5}'; }
+state() { t_xm_row "$1" | awk '{print $5}'; }
 # console NAME FILE: the guest's serial output (the store's console/tty).
 console() {
     local id tty
@@ -41,14 +39,14 @@ case_create_console() {
     out=$(timeout 40 "$XM" create -c "$(cfg c1 "extra = 'console=ttyS0 quiet pvtest=reboot'" \
         "on_reboot = 'destroy'")" </dev/null 2>&1)
     assert_match "$out" "PVSTACK-GUEST-UP mode=reboot"
-    t_wait_for "! listed c1" 10 || fail "c1 still listed after reboot (on_reboot=destroy)"
+    t_wait_for "! t_xm_listed c1" 10 || fail "c1 still listed after reboot (on_reboot=destroy)"
 }
 
 case_list_pause() {
     local out
     "$XM" create -p "$(cfg l1 "extra = 'console=ttyS0 quiet'" "vcpus = 2")" ||
         fail "create -p failed"
-    assert_match "$(row l1)" "^l1 +[0-9]+ +128 +2 +--p---"
+    assert_match "$(t_xm_row l1)" "^l1 +[0-9]+ +128 +2 +--p---"
     out=$("$XM" list -l l1)
     assert_match "$out" '"type": "hvm"'
     assert_match "$out" "\"device_model_accel\": \"$("$BIN/pvstack-dm" accel)\""
@@ -61,7 +59,7 @@ case_list_pause() {
     "$XM" unpause l1 && assert_eq "$(state l1)" "r-----"
     # ACPI power button; the guest powers off; on_poweroff=destroy.
     "$XM" shutdown l1 || fail "shutdown"
-    t_wait_for "! listed l1" 30 || fail "l1 still listed after shutdown"
+    t_wait_for "! t_xm_listed l1" 30 || fail "l1 still listed after shutdown"
     t_wait_for "grep -q PVSTACK-GUEST-POWERDOWN '$PVSTACK_ROOT/l1.out'" 5 ||
         fail "no powerdown seen"
 }
@@ -72,7 +70,7 @@ case_destroy() {
     id=$("$XM" domid d1)
     pid=$(cat "$PVSTACK_ROOT/run/xen/qemu-dm-$id.pid")
     "$XM" destroy d1 || fail "destroy"
-    t_wait_for "! listed d1" 10 || fail "d1 still listed"
+    t_wait_for "! t_xm_listed d1" 10 || fail "d1 still listed"
     t_wait_for "! grep -qv '^Z' <(ps -o stat= -p $pid)" 5 || fail "qemu $pid still running"
     ! xenstore-exists "/local/domain/$id" || fail "store entries left"
 }
@@ -85,7 +83,7 @@ case_create_errors() {
     out=$(PVSTACK_QEMU=/nonexistent/qemu "$XM" create "$(cfg e2)" 2>&1) &&
         fail "create without QEMU succeeded"
     assert_match "$out" "device model /nonexistent/qemu not found"
-    ! listed e1 && ! listed e2 || fail "failed creates listed"
+    ! t_xm_listed e1 && ! t_xm_listed e2 || fail "failed creates listed"
     [ -z "$(ls "$PVSTACK_ROOT/run/xen" 2>/dev/null | grep qmp)" ] || fail "QMP sockets left"
 }
 
@@ -99,11 +97,11 @@ case_xendomains() {
     assert_match "$out" "Starting auto Xen domain a1 .*: ok"
     assert_match "$out" "Starting auto Xen domain a2 .*: ok"
     assert_match "$out" "a3.cfg: dangling symlink"
-    listed a1 && listed a2 || fail "auto domains not running"
+    t_xm_listed a1 && t_xm_listed a2 || fail "auto domains not running"
     out=$(XM=$XM XENDOMAINS_STOP_MAXWAIT=20 "$BIN/xendomains" stop 2>&1) ||
         fail "stop: $out"
     assert_match "$out" "All Xen domains are down."
-    ! listed a1 && ! listed a2 || fail "domains left after stop"
+    ! t_xm_listed a1 && ! t_xm_listed a2 || fail "domains left after stop"
 }
 
 case_vif_bridge() {

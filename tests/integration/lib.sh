@@ -257,40 +257,51 @@ t_pv_devices_host() {
 }
 nsx() { ip netns exec "$NS" "$@"; }
 t_pv_stop_all() {
+    t_xm_destroy_all
+    [ -f "$PVSTACK_ROOT/run/xenconsoled.pid" ] &&
+        kill "$(cat "$PVSTACK_ROOT/run/xenconsoled.pid")"
+}
+t_xm_destroy_all() {
     local id
     for id in $("$XM" list 2>/dev/null | awk 'NR>2 {print $2}'); do
         "$XM" destroy "$id"
     done
-    [ -f "$PVSTACK_ROOT/run/xenconsoled.pid" ] &&
-        kill "$(cat "$PVSTACK_ROOT/run/xenconsoled.pid")"
 }
-# t_xm_daemons: xm starts xenstored and xenconsoled under our root; at exit
-# every domain is destroyed and both daemons stopped.
+# t_xm_daemons: xm starts its daemons (xenstored, xenconsoled, blkback and
+# netback where built) under our root; at exit every domain is destroyed
+# and every daemon stopped.
 t_xm_daemons() {
     XM=$BIN/xm
     "$XM" daemons start >/dev/null || return 1
     t_on_exit t_xm_daemons_stop
 }
 t_xm_daemons_stop() {
-    local id p
-    for id in $("$XM" list 2>/dev/null | awk 'NR>2 {print $2}'); do
-        "$XM" destroy "$id"
-    done
-    for p in xenconsoled xenstored; do
+    local p
+    t_xm_destroy_all
+    sleep 0.3 # the backends tear down the destroyed domains' devices
+    for p in netback blkback xenconsoled xenstored; do
         [ -f "$PVSTACK_ROOT/run/$p.pid" ] && kill "$(cat "$PVSTACK_ROOT/run/$p.pid")"
     done
     sleep 0.2
 }
-# t_pv_cfg NAME [LINE...]: a 32 MiB cfg for the bundled guest; prints its path.
-t_pv_cfg() {
-    local name=$1
-    shift
-    { echo "name = \"$name\""; echo "kernel = \"$GUEST\""; echo "memory = 32"
+# `xm list`'s row for domain NAME (empty if none), whether it has one, and
+# its CPU time.
+t_xm_row() { "$XM" list | awk -v n="$1" '$1 == n'; }
+t_xm_listed() { [ -n "$(t_xm_row "$1")" ]; }
+t_xm_cputime() { t_xm_row "$1" | awk '{print $NF}'; }
+# t_cfg NAME KERNEL [LINE...]: a 32 MiB PV cfg; prints its path.
+t_cfg() {
+    local name=$1 kernel=$2
+    shift 2
+    { echo "name = \"$name\""; echo "kernel = \"$kernel\""; echo "memory = 32"
       printf '%s\n' "$@"; } >"$PVSTACK_ROOT/$name.cfg"
     echo "$PVSTACK_ROOT/$name.cfg"
 }
-# The guest's console as the VMM logs it.
-t_vmmlog() { cat "$LOG/vmm-$1.log" 2>/dev/null; }
+# t_pv_cfg NAME [LINE...]: t_cfg for the bundled guest.
+t_pv_cfg() { t_cfg "$1" "$GUEST" "${@:2}"; }
+# The guest's console as the VMM logs it, and whether it printed TEXT.
+t_vmmlog() { cat "$PVSTACK_ROOT/var/log/xen/vmm-$1.log" 2>/dev/null; }
+t_console_has() { t_vmmlog "$1" | grep -qF "console: $2"; }
 # t_wait_console NAME TEXT [COUNT]: up to 30 s for COUNT lines with TEXT on
 # the console; gives up early when a self-test fails.
 t_wait_console() {
