@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/fs.h"
+
 struct conlog {
     int fd;    /* our descriptor of the current file */
     int at_fd; /* -1, or where the file must also live */
@@ -128,24 +130,14 @@ int conlog_open(const char *path, uint64_t max_bytes, unsigned keep, int at_fd,
 
 int conlog_write(struct conlog *lg, const void *buf, size_t n)
 {
-    const char *p = buf;
-    ssize_t w;
     int rc;
 
     if (lg->size && lg->size + n > lg->max && (rc = lg_rotate(lg)) < 0)
         return rc;
-    while (n) {
-        w = write(lg->fd, p, n);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            return -errno;
-        }
-        p += w;
-        n -= (size_t)w;
-        lg->size += (uint64_t)w;
-    }
-    return 0;
+    rc = fs_write_all(lg->fd, buf, n);
+    if (!rc)
+        lg->size += n;
+    return rc;
 }
 
 int conlog_check(struct conlog *lg)

@@ -210,6 +210,30 @@ static void test_mkdir_p(void **state)
     assert_int_equal(fs_mkdir_p("", 0755), -EINVAL);
 }
 
+static void test_write_all(void **state)
+{
+    static char in[1 << 20], out[sizeof(in)];
+    char path[256];
+    size_t i;
+    int fd;
+
+    (void)state;
+    for (i = 0; i < sizeof(in); i++)
+        in[i] = (char)(i * 7 + i / 4096);
+    snprintf(path, sizeof(path), "%s/w", tmpdir);
+    fd = open(path, O_CREAT | O_RDWR | O_TRUNC, 0600);
+    assert_true(fd >= 0);
+    assert_int_equal(fs_write_all(fd, in, sizeof(in)), 0);
+    assert_int_equal(pread(fd, out, sizeof(out), 0), (ssize_t)sizeof(out));
+    assert_memory_equal(in, out, sizeof(in));
+    assert_int_equal(fs_write_all(fd, in, 0), 0);
+    close(fd);
+    assert_int_equal(fs_write_all(fd, in, 1), -EBADF);
+    fd = open(path, O_RDONLY);
+    assert_int_equal(fs_write_all(fd, in, 1), -EBADF);
+    close(fd);
+}
+
 static void test_rand(void **state)
 {
     uint8_t mac[6], mac2[6], u[16];
@@ -284,9 +308,10 @@ static void test_xsutil(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_sock_fds), cmocka_unit_test(test_spawn),
-        cmocka_unit_test(test_pidfile),  cmocka_unit_test(test_mkdir_p),
-        cmocka_unit_test(test_rand),     cmocka_unit_test(test_xsutil),
+        cmocka_unit_test(test_sock_fds),  cmocka_unit_test(test_spawn),
+        cmocka_unit_test(test_pidfile),   cmocka_unit_test(test_mkdir_p),
+        cmocka_unit_test(test_write_all), cmocka_unit_test(test_rand),
+        cmocka_unit_test(test_xsutil),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);

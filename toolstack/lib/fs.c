@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* fs.c: mkdir -p (see fs.h). */
+/* fs.c: mkdir -p, write all (see fs.h). */
 #include "lib/fs.h"
 
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* mkdir that accepts an existing directory (but not a file) at path. */
 static int fs_mkdir_one(const char *path, unsigned mode)
@@ -44,4 +45,22 @@ int fs_mkdir_p(const char *path, unsigned mode)
             return rc;
     }
     return fs_mkdir_one(buf, mode);
+}
+
+int fs_write_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+
+    while (len) {
+        ssize_t n = write(fd, p, len);
+
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -errno;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
 }

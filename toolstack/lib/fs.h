@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* fs.h: file-system helpers every tool needs (mkdir -p). */
+/* fs.h: file-system helpers every tool needs (mkdir -p, write all). */
 #ifndef XT_LIB_FS_H
 #define XT_LIB_FS_H
+
+#include <stddef.h>
 
 /*
  * mkdir -p: create path and its missing parents with mode (an existing
@@ -10,5 +12,11 @@
  * Returns 0 or -errno.
  */
 int fs_mkdir_p(const char *path, unsigned mode);
+
+/*
+ * Write all len bytes of buf to fd, retrying short writes and EINTR.
+ * Returns 0 or -errno (what was written before the error stays written).
+ */
+int fs_write_all(int fd, const void *buf, size_t len);
 
 #endif

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/fs.h"
 #include "lib/log.h"
 
 #define SYNC_MS 1000
@@ -65,22 +66,6 @@ struct xs_rec_buf *journal_of(const struct xs_conn *c)
     return c->ring ? c->xsd->tree.log : NULL;
 }
 
-static int write_all(int fd, const char *p, size_t len)
-{
-    while (len) {
-        ssize_t n = write(fd, p, len);
-
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -errno;
-        }
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
 static void unmap(struct xs_journal *j)
 {
     if (j->map)
@@ -120,7 +105,7 @@ static int compact(struct xsd *x)
         rc = fd < 0 ? -errno : 0;
     }
     if (!rc)
-        rc = write_all(fd, snap.p, snap.len);
+        rc = fs_write_all(fd, snap.p, snap.len);
     if (!rc && ftruncate(fd, (off_t)(snap.len + TAIL)))
         rc = -errno;
     if (!rc && fdatasync(fd))

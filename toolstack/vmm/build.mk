@@ -25,11 +25,12 @@ $(B)/bench/pv_bench: | $(BIN)/pvstack-vmm $(PVTEST_ELFS)
 # The hypercall services without KVM (kicks and shutdown stubbed in the test).
 vmm-test-srcs := tests/unit/test_vmm.c tests/unit/vmm_stubs.c toolstack/vmm/evtchn.c \
 	toolstack/vmm/mem.c toolstack/vmm/hcall.c backends/console/conlog.c \
-	toolstack/lib/log.c
+	toolstack/lib/log.c toolstack/lib/fs.c
 $(eval $(call unittest,test_vmm,$(vmm-test-srcs),-lpthread))
 $(eval $(call tsantest,test_vmm_tsan,$(vmm-test-srcs),-lpthread))
 
 # Hypercall argument decoding under libFuzzer (make fuzz).
 $(eval $(call fuzzer,fuzz_hcall,tests/fuzz/fuzz_hcall.c tests/unit/vmm_stubs.c \
 	toolstack/vmm/hcall.c toolstack/vmm/evtchn.c toolstack/vmm/mem.c \
-	backends/console/conlog.c toolstack/lib/log.c,-Itests/unit -lpthread))
+	backends/console/conlog.c toolstack/lib/log.c toolstack/lib/fs.c,-Itests/unit \
+	-lpthread))
