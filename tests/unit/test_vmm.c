@@ -151,6 +151,8 @@ static void test_hostile_args(void **state)
     assert_int_equal(op(v, EVTCHNOP_send, &se, sizeof(se)), -EINVAL);
     assert_int_equal(op(v, EVTCHNOP_alloc_unbound, &au, sizeof(au)), -EPERM);
     assert_int_equal(evtchn_hc(v, 77, ARG), -ENOSYS);
+    assert_int_equal(evtchn_hc(v, EVTCHNOP_bind_pirq, ARG), -ENOSYS);
+    assert_int_equal(evtchn_hc(v, ~0ull, ARG), -ENOSYS);
     /* dom0 binds need a VM (ioeventfd): refused cleanly without one. */
     {
         int fds[2];

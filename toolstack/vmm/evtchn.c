@@ -305,6 +305,19 @@ static int64_t status(struct vmm *vmm, struct evtchn_status *s)
     return 0;
 }
 
+/* The argument size of each op we serve; 0: not served. */
+static const size_t evtchn_arg_size[] = {
+    [EVTCHNOP_alloc_unbound] = sizeof(struct evtchn_alloc_unbound),
+    [EVTCHNOP_bind_interdomain] = sizeof(struct evtchn_bind_interdomain),
+    [EVTCHNOP_bind_virq] = sizeof(struct evtchn_bind_virq),
+    [EVTCHNOP_bind_ipi] = sizeof(struct evtchn_bind_ipi),
+    [EVTCHNOP_close] = sizeof(struct evtchn_close),
+    [EVTCHNOP_send] = sizeof(struct evtchn_send),
+    [EVTCHNOP_status] = sizeof(struct evtchn_status),
+    [EVTCHNOP_unmask] = sizeof(struct evtchn_unmask),
+    [EVTCHNOP_bind_vcpu] = sizeof(struct evtchn_bind_vcpu),
+};
+
 /* One locked op on a copy of the guest's argument, copied back on success. */
 int64_t evtchn_hc(struct vcpu *v, uint64_t cmd, uint64_t arg)
 {
@@ -324,37 +337,11 @@ int64_t evtchn_hc(struct vcpu *v, uint64_t cmd, uint64_t arg)
     int64_t rc;
     int port;
 
-    switch (cmd) {
-    case EVTCHNOP_alloc_unbound:
-        sz = sizeof(u.au);
-        break;
-    case EVTCHNOP_bind_interdomain:
-        sz = sizeof(u.bi);
-        break;
-    case EVTCHNOP_bind_virq:
-        sz = sizeof(u.bv);
-        break;
-    case EVTCHNOP_bind_ipi:
-        sz = sizeof(u.ipi);
-        break;
-    case EVTCHNOP_close:
-        sz = sizeof(u.cl);
-        break;
-    case EVTCHNOP_send:
-        sz = sizeof(u.se);
-        break;
-    case EVTCHNOP_status:
-        sz = sizeof(u.st);
-        break;
-    case EVTCHNOP_unmask:
-        sz = sizeof(u.um);
-        break;
-    case EVTCHNOP_bind_vcpu:
-        sz = sizeof(u.bvc);
-        break;
-    default:
+    sz = cmd < sizeof(evtchn_arg_size) / sizeof(evtchn_arg_size[0])
+             ? evtchn_arg_size[cmd]
+             : 0;
+    if (!sz)
         return -ENOSYS; /* FIFO ABI etc.: guests fall back to 2-level */
-    }
     if (gm_read(vmm, arg, &u, sz))
         return -EFAULT;
     if (cmd == EVTCHNOP_send)
