@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "conf.h"
 #include "lib/fs.h"
 #include "lib/paths.h"
@@ -323,6 +324,43 @@ int xci_tool_conf(struct xci_conf *c, const struct xci_conf *cl)
     if (!rc && cf)
         rc = xci_conf_load(c, cf, xci_expand_shell, stderr);
     return rc ? rc : xci_opts_merge(c, cl);
+}
+
+int xci_tool_setup(struct xci_conf *c, struct xci_conf *cl, int argc,
+                   char *const argv[], const char *prog, const char *usage,
+                   const char *const with_value[], const char *const flags[])
+{
+    int rc = xci_tool_opts(cl, argc, argv, prog, with_value, flags);
+
+    if (rc == 1)
+        printf("usage: %s %s\n", prog, usage);
+    return rc ? rc : xci_tool_conf(c, cl);
+}
+
+int xci_tool_each_host(const struct xci_conf *c, const char *prog,
+                       int (*one)(void *ctx, const char *host), void *ctx)
+{
+    const char *names = xci_conf_get(c, "hostname");
+    char *hosts = strdup(names ? names : ""), *h, *save = NULL;
+    int rc = 0, rc1;
+
+    if (!hosts)
+        return -ENOMEM;
+    for (h = strtok_r(hosts, " ", &save); h; h = strtok_r(NULL, " ", &save)) {
+        if (xci_check_hostname(h)) {
+            fprintf(stderr, "%s: '%s': not a valid hostname\n", prog, h);
+            rc1 = -EINVAL;
+        } else if (xci_domain_running(h)) {
+            printf("Skipping xen guest '%s' - it appears to be running.\n", h);
+            rc1 = -EBUSY;
+        } else {
+            rc1 = one(ctx, h);
+        }
+        if (rc1 && !rc)
+            rc = rc1;
+    }
+    free(hosts);
+    return rc;
 }
 
 int xci_tool_output(char *buf, size_t len, const struct xci_conf *c)

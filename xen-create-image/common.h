@@ -67,6 +67,20 @@ int xci_tool_opts(struct xci_conf *cl, int argc, char *const argv[],
  * --config, then cl. Returns 0 or -errno.
  */
 int xci_tool_conf(struct xci_conf *c, const struct xci_conf *cl);
+/*
+ * xci_tool_opts() into cl (printing "usage: prog usage" for --help), then
+ * xci_tool_conf() into c. Returns 0, 1 after --help, or -errno.
+ */
+int xci_tool_setup(struct xci_conf *c, struct xci_conf *cl, int argc,
+                   char *const argv[], const char *prog, const char *usage,
+                   const char *const with_value[], const char *const flags[]);
+/*
+ * one(ctx, host) for each of c's hostnames, after checking the name
+ * (a line on stderr, -EINVAL) and that no such domain runs (a "Skipping"
+ * line, -EBUSY). Goes on after a failure; returns the first -errno, or 0.
+ */
+int xci_tool_each_host(const struct xci_conf *c, const char *prog,
+                       int (*one)(void *ctx, const char *host), void *ctx);
 /* The cfg directory: --output/output, else PVSTACK_ROOT/etc/xen. */
 int xci_tool_output(char *buf, size_t len, const struct xci_conf *c);
 /* 1 if `xm list <name>` says the domain exists, else 0. The xm is

@@ -113,19 +113,12 @@ static int delete_lvs(struct xdi *d, const char *host)
     return rc;
 }
 
-static int delete_one(struct xdi *d, const char *host)
+static int delete_one(void *ctx, const char *host)
 {
+    struct xdi *d = ctx;
     char cfg[4400];
     int rc;
 
-    if (xci_check_hostname(host)) {
-        fprintf(stderr, "xen-delete-image: '%s': not a valid hostname\n", host);
-        return -EINVAL;
-    }
-    if (xci_domain_running(host)) {
-        printf("Skipping xen guest '%s' - it appears to be running.\n", host);
-        return -EBUSY;
-    }
     rc = d->vg ? delete_lvs(d, host) : delete_files(d, host);
     if (rc)
         return rc;
@@ -140,15 +133,12 @@ int main(int argc, char **argv)
     static const char *const flags[] = {"test", "dry-run", "verbose", NULL};
     struct xdi d = {.log = {.term = stdout}};
     struct xci_conf cl = {0};
-    char *hosts = NULL, *h, *save = NULL;
-    int rc, rc2;
+    int rc;
 
-    rc = xci_tool_opts(&cl, argc, argv, "xen-delete-image", vals, flags);
-    if (rc == 1)
-        printf("usage: xen-delete-image [--test] [--dir=DIR | --lvm=VG] "
-               "[--output=DIR] --hostname=NAME [NAME...]\n");
-    if (!rc)
-        rc = xci_tool_conf(&d.c, &cl);
+    rc = xci_tool_setup(&d.c, &cl, argc, argv, "xen-delete-image",
+                        "[--test] [--dir=DIR | --lvm=VG] [--output=DIR] "
+                        "--hostname=NAME [NAME...]",
+                        vals, flags);
     if (!rc)
         rc = xci_tool_output(d.output, sizeof(d.output), &d.c);
     if (rc)
@@ -173,18 +163,8 @@ int main(int argc, char **argv)
         rc = -EPERM;
         goto out;
     }
-    hosts = strdup(xci_conf_get(&d.c, "hostname"));
-    if (!hosts) {
-        rc = -ENOMEM;
-        goto out;
-    }
-    for (h = strtok_r(hosts, " ", &save); h; h = strtok_r(NULL, " ", &save)) {
-        rc2 = delete_one(&d, h);
-        if (rc2 && !rc)
-            rc = rc2;
-    }
+    rc = xci_tool_each_host(&d.c, "xen-delete-image", delete_one, &d);
 out:
-    free(hosts);
     xci_conf_fini(&cl);
     xci_conf_fini(&d.c);
     return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;

@@ -62,12 +62,9 @@ int main(int argc, char **argv)
     const char *ext;
     int n, i, rc, shown = 0;
 
-    rc = xci_tool_opts(&cl, argc, argv, "xen-list-images", vals, NULL);
-    if (rc == 1)
-        printf("usage: xen-list-images [--output=DIR] [--extension=.cfg] "
-               "[--config=FILE]\n");
-    if (!rc)
-        rc = xci_tool_conf(&c, &cl);
+    rc = xci_tool_setup(&c, &cl, argc, argv, "xen-list-images",
+                        "[--output=DIR] [--extension=.cfg] [--config=FILE]",
+                        vals, NULL);
     if (!rc)
         rc = xci_tool_output(dir, sizeof(dir), &c);
     if (rc)

@@ -60,23 +60,23 @@ static int run_in(struct xci_log *l, const char *mnt, const char *cmd)
     return rc;
 }
 
-static int update_one(struct xci_log *l, const struct xci_conf *c,
-                      const char *host)
+/* What update_one needs: the log and the settings. */
+struct xui {
+    struct xci_log *log;
+    const struct xci_conf *c;
+};
+
+static int update_one(void *ctx, const char *host)
 {
+    struct xui *u = ctx;
+    struct xci_log *l = u->log;
+    const struct xci_conf *c = u->c;
     const char *dir = xci_conf_get(c, "dir"), *vg = xci_conf_get(c, "lvm");
     const char *cmd = xci_conf_get(c, "command");
     struct xci_undo *temp = NULL;
     char root[4096], mnt[4096];
     int rc;
 
-    if (xci_check_hostname(host)) {
-        fprintf(stderr, "xen-update-image: '%s': not a valid hostname\n", host);
-        return -EINVAL;
-    }
-    if (xci_domain_running(host)) {
-        printf("Skipping xen guest '%s' - it appears to be running.\n", host);
-        return -EBUSY;
-    }
     vg = vg && *vg ? vg : NULL;
     rc = xci_layout_path(root, sizeof(root), dir, vg, host, XCI_DISK_ROOT);
     if (rc)
@@ -115,16 +115,14 @@ int main(int argc, char **argv)
     static const char *const flags[] = {"verbose", NULL};
     struct xci_log log = {.term = stdout};
     struct xci_conf cl = {0}, c = {0};
-    char *hosts = NULL, *h, *save = NULL;
+    struct xui u = {.log = &log, .c = &c};
     const char *dir, *vg;
-    int rc, rc2;
+    int rc;
 
-    rc = xci_tool_opts(&cl, argc, argv, "xen-update-image", vals, flags);
-    if (rc == 1)
-        printf("usage: xen-update-image [--dir=DIR | --lvm=VG] "
-               "[--command=CMD] --hostname=NAME [NAME...]\n");
-    if (!rc)
-        rc = xci_tool_conf(&c, &cl);
+    rc = xci_tool_setup(&c, &cl, argc, argv, "xen-update-image",
+                        "[--dir=DIR | --lvm=VG] [--command=CMD] "
+                        "--hostname=NAME [NAME...]",
+                        vals, flags);
     if (rc)
         goto out;
     /* The user wants to see what apt (or --command) says. */
@@ -142,18 +140,8 @@ int main(int argc, char **argv)
         rc = -EPERM;
         goto out;
     }
-    hosts = strdup(xci_conf_get(&c, "hostname"));
-    if (!hosts) {
-        rc = -ENOMEM;
-        goto out;
-    }
-    for (h = strtok_r(hosts, " ", &save); h; h = strtok_r(NULL, " ", &save)) {
-        rc2 = update_one(&log, &c, h);
-        if (rc2 && !rc)
-            rc = rc2;
-    }
+    rc = xci_tool_each_host(&c, "xen-update-image", update_one, &u);
 out:
-    free(hosts);
     xci_conf_fini(&cl);
     xci_conf_fini(&c);
     return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * test_xci_misc.c: apt sources parsing (mirror guess), LV extent ranges,
- * reading cfgs back, disk layout names, password hashing.
+ * reading cfgs back, disk layout names, password hashing, the companion
+ * tools' per-host loop.
  */
 #include <crypt.h>
 #include <errno.h>
@@ -19,6 +20,7 @@
 #include <cmocka.h>
 
 #include "../../xen-create-image/common.h"
+#include "../../xen-create-image/conf.h"
 #include "../../xen-create-image/install.h"
 #include "../../xen-create-image/layout.h"
 #include "../../xen-create-image/lvm.h"
@@ -219,6 +221,40 @@ static void test_passwords(void **state)
     assert_int_equal(xci_hash_password("x", "des", h, sizeof(h)), -EINVAL);
 }
 
+/* Records the hosts it is called for; fails for "bad". */
+static int note_host(void *ctx, const char *host)
+{
+    char *seen = ctx;
+
+    strcat(seen, host);
+    strcat(seen, ";");
+    return strcmp(host, "bad") ? 0 : -EIO;
+}
+
+static void test_each_host(void **state)
+{
+    struct xci_conf c = {0};
+    char seen[256] = "";
+
+    (void)state;
+    assert_int_equal(xci_conf_set(&c, "hostname", "a -x bad b"), 0);
+    /* xm list fails for every name: no domain runs. */
+    setenv("PVSTACK_XM", "/bin/false", 1);
+    assert_int_equal(xci_tool_each_host(&c, "t", note_host, seen), -EINVAL);
+    assert_string_equal(seen, "a;bad;b;");
+    seen[0] = '\0';
+    assert_int_equal(xci_conf_set(&c, "hostname", "bad a"), 0);
+    assert_int_equal(xci_tool_each_host(&c, "t", note_host, seen), -EIO);
+    assert_string_equal(seen, "bad;a;");
+    /* xm list succeeds for every name: all running, none touched. */
+    seen[0] = '\0';
+    setenv("PVSTACK_XM", "/bin/true", 1);
+    assert_int_equal(xci_tool_each_host(&c, "t", note_host, seen), -EBUSY);
+    assert_string_equal(seen, "");
+    unsetenv("PVSTACK_XM");
+    xci_conf_fini(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -230,6 +266,7 @@ int main(void)
         cmocka_unit_test(test_cfg_read),
         cmocka_unit_test(test_layout),
         cmocka_unit_test(test_passwords),
+        cmocka_unit_test(test_each_host),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
