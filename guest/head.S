@@ -119,6 +119,19 @@ secondary_start:
     popq %rax
 .endm
 
+/* Save the registers, call do_entry(frame) on an aligned stack, restore
+ * them and drop the vector and error code: the frame is iret-ready. */
+.macro DO_ENTRY
+    SAVE_ALL
+    movq %rsp, %rdi
+    movq %rsp, %rbx
+    andq $-16, %rsp
+    call do_entry
+    movq %rbx, %rsp
+    RESTORE_ALL
+    addq $16, %rsp
+.endm
+
 /* Event callback: rsp -> rcx, r11, iret frame (Xen's bounce frame).
  * Returns with a native iretq (events_do_upcall unmasked), or with
  * HYPERVISOR_iret when events_hyp_iret is set (the VMM unmasks from the
@@ -129,14 +142,7 @@ hypervisor_callback:
     popq %r11
     pushq $0                    /* error code slot */
     pushq $-1                   /* vector -1: event upcall */
-    SAVE_ALL
-    movq %rsp, %rdi
-    movq %rsp, %rbx
-    andq $-16, %rsp
-    call do_entry
-    movq %rbx, %rsp
-    RESTORE_ALL
-    addq $16, %rsp
+    DO_ENTRY
     testb $1, events_hyp_iret(%rip) /* rflags come back from the frame */
     jnz 1f
     iretq
@@ -144,14 +150,7 @@ hypervisor_callback:
     jmp hypercall_page + __HYPERVISOR_iret * 32
 
 entry_common:
-    SAVE_ALL
-    movq %rsp, %rdi
-    movq %rsp, %rbx
-    andq $-16, %rsp
-    call do_entry
-    movq %rbx, %rsp
-    RESTORE_ALL
-    addq $16, %rsp
+    DO_ENTRY
     iretq
 
 .macro TRAP_NOERR vec
