@@ -47,7 +47,7 @@ c_watch() {
     xenstore-write /w/x 0
     xenstore-watch -n 3 /w >"$out" &
     pid=$!
-    for _ in $(seq 50); do [ -s "$out" ] && break; sleep 0.05; done
+    t_wait_for "[ -s '$out' ]" 3
     xenstore-write /w/x 1
     xenstore-rm /w/x
     wait $pid || fail "xenstore-watch exited $?"
@@ -90,7 +90,7 @@ c_flags_and_shutdown() {
     "$BIN/xenstored" --pid-file "$root/pid" -T "$root/trace" -E 3 \
         -Q outstanding=5 -R -I off --state-file "$root/state" 2>/dev/null ||
         fail "daemonized start failed"
-    for _ in $(seq 100); do [ -s "$root/pid" ] && break; sleep 0.05; done
+    t_wait_for "[ -s '$root/pid' ]" 5
     pid=$(cat "$root/pid")
     trap 'kill $pid 2>/dev/null' EXIT
     kill -0 "$pid" || fail "daemon not running"
@@ -106,15 +106,10 @@ c_flags_and_shutdown() {
     # SIGHUP reopens the log (logrotate moved it away)
     mv "$PVSTACK_ROOT/var/log/xen/xenstored.log" "$root/old.log"
     kill -HUP "$pid"
-    for _ in $(seq 100); do
-        grep -qs 'log reopened' "$PVSTACK_ROOT/var/log/xen/xenstored.log" && break
-        sleep 0.05
-    done
-    grep -qs 'log reopened' "$PVSTACK_ROOT/var/log/xen/xenstored.log" ||
+    t_wait_for "grep -qs 'log reopened' '$PVSTACK_ROOT/var/log/xen/xenstored.log'" 5 ||
         fail "no new log after SIGHUP"
     kill -TERM "$pid"
-    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
-    ! kill -0 "$pid" 2>/dev/null || fail "still running after SIGTERM"
+    t_wait_for "! kill -0 $pid" 5 || fail "still running after SIGTERM"
     [ ! -e "$root/pid" ] || fail "pid file left behind"
     [ ! -e "$root/sock" ] || fail "socket left behind"
     [ ! -e "$root/sock_ro" ] || fail "read-only socket left behind"
@@ -129,14 +124,14 @@ c_state_file() {
     trap 'kill $pid 2>/dev/null' EXIT
     "$BIN/xenstored" -N --state-file "$root/state" &
     pid=$!
-    for _ in $(seq 100); do xenstore-exists /tool 2>/dev/null && break; sleep 0.05; done
+    t_wait_for "xenstore-exists /tool" 5
     xenstore-write /local/domain/3/name kept || fail "write"
     xenstore-chmod /local/domain/3 n3 r0
     kill -TERM $pid; wait $pid || fail "exit status $?"
     [ -s "$root/state" ] || fail "no state file"
     "$BIN/xenstored" -N --state-file "$root/state" &
     pid=$!
-    for _ in $(seq 100); do xenstore-exists /tool 2>/dev/null && break; sleep 0.05; done
+    t_wait_for "xenstore-exists /tool" 5
     assert_eq "$(xenstore-read /local/domain/3/name)" kept
     assert_match "$(xenstore-ls -p /local/domain)" '\(n3,r0\)'
     kill -TERM $pid; wait $pid

@@ -18,7 +18,7 @@ LOG=$PVSTACK_ROOT/var/log/xen
 "$XENSTORED" -N >"$LOG/xenstored.log" 2>&1 &
 XSPID=$!
 t_on_exit "kill $XSPID"
-for _ in $(seq 50); do [ -S "$XENSTORED_PATH" ] && break; sleep 0.1; done
+t_wait_for "[ -S '$XENSTORED_PATH' ]" 5
 
 # wait_gone PATH
 wait_gone() {
@@ -48,10 +48,7 @@ case_vbd_file() {
     ls -l /proc/$BBPID/fd | grep -q "$IMG" || fail "image not open"
     # Removal as xm destroy does it: the backend lets go of the image.
     xenstore-rm /local/domain/0/backend/vbd/5 /local/domain/5
-    for _ in $(seq 50); do
-        ls -l /proc/$BBPID/fd | grep -q "$IMG" || break; sleep 0.1
-    done
-    ! ls -l /proc/$BBPID/fd | grep -q "$IMG" || fail "image still open"
+    t_fd_closed $BBPID "$IMG" || fail "image still open"
 }
 t_case "blkback probes a sparse file vbd, publishes features, closes on removal" case_vbd_file
 
@@ -79,10 +76,7 @@ case_vbd_readonly_offline() {
     xenstore-write $be/online 0 $be/state 5 /local/domain/7/device/vbd/51712/state 6
     t_wait_key $be/state 6
     # Closed and offline: the disk is let go before the entries are removed.
-    for _ in $(seq 50); do
-        ls -l /proc/$BBPID/fd | grep -q "$IMG" || break; sleep 0.1
-    done
-    ! ls -l /proc/$BBPID/fd | grep -q "$IMG" || fail "image still open at Closed"
+    t_fd_closed $BBPID "$IMG" || fail "image still open at Closed"
     xenstore-rm /local/domain/0/backend/vbd/7 /local/domain/7
 }
 t_case "blkback read-only vbd and libxl's online=0 detach" case_vbd_readonly_offline
@@ -123,9 +117,7 @@ case_vbd_lvm() {
     t_wait_key $be/state 2
     t_wait_key $be/physical-device "$(printf '%x:%x' $(stat -L -c '0x%t 0x%T' /dev/$VG/lv1))"
     xenstore-rm /local/domain/0/backend/vbd/8 /local/domain/8
-    for _ in $(seq 50); do
-        ls -l /proc/$BBPID/fd | grep -q "$lvdev" || break; sleep 0.1
-    done
+    t_fd_closed $BBPID "$lvdev"
     t_lv_blockdev_rm "$VG" lv1
 }
 cleanup_lvm() {
@@ -171,13 +163,7 @@ if ip netns add "$NS" 2>/dev/null; then
         assert_match "$(nsx ip -o link show vif5.0)" '<[^>]*UP'
         assert_match "$(nsx ip -o link show vif5.1)" 'master br-test'
         xenstore-rm /local/domain/0/backend/vif/5 /local/domain/5
-        for _ in $(seq 50); do
-            nsx ip link show vif5.0 >/dev/null 2>&1 ||
-                nsx ip link show vif5.1 >/dev/null 2>&1 || break
-            sleep 0.1
-        done
-        ! nsx ip link show vif5.0 >/dev/null 2>&1 || fail "vif5.0 left behind"
-        ! nsx ip link show vif5.1 >/dev/null 2>&1 || fail "vif5.1 left behind"
+        t_links_gone vif5.0 vif5.1 || fail "vif5.0 or vif5.1 left behind"
         [ -z "$(nsx ip -o link show master xenbr0)" ] || fail "ports left on xenbr0"
     }
     t_case "netback: two vifs, taps on their bridges, MACs, nothing left after removal" case_vif
@@ -193,7 +179,7 @@ if ip netns add "$NS" 2>/dev/null; then
         t_add_vif 6 1 bridge nosuchbr
         t_wait_key /local/domain/0/backend/vif/6/1/hotplug-status error
         xenstore-rm /local/domain/0/backend/vif/6 /local/domain/6
-        for _ in $(seq 50); do [ "$(wc -l <"$out")" = 2 ] && break; sleep 0.1; done
+        t_wait_for "[ \"\$(wc -l <'$out')\" = 2 ]" 5
         assert_eq "$(tail -1 "$out")" "offline guest6eth0"
         kill -0 $NBPID || fail "netback died"
     }

@@ -17,7 +17,7 @@ t_root
 LOG=$PVSTACK_ROOT/var/log/xen
 "$BIN/xenstored" -N >"$LOG/xenstored.log" 2>&1 &
 t_on_exit "kill $!"
-for _ in $(seq 50); do [ -S "$XENSTORED_PATH" ] && break; sleep 0.1; done
+t_wait_for "[ -S '$XENSTORED_PATH' ]" 5
 "$BIN/xenconsoled" -i -v --log=guest >"$LOG/xenconsoled.log" 2>&1 &
 XCPID=$!
 t_on_exit "kill $XCPID"
@@ -36,7 +36,7 @@ boot() {
     "$BIN/pvstack-vmm" --domid "$id" --name "$name" --kernel "$GUEST" \
         --memory-kb 32768 --status-fd 3 3>"$st" 2>/dev/null &
     echo $! >"$PVSTACK_ROOT/vmm-$id.pid"
-    for _ in $(seq 50); do [ -s "$st" ] && break; sleep 0.1; done
+    t_wait_for "[ -s '$st' ]" 5
     read -r ok _ cpfn _ cport <"$st"
     [ "$ok" = OK ] || fail "vmm: $(cat "$st")"
     xenstore-write "/local/domain/$id/name" "$name" \
@@ -82,7 +82,7 @@ case_tty_and_log() {
         printf 'info\r' >"$tty"
         wait_log c11 "vcpus online, "
     fi
-    for _ in $(seq 50); do grep -q "ready" "$out" && break; sleep 0.1; done
+    t_wait_for "grep -q ready '$out'" 5
     kill $reader 2>/dev/null
     grep -q "pvstack guest: ready" "$out" || fail "pty did not carry the output: $(head -c 300 "$out")"
 }
@@ -98,13 +98,11 @@ case_two_guests_detach() {
     wait_log c12 "pvstack guest: booting"
     wait_log c13 "pvstack guest: booting"
     halt 12
-    for _ in $(seq 50); do grep -q "dom 12 console: detached" "$LOG/xenconsoled.log" && break; sleep 0.1; done
-    grep -q "dom 12 console: detached" "$LOG/xenconsoled.log" || fail "dom 12 not detached"
+    t_wait_for "grep -q 'dom 12 console: detached' '$LOG/xenconsoled.log'" 5 ||
+        fail "dom 12 not detached"
     halt 13
     halt 11
-    for _ in $(seq 50); do
-        [ "$(ls -l /proc/$XCPID/fd | grep -c ptmx)" = 0 ] && break; sleep 0.1
-    done
+    t_wait_for "! ls -l /proc/$XCPID/fd | grep -q ptmx" 5
     assert_eq "$(ls -l /proc/$XCPID/fd | grep -c ptmx)" 0 "ptys left open"
     kill -0 $XCPID || fail "xenconsoled died"
 }

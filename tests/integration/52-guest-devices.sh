@@ -34,8 +34,7 @@ case_file_disk() {
     [ "$(mtime "$img")" != "$t0" ] || fail "the guest's writes never reached $img"
     assert_eq "$(md5sum <"$img")" "$sum0"
     "$XM" destroy d1
-    for _ in $(seq 50); do ls -l /proc/$BBPID/fd | grep -q "$img" || break; sleep 0.1; done
-    ! ls -l /proc/$BBPID/fd | grep -q "$img" || fail "blkback still holds $img"
+    t_fd_closed $BBPID "$img" || fail "blkback still holds $img"
 }
 t_case "sparse file vbd: guest writes reach the host file" case_file_disk
 
@@ -110,13 +109,7 @@ case_net() {
     "$XM" network-list n1 >"$PVSTACK_ROOT/nl" 2>&1 &&
         assert_match "$(cat "$PVSTACK_ROOT/nl")" '^0 +0 +00:16:3e:00:00:22 +0 +4 '
     "$XM" destroy n1
-    for _ in $(seq 50); do
-        nsx ip link show vif$id.0 >/dev/null 2>&1 ||
-            nsx ip link show vif$id.1 >/dev/null 2>&1 || break
-        sleep 0.1
-    done
-    ! nsx ip link show vif$id.0 >/dev/null 2>&1 || fail "vif$id.0 left after destroy"
-    ! nsx ip link show vif$id.1 >/dev/null 2>&1 || fail "vif$id.1 left after destroy"
+    t_links_gone vif$id.0 vif$id.1 || fail "vif$id.0 or vif$id.1 left after destroy"
     [ -z "$(nsx ip -o link show master xenbr0 | grep -v veth-b)" ] || fail "ports left on xenbr0"
 }
 t_case "two vifs on a bridge: ping and UDP echo to the guest, no tap after destroy" case_net
@@ -141,8 +134,7 @@ case_hotplug() {
     # The guest owns its frontend directory, and may read the backend's.
     xenstore-chmod -r "$fe" "n$id" r0
     xenstore-chmod -r "$be" n0 "r$id"
-    for _ in $(seq 50); do [ "$(xenstore-read $be/state)" = 2 ] && break; sleep 0.1; done
-    assert_eq "$(xenstore-read $be/state)" 2
+    t_wait_key $be/state 2
     tty=$(xenstore-read /local/domain/$id/console/tty) || fail "no console tty"
     printf 'selftest blk\r' >"$tty"
     t_wait_console h1 "selftest blk: PASS (vbd 51712: 8192 sectors"
@@ -151,11 +143,7 @@ case_hotplug() {
     # goes when the frontend closes or, as here with a frontend that does
     # not, when the toolstack removes the entries after its timeout.
     xenstore-write $be/online 0 $be/state 5
-    for _ in $(seq 50); do
-        grep -q "dom $id vbd 51712: disconnected after" "$LOG/blkback.log" && break
-        sleep 0.1
-    done
-    grep -q "dom $id vbd 51712: disconnected after" "$LOG/blkback.log" ||
+    t_wait_for "grep -q 'dom $id vbd 51712: disconnected after' '$LOG/blkback.log'" 5 ||
         fail "ring still served after online=0"
     xenstore-rm $be $fe
     for _ in $(seq 50); do ls -l /proc/$BBPID/fd | grep -q "$img" || break; sleep 0.1; done

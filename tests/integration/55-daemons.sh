@@ -112,10 +112,8 @@ case_restart_adopts() {
     # The adopted devices go away as any other.
     xenstore-rm /local/domain/0/backend/vbd/5 /local/domain/0/backend/vif/5 \
         /local/domain/5
-    for _ in $(seq 50); do ls -l "/proc/$new/fd" | grep -q "$img" || break; sleep 0.1; done
-    for _ in $(seq 50); do nsx ip link show vif5.0 >/dev/null 2>&1 || break; sleep 0.1; done
-    ! ls -l "/proc/$new/fd" | grep -q "$img" || fail "blkback kept the image"
-    ! nsx ip link show vif5.0 >/dev/null 2>&1 || fail "vif5.0 left behind"
+    t_fd_closed "$new" "$img" || fail "blkback kept the image"
+    t_links_gone vif5.0 || fail "vif5.0 left behind"
 }
 t_case "kill -9 blkback, netback: xm daemons start, the new ones adopt the devices" \
     case_restart_adopts

@@ -189,6 +189,17 @@ t_wait_for() {
     return 1
 }
 
+# t_fd_closed PID PATH: up to 5 s for process PID to hold no descriptor
+# on PATH (a backend letting go of a disk image). Returns 1 if it still does.
+t_fd_closed() { t_wait_for "! ls -l /proc/$1/fd | grep -qF -- '$2'" 5; }
+# t_links_gone LINK...: up to 5 s for the links to go from the netns $NS.
+t_links_gone() {
+    local l
+    for l in "$@"; do
+        t_wait_for "! nsx ip link show $l" 5 || return 1
+    done
+}
+
 # t_lv_blockdev VG LV: our kernel has no device-mapper, so lvm2 can create
 # an LV (lvcreate --driverloaded n -an -Zn) but not activate it. Make its
 # block device ourselves: a loop device over the LV's PV at the LV's extent
