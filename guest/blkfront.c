@@ -39,8 +39,11 @@ static void blk_event(evtchn_port_t port, struct regs *r, void *data)
 static int publish(struct blkfront *b)
 {
     struct blkif_sring *sring = page_alloc();
-    uint32_t tx;
-    int rc, tries;
+    char ref[12], port[12];
+    const struct xenbus_kv kv[] = {{"ring-ref", ref},
+                                   {"event-channel", port},
+                                   {"protocol", XEN_IO_PROTO_ABI_X86_64}};
+    int rc;
 
     if (!sring)
         return -XEN_ENOMEM;
@@ -53,24 +56,9 @@ static int publish(struct blkfront *b)
     rc = evtchn_alloc_unbound(b->backend_id, blk_event, NULL, &b->port);
     if (rc < 0)
         return rc;
-    for (tries = 0; tries < 10; tries++) {
-        rc = xenbus_transaction_start(&tx);
-        if (rc < 0)
-            return rc;
-        if ((rc = xenbus_printf(tx, b->node, "ring-ref", "%d", b->ring_ref)) ||
-            (rc = xenbus_printf(tx, b->node, "event-channel", "%u", b->port)) ||
-            (rc = xenbus_printf(tx, b->node, "protocol", "%s",
-                                XEN_IO_PROTO_ABI_X86_64)) ||
-            (rc = xenbus_printf(tx, b->node, "state", "%d",
-                                XenbusStateInitialised))) {
-            xenbus_transaction_end(tx, 1);
-            return rc;
-        }
-        rc = xenbus_transaction_end(tx, 0);
-        if (rc != -XEN_EAGAIN)
-            return rc;
-    }
-    return rc;
+    snprintf(ref, sizeof(ref), "%d", b->ring_ref);
+    snprintf(port, sizeof(port), "%u", b->port);
+    return xenbus_front_publish(b->node, kv, ARRAY_SIZE(kv));
 }
 
 static int read_backend(struct blkfront *b)
@@ -97,35 +85,24 @@ static int read_backend(struct blkfront *b)
 int blkfront_init(struct blkfront_info *info_out)
 {
     struct blkfront *b = &blk;
-    char names[128], path[160];
-    unsigned long v;
+    char path[160];
     int rc;
 
     if (b->connected)
         goto out;
-    rc = xenbus_directory(XBT_NIL, "device/vbd", names, sizeof(names));
-    if (rc <= 0)
-        return rc < 0 ? rc : -XEN_ENODEV;
-    snprintf(b->node, sizeof(b->node), "device/vbd/%s", names);
-    strlcpy(b->info.devid, names, sizeof(b->info.devid));
-    snprintf(path, sizeof(path), "%s/backend-id", b->node);
-    if (xenbus_read_ulong(XBT_NIL, path, &v) < 0 || v >= DOMID_FIRST_RESERVED)
-        return -XEN_EIO;
-    b->backend_id = (domid_t)v;
-    b->info.backend_id = (unsigned)v;
-    snprintf(path, sizeof(path), "%s/backend", b->node);
-    if (xenbus_read(XBT_NIL, path, b->backend, sizeof(b->backend)) <= 0)
-        return -XEN_EIO;
+    rc = xenbus_front_find("vbd", b->node, sizeof(b->node), b->backend,
+                           sizeof(b->backend), &b->info.backend_id);
+    if (rc < 0)
+        return rc;
+    strlcpy(b->info.devid, b->node + strlen("device/vbd/"),
+            sizeof(b->info.devid));
+    b->backend_id = (domid_t)b->info.backend_id;
     rc = publish(b);
     if (rc < 0)
         return rc;
-    snprintf(path, sizeof(path), "%s/state", b->backend);
-    rc = xenbus_wait_state(path, XenbusStateConnected,
-                           time_now_ns() + 10000 * MS);
+    rc = xenbus_front_wait_connected(b->backend);
     if (rc < 0)
         return rc;
-    if (rc != XenbusStateConnected)
-        return -XEN_EIO; /* backend closing */
     rc = read_backend(b);
     if (rc < 0)
         return rc;

@@ -50,5 +50,5 @@ $(eval $(call fuzzer,fuzz_guest_net,guest/tests/fuzz_guest_net.c \
 	guest/net.c guest/lib.c,))
 $(B)/fuzz/fuzz_guest_net: FUZZFLAGS += $(GUEST_TEST_CFLAGS)
 $(eval $(call unittest,test_guest_xenbus,guest/tests/test_guest_xenbus.c \
-	guest/xenbus.c guest/lib.c,))
+	guest/xenbus.c guest/xenbus_util.c guest/lib.c,))
 $(B)/tests/test_guest_xenbus: ALL_CFLAGS += $(GUEST_TEST_CFLAGS)

@@ -248,30 +248,17 @@ static int setup_buffers(struct netfront *n)
 
 static int publish(struct netfront *n)
 {
-    uint32_t tx;
-    int rc, tries;
+    char tx_ref[12], rx_ref[12], port[12];
+    const struct xenbus_kv kv[] = {
+        {"tx-ring-ref", tx_ref},    {"rx-ring-ref", rx_ref},
+        {"event-channel", port},    {"request-rx-copy", "1"},
+        {"feature-rx-notify", "1"},
+    };
 
-    for (tries = 0; tries < 10; tries++) {
-        rc = xenbus_transaction_start(&tx);
-        if (rc < 0)
-            return rc;
-        if ((rc = xenbus_printf(tx, n->node, "tx-ring-ref", "%d",
-                                n->tx_ring_ref)) ||
-            (rc = xenbus_printf(tx, n->node, "rx-ring-ref", "%d",
-                                n->rx_ring_ref)) ||
-            (rc = xenbus_printf(tx, n->node, "event-channel", "%u", n->port)) ||
-            (rc = xenbus_printf(tx, n->node, "request-rx-copy", "1")) ||
-            (rc = xenbus_printf(tx, n->node, "feature-rx-notify", "1")) ||
-            (rc = xenbus_printf(tx, n->node, "state", "%d",
-                                XenbusStateInitialised))) {
-            xenbus_transaction_end(tx, 1);
-            return rc;
-        }
-        rc = xenbus_transaction_end(tx, 0);
-        if (rc != -XEN_EAGAIN)
-            return rc;
-    }
-    return rc;
+    snprintf(tx_ref, sizeof(tx_ref), "%d", n->tx_ring_ref);
+    snprintf(rx_ref, sizeof(rx_ref), "%d", n->rx_ring_ref);
+    snprintf(port, sizeof(port), "%u", n->port);
+    return xenbus_front_publish(n->node, kv, ARRAY_SIZE(kv));
 }
 
 static int parse_mac(const char *s, uint8_t mac[6])
@@ -293,24 +280,18 @@ static int parse_mac(const char *s, uint8_t mac[6])
 int netfront_init(uint32_t ip, uint8_t mac_out[6])
 {
     struct netfront *n = &nf;
-    char names[128], path[160], mac[32];
-    unsigned long v;
+    char path[160], mac[32];
+    unsigned backend_id;
     uint8_t m[6];
     int rc;
 
     if (n->connected)
         return -XEN_EISCONN;
-    rc = xenbus_directory(XBT_NIL, "device/vif", names, sizeof(names));
-    if (rc <= 0)
-        return rc < 0 ? rc : -XEN_ENODEV;
-    snprintf(n->node, sizeof(n->node), "device/vif/%s", names);
-    snprintf(path, sizeof(path), "%s/backend-id", n->node);
-    if (xenbus_read_ulong(XBT_NIL, path, &v) < 0 || v >= DOMID_FIRST_RESERVED)
-        return -XEN_EIO;
-    n->backend_id = (domid_t)v;
-    snprintf(path, sizeof(path), "%s/backend", n->node);
-    if (xenbus_read(XBT_NIL, path, n->backend, sizeof(n->backend)) <= 0)
-        return -XEN_EIO;
+    rc = xenbus_front_find("vif", n->node, sizeof(n->node), n->backend,
+                           sizeof(n->backend), &backend_id);
+    if (rc < 0)
+        return rc;
+    n->backend_id = (domid_t)backend_id;
     snprintf(path, sizeof(path), "%s/mac", n->node);
     if (xenbus_read(XBT_NIL, path, mac, sizeof(mac)) <= 0 || parse_mac(mac, m))
         return -XEN_EINVAL;
@@ -323,13 +304,9 @@ int netfront_init(uint32_t ip, uint8_t mac_out[6])
     rc = publish(n);
     if (rc < 0)
         return rc;
-    snprintf(path, sizeof(path), "%s/state", n->backend);
-    rc = xenbus_wait_state(path, XenbusStateConnected,
-                           time_now_ns() + 10000 * MS);
+    rc = xenbus_front_wait_connected(n->backend);
     if (rc < 0)
         return rc;
-    if (rc != XenbusStateConnected)
-        return -XEN_EIO;
     net_configure(ip, m);
     local_irq_disable();
     n->connected = true;
@@ -337,6 +314,7 @@ int netfront_init(uint32_t ip, uint8_t mac_out[6])
     rc = xenbus_printf(XBT_NIL, n->node, "state", "%d", XenbusStateConnected);
     if (rc < 0)
         return rc;
+    snprintf(path, sizeof(path), "%s/state", n->backend);
     xenbus_watch(path, NETFRONT_WATCH_TOKEN); /* netfront_backend_changed */
     /* Frames may have arrived before we were connected. */
     local_irq_disable();

@@ -51,4 +51,25 @@ int xenbus_printf(uint32_t tx, const char *dir, const char *node,
 int xenbus_wait_state(const char *path, unsigned long min_state,
                       uint64_t deadline_ns);
 
+/* One key a frontend publishes in its handshake. */
+struct xenbus_kv {
+    const char *key;
+    const char *val;
+};
+
+/*
+ * A frontend's first device of kind ("vbd", "vif"): its node
+ * ("device/<kind>/<devid>"), backend path and backend domid. Returns 0,
+ * -XEN_ENODEV if there is none, or -errno.
+ */
+int xenbus_front_find(const char *kind, char *node, size_t nsize, char *backend,
+                      size_t bsize, unsigned *backend_id);
+/* Writes the n keys under node and then state = Initialised in one
+ * transaction, retried (up to 10 times) while the store says EAGAIN. */
+int xenbus_front_publish(const char *node, const struct xenbus_kv *kv,
+                         unsigned n);
+/* Waits up to 10 s for backend/state to be Connected; -XEN_EIO if the
+ * backend is closing instead. */
+int xenbus_front_wait_connected(const char *backend);
+
 #endif

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * xenbus_util.c: conveniences over the xenbus client (xenbus.c) that
- * frontends use: numbers, printf-style writes, waiting for a XenbusState.
+ * frontends use: numbers, printf-style writes, waiting for a XenbusState,
+ * and the steps of the frontend handshake blkfront and netfront share.
  */
 #include "xenbus.h"
 
 #include "kernel.h"
+
+#include <xen/io/xenbus.h>
 
 int xenbus_read_ulong(uint32_t tx, const char *path, unsigned long *val_out)
 {
@@ -53,4 +56,76 @@ int xenbus_wait_state(const char *path, unsigned long min_state,
     xenbus_unwatch(path, "state-wait");
     xenbus_flush_watch("state-wait");
     return rc < 0 ? rc : (int)st;
+}
+
+int xenbus_front_find(const char *kind, char *node, size_t nsize, char *backend,
+                      size_t bsize, unsigned *backend_id)
+{
+    char names[128], path[160];
+    unsigned long v;
+    int rc;
+
+    snprintf(path, sizeof(path), "device/%s", kind);
+    rc = xenbus_directory(XBT_NIL, path, names, sizeof(names));
+    if (rc <= 0)
+        return rc < 0 ? rc : -XEN_ENODEV;
+    if (snprintf(node, nsize, "device/%s/%s", kind, names) >= (int)nsize)
+        return -XEN_E2BIG;
+    snprintf(path, sizeof(path), "%s/backend-id", node);
+    if (xenbus_read_ulong(XBT_NIL, path, &v) < 0 || v >= DOMID_FIRST_RESERVED)
+        return -XEN_EIO;
+    *backend_id = (unsigned)v;
+    snprintf(path, sizeof(path), "%s/backend", node);
+    if (xenbus_read(XBT_NIL, path, backend, bsize) <= 0)
+        return -XEN_EIO;
+    return 0;
+}
+
+/* Writes kv and the state in tx; aborts tx on a failed write. */
+static int publish_tx(uint32_t tx, const char *node, const struct xenbus_kv *kv,
+                      unsigned n)
+{
+    unsigned i;
+    int rc = 0;
+
+    for (i = 0; i < n && !rc; i++)
+        rc = xenbus_printf(tx, node, kv[i].key, "%s", kv[i].val);
+    if (!rc)
+        rc = xenbus_printf(tx, node, "state", "%d", XenbusStateInitialised);
+    if (rc)
+        xenbus_transaction_end(tx, 1);
+    return rc;
+}
+
+int xenbus_front_publish(const char *node, const struct xenbus_kv *kv,
+                         unsigned n)
+{
+    uint32_t tx;
+    int rc = 0, tries;
+
+    for (tries = 0; tries < 10; tries++) {
+        rc = xenbus_transaction_start(&tx);
+        if (rc < 0)
+            return rc;
+        rc = publish_tx(tx, node, kv, n);
+        if (rc)
+            return rc;
+        rc = xenbus_transaction_end(tx, 0);
+        if (rc != -XEN_EAGAIN)
+            return rc;
+    }
+    return rc;
+}
+
+int xenbus_front_wait_connected(const char *backend)
+{
+    char path[192];
+    int rc;
+
+    snprintf(path, sizeof(path), "%s/state", backend);
+    rc = xenbus_wait_state(path, XenbusStateConnected,
+                           time_now_ns() + 10ULL * 1000000000ULL);
+    if (rc < 0)
+        return rc;
+    return rc == XenbusStateConnected ? 0 : -XEN_EIO;
 }

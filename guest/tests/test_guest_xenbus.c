@@ -3,7 +3,9 @@
  * test_guest_xenbus.c: the guest's xenstore client (guest/xenbus.c) on the
  * host against a scripted fake xenstored that serves the ring whenever
  * the client blocks: replies, errors, watch events interleaved with
- * replies, stale and oversized replies, ring wrap, and a silent store.
+ * replies, stale and oversized replies, ring wrap, and a silent store;
+ * and the frontend handshake helpers (xenbus_util.c) against a store that
+ * answers by request type.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -25,12 +27,27 @@ static struct xenstore_domain_interface ring __attribute__((aligned(4096)));
 static uint64_t clock_ns;
 
 /* What the fake store does with the next request. */
-enum reply_kind { R_OK, R_ERROR, R_WATCH_FIRST, R_STALE_FIRST, R_HUGE, R_NONE };
+enum reply_kind {
+    R_OK,
+    R_ERROR,
+    R_WATCH_FIRST,
+    R_STALE_FIRST,
+    R_HUGE,
+    R_NONE,
+    R_AUTO, /* a tiny store: see auto_reply() */
+};
 static enum reply_kind next_kind;
 static const char *next_payload; /* reply body (R_OK) or error name */
 static size_t next_len;          /* 0: strlen + 1 */
 static uint32_t last_type;
 static char last_req[256];
+/* R_AUTO: how many TRANSACTION_ENDs say EAGAIN, what backend-id reads
+ * give, whether device/vbd has a device, and the writes seen
+ * ("tx:path=value;" each). */
+static int auto_eagain;
+static const char *auto_backend_id = "0";
+static int auto_no_device;
+static char auto_writes[512];
 
 uint64_t time_now_ns(void)
 {
@@ -70,6 +87,50 @@ static void send(uint32_t type, uint32_t req_id, const char *body, size_t len)
     rsp_put(body, len);
 }
 
+/* R_AUTO's answer to request h whose body is last_req. */
+static void auto_reply(const struct xsd_sockmsg *h)
+{
+    const char *body = "OK";
+    size_t len = 3, n = strlen(last_req);
+
+    switch (h->type) {
+    case XS_TRANSACTION_START:
+        body = "42";
+        break;
+    case XS_TRANSACTION_END:
+        if (auto_eagain > 0) {
+            auto_eagain--;
+            send(XS_ERROR, h->req_id, "EAGAIN", 7);
+            return;
+        }
+        break;
+    case XS_DIRECTORY:
+        body = auto_no_device ? "" : "51712\0";
+        len = auto_no_device ? 0 : 6;
+        break;
+    case XS_READ:
+        if (n > 11 && !strcmp(last_req + n - 11, "/backend-id"))
+            body = auto_backend_id;
+        else
+            body = "/local/domain/0/backend/vbd/5/51712";
+        len = strlen(body);
+        break;
+    case XS_WRITE: { /* path\0value; the guest's snprintf has no %.*s */
+        size_t used = strlen(auto_writes), vlen = h->len - n - 1;
+        char *w = auto_writes + used;
+
+        if (used + 16 + n + vlen + 2 > sizeof(auto_writes))
+            break; /* full: the test sees the difference */
+        snprintf(w, sizeof(auto_writes) - used, "%u:%s=", h->tx_id, last_req);
+        w += strlen(w);
+        memcpy(w, last_req + n + 1, vlen);
+        strcpy(w + vlen, ";");
+        break;
+    }
+    }
+    send(h->type, h->req_id, body, len);
+}
+
 /* Takes one whole request off the ring, if there is one, and answers. */
 static void fake_store(void)
 {
@@ -91,6 +152,9 @@ static void fake_store(void)
     size_t len = next_len ? next_len : strlen(next_payload) + 1;
     switch (next_kind) {
     case R_NONE:
+        return;
+    case R_AUTO:
+        auto_reply(&h);
         return;
     case R_HUGE: { /* only the header: the client must refuse the length */
         struct xsd_sockmsg r = {.type = h.type,
@@ -238,6 +302,59 @@ static void test_silent_store(void **state)
     assert_int_equal(xenbus_init(), -XEN_ETIMEDOUT);
 }
 
+static void test_front_find(void **state)
+{
+    char node[32], backend[64];
+    unsigned id = 99;
+
+    reply(R_AUTO, "", 0);
+    assert_int_equal(xenbus_front_find("vbd", node, sizeof(node), backend,
+                                       sizeof(backend), &id),
+                     0);
+    assert_string_equal(node, "device/vbd/51712");
+    assert_string_equal(backend, "/local/domain/0/backend/vbd/5/51712");
+    assert_int_equal(id, 0);
+    /* A node name that does not fit is refused, not cut. */
+    assert_int_equal(
+        xenbus_front_find("vbd", node, 12, backend, sizeof(backend), &id),
+        -XEN_E2BIG);
+    /* A backend domid in the reserved range is refused. */
+    auto_backend_id = "32752";
+    assert_int_equal(xenbus_front_find("vbd", node, sizeof(node), backend,
+                                       sizeof(backend), &id),
+                     -XEN_EIO);
+    auto_backend_id = "0";
+    auto_no_device = 1;
+    assert_int_equal(xenbus_front_find("vbd", node, sizeof(node), backend,
+                                       sizeof(backend), &id),
+                     -XEN_ENODEV);
+    auto_no_device = 0;
+}
+
+static void test_front_publish(void **state)
+{
+    const struct xenbus_kv kv[] = {{"ring-ref", "8"}, {"event-channel", "3"}};
+    /* state=3: XenbusStateInitialised */
+
+    reply(R_AUTO, "", 0);
+    auto_writes[0] = '\0';
+    auto_eagain = 1; /* the first commit conflicts: all is written again */
+    assert_int_equal(xenbus_front_publish("device/vbd/1", kv, 2), 0);
+    assert_string_equal(auto_writes, "42:device/vbd/1/ring-ref=8;"
+                                     "42:device/vbd/1/event-channel=3;"
+                                     "42:device/vbd/1/state=3;"
+                                     "42:device/vbd/1/ring-ref=8;"
+                                     "42:device/vbd/1/event-channel=3;"
+                                     "42:device/vbd/1/state=3;");
+    assert_int_equal(last_type, XS_TRANSACTION_END);
+    /* Conflicts every time: gives up with EAGAIN after 10 tries. */
+    auto_writes[0] = '\0';
+    auto_eagain = 100;
+    assert_int_equal(xenbus_front_publish("device/vbd/1", kv, 2), -XEN_EAGAIN);
+    assert_int_equal(auto_eagain, 90);
+    auto_eagain = 0;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -247,6 +364,8 @@ int main(void)
         cmocka_unit_test_setup(test_directory_and_tx, setup),
         cmocka_unit_test_setup(test_ring_wrap, setup),
         cmocka_unit_test(test_silent_store),
+        cmocka_unit_test_setup(test_front_find, setup),
+        cmocka_unit_test_setup(test_front_publish, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
