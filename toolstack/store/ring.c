@@ -20,6 +20,14 @@ static void store(XENSTORE_RING_IDX *p, XENSTORE_RING_IDX v)
     __atomic_store_n(p, v, __ATOMIC_RELEASE);
 }
 
+/* Of n bytes at ring index i, how many come before the ring wraps. */
+static size_t before_wrap(XENSTORE_RING_IDX i, size_t n)
+{
+    size_t room = XENSTORE_RING_SIZE - MASK_XENSTORE_IDX(i);
+
+    return n < room ? n : room;
+}
+
 void ring_init(struct xenstore_domain_interface *intf)
 {
     intf->server_features = XENSTORE_SERVER_FEATURE_ERROR;
@@ -33,16 +41,13 @@ int ring_req_peek(const struct xenstore_domain_interface *intf, void *buf,
     XENSTORE_RING_IDX cons = load(&intf->req_cons);
     XENSTORE_RING_IDX prod = load(&intf->req_prod);
     XENSTORE_RING_IDX avail = prod - cons;
-    size_t n, first, idx;
+    size_t n, first;
 
     if (avail > XENSTORE_RING_SIZE)
         return -EIO;
     n = avail < len ? avail : len;
-    idx = MASK_XENSTORE_IDX(cons);
-    first = XENSTORE_RING_SIZE - idx;
-    if (first > n)
-        first = n;
-    memcpy(buf, intf->req + idx, first);
+    first = before_wrap(cons, n);
+    memcpy(buf, intf->req + MASK_XENSTORE_IDX(cons), first);
     memcpy((char *)buf + first, intf->req, n - first);
     return (int)n;
 }
@@ -58,18 +63,15 @@ int ring_rsp_write(struct xenstore_domain_interface *intf, const void *buf,
     XENSTORE_RING_IDX cons = load(&intf->rsp_cons);
     XENSTORE_RING_IDX prod = load(&intf->rsp_prod);
     XENSTORE_RING_IDX used = prod - cons;
-    size_t n, first, idx;
+    size_t n, first;
 
     if (used > XENSTORE_RING_SIZE)
         return -EIO;
     n = XENSTORE_RING_SIZE - used;
     if (n > len)
         n = len;
-    idx = MASK_XENSTORE_IDX(prod);
-    first = XENSTORE_RING_SIZE - idx;
-    if (first > n)
-        first = n;
-    memcpy(intf->rsp + idx, buf, first);
+    first = before_wrap(prod, n);
+    memcpy(intf->rsp + MASK_XENSTORE_IDX(prod), buf, first);
     memcpy(intf->rsp, (const char *)buf + first, n - first);
     /* The bytes must be visible before the index that publishes them. */
     store(&intf->rsp_prod, prod + (XENSTORE_RING_IDX)n);
