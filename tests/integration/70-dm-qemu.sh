@@ -36,6 +36,15 @@ console() {
     # The reader ends by itself with EIO once QEMU closes the pty.
     cat "$pty" >"$2" 2>/dev/null &
 }
+# boot DOMID OUT [start options...]: start tinyDOMID with its serial
+# output copied to OUT, and let it run.
+boot() {
+    local id=$1 out=$2
+    shift 2
+    start "$id" "tiny$id" "$@" >/dev/null
+    console "$id" "$out"
+    "$DM" unpause "$id"
+}
 # A zombie is dead: the launcher that forked QEMU has exited without reaping.
 alive() { [ -e "/proc/$1" ] && ! grep -qE '\) [ZX] ' "/proc/$1/stat" 2>/dev/null; }
 qemu_pid() { cat "$RUN/qemu-dm-$1.pid"; }
@@ -76,10 +85,8 @@ case_lifecycle() {
 }
 
 case_preserve() {
-    start 72 tiny72 -P preserve -a "console=ttyS0 quiet" >/dev/null
     local out=$PVSTACK_ROOT/c72
-    console 72 "$out"
-    "$DM" unpause 72
+    boot 72 "$out" -P preserve -a "console=ttyS0 quiet"
     t_wait_for "grep -q PVSTACK-GUEST-WAITING '$out'" 40 || fail "guest not up"
     "$DM" shutdown 72
     t_wait_for "[ \"\$(state 72)\" = shutdown ]" 30 ||
@@ -92,9 +99,7 @@ case_preserve() {
 
 case_reboot_restart() {
     local out=$PVSTACK_ROOT/c73
-    start 73 tiny73 -R restart -a "console=ttyS0 quiet pvtest=reboot" >/dev/null
-    console 73 "$out"
-    "$DM" unpause 73
+    boot 73 "$out" -R restart -a "console=ttyS0 quiet pvtest=reboot"
     # Each boot reboots at once; restart means QEMU resets and runs again.
     t_wait_for "[ \$(grep -c PVSTACK-GUEST-UP '$out') -ge 2 ]" 50 ||
         fail "guest did not come back after reboot: $(cat "$out")"
@@ -107,18 +112,14 @@ case_reboot_restart() {
 
 case_reboot_destroy() {
     local out=$PVSTACK_ROOT/c74
-    start 74 tiny74 -R destroy -a "console=ttyS0 quiet pvtest=reboot" >/dev/null
-    console 74 "$out"
-    "$DM" unpause 74
+    boot 74 "$out" -R destroy -a "console=ttyS0 quiet pvtest=reboot"
     t_wait_for "gone 74" 40 || fail "on_reboot=destroy: domain still there"
     assert_eq "$(grep -c PVSTACK-GUEST-UP "$out")" 1
 }
 
 case_crash() {
     local out=$PVSTACK_ROOT/c75
-    start 75 tiny75 -C preserve -a "console=ttyS0 quiet pvtest=panic" >/dev/null
-    console 75 "$out"
-    "$DM" unpause 75
+    boot 75 "$out" -C preserve -a "console=ttyS0 quiet pvtest=panic"
     t_wait_for "[ \"\$(state 75)\" = crashed ]" 40 ||
         fail "panic not seen: state $(state 75); $(tail -3 "$out")"
     "$DM" destroy 75
