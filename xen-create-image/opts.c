@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -338,27 +339,50 @@ static int resolve_guest(struct xci_settings *s, const struct xci_conf *c,
     return 0;
 }
 
+/*
+ * Splits v, the space-separated words of --opt, each of which check()
+ * must accept (it is `what`), into *buf (the caller frees it) and at most
+ * max pointers in words. Returns the count, or -errno after a line on
+ * report.
+ */
+static int split_words(FILE *report, const char *opt, const char *v,
+                       int (*check)(const char *), const char *what, char **buf,
+                       const char **words, unsigned max)
+{
+    char *save = NULL, *tok;
+    unsigned n = 0;
+
+    *buf = strdup(v);
+    if (!*buf)
+        return -ENOMEM;
+    for (tok = strtok_r(*buf, " ", &save); tok;
+         tok = strtok_r(NULL, " ", &save)) {
+        if (n == max)
+            BAD("at most %u --%s", max, opt);
+        if (check(tok))
+            BAD("--%s '%s': not %s", opt, tok, what);
+        if (words)
+            words[n] = tok;
+        n++;
+    }
+    return (int)n;
+}
+
 static int resolve_net(struct xci_settings *s, const struct xci_conf *c,
                        FILE *report)
 {
     const char *v;
-    char *save = NULL, *tok;
+    int rc;
     static const char *const single[] = {"gateway", "broadcast", "nameserver"};
 
     s->dhcp = xci_conf_bool(c, "dhcp");
     s->nips = 0;
     if ((v = get(c, "ip"))) {
-        s->ipbuf = strdup(v);
-        if (!s->ipbuf)
-            return -ENOMEM;
-        for (tok = strtok_r(s->ipbuf, " ", &save); tok;
-             tok = strtok_r(NULL, " ", &save)) {
-            if (s->nips == XCI_MAX_IPS)
-                BAD("at most %d --ip", XCI_MAX_IPS);
-            if (xci_check_ipv4(tok))
-                BAD("--ip '%s': not an IPv4 address", tok);
-            s->ips[s->nips++] = tok;
-        }
+        rc = split_words(report, "ip", v, xci_check_ipv4, "an IPv4 address",
+                         &s->ipbuf, s->ips, XCI_MAX_IPS);
+        if (rc < 0)
+            return rc;
+        s->nips = rc;
     }
     if (s->dhcp && s->nips)
         BAD("choose either --dhcp or --ip, not both");
@@ -378,22 +402,13 @@ static int resolve_net(struct xci_settings *s, const struct xci_conf *c,
             BAD("--%s '%s': not an IPv4 address", single[i], v);
     }
     if (s->nameserver) {
-        char *ns = strdup(s->nameserver);
+        char *ns = NULL;
 
-        if (!ns)
-            return -ENOMEM;
-        for (tok = strtok_r(ns, " ", &save); tok;
-             tok = strtok_r(NULL, " ", &save)) {
-            if (xci_check_ipv4(tok)) {
-                fprintf(report,
-                        "xen-create-image: --nameserver '%s': not an "
-                        "IPv4 address\n",
-                        tok);
-                free(ns);
-                return -EINVAL;
-            }
-        }
+        rc = split_words(report, "nameserver", s->nameserver, xci_check_ipv4,
+                         "an IPv4 address", &ns, NULL, UINT_MAX);
         free(ns);
+        if (rc < 0)
+            return rc;
     }
     s->bridge = get(c, "bridge");
     if (s->bridge && xci_check_name(s->bridge))
@@ -420,7 +435,7 @@ static int resolve_misc(struct xci_settings *s, const struct xci_conf *c,
 {
     long long n;
     const char *v;
-    char *save = NULL, *tok;
+    int rc;
 
     s->password = get(c, "password");
     s->passwd = xci_conf_bool(c, "passwd");
@@ -442,17 +457,11 @@ static int resolve_misc(struct xci_settings *s, const struct xci_conf *c,
             s->hash_method);
     s->nroles = 0;
     if ((v = get(c, "role"))) {
-        s->rolebuf = strdup(v);
-        if (!s->rolebuf)
-            return -ENOMEM;
-        for (tok = strtok_r(s->rolebuf, " ", &save); tok;
-             tok = strtok_r(NULL, " ", &save)) {
-            if (s->nroles == XCI_MAX_ROLES)
-                BAD("at most %d roles", XCI_MAX_ROLES);
-            if (xci_check_name(tok))
-                BAD("--role '%s': not a role name", tok);
-            s->roles[s->nroles++] = tok;
-        }
+        rc = split_words(report, "role", v, xci_check_name, "a role name",
+                         &s->rolebuf, s->roles, XCI_MAX_ROLES);
+        if (rc < 0)
+            return rc;
+        s->nroles = rc;
     }
     s->roledir = get(c, "roledir");
     s->hookdir = get(c, "hookdir");

@@ -276,6 +276,9 @@ static void test_settings_rejects(void **state)
     EXPECT_BAD("kernel=", "pygrub=0");
     EXPECT_BAD("hash-method=des");
     EXPECT_BAD("role=../evil");
+    EXPECT_BAD("role=a b c d e f g h i"); /* at most XCI_MAX_ROLES (8) */
+    EXPECT_BAD("ip=10.0.0.1 10.0.0.2 10.0.0.3 10.0.0.4 10.0.0.5 10.0.0.6 "
+               "10.0.0.7 10.0.0.8 10.0.0.9"); /* at most XCI_MAX_IPS (8) */
     EXPECT_BAD("bridge=br 0");
     EXPECT_BAD("extension=/x");
 }
