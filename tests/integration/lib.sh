@@ -300,6 +300,18 @@ t_xm_daemons_stop() {
 t_xm_row() { "$XM" list | awk -v n="$1" '$1 == n'; }
 t_xm_listed() { [ -n "$(t_xm_row "$1")" ]; }
 t_xm_cputime() { t_xm_row "$1" | awk '{print $NF}'; }
+# t_xm_pause_still NAME SECS: pause NAME; its row says paused and its CPU
+# time stands still for SECS seconds. Prints that time.
+t_xm_pause_still() {
+    local t1 t2
+    "$XM" pause "$1" || fail "pause $1"
+    assert_match "$(t_xm_row "$1")" ' --p--- '
+    t1=$(t_xm_cputime "$1")
+    sleep "$2"
+    t2=$(t_xm_cputime "$1")
+    assert_eq "$t2" "$t1" "$1's CPU time while paused"
+    echo "$t2"
+}
 # t_cfg NAME KERNEL [LINE...]: a 32 MiB PV cfg; prints its path.
 t_cfg() {
     local name=$1 kernel=$2
