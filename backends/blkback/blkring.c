@@ -391,10 +391,8 @@ void blkring_stop(struct blkring *r)
 {
     struct io_uring_cqe *cqe;
     struct slot *s;
-    char tag[32];
 
-    snprintf(tag, sizeof(tag), "dom %u vbd", r->domid);
-    ringthread_stop(&r->thread, tag);
+    ringthread_stop(&r->thread);
     /* Guest pages stay mapped until the kernel is done with them. */
     while (r->uring_ok && r->inflight &&
            io_uring_wait_cqe(&r->uring, &cqe) == 0) {
@@ -460,7 +458,7 @@ int blkring_create(struct hv *hv, uint32_t domid, uint32_t ring_ref,
         rc = -errno;
         goto fail;
     }
-    rc = ringthread_init(&r->thread);
+    rc = ringthread_init(&r->thread, "vbd", domid);
     if (rc)
         goto fail;
     /* Two SQEs per request at most (writev + fsync). */
@@ -490,7 +488,7 @@ void blkring_destroy(struct blkring *r)
         io_uring_queue_exit(&r->uring);
     if (r->efd >= 0)
         close(r->efd);
-    ringthread_fini(&r->thread, "vbd");
+    ringthread_fini(&r->thread);
     if (r->ch)
         hv_evtchn_close(r->ch);
     if (r->page)

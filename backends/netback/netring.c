@@ -365,10 +365,7 @@ int netring_start(struct netring *r)
 
 void netring_stop(struct netring *r)
 {
-    char tag[32];
-
-    snprintf(tag, sizeof(tag), "dom %u vif", r->domid);
-    ringthread_stop(&r->thread, tag);
+    ringthread_stop(&r->thread);
 }
 
 int netring_create(struct hv *hv, uint32_t domid, uint32_t tx_ref,
@@ -414,7 +411,7 @@ int netring_create(struct hv *hv, uint32_t domid, uint32_t tx_ref,
         rc = -errno;
         goto fail;
     }
-    rc = ringthread_init(&r->thread);
+    rc = ringthread_init(&r->thread, "vif", domid);
     if (rc)
         goto fail;
     *out = r;
@@ -429,7 +426,7 @@ void netring_destroy(struct netring *r)
     if (!r)
         return;
     netring_stop(r);
-    ringthread_fini(&r->thread, "vif");
+    ringthread_fini(&r->thread);
     if (r->timerfd >= 0)
         close(r->timerfd);
     if (r->ch)

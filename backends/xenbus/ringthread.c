@@ -4,13 +4,15 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
 #include "lib/log.h"
 
-int ringthread_init(struct ringthread *t)
+int ringthread_init(struct ringthread *t, const char *kind, uint32_t domid)
 {
+    snprintf(t->tag, sizeof(t->tag), "dom %u %s", domid, kind);
     t->started = 0;
     t->stopfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     return t->stopfd < 0 ? -errno : 0;
@@ -52,21 +54,21 @@ int ringthread_start(struct ringthread *t, void *ring, ringthread_fds_fn fds,
     return 0;
 }
 
-void ringthread_stop(struct ringthread *t, const char *tag)
+void ringthread_stop(struct ringthread *t)
 {
     uint64_t one = 1;
 
     if (!t->started)
         return;
     if (write(t->stopfd, &one, sizeof(one)) != sizeof(one))
-        log_warn("%s: stop", tag);
+        log_warn("%s: stop", t->tag);
     pthread_join(t->thread, NULL);
     t->started = 0;
 }
 
-void ringthread_fini(struct ringthread *t, const char *tag)
+void ringthread_fini(struct ringthread *t)
 {
-    ringthread_stop(t, tag);
+    ringthread_stop(t);
     if (t->stopfd >= 0)
         close(t->stopfd);
     t->stopfd = -1;

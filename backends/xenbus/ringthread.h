@@ -11,6 +11,7 @@
 
 #include <poll.h>
 #include <pthread.h>
+#include <stdint.h>
 
 #define RINGTHREAD_MAX_FDS 4
 
@@ -28,11 +29,13 @@ struct ringthread {
     void *ring;
     ringthread_fds_fn fds;
     ringthread_process_fn process;
+    char tag[32]; /* "dom <domid> <kind>", for log lines */
 };
 
-/* Make the stop eventfd (nothing runs yet). Returns 0 or -errno; on
- * failure ringthread_fini() is still safe. */
-int ringthread_init(struct ringthread *t);
+/* Make the stop eventfd (nothing runs yet) for the ring of kind ("vbd",
+ * "vif") of domid. Returns 0 or -errno; on failure ringthread_fini() is
+ * still safe. */
+int ringthread_init(struct ringthread *t, const char *kind, uint32_t domid);
 /*
  * Run the thread for ring. It processes once before it first waits:
  * requests queued before the ring was attached (a restarted backend)
@@ -40,10 +43,9 @@ int ringthread_init(struct ringthread *t);
  */
 int ringthread_start(struct ringthread *t, void *ring, ringthread_fds_fn fds,
                      ringthread_process_fn process);
-/* Stop and join the thread, if it runs (idempotent). tag names the ring
- * in a log line if the stop cannot be signalled. */
-void ringthread_stop(struct ringthread *t, const char *tag);
+/* Stop and join the thread, if it runs (idempotent). */
+void ringthread_stop(struct ringthread *t);
 /* Stop, then close the stop eventfd. */
-void ringthread_fini(struct ringthread *t, const char *tag);
+void ringthread_fini(struct ringthread *t);
 
 #endif
