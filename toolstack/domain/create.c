@@ -16,6 +16,7 @@
 #include <xenstore.h>
 
 #include "cfg/cfg.h"
+#include "domain/hostmem.h"
 #include "domain/internal.h"
 #include "hv/hv.h"
 
@@ -77,8 +78,13 @@ static int prepare(struct domain_build *b, const struct domain_type_ops *ops,
         (rc = opts->backends_start(opts->arg, blk, net)) < 0)
         return rc;
     rc = hv_open(&b->hv);
-    if (rc < 0)
+    if (rc < 0) {
         domain_err(b->c, "create: engine: %s", strerror(-rc));
+        return rc;
+    }
+    /* xl's freemem(); Xen itself accounts on the xen engine */
+    if (strcmp(hv_engine_name(b->hv), "xen"))
+        rc = domain_hostmem_check(b->c, b->cfg);
     return rc;
 }
 

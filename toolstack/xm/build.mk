@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # toolstack/xm: the xm/xl CLI. build/bin/xl is a symlink to xm.
 xm-srcs := toolstack/xm/main.c toolstack/xm/frame.c toolstack/xm/cmdtable.c \
-	toolstack/xm/dominfo.c toolstack/xm/cmd_list.c \
+	toolstack/xm/dominfo.c toolstack/xm/hostinfo.c toolstack/xm/cmd_list.c \
 	toolstack/xm/cmd_create.c toolstack/xm/cmd_attach.c toolstack/xm/cmd_device.c \
 	toolstack/xm/cmd_domain.c toolstack/xm/cmd_domain_cfg.c \
 	toolstack/xm/dom_console.c toolstack/xm/dom_daemons.c

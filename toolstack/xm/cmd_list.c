@@ -194,10 +194,11 @@ out:
     return ret;
 }
 
+/* The engine's facts as xl info prints Xen's (hostinfo.c). */
 int cmd_info(struct xm *xm, int argc, char **argv)
 {
     struct xm_hostinfo hi;
-    char engine[16];
+    struct xm_enginfo e;
     FILE *o = xm->out;
     int opt, rc;
 
@@ -208,8 +209,11 @@ int cmd_info(struct xm *xm, int argc, char **argv)
             return EXIT_FAILURE;
     }
     rc = xm_host_info(&hi);
+    if (!rc)
+        rc = xm_engine_info(xm, &e);
     if (rc) {
-        xm_err(xm, "info: cannot read host facts: %s", strerror(-rc));
+        if (rc != -EINVAL) /* else xl.conf's error was printed */
+            xm_err(xm, "info: cannot read host facts: %s", strerror(-rc));
         return EXIT_FAILURE;
     }
     fprintf(o, "host                   : %s\n", hi.host);
@@ -218,20 +222,36 @@ int cmd_info(struct xm *xm, int argc, char **argv)
     fprintf(o, "machine                : %s\n", hi.machine);
     fprintf(o, "nr_cpus                : %u\n", hi.nr_cpus);
     fprintf(o, "max_cpu_id             : %u\n", hi.nr_cpus - 1);
-    fprintf(o, "nr_nodes               : 1\n");
+    fprintf(o, "nr_nodes               : %u\n", e.nr_nodes);
     fprintf(o, "cores_per_socket       : %u\n", hi.cores_per_socket);
     fprintf(o, "threads_per_core       : %u\n", hi.threads_per_core);
     fprintf(o, "cpu_mhz                : %u.%03u\n", hi.cpu_khz / 1000,
             hi.cpu_khz % 1000);
+    fprintf(o, "hw_caps                : %s\n", e.hw_caps);
+    fprintf(o, "virt_caps              :%s\n", e.virt_caps);
     fprintf(o, "total_memory           : %llu\n",
-            (unsigned long long)(hi.total_kb / 1024));
+            (unsigned long long)(e.total_kb / 1024));
     fprintf(o, "free_memory            : %llu\n",
-            (unsigned long long)(hi.free_kb / 1024));
-    fprintf(o, "free_cpus              : 0\n");
-    domain_engine_name(engine, sizeof(engine));
-    fprintf(o, "xen_version            : pvstack-%s %s\n", engine,
-            PVSTACK_VERSION);
-    fprintf(o, "xen_caps               : xen-3.0-x86_64\n");
+            (unsigned long long)(e.free_kb / 1024));
+    fprintf(o, "sharing_freed_memory   : 0\n");
+    fprintf(o, "sharing_used_memory    : 0\n");
+    fprintf(o, "outstanding_claims     : 0\n");
+    fprintf(o, "free_cpus              : %u\n", e.free_cpus);
+    fprintf(o, "xen_major              : %d\n", e.major);
+    fprintf(o, "xen_minor              : %d\n", e.minor);
+    fprintf(o, "xen_extra              : %s\n", e.extra);
+    fprintf(o, "xen_version            : %d.%d%s\n", e.major, e.minor, e.extra);
+    fprintf(o, "xen_caps               : %s\n", e.caps);
+    fprintf(o, "xen_scheduler          : %s\n", e.scheduler);
+    fprintf(o, "xen_pagesize           : 4096\n");
+    fprintf(o, "platform_params        : virt_start=0xffff800000000000\n");
+    fprintf(o, "xen_changeset          : pvstack %s\n", PVSTACK_VERSION);
+    fprintf(o, "xen_commandline        : %s\n", e.commandline);
+    fprintf(o, "cc_compiler            : %s\n", e.compiler);
+    fprintf(o, "cc_compile_by          : pvstack\n");
+    fprintf(o, "cc_compile_domain      : \n");
+    fprintf(o, "cc_compile_date        : %s\n", __DATE__);
+    fprintf(o, "build_id               : \n");
     fprintf(o, "xend_config_format     : 4\n");
     return EXIT_SUCCESS;
 }

@@ -1,0 +1,105 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# What cluster managers (Ganeti's xen driver, xen_cmd = xl) read and do on
+# HVM domains: xl info's Xen fields and memory accounting (total = free +
+# Domain-0 + guests + overhead; free falls when a domain starts; a create
+# that does not fit is refused with xl's message) and shutdown -w on an
+# on_poweroff = 'preserve' domain.
+. "$(dirname "$0")/lib.sh"
+XM=$BIN/xm
+
+if ! command -v qemu-system-x86_64 >/dev/null || ! t_hvm_guest ||
+    ! command -v xenstore-read >/dev/null; then
+    t_skip "xl clients" "no QEMU, test kernel or xenstore-utils"
+    t_done; exit
+fi
+t_root
+t_xm_daemons || { echo "not ok - xm daemons start"; exit 1; }
+
+cfg() {
+    local name=$1
+    shift
+    { echo "type = 'hvm'"; echo "name = '$name'"; echo "memory = 128"
+      echo "kernel = '$HVM_KERNEL'"; echo "ramdisk = '$HVM_INITRD'"
+      echo "serial = 'pty'"; echo "extra = 'console=ttyS0 quiet'"
+      printf '%s\n' "$@"; } >"$PVSTACK_ROOT/$name.cfg"
+    echo "$PVSTACK_ROOT/$name.cfg"
+}
+row() { "$XM" list | awk -v n="$1" '$1 == n'; }
+info() { "$XM" info | awk -F' *: ' -v k="$1" '$1 == k {print $2}'; }
+
+case_info_fields() {
+    local out
+    out=$("$XM" info) || fail "xl info"
+    # xl's order and format (xl_info.c)
+    assert_eq "$(printf '%s\n' "$out" | cut -d' ' -f1 | tr '\n' ' ')" \
+        "host release version machine nr_cpus max_cpu_id nr_nodes cores_per_socket threads_per_core cpu_mhz hw_caps virt_caps total_memory free_memory sharing_freed_memory sharing_used_memory outstanding_claims free_cpus xen_major xen_minor xen_extra xen_version xen_caps xen_scheduler xen_pagesize platform_params xen_changeset xen_commandline cc_compiler cc_compile_by cc_compile_domain cc_compile_date build_id xend_config_format "
+    assert_eq "$(info xen_major).$(info xen_minor)$(info xen_extra)" "$(info xen_version)"
+    assert_eq "$(info xen_major)" 4
+    assert_match "$(info virt_caps)" "hvm"
+    assert_match "$(info xen_caps)" "hvm-3.0-x86_64"
+    assert_eq "$(info xen_scheduler)" credit
+    assert_eq "$(info nr_nodes)" "$(ls -d /sys/devices/system/node/node* | wc -l)"
+    assert_eq "$(info free_cpus)" 0
+    # the kvm engine runs PV guests only with /dev/kvm
+    if [ -w /dev/kvm ]; then assert_match "$(info virt_caps)" "pv"
+    else assert_eq "$(info virt_caps)" "hvm"; fi
+}
+
+# Ganeti: hypervisor memory = total - free - dom0 - instances; must be >= 0
+# and small, and free must fall by what an instance takes.
+case_memory() {
+    local total free0 free1 dom0 out
+    echo 'dom0_mem = "2048M"' >"$PVSTACK_ROOT/etc/xen/xl.conf"
+    total=$(info total_memory)
+    free0=$(info free_memory)
+    dom0=$(row Domain-0 | awk '{print $3}')
+    assert_eq "$dom0" 2048
+    [ $((total - free0 - dom0)) -ge 0 ] && [ $((total - free0 - dom0)) -le $((total / 100)) ] ||
+        fail "overhead $((total - free0 - dom0)) MiB of $total"
+    "$XM" create -p "$(cfg m1)" || fail "create m1"
+    free1=$(info free_memory)
+    assert_eq "$((free0 - free1))" 128 "free_memory must fall by the domain's memory"
+    assert_eq "$(row Domain-0 | awk '{print $3}')" 2048
+    "$XM" destroy m1
+    assert_eq "$(info free_memory)" "$free0"
+    # bigger than what is free: refused with xl's message, nothing left
+    out=$("$XM" create "$(cfg big "memory = $((free0 + 1))")" 2>&1) &&
+        fail "create of $((free0 + 1)) MiB with $free0 free succeeded"
+    assert_match "$out" "^failed to free memory for the domain"
+    [ -z "$(row big)" ] || fail "refused domain listed"
+    # autoballoon: dom0 gives what it has above its floor
+    printf 'dom0_mem = "2048M"\nautoballoon = "on"\n' >"$PVSTACK_ROOT/etc/xen/xl.conf"
+    "$XM" create -p "$(cfg m2 "memory = $((free0 + 512))")" ||
+        fail "autoballoon: create of free + 512 MiB refused"
+    assert_eq "$(info free_memory)" 0
+    assert_eq "$(row Domain-0 | awk '{print $3}')" 1536
+    "$XM" destroy m2
+    # a bad xl.conf: one line with file:line:col, non-zero exit
+    echo 'dom0_mem = "lots"' >"$PVSTACK_ROOT/etc/xen/xl.conf"
+    out=$("$XM" info 2>&1) && fail "info with a bad xl.conf succeeded"
+    assert_eq "$(printf '%s\n' "$out" | wc -l)" 1
+    assert_match "$out" "xl.conf:1:12: dom0_mem: bad size"
+    rm "$PVSTACK_ROOT/etc/xen/xl.conf"
+}
+
+# Ganeti stops instances with `xl shutdown -w` and writes on_poweroff =
+# 'preserve': -w returns once the domain has shut down, which stays listed.
+case_shutdown_wait_preserve() {
+    local t0
+    "$XM" create "$(cfg s1 "on_poweroff = 'preserve'")" || fail "create"
+    id=$("$XM" domid s1)
+    tty=$(xenstore-read "/local/domain/$id/console/tty") || fail "no tty"
+    cat "$tty" >"$PVSTACK_ROOT/s1.out" 2>/dev/null &
+    t_on_exit "kill $!"
+    t_wait_for "grep -q PVSTACK-GUEST-WAITING '$PVSTACK_ROOT/s1.out'" 40 || fail "guest not up"
+    timeout 30 "$XM" shutdown -w s1 || fail "shutdown -w failed or hung"
+    assert_match "$(row s1)" "^s1 +$id +.* -+s-+ "
+    "$XM" destroy s1
+    [ -z "$(row s1)" ] || fail "s1 listed after destroy"
+}
+
+t_case "xl info: xl's fields and order, true for this engine" case_info_fields
+t_case "memory: total = free + dom0 + guests + overhead; no overcommit" case_memory
+t_case "shutdown -w returns on a preserved shut-down domain" case_shutdown_wait_preserve
+t_done
