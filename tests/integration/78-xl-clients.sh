@@ -99,7 +99,39 @@ case_shutdown_wait_preserve() {
     [ -z "$(row s1)" ] || fail "s1 listed after destroy"
 }
 
+# vncpasswd reaches QEMU's VNC (auth vnc, set over QMP, not argv);
+# without it there is no auth.
+case_vncpasswd() {
+    local id
+    "$XM" create -p "$(cfg v1 "vnc = 1" "vncpasswd = 's3cret'")" || fail "create v1"
+    "$XM" create -p "$(cfg v2 "vnc = 1")" || fail "create v2"
+    id=$("$XM" domid v1)
+    assert_match "$("$BIN/pvstack-dm" qmp "$id" query-vnc)" '"auth": "vnc"'
+    ! grep -q s3cret "/proc/$(cat "$PVSTACK_ROOT/run/xen/qemu-dm-$id.pid")/cmdline" ||
+        fail "the VNC password is on QEMU's command line"
+    id=$("$XM" domid v2)
+    assert_match "$("$BIN/pvstack-dm" qmp "$id" query-vnc)" '"auth": "none"'
+    "$XM" destroy v1
+    "$XM" destroy v2
+}
+
+# Ganeti's HVM cfg names kernel = '/usr/lib/xen/boot/hvmloader': xl warns
+# and boots the firmware QEMU brings.
+case_hvmloader() {
+    local out
+    printf '%s\n' "type = 'hvm'" "name = 'hl'" "memory = 128" \
+        "kernel = '/usr/lib/xen/boot/hvmloader'" >"$PVSTACK_ROOT/hl.cfg"
+    out=$("$XM" create -p "$PVSTACK_ROOT/hl.cfg" 2>&1) ||
+        fail "create with kernel=hvmloader: $out"
+    assert_match "$out" '^WARNING: you seem to be using "kernel" directive to override HVM guest firmware'
+    [ -n "$(row hl)" ] || fail "hl not listed"
+    ! "$XM" list -l hl | grep -q hvmloader || fail "hvmloader kept in the config"
+    "$XM" destroy hl
+}
+
 t_case "xl info: xl's fields and order, true for this engine" case_info_fields
 t_case "memory: total = free + dom0 + guests + overhead; no overcommit" case_memory
 t_case "shutdown -w returns on a preserved shut-down domain" case_shutdown_wait_preserve
+t_case "vncpasswd: QEMU's VNC asks for it" case_vncpasswd
+t_case "HVM kernel = hvmloader: ignored with xl's warning" case_hvmloader
 t_done

@@ -302,6 +302,24 @@ static int read_action(struct rd *r, const char *k, enum action_on_shutdown *a,
                "soft-reset)");
 }
 
+/* xl_parse.c: an HVM kernel named hvmloader is the firmware, which QEMU
+ * brings itself (Ganeti's default HVM cfg names it). */
+static void hvmloader(struct rd *r)
+{
+    const char *b = strrchr(r->c->kernel, '/');
+
+    if (strcmp(b ? b + 1 : r->c->kernel, "hvmloader"))
+        return;
+    if (r->raw->err)
+        fprintf(r->raw->err,
+                "WARNING: you seem to be using \"kernel\" directive to "
+                "override HVM guest firmware. Ignore that. Use "
+                "\"firmware_override\" instead if you really want a "
+                "non-default firmware\n");
+    free(r->c->kernel);
+    r->c->kernel = NULL;
+}
+
 static int read_boot(struct rd *r)
 {
     struct domain_config *c = r->c;
@@ -316,6 +334,8 @@ static int read_boot(struct rd *r)
         (rc = dup_str(r, "extra", &c->extra)) ||
         (rc = get_str(r, "cmdline", &cmd, NULL)))
         return rc;
+    if (c->type == DOMAIN_TYPE_HVM && c->kernel)
+        hvmloader(r);
     root = c->root;
     extra = c->extra;
     /* xl parse_cmdline(): cmdline wins, else "root=R E" */
