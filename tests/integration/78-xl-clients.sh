@@ -129,9 +129,57 @@ case_hvmloader() {
     "$XM" destroy hl
 }
 
+# cpus / cpu_weight / cap (Ganeti writes cpus and cpu_weight): QEMU's vcpu
+# threads pinned, the domain's cpu cgroup weighted; vcpu-list, vcpu-pin,
+# sched-credit in xl's formats.
+case_sched() {
+    local id out pid cg
+    [ "$(nproc)" -ge 2 ] || { echo "# one CPU: affinity not testable"; return 0; }
+    "$XM" create -p "$(cfg p1 "vcpus = 2" "cpus = '1'" "cpu_weight = 512" "cap = 50")" ||
+        fail "create p1"
+    id=$("$XM" domid p1)
+    out=$("$XM" vcpu-list p1)
+    assert_eq "$(printf '%s\n' "$out" | head -1)" \
+        "Name                                ID  VCPU   CPU State   Time(s) Affinity (Hard / Soft)"
+    assert_match "$(printf '%s\n' "$out" | sed -n 2p)" "^p1 +$id +0 +- +--p +[0-9.]+  1 / all$"
+    assert_match "$(printf '%s\n' "$out" | sed -n 3p)" "^p1 +$id +1 +- +--p +[0-9.]+  1 / all$"
+    pid=$(cat "$PVSTACK_ROOT/run/xen/qemu-dm-$id.pid")
+    for t in /proc/$pid/task/*; do
+        grep -q '^CPU ' "$t/comm" || continue
+        assert_match "$(taskset -pc "${t##*/}")" "list: 1$"
+    done
+    "$XM" vcpu-pin p1 0 0 || fail "vcpu-pin"
+    assert_match "$("$XM" vcpu-list p1 | sed -n 2p)" " 0 / all$"
+    assert_match "$("$XM" vcpu-list p1 | sed -n 3p)" " 1 / all$"
+    "$XM" vcpu-pin p1 all all || fail "vcpu-pin all"
+    assert_match "$("$XM" vcpu-list p1 | sed -n 3p)" " all / all$"
+    out=$("$XM" vcpu-pin p1 0 7-9 2>&1) && fail "pinned to CPUs that do not exist"
+    assert_match "$out" "out of range"
+    # the share
+    out=$("$XM" sched-credit -d p1)
+    assert_eq "$(printf '%s\n' "$out" | head -1)" "Name                                ID Weight  Cap"
+    assert_match "$(printf '%s\n' "$out" | sed -n 2p)" "^p1 +$id +512 +50$"
+    "$XM" sched-credit -d p1 -w 128 -c 0 || fail "sched-credit -w"
+    assert_match "$("$XM" sched-credit -d p1 | sed -n 2p)" "^p1 +$id +128 +0$"
+    out=$("$XM" sched-credit)
+    assert_eq "$(printf '%s\n' "$out" | head -1)" \
+        "Cpupool Pool-0: tslice=30ms ratelimit=1000us migration-delay=0us"
+    assert_match "$out" "Domain-0 +0 +256 +0"
+    assert_match "$("$XM" sched-credit2 -d p1 | sed -n 2p)" "^p1 +$id +128 +0$"
+    out=$("$XM" sched-credit -w 5 2>&1) && fail "-w without -d accepted"
+    assert_eq "$out" "Must specify a domain."
+    # the QEMU process is in its group, and the group goes with the domain
+    cg=$(awk -F: '$2 == "cpu" || $2 == "" {print $3; exit}' "/proc/$pid/cgroup")
+    assert_match "$cg" "/pvstack/.*/dom$id$"
+    "$XM" destroy p1
+    [ ! -d "/sys/fs/cgroup/cpu$cg" ] && [ ! -d "/sys/fs/cgroup$cg" ] ||
+        fail "cgroup $cg left after destroy"
+}
+
 t_case "xl info: xl's fields and order, true for this engine" case_info_fields
 t_case "memory: total = free + dom0 + guests + overhead; no overcommit" case_memory
 t_case "shutdown -w returns on a preserved shut-down domain" case_shutdown_wait_preserve
 t_case "vncpasswd: QEMU's VNC asks for it" case_vncpasswd
 t_case "HVM kernel = hvmloader: ignored with xl's warning" case_hvmloader
+t_case "cpus, cpu_weight, cap; vcpu-list, vcpu-pin, sched-credit" case_sched
 t_done

@@ -444,23 +444,23 @@ static int read_display(struct rd *r)
     return 0;
 }
 
-static int read_cpus(struct rd *r)
+static int read_cpus(struct rd *r, const char *key, char **slot)
 {
     struct cfg_strv sv = {0};
     size_t i, len = 1;
-    int rc = get_strv(r, "cpus", &sv, 0);
+    int rc = get_strv(r, key, &sv, 0);
 
     /* a per-vcpu list is kept as "a,b,c"; the engine splits it again */
     for (i = 0; !rc && i < sv.n; i++)
         len += strlen(sv.v[i]) + 1;
     if (!rc && sv.n) {
-        r->c->cpus = calloc(1, len);
-        if (!r->c->cpus)
+        *slot = calloc(1, len);
+        if (!*slot)
             rc = -ENOMEM;
         for (i = 0; !rc && i < sv.n; i++) {
             if (i)
-                strcat(r->c->cpus, ",");
-            strcat(r->c->cpus, sv.v[i]);
+                strcat(*slot, ",");
+            strcat(*slot, sv.v[i]);
         }
     }
     cfg_strv_free(&sv);
@@ -514,7 +514,9 @@ static int read_all(struct rd *r)
         (rc = read_boot(r)) || (rc = read_devices(r)) ||
         (rc = read_display(r)) || (rc = read_simple(r)))
         return rc;
-    return read_cpus(r);
+    if ((rc = read_cpus(r, "cpus", &c->cpus)))
+        return rc;
+    return read_cpus(r, "cpus_soft", &c->cpus_soft);
 }
 
 int cfg_read(struct cfg_raw *raw, struct domain_config *c)

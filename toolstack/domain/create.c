@@ -18,6 +18,7 @@
 #include "cfg/cfg.h"
 #include "domain/hostmem.h"
 #include "domain/internal.h"
+#include "domain/sched.h"
 #include "hv/hv.h"
 
 void domain_err(const struct domain_ctx *c, const char *fmt, ...)
@@ -177,6 +178,9 @@ int domain_create(const struct domain_ctx *c, struct xs_handle *xs,
         goto out;
     }
     made_dom = 1;
+    rc = domain_sched_apply(c, b.domid, cfg);
+    if (rc < 0)
+        goto out;
     rc = ops->wire(&b);
     if (rc < 0) {
         report(&b, "devices", rc);
@@ -224,5 +228,6 @@ int domain_destroy(const struct domain_ctx *c, struct xs_handle *xs,
     xs_release_domain(xs, domid);
     dstore_remove_domain(xs, domid);
     userdata_remove(domid);
+    domain_sched_remove(domid);
     return rc == -ESRCH ? 0 : rc;
 }

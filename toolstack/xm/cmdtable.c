@@ -64,6 +64,27 @@ const struct xm_cmd xm_cmd_table[] = {
     {"vcpu-set", cmd_vcpu_set, XM_CMD_MODIFIES,
      "Set the number of active VCPUs allowed for the domain",
      "<Domain> <vCPUs>", NULL},
+    {"vcpu-list", cmd_vcpu_list, 0, "List the VCPUs for all/some domains",
+     "[Domain, ...]", NULL},
+    {"vcpu-pin", cmd_vcpu_pin, XM_CMD_MODIFIES, "Set which CPUs a VCPU can use",
+     "[option] <Domain> <VCPU|all> <Hard affinity|-|all> <Soft affinity|-|all>",
+     "-f, --force        undo an override pinning done by the kernel"},
+    {"sched-credit", cmd_sched_credit, 0, "Get/set credit scheduler parameters",
+     "[-d <Domain> [-w[=WEIGHT]|-c[=CAP]]] [-s [-t TSLICE] [-r RATELIMIT]] [-p "
+     "CPUPOOL]",
+     "-d DOMAIN, --domain=DOMAIN        Domain to modify\n"
+     "-w WEIGHT, --weight=WEIGHT        Weight (int)\n"
+     "-c CAP,    --cap=CAP              Cap (int)\n"
+     "-s         --schedparam           Query / modify scheduler parameters\n"
+     "-p CPUPOOL, --cpupool=CPUPOOL     Restrict output to CPUPOOL"},
+    {"sched-credit2", cmd_sched_credit2, 0,
+     "Get/set credit2 scheduler parameters",
+     "[-d <Domain> [-w[=WEIGHT]|-c[=CAP]]] [-s [-r RATELIMIT]] [-p CPUPOOL]",
+     "-d DOMAIN, --domain=DOMAIN        Domain to modify\n"
+     "-w WEIGHT, --weight=WEIGHT        Weight (int)\n"
+     "-c CAP,    --cap=CAP              Cap (int)\n"
+     "-s         --schedparam           Query / modify scheduler parameters\n"
+     "-p CPUPOOL, --cpupool=CPUPOOL     Restrict output to CPUPOOL"},
     {"rename", cmd_rename, XM_CMD_MODIFIES, "Rename a domain",
      "<Domain> <NewDomainName>", NULL},
     {"config-update", cmd_config_update, XM_CMD_MODIFIES,
