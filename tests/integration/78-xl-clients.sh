@@ -176,10 +176,34 @@ case_sched() {
         fail "cgroup $cg left after destroy"
 }
 
+# The issue's measure: two busy guests on one CPU with cpu_weight 256 and
+# 512 get CPU time 1:2 (within 15%). The guests spin in a shell loop.
+case_weight_ratio() {
+    local n a0 b0 a1 b1 r
+    [ "$(nproc)" -ge 2 ] || { echo "# one CPU: not measured"; return 0; }
+    for n in 1 2; do
+        "$XM" create "$(cfg w$n "cpus = '1'" "cpu_weight = $((256 * n))" \
+            "extra = 'console=ttyS0 quiet rdinit=/bin/busybox -- sh -c \"while :; do :; done\"'")" ||
+            fail "create w$n"
+    done
+    vt() { "$XM" vcpu-list "$1" | awk 'NR == 2 {print int($6 * 10)}'; }
+    # both spinning: each has run a second
+    t_wait_for '[ "$(vt w1)" -ge 10 ] && [ "$(vt w2)" -ge 10 ]' 30 || fail "guests not busy"
+    a0=$(vt w1); b0=$(vt w2)
+    t_wait_for '[ $(( $(vt w1) - a0 + $(vt w2) - b0 )) -ge 90 ]' 30 || fail "no CPU time"
+    a1=$(vt w1); b1=$(vt w2)
+    r=$(( (b1 - b0) * 100 / (a1 - a0) ))
+    echo "# CPU time w1 $(( a1 - a0 )) w2 $(( b1 - b0 )) (1/10 s): ratio $r%"
+    [ "$r" -ge 170 ] && [ "$r" -le 230 ] || fail "weight 512:256 got $r% (want 200 +- 15%)"
+    "$XM" destroy w1
+    "$XM" destroy w2
+}
+
 t_case "xl info: xl's fields and order, true for this engine" case_info_fields
 t_case "memory: total = free + dom0 + guests + overhead; no overcommit" case_memory
 t_case "shutdown -w returns on a preserved shut-down domain" case_shutdown_wait_preserve
 t_case "vncpasswd: QEMU's VNC asks for it" case_vncpasswd
 t_case "HVM kernel = hvmloader: ignored with xl's warning" case_hvmloader
 t_case "cpus, cpu_weight, cap; vcpu-list, vcpu-pin, sched-credit" case_sched
+t_case "cpu_weight 512 vs 256 on one CPU: twice the CPU time" case_weight_ratio
 t_done

@@ -298,6 +298,35 @@ int domain_vcpu_pin(uint32_t domid, int vcpu, const cpu_set_t *hard)
     return n < 0 ? n : rc;
 }
 
+/*
+ * Every thread of domid's process on set: on the kvm engine the device
+ * model's threads are the domain's too, and CFS splits a group's share
+ * between CPUs by where its threads run, so a thread elsewhere would take
+ * weight from the vcpus.
+ */
+static int pin_process(uint32_t domid, const cpu_set_t *set)
+{
+    struct dirent *de;
+    char path[64];
+    pid_t pid;
+    DIR *d;
+    int rc = domain_vmm_pid(domid, &pid);
+
+    if (rc)
+        return rc;
+    snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+    d = opendir(path);
+    if (!d)
+        return -ESRCH;
+    while ((de = readdir(d)))
+        if (de->d_name[0] != '.' &&
+            sched_setaffinity((pid_t)atoi(de->d_name), sizeof(*set), set) &&
+            errno != ESRCH)
+            rc = -errno;
+    closedir(d);
+    return rc;
+}
+
 /* ---- the cpu cgroup ----------------------------------------------------- */
 
 /* The base of our groups (v2: 2, v1: 1) or -ENOTSUP. */
@@ -498,7 +527,9 @@ int domain_sched_apply(const struct domain_ctx *c, uint32_t domid,
         }
         /* one affinity in Linux: the soft one inside the hard, if any */
         CPU_AND(&both, &hard, &soft);
-        rc = domain_vcpu_pin(domid, -1, CPU_COUNT(&both) ? &both : &hard);
+        rc = pin_process(domid, CPU_COUNT(&both) ? &both : &hard);
+        if (!rc)
+            rc = domain_vcpu_pin(domid, -1, CPU_COUNT(&both) ? &both : &hard);
         if (rc < 0) {
             domain_err(c, "create: %s: pinning vcpus: %s", cfg->name,
                        strerror(-rc));
