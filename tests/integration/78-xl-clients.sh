@@ -199,6 +199,35 @@ case_weight_ratio() {
     "$XM" destroy w2
 }
 
+# trigger (QMP), dump-core (an ELF core QEMU writes), dmesg [-c] (the
+# device models' logs), sysrq (Alt-SysRq on QEMU's keyboard).
+case_debug() {
+    local id out tty
+    "$XM" create "$(cfg g1)" || fail "create g1"
+    id=$("$XM" domid g1)
+    tty=$(xenstore-read "/local/domain/$id/console/tty") || fail "no tty"
+    cat "$tty" >"$PVSTACK_ROOT/g1.out" 2>/dev/null &
+    t_on_exit "kill $!"
+    t_wait_for "grep -q PVSTACK-GUEST-WAITING '$PVSTACK_ROOT/g1.out'" 40 || fail "guest not up"
+    "$XM" dump-core g1 "$PVSTACK_ROOT/g1.core" || fail "dump-core"
+    assert_match "$(readelf -h "$PVSTACK_ROOT/g1.core")" "Type: +CORE \(Core file\)"
+    [ "$(stat -c %s "$PVSTACK_ROOT/g1.core")" -gt $((128 << 20)) ] || fail "core smaller than the guest"
+    rm -f "$PVSTACK_ROOT/g1.core"
+    "$XM" trigger g1 nmi || fail "trigger nmi"
+    "$XM" sysrq g1 h || fail "sysrq"
+    out=$("$XM" trigger g1 bogus 2>&1) && fail "bogus trigger accepted"
+    assert_eq "$out" 'Invalid trigger "bogus"'
+    out=$("$XM" trigger Domain-0 nmi 2>&1) && fail "trigger on Domain-0 accepted"
+    echo "pvstack-dmesg-marker" >>"$PVSTACK_ROOT/var/log/xen/qemu-dm-g1.log"
+    assert_match "$("$XM" dmesg)" "^\(qemu-dm-g1\) pvstack-dmesg-marker$"
+    "$XM" dmesg -c >/dev/null
+    ! "$XM" dmesg | grep -q pvstack-dmesg-marker || fail "dmesg -c did not clear"
+    # power: the guest sees its power button
+    "$XM" trigger g1 power || fail "trigger power"
+    t_wait_for "grep -q PVSTACK-GUEST-POWERDOWN '$PVSTACK_ROOT/g1.out'" 30 || fail "no powerdown"
+    t_wait_for "[ -z \"\$(row g1)\" ]" 30 || fail "g1 still listed after power"
+}
+
 t_case "xl info: xl's fields and order, true for this engine" case_info_fields
 t_case "memory: total = free + dom0 + guests + overhead; no overcommit" case_memory
 t_case "shutdown -w returns on a preserved shut-down domain" case_shutdown_wait_preserve
@@ -206,4 +235,5 @@ t_case "vncpasswd: QEMU's VNC asks for it" case_vncpasswd
 t_case "HVM kernel = hvmloader: ignored with xl's warning" case_hvmloader
 t_case "cpus, cpu_weight, cap; vcpu-list, vcpu-pin, sched-credit" case_sched
 t_case "cpu_weight 512 vs 256 on one CPU: twice the CPU time" case_weight_ratio
+t_case "trigger, sysrq, dump-core, dmesg on HVM" case_debug
 t_done

@@ -85,6 +85,14 @@ const struct xm_cmd xm_cmd_table[] = {
      "-c CAP,    --cap=CAP              Cap (int)\n"
      "-s         --schedparam           Query / modify scheduler parameters\n"
      "-p CPUPOOL, --cpupool=CPUPOOL     Restrict output to CPUPOOL"},
+    {"trigger", cmd_trigger, XM_CMD_MODIFIES, "Send a trigger to a domain",
+     "<Domain> <nmi|reset|init|power|sleep|s3resume> [<VCPU>]", NULL},
+    {"sysrq", cmd_sysrq, XM_CMD_MODIFIES, "Send a sysrq to a domain",
+     "<Domain> <letter>", NULL},
+    {"dump-core", cmd_dump_core, XM_CMD_MODIFIES, "Core dump a domain",
+     "<Domain> <filename>", NULL},
+    {"dmesg", cmd_dmesg, 0, "Read and/or clear dmesg buffer", "[-c]",
+     "  -c                        Clear dmesg buffer as well as printing it"},
     {"rename", cmd_rename, XM_CMD_MODIFIES, "Rename a domain",
      "<Domain> <NewDomainName>", NULL},
     {"config-update", cmd_config_update, XM_CMD_MODIFIES,
