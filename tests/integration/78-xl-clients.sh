@@ -228,6 +228,24 @@ case_debug() {
     t_wait_for "[ -z \"\$(row g1)\" ]" 30 || fail "g1 still listed after power"
 }
 
+# xm top -b: xentop's header and columns, one block per iteration; the
+# HVM disk's requests from QEMU's counters.
+case_top() {
+    local out hdr
+    truncate -s 16M "$PVSTACK_ROOT/t1.img"
+    "$XM" create "$(cfg t1 "disk = [ '$PVSTACK_ROOT/t1.img,raw,hda,w' ]")" || fail "create t1"
+    t_wait_for '[ "$("$XM" top -b -i 1 | awk '"'"'$1 == "t1" {print $15}'"'"')" -ge 1 ]' 40 ||
+        fail "no disk reads counted"
+    out=$("$XM" top -b -i 2 -d 1) || fail "top -b"
+    hdr="      NAME  STATE   CPU(sec) CPU(%)     MEM(k) MEM(%)  MAXMEM(k) MAXMEM(%) VCPUS NETS NETTX(k) NETRX(k) VBDS   VBD_OO   VBD_RD   VBD_WR  VBD_RSECT  VBD_WSECT SSID"
+    assert_eq "$(printf '%s\n' "$out" | grep -c "^$hdr$")" 2
+    assert_eq "$(printf '%s\n' "$out" | grep -c '^  Domain-0 -----r ')" 2
+    assert_match "$(printf '%s\n' "$out" | grep '^ *t1 ' | tail -1)" \
+        "^ +t1 -----r +[0-9]+ +[0-9.]+ +131072 +[0-9.]+ +131072 +[0-9.]+ +1 +0 +0 +0 +1 +0 +[1-9][0-9]* +[0-9]+ +[1-9][0-9]* +[0-9]+ +0$"
+    out=$("$XM" top -b -i x 2>&1) && fail "top -i x accepted"
+    "$XM" destroy t1
+}
+
 t_case "xl info: xl's fields and order, true for this engine" case_info_fields
 t_case "memory: total = free + dom0 + guests + overhead; no overcommit" case_memory
 t_case "shutdown -w returns on a preserved shut-down domain" case_shutdown_wait_preserve
@@ -236,4 +254,5 @@ t_case "HVM kernel = hvmloader: ignored with xl's warning" case_hvmloader
 t_case "cpus, cpu_weight, cap; vcpu-list, vcpu-pin, sched-credit" case_sched
 t_case "cpu_weight 512 vs 256 on one CPU: twice the CPU time" case_weight_ratio
 t_case "trigger, sysrq, dump-core, dmesg on HVM" case_debug
+t_case "top -b -i -d: xentop's columns, QEMU's disk counters" case_top
 t_done

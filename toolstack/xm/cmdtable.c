@@ -93,6 +93,11 @@ const struct xm_cmd xm_cmd_table[] = {
      "<Domain> <filename>", NULL},
     {"dmesg", cmd_dmesg, 0, "Read and/or clear dmesg buffer", "[-c]",
      "  -c                        Clear dmesg buffer as well as printing it"},
+    {"top", cmd_top, 0, "Monitor a host and the domains in real time",
+     "[-b] [-i ITERATIONS] [-d DELAY]",
+     "-b, --batch          output in batch mode, no user input accepted\n"
+     "-i, --iterations     number of iterations before exiting\n"
+     "-d, --delay=SECONDS  seconds between updates (default 3)"},
     {"rename", cmd_rename, XM_CMD_MODIFIES, "Rename a domain",
      "<Domain> <NewDomainName>", NULL},
     {"config-update", cmd_config_update, XM_CMD_MODIFIES,

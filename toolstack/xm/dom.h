@@ -76,6 +76,8 @@ int cmd_trigger(struct xm *xm, int argc, char **argv);
 int cmd_sysrq(struct xm *xm, int argc, char **argv);
 int cmd_dump_core(struct xm *xm, int argc, char **argv);
 int cmd_dmesg(struct xm *xm, int argc, char **argv);
+/* `xm top` (cmd_top.c). */
+int cmd_top(struct xm *xm, int argc, char **argv);
 /* `xm daemons start|stop|status` (dom_daemons.c). */
 int cmd_daemons(struct xm *xm, int argc, char **argv);
 
