@@ -246,6 +246,22 @@ case_top() {
     "$XM" destroy t1
 }
 
+# list -v (UUID, reason, label columns) and uptime -s (xl's short form).
+case_list_uptime() {
+    local id u=5b0f6a3c-1d2e-4f50-8a9b-0c1d2e3f4a5b out
+    "$XM" create -p "$(cfg u1 "uuid = '$u'")" || fail "create u1"
+    id=$("$XM" domid u1)
+    out=$("$XM" list -v)
+    assert_eq "$(printf '%s\n' "$out" | head -1)" \
+        "$(printf 'Name                                        ID   Mem VCPUs\tState\tTime(s)   UUID                            Reason-Code\tSecurity Label')"
+    assert_match "$(printf '%s\n' "$out" | grep '^Domain-0 ')" " 00000000-0000-0000-0000-000000000000 +- +-$"
+    assert_match "$(printf '%s\n' "$out" | grep '^u1 ')" "^u1 +$id +128 .* $u +- +-$"
+    out=$("$XM" uptime -s u1)
+    assert_match "$out" "^ [0-9]{2}:[0-9]{2}:[0-9]{2} up  0:0[0-9], u1 \($id\)$"
+    assert_match "$("$XM" uptime u1 | tail -1)" "^u1 +$id +0:00:[0-9]{2}$"
+    "$XM" destroy u1
+}
+
 t_case "xl info: xl's fields and order, true for this engine" case_info_fields
 t_case "memory: total = free + dom0 + guests + overhead; no overcommit" case_memory
 t_case "shutdown -w returns on a preserved shut-down domain" case_shutdown_wait_preserve
@@ -255,4 +271,5 @@ t_case "cpus, cpu_weight, cap; vcpu-list, vcpu-pin, sched-credit" case_sched
 t_case "cpu_weight 512 vs 256 on one CPU: twice the CPU time" case_weight_ratio
 t_case "trigger, sysrq, dump-core, dmesg on HVM" case_debug
 t_case "top -b -i -d: xentop's columns, QEMU's disk counters" case_top
+t_case "list -v, uptime -s" case_list_uptime
 t_done

@@ -18,16 +18,43 @@
 
 #define PVSTACK_VERSION "0.1"
 
-static void print_row(struct xm *xm, const struct xm_dominfo *d)
+/* -v: the UUID (/vm/<uuid> in the store; Domain-0's is all zeros). */
+static void print_verbose(struct xm *xm, struct xs_handle *xs,
+                          const struct xm_dominfo *d)
+{
+    char path[64], *vm = NULL, *u;
+    unsigned int len;
+
+    snprintf(path, sizeof(path), "/local/domain/%u/vm", d->domid);
+    if (d->domid && xs)
+        vm = xs_read(xs, XBT_NULL, path, &len);
+    u = vm ? strrchr(vm, '/') : NULL;
+    fprintf(xm->out, " %-36s",
+            u && strlen(u + 1) == 36 ? u + 1
+                                     : "00000000-0000-0000-0000-000000000000");
+    free(vm);
+    if (d->shutdown)
+        fprintf(xm->out, " %8x", (unsigned)d->shutdown_reason);
+    else
+        fprintf(xm->out, " %8s", "-");
+    /* no XSM/FLASK labels: xl's "-" */
+    fprintf(xm->out, " %16s", "-");
+}
+
+static void print_row(struct xm *xm, const struct xm_dominfo *d,
+                      struct xs_handle *xs, int verbose)
 {
     int r = d->shutdown_reason;
 
-    fprintf(xm->out, "%-40s %5u %5lu %5u     %c%c%c%c%c%c  %8.1f\n", d->name,
+    fprintf(xm->out, "%-40s %5u %5lu %5u     %c%c%c%c%c%c  %8.1f", d->name,
             d->domid, (unsigned long)(d->mem_kb / 1024), d->vcpus,
             d->running ? 'r' : '-', d->blocked ? 'b' : '-',
             d->paused ? 'p' : '-', d->shutdown ? 's' : '-',
             d->shutdown ? (r >= 0 && r < 6 ? "-rscwS"[r] : '?') : '-',
             d->dying ? 'd' : '-', d->cpu_time);
+    if (verbose)
+        print_verbose(xm, xs, d);
+    fputc('\n', xm->out);
 }
 
 /* A parsed JSON value written out again into g (numbers verbatim). */
@@ -142,20 +169,24 @@ static int print_long(struct xm *xm, const struct xm_dominfo *doms,
 
 int cmd_list(struct xm *xm, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"long", 0, NULL, 'l'}, {"help", 0, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"long", 0, NULL, 'l'},
+                                         {"verbose", 0, NULL, 'v'},
+                                         {"help", 0, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    struct xs_handle *xs = NULL;
     struct xm_dominfo *doms = NULL;
     size_t n = 0, nsel = 0, i;
     int *sel = NULL;
-    int opt, details = 0, rc, ret = EXIT_FAILURE;
+    int opt, details = 0, verbose = 0, rc, ret = EXIT_FAILURE;
 
-    while ((opt = xm_getopt(xm, argc, argv, "l", opts, 0)) != -1) {
+    while ((opt = xm_getopt(xm, argc, argv, "lv", opts, 0)) != -1) {
         if (opt == XM_OPT_HELP)
             return EXIT_SUCCESS;
         if (opt == XM_OPT_ERR)
             return EXIT_FAILURE;
         if (opt == 'l')
             details = 1;
+        verbose |= opt == 'v';
     }
     rc = xm_domains_list(xm, &doms, &n);
     if (rc) {
@@ -182,10 +213,18 @@ int cmd_list(struct xm *xm, int argc, char **argv)
         if (print_long(xm, doms, sel, nsel))
             goto out;
     } else {
-        fprintf(xm->out, "Name                                        ID   Mem"
-                         " VCPUs\tState\tTime(s)\n");
+        fprintf(xm->out,
+                "Name                                        ID   Mem"
+                " VCPUs\tState\tTime(s)%s\n",
+                verbose ? "   UUID                            Reason-Code\t"
+                          "Security Label"
+                        : "");
+        if (verbose)
+            xs = xs_open(XS_OPEN_READONLY);
         for (i = 0; i < nsel; i++)
-            print_row(xm, &doms[sel[i]]);
+            print_row(xm, &doms[sel[i]], xs, verbose);
+        if (xs)
+            xs_close(xs);
     }
     ret = EXIT_SUCCESS;
 out:

@@ -16,7 +16,9 @@ const struct xm_cmd xm_cmd_table[] = {
      "-n, --dryrun            Dry run - prints the resulting configuration\n"
      "                         (deprecated in favour of global -N option)."},
     {"list", cmd_list, 0, "List information about all/some domains",
-     "[options] [Domain]", "-l, --long              Output all VM details"},
+     "[options] [Domain]",
+     "-l, --long              Output all VM details\n"
+     "-v, --verbose           Prints out UUIDs and security context"},
     {"info", cmd_info, 0, "Get information about Xen host", "", NULL},
     {"network-attach", cmd_network_attach, XM_CMD_DRYRUN | XM_CMD_MODIFIES,
      "Create a new virtual network device",
