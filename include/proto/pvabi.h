@@ -18,6 +18,10 @@
 /* Bumped on any incompatible change; the guest checks it at boot via
  * XENVER_extraversion ("-pvabi<N>") and refuses to run on a mismatch. */
 #define PVABI_VERSION 1
+/* The Xen release whose PV ABI the kvm engine implements: XENVER_version
+ * to guests, xen_major/xen_minor in `xl info`. */
+#define PVABI_XEN_MAJOR 4
+#define PVABI_XEN_MINOR 17
 
 /*
  * Hypercall page: the builder fills the page named by the kernel's

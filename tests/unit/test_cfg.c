@@ -352,6 +352,23 @@ static void test_hvm_keys(void **state)
     assert_int_equal(c->serial.n, 1);
     assert_string_equal(c->cpus, "0,1");
     domain_config_free(c);
+    /* Ganeti's default HVM kernel: dropped with xl's warning */
+    c = ok("name='h'\ntype='hvm'\nkernel='/usr/lib/xen/boot/hvmloader'\n");
+    assert_null(c->kernel);
+    assert_string_equal(errtext,
+                        "WARNING: you seem to be using \"kernel\" directive "
+                        "to override HVM guest firmware. Ignore that. Use "
+                        "\"firmware_override\" instead if you really want a "
+                        "non-default firmware\n");
+    domain_config_free(c);
+    /* a PV kernel of that name, or another HVM kernel, stays */
+    c = ok("name='h'\nkernel='/boot/hvmloader'\n");
+    assert_string_equal(c->kernel, "/boot/hvmloader");
+    domain_config_free(c);
+    c = ok("name='h'\ntype='hvm'\nkernel='/boot/hvmloader.gz'\n");
+    assert_string_equal(c->kernel, "/boot/hvmloader.gz");
+    assert_string_equal(errtext, "");
+    domain_config_free(c);
     fails("name='h'\ndevice_model_args='-a'\n",
           "t.cfg:2:19: device_model_args: is a single value but should be a "
           "list");

@@ -160,6 +160,20 @@ static void test_display(void **state)
     assert_null(strstr(s, "none"));
     free(s);
     dm_argv_fini(&a);
+    /* vncpasswd: QEMU refuses clients until QMP sets it (libxl) */
+    c.vncpasswd = "s3cret";
+    assert_int_equal(dm_argv_build(&c, &a, err, sizeof(err)), 0);
+    s = join(&a);
+    assert_non_null(strstr(s, " -vnc 127.0.0.1:5,password=on "));
+    assert_null(strstr(s, "s3cret")); /* never on the command line */
+    free(s);
+    dm_argv_fini(&a);
+    c.vncpasswd = "";
+    assert_int_equal(dm_argv_build(&c, &a, err, sizeof(err)), 0);
+    s = join(&a);
+    assert_null(strstr(s, "password"));
+    free(s);
+    dm_argv_fini(&a);
 }
 
 static void expect_einval(struct dm_config *c, const char *msg_part)

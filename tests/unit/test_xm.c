@@ -65,7 +65,9 @@ static void test_help(void **state)
     assert_string_equal(buf, "Usage: xl [-vtT] list [options] [Domain]\n\n"
                              "List information about all/some domains.\n\n"
                              "Options:\n\n"
-                             "-l, --long              Output all VM details\n");
+                             "-l, --long              Output all VM details\n"
+                             "-v, --verbose           Prints out UUIDs and "
+                             "security context\n");
     rewind(f);
     xm_help(&xm, NULL, f);
     fputc(0, f);

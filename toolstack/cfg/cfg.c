@@ -28,11 +28,8 @@ static const char *const xl_keys[] = {
     "bios_path_override",
     "bootloader_restrict",
     "bootloader_user",
-    "cap",
     "channel",
-    "cpu_weight",
     "cpuid",
-    "cpus_soft",
     "device_model",
     "device_model_override",
     "device_model_stubdomain_override",
@@ -257,6 +254,7 @@ void domain_config_free(struct domain_config *c)
         return;
     free(c->name);
     free(c->cpus);
+    free(c->cpus_soft);
     free(c->kernel);
     free(c->ramdisk);
     free(c->extra);

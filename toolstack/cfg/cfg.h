@@ -114,7 +114,10 @@ struct cfg_strv {
  */
 #define CFG_SIMPLE_KEYS(X)                                                     \
     /* xl.cfg hpet=BOOLEAN: the HVM guest's HPET (default on) */               \
-    X(hpet, "hpet", CFG_B_HVM, "hpet", CFG_DEFBOOL, 0, 1)
+    X(hpet, "hpet", CFG_B_HVM, "hpet", CFG_DEFBOOL, 0, 1)                      \
+    /* xl.cfg cpu_weight, cap: the credit scheduler's share (sched.c) */       \
+    X(cpu_weight, "cpu_weight", CFG_B_INFO, "sched_weight", CFG_NUM, 1, 65535) \
+    X(cap, "cap", CFG_B_INFO, "sched_cap", CFG_NUM, 0, 6400)
 
 enum cfg_key_section { CFG_B_INFO, CFG_B_HVM };
 enum cfg_key_kind { CFG_DEFBOOL, CFG_NUM };
@@ -147,6 +150,7 @@ struct domain_config {
     unsigned vcpus;        /* default 1 */
     unsigned maxvcpus;     /* default = vcpus */
     char *cpus;            /* cpus= string; a list is joined by ',' */
+    char *cpus_soft;       /* cpus_soft=, the same way */
     char *kernel;
     char *ramdisk;
     char *extra;

@@ -302,6 +302,24 @@ static int read_action(struct rd *r, const char *k, enum action_on_shutdown *a,
                "soft-reset)");
 }
 
+/* xl_parse.c: an HVM kernel named hvmloader is the firmware, which QEMU
+ * brings itself (Ganeti's default HVM cfg names it). */
+static void hvmloader(struct rd *r)
+{
+    const char *b = strrchr(r->c->kernel, '/');
+
+    if (strcmp(b ? b + 1 : r->c->kernel, "hvmloader"))
+        return;
+    if (r->raw->err)
+        fprintf(r->raw->err,
+                "WARNING: you seem to be using \"kernel\" directive to "
+                "override HVM guest firmware. Ignore that. Use "
+                "\"firmware_override\" instead if you really want a "
+                "non-default firmware\n");
+    free(r->c->kernel);
+    r->c->kernel = NULL;
+}
+
 static int read_boot(struct rd *r)
 {
     struct domain_config *c = r->c;
@@ -316,6 +334,8 @@ static int read_boot(struct rd *r)
         (rc = dup_str(r, "extra", &c->extra)) ||
         (rc = get_str(r, "cmdline", &cmd, NULL)))
         return rc;
+    if (c->type == DOMAIN_TYPE_HVM && c->kernel)
+        hvmloader(r);
     root = c->root;
     extra = c->extra;
     /* xl parse_cmdline(): cmdline wins, else "root=R E" */
@@ -424,23 +444,23 @@ static int read_display(struct rd *r)
     return 0;
 }
 
-static int read_cpus(struct rd *r)
+static int read_cpus(struct rd *r, const char *key, char **slot)
 {
     struct cfg_strv sv = {0};
     size_t i, len = 1;
-    int rc = get_strv(r, "cpus", &sv, 0);
+    int rc = get_strv(r, key, &sv, 0);
 
     /* a per-vcpu list is kept as "a,b,c"; the engine splits it again */
     for (i = 0; !rc && i < sv.n; i++)
         len += strlen(sv.v[i]) + 1;
     if (!rc && sv.n) {
-        r->c->cpus = calloc(1, len);
-        if (!r->c->cpus)
+        *slot = calloc(1, len);
+        if (!*slot)
             rc = -ENOMEM;
         for (i = 0; !rc && i < sv.n; i++) {
             if (i)
-                strcat(r->c->cpus, ",");
-            strcat(r->c->cpus, sv.v[i]);
+                strcat(*slot, ",");
+            strcat(*slot, sv.v[i]);
         }
     }
     cfg_strv_free(&sv);
@@ -494,7 +514,9 @@ static int read_all(struct rd *r)
         (rc = read_boot(r)) || (rc = read_devices(r)) ||
         (rc = read_display(r)) || (rc = read_simple(r)))
         return rc;
-    return read_cpus(r);
+    if ((rc = read_cpus(r, "cpus", &c->cpus)))
+        return rc;
+    return read_cpus(r, "cpus_soft", &c->cpus_soft);
 }
 
 int cfg_read(struct cfg_raw *raw, struct domain_config *c)

@@ -222,6 +222,7 @@ static void gen_b_info(yajl_gen g, const struct domain_config *c)
         yajl_gen_integer(g, i);
     yajl_gen_array_close(g);
     kstr(g, "cpus", c->cpus);
+    kstr(g, "cpus_soft", c->cpus_soft);
     kint(g, "max_memkb", (long long)c->maxmem_mb * 1024);
     kint(g, "target_memkb", (long long)c->memory_mb * 1024);
     kdefbool(g, "localtime", c->localtime);

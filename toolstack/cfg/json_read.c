@@ -273,6 +273,7 @@ static int read_config(yajl_val root, struct domain_config *c)
     read_simple(bi, c, CFG_B_INFO);
     read_simple(NULL, c, CFG_B_HVM); /* unset unless type.hvm says */
     if ((rc = jstr(bi, "cpus", &c->cpus)) ||
+        (rc = jstr(bi, "cpus_soft", &c->cpus_soft)) ||
         (rc = jstrv(bi, "extra", &c->device_model_args)) ||
         (rc = jstr(bi, "device_model_accel", &c->device_model_accel)) ||
         (rc = jstr(bi, "kernel", &c->kernel)) ||

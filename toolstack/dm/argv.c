@@ -307,8 +307,11 @@ static int add_display(const struct dm_config *c, struct dm_argv *a)
 
         rc = push(a, "-vnc");
         if (!rc)
-            rc = pushf(a, "%s:%d%s", c->vnclisten ? c->vnclisten : "127.0.0.1",
-                       disp, c->vncunused > 0 ? ",to=99" : "");
+            rc =
+                pushf(a, "%s:%d%s%s", c->vnclisten ? c->vnclisten : "127.0.0.1",
+                      disp, c->vncunused > 0 ? ",to=99" : "",
+                      /* no client gets in before change-vnc-password */
+                      c->vncpasswd && *c->vncpasswd ? ",password=on" : "");
     }
     if (!rc && c->sdl > 0)
         rc = push(a, "-display"), rc = rc ? rc : push(a, "sdl");

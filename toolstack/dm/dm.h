@@ -59,6 +59,7 @@ struct dm_config {
     const char *vnclisten; /* NULL = 127.0.0.1 */
     int vncdisplay;        /* < 0: domid, as xl */
     int vncunused;
+    const char *vncpasswd; /* set through QMP once QEMU answers (libxl) */
     int sdl;
     int usb;
     int localtime;

@@ -197,6 +197,7 @@ static int fill(struct dm_hvm *h, const struct domain_config *cfg,
     if ((rc = own(h, cfg->name, &c->name)) ||
         (rc = own(h, cfg->boot, &c->boot)) ||
         (rc = own(h, cfg->vnclisten, &c->vnclisten)) ||
+        (rc = own(h, cfg->vncpasswd, &c->vncpasswd)) ||
         (rc = own(h, cfg->kernel, &c->kernel)) ||
         (rc = own(h, cfg->ramdisk, &c->ramdisk)) ||
         (rc = own(h, cfg->cmdline, &c->cmdline)))

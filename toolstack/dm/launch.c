@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <yajl/yajl_gen.h>
 #include <unistd.h>
 
 #include "dm/qmp.h"
@@ -157,6 +158,43 @@ static int launch_fail(char *err, size_t errlen, int rc, const char *fmt,
     return rc;
 }
 
+/* libxl's device_model_postconfig_vnc_passwd: -vnc ...,password=on
+ * refuses everyone until the password is set. */
+static int vnc_password(const struct dm_config *c, struct qmp *q, char *err,
+                        size_t errlen)
+{
+    const unsigned char *js;
+    char *args = NULL;
+    size_t jl;
+    yajl_gen g;
+    int rc;
+
+    if (c->vnc <= 0 || !c->vncpasswd || !*c->vncpasswd)
+        return 0;
+    g = yajl_gen_alloc(NULL);
+    if (!g)
+        return -ENOMEM;
+    if (yajl_gen_map_open(g) != yajl_gen_status_ok ||
+        yajl_gen_string(g, (const unsigned char *)"password", 8) !=
+            yajl_gen_status_ok ||
+        yajl_gen_string(g, (const unsigned char *)c->vncpasswd,
+                        strlen(c->vncpasswd)) != yajl_gen_status_ok ||
+        yajl_gen_map_close(g) != yajl_gen_status_ok ||
+        yajl_gen_get_buf(g, &js, &jl) != yajl_gen_status_ok ||
+        !(args = strndup((const char *)js, jl))) {
+        yajl_gen_free(g);
+        return launch_fail(err, errlen, -EINVAL, "vncpasswd: %s%s",
+                           "not a valid UTF-8 string", "");
+    }
+    yajl_gen_free(g);
+    rc = qmp_execute(q, "change-vnc-password", args, 5000, NULL);
+    free(args);
+    if (rc)
+        launch_fail(err, errlen, rc, "vncpasswd: QEMU refused it: %s%s",
+                    strerror(-rc), "");
+    return rc;
+}
+
 int dm_launch(const struct dm_config *c, const char *log_path, int timeout_ms,
               pid_t *pid_out, char *err, size_t errlen)
 {
@@ -223,7 +261,10 @@ int dm_launch(const struct dm_config *c, const char *log_path, int timeout_ms,
         nanosleep(&tick, NULL);
         waited += 20;
     }
+    rc = vnc_password(c, q, err, errlen);
     qmp_close(q);
+    if (rc)
+        goto out;
     *pid_out = pid;
     pid = -1;
     rc = 0;

@@ -5,10 +5,18 @@ domain-srcs := toolstack/domain/create.c toolstack/domain/pv.c \
 	toolstack/domain/hvm.c toolstack/domain/store.c \
 	toolstack/domain/control.c toolstack/domain/list.c \
 	toolstack/domain/monitor.c toolstack/domain/userdata.c \
-	toolstack/domain/devices.c
+	toolstack/domain/devices.c toolstack/domain/hostmem.c toolstack/domain/sched.c
 $(eval $(call library,LIBDOMAIN,$(domain-srcs)))
 
 # Store entries, names and the kept config on fake_xs.c.
 $(eval $(call unittest,test_domain,tests/unit/test_domain.c \
 	toolstack/domain/store.c toolstack/domain/userdata.c $(cfg-srcs) \
 	$(device-srcs) tests/unit/fake_xs.c,$(LIBPV) -lyajl))
+
+# xl.conf and Xen's memory accounting (domain_list stubbed in the test).
+$(eval $(call unittest,test_hostmem,tests/unit/test_hostmem.c \
+	toolstack/domain/hostmem.c $(cfg-srcs),$(LIBPV) -lyajl))
+
+# cpumaps in xl's syntax (sched.c).
+$(eval $(call unittest,test_sched,tests/unit/test_sched.c \
+	toolstack/domain/sched.c,$(LIBDM) $(LIBCFG) $(LIBPV) -lyajl -lxenstore))

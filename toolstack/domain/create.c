@@ -16,7 +16,9 @@
 #include <xenstore.h>
 
 #include "cfg/cfg.h"
+#include "domain/hostmem.h"
 #include "domain/internal.h"
+#include "domain/sched.h"
 #include "hv/hv.h"
 
 void domain_err(const struct domain_ctx *c, const char *fmt, ...)
@@ -77,8 +79,13 @@ static int prepare(struct domain_build *b, const struct domain_type_ops *ops,
         (rc = opts->backends_start(opts->arg, blk, net)) < 0)
         return rc;
     rc = hv_open(&b->hv);
-    if (rc < 0)
+    if (rc < 0) {
         domain_err(b->c, "create: engine: %s", strerror(-rc));
+        return rc;
+    }
+    /* xl's freemem(); Xen itself accounts on the xen engine */
+    if (strcmp(hv_engine_name(b->hv), "xen"))
+        rc = domain_hostmem_check(b->c, b->cfg);
     return rc;
 }
 
@@ -171,6 +178,9 @@ int domain_create(const struct domain_ctx *c, struct xs_handle *xs,
         goto out;
     }
     made_dom = 1;
+    rc = domain_sched_apply(c, b.domid, cfg);
+    if (rc < 0)
+        goto out;
     rc = ops->wire(&b);
     if (rc < 0) {
         report(&b, "devices", rc);
@@ -218,5 +228,6 @@ int domain_destroy(const struct domain_ctx *c, struct xs_handle *xs,
     xs_release_domain(xs, domid);
     dstore_remove_domain(xs, domid);
     userdata_remove(domid);
+    domain_sched_remove(domid);
     return rc == -ESRCH ? 0 : rc;
 }

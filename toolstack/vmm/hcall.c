@@ -96,7 +96,7 @@ static int64_t hc_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg,
 
     switch (cmd) {
     case XENVER_version:
-        return (4 << 16) | 17;
+        return (PVABI_XEN_MAJOR << 16) | PVABI_XEN_MINOR;
     case XENVER_extraversion:
         snprintf(extra, sizeof(extra), "-pvabi%d", PVABI_VERSION);
         return put_str(vmm, arg, extra, sizeof(xen_extraversion_t));

@@ -380,9 +380,15 @@ int kvm_start_vcpus(struct vmm *vmm)
     sigaction(KICK_SIG, &sa, NULL);
     for (i = 0; i < vmm->nr_vcpus; i++) {
         struct vcpu *v = &vmm->vcpus[i];
+        char name[24];
+
         rc = pthread_create(&v->thread, NULL, vcpu_main, v);
         if (rc)
             return -rc;
+        /* QEMU's vcpu thread names: xl vcpu-list/vcpu-pin find them */
+        snprintf(name, sizeof(name), "CPU %u/KVM", i);
+        name[15] = '\0'; /* the kernel's limit; ids < 10^10 fit */
+        pthread_setname_np(v->thread, name);
         atomic_store(&v->started, 1);
     }
     return 0;

@@ -173,18 +173,32 @@ int cmd_domname(struct xm *xm, int argc, char **argv)
     return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
+/* xl's uptime_to_string: the short form (-s) drops the seconds. */
 static void print_uptime(struct xm *xm, const char *name, uint32_t domid,
-                         uint64_t start)
+                         uint64_t start, int short_mode)
 {
     uint64_t now = (uint64_t)time(NULL),
              up = start && now > start ? now - start : 0;
     unsigned days = (unsigned)(up / 86400), h = (unsigned)(up / 3600 % 24),
              m = (unsigned)(up / 60 % 60), s = (unsigned)(up % 60);
+    char ts[16], upstr[64];
+    time_t t = (time_t)now;
+    int off = 0;
 
-    fprintf(xm->out, "%-33s %4u ", name, domid);
     if (days)
-        fprintf(xm->out, "%u day%s, ", days, days == 1 ? "" : "s");
-    fprintf(xm->out, "%2u:%02u:%02u\n", h, m, s);
+        off = snprintf(upstr, sizeof(upstr), "%u day%s, ", days,
+                       days == 1 ? "" : "s");
+    if (short_mode)
+        snprintf(upstr + off, sizeof(upstr) - (size_t)off, "%2u:%02u", h, m);
+    else
+        snprintf(upstr + off, sizeof(upstr) - (size_t)off, "%2u:%02u:%02u", h,
+                 m, s);
+    if (!short_mode) {
+        fprintf(xm->out, "%-33s %4u %s\n", name, domid, upstr);
+        return;
+    }
+    strftime(ts, sizeof(ts), "%H:%M:%S", localtime(&t));
+    fprintf(xm->out, " %s up %s, %s (%u)\n", ts, upstr, name, domid);
 }
 
 int cmd_uptime(struct xm *xm, int argc, char **argv)
@@ -192,17 +206,20 @@ int cmd_uptime(struct xm *xm, int argc, char **argv)
     struct xm_dominfo *doms = NULL;
     struct domain_info info;
     size_t n = 0, i;
-    int opt, k, rc = EXIT_SUCCESS;
+    int opt, k, rc = EXIT_SUCCESS, short_mode = 0;
 
-    while ((opt = xm_getopt(xm, argc, argv, "s", NULL, 0)) != -1)
+    while ((opt = xm_getopt(xm, argc, argv, "s", NULL, 0)) != -1) {
         if (opt == XM_OPT_HELP || opt == XM_OPT_ERR)
             return opt == XM_OPT_HELP ? EXIT_SUCCESS : EXIT_FAILURE;
+        short_mode |= opt == 's';
+    }
     if (xm_domains_list(xm, &doms, &n) < 0) {
         free(doms);
         xm_err(xm, "uptime: cannot list domains");
         return EXIT_FAILURE;
     }
-    fprintf(xm->out, "%-33s %4s %s\n", "Name", "ID", "Uptime");
+    if (!short_mode)
+        fprintf(xm->out, "%-33s %4s %s\n", "Name", "ID", "Uptime");
     for (i = 0; i < n; i++) {
         if (optind < argc) {
             for (k = optind; k < argc; k++)
@@ -213,7 +230,8 @@ int cmd_uptime(struct xm *xm, int argc, char **argv)
         }
         if (domain_info(NULL, doms[i].domid, &info) < 0)
             info.start_time = 0;
-        print_uptime(xm, doms[i].name, doms[i].domid, info.start_time);
+        print_uptime(xm, doms[i].name, doms[i].domid, info.start_time,
+                     short_mode);
     }
     free(doms);
     return rc;

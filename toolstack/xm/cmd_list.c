@@ -18,16 +18,43 @@
 
 #define PVSTACK_VERSION "0.1"
 
-static void print_row(struct xm *xm, const struct xm_dominfo *d)
+/* -v: the UUID (/vm/<uuid> in the store; Domain-0's is all zeros). */
+static void print_verbose(struct xm *xm, struct xs_handle *xs,
+                          const struct xm_dominfo *d)
+{
+    char path[64], *vm = NULL, *u;
+    unsigned int len;
+
+    snprintf(path, sizeof(path), "/local/domain/%u/vm", d->domid);
+    if (d->domid && xs)
+        vm = xs_read(xs, XBT_NULL, path, &len);
+    u = vm ? strrchr(vm, '/') : NULL;
+    fprintf(xm->out, " %-36s",
+            u && strlen(u + 1) == 36 ? u + 1
+                                     : "00000000-0000-0000-0000-000000000000");
+    free(vm);
+    if (d->shutdown)
+        fprintf(xm->out, " %8x", (unsigned)d->shutdown_reason);
+    else
+        fprintf(xm->out, " %8s", "-");
+    /* no XSM/FLASK labels: xl's "-" */
+    fprintf(xm->out, " %16s", "-");
+}
+
+static void print_row(struct xm *xm, const struct xm_dominfo *d,
+                      struct xs_handle *xs, int verbose)
 {
     int r = d->shutdown_reason;
 
-    fprintf(xm->out, "%-40s %5u %5lu %5u     %c%c%c%c%c%c  %8.1f\n", d->name,
+    fprintf(xm->out, "%-40s %5u %5lu %5u     %c%c%c%c%c%c  %8.1f", d->name,
             d->domid, (unsigned long)(d->mem_kb / 1024), d->vcpus,
             d->running ? 'r' : '-', d->blocked ? 'b' : '-',
             d->paused ? 'p' : '-', d->shutdown ? 's' : '-',
             d->shutdown ? (r >= 0 && r < 6 ? "-rscwS"[r] : '?') : '-',
             d->dying ? 'd' : '-', d->cpu_time);
+    if (verbose)
+        print_verbose(xm, xs, d);
+    fputc('\n', xm->out);
 }
 
 /* A parsed JSON value written out again into g (numbers verbatim). */
@@ -142,20 +169,24 @@ static int print_long(struct xm *xm, const struct xm_dominfo *doms,
 
 int cmd_list(struct xm *xm, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"long", 0, NULL, 'l'}, {"help", 0, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"long", 0, NULL, 'l'},
+                                         {"verbose", 0, NULL, 'v'},
+                                         {"help", 0, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    struct xs_handle *xs = NULL;
     struct xm_dominfo *doms = NULL;
     size_t n = 0, nsel = 0, i;
     int *sel = NULL;
-    int opt, details = 0, rc, ret = EXIT_FAILURE;
+    int opt, details = 0, verbose = 0, rc, ret = EXIT_FAILURE;
 
-    while ((opt = xm_getopt(xm, argc, argv, "l", opts, 0)) != -1) {
+    while ((opt = xm_getopt(xm, argc, argv, "lv", opts, 0)) != -1) {
         if (opt == XM_OPT_HELP)
             return EXIT_SUCCESS;
         if (opt == XM_OPT_ERR)
             return EXIT_FAILURE;
         if (opt == 'l')
             details = 1;
+        verbose |= opt == 'v';
     }
     rc = xm_domains_list(xm, &doms, &n);
     if (rc) {
@@ -182,10 +213,18 @@ int cmd_list(struct xm *xm, int argc, char **argv)
         if (print_long(xm, doms, sel, nsel))
             goto out;
     } else {
-        fprintf(xm->out, "Name                                        ID   Mem"
-                         " VCPUs\tState\tTime(s)\n");
+        fprintf(xm->out,
+                "Name                                        ID   Mem"
+                " VCPUs\tState\tTime(s)%s\n",
+                verbose ? "   UUID                            Reason-Code\t"
+                          "Security Label"
+                        : "");
+        if (verbose)
+            xs = xs_open(XS_OPEN_READONLY);
         for (i = 0; i < nsel; i++)
-            print_row(xm, &doms[sel[i]]);
+            print_row(xm, &doms[sel[i]], xs, verbose);
+        if (xs)
+            xs_close(xs);
     }
     ret = EXIT_SUCCESS;
 out:
@@ -194,10 +233,11 @@ out:
     return ret;
 }
 
+/* The engine's facts as xl info prints Xen's (hostinfo.c). */
 int cmd_info(struct xm *xm, int argc, char **argv)
 {
     struct xm_hostinfo hi;
-    char engine[16];
+    struct xm_enginfo e;
     FILE *o = xm->out;
     int opt, rc;
 
@@ -208,8 +248,11 @@ int cmd_info(struct xm *xm, int argc, char **argv)
             return EXIT_FAILURE;
     }
     rc = xm_host_info(&hi);
+    if (!rc)
+        rc = xm_engine_info(xm, &e);
     if (rc) {
-        xm_err(xm, "info: cannot read host facts: %s", strerror(-rc));
+        if (rc != -EINVAL) /* else xl.conf's error was printed */
+            xm_err(xm, "info: cannot read host facts: %s", strerror(-rc));
         return EXIT_FAILURE;
     }
     fprintf(o, "host                   : %s\n", hi.host);
@@ -218,20 +261,36 @@ int cmd_info(struct xm *xm, int argc, char **argv)
     fprintf(o, "machine                : %s\n", hi.machine);
     fprintf(o, "nr_cpus                : %u\n", hi.nr_cpus);
     fprintf(o, "max_cpu_id             : %u\n", hi.nr_cpus - 1);
-    fprintf(o, "nr_nodes               : 1\n");
+    fprintf(o, "nr_nodes               : %u\n", e.nr_nodes);
     fprintf(o, "cores_per_socket       : %u\n", hi.cores_per_socket);
     fprintf(o, "threads_per_core       : %u\n", hi.threads_per_core);
     fprintf(o, "cpu_mhz                : %u.%03u\n", hi.cpu_khz / 1000,
             hi.cpu_khz % 1000);
+    fprintf(o, "hw_caps                : %s\n", e.hw_caps);
+    fprintf(o, "virt_caps              :%s\n", e.virt_caps);
     fprintf(o, "total_memory           : %llu\n",
-            (unsigned long long)(hi.total_kb / 1024));
+            (unsigned long long)(e.total_kb / 1024));
     fprintf(o, "free_memory            : %llu\n",
-            (unsigned long long)(hi.free_kb / 1024));
-    fprintf(o, "free_cpus              : 0\n");
-    domain_engine_name(engine, sizeof(engine));
-    fprintf(o, "xen_version            : pvstack-%s %s\n", engine,
-            PVSTACK_VERSION);
-    fprintf(o, "xen_caps               : xen-3.0-x86_64\n");
+            (unsigned long long)(e.free_kb / 1024));
+    fprintf(o, "sharing_freed_memory   : 0\n");
+    fprintf(o, "sharing_used_memory    : 0\n");
+    fprintf(o, "outstanding_claims     : 0\n");
+    fprintf(o, "free_cpus              : %u\n", e.free_cpus);
+    fprintf(o, "xen_major              : %d\n", e.major);
+    fprintf(o, "xen_minor              : %d\n", e.minor);
+    fprintf(o, "xen_extra              : %s\n", e.extra);
+    fprintf(o, "xen_version            : %d.%d%s\n", e.major, e.minor, e.extra);
+    fprintf(o, "xen_caps               : %s\n", e.caps);
+    fprintf(o, "xen_scheduler          : %s\n", e.scheduler);
+    fprintf(o, "xen_pagesize           : 4096\n");
+    fprintf(o, "platform_params        : virt_start=0xffff800000000000\n");
+    fprintf(o, "xen_changeset          : pvstack %s\n", PVSTACK_VERSION);
+    fprintf(o, "xen_commandline        : %s\n", e.commandline);
+    fprintf(o, "cc_compiler            : %s\n", e.compiler);
+    fprintf(o, "cc_compile_by          : pvstack\n");
+    fprintf(o, "cc_compile_domain      : \n");
+    fprintf(o, "cc_compile_date        : %s\n", __DATE__);
+    fprintf(o, "build_id               : \n");
     fprintf(o, "xend_config_format     : 4\n");
     return EXIT_SUCCESS;
 }

@@ -16,7 +16,9 @@ const struct xm_cmd xm_cmd_table[] = {
      "-n, --dryrun            Dry run - prints the resulting configuration\n"
      "                         (deprecated in favour of global -N option)."},
     {"list", cmd_list, 0, "List information about all/some domains",
-     "[options] [Domain]", "-l, --long              Output all VM details"},
+     "[options] [Domain]",
+     "-l, --long              Output all VM details\n"
+     "-v, --verbose           Prints out UUIDs and security context"},
     {"info", cmd_info, 0, "Get information about Xen host", "", NULL},
     {"network-attach", cmd_network_attach, XM_CMD_DRYRUN | XM_CMD_MODIFIES,
      "Create a new virtual network device",
@@ -64,6 +66,40 @@ const struct xm_cmd xm_cmd_table[] = {
     {"vcpu-set", cmd_vcpu_set, XM_CMD_MODIFIES,
      "Set the number of active VCPUs allowed for the domain",
      "<Domain> <vCPUs>", NULL},
+    {"vcpu-list", cmd_vcpu_list, 0, "List the VCPUs for all/some domains",
+     "[Domain, ...]", NULL},
+    {"vcpu-pin", cmd_vcpu_pin, XM_CMD_MODIFIES, "Set which CPUs a VCPU can use",
+     "[option] <Domain> <VCPU|all> <Hard affinity|-|all> <Soft affinity|-|all>",
+     "-f, --force        undo an override pinning done by the kernel"},
+    {"sched-credit", cmd_sched_credit, 0, "Get/set credit scheduler parameters",
+     "[-d <Domain> [-w[=WEIGHT]|-c[=CAP]]] [-s [-t TSLICE] [-r RATELIMIT]] [-p "
+     "CPUPOOL]",
+     "-d DOMAIN, --domain=DOMAIN        Domain to modify\n"
+     "-w WEIGHT, --weight=WEIGHT        Weight (int)\n"
+     "-c CAP,    --cap=CAP              Cap (int)\n"
+     "-s         --schedparam           Query / modify scheduler parameters\n"
+     "-p CPUPOOL, --cpupool=CPUPOOL     Restrict output to CPUPOOL"},
+    {"sched-credit2", cmd_sched_credit2, 0,
+     "Get/set credit2 scheduler parameters",
+     "[-d <Domain> [-w[=WEIGHT]|-c[=CAP]]] [-s [-r RATELIMIT]] [-p CPUPOOL]",
+     "-d DOMAIN, --domain=DOMAIN        Domain to modify\n"
+     "-w WEIGHT, --weight=WEIGHT        Weight (int)\n"
+     "-c CAP,    --cap=CAP              Cap (int)\n"
+     "-s         --schedparam           Query / modify scheduler parameters\n"
+     "-p CPUPOOL, --cpupool=CPUPOOL     Restrict output to CPUPOOL"},
+    {"trigger", cmd_trigger, XM_CMD_MODIFIES, "Send a trigger to a domain",
+     "<Domain> <nmi|reset|init|power|sleep|s3resume> [<VCPU>]", NULL},
+    {"sysrq", cmd_sysrq, XM_CMD_MODIFIES, "Send a sysrq to a domain",
+     "<Domain> <letter>", NULL},
+    {"dump-core", cmd_dump_core, XM_CMD_MODIFIES, "Core dump a domain",
+     "<Domain> <filename>", NULL},
+    {"dmesg", cmd_dmesg, 0, "Read and/or clear dmesg buffer", "[-c]",
+     "  -c                        Clear dmesg buffer as well as printing it"},
+    {"top", cmd_top, 0, "Monitor a host and the domains in real time",
+     "[-b] [-i ITERATIONS] [-d DELAY]",
+     "-b, --batch          output in batch mode, no user input accepted\n"
+     "-i, --iterations     number of iterations before exiting\n"
+     "-d, --delay=SECONDS  seconds between updates (default 3)"},
     {"rename", cmd_rename, XM_CMD_MODIFIES, "Rename a domain",
      "<Domain> <NewDomainName>", NULL},
     {"config-update", cmd_config_update, XM_CMD_MODIFIES,

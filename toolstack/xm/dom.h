@@ -66,6 +66,18 @@ int cmd_domid(struct xm *xm, int argc, char **argv);
 int cmd_domname(struct xm *xm, int argc, char **argv);
 int cmd_uptime(struct xm *xm, int argc, char **argv);
 int cmd_config_update(struct xm *xm, int argc, char **argv);
+/* Scheduling (cmd_sched.c). */
+int cmd_vcpu_list(struct xm *xm, int argc, char **argv);
+int cmd_vcpu_pin(struct xm *xm, int argc, char **argv);
+int cmd_sched_credit(struct xm *xm, int argc, char **argv);
+int cmd_sched_credit2(struct xm *xm, int argc, char **argv);
+/* Debugging (cmd_debug.c). */
+int cmd_trigger(struct xm *xm, int argc, char **argv);
+int cmd_sysrq(struct xm *xm, int argc, char **argv);
+int cmd_dump_core(struct xm *xm, int argc, char **argv);
+int cmd_dmesg(struct xm *xm, int argc, char **argv);
+/* `xm top` (cmd_top.c). */
+int cmd_top(struct xm *xm, int argc, char **argv);
 /* `xm daemons start|stop|status` (dom_daemons.c). */
 int cmd_daemons(struct xm *xm, int argc, char **argv);
 

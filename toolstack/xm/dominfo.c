@@ -7,6 +7,9 @@
 #include "xm/xm.h"
 #include "xm/dom.h"
 
+#include "domain/domain.h"
+#include "domain/hostmem.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,6 +124,27 @@ static int dom0_info(struct xm_dominfo *d)
     return 0;
 }
 
+/*
+ * Domain-0 holds its share of the host as Xen accounts it (hostmem.h), not
+ * all of it: total = free + Domain-0 + guests + overhead, as Ganeti reads
+ * `xl info` and `xl list`. Xen reports dom0 itself on the xen engine.
+ */
+static void dom0_share(struct xm *xm, struct xm_dominfo *d, size_t n)
+{
+    struct domain_hostmem m;
+    uint64_t guests = 0;
+    char engine[16];
+    size_t i;
+
+    domain_engine_name(engine, sizeof(engine));
+    if (!strcmp(engine, "xen"))
+        return;
+    for (i = 1; i < n; i++)
+        guests += d[i].mem_kb;
+    if (domain_hostmem_with(xm->err, guests, &m) == 0)
+        d[0].mem_kb = d[0].max_mem_kb = m.dom0_kb;
+}
+
 int xm_domains_list(struct xm *xm, struct xm_dominfo **out, size_t *n_out)
 {
     struct xm_dominfo *d = calloc(1, sizeof(*d));
@@ -136,7 +160,10 @@ int xm_domains_list(struct xm *xm, struct xm_dominfo **out, size_t *n_out)
     *out = d;
     *n_out = 1;
     /* the guests: engine state, names from the store (dom_create.c) */
-    return dom_guests_append(xm, out, n_out);
+    rc = dom_guests_append(xm, out, n_out);
+    if (rc == 0)
+        dom0_share(xm, *out, *n_out);
+    return rc;
 }
 
 int xm_domain_find(const struct xm_dominfo *doms, size_t n, const char *which)

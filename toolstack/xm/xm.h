@@ -120,6 +120,17 @@ struct xm_hostinfo {
 /* Host facts from uname, sysconf, /proc/meminfo, /proc/cpuinfo. 0/-errno. */
 int xm_host_info(struct xm_hostinfo *hi);
 
+/* The engine's figures for `xl info` (hostinfo.c). */
+struct xm_enginfo {
+    unsigned nr_nodes, free_cpus;
+    char hw_caps[80], virt_caps[64];
+    uint64_t total_kb, free_kb; /* as Xen accounts them (hostmem.h) */
+    int major, minor;
+    char extra[32], caps[128], scheduler[16], commandline[128], compiler[96];
+};
+/* 0 or -errno (xl.conf errors reported on xm->err). */
+int xm_engine_info(struct xm *xm, struct xm_enginfo *e);
+
 /* ---- command handlers (one file per group) ------------------------------ */
 
 int cmd_list(struct xm *xm, int argc, char **argv);           /* cmd_list.c */

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * test_sched.c: xl's cpumap syntax in and out (cpus=, vcpu-pin, vcpu-list's
+ * affinity column as xl's print_bitmap), and the errors.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* cmocka needs the headers above first */
+#include <cmocka.h>
+
+#include "domain/internal.h"
+#include "domain/sched.h"
+
+void domain_err(const struct domain_ctx *c, const char *fmt, ...)
+{
+    (void)c;
+    (void)fmt;
+}
+
+static const char *round_trip(const char *in, unsigned ncpus)
+{
+    static char out[128], err[160];
+    cpu_set_t s;
+
+    err[0] = '\0';
+    if (sched_cpumap_parse(in, ncpus, &s, err, sizeof(err)))
+        return err;
+    sched_cpumap_format(&s, ncpus, out, sizeof(out));
+    return out;
+}
+
+static void test_cpumap(void **state)
+{
+    (void)state;
+    assert_string_equal(round_trip("all", 8), "all");
+    assert_string_equal(round_trip("0-7", 8), "all");
+    assert_string_equal(round_trip("1", 8), "1");
+    assert_string_equal(round_trip("1-3,5", 8), "1-3,5");
+    assert_string_equal(round_trip("0-7,^2", 8), "0-1,3-7");
+    assert_string_equal(round_trip("6,7", 8), "6-7");
+    assert_string_equal(round_trip("3,1", 8), "1,3");
+}
+
+static void test_cpumap_errors(void **state)
+{
+    (void)state;
+    assert_string_equal(round_trip("8", 8), "cpumap '8': CPU out of range 0-7");
+    assert_string_equal(round_trip("2-1", 8), "cpumap '2-1': bad item '2-1'");
+    assert_string_equal(round_trip("x", 8), "cpumap 'x': bad item 'x'");
+    assert_string_equal(round_trip("1,,", 8), "1");
+    assert_string_equal(round_trip("1-", 8), "cpumap '1-': bad item '1-'");
+    assert_string_equal(round_trip("0,^0", 8), "cpumap '0,^0': no CPU left");
+    assert_string_equal(round_trip("", 8), "cpumap '': no CPU left");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cpumap),
+        cmocka_unit_test(test_cpumap_errors),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

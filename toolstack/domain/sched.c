@@ -1,0 +1,552 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * sched.c: vcpu affinity and the credit share on the kvm engine (sched.h).
+ */
+#include "domain/sched.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cfg/cfg.h"
+#include "dm/dm.h"
+#include "domain/internal.h"
+#include "lib/parse.h"
+#include "lib/paths.h"
+#include "proto/vmmctl.h"
+
+#define CPU_PERIOD_US 100000 /* cap: % of one CPU per 100 ms */
+
+/* ---- cpumaps ------------------------------------------------------------ */
+
+static int range(const char *s, unsigned ncpus, unsigned *lo, unsigned *hi)
+{
+    char a[16], *dash;
+    long long x, y;
+
+    if (strlen(s) >= sizeof(a))
+        return -EINVAL;
+    snprintf(a, sizeof(a), "%s", s);
+    dash = strchr(a, '-');
+    if (dash)
+        *dash++ = '\0';
+    if (parse_ll(a, 10, 0, 0xffff, &x) ||
+        (dash && parse_ll(dash, 10, 0, 0xffff, &y)))
+        return -EINVAL;
+    if (!dash)
+        y = x;
+    if (x > y)
+        return -EINVAL;
+    if ((unsigned)y >= ncpus)
+        return -ERANGE;
+    *lo = (unsigned)x;
+    *hi = (unsigned)y;
+    return 0;
+}
+
+int sched_cpumap_parse(const char *s, unsigned ncpus, cpu_set_t *set, char *err,
+                       size_t errlen)
+{
+    char *dup, *tok, *save = NULL;
+    unsigned lo, hi, i;
+    int rc = 0;
+
+    CPU_ZERO(set);
+    if (ncpus > CPU_SETSIZE)
+        ncpus = CPU_SETSIZE;
+    if (!strcmp(s, "all")) {
+        for (i = 0; i < ncpus; i++)
+            CPU_SET(i, set);
+        return 0;
+    }
+    dup = strdup(s);
+    if (!dup)
+        return -ENOMEM;
+    for (tok = strtok_r(dup, ",", &save); tok && !rc;
+         tok = strtok_r(NULL, ",", &save)) {
+        int neg = *tok == '^';
+
+        rc = range(tok + neg, ncpus, &lo, &hi);
+        if (rc == -ERANGE)
+            snprintf(err, errlen, "cpumap '%s': CPU out of range 0-%u", s,
+                     ncpus - 1);
+        else if (rc)
+            snprintf(err, errlen, "cpumap '%s': bad item '%s'", s, tok);
+        for (i = lo; !rc && i <= hi; i++) {
+            if (neg)
+                CPU_CLR(i, set);
+            else
+                CPU_SET(i, set);
+        }
+    }
+    free(dup);
+    if (!rc && !tok && !CPU_COUNT(set)) {
+        snprintf(err, errlen, "cpumap '%s': no CPU left", s);
+        rc = -EINVAL;
+    }
+    return rc ? -EINVAL : 0;
+}
+
+void sched_cpumap_format(const cpu_set_t *set, unsigned ncpus, char *buf,
+                         size_t len)
+{
+    size_t off = 0;
+    unsigned i = 0, lo;
+
+    buf[0] = '\0';
+    if (ncpus > CPU_SETSIZE)
+        ncpus = CPU_SETSIZE;
+    for (lo = 0; lo < ncpus && CPU_ISSET(lo, set); lo++)
+        ;
+    if (lo == ncpus) {
+        snprintf(buf, len, "all");
+        return;
+    }
+    while (i < ncpus && off < len) {
+        if (!CPU_ISSET(i, set)) {
+            i++;
+            continue;
+        }
+        for (lo = i; i + 1 < ncpus && CPU_ISSET(i + 1, set); i++)
+            ;
+        off +=
+            (size_t)snprintf(buf + off, len - off, "%s%u", off ? "," : "", lo);
+        if (i > lo && off < len)
+            off += (size_t)snprintf(buf + off, len - off, "-%u", i);
+        i++;
+    }
+    if (!buf[0])
+        snprintf(buf, len, "none");
+}
+
+/* ---- the process and its vcpu threads ----------------------------------- */
+
+static int read_pid(const char *path, pid_t *pid)
+{
+    char buf[32];
+    long long v;
+    ssize_t n;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+    if (fd < 0)
+        return -errno;
+    n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (n <= 0)
+        return -EINVAL;
+    buf[n] = '\0';
+    buf[strcspn(buf, "\n")] = '\0';
+    if (parse_ll(buf, 10, 1, 0x7fffffff, &v))
+        return -EINVAL;
+    *pid = (pid_t)v;
+    return 0;
+}
+
+int domain_vmm_pid(uint32_t domid, pid_t *pid_out)
+{
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    struct ucred cr;
+    socklen_t cl = sizeof(cr);
+    char path[512], rel[64];
+    int fd, rc;
+
+    /* HVM: QEMU's pid file (the socket is its monitor's) */
+    if (dm_pid_path(domid, path, sizeof(path)) == 0 &&
+        read_pid(path, pid_out) == 0 && kill(*pid_out, 0) == 0)
+        return 0;
+    snprintf(rel, sizeof(rel), VMMCTL_SOCK_FMT, domid);
+    rc = paths_get(sa.sun_path, sizeof(sa.sun_path), rel);
+    if (rc)
+        return rc;
+    fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -errno;
+    rc = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) ? -ESRCH : 0;
+    if (!rc && getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &cl))
+        rc = -errno;
+    close(fd);
+    if (!rc)
+        *pid_out = cr.pid;
+    return rc;
+}
+
+/* "CPU <n>/..." threads: QEMU's names, and the VMM's (vmm/kvm.c). */
+static int vcpu_of(pid_t pid, const char *tid, unsigned *id)
+{
+    char path[384], comm[32];
+    ssize_t n;
+    int fd;
+
+    snprintf(path, sizeof(path), "/proc/%d/task/%s/comm", (int)pid, tid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    n = read(fd, comm, sizeof(comm) - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    comm[n] = '\0';
+    return sscanf(comm, "CPU %u/", id) == 1;
+}
+
+static void vcpu_stat(pid_t pid, struct domain_vcpu *v)
+{
+    char path[128], buf[1024], *p, st = 0;
+    unsigned long long ut = 0, stime = 0;
+    long hz = sysconf(_SC_CLK_TCK);
+    int cpu = -1, fd;
+    ssize_t n;
+
+    snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid,
+             (int)v->tid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (n <= 0)
+        return;
+    buf[n] = '\0';
+    p = strrchr(buf, ')');
+    /* state(3) ... utime(14) stime(15) ... processor(39) */
+    if (!p || sscanf(p + 2,
+                     "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu "
+                     "%*d %*d %*d %*d %*d %*d %*u %*u %*d %*u %*u %*u %*u "
+                     "%*u %*u %*u %*u %*u %*u %*u %*u %*u %*d %d",
+                     &st, &ut, &stime, &cpu) != 4)
+        return;
+    v->running = st == 'R';
+    v->cpu = cpu;
+    v->time_s = (double)(ut + stime) / (double)(hz > 0 ? hz : 100);
+}
+
+static int cmp_vcpu(const void *a, const void *b)
+{
+    const struct domain_vcpu *x = a, *y = b;
+
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+int domain_vcpu_list(uint32_t domid, struct domain_vcpu **out)
+{
+    struct domain_vcpu *v = NULL, *g;
+    struct dirent *de;
+    char path[64];
+    size_t n = 0;
+    unsigned id;
+    pid_t pid;
+    DIR *d;
+    int rc = domain_vmm_pid(domid, &pid);
+
+    *out = NULL;
+    if (rc)
+        return rc;
+    snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+    d = opendir(path);
+    if (!d)
+        return -ESRCH;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.' || !vcpu_of(pid, de->d_name, &id))
+            continue;
+        g = realloc(v, (n + 1) * sizeof(*v));
+        if (!g) {
+            closedir(d);
+            free(v);
+            return -ENOMEM;
+        }
+        v = g;
+        memset(&v[n], 0, sizeof(v[n]));
+        v[n].id = id;
+        v[n].tid = (pid_t)atoi(de->d_name);
+        v[n].cpu = -1;
+        vcpu_stat(pid, &v[n]);
+        if (sched_getaffinity(v[n].tid, sizeof(cpu_set_t), &v[n].hard))
+            CPU_ZERO(&v[n].hard);
+        n++;
+    }
+    closedir(d);
+    if (n)
+        qsort(v, n, sizeof(*v), cmp_vcpu);
+    *out = v;
+    return (int)n;
+}
+
+int domain_vcpu_pin(uint32_t domid, int vcpu, const cpu_set_t *hard)
+{
+    struct domain_vcpu *v = NULL;
+    int n = domain_vcpu_list(domid, &v), i, rc = -ENOENT;
+
+    for (i = 0; i < n; i++) {
+        if (vcpu >= 0 && v[i].id != (unsigned)vcpu)
+            continue;
+        if (sched_setaffinity(v[i].tid, sizeof(cpu_set_t), hard)) {
+            rc = -errno;
+            break;
+        }
+        rc = 0;
+    }
+    free(v);
+    return n < 0 ? n : rc;
+}
+
+/*
+ * Every thread of domid's process on set: on the kvm engine the device
+ * model's threads are the domain's too, and CFS splits a group's share
+ * between CPUs by where its threads run, so a thread elsewhere would take
+ * weight from the vcpus.
+ */
+static int pin_process(uint32_t domid, const cpu_set_t *set)
+{
+    struct dirent *de;
+    char path[64];
+    pid_t pid;
+    DIR *d;
+    int rc = domain_vmm_pid(domid, &pid);
+
+    if (rc)
+        return rc;
+    snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+    d = opendir(path);
+    if (!d)
+        return -ESRCH;
+    while ((de = readdir(d)))
+        if (de->d_name[0] != '.' &&
+            sched_setaffinity((pid_t)atoi(de->d_name), sizeof(*set), set) &&
+            errno != ESRCH)
+            rc = -errno;
+    closedir(d);
+    return rc;
+}
+
+/* ---- the cpu cgroup ----------------------------------------------------- */
+
+/* The base of our groups (v2: 2, v1: 1) or -ENOTSUP. */
+static int cg_base(char *buf, size_t len)
+{
+    const char *e = getenv("PVSTACK_CGROUP");
+
+    if (e && *e) {
+        snprintf(buf, len, "%s", e);
+        return access(e, W_OK) ? -ENOTSUP
+               : access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0 ? 2
+                                                                        : 1;
+    }
+    if (access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0) {
+        snprintf(buf, len, "/sys/fs/cgroup/pvstack");
+        return access("/sys/fs/cgroup", W_OK) ? -ENOTSUP : 2;
+    }
+    if (access("/sys/fs/cgroup/cpu/cpu.shares", F_OK) == 0) {
+        snprintf(buf, len, "/sys/fs/cgroup/cpu/pvstack");
+        return access("/sys/fs/cgroup/cpu", W_OK) ? -ENOTSUP : 1;
+    }
+    return -ENOTSUP;
+}
+
+/* base/<root>/dom<id>: a test root's domids are not the host's. */
+static int cg_dir(uint32_t domid, char *buf, size_t len, int *ver)
+{
+    const char *root = paths_root(), *b = strrchr(root, '/');
+    char base[256];
+    int v = cg_base(base, sizeof(base));
+
+    if (v < 0)
+        return v;
+    *ver = v;
+    snprintf(buf, len, "%s/%s/dom%u", base, *root ? (b ? b + 1 : root) : "host",
+             domid);
+    return 0;
+}
+
+static int cg_write(const char *dir, const char *file, const char *val)
+{
+    char path[512];
+    int fd, rc = 0;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, file);
+    fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    if (write(fd, val, strlen(val)) < 0)
+        rc = -errno;
+    close(fd);
+    return rc;
+}
+
+static int cg_read(const char *dir, const char *file, char *buf, size_t len)
+{
+    char path[512];
+    ssize_t n;
+    int fd;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, file);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    n = read(fd, buf, len - 1);
+    close(fd);
+    if (n < 0)
+        return -errno;
+    buf[n] = '\0';
+    return 0;
+}
+
+/* mkdir -p dir; on v2 each level hands the cpu controller down. */
+static int cg_make(const char *dir, int ver)
+{
+    char p[512], *s;
+
+    snprintf(p, sizeof(p), "%s", dir);
+    for (s = p + 1; (s = strchr(s, '/')); s++) {
+        *s = '\0';
+        if (mkdir(p, 0755) && errno != EEXIST)
+            return -errno;
+        if (ver == 2)
+            cg_write(p, "cgroup.subtree_control", "+cpu");
+        *s = '/';
+    }
+    if (mkdir(p, 0755) && errno != EEXIST)
+        return -errno;
+    return 0;
+}
+
+int domain_sched_get(uint32_t domid, int *weight, int *cap)
+{
+    char dir[512], buf[64];
+    long long a, b;
+    int ver;
+
+    *weight = SCHED_WEIGHT_DEFAULT;
+    *cap = 0;
+    if (cg_dir(domid, dir, sizeof(dir), &ver) || access(dir, F_OK))
+        return 0;
+    if (ver == 2) {
+        if (!cg_read(dir, "cpu.weight", buf, sizeof(buf)))
+            *weight = (int)((atoll(buf) * SCHED_WEIGHT_DEFAULT + 50) / 100);
+        if (!cg_read(dir, "cpu.max", buf, sizeof(buf)) &&
+            sscanf(buf, "%lld %lld", &a, &b) == 2 && b > 0)
+            *cap = (int)(a * 100 / b);
+    } else {
+        if (!cg_read(dir, "cpu.shares", buf, sizeof(buf)))
+            *weight = (int)(atoll(buf) / 4);
+        if (!cg_read(dir, "cpu.cfs_quota_us", buf, sizeof(buf)) &&
+            (a = atoll(buf)) > 0 &&
+            !cg_read(dir, "cpu.cfs_period_us", buf, sizeof(buf)) &&
+            (b = atoll(buf)) > 0)
+            *cap = (int)(a * 100 / b);
+    }
+    return 0;
+}
+
+int domain_sched_set(uint32_t domid, int weight, int cap)
+{
+    char dir[512], val[64];
+    pid_t pid;
+    int ver, rc;
+
+    if (weight == 0 || weight > 65535 || cap > 6400)
+        return -EINVAL;
+    rc = cg_dir(domid, dir, sizeof(dir), &ver);
+    if (!rc)
+        rc = domain_vmm_pid(domid, &pid);
+    if (!rc)
+        rc = cg_make(dir, ver);
+    if (!rc) {
+        snprintf(val, sizeof(val), "%d", (int)pid);
+        rc = cg_write(dir, "cgroup.procs", val);
+    }
+    if (!rc && weight > 0) {
+        /* Xen's 256 is CFS's default share: v1 1024, v2 100 */
+        if (ver == 2)
+            snprintf(val, sizeof(val), "%d",
+                     weight < 3 ? 1 : weight * 100 / SCHED_WEIGHT_DEFAULT);
+        else
+            snprintf(val, sizeof(val), "%d", weight * 4);
+        rc = cg_write(dir, ver == 2 ? "cpu.weight" : "cpu.shares", val);
+    }
+    if (!rc && cap >= 0) {
+        if (ver == 2) {
+            if (cap)
+                snprintf(val, sizeof(val), "%d %d", cap * CPU_PERIOD_US / 100,
+                         CPU_PERIOD_US);
+            else
+                snprintf(val, sizeof(val), "max %d", CPU_PERIOD_US);
+            rc = cg_write(dir, "cpu.max", val);
+        } else {
+            snprintf(val, sizeof(val), "%d", CPU_PERIOD_US);
+            rc = cg_write(dir, "cpu.cfs_period_us", val);
+            snprintf(val, sizeof(val), "%d",
+                     cap ? cap * CPU_PERIOD_US / 100 : -1);
+            if (!rc)
+                rc = cg_write(dir, "cpu.cfs_quota_us", val);
+        }
+    }
+    return rc;
+}
+
+void domain_sched_remove(uint32_t domid)
+{
+    struct timespec tick = {0, 20 * 1000 * 1000};
+    char dir[512], *slash;
+    int ver, i;
+
+    if (cg_dir(domid, dir, sizeof(dir), &ver))
+        return;
+    /* busy until the killed process has exited: bounded, 2 s at most */
+    for (i = 0; i < 100 && rmdir(dir) && errno == EBUSY; i++)
+        nanosleep(&tick, NULL);
+    /* the root's level too, once its last domain is gone */
+    slash = strrchr(dir, '/');
+    *slash = '\0';
+    rmdir(dir);
+}
+
+int domain_sched_apply(const struct domain_ctx *c, uint32_t domid,
+                       const struct domain_config *cfg)
+{
+    unsigned ncpus = (unsigned)sysconf(_SC_NPROCESSORS_CONF);
+    cpu_set_t hard, soft, both;
+    char why[160];
+    int rc;
+
+    if (cfg->cpus || cfg->cpus_soft) {
+        if (sched_cpumap_parse(cfg->cpus ? cfg->cpus : "all", ncpus, &hard, why,
+                               sizeof(why)) ||
+            sched_cpumap_parse(cfg->cpus_soft ? cfg->cpus_soft : "all", ncpus,
+                               &soft, why, sizeof(why))) {
+            domain_err(c, "create: %s: %s", cfg->name, why);
+            return -EINVAL;
+        }
+        /* one affinity in Linux: the soft one inside the hard, if any */
+        CPU_AND(&both, &hard, &soft);
+        rc = pin_process(domid, CPU_COUNT(&both) ? &both : &hard);
+        if (!rc)
+            rc = domain_vcpu_pin(domid, -1, CPU_COUNT(&both) ? &both : &hard);
+        if (rc < 0) {
+            domain_err(c, "create: %s: pinning vcpus: %s", cfg->name,
+                       strerror(-rc));
+            return rc;
+        }
+    }
+    if (!cfg->cpu_weight && !cfg->cap)
+        return 0;
+    rc = domain_sched_set(domid, cfg->cpu_weight ? (int)cfg->cpu_weight : -1,
+                          cfg->cap ? (int)cfg->cap : -1);
+    if (rc == -ENOTSUP)
+        domain_err(c,
+                   "warning: %s: cpu_weight/cap not applied: no writable "
+                   "cpu cgroup on this host",
+                   cfg->name);
+    else if (rc)
+        domain_err(c, "warning: %s: cpu_weight/cap not applied: %s", cfg->name,
+                   strerror(-rc));
+    return 0;
+}

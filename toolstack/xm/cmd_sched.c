@@ -1,0 +1,286 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * cmd_sched.c: xl vcpu-list, vcpu-pin, sched-credit, sched-credit2 with
+ * xl's output (xl_vcpu.c, xl_sched.c) over domain/sched.h. Domain-0 is the
+ * host: its vcpus are the host's CPUs, its share the default.
+ */
+#include "xm/dom.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "domain/sched.h"
+#include "lib/parse.h"
+#include "xm/xm.h"
+
+static unsigned host_cpus(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_CONF);
+
+    return n > 0 ? (unsigned)n : 1;
+}
+
+static void vcpu_row(struct xm *xm, const char *name, uint32_t domid,
+                     const struct domain_vcpu *v, unsigned ncpus)
+{
+    char hard[256];
+
+    sched_cpumap_format(&v->hard, ncpus, hard, sizeof(hard));
+    fprintf(xm->out, "%-32s %5u %5u", name, domid, v->id);
+    if (v->cpu < 0)
+        fprintf(xm->out, "%5c %3c%cp ", '-', '-', '-');
+    else
+        fprintf(xm->out, "%5u %3c%c- ", (unsigned)v->cpu,
+                v->running ? 'r' : '-', v->running ? '-' : 'b');
+    /* Linux keeps one affinity: the soft one is all of it */
+    fprintf(xm->out, "%9.1f  %s / all\n", v->time_s, hard);
+}
+
+/* Domain-0's vcpus: the host's CPUs, busy time from /proc/stat. */
+static void dom0_vcpus(struct xm *xm, const char *name, unsigned ncpus)
+{
+    FILE *f = fopen("/proc/stat", "re");
+    unsigned long long u, n, s;
+    long hz = sysconf(_SC_CLK_TCK);
+    struct domain_vcpu v;
+    char line[512];
+    unsigned id;
+
+    while (f && fgets(line, sizeof(line), f)) {
+        /* "cpuN ..." rows; "cpu  ..." is the sum */
+        if (strncmp(line, "cpu", 3) || line[3] < '0' || line[3] > '9' ||
+            sscanf(line, "cpu%u %llu %llu %llu", &id, &u, &n, &s) != 4)
+            continue;
+        memset(&v, 0, sizeof(v));
+        v.id = id;
+        v.cpu = (int)id;
+        v.running = 1;
+        v.time_s = (double)(u + n + s) / (double)(hz > 0 ? hz : 100);
+        for (unsigned c = 0; c < ncpus && c < CPU_SETSIZE; c++)
+            CPU_SET(c, &v.hard);
+        vcpu_row(xm, name, 0, &v, ncpus);
+    }
+    if (f)
+        fclose(f);
+}
+
+static void domain_vcpus(struct xm *xm, const struct xm_dominfo *d,
+                         unsigned ncpus)
+{
+    struct domain_vcpu *v = NULL;
+    int n, i;
+
+    if (d->domid == 0) {
+        dom0_vcpus(xm, d->name, ncpus);
+        return;
+    }
+    n = domain_vcpu_list(d->domid, &v);
+    for (i = 0; i < n; i++) {
+        if (d->paused)
+            v[i].cpu = -1; /* xl shows a paused vcpu as --p */
+        vcpu_row(xm, d->name, d->domid, &v[i], ncpus);
+    }
+    free(v);
+}
+
+int cmd_vcpu_list(struct xm *xm, int argc, char **argv)
+{
+    struct xm_dominfo *doms = NULL;
+    unsigned ncpus = host_cpus();
+    size_t n = 0, i;
+    int opt, k, ret = EXIT_SUCCESS;
+
+    while ((opt = xm_getopt(xm, argc, argv, "", NULL, 0)) != -1)
+        if (opt == XM_OPT_HELP || opt == XM_OPT_ERR)
+            return opt == XM_OPT_HELP ? EXIT_SUCCESS : EXIT_FAILURE;
+    if (xm_domains_list(xm, &doms, &n) < 0) {
+        free(doms);
+        xm_err(xm, "vcpu-list: cannot list domains");
+        return EXIT_FAILURE;
+    }
+    fprintf(xm->out, "%-32s %5s %5s %5s %5s %9s %s\n", "Name", "ID", "VCPU",
+            "CPU", "State", "Time(s)", "Affinity (Hard / Soft)");
+    if (optind == argc)
+        for (i = 0; i < n; i++)
+            domain_vcpus(xm, &doms[i], ncpus);
+    for (; optind < argc; optind++) {
+        k = xm_domain_find(doms, n, argv[optind]);
+        if (k < 0) {
+            fprintf(xm->err, "%s is an invalid domain identifier (rc=-6)\n",
+                    argv[optind]);
+            ret = EXIT_FAILURE;
+            break;
+        }
+        domain_vcpus(xm, &doms[k], ncpus);
+    }
+    free(doms);
+    return ret;
+}
+
+int cmd_vcpu_pin(struct xm *xm, int argc, char **argv)
+{
+    static const struct option opts[] = {{"force", 0, NULL, 'f'},
+                                         {NULL, 0, NULL, 0}};
+    unsigned ncpus = host_cpus();
+    struct xm_dominfo d;
+    cpu_set_t hard, soft, both;
+    long long vcpu = -1;
+    char why[160];
+    int opt, rc;
+
+    while ((opt = xm_getopt(xm, argc, argv, "f", opts, 3)) != -1)
+        if (opt == XM_OPT_HELP || opt == XM_OPT_ERR)
+            return opt == XM_OPT_HELP ? EXIT_SUCCESS : EXIT_FAILURE;
+    if (xm_domain_resolve(xm, argv[optind], &d))
+        return EXIT_FAILURE;
+    if (strcmp(argv[optind + 1], "all") &&
+        parse_ll(argv[optind + 1], 10, 0, 4095, &vcpu)) {
+        fprintf(xm->err, "Invalid vcpu %s\n", argv[optind + 1]);
+        return EXIT_FAILURE;
+    }
+    if (!strcmp(argv[optind + 2], "-"))
+        rc = sched_cpumap_parse("all", ncpus, &hard, why, sizeof(why));
+    else
+        rc = sched_cpumap_parse(argv[optind + 2], ncpus, &hard, why,
+                                sizeof(why));
+    if (!rc && optind + 3 < argc)
+        rc = sched_cpumap_parse(argv[optind + 3], ncpus, &soft, why,
+                                sizeof(why));
+    if (rc) {
+        xm_err(xm, "vcpu-pin: %s", why);
+        return EXIT_FAILURE;
+    }
+    if (d.domid == 0) {
+        xm_err(xm, "vcpu-pin: Domain-0's vcpus are the host's CPUs");
+        return EXIT_FAILURE;
+    }
+    if (optind + 3 < argc) {
+        CPU_AND(&both, &hard, &soft);
+        if (CPU_COUNT(&both))
+            hard = both;
+    }
+    rc = domain_vcpu_pin(d.domid, (int)vcpu, &hard);
+    if (rc == -ENOENT)
+        fprintf(xm->err, "Invalid vcpu %s\n", argv[optind + 1]);
+    else if (rc)
+        xm_err(xm, "vcpu-pin: %s: %s", d.name, strerror(-rc));
+    return rc ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+static int sched_row(struct xm *xm, const struct xm_dominfo *d)
+{
+    int w, c;
+
+    if (!d) {
+        fprintf(xm->out, "%-33s %4s %6s %4s\n", "Name", "ID", "Weight", "Cap");
+        return 0;
+    }
+    domain_sched_get(d->domid, &w, &c);
+    fprintf(xm->out, "%-33s %4d %6d %4d\n", d->name, (int)d->domid, w, c);
+    return 0;
+}
+
+/* xl sched-credit and sched-credit2: one pool (Pool-0), weight and cap. */
+static int sched_cmd(struct xm *xm, int argc, char **argv, int credit2)
+{
+    static const struct option opts[] = {
+        {"domain", 1, NULL, 'd'},       {"weight", 1, NULL, 'w'},
+        {"cap", 1, NULL, 'c'},          {"schedparam", 0, NULL, 's'},
+        {"cpupool", 1, NULL, 'p'},      {"tslice_ms", 1, NULL, 't'},
+        {"ratelimit_us", 1, NULL, 'r'}, {NULL, 0, NULL, 0}};
+    struct xm_dominfo *doms = NULL, d;
+    const char *dom = NULL, *pool = NULL;
+    long long weight = -1, cap = -1;
+    int opt, rc, opt_s = 0;
+    size_t n = 0, i;
+
+    while ((opt = xm_getopt(xm, argc, argv, "d:w:c:p:t:r:m:s", opts, 0)) !=
+           -1) {
+        if (opt == XM_OPT_HELP || opt == XM_OPT_ERR)
+            return opt == XM_OPT_HELP ? EXIT_SUCCESS : EXIT_FAILURE;
+        if (opt == 'd')
+            dom = optarg;
+        else if (opt == 'p')
+            pool = optarg;
+        else if (opt == 's')
+            opt_s = 1;
+        else if ((opt == 'w' && parse_ll(optarg, 10, 1, 65535, &weight)) ||
+                 (opt == 'c' && parse_ll(optarg, 10, 0, 6400, &cap))) {
+            xm_err(xm,
+                   "%s: -%c %s: out of range (weight 1-65535, cap "
+                   "0-6400)",
+                   argv[0], opt, optarg);
+            return EXIT_FAILURE;
+        } else if (opt == 't' || opt == 'r' || opt == 'm') {
+            xm_err(xm,
+                   "%s: -%c: the kvm engine's scheduler is Linux's; "
+                   "its timeslice is not set here",
+                   argv[0], opt);
+            return EXIT_FAILURE;
+        }
+    }
+    if ((pool || opt_s) && (dom || weight >= 0 || cap >= 0)) {
+        fprintf(xm->err, "Specifying a cpupool or schedparam is not "
+                         "allowed with domain options.\n");
+        return EXIT_FAILURE;
+    }
+    if (!dom && (weight >= 0 || cap >= 0)) {
+        fprintf(xm->err, "Must specify a domain.\n");
+        return EXIT_FAILURE;
+    }
+    if (pool && strcmp(pool, "Pool-0")) {
+        fprintf(xm->err, "unknown cpupool '%s'\n", pool);
+        return EXIT_FAILURE;
+    }
+    if (opt_s || !dom) {
+        if (credit2)
+            fprintf(xm->out, "Cpupool Pool-0: ratelimit=1000us\n");
+        else
+            fprintf(xm->out, "Cpupool Pool-0: tslice=30ms ratelimit=1000us "
+                             "migration-delay=0us\n");
+        if (opt_s)
+            return EXIT_SUCCESS;
+        if (xm_domains_list(xm, &doms, &n) < 0) {
+            free(doms);
+            fprintf(xm->err, "libxl_list_domain failed.\n");
+            return EXIT_FAILURE;
+        }
+        sched_row(xm, NULL);
+        for (i = 0; i < n; i++)
+            sched_row(xm, &doms[i]);
+        free(doms);
+        return EXIT_SUCCESS;
+    }
+    if (xm_domain_resolve(xm, dom, &d))
+        return EXIT_FAILURE;
+    if (weight < 0 && cap < 0) {
+        sched_row(xm, NULL);
+        sched_row(xm, &d);
+        return EXIT_SUCCESS;
+    }
+    if (d.domid == 0) {
+        xm_err(xm, "%s: Domain-0 is the host: its share is not set here",
+               argv[0]);
+        return EXIT_FAILURE;
+    }
+    rc = domain_sched_set(d.domid, (int)weight, (int)cap);
+    if (rc == -ENOTSUP)
+        xm_err(xm, "%s: no writable cpu cgroup on this host", argv[0]);
+    else if (rc)
+        fprintf(xm->err, "libxl_domain_sched_params_set failed.\n");
+    return rc ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+int cmd_sched_credit(struct xm *xm, int argc, char **argv)
+{
+    return sched_cmd(xm, argc, argv, 0);
+}
+
+int cmd_sched_credit2(struct xm *xm, int argc, char **argv)
+{
+    return sched_cmd(xm, argc, argv, 1);
+}
