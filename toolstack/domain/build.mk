@@ -5,10 +5,14 @@ domain-srcs := toolstack/domain/create.c toolstack/domain/pv.c \
 	toolstack/domain/hvm.c toolstack/domain/store.c \
 	toolstack/domain/control.c toolstack/domain/list.c \
 	toolstack/domain/monitor.c toolstack/domain/userdata.c \
-	toolstack/domain/devices.c
+	toolstack/domain/devices.c toolstack/domain/saveimg.c
 $(eval $(call library,LIBDOMAIN,$(domain-srcs)))
 
 # Store entries, names and the kept config on fake_xs.c.
 $(eval $(call unittest,test_domain,tests/unit/test_domain.c \
 	toolstack/domain/store.c toolstack/domain/userdata.c $(cfg-srcs) \
 	$(device-srcs) tests/unit/fake_xs.c,$(LIBPV) -lyajl))
+
+# xl's save-image framing (saveimg.c).
+$(eval $(call unittest,test_saveimg,tests/unit/test_saveimg.c \
+	toolstack/domain/saveimg.c,-llzma))

@@ -7,7 +7,7 @@ xm-srcs := toolstack/xm/main.c toolstack/xm/frame.c toolstack/xm/cmdtable.c \
 	toolstack/xm/dom_console.c toolstack/xm/dom_daemons.c
 # The lifecycle is the domain library's (toolstack/domain), on QEMU for HVM
 # (libdm), device entries, the engine (libhv) and libxenstore.
-XM_DOM_LIBS := $(LIBDOMAIN) $(LIBDM) $(LIBDEVICE) $(LIBCFG) -lyajl $(LIBHV) $(LIBPV) -lxenstore $(HV_LDLIBS)
+XM_DOM_LIBS := $(LIBDOMAIN) $(LIBDM) $(LIBDEVICE) $(LIBCFG) -lyajl $(LIBHV) $(LIBPV) -lxenstore -llzma $(HV_LDLIBS)
 $(eval $(call program,xm,$(xm-srcs),$(XM_DOM_LIBS)))
 $(BIN)/xm: $(LIBDOMAIN) $(LIBCFG) $(LIBPV) $(LIBDEVICE) $(LIBHV) $(LIBDM)
 
@@ -16,5 +16,5 @@ $(BIN)/xl: $(BIN)/xm
 EXTRA_TARGETS += $(BIN)/xl
 
 $(eval $(call unittest,test_xm,tests/unit/test_xm.c $(filter-out toolstack/xm/main.c,$(xm-srcs)) $(domain-srcs) $(cfg-srcs) $(hv-srcs) $(device-srcs) $(dm-srcs),\
-	$(LIBPV) -lyajl -lxenstore $(HV_LDLIBS)))
+	$(LIBPV) -lyajl -lxenstore -llzma $(HV_LDLIBS)))
 $(B)/tests/test_xm: ALL_CFLAGS += -std=gnu11
