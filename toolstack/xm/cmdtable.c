@@ -76,6 +76,21 @@ const struct xm_cmd xm_cmd_table[] = {
      "<DomainId>", NULL},
     {"uptime", cmd_uptime, 0, "Print uptime for all/some domains",
      "[-s] [Domain]", NULL},
+    {"save", cmd_save, XM_CMD_MODIFIES, "Save a domain state to restore later",
+     "[options] <Domain> <CheckpointFile> [<ConfigFile>]",
+     "-h  Print this help.\n"
+     "-c  Leave domain running after creating the snapshot.\n"
+     "-p  Leave domain paused after creating the snapshot."},
+    {"restore", cmd_restore, XM_CMD_MODIFIES,
+     "Restore a domain from a saved state",
+     "[options] [<ConfigFile>] <CheckpointFile>",
+     "-h                       Print this help.\n"
+     "-p                       Do not unpause domain after restoring it.\n"
+     "-e                       Do not wait in the background for the death "
+     "of the domain.\n"
+     "-d                       Enable debug messages.\n"
+     "-V, --vncviewer          Connect to the VNC display after the domain "
+     "is created."},
     {"daemons", cmd_daemons, XM_CMD_MODIFIES,
      "Start, stop or show xenstored, xenconsoled, blkback and netback "
      "(by their pid files)",

@@ -66,6 +66,9 @@ int cmd_domid(struct xm *xm, int argc, char **argv);
 int cmd_domname(struct xm *xm, int argc, char **argv);
 int cmd_uptime(struct xm *xm, int argc, char **argv);
 int cmd_config_update(struct xm *xm, int argc, char **argv);
+/* xm save / restore (cmd_save.c). */
+int cmd_save(struct xm *xm, int argc, char **argv);
+int cmd_restore(struct xm *xm, int argc, char **argv);
 /* `xm daemons start|stop|status` (dom_daemons.c). */
 int cmd_daemons(struct xm *xm, int argc, char **argv);
 
