@@ -57,7 +57,8 @@ static int run(struct qmp *q, const char *cmd, const char *args, int fd,
 
 /* Poll query-migrate until completed or failed (no timeout: a big guest on
  * a slow disk takes what it takes; QEMU reports failures itself). */
-static int wait_migrate(struct qmp *q, char *err, size_t errlen)
+static int wait_migrate(struct qmp *q, long long *downtime_ms, char *err,
+                        size_t errlen)
 {
     for (;;) {
         struct qmp_msg *m = NULL;
@@ -71,6 +72,8 @@ static int wait_migrate(struct qmp *q, char *err, size_t errlen)
         }
         st = qmp_get_str(m->value, "status");
         if (st && !strcmp(st, "completed")) {
+            if (downtime_ms)
+                *downtime_ms = qmp_get_int(m->value, "downtime", -1);
             qmp_msg_free(m);
             return 0;
         }
@@ -87,7 +90,8 @@ static int wait_migrate(struct qmp *q, char *err, size_t errlen)
     }
 }
 
-int dm_save_stream(uint32_t domid, int fd, char *err, size_t errlen)
+int dm_save_stream(uint32_t domid, int fd, int live, long long *downtime_ms,
+                   char *err, size_t errlen)
 {
     struct qmp *q = NULL;
     int rc = connect_dm(domid, &q);
@@ -97,12 +101,14 @@ int dm_save_stream(uint32_t domid, int fd, char *err, size_t errlen)
                  strerror(-rc));
         return rc;
     }
-    if (!(rc = run(q, "stop", NULL, -1, err, errlen)) &&
+    if (downtime_ms)
+        *downtime_ms = -1;
+    if (!(rc = live ? 0 : run(q, "stop", NULL, -1, err, errlen)) &&
         !(rc = run(q, "migrate-set-parameters", SAVE_BANDWIDTH, -1, err,
                    errlen)) &&
         !(rc = run(q, "getfd", "{\"fdname\": \"pvsave\"}", fd, err, errlen)) &&
         !(rc = run(q, "migrate", "{\"uri\": \"fd:pvsave\"}", -1, err, errlen)))
-        rc = wait_migrate(q, err, errlen);
+        rc = wait_migrate(q, downtime_ms, err, errlen);
     qmp_close(q);
     return rc;
 }
@@ -120,7 +126,7 @@ static int load(uint32_t domid, int fd, char *err, size_t errlen)
                    errlen)) &&
         !(rc = run(q, "migrate-incoming", "{\"uri\": \"fd:pvrestore\"}", -1,
                    err, errlen)))
-        rc = wait_migrate(q, err, errlen);
+        rc = wait_migrate(q, NULL, err, errlen);
     qmp_close(q);
     return rc;
 }

@@ -16,11 +16,14 @@ struct xs_handle;
 
 /*
  * Stop domid's guest and write its state to fd (a file or a pipe), waiting
- * until QEMU says completed. The guest is left stopped ("postmigrate"):
+ * until QEMU says completed; live: the guest runs while RAM is copied and
+ * QEMU stops it for the last round (its downtime in *downtime_ms, -1 if
+ * unknown). The guest is left stopped ("postmigrate"):
  * the caller continues it (dm_unpause) or destroys it. Returns 0, or
  * -errno with one line in err.
  */
-int dm_save_stream(uint32_t domid, int fd, char *err, size_t errlen);
+int dm_save_stream(uint32_t domid, int fd, int live, long long *downtime_ms,
+                   char *err, size_t errlen);
 
 /*
  * The domain library's HVM build for a restore: as dm_hvm_create, with

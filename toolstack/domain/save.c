@@ -33,14 +33,16 @@ static int check_hvm(const struct domain_ctx *c, uint32_t domid)
 }
 
 int domain_save_fd(const struct domain_ctx *c, struct xs_handle *xs,
-                   uint32_t domid, int fd)
+                   uint32_t domid, int fd, unsigned flags, const char *cfg_json,
+                   long long *downtime_ms)
 {
     char *json = NULL, err[512] = "";
     int rc = check_hvm(c, domid);
 
     if (rc)
         return rc;
-    rc = domain_config_json(xs, domid, &json);
+    rc = cfg_json ? ((json = strdup(cfg_json)) ? 0 : -ENOMEM)
+                  : domain_config_json(xs, domid, &json);
     if (rc < 0) {
         domain_err(c, "save: domain %u: no kept config: %s", domid,
                    strerror(-rc));
@@ -52,7 +54,8 @@ int domain_save_fd(const struct domain_ctx *c, struct xs_handle *xs,
         domain_err(c, "save: writing the header: %s", strerror(-rc));
         return rc;
     }
-    rc = dm_save_stream(domid, fd, err, sizeof(err));
+    rc = dm_save_stream(domid, fd, !!(flags & DOMAIN_SAVE_LIVE), downtime_ms,
+                        err, sizeof(err));
     if (rc < 0)
         domain_err(c, "save: domain %u: %s", domid, err);
     return rc;
@@ -75,7 +78,7 @@ int domain_save(const struct domain_ctx *c, struct xs_handle *xs,
                    strerror(errno));
         return rc;
     }
-    rc = domain_save_fd(c, xs, domid, fd);
+    rc = domain_save_fd(c, xs, domid, fd, 0, NULL, NULL);
     if (!rc && (rc = saveimg_finish(fd)) < 0)
         domain_err(c, "save: %s: %s", path, strerror(-rc));
     close(fd);
@@ -141,7 +144,8 @@ static int restore_from(const struct domain_ctx *c, struct xs_handle *xs,
 {
     struct domain_create_opts o = {.restore = 1, .restore_fd = fd};
     const struct domain_config *cfg = NULL;
-    struct domain_config *owned = NULL;
+    struct domain_config *owned = NULL, renamed;
+    char *incoming = NULL;
     int rc;
 
     if (c->err)
@@ -156,8 +160,16 @@ static int restore_from(const struct domain_ctx *c, struct xs_handle *xs,
             o.flags |= DOMAIN_CREATE_PAUSED;
         if (flags & DOMAIN_RESTORE_NO_MONITOR)
             o.flags |= DOMAIN_CREATE_NO_MONITOR;
+        /* xl: the copy is <name>--incoming until the sender lets go. */
+        if ((flags & DOMAIN_RESTORE_INCOMING) &&
+            asprintf(&incoming, "%s--incoming", cfg->name) > 0) {
+            renamed = *cfg;
+            renamed.name = incoming;
+            cfg = &renamed;
+        }
         rc = domain_create(c, xs, cfg, &o, domid_out);
     }
+    free(incoming);
     if (owned)
         domain_config_free(owned);
     return rc;

@@ -23,13 +23,21 @@ struct xs_handle;
  */
 int domain_save(const struct domain_ctx *c, struct xs_handle *xs,
                 uint32_t domid, const char *path, unsigned flags);
-/* The same onto an open fd (a pipe: migrate); the caller decides what
- * becomes of the domain, which is left stopped. */
+#define DOMAIN_SAVE_LIVE 0x4u /* migrate --live: copied while it runs */
+
+/*
+ * The same onto an open fd (a pipe: migrate); the caller decides what
+ * becomes of the domain, which is left stopped. json: the config to send
+ * (NULL: the domain's kept one). *downtime_ms (may be NULL): the guest's
+ * stop of a live save, -1 if unknown.
+ */
 int domain_save_fd(const struct domain_ctx *c, struct xs_handle *xs,
-                   uint32_t domid, int fd);
+                   uint32_t domid, int fd, unsigned flags, const char *json,
+                   long long *downtime_ms);
 
 #define DOMAIN_RESTORE_PAUSED 0x1u     /* -p */
 #define DOMAIN_RESTORE_NO_MONITOR 0x2u /* -e */
+#define DOMAIN_RESTORE_INCOMING 0x4u   /* built as <name>--incoming (xl) */
 
 /*
  * Build the domain saved in path under a new domid with its name, UUID,

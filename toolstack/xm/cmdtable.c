@@ -91,6 +91,23 @@ const struct xm_cmd xm_cmd_table[] = {
      "-d                       Enable debug messages.\n"
      "-V, --vncviewer          Connect to the VNC display after the domain "
      "is created."},
+    {"migrate", cmd_migrate, XM_CMD_MODIFIES,
+     "Migrate a domain to another host", "[options] <Domain> <host>",
+     "-h              Print this help.\n"
+     "-C <config>     Send <config> instead of config file from creation.\n"
+     "-s <sshcommand> Use <sshcommand> instead of ssh.  String will be "
+     "passed\n"
+     "                to sh. If empty, run <host> instead of ssh <host> xl\n"
+     "                migrate-receive [-d -e]\n"
+     "-e              Do not wait in the background (on <host>) for the "
+     "death\n"
+     "                of the domain.\n"
+     "--live          Copy the domain's memory while it runs, then stop it "
+     "for\n"
+     "                the last round (the downtime is reported)."},
+    {"migrate-receive", cmd_migrate_receive, XM_CMD_MODIFIES,
+     "Receive a migrating domain on stdin (run by xm migrate)", "[-e] [-p]",
+     NULL},
     {"daemons", cmd_daemons, XM_CMD_MODIFIES,
      "Start, stop or show xenstored, xenconsoled, blkback and netback "
      "(by their pid files)",

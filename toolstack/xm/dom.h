@@ -69,6 +69,9 @@ int cmd_config_update(struct xm *xm, int argc, char **argv);
 /* xm save / restore (cmd_save.c). */
 int cmd_save(struct xm *xm, int argc, char **argv);
 int cmd_restore(struct xm *xm, int argc, char **argv);
+/* xm migrate / migrate-receive (cmd_migrate.c). */
+int cmd_migrate(struct xm *xm, int argc, char **argv);
+int cmd_migrate_receive(struct xm *xm, int argc, char **argv);
 /* `xm daemons start|stop|status` (dom_daemons.c). */
 int cmd_daemons(struct xm *xm, int argc, char **argv);
 
