@@ -6,7 +6,7 @@ domain-srcs := toolstack/domain/create.c toolstack/domain/pv.c \
 	toolstack/domain/control.c toolstack/domain/list.c \
 	toolstack/domain/monitor.c toolstack/domain/userdata.c \
 	toolstack/domain/devices.c toolstack/domain/saveimg.c \
-	toolstack/domain/save.c
+	toolstack/domain/save.c toolstack/domain/snapshot.c
 $(eval $(call library,LIBDOMAIN,$(domain-srcs)))
 
 # Store entries, names and the kept config on fake_xs.c.
