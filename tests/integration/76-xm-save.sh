@@ -117,7 +117,34 @@ case_bad_images() {
     "$XM" destroy b1
 }
 
+case_xendomains() {
+    local auto=$PVSTACK_ROOT/etc/xen/auto save=$PVSTACK_ROOT/var/lib/xen/save out
+    mkdir -p "$auto"
+    ln -s "$(cfg x1)" "$auto/x1.cfg"
+    out=$(XM=$XM "$BIN/xendomains" start 2>&1) || fail "start: $out"
+    assert_match "$out" "Starting auto Xen domain x1 .*: ok"
+    console x1 "$PVSTACK_ROOT/x1.boot"
+    t_wait_for "grep -q PVSTACK-GUEST-WAITING '$PVSTACK_ROOT/x1.boot'" 50 ||
+        fail "x1 not up"
+    out=$(XM=$XM "$BIN/xendomains" stop 2>&1) || fail "stop: $out"
+    assert_match "$out" "Saving Xen domain x1 to $save/x1: ok"
+    assert_match "$out" "All Xen domains are down."
+    ! listed x1 || fail "x1 still running"
+    [ -s "$save/x1" ] || fail "no image in $save"
+    out=$(XM=$XM "$BIN/xendomains" start 2>&1) || fail "start again: $out"
+    assert_match "$out" "Restoring Xen domain x1 \\(from $save/x1\\): ok"
+    assert_match "$out" "Skipping auto Xen domain x1: already running"
+    [ ! -e "$save/x1" ] || fail "image left after restore"
+    console x1 "$PVSTACK_ROOT/x1.after"
+    "$XM" shutdown x1
+    t_wait_for "grep -q PVSTACK-GUEST-POWERDOWN '$PVSTACK_ROOT/x1.after'" 30 ||
+        fail "restored x1 did not carry on"
+    ! grep -q PVSTACK-GUEST-UP "$PVSTACK_ROOT/x1.after" || fail "x1 booted again"
+    rm -f "$auto/x1.cfg"
+}
+
 t_case "save, restore: new domid, same name and UUID, the guest carries on" case_save_restore
 t_case "save -c keeps it running; restore of a running name refused; -p" case_checkpoint
 t_case "truncated, corrupt, foreign images refused, nothing created" case_bad_images
+t_case "xendomains stop saves (XENDOMAINS_SAVE), start restores" case_xendomains
 t_done
