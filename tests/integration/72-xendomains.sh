@@ -9,6 +9,9 @@ XD=$BIN/xendomains
 t_root
 AUTO=$PVSTACK_ROOT/etc/xen/auto
 export XM=$PVSTACK_ROOT/fake-xm XM_STATE=$PVSTACK_ROOT/xm-state
+# The scripted xm has no save: these cases are about shutting down (76
+# covers XENDOMAINS_SAVE with the real xm).
+export XENDOMAINS_SAVE=
 mkdir -p "$AUTO" "$XM_STATE"
 
 # The fake xm: `list` as xl prints it, create/shutdown/destroy on files.

@@ -137,13 +137,55 @@ static void peer_expect(int fd, const char *want)
     }
 }
 
-/* mode 0: replies with events interleaved; mode 1: not QMP; 2: dies. */
+/* mode 3: getfd: the command arrives with an fd, written to as proof. */
+static void peer_getfd(int fd)
+{
+    char buf[512], ctl[CMSG_SPACE(sizeof(int))];
+    struct iovec iov = {.iov_base = buf, .iov_len = sizeof(buf) - 1};
+    struct msghdr mh = {.msg_iov = &iov,
+                        .msg_iovlen = 1,
+                        .msg_control = ctl,
+                        .msg_controllen = sizeof(ctl)};
+    struct cmsghdr *cm;
+    ssize_t n = recvmsg(fd, &mh, 0);
+    int got;
+
+    cm = n > 0 ? CMSG_FIRSTHDR(&mh) : NULL;
+    if (!cm || cm->cmsg_type != SCM_RIGHTS)
+        _exit(4);
+    memcpy(&got, CMSG_DATA(cm), sizeof(int));
+    if (write(got, "via-fd", 6) != 6)
+        _exit(5);
+    close(got);
+    /* The fd rides on the first byte(s); the rest of the line follows. */
+    while ((size_t)n < sizeof(buf) - 1 && buf[n - 1] != '\n' &&
+           read(fd, buf + n, 1) == 1)
+        n++;
+    buf[n - 1] = '\0';
+    if (strcmp(buf, "{\"execute\": \"getfd\", \"arguments\": {\"fdname\": "
+                    "\"f1\"}, \"id\": 2}")) {
+        fprintf(stderr, "peer: got '%s'\n", buf);
+        _exit(6);
+    }
+}
+
+/* mode 0: replies with events interleaved; mode 1: not QMP; 2: dies;
+ * 3: getfd. */
 static void peer_serve(int lfd, int mode)
 {
     int fd = accept(lfd, NULL, NULL);
 
     if (fd < 0)
         _exit(1);
+    if (mode == 3) {
+        peer_send(fd, greeting);
+        peer_expect(fd, "{\"execute\": \"qmp_capabilities\", \"id\": 1}");
+        peer_send(fd, "{\"return\": {}, \"id\": 1}");
+        peer_getfd(fd);
+        peer_send(fd, "{\"return\": {}, \"id\": 2}");
+        close(fd);
+        _exit(0);
+    }
     if (mode == 1) {
         peer_send(fd, "{\"hello\": \"world\"}");
         sleep(1);
@@ -222,6 +264,29 @@ static void test_session(void **state)
     qmp_msg_free(ev);
     assert_int_equal(qmp_next_event(q, 5000, &ev), -EPIPE);
     assert_int_equal(qmp_execute(q, "cont", NULL, 1000, NULL), -EPIPE);
+    qmp_close(q);
+    assert_int_equal(peer_finish(&p), 0);
+}
+
+/* qmp_execute_fd: the fd reaches the peer with the command (getfd). */
+static void test_getfd(void **state)
+{
+    struct qmp *q = NULL;
+    struct peer p;
+    char got[8] = "";
+    int pfd[2];
+
+    (void)state;
+    assert_int_equal(pipe(pfd), 0);
+    peer_start(&p, 3);
+    assert_int_equal(qmp_connect(p.path, 5000, &q), 0);
+    assert_int_equal(
+        qmp_execute_fd(q, "getfd", "{\"fdname\": \"f1\"}", pfd[1], 5000, NULL),
+        0);
+    close(pfd[1]);
+    assert_int_equal(read(pfd[0], got, sizeof(got)), 6);
+    assert_memory_equal(got, "via-fd", 6);
+    close(pfd[0]);
     qmp_close(q);
     assert_int_equal(peer_finish(&p), 0);
 }
@@ -316,6 +381,7 @@ int main(void)
         cmocka_unit_test(test_parse),          cmocka_unit_test(test_cmd_build),
         cmocka_unit_test(test_session),        cmocka_unit_test(test_bad_peers),
         cmocka_unit_test(test_monitor_decide), cmocka_unit_test(test_states),
+        cmocka_unit_test(test_getfd),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -360,6 +360,9 @@ static int add_machine(const struct dm_config *c, struct dm_argv *a)
         rc = rc ? rc : push(a, "shutdown=pause,panic=pause");
     if (!rc)
         rc = push(a, "-device"), rc = rc ? rc : push(a, "pvpanic");
+    /* The state comes later over QMP migrate-incoming (restore). */
+    if (!rc && c->incoming)
+        rc = push(a, "-incoming"), rc = rc ? rc : push(a, "defer");
     return rc;
 }
 

@@ -72,6 +72,7 @@ struct dm_config {
     const char *qemu;       /* NULL = dm_qemu_path() */
     const char *qmp_path;   /* the control socket (dm_qmp_path) */
     const char *event_path; /* the monitor's socket (dm_event_path) */
+    int incoming;           /* -incoming defer: restored (dm/migrate.h) */
 };
 
 /* A NULL-terminated argv built by dm_argv_build. */

@@ -258,6 +258,11 @@ void dm_hvm_report_only(struct dm_hvm *h)
     h->ops.report_only = 1;
 }
 
+void dm_hvm_set_incoming(struct dm_hvm *h)
+{
+    h->c.incoming = 1;
+}
+
 struct dm_nic *dm_hvm_nic(struct dm_hvm *h, size_t i)
 {
     return i < h->c.nr_nics ? &h->nics[i] : NULL;

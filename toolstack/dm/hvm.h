@@ -35,6 +35,8 @@ const struct dm_monitor_ops *dm_hvm_ops(const struct dm_hvm *h);
 /* The monitor reports guest shutdowns instead of applying on_* (see
  * dm_monitor_ops.report_only): the caller's monitor applies them. */
 void dm_hvm_report_only(struct dm_hvm *h);
+/* QEMU starts waiting for a migration stream (-incoming defer). */
+void dm_hvm_set_incoming(struct dm_hvm *h);
 void dm_hvm_free(struct dm_hvm *h);
 
 /*

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 
 struct qmp {
     int fd;
+    int pass_fd; /* >= 0: sent with the next command (qmp_execute_fd) */
     long long next_id;
     char *buf;
     size_t len, cap;
@@ -281,6 +283,32 @@ static int write_all(int fd, const char *s, size_t len)
     return 0;
 }
 
+/* The first byte carries fd (QEMU takes it with the message it is on). */
+static int send_with_fd(int sock, const char *s, int fd)
+{
+    char ctl[CMSG_SPACE(sizeof(int))];
+    struct iovec iov = {.iov_base = (void *)(uintptr_t)s, .iov_len = 1};
+    struct msghdr mh = {.msg_iov = &iov,
+                        .msg_iovlen = 1,
+                        .msg_control = ctl,
+                        .msg_controllen = sizeof(ctl)};
+    struct cmsghdr *cm;
+    ssize_t n;
+
+    memset(ctl, 0, sizeof(ctl));
+    cm = CMSG_FIRSTHDR(&mh);
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_RIGHTS;
+    cm->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+    do
+        n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return -errno;
+    return write_all(sock, s + 1, strlen(s) - 1);
+}
+
 static void queue_event(struct qmp *q, struct qmp_msg *m)
 {
     m->next = NULL;
@@ -304,7 +332,8 @@ static int execute_until(struct qmp *q, const char *cmd, const char *args,
     rc = qmp_cmd_build(cmd, args, id, &s);
     if (rc)
         return rc;
-    rc = write_all(q->fd, s, strlen(s));
+    rc = q->pass_fd >= 0 ? send_with_fd(q->fd, s, q->pass_fd)
+                         : write_all(q->fd, s, strlen(s));
     free(s);
     if (rc)
         return rc;
@@ -335,6 +364,17 @@ int qmp_execute(struct qmp *q, const char *cmd, const char *args,
     long long deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
 
     return execute_until(q, cmd, args, deadline, reply_out);
+}
+
+int qmp_execute_fd(struct qmp *q, const char *cmd, const char *args, int fd,
+                   int timeout_ms, struct qmp_msg **reply_out)
+{
+    int rc;
+
+    q->pass_fd = fd;
+    rc = qmp_execute(q, cmd, args, timeout_ms, reply_out);
+    q->pass_fd = -1;
+    return rc;
 }
 
 int qmp_next_event(struct qmp *q, int timeout_ms, struct qmp_msg **ev_out)
@@ -398,6 +438,7 @@ int qmp_connect(const char *path, int timeout_ms, struct qmp **q_out)
     if (!q)
         return -ENOMEM;
     q->fd = -1;
+    q->pass_fd = -1;
     q->next_id = 1;
     rc = connect_unix(path, &q->fd);
     if (rc)

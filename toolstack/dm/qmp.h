@@ -82,6 +82,13 @@ int qmp_execute(struct qmp *q, const char *cmd, const char *args,
                 int timeout_ms, struct qmp_msg **reply_out);
 
 /*
+ * qmp_execute, with fd passed along the command (SCM_RIGHTS), as QMP
+ * getfd and add-fd take it. The fd stays the caller's.
+ */
+int qmp_execute_fd(struct qmp *q, const char *cmd, const char *args, int fd,
+                   int timeout_ms, struct qmp_msg **reply_out);
+
+/*
  * Next event, queued or read within timeout_ms (-1 = forever). Returns 0
  * with the event in *ev_out (caller frees), -ETIMEDOUT, -EPIPE (peer closed:
  * QEMU exited) or -EPROTO.

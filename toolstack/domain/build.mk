@@ -5,7 +5,9 @@ domain-srcs := toolstack/domain/create.c toolstack/domain/pv.c \
 	toolstack/domain/hvm.c toolstack/domain/store.c \
 	toolstack/domain/control.c toolstack/domain/list.c \
 	toolstack/domain/monitor.c toolstack/domain/userdata.c \
-	toolstack/domain/devices.c toolstack/domain/hostmem.c toolstack/domain/sched.c
+	toolstack/domain/devices.c toolstack/domain/hostmem.c toolstack/domain/sched.c \
+	toolstack/domain/saveimg.c \
+	toolstack/domain/save.c toolstack/domain/snapshot.c
 $(eval $(call library,LIBDOMAIN,$(domain-srcs)))
 
 # Store entries, names and the kept config on fake_xs.c.
@@ -20,3 +22,6 @@ $(eval $(call unittest,test_hostmem,tests/unit/test_hostmem.c \
 # cpumaps in xl's syntax (sched.c).
 $(eval $(call unittest,test_sched,tests/unit/test_sched.c \
 	toolstack/domain/sched.c,$(LIBDM) $(LIBCFG) $(LIBPV) -lyajl -lxenstore))
+# xl's save-image framing (saveimg.c).
+$(eval $(call unittest,test_saveimg,tests/unit/test_saveimg.c \
+	toolstack/domain/saveimg.c,-llzma))

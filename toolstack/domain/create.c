@@ -160,6 +160,7 @@ int domain_create(const struct domain_ctx *c, struct xs_handle *xs,
     struct vif_spec *vifs = NULL;
     int rc, made_store = 0, made_dom = 0;
 
+    b.restore_fd = opts && opts->restore ? opts->restore_fd : -1;
     rc = resolve(cfg_in, &kept, &vifs);
     if (rc < 0) {
         domain_err(c, "create: %s: %s", cfg_in->name, strerror(-rc));

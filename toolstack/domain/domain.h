@@ -38,6 +38,10 @@ struct domain_create_opts {
      */
     int (*backends_start)(void *arg, int blk, int net);
     void *arg;
+    /* xm restore (domain/save.h): build from the saved state on
+     * restore_fd instead of booting. HVM domains only. */
+    int restore;
+    int restore_fd;
 };
 
 /*

@@ -12,6 +12,7 @@
 
 #include "cfg/cfg.h"
 #include "dm/hvm.h"
+#include "dm/migrate.h"
 #include "domain/internal.h"
 #include "hv/hv.h"
 
@@ -37,7 +38,11 @@ static int hvm_check(struct domain_build *b, int *blk, int *net)
 static int hvm_build(struct domain_build *b)
 {
     char err[400] = "";
-    int rc = dm_hvm_create(b->xs, b->cfg, b->domid, b->uuid, err, sizeof(err));
+    int rc =
+        b->restore_fd >= 0
+            ? dm_hvm_restore(b->xs, b->cfg, b->domid, b->uuid, b->restore_fd,
+                             err, sizeof(err))
+            : dm_hvm_create(b->xs, b->cfg, b->domid, b->uuid, err, sizeof(err));
 
     if (rc < 0)
         snprintf(b->err, sizeof(b->err), "%s: %s", b->cfg->name, err);

@@ -33,6 +33,7 @@ struct domain_build {
     int paused;            /* leave paused after start */
     char err[512];         /* an op's one-line reason */
     struct hv_built built; /* what the engine's builder made (PV) */
+    int restore_fd;        /* >= 0: build loads the saved state from it */
 };
 
 /*

@@ -3,7 +3,9 @@
 # xendomains: start the domains whose cfgs are in /etc/xen/auto (in name
 # order, skipping ones already running) and shut every domain down at host
 # shutdown, in parallel, destroying those still up after
-# XENDOMAINS_STOP_MAXWAIT seconds. Settings: /etc/default/xendomains.
+# XENDOMAINS_STOP_MAXWAIT seconds; with XENDOMAINS_SAVE, stop saves them
+# there instead (xm save) and start restores them first (XENDOMAINS_RESTORE),
+# as Xen's script does. Settings: /etc/default/xendomains.
 #   xendomains start|stop|status|restart
 # Environment: PVSTACK_ROOT moves /etc (as every pvstack tool), XM names
 # the xm to run (default: the xm next to this script, else xm on PATH),
@@ -17,7 +19,7 @@ CONFIG=${XENDOMAINS_CONFIG:-$ROOT/etc/default/xendomains}
 load_config() {
     local v saved=()
     for v in XENDOMAINS_AUTO XENDOMAINS_STOP_MAXWAIT XENDOMAINS_AUTO_ONLY \
-        XENDOMAINS_CREATE_OPTS; do
+        XENDOMAINS_CREATE_OPTS XENDOMAINS_SAVE XENDOMAINS_RESTORE; do
         [ -n "${!v+x}" ] && saved+=("$v=${!v}")
     done
     # shellcheck disable=SC1090
@@ -27,6 +29,9 @@ load_config() {
     XENDOMAINS_STOP_MAXWAIT=${XENDOMAINS_STOP_MAXWAIT:-300}
     XENDOMAINS_AUTO_ONLY=${XENDOMAINS_AUTO_ONLY:-false}
     XENDOMAINS_CREATE_OPTS=${XENDOMAINS_CREATE_OPTS:-}
+    # Set and empty: no saving (Xen's rule).
+    XENDOMAINS_SAVE=${XENDOMAINS_SAVE-$ROOT/var/lib/xen/save}
+    XENDOMAINS_RESTORE=${XENDOMAINS_RESTORE:-true}
     case $XENDOMAINS_STOP_MAXWAIT in
     '' | *[!0-9]*)
         echo "xendomains: XENDOMAINS_STOP_MAXWAIT must be a number of seconds" >&2
@@ -74,11 +79,33 @@ entry_problem() {
     fi
 }
 
+# The domains stop saved: restored (and their images removed) before the
+# auto ones start, so those already back are skipped.
+do_restore() {
+    local f out rc=0
+    [ "$XENDOMAINS_RESTORE" = true ] && [ -n "$XENDOMAINS_SAVE" ] &&
+        [ -d "$XENDOMAINS_SAVE" ] || return 0
+    for f in "$XENDOMAINS_SAVE"/*; do
+        [ -f "$f" ] || continue
+        if out=$("$XM" restore "$f" 2>&1 </dev/null); then
+            echo "Restoring Xen domain ${f##*/} (from $f): ok"
+            rm -f "$f"
+        else
+            # The image stays: nothing of the domain is lost.
+            echo "Restoring Xen domain ${f##*/} (from $f): failed, image kept"
+            [ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/    /'
+            rc=1
+        fi
+    done
+    return $rc
+}
+
 do_start() {
     local cfg name why out rc=0
+    do_restore || rc=1
     if [ ! -d "$XENDOMAINS_AUTO" ]; then
         echo "xendomains: no $XENDOMAINS_AUTO, nothing to start"
-        return 0
+        return $rc
     fi
     while IFS= read -r cfg; do
         why=$(entry_problem "$cfg")
@@ -123,6 +150,23 @@ do_stop() {
     if [ ${#targets[@]} = 0 ]; then
         echo "xendomains: no domains to shut down"
         return 0
+    fi
+    # Saved where they can be (xm save), the rest shut down.
+    if [ -n "$XENDOMAINS_SAVE" ] && mkdir -p "$XENDOMAINS_SAVE"; then
+        left=()
+        for d in "${targets[@]}"; do
+            if "$XM" save "$d" "$XENDOMAINS_SAVE/$d" >/dev/null 2>&1; then
+                echo "Saving Xen domain $d to $XENDOMAINS_SAVE/$d: ok"
+            else
+                echo "Saving Xen domain $d: failed, shutting it down"
+                left+=("$d")
+            fi
+        done
+        targets=("${left[@]}")
+        if [ ${#targets[@]} = 0 ]; then
+            echo "All Xen domains are down."
+            return 0
+        fi
     fi
     # Ask them all at once: guests shut down in parallel.
     for d in "${targets[@]}"; do

@@ -112,6 +112,48 @@ const struct xm_cmd xm_cmd_table[] = {
      "<DomainId>", NULL},
     {"uptime", cmd_uptime, 0, "Print uptime for all/some domains",
      "[-s] [Domain]", NULL},
+    {"save", cmd_save, XM_CMD_MODIFIES, "Save a domain state to restore later",
+     "[options] <Domain> <CheckpointFile> [<ConfigFile>]",
+     "-h  Print this help.\n"
+     "-c  Leave domain running after creating the snapshot.\n"
+     "-p  Leave domain paused after creating the snapshot."},
+    {"restore", cmd_restore, XM_CMD_MODIFIES,
+     "Restore a domain from a saved state",
+     "[options] [<ConfigFile>] <CheckpointFile>",
+     "-h                       Print this help.\n"
+     "-p                       Do not unpause domain after restoring it.\n"
+     "-e                       Do not wait in the background for the death "
+     "of the domain.\n"
+     "-d                       Enable debug messages.\n"
+     "-V, --vncviewer          Connect to the VNC display after the domain "
+     "is created."},
+    {"migrate", cmd_migrate, XM_CMD_MODIFIES,
+     "Migrate a domain to another host", "[options] <Domain> <host>",
+     "-h              Print this help.\n"
+     "-C <config>     Send <config> instead of config file from creation.\n"
+     "-s <sshcommand> Use <sshcommand> instead of ssh.  String will be "
+     "passed\n"
+     "                to sh. If empty, run <host> instead of ssh <host> xl\n"
+     "                migrate-receive [-d -e]\n"
+     "-e              Do not wait in the background (on <host>) for the "
+     "death\n"
+     "                of the domain.\n"
+     "--live          Copy the domain's memory while it runs, then stop it "
+     "for\n"
+     "                the last round (the downtime is reported)."},
+    {"migrate-receive", cmd_migrate_receive, XM_CMD_MODIFIES,
+     "Receive a migrating domain on stdin (run by xm migrate)", "[-e] [-p]",
+     NULL},
+    {"snapshot-create", cmd_snapshot_create, XM_CMD_MODIFIES,
+     "Snapshot a domain: its memory and disk files (as virsh)",
+     "<Domain> [<SnapshotName>]", NULL},
+    {"snapshot-list", cmd_snapshot_list, 0, "List the snapshots of a domain",
+     "<Domain>", NULL},
+    {"snapshot-revert", cmd_snapshot_revert, XM_CMD_MODIFIES,
+     "Revert a domain to a snapshot (the running domain is replaced)",
+     "<Domain> <SnapshotName>", NULL},
+    {"snapshot-delete", cmd_snapshot_delete, XM_CMD_MODIFIES,
+     "Delete a snapshot of a domain", "<Domain> <SnapshotName>", NULL},
     {"daemons", cmd_daemons, XM_CMD_MODIFIES,
      "Start, stop or show xenstored, xenconsoled, blkback and netback "
      "(by their pid files)",

@@ -78,6 +78,17 @@ int cmd_dump_core(struct xm *xm, int argc, char **argv);
 int cmd_dmesg(struct xm *xm, int argc, char **argv);
 /* `xm top` (cmd_top.c). */
 int cmd_top(struct xm *xm, int argc, char **argv);
+/* xm save / restore (cmd_save.c). */
+int cmd_save(struct xm *xm, int argc, char **argv);
+int cmd_restore(struct xm *xm, int argc, char **argv);
+/* xm migrate / migrate-receive (cmd_migrate.c). */
+int cmd_migrate(struct xm *xm, int argc, char **argv);
+int cmd_migrate_receive(struct xm *xm, int argc, char **argv);
+/* xm snapshot-create/-list/-revert/-delete (cmd_snapshot.c). */
+int cmd_snapshot_create(struct xm *xm, int argc, char **argv);
+int cmd_snapshot_list(struct xm *xm, int argc, char **argv);
+int cmd_snapshot_revert(struct xm *xm, int argc, char **argv);
+int cmd_snapshot_delete(struct xm *xm, int argc, char **argv);
 /* `xm daemons start|stop|status` (dom_daemons.c). */
 int cmd_daemons(struct xm *xm, int argc, char **argv);
 

@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * save.c: xl save / restore (save.h): the kept config and QEMU's stream of
+ * an HVM domain in xl's framing, with xl's messages.
+ */
+#include "domain/save.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cfg/cfg.h"
+#include "dm/dm.h"
+#include "dm/hvm.h"
+#include "dm/migrate.h"
+#include "domain/internal.h"
+#include "domain/saveimg.h"
+
+#define SAVE_MFLAGS (SAVEIMG_MFLAG_JSON | SAVEIMG_MFLAG_QEMU)
+
+static int check_hvm(const struct domain_ctx *c, uint32_t domid)
+{
+    if (dm_hvm_exists(domid))
+        return 0;
+    domain_err(c, "save: domain %u: only HVM domains can be saved so far",
+               domid);
+    return -EOPNOTSUPP;
+}
+
+int domain_save_fd(const struct domain_ctx *c, struct xs_handle *xs,
+                   uint32_t domid, int fd, unsigned flags, const char *cfg_json,
+                   long long *downtime_ms)
+{
+    char *json = NULL, err[512] = "";
+    int rc = check_hvm(c, domid);
+
+    if (rc)
+        return rc;
+    rc = cfg_json ? ((json = strdup(cfg_json)) ? 0 : -ENOMEM)
+                  : domain_config_json(xs, domid, &json);
+    if (rc < 0) {
+        domain_err(c, "save: domain %u: no kept config: %s", domid,
+                   strerror(-rc));
+        return rc;
+    }
+    rc = saveimg_write(fd, SAVE_MFLAGS, json, strlen(json), NULL);
+    free(json);
+    if (rc < 0) {
+        domain_err(c, "save: writing the header: %s", strerror(-rc));
+        return rc;
+    }
+    rc = dm_save_stream(domid, fd, !!(flags & DOMAIN_SAVE_LIVE), downtime_ms,
+                        err, sizeof(err));
+    if (rc < 0)
+        domain_err(c, "save: domain %u: %s", domid, err);
+    return rc;
+}
+
+int domain_save(const struct domain_ctx *c, struct xs_handle *xs,
+                uint32_t domid, const char *path, unsigned flags)
+{
+    struct domain_info info;
+    int fd, rc, was_paused;
+
+    rc = check_hvm(c, domid);
+    if (rc)
+        return rc;
+    was_paused = domain_info(xs, domid, &info) == 0 && info.paused;
+    fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        rc = -errno;
+        domain_err(c, "Failed to open temp file %s for writing: %s", path,
+                   strerror(errno));
+        return rc;
+    }
+    rc = domain_save_fd(c, xs, domid, fd, 0, NULL, NULL);
+    if (!rc && (rc = saveimg_finish(fd)) < 0)
+        domain_err(c, "save: %s: %s", path, strerror(-rc));
+    close(fd);
+    if (rc < 0) {
+        /* Nothing half-written stays; the guest carries on. */
+        unlink(path);
+        if (!was_paused)
+            dm_unpause(domid);
+        return rc;
+    }
+    if (!(flags & DOMAIN_SAVE_CHECKPOINT))
+        return domain_destroy(c, xs, domid);
+    if (!was_paused && !(flags & DOMAIN_SAVE_PAUSED))
+        return domain_unpause(domid);
+    return 0;
+}
+
+/* The config to build: the override or the image's; HVM only. */
+static int image_config(const struct domain_ctx *c, const char *what,
+                        const struct saveimg_header *h,
+                        const struct domain_config *override,
+                        struct domain_config **owned,
+                        const struct domain_config **cfg)
+{
+    char err[400] = "";
+    int rc;
+
+    *owned = NULL;
+    if (!(h->mflags & SAVEIMG_MFLAG_QEMU)) {
+        domain_err(c,
+                   "restore: %s: not an HVM (QEMU) image: pvstack "
+                   "restores only those so far",
+                   what);
+        return -EOPNOTSUPP;
+    }
+    if (h->mflags & SAVEIMG_MFLAG_XZ) {
+        domain_err(c, "restore: %s: compressed images are not supported yet",
+                   what);
+        return -EOPNOTSUPP;
+    }
+    rc = domain_config_from_json(h->config, owned, err, sizeof(err));
+    if (rc < 0) {
+        domain_err(c, "restore: %s: its config: %s", what,
+                   err[0] ? err : strerror(-rc));
+        return rc;
+    }
+    *cfg = override ? override : *owned;
+    if ((*cfg)->type != DOMAIN_TYPE_HVM) {
+        domain_err(c,
+                   "restore: %s: the config is not type = \"hvm\" as the "
+                   "image is",
+                   what);
+        return -EINVAL;
+    }
+    return 0;
+}
+
+static int restore_from(const struct domain_ctx *c, struct xs_handle *xs,
+                        int fd, const char *what,
+                        const struct saveimg_header *h,
+                        const struct domain_config *override, unsigned flags,
+                        uint32_t *domid_out)
+{
+    struct domain_create_opts o = {.restore = 1, .restore_fd = fd};
+    const struct domain_config *cfg = NULL;
+    struct domain_config *owned = NULL, renamed;
+    char *incoming = NULL;
+    int rc;
+
+    if (c->err)
+        fprintf(c->err,
+                "Loading new save file %s (new xl fmt info 0x%" PRIx32
+                "/0x%" PRIx32 "/%zu)\n Savefile contains xl domain config in "
+                "JSON format\n",
+                what, h->mflags, h->oflags, h->config_len);
+    rc = image_config(c, what, h, override, &owned, &cfg);
+    if (!rc) {
+        if (flags & DOMAIN_RESTORE_PAUSED)
+            o.flags |= DOMAIN_CREATE_PAUSED;
+        if (flags & DOMAIN_RESTORE_NO_MONITOR)
+            o.flags |= DOMAIN_CREATE_NO_MONITOR;
+        /* xl: the copy is <name>--incoming until the sender lets go. */
+        if ((flags & DOMAIN_RESTORE_INCOMING) &&
+            asprintf(&incoming, "%s--incoming", cfg->name) > 0) {
+            renamed = *cfg;
+            renamed.name = incoming;
+            cfg = &renamed;
+        }
+        rc = domain_create(c, xs, cfg, &o, domid_out);
+    }
+    free(incoming);
+    if (owned)
+        domain_config_free(owned);
+    return rc;
+}
+
+int domain_restore_fd(const struct domain_ctx *c, struct xs_handle *xs, int fd,
+                      const char *what, const struct domain_config *override,
+                      unsigned flags, uint32_t *domid_out)
+{
+    struct saveimg_header h;
+    char err[300] = "";
+    int rc = saveimg_read(fd, &h, err, sizeof(err));
+
+    if (rc < 0) {
+        domain_err(c, "restore: %s: %s", what, err[0] ? err : strerror(-rc));
+        return rc;
+    }
+    rc = restore_from(c, xs, fd, what, &h, override, flags, domid_out);
+    saveimg_header_free(&h);
+    return rc;
+}
+
+int domain_restore(const struct domain_ctx *c, struct xs_handle *xs,
+                   const char *path, const struct domain_config *override,
+                   unsigned flags, uint32_t *domid_out)
+{
+    struct saveimg_header h;
+    char err[300] = "";
+    int fd, rc;
+
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        rc = -errno;
+        domain_err(c, "restore: cannot open %s: %s", path, strerror(errno));
+        return rc;
+    }
+    rc = saveimg_read(fd, &h, err, sizeof(err));
+    /* The whole stream is checked before anything is made. */
+    if (!rc && (rc = saveimg_verify(fd, &h, err, sizeof(err))) < 0)
+        saveimg_header_free(&h);
+    if (rc < 0) {
+        domain_err(c, "restore: %s: %s", path, err[0] ? err : strerror(-rc));
+        close(fd);
+        return rc;
+    }
+    rc = restore_from(c, xs, fd, path, &h, override, flags, domid_out);
+    saveimg_header_free(&h);
+    close(fd);
+    return rc;
+}

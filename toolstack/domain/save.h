@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * save.h: xl save / restore on the domain library: the domain's kept
+ * config (libxl JSON) and its state in xl's framing (saveimg.h). HVM
+ * domains (QEMU's migration stream, dm/migrate.h) only so far.
+ */
+#ifndef XT_DOMAIN_SAVE_H
+#define XT_DOMAIN_SAVE_H
+
+#include <stdint.h>
+
+#include "domain/domain.h"
+
+struct xs_handle;
+
+#define DOMAIN_SAVE_CHECKPOINT 0x1u /* -c: the domain keeps running */
+#define DOMAIN_SAVE_PAUSED 0x2u     /* -p: left paused after -c */
+
+/*
+ * Suspend domid and write it to path (created; removed again on failure,
+ * when the domain carries on). Without DOMAIN_SAVE_CHECKPOINT the domain is
+ * destroyed once it is written. Returns 0 or -errno after one line.
+ */
+int domain_save(const struct domain_ctx *c, struct xs_handle *xs,
+                uint32_t domid, const char *path, unsigned flags);
+#define DOMAIN_SAVE_LIVE 0x4u /* migrate --live: copied while it runs */
+
+/*
+ * The same onto an open fd (a pipe: migrate); the caller decides what
+ * becomes of the domain, which is left stopped. json: the config to send
+ * (NULL: the domain's kept one). *downtime_ms (may be NULL): the guest's
+ * stop of a live save, -1 if unknown.
+ */
+int domain_save_fd(const struct domain_ctx *c, struct xs_handle *xs,
+                   uint32_t domid, int fd, unsigned flags, const char *json,
+                   long long *downtime_ms);
+
+#define DOMAIN_RESTORE_PAUSED 0x1u     /* -p */
+#define DOMAIN_RESTORE_NO_MONITOR 0x2u /* -e */
+#define DOMAIN_RESTORE_INCOMING 0x4u   /* built as <name>--incoming (xl) */
+
+/*
+ * Build the domain saved in path under a new domid with its name, UUID,
+ * MACs and devices, and let it carry on (unless DOMAIN_RESTORE_PAUSED).
+ * A foreign, truncated or corrupt image, or a name in use, is refused with
+ * one line before anything is made. cfg_override: a config to use instead
+ * of the saved one (NULL: the saved one). Returns 0 or -errno.
+ */
+int domain_restore(const struct domain_ctx *c, struct xs_handle *xs,
+                   const char *path, const struct domain_config *cfg_override,
+                   unsigned flags, uint32_t *domid_out);
+/* From an open fd (a pipe: the image cannot be checked before loading). */
+int domain_restore_fd(const struct domain_ctx *c, struct xs_handle *xs, int fd,
+                      const char *what,
+                      const struct domain_config *cfg_override, unsigned flags,
+                      uint32_t *domid_out);
+
+#endif

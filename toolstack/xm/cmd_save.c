@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * cmd_save.c: xm save and xm restore (xl_saverestore.c's options and
+ * messages) on domain/save.h.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xenstore.h>
+
+#include "cfg/cfg.h"
+#include "domain/domain.h"
+#include "domain/save.h"
+#include "xm/dom.h"
+#include "xm/xm.h"
+
+/* The optional <ConfigFile> of save/restore, parsed. 0 or -EINVAL. */
+static int override_cfg(struct xm *xm, const char *path,
+                        struct domain_config **cfg)
+{
+    return cfg_parse_file(path, NULL, cfg, xm->err) ? -EINVAL : 0;
+}
+
+int cmd_save(struct xm *xm, int argc, char **argv)
+{
+    struct domain_config *cfg = NULL;
+    struct domain_ctx c;
+    struct xs_handle *xs;
+    unsigned flags = 0;
+    uint32_t domid;
+    int opt, rc;
+
+    while ((opt = xm_getopt(xm, argc, argv, "cp", NULL, 2)) != -1) {
+        if (opt == XM_OPT_HELP)
+            return EXIT_SUCCESS;
+        if (opt == XM_OPT_ERR)
+            return EXIT_FAILURE;
+        if (opt == 'c')
+            flags |= DOMAIN_SAVE_CHECKPOINT;
+        if (opt == 'p')
+            flags |= DOMAIN_SAVE_PAUSED;
+    }
+    if (argc - optind > 3) {
+        xm_help(xm, argv[0], xm->err);
+        return EXIT_FAILURE;
+    }
+    if (argc - optind == 3) {
+        if (override_cfg(xm, argv[optind + 2], &cfg))
+            return EXIT_FAILURE;
+        /* The image keeps the running domain's config; say so rather
+         * than silently ignore the file. */
+        xm_err(xm, "save: a <ConfigFile> is not supported; the domain's "
+                   "kept config is saved (use it with restore instead)");
+        domain_config_free(cfg);
+        return EXIT_FAILURE;
+    }
+    if (dom_daemons_start(xm, 0) < 0 || !(xs = dom_xs_open(xm)))
+        return EXIT_FAILURE;
+    if (dom_resolve(xm, xs, argv[optind], &domid, NULL, 0) < 0) {
+        xs_close(xs);
+        return EXIT_FAILURE;
+    }
+    dom_ctx(xm, &c);
+    fprintf(xm->err, "Saving to %s new xl format\n", argv[optind + 1]);
+    rc = domain_save(&c, xs, domid, argv[optind + 1], flags);
+    xs_close(xs);
+    return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+int cmd_restore(struct xm *xm, int argc, char **argv)
+{
+    struct domain_config *cfg = NULL;
+    struct domain_ctx c;
+    struct xs_handle *xs;
+    unsigned flags = 0;
+    uint32_t domid;
+    int opt, rc;
+
+    while ((opt = xm_getopt(xm, argc, argv, "pedV", NULL, 1)) != -1) {
+        if (opt == XM_OPT_HELP)
+            return EXIT_SUCCESS;
+        if (opt == XM_OPT_ERR)
+            return EXIT_FAILURE;
+        if (opt == 'p')
+            flags |= DOMAIN_RESTORE_PAUSED;
+        if (opt == 'e')
+            flags |= DOMAIN_RESTORE_NO_MONITOR;
+        /* -d (debug) and -V (vncviewer) are accepted as xl does; neither
+         * changes what is restored. */
+    }
+    /* xl: restore [<ConfigFile>] <CheckpointFile>, the config first. */
+    if (argc - optind > 2) {
+        xm_help(xm, argv[0], xm->err);
+        return EXIT_FAILURE;
+    }
+    if (argc - optind == 2) {
+        if (override_cfg(xm, argv[optind], &cfg))
+            return EXIT_FAILURE;
+        optind++;
+    }
+    if (dom_daemons_start(xm, 0) < 0 || !(xs = dom_xs_open(xm))) {
+        domain_config_free(cfg);
+        return EXIT_FAILURE;
+    }
+    dom_ctx(xm, &c);
+    rc = domain_restore(&c, xs, argv[optind], cfg, flags, &domid);
+    xs_close(xs);
+    domain_config_free(cfg);
+    return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}
