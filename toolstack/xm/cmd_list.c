@@ -228,10 +228,19 @@ int cmd_info(struct xm *xm, int argc, char **argv)
     fprintf(o, "free_memory            : %llu\n",
             (unsigned long long)(hi.free_kb / 1024));
     fprintf(o, "free_cpus              : 0\n");
-    domain_engine_name(engine, sizeof(engine));
-    fprintf(o, "xen_version            : pvstack-%s %s\n", engine,
-            PVSTACK_VERSION);
-    fprintf(o, "xen_caps               : xen-3.0-x86_64\n");
+    if (hi.from_hv) { /* xl info's lines, from Xen itself */
+        fprintf(o, "xen_major              : %u\n", hi.xen_major);
+        fprintf(o, "xen_minor              : %u\n", hi.xen_minor);
+        fprintf(o, "xen_extra              : %s\n", hi.xen_extra);
+        fprintf(o, "xen_version            : %u.%u%s\n", hi.xen_major,
+                hi.xen_minor, hi.xen_extra);
+        fprintf(o, "xen_caps               : %s\n", hi.xen_caps);
+    } else {
+        domain_engine_name(engine, sizeof(engine));
+        fprintf(o, "xen_version            : pvstack-%s %s\n", engine,
+                PVSTACK_VERSION);
+        fprintf(o, "xen_caps               : xen-3.0-x86_64\n");
+    }
     fprintf(o, "xend_config_format     : 4\n");
     return EXIT_SUCCESS;
 }

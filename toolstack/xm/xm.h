@@ -115,9 +115,17 @@ struct xm_hostinfo {
     unsigned cores_per_socket, threads_per_core;
     unsigned cpu_khz;
     uint64_t total_kb, free_kb;
+    /* set when the figures are the hypervisor's (the xen engine) */
+    int from_hv;
+    unsigned xen_major, xen_minor;
+    char xen_extra[32], xen_caps[1024];
 };
 
-/* Host facts from uname, sysconf, /proc/meminfo, /proc/cpuinfo. 0/-errno. */
+/*
+ * Host facts from uname; memory and CPUs from the hypervisor when the
+ * engine has a view of its own (Xen: dom0 is not the host), else from
+ * sysconf, /proc/meminfo, /proc/cpuinfo. 0/-errno.
+ */
 int xm_host_info(struct xm_hostinfo *hi);
 
 /* ---- command handlers (one file per group) ------------------------------ */
