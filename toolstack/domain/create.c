@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * create.c: domain_create in libxl's order, the same for every type:
- * check, domid, name reserved with the store entries, build (paused, the
- * type's ops), wire, kept config, monitor, start. Any failure tears down
- * what was made, in reverse. Also domain_destroy and the error sink.
+ * check, domid, the store entries that claim the name (before or after the
+ * build, per type: entries_first), build (paused, the type's ops), wire,
+ * kept config, monitor, start. Any failure tears down what was made, in
+ * reverse. Also domain_destroy and the error sink.
  */
 #include "domain/domain.h"
 
@@ -89,13 +90,9 @@ static int prepare(struct domain_build *b, const struct domain_type_ops *ops,
     return rc;
 }
 
-/*
- * A domid, a UUID, and the domain's store entries written in the
- * transaction that reserves its name.
- */
+/* A domid and a UUID for the domain; nothing is written yet. */
 static int reserve(struct domain_build *b)
 {
-    const char *name = b->cfg->name;
     int rc = dstore_alloc_domid(b->xs, &b->domid);
 
     if (rc < 0) {
@@ -104,13 +101,22 @@ static int reserve(struct domain_build *b)
     }
     rc = uuid_make(b->cfg, b->uuid);
     if (rc < 0) {
-        domain_err(b->c, "create: %s: no random UUID: %s", name, strerror(-rc));
+        domain_err(b->c, "create: %s: no random UUID: %s", b->cfg->name,
+                   strerror(-rc));
         return rc;
     }
     /* Kept with the config: a restart is the same domain (xl does so). */
     memcpy(b->cfg->uuid, b->uuid, 16);
     b->cfg->has_uuid = 1;
-    rc = dstore_write_domain(b->xs, b->cfg, b->domid, b->uuid);
+    return 0;
+}
+
+/* The domain's store entries, in the transaction that claims its name. */
+static int write_entries(struct domain_build *b)
+{
+    const char *name = b->cfg->name;
+    int rc = dstore_write_domain(b->xs, b->cfg, b->domid, b->uuid);
+
     if (rc == -EEXIST) /* libxl__domain_rename's words */
         domain_err(b->c, "create: domain with name \"%s\" already exists.",
                    name);
@@ -172,13 +178,22 @@ int domain_create(const struct domain_ctx *c, struct xs_handle *xs,
     rc = reserve(&b);
     if (rc < 0)
         goto out;
-    made_store = 1;
+    if (ops->entries_first) {
+        made_store = 1;
+        if ((rc = write_entries(&b)) < 0)
+            goto out;
+    }
     rc = ops->build(&b);
     if (rc < 0) {
         report(&b, "build", rc);
         goto out;
     }
     made_dom = 1;
+    if (!ops->entries_first) {
+        made_store = 1;
+        if ((rc = write_entries(&b)) < 0)
+            goto out;
+    }
     rc = domain_sched_apply(c, b.domid, cfg);
     if (rc < 0)
         goto out;

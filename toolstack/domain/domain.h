@@ -163,6 +163,13 @@ int domain_list(struct xs_handle *xs, struct domain_info **out);
 int domain_info(struct xs_handle *xs, uint32_t domid, struct domain_info *out);
 /* The engine in use ("xen", "kvm"), or "none" when none opens. */
 void domain_engine_name(char *buf, size_t len);
+/*
+ * The host as the engine's hypervisor sees it (xc_physinfo, xc_version on
+ * Xen). 0, or -ENOSYS when the engine has no view of its own (kvm) or no
+ * engine opens: the caller falls back to /proc.
+ */
+struct hv_hostinfo;
+int domain_host_info(struct hv_hostinfo *out);
 /* domid of the domain named name (-ENOENT if none). */
 int domain_find(struct xs_handle *xs, const char *name, uint32_t *domid_out);
 /* The name of domid from the store. 0 or -ENOENT. */

@@ -11,7 +11,9 @@
 
 #include "cfg/cfg.h"
 #include "cfg/xlconf.h"
+#include "domain/domain.h"
 #include "domain/internal.h"
+#include "hv/hv.h"
 
 void domain_hostmem_compute(const struct xl_conf *xc, uint64_t total_kb,
                             uint64_t guests_kb, struct domain_hostmem *out)
@@ -78,18 +80,50 @@ int domain_hostmem_with(FILE *err, uint64_t guests_kb,
     return 0;
 }
 
+/*
+ * On Xen the hypervisor keeps the books: total and free come from
+ * physinfo, dom0 is a domain like the others, and what a new guest may
+ * get is Xen's free memory (pvstack does not balloon dom0 there).
+ */
+static int hostmem_from_hv(const struct domain_info *d, int n,
+                           struct domain_hostmem *out)
+{
+    struct hv_hostinfo x;
+    uint64_t held = 0;
+    int i;
+
+    if (domain_host_info(&x) != 0)
+        return -ENOSYS;
+    memset(out, 0, sizeof(*out));
+    out->total_kb = x.total_kb;
+    out->free_kb = out->avail_kb = x.free_kb;
+    for (i = 0; i < n; i++) {
+        if (d[i].domid == 0)
+            out->dom0_kb = d[i].mem_kb;
+        else
+            out->guests_kb += d[i].mem_kb;
+        held += d[i].mem_kb;
+    }
+    if (x.total_kb > x.free_kb + held)
+        out->overhead_kb = x.total_kb - x.free_kb - held;
+    return 0;
+}
+
 int domain_hostmem(FILE *err, struct domain_hostmem *out)
 {
     struct domain_info *d = NULL;
     uint64_t sum = 0;
-    int n, i;
+    int n, i, rc;
 
     n = domain_list(NULL, &d);
     if (n < 0)
         return n;
+    rc = hostmem_from_hv(d, n, out);
     for (i = 0; i < n; i++)
         sum += d[i].mem_kb;
     free(d);
+    if (rc == 0)
+        return 0;
     return domain_hostmem_with(err, sum, out);
 }
 

@@ -73,4 +73,5 @@ const struct domain_type_ops domain_hvm_ops = {
     .wire = hvm_wire,
     .start = hvm_start,
     .undo = hvm_undo,
+    .entries_first = 1, /* dm_hvm_create is handed the store at build */
 };

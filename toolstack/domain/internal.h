@@ -58,6 +58,13 @@ struct domain_type_ops {
     void (*undo)(struct domain_build *b);
     /* Disks and vifs can be hot-plugged through toolstack/device. */
     int hotplug;
+    /*
+     * 1: the domain's store entries are written before build (the kvm
+     * engine's VMM finds them at start). 0: after build, libxl's order:
+     * a real xenstored (Debian's) refuses SET_PERMS naming a domain Xen
+     * does not have yet (ENOENT).
+     */
+    int entries_first;
 };
 
 extern const struct domain_type_ops domain_pv_ops;

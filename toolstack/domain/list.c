@@ -83,6 +83,17 @@ int domain_info(struct xs_handle *xs, uint32_t domid, struct domain_info *out)
     return 0;
 }
 
+int domain_host_info(struct hv_hostinfo *out)
+{
+    struct hv *hv = NULL;
+    int rc = hv_open(&hv);
+
+    if (rc == 0)
+        rc = hv_host_info(hv, out);
+    hv_close(hv);
+    return rc < 0 ? rc : 0;
+}
+
 void domain_engine_name(char *buf, size_t len)
 {
     struct hv *hv = NULL;

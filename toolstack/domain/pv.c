@@ -164,4 +164,5 @@ const struct domain_type_ops domain_pv_ops = {
     .start = pv_start,
     .undo = pv_undo,
     .hotplug = 1,
+    .entries_first = 0, /* libxl order: Xen knows the domain first */
 };

@@ -187,3 +187,9 @@ int hv_domain_wait(struct hv *hv, uint32_t domid, struct hv_dominfo *out)
     memset(out, 0, sizeof(*out));
     return hv->ops->domain_wait(hv, domid, out);
 }
+
+int hv_host_info(struct hv *hv, struct hv_hostinfo *out)
+{
+    memset(out, 0, sizeof(*out));
+    return hv->ops->host_info ? hv->ops->host_info(hv, out) : -ENOSYS;
+}

@@ -91,6 +91,15 @@ struct hv_dominfo {
     uint64_t start_time;   /* wall-clock seconds at creation, 0 unknown */
 };
 
+/* The hypervisor's own view of the host (xl info's Xen lines). */
+struct hv_hostinfo {
+    uint64_t total_kb, free_kb;
+    unsigned nr_cpus, cores_per_socket, threads_per_core, cpu_khz;
+    unsigned xen_major, xen_minor;
+    char xen_extra[32];
+    char xen_caps[1024]; /* xen_capabilities_info_t */
+};
+
 /* What to build; strings are borrowed for the call. */
 struct hv_build {
     uint32_t domid;
@@ -140,5 +149,10 @@ int hv_domain_set_vcpus(struct hv *hv, uint32_t domid, unsigned n);
  * For monitors (xm's per-domain child).
  */
 int hv_domain_wait(struct hv *hv, uint32_t domid, struct hv_dominfo *out);
+/*
+ * The host as the hypervisor reports it: 0, or -ENOSYS when the engine
+ * has no view of its own (kvm: the host is Linux, /proc is the truth).
+ */
+int hv_host_info(struct hv *hv, struct hv_hostinfo *out);
 
 #endif

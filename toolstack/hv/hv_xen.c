@@ -185,6 +185,7 @@ static int xen_dom_build(struct xen_priv *p, const struct hv_build *b,
     dom->console_domid = 0;
     dom->xenstore_domid = 0;
     dom->flags = 0;
+    dom->max_vcpus = b->max_vcpus;
     what = "kernel";
     if (xc_dom_kernel_file(dom, b->kernel))
         goto fail;
@@ -205,8 +206,14 @@ static int xen_dom_build(struct xen_priv *p, const struct hv_build *b,
     if (xc_dom_build_image(dom) || xc_dom_boot_image(dom) ||
         xc_dom_gnttab_init(dom))
         goto fail;
-    out->store_pfn = dom->xenstore_pfn;
-    out->console_pfn = dom->console_pfn;
+    /*
+     * A PV guest has no pfn space of its own to Xen: the ring-refs in the
+     * store, XS_INTRODUCE and the foreign maps of xenstored/xenconsoled
+     * all take machine frames (libxl: xc_dom_p2m). The kvm engine's
+     * guests have mfn == pfn, which hid this.
+     */
+    out->store_pfn = xc_dom_p2m(dom, dom->xenstore_pfn);
+    out->console_pfn = xc_dom_p2m(dom, dom->console_pfn);
     out->store_port = dom->xenstore_evtchn;
     out->console_port = dom->console_evtchn;
     xc_dom_release(dom);
@@ -235,6 +242,14 @@ static int xen_dom_create(struct hv *hv, const struct hv_build *b,
 
     if (xc_domain_create(p->xch, &domid, &cfg) < 0)
         return -errno;
+    /*
+     * Xen 4.17 still allocates the vcpus here, not in createdomain: without
+     * it the builder's SETVCPUCONTEXT fails (xg_dom_x86.c vcpu_x86_64).
+     */
+    if (xc_domain_max_vcpus(p->xch, domid, b->max_vcpus) < 0) {
+        rc = -errno;
+        goto fail;
+    }
     if (xc_domain_setmaxmem(p->xch, domid, b->max_mem_kb) < 0) {
         rc = -errno;
         goto fail;
@@ -282,11 +297,16 @@ static void xen_fill(const xc_dominfo_t *x, struct hv_dominfo *d)
 {
     memset(d, 0, sizeof(*d));
     d->domid = x->domid;
-    d->flags =
-        (x->running ? HV_DOMF_RUNNING : 0) |
-        (x->blocked ? HV_DOMF_BLOCKED : 0) | (x->paused ? HV_DOMF_PAUSED : 0) |
-        (x->shutdown ? HV_DOMF_SHUTDOWN : 0) | (x->dying ? HV_DOMF_DYING : 0);
-    d->shutdown_reason = x->shutdown_reason;
+    d->flags = (x->running ? HV_DOMF_RUNNING : 0) |
+               (x->blocked ? HV_DOMF_BLOCKED : 0) |
+               (x->paused ? HV_DOMF_PAUSED : 0) |
+               (x->shutdown || x->crashed ? HV_DOMF_SHUTDOWN : 0) |
+               (x->dying ? HV_DOMF_DYING : 0);
+    /*
+     * libxenctrl reports a crash as crashed with shutdown cleared; it is a
+     * shutdown with reason crash to everyone above (on_crash, create -c).
+     */
+    d->shutdown_reason = x->crashed ? SHUTDOWN_crash : x->shutdown_reason;
     d->cpu_ns = x->cpu_time;
     d->mem_kb = (uint64_t)x->nr_pages * 4;
     d->max_mem_kb = x->max_memkb;
@@ -344,6 +364,41 @@ static int xen_dom_wait(struct hv *hv, uint32_t domid, struct hv_dominfo *out)
     }
 }
 
+/* xl info's figures: xc_physinfo and xc_version, as libxl_get_physinfo. */
+static int xen_host_info(struct hv *hv, struct hv_hostinfo *out)
+{
+    struct xen_priv *p = hv->priv;
+    xc_physinfo_t pi = {0};
+    xen_extraversion_t extra;
+    xen_capabilities_info_t caps;
+    long v;
+    unsigned long page_kb = XC_PAGE_SIZE / 1024;
+
+    if (xc_physinfo(p->xch, &pi) < 0)
+        return errno ? -errno : -EIO;
+    v = xc_version(p->xch, XENVER_version, NULL);
+    if (v < 0)
+        return errno ? -errno : -EIO;
+    out->total_kb = pi.total_pages * page_kb;
+    out->free_kb = pi.free_pages * page_kb;
+    out->nr_cpus = pi.nr_cpus;
+    out->threads_per_core = pi.threads_per_core ? pi.threads_per_core : 1;
+    out->cores_per_socket =
+        pi.cores_per_socket ? pi.cores_per_socket : out->nr_cpus;
+    out->cpu_khz = pi.cpu_khz;
+    out->xen_major = (unsigned)(v >> 16);
+    out->xen_minor = (unsigned)(v & 0xffff);
+    memset(extra, 0, sizeof(extra));
+    memset(caps, 0, sizeof(caps));
+    if (xc_version(p->xch, XENVER_extraversion, &extra) == 0)
+        snprintf(out->xen_extra, sizeof(out->xen_extra), "%.*s",
+                 (int)sizeof(extra), extra);
+    if (xc_version(p->xch, XENVER_capabilities, &caps) == 0)
+        snprintf(out->xen_caps, sizeof(out->xen_caps), "%.*s",
+                 (int)sizeof(caps), caps);
+    return 0;
+}
+
 const struct hv_ops hv_xen_ops = {
     .name = "xen",
     .open = xen_open,
@@ -366,4 +421,5 @@ const struct hv_ops hv_xen_ops = {
     .domain_set_maxmem = xen_dom_set_maxmem,
     .domain_set_vcpus = xen_dom_set_vcpus,
     .domain_wait = xen_dom_wait,
+    .host_info = xen_host_info,
 };

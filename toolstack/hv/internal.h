@@ -38,6 +38,8 @@ struct hv_ops {
     int (*domain_set_maxmem)(struct hv *hv, uint32_t domid, uint64_t kb);
     int (*domain_set_vcpus)(struct hv *hv, uint32_t domid, unsigned n);
     int (*domain_wait)(struct hv *hv, uint32_t domid, struct hv_dominfo *out);
+    /* NULL: the engine has no host view (hv_host_info says -ENOSYS). */
+    int (*host_info)(struct hv *hv, struct hv_hostinfo *out);
 };
 
 struct hv {

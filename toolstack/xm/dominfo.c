@@ -16,6 +16,9 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "domain/domain.h"
+#include "hv/hv.h"
+
 /* "Key:   value kB" from /proc/meminfo. Returns 0 or -errno. */
 static int meminfo_kb(const char *key, uint64_t *kb)
 {
@@ -83,6 +86,7 @@ static void cpuinfo(struct xm_hostinfo *hi)
 
 int xm_host_info(struct xm_hostinfo *hi)
 {
+    struct hv_hostinfo x;
     struct utsname u;
     long n;
     int rc;
@@ -102,11 +106,25 @@ int xm_host_info(struct xm_hostinfo *hi)
     if (rc)
         return rc;
     cpuinfo(hi);
+    if (domain_host_info(&x) == 0) {
+        hi->from_hv = 1;
+        hi->total_kb = x.total_kb;
+        hi->free_kb = x.free_kb;
+        hi->nr_cpus = x.nr_cpus ? x.nr_cpus : hi->nr_cpus;
+        hi->cores_per_socket = x.cores_per_socket;
+        hi->threads_per_core = x.threads_per_core;
+        hi->cpu_khz = x.cpu_khz ? x.cpu_khz : hi->cpu_khz;
+        hi->xen_major = x.xen_major;
+        hi->xen_minor = x.xen_minor;
+        snprintf(hi->xen_extra, sizeof(hi->xen_extra), "%s", x.xen_extra);
+        snprintf(hi->xen_caps, sizeof(hi->xen_caps), "%s", x.xen_caps);
+    }
     return 0;
 }
 
 static int dom0_info(struct xm_dominfo *d)
 {
+    struct domain_info x;
     struct xm_hostinfo hi;
     int rc = xm_host_info(&hi);
 
@@ -121,6 +139,14 @@ static int dom0_info(struct xm_dominfo *d)
     d->vcpus = d->max_vcpus = hi.nr_cpus;
     d->running = 1;
     d->cpu_time = host_cpu_seconds();
+    /* On Xen, dom0 is one domain among others: its figures are Xen's. */
+    if (hi.from_hv && domain_info(NULL, 0, &x) == 0) {
+        d->mem_kb = x.mem_kb;
+        d->max_mem_kb = x.max_mem_kb;
+        d->vcpus = x.vcpus_online ? x.vcpus_online : x.vcpus;
+        d->max_vcpus = x.vcpus;
+        d->cpu_time = (double)x.cpu_ns / 1e9;
+    }
     return 0;
 }
 

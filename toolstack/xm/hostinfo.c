@@ -19,6 +19,7 @@
 #include "dm/dm.h"
 #include "domain/domain.h"
 #include "domain/hostmem.h"
+#include "hv/hv.h"
 #include "proto/pvabi.h"
 
 /* NUMA nodes the kernel knows (1 on a host without NUMA). */
@@ -94,6 +95,7 @@ static int have_kvm(void)
 int xm_engine_info(struct xm *xm, struct xm_enginfo *e)
 {
     struct domain_hostmem m;
+    struct hv_hostinfo x;
     int pv = have_kvm(), hvm = have_qemu(), rc;
 
     memset(e, 0, sizeof(*e));
@@ -117,6 +119,16 @@ int xm_engine_info(struct xm *xm, struct xm_enginfo *e)
              "gcc " __VERSION__
 #endif
     );
+    /* on Xen, Xen's own word: xen_version, xen_caps (physinfo's virt_caps
+     * follow from them: TCG's Xen lists no hvm-3.0 ABI) */
+    if (domain_host_info(&x) == 0) {
+        e->major = (int)x.xen_major;
+        e->minor = (int)x.xen_minor;
+        snprintf(e->extra, sizeof(e->extra), "%s", x.xen_extra);
+        snprintf(e->caps, sizeof(e->caps), "%s", x.xen_caps);
+        snprintf(e->virt_caps, sizeof(e->virt_caps), " pv%s",
+                 strstr(x.xen_caps, "hvm-") ? " hvm" : "");
+    }
     rc = domain_hostmem(xm->err, &m);
     if (rc)
         return rc;

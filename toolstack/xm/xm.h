@@ -115,9 +115,17 @@ struct xm_hostinfo {
     unsigned cores_per_socket, threads_per_core;
     unsigned cpu_khz;
     uint64_t total_kb, free_kb;
+    /* set when the figures are the hypervisor's (the xen engine) */
+    int from_hv;
+    unsigned xen_major, xen_minor;
+    char xen_extra[32], xen_caps[1024];
 };
 
-/* Host facts from uname, sysconf, /proc/meminfo, /proc/cpuinfo. 0/-errno. */
+/*
+ * Host facts from uname; memory and CPUs from the hypervisor when the
+ * engine has a view of its own (Xen: dom0 is not the host), else from
+ * sysconf, /proc/meminfo, /proc/cpuinfo. 0/-errno.
+ */
 int xm_host_info(struct xm_hostinfo *hi);
 
 /* The engine's figures for `xl info` (hostinfo.c). */
@@ -126,7 +134,7 @@ struct xm_enginfo {
     char hw_caps[80], virt_caps[64];
     uint64_t total_kb, free_kb; /* as Xen accounts them (hostmem.h) */
     int major, minor;
-    char extra[32], caps[128], scheduler[16], commandline[128], compiler[96];
+    char extra[32], caps[1024], scheduler[16], commandline[128], compiler[96];
 };
 /* 0 or -errno (xl.conf errors reported on xm->err). */
 int xm_engine_info(struct xm *xm, struct xm_enginfo *e);

@@ -1,0 +1,71 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Lifecycle of a stock Debian PV guest under pvstack's xm: create -c until the
+# guest powers off, shutdown -w, reboot (on_reboot=restart) and a crash
+# (on_crash=destroy), each ending in the state the cfg asks for.
+. /opt/xentests/lib.sh
+
+create_console() {
+    local t0 rc=0
+    t0=$(now)
+    # xm create -c wants a tty: script(1) gives it a pty
+    timeout 300 script -qfec "xm create -c $CFG/linux.cfg" /tmp/create-c.log > /dev/null 2>&1 || rc=$?
+    tr -d '\r' < /tmp/create-c.log | tail -5
+    info "create -c returned $rc after $(since "$t0")s"
+    [ $rc = 0 ] || fail "xm create -c exited $rc (124: still attached after the guest powered off)"
+    grep -a -q DOMU-LINUX-OK /tmp/create-c.log
+    wait_gone linux 30
+}
+
+start_stay() {
+    local log
+    log=$(conlog stay)
+    rm -f "$log"
+    xm create "$CFG/stay.cfg"
+    wait_file "$log" 'DOMU-LINUX-STAY' 240 || { cat "$log"; fail "no marker from the guest"; }
+}
+
+shutdown_wait() {
+    local t0
+    start_stay
+    t0=$(now)
+    timeout 180 xm shutdown -w stay
+    info "shutdown -w $(since "$t0")s"
+    ! xm list | grep -q '^stay '
+}
+
+reboot_restart() {
+    local id1 id2 end
+    start_stay
+    id1=$(xm domid stay)
+    xm reboot stay
+    # on_reboot=restart: the same name comes back under a new domid
+    end=$(($(cut -d. -f1 /proc/uptime) + 180))
+    while :; do
+        id2=$(xm domid stay 2> /dev/null || true)
+        [ -n "$id2" ] && [ "$id2" != "$id1" ] && break
+        [ "$(cut -d. -f1 /proc/uptime)" -lt $end ] || fail "stay did not come back (was $id1)"
+        sleep 1
+    done
+    info "rebooted: domid $id1 -> $id2"
+    xm destroy stay
+    wait_gone stay 30
+}
+
+crash_destroy() {
+    local t0 rc=0
+    t0=$(now)
+    # on_crash=destroy: the console session must end once Xen reports the
+    # crash (libxenctrl's "crashed" flag), not hang
+    timeout 300 script -qfec "xm create -c $CFG/crash.cfg" /tmp/crash-c.log > /dev/null 2>&1 || rc=$?
+    tr -d '\r' < /tmp/crash-c.log | grep -a -E 'DOMU-|Kernel panic' | head -5
+    info "create -c of a crashing guest returned $rc after $(since "$t0")s"
+    [ $rc != 124 ] || fail "xm create -c hung on a crashed guest"
+    grep -a -q DOMU-CRASHING /tmp/crash-c.log
+    wait_gone crash 60
+}
+
+t_case "xm create -c: console until the guest powers off" create_console
+t_case "xm shutdown -w" shutdown_wait
+t_case "xm reboot with on_reboot=restart" reboot_restart
+t_case "on_crash=destroy, create -c returns" crash_destroy

@@ -1,0 +1,50 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Sourced by the lab's tests, which run inside dom0 (tests/xen/files/xentest).
+# Each case prints "XL-TAP ok|not ok - <test>: <name>"; the host counts them.
+# A case is a function run in a subshell with set -e, so the first failing
+# command fails the case and the next case still runs.
+XL=/usr/lib/xen-4.17/bin/xl   # Debian's xl: Xen's own view, for comparison
+T=$(basename "$0" .sh)
+CFG=/opt/xentests
+CON=/var/log/xen/console
+
+now() { cut -d' ' -f1 /proc/uptime; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}'; }
+info() { echo "XL-INFO $T: $*"; }
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# t_case NAME FUNC: run FUNC, report it
+t_case() {
+    local t0 rc
+    t0=$(now)
+    (set -e; "$2") 2>&1 | sed 's/^/  | /'
+    rc=${PIPESTATUS[0]}
+    if [ "$rc" = 0 ]; then
+        echo "XL-TAP ok - $T: $1 ($(since "$t0")s)"
+    else
+        echo "XL-TAP not ok - $T: $1 ($(since "$t0")s)"
+    fi
+}
+t_skip() { echo "XL-TAP ok - $T: $1 # SKIP $2"; }
+
+# wait_file FILE REGEX SECONDS: 0 once REGEX is in FILE, 1 on timeout.
+# Under TCG a PV Linux guest takes ~20 s to reach its init: margins are wide.
+wait_file() {
+    local end=$(($(cut -d. -f1 /proc/uptime) + $3))
+    while [ "$(cut -d. -f1 /proc/uptime)" -lt $end ]; do
+        grep -q -a -E "$2" "$1" 2>/dev/null && return 0
+        sleep 0.5
+    done
+    grep -q -a -E "$2" "$1" 2>/dev/null
+}
+# wait_gone NAME SECONDS: 0 once xm no longer lists NAME
+wait_gone() {
+    local end=$(($(cut -d. -f1 /proc/uptime) + $2))
+    while [ "$(cut -d. -f1 /proc/uptime)" -lt $end ]; do
+        xm domid "$1" > /dev/null 2>&1 || return 0
+        sleep 0.5
+    done
+    return 1
+}
+# the console log of a guest, as xenconsoled (ours) keeps it
+conlog() { echo "$CON/guest-$1.log"; }
