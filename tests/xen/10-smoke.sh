@@ -35,7 +35,7 @@ create_list_destroy() {
     t0=$(now)
     xm create "$CFG/stay.cfg"
     info "xm create returned after $(since "$t0")s"
-    wait_file "$log" 'DOMU-LINUX-STAY' 240 || { cat "$log"; fail "no marker from the guest"; }
+    wait_file "$log" 'DOMU-LINUX-STAY' 240 || { cat "$log"; diag stay; fail "no marker from the guest"; }
     info "create -> guest init $(since "$t0")s"
     grep -a DOMU-LINUX-OK "$log"
     grep -a -q 'hv=xen' "$log"

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # A file-backed disk through pvstack's blkback, seen by the stock Debian
-# guest's xen-blkfront: the guest reads the first sector and prints it.
+# guest's xen-blkfront: the guest reads the first sector and prints it, and
+# stays (disk.cfg: "disk stay") so the backend's side can be checked.
 . /opt/xentests/lib.sh
 
 disk_seen_by_guest() {
@@ -12,7 +13,7 @@ disk_seen_by_guest() {
     printf 'PVSTACK-DISK-OK-' | dd of=/tmp/disk.img conv=notrunc status=none
     t0=$(now)
     xm create "$CFG/disk.cfg"
-    wait_file "$log" 'DOMU-DISK ' 240 || { cat "$log"; fail "the guest printed no DOMU-DISK line"; }
+    wait_file "$log" 'DOMU-DISK ' 240 || { cat "$log"; diag disk; fail "the guest printed no DOMU-DISK line"; }
     info "create -> disk read $(since "$t0")s"
     grep -a 'DOMU-DISK ' "$log"
     grep -a -q 'DOMU-DISK PVSTACK-DISK-OK-' "$log"

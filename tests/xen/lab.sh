@@ -5,7 +5,8 @@
 # Builds the image first (tests/xen/mkimage, cached). Prints each result as a
 # TAP line, then "N passed, N failed, N skipped"; exits 1 on any failure or
 # when dom0 never reports it finished, 77 when the lab cannot run here.
-# The whole serial log is kept in build/xenlab/log-<sel>.txt.
+# The whole serial log is kept in build/xenlab/log-<sel>.txt (line by line,
+# so a run in progress can be followed).
 # Env: XENLAB_TIMEOUT (s, whole boot), XENLAB_NOBUILD=1 (use the image as is).
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -42,7 +43,7 @@ timeout --foreground -k 10 "$tmo" qemu-system-x86_64 -accel tcg,tb-size=256 -cpu
     -kernel "$W/xen" -append "$xen_args" \
     -initrd "$W/vmlinuz console=hvc0 earlyprintk=xen xlab=$dsel,$W/stage1.cpio" \
     -drive file="$W/dom0.img",if=virtio,format=raw,snapshot=on \
-    < /dev/null 2>&1 | tr -d '\r' > "$log" || rc=$?
+    < /dev/null 2>&1 | stdbuf -oL tr -d '\r' > "$log" || rc=$?
 secs=$(($(date +%s) - t0))
 
 pass=0 fail=0 skipped=0 n=0

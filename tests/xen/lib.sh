@@ -48,3 +48,19 @@ wait_gone() {
 }
 # the console log of a guest, as xenconsoled (ours) keeps it
 conlog() { echo "$CON/guest-$1.log"; }
+# diag NAME: what a failed case needs to be understood from the serial log
+# alone: the domain as xm and Xen see it, its console entries, the daemons'
+# logs
+diag() {
+    local id
+    echo "--- diag $1"
+    xm list 2>&1 || true
+    $XL list 2>&1 || true
+    id=$(xm domid "$1" 2> /dev/null) &&
+        xenstore-ls -f "/local/domain/0/backend/console/$id" 2>&1 | head -20
+    ls -la "$CON" 2>&1 | head
+    for f in /var/log/xen/xenconsoled.log /var/log/xen/blkback.log /var/log/xen/xenstored.log; do
+        echo "--- $f"
+        tail -15 "$f" 2> /dev/null || true
+    done
+}
