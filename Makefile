@@ -14,7 +14,7 @@ include $(sort $(wildcard */build.mk */*/build.mk))
 all: $(PROGRAMS) $(EXTRA_TARGETS)
 
 .PHONY: all check check-unit check-integration demo bench fuzz fuzz-long install clean \
-	hdrcheck format-check deps nolibxen unit-tests check-nolibxen
+	hdrcheck format-check deps nolibxen unit-tests check-nolibxen check-xen
 
 deps:
 	@scripts/install-deps
@@ -44,6 +44,12 @@ check-nolibxen: nolibxen
 
 check-integration: all
 	@scripts/run-tests -- $(sort $(wildcard tests/integration/[0-9]*.sh))
+
+# All of the real-Xen lab (tests/xen, docs/xenlab.md): Debian's Xen + dom0
+# under QEMU TCG, every tests/xen/NN-*.sh run in dom0. make check runs its
+# smoke (tests/integration/80-xen-smoke.sh).
+check-xen: deps all
+	@tests/xen/lab.sh all
 
 demo: deps all
 	@scripts/demo
