@@ -17,11 +17,13 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "domain/domain.h"
 #include "lib/fs.h"
 #include "lib/paths.h"
 #include "lib/pidfile.h"
 #include "lib/sock.h"
 #include "lib/spawn.h"
+#include "lib/xsutil.h"
 #include "xm/xm.h"
 
 #define DAEMON_WAIT_MS 10000
@@ -193,13 +195,39 @@ int dom_backends_start(struct xm *xm, int blk, int net, int verbose)
     return rc;
 }
 
+/*
+ * On a Xen host, dom0's own entries, as xen-init-dom0 (xencommons) writes
+ * them: Debian's xl shows dom0 as "(null)" without its name. On the kvm
+ * engine Domain-0 is xm's own row and the store has no dom0 entries.
+ */
+static int dom0_entries(struct xm *xm)
+{
+    char engine[16];
+    struct xs_handle *xs;
+    int rc;
+
+    domain_engine_name(engine, sizeof(engine));
+    if (strcmp(engine, "xen"))
+        return 0;
+    xs = dom_xs_open(xm);
+    if (!xs)
+        return -EIO;
+    rc = xsutil_write(xs, XBT_NULL, "/local/domain/0", "domid", "0");
+    if (!rc)
+        rc = xsutil_write(xs, XBT_NULL, "/local/domain/0", "name", "Domain-0");
+    xs_close(xs);
+    if (rc)
+        xm_err(xm, "cannot write dom0's store entries: %s", strerror(-rc));
+    return rc;
+}
+
 static int daemons_start_all(struct xm *xm)
 {
     int i, rc = 0;
 
     for (i = 0; i < D_COUNT && !rc; i++)
         rc = daemon_start(xm, &xm_daemons[i], 1);
-    return rc;
+    return rc ? rc : dom0_entries(xm);
 }
 
 /* Backends first: they serve nothing once xenstored is gone. */
