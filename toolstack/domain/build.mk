@@ -25,8 +25,8 @@ $(eval $(call unittest,test_sched,tests/unit/test_sched.c \
 	toolstack/domain/sched.c,$(LIBDM) $(LIBCFG) $(LIBPV) -lyajl -lxenstore))
 # xl's save-image framing (saveimg.c).
 $(eval $(call unittest,test_saveimg,tests/unit/test_saveimg.c \
-	toolstack/domain/saveimg.c,-llzma))
+	toolstack/domain/saveimg.c,$(LIBPV) -llzma))
 
 # The -z stream through liblzma (xzpipe.c).
 $(eval $(call unittest,test_xzpipe,tests/unit/test_xzpipe.c \
-	toolstack/domain/xzpipe.c,-llzma))
+	toolstack/domain/xzpipe.c,$(LIBPV) -llzma))

@@ -14,22 +14,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/fs.h"
+
 #define CHUNK (1u << 16)
-
-static int write_all(int fd, const uint8_t *p, size_t len)
-{
-    while (len) {
-        ssize_t n = write(fd, p, len);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return -errno;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
 
 static int init(lzma_stream *s, int compress)
 {
@@ -74,7 +61,7 @@ int xz_pump(int in, int out, int compress, char *err, size_t errlen)
         }
         r = lzma_code(&s, act);
         if (s.avail_out == 0 || r == LZMA_STREAM_END) {
-            rc = write_all(out, obuf, CHUNK - s.avail_out);
+            rc = fs_write_all(out, obuf, CHUNK - s.avail_out);
             s.next_out = obuf;
             s.avail_out = CHUNK;
         }
