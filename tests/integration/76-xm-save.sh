@@ -117,6 +117,31 @@ case_bad_images() {
     "$XM" destroy b1
 }
 
+case_xz() {
+    local plain=$PVSTACK_ROOT/z1.plain img=$PVSTACK_ROOT/z1.save
+    local bad=$PVSTACK_ROOT/z1.bad out size
+    boot z1
+    "$XM" save -c z1 "$plain" || fail "save -c"
+    out=$("$XM" save -z z1 "$img" 2>&1) || fail "save -z: $out"
+    ! listed z1 || fail "z1 still listed after save -z"
+    # after the header and config, the stream is xz's
+    grep -q "$(printf '\xfd7zXZ')" "$img" || fail "no xz stream in the image"
+    [ "$(stat -c %s "$img")" -lt "$(stat -c %s "$plain")" ] ||
+        fail "-z image not smaller: $(stat -c %s "$img") vs $(stat -c %s "$plain")"
+    size=$(stat -c %s "$img")
+    head -c $((size * 2 / 3)) "$img" >"$bad"
+    out=$("$XM" restore "$bad" 2>&1) && fail "truncated xz image restored"
+    assert_match "$out" "truncated"
+    ! listed z1 || fail "a refused restore left z1"
+    out=$("$XM" restore "$img" 2>&1) || fail "restore: $out"
+    console z1 "$PVSTACK_ROOT/z1.after"
+    "$XM" shutdown z1 || fail "shutdown"
+    t_wait_for "grep -q PVSTACK-GUEST-POWERDOWN '$PVSTACK_ROOT/z1.after'" 30 ||
+        fail "restored guest did not carry on: $(cat "$PVSTACK_ROOT/z1.after")"
+    ! grep -q PVSTACK-GUEST-UP "$PVSTACK_ROOT/z1.after" || fail "guest booted again"
+    t_wait_for "! listed z1" 20 || fail "z1 left after poweroff"
+}
+
 case_xendomains() {
     local auto=$PVSTACK_ROOT/etc/xen/auto save=$PVSTACK_ROOT/var/lib/xen/save out
     mkdir -p "$auto"
@@ -146,5 +171,6 @@ case_xendomains() {
 t_case "save, restore: new domid, same name and UUID, the guest carries on" case_save_restore
 t_case "save -c keeps it running; restore of a running name refused; -p" case_checkpoint
 t_case "truncated, corrupt, foreign images refused, nothing created" case_bad_images
+t_case "save -z: an xz stream (liblzma), smaller, restores; truncated refused" case_xz
 t_case "xendomains stop saves (XENDOMAINS_SAVE), start restores" case_xendomains
 t_done

@@ -231,7 +231,14 @@ static void test_write_all(void **state)
     assert_int_equal(fs_write_all(fd, in, 1), -EBADF);
     fd = open(path, O_RDONLY);
     assert_int_equal(fs_write_all(fd, in, 1), -EBADF);
+    /* read all: the whole file back, then a read past its end is -EPIPE */
+    memset(out, 0, sizeof(out));
+    assert_int_equal(fs_read_all(fd, out, sizeof(out)), 0);
+    assert_memory_equal(in, out, sizeof(in));
+    assert_int_equal(lseek(fd, -10, SEEK_END), (off_t)sizeof(in) - 10);
+    assert_int_equal(fs_read_all(fd, out, 11), -EPIPE);
     close(fd);
+    assert_int_equal(fs_read_all(fd, out, 1), -EBADF);
 }
 
 static void test_rand(void **state)

@@ -7,7 +7,8 @@ domain-srcs := toolstack/domain/create.c toolstack/domain/pv.c \
 	toolstack/domain/monitor.c toolstack/domain/userdata.c \
 	toolstack/domain/devices.c toolstack/domain/hostmem.c toolstack/domain/sched.c \
 	toolstack/domain/saveimg.c \
-	toolstack/domain/save.c toolstack/domain/snapshot.c
+	toolstack/domain/save.c toolstack/domain/snapshot.c \
+	toolstack/domain/xzpipe.c
 $(eval $(call library,LIBDOMAIN,$(domain-srcs)))
 
 # Store entries, names and the kept config on fake_xs.c.
@@ -24,4 +25,8 @@ $(eval $(call unittest,test_sched,tests/unit/test_sched.c \
 	toolstack/domain/sched.c,$(LIBDM) $(LIBCFG) $(LIBPV) -lyajl -lxenstore))
 # xl's save-image framing (saveimg.c).
 $(eval $(call unittest,test_saveimg,tests/unit/test_saveimg.c \
-	toolstack/domain/saveimg.c,-llzma))
+	toolstack/domain/saveimg.c,$(LIBPV) -llzma))
+
+# The -z stream through liblzma (xzpipe.c).
+$(eval $(call unittest,test_xzpipe,tests/unit/test_xzpipe.c \
+	toolstack/domain/xzpipe.c,$(LIBPV) -llzma))

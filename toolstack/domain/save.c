@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,6 +21,7 @@
 #include "dm/migrate.h"
 #include "domain/internal.h"
 #include "domain/saveimg.h"
+#include "domain/xzpipe.h"
 
 #define SAVE_MFLAGS (SAVEIMG_MFLAG_JSON | SAVEIMG_MFLAG_QEMU)
 
@@ -30,6 +32,40 @@ static int check_hvm(const struct domain_ctx *c, uint32_t domid)
     domain_err(c, "save: domain %u: only HVM domains can be saved so far",
                domid);
     return -EOPNOTSUPP;
+}
+
+/* QEMU writes plain bytes into a pipe; a child compresses them into fd. */
+static int save_xz(const struct domain_ctx *c, uint32_t domid, int fd,
+                   unsigned flags, long long *downtime_ms)
+{
+    char err[512] = "";
+    int p[2], rc, prc;
+    pid_t pid;
+
+    if (pipe2(p, O_CLOEXEC) < 0) {
+        rc = -errno;
+        domain_err(c, "save: pipe: %s", strerror(errno));
+        return rc;
+    }
+    pid = xz_pump_spawn(p[0], fd, 1);
+    close(p[0]);
+    if (pid < 0) {
+        close(p[1]);
+        domain_err(c, "save: fork: %s", strerror((int)-pid));
+        return (int)pid;
+    }
+    rc = dm_save_stream(domid, p[1], !!(flags & DOMAIN_SAVE_LIVE), downtime_ms,
+                        err, sizeof(err));
+    close(p[1]);
+    /* On failure QEMU may still hold the pipe: the child would wait. */
+    if (rc < 0)
+        kill(pid, SIGKILL);
+    prc = xz_pump_wait(pid);
+    if (rc < 0)
+        domain_err(c, "save: domain %u: %s", domid, err);
+    else if (prc < 0)
+        domain_err(c, "save: domain %u: compressing the stream failed", domid);
+    return rc < 0 ? rc : prc;
 }
 
 int domain_save_fd(const struct domain_ctx *c, struct xs_handle *xs,
@@ -48,12 +84,16 @@ int domain_save_fd(const struct domain_ctx *c, struct xs_handle *xs,
                    strerror(-rc));
         return rc;
     }
-    rc = saveimg_write(fd, SAVE_MFLAGS, json, strlen(json), NULL);
+    rc = saveimg_write(
+        fd, SAVE_MFLAGS | (flags & DOMAIN_SAVE_XZ ? SAVEIMG_MFLAG_XZ : 0), json,
+        strlen(json), NULL);
     free(json);
     if (rc < 0) {
         domain_err(c, "save: writing the header: %s", strerror(-rc));
         return rc;
     }
+    if (flags & DOMAIN_SAVE_XZ)
+        return save_xz(c, domid, fd, flags, downtime_ms);
     rc = dm_save_stream(domid, fd, !!(flags & DOMAIN_SAVE_LIVE), downtime_ms,
                         err, sizeof(err));
     if (rc < 0)
@@ -78,7 +118,7 @@ int domain_save(const struct domain_ctx *c, struct xs_handle *xs,
                    strerror(errno));
         return rc;
     }
-    rc = domain_save_fd(c, xs, domid, fd, 0, NULL, NULL);
+    rc = domain_save_fd(c, xs, domid, fd, flags & DOMAIN_SAVE_XZ, NULL, NULL);
     if (!rc && (rc = saveimg_finish(fd)) < 0)
         domain_err(c, "save: %s: %s", path, strerror(-rc));
     close(fd);
@@ -114,11 +154,6 @@ static int image_config(const struct domain_ctx *c, const char *what,
                    what);
         return -EOPNOTSUPP;
     }
-    if (h->mflags & SAVEIMG_MFLAG_XZ) {
-        domain_err(c, "restore: %s: compressed images are not supported yet",
-                   what);
-        return -EOPNOTSUPP;
-    }
     rc = domain_config_from_json(h->config, owned, err, sizeof(err));
     if (rc < 0) {
         domain_err(c, "restore: %s: its config: %s", what,
@@ -143,6 +178,8 @@ static int restore_from(const struct domain_ctx *c, struct xs_handle *xs,
                         uint32_t *domid_out)
 {
     struct domain_create_opts o = {.restore = 1, .restore_fd = fd};
+    int xzp[2] = {-1, -1};
+    pid_t pump = -1;
     const struct domain_config *cfg = NULL;
     struct domain_config *owned = NULL, renamed;
     char *incoming = NULL;
@@ -167,7 +204,25 @@ static int restore_from(const struct domain_ctx *c, struct xs_handle *xs,
             renamed.name = incoming;
             cfg = &renamed;
         }
-        rc = domain_create(c, xs, cfg, &o, domid_out);
+        /* xz: a child decompresses the file into a pipe QEMU reads. */
+        if ((h->mflags & SAVEIMG_MFLAG_XZ) && pipe2(xzp, O_CLOEXEC) == 0) {
+            pump = xz_pump_spawn(fd, xzp[1], 0);
+            close(xzp[1]);
+            o.restore_fd = xzp[0];
+        }
+        if ((h->mflags & SAVEIMG_MFLAG_XZ) && pump < 0) {
+            domain_err(c, "restore: %s: cannot start decompressing", what);
+            rc = -EIO;
+        } else {
+            rc = domain_create(c, xs, cfg, &o, domid_out);
+        }
+    }
+    if (xzp[0] >= 0)
+        close(xzp[0]);
+    if (pump > 0) {
+        if (rc < 0)
+            kill(pump, SIGKILL);
+        xz_pump_wait(pump);
     }
     free(incoming);
     if (owned)

@@ -24,6 +24,7 @@ struct xs_handle;
 int domain_save(const struct domain_ctx *c, struct xs_handle *xs,
                 uint32_t domid, const char *path, unsigned flags);
 #define DOMAIN_SAVE_LIVE 0x4u /* migrate --live: copied while it runs */
+#define DOMAIN_SAVE_XZ 0x8u   /* -z: the stream xz-compressed (liblzma) */
 
 /*
  * The same onto an open fd (a pipe: migrate); the caller decides what

@@ -15,47 +15,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/fs.h"
+
 #define REC_TAG 0x54535650u /* "PVST" on a little-endian host */
 #define REC_VERSION 1u
 #define REC_LEN 24u
 #define FIXED_LEN (SAVEIMG_MAGIC_LEN + 16u)
-
-static int write_all(int fd, const void *buf, size_t len)
-{
-    const uint8_t *p = buf;
-
-    while (len) {
-        ssize_t n = write(fd, p, len);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return -errno;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
-/* 0, -EPIPE on a short read (end of file), or -errno. */
-static int read_all(int fd, void *buf, size_t len)
-{
-    uint8_t *p = buf;
-
-    while (len) {
-        ssize_t n = read(fd, p, len);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return -errno;
-        if (n == 0)
-            return -EPIPE;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
 
 static void put32(uint8_t *p, uint32_t v)
 {
@@ -94,11 +59,11 @@ int saveimg_write(int fd, uint32_t mflags, const char *config,
     put32(fixed + 44, (uint32_t)(4 + config_len + REC_LEN));
     put32(fixed + 48, (uint32_t)config_len);
     make_record(rec, SAVEIMG_LEN_UNKNOWN, 0);
-    rc = write_all(fd, fixed, sizeof(fixed));
+    rc = fs_write_all(fd, fixed, sizeof(fixed));
     if (!rc)
-        rc = write_all(fd, config, config_len);
+        rc = fs_write_all(fd, config, config_len);
     if (!rc)
-        rc = write_all(fd, rec, sizeof(rec));
+        rc = fs_write_all(fd, rec, sizeof(rec));
     if (!rc && stream_off)
         *stream_off = (off_t)(sizeof(fixed) + config_len + REC_LEN);
     return rc;
@@ -185,7 +150,7 @@ int saveimg_read(int fd, struct saveimg_header *h, char *err, size_t errlen)
     int rc;
 
     memset(h, 0, sizeof(*h));
-    rc = read_all(fd, fixed, sizeof(fixed));
+    rc = fs_read_all(fd, fixed, sizeof(fixed));
     if (rc == -EPIPE ||
         (!rc && memcmp(fixed, SAVEIMG_MAGIC, SAVEIMG_MAGIC_LEN)))
         return bad(err, errlen,
@@ -215,7 +180,7 @@ int saveimg_read(int fd, struct saveimg_header *h, char *err, size_t errlen)
         return bad(err, errlen,
                    "Savefile has optional data of %" PRIu32 " bytes: corrupt",
                    optlen);
-    rc = read_all(fd, lenb, 4);
+    rc = fs_read_all(fd, lenb, 4);
     clen = rc ? 0 : get32(lenb);
     if (!rc && clen > optlen - 4)
         return bad(err, errlen,
@@ -228,13 +193,13 @@ int saveimg_read(int fd, struct saveimg_header *h, char *err, size_t errlen)
         h->config = malloc((size_t)clen + 1);
         if (!h->config)
             return -ENOMEM;
-        rc = read_all(fd, h->config, clen);
+        rc = fs_read_all(fd, h->config, clen);
         h->config[clen] = '\0';
         h->config_len = clen;
     }
     rest = optlen - 4 - (rc ? 0 : clen);
     if (!rc && rest >= REC_LEN) {
-        rc = read_all(fd, rec, REC_LEN);
+        rc = fs_read_all(fd, rec, REC_LEN);
         rest -= REC_LEN;
         if (!rc && get32(rec) == REC_TAG && get32(rec + 4) == REC_VERSION) {
             h->has_record = 1;
@@ -246,7 +211,7 @@ int saveimg_read(int fd, struct saveimg_header *h, char *err, size_t errlen)
     while (!rc && rest) {
         size_t n = rest < REC_LEN ? rest : REC_LEN;
 
-        rc = read_all(fd, rec, n);
+        rc = fs_read_all(fd, rec, n);
         rest -= n;
     }
     if (rc == -EPIPE) {

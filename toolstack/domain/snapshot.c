@@ -213,9 +213,11 @@ int domain_snapshot_create(const struct domain_ctx *c, struct xs_handle *xs,
             domain_err(c, "snapshot-create: %s: %s", dir, strerror(errno));
         goto out;
     }
-    /* Memory written and the guest left stopped: the disks agree with it. */
+    /* Memory written and the guest left stopped: the disks agree with it.
+     * Always xz: snapshots accumulate, a save is restored at once. */
     rc = domain_save(c, xs, domid, mem,
-                     DOMAIN_SAVE_CHECKPOINT | DOMAIN_SAVE_PAUSED);
+                     DOMAIN_SAVE_CHECKPOINT | DOMAIN_SAVE_PAUSED |
+                         DOMAIN_SAVE_XZ);
     if (!rc)
         rc = copy_disks(c, dom, snap, cfg);
     if (!info.paused)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* fs.h: file-system helpers every tool needs (mkdir -p, write all). */
+/* fs.h: file-system helpers every tool needs (mkdir -p, read and write all). */
 #ifndef XT_LIB_FS_H
 #define XT_LIB_FS_H
 
@@ -18,5 +18,11 @@ int fs_mkdir_p(const char *path, unsigned mode);
  * Returns 0 or -errno (what was written before the error stays written).
  */
 int fs_write_all(int fd, const void *buf, size_t len);
+
+/*
+ * Read exactly len bytes from fd into buf, retrying short reads and EINTR.
+ * Returns 0, -EPIPE when the file or stream ends first, or -errno.
+ */
+int fs_read_all(int fd, void *buf, size_t len);
 
 #endif

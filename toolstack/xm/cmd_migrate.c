@@ -26,6 +26,7 @@
 #include "domain/save.h"
 #include "xm/dom.h"
 #include "xm/xm.h"
+#include "lib/fs.h"
 
 /* xl.h's messages, byte for byte (the NULs are sent where xl sends them). */
 static const char banner[] =
@@ -33,40 +34,6 @@ static const char banner[] =
 static const char ready[] = "domain received, ready to unpause";
 static const char go[] = "domain is yours, you are cleared to unpause";
 static const char report[] = "my copy unpause results are as follows";
-
-static int write_all(int fd, const void *buf, size_t len)
-{
-    const char *p = buf;
-
-    while (len) {
-        ssize_t n = write(fd, p, len);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return -errno;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
-static int read_all(int fd, void *buf, size_t len)
-{
-    char *p = buf;
-
-    while (len) {
-        ssize_t n = read(fd, p, len);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return n < 0 ? -errno : -EPIPE;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
 
 /* QEMU sets the stream's fds non-blocking, on the file description we
  * share with it: the handshake after the stream wants them blocking. */
@@ -85,7 +52,7 @@ static int read_fixed(struct xm *xm, int fd, const char *msg, size_t len,
     char buf[128];
     int rc;
 
-    rc = read_all(fd, buf, len);
+    rc = fs_read_all(fd, buf, len);
     if (rc == 0 && memcmp(buf, msg, len))
         rc = -EPROTO;
     if (rc)
@@ -176,10 +143,10 @@ static int send_domain(struct mig *m, int send_fd, int recv_fd,
      * us resume (the domain keeps the --migratedaway name meanwhile). */
     fprintf(m->xm->err,
             "migration sender: Giving target permission to start.\n");
-    if (write_all(send_fd, go, sizeof(go)) ||
+    if (fs_write_all(send_fd, go, sizeof(go)) ||
         read_fixed(m->xm, recv_fd, report, sizeof(report),
                    "success/failure report message", rune) ||
-        read_all(recv_fd, &status, 1)) {
+        fs_read_all(recv_fd, &status, 1)) {
         fprintf(m->xm->err, "** Migration failed during final handshake **\n"
                             "Domain state is now undefined.\n"
                             "Please CHECK AT BOTH ENDS for running "
@@ -303,7 +270,7 @@ static int start_copy(struct xm *xm, struct domain_ctx *c, struct xs_handle *xs,
 
     fprintf(xm->err, "migration target: Transfer complete, requesting "
                      "permission to start domain.\n");
-    if (write_all(1, ready, sizeof(ready)) < 0 ||
+    if (fs_write_all(1, ready, sizeof(ready)) < 0 ||
         read_fixed(xm, 0, go, sizeof(go), "GO message", NULL))
         return -EPIPE;
     fprintf(xm->err, "migration target: Got permission, starting domain.\n");
@@ -345,7 +312,7 @@ int cmd_migrate_receive(struct xm *xm, int argc, char **argv)
         return EXIT_FAILURE;
     dom_ctx(xm, &c);
     fprintf(xm->err, "migration target: Ready to receive domain.\n");
-    if (write_all(1, banner, sizeof(banner) - 1) < 0) {
+    if (fs_write_all(1, banner, sizeof(banner) - 1) < 0) {
         xs_close(xs);
         return EXIT_FAILURE;
     }
@@ -361,14 +328,14 @@ int cmd_migrate_receive(struct xm *xm, int argc, char **argv)
     blocking(1);
     rc = start_copy(xm, &c, xs, domid, paused);
     status = (char)(rc < 0 ? 1 : 0);
-    if (write_all(1, report, sizeof(report)) == 0)
-        write_all(1, &status, 1);
+    if (fs_write_all(1, report, sizeof(report)) == 0)
+        fs_write_all(1, &status, 1);
     if (rc < 0) {
         fprintf(xm->err, "migration target: Failure, destroying our copy.\n");
         domain_destroy(&c, xs, domid);
         fprintf(xm->err, "migration target: Cleanup OK, granting sender "
                          "permission to resume.\n");
-        write_all(1, go, sizeof(go));
+        fs_write_all(1, go, sizeof(go));
         xs_close(xs);
         return EXIT_FAILURE;
     }

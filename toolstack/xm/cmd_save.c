@@ -32,7 +32,7 @@ int cmd_save(struct xm *xm, int argc, char **argv)
     uint32_t domid;
     int opt, rc;
 
-    while ((opt = xm_getopt(xm, argc, argv, "cp", NULL, 2)) != -1) {
+    while ((opt = xm_getopt(xm, argc, argv, "cpz", NULL, 2)) != -1) {
         if (opt == XM_OPT_HELP)
             return EXIT_SUCCESS;
         if (opt == XM_OPT_ERR)
@@ -41,6 +41,8 @@ int cmd_save(struct xm *xm, int argc, char **argv)
             flags |= DOMAIN_SAVE_CHECKPOINT;
         if (opt == 'p')
             flags |= DOMAIN_SAVE_PAUSED;
+        if (opt == 'z')
+            flags |= DOMAIN_SAVE_XZ;
     }
     if (argc - optind > 3) {
         xm_help(xm, argv[0], xm->err);

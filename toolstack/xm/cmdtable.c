@@ -116,7 +116,8 @@ const struct xm_cmd xm_cmd_table[] = {
      "[options] <Domain> <CheckpointFile> [<ConfigFile>]",
      "-h  Print this help.\n"
      "-c  Leave domain running after creating the snapshot.\n"
-     "-p  Leave domain paused after creating the snapshot."},
+     "-p  Leave domain paused after creating the snapshot.\n"
+     "-z  Compress the domain's stream with xz (liblzma)."},
     {"restore", cmd_restore, XM_CMD_MODIFIES,
      "Restore a domain from a saved state",
      "[options] [<ConfigFile>] <CheckpointFile>",

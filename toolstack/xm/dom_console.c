@@ -19,6 +19,7 @@
 
 #include "domain/domain.h"
 #include "xm/xm.h"
+#include "lib/fs.h"
 
 #define ESCAPE_CHAR 0x1d /* Ctrl-] */
 #define TTY_WAIT_MS 10000
@@ -43,20 +44,6 @@ static int wait_tty(struct xs_handle *xs, uint32_t domid, char *tty, size_t len)
     return -ENOENT;
 }
 
-static int write_all(int fd, const char *b, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, b, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        b += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 /* The domain is gone: show what xenconsoled still passes on, briefly. */
 static void drain(int pty)
 {
@@ -65,7 +52,7 @@ static void drain(int pty)
     ssize_t n;
 
     while (poll(&p, 1, 200) == 1 && (n = read(pty, buf, sizeof(buf))) > 0)
-        if (write_all(1, buf, (size_t)n) < 0)
+        if (fs_write_all(1, buf, (size_t)n) < 0)
             return;
 }
 
@@ -94,7 +81,7 @@ static void relay(uint32_t domid, int pty)
             n = read(pty, buf, sizeof(buf));
             if (n <= 0)
                 return;
-            if (write_all(1, buf, (size_t)n) < 0)
+            if (fs_write_all(1, buf, (size_t)n) < 0)
                 return;
         }
         if (nfds == 2 && (p[1].revents & (POLLIN | POLLHUP))) {
@@ -106,10 +93,10 @@ static void relay(uint32_t domid, int pty)
             }
             esc = memchr(buf, ESCAPE_CHAR, (size_t)n);
             if (esc) {
-                write_all(pty, buf, (size_t)(esc - buf));
+                fs_write_all(pty, buf, (size_t)(esc - buf));
                 return;
             }
-            write_all(pty, buf, (size_t)n);
+            fs_write_all(pty, buf, (size_t)n);
         }
     }
 }
