@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# More of what xl's users expect (issue 14): /etc/xen/xl.conf beyond memory
-# (vif.default.* filled into vifs that set none, the lockfile held around
-# create, output_format "sxp" warned about), on HVM domains under QEMU.
+# More of what xl's users expect (issue 14), on HVM domains under QEMU:
+# /etc/xen/xl.conf beyond memory (vif.default.* filled into vifs that set
+# none, the lockfile held around create, output_format "sxp" warned about),
+# console -t/-n, on_crash = coredump-*.
 . "$(dirname "$0")/lib.sh"
 XM=$BIN/xm
 
@@ -17,7 +18,7 @@ t_xm_daemons || { echo "not ok - xm daemons start"; exit 1; }
 cfg() {
     local name=$1
     shift
-    { echo "type = 'hvm'"; echo "name = '$name'"; echo "memory = 64"
+    { echo "type = 'hvm'"; echo "name = '$name'"; echo "memory = 128"
       echo "kernel = '$HVM_KERNEL'"; echo "ramdisk = '$HVM_INITRD'"
       echo "serial = 'pty'"; echo "extra = 'console=ttyS0 quiet'"
       printf '%s\n' "$@"; } >"$PVSTACK_ROOT/$name.cfg"
@@ -83,6 +84,59 @@ f = open(sys.argv[1], "w"); fcntl.lockf(f, fcntl.LOCK_EX); time.sleep(50)' "$loc
     "$XM" destroy l2
 }
 
+# xl console -t pv|serial -n N: the tty libxl would read for each.
+case_console_type() {
+    local id out
+    "$XM" create -p "$(cfg c1)" || fail "create c1"
+    id=$("$XM" domid c1)
+    # Ctrl-] on stdin: attached, then detached at once
+    printf '\035' | timeout 20 "$XM" console -t serial c1 || fail "console -t serial"
+    printf '\035' | timeout 20 "$XM" console -t serial -n 0 c1 || fail "console -t serial -n 0"
+    printf '\035' | timeout 20 "$XM" console -t pv c1 || fail "console -t pv"
+    out=$(timeout 20 "$XM" console -t serial -n 1 c1 2>&1 </dev/null) &&
+        fail "serial console 1 attached"
+    assert_match "$out" "serial console 1 not available \(no /local/domain/$id/serial/1/tty\)"
+    assert_match "$out" "Unable to attach console"
+    out=$(timeout 20 "$XM" console -t pv -n 2 c1 2>&1 </dev/null) &&
+        fail "pv console 2 attached"
+    assert_match "$out" "pv console 2 not available \(no /local/domain/$id/device/console/2/tty\)"
+    out=$("$XM" console -t vuart c1 2>&1) && fail "console -t vuart accepted"
+    assert_eq "$out" "console type supported are: pv, serial"
+    # -t serial reads serial/0/tty, the default console/tty
+    xenstore-write "/local/domain/$id/serial/0/tty" /nonexistent
+    out=$(timeout 20 "$XM" console -t serial c1 2>&1 </dev/null) &&
+        fail "console -t serial opened /nonexistent"
+    printf '\035' | timeout 20 "$XM" console c1 || fail "console"
+    "$XM" destroy c1
+}
+
+# on_crash = coredump-destroy / coredump-restart: the core under
+# /var/lib/xen/dump/<name> (xl's XEN_DUMP_DIR), an ELF core; then the action.
+case_coredump_destroy() {
+    local f=$PVSTACK_ROOT/var/lib/xen/dump/k1
+    "$XM" create "$(cfg k1 "extra = 'console=ttyS0 quiet pvtest=panic'" \
+        "on_crash = 'coredump-destroy'")" || fail "create k1"
+    t_wait_for "[ -z \"\$(row k1)\" ]" 50 || fail "k1 not destroyed after its crash"
+    [ -s "$f" ] || fail "no core at $f: $(cat "$PVSTACK_ROOT/var/log/xen/xl-k1.log")"
+    readelf -h "$f" | grep -qE 'Type: +CORE' || fail "$f is not an ELF core"
+    grep -q "core of domain .* written to $f" "$PVSTACK_ROOT/var/log/xen/xl-k1.log" ||
+        fail "not logged"
+}
+
+case_coredump_restart() {
+    local f=$PVSTACK_ROOT/var/lib/xen/dump/k2
+    "$XM" create "$(cfg k2 "extra = 'console=ttyS0 quiet pvtest=panic'" \
+        "on_crash = 'coredump-restart'")" || fail "create k2"
+    t_wait_for "grep -q 'restarted k2' '$PVSTACK_ROOT/var/log/xen/xl-k2.log'" 50 ||
+        fail "k2 not restarted: $(cat "$PVSTACK_ROOT/var/log/xen/xl-k2.log")"
+    [ -n "$(row k2)" ] || fail "k2 not listed after its restart"
+    readelf -h "$f" | grep -qE 'Type: +CORE' || fail "$f is not an ELF core"
+    "$XM" destroy k2
+}
+
 t_case "xl.conf: vif.default.*, output_format sxp warned" case_xlconf_vif
 t_case "xl.conf: lockfile held around create" case_xlconf_lock
+t_case "console -t pv|serial -n N" case_console_type
+t_case "on_crash = coredump-destroy: ELF core in /var/lib/xen/dump" case_coredump_destroy
+t_case "on_crash = coredump-restart: core, then restarted" case_coredump_restart
 t_done
