@@ -69,11 +69,12 @@ install: all
 	for p in $(PROGRAMS); do install -m 0755 $$p $(DESTDIR)$(PREFIX)/sbin/; done
 	ln -sf xm $(DESTDIR)$(PREFIX)/sbin/xl
 	install -d $(DESTDIR)$(PREFIX)/lib/pvstack $(DESTDIR)$(PREFIX)/share/man/man1 \
-		$(DESTDIR)$(PREFIX)/share/man/man8
+		$(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 0644 build/guest/pvguest.elf build/guest/pvguest.elf.xz \
 		$(DESTDIR)$(PREFIX)/lib/pvstack/
 	install -m 0644 docs/man/xm.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	ln -sf xm.1 $(DESTDIR)$(PREFIX)/share/man/man1/xl.1
+	install -m 0644 docs/man/xl.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -m 0644 docs/man/xenstored.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 	$(INSTALL_EXTRA)
 

@@ -3,7 +3,8 @@
  * blkback.c: the blkback daemon. Serves every vbd under
  * /local/domain/0/backend/vbd through the xenbus framework: probe opens the
  * disk and publishes features, connect maps the frontend's ring and starts
- * a serving thread (blkring.c), disconnect stops it.
+ * a serving thread (blkring.c), disconnect stops it. Once a second the
+ * connected vbds' counters go to <be>/statistics/ (vbdstats.c).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -14,10 +15,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "blkback/blkring.h"
 #include "blkback/req.h"
+#include "blkback/vbdstats.h"
 #include "lib/log.h"
 #include "xenbus/daemon.h"
 #include "xenbus/xenbus.h"
@@ -29,7 +32,43 @@ struct vbd {
     struct blkdisk *disk;
     struct blkring *ring;
     int readonly, cdrom, removable;
+    struct xenbus_dev *dev;
+    struct vbdstats stats;
+    struct vbd *next_live; /* on blkback.live while connected */
 };
+
+/* The daemon's own state (xenbus_daemon.arg): the connected vbds, whose
+ * counters the tick publishes. Touched by the main thread only. */
+struct blkback {
+    struct vbd *live;
+};
+
+static uint64_t mono_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void vbd_stats(struct vbd *v, struct xs_handle *xs, int force)
+{
+    struct blkring_iostats st;
+
+    blkring_get_iostats(v->ring, &st);
+    vbdstats_publish(&v->stats, xs, xenbus_dev_be_path(v->dev), &st, mono_ms(),
+                     force);
+}
+
+/* Every second: the counters that changed, into the store. */
+static void blkback_tick(struct xenbus_daemon *d)
+{
+    struct blkback *b = d->arg;
+    struct vbd *v;
+
+    for (v = b->live; v; v = v->next_live)
+        vbd_stats(v, d->xs, 0);
+}
 
 static int key_is(struct xs_handle *xs, const char *dir, const char *key,
                   const char *val)
@@ -145,6 +184,12 @@ static int vbd_connect(struct xenbus_dev *dev)
                   (unsigned long long)blkdisk_sectors(v->disk));
     xsutil_write(xs, XBT_NULL, be, "sector-size", "512");
     xsutil_write(xs, XBT_NULL, be, "physical-sector-size", "512");
+    /* zeros at once: xentop shows 0, not '-', before the first I/O */
+    v->dev = dev;
+    memset(&v->stats, 0, sizeof(v->stats));
+    vbd_stats(v, xs, 1);
+    v->next_live = ((struct blkback *)bb->arg)->live;
+    ((struct blkback *)bb->arg)->live = v;
     xsutil_printf(xs, XBT_NULL, be, "info", "%d",
                   (v->readonly ? VDISK_READONLY : 0) |
                       (v->cdrom ? VDISK_CDROM : 0) |
@@ -154,12 +199,20 @@ static int vbd_connect(struct xenbus_dev *dev)
 
 static void vbd_disconnect(struct xenbus_dev *dev)
 {
-    struct vbd *v = xenbus_dev_priv(dev);
+    struct xenbus_daemon *bb = xenbus_dev_ctx(dev);
+    struct blkback *b = bb->arg;
+    struct vbd *v = xenbus_dev_priv(dev), **pp;
     struct blkring_stats st;
 
     if (!v->ring)
         return;
     blkring_stop(v->ring);
+    for (pp = &b->live; *pp; pp = &(*pp)->next_live)
+        if (*pp == v) {
+            *pp = v->next_live;
+            break;
+        }
+    vbd_stats(v, bb->xs, 1); /* the last figures (none if removed) */
     blkring_get_stats(v->ring, &st);
     log_info("dom %u vbd %u: disconnected after %llu requests (%llu errors)",
              xenbus_dev_domid(dev), xenbus_dev_devid(dev),
@@ -191,7 +244,10 @@ int main(int argc, char **argv)
         .name = "blkback",
         .ops = &vbd_ops,
         .rescan_ms = RESCAN_MS,
+        .tick = blkback_tick,
+        .tick_ms = VBDSTATS_MIN_MS,
     };
+    struct blkback b = {NULL};
 
-    return xenbus_daemon_main(&spec, NULL, argc, argv);
+    return xenbus_daemon_main(&spec, &b, argc, argv);
 }

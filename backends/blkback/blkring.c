@@ -47,8 +47,13 @@ struct blkring {
     uint64_t refused;
     struct slot *slots, *free;
     struct blkring_stats st;
+    struct blkring_iostats io; /* the serving thread's; read with ld() */
     struct ringthread thread;
 };
+
+/* io is written by the serving thread alone and read by the daemon's. */
+#define bump(field, n) __atomic_fetch_add(&(field), (n), __ATOMIC_RELAXED)
+#define ld(field) __atomic_load_n(&(field), __ATOMIC_RELAXED)
 
 unsigned blkring_inflight(const struct blkring *r)
 {
@@ -58,6 +63,43 @@ unsigned blkring_inflight(const struct blkring *r)
 void blkring_get_stats(const struct blkring *r, struct blkring_stats *out)
 {
     *out = r->st;
+}
+
+void blkring_get_iostats(const struct blkring *r, struct blkring_iostats *out)
+{
+    out->oo_req = ld(r->io.oo_req);
+    out->rd_req = ld(r->io.rd_req);
+    out->wr_req = ld(r->io.wr_req);
+    out->f_req = ld(r->io.f_req);
+    out->ds_req = ld(r->io.ds_req);
+    out->rd_sect = ld(r->io.rd_sect);
+    out->wr_sect = ld(r->io.wr_sect);
+}
+
+/* As Linux's dispatch: a flush carrying data is an f_req whose sectors
+ * are written ones. Counted once the request is known to be well formed. */
+static void count(struct blkring *r, const struct blk_req *q)
+{
+    switch (q->io) {
+    case BLK_IO_READ:
+        bump(r->io.rd_req, 1);
+        bump(r->io.rd_sect, q->nr_sectors);
+        break;
+    case BLK_IO_WRITE:
+        bump(r->io.wr_req, 1);
+        bump(r->io.wr_sect, q->nr_sectors);
+        break;
+    case BLK_IO_WRITE_FLUSH:
+        bump(r->io.f_req, 1);
+        bump(r->io.wr_sect, q->nr_sectors);
+        break;
+    case BLK_IO_FLUSH:
+        bump(r->io.f_req, 1);
+        break;
+    case BLK_IO_DISCARD:
+        bump(r->io.ds_req, 1);
+        break;
+    }
 }
 
 static void respond(struct blkring *r, uint64_t id, uint8_t op, int status)
@@ -265,6 +307,7 @@ static void start(struct blkring *r, const struct blkif_request *raw)
         return;
     }
     s->status = BLKIF_RSP_OKAY;
+    count(r, &s->req);
     if (s->req.io == BLK_IO_DISCARD && s->req.nr_sectors == 0) {
         slot_finish(r, s);
     } else if (submit(r, s)) {
@@ -340,8 +383,11 @@ static int consume(struct blkring *r)
             r->st.batches++;
             r->to_submit = 0;
         }
-        if (!r->free)
-            return 0; /* completions will bring us back */
+        if (!r->free) {
+            if (r->ring.req_cons != rp)
+                bump(r->io.oo_req, 1); /* Linux: out of pending_reqs */
+            return 0;                  /* completions will bring us back */
+        }
         RING_FINAL_CHECK_FOR_REQUESTS(&r->ring, more);
     } while (more);
     return 0;

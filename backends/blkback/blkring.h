@@ -24,6 +24,15 @@ struct blkring_stats {
 };
 
 /*
+ * Linux blkback's statistics/ (what xentop reads), since the ring was
+ * made: requests by kind as the guest sent them, sectors moved, and
+ * oo_req, the times the ring had requests but no free slot for them.
+ */
+struct blkring_iostats {
+    uint64_t oo_req, rd_req, wr_req, f_req, ds_req, rd_sect, wr_sect;
+};
+
+/*
  * Map the ring page (grant ring_ref of domid), bind the event channel.
  * Borrows hv and disk until blkring_destroy. max_indirect: segments per
  * indirect request accepted (0 = none). Returns 0 or -errno.
@@ -42,6 +51,8 @@ int blkring_fds(const struct blkring *r, struct pollfd pfd[2]);
 /* Requests in flight. */
 unsigned blkring_inflight(const struct blkring *r);
 void blkring_get_stats(const struct blkring *r, struct blkring_stats *out);
+/* Safe from any thread while the serving thread runs. */
+void blkring_get_iostats(const struct blkring *r, struct blkring_iostats *out);
 /* Serve in a thread of its own until blkring_stop. Returns 0 or -errno. */
 int blkring_start(struct blkring *r);
 /* Stop the thread (if started) and wait for I/O in flight. */

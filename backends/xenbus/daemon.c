@@ -6,8 +6,10 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <xenstore.h>
 
@@ -136,32 +138,56 @@ static int daemon_start(struct xenbus_daemon *d)
     return 0;
 }
 
+static uint64_t mono_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 /* Serve be until a stop signal or until xenstored goes away (then there
- * is nobody left to serve: exit instead of lingering). */
+ * is nobody left to serve: exit instead of lingering). The store is
+ * rescanned after rescan_ms without events; spec->tick runs every tick_ms
+ * whatever the store does. */
 static void daemon_serve(struct xenbus_daemon *d, struct xenbus_backend *be,
-                         int rescan_ms)
+                         const struct xenbus_daemon_spec *spec)
 {
     struct pollfd pfd = {.fd = xs_fileno(d->xs), .events = POLLIN};
+    uint64_t now = mono_ms(), quiet_since = now, due;
+    uint64_t next_tick = now + (uint64_t)spec->tick_ms;
+    int rescan_ms = spec->rescan_ms, timeout, rc;
     char **ev;
-    int rc;
 
     while (!stop_flag) {
-        rc = poll(&pfd, 1, rescan_ms);
+        due = quiet_since + (uint64_t)rescan_ms;
+        if (spec->tick && next_tick < due)
+            due = next_tick;
+        timeout = due > now ? (int)(due - now) : 0;
+        rc = poll(&pfd, 1, timeout);
         if (rc < 0 && errno != EINTR) {
             log_warn("poll");
             break;
         }
-        if (rc == 0 && !xsutil_alive(d->xs)) {
-            log_warnx("xenstored went away; exiting");
-            break;
-        }
-        if (rc <= 0) {
+        now = mono_ms();
+        if (rc > 0) {
+            while ((ev = xs_check_watch(d->xs))) {
+                xenbus_backend_handle(be, ev[XS_WATCH_PATH],
+                                      ev[XS_WATCH_TOKEN]);
+                free(ev);
+            }
+            quiet_since = now;
+        } else if (now - quiet_since >= (uint64_t)rescan_ms) {
+            if (rc == 0 && !xsutil_alive(d->xs)) {
+                log_warnx("xenstored went away; exiting");
+                break;
+            }
             xenbus_backend_rescan(be);
-            continue;
+            quiet_since = now;
         }
-        while ((ev = xs_check_watch(d->xs))) {
-            xenbus_backend_handle(be, ev[XS_WATCH_PATH], ev[XS_WATCH_TOKEN]);
-            free(ev);
+        if (spec->tick && now >= next_tick) {
+            spec->tick(d);
+            next_tick = now + (uint64_t)spec->tick_ms;
         }
     }
 }
@@ -203,7 +229,7 @@ int xenbus_daemon_main(const struct xenbus_daemon_spec *spec, void *arg,
         return EXIT_FAILURE;
     }
     if (be)
-        daemon_serve(&d, be, spec->rescan_ms);
+        daemon_serve(&d, be, spec);
     else if (spec->run)
         spec->run(&d);
     xenbus_backend_destroy(be);

@@ -44,6 +44,10 @@ struct xenbus_daemon_spec {
     /* After the store and engine are open, before detaching (may be
      * NULL). Returns 0 or -errno (the daemon then exits). */
     int (*setup)(struct xenbus_daemon *d);
+    /* ops: called every tick_ms from the serve loop, between store
+     * events (may be NULL): periodic work such as publishing counters. */
+    void (*tick)(struct xenbus_daemon *d);
+    int tick_ms;
     /* Instead of ops: serve until xenbus_daemon_stopping(). */
     void (*run)(struct xenbus_daemon *d);
 };

@@ -21,7 +21,9 @@
 
 #include "blkback/blkring.h"
 #include "blkback/req.h"
+#include "blkback/vbdstats.h"
 #include "fake_hv.h"
+#include "fake_xs.h"
 
 #define DOM 2
 #define PORT 5
@@ -492,6 +494,81 @@ static void test_disk_open(void **state)
     assert_int_equal(blkdisk_open("/dev/null", 1, &d), -ENOTBLK);
 }
 
+/* Linux blkback's statistics/ counted by the ring and published into the
+ * backend directory at a bounded rate, never into a removed device */
+static void test_statistics(void **state)
+{
+    static const char be[] = "/local/domain/0/backend/vbd/2/51712";
+    struct blkif_request_discard d = {.operation = BLKIF_OP_DISCARD,
+                                      .id = 9,
+                                      .sector_number = 64,
+                                      .nr_sectors = 8};
+    struct ctx *c = *state;
+    struct blkring_iostats st;
+    struct vbdstats pub;
+    struct blkif_request r;
+    struct xs_handle *xs;
+    char path[128];
+
+#define STAT(k)                                                                \
+    (snprintf(path, sizeof(path), "%s/statistics/%s", be, k), fake_xs_get(path))
+    memset(&pub, 0, sizeof(pub));
+    r = rw(BLKIF_OP_READ, 1, 16, 2); /* 16 sectors */
+    assert_int_equal(one(c, &r), BLKIF_RSP_OKAY);
+    r = rw(BLKIF_OP_READ, 2, 0, 1);
+    r.seg[0].last_sect = 3; /* 4 sectors */
+    assert_int_equal(one(c, &r), BLKIF_RSP_OKAY);
+    r = rw(BLKIF_OP_READ, 3, DISK_SECTORS, 1); /* refused: not counted */
+    assert_int_equal(one(c, &r), BLKIF_RSP_ERROR);
+    r = rw(BLKIF_OP_WRITE, 4, 100, 1);
+    assert_int_equal(one(c, &r), BLKIF_RSP_OKAY);
+    r = rw(BLKIF_OP_FLUSH_DISKCACHE, 5, 0, 0);
+    assert_int_equal(one(c, &r), BLKIF_RSP_OKAY);
+    r = rw(BLKIF_OP_FLUSH_DISKCACHE, 6, 200, 1); /* a flush with data */
+    assert_int_equal(one(c, &r), BLKIF_RSP_OKAY);
+    memcpy(&r, &d, sizeof(d));
+    assert_int_equal(one(c, &r), BLKIF_RSP_OKAY);
+    blkring_get_iostats(c->ring, &st);
+    assert_int_equal(st.rd_req, 2);
+    assert_int_equal(st.rd_sect, 20);
+    assert_int_equal(st.wr_req, 1);
+    assert_int_equal(st.f_req, 2);
+    assert_int_equal(st.wr_sect, 16);
+    assert_int_equal(st.ds_req, 1);
+    assert_int_equal(st.oo_req, 0);
+
+    fake_xs_reset();
+    xs = xs_open(0);
+    fake_xs_set("/local/domain/0/backend/vbd/2/51712/state", "4");
+    assert_int_equal(vbdstats_publish(&pub, xs, be, &st, 5000, 0), 1);
+    assert_string_equal(STAT("rd_req"), "2");
+    assert_string_equal(STAT("rd_sect"), "20");
+    assert_string_equal(STAT("wr_req"), "1");
+    assert_string_equal(STAT("wr_sect"), "16");
+    assert_string_equal(STAT("f_req"), "2");
+    assert_string_equal(STAT("ds_req"), "1");
+    assert_string_equal(STAT("oo_req"), "0");
+    /* more I/O: not written again within VBDSTATS_MIN_MS, then written */
+    r = rw(BLKIF_OP_READ, 7, 16, 1);
+    assert_int_equal(one(c, &r), BLKIF_RSP_OKAY);
+    blkring_get_iostats(c->ring, &st);
+    assert_int_equal(vbdstats_publish(&pub, xs, be, &st, 5999, 0), 0);
+    assert_string_equal(STAT("rd_req"), "2");
+    assert_int_equal(vbdstats_publish(&pub, xs, be, &st, 6000, 0), 1);
+    assert_string_equal(STAT("rd_req"), "3");
+    assert_string_equal(STAT("rd_sect"), "28");
+    /* unchanged: nothing to write; forced: written */
+    assert_int_equal(vbdstats_publish(&pub, xs, be, &st, 9000, 0), 0);
+    assert_int_equal(vbdstats_publish(&pub, xs, be, &st, 9000, 1), 1);
+    /* the toolstack removed the device: nothing brought back */
+    fake_xs_rm("/local/domain/0/backend/vbd/2");
+    assert_int_equal(vbdstats_publish(&pub, xs, be, &st, 20000, 1), -ENOENT);
+    assert_null(STAT("rd_req"));
+    assert_null(fake_xs_get(be));
+    xs_close(xs);
+#undef STAT
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -508,6 +585,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_thread, setup_rw, teardown),
         cmocka_unit_test_setup_teardown(test_reattach, setup_rw, teardown),
+        cmocka_unit_test_setup_teardown(test_statistics, setup_rw, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

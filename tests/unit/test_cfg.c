@@ -437,6 +437,43 @@ static void test_unknown_keys_and_extra_args(void **state)
                                  "[list]), got end of file\n");
 }
 
+/* xl.cfg keys pvstack does not read: warned about once each in xl's
+ * style, unless the value asks for what pvstack does anyway */
+static void test_unhonoured_keys(void **state)
+{
+    char *kv[] = {"pci=['01:00.0']", "keymap='de'", NULL};
+    struct domain_config *c = NULL;
+
+    (void)state;
+    c = ok("name='w'\nacpi=1\napic = 1\npae=1\nstdvga=1\nvfb=[]\n"
+           "viridian=0\nsmbios_firmware=''\npool='Pool-0'\n");
+    assert_string_equal(errtext, "WARNING: ignoring \"smbios_firmware\" "
+                                 "option (t.cfg:8:1): not supported by "
+                                 "pvstack\n");
+    domain_config_free(c);
+    /* once per key, at its first place; the value in force is judged */
+    c = ok("name='w'\nacpi=0\nviridian=1\nacpi=1\nviridian=0\n"
+           "soundhw='hda'\nsoundhw='ac97'\nusbdevice=['tablet']\n");
+    assert_string_equal(errtext, "WARNING: ignoring \"soundhw\" option "
+                                 "(t.cfg:6:1): not supported by pvstack\n"
+                                 "WARNING: ignoring \"usbdevice\" option "
+                                 "(t.cfg:8:1): not supported by pvstack\n");
+    domain_config_free(c);
+    /* keys pvstack reads are not warned about */
+    c = ok("name='w'\nhpet=0\ncpu_weight=512\ncap=50\n");
+    assert_string_equal(errtext, "");
+    domain_config_free(c);
+    /* from the command line too */
+    assert_int_equal(parse_kv("name='w'\n", kv, &c), 0);
+    assert_string_equal(errtext, "WARNING: ignoring \"pci\" option "
+                                 "(command line:1:1): not supported by "
+                                 "pvstack\n"
+                                 "WARNING: ignoring \"keymap\" option "
+                                 "(command line:1:1): not supported by "
+                                 "pvstack\n");
+    domain_config_free(c);
+}
+
 static void test_parse_file(void **state)
 {
     char path[] = "/tmp/test_cfg.XXXXXX";
@@ -566,6 +603,7 @@ int main(void)
         cmocka_unit_test(test_hvm_keys),
         cmocka_unit_test(test_devices_in_cfg),
         cmocka_unit_test(test_unknown_keys_and_extra_args),
+        cmocka_unit_test(test_unhonoured_keys),
         cmocka_unit_test(test_parse_file),
         cmocka_unit_test(test_json_round_trip),
         cmocka_unit_test(test_json),

@@ -17,6 +17,7 @@
 /* cmocka needs the headers above first */
 #include <cmocka.h>
 
+#include "cfg/cfg.h"
 #include "cfg/xlconf.h"
 #include "domain/domain.h"
 #include "domain/hostmem.h"
@@ -90,6 +91,47 @@ static void test_xlconf_keys(void **state)
     xl_conf_fini(&c);
     assert_int_equal(parse("dom0_mem = '25%'\n", &c, err, sizeof(err)), 0);
     assert_int_equal(xl_conf_dom0_kb(&c, 8 * GIB), 2 * GIB);
+    xl_conf_fini(&c);
+}
+
+/* xl's set_default_nic_values: a vif's own setting wins, field by field */
+static void test_xlconf_vif_defaults(void **state)
+{
+    struct vif_spec bare, own;
+    struct xl_conf c;
+    char err[256] = "", eb[128];
+
+    (void)state;
+    assert_int_equal(parse("vif.default.bridge = 'xenbr9'\n"
+                           "vif.default.script = 'vif-nat'\n"
+                           "vif.default.backend = 'Domain-0'\n"
+                           "vif.default.gatewaydev = 'eth1'\n",
+                           &c, err, sizeof(err)),
+                     0);
+    assert_int_equal(
+        vif_spec_parse("mac=00:16:3e:00:00:01", 0, &bare, eb, sizeof(eb)), 0);
+    assert_int_equal(
+        vif_spec_parse("bridge=br1,script=vif-route", 1, &own, eb, sizeof(eb)),
+        0);
+    assert_int_equal(xl_conf_vif_defaults(&c, &bare), 0);
+    assert_int_equal(xl_conf_vif_defaults(&c, &own), 0);
+    assert_string_equal(bare.bridge, "xenbr9");
+    assert_string_equal(bare.script, "vif-nat");
+    assert_string_equal(bare.backend_domname, "Domain-0");
+    assert_string_equal(bare.gatewaydev, "eth1");
+    assert_string_equal(own.bridge, "br1");
+    assert_string_equal(own.script, "vif-route");
+    assert_string_equal(own.gatewaydev, "eth1");
+    vif_spec_fini(&bare);
+    vif_spec_fini(&own);
+    xl_conf_fini(&c);
+    /* no defaults: nothing filled */
+    assert_int_equal(parse("", &c, err, sizeof(err)), 0);
+    assert_int_equal(vif_spec_parse("", 0, &bare, eb, sizeof(eb)), 0);
+    assert_int_equal(xl_conf_vif_defaults(&c, &bare), 0);
+    assert_null(bare.bridge);
+    assert_null(bare.script);
+    vif_spec_fini(&bare);
     xl_conf_fini(&c);
 }
 
@@ -188,6 +230,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_xlconf_defaults),
         cmocka_unit_test(test_xlconf_keys),
+        cmocka_unit_test(test_xlconf_vif_defaults),
         cmocka_unit_test(test_xlconf_errors),
         cmocka_unit_test(test_fixed_dom0),
         cmocka_unit_test(test_autoballoon),

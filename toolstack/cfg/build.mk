@@ -3,7 +3,7 @@
 # Users link $(LIBCFG) $(LIBPV) -lyajl.
 cfg-srcs := toolstack/cfg/cfg.c toolstack/cfg/lex.c toolstack/cfg/syntax.c toolstack/cfg/config.c \
 	toolstack/cfg/disk.c toolstack/cfg/vif.c toolstack/cfg/json.c \
-	toolstack/cfg/json_read.c toolstack/cfg/xlconf.c
+	toolstack/cfg/json_read.c toolstack/cfg/xlconf.c toolstack/cfg/xlkeys.c
 $(eval $(call library,LIBCFG,$(cfg-srcs)))
 
 $(eval $(call unittest,test_cfg,tests/unit/test_cfg.c,$(LIBCFG) $(LIBPV) -lyajl))

@@ -14,115 +14,6 @@
 
 #include "cfg/internal.h"
 
-/* Keys xl knows that we read silently or leave to other parts. */
-static const char *const xl_keys[] = {
-    "acpi",
-    "acpi_firmware",
-    "acpi_laptop_slate",
-    "acpi_s3",
-    "acpi_s4",
-    "altp2m",
-    "altp2mhvm",
-    "apic",
-    "bios",
-    "bios_path_override",
-    "bootloader_restrict",
-    "bootloader_user",
-    "channel",
-    "cpuid",
-    "device_model",
-    "device_model_override",
-    "device_model_stubdomain_override",
-    "device_model_user",
-    "device_model_version",
-    "device_tree",
-    "display",
-    "dm_restrict",
-    "driver_domain",
-    "dtdev",
-    "e820_host",
-    "extratime",
-    "firmware",
-    "gfx_passthru",
-    "hap",
-    "hdtype",
-    "hpet",
-    "iomem",
-    "ioports",
-    "irqs",
-    "keymap",
-    "latency",
-    "max_event_channels",
-    "max_grant_frames",
-    "max_maptrack_frames",
-    "mmio_hole",
-    "nestedhvm",
-    "nographic",
-    "nomigrate",
-    "on_soft_reset",
-    "oos",
-    "opengl",
-    "p9",
-    "pae",
-    "passthrough",
-    "pci",
-    "pci_msitranslate",
-    "pci_permissive",
-    "pci_power_mgmt",
-    "pci_seize",
-    "period",
-    "pool",
-    "pvcalls",
-    "pvshim",
-    "pvshim_cmdline",
-    "pvshim_extra",
-    "pvshim_path",
-    "rdm",
-    "rtc_timeoffset",
-    "seclabel",
-    "shadow_memory",
-    "slice",
-    "smbios",
-    "soundhw",
-    "spice",
-    "stdvga",
-    "timer_mode",
-    "tsc_mode",
-    "usbctrl",
-    "usbdev",
-    "usbdevice",
-    "usbversion",
-    "vendor_device",
-    "vfb",
-    "vga",
-    "videoram",
-    "vif2",
-    "viridian",
-    "virtio",
-    "vkb",
-    "vncconsole",
-    "vncviewer",
-    "vnuma",
-    "vpmu",
-    "vtpm",
-    "vuart",
-    "xauthority",
-    "xen_platform_pci",
-    "xenstore_feature_mask",
-    "xenstore_quota",
-};
-
-static int is_xl_key(const char *k)
-{
-    size_t i;
-
-    for (i = 0; i < sizeof(xl_keys) / sizeof(xl_keys[0]); i++)
-        if (!strcmp(k, xl_keys[i]))
-            return 1;
-    return !strncmp(k, "spice", 5) || !strncmp(k, "device_model_", 13) ||
-           !strncmp(k, "stubdomain_", 11) || !strncmp(k, "smbios", 6);
-}
-
 /* Is any setting of this name read? (an override may shadow the first) */
 static int name_used(const struct cfg_setting *all, const char *name)
 {
@@ -132,10 +23,14 @@ static int name_used(const struct cfg_setting *all, const char *name)
     return 0;
 }
 
-/* Warn once per unknown key, at its first place, in file order. */
+/*
+ * Warn once per unread key, at its first place, in file order: an xl.cfg
+ * key pvstack does not honour in xl's style ("WARNING: ignoring ..."), any
+ * other as unknown. The value judged is the one in force (the newest).
+ */
 static void warn_unknown(const struct cfg_raw *raw)
 {
-    const struct cfg_setting *s, *o, **v;
+    const struct cfg_setting *s, *o, **v, *cur;
     size_t n = 0, i;
 
     if (!raw->err)
@@ -149,15 +44,29 @@ static void warn_unknown(const struct cfg_raw *raw)
         v[--i] = s; /* newest first in the list: reverse it */
     for (i = 0; i < n; i++) {
         s = v[i];
-        if (is_xl_key(s->name) || name_used(raw->settings, s->name))
+        if (name_used(raw->settings, s->name))
             continue;
         for (o = s->next; o && strcmp(o->name, s->name); o = o->next)
             ;
         if (o)
             continue; /* not the first */
-        fprintf(raw->err, "%s: %s:%d:%d: warning: unknown key `%s' ignored\n",
-                program_invocation_short_name, s->src, s->line, s->col,
-                s->name);
+        for (cur = raw->settings; strcmp(cur->name, s->name);)
+            cur = cur->next; /* the newest: the value in force */
+        switch (cfg_xl_key(s->name, cur->value)) {
+        case CFG_XL_HONOURED:
+            break;
+        case CFG_XL_IGNORED:
+            fprintf(raw->err,
+                    "WARNING: ignoring \"%s\" option (%s:%d:%d): not "
+                    "supported by pvstack\n",
+                    s->name, s->src, s->line, s->col);
+            break;
+        case CFG_XL_UNKNOWN:
+            fprintf(raw->err,
+                    "%s: %s:%d:%d: warning: unknown key `%s' ignored\n",
+                    program_invocation_short_name, s->src, s->line, s->col,
+                    s->name);
+        }
     }
     free(v);
 }

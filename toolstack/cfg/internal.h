@@ -85,6 +85,14 @@ const char *cfg_tok_desc(const struct cfg_lexer *lx);
  */
 int cfg_syntax_parse(struct cfg_raw *raw, const char *buf, size_t len,
                      int first_line);
+/*
+ * An unread key as xl knows it (xlkeys.c): not an xl.cfg key at all, an
+ * xl.cfg key whose value asks for what pvstack does anyway, or one whose
+ * value pvstack ignores (warned about).
+ */
+enum cfg_xl_key { CFG_XL_UNKNOWN, CFG_XL_HONOURED, CFG_XL_IGNORED };
+enum cfg_xl_key cfg_xl_key(const char *name, const struct cfg_value *v);
+
 /* The newest setting named name, or NULL. Marks it used. */
 struct cfg_setting *cfg_raw_find(struct cfg_raw *raw, const char *name);
 void cfg_raw_fini(struct cfg_raw *raw);

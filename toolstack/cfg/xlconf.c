@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cfg/cfg.h"
 #include "cfg/internal.h"
 #include "lib/parse.h"
 #include "lib/paths.h"
@@ -116,6 +117,8 @@ static int read_keys(struct cfg_raw *raw, struct xl_conf *c)
         (rc = dup_of(raw, "vif.default.script", &c->vif_script)) ||
         (rc = dup_of(raw, "defaultbridge", &c->vif_bridge)) ||
         (rc = dup_of(raw, "vif.default.bridge", &c->vif_bridge)) ||
+        (rc = dup_of(raw, "vif.default.backend", &c->vif_backend)) ||
+        (rc = dup_of(raw, "vif.default.gatewaydev", &c->vif_gatewaydev)) ||
         (rc = dup_of(raw, "lockfile", &c->lockfile)) || (rc = dom0_mem(raw, c)))
         return rc;
     /* xl's auto_autoballoon: off when the host fixes dom0's share */
@@ -202,7 +205,31 @@ void xl_conf_fini(struct xl_conf *c)
     free(c->vif_bridge);
     free(c->vif_script);
     free(c->lockfile);
+    free(c->vif_backend);
+    free(c->vif_gatewaydev);
     c->vif_bridge = c->vif_script = c->lockfile = NULL;
+    c->vif_backend = c->vif_gatewaydev = NULL;
+}
+
+static int fill(char **slot, const char *def)
+{
+    if (*slot || !def)
+        return 0;
+    *slot = strdup(def);
+    return *slot ? 0 : -ENOMEM;
+}
+
+int xl_conf_vif_defaults(const struct xl_conf *c, struct vif_spec *v)
+{
+    int rc = fill(&v->bridge, c->vif_bridge);
+
+    if (!rc)
+        rc = fill(&v->script, c->vif_script);
+    if (!rc)
+        rc = fill(&v->backend_domname, c->vif_backend);
+    if (!rc)
+        rc = fill(&v->gatewaydev, c->vif_gatewaydev);
+    return rc;
 }
 
 uint64_t xl_conf_dom0_kb(const struct xl_conf *c, uint64_t total_kb)

@@ -8,7 +8,7 @@ domain-srcs := toolstack/domain/create.c toolstack/domain/pv.c \
 	toolstack/domain/devices.c toolstack/domain/hostmem.c toolstack/domain/sched.c \
 	toolstack/domain/saveimg.c \
 	toolstack/domain/save.c toolstack/domain/snapshot.c \
-	toolstack/domain/xzpipe.c
+	toolstack/domain/xzpipe.c toolstack/domain/coredump.c
 $(eval $(call library,LIBDOMAIN,$(domain-srcs)))
 
 # Store entries, names and the kept config on fake_xs.c.

@@ -80,6 +80,17 @@ int domain_shutdown(const struct domain_ctx *c, struct xs_handle *xs,
 int domain_wait_shutdown(uint32_t domid, int timeout_ms);
 int domain_pause(uint32_t domid);
 int domain_unpause(uint32_t domid);
+/*
+ * xl dump-core: domid's memory as an ELF core in file (absolute). HVM only
+ * (QEMU dumps it); a PV domain gets one clear line and -ENOTSUP, as
+ * neither engine here can dump one (coredump.c). Errors on c->err.
+ */
+int domain_core_dump(const struct domain_ctx *c, uint32_t domid,
+                     const char *file);
+/* on_crash = "coredump-*": the core of domain name in <root>/var/lib/xen/
+ * dump/<name> (xl's place); its path in file. Returns 0 or -errno. */
+int domain_crash_dump(const struct domain_ctx *c, uint32_t domid,
+                      const char *name, char *file, size_t len);
 
 /* ---- settings ----------------------------------------------------------- */
 

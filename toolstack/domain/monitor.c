@@ -96,6 +96,20 @@ static struct domain_config *kept_config(struct xs_handle *xs, uint32_t domid)
     return k;
 }
 
+/* xl's handle_domain_death for coredump-*: dump, then destroy or restart;
+ * a failed dump is logged (c->err is the log) and the action goes on. */
+static void core_dump(const struct domain_ctx *c, uint32_t domid,
+                      const char *name)
+{
+    char file[4096];
+
+    mlog("dumping core of domain %u (%s)", domid, name);
+    if (domain_crash_dump(c, domid, name, file, sizeof(file)) == 0)
+        mlog("core of domain %u written to %s", domid, file);
+    else
+        mlog("core dump of domain %u failed", domid);
+}
+
 /* One domain incarnation; returns the next domid to watch, or 0 to stop. */
 static uint32_t monitor_once(const struct domain_ctx *c,
                              const struct domain_config *start_cfg,
@@ -139,6 +153,8 @@ static uint32_t monitor_once(const struct domain_ctx *c,
              reason_name(info.shutdown_reason), domid);
         goto out;
     }
+    if (act == ACTION_COREDUMP_DESTROY || act == ACTION_COREDUMP_RESTART)
+        core_dump(c, domid, cfg->name);
     domain_destroy(c, xs, domid);
     if (act == ACTION_RESTART || act == ACTION_RESTART_RENAME ||
         act == ACTION_COREDUMP_RESTART) {

@@ -6,7 +6,8 @@ xm-srcs := toolstack/xm/main.c toolstack/xm/frame.c toolstack/xm/cmdtable.c \
 	toolstack/xm/cmd_domain.c toolstack/xm/cmd_domain_cfg.c \
 	toolstack/xm/dom_console.c toolstack/xm/dom_daemons.c toolstack/xm/cmd_sched.c \
 	toolstack/xm/cmd_debug.c toolstack/xm/cmd_top.c toolstack/xm/cmd_save.c \
-	toolstack/xm/cmd_migrate.c toolstack/xm/cmd_snapshot.c
+	toolstack/xm/cmd_migrate.c toolstack/xm/cmd_snapshot.c \
+	toolstack/xm/xlconf_apply.c
 # The lifecycle is the domain library's (toolstack/domain), on QEMU for HVM
 # (libdm), device entries, the engine (libhv) and libxenstore.
 XM_DOM_LIBS := $(LIBDOMAIN) $(LIBDM) $(LIBDEVICE) $(LIBCFG) -lyajl $(LIBHV) $(LIBPV) -lxenstore -llzma $(HV_LDLIBS)

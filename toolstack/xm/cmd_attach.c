@@ -81,6 +81,10 @@ int cmd_network_attach(struct xm *xm, int argc, char **argv)
         vif_spec_fini(&v);
         return EXIT_FAILURE;
     }
+    if (xm_xlconf_vifs(xm, &v, 1)) { /* xl: set_default_nic_values */
+        vif_spec_fini(&v);
+        return EXIT_FAILURE;
+    }
     if (xm->dryrun) {
         rc = vif_spec_to_json(&v, &json);
         rc = print_json(xm, "vif", rc, json);

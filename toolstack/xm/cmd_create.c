@@ -35,7 +35,7 @@ static int create_domain(struct xm *xm, const struct domain_config *cfg,
     struct domain_ctx c;
     struct xs_handle *xs;
     uint32_t domid;
-    int rc;
+    int rc, lock;
 
     /* Cheap checks first: a bad cfg must not leave daemons behind. */
     if (cfg->kernel && access(cfg->kernel, R_OK) != 0) {
@@ -47,7 +47,9 @@ static int create_domain(struct xm *xm, const struct domain_config *cfg,
     dom_ctx(xm, &c);
     if (console) /* xl: unpaused once the console is attached */
         opts.flags |= DOMAIN_CREATE_PAUSED;
-    rc = domain_create(&c, xs, cfg, &opts, &domid);
+    lock = xm_xlconf_lock(xm);
+    rc = lock < 0 ? lock : domain_create(&c, xs, cfg, &opts, &domid);
+    xm_xlconf_unlock(lock);
     if (rc == 0 && console)
         rc = dom_console(xm, xs, domid, !(flags & DOMAIN_CREATE_PAUSED));
     xs_close(xs);
@@ -149,14 +151,20 @@ int cmd_create(struct xm *xm, int argc, char **argv)
     ret = EXIT_SUCCESS;
     for (i = 0; i < nfiles; i++) {
         if (cfg_parse_file(find_cfg(files[i], path, sizeof(path)), kv, &cfg,
-                           xm->err)) {
+                           xm->err) ||
+            xm_xlconf_vifs(xm, cfg->vifs, cfg->nr_vifs)) {
             ret = EXIT_FAILURE;
+            domain_config_free(cfg);
+            cfg = NULL;
             continue;
         }
-        if (!dryrun)
+        if (!dryrun) {
             ret = create_domain(xm, cfg, console, flags);
-        else if (print_dryrun(xm, cfg))
-            ret = EXIT_FAILURE;
+        } else {
+            xm_xlconf_json(xm); /* JSON either way: warns about sxp */
+            if (print_dryrun(xm, cfg))
+                ret = EXIT_FAILURE;
+        }
         domain_config_free(cfg);
         cfg = NULL;
     }

@@ -19,6 +19,7 @@
 #include <xenstore.h>
 
 #include "dm/dm.h"
+#include "domain/domain.h"
 #include "lib/paths.h"
 #include "xm/xm.h"
 
@@ -121,38 +122,29 @@ int cmd_sysrq(struct xm *xm, int argc, char **argv)
 
 int cmd_dump_core(struct xm *xm, int argc, char **argv)
 {
-    char file[PATH_MAX], args[PATH_MAX + 96];
+    char file[PATH_MAX];
+    struct domain_ctx c;
     struct xm_dominfo d;
-    int opt, rc;
+    int opt;
 
     while ((opt = xm_getopt(xm, argc, argv, "", NULL, 2)) != -1)
         if (opt == XM_OPT_HELP || opt == XM_OPT_ERR)
             return opt == XM_OPT_HELP ? EXIT_SUCCESS : EXIT_FAILURE;
     if (xm_domain_resolve(xm, argv[optind], &d))
         return EXIT_FAILURE;
-    if (!d.domid || !is_hvm(d.domid)) {
-        xm_err(xm, "dump-core: %s: only HVM domains (QEMU) are dumped here",
-               d.name);
+    if (!d.domid) {
+        xm_err(xm, "dump-core: cannot dump Domain-0");
         return EXIT_FAILURE;
     }
-    /* QEMU opens the file itself: an absolute path, no JSON specials */
-    if (!realpath(".", file) ||
-        snprintf(file + strlen(file), sizeof(file) - strlen(file), "/%s",
-                 argv[optind + 1]) >= (int)(sizeof(file) - strlen(file)))
-        return EXIT_FAILURE;
+    /* QEMU opens the file itself: make the path absolute */
     if (argv[optind + 1][0] == '/')
         snprintf(file, sizeof(file), "%s", argv[optind + 1]);
-    if (strpbrk(file, "\"\\\n")) {
-        xm_err(xm, "dump-core: %s: unsupported characters in the name",
-               argv[optind + 1]);
+    else if (!realpath(".", file) ||
+             snprintf(file + strlen(file), sizeof(file) - strlen(file), "/%s",
+                      argv[optind + 1]) >= (int)(sizeof(file) - strlen(file)))
         return EXIT_FAILURE;
-    }
-    snprintf(args, sizeof(args),
-             "{\"paging\": false, \"protocol\": \"file:%s\"}", file);
-    rc = qmp(xm, d.domid, "dump-guest-memory", args);
-    if (rc)
-        unlink(file); /* nothing half-written left behind */
-    return rc ? EXIT_FAILURE : EXIT_SUCCESS;
+    dom_ctx(xm, &c);
+    return domain_core_dump(&c, d.domid, file) ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
 /* One log, each line prefixed with its source; emptied with -c. */

@@ -7,6 +7,7 @@
 #include "xm/dom.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,15 +182,40 @@ int cmd_unpause(struct xm *xm, int argc, char **argv)
     return one_domain_op(xm, argc, argv, "unpause", domain_unpause);
 }
 
+/* xl console [-t pv|serial] [-n N] <Domain> (xl_console.c) */
 int cmd_console(struct xm *xm, int argc, char **argv)
 {
+    const char *type = NULL;
     struct xs_handle *xs;
+    long long num = 0;
     uint32_t domid;
-    int rc = dom_open_args(xm, argc, argv, 1, &xs, &domid);
+    int opt, rc;
 
-    if (rc)
-        return rc > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-    rc = dom_console(xm, xs, domid, 0);
+    while ((opt = xm_getopt(xm, argc, argv, "n:t:", NULL, 1)) != -1) {
+        if (opt == XM_OPT_HELP)
+            return EXIT_SUCCESS;
+        if (opt == XM_OPT_ERR)
+            return EXIT_FAILURE;
+        if (opt == 't') {
+            if (strcmp(optarg, "pv") && strcmp(optarg, "serial")) {
+                fprintf(xm->err, "console type supported are: pv, serial\n");
+                return EXIT_FAILURE;
+            }
+            type = optarg;
+        }
+        if (opt == 'n' && parse_ll(optarg, 10, 0, INT_MAX, &num)) {
+            xm_err(xm, "console: bad console number `%s'", optarg);
+            return EXIT_FAILURE;
+        }
+    }
+    /* as xl, -n without -t is ignored: the primary console */
+    if (!(xs = dom_xs_open(xm)))
+        return EXIT_FAILURE;
+    if (dom_resolve(xm, xs, argv[optind], &domid, NULL, 0) < 0) {
+        xs_close(xs);
+        return EXIT_FAILURE;
+    }
+    rc = dom_console_at(xm, xs, domid, type, (int)num, 0);
     xs_close(xs);
     return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

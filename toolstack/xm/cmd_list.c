@@ -210,6 +210,7 @@ int cmd_list(struct xm *xm, int argc, char **argv)
         for (i = 0; i < n; i++)
             sel[nsel++] = (int)i;
     if (details) {
+        xm_xlconf_json(xm); /* JSON either way: warns about sxp */
         if (print_long(xm, doms, sel, nsel))
             goto out;
     } else {

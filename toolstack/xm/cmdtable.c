@@ -55,7 +55,10 @@ const struct xm_cmd xm_cmd_table[] = {
      "<Domain>", NULL},
     {"unpause", cmd_unpause, XM_CMD_MODIFIES, "Unpause a paused domain",
      "<Domain>", NULL},
-    {"console", cmd_console, 0, "Attach to domain's console", "<Domain>",
+    {"console", cmd_console, 0, "Attach to domain's console",
+     "[options] <Domain>",
+     "-t <type>       console type, pv or serial\n"
+     "-n <number>     console number (with -t)\n"
      "Ctrl-] detaches."},
     {"mem-set", cmd_mem_set, XM_CMD_MODIFIES,
      "Set the current memory usage for a domain",

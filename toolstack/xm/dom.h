@@ -41,6 +41,14 @@ int dom_resolve(struct xm *xm, struct xs_handle *xs, const char *which,
  * before_unpause is set, the domain is unpaused once the pty is open. */
 int dom_console(struct xm *xm, struct xs_handle *xs, uint32_t domid,
                 int before_unpause);
+/* xl console -t type -n num: type "pv" or "serial" (NULL: the primary
+ * console), num as xl's -n. Never unpauses when type is set. */
+int dom_console_at(struct xm *xm, struct xs_handle *xs, uint32_t domid,
+                   const char *type, int num, int before_unpause);
+/* libxl's console tty paths: pv 0 console/tty, pv N device/console/N/tty,
+ * serial N serial/N/tty. 0, or -EINVAL (bad type or num). */
+int dom_console_key(uint32_t domid, const char *type, int num, char *buf,
+                    size_t len);
 
 /*
  * What a domain needs running (dom_daemons.c): xenstored and xenconsoled;

@@ -24,13 +24,30 @@
 #define ESCAPE_CHAR 0x1d /* Ctrl-] */
 #define TTY_WAIT_MS 10000
 
-static int wait_tty(struct xs_handle *xs, uint32_t domid, char *tty, size_t len)
+int dom_console_key(uint32_t domid, const char *type, int num, char *buf,
+                    size_t len)
 {
-    char p[64];
+    if (num < 0)
+        return -EINVAL;
+    if (!type || (!strcmp(type, "pv") && num == 0))
+        snprintf(buf, len, "/local/domain/%u/console/tty", domid);
+    else if (!strcmp(type, "pv"))
+        snprintf(buf, len, "/local/domain/%u/device/console/%d/tty", domid,
+                 num);
+    else if (!strcmp(type, "serial"))
+        snprintf(buf, len, "/local/domain/%u/serial/%d/tty", domid, num);
+    else
+        return -EINVAL;
+    return 0;
+}
+
+/* The tty at store path p; up to wait_ms for it to appear. */
+static int wait_tty(struct xs_handle *xs, const char *p, int wait_ms, char *tty,
+                    size_t len)
+{
     int waited;
 
-    snprintf(p, sizeof(p), "/local/domain/%u/console/tty", domid);
-    for (waited = 0; waited < TTY_WAIT_MS; waited += 5) {
+    for (waited = 0;; waited += 5) {
         char *v = xs_read(xs, XBT_NULL, p, NULL);
 
         if (v && *v) {
@@ -39,9 +56,10 @@ static int wait_tty(struct xs_handle *xs, uint32_t domid, char *tty, size_t len)
             return 0;
         }
         free(v);
+        if (waited >= wait_ms)
+            return -ENOENT;
         poll(NULL, 0, 5); /* xenconsoled takes a few ms */
     }
-    return -ENOENT;
 }
 
 /* The domain is gone: show what xenconsoled still passes on, briefly. */
@@ -104,13 +122,31 @@ static void relay(uint32_t domid, int pty)
 int dom_console(struct xm *xm, struct xs_handle *xs, uint32_t domid,
                 int unpause)
 {
-    struct termios old, raw;
-    char tty[256];
-    int pty, rc, is_tty = isatty(0);
+    return dom_console_at(xm, xs, domid, NULL, 0, unpause);
+}
 
-    rc = wait_tty(xs, domid, tty, sizeof(tty));
+int dom_console_at(struct xm *xm, struct xs_handle *xs, uint32_t domid,
+                   const char *type, int num, int unpause)
+{
+    struct termios old, raw;
+    char key[128], tty[256];
+    int pty = -1, rc, is_tty = isatty(0);
+
+    rc = dom_console_key(domid, type, num, key, sizeof(key));
+    /* The primary console may lag the create (xenconsoled); others are
+     * there from the start or not at all. */
+    if (!rc)
+        rc = wait_tty(xs, key,
+                      !type || (!strcmp(type, "pv") && !num) ? TTY_WAIT_MS : 0,
+                      tty, sizeof(tty));
     if (rc == 0 && (pty = open(tty, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
         rc = -errno;
+    if (rc < 0 && type) {
+        xm_err(xm, "console: domain %u: %s console %d not available (no %s)",
+               domid, type, num, key);
+        fprintf(xm->err, "Unable to attach console\n"); /* xl's last word */
+        return rc;
+    }
     if (rc < 0) {
         xm_err(xm,
                "console: domain %u has no console pty (is xenconsoled "

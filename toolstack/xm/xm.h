@@ -139,6 +139,16 @@ struct xm_enginfo {
 /* 0 or -errno (xl.conf errors reported on xm->err). */
 int xm_engine_info(struct xm *xm, struct xm_enginfo *e);
 
+/* /etc/xen/xl.conf around a create (xlconf_apply.c). */
+struct vif_spec;
+/* vif.default.* into the fields the vifs set none of. 0 or -errno. */
+int xm_xlconf_vifs(struct xm *xm, struct vif_spec *vifs, size_t n);
+/* xl's acquire_lock on xl.conf's lockfile: an fd, or -errno (printed). */
+int xm_xlconf_lock(struct xm *xm);
+void xm_xlconf_unlock(int fd);
+/* output_format: 1 json; warns (once per call) that sxp is not supported. */
+int xm_xlconf_json(struct xm *xm);
+
 /* ---- command handlers (one file per group) ------------------------------ */
 
 int cmd_list(struct xm *xm, int argc, char **argv);           /* cmd_list.c */
