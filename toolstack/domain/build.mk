@@ -7,7 +7,7 @@ domain-srcs := toolstack/domain/create.c toolstack/domain/pv.c \
 	toolstack/domain/monitor.c toolstack/domain/userdata.c \
 	toolstack/domain/devices.c toolstack/domain/hostmem.c toolstack/domain/sched.c \
 	toolstack/domain/saveimg.c \
-	toolstack/domain/save.c toolstack/domain/snapshot.c
+	toolstack/domain/save.c toolstack/domain/save_pv.c toolstack/domain/libxlsr.c toolstack/domain/snapshot.c
 $(eval $(call library,LIBDOMAIN,$(domain-srcs)))
 
 # Store entries, names and the kept config on fake_xs.c.
@@ -25,3 +25,6 @@ $(eval $(call unittest,test_sched,tests/unit/test_sched.c \
 # xl's save-image framing (saveimg.c).
 $(eval $(call unittest,test_saveimg,tests/unit/test_saveimg.c \
 	toolstack/domain/saveimg.c,-llzma))
+# libxl's stream v2 around a PV domain's libxc stream (libxlsr.c).
+$(eval $(call unittest,test_libxlsr,tests/unit/test_libxlsr.c \
+	toolstack/domain/libxlsr.c,))

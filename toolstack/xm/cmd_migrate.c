@@ -135,8 +135,7 @@ static void resume(struct mig *m)
         domain_rename(&m->c, m->xs, m->domid, m->name);
     m->renamed = 0;
     fprintf(m->xm->err, "migration sender: Trying to resume at our end.\n");
-    if (!m->was_paused)
-        domain_unpause(m->domid);
+    domain_save_resume(&m->c, m->xs, m->domid, m->was_paused);
 }
 
 /* The sender's side once the receiver runs. 0 or -errno. */

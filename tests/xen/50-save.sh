@@ -1,0 +1,105 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# xm save / restore of a stock Debian PV guest on real Xen (libxenguest's
+# stream in libxl's v2 inside xl's framing). The guest (domu-init "count")
+# prints a counter and a random marker each second: after a restore it must
+# go on counting with the same marker and never boot again.
+. /opt/xentests/lib.sh
+
+S=/tmp/save
+mkdir -p $S
+LOG=$(conlog count)
+
+# last_count FILE: the highest counter FILE shows ("" if none)
+last_count() { grep -a -o 'DOMU-COUNT [0-9]* [0-9a-f-]*' "$1" | awk '{n=$2} END{print n}'; }
+marker() { grep -a -o 'DOMU-COUNT [0-9]* [0-9a-f-]*' "$1" | awk 'END{print $3}'; }
+uuid_of() { xenstore-read "/local/domain/$1/vm"; }
+# wait_count FILE N SECONDS: until FILE shows a counter above N
+wait_count() {
+    local end=$(($(cut -d. -f1 /proc/uptime) + $3)) n
+    while :; do
+        n=$(last_count "$1")
+        [ -n "$n" ] && [ "$n" -gt "$2" ] && return 0
+        [ "$(cut -d. -f1 /proc/uptime)" -lt $end ] || return 1
+        sleep 0.5
+    done
+}
+# no_reboot FILE: the guest's init never started (again) in FILE
+no_reboot() { ! grep -a -q DOMU-LINUX-OK "$1" || fail "the guest booted again: $(grep -a DOMU-LINUX-OK "$1")"; }
+
+save_destroys() {
+    local id n t0
+    rm -f "$LOG"
+    xm create "$CFG/count.cfg"
+    wait_count "$LOG" 2 240 || { tail -20 "$LOG"; fail "the guest never counted"; }
+    id=$(xm domid count)
+    uuid_of "$id" > $S/uuid
+    echo "$id" > $S/domid
+    t0=$(now)
+    xm save count $S/count.save
+    info "save took $(since "$t0")s, $(stat -c %s $S/count.save) bytes"
+    n=$(last_count "$LOG")
+    echo "$n" > $S/count
+    marker "$LOG" > $S/marker
+    info "saved at count $n, marker $(cat $S/marker)"
+    ! xm domid count 2> /dev/null || fail "count still listed after save"
+    ! $XL list | awk '{print $2}' | grep -qx "$id" || fail "Xen still has domain $id"
+    [ -z "$(xenstore-ls /local/domain/$id 2> /dev/null)" ] || fail "/local/domain/$id left in the store"
+    head -c 27 $S/count.save | grep -q '^Xen saved domain, xl format$' || fail "no xl header"
+    # the libxl stream v2 ident follows the xl header and config
+    grep -a -q LibxlFmt $S/count.save || fail "no libxl v2 stream"
+    mv "$LOG" $S/before.log
+}
+
+restore_continues() {
+    local id t0
+    t0=$(now)
+    xm restore $S/count.save
+    info "restore took $(since "$t0")s"
+    id=$(xm domid count)
+    [ "$id" != "$(cat $S/domid)" ] || fail "same domid $id"
+    [ "$(uuid_of "$id")" = "$(cat $S/uuid)" ] || fail "UUID $(uuid_of "$id") != $(cat $S/uuid)"
+    wait_count "$LOG" "$(cat $S/count)" 120 || { tail -20 "$LOG"; fail "no count above $(cat $S/count) after restore"; }
+    [ "$(marker "$LOG")" = "$(cat $S/marker)" ] || fail "marker $(marker "$LOG") != $(cat $S/marker)"
+    no_reboot "$LOG"
+    info "domain $id counts on: $(grep -a -o 'DOMU-COUNT [0-9]*' "$LOG" | head -1) .. $(last_count "$LOG")"
+}
+
+save_checkpoint() {
+    local id n
+    id=$(xm domid count)
+    xm save -c count $S/ckpt.save
+    [ "$(xm domid count)" = "$id" ] || fail "domain $id gone after save -c"
+    n=$(last_count "$LOG")
+    echo "$n" > $S/ckpt-count
+    wait_count "$LOG" "$n" 60 || { tail -20 "$LOG"; fail "stopped counting after save -c at $n"; }
+    no_reboot "$LOG"
+    xm list count | grep -q '^count '
+}
+
+truncated_refused() {
+    local size out rc=0 before
+    xm destroy count
+    wait_gone count 30
+    size=$(stat -c %s $S/ckpt.save)
+    head -c $((size / 2)) $S/ckpt.save > $S/trunc.save
+    before=$($XL list | wc -l)
+    out=$(xm restore $S/trunc.save 2>&1) || rc=$?
+    echo "$out"
+    [ $rc != 0 ] || fail "a truncated image was restored"
+    echo "$out" | grep -q truncated || fail "no 'truncated' in: $out"
+    ! xm domid count 2> /dev/null || fail "count exists after a refused restore"
+    [ "$($XL list | wc -l)" = "$before" ] || fail "Xen has a domain more"
+    # the checkpoint itself restores: the guest goes on from its count then
+    rm -f "$LOG"
+    xm restore $S/ckpt.save
+    wait_count "$LOG" "$(cat $S/ckpt-count)" 120 || { tail -20 "$LOG"; fail "checkpoint image did not count on"; }
+    no_reboot "$LOG"
+    xm destroy count
+    wait_gone count 30
+}
+
+t_case "xm save: the domain is written in xl's format and gone" save_destroys
+t_case "xm restore: same name and UUID, new domid, the guest counts on" restore_continues
+t_case "xm save -c: the guest keeps running" save_checkpoint
+t_case "a truncated image is refused, nothing made; the checkpoint restores" truncated_refused
