@@ -6,7 +6,9 @@
 # go on counting with the same marker and never boot again.
 . /opt/xentests/lib.sh
 
-S=/tmp/save
+# on dom0's disk: /tmp is a tmpfs of half dom0's RAM, too small for two
+# images of a 128 MiB guest
+S=/var/lib/xen/save-test
 mkdir -p $S
 LOG=$(conlog count)
 
@@ -63,10 +65,28 @@ restore_continues() {
     [ "$(marker "$LOG")" = "$(cat $S/marker)" ] || fail "marker $(marker "$LOG") != $(cat $S/marker)"
     no_reboot "$LOG"
     info "domain $id counts on: $(grep -a -o 'DOMU-COUNT [0-9]*' "$LOG" | head -1) .. $(last_count "$LOG")"
+    rm -f $S/count.save
+}
+
+# a save that fails half-way (the disk fills) resumes the guest, no file left
+failed_save_resumes() {
+    local id n rc=0 out
+    id=$(xm domid count)
+    mkdir -p /tmp/small
+    mount -t tmpfs -o size=16m tmpfs /tmp/small
+    out=$(xm save count /tmp/small/count.save 2>&1) || rc=$?
+    echo "$out"
+    [ $rc != 0 ] || { umount /tmp/small; fail "save into 16 MiB succeeded"; }
+    [ ! -e /tmp/small/count.save ] || { umount /tmp/small; fail "a half-written image was left"; }
+    umount /tmp/small
+    [ "$(xm domid count)" = "$id" ] || fail "domain $id gone after a failed save"
+    n=$(last_count "$LOG")
+    wait_count "$LOG" "$n" 60 || { tail -20 "$LOG"; fail "stopped counting after the failed save at $n"; }
+    no_reboot "$LOG"
 }
 
 save_checkpoint() {
-    local id n
+    local id n before out
     id=$(xm domid count)
     xm save -c count $S/ckpt.save
     [ "$(xm domid count)" = "$id" ] || fail "domain $id gone after save -c"
@@ -75,6 +95,11 @@ save_checkpoint() {
     wait_count "$LOG" "$n" 60 || { tail -20 "$LOG"; fail "stopped counting after save -c at $n"; }
     no_reboot "$LOG"
     xm list count | grep -q '^count '
+    # restoring a name that runs is refused before anything is made
+    before=$($XL list | wc -l)
+    ! out=$(xm restore $S/ckpt.save 2>&1) || fail "restored a second count"
+    echo "$out" | grep -q 'already exists' || fail "no 'already exists' in: $out"
+    [ "$($XL list | wc -l)" = "$before" ] || fail "Xen has a domain more"
 }
 
 truncated_refused() {
@@ -101,5 +126,6 @@ truncated_refused() {
 
 t_case "xm save: the domain is written in xl's format and gone" save_destroys
 t_case "xm restore: same name and UUID, new domid, the guest counts on" restore_continues
-t_case "xm save -c: the guest keeps running" save_checkpoint
+t_case "a failed save (disk full) resumes the guest and leaves no file" failed_save_resumes
+t_case "xm save -c: the guest keeps running; restoring its running name is refused" save_checkpoint
 t_case "a truncated image is refused, nothing made; the checkpoint restores" truncated_refused

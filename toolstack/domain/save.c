@@ -159,6 +159,7 @@ static int restore_from(const struct domain_ctx *c, struct xs_handle *xs,
     const struct domain_config *cfg = NULL;
     struct domain_config *owned = NULL, renamed;
     char *incoming = NULL;
+    uint32_t other;
     int rc;
 
     if (c->err)
@@ -180,7 +181,16 @@ static int restore_from(const struct domain_ctx *c, struct xs_handle *xs,
             renamed.name = incoming;
             cfg = &renamed;
         }
-        rc = domain_create(c, xs, cfg, &o, domid_out);
+        /* A PV restore loads all memory before the store entries claim
+         * the name: refuse a running name first (xl checks it early). */
+        if (!(h->mflags & SAVEIMG_MFLAG_QEMU) &&
+            domain_find(xs, cfg->name, &other) == 0) {
+            domain_err(c, "create: domain with name \"%s\" already exists.",
+                       cfg->name);
+            rc = -EEXIST;
+        } else {
+            rc = domain_create(c, xs, cfg, &o, domid_out);
+        }
     }
     free(incoming);
     if (owned)
