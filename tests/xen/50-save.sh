@@ -32,7 +32,9 @@ no_reboot() { ! grep -a -q DOMU-LINUX-OK "$1" || fail "the guest booted again: $
 save_destroys() {
     local id n t0
     rm -f "$LOG"
+    t0=$(now)
     xm create "$CFG/count.cfg"
+    info "created in $(since "$t0")s"
     wait_count "$LOG" 2 240 || { tail -20 "$LOG"; fail "the guest never counted"; }
     id=$(xm domid count)
     uuid_of "$id" > $S/uuid
