@@ -104,6 +104,29 @@ save_checkpoint() {
     [ "$($XL list | wc -l)" = "$before" ] || fail "Xen has a domain more"
 }
 
+# xl's migrate within the host (`xl migrate dom localhost`): an empty -s runs
+# the receiver itself; the copy is count--incoming until the source lets go
+migrate_local() {
+    local id id2 n t0 l
+    id=$(xm domid count)
+    n=$(last_count "$LOG")
+    t0=$(now)
+    timeout 300 xm migrate -s "" count "xm migrate-receive"
+    info "migrate took $(since "$t0")s"
+    id2=$(xm domid count)
+    [ "$id2" != "$id" ] || fail "still domain $id"
+    ! xm list | grep -q -- '--migratedaway\|--incoming' || fail "a renamed copy left: $(xm list)"
+    [ "$(uuid_of "$id2")" = "$(cat $S/uuid)" ] || fail "UUID changed"
+    [ "$(xenstore-read "$(uuid_of "$id2")/name")" = count ] || fail "/vm/<uuid> lost with the source"
+    # xenconsoled names the log when it meets the domain: still --incoming
+    l=$(conlog count--incoming)
+    [ -e "$l" ] || l=$LOG
+    info "the copy logs to $l"
+    wait_count "$l" "$n" 120 || { tail -20 "$l"; fail "no count above $n after migrate"; }
+    [ "$(marker "$l")" = "$(cat $S/marker)" ] || fail "marker $(marker "$l") != $(cat $S/marker)"
+    no_reboot "$l"
+}
+
 truncated_refused() {
     local size out rc=0 before
     xm destroy count
@@ -130,4 +153,5 @@ t_case "xm save: the domain is written in xl's format and gone" save_destroys
 t_case "xm restore: same name and UUID, new domid, the guest counts on" restore_continues
 t_case "a failed save (disk full) resumes the guest and leaves no file" failed_save_resumes
 t_case "xm save -c: the guest keeps running; restoring its running name is refused" save_checkpoint
+t_case "xm migrate within the host: the guest counts on under its name" migrate_local
 t_case "a truncated image is refused, nothing made; the checkpoint restores" truncated_refused
