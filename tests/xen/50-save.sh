@@ -26,6 +26,14 @@ wait_count() {
         sleep 0.5
     done
 }
+# xen_gone DOMID SECONDS: 0 once Xen no longer lists DOMID
+xen_gone() {
+    local end=$(($(cut -d. -f1 /proc/uptime) + $2))
+    while $XL list | awk 'NR > 1 {print $2}' | grep -qx "$1"; do
+        [ "$(cut -d. -f1 /proc/uptime)" -lt $end ] || return 1
+        sleep 0.5
+    done
+}
 # no_reboot FILE: the guest's init never started (again) in FILE
 no_reboot() { ! grep -a -q DOMU-LINUX-OK "$1" || fail "the guest booted again: $(grep -a DOMU-LINUX-OK "$1")"; }
 
@@ -47,7 +55,9 @@ save_destroys() {
     marker "$LOG" > $S/marker
     info "saved at count $n, marker $(cat $S/marker)"
     ! xm domid count 2> /dev/null || fail "count still listed after save"
-    ! $XL list | awk '{print $2}' | grep -qx "$id" || fail "Xen still has domain $id"
+    # Xen frees a destroyed domain once the last mapping of its pages goes
+    # (xenconsoled, xenstored let go when they notice): not at once
+    xen_gone "$id" 30 || fail "Xen still has domain $id: $($XL list)"
     [ -z "$(xenstore-ls /local/domain/$id 2> /dev/null)" ] || fail "/local/domain/$id left in the store"
     head -c 27 $S/count.save | grep -q '^Xen saved domain, xl format$' || fail "no xl header"
     # the libxl stream v2 ident follows the xl header and config

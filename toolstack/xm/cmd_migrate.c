@@ -226,7 +226,7 @@ int cmd_migrate(struct xm *xm, int argc, char **argv)
     const char *ssh = "ssh", *cfgfile = NULL;
     struct mig m = {.xm = xm};
     struct domain_info info;
-    char *rune = NULL, *json = NULL;
+    char *rune = NULL, *json = NULL, engine[16];
     int opt, no_monitor = 0, send_fd = -1, recv_fd = -1, rc, st;
     unsigned flags = 0;
     pid_t child;
@@ -252,10 +252,12 @@ int cmd_migrate(struct xm *xm, int argc, char **argv)
         return EXIT_FAILURE;
     }
     rc = dom_resolve(xm, m.xs, argv[optind], &m.domid, m.name, sizeof(m.name));
-    if (rc == 0 && !dm_hvm_exists(m.domid)) {
+    /* PV domains go as libxl's stream v2, which needs libxenguest. */
+    domain_engine_name(engine, sizeof(engine));
+    if (rc == 0 && !dm_hvm_exists(m.domid) && strcmp(engine, "xen")) {
         xm_err(xm,
-               "migrate: domain %u: only HVM domains can be migrated so "
-               "far",
+               "migrate: domain %u: PV domains migrate on the xen engine "
+               "only",
                m.domid);
         rc = -EOPNOTSUPP;
     }
