@@ -155,6 +155,25 @@ truncated_refused() {
     xm restore $S/ckpt.save
     wait_count "$LOG" "$(cat $S/ckpt-count)" 120 || { tail -20 "$LOG"; fail "checkpoint image did not count on"; }
     no_reboot "$LOG"
+    rm -f $S/trunc.save
+}
+
+# host shutdown and boot: xendomains saves the PV guest and brings it back
+xendomains_cycle() {
+    local n
+    # bash's <(...) needs /dev/fd, which udev makes on a real host; the
+    # lab's dom0 mounts a bare devtmpfs
+    [ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
+    export XENDOMAINS_SAVE=$S/xd XENDOMAINS_AUTO=$S/no-auto XENDOMAINS_RESTORE=true
+    xendomains stop
+    ! xm domid count 2> /dev/null || fail "count still runs after xendomains stop"
+    [ -s $S/xd/count ] || fail "no image $S/xd/count"
+    n=$(last_count "$LOG")
+    xendomains start
+    xm domid count > /dev/null || fail "count not restored by xendomains start"
+    [ ! -e $S/xd/count ] || fail "the image was kept after a good restore"
+    wait_count "$LOG" "$n" 120 || { tail -20 "$LOG"; fail "no count above $n after xendomains start"; }
+    no_reboot "$LOG"
     xm destroy count
     wait_gone count 30
 }
@@ -165,3 +184,4 @@ t_case "a failed save (disk full) resumes the guest and leaves no file" failed_s
 t_case "xm save -c: the guest keeps running; restoring its running name is refused" save_checkpoint
 t_case "xm migrate within the host: the guest counts on under its name" migrate_local
 t_case "a truncated image is refused, nothing made; the checkpoint restores" truncated_refused
+t_case "xendomains stop saves the PV guest, start restores it" xendomains_cycle
