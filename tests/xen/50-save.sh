@@ -41,14 +41,14 @@ save_destroys() {
     local id n t0
     rm -f "$LOG"
     t0=$(now)
-    xm create "$CFG/count.cfg"
+    timeout 300 xm create "$CFG/count.cfg"
     info "created in $(since "$t0")s"
     wait_count "$LOG" 2 240 || { tail -20 "$LOG"; fail "the guest never counted"; }
     id=$(xm domid count)
     uuid_of "$id" > $S/uuid
     echo "$id" > $S/domid
     t0=$(now)
-    xm save count $S/count.save
+    timeout 300 xm save count $S/count.save
     info "save took $(since "$t0")s, $(stat -c %s $S/count.save) bytes"
     n=$(last_count "$LOG")
     echo "$n" > $S/count
@@ -68,7 +68,7 @@ save_destroys() {
 restore_continues() {
     local id t0
     t0=$(now)
-    xm restore $S/count.save
+    timeout 300 xm restore $S/count.save
     info "restore took $(since "$t0")s"
     id=$(xm domid count)
     [ "$id" != "$(cat $S/domid)" ] || fail "same domid $id"
@@ -86,7 +86,7 @@ failed_save_resumes() {
     id=$(xm domid count)
     mkdir -p /tmp/small
     mount -t tmpfs -o size=16m tmpfs /tmp/small
-    out=$(xm save count /tmp/small/count.save 2>&1) || rc=$?
+    out=$(timeout 300 xm save count /tmp/small/count.save 2>&1) || rc=$?
     echo "$out"
     [ $rc != 0 ] || { umount /tmp/small; fail "save into 16 MiB succeeded"; }
     [ ! -e /tmp/small/count.save ] || { umount /tmp/small; fail "a half-written image was left"; }
@@ -100,7 +100,7 @@ failed_save_resumes() {
 save_checkpoint() {
     local id n before out
     id=$(xm domid count)
-    xm save -c count $S/ckpt.save
+    timeout 300 xm save -c count $S/ckpt.save
     [ "$(xm domid count)" = "$id" ] || fail "domain $id gone after save -c"
     n=$(last_count "$LOG")
     echo "$n" > $S/ckpt-count
@@ -109,7 +109,7 @@ save_checkpoint() {
     xm list count | grep -q '^count '
     # restoring a name that runs is refused before anything is made
     before=$($XL list | wc -l)
-    ! out=$(xm restore $S/ckpt.save 2>&1) || fail "restored a second count"
+    ! out=$(timeout 300 xm restore $S/ckpt.save 2>&1) || fail "restored a second count"
     echo "$out" | grep -q 'already exists' || fail "no 'already exists' in: $out"
     [ "$($XL list | wc -l)" = "$before" ] || fail "Xen has a domain more"
 }
@@ -127,7 +127,8 @@ migrate_local() {
     [ "$id2" != "$id" ] || fail "still domain $id"
     ! xm list | grep -q -- '--migratedaway\|--incoming' || fail "a renamed copy left: $(xm list)"
     [ "$(uuid_of "$id2")" = "$(cat $S/uuid)" ] || fail "UUID changed"
-    [ "$(xenstore-read "$(uuid_of "$id2")/name")" = count ] || fail "/vm/<uuid> lost with the source"
+    [ "$(xenstore-read "$(uuid_of "$id2")/name")" = count ] ||
+        fail "/vm/<uuid> lost with the source: $(xenstore-ls -p /vm 2>&1; xenstore-ls -p /local/domain/$id2 2>&1 | head -5)"
     # xenconsoled names the log when it meets the domain: still --incoming
     l=$(conlog count--incoming)
     [ -e "$l" ] || l=$LOG
@@ -144,7 +145,7 @@ truncated_refused() {
     size=$(stat -c %s $S/ckpt.save)
     head -c $((size / 2)) $S/ckpt.save > $S/trunc.save
     before=$($XL list | wc -l)
-    out=$(xm restore $S/trunc.save 2>&1) || rc=$?
+    out=$(timeout 300 xm restore $S/trunc.save 2>&1) || rc=$?
     echo "$out"
     [ $rc != 0 ] || fail "a truncated image was restored"
     echo "$out" | grep -q truncated || fail "no 'truncated' in: $out"
@@ -152,7 +153,7 @@ truncated_refused() {
     [ "$($XL list | wc -l)" = "$before" ] || fail "Xen has a domain more"
     # the checkpoint itself restores: the guest goes on from its count then
     rm -f "$LOG"
-    xm restore $S/ckpt.save
+    timeout 300 xm restore $S/ckpt.save
     wait_count "$LOG" "$(cat $S/ckpt-count)" 120 || { tail -20 "$LOG"; fail "checkpoint image did not count on"; }
     no_reboot "$LOG"
     rm -f $S/trunc.save
@@ -165,11 +166,11 @@ xendomains_cycle() {
     # lab's dom0 mounts a bare devtmpfs
     [ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
     export XENDOMAINS_SAVE=$S/xd XENDOMAINS_AUTO=$S/no-auto XENDOMAINS_RESTORE=true
-    xendomains stop
+    timeout 300 xendomains stop
     ! xm domid count 2> /dev/null || fail "count still runs after xendomains stop"
     [ -s $S/xd/count ] || fail "no image $S/xd/count"
     n=$(last_count "$LOG")
-    xendomains start
+    timeout 300 xendomains start
     xm domid count > /dev/null || fail "count not restored by xendomains start"
     [ ! -e $S/xd/count ] || fail "the image was kept after a good restore"
     wait_count "$LOG" "$n" 120 || { tail -20 "$LOG"; fail "no count above $n after xendomains start"; }

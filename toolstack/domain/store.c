@@ -366,6 +366,9 @@ static int vm_shared(struct xs_handle *xs, const char *vm)
     char p[96], v[128];
     int shared = 0;
 
+    /* Not known: a /vm node left behind beats a live domain's lost. */
+    if (!ids)
+        return 1;
     for (i = 0; ids && i < n && !shared; i++) {
         snprintf(p, sizeof(p), "/local/domain/%s/vm", ids[i]);
         shared = dstore_read(xs, p, v, sizeof(v)) == 0 && !strcmp(v, vm);
