@@ -74,6 +74,25 @@ static void test_write_domain(void **state)
     domain_config_free(c);
 }
 
+/* A migration within one host: the copy shares the source's UUID, so the
+ * source's destroy must leave /vm/<uuid> to it. */
+static void test_remove_shared_vm(void **state)
+{
+    static const char vm[] = "/vm/6d3a2b0c-8f4e-4c1a-9b7d-2e5f0a1c3d4e/name";
+    struct domain_config *a = cfg_named("web"), *b = cfg_named("web--incoming");
+
+    (void)state;
+    assert_int_equal(dstore_write_domain(NULL, a, 5, uuid5), 0);
+    assert_int_equal(dstore_write_domain(NULL, b, 6, uuid5), 0);
+    dstore_remove_domain(NULL, 5);
+    assert_null(fake_xs_get("/local/domain/5/name"));
+    assert_non_null(fake_xs_get(vm));
+    dstore_remove_domain(NULL, 6);
+    assert_null(fake_xs_get(vm));
+    domain_config_free(a);
+    domain_config_free(b);
+}
+
 /* Another create commits "dup" while ours is in flight. */
 static void racer(const char *path, const char *val)
 {
@@ -151,6 +170,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_write_domain, setup),
         cmocka_unit_test_setup(test_name_race, setup),
+        cmocka_unit_test_setup(test_remove_shared_vm, setup),
         cmocka_unit_test_setup(test_rename, setup),
         cmocka_unit_test_setup(test_userdata, setup),
     };

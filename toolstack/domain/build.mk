@@ -7,8 +7,8 @@ domain-srcs := toolstack/domain/create.c toolstack/domain/pv.c \
 	toolstack/domain/monitor.c toolstack/domain/userdata.c \
 	toolstack/domain/devices.c toolstack/domain/hostmem.c toolstack/domain/sched.c \
 	toolstack/domain/saveimg.c \
-	toolstack/domain/save.c toolstack/domain/snapshot.c \
-	toolstack/domain/xzpipe.c toolstack/domain/coredump.c
+	toolstack/domain/save.c toolstack/domain/save_pv.c toolstack/domain/libxlsr.c \
+	toolstack/domain/snapshot.c toolstack/domain/xzpipe.c toolstack/domain/coredump.c
 $(eval $(call library,LIBDOMAIN,$(domain-srcs)))
 
 # Store entries, names and the kept config on fake_xs.c.
@@ -30,3 +30,12 @@ $(eval $(call unittest,test_saveimg,tests/unit/test_saveimg.c \
 # The -z stream through liblzma (xzpipe.c).
 $(eval $(call unittest,test_xzpipe,tests/unit/test_xzpipe.c \
 	toolstack/domain/xzpipe.c,$(LIBPV) -llzma))
+# libxl's stream v2 around a PV domain's libxc stream (libxlsr.c).
+$(eval $(call unittest,test_libxlsr,tests/unit/test_libxlsr.c \
+	toolstack/domain/libxlsr.c,))
+# The PV save protocol and restore step (save_pv.c) on fake_xs.c, with the
+# engine calls scripted in the test.
+$(eval $(call unittest,test_save_pv,tests/unit/test_save_pv.c \
+	toolstack/domain/save_pv.c toolstack/domain/libxlsr.c \
+	tests/unit/fake_xs.c,))
+$(B)/tests/test_save_pv: ALL_CFLAGS += -Itests/unit

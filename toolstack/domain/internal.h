@@ -104,4 +104,19 @@ void userdata_remove(uint32_t domid);
 /* The kept config's JSON text (malloc'd). 0, -ENOENT or -errno. */
 int userdata_read(uint32_t domid, const uint8_t uuid[16], char **json_out);
 
+/* ---- save_pv.c ---------------------------------------------------------- */
+
+/*
+ * Suspend PV domain domid (the store protocol) and write libxl's stream v2
+ * with its libxc stream to fd. On success the guest is left suspended; on
+ * failure it is resumed and one line said. 0 or -errno.
+ */
+int pvsave_write(const struct domain_ctx *c, struct xs_handle *xs,
+                 uint32_t domid, int fd);
+/* Let a guest suspended by pvsave_write carry on (paused: stopped). */
+int pvsave_resume(const struct domain_ctx *c, struct xs_handle *xs,
+                  uint32_t domid, int paused);
+/* The PV build step of a restore: hb's domain from b->restore_fd. */
+int pv_restore_build(struct domain_build *b, const struct hv_build *hb);
+
 #endif

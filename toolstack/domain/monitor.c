@@ -110,6 +110,24 @@ static void core_dump(const struct domain_ctx *c, uint32_t domid,
         mlog("core dump of domain %u failed", domid);
 }
 
+/*
+ * A guest that suspended is being saved: xl's monitor says so and lets go.
+ * Ours waits for what the save does: destroy it (gone: stop) or resume it
+ * (save -c: monitor it again). 0: resumed, -ESRCH: gone.
+ */
+static int wait_suspended(struct hv *hv, uint32_t domid)
+{
+    struct hv_dominfo info;
+    struct timespec ts = {0, 200 * 1000000L};
+    int rc;
+
+    while ((rc = hv_domain_getinfo(hv, domid, &info)) == 0 &&
+           (info.flags & HV_DOMF_SHUTDOWN) &&
+           info.shutdown_reason == SHUTDOWN_suspend)
+        nanosleep(&ts, NULL);
+    return rc;
+}
+
 /* One domain incarnation; returns the next domid to watch, or 0 to stop. */
 static uint32_t monitor_once(const struct domain_ctx *c,
                              const struct domain_config *start_cfg,
@@ -128,6 +146,17 @@ static uint32_t monitor_once(const struct domain_ctx *c,
     if (hv_open(&hv) < 0)
         return 0;
     rc = hv_domain_wait(hv, domid, &info);
+    if (rc == 0 && info.shutdown_reason == SHUTDOWN_suspend) {
+        mlog("domain %u (%s) has suspended", domid, cfg->name);
+        rc = wait_suspended(hv, domid);
+        hv_close(hv);
+        if (rc == 0) {
+            mlog("domain %u (%s) resumed", domid, cfg->name);
+            return domid;
+        }
+        mlog("domain %u (%s) saved and gone", domid, cfg->name);
+        return 0;
+    }
     hv_close(hv);
     xs = store_open();
     if (rc < 0) {

@@ -23,6 +23,9 @@ static int pv_check(struct domain_build *b, int *blk, int *net)
     size_t i;
     int rc;
 
+    /* A restore loads the guest's memory, not its kernel (libxl alike). */
+    if (b->restore_fd >= 0)
+        goto devices;
     if (!cfg->kernel || !*cfg->kernel) {
         snprintf(b->err, sizeof(b->err), "%s: no kernel given (kernel=)",
                  cfg->name);
@@ -34,6 +37,7 @@ static int pv_check(struct domain_build *b, int *blk, int *net)
                  strerror(errno));
         return -errno;
     }
+devices:
     /* The specs are checked as block-attach / network-attach check them. */
     for (i = 0; i < cfg->nr_disks; i++) {
         rc = device_check_disk(&cfg->disks[i], err, sizeof(err));
@@ -74,6 +78,8 @@ static int pv_build(struct domain_build *b)
 
     if (hb.max_vcpus == 0)
         hb.max_vcpus = 1;
+    if (b->restore_fd >= 0)
+        return pv_restore_build(b, &hb);
     return hv_domain_create(b->hv, &hb, &b->built, b->err, sizeof(b->err));
 }
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * save.c: xl save / restore (save.h): the kept config and QEMU's stream of
- * an HVM domain in xl's framing, with xl's messages.
+ * save.c: xl save / restore (save.h): the kept config and the domain's
+ * stream in xl's framing, with xl's messages: QEMU's stream for an HVM
+ * domain, libxl's stream v2 for a PV one (save_pv.c).
  */
 #include "domain/save.h"
 
@@ -25,14 +26,8 @@
 
 #define SAVE_MFLAGS (SAVEIMG_MFLAG_JSON | SAVEIMG_MFLAG_QEMU)
 
-static int check_hvm(const struct domain_ctx *c, uint32_t domid)
-{
-    if (dm_hvm_exists(domid))
-        return 0;
-    domain_err(c, "save: domain %u: only HVM domains can be saved so far",
-               domid);
-    return -EOPNOTSUPP;
-}
+/* HVM domains on QEMU carry QEMU's stream; PV ones libxl's v2 (xl's flags). */
+#define PV_MFLAGS (SAVEIMG_MFLAG_JSON | SAVEIMG_MFLAG_STREAMV2)
 
 /* QEMU writes plain bytes into a pipe; a child compresses them into fd. */
 static int save_xz(const struct domain_ctx *c, uint32_t domid, int fd,
@@ -73,10 +68,8 @@ int domain_save_fd(const struct domain_ctx *c, struct xs_handle *xs,
                    long long *downtime_ms)
 {
     char *json = NULL, err[512] = "";
-    int rc = check_hvm(c, domid);
+    int hvm = dm_hvm_exists(domid), rc;
 
-    if (rc)
-        return rc;
     rc = cfg_json ? ((json = strdup(cfg_json)) ? 0 : -ENOMEM)
                   : domain_config_json(xs, domid, &json);
     if (rc < 0) {
@@ -85,12 +78,20 @@ int domain_save_fd(const struct domain_ctx *c, struct xs_handle *xs,
         return rc;
     }
     rc = saveimg_write(
-        fd, SAVE_MFLAGS | (flags & DOMAIN_SAVE_XZ ? SAVEIMG_MFLAG_XZ : 0), json,
-        strlen(json), NULL);
+        fd,
+        (hvm ? SAVE_MFLAGS : PV_MFLAGS) |
+            (hvm && (flags & DOMAIN_SAVE_XZ) ? SAVEIMG_MFLAG_XZ : 0),
+        json, strlen(json), NULL);
     free(json);
     if (rc < 0) {
         domain_err(c, "save: writing the header: %s", strerror(-rc));
         return rc;
+    }
+    if (!hvm) {
+        /* Not live: the libxc stream is sent with the guest suspended. */
+        if (downtime_ms)
+            *downtime_ms = -1;
+        return pvsave_write(c, xs, domid, fd);
     }
     if (flags & DOMAIN_SAVE_XZ)
         return save_xz(c, domid, fd, flags, downtime_ms);
@@ -101,15 +102,20 @@ int domain_save_fd(const struct domain_ctx *c, struct xs_handle *xs,
     return rc;
 }
 
+int domain_save_resume(const struct domain_ctx *c, struct xs_handle *xs,
+                       uint32_t domid, int paused)
+{
+    if (dm_hvm_exists(domid))
+        return paused ? 0 : domain_unpause(domid);
+    return pvsave_resume(c, xs, domid, paused);
+}
+
 int domain_save(const struct domain_ctx *c, struct xs_handle *xs,
                 uint32_t domid, const char *path, unsigned flags)
 {
     struct domain_info info;
-    int fd, rc, was_paused;
+    int fd, rc, was_paused, hvm = dm_hvm_exists(domid), written = 0;
 
-    rc = check_hvm(c, domid);
-    if (rc)
-        return rc;
     was_paused = domain_info(xs, domid, &info) == 0 && info.paused;
     fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) {
@@ -119,24 +125,31 @@ int domain_save(const struct domain_ctx *c, struct xs_handle *xs,
         return rc;
     }
     rc = domain_save_fd(c, xs, domid, fd, flags & DOMAIN_SAVE_XZ, NULL, NULL);
+    written = rc == 0;
     if (!rc && (rc = saveimg_finish(fd)) < 0)
         domain_err(c, "save: %s: %s", path, strerror(-rc));
     close(fd);
     if (rc < 0) {
-        /* Nothing half-written stays; the guest carries on. */
+        /* Nothing half-written stays; the guest carries on (a PV guest
+         * whose stream failed was resumed by pvsave_write already). */
         unlink(path);
-        if (!was_paused)
+        if (hvm && !was_paused)
             dm_unpause(domid);
+        else if (!hvm && written)
+            pvsave_resume(c, xs, domid, was_paused);
         return rc;
     }
     if (!(flags & DOMAIN_SAVE_CHECKPOINT))
         return domain_destroy(c, xs, domid);
+    if (!hvm)
+        return pvsave_resume(c, xs, domid,
+                             was_paused || (flags & DOMAIN_SAVE_PAUSED));
     if (!was_paused && !(flags & DOMAIN_SAVE_PAUSED))
         return domain_unpause(domid);
     return 0;
 }
 
-/* The config to build: the override or the image's; HVM only. */
+/* The config to build: the override or the image's, of the image's type. */
 static int image_config(const struct domain_ctx *c, const char *what,
                         const struct saveimg_header *h,
                         const struct domain_config *override,
@@ -147,10 +160,10 @@ static int image_config(const struct domain_ctx *c, const char *what,
     int rc;
 
     *owned = NULL;
-    if (!(h->mflags & SAVEIMG_MFLAG_QEMU)) {
+    if (!(h->mflags & (SAVEIMG_MFLAG_QEMU | SAVEIMG_MFLAG_STREAMV2))) {
         domain_err(c,
-                   "restore: %s: not an HVM (QEMU) image: pvstack "
-                   "restores only those so far",
+                   "restore: %s: a legacy (v1) stream: pvstack restores "
+                   "migration stream v2 and QEMU images only",
                    what);
         return -EOPNOTSUPP;
     }
@@ -161,11 +174,12 @@ static int image_config(const struct domain_ctx *c, const char *what,
         return rc;
     }
     *cfg = override ? override : *owned;
-    if ((*cfg)->type != DOMAIN_TYPE_HVM) {
+    if (((*cfg)->type == DOMAIN_TYPE_HVM) !=
+        !!(h->mflags & SAVEIMG_MFLAG_QEMU)) {
         domain_err(c,
-                   "restore: %s: the config is not type = \"hvm\" as the "
+                   "restore: %s: the config is not type = \"%s\" as the "
                    "image is",
-                   what);
+                   what, (h->mflags & SAVEIMG_MFLAG_QEMU) ? "hvm" : "pv");
         return -EINVAL;
     }
     return 0;
@@ -183,6 +197,7 @@ static int restore_from(const struct domain_ctx *c, struct xs_handle *xs,
     const struct domain_config *cfg = NULL;
     struct domain_config *owned = NULL, renamed;
     char *incoming = NULL;
+    uint32_t other;
     int rc;
 
     if (c->err)
@@ -204,6 +219,15 @@ static int restore_from(const struct domain_ctx *c, struct xs_handle *xs,
             renamed.name = incoming;
             cfg = &renamed;
         }
+        /* A PV restore loads all memory before the store entries claim
+         * the name: refuse a running name first (xl checks it early). */
+        if (!(h->mflags & SAVEIMG_MFLAG_QEMU) &&
+            domain_find(xs, cfg->name, &other) == 0) {
+            domain_err(c, "create: domain with name \"%s\" already exists.",
+                       cfg->name);
+            rc = -EEXIST;
+            goto done;
+        }
         /* xz: a child decompresses the file into a pipe QEMU reads. */
         if ((h->mflags & SAVEIMG_MFLAG_XZ) && pipe2(xzp, O_CLOEXEC) == 0) {
             pump = xz_pump_spawn(fd, xzp[1], 0);
@@ -217,6 +241,7 @@ static int restore_from(const struct domain_ctx *c, struct xs_handle *xs,
             rc = domain_create(c, xs, cfg, &o, domid_out);
         }
     }
+done:
     if (xzp[0] >= 0)
         close(xzp[0]);
     if (pump > 0) {

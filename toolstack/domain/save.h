@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * save.h: xl save / restore on the domain library: the domain's kept
- * config (libxl JSON) and its state in xl's framing (saveimg.h). HVM
- * domains (QEMU's migration stream, dm/migrate.h) only so far.
+ * config (libxl JSON) and its state in xl's framing (saveimg.h): QEMU's
+ * migration stream for HVM domains (dm/migrate.h), libxl's stream v2 with
+ * libxenguest's for PV domains on the xen engine (save_pv.c).
  */
 #ifndef XT_DOMAIN_SAVE_H
 #define XT_DOMAIN_SAVE_H
@@ -35,6 +36,14 @@ int domain_save(const struct domain_ctx *c, struct xs_handle *xs,
 int domain_save_fd(const struct domain_ctx *c, struct xs_handle *xs,
                    uint32_t domid, int fd, unsigned flags, const char *json,
                    long long *downtime_ms);
+
+/*
+ * Let domid carry on after domain_save_fd left it stopped (migrate's
+ * failure path): QEMU's cont, or a PV guest's resume; paused: it was
+ * paused before and stays so. 0 or -errno.
+ */
+int domain_save_resume(const struct domain_ctx *c, struct xs_handle *xs,
+                       uint32_t domid, int paused);
 
 #define DOMAIN_RESTORE_PAUSED 0x1u     /* -p */
 #define DOMAIN_RESTORE_NO_MONITOR 0x2u /* -e */

@@ -355,6 +355,28 @@ int dstore_uuid(struct xs_handle *xs, uint32_t domid, uint8_t uuid[16])
     return *s ? -ENOENT : 0;
 }
 
+/*
+ * Another domain still names vm as its /vm path: a migration within one
+ * host, where the copy has the source's UUID until the source is gone.
+ */
+static int vm_shared(struct xs_handle *xs, const char *vm)
+{
+    unsigned int n = 0, i;
+    char **ids = xs_directory(xs, XBT_NULL, "/local/domain", &n);
+    char p[96], v[128];
+    int shared = 0;
+
+    /* Not known: a /vm node left behind beats a live domain's lost. */
+    if (!ids)
+        return 1;
+    for (i = 0; ids && i < n && !shared; i++) {
+        snprintf(p, sizeof(p), "/local/domain/%s/vm", ids[i]);
+        shared = dstore_read(xs, p, v, sizeof(v)) == 0 && !strcmp(v, vm);
+    }
+    free(ids);
+    return shared;
+}
+
 void dstore_remove_domain(struct xs_handle *xs, uint32_t domid)
 {
     static const char *const kinds[] = {"vbd", "vif", "console", "qdisk"};
@@ -380,6 +402,6 @@ void dstore_remove_domain(struct xs_handle *xs, uint32_t domid)
     xs_rm(xs, XBT_NULL, p);
     snprintf(p, sizeof(p), "/local/domain/%u", domid);
     xs_rm(xs, XBT_NULL, p);
-    if (strncmp(vm, "/vm/", 4) == 0)
+    if (strncmp(vm, "/vm/", 4) == 0 && !vm_shared(xs, vm))
         xs_rm(xs, XBT_NULL, vm);
 }

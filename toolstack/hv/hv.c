@@ -6,6 +6,7 @@
 #include "hv/hv.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -192,4 +193,42 @@ int hv_host_info(struct hv *hv, struct hv_hostinfo *out)
 {
     memset(out, 0, sizeof(*out));
     return hv->ops->host_info ? hv->ops->host_info(hv, out) : -ENOSYS;
+}
+
+static void no_save(const struct hv *hv, char *err, size_t errlen)
+{
+    if (err && errlen)
+        snprintf(err, errlen, "the %s engine cannot save or restore PV domains",
+                 hv->ops->name);
+}
+
+int hv_domain_save(struct hv *hv, uint32_t domid, int fd,
+                   int (*suspend)(void *arg), void *arg, char *err,
+                   size_t errlen)
+{
+    if (err && errlen)
+        err[0] = '\0';
+    if (!hv->ops->domain_save) {
+        no_save(hv, err, errlen);
+        return -ENOSYS;
+    }
+    return hv->ops->domain_save(hv, domid, fd, suspend, arg, err, errlen);
+}
+
+int hv_domain_resume(struct hv *hv, uint32_t domid, int fast)
+{
+    return hv->ops->domain_resume ? hv->ops->domain_resume(hv, domid, fast)
+                                  : -ENOSYS;
+}
+
+int hv_domain_restore(struct hv *hv, const struct hv_build *b, int fd,
+                      struct hv_built *out, char *err, size_t errlen)
+{
+    if (err && errlen)
+        err[0] = '\0';
+    if (!hv->ops->domain_restore) {
+        no_save(hv, err, errlen);
+        return -ENOSYS;
+    }
+    return hv->ops->domain_restore(hv, b, fd, out, err, errlen);
 }

@@ -155,4 +155,32 @@ int hv_domain_wait(struct hv *hv, uint32_t domid, struct hv_dominfo *out);
  */
 int hv_host_info(struct hv *hv, struct hv_hostinfo *out);
 
+/* ---- Save / restore (optional: -ENOSYS where the engine has none) -------- */
+
+/*
+ * Write domid's state to fd as a libxc migration stream v2 (xen engine:
+ * xc_domain_save). suspend(arg) is called once the stream needs the guest
+ * stopped: it must get the guest to SHUTDOWN_suspend (the PV protocol over
+ * the store) and return 0, or -errno to abort. The domain is left
+ * suspended; the caller destroys or resumes it. 0 or -errno, one line in
+ * err.
+ */
+int hv_domain_save(struct hv *hv, uint32_t domid, int fd,
+                   int (*suspend)(void *arg), void *arg, char *err,
+                   size_t errlen);
+/*
+ * Let a guest that suspended for a save carry on (xc_domain_resume; fast:
+ * the guest sees the suspend cancelled and keeps its connections, as
+ * libxl does for `save -c`). 0 or -errno.
+ */
+int hv_domain_resume(struct hv *hv, uint32_t domid, int fast);
+/*
+ * Make domain b->domid as hv_domain_create would (b->kernel etc. unused)
+ * and load its state from the stream on fd (xc_domain_restore); *out gets
+ * the store and console frames and channels of the restored guest. The
+ * domain is left paused. On failure nothing is left; 0 or -errno + err.
+ */
+int hv_domain_restore(struct hv *hv, const struct hv_build *b, int fd,
+                      struct hv_built *out, char *err, size_t errlen);
+
 #endif

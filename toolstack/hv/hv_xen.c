@@ -226,10 +226,11 @@ fail:
     return rc;
 }
 
-static int xen_dom_create(struct hv *hv, const struct hv_build *b,
-                          struct hv_built *out, char *err, size_t errlen)
+/* The empty domain both a build and a restore start from (libxl's
+ * libxl__domain_make + libxl__build_pre). extra_kb: maxmem slack. */
+static int xen_dom_make(struct xen_priv *p, const struct hv_build *b,
+                        uint64_t extra_kb)
 {
-    struct xen_priv *p = hv->priv;
     struct xen_domctl_createdomain cfg = {
         .max_vcpus = b->max_vcpus,
         .max_evtchn_port = -1,
@@ -246,24 +247,33 @@ static int xen_dom_create(struct hv *hv, const struct hv_build *b,
      * Xen 4.17 still allocates the vcpus here, not in createdomain: without
      * it the builder's SETVCPUCONTEXT fails (xg_dom_x86.c vcpu_x86_64).
      */
-    if (xc_domain_max_vcpus(p->xch, domid, b->max_vcpus) < 0) {
-        rc = -errno;
-        goto fail;
+    if (xc_domain_max_vcpus(p->xch, domid, b->max_vcpus) < 0 ||
+        xc_domain_setmaxmem(p->xch, domid, b->max_mem_kb + extra_kb) < 0) {
+        rc = errno ? -errno : -EIO;
+        xc_domain_destroy(p->xch, domid);
+        return rc;
     }
-    if (xc_domain_setmaxmem(p->xch, domid, b->max_mem_kb) < 0) {
-        rc = -errno;
-        goto fail;
-    }
+    return 0;
+}
+
+static int xen_dom_create(struct hv *hv, const struct hv_build *b,
+                          struct hv_built *out, char *err, size_t errlen)
+{
+    struct xen_priv *p = hv->priv;
+    int rc = xen_dom_make(p, b, 0);
+
+    if (rc < 0)
+        return rc;
     rc = xen_dom_build(p, b, out, err, errlen);
     if (rc < 0)
         goto fail;
-    if (!b->paused && xc_domain_unpause(p->xch, domid) < 0) {
+    if (!b->paused && xc_domain_unpause(p->xch, b->domid) < 0) {
         rc = -errno;
         goto fail;
     }
     return 0;
 fail:
-    xc_domain_destroy(p->xch, domid);
+    xc_domain_destroy(p->xch, b->domid);
     return rc;
 }
 
@@ -364,6 +374,94 @@ static int xen_dom_wait(struct hv *hv, uint32_t domid, struct hv_dominfo *out)
     }
 }
 
+/* ---- save / restore (libxl__domain_save / libxl__xc_domain_restore) ---- */
+
+struct xen_suspend {
+    int (*suspend)(void *arg);
+    void *arg;
+    int rc;
+};
+
+/* libxc's suspend callback: non-zero is success. */
+static int xen_suspend_cb(void *data)
+{
+    struct xen_suspend *s = data;
+
+    s->rc = s->suspend(s->arg);
+    return s->rc == 0;
+}
+
+static int xen_dom_save(struct hv *hv, uint32_t domid, int fd,
+                        int (*suspend)(void *arg), void *arg, char *err,
+                        size_t errlen)
+{
+    struct xen_priv *p = hv->priv;
+    struct xen_suspend s = {.suspend = suspend, .arg = arg};
+    struct save_callbacks cb = {.suspend = xen_suspend_cb, .data = &s};
+    int rc;
+
+    /* Not live: the guest is suspended first, then all its pages sent. */
+    if (xc_domain_save(p->xch, fd, domid, 0, &cb, XC_STREAM_PLAIN, -1) == 0)
+        return 0;
+    rc = s.rc < 0 ? s.rc : (errno ? -errno : -EIO);
+    if (err && errlen && s.rc == 0)
+        snprintf(err, errlen, "xc_domain_save failed: %s", strerror(-rc));
+    else if (err && errlen)
+        snprintf(err, errlen, "the guest did not suspend: %s", strerror(-rc));
+    return rc;
+}
+
+static int xen_dom_resume(struct hv *hv, uint32_t domid, int fast)
+{
+    return xen_rc(
+        xc_domain_resume(((struct xen_priv *)hv->priv)->xch, domid, fast));
+}
+
+/* libxl's LIBXL_MAXMEM_CONSTANT: room for the pages a restore populates
+ * besides the guest's RAM. */
+#define XEN_RESTORE_SLACK_KB 1024
+
+static int xen_dom_restore(struct hv *hv, const struct hv_build *b, int fd,
+                           struct hv_built *out, char *err, size_t errlen)
+{
+    struct xen_priv *p = hv->priv;
+    struct restore_callbacks cb = {0}; /* libxc dereferences it */
+    unsigned long store_mfn = 0, console_mfn = 0;
+    int store_port, console_port, rc;
+
+    rc = xen_dom_make(p, b, XEN_RESTORE_SLACK_KB);
+    if (rc < 0) {
+        snprintf(err, errlen, "dom %u: creating the domain: %s", b->domid,
+                 strerror(-rc));
+        return rc;
+    }
+    store_port = xc_evtchn_alloc_unbound(p->xch, b->domid, 0);
+    console_port = xc_evtchn_alloc_unbound(p->xch, b->domid, 0);
+    if (store_port < 0 || console_port < 0) {
+        rc = errno ? -errno : -EIO;
+        snprintf(err, errlen, "dom %u: event channels: %s", b->domid,
+                 strerror(-rc));
+        goto fail;
+    }
+    /* libxc writes the new ports and frames into the guest's start_info
+     * and seeds its grant table for the store and console. */
+    if (xc_domain_restore(p->xch, fd, b->domid, (unsigned)store_port,
+                          &store_mfn, 0, (unsigned)console_port, &console_mfn,
+                          0, XC_STREAM_PLAIN, &cb, -1) < 0) {
+        rc = errno ? -errno : -EIO;
+        snprintf(err, errlen, "xc_domain_restore failed: %s", strerror(-rc));
+        goto fail;
+    }
+    out->store_pfn = store_mfn;
+    out->console_pfn = console_mfn;
+    out->store_port = (uint32_t)store_port;
+    out->console_port = (uint32_t)console_port;
+    return 0;
+fail:
+    xc_domain_destroy(p->xch, b->domid);
+    return rc;
+}
+
 /* xl info's figures: xc_physinfo and xc_version, as libxl_get_physinfo. */
 static int xen_host_info(struct hv *hv, struct hv_hostinfo *out)
 {
@@ -422,4 +520,7 @@ const struct hv_ops hv_xen_ops = {
     .domain_set_vcpus = xen_dom_set_vcpus,
     .domain_wait = xen_dom_wait,
     .host_info = xen_host_info,
+    .domain_save = xen_dom_save,
+    .domain_resume = xen_dom_resume,
+    .domain_restore = xen_dom_restore,
 };

@@ -40,6 +40,13 @@ struct hv_ops {
     int (*domain_wait)(struct hv *hv, uint32_t domid, struct hv_dominfo *out);
     /* NULL: the engine has no host view (hv_host_info says -ENOSYS). */
     int (*host_info)(struct hv *hv, struct hv_hostinfo *out);
+    /* NULL: no save/restore on this engine (-ENOSYS). */
+    int (*domain_save)(struct hv *hv, uint32_t domid, int fd,
+                       int (*suspend)(void *arg), void *arg, char *err,
+                       size_t errlen);
+    int (*domain_resume)(struct hv *hv, uint32_t domid, int fast);
+    int (*domain_restore)(struct hv *hv, const struct hv_build *b, int fd,
+                          struct hv_built *out, char *err, size_t errlen);
 };
 
 struct hv {

@@ -102,8 +102,7 @@ static void resume(struct mig *m)
         domain_rename(&m->c, m->xs, m->domid, m->name);
     m->renamed = 0;
     fprintf(m->xm->err, "migration sender: Trying to resume at our end.\n");
-    if (!m->was_paused)
-        domain_unpause(m->domid);
+    domain_save_resume(&m->c, m->xs, m->domid, m->was_paused);
 }
 
 /* The sender's side once the receiver runs. 0 or -errno. */
@@ -194,7 +193,7 @@ int cmd_migrate(struct xm *xm, int argc, char **argv)
     const char *ssh = "ssh", *cfgfile = NULL;
     struct mig m = {.xm = xm};
     struct domain_info info;
-    char *rune = NULL, *json = NULL;
+    char *rune = NULL, *json = NULL, engine[16];
     int opt, no_monitor = 0, send_fd = -1, recv_fd = -1, rc, st;
     unsigned flags = 0;
     pid_t child;
@@ -220,10 +219,12 @@ int cmd_migrate(struct xm *xm, int argc, char **argv)
         return EXIT_FAILURE;
     }
     rc = dom_resolve(xm, m.xs, argv[optind], &m.domid, m.name, sizeof(m.name));
-    if (rc == 0 && !dm_hvm_exists(m.domid)) {
+    /* PV domains go as libxl's stream v2, which needs libxenguest. */
+    domain_engine_name(engine, sizeof(engine));
+    if (rc == 0 && !dm_hvm_exists(m.domid) && strcmp(engine, "xen")) {
         xm_err(xm,
-               "migrate: domain %u: only HVM domains can be migrated so "
-               "far",
+               "migrate: domain %u: PV domains migrate on the xen engine "
+               "only",
                m.domid);
         rc = -EOPNOTSUPP;
     }

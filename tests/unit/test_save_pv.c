@@ -1,0 +1,323 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * test_save_pv.c: domain/save_pv.c on fake_xs.c and a scripted engine (the
+ * hv.h calls it makes are stubbed here): the suspend request and what the
+ * guest's answer leads to, the stream around the engine's, the resume of
+ * a guest whose save failed, and a restore's refusal of a bad stream.
+ */
+#include "domain/internal.h"
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <xen/sched.h>
+
+#include <cmocka.h>
+
+#include "cfg/cfg.h"
+#include "domain/libxlsr.h"
+#include "fake_xs.h"
+
+#define DOMID 7u
+#define SHUTDOWN_NODE "/local/domain/7/control/shutdown"
+
+/* The scripted guest and engine. */
+static struct {
+    int acks;          /* the guest clears control/shutdown */
+    unsigned reason;   /* ... and shuts down with this reason */
+    int shut;          /* Xen reports it shut down */
+    int save_rc;       /* what the engine's stream write returns after */
+    int resumed, fast; /* hv_domain_resume calls, its fast flag */
+    int paused_first;  /* hv_domain_pause came before the resume */
+    int pauses, destroyed, restored, xs_resumed;
+    char err[256];
+} g;
+
+static void guest(const char *path, const char *val)
+{
+    if (strcmp(path, SHUTDOWN_NODE) || strcmp(val, "suspend") || !g.acks)
+        return;
+    fake_xs_set(SHUTDOWN_NODE, ""); /* Linux's xenbus answer */
+    g.shut = 1;
+}
+
+/* ---- the stubs ---------------------------------------------------------- */
+
+int hv_open(struct hv **hv)
+{
+    *hv = (struct hv *)&g;
+    return 0;
+}
+
+void hv_close(struct hv *hv)
+{
+    (void)hv;
+}
+
+int hv_domain_getinfo(struct hv *hv, uint32_t domid, struct hv_dominfo *out)
+{
+    (void)hv;
+    memset(out, 0, sizeof(*out));
+    out->domid = domid;
+    out->flags = g.shut ? HV_DOMF_SHUTDOWN : HV_DOMF_RUNNING;
+    out->shutdown_reason = g.reason;
+    return 0;
+}
+
+int hv_domain_save(struct hv *hv, uint32_t domid, int fd,
+                   int (*suspend)(void *arg), void *arg, char *err,
+                   size_t errlen)
+{
+    int rc;
+
+    (void)hv;
+    assert_int_equal(domid, DOMID);
+    assert_int_equal(write(fd, "LIBXC", 5), 5);
+    rc = suspend(arg);
+    if (rc < 0) {
+        snprintf(err, errlen, "the guest did not suspend");
+        return rc;
+    }
+    if (g.save_rc < 0)
+        snprintf(err, errlen, "xc_domain_save failed");
+    return g.save_rc;
+}
+
+int hv_domain_resume(struct hv *hv, uint32_t domid, int fast)
+{
+    (void)hv;
+    (void)domid;
+    g.resumed++;
+    g.fast = fast;
+    g.paused_first = g.pauses > 0;
+    g.shut = 0;
+    return 0;
+}
+
+int hv_domain_pause(struct hv *hv, uint32_t domid)
+{
+    (void)hv;
+    (void)domid;
+    g.pauses++;
+    return 0;
+}
+
+int hv_domain_destroy(struct hv *hv, uint32_t domid)
+{
+    (void)hv;
+    (void)domid;
+    g.destroyed++;
+    return 0;
+}
+
+int hv_domain_restore(struct hv *hv, const struct hv_build *b, int fd,
+                      struct hv_built *out, char *err, size_t errlen)
+{
+    char x[5];
+
+    (void)hv;
+    (void)b;
+    (void)err;
+    (void)errlen;
+    assert_int_equal(read(fd, x, 5), 5);
+    assert_memory_equal(x, "LIBXC", 5);
+    g.restored++;
+    out->store_pfn = 0x1234;
+    return 0;
+}
+
+bool xs_resume_domain(struct xs_handle *h, unsigned int domid)
+{
+    (void)h;
+    (void)domid;
+    g.xs_resumed++;
+    return true;
+}
+
+void domain_err(const struct domain_ctx *c, const char *fmt, ...)
+{
+    va_list ap;
+
+    (void)c;
+    va_start(ap, fmt);
+    vsnprintf(g.err, sizeof(g.err), fmt, ap);
+    va_end(ap);
+}
+
+int dstore_read(struct xs_handle *xs, const char *path, char *buf, size_t len)
+{
+    unsigned n = 0;
+    char *v = xs_read(xs, XBT_NULL, path, &n);
+
+    if (!v)
+        return -ENOENT;
+    snprintf(buf, len, "%.*s", (int)n, v);
+    free(v);
+    return 0;
+}
+
+int dstore_write(struct xs_handle *xs, const char *path, const char *val)
+{
+    return xs_write(xs, XBT_NULL, path, val, (unsigned)strlen(val)) ? 0 : -EIO;
+}
+
+/* ---- the tests ---------------------------------------------------------- */
+
+static int setup(void **state)
+{
+    (void)state;
+    memset(&g, 0, sizeof(g));
+    fake_xs_reset();
+    fake_xs_on_write(guest);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    fake_xs_on_write(NULL);
+    return 0;
+}
+
+static const struct domain_ctx ctx = {.prog = "xm"};
+
+static void test_saved(void **state)
+{
+    struct xs_handle *xs = xs_open(0);
+    char b[64];
+    int fd = memfd_create("img", 0), n;
+
+    (void)state;
+    g.acks = 1;
+    g.reason = SHUTDOWN_suspend;
+    assert_int_equal(pvsave_write(&ctx, xs, DOMID, fd), 0);
+    /* The guest answered; it stays suspended for the caller to destroy. */
+    assert_string_equal(fake_xs_get(SHUTDOWN_NODE), "");
+    assert_int_equal(g.resumed, 0);
+    /* libxl's header and LIBXC_CONTEXT, the engine's bytes, END. */
+    n = (int)pread(fd, b, sizeof(b), 0);
+    assert_int_equal(n, 16 + 8 + 5 + 8);
+    assert_memory_equal(b, "LibxlFmt", 8);
+    assert_memory_equal(b + 24, "LIBXC", 5);
+    assert_memory_equal(b + 29, "\0\0\0\0\0\0\0\0", 8);
+    /* save -c: resumed fast (suspend cancelled), xenstored re-armed. */
+    assert_int_equal(pvsave_resume(&ctx, xs, DOMID, 0), 0);
+    assert_int_equal(g.resumed, 1);
+    assert_int_equal(g.fast, 1);
+    assert_int_equal(g.xs_resumed, 1);
+    assert_int_equal(g.pauses, 0);
+    close(fd);
+    xs_close(xs);
+}
+
+static void test_failed_stream_resumes(void **state)
+{
+    struct xs_handle *xs = xs_open(0);
+    int fd = memfd_create("img", 0);
+
+    (void)state;
+    g.acks = 1;
+    g.reason = SHUTDOWN_suspend;
+    g.save_rc = -ENOSPC;
+    assert_int_equal(pvsave_write(&ctx, xs, DOMID, fd), -ENOSPC);
+    assert_non_null(strstr(g.err, "xc_domain_save failed"));
+    /* libxl: the guest it suspended carries on. */
+    assert_int_equal(g.resumed, 1);
+    assert_int_equal(g.xs_resumed, 1);
+    close(fd);
+    xs_close(xs);
+}
+
+static void test_wrong_reason(void **state)
+{
+    struct xs_handle *xs = xs_open(0);
+    int fd = memfd_create("img", 0);
+
+    (void)state;
+    g.acks = 1;
+    g.reason = SHUTDOWN_poweroff;
+    assert_int_equal(pvsave_write(&ctx, xs, DOMID, fd), -ECANCELED);
+    assert_non_null(strstr(g.err, "unexpected reason code 0"));
+    /* Powered off is not suspended: nothing to resume. */
+    assert_int_equal(g.resumed, 0);
+    close(fd);
+    xs_close(xs);
+}
+
+static void test_resume_guards(void **state)
+{
+    struct xs_handle *xs = xs_open(0);
+
+    (void)state;
+    /* Running: a cooperative resume would clobber its rax; none is made. */
+    assert_int_equal(pvsave_resume(&ctx, xs, DOMID, 0), 0);
+    assert_int_equal(g.resumed, 0);
+    /* save -c -p: paused before the resume, so it stays stopped. */
+    g.shut = 1;
+    g.reason = SHUTDOWN_suspend;
+    assert_int_equal(pvsave_resume(&ctx, xs, DOMID, 1), 0);
+    assert_int_equal(g.resumed, 1);
+    assert_int_equal(g.paused_first, 1);
+    xs_close(xs);
+}
+
+/* pv_restore_build on the stream in fd. */
+static int restore(int fd, struct domain_build *b)
+{
+    static struct domain_config cfg = {.name = "g1"};
+    struct hv_build hb = {.domid = DOMID};
+
+    memset(b, 0, sizeof(*b));
+    b->c = &ctx;
+    b->cfg = &cfg;
+    b->domid = DOMID;
+    b->restore_fd = fd;
+    assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+    return pv_restore_build(b, &hb);
+}
+
+static void test_restore(void **state)
+{
+    struct domain_build b;
+    int fd = memfd_create("img", 0);
+
+    (void)state;
+    assert_int_equal(libxlsr_write_begin(fd), 0);
+    assert_int_equal(write(fd, "LIBXC", 5), 5);
+    assert_int_equal(libxlsr_write_end(fd), 0);
+    assert_int_equal(restore(fd, &b), 0);
+    assert_int_equal(g.restored, 1);
+    assert_int_equal(b.built.store_pfn, 0x1234);
+    /* Without the END record: the made domain is destroyed again. */
+    assert_int_equal(ftruncate(fd, 16 + 8 + 5), 0);
+    assert_int_equal(restore(fd, &b), -EINVAL);
+    assert_non_null(strstr(b.err, "g1: libxl stream: truncated"));
+    assert_int_equal(g.destroyed, 1);
+    /* A foreign stream: refused before the engine makes anything. */
+    assert_int_equal(pwrite(fd, "NotLibxl", 8, 0), 8);
+    assert_int_equal(restore(fd, &b), -EINVAL);
+    assert_non_null(strstr(b.err, "bad ident"));
+    assert_int_equal(g.restored, 2);
+    close(fd);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_saved, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failed_stream_resumes, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_wrong_reason, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_resume_guards, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_restore, setup, teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
