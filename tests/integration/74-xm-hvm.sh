@@ -5,38 +5,12 @@
 # pause/unpause, shutdown (ACPI) and destroy; and xendomains with the real
 # xm on an auto dir of HVM cfgs (one dangling).
 . "$(dirname "$0")/lib.sh"
-XM=$BIN/xm
-
-if ! command -v qemu-system-x86_64 >/dev/null || ! t_hvm_guest ||
-    ! command -v xenstore-read >/dev/null; then
-    t_skip "xm on HVM" "no QEMU, test kernel or xenstore-utils"
-    t_done; exit
-fi
-t_root
-t_xm_daemons || { echo "not ok - xm daemons start"; exit 1; }
+t_hvm_xm "xm on HVM"
 echo "# accelerator: $("$BIN/pvstack-dm" accel)"
-
-# cfg NAME [lines...]: an HVM cfg for the tiny guest in $PVSTACK_ROOT.
-cfg() {
-    local name=$1
-    shift
-    { echo "type = 'hvm'"; echo "name = '$name'"; echo "memory = 128"
-      echo "kernel = '$HVM_KERNEL'"; echo "ramdisk = '$HVM_INITRD'"
-      echo "serial = 'pty'"; printf '%s\n' "$@"; } >"$PVSTACK_ROOT/$name.cfg"
-    echo "$PVSTACK_ROOT/$name.cfg"
-}
-state() { t_xm_row "$1" | awk '{print $5}'; }
-# console NAME FILE: the guest's serial output (the store's console/tty).
-console() {
-    local id tty
-    id=$("$XM" domid "$1") || fail "no domid for $1"
-    tty=$(xenstore-read "/local/domain/$id/console/tty") || fail "no tty"
-    cat "$tty" >"$2" 2>/dev/null &
-}
 
 case_create_console() {
     local out
-    out=$(timeout 40 "$XM" create -c "$(cfg c1 "extra = 'console=ttyS0 quiet pvtest=reboot'" \
+    out=$(timeout 40 "$XM" create -c "$(t_hvm_cfg c1 "extra = 'console=ttyS0 quiet pvtest=reboot'" \
         "on_reboot = 'destroy'")" </dev/null 2>&1)
     assert_match "$out" "PVSTACK-GUEST-UP mode=reboot"
     t_wait_for "! t_xm_listed c1" 10 || fail "c1 still listed after reboot (on_reboot=destroy)"
@@ -44,19 +18,19 @@ case_create_console() {
 
 case_list_pause() {
     local out
-    "$XM" create -p "$(cfg l1 "extra = 'console=ttyS0 quiet'" "vcpus = 2")" ||
+    "$XM" create -p "$(t_hvm_cfg l1 "vcpus = 2")" ||
         fail "create -p failed"
     assert_match "$(t_xm_row l1)" "^l1 +[0-9]+ +128 +2 +--p---"
     out=$("$XM" list -l l1)
     assert_match "$out" '"type": "hvm"'
     assert_match "$out" "\"device_model_accel\": \"$("$BIN/pvstack-dm" accel)\""
-    console l1 "$PVSTACK_ROOT/l1.out"
+    t_hvm_console l1 "$PVSTACK_ROOT/l1.out"
     "$XM" unpause l1 || fail "unpause"
     t_wait_for "grep -q PVSTACK-GUEST-WAITING '$PVSTACK_ROOT/l1.out'" 40 ||
         fail "guest not up"
-    assert_eq "$(state l1)" "r-----"
-    "$XM" pause l1 && assert_eq "$(state l1)" "--p---"
-    "$XM" unpause l1 && assert_eq "$(state l1)" "r-----"
+    assert_eq "$(t_xm_state l1)" "r-----"
+    "$XM" pause l1 && assert_eq "$(t_xm_state l1)" "--p---"
+    "$XM" unpause l1 && assert_eq "$(t_xm_state l1)" "r-----"
     # ACPI power button; the guest powers off; on_poweroff=destroy.
     "$XM" shutdown l1 || fail "shutdown"
     t_wait_for "! t_xm_listed l1" 30 || fail "l1 still listed after shutdown"
@@ -66,7 +40,7 @@ case_list_pause() {
 
 case_destroy() {
     local id pid
-    "$XM" create "$(cfg d1 "extra = 'console=ttyS0 quiet'")" || fail "create"
+    "$XM" create "$(t_hvm_cfg d1)" || fail "create"
     id=$("$XM" domid d1)
     pid=$(cat "$PVSTACK_ROOT/run/xen/qemu-dm-$id.pid")
     "$XM" destroy d1 || fail "destroy"
@@ -77,10 +51,10 @@ case_destroy() {
 
 case_create_errors() {
     local out
-    out=$("$XM" create "$(cfg e1 "device_model_accel = 'xen'")" 2>&1) &&
+    out=$("$XM" create "$(t_hvm_cfg e1 "device_model_accel = 'xen'")" 2>&1) &&
         fail "create accepted accel xen"
     assert_match "$out" "device_model_accel 'xen' must be kvm or tcg"
-    out=$(PVSTACK_QEMU=/nonexistent/qemu "$XM" create "$(cfg e2)" 2>&1) &&
+    out=$(PVSTACK_QEMU=/nonexistent/qemu "$XM" create "$(t_hvm_cfg e2)" 2>&1) &&
         fail "create without QEMU succeeded"
     assert_match "$out" "device model /nonexistent/qemu not found"
     ! t_xm_listed e1 && ! t_xm_listed e2 || fail "failed creates listed"
@@ -90,8 +64,8 @@ case_create_errors() {
 case_xendomains() {
     local auto=$PVSTACK_ROOT/etc/xen/auto out
     mkdir -p "$auto"
-    ln -s "$(cfg a1 "extra = 'console=ttyS0 quiet'")" "$auto/a1.cfg"
-    ln -s "$(cfg a2 "extra = 'console=ttyS0 quiet'")" "$auto/a2.cfg"
+    ln -s "$(t_hvm_cfg a1)" "$auto/a1.cfg"
+    ln -s "$(t_hvm_cfg a2)" "$auto/a2.cfg"
     ln -s "$PVSTACK_ROOT/missing.cfg" "$auto/a3.cfg"
     out=$(XM=$XM "$BIN/xendomains" start 2>&1) || fail "start: $out"
     assert_match "$out" "Starting auto Xen domain a1 .*: ok"
@@ -111,7 +85,7 @@ case_vif_bridge() {
     ip -n "$ns" link add xenbr0 type bridge
     ip -n "$ns" link set xenbr0 up
     # The unix sockets (xenstored, QMP) are files: reachable from the netns.
-    ip netns exec "$ns" "$XM" create "$(cfg n1 "extra = 'console=ttyS0 quiet'" \
+    ip netns exec "$ns" "$XM" create "$(t_hvm_cfg n1 \
         "vif = [ 'mac=00:16:3e:0a:0b:0c,model=e1000', 'bridge=xenbr0,model=virtio-net' ]")" ||
         fail "create with vifs"
     id=$("$XM" domid n1)
@@ -129,8 +103,8 @@ case_vif_bridge() {
 # xl.cfg hpet = 0 reaches QEMU's machine; the default keeps the HPET.
 case_hpet() {
     local id
-    "$XM" create -p "$(cfg hp0 "hpet = 0")" || fail "create hpet=0"
-    "$XM" create -p "$(cfg hp1)" || fail "create"
+    "$XM" create -p "$(t_hvm_cfg hp0 "hpet = 0")" || fail "create hpet=0"
+    "$XM" create -p "$(t_hvm_cfg hp1)" || fail "create"
     id=$("$XM" domid hp0)
     assert_match "$("$BIN/pvstack-dm" qmp "$id" qom-get '{"path": "/machine", "property": "hpet"}')" '"return": false'
     assert_match "$("$XM" list -l hp0)" '"hpet": "False"'

@@ -6,22 +6,15 @@
 # source is destroyed; --live reports the downtime; when the receiver fails
 # the source resumes under its name and nothing is left on the target.
 . "$(dirname "$0")/lib.sh"
-XM=$BIN/xm
-
-if ! command -v qemu-system-x86_64 >/dev/null || ! t_hvm_guest ||
-    ! command -v xenstore-read >/dev/null; then
-    t_skip "xm migrate" "no QEMU, test kernel or xenstore-utils"
-    t_done; exit
-fi
-t_root
-t_xm_daemons || { echo "not ok - xm daemons start"; exit 1; }
+t_hvm_xm "xm migrate"
 R1=$PVSTACK_ROOT
 R2=$R1/target
 XS2=$R2/run/xenstored/socket
 mkdir -p "$R2"/{run/xenstored,run/pvstack,var/lib/xen,var/log/xen,etc/xen}
-# X2 ...: xm on the target root.
-X2() { PVSTACK_ROOT=$R2 XENSTORED_PATH=$XS2 "$XM" "$@"; }
-t_on_exit "PVSTACK_ROOT=$R2 XENSTORED_PATH=$XS2 t_xm_daemons_stop"
+# ON2 CMD...: CMD (a lib.sh helper) on the target root; X2 ...: xm there.
+ON2() { PVSTACK_ROOT=$R2 XENSTORED_PATH=$XS2 "$@"; }
+X2() { ON2 "$XM" "$@"; }
+t_on_exit "ON2 t_xm_daemons_stop"
 # fakessh FILE [ENV...]: an "ssh" that drops the host and runs the command
 # on the target root.
 fakessh() {
@@ -34,56 +27,24 @@ fakessh() {
 }
 fakessh "$R1/fakessh"
 
-cfg() {
-    local name=$1
-    { echo "type = 'hvm'"; echo "name = '$name'"; echo "memory = 128"
-      echo "kernel = '$HVM_KERNEL'"; echo "ramdisk = '$HVM_INITRD'"
-      echo "serial = 'pty'"; echo "extra = 'console=ttyS0 quiet'"
-      echo "on_poweroff = 'destroy'"; } >"$R1/$name.cfg"
-    echo "$R1/$name.cfg"
-}
-row() { "$XM" list | awk -v n="$1" '$1 == n'; }
-listed() { [ -n "$(row "$1")" ]; }
-row2() { X2 list | awk -v n="$1" '$1 == n'; }
-listed2() { [ -n "$(row2 "$1")" ]; }
-# uuid SOCKET DOMID
-uuid() { XENSTORED_PATH=$1 xenstore-read "$(XENSTORED_PATH=$1 xenstore-read "/local/domain/$2/vm")/uuid"; }
-# console SOCKET DOMID FILE: the guest's serial output from now on.
-console() {
-    local tty
-    tty=$(XENSTORED_PATH=$1 xenstore-read "/local/domain/$2/console/tty") || fail "no tty"
-    cat "$tty" >"$3" 2>/dev/null &
-    t_on_exit "kill $!"
-}
-boot() {
-    "$XM" create -p "$(cfg "$1")" || fail "create $1"
-    console "$XENSTORED_PATH" "$("$XM" domid "$1")" "$R1/$1.boot"
-    "$XM" unpause "$1" || fail "unpause $1"
-    t_wait_for "grep -q PVSTACK-GUEST-WAITING '$R1/$1.boot'" 50 ||
-        fail "$1 not up: $(cat "$R1/$1.boot")"
-}
+boot() { t_hvm_boot "$1" "$(t_hvm_cfg "$1" "on_poweroff = 'destroy'")"; }
 
 # migrate_ok NAME [opts]: there, running, same UUID, source gone, guest on.
 migrate_ok() {
-    local name=$1 u out id2
+    local name=$1 u out
     shift
     boot "$name"
-    u=$(uuid "$XENSTORED_PATH" "$("$XM" domid "$name")")
+    u=$(t_xm_uuid "$name")
     out=$("$XM" migrate -s "$R1/fakessh" "$@" "$name" otherhost 2>&1) ||
         fail "migrate: $out $(cat "$R1/receiver.log")"
     assert_match "$out" "migration sender: Target reports successful startup"
     assert_match "$out" "Migration successful."
-    ! listed "$name" || fail "source still listed"
-    ! listed "$name--migratedaway" || fail "source left renamed"
-    listed2 "$name" || fail "not on the target: $(X2 list)"
-    assert_match "$(row2 "$name")" "r-----"
-    id2=$(X2 domid "$name")
-    assert_eq "$(uuid "$XS2" "$id2")" "$u" "UUID kept"
-    console "$XS2" "$id2" "$R1/$name.after"
-    X2 shutdown "$name" || fail "shutdown on the target"
-    t_wait_for "grep -q PVSTACK-GUEST-POWERDOWN '$R1/$name.after'" 30 ||
-        fail "guest did not carry on: $(cat "$R1/$name.after")"
-    ! grep -q PVSTACK-GUEST-UP "$R1/$name.after" || fail "guest booted again"
+    ! t_xm_listed "$name" || fail "source still listed"
+    ! t_xm_listed "$name--migratedaway" || fail "source left renamed"
+    ON2 t_xm_listed "$name" || fail "not on the target: $(X2 list)"
+    assert_eq "$(ON2 t_xm_state "$name")" "r-----"
+    assert_eq "$(ON2 t_xm_uuid "$name")" "$u" "UUID kept"
+    ON2 t_hvm_carries_on "$name"
     printf '%s\n' "$out"
 }
 
@@ -105,14 +66,14 @@ case_receiver_fails() {
     out=$("$XM" migrate -s "$R1/badssh" f1 otherhost 2>&1) && fail "migrate succeeded"
     assert_match "$out" "Migration failed, resuming at sender."
     assert_match "$(cat "$R1/receiver.log")" "Domain creation failed"
-    assert_match "$(row f1)" "r-----"
-    ! listed2 f1 && ! listed2 f1--incoming || fail "left on the target: $(X2 list)"
+    assert_eq "$(t_xm_state f1)" "r-----"
+    ! ON2 t_xm_listed f1 && ! ON2 t_xm_listed f1--incoming || fail "left on the target: $(X2 list)"
     n=$(ls "$R2/run/xen" 2>/dev/null | grep -c '^qmp-libxl-')
     assert_eq "$n" 0 "no QEMU left on the target"
     # A command that is no receiver at all.
     out=$("$XM" migrate -s /bin/echo f1 otherhost 2>&1) && fail "migrate to echo succeeded"
     assert_match "$out" "banner"
-    assert_match "$(row f1)" "r-----"
+    assert_eq "$(t_xm_state f1)" "r-----"
     "$XM" destroy f1
 }
 

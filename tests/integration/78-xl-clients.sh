@@ -6,26 +6,8 @@
 # that does not fit is refused with xl's message) and shutdown -w on an
 # on_poweroff = 'preserve' domain.
 . "$(dirname "$0")/lib.sh"
-XM=$BIN/xm
+t_hvm_xm "xl clients"
 
-if ! command -v qemu-system-x86_64 >/dev/null || ! t_hvm_guest ||
-    ! command -v xenstore-read >/dev/null; then
-    t_skip "xl clients" "no QEMU, test kernel or xenstore-utils"
-    t_done; exit
-fi
-t_root
-t_xm_daemons || { echo "not ok - xm daemons start"; exit 1; }
-
-cfg() {
-    local name=$1
-    shift
-    { echo "type = 'hvm'"; echo "name = '$name'"; echo "memory = 128"
-      echo "kernel = '$HVM_KERNEL'"; echo "ramdisk = '$HVM_INITRD'"
-      echo "serial = 'pty'"; echo "extra = 'console=ttyS0 quiet'"
-      printf '%s\n' "$@"; } >"$PVSTACK_ROOT/$name.cfg"
-    echo "$PVSTACK_ROOT/$name.cfg"
-}
-row() { "$XM" list | awk -v n="$1" '$1 == n'; }
 info() { "$XM" info | awk -F' *: ' -v k="$1" '$1 == k {print $2}'; }
 
 case_info_fields() {
@@ -53,27 +35,27 @@ case_memory() {
     echo 'dom0_mem = "2048M"' >"$PVSTACK_ROOT/etc/xen/xl.conf"
     total=$(info total_memory)
     free0=$(info free_memory)
-    dom0=$(row Domain-0 | awk '{print $3}')
+    dom0=$(t_xm_row Domain-0 | awk '{print $3}')
     assert_eq "$dom0" 2048
     [ $((total - free0 - dom0)) -ge 0 ] && [ $((total - free0 - dom0)) -le $((total / 100)) ] ||
         fail "overhead $((total - free0 - dom0)) MiB of $total"
-    "$XM" create -p "$(cfg m1)" || fail "create m1"
+    "$XM" create -p "$(t_hvm_cfg m1)" || fail "create m1"
     free1=$(info free_memory)
     assert_eq "$((free0 - free1))" 128 "free_memory must fall by the domain's memory"
-    assert_eq "$(row Domain-0 | awk '{print $3}')" 2048
+    assert_eq "$(t_xm_row Domain-0 | awk '{print $3}')" 2048
     "$XM" destroy m1
     assert_eq "$(info free_memory)" "$free0"
     # bigger than what is free: refused with xl's message, nothing left
-    out=$("$XM" create "$(cfg big "memory = $((free0 + 1))")" 2>&1) &&
+    out=$("$XM" create "$(t_hvm_cfg big "memory = $((free0 + 1))")" 2>&1) &&
         fail "create of $((free0 + 1)) MiB with $free0 free succeeded"
     assert_match "$out" "^failed to free memory for the domain"
-    [ -z "$(row big)" ] || fail "refused domain listed"
+    [ -z "$(t_xm_row big)" ] || fail "refused domain listed"
     # autoballoon: dom0 gives what it has above its floor
     printf 'dom0_mem = "2048M"\nautoballoon = "on"\n' >"$PVSTACK_ROOT/etc/xen/xl.conf"
-    "$XM" create -p "$(cfg m2 "memory = $((free0 + 512))")" ||
+    "$XM" create -p "$(t_hvm_cfg m2 "memory = $((free0 + 512))")" ||
         fail "autoballoon: create of free + 512 MiB refused"
     assert_eq "$(info free_memory)" 0
-    assert_eq "$(row Domain-0 | awk '{print $3}')" 1536
+    assert_eq "$(t_xm_row Domain-0 | awk '{print $3}')" 1536
     "$XM" destroy m2
     # a bad xl.conf: one line with file:line:col, non-zero exit
     echo 'dom0_mem = "lots"' >"$PVSTACK_ROOT/etc/xen/xl.conf"
@@ -87,24 +69,24 @@ case_memory() {
 # 'preserve': -w returns once the domain has shut down, which stays listed.
 case_shutdown_wait_preserve() {
     local t0
-    "$XM" create "$(cfg s1 "on_poweroff = 'preserve'")" || fail "create"
+    "$XM" create "$(t_hvm_cfg s1 "on_poweroff = 'preserve'")" || fail "create"
     id=$("$XM" domid s1)
     tty=$(xenstore-read "/local/domain/$id/console/tty") || fail "no tty"
     cat "$tty" >"$PVSTACK_ROOT/s1.out" 2>/dev/null &
     t_on_exit "kill $!"
     t_wait_for "grep -q PVSTACK-GUEST-WAITING '$PVSTACK_ROOT/s1.out'" 40 || fail "guest not up"
     timeout 30 "$XM" shutdown -w s1 || fail "shutdown -w failed or hung"
-    assert_match "$(row s1)" "^s1 +$id +.* -+s-+ "
+    assert_match "$(t_xm_row s1)" "^s1 +$id +.* -+s-+ "
     "$XM" destroy s1
-    [ -z "$(row s1)" ] || fail "s1 listed after destroy"
+    [ -z "$(t_xm_row s1)" ] || fail "s1 listed after destroy"
 }
 
 # vncpasswd reaches QEMU's VNC (auth vnc, set over QMP, not argv);
 # without it there is no auth.
 case_vncpasswd() {
     local id
-    "$XM" create -p "$(cfg v1 "vnc = 1" "vncpasswd = 's3cret'")" || fail "create v1"
-    "$XM" create -p "$(cfg v2 "vnc = 1")" || fail "create v2"
+    "$XM" create -p "$(t_hvm_cfg v1 "vnc = 1" "vncpasswd = 's3cret'")" || fail "create v1"
+    "$XM" create -p "$(t_hvm_cfg v2 "vnc = 1")" || fail "create v2"
     id=$("$XM" domid v1)
     assert_match "$("$BIN/pvstack-dm" qmp "$id" query-vnc)" '"auth": "vnc"'
     ! grep -q s3cret "/proc/$(cat "$PVSTACK_ROOT/run/xen/qemu-dm-$id.pid")/cmdline" ||
@@ -124,7 +106,7 @@ case_hvmloader() {
     out=$("$XM" create -p "$PVSTACK_ROOT/hl.cfg" 2>&1) ||
         fail "create with kernel=hvmloader: $out"
     assert_match "$out" '^WARNING: you seem to be using "kernel" directive to override HVM guest firmware'
-    [ -n "$(row hl)" ] || fail "hl not listed"
+    [ -n "$(t_xm_row hl)" ] || fail "hl not listed"
     ! "$XM" list -l hl | grep -q hvmloader || fail "hvmloader kept in the config"
     "$XM" destroy hl
 }
@@ -135,7 +117,7 @@ case_hvmloader() {
 case_sched() {
     local id out pid cg
     [ "$(nproc)" -ge 2 ] || { echo "# one CPU: affinity not testable"; return 0; }
-    "$XM" create -p "$(cfg p1 "vcpus = 2" "cpus = '1'" "cpu_weight = 512" "cap = 50")" ||
+    "$XM" create -p "$(t_hvm_cfg p1 "vcpus = 2" "cpus = '1'" "cpu_weight = 512" "cap = 50")" ||
         fail "create p1"
     id=$("$XM" domid p1)
     out=$("$XM" vcpu-list p1)
@@ -182,7 +164,7 @@ case_weight_ratio() {
     local n a0 b0 a1 b1 r
     [ "$(nproc)" -ge 2 ] || { echo "# one CPU: not measured"; return 0; }
     for n in 1 2; do
-        "$XM" create "$(cfg w$n "cpus = '1'" "cpu_weight = $((256 * n))" \
+        "$XM" create "$(t_hvm_cfg w$n "cpus = '1'" "cpu_weight = $((256 * n))" \
             "extra = 'console=ttyS0 quiet rdinit=/bin/busybox -- sh -c \"while :; do :; done\"'")" ||
             fail "create w$n"
     done
@@ -203,7 +185,7 @@ case_weight_ratio() {
 # device models' logs), sysrq (Alt-SysRq on QEMU's keyboard).
 case_debug() {
     local id out tty
-    "$XM" create "$(cfg g1)" || fail "create g1"
+    "$XM" create "$(t_hvm_cfg g1)" || fail "create g1"
     id=$("$XM" domid g1)
     tty=$(xenstore-read "/local/domain/$id/console/tty") || fail "no tty"
     cat "$tty" >"$PVSTACK_ROOT/g1.out" 2>/dev/null &
@@ -225,7 +207,7 @@ case_debug() {
     # power: the guest sees its power button
     "$XM" trigger g1 power || fail "trigger power"
     t_wait_for "grep -q PVSTACK-GUEST-POWERDOWN '$PVSTACK_ROOT/g1.out'" 30 || fail "no powerdown"
-    t_wait_for "[ -z \"\$(row g1)\" ]" 30 || fail "g1 still listed after power"
+    t_wait_for "[ -z \"\$(t_xm_row g1)\" ]" 30 || fail "g1 still listed after power"
 }
 
 # xm top -b: xentop's header and columns, one block per iteration; the
@@ -233,7 +215,7 @@ case_debug() {
 case_top() {
     local out hdr
     truncate -s 16M "$PVSTACK_ROOT/t1.img"
-    "$XM" create "$(cfg t1 "disk = [ '$PVSTACK_ROOT/t1.img,raw,hda,w' ]")" || fail "create t1"
+    "$XM" create "$(t_hvm_cfg t1 "disk = [ '$PVSTACK_ROOT/t1.img,raw,hda,w' ]")" || fail "create t1"
     t_wait_for '[ "$("$XM" top -b -i 1 | awk '"'"'$1 == "t1" {print $15}'"'"')" -ge 1 ]' 40 ||
         fail "no disk reads counted"
     out=$("$XM" top -b -i 2 -d 1) || fail "top -b"
@@ -249,7 +231,7 @@ case_top() {
 # list -v (UUID, reason, label columns) and uptime -s (xl's short form).
 case_list_uptime() {
     local id u=5b0f6a3c-1d2e-4f50-8a9b-0c1d2e3f4a5b out
-    "$XM" create -p "$(cfg u1 "uuid = '$u'")" || fail "create u1"
+    "$XM" create -p "$(t_hvm_cfg u1 "uuid = '$u'")" || fail "create u1"
     id=$("$XM" domid u1)
     out=$("$XM" list -v)
     assert_eq "$(printf '%s\n' "$out" | head -1)" \

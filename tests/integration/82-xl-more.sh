@@ -5,26 +5,7 @@
 # none, the lockfile held around create, output_format "sxp" warned about),
 # console -t/-n, on_crash = coredump-*.
 . "$(dirname "$0")/lib.sh"
-XM=$BIN/xm
-
-if ! command -v qemu-system-x86_64 >/dev/null || ! t_hvm_guest ||
-    ! command -v xenstore-read >/dev/null; then
-    t_skip "xl more" "no QEMU, test kernel or xenstore-utils"
-    t_done; exit
-fi
-t_root
-t_xm_daemons || { echo "not ok - xm daemons start"; exit 1; }
-
-cfg() {
-    local name=$1
-    shift
-    { echo "type = 'hvm'"; echo "name = '$name'"; echo "memory = 128"
-      echo "kernel = '$HVM_KERNEL'"; echo "ramdisk = '$HVM_INITRD'"
-      echo "serial = 'pty'"; echo "extra = 'console=ttyS0 quiet'"
-      printf '%s\n' "$@"; } >"$PVSTACK_ROOT/$name.cfg"
-    echo "$PVSTACK_ROOT/$name.cfg"
-}
-row() { "$XM" list | awk -v n="$1" '$1 == n'; }
+t_hvm_xm "xl more"
 
 # vif.default.*: a vif's own bridge= wins; output_format sxp: warned, JSON.
 case_xlconf_vif() {
@@ -33,7 +14,7 @@ case_xlconf_vif() {
         'vif.default.gatewaydev = "eth7"' 'output_format = "sxp"' \
         >"$PVSTACK_ROOT/etc/xen/xl.conf"
     t_on_exit "rm -f '$PVSTACK_ROOT/etc/xen/xl.conf'"
-    out=$("$XM" create -n "$(cfg v1 "vif = [ 'mac=00:16:3e:00:00:01', 'bridge=br1,script=vif-route' ]")" 2>&1) ||
+    out=$("$XM" create -n "$(t_hvm_cfg v1 "vif = [ 'mac=00:16:3e:00:00:01', 'bridge=br1,script=vif-route' ]")" 2>&1) ||
         fail "create -n: $out"
     assert_match "$out" 'output_format "sxp" is not supported'
     assert_eq "$(printf '%s\n' "$out" | grep -c '"bridge": "xenbr9"')" 1
@@ -43,7 +24,7 @@ case_xlconf_vif() {
     assert_eq "$(printf '%s\n' "$out" | grep -c '"gatewaydev": "eth7"')" 2
     # without xl.conf: nothing filled, no warning
     rm "$PVSTACK_ROOT/etc/xen/xl.conf"
-    out=$("$XM" create -n "$(cfg v1 "vif = [ 'mac=00:16:3e:00:00:01' ]")" 2>&1) ||
+    out=$("$XM" create -n "$(t_hvm_cfg v1 "vif = [ 'mac=00:16:3e:00:00:01' ]")" 2>&1) ||
         fail "create -n: $out"
     assert_eq "$(printf '%s\n' "$out" | grep -c 'xenbr9\|vif-nat\|sxp')" 0
 }
@@ -55,7 +36,7 @@ case_xlconf_lock() {
     command -v python3 >/dev/null || { echo "# no python3 to hold the lock"; return 0; }
     echo "lockfile = \"/run/xl-test.lock\"" >"$PVSTACK_ROOT/etc/xen/xl.conf"
     t_on_exit "rm -f '$PVSTACK_ROOT/etc/xen/xl.conf'"
-    "$XM" create -p "$(cfg l1)" || fail "create l1"
+    "$XM" create -p "$(t_hvm_cfg l1)" || fail "create l1"
     [ -f "$lock" ] || fail "lockfile $lock not made"
     # not held once create is done (the forked monitor must not keep it)
     grep -qE "^[0-9]+: .* [0-9a-f]+:[0-9a-f]+:$(stat -c %i "$lock") " /proc/locks &&
@@ -69,17 +50,17 @@ f = open(sys.argv[1], "w"); fcntl.lockf(f, fcntl.LOCK_EX); time.sleep(50)' "$loc
     t_on_exit "kill $holder"
     t_wait_for "grep -qE '^[0-9]+: POSIX .* [0-9a-f]+:[0-9a-f]+:$ino ' /proc/locks" 10 ||
         fail "the holder did not take the lock"
-    timeout 40 "$XM" create -p "$(cfg l2)" >"$PVSTACK_ROOT/l2.out" 2>&1 &
+    timeout 40 "$XM" create -p "$(t_hvm_cfg l2)" >"$PVSTACK_ROOT/l2.out" 2>&1 &
     creator=$!
     t_on_exit "kill $creator"
     # the create waits on the lock: a blocked lock shows as "->" in /proc/locks
     t_wait_for "grep -qE '^[0-9]+: -> POSIX .* [0-9a-f]+:[0-9a-f]+:$ino ' /proc/locks" 10 ||
         fail "create did not wait for the lockfile"
-    [ -z "$(row l2)" ] || fail "l2 built while the lock was held"
+    [ -z "$(t_xm_row l2)" ] || fail "l2 built while the lock was held"
     kill "$holder"
     wait "$holder" 2>/dev/null
     wait "$creator" || fail "create l2 after the lock was freed: $(cat "$PVSTACK_ROOT/l2.out")"
-    [ -n "$(row l2)" ] || fail "l2 not listed"
+    [ -n "$(t_xm_row l2)" ] || fail "l2 not listed"
     "$XM" destroy l1
     "$XM" destroy l2
 }
@@ -87,7 +68,7 @@ f = open(sys.argv[1], "w"); fcntl.lockf(f, fcntl.LOCK_EX); time.sleep(50)' "$loc
 # xl console -t pv|serial -n N: the tty libxl would read for each.
 case_console_type() {
     local id out
-    "$XM" create -p "$(cfg c1)" || fail "create c1"
+    "$XM" create -p "$(t_hvm_cfg c1)" || fail "create c1"
     id=$("$XM" domid c1)
     # Ctrl-] on stdin: attached, then detached at once
     printf '\035' | timeout 20 "$XM" console -t serial c1 || fail "console -t serial"
@@ -114,9 +95,9 @@ case_console_type() {
 # /var/lib/xen/dump/<name> (xl's XEN_DUMP_DIR), an ELF core; then the action.
 case_coredump_destroy() {
     local f=$PVSTACK_ROOT/var/lib/xen/dump/k1
-    "$XM" create "$(cfg k1 "extra = 'console=ttyS0 quiet pvtest=panic'" \
+    "$XM" create "$(t_hvm_cfg k1 "extra = 'console=ttyS0 quiet pvtest=panic'" \
         "on_crash = 'coredump-destroy'")" || fail "create k1"
-    t_wait_for "[ -z \"\$(row k1)\" ]" 50 || fail "k1 not destroyed after its crash"
+    t_wait_for "[ -z \"\$(t_xm_row k1)\" ]" 50 || fail "k1 not destroyed after its crash"
     [ -s "$f" ] || fail "no core at $f: $(cat "$PVSTACK_ROOT/var/log/xen/xl-k1.log")"
     readelf -h "$f" | grep -qE 'Type: +CORE' || fail "$f is not an ELF core"
     grep -q "core of domain .* written to $f" "$PVSTACK_ROOT/var/log/xen/xl-k1.log" ||
@@ -125,11 +106,11 @@ case_coredump_destroy() {
 
 case_coredump_restart() {
     local f=$PVSTACK_ROOT/var/lib/xen/dump/k2
-    "$XM" create "$(cfg k2 "extra = 'console=ttyS0 quiet pvtest=panic'" \
+    "$XM" create "$(t_hvm_cfg k2 "extra = 'console=ttyS0 quiet pvtest=panic'" \
         "on_crash = 'coredump-restart'")" || fail "create k2"
     t_wait_for "grep -q 'restarted k2' '$PVSTACK_ROOT/var/log/xen/xl-k2.log'" 50 ||
         fail "k2 not restarted: $(cat "$PVSTACK_ROOT/var/log/xen/xl-k2.log")"
-    [ -n "$(row k2)" ] || fail "k2 not listed after its restart"
+    [ -n "$(t_xm_row k2)" ] || fail "k2 not listed after its restart"
     readelf -h "$f" | grep -qE 'Type: +CORE' || fail "$f is not an ELF core"
     "$XM" destroy k2
 }

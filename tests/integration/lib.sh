@@ -179,6 +179,64 @@ INIT
     [ -s "$HVM_INITRD" ]
 }
 
+# t_hvm_xm WHAT: skips the test (WHAT is its name) and exits unless QEMU,
+# the HVM test guest and xenstore-utils are here; else a t_root with xm's
+# daemons running.
+t_hvm_xm() {
+    if ! command -v qemu-system-x86_64 >/dev/null || ! t_hvm_guest ||
+        ! command -v xenstore-read >/dev/null; then
+        t_skip "$1" "no QEMU, test kernel or xenstore-utils"
+        t_done; exit
+    fi
+    t_root
+    t_xm_daemons || { echo "not ok - xm daemons start"; exit 1; }
+}
+# t_hvm_cfg NAME [LINE...]: an HVM cfg for the test guest in $PVSTACK_ROOT
+# (128 MiB, serial console on a pty, quiet kernel); prints its path. A
+# LINE that sets a key again (extra = ...) wins.
+t_hvm_cfg() {
+    local name=$1
+    shift
+    { echo "type = 'hvm'"; echo "name = '$name'"; echo "memory = 128"
+      echo "kernel = '$HVM_KERNEL'"; echo "ramdisk = '$HVM_INITRD'"
+      echo "serial = 'pty'"; echo "extra = 'console=ttyS0 quiet'"
+      printf '%s\n' "$@"; } >"$PVSTACK_ROOT/$name.cfg"
+    echo "$PVSTACK_ROOT/$name.cfg"
+}
+# t_hvm_console NAME FILE: the guest's serial output (the store's
+# console/tty) from now on into FILE, until the case or script ends.
+t_hvm_console() {
+    local id tty
+    id=$("$XM" domid "$1") || fail "no domid for $1"
+    tty=$(xenstore-read "/local/domain/$id/console/tty") || fail "no tty for $1"
+    cat "$tty" >"$2" 2>/dev/null &
+    t_on_exit "kill $!"
+}
+# t_hvm_boot NAME CFG: CFG created paused, its console into
+# $PVSTACK_ROOT/NAME.boot, unpaused; returns when the guest's shell waits
+# on the power button.
+t_hvm_boot() {
+    "$XM" create -p "$2" || fail "create $1"
+    t_hvm_console "$1" "$PVSTACK_ROOT/$1.boot"
+    "$XM" unpause "$1" || fail "unpause $1"
+    t_wait_for "grep -q PVSTACK-GUEST-WAITING '$PVSTACK_ROOT/$1.boot'" 50 ||
+        fail "$1 not up: $(cat "$PVSTACK_ROOT/$1.boot")"
+}
+# t_hvm_carries_on NAME: a guest restored (migrated, reverted) after
+# t_hvm_boot carries on where it was: the shell that waited on the power
+# button sees xm shutdown's press, nothing boots again, and the domain goes.
+t_hvm_carries_on() {
+    local out=$PVSTACK_ROOT/$1.after
+    t_hvm_console "$1" "$out"
+    "$XM" shutdown "$1" || fail "shutdown $1"
+    t_wait_for "grep -q PVSTACK-GUEST-POWERDOWN '$out'" 30 ||
+        fail "$1 did not carry on: $(cat "$out")"
+    ! grep -q PVSTACK-GUEST-UP "$out" || fail "$1 booted again"
+    t_wait_for "! t_xm_listed $1" 20 || fail "$1 left after poweroff"
+}
+# t_xm_uuid NAME: the domain's UUID as the store has it.
+t_xm_uuid() { xenstore-read "$(xenstore-read "/local/domain/$("$XM" domid "$1")/vm")/uuid"; }
+
 # Wait up to $2 seconds (default 30) for command $1 to succeed.
 t_wait_for() {
     local i n=$(( ${2:-30} * 10 ))
@@ -300,6 +358,8 @@ t_xm_daemons_stop() {
 t_xm_row() { "$XM" list | awk -v n="$1" '$1 == n'; }
 t_xm_listed() { [ -n "$(t_xm_row "$1")" ]; }
 t_xm_cputime() { t_xm_row "$1" | awk '{print $NF}'; }
+# t_xm_state NAME: the state column of its row (r-----, --p---...).
+t_xm_state() { t_xm_row "$1" | awk '{print $5}'; }
 # t_xm_pause_still NAME SECS: pause NAME; its row says paused and its CPU
 # time stands still for SECS seconds. Prints that time.
 t_xm_pause_still() {
