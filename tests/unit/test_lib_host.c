@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * test_lib_host.c: the host library's OS helpers: unix sockets and
- * SCM_RIGHTS, spawn, pid files, mkdir -p, random MAC/UUID, and the
- * xenstore transaction loop (against tests/unit/fake_xs.c).
+ * SCM_RIGHTS, spawn, pid files, mkdir -p, a file's first line, threads
+ * from /proc, random MAC/UUID, and the xenstore transaction loop (against
+ * tests/unit/fake_xs.c).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -23,6 +25,7 @@
 
 #include "lib/fs.h"
 #include "lib/pidfile.h"
+#include "lib/proc.h"
 #include "lib/rand.h"
 #include "lib/sock.h"
 #include "lib/spawn.h"
@@ -210,6 +213,119 @@ static void test_mkdir_p(void **state)
     assert_int_equal(fs_mkdir_p("", 0755), -EINVAL);
 }
 
+static void test_read_line(void **state)
+{
+    char path[256], buf[8];
+    int fd;
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s/line", tmpdir);
+    fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0600);
+    assert_int_equal(fs_write_all(fd, "4242\nnext\n", 10), 0);
+    close(fd);
+    assert_int_equal(fs_read_line(path, buf, sizeof(buf)), 4);
+    assert_string_equal(buf, "4242");
+    /* cut to the buffer */
+    assert_int_equal(fs_read_line(path, buf, 3), 2);
+    assert_string_equal(buf, "42");
+    snprintf(path, sizeof(path), "%s/none", tmpdir);
+    assert_int_equal(fs_read_line(path, buf, sizeof(buf)), -ENOENT);
+}
+
+/* A thread named as QEMU names its vcpus, parked until released. */
+static pthread_mutex_t vcpu_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t vcpu_cond = PTHREAD_COND_INITIALIZER;
+static int vcpu_named, vcpu_release;
+
+static void *vcpu_thread(void *arg)
+{
+    (void)arg;
+    pthread_setname_np(pthread_self(), "CPU 3/TEST");
+    pthread_mutex_lock(&vcpu_lock);
+    vcpu_named = 1;
+    pthread_cond_broadcast(&vcpu_cond);
+    while (!vcpu_release)
+        pthread_cond_wait(&vcpu_cond, &vcpu_lock);
+    pthread_mutex_unlock(&vcpu_lock);
+    return NULL;
+}
+
+struct seen {
+    int tasks, vcpus, main_seen;
+    unsigned id;
+};
+
+static int count_task(const struct proc_task *t, void *arg)
+{
+    struct seen *s = arg;
+    unsigned id;
+
+    s->tasks++;
+    if (t->tid == getpid())
+        s->main_seen = !strcmp(t->comm, "test_lib_host");
+    if (proc_task_vcpu(t, &id)) {
+        s->vcpus++;
+        s->id = id;
+    }
+    return 0;
+}
+
+static int stop_at_first(const struct proc_task *t, void *arg)
+{
+    (void)t;
+    ++*(int *)arg;
+    return 7;
+}
+
+static void test_proc(void **state)
+{
+    struct seen seen = {0, 0, 0, 0};
+    struct proc_task t;
+    pthread_t th;
+    siginfo_t si;
+    pid_t child;
+    int calls = 0;
+
+    (void)state;
+    assert_int_equal(proc_task_read(getpid(), getpid(), &t), 0);
+    assert_string_equal(t.comm, "test_lib_host");
+    assert_int_equal(t.state, 'R');
+    assert_true(t.cpu >= 0);
+    assert_true(proc_alive(getpid()));
+
+    assert_int_equal(pthread_create(&th, NULL, vcpu_thread, NULL), 0);
+    pthread_mutex_lock(&vcpu_lock);
+    while (!vcpu_named)
+        pthread_cond_wait(&vcpu_cond, &vcpu_lock);
+    pthread_mutex_unlock(&vcpu_lock);
+    assert_int_equal(proc_tasks(getpid(), count_task, &seen), 0);
+    assert_int_equal(seen.tasks, 2);
+    assert_int_equal(seen.vcpus, 1);
+    assert_int_equal(seen.id, 3);
+    assert_true(seen.main_seen);
+    /* fn's non-zero return ends the walk and is returned */
+    assert_int_equal(proc_tasks(getpid(), stop_at_first, &calls), 7);
+    assert_int_equal(calls, 1);
+    pthread_mutex_lock(&vcpu_lock);
+    vcpu_release = 1;
+    pthread_cond_broadcast(&vcpu_cond);
+    pthread_mutex_unlock(&vcpu_lock);
+    pthread_join(th, NULL);
+
+    /* an exited child nobody reaped yet is not alive; nor, reaped, is it */
+    child = fork();
+    assert_true(child >= 0);
+    if (child == 0)
+        _exit(0);
+    assert_int_equal(waitid(P_PID, (id_t)child, &si, WEXITED | WNOWAIT), 0);
+    assert_true(kill(child, 0) == 0); /* still there, as a zombie */
+    assert_false(proc_alive(child));
+    waitpid(child, NULL, 0);
+    assert_false(proc_alive(child));
+    assert_int_equal(proc_tasks(0x7ffffffe, count_task, &seen), -ESRCH);
+    assert_int_equal(proc_task_read(0x7ffffffe, 0x7ffffffe, &t), -ESRCH);
+}
+
 static void test_write_all(void **state)
 {
     static char in[1 << 20], out[sizeof(in)];
@@ -318,7 +434,8 @@ int main(void)
         cmocka_unit_test(test_sock_fds),  cmocka_unit_test(test_spawn),
         cmocka_unit_test(test_pidfile),   cmocka_unit_test(test_mkdir_p),
         cmocka_unit_test(test_write_all), cmocka_unit_test(test_rand),
-        cmocka_unit_test(test_xsutil),
+        cmocka_unit_test(test_xsutil),    cmocka_unit_test(test_read_line),
+        cmocka_unit_test(test_proc),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -6,7 +6,6 @@
  */
 #include "dm/dm.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -18,7 +17,8 @@
 
 #include "dm/internal.h"
 #include "dm/qmp.h"
-#include "lib/parse.h"
+#include "lib/pidfile.h"
+#include "lib/proc.h"
 
 /* QEMU serves one QMP client at a time; a busy socket waits this long. */
 #define CTL_TIMEOUT_MS 5000
@@ -67,92 +67,39 @@ int dm_reboot(uint32_t domid)
 
 int dm_pid_read(uint32_t domid, pid_t *pid_out)
 {
-    char path[512], buf[32];
-    long long v;
-    ssize_t n;
-    int fd, rc = dm_pid_path(domid, path, sizeof(path));
+    char path[512];
+    int rc = dm_pid_path(domid, path, sizeof(path));
 
     *pid_out = 0;
-    if (rc)
-        return rc;
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -errno;
-    n = read(fd, buf, sizeof(buf) - 1);
-    close(fd);
-    if (n <= 0)
-        return -EINVAL;
-    buf[n] = '\0';
-    buf[strcspn(buf, "\n")] = '\0';
-    rc = parse_ll(buf, 10, 1, 0x7fffffff, &v);
-    if (rc)
-        return rc;
-    *pid_out = (pid_t)v;
-    return 0;
+    return rc ? rc : pidfile_read(path, pid_out);
 }
 
-/* utime + stime of one thread, in ns. */
-static uint64_t thread_cpu_ns(pid_t pid, const char *tid)
-{
-    char path[384], buf[1024], *p;
-    unsigned long long ut = 0, st = 0;
-    long hz = sysconf(_SC_CLK_TCK);
-    ssize_t n;
-    int fd;
+struct vcpu_times {
+    unsigned n;
+    uint64_t ns;
+};
 
-    snprintf(path, sizeof(path), "/proc/%d/task/%s/stat", (int)pid, tid);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return 0;
-    n = read(fd, buf, sizeof(buf) - 1);
-    close(fd);
-    if (n <= 0)
-        return 0;
-    buf[n] = '\0';
-    /* The comm field may hold spaces and parens: fields restart after ')'. */
-    p = strrchr(buf, ')');
-    if (!p || sscanf(p + 2,
-                     "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu "
-                     "%llu",
-                     &ut, &st) != 2)
-        return 0;
-    return (ut + st) *
-           (1000000000ULL / (unsigned long long)(hz > 0 ? hz : 100));
+static int add_vcpu_time(const struct proc_task *t, void *arg)
+{
+    struct vcpu_times *vt = arg;
+    unsigned id;
+
+    if (proc_task_vcpu(t, &id)) {
+        vt->n++;
+        vt->ns += t->cpu_ns;
+    }
+    return 0;
 }
 
 /* QEMU names its vcpu threads "CPU <n>/KVM" or "CPU <n>/TCG" (debug-threads).
  */
 void dm_vcpu_times(pid_t pid, unsigned *n_out, uint64_t *ns_out)
 {
-    char path[64], comm[64];
-    struct dirent *de;
-    DIR *d;
+    struct vcpu_times vt = {0, 0};
 
-    *n_out = 0;
-    *ns_out = 0;
-    snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
-    d = opendir(path);
-    if (!d)
-        return;
-    while ((de = readdir(d))) {
-        char cpath[384];
-        ssize_t n;
-        int fd;
-
-        if (de->d_name[0] == '.')
-            continue;
-        snprintf(cpath, sizeof(cpath), "%s/%s/comm", path, de->d_name);
-        fd = open(cpath, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-            continue;
-        n = read(fd, comm, sizeof(comm) - 1);
-        close(fd);
-        if (n <= 0 || strncmp(comm, "CPU ", 4))
-            continue;
-        (*n_out)++;
-        *ns_out += thread_cpu_ns(pid, de->d_name);
-    }
-    closedir(d);
+    proc_tasks(pid, add_vcpu_time, &vt);
+    *n_out = vt.n;
+    *ns_out = vt.ns;
 }
 
 static void chardev_pty(struct qmp *q, char *buf, size_t len)
@@ -251,39 +198,17 @@ int dm_console_pty(uint32_t domid, char *buf, size_t len)
     return buf[0] ? 0 : -ENOENT;
 }
 
-static int pid_alive(pid_t pid)
-{
-    char path[64], buf[512], *p;
-    ssize_t n;
-    int fd;
-
-    if (pid <= 0 || kill(pid, 0) < 0)
-        return 0;
-    /* A zombie has exited: its parent (a launcher) just has not reaped it. */
-    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return 0;
-    n = read(fd, buf, sizeof(buf) - 1);
-    close(fd);
-    if (n <= 0)
-        return 0;
-    buf[n] = '\0';
-    p = strrchr(buf, ')');
-    return !(p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'));
-}
-
 int dm_wait_gone(pid_t pid, int timeout_ms)
 {
     struct timespec tick = {0, 20 * 1000 * 1000};
     int waited;
 
     for (waited = 0; waited < timeout_ms; waited += 20) {
-        if (!pid_alive(pid))
+        if (!proc_alive(pid))
             return 0;
         nanosleep(&tick, NULL);
     }
-    return pid_alive(pid) ? -ETIMEDOUT : 0;
+    return proc_alive(pid) ? -ETIMEDOUT : 0;
 }
 
 void dm_files_remove(uint32_t domid)

@@ -4,7 +4,6 @@
  */
 #include "domain/sched.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -20,8 +19,11 @@
 #include "cfg/cfg.h"
 #include "dm/dm.h"
 #include "domain/internal.h"
+#include "lib/fs.h"
 #include "lib/parse.h"
 #include "lib/paths.h"
+#include "lib/pidfile.h"
+#include "lib/proc.h"
 #include "proto/vmmctl.h"
 
 #define CPU_PERIOD_US 100000 /* cap: % of one CPU per 100 ms */
@@ -130,27 +132,6 @@ void sched_cpumap_format(const cpu_set_t *set, unsigned ncpus, char *buf,
 
 /* ---- the process and its vcpu threads ----------------------------------- */
 
-static int read_pid(const char *path, pid_t *pid)
-{
-    char buf[32];
-    long long v;
-    ssize_t n;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-    if (fd < 0)
-        return -errno;
-    n = read(fd, buf, sizeof(buf) - 1);
-    close(fd);
-    if (n <= 0)
-        return -EINVAL;
-    buf[n] = '\0';
-    buf[strcspn(buf, "\n")] = '\0';
-    if (parse_ll(buf, 10, 1, 0x7fffffff, &v))
-        return -EINVAL;
-    *pid = (pid_t)v;
-    return 0;
-}
-
 int domain_vmm_pid(uint32_t domid, pid_t *pid_out)
 {
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
@@ -161,7 +142,7 @@ int domain_vmm_pid(uint32_t domid, pid_t *pid_out)
 
     /* HVM: QEMU's pid file (the socket is its monitor's) */
     if (dm_pid_path(domid, path, sizeof(path)) == 0 &&
-        read_pid(path, pid_out) == 0 && kill(*pid_out, 0) == 0)
+        pidfile_read(path, pid_out) == 0 && kill(*pid_out, 0) == 0)
         return 0;
     snprintf(rel, sizeof(rel), VMMCTL_SOCK_FMT, domid);
     rc = paths_get(sa.sun_path, sizeof(sa.sun_path), rel);
@@ -179,54 +160,34 @@ int domain_vmm_pid(uint32_t domid, pid_t *pid_out)
     return rc;
 }
 
-/* "CPU <n>/..." threads: QEMU's names, and the VMM's (vmm/kvm.c). */
-static int vcpu_of(pid_t pid, const char *tid, unsigned *id)
+struct vcpus {
+    struct domain_vcpu *v;
+    size_t n;
+};
+
+/* One vcpu thread ("CPU <n>/...": QEMU's names, and the VMM's) into vs. */
+static int add_vcpu(const struct proc_task *t, void *arg)
 {
-    char path[384], comm[32];
-    ssize_t n;
-    int fd;
+    struct vcpus *vs = arg;
+    struct domain_vcpu *g, *v;
+    unsigned id;
 
-    snprintf(path, sizeof(path), "/proc/%d/task/%s/comm", (int)pid, tid);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
+    if (!proc_task_vcpu(t, &id))
         return 0;
-    n = read(fd, comm, sizeof(comm) - 1);
-    close(fd);
-    if (n <= 0)
-        return 0;
-    comm[n] = '\0';
-    return sscanf(comm, "CPU %u/", id) == 1;
-}
-
-static void vcpu_stat(pid_t pid, struct domain_vcpu *v)
-{
-    char path[128], buf[1024], *p, st = 0;
-    unsigned long long ut = 0, stime = 0;
-    long hz = sysconf(_SC_CLK_TCK);
-    int cpu = -1, fd;
-    ssize_t n;
-
-    snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid,
-             (int)v->tid);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return;
-    n = read(fd, buf, sizeof(buf) - 1);
-    close(fd);
-    if (n <= 0)
-        return;
-    buf[n] = '\0';
-    p = strrchr(buf, ')');
-    /* state(3) ... utime(14) stime(15) ... processor(39) */
-    if (!p || sscanf(p + 2,
-                     "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu "
-                     "%*d %*d %*d %*d %*d %*d %*u %*u %*d %*u %*u %*u %*u "
-                     "%*u %*u %*u %*u %*u %*u %*u %*u %*u %*d %d",
-                     &st, &ut, &stime, &cpu) != 4)
-        return;
-    v->running = st == 'R';
-    v->cpu = cpu;
-    v->time_s = (double)(ut + stime) / (double)(hz > 0 ? hz : 100);
+    g = realloc(vs->v, (vs->n + 1) * sizeof(*g));
+    if (!g)
+        return -ENOMEM;
+    vs->v = g;
+    v = &g[vs->n++];
+    memset(v, 0, sizeof(*v));
+    v->id = id;
+    v->tid = t->tid;
+    v->cpu = t->cpu;
+    v->running = t->state == 'R';
+    v->time_s = (double)t->cpu_ns / 1e9;
+    if (sched_getaffinity(v->tid, sizeof(cpu_set_t), &v->hard))
+        CPU_ZERO(&v->hard);
+    return 0;
 }
 
 static int cmp_vcpu(const void *a, const void *b)
@@ -238,46 +199,21 @@ static int cmp_vcpu(const void *a, const void *b)
 
 int domain_vcpu_list(uint32_t domid, struct domain_vcpu **out)
 {
-    struct domain_vcpu *v = NULL, *g;
-    struct dirent *de;
-    char path[64];
-    size_t n = 0;
-    unsigned id;
+    struct vcpus vs = {NULL, 0};
     pid_t pid;
-    DIR *d;
     int rc = domain_vmm_pid(domid, &pid);
 
     *out = NULL;
-    if (rc)
+    if (!rc)
+        rc = proc_tasks(pid, add_vcpu, &vs);
+    if (rc) {
+        free(vs.v);
         return rc;
-    snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
-    d = opendir(path);
-    if (!d)
-        return -ESRCH;
-    while ((de = readdir(d))) {
-        if (de->d_name[0] == '.' || !vcpu_of(pid, de->d_name, &id))
-            continue;
-        g = realloc(v, (n + 1) * sizeof(*v));
-        if (!g) {
-            closedir(d);
-            free(v);
-            return -ENOMEM;
-        }
-        v = g;
-        memset(&v[n], 0, sizeof(v[n]));
-        v[n].id = id;
-        v[n].tid = (pid_t)atoi(de->d_name);
-        v[n].cpu = -1;
-        vcpu_stat(pid, &v[n]);
-        if (sched_getaffinity(v[n].tid, sizeof(cpu_set_t), &v[n].hard))
-            CPU_ZERO(&v[n].hard);
-        n++;
     }
-    closedir(d);
-    if (n)
-        qsort(v, n, sizeof(*v), cmp_vcpu);
-    *out = v;
-    return (int)n;
+    if (vs.n)
+        qsort(vs.v, vs.n, sizeof(*vs.v), cmp_vcpu);
+    *out = vs.v;
+    return (int)vs.n;
 }
 
 int domain_vcpu_pin(uint32_t domid, int vcpu, const cpu_set_t *hard)
@@ -304,27 +240,20 @@ int domain_vcpu_pin(uint32_t domid, int vcpu, const cpu_set_t *hard)
  * between CPUs by where its threads run, so a thread elsewhere would take
  * weight from the vcpus.
  */
+static int pin_task(const struct proc_task *t, void *set)
+{
+    if (sched_setaffinity(t->tid, sizeof(cpu_set_t), set) && errno != ESRCH)
+        return -errno;
+    return 0;
+}
+
 static int pin_process(uint32_t domid, const cpu_set_t *set)
 {
-    struct dirent *de;
-    char path[64];
+    cpu_set_t copy = *set; /* proc_tasks' argument is not const */
     pid_t pid;
-    DIR *d;
     int rc = domain_vmm_pid(domid, &pid);
 
-    if (rc)
-        return rc;
-    snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
-    d = opendir(path);
-    if (!d)
-        return -ESRCH;
-    while ((de = readdir(d)))
-        if (de->d_name[0] != '.' &&
-            sched_setaffinity((pid_t)atoi(de->d_name), sizeof(*set), set) &&
-            errno != ESRCH)
-            rc = -errno;
-    closedir(d);
-    return rc;
+    return rc ? rc : proc_tasks(pid, pin_task, &copy);
 }
 
 /* ---- the cpu cgroup ----------------------------------------------------- */
@@ -384,19 +313,12 @@ static int cg_write(const char *dir, const char *file, const char *val)
 static int cg_read(const char *dir, const char *file, char *buf, size_t len)
 {
     char path[512];
-    ssize_t n;
-    int fd;
+    int n = snprintf(path, sizeof(path), "%s/%s", dir, file);
 
-    snprintf(path, sizeof(path), "%s/%s", dir, file);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -errno;
-    n = read(fd, buf, len - 1);
-    close(fd);
-    if (n < 0)
-        return -errno;
-    buf[n] = '\0';
-    return 0;
+    if (n < 0 || (size_t)n >= sizeof(path))
+        return -ENAMETOOLONG;
+    n = fs_read_line(path, buf, len);
+    return n < 0 ? n : 0;
 }
 
 /* mkdir -p dir; on v2 each level hands the cpu controller down. */

@@ -3,7 +3,7 @@
 # program. xsutil.c needs -lxenstore in the users that call it.
 lib-srcs := toolstack/lib/log.c toolstack/lib/parse.c toolstack/lib/paths.c \
 	toolstack/lib/fs.c toolstack/lib/sock.c toolstack/lib/spawn.c \
-	toolstack/lib/pidfile.c toolstack/lib/rand.c toolstack/lib/xsutil.c
+	toolstack/lib/pidfile.c toolstack/lib/proc.c toolstack/lib/rand.c toolstack/lib/xsutil.c
 $(eval $(call library,LIBPV,$(lib-srcs)))
 
 $(eval $(call unittest,test_lib,tests/unit/test_lib.c,$(LIBPV)))

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* fs.c: mkdir -p, write all (see fs.h). */
+/* fs.c: mkdir -p, read and write all, a file's first line (see fs.h). */
 #include "lib/fs.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -83,4 +84,28 @@ int fs_read_all(int fd, void *buf, size_t len)
         len -= (size_t)n;
     }
     return 0;
+}
+
+int fs_read_line(const char *path, char *buf, size_t len)
+{
+    ssize_t n;
+    int fd;
+
+    if (len == 0)
+        return -EINVAL;
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    do
+        n = read(fd, buf, len - 1);
+    while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        n = -errno;
+        close(fd);
+        return (int)n;
+    }
+    close(fd);
+    buf[n] = '\0';
+    buf[strcspn(buf, "\n")] = '\0';
+    return (int)strlen(buf);
 }

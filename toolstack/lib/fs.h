@@ -25,4 +25,11 @@ int fs_write_all(int fd, const void *buf, size_t len);
  */
 int fs_read_all(int fd, void *buf, size_t len);
 
+/*
+ * The first line of a small file (a pid file, a /proc file): up to len - 1
+ * bytes of it into buf, NUL-terminated, the newline and what follows it
+ * cut. Returns the line's length or -errno.
+ */
+int fs_read_line(const char *path, char *buf, size_t len);
+
 #endif

@@ -11,7 +11,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "lib/fs.h"
 #include "lib/parse.h"
+#include "lib/proc.h"
 
 int pidfile_write(const char *path)
 {
@@ -40,42 +42,24 @@ int pidfile_read(const char *path, pid_t *pid_out)
 {
     char buf[32];
     long long v;
-    ssize_t n;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int n = fs_read_line(path, buf, sizeof(buf));
 
-    if (fd < 0)
-        return -errno;
-    n = read(fd, buf, sizeof(buf) - 1);
-    close(fd);
     if (n < 0)
-        return -errno;
-    buf[n] = '\0';
-    buf[strcspn(buf, "\n")] = '\0';
+        return n;
     if (parse_ll(buf, 10, 1, 0x7fffffff, &v))
         return -EINVAL;
     *pid_out = (pid_t)v;
     return 0;
 }
 
-/* /proc/<pid>/comm == comm? Read after the pidfd is held, so the pid
- * cannot be recycled between the check and the use. */
+/* pid's comm is comm? Read after the pidfd is held, so the pid cannot be
+ * recycled between the check and the use. */
 static int pidfile_comm_is(pid_t pid, const char *comm)
 {
-    char path[64], buf[64];
-    ssize_t n;
-    int fd;
+    struct proc_task t;
 
-    snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return 0;
-    n = read(fd, buf, sizeof(buf) - 1);
-    close(fd);
-    if (n <= 0)
-        return 0;
-    buf[n] = '\0';
-    buf[strcspn(buf, "\n")] = '\0';
-    return strncmp(buf, comm, 15) == 0;
+    return proc_task_read(pid, pid, &t) == 0 &&
+           strncmp(t.comm, comm, sizeof(t.comm) - 1) == 0;
 }
 
 /* Wait for the process behind pfd to exit: 1 exited, 0 still running. */
