@@ -195,7 +195,7 @@ static void test_pidfile(void **state)
 
 static void test_mkdir_p(void **state)
 {
-    char path[256];
+    char path[256], link[256];
     struct stat st;
 
     (void)state;
@@ -211,6 +211,33 @@ static void test_mkdir_p(void **state)
     snprintf(path, sizeof(path), "%s/f/x", tmpdir);
     assert_int_equal(fs_mkdir_p(path, 0755), -ENOTDIR);
     assert_int_equal(fs_mkdir_p("", 0755), -EINVAL);
+    /* /var/lock -> /run/lock on a fresh /run: the target is made */
+    snprintf(path, sizeof(path), "%s/run/lock", tmpdir);
+    snprintf(link, sizeof(link), "%s/lock", tmpdir);
+    assert_int_equal(symlink(path, link), 0);
+    snprintf(path, sizeof(path), "%s/lock/xl", tmpdir);
+    assert_int_equal(fs_mkdir_p(path, 0755), 0);
+    snprintf(path, sizeof(path), "%s/run/lock/xl", tmpdir);
+    assert_int_equal(stat(path, &st), 0);
+    assert_true(S_ISDIR(st.st_mode));
+    /* relative to the link's directory, through a second link */
+    snprintf(link, sizeof(link), "%s/rel", tmpdir);
+    assert_int_equal(symlink("rel2", link), 0);
+    snprintf(link, sizeof(link), "%s/rel2", tmpdir);
+    assert_int_equal(symlink("r/x", link), 0);
+    snprintf(path, sizeof(path), "%s/rel/", tmpdir);
+    assert_int_equal(fs_mkdir_p(path, 0755), 0);
+    snprintf(path, sizeof(path), "%s/r/x", tmpdir);
+    assert_int_equal(stat(path, &st), 0);
+    assert_true(S_ISDIR(st.st_mode));
+    /* a link to a file stays refused; a loop is not followed */
+    snprintf(path, sizeof(path), "%s/f", tmpdir);
+    snprintf(link, sizeof(link), "%s/tofile", tmpdir);
+    assert_int_equal(symlink(path, link), 0);
+    assert_int_equal(fs_mkdir_p(link, 0755), -ENOTDIR);
+    snprintf(link, sizeof(link), "%s/loop", tmpdir);
+    assert_int_equal(symlink(link, link), 0);
+    assert_int_equal(fs_mkdir_p(link, 0755), -ELOOP);
 }
 
 static void test_read_line(void **state)

@@ -1,28 +1,73 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* fs.c: mkdir -p, read and write all, a file's first line (see fs.h). */
+/* fs.c: mkdir -p (through dangling links), read and write all, a file's
+ * first line (see fs.h). */
 #include "lib/fs.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* mkdir that accepts an existing directory (but not a file) at path. */
-static int fs_mkdir_one(const char *path, unsigned mode)
+/* Links followed to make a missing target, at most (the kernel's
+ * MAXSYMLINKS is 40; a longer chain is a mistake, not a layout). */
+#define FS_LINK_DEPTH 8
+
+static int fs_mkdir_p_at(const char *path, unsigned mode, int depth);
+
+/*
+ * path is a link to nothing: make the directory it names. Debian's
+ * /var/lock is a link to /run/lock, which a fresh tmpfs /run lacks; every
+ * caller that makes a directory under /var/lock wants the target made.
+ * A relative target is relative to the link's directory.
+ */
+static int fs_mkdir_target(const char *path, unsigned mode, int depth)
+{
+    char tgt[4096], full[4096];
+    const char *slash = strrchr(path, '/');
+    ssize_t n;
+    int len;
+
+    if (depth >= FS_LINK_DEPTH)
+        return -ELOOP;
+    n = readlink(path, tgt, sizeof(tgt) - 1);
+    if (n < 0)
+        return errno == EINVAL ? -ENOENT : -errno; /* not a link */
+    tgt[n] = '\0';
+    if (tgt[0] == '/' || !slash)
+        return fs_mkdir_p_at(tgt, mode, depth + 1);
+    len =
+        snprintf(full, sizeof(full), "%.*s/%s", (int)(slash - path), path, tgt);
+    if (len < 0 || (size_t)len >= sizeof(full))
+        return -ENAMETOOLONG;
+    return fs_mkdir_p_at(full, mode, depth + 1);
+}
+
+/* mkdir that accepts an existing directory (but not a file) at path, and
+ * makes a dangling link's target. */
+static int fs_mkdir_one(const char *path, unsigned mode, int depth)
 {
     struct stat st;
+    int rc;
 
     if (mkdir(path, mode) == 0)
         return 0;
     if (errno != EEXIST)
         return -errno;
-    if (stat(path, &st) != 0)
-        return -errno;
+    if (stat(path, &st) != 0) {
+        if (errno != ENOENT)
+            return -errno;
+        rc = fs_mkdir_target(path, mode, depth);
+        if (rc)
+            return rc;
+        if (stat(path, &st) != 0)
+            return -errno;
+    }
     return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
 }
 
-int fs_mkdir_p(const char *path, unsigned mode)
+static int fs_mkdir_p_at(const char *path, unsigned mode, int depth)
 {
     char buf[4096];
     size_t n = strlen(path);
@@ -40,12 +85,17 @@ int fs_mkdir_p(const char *path, unsigned mode)
         if (*p != '/' || p[-1] == '/')
             continue;
         *p = '\0';
-        rc = fs_mkdir_one(buf, mode);
+        rc = fs_mkdir_one(buf, mode, depth);
         *p = '/';
         if (rc)
             return rc;
     }
-    return fs_mkdir_one(buf, mode);
+    return fs_mkdir_one(buf, mode, depth);
+}
+
+int fs_mkdir_p(const char *path, unsigned mode)
+{
+    return fs_mkdir_p_at(path, mode, 0);
 }
 
 int fs_write_all(int fd, const void *buf, size_t len)

@@ -7,9 +7,11 @@
 
 /*
  * mkdir -p: create path and its missing parents with mode (an existing
- * directory is fine; an existing non-directory is -ENOTDIR). path is used
- * as given (absolute or relative; see paths_mkdir() for root-relative).
- * Returns 0 or -errno.
+ * directory is fine; an existing non-directory is -ENOTDIR). A component
+ * that is a link to a missing directory gets its target made, as Debian's
+ * /var/lock -> /run/lock on a fresh /run needs (-ELOOP after 8 links).
+ * path is used as given (absolute or relative; see paths_mkdir() for
+ * root-relative). Returns 0 or -errno.
  */
 int fs_mkdir_p(const char *path, unsigned mode);
 

@@ -44,8 +44,8 @@ int proc_task_read(pid_t pid, pid_t tid, struct proc_task *t)
     t->comm[n] = '\0';
     t->tid = tid;
     t->cpu = got == 4 ? cpu : -1;
-    t->cpu_ns = (ut + st) *
-                (1000000000ULL / (unsigned long long)(hz > 0 ? hz : 100));
+    t->cpu_ns =
+        (ut + st) * (1000000000ULL / (unsigned long long)(hz > 0 ? hz : 100));
     return 0;
 }
 

@@ -52,18 +52,8 @@ int xm_xlconf_lock(struct xm *xm)
     }
     slash = strrchr(path, '/');
     if (slash && slash != path) { /* /var/lock may not exist under a root */
-        char tgt[4096];
-        ssize_t n;
-
         *slash = '\0';
-        /* Debian's /var/lock is a link to /run/lock, which a fresh tmpfs
-         * /run lacks: make the link's target (an absolute one) */
-        n = readlink(path, tgt, sizeof(tgt) - 1);
-        if (n > 0 && tgt[0] == '/') {
-            tgt[n] = '\0';
-            fs_mkdir_p(tgt, 0755);
-        }
-        fs_mkdir_p(path, 0755);
+        fs_mkdir_p(path, 0755); /* and /run/lock if /var/lock links there */
         *slash = '/';
     }
     fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
