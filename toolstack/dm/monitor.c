@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <xen/sched.h>
@@ -23,6 +22,7 @@
 #include "dm/qmp.h"
 #include "lib/log.h"
 #include "lib/paths.h"
+#include "lib/spawn.h"
 
 int dm_pid_write(uint32_t domid, pid_t pid)
 {
@@ -301,8 +301,7 @@ int dm_monitor_spawn(uint32_t domid, pid_t qemu_pid,
                      const struct dm_monitor_ops *ops, pid_t *pid_out)
 {
     struct ready r = {-1, -EIO};
-    int p[2], rc, st;
-    pid_t child, mon;
+    int p[2], rc;
     ssize_t n;
 
     *pid_out = -1;
@@ -311,26 +310,19 @@ int dm_monitor_spawn(uint32_t domid, pid_t qemu_pid,
         return rc;
     if (pipe2(p, O_CLOEXEC))
         return -errno;
-    child = fork();
-    if (child < 0) {
-        rc = -errno;
+    /* Detached: the monitor outlives xm and is nobody's zombie. */
+    rc = spawn_fork_detached();
+    if (rc < 0) {
         close(p[0]);
         close(p[1]);
         return rc;
     }
-    if (child == 0) {
-        /* Double fork: the monitor outlives xm and is nobody's zombie. */
+    if (rc == 0) {
         close(p[0]);
-        setsid();
         signal(SIGHUP, SIG_IGN);
-        mon = fork();
-        if (mon == 0)
-            monitor_main(domid, qemu_pid, ops, p[1]);
-        _exit(mon < 0);
+        monitor_main(domid, qemu_pid, ops, p[1]);
     }
     close(p[1]);
-    while (waitpid(child, &st, 0) < 0 && errno == EINTR)
-        ;
     /* EOF without a report: the monitor died before connecting. */
     n = read(p[0], &r, sizeof(r));
     close(p[0]);

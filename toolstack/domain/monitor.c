@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <xen/sched.h>
@@ -25,6 +24,7 @@
 #include "cfg/cfg.h"
 #include "hv/hv.h"
 #include "lib/paths.h"
+#include "lib/spawn.h"
 
 static const char *reason_name(unsigned r)
 {
@@ -205,20 +205,10 @@ void domain_monitor_spawn(const struct domain_config *cfg, uint32_t domid)
 {
     struct domain_ctx mc = {.prog = "xl", .err = stderr};
     char rel[160], path[4096];
-    pid_t pid;
     int fd;
 
-    fflush(NULL);
-    pid = fork();
-    if (pid < 0)
+    if (spawn_fork_detached() != 0)
         return;
-    if (pid > 0) {
-        waitpid(pid, NULL, 0);
-        return;
-    }
-    setsid();
-    if (fork() != 0)
-        _exit(0);
     /* The grandchild: detached, output to xl-<name>.log like xl. */
     snprintf(rel, sizeof(rel), "/var/log/xen/xl-%s.log", cfg->name);
     paths_mkdir("/var/log/xen", 0755);

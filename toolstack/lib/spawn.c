@@ -54,31 +54,46 @@ static void spawn_tell(int fd, const void *v, size_t len)
     (void)n;
 }
 
+int spawn_fork_detached(void)
+{
+    pid_t child, pid;
+    int st;
+
+    fflush(NULL);
+    child = fork();
+    if (child < 0)
+        return -errno;
+    if (child == 0) {
+        setsid();
+        pid = fork();
+        if (pid != 0)
+            _exit(pid < 0 ? 127 : 0);
+        return 0;
+    }
+    while (waitpid(child, &st, 0) < 0 && errno == EINTR)
+        ;
+    return 1;
+}
+
 int spawn_detached(const char *path, char *const argv[], const char *log_path,
                    pid_t *pid_out)
 {
-    int p[2], st, err = 0, rc;
-    pid_t child, pid = -1;
+    int p[2], err = 0, rc;
+    pid_t pid = -1;
     ssize_t n;
 
     /* The pipe carries the grandchild's pid, then, only if exec fails, its
      * errno; a successful exec closes it (O_CLOEXEC). */
     if (pipe2(p, O_CLOEXEC) != 0)
         return -errno;
-    fflush(NULL);
-    child = fork();
-    if (child < 0) {
-        rc = -errno;
+    rc = spawn_fork_detached();
+    if (rc < 0) {
         close(p[0]);
         close(p[1]);
         return rc;
     }
-    if (child == 0) {
+    if (rc == 0) {
         close(p[0]);
-        setsid();
-        pid = fork();
-        if (pid != 0)
-            _exit(pid < 0 ? 127 : 0);
         pid = getpid();
         spawn_tell(p[1], &pid, sizeof(pid));
         rc = spawn_stdio(log_path);
@@ -90,8 +105,6 @@ int spawn_detached(const char *path, char *const argv[], const char *log_path,
         _exit(127);
     }
     close(p[1]);
-    while (waitpid(child, &st, 0) < 0 && errno == EINTR)
-        ;
     n = read(p[0], &pid, sizeof(pid));
     if (n != sizeof(pid))
         err = -ECHILD; /* the middle child could not fork */

@@ -18,6 +18,15 @@
 int spawn_self_path(char *buf, size_t len, const char *prog);
 
 /*
+ * fork() twice, so that what runs on is nobody's child and, in its own
+ * session (setsid), outlives us: returns 0 in that detached grandchild and
+ * 1 here once the middle child is reaped, or -errno when the first fork
+ * fails. Whether the second fork worked the caller learns from the
+ * grandchild itself (a pipe it writes to: EOF means it never ran).
+ */
+int spawn_fork_detached(void);
+
+/*
  * Run path with argv (argv[0] included, NULL-terminated) detached from us:
  * double fork, setsid(), stdin /dev/null, stdout and stderr appended to
  * log_path (created 0644; NULL means /dev/null). The direct child is reaped
