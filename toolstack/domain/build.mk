@@ -32,10 +32,10 @@ $(eval $(call unittest,test_xzpipe,tests/unit/test_xzpipe.c \
 	toolstack/domain/xzpipe.c,$(LIBPV) -llzma))
 # libxl's stream v2 around a PV domain's libxc stream (libxlsr.c).
 $(eval $(call unittest,test_libxlsr,tests/unit/test_libxlsr.c \
-	toolstack/domain/libxlsr.c,))
+	toolstack/domain/libxlsr.c,$(LIBPV)))
 # The PV save protocol and restore step (save_pv.c) on fake_xs.c, with the
 # engine calls scripted in the test.
 $(eval $(call unittest,test_save_pv,tests/unit/test_save_pv.c \
 	toolstack/domain/save_pv.c toolstack/domain/libxlsr.c \
-	tests/unit/fake_xs.c,))
+	tests/unit/fake_xs.c,$(LIBPV)))
 $(B)/tests/test_save_pv: ALL_CFLAGS += -Itests/unit

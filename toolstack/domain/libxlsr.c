@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/fs.h"
+
 struct sr_hdr {
     uint64_t ident;
     uint32_t version;
@@ -23,47 +25,12 @@ struct sr_rec {
     uint32_t length;
 };
 
-static int write_all(int fd, const void *buf, size_t len)
-{
-    const char *p = buf;
-
-    while (len) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return n < 0 ? -errno : -EIO;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
-/* 0, or -EPIPE at a clean or mid-record end of the stream. */
-static int read_all(int fd, void *buf, size_t len)
-{
-    char *p = buf;
-
-    while (len) {
-        ssize_t n = read(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return -errno;
-        if (n == 0)
-            return -EPIPE;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
 static int write_rec(int fd, uint32_t type)
 {
     /* Records are native-endian; ours carry no body. */
     struct sr_rec r = {.type = type, .length = 0};
 
-    return write_all(fd, &r, sizeof(r));
+    return fs_write_all(fd, &r, sizeof(r));
 }
 
 int libxlsr_write_begin(int fd)
@@ -74,7 +41,7 @@ int libxlsr_write_begin(int fd)
         .options =
             htobe32(__BYTE_ORDER == __BIG_ENDIAN ? LIBXLSR_OPT_BIG_ENDIAN : 0),
     };
-    int rc = write_all(fd, &h, sizeof(h));
+    int rc = fs_write_all(fd, &h, sizeof(h));
 
     return rc < 0 ? rc : write_rec(fd, LIBXLSR_REC_LIBXC_CONTEXT);
 }
@@ -108,7 +75,7 @@ static int read_rec(int fd, uint32_t *type, char *err, size_t errlen)
 {
     struct sr_rec r;
     char msg[96];
-    int rc = read_all(fd, &r, sizeof(r));
+    int rc = fs_read_all(fd, &r, sizeof(r));
 
     if (rc == -EPIPE)
         return refuse(err, errlen, "truncated (no END record)");
@@ -128,7 +95,7 @@ int libxlsr_read_begin(int fd, char *err, size_t errlen)
 {
     struct sr_hdr h;
     uint32_t opt, type;
-    int rc = read_all(fd, &h, sizeof(h));
+    int rc = fs_read_all(fd, &h, sizeof(h));
 
     if (rc == -EPIPE)
         return refuse(err, errlen, "truncated header");

@@ -12,15 +12,16 @@
 
 #include "cfg/cfg.h"
 
-static int print_json(struct xm *xm, const char *tag, int rc, char *json)
+/* -N: "tag: <json>"; rc is the *_to_json's that made *json. */
+static int print_json(struct xm *xm, const char *tag, int rc, char **json)
 {
     if (rc) {
         xm_err(xm, "%s: out of memory", tag);
         return EXIT_FAILURE;
     }
     /* libxl's JSON ends in a newline and xl adds one: a blank line follows */
-    fprintf(xm->out, "%s: %s\n", tag, json);
-    free(json);
+    fprintf(xm->out, "%s: %s\n", tag, *json);
+    free(*json);
     return EXIT_SUCCESS;
 }
 
@@ -48,11 +49,9 @@ int cmd_block_attach(struct xm *xm, int argc, char **argv)
         disk_spec_fini(&d);
         return EXIT_FAILURE;
     }
-    if (xm->dryrun) {
-        rc = disk_spec_to_json(&d, &json);
-        rc = print_json(xm, "disk", rc, json);
-    } else
-        rc = xm_device_attach_disk(xm, dom.domid, &d);
+    rc = xm->dryrun
+             ? print_json(xm, "disk", disk_spec_to_json(&d, &json), &json)
+             : xm_device_attach_disk(xm, dom.domid, &d);
     disk_spec_fini(&d);
     return rc;
 }
@@ -85,11 +84,8 @@ int cmd_network_attach(struct xm *xm, int argc, char **argv)
         vif_spec_fini(&v);
         return EXIT_FAILURE;
     }
-    if (xm->dryrun) {
-        rc = vif_spec_to_json(&v, &json);
-        rc = print_json(xm, "vif", rc, json);
-    } else
-        rc = xm_device_attach_nic(xm, dom.domid, &v);
+    rc = xm->dryrun ? print_json(xm, "vif", vif_spec_to_json(&v, &json), &json)
+                    : xm_device_attach_nic(xm, dom.domid, &v);
     vif_spec_fini(&v);
     return rc;
 }

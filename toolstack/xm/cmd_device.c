@@ -33,8 +33,10 @@ static int open_dom(struct xm *xm, const char *which, struct xs_handle **xs,
     return 0;
 }
 
-int xm_device_attach_disk(struct xm *xm, uint32_t domid,
-                          const struct disk_spec *d)
+/* Hot-plug disk d or, when d is NULL, vif v, as block-attach and
+ * network-attach do. */
+static int device_attach(struct xm *xm, uint32_t domid,
+                         const struct disk_spec *d, const struct vif_spec *v)
 {
     struct xs_handle *xs = dom_xs_open(xm);
     struct domain_ctx c;
@@ -43,24 +45,22 @@ int xm_device_attach_disk(struct xm *xm, uint32_t domid,
     if (!xs)
         return EXIT_FAILURE;
     dom_ctx(xm, &c);
-    rc = domain_disk_attach(&c, xs, domid, d);
+    rc = d ? domain_disk_attach(&c, xs, domid, d)
+           : domain_nic_attach(&c, xs, domid, v);
     xs_close(xs);
     return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+int xm_device_attach_disk(struct xm *xm, uint32_t domid,
+                          const struct disk_spec *d)
+{
+    return device_attach(xm, domid, d, NULL);
 }
 
 int xm_device_attach_nic(struct xm *xm, uint32_t domid,
                          const struct vif_spec *v)
 {
-    struct xs_handle *xs = dom_xs_open(xm);
-    struct domain_ctx c;
-    int rc;
-
-    if (!xs)
-        return EXIT_FAILURE;
-    dom_ctx(xm, &c);
-    rc = domain_nic_attach(&c, xs, domid, v);
-    xs_close(xs);
-    return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+    return device_attach(xm, domid, NULL, v);
 }
 
 /* block-detach / network-detach share all but the libdevice call. */
