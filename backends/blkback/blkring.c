@@ -233,14 +233,24 @@ static void do_sync(struct blkring *r, struct slot *s)
         s->status = BLKIF_RSP_ERROR;
 }
 
-static int submit(struct blkring *r, struct slot *s)
+/*
+ * alone: the only request there is (nothing in flight, none behind it on
+ * the ring). A read or write then runs synchronously: the guest waits for
+ * it anyway, and the async path costs a submit, a wake-up and, for
+ * writes, the filesystem's completion worker being scheduled -- on a busy
+ * host that halved 4 KiB writes at depth 1. Anything arriving meanwhile
+ * waits one I/O at most; a burst goes through io_uring as before.
+ */
+static int submit(struct blkring *r, struct slot *s, int alone)
 {
     int fd = blkdisk_fd(r->disk);
     uint64_t off = s->req.sector << 9;
     struct io_uring_sqe *sqe, *sqe2;
 
-    if (!r->uring_ok) {
+    if (!r->uring_ok ||
+        (alone && (s->req.io == BLK_IO_READ || s->req.io == BLK_IO_WRITE))) {
         do_sync(r, s);
+        s->pending = 0;
         return 0;
     }
     sqe = get_sqe(r);
@@ -279,7 +289,7 @@ static int submit(struct blkring *r, struct slot *s)
 }
 
 /* Start one request copied off the ring. */
-static void start(struct blkring *r, const struct blkif_request *raw)
+static void start(struct blkring *r, const struct blkif_request *raw, int alone)
 {
     struct slot *s = r->free;
     int status;
@@ -309,10 +319,10 @@ static void start(struct blkring *r, const struct blkif_request *raw)
     count(r, &s->req);
     if (s->req.io == BLK_IO_DISCARD && s->req.nr_sectors == 0) {
         slot_finish(r, s);
-    } else if (submit(r, s)) {
+    } else if (submit(r, s, alone)) {
         s->status = BLKIF_RSP_ERROR;
         slot_finish(r, s);
-    } else if (!r->uring_ok) {
+    } else if (!s->pending) {
         slot_finish(r, s); /* done synchronously */
     }
 }
@@ -373,7 +383,7 @@ static int consume(struct blkring *r)
                 break;
             RING_COPY_REQUEST(&r->ring, rc, &raw);
             r->ring.req_cons = rc + 1;
-            start(r, &raw);
+            start(r, &raw, rc + 1 == rp && !r->inflight && !r->to_submit);
         }
         if (r->to_submit) {
             io_uring_submit(&r->uring);
