@@ -12,3 +12,5 @@ $(eval $(call fuzzer,fuzz_blkback_ring,tests/fuzz/fuzz_blkback_ring.c \
 	backends/blkback/req.c,))
 $(eval $(call bench,bench_blk,bench/bench_blk.c bench/results.c \
 	$(blkback-srcs) tests/unit/fake_hv.c,$(LIBXENBUS) $(LIBPV) -luring -lpthread))
+$(eval $(call bench,bench_evtchn,bench/bench_evtchn.c bench/results.c \
+	$(blkback-srcs) tests/unit/fake_hv.c,$(LIBXENBUS) $(LIBPV) -luring -lpthread))
