@@ -119,8 +119,8 @@ static double ring_trips(struct front *f, int n)
     int i, notify, more, got;
 
     for (i = 0; i < n; i++) {
-        struct blkif_request_discard *d = (void *)RING_GET_REQUEST(
-            &f->ring, f->ring.req_prod_pvt);
+        struct blkif_request_discard *d =
+            (void *)RING_GET_REQUEST(&f->ring, f->ring.req_prod_pvt);
 
         memset(d, 0, sizeof(*d));
         d->operation = BLKIF_OP_DISCARD;
