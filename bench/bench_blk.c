@@ -6,7 +6,8 @@
  * request checks, grant mapping, io_uring) on top of the disk, not a
  * guest's own costs. Sequential 1 MiB (indirect requests) and random
  * 4 KiB, read and write, queue depth 1 on both sides; random 4 KiB also
- * at blkback's full depth (a ring's worth in flight).
+ * at blkback's full depth (a ring's worth in flight). Figures also go to
+ * bench/results.json (bench/results.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +21,7 @@
 #include "../tests/unit/fake_hv.h"
 #include "blkback/blkring.h"
 #include "blkback/req.h"
+#include "results.h"
 
 #define DOM 1
 #define PORT 3
@@ -173,17 +175,58 @@ static double bb_run(struct bench *b, int wr, int seq, unsigned len,
     return now() - t;
 }
 
-static void report(const char *what, double bytes, double ops, double host,
-                   double bb)
+#define ROUNDS 5 /* host and blkback passes alternate; each keeps its best */
+
+enum kind { SEQ_RD, SEQ_WR, RAND_RD, RAND_WR, RAND_RD_QD };
+
+static double pass(struct bench *b, enum kind k, int host, unsigned depth)
 {
-    if (host <= 0 || bb <= 0) {
+    int wr = k == SEQ_WR || k == RAND_WR;
+    unsigned len = k <= SEQ_WR ? MIB : 4096;
+    unsigned ops = k <= SEQ_WR ? (unsigned)(b->size / MIB) : b->rand_ops;
+
+    if (host)
+        return k <= SEQ_WR ? host_seq(b, wr) : host_rand(b, wr);
+    return bb_run(b, wr, k <= SEQ_WR, len, ops, k == RAND_RD_QD ? depth : 1);
+}
+
+/*
+ * One figure: host and blkback passes alternate so both see the same
+ * machine load (the build machines are shared); the best of each counts.
+ * MB/s for 1 MiB, IOPS for 4 KiB, also into bench/results.json.
+ */
+static int figure(struct bench *b, const char *what, enum kind k,
+                  unsigned depth)
+{
+    double bytes = k <= SEQ_WR ? (double)b->size : b->rand_ops * 4096.0;
+    double ops = k <= SEQ_WR ? (double)(b->size / MIB) : b->rand_ops;
+    double host = 0, bb = 0, t, hv, bv;
+    int r;
+
+    for (r = 0; r < ROUNDS; r++) {
+        t = pass(b, k, 1, depth);
+        if (t <= 0)
+            break;
+        host = host > 0 && host < t ? host : t;
+        t = pass(b, k, 0, depth);
+        if (t <= 0)
+            break;
+        bb = bb > 0 && bb < t ? bb : t;
+    }
+    if (r < ROUNDS) {
         printf("blk %-22s FAILED\n", what);
-        return;
+        return -1;
     }
     printf("blk %-22s host %8.1f MB/s %8.0f IOPS | blkback %8.1f MB/s "
            "%8.0f IOPS | ratio %.2f\n",
            what, bytes / host / 1e6, ops / host, bytes / bb / 1e6, ops / bb,
            host / bb);
+    fflush(stdout);
+    hv = k <= SEQ_WR ? bytes / host / 1e6 : ops / host;
+    bv = k <= SEQ_WR ? bytes / bb / 1e6 : ops / bb;
+    if (bench_result("bench_blk", what, bv, hv, k <= SEQ_WR ? "MB/s" : "IOPS"))
+        fprintf(stderr, "bench_blk: cannot write the JSON results\n");
+    return 0;
 }
 
 static int setup(struct bench *b, const char *path, uint64_t size)
@@ -226,10 +269,9 @@ int main(void)
         (getenv("BENCH_BLK_MB") ? strtoull(getenv("BENCH_BLK_MB"), NULL, 10)
                                 : 128) *
         MIB;
-    struct bench b = {.fd = -1, .rand_ops = 4000};
+    struct bench b = {.fd = -1, .rand_ops = 2000};
     unsigned depth;
     char path[256];
-    double seq_ops;
     int rc;
 
     snprintf(path, sizeof(path), "%s/bench_blk.%d.img", dir, (int)getpid());
@@ -240,24 +282,19 @@ int main(void)
         return 1;
     }
     depth = RING_SIZE(&b.front);
-    seq_ops = (double)(size / MIB);
     printf("blk image %llu MiB on %s, O_DIRECT %s, in-process frontend\n",
            (unsigned long long)(size / MIB), dir,
            blkdisk_direct(b.disk) ? "yes" : "no");
-    report("seq-read 1MiB", (double)size, seq_ops, host_seq(&b, 0),
-           bb_run(&b, 0, 1, MIB, (unsigned)seq_ops, 1));
-    report("seq-write 1MiB", (double)size, seq_ops, host_seq(&b, 1),
-           bb_run(&b, 1, 1, MIB, (unsigned)seq_ops, 1));
-    report("rand-read 4KiB", b.rand_ops * 4096.0, b.rand_ops, host_rand(&b, 0),
-           bb_run(&b, 0, 0, 4096, b.rand_ops, 1));
-    report("rand-write 4KiB", b.rand_ops * 4096.0, b.rand_ops, host_rand(&b, 1),
-           bb_run(&b, 1, 0, 4096, b.rand_ops, 1));
+    printf("best of %d passes each, host and blkback alternating\n", ROUNDS);
+    rc = figure(&b, "seq-read 1MiB", SEQ_RD, depth) ||
+         figure(&b, "seq-write 1MiB", SEQ_WR, depth) ||
+         figure(&b, "rand-read 4KiB", RAND_RD, depth) ||
+         figure(&b, "rand-write 4KiB", RAND_WR, depth);
     printf("blk rand-read 4KiB at depth %u (host still depth 1):\n", depth);
-    report("rand-read 4KiB qd", b.rand_ops * 4096.0, b.rand_ops,
-           host_rand(&b, 0), bb_run(&b, 0, 0, 4096, b.rand_ops, depth));
+    rc = rc || figure(&b, "rand-read 4KiB qd", RAND_RD_QD, depth);
     blkring_destroy(b.ring);
     blkdisk_close(b.disk);
     close(b.fd);
     unlink(path);
-    return 0;
+    return rc ? 1 : 0;
 }

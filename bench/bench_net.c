@@ -21,6 +21,7 @@
 #include "netback/netring.h"
 #include "netback/txslot.h"
 #include "netback/vif.h"
+#include "results.h"
 
 #define DOM 1
 #define PORT 3
@@ -172,6 +173,7 @@ int main(void)
         unsigned len = sizes[k];
         unsigned long base, got_tap, got_nb;
         double t_tap, t_nb;
+        char name[32];
 
         base = settle(&rc, rx_now(&rc));
         base = rx_now(&rc);
@@ -187,6 +189,9 @@ int main(void)
                "netback %9.0f pps %7.1f MB/s (%lu/%u arrived) | ratio %.2f\n",
                len, n / t_tap, n * (double)len / t_tap / 1e6, got_tap, n,
                n / t_nb, n * (double)len / t_nb / 1e6, got_nb, n, t_tap / t_nb);
+        snprintf(name, sizeof(name), "%u B frames", len);
+        if (bench_result("bench_net", name, n / t_nb, n / t_tap, "pps"))
+            fprintf(stderr, "bench_net: cannot write the JSON results\n");
     }
     __atomic_store_n(&rc.stop, 1, __ATOMIC_RELEASE);
     pthread_join(th, NULL);

@@ -9,7 +9,8 @@
  * client holds 128 watches on the written path and never reads (its
  * events must cost it, not the writer). Starts build/bin/xenstored (or
  * $XENSTORED_BIN) on a private root, state file included. Figures also go
- * to bench/results.json (bench/results.h).
+ * to bench/results.json (bench/results.h). BENCH_STORE_ONLY="a|b"
+ * measures only the figures whose name contains a or b (to profile).
  */
 #include <errno.h>
 #include <poll.h>
@@ -369,11 +370,28 @@ static int sleeper(const char *sock)
     return fd;
 }
 
+/* BENCH_STORE_ONLY="a|b": only figures whose name contains a or b */
+static int selected(const char *name, const char *only)
+{
+    char buf[256], *tok, *save = NULL;
+
+    if (!only)
+        return 1;
+    snprintf(buf, sizeof(buf), "%s", only);
+    for (tok = strtok_r(buf, "|", &save); tok; tok = strtok_r(NULL, "|", &save))
+        if (strstr(name, tok))
+            return 1;
+    return 0;
+}
+
 static int figure(const char *name, const char *sock, const char *esock, int op,
                   int ncl)
 {
+    const char *only = getenv("BENCH_STORE_ONLY");
     double a, b;
 
+    if (!selected(name, only))
+        return 0;
     best_of(sock, esock, op, ncl, &a, &b);
     if (a < 0 || b < 0) {
         fprintf(stderr, "bench_store: %s failed\n", name);

@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -42,7 +41,7 @@ struct blkring {
     struct blkdisk *disk;
     struct blk_limits lim;
     struct io_uring uring;
-    int uring_ok, efd, broken, need_push, to_submit;
+    int uring_ok, broken, need_push, to_submit;
     unsigned inflight;
     uint64_t refused;
     struct slot *slots, *free;
@@ -234,14 +233,24 @@ static void do_sync(struct blkring *r, struct slot *s)
         s->status = BLKIF_RSP_ERROR;
 }
 
-static int submit(struct blkring *r, struct slot *s)
+/*
+ * alone: the only request there is (nothing in flight, none behind it on
+ * the ring). A read or write then runs synchronously: the guest waits for
+ * it anyway, and the async path costs a submit, a wake-up and, for
+ * writes, the filesystem's completion worker being scheduled -- on a busy
+ * host that halved 4 KiB writes at depth 1. Anything arriving meanwhile
+ * waits one I/O at most; a burst goes through io_uring as before.
+ */
+static int submit(struct blkring *r, struct slot *s, int alone)
 {
     int fd = blkdisk_fd(r->disk);
     uint64_t off = s->req.sector << 9;
     struct io_uring_sqe *sqe, *sqe2;
 
-    if (!r->uring_ok) {
+    if (!r->uring_ok ||
+        (alone && (s->req.io == BLK_IO_READ || s->req.io == BLK_IO_WRITE))) {
         do_sync(r, s);
+        s->pending = 0;
         return 0;
     }
     sqe = get_sqe(r);
@@ -280,7 +289,7 @@ static int submit(struct blkring *r, struct slot *s)
 }
 
 /* Start one request copied off the ring. */
-static void start(struct blkring *r, const struct blkif_request *raw)
+static void start(struct blkring *r, const struct blkif_request *raw, int alone)
 {
     struct slot *s = r->free;
     int status;
@@ -310,10 +319,10 @@ static void start(struct blkring *r, const struct blkif_request *raw)
     count(r, &s->req);
     if (s->req.io == BLK_IO_DISCARD && s->req.nr_sectors == 0) {
         slot_finish(r, s);
-    } else if (submit(r, s)) {
+    } else if (submit(r, s, alone)) {
         s->status = BLKIF_RSP_ERROR;
         slot_finish(r, s);
-    } else if (!r->uring_ok) {
+    } else if (!s->pending) {
         slot_finish(r, s); /* done synchronously */
     }
 }
@@ -322,12 +331,10 @@ static void reap(struct blkring *r)
 {
     struct io_uring_cqe *cqe;
     struct slot *s;
-    uint64_t v;
 
     if (!r->uring_ok)
         return;
-    if (read(r->efd, &v, sizeof(v)) < 0 && errno != EAGAIN)
-        log_warn("dom %u vbd: completion eventfd", r->domid);
+    /* the ring's fd is what the thread polls: nothing to clear but CQEs */
     while (io_uring_peek_cqe(&r->uring, &cqe) == 0) {
         s = io_uring_cqe_get_data(cqe);
         /* The readv/writev must move every byte; fsync/fallocate 0. */
@@ -376,7 +383,7 @@ static int consume(struct blkring *r)
                 break;
             RING_COPY_REQUEST(&r->ring, rc, &raw);
             r->ring.req_cons = rc + 1;
-            start(r, &raw);
+            start(r, &raw, rc + 1 == rp && !r->inflight && !r->to_submit);
         }
         if (r->to_submit) {
             io_uring_submit(&r->uring);
@@ -411,7 +418,11 @@ int blkring_fds(const struct blkring *r, struct pollfd pfd[2])
 {
     pfd[0].fd = hv_evtchn_fd(r->ch);
     pfd[0].events = POLLIN;
-    pfd[1].fd = r->efd;
+    /*
+     * The io_uring fd itself is readable while completions wait: no
+     * eventfd to drain, two syscalls fewer per wake-up than with one.
+     */
+    pfd[1].fd = r->uring_ok ? r->uring.ring_fd : -1;
     pfd[1].events = POLLIN;
     pfd[0].revents = pfd[1].revents = 0;
     return 2;
@@ -465,7 +476,7 @@ int blkring_create(struct hv *hv, uint32_t domid, uint32_t ring_ref,
     r->hv = hv;
     r->domid = domid;
     r->disk = disk;
-    r->efd = r->thread.stopfd = -1;
+    r->thread.stopfd = -1;
     r->lim.sectors = blkdisk_sectors(disk);
     r->lim.readonly = blkdisk_readonly(disk);
     r->lim.discard = blkdisk_can_discard(disk);
@@ -499,22 +510,12 @@ int blkring_create(struct hv *hv, uint32_t domid, uint32_t ring_ref,
     rc = hv_evtchn_bind(hv, domid, port, &r->ch);
     if (rc)
         goto fail;
-    r->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    if (r->efd < 0) {
-        rc = -errno;
-        goto fail;
-    }
     rc = ringthread_init(&r->thread, "vbd", domid);
     if (rc)
         goto fail;
     /* Two SQEs per request at most (writev + fsync). */
-    if (io_uring_queue_init(2 * n, &r->uring, 0) == 0) {
+    if (io_uring_queue_init(2 * n, &r->uring, 0) == 0)
         r->uring_ok = 1;
-        if (io_uring_register_eventfd(&r->uring, r->efd)) {
-            io_uring_queue_exit(&r->uring);
-            r->uring_ok = 0;
-        }
-    }
     if (!r->uring_ok)
         log_warnx("dom %u vbd: io_uring unavailable, synchronous I/O", domid);
     *out = r;
@@ -532,8 +533,6 @@ void blkring_destroy(struct blkring *r)
     push(r);
     if (r->uring_ok)
         io_uring_queue_exit(&r->uring);
-    if (r->efd >= 0)
-        close(r->efd);
     ringthread_fini(&r->thread);
     if (r->ch)
         hv_evtchn_close(r->ch);

@@ -10,5 +10,7 @@ $(eval $(call unittest,test_blkback,tests/unit/test_blkback.c \
 	tests/unit/fake_xs.c,$(LIBXENBUS) $(LIBPV) -luring -lpthread))
 $(eval $(call fuzzer,fuzz_blkback_ring,tests/fuzz/fuzz_blkback_ring.c \
 	backends/blkback/req.c,))
-$(eval $(call bench,bench_blk,bench/bench_blk.c $(blkback-srcs) \
-	tests/unit/fake_hv.c,$(LIBXENBUS) $(LIBPV) -luring -lpthread))
+$(eval $(call bench,bench_blk,bench/bench_blk.c bench/results.c \
+	$(blkback-srcs) tests/unit/fake_hv.c,$(LIBXENBUS) $(LIBPV) -luring -lpthread))
+$(eval $(call bench,bench_evtchn,bench/bench_evtchn.c bench/results.c \
+	$(blkback-srcs) tests/unit/fake_hv.c,$(LIBXENBUS) $(LIBPV) -luring -lpthread))

@@ -11,5 +11,5 @@ $(eval $(call unittest,test_netback_vif,tests/unit/test_netback_vif.c \
 	backends/netback/vif.c,))
 $(eval $(call fuzzer,fuzz_netback_ring,tests/fuzz/fuzz_netback_ring.c \
 	backends/netback/txslot.c,))
-$(eval $(call bench,bench_net,bench/bench_net.c $(netback-srcs) \
+$(eval $(call bench,bench_net,bench/bench_net.c bench/results.c $(netback-srcs) \
 	tests/unit/fake_hv.c,$(LIBXENBUS) $(LIBPV) -lpthread))

@@ -28,6 +28,7 @@ struct fguest {
 struct hv_evtchn {
     uint32_t domid, port;
     int efd, notified, bound;
+    int nfd; /* dom0's notifications, as the kvm engine's notify eventfd */
 };
 
 static struct fguest guests[MAXDOM];
@@ -64,8 +65,10 @@ void fake_hv_reset(void)
         memset(&guests[i], 0, sizeof(guests[i]));
     }
     for (i = 0; i < MAXCH; i++) {
-        if (chans[i].bound)
+        if (chans[i].bound) {
             close(chans[i].efd);
+            close(chans[i].nfd);
+        }
         memset(&chans[i], 0, sizeof(chans[i]));
     }
     nmaps = 0;
@@ -132,6 +135,13 @@ int fake_hv_notified(uint32_t domid, uint32_t port)
     return c ? c->notified : -1;
 }
 
+int fake_hv_notify_fd(uint32_t domid, uint32_t port)
+{
+    struct hv_evtchn *c = chan_find(domid, port);
+
+    return c ? c->nfd : -1;
+}
+
 /* ---- hv.h ------------------------------------------------------------- */
 
 int hv_foreign_map(struct hv *hv, uint32_t domid, uint64_t pfn, size_t npages,
@@ -189,6 +199,7 @@ int hv_evtchn_bind(struct hv *hv, uint32_t domid, uint32_t remote_port,
     for (i = 0; i < MAXCH; i++) {
         if (!chans[i].bound) {
             chans[i].efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+            chans[i].nfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
             chans[i].domid = domid;
             chans[i].port = remote_port;
             chans[i].notified = 0;
@@ -216,7 +227,12 @@ int hv_evtchn_ack(struct hv_evtchn *ch)
 
 int hv_evtchn_notify(struct hv_evtchn *ch)
 {
+    uint64_t one = 1;
+
     ch->notified++;
+    /* the syscall the kvm engine's notify costs, and a fd to wait on */
+    if (write(ch->nfd, &one, sizeof(one)) != sizeof(one))
+        return -errno;
     return 0;
 }
 
@@ -228,5 +244,6 @@ uint32_t hv_evtchn_port(const struct hv_evtchn *ch)
 void hv_evtchn_close(struct hv_evtchn *ch)
 {
     close(ch->efd);
+    close(ch->nfd);
     ch->bound = 0;
 }

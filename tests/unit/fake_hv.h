@@ -27,6 +27,8 @@ void fake_hv_ungrant(uint32_t domid, uint32_t ref);
 void fake_hv_kick(uint32_t domid, uint32_t remote_port);
 /* Times dom0 notified the guest on remote_port. */
 int fake_hv_notified(uint32_t domid, uint32_t remote_port);
+/* An eventfd dom0's notifications on remote_port count up (poll it). */
+int fake_hv_notify_fd(uint32_t domid, uint32_t remote_port);
 /* Grant mappings and foreign maps currently outstanding (leak check). */
 int fake_hv_maps(void);
 /* Bound channels outstanding. */

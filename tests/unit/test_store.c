@@ -349,6 +349,52 @@ static void t_tx_copy_on_access(void **state)
     ERR(h_read(&f->d0, 0, "/m", out), "ENOENT");
 }
 
+/*
+ * A tx lists a directory's kids only as it walks to them: a listing or a
+ * removal in it must still see them all, in Xen's order, and a kid
+ * removed in the tx must not come back from the live tree.
+ */
+static void t_tx_partial_dir(void **state)
+{
+    struct fx *f = *state;
+    char out[4097];
+    struct h_msg r;
+    uint32_t t;
+
+    OK(h_write(&f->d0, 0, "/p/a", "1"));
+    OK(h_write(&f->d0, 0, "/p/b", "2"));
+    OK(h_write(&f->d0, 0, "/p/c", "3"));
+    t = h_tx_start(&f->d0);
+    OK(h_read(&f->d0, t, "/p/c", out));
+    OK(h_write(&f->d0, t, "/p/n", "new"));
+    OK(h_op1(&f->d0, XS_DIRECTORY, t, "/p", &r));
+    assert_int_equal(r.len, 8);
+    assert_memory_equal(r.body, "a\0b\0c\0n\0", 8);
+    OK(h_tx_end(&f->d0, t, 0));
+    t = h_tx_start(&f->d0);
+    OK(h_read(&f->d0, t, "/p/b", out));
+    OK(h_op1(&f->d0, XS_RM, t, "/p/c", NULL));
+    ERR(h_read(&f->d0, t, "/p/c", out), "ENOENT");
+    OK(h_read(&f->d0, t, "/p/a", out));
+    assert_string_equal(out, "1");
+    OK(h_op1(&f->d0, XS_DIRECTORY, t, "/p", &r));
+    assert_int_equal(r.len, 4);
+    assert_memory_equal(r.body, "a\0b\0", 4);
+    OK(h_tx_end(&f->d0, t, 1));
+    OK(h_op1(&f->d0, XS_DIRECTORY, 0, "/p", &r));
+    assert_int_equal(r.len, 4);
+    assert_memory_equal(r.body, "a\0b\0", 4);
+    /* rm of a subtree walked into partially removes all of it */
+    OK(h_write(&f->d0, 0, "/p/a/x", "1"));
+    OK(h_write(&f->d0, 0, "/p/a/y", "1"));
+    t = h_tx_start(&f->d0);
+    OK(h_read(&f->d0, t, "/p/a/y", out));
+    OK(h_op1(&f->d0, XS_RM, t, "/p/a", NULL));
+    ERR(h_read(&f->d0, t, "/p/a/x", out), "ENOENT");
+    OK(h_tx_end(&f->d0, t, 1));
+    ERR(h_read(&f->d0, 0, "/p/a", out), "ENOENT");
+}
+
 static void t_watches(void **state)
 {
     struct fx *f = *state;
@@ -713,6 +759,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(t_transactions, setup, teardown),
         cmocka_unit_test_setup_teardown(t_tx_rm_commit, setup, teardown),
         cmocka_unit_test_setup_teardown(t_tx_copy_on_access, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_tx_partial_dir, setup, teardown),
         cmocka_unit_test_setup_teardown(t_watches, setup, teardown),
         cmocka_unit_test_setup_teardown(t_watch_perms, setup, teardown),
         cmocka_unit_test_setup_teardown(t_quotas, setup, teardown),

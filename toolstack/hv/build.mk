@@ -18,6 +18,6 @@ $(eval $(call unittest,test_hv,tests/unit/test_hv.c tests/unit/fake_vmm.c,$(LIBH
 $(B)/tests/test_hv: ALL_CFLAGS += -std=gnu11
 
 # Grant map cost against the old per-segment system calls (make bench).
-$(eval $(call bench,bench_grant,bench/bench_grant.c tests/unit/fake_vmm.c,$(LIBHV) $(LIBPV) $(HV_LDLIBS)))
+$(eval $(call bench,bench_grant,bench/bench_grant.c bench/results.c tests/unit/fake_vmm.c,$(LIBHV) $(LIBPV) $(HV_LDLIBS)))
 $(B)/bench/bench_grant: $(LIBHV) $(LIBPV)
 $(OBJ)/bench/bench_grant.o $(OBJ)/tests/unit/fake_vmm.o: ALL_CFLAGS += -Itests/unit

@@ -30,6 +30,7 @@ struct xs_node {
     unsigned int nperms;
     uint64_t gen; /* global counter value at the last change */
     bool stub;    /* tx trees: only the name is known yet (see tree.c) */
+    bool partial; /* tx trees: kids[] lists only the kids walked to yet */
 };
 
 struct xs_rec_buf;
@@ -52,6 +53,12 @@ void tree_fini(struct xs_tree *t);
 int tree_clone(struct xs_tree *dst, struct xs_tree *src);
 /* Fill a stub node from the backing tree: 0, -ENOENT (gone) or -ENOMEM. */
 int tree_materialize(struct xs_tree *t, struct xs_node *n);
+/*
+ * A tx node lists only the kids walked to: list them all (unseen ones as
+ * stubs) before iterating n->kids or removing one of them. 0 or -ENOMEM;
+ * nothing to do on a live tree.
+ */
+int tree_kids_all(struct xs_tree *t, struct xs_node *n);
 /* Absolute canonical path -> node, or NULL. */
 struct xs_node *tree_lookup(struct xs_tree *t, const char *path);
 /* Nearest existing ancestor of path (path itself excluded). Never NULL. */

@@ -4,9 +4,10 @@
  * permissions, subtree removal, generation counters (for transactions) and
  * per-owner entry accounting, and on the live tree a journal record per
  * change (persist.c). Knows no connections or wire formats.
- * A transaction's tree is copy-on-access: it starts as the root with stub
- * children and copies a node from the live tree when a walk first reaches
- * it, so starting a transaction costs nothing in the store's size.
+ * A transaction's tree is copy-on-access: it starts as the root alone and
+ * copies a node from the live tree when a walk first reaches it, so
+ * starting a transaction, or walking through a big directory in one,
+ * costs nothing in the store's size.
  */
 #include "store/internal.h"
 
@@ -174,18 +175,15 @@ void tree_fini(struct xs_tree *t)
     t->root = NULL;
 }
 
-int tree_materialize(struct xs_tree *t, struct xs_node *n)
+/*
+ * Copy a live node's value, perms and generation into the tx node n. Its
+ * kids are not listed: n is "partial" and a walk fetches the kid it needs
+ * by name (kid_fetch), so passing through /local/domain with a thousand
+ * guests costs one kid, not a thousand. Whatever needs them all (a
+ * directory listing, a removal) calls tree_kids_all() first.
+ */
+static int fill(struct xs_node *n, const struct xs_node *live)
 {
-    char path[XS_PATH_BUF];
-    struct xs_node *live;
-    unsigned int i;
-
-    if (!n->stub)
-        return 0;
-    tree_path(n, path);
-    live = tree_lookup(t->backing, path);
-    if (!live)
-        return -ENOENT;
     if (tree_set_perms(NULL, n, live->perms, live->nperms))
         return -ENOMEM;
     if (live->val) {
@@ -195,19 +193,24 @@ int tree_materialize(struct xs_tree *t, struct xs_node *n)
         memcpy(n->val, live->val, live->vlen);
         n->vlen = live->vlen;
     }
-    for (i = 0; i < live->nkids; i++) {
-        const char *name = live->kids[i]->name;
-        struct xs_node *k = node_new(name, strlen(name));
-
-        if (!k || kid_add(n, k)) {
-            node_free(k);
-            return -ENOMEM;
-        }
-        k->stub = true;
-    }
     n->gen = live->gen;
     n->stub = false;
+    n->partial = true;
     return 0;
+}
+
+int tree_materialize(struct xs_tree *t, struct xs_node *n)
+{
+    char path[XS_PATH_BUF];
+    struct xs_node *live;
+
+    if (!n->stub)
+        return 0;
+    tree_path(n, path);
+    live = tree_lookup(t->backing, path);
+    if (!live)
+        return -ENOENT;
+    return fill(n, live);
 }
 
 int tree_clone(struct xs_tree *dst, struct xs_tree *src)
@@ -257,6 +260,86 @@ static struct xs_node *kid_find(const struct xs_node *n, const char *name,
     return NULL;
 }
 
+/* The live node behind the tx node n, or NULL if it is gone. */
+static struct xs_node *backing_of(struct xs_tree *t, const struct xs_node *n)
+{
+    char path[XS_PATH_BUF];
+
+    tree_path(n, path);
+    return tree_lookup(t->backing, path);
+}
+
+/* A kid of the partial tx node n not listed yet: copied from the live one. */
+static struct xs_node *kid_fetch(struct xs_tree *t, struct xs_node *n,
+                                 const char *name, size_t len)
+{
+    struct xs_node *live = backing_of(t, n), *k;
+
+    if (live)
+        live = kid_find(live, name, len);
+    if (!live)
+        return NULL;
+    k = node_new(name, len);
+    if (!k || fill(k, live) || kid_add(n, k)) {
+        node_free(k); /* ENOMEM: looks absent, as a failed materialize */
+        return NULL;
+    }
+    return k;
+}
+
+int tree_kids_all(struct xs_tree *t, struct xs_node *n)
+{
+    struct xs_node *live, **kids;
+    unsigned int i, nk = 0, cap;
+
+    if (!n->partial)
+        return 0;
+    live = backing_of(t, n);
+    if (!live) {
+        n->partial = false; /* gone from the live tree: it has what it has */
+        return 0;
+    }
+    cap = live->nkids + n->nkids;
+    kids = malloc((cap ? cap : 1) * sizeof(*kids));
+    if (!kids)
+        return -ENOMEM;
+    /* the live order first (Xen lists creation order), new stubs unowned */
+    for (i = 0; i < live->nkids; i++) {
+        const char *name = live->kids[i]->name;
+        struct xs_node *k = kid_find(n, name, strlen(name));
+
+        if (!k) {
+            k = node_new(name, strlen(name));
+            if (!k)
+                goto oom;
+            k->stub = true;
+        }
+        kids[nk++] = k;
+    }
+    /* then what only the tx has: its own creations, kids gone since */
+    for (i = 0; i < n->nkids; i++) {
+        const char *name = n->kids[i]->name;
+
+        if (!kid_find(live, name, strlen(name)))
+            kids[nk++] = n->kids[i];
+    }
+    for (i = 0; i < nk; i++)
+        kids[i]->parent = n;
+    free(n->kids);
+    n->kids = kids;
+    n->capkids = cap ? cap : 1;
+    n->nkids = nk;
+    n->partial = false;
+    kidx_build(n);
+    return 0;
+oom:
+    while (nk--)
+        if (!kids[nk]->parent)
+            node_free(kids[nk]);
+    free(kids);
+    return -ENOMEM;
+}
+
 /*
  * Walk as far as path exists. *rest_out points at the first missing
  * component ("" when the whole path exists).
@@ -273,6 +356,8 @@ static struct xs_node *walk(struct xs_tree *t, const char *path,
         size_t len = strcspn(p, "/");
         struct xs_node *k = kid_find(n, p, len);
 
+        if (!k && n->partial)
+            k = kid_fetch(t, n, p, len);
         if (k && k->stub && tree_materialize(t, k)) {
             kid_drop(n, k);
             k = NULL;

@@ -190,6 +190,8 @@ static int rm_note(struct xs_conn *c, struct xs_node *n, char *path, size_t len,
         return 0; /* gone from the live tree since the tx began */
     if (c->cur_tx)
         rc = tx_access(c->cur_tx, path, true);
+    if (!rc)
+        rc = tree_kids_all(wire_tree(c), n);
     for (i = 0; !rc && i < n->nkids; i++) {
         /* a tx's view holds stubs; gone ones leave it */
         int m = tree_materialize(wire_tree(c), n->kids[i]);
@@ -244,6 +246,10 @@ int wire_rm(struct xs_conn *c)
     tree_path(n->parent, parent);
     if (c->cur_tx && (rc = tx_access(c->cur_tx, parent, true)))
         return rc;
+    /* a kid unlinked from a partial list would come back from the live */
+    rc = tree_kids_all(wire_tree(c), n->parent);
+    if (rc)
+        return rc;
     strcpy(walk, path);
     rc = rm_note(c, n, walk, strlen(walk), true, &owned);
     if (rc)
@@ -266,7 +272,9 @@ int wire_directory(struct xs_conn *c)
     n = get_node(c, wire_onearg(c), path, XS_PERM_READ, &rc);
     if (!n)
         return rc;
-    rc = tree_children(n, &kids, &len);
+    rc = tree_kids_all(wire_tree(c), n);
+    if (!rc)
+        rc = tree_children(n, &kids, &len);
     if (rc)
         return rc;
     conn_reply(c, XS_DIRECTORY, kids, len);
@@ -292,7 +300,9 @@ int wire_directory_part(struct xs_conn *c)
     if (parse_ll(c->pay + strlen(c->pay) + 1, 10, 0, INT32_MAX, &o))
         return -EINVAL;
     off = (unsigned int)o;
-    rc = tree_children(n, &kids, &len);
+    rc = tree_kids_all(wire_tree(c), n);
+    if (!rc)
+        rc = tree_children(n, &kids, &len);
     if (rc)
         return rc;
     genlen = (unsigned int)snprintf(out, sizeof(out), "%" PRIu64, n->gen) + 1;

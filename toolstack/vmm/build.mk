@@ -19,7 +19,7 @@ $(B)/tests/pvtest-%.elf: toolstack/vmm/testkernel.S
 	$(Q)ld -static -nostdlib -Ttext=0x100000 -o $@ $@.o && rm -f $@.o
 EXTRA_TARGETS += $(PVTEST_ELFS)
 
-$(eval $(call bench,pv_bench,bench/pv_bench.c,$(LIBHV) $(LIBPV) $(HV_LDLIBS)))
+$(eval $(call bench,pv_bench,bench/pv_bench.c bench/results.c,$(LIBHV) $(LIBPV) $(HV_LDLIBS)))
 $(B)/bench/pv_bench: | $(BIN)/pvstack-vmm $(PVTEST_ELFS)
 
 # The hypercall services without KVM (kicks and shutdown stubbed in the test).
