@@ -183,4 +183,11 @@ int hv_domain_resume(struct hv *hv, uint32_t domid, int fast);
 int hv_domain_restore(struct hv *hv, const struct hv_build *b, int fd,
                       struct hv_built *out, char *err, size_t errlen);
 
+/*
+ * Write domid's memory to file as the hypervisor's ELF core (xen engine:
+ * xc_domain_dumpcore, as libxl_domain_core_dump). -ENOSYS where the engine
+ * cannot (kvm: PV guests' memory is the VMM's); else 0 or -errno.
+ */
+int hv_domain_dumpcore(struct hv *hv, uint32_t domid, const char *file);
+
 #endif

@@ -417,6 +417,13 @@ static int xen_dom_resume(struct hv *hv, uint32_t domid, int fast)
         xc_domain_resume(((struct xen_priv *)hv->priv)->xch, domid, fast));
 }
 
+/* libxl_domain_core_dump: Xen's ELF core (.note.Xen, .xen_pages ...). */
+static int xen_dom_dumpcore(struct hv *hv, uint32_t domid, const char *file)
+{
+    return xen_rc(
+        xc_domain_dumpcore(((struct xen_priv *)hv->priv)->xch, domid, file));
+}
+
 /* libxl's LIBXL_MAXMEM_CONSTANT: room for the pages a restore populates
  * besides the guest's RAM. */
 #define XEN_RESTORE_SLACK_KB 1024
@@ -523,4 +530,5 @@ const struct hv_ops hv_xen_ops = {
     .domain_save = xen_dom_save,
     .domain_resume = xen_dom_resume,
     .domain_restore = xen_dom_restore,
+    .domain_dumpcore = xen_dom_dumpcore,
 };

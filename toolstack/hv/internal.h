@@ -47,6 +47,8 @@ struct hv_ops {
     int (*domain_resume)(struct hv *hv, uint32_t domid, int fast);
     int (*domain_restore)(struct hv *hv, const struct hv_build *b, int fd,
                           struct hv_built *out, char *err, size_t errlen);
+    /* NULL: no core dumps of PV domains on this engine (-ENOSYS). */
+    int (*domain_dumpcore)(struct hv *hv, uint32_t domid, const char *file);
 };
 
 struct hv {
