@@ -23,7 +23,7 @@ $(eval $(call unittest,test_hostmem,tests/unit/test_hostmem.c \
 
 # cpumaps in xl's syntax (sched.c).
 $(eval $(call unittest,test_sched,tests/unit/test_sched.c \
-	toolstack/domain/sched.c,$(LIBDM) $(LIBCFG) $(LIBPV) -lyajl -lxenstore))
+	toolstack/domain/sched.c,$(LIBDM) $(LIBCFG) $(LIBHV) $(LIBPV) -lyajl -lxenstore $(HV_LDLIBS)))
 # xl's save-image framing (saveimg.c).
 $(eval $(call unittest,test_saveimg,tests/unit/test_saveimg.c \
 	toolstack/domain/saveimg.c,$(LIBPV) -llzma))
