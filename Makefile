@@ -72,10 +72,9 @@ install: all
 		$(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 0644 build/guest/pvguest.elf build/guest/pvguest.elf.xz \
 		$(DESTDIR)$(PREFIX)/lib/pvstack/
-	install -m 0644 docs/man/xm.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	for m in docs/man/*.[158]; do \
+		install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man$${m##*.}/; done
 	ln -sf xm.1 $(DESTDIR)$(PREFIX)/share/man/man1/xl.1
-	install -m 0644 docs/man/xl.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/
-	install -m 0644 docs/man/xenstored.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 	$(INSTALL_EXTRA)
 
 clean:

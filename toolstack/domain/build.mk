@@ -8,7 +8,8 @@ domain-srcs := toolstack/domain/create.c toolstack/domain/pv.c \
 	toolstack/domain/devices.c toolstack/domain/hostmem.c toolstack/domain/sched.c \
 	toolstack/domain/saveimg.c \
 	toolstack/domain/save.c toolstack/domain/save_pv.c toolstack/domain/libxlsr.c \
-	toolstack/domain/snapshot.c toolstack/domain/xzpipe.c toolstack/domain/coredump.c
+	toolstack/domain/snapshot.c toolstack/domain/xzpipe.c toolstack/domain/coredump.c \
+	toolstack/domain/restart.c
 $(eval $(call library,LIBDOMAIN,$(domain-srcs)))
 
 # Store entries, names and the kept config on fake_xs.c.
@@ -22,7 +23,7 @@ $(eval $(call unittest,test_hostmem,tests/unit/test_hostmem.c \
 
 # cpumaps in xl's syntax (sched.c).
 $(eval $(call unittest,test_sched,tests/unit/test_sched.c \
-	toolstack/domain/sched.c,$(LIBDM) $(LIBCFG) $(LIBPV) -lyajl -lxenstore))
+	toolstack/domain/sched.c,$(LIBDM) $(LIBCFG) $(LIBHV) $(LIBPV) -lyajl -lxenstore $(HV_LDLIBS)))
 # xl's save-image framing (saveimg.c).
 $(eval $(call unittest,test_saveimg,tests/unit/test_saveimg.c \
 	toolstack/domain/saveimg.c,$(LIBPV) -llzma))
@@ -39,3 +40,6 @@ $(eval $(call unittest,test_save_pv,tests/unit/test_save_pv.c \
 	toolstack/domain/save_pv.c toolstack/domain/libxlsr.c \
 	tests/unit/fake_xs.c,$(LIBPV)))
 $(B)/tests/test_save_pv: ALL_CFLAGS += -Itests/unit
+# The restart-loop guard (restart.c).
+$(eval $(call unittest,test_restart,tests/unit/test_restart.c \
+	toolstack/domain/restart.c,))

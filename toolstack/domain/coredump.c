@@ -4,7 +4,8 @@
  * on_crash = "coredump-destroy" / "coredump-restart" write under
  * /var/lib/xen/dump/<name>, as xl's XEN_DUMP_DIR). HVM domains are dumped
  * by their QEMU (dump-guest-memory: an ELF core gdb and crash open). PV
- * domains: neither engine here can dump one, which is said plainly.
+ * domains on the xen engine by libxenctrl (xc_domain_dumpcore: Xen's ELF
+ * core, as libxl's); the kvm engine cannot dump one, which is said plainly.
  */
 #include "domain/internal.h"
 
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "dm/dm.h"
+#include "hv/hv.h"
 #include "lib/paths.h"
 
 #define DUMP_DIR "/var/lib/xen/dump"
@@ -28,19 +30,38 @@ static int has_qemu(uint32_t domid)
            access(path, F_OK) == 0;
 }
 
-int domain_core_dump(const struct domain_ctx *c, uint32_t domid,
-                     const char *file)
+/* A PV domain: the engine's dump (Xen's), else say it cannot be done. */
+static int pv_core_dump(const struct domain_ctx *c, uint32_t domid,
+                        const char *file)
 {
-    char args[4200], *reply = NULL;
-    int rc;
+    struct hv *hv = NULL;
+    int rc = hv_open(&hv);
 
-    if (!has_qemu(domid)) {
+    if (!rc)
+        rc = hv_domain_dumpcore(hv, domid, file);
+    hv_close(hv);
+    if (rc == -ENOSYS || rc == -EOPNOTSUPP) {
         domain_err(c,
                    "dump-core: domain %u is PV: this engine cannot dump a "
                    "PV domain's memory; no core written",
                    domid);
         return -ENOTSUP;
     }
+    if (rc) {
+        domain_err(c, "dump-core: domain %u: %s", domid, strerror(-rc));
+        unlink(file); /* nothing half-written left behind */
+    }
+    return rc;
+}
+
+int domain_core_dump(const struct domain_ctx *c, uint32_t domid,
+                     const char *file)
+{
+    char args[4200], *reply = NULL;
+    int rc;
+
+    if (!has_qemu(domid))
+        return pv_core_dump(c, domid, file);
     /* QEMU opens the file itself: absolute, and no JSON specials */
     if (file[0] != '/' || strpbrk(file, "\"\\\n")) {
         domain_err(c,

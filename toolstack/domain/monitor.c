@@ -22,6 +22,7 @@
 #include <xenstore.h>
 
 #include "cfg/cfg.h"
+#include "domain/restart.h"
 #include "hv/hv.h"
 #include "lib/paths.h"
 #include "lib/spawn.h"
@@ -128,10 +129,22 @@ static int wait_suspended(struct hv *hv, uint32_t domid)
     return rc;
 }
 
-/* One domain incarnation; returns the next domid to watch, or 0 to stop. */
+static double now_s(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/*
+ * One domain incarnation, watched since `started` (monotonic seconds);
+ * returns the next domid to watch, or 0 to stop.
+ */
 static uint32_t monitor_once(const struct domain_ctx *c,
                              const struct domain_config *start_cfg,
-                             uint32_t domid)
+                             uint32_t domid, double started,
+                             struct restart_guard *guard)
 {
     struct domain_create_opts opts = {.flags = DOMAIN_CREATE_NO_MONITOR};
     const struct domain_config *cfg = start_cfg;
@@ -185,6 +198,17 @@ static uint32_t monitor_once(const struct domain_ctx *c,
     if (act == ACTION_COREDUMP_DESTROY || act == ACTION_COREDUMP_RESTART)
         core_dump(c, domid, cfg->name);
     domain_destroy(c, xs, domid);
+    if ((act == ACTION_RESTART || act == ACTION_RESTART_RENAME ||
+         act == ACTION_COREDUMP_RESTART) &&
+        !restart_allowed(guard, now_s() - started)) {
+        /* xend's words; see restart.h */
+        mlog("VM %s restarting too fast (Elapsed time: %.1f seconds, %d "
+             "restarts in a row within %.0f s). Refusing to restart to "
+             "avoid loops: domain %u destroyed",
+             cfg->name, now_s() - started, RESTART_FAST_MAX, RESTART_MIN_S,
+             domid);
+        goto out;
+    }
     if (act == ACTION_RESTART || act == ACTION_RESTART_RENAME ||
         act == ACTION_COREDUMP_RESTART) {
         rc = domain_create(c, xs, cfg, &opts, &next);
@@ -204,7 +228,10 @@ out:
 void domain_monitor_spawn(const struct domain_config *cfg, uint32_t domid)
 {
     struct domain_ctx mc = {.prog = "xl", .err = stderr};
+    struct restart_guard guard = {0};
     char rel[160], path[4096];
+    double started;
+    uint32_t prev;
     int fd;
 
     if (spawn_fork_detached() != 0)
@@ -227,7 +254,13 @@ void domain_monitor_spawn(const struct domain_config *cfg, uint32_t domid)
     snprintf(rel, sizeof(rel), "xl-%s", cfg->name);
     prctl(PR_SET_NAME, rel, 0, 0, 0); /* `ps` shows xl-<name>, as xl's */
     mlog("monitoring domain %u (%s)", domid, cfg->name);
-    while (domid)
-        domid = monitor_once(&mc, cfg, domid);
+    started = now_s();
+    while (domid) {
+        prev = domid;
+        domid = monitor_once(&mc, cfg, domid, started, &guard);
+        /* a resumed domain (save -c) keeps its start */
+        if (domid != prev)
+            started = now_s();
+    }
     _exit(0);
 }

@@ -19,6 +19,7 @@
 #include "cfg/cfg.h"
 #include "dm/dm.h"
 #include "domain/internal.h"
+#include "hv/hv.h"
 #include "lib/fs.h"
 #include "lib/parse.h"
 #include "lib/paths.h"
@@ -431,12 +432,35 @@ void domain_sched_remove(uint32_t domid)
     rmdir(dir);
 }
 
+/* hard/soft as the engine's bitmaps; -ENOSYS when it has no affinity. */
+static int engine_affinity(uint32_t domid, const cpu_set_t *hard,
+                           const cpu_set_t *soft, unsigned ncpus)
+{
+    uint8_t h[CPU_SETSIZE / 8] = {0}, s[CPU_SETSIZE / 8] = {0};
+    struct hv *hv = NULL;
+    unsigned i;
+    int rc = hv_open(&hv);
+
+    if (rc < 0)
+        return -ENOSYS; /* no engine to ask: the threads are ours */
+    for (i = 0; i < ncpus && i < CPU_SETSIZE; i++) {
+        if (CPU_ISSET(i, hard))
+            h[i / 8] |= (uint8_t)(1u << (i % 8));
+        if (soft && CPU_ISSET(i, soft))
+            s[i / 8] |= (uint8_t)(1u << (i % 8));
+    }
+    rc = hv_domain_vcpu_affinity(hv, domid, h, soft ? s : NULL, sizeof(h));
+    hv_close(hv);
+    return rc;
+}
+
 int domain_sched_apply(const struct domain_ctx *c, uint32_t domid,
                        const struct domain_config *cfg)
 {
     unsigned ncpus = (unsigned)sysconf(_SC_NPROCESSORS_CONF);
     cpu_set_t hard, soft, both;
     char why[160];
+    pid_t pid;
     int rc;
 
     if (cfg->cpus || cfg->cpus_soft) {
@@ -446,6 +470,20 @@ int domain_sched_apply(const struct domain_ctx *c, uint32_t domid,
                                &soft, why, sizeof(why))) {
             domain_err(c, "create: %s: %s", cfg->name, why);
             return -EINVAL;
+        }
+        /* no process runs the vcpus (a PV domain on Xen): the engine's
+         * own vcpu affinity, hard and soft, as libxl sets them */
+        rc = domain_vmm_pid(domid, &pid) == 0
+                 ? -ENOSYS
+                 : engine_affinity(domid, &hard, cfg->cpus_soft ? &soft : NULL,
+                                   ncpus);
+        if (rc != -ENOSYS) {
+            if (rc < 0) {
+                domain_err(c, "create: %s: vcpu affinity: %s", cfg->name,
+                           strerror(-rc));
+                return rc;
+            }
+            goto share;
         }
         /* one affinity in Linux: the soft one inside the hard, if any */
         CPU_AND(&both, &hard, &soft);
@@ -458,6 +496,7 @@ int domain_sched_apply(const struct domain_ctx *c, uint32_t domid,
             return rc;
         }
     }
+share:
     if (!cfg->cpu_weight && !cfg->cap)
         return 0;
     rc = domain_sched_set(domid, cfg->cpu_weight ? (int)cfg->cpu_weight : -1,

@@ -232,3 +232,17 @@ int hv_domain_restore(struct hv *hv, const struct hv_build *b, int fd,
     }
     return hv->ops->domain_restore(hv, b, fd, out, err, errlen);
 }
+
+int hv_domain_dumpcore(struct hv *hv, uint32_t domid, const char *file)
+{
+    return hv->ops->domain_dumpcore ? hv->ops->domain_dumpcore(hv, domid, file)
+                                    : -ENOSYS;
+}
+
+int hv_domain_vcpu_affinity(struct hv *hv, uint32_t domid, const uint8_t *hard,
+                            const uint8_t *soft, size_t len)
+{
+    return hv->ops->domain_vcpu_affinity
+               ? hv->ops->domain_vcpu_affinity(hv, domid, hard, soft, len)
+               : -ENOSYS;
+}

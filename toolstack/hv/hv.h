@@ -183,4 +183,21 @@ int hv_domain_resume(struct hv *hv, uint32_t domid, int fast);
 int hv_domain_restore(struct hv *hv, const struct hv_build *b, int fd,
                       struct hv_built *out, char *err, size_t errlen);
 
+/*
+ * Write domid's memory to file as the hypervisor's ELF core (xen engine:
+ * xc_domain_dumpcore, as libxl_domain_core_dump). -ENOSYS where the engine
+ * cannot (kvm: PV guests' memory is the VMM's); else 0 or -errno.
+ */
+int hv_domain_dumpcore(struct hv *hv, uint32_t domid, const char *file);
+
+/*
+ * Every vcpu of domid to hard affinity hard and soft affinity soft (CPU
+ * bitmaps of len bytes, bit i of byte i / 8 for CPU i; soft NULL: all).
+ * Xen engine: xc_vcpu_setaffinity, as libxl. -ENOSYS where the engine has
+ * no vcpu affinity of its own (kvm: vcpus are the VMM's threads); else 0
+ * or -errno.
+ */
+int hv_domain_vcpu_affinity(struct hv *hv, uint32_t domid, const uint8_t *hard,
+                            const uint8_t *soft, size_t len);
+
 #endif

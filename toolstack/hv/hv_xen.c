@@ -417,6 +417,48 @@ static int xen_dom_resume(struct hv *hv, uint32_t domid, int fast)
         xc_domain_resume(((struct xen_priv *)hv->priv)->xch, domid, fast));
 }
 
+/* libxl_domain_core_dump: Xen's ELF core (.note.Xen, .xen_pages ...). */
+static int xen_dom_dumpcore(struct hv *hv, uint32_t domid, const char *file)
+{
+    return xen_rc(
+        xc_domain_dumpcore(((struct xen_priv *)hv->priv)->xch, domid, file));
+}
+
+/* libxl_set_vcpuaffinity_all: hard and soft on every vcpu. */
+static int xen_dom_vcpu_affinity(struct hv *hv, uint32_t domid,
+                                 const uint8_t *hard, const uint8_t *soft,
+                                 size_t len)
+{
+    struct xen_priv *p = hv->priv;
+    struct hv_dominfo info;
+    int sz = xc_get_cpumap_size(p->xch), rc;
+    xc_cpumap_t h = NULL, s = NULL;
+    unsigned v;
+
+    rc = xen_dom_getinfo(hv, domid, &info);
+    if (rc < 0)
+        return rc;
+    if (sz <= 0 || !(h = xc_cpumap_alloc(p->xch)) ||
+        !(s = xc_cpumap_alloc(p->xch))) {
+        free(h);
+        return -ENOMEM;
+    }
+    for (v = 0; v < info.vcpus && rc == 0; v++) {
+        /* xc writes back the effective maps: start afresh each vcpu */
+        memset(h, 0, (size_t)sz);
+        memcpy(h, hard, len < (size_t)sz ? len : (size_t)sz);
+        memset(s, soft ? 0 : 0xff, (size_t)sz);
+        if (soft)
+            memcpy(s, soft, len < (size_t)sz ? len : (size_t)sz);
+        rc = xen_rc(
+            xc_vcpu_setaffinity(p->xch, domid, (int)v, h, s,
+                                XEN_VCPUAFFINITY_HARD | XEN_VCPUAFFINITY_SOFT));
+    }
+    free(h);
+    free(s);
+    return rc;
+}
+
 /* libxl's LIBXL_MAXMEM_CONSTANT: room for the pages a restore populates
  * besides the guest's RAM. */
 #define XEN_RESTORE_SLACK_KB 1024
@@ -523,4 +565,6 @@ const struct hv_ops hv_xen_ops = {
     .domain_save = xen_dom_save,
     .domain_resume = xen_dom_resume,
     .domain_restore = xen_dom_restore,
+    .domain_dumpcore = xen_dom_dumpcore,
+    .domain_vcpu_affinity = xen_dom_vcpu_affinity,
 };

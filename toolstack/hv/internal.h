@@ -47,6 +47,12 @@ struct hv_ops {
     int (*domain_resume)(struct hv *hv, uint32_t domid, int fast);
     int (*domain_restore)(struct hv *hv, const struct hv_build *b, int fd,
                           struct hv_built *out, char *err, size_t errlen);
+    /* NULL: no core dumps of PV domains on this engine (-ENOSYS). */
+    int (*domain_dumpcore)(struct hv *hv, uint32_t domid, const char *file);
+    /* NULL: vcpus have no affinity of the engine's (-ENOSYS). */
+    int (*domain_vcpu_affinity)(struct hv *hv, uint32_t domid,
+                                const uint8_t *hard, const uint8_t *soft,
+                                size_t len);
 };
 
 struct hv {

@@ -12,7 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <xenstore.h>
 
+#include "cfg/cfg.h"
+#include "domain/domain.h"
 #include "domain/sched.h"
 #include "lib/parse.h"
 #include "xm/xm.h"
@@ -24,20 +27,49 @@ static unsigned host_cpus(void)
     return n > 0 ? (unsigned)n : 1;
 }
 
-static void vcpu_row(struct xm *xm, const char *name, uint32_t domid,
-                     const struct domain_vcpu *v, unsigned ncpus)
+/*
+ * The affinity a domain keeps (its kept config's cpus and cpus_soft, NULL
+ * when unset): Linux has one affinity per thread, so the vcpu threads run
+ * on hard & soft (the preferred CPUs, where they meet; else hard), and the
+ * two maps are kept here for vcpu-list, as Xen keeps both. 0 or -errno.
+ */
+static int kept_affinity(struct xs_handle *xs, uint32_t domid,
+                         struct domain_config **out)
 {
-    char hard[256];
+    char *json = NULL, err[128];
+    int rc = domain_config_json(xs, domid, &json);
+
+    *out = NULL;
+    if (!rc && domain_config_from_json(json, out, err, sizeof(err)) < 0)
+        rc = -EINVAL;
+    free(json);
+    return rc;
+}
+
+/* "Hard / Soft" for vcpu v: the kept maps once a soft one is kept (the
+ * thread's own affinity is then their meeting), else the thread's. */
+static void vcpu_row(struct xm *xm, const char *name, uint32_t domid,
+                     const struct domain_vcpu *v, unsigned ncpus,
+                     const struct domain_config *kept)
+{
+    char hard[256], soft[256] = "all";
+    cpu_set_t m;
 
     sched_cpumap_format(&v->hard, ncpus, hard, sizeof(hard));
+    if (kept && kept->cpus_soft &&
+        !sched_cpumap_parse(kept->cpus_soft, ncpus, &m, NULL, 0)) {
+        sched_cpumap_format(&m, ncpus, soft, sizeof(soft));
+        if (!sched_cpumap_parse(kept->cpus ? kept->cpus : "all", ncpus, &m,
+                                NULL, 0))
+            sched_cpumap_format(&m, ncpus, hard, sizeof(hard));
+    }
     fprintf(xm->out, "%-32s %5u %5u", name, domid, v->id);
     if (v->cpu < 0)
         fprintf(xm->out, "%5c %3c%cp ", '-', '-', '-');
     else
         fprintf(xm->out, "%5u %3c%c- ", (unsigned)v->cpu,
                 v->running ? 'r' : '-', v->running ? '-' : 'b');
-    /* Linux keeps one affinity: the soft one is all of it */
-    fprintf(xm->out, "%9.1f  %s / all\n", v->time_s, hard);
+    fprintf(xm->out, "%9.1f  %s / %s\n", v->time_s, hard, soft);
 }
 
 /* Domain-0's vcpus: the host's CPUs, busy time from /proc/stat. */
@@ -62,7 +94,7 @@ static void dom0_vcpus(struct xm *xm, const char *name, unsigned ncpus)
         v.time_s = (double)(u + n + s) / (double)(hz > 0 ? hz : 100);
         for (unsigned c = 0; c < ncpus && c < CPU_SETSIZE; c++)
             CPU_SET(c, &v.hard);
-        vcpu_row(xm, name, 0, &v, ncpus);
+        vcpu_row(xm, name, 0, &v, ncpus, NULL);
     }
     if (f)
         fclose(f);
@@ -71,20 +103,28 @@ static void dom0_vcpus(struct xm *xm, const char *name, unsigned ncpus)
 static void domain_vcpus(struct xm *xm, const struct xm_dominfo *d,
                          unsigned ncpus)
 {
+    struct domain_config *kept = NULL;
     struct domain_vcpu *v = NULL;
+    struct xs_handle *xs;
     int n, i;
 
     if (d->domid == 0) {
         dom0_vcpus(xm, d->name, ncpus);
         return;
     }
+    xs = xs_open(XS_OPEN_READONLY);
+    if (xs) {
+        kept_affinity(xs, d->domid, &kept);
+        xs_close(xs);
+    }
     n = domain_vcpu_list(d->domid, &v);
     for (i = 0; i < n; i++) {
         if (d->paused)
             v[i].cpu = -1; /* xl shows a paused vcpu as --p */
-        vcpu_row(xm, d->name, d->domid, &v[i], ncpus);
+        vcpu_row(xm, d->name, d->domid, &v[i], ncpus, kept);
     }
     free(v);
+    domain_config_free(kept);
 }
 
 int cmd_vcpu_list(struct xm *xm, int argc, char **argv)
@@ -121,16 +161,56 @@ int cmd_vcpu_list(struct xm *xm, int argc, char **argv)
     return ret;
 }
 
+/*
+ * Keep vcpu-pin's maps for all vcpus in the kept config (NULL: unchanged),
+ * so vcpu-list shows them and a restart uses them. 0 or -errno.
+ */
+static int keep_affinity(struct xm *xm, uint32_t domid, const char *hard,
+                         const char *soft)
+{
+    struct domain_config *kept = NULL;
+    struct domain_ctx c;
+    struct xs_handle *xs = dom_xs_open(xm);
+    char *h = NULL, *s = NULL;
+    int rc = xs ? kept_affinity(xs, domid, &kept) : -EIO;
+
+    if (!rc && ((hard && !(h = strdup(hard))) || (soft && !(s = strdup(soft)))))
+        rc = -ENOMEM;
+    if (!rc) {
+        if (h) {
+            free(kept->cpus);
+            kept->cpus = h;
+            h = NULL;
+        }
+        if (s) {
+            free(kept->cpus_soft);
+            kept->cpus_soft = s;
+            s = NULL;
+        }
+        dom_ctx(xm, &c);
+        rc = domain_config_update(&c, xs, domid, kept);
+    }
+    free(h);
+    free(s);
+    domain_config_free(kept);
+    if (xs)
+        xs_close(xs);
+    return rc;
+}
+
 int cmd_vcpu_pin(struct xm *xm, int argc, char **argv)
 {
     static const struct option opts[] = {{"force", 0, NULL, 'f'},
                                          {NULL, 0, NULL, 0}};
     unsigned ncpus = host_cpus();
+    struct domain_config *kept = NULL;
     struct xm_dominfo d;
+    struct xs_handle *xs;
     cpu_set_t hard, soft, both;
+    const char *hard_s, *soft_s;
     long long vcpu = -1;
     char why[160];
-    int opt, rc;
+    int opt, rc, have_soft;
 
     while ((opt = xm_getopt(xm, argc, argv, "f", opts, 3)) != -1)
         if (opt == XM_OPT_HELP || opt == XM_OPT_ERR)
@@ -142,23 +222,35 @@ int cmd_vcpu_pin(struct xm *xm, int argc, char **argv)
         fprintf(xm->err, "Invalid vcpu %s\n", argv[optind + 1]);
         return EXIT_FAILURE;
     }
-    if (!strcmp(argv[optind + 2], "-"))
-        rc = sched_cpumap_parse("all", ncpus, &hard, why, sizeof(why));
-    else
-        rc = sched_cpumap_parse(argv[optind + 2], ncpus, &hard, why,
-                                sizeof(why));
-    if (!rc && optind + 3 < argc)
-        rc = sched_cpumap_parse(argv[optind + 3], ncpus, &soft, why,
-                                sizeof(why));
-    if (rc) {
-        xm_err(xm, "vcpu-pin: %s", why);
-        return EXIT_FAILURE;
-    }
     if (d.domid == 0) {
         xm_err(xm, "vcpu-pin: Domain-0's vcpus are the host's CPUs");
         return EXIT_FAILURE;
     }
-    if (optind + 3 < argc) {
+    /* as xl: "-" leaves that map as it is (the kept one) */
+    xs = xs_open(XS_OPEN_READONLY);
+    if (xs) {
+        kept_affinity(xs, d.domid, &kept);
+        xs_close(xs);
+    }
+    hard_s = argv[optind + 2];
+    soft_s = optind + 3 < argc ? argv[optind + 3] : NULL;
+    rc = sched_cpumap_parse(strcmp(hard_s, "-")  ? hard_s
+                            : kept && kept->cpus ? kept->cpus
+                                                 : "all",
+                            ncpus, &hard, why, sizeof(why));
+    if (soft_s && !strcmp(soft_s, "-"))
+        soft_s = NULL;
+    have_soft = soft_s || (kept && kept->cpus_soft);
+    if (!rc && have_soft)
+        rc = sched_cpumap_parse(soft_s ? soft_s : kept->cpus_soft, ncpus, &soft,
+                                why, sizeof(why));
+    domain_config_free(kept);
+    if (rc) {
+        xm_err(xm, "vcpu-pin: %s", why);
+        return EXIT_FAILURE;
+    }
+    /* one affinity per thread: the preferred CPUs where they meet hard */
+    if (have_soft) {
         CPU_AND(&both, &hard, &soft);
         if (CPU_COUNT(&both))
             hard = both;
@@ -168,6 +260,11 @@ int cmd_vcpu_pin(struct xm *xm, int argc, char **argv)
         fprintf(xm->err, "Invalid vcpu %s\n", argv[optind + 1]);
     else if (rc)
         xm_err(xm, "vcpu-pin: %s: %s", d.name, strerror(-rc));
+    else if (vcpu < 0 && (rc = keep_affinity(
+                              xm, d.domid, strcmp(hard_s, "-") ? hard_s : NULL,
+                              soft_s)) < 0)
+        xm_err(xm, "vcpu-pin: %s: affinity not kept: %s", d.name,
+               strerror(-rc));
     return rc ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 

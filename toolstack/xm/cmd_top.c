@@ -5,7 +5,8 @@
  * of the domain's vif<id>.<n> interfaces (/proc/net/dev, seen from dom0:
  * the domain's TX is the vif's RX), block requests from the backends'
  * statistics/ nodes (as Linux blkback publishes them) or, for HVM disks,
- * QEMU's query-blockstats. Without -b the screen is redrawn in place.
+ * QEMU's query-blockstats. This file samples and formats (top.h); -b
+ * prints each sample, the interactive view (top_view.c) draws them.
  */
 #include "xm/dom.h"
 
@@ -23,16 +24,8 @@
 
 #include "dm/dm.h"
 #include "lib/parse.h"
+#include "xm/top.h"
 #include "xm/xm.h"
-
-struct top_row {
-    const struct xm_dominfo *d;
-    double cpu_pct;
-    unsigned nets, vbds;
-    unsigned long long tx, rx; /* bytes, the domain's view */
-    int vbd_ok;                /* some vbd has statistics */
-    unsigned long long oo, rd, wr, rsect, wsect;
-};
 
 /* The vif<domid>.<n> rows of /proc/net/dev. */
 static void net_stats(struct top_row *r)
@@ -50,7 +43,7 @@ static void net_stats(struct top_row *r)
         *colon = ' ';
         if (sscanf(line, " %63s %llu %*u %*u %*u %*u %*u %*u %*u %llu", name,
                    &rxb, &txb) != 3 ||
-            sscanf(name, "vif%u.%u", &id, &n) != 2 || id != r->d->domid)
+            sscanf(name, "vif%u.%u", &id, &n) != 2 || id != r->d.domid)
             continue;
         r->nets++;
         r->tx += rxb; /* what dom0 received the domain sent */
@@ -82,7 +75,7 @@ static void vbd_stats_pv(struct xs_handle *xs, struct top_row *r)
     unsigned int n = 0, i;
     char **devs;
 
-    snprintf(dir, sizeof(dir), "/local/domain/0/backend/vbd/%u", r->d->domid);
+    snprintf(dir, sizeof(dir), "/local/domain/0/backend/vbd/%u", r->d.domid);
     devs = xs ? xs_directory(xs, XBT_NULL, dir, &n) : NULL;
     for (i = 0; i < n; i++) {
         unsigned long long oo, rd, wr, rs, ws;
@@ -112,7 +105,7 @@ static void vbd_stats_hvm(struct top_row *r)
     yajl_val root, list;
     size_t i;
 
-    if (dm_qmp_command(r->d->domid, "query-blockstats", NULL, &reply)) {
+    if (dm_qmp_command(r->d.domid, "query-blockstats", NULL, &reply)) {
         free(reply);
         return;
     }
@@ -163,82 +156,135 @@ static void state(const struct xm_dominfo *d, char *s)
              d->running ? 'r' : '-');
 }
 
-static void print_header(FILE *o)
+void top_format_header(char *buf, size_t len)
 {
-    fprintf(o,
-            "%10s %6s %10s %6s %10s %6s %10s %9s %5s %4s %8s %8s %4s %8s %8s "
-            "%8s %10s %10s %4s\n",
-            "NAME", "STATE", "CPU(sec)", "CPU(%)", "MEM(k)", "MEM(%)",
-            "MAXMEM(k)", "MAXMEM(%)", "VCPUS", "NETS", "NETTX(k)", "NETRX(k)",
-            "VBDS", "VBD_OO", "VBD_RD", "VBD_WR", "VBD_RSECT", "VBD_WSECT",
-            "SSID");
+    snprintf(buf, len,
+             "%10s %6s %10s %6s %10s %6s %10s %9s %5s %4s %8s %8s %4s %8s %8s "
+             "%8s %10s %10s %4s",
+             "NAME", "STATE", "CPU(sec)", "CPU(%)", "MEM(k)", "MEM(%)",
+             "MAXMEM(k)", "MAXMEM(%)", "VCPUS", "NETS", "NETTX(k)", "NETRX(k)",
+             "VBDS", "VBD_OO", "VBD_RD", "VBD_WR", "VBD_RSECT", "VBD_WSECT",
+             "SSID");
 }
 
-static void print_row(FILE *o, const struct top_row *r, uint64_t total_kb)
+void top_format_row(char *buf, size_t len, const struct top_row *r,
+                    uint64_t total_kb)
 {
-    const struct xm_dominfo *d = r->d;
+    const struct xm_dominfo *d = &r->d;
     char st[8];
+    int n;
 
     state(d, st);
-    fprintf(o,
-            "%10.10s %6s %10llu %6.1f %10llu %6.1f %10llu %9.1f %5u %4u "
-            "%8llu %8llu %4u ",
-            d->name, st, (unsigned long long)d->cpu_time, r->cpu_pct,
-            (unsigned long long)d->mem_kb,
-            total_kb ? (double)d->mem_kb / (double)total_kb * 100 : 0.0,
-            (unsigned long long)d->max_mem_kb,
-            total_kb ? (double)d->max_mem_kb / (double)total_kb * 100 : 0.0,
-            d->vcpus, r->nets, r->tx / 1024, r->rx / 1024, r->vbds);
+    n = snprintf(buf, len,
+                 "%10.10s %6s %10llu %6.1f %10llu %6.1f %10llu %9.1f %5u %4u "
+                 "%8llu %8llu %4u ",
+                 d->name, st, (unsigned long long)d->cpu_time, r->cpu_pct,
+                 (unsigned long long)d->mem_kb,
+                 total_kb ? (double)d->mem_kb / (double)total_kb * 100 : 0.0,
+                 (unsigned long long)d->max_mem_kb,
+                 total_kb ? (double)d->max_mem_kb / (double)total_kb * 100
+                          : 0.0,
+                 d->vcpus, r->nets, r->tx / 1024, r->rx / 1024, r->vbds);
+    if (n < 0 || (size_t)n >= len)
+        return;
     if (r->vbd_ok || !r->vbds)
-        fprintf(o, "%8llu %8llu %8llu %10llu %10llu", r->oo, r->rd, r->wr,
-                r->rsect, r->wsect);
+        snprintf(buf + n, len - (size_t)n,
+                 "%8llu %8llu %8llu %10llu %10llu %4u", r->oo, r->rd, r->wr,
+                 r->rsect, r->wsect, 0u);
     else
-        fprintf(o, "%8c %8c %8c %10c %10c", '-', '-', '-', '-', '-');
-    fprintf(o, " %4u\n", 0u);
+        snprintf(buf + n, len - (size_t)n, "%8c %8c %8c %10c %10c %4u", '-',
+                 '-', '-', '-', '-', 0u);
 }
 
 /* CPU seconds of domid in the previous sample, or < 0. */
-struct top_prev {
-    uint32_t domid;
-    double cpu;
-};
-
-static double prev_cpu(const struct top_prev *p, size_t n, uint32_t domid)
+static double prev_cpu(const struct top_snap *prev, uint32_t domid)
 {
     size_t i;
 
-    for (i = 0; i < n; i++)
-        if (p[i].domid == domid)
-            return p[i].cpu;
+    for (i = 0; prev && i < prev->n; i++)
+        if (prev->rows[i].d.domid == domid)
+            return prev->rows[i].d.cpu_time;
     return -1;
 }
 
-static void summary(struct xm *xm, const struct xm_dominfo *doms, size_t n,
-                    const struct xm_hostinfo *hi, const struct xm_enginfo *e)
+void top_format_summary(const struct top_snap *s, char lines[4][160])
 {
     unsigned run = 0, blk = 0, pau = 0, cra = 0, dying = 0, shut = 0;
     char ts[16];
-    time_t now = time(NULL);
+    struct tm tm;
+    time_t t = (time_t)s->when.tv_sec;
     size_t i;
 
-    for (i = 0; i < n; i++) {
-        run += doms[i].running, blk += doms[i].blocked;
-        pau += doms[i].paused, dying += doms[i].dying;
-        cra += doms[i].shutdown && doms[i].shutdown_reason == 3;
-        shut += doms[i].shutdown && doms[i].shutdown_reason != 3;
+    for (i = 0; i < s->n; i++) {
+        const struct xm_dominfo *d = &s->rows[i].d;
+
+        run += d->running, blk += d->blocked;
+        pau += d->paused, dying += d->dying;
+        cra += d->shutdown && d->shutdown_reason == 3;
+        shut += d->shutdown && d->shutdown_reason != 3;
     }
-    strftime(ts, sizeof(ts), "%H:%M:%S", localtime(&now));
-    fprintf(xm->out, "xentop - %s   Xen %d.%d%s\n", ts, e->major, e->minor,
-            e->extra);
-    fprintf(xm->out,
-            "%u domains: %u running, %u blocked, %u paused, %u crashed, %u "
-            "dying, %u shutdown \n",
-            (unsigned)n, run, blk, pau, cra, dying, shut);
-    fprintf(xm->out, "Mem: %lluk total, %lluk used, %lluk free    ",
-            (unsigned long long)e->total_kb,
-            (unsigned long long)(e->total_kb - e->free_kb),
-            (unsigned long long)e->free_kb);
-    fprintf(xm->out, "CPUs: %u @ %uMHz\n", hi->nr_cpus, hi->cpu_khz / 1000);
+    strftime(ts, sizeof(ts), "%H:%M:%S", localtime_r(&t, &tm));
+    snprintf(lines[0], 160, "xentop - %s   Xen %d.%d%s", ts, s->e.major,
+             s->e.minor, s->e.extra);
+    snprintf(lines[1], 160,
+             "%zu domains: %u running, %u blocked, %u paused, %u crashed, %u "
+             "dying, %u shutdown ",
+             s->n, run, blk, pau, cra, dying, shut);
+    snprintf(lines[2], 160, "Mem: %lluk total, %lluk used, %lluk free    ",
+             (unsigned long long)s->e.total_kb,
+             (unsigned long long)(s->e.total_kb - s->e.free_kb),
+             (unsigned long long)s->e.free_kb);
+    snprintf(lines[3], 160, "CPUs: %u @ %uMHz", s->hi.nr_cpus,
+             s->hi.cpu_khz / 1000);
+}
+
+int top_sample(struct xm *xm, const struct top_snap *prev, struct top_snap *out)
+{
+    struct xm_dominfo *doms = NULL;
+    struct xs_handle *xs;
+    size_t n = 0, i;
+    double el = 0;
+
+    memset(out, 0, sizeof(*out));
+    gettimeofday(&out->when, NULL);
+    if (xm_domains_list(xm, &doms, &n) < 0 || xm_host_info(&out->hi) ||
+        xm_engine_info(xm, &out->e)) {
+        free(doms);
+        return -EIO;
+    }
+    out->rows = calloc(n ? n : 1, sizeof(*out->rows));
+    if (!out->rows) {
+        free(doms);
+        return -ENOMEM;
+    }
+    if (prev)
+        el = (double)(out->when.tv_sec - prev->when.tv_sec) +
+             (double)(out->when.tv_usec - prev->when.tv_usec) / 1e6;
+    xs = xs_open(XS_OPEN_READONLY);
+    for (i = 0; i < n; i++) {
+        struct top_row *r = &out->rows[i];
+        double pc = prev_cpu(prev, doms[i].domid);
+
+        r->d = doms[i];
+        if (pc >= 0 && el > 0)
+            r->cpu_pct = (doms[i].cpu_time - pc) / el * 100;
+        net_stats(r);
+        if (is_hvm(doms[i].domid))
+            vbd_stats_hvm(r);
+        else if (doms[i].domid)
+            vbd_stats_pv(xs, r);
+    }
+    out->n = n;
+    if (xs)
+        xs_close(xs);
+    free(doms);
+    return 0;
+}
+
+void top_snap_free(struct top_snap *s)
+{
+    free(s->rows);
+    memset(s, 0, sizeof(*s));
 }
 
 static volatile sig_atomic_t top_stop;
@@ -254,11 +300,11 @@ int cmd_top(struct xm *xm, int argc, char **argv)
                                          {"iterations", 1, NULL, 'i'},
                                          {"delay", 1, NULL, 'd'},
                                          {NULL, 0, NULL, 0}};
-    struct top_prev *prev = NULL;
-    size_t nprev = 0;
+    struct top_snap prev = {0}, cur;
     long long iters = 0, delay = 3;
-    struct timeval t0 = {0, 0}, t1;
+    char line[512];
     int opt, batch = 0, ret = EXIT_SUCCESS;
+    size_t i;
 
     while ((opt = xm_getopt(xm, argc, argv, "bi:d:", opts, 0)) != -1) {
         if (opt == XM_OPT_HELP || opt == XM_OPT_ERR)
@@ -271,64 +317,32 @@ int cmd_top(struct xm *xm, int argc, char **argv)
             return EXIT_FAILURE;
         }
     }
+    if (!batch)
+        return top_view(xm, (unsigned)delay, (unsigned long)iters);
     top_stop = 0;
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     for (long long it = 0; !top_stop && (!iters || it < iters); it++) {
-        struct xm_dominfo *doms = NULL;
-        struct xm_hostinfo hi;
-        struct xm_enginfo e;
-        struct top_prev *np;
-        struct xs_handle *xs;
-        size_t n = 0, i;
-        double el;
-
         if (it)
             sleep((unsigned)delay);
         if (top_stop)
             break;
-        gettimeofday(&t1, NULL);
-        if (xm_domains_list(xm, &doms, &n) < 0 || xm_host_info(&hi) ||
-            xm_engine_info(xm, &e)) {
-            free(doms);
+        if (top_sample(xm, it ? &prev : NULL, &cur)) {
             xm_err(xm, "top: cannot read the domains");
             ret = EXIT_FAILURE;
             break;
         }
-        el = (double)(t1.tv_sec - t0.tv_sec) +
-             (double)(t1.tv_usec - t0.tv_usec) / 1e6;
-        if (!batch) {
-            fprintf(xm->out, "\033[H\033[2J");
-            summary(xm, doms, n, &hi, &e);
-        }
-        print_header(xm->out);
-        xs = xs_open(XS_OPEN_READONLY);
-        np = calloc(n ? n : 1, sizeof(*np));
-        for (i = 0; i < n; i++) {
-            struct top_row r = {.d = &doms[i]};
-            double pc = prev_cpu(prev, nprev, doms[i].domid);
-
-            if (pc >= 0 && el > 0)
-                r.cpu_pct = (doms[i].cpu_time - pc) / el * 100;
-            net_stats(&r);
-            if (is_hvm(doms[i].domid))
-                vbd_stats_hvm(&r);
-            else if (doms[i].domid)
-                vbd_stats_pv(xs, &r);
-            print_row(xm->out, &r, e.total_kb);
-            if (np)
-                np[i] = (struct top_prev){doms[i].domid, doms[i].cpu_time};
+        top_format_header(line, sizeof(line));
+        fprintf(xm->out, "%s\n", line);
+        for (i = 0; i < cur.n; i++) {
+            top_format_row(line, sizeof(line), &cur.rows[i], cur.e.total_kb);
+            fprintf(xm->out, "%s\n", line);
         }
         fflush(xm->out);
-        if (xs)
-            xs_close(xs);
-        free(prev);
-        prev = np;
-        nprev = np ? n : 0;
-        t0 = t1;
-        free(doms);
+        top_snap_free(&prev);
+        prev = cur;
     }
-    free(prev);
+    top_snap_free(&prev);
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
     return ret;
