@@ -108,7 +108,10 @@ struct hv_hostinfo {
     unsigned xen_major, xen_minor;
     char xen_extra[32];
     char xen_caps[1024]; /* xen_capabilities_info_t */
+    unsigned caps;       /* HV_CAP_*: what guests the hypervisor can run */
 };
+#define HV_CAP_HVM 0x1u /* hardware virtualisation: HVM and PVH guests */
+#define HV_CAP_PV 0x2u
 
 /* What to build; strings are borrowed for the call. */
 struct hv_build {

@@ -505,6 +505,9 @@ static int xen_host_info(struct hv *hv, struct hv_hostinfo *out)
     out->cores_per_socket =
         pi.cores_per_socket ? pi.cores_per_socket : out->nr_cpus;
     out->cpu_khz = pi.cpu_khz;
+    /* libxl's physinfo.cap_hvm/cap_pv: no VT-x/AMD-V (TCG), no HVM */
+    out->caps = (pi.capabilities & XEN_SYSCTL_PHYSCAP_hvm ? HV_CAP_HVM : 0) |
+                (pi.capabilities & XEN_SYSCTL_PHYSCAP_pv ? HV_CAP_PV : 0);
     out->xen_major = (unsigned)(v >> 16);
     out->xen_minor = (unsigned)(v & 0xffff);
     memset(extra, 0, sizeof(extra));
