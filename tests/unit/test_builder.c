@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * test_builder.c: the domain builder on in-memory kernels: ELF and Xen note
- * checks with their one-line errors, gzip/xz/lzma images, and the memory
- * layout (start_info, identity page tables with U/S, hypercall page, TSS
- * I/O bitmap).
+ * checks with their one-line errors, gzip/xz/lzma/bzip2/zstd/lz4 images,
+ * bzImages around them (synthetic, and Debian's own vmlinuz when one is at
+ * hand), and the memory layout (start_info, identity page tables with U/S,
+ * hypercall page, TSS I/O bitmap).
  */
+#include <bzlib.h>
 #include <elf.h>
+#include <glob.h>
+#include <lz4.h>
 #include <errno.h>
 #include <lzma.h>
 #include <setjmp.h>
@@ -17,6 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <zlib.h>
+#include <zstd.h>
 
 #include <cmocka.h>
 #include <xen/xen.h>
@@ -201,6 +206,223 @@ static void test_compressed(void **state)
     assert_non_null(strstr(err, "/nonexistent/k: "));
 }
 
+/* The other compressions Xen's builder reads, as plain files. */
+static size_t z_bzip2(const struct kimg *k, unsigned char *z, size_t cap)
+{
+    unsigned int zl = (unsigned int)cap;
+
+    assert_int_equal(BZ2_bzBuffToBuffCompress((char *)z, &zl,
+                                              (char *)(uintptr_t)k->b,
+                                              (unsigned int)k->len, 9, 0, 0),
+                     BZ_OK);
+    return zl;
+}
+
+static size_t z_zstd(const struct kimg *k, unsigned char *z, size_t cap)
+{
+    size_t zl = ZSTD_compress(z, cap, k->b, k->len, 19);
+
+    assert_false(ZSTD_isError(zl));
+    return zl;
+}
+
+/* lz4 -l: the legacy frame, as Linux's bzImage carries it */
+static size_t z_lz4(const struct kimg *k, unsigned char *z, size_t cap)
+{
+    int n = LZ4_compress_default((const char *)k->b, (char *)z + 8, (int)k->len,
+                                 (int)cap - 8);
+    uint32_t magic = 0x184c2102u, bl = (uint32_t)n;
+
+    assert_true(n > 0);
+    memcpy(z, &magic, 4);
+    memcpy(z + 4, &bl, 4);
+    return (size_t)n + 8;
+}
+
+static void test_more_compressions(void **state)
+{
+    static unsigned char z[64 * 1024];
+    char err[200] = "", *p;
+    struct kimg k;
+    void *out;
+    size_t olen, zl;
+
+    (void)state;
+    mk_kernel(&k, 0, 1);
+    roundtrip(z, z_bzip2(&k, z, sizeof(z)), &k);
+    roundtrip(z, z_zstd(&k, z, sizeof(z)), &k);
+    roundtrip(z, z_lz4(&k, z, sizeof(z)), &k);
+    /* damaged ones: one line, naming the file and the format */
+    zl = z_zstd(&k, z, sizeof(z));
+    p = write_tmp(z, zl - 6);
+    assert_int_equal(builder_read_image(p, &out, &olen, err, sizeof(err)),
+                     -EINVAL);
+    assert_non_null(strstr(err, "bad zstd data"));
+    unlink(p);
+    zl = z_bzip2(&k, z, sizeof(z));
+    z[zl / 2] ^= 0x55;
+    p = write_tmp(z, zl);
+    assert_int_equal(builder_read_image(p, &out, &olen, err, sizeof(err)),
+                     -EINVAL);
+    assert_non_null(strstr(err, "bad bzip2 data"));
+    unlink(p);
+    /* an lz4 block cut short (its size field says so) */
+    zl = z_lz4(&k, z, sizeof(z));
+    {
+        uint32_t bl = (uint32_t)(zl - 8 - 7);
+
+        memcpy(z + 4, &bl, 4);
+    }
+    p = write_tmp(z, zl - 7);
+    assert_int_equal(builder_read_image(p, &out, &olen, err, sizeof(err)),
+                     -EINVAL);
+    assert_non_null(strstr(err, "bad lz4 data"));
+    unlink(p);
+}
+
+/*
+ * A bzImage as Linux's build makes it: setup sectors with the boot
+ * protocol header, then the compressed vmlinux and its decompressed size
+ * (size_append), payload_offset/length naming the compressed part.
+ */
+static size_t mk_bzimage(unsigned char *img, size_t cap, const void *payload,
+                         size_t plen, unsigned version)
+{
+    const unsigned sects = 4, start = (sects + 1) * 512, poff = 0x3c0;
+    uint32_t v, size = 3 * 4096;
+
+    assert_true(start + poff + plen + 4 <= cap);
+    memset(img, 0, start + poff);
+    img[0] = 'M', img[1] = 'Z';
+    img[0x1f1] = (unsigned char)sects;
+    memcpy(img + 0x202, "HdrS", 4);
+    img[0x206] = (unsigned char)(version & 0xff);
+    img[0x207] = (unsigned char)(version >> 8);
+    v = poff;
+    memcpy(img + 0x248, &v, 4);
+    v = (uint32_t)plen;
+    memcpy(img + 0x24c, &v, 4);
+    memcpy(img + start + poff, payload, plen);
+    memcpy(img + start + poff + plen, &size, 4);
+    return start + poff + plen + 4;
+}
+
+static void bz_roundtrip(const unsigned char *z, size_t zlen,
+                         const struct kimg *k)
+{
+    static unsigned char img[80 * 1024];
+
+    roundtrip(img, mk_bzimage(img, sizeof(img), z, zlen, 0x20f), k);
+}
+
+static void test_bzimage(void **state)
+{
+    static unsigned char z[64 * 1024], img[80 * 1024];
+    char err[200] = "", *p;
+    struct kimg k;
+    size_t zl, il, olen;
+    uLongf gl = sizeof(z);
+    void *out;
+
+    (void)state;
+    mk_kernel(&k, 0, 1);
+    zl = 0;
+    assert_int_equal(lzma_easy_buffer_encode(6, LZMA_CHECK_CRC32, NULL, k.b,
+                                             k.len, z, &zl, sizeof(z)),
+                     LZMA_OK);
+    bz_roundtrip(z, zl, &k);
+    assert_int_equal(compress2(z, &gl, k.b, k.len, 9), Z_OK);
+    /* zlib's wrapper is not gzip's: rewrap as gzip for the magic */
+    {
+        z_stream zs = {0};
+
+        assert_int_equal(deflateInit2(&zs, 9, Z_DEFLATED, 16 + MAX_WBITS, 8,
+                                      Z_DEFAULT_STRATEGY),
+                         Z_OK);
+        zs.next_in = k.b;
+        zs.avail_in = (uInt)k.len;
+        zs.next_out = z;
+        zs.avail_out = sizeof(z);
+        assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+        bz_roundtrip(z, zs.total_out, &k);
+        deflateEnd(&zs);
+    }
+    bz_roundtrip(z, z_bzip2(&k, z, sizeof(z)), &k);
+    bz_roundtrip(z, z_zstd(&k, z, sizeof(z)), &k);
+    bz_roundtrip(z, z_lz4(&k, z, sizeof(z)), &k);
+    bz_roundtrip(k.b, k.len, &k); /* CONFIG_KERNEL_UNCOMPRESSED */
+
+    /* boot protocol before 2.08: no payload fields */
+    zl = z_zstd(&k, z, sizeof(z));
+    il = mk_bzimage(img, sizeof(img), z, zl, 0x207);
+    p = write_tmp(img, il);
+    assert_int_equal(builder_read_image(p, &out, &olen, err, sizeof(err)),
+                     -ENOEXEC);
+    assert_non_null(strstr(err, "boot protocol 2.07"));
+    unlink(p);
+    /* a payload running past the end of the file */
+    il = mk_bzimage(img, sizeof(img), z, zl, 0x20f);
+    p = write_tmp(img, il - zl);
+    assert_int_equal(builder_read_image(p, &out, &olen, err, sizeof(err)),
+                     -ENOEXEC);
+    assert_non_null(strstr(err, "outside the"));
+    unlink(p);
+    /* a damaged payload names itself */
+    img[il - 4 - zl / 2] ^= 0x55;
+    img[il - 5 - zl / 2] ^= 0x55;
+    p = write_tmp(img, il);
+    assert_int_equal(builder_read_image(p, &out, &olen, err, sizeof(err)),
+                     -EINVAL);
+    assert_non_null(strstr(err, "bzImage payload: bad zstd data"));
+    unlink(p);
+}
+
+/*
+ * Debian's own kernel, as mkimage fetches it (linux-image-amd64) or as the
+ * host booted: the vmlinux comes out of the bzImage with Xen's notes, and
+ * the kvm engine's refusal says what will run it.
+ */
+static void test_debian_vmlinuz(void **state)
+{
+    const char *env = getenv("PVSTACK_TEST_VMLINUZ");
+    char err[400] = "";
+    struct builder_elf e;
+    glob_t g = {0};
+    const char *path = NULL;
+    void *out = NULL;
+    size_t olen = 0, i;
+
+    (void)state;
+    if (env && *env)
+        path = env;
+    else if (!glob("build/xenlab/cache-*/x/boot/vmlinuz-*", 0, NULL, &g) ||
+             !glob("/boot/vmlinuz-*", GLOB_APPEND, NULL, &g))
+        for (i = 0; i < g.gl_pathc && !path; i++)
+            if (access(g.gl_pathv[i], R_OK) == 0)
+                path = g.gl_pathv[i];
+    if (!path) {
+        globfree(&g);
+        print_message("no Debian vmlinuz readable here: skipped\n");
+        skip();
+    }
+    print_message("kernel: %s\n", path);
+    assert_int_equal(builder_read_image(path, &out, &olen, err, sizeof(err)),
+                     0);
+    assert_true(olen > (1u << 20));
+    assert_memory_equal(out, ELFMAG, SELFMAG);
+    assert_int_equal(
+        builder_elf_parse("vmlinuz", out, olen, &e, err, sizeof(err)),
+        -ENOEXEC);
+    print_message("%s\n", err);
+    assert_string_equal(e.guest_os, "linux");
+    assert_true(e.virt_base == 0xffffffff80000000ull);
+    assert_non_null(strstr(err, "vmlinuz: a Linux kernel for Xen's PV MMU"));
+    assert_non_null(strstr(err, "real Xen"));
+    assert_non_null(strstr(err, "type = \"hvm\""));
+    free(out);
+    globfree(&g);
+}
+
 static void test_layout(void **state)
 {
     const uint64_t ram = 256; /* 1 MiB... too small for LOAD at 1 MiB */
@@ -277,6 +499,9 @@ int main(void)
         cmocka_unit_test(test_elf_ok),
         cmocka_unit_test(test_elf_bad),
         cmocka_unit_test(test_compressed),
+        cmocka_unit_test(test_more_compressions),
+        cmocka_unit_test(test_bzimage),
+        cmocka_unit_test(test_debian_vmlinuz),
         cmocka_unit_test(test_layout),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

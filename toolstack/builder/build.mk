@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# toolstack/builder: domain builder (ELF + Xen notes, gzip/xz/lzma, layout).
+# toolstack/builder: domain builder (ELF + Xen notes, bzImage, gzip/xz/lzma/
+# bzip2/zstd/lz4, layout).
 builder-srcs := toolstack/builder/elf.c toolstack/builder/image.c \
-	toolstack/builder/layout.c
-BUILDER_LDLIBS := -llzma -lz
+	toolstack/builder/layout.c toolstack/builder/decomp.c \
+	toolstack/builder/bzimage.c
+BUILDER_LDLIBS := -llzma -lz -lbz2 -lzstd -llz4
 
 $(eval $(call unittest,test_builder,tests/unit/test_builder.c $(builder-srcs),$(BUILDER_LDLIBS)))
 

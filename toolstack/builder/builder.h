@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * builder.h: the domain builder. Reads a PV kernel (ELF64 with Xen ELF
- * notes; raw, gzip, xz or lzma), checks it, and lays out a domain's memory
+ * notes; raw, gzip, xz, lzma, bzip2, zstd or lz4, or inside a Linux
+ * bzImage), checks it, and lays out a domain's memory
  * image as pvabi.h describes: kernel, ramdisk, start_info, xenstore and
  * console pages, identity page tables, boot stack; GDT, TSS (I/O bitmap),
  * IDT, shared_info and the hypercall page. Works on a caller's buffer, so it
@@ -37,7 +38,8 @@ struct builder_elf {
 };
 
 /*
- * Read path fully, decompressing gzip, xz or lzma (by magic). On success
+ * Read path fully, decompressing gzip, xz, lzma, bzip2, zstd or lz4 (by
+ * magic); a bzImage gives the vmlinux inside it, decompressed. On success
  * *buf_out is malloc'd (caller frees) and *len_out its size. Returns 0 or
  * -errno with a one-line "path: reason" in err.
  */

@@ -174,9 +174,20 @@ int builder_elf_parse(const char *name, const void *buf, size_t len,
     if (notes == 0)
         return elf_err(err, errlen, name, -ENOEXEC,
                        "no Xen ELF notes (not a Xen PV kernel)");
+    /*
+     * A stock Linux (Debian's vmlinuz) gets here: its notes are Xen's, but
+     * it expects Xen's PV MMU, which the kvm engine does not provide.
+     */
+    if (out->virt_base != 0 && !strcmp(out->guest_os, "linux"))
+        return elf_err(err, errlen, name, -ENOEXEC,
+                       "a Linux kernel for Xen's PV MMU (VIRT_BASE is not 0): "
+                       "the kvm engine runs only pvstack's own PV kernel; "
+                       "boot it on real Xen (the xen engine) or with "
+                       "type = \"hvm\"");
     if (out->virt_base != 0)
         return elf_err(err, errlen, name, -ENOEXEC,
-                       "VIRT_BASE is not 0 (the kvm engine maps 1:1)");
+                       "VIRT_BASE is not 0 (the kvm engine maps 1:1): "
+                       "boot it on real Xen (the xen engine)");
     if (out->nsegs == 0)
         return elf_err(err, errlen, name, -ENOEXEC, "no loadable segments");
     if (out->entry == 0)

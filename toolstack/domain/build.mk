@@ -9,7 +9,7 @@ domain-srcs := toolstack/domain/create.c toolstack/domain/pv.c \
 	toolstack/domain/saveimg.c \
 	toolstack/domain/save.c toolstack/domain/save_pv.c toolstack/domain/libxlsr.c \
 	toolstack/domain/snapshot.c toolstack/domain/xzpipe.c toolstack/domain/coredump.c \
-	toolstack/domain/restart.c
+	toolstack/domain/restart.c toolstack/domain/bootloader.c
 $(eval $(call library,LIBDOMAIN,$(domain-srcs)))
 
 # Store entries, names and the kept config on fake_xs.c.
@@ -43,3 +43,6 @@ $(B)/tests/test_save_pv: ALL_CFLAGS += -Itests/unit
 # The restart-loop guard (restart.c).
 $(eval $(call unittest,test_restart,tests/unit/test_restart.c \
 	toolstack/domain/restart.c,))
+# bootloader = "pygrub": the answer parser, and runs of a stand-in pygrub.
+$(eval $(call unittest,test_bootloader,tests/unit/test_bootloader.c \
+	toolstack/domain/bootloader.c,$(LIBPV)))

@@ -17,6 +17,7 @@
 #include <xenstore.h>
 
 #include "cfg/cfg.h"
+#include "domain/bootloader.h"
 #include "domain/hostmem.h"
 #include "domain/internal.h"
 #include "domain/sched.h"
@@ -66,11 +67,46 @@ static void report(struct domain_build *b, const char *what, int rc)
                    strerror(-rc));
 }
 
+/*
+ * An HVM container (hvm, pvh) needs the hypervisor's hardware support: Xen
+ * under TCG, or with VT-x/AMD-V off, has none and would fail deep in the
+ * build. Say so first, as libxl checks physinfo's cap_hvm. The kvm engine
+ * has no host view of its own (QEMU decides, dm_accel_choose).
+ */
+static int type_supported(struct domain_build *b)
+{
+    const char *t = b->cfg->type == DOMAIN_TYPE_HVM   ? "hvm"
+                    : b->cfg->type == DOMAIN_TYPE_PVH ? "pvh"
+                                                      : NULL;
+    struct hv_hostinfo hi;
+    struct hv *hv = NULL;
+    int no_hvm;
+
+    if (!t || hv_open(&hv) < 0)
+        return 0; /* an engine that does not open is reported later */
+    memset(&hi, 0, sizeof(hi));
+    no_hvm = !strcmp(hv_engine_name(hv), "xen") && hv_host_info(hv, &hi) == 0 &&
+             !(hi.caps & HV_CAP_HVM);
+    hv_close(hv);
+    if (!no_hvm)
+        return 0;
+    domain_err(b->c,
+               "create: %s: type = \"%s\" needs hardware virtualisation "
+               "and this Xen has none (no hvm in its physinfo capabilities: "
+               "emulated CPU or VT-x/AMD-V off); use type = \"pv\"",
+               b->cfg->name, t);
+    return -EOPNOTSUPP;
+}
+
 static int prepare(struct domain_build *b, const struct domain_type_ops *ops,
                    const struct domain_create_opts *opts)
 {
     int rc, blk = 0, net = 0;
 
+    /* before the type's own checks: QEMU's settings mean nothing here */
+    rc = type_supported(b);
+    if (rc < 0)
+        return rc;
     rc = ops->check(b, &blk, &net);
     if (rc < 0) {
         report(b, "check", rc);
@@ -223,6 +259,10 @@ out:
         userdata_remove(b.domid);
         xs_release_domain(xs, b.domid);
         dstore_remove_domain(xs, b.domid);
+    }
+    if (b.boot) { /* the built domain has its copy: the files go */
+        bootloader_done(b.boot);
+        free(b.boot);
     }
     hv_close(b.hv);
     free(vifs);

@@ -30,10 +30,11 @@ struct domain_build {
     struct domain_config *cfg;
     uint32_t domid;
     uint8_t uuid[16];
-    int paused;            /* leave paused after start */
-    char err[512];         /* an op's one-line reason */
-    struct hv_built built; /* what the engine's builder made (PV) */
-    int restore_fd;        /* >= 0: build loads the saved state from it */
+    int paused;               /* leave paused after start */
+    char err[512];            /* an op's one-line reason */
+    struct hv_built built;    /* what the engine's builder made (PV) */
+    int restore_fd;           /* >= 0: build loads the saved state from it */
+    struct boot_answer *boot; /* bootloader=: what it chose (pv.c), or NULL */
 };
 
 /*

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <xenstore.h>
@@ -13,8 +14,31 @@
 #include "cfg/cfg.h"
 #include "device/attach.h"
 #include "device/device.h"
+#include "domain/bootloader.h"
 #include "domain/internal.h"
 #include "hv/hv.h"
+
+/*
+ * Run the bootloader; create.c frees its answer (and removes the files)
+ * when the domain is made or has failed.
+ */
+static int pv_bootloader(struct domain_build *b)
+{
+    char err[400];
+    int rc;
+
+    b->boot = calloc(1, sizeof(*b->boot));
+    if (!b->boot)
+        return -ENOMEM;
+    rc = bootloader_run(b->cfg, b->boot, err, sizeof(err));
+    if (rc < 0) {
+        free(b->boot);
+        b->boot = NULL;
+        snprintf(b->err, sizeof(b->err), "%s: bootloader: %s", b->cfg->name,
+                 err);
+    }
+    return rc;
+}
 
 static int pv_check(struct domain_build *b, int *blk, int *net)
 {
@@ -26,6 +50,13 @@ static int pv_check(struct domain_build *b, int *blk, int *net)
     /* A restore loads the guest's memory, not its kernel (libxl alike). */
     if (b->restore_fd >= 0)
         goto devices;
+    /* bootloader=: the kernel comes out of the guest's disk (libxl). */
+    if (cfg->bootloader && *cfg->bootloader) {
+        rc = pv_bootloader(b);
+        if (rc < 0)
+            return rc;
+        goto devices;
+    }
     if (!cfg->kernel || !*cfg->kernel) {
         snprintf(b->err, sizeof(b->err), "%s: no kernel given (kernel=)",
                  cfg->name);
@@ -78,6 +109,11 @@ static int pv_build(struct domain_build *b)
 
     if (hb.max_vcpus == 0)
         hb.max_vcpus = 1;
+    if (b->boot) { /* what the bootloader copied out of the guest's disk */
+        hb.kernel = b->boot->kernel;
+        hb.ramdisk = b->boot->ramdisk;
+        hb.cmdline = b->boot->args;
+    }
     if (b->restore_fd >= 0)
         return pv_restore_build(b, &hb);
     return hv_domain_create(b->hv, &hb, &b->built, b->err, sizeof(b->err));

@@ -106,6 +106,29 @@ int hv_evtchn_bind(struct hv *hv, uint32_t domid, uint32_t remote_port,
     return 0;
 }
 
+int hv_evtchn_bind_virq(struct hv *hv, unsigned virq, struct hv_evtchn **ch_out)
+{
+    struct hv_evtchn *ch;
+    int rc;
+
+    if (!hv->ops->evtchn_bind_virq)
+        return -ENOSYS;
+    ch = calloc(1, sizeof(*ch));
+    if (!ch)
+        return -ENOMEM;
+    ch->hv = hv;
+    ch->domid = 0;
+    ch->fd = -1;
+    ch->notify_fd = -1;
+    rc = hv->ops->evtchn_bind_virq(hv, virq, ch);
+    if (rc < 0) {
+        free(ch);
+        return rc;
+    }
+    *ch_out = ch;
+    return 0;
+}
+
 int hv_evtchn_fd(const struct hv_evtchn *ch)
 {
     return ch->fd;

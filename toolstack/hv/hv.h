@@ -66,6 +66,16 @@ int hv_evtchn_fd(const struct hv_evtchn *ch);
 int hv_evtchn_ack(struct hv_evtchn *ch);
 /* Raise the port in the guest. Returns 0 or -errno. */
 int hv_evtchn_notify(struct hv_evtchn *ch);
+/*
+ * Bind a global virtual IRQ of the hypervisor (HV_VIRQ_DOM_EXC: some
+ * domain shut down or died) to a channel whose fd is readable once it
+ * fired; ack and close as any channel (notify is meaningless). Returns 0,
+ * -ENOSYS where the engine has no VIRQs (kvm), -EEXIST when another
+ * process of this domain holds it, or -errno.
+ */
+#define HV_VIRQ_DOM_EXC 3 /* xen/xen.h VIRQ_DOM_EXC */
+int hv_evtchn_bind_virq(struct hv *hv, unsigned virq,
+                        struct hv_evtchn **ch_out);
 /* Our local port number (for logs and the store). */
 uint32_t hv_evtchn_port(const struct hv_evtchn *ch);
 void hv_evtchn_close(struct hv_evtchn *ch);
@@ -98,7 +108,10 @@ struct hv_hostinfo {
     unsigned xen_major, xen_minor;
     char xen_extra[32];
     char xen_caps[1024]; /* xen_capabilities_info_t */
+    unsigned caps;       /* HV_CAP_*: what guests the hypervisor can run */
 };
+#define HV_CAP_HVM 0x1u /* hardware virtualisation: HVM and PVH guests */
+#define HV_CAP_PV 0x2u
 
 /* What to build; strings are borrowed for the call. */
 struct hv_build {

@@ -148,6 +148,27 @@ static int xen_evtchn_bind(struct hv *hv, uint32_t domid, uint32_t remote_port,
     return 0;
 }
 
+static int xen_evtchn_bind_virq(struct hv *hv, unsigned virq,
+                                struct hv_evtchn *ch)
+{
+    xenevtchn_handle *xce = xenevtchn_open(NULL, 0);
+    xenevtchn_port_or_error_t port;
+
+    (void)hv;
+    if (!xce)
+        return -errno;
+    port = xenevtchn_bind_virq(xce, virq);
+    if (port < 0) {
+        int rc = -errno;
+        xenevtchn_close(xce);
+        return rc;
+    }
+    ch->priv = xce;
+    ch->local_port = (uint32_t)port;
+    ch->fd = xenevtchn_fd(xce);
+    return 0;
+}
+
 static int xen_evtchn_ack(struct hv_evtchn *ch)
 {
     xenevtchn_port_or_error_t port = xenevtchn_pending(ch->priv);
@@ -526,6 +547,9 @@ static int xen_host_info(struct hv *hv, struct hv_hostinfo *out)
     out->cores_per_socket =
         pi.cores_per_socket ? pi.cores_per_socket : out->nr_cpus;
     out->cpu_khz = pi.cpu_khz;
+    /* libxl's physinfo.cap_hvm/cap_pv: no VT-x/AMD-V (TCG), no HVM */
+    out->caps = (pi.capabilities & XEN_SYSCTL_PHYSCAP_hvm ? HV_CAP_HVM : 0) |
+                (pi.capabilities & XEN_SYSCTL_PHYSCAP_pv ? HV_CAP_PV : 0);
     out->xen_major = (unsigned)(v >> 16);
     out->xen_minor = (unsigned)(v & 0xffff);
     memset(extra, 0, sizeof(extra));
@@ -548,6 +572,7 @@ const struct hv_ops hv_xen_ops = {
     .grant_map = xen_grant_map,
     .grant_unmap = xen_grant_unmap,
     .evtchn_bind = xen_evtchn_bind,
+    .evtchn_bind_virq = xen_evtchn_bind_virq,
     .evtchn_ack = xen_evtchn_ack,
     .evtchn_notify = xen_evtchn_notify,
     .evtchn_close = xen_evtchn_close,

@@ -23,6 +23,8 @@ struct hv_ops {
     void (*grant_unmap)(struct hv *hv, void *addr);
     int (*evtchn_bind)(struct hv *hv, uint32_t domid, uint32_t remote_port,
                        struct hv_evtchn *ch);
+    /* NULL: no VIRQs (hv_evtchn_bind_virq says -ENOSYS). */
+    int (*evtchn_bind_virq)(struct hv *hv, unsigned virq, struct hv_evtchn *ch);
     int (*evtchn_ack)(struct hv_evtchn *ch);
     int (*evtchn_notify)(struct hv_evtchn *ch);
     void (*evtchn_close)(struct hv_evtchn *ch);

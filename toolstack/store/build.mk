@@ -13,13 +13,18 @@ store-lib := toolstack/lib/parse.c toolstack/lib/paths.c toolstack/lib/log.c \
 	toolstack/lib/fs.c
 
 $(eval $(call program,xenstored,$(store-core) toolstack/store/socket.c \
-	toolstack/store/domain_hv.c toolstack/store/xenstored.c,\
+	toolstack/store/domain_hv.c toolstack/store/dom0.c \
+	toolstack/store/xenstored.c,\
 	$(LIBHV) $(LIBPV) $(HV_LDLIBS)))
 
 $(eval $(call unittest,test_store,tests/unit/test_store.c \
 	tests/unit/test_store_harness.c $(store-core) $(store-lib),))
 $(eval $(call unittest,test_store_quota,tests/unit/test_store_quota.c \
 	tests/unit/test_store_harness.c $(store-core) $(store-lib),))
+# dom0's ring: found on stand-in files, served as domain 0
+$(eval $(call unittest,test_store_dom0,tests/unit/test_store_dom0.c \
+	tests/unit/test_store_harness.c toolstack/store/dom0.c $(store-core) \
+	$(store-lib),))
 $(eval $(call unittest,test_store_ring,tests/unit/test_store_ring.c \
 	tests/unit/test_store_harness.c $(store-core) $(store-lib),))
 $(eval $(call fuzzer,fuzz_store,tests/fuzz/fuzz_store.c $(store-core) \

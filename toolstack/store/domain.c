@@ -373,6 +373,12 @@ void xsd_domain_dead(struct xsd *x, uint32_t domid)
     domain_release(x, domid);
 }
 
+int xsd_domain_introduce(struct xsd *x, uint32_t domid, uint64_t mfn,
+                         uint32_t port)
+{
+    return domain_introduce(x, domid, mfn, port);
+}
+
 struct xs_domain *xsd_domain_find(struct xsd *x, uint32_t domid)
 {
     return domain_find(x, domid);
@@ -468,9 +474,16 @@ unsigned int domain_reattach_all(struct xsd *x)
             continue;
         if (!x->ring_ops || x->ring_ops->map(x->ring_arg, d->domid, d->mfn,
                                              d->port, &d->intf, &d->h)) {
-            /* gone while we were down: as if the engine had said so */
+            /*
+             * gone while we were down: as if the engine had said so. Not
+             * dom0 (its ring was not found this time): it owns most of
+             * the store, which must stay.
+             */
             d->intf = NULL;
-            xsd_domain_dead(x, d->domid);
+            if (d->domid == 0)
+                domain_forget(x, 0);
+            else
+                xsd_domain_dead(x, d->domid);
             continue;
         }
         /*

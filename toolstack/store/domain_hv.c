@@ -3,7 +3,9 @@
  * domain_hv.c: guest xenstore rings through the hv.h engine: the page is
  * the guest frame XS_INTRODUCE names (hv_foreign_map), the event channel
  * the guest's unbound port (hv_evtchn_bind). Also the liveness thread that
- * tells the daemon when an introduced domain shut down or went away.
+ * tells the daemon when an introduced domain shut down or went away,
+ * woken by VIRQ_DOM_EXC where the engine has it. On the xen engine, also
+ * dom0's own ring (dom0.c), served like a guest's.
  */
 #include "store/domain_hv.h"
 
@@ -18,8 +20,15 @@
 
 #include "hv/hv.h"
 #include "lib/log.h"
+#include "store/dom0.h"
 
 #define WATCH_PERIOD_MS 500
+/*
+ * With VIRQ_DOM_EXC the thread still looks now and then: a firing that
+ * came before the daemon handed over a just-introduced domain's id would
+ * otherwise be lost until the next one.
+ */
+#define VIRQ_PERIOD_MS 5000
 
 struct domain_hv {
     struct hv *hv;
@@ -30,6 +39,8 @@ struct domain_hv {
     pthread_mutex_t lock;
     uint32_t *ids; /* under lock */
     size_t nids;
+    struct hv_evtchn *virq; /* VIRQ_DOM_EXC, or NULL: poll */
+    struct dom0_ring dom0;  /* page NULL: dom0's kernel is not ours */
 };
 
 struct report {
@@ -40,6 +51,7 @@ struct report {
 struct ring_handle {
     void *page;
     struct hv_evtchn *ch;
+    int dom0; /* page is d->dom0's, not a foreign mapping */
 };
 
 static int map(void *arg, uint32_t domid, uint64_t mfn, uint32_t port,
@@ -51,7 +63,16 @@ static int map(void *arg, uint32_t domid, uint64_t mfn, uint32_t port,
 
     if (!h)
         return -ENOMEM;
-    rc = hv_foreign_map(d->hv, domid, mfn, 1, 1, &h->page);
+    /* As Xen's map_interface(): dom0's ring is the kernel's xenbus page. */
+    if (domid == 0 && d->dom0.page) {
+        h->page = d->dom0.page;
+        h->dom0 = 1;
+        rc = 0;
+    } else if (domid == 0) {
+        rc = -ENODEV;
+    } else {
+        rc = hv_foreign_map(d->hv, domid, mfn, 1, 1, &h->page);
+    }
     if (rc) {
         log_warnx("dom %u: cannot map store page %#llx: %d", domid,
                   (unsigned long long)mfn, rc);
@@ -61,7 +82,8 @@ static int map(void *arg, uint32_t domid, uint64_t mfn, uint32_t port,
     rc = hv_evtchn_bind(d->hv, domid, port, &h->ch);
     if (rc) {
         log_warnx("dom %u: cannot bind store port %u: %d", domid, port, rc);
-        hv_foreign_unmap(d->hv, h->page, 1);
+        if (!h->dom0)
+            hv_foreign_unmap(d->hv, h->page, 1);
         free(h);
         return rc;
     }
@@ -85,7 +107,8 @@ static void unmap(void *arg, void *hp)
     struct ring_handle *h = hp;
 
     hv_evtchn_close(h->ch);
-    hv_foreign_unmap(d->hv, h->page, 1);
+    if (!h->dom0)
+        hv_foreign_unmap(d->hv, h->page, 1);
     free(h);
 }
 
@@ -118,14 +141,54 @@ static void watch_once(struct domain_hv *d)
     free(ids);
 }
 
+/*
+ * Xen's domain_cleanup() runs on each VIRQ_DOM_EXC; without the VIRQ
+ * (kvm, or another process of dom0 holds it) the thread polls.
+ */
 static void *watch_thread(void *arg)
 {
     struct domain_hv *d = arg;
-    struct pollfd p = {.fd = d->stop[0], .events = POLLIN};
+    struct pollfd p[2] = {
+        {.fd = d->stop[0], .events = POLLIN},
+        {.fd = d->virq ? hv_evtchn_fd(d->virq) : -1, .events = POLLIN}};
+    int ms = d->virq ? VIRQ_PERIOD_MS : WATCH_PERIOD_MS;
 
-    while (poll(&p, 1, WATCH_PERIOD_MS) == 0 || (p.revents == 0))
+    for (;;) {
+        int n = poll(p, 2, ms);
+
+        if (n > 0 && p[0].revents)
+            break;
+        if (n > 0 && p[1].revents)
+            hv_evtchn_ack(d->virq);
         watch_once(d);
+    }
     return NULL;
+}
+
+/* Bind VIRQ_DOM_EXC, find dom0's ring: what only the xen engine has. */
+static void open_xen_extras(struct domain_hv *d)
+{
+    struct dom0_paths paths;
+    const char *what;
+    int rc = hv_evtchn_bind_virq(d->hv, HV_VIRQ_DOM_EXC, &d->virq);
+
+    if (rc == 0)
+        log_info("VIRQ_DOM_EXC bound (port %u): domain deaths are "
+                 "signalled",
+                 hv_evtchn_port(d->virq));
+    else if (rc != -ENOSYS)
+        log_warnx("cannot bind VIRQ_DOM_EXC (%s): polling domains every "
+                  "%d ms",
+                  strerror(-rc), WATCH_PERIOD_MS);
+    if (strcmp(hv_engine_name(d->hv), "xen"))
+        return;
+    dom0_paths_default(&paths);
+    rc = dom0_ring_open(&paths, &d->dom0, &what);
+    if (rc)
+        log_warnx("%s: %s: dom0's kernel xenbus is not served", what,
+                  strerror(-rc));
+    else
+        log_info("dom0's xenbus ring found (port %u)", d->dom0.port);
 }
 
 int domain_hv_open(struct xsd *x, struct domain_hv **hv_out)
@@ -149,6 +212,7 @@ int domain_hv_open(struct xsd *x, struct domain_hv **hv_out)
         domain_hv_close(d);
         return rc;
     }
+    open_xen_extras(d);
     /* Signals are the main loop's (ppoll): the thread never takes one. */
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, &old);
@@ -182,6 +246,8 @@ void domain_hv_close(struct domain_hv *d)
         if (d->report[i] >= 0)
             close(d->report[i]);
     }
+    hv_evtchn_close(d->virq);
+    dom0_ring_close(&d->dom0);
     if (d->hv)
         hv_close(d->hv);
     pthread_mutex_destroy(&d->lock);
@@ -235,4 +301,28 @@ void domain_hv_ack(struct domain_hv *d, void *hp)
 
     (void)d;
     hv_evtchn_ack(h->ch);
+}
+
+int domain_hv_dom0(struct domain_hv *d, struct xsd *x)
+{
+    struct xs_domain *dom;
+    int rc;
+
+    if (!d || !d->dom0.page)
+        return -ENODEV;
+    /* a restart with the state file has mapped it again already */
+    dom = xsd_domain_find(x, 0);
+    if (!dom) {
+        rc = xsd_domain_introduce(x, 0, 0, d->dom0.port);
+        if (rc)
+            return rc;
+        dom = xsd_domain_find(x, 0);
+    }
+    /*
+     * As Xen's dom0_init(): a kick, whatever moved. The kernel's
+     * xenbus_probe thread sleeps until the first event on this port.
+     */
+    if (dom)
+        notify(d, xsd_domain_handle(dom));
+    return 0;
 }

@@ -19,15 +19,23 @@ struct domain_hv;
  */
 int domain_hv_open(struct xsd *x, struct domain_hv **hv_out);
 void domain_hv_close(struct domain_hv *hv);
+/*
+ * xen engine: introduce domain 0 with its kernel's xenbus ring (dom0.h),
+ * as Xen's xenstored does at start, and notify it. Call after the state
+ * file is replayed. Returns 0, -ENODEV when the ring was not found (kvm,
+ * or not a dom0 with a local store), or -errno.
+ */
+int domain_hv_dom0(struct domain_hv *hv, struct xsd *x);
 /* The pollable event-channel fd behind a domain handle, or -1. */
 int domain_hv_fd(struct domain_hv *hv, void *h);
 /* Consume the pending notification after poll() reported the fd. */
 void domain_hv_ack(struct domain_hv *hv, void *h);
 
 /*
- * Liveness: a thread asks the engine about each introduced domain every
- * half second (Xen learns it from VIRQ_DOM_EXC) and reports domains that
- * shut down or are gone through a pipe the daemon polls.
+ * Liveness: a thread asks the engine about each introduced domain when
+ * VIRQ_DOM_EXC fires (xen; every 5 s as well), or every half second where
+ * there is no VIRQ (kvm), and reports domains that shut down or are gone
+ * through a pipe the daemon polls.
  */
 #define DOMAIN_HV_SHUTDOWN 1
 #define DOMAIN_HV_GONE 2

@@ -358,7 +358,8 @@ static int load_watch(struct xsd *x, struct cur *c, char type)
     get(c, &rel, 1);
     getstr(c, path, sizeof(path));
     getstr(c, token, sizeof(token));
-    if (c->bad || c->left || domid == 0 || domid > UINT16_MAX ||
+    /* domain 0 too: dom0's kernel ring keeps its watches (domain_hv.c) */
+    if (c->bad || c->left || domid > UINT16_MAX ||
         (path[0] != '@' && !wire_valid_path(x, path)))
         return -EINVAL;
     return domain_restore_watch(x, domid, path, token, rel != 0,
@@ -383,13 +384,15 @@ static int load_record(struct xsd *x, char type, struct cur *c)
         get(c, &mfn, sizeof(mfn));
         port = get32(c);
         target = get32(c);
-        if (c->bad || c->left || domid == 0 || domid > UINT16_MAX)
+        if (c->bad || c->left || domid > UINT16_MAX)
             return -EINVAL;
         return domain_restore(x, domid, mfn, port, target);
     case REC_RELEASE:
     case REC_RESET:
         domid = get32(c);
-        if (c->bad || c->left || domid == 0 || domid > UINT16_MAX)
+        /* dom0 is never released; its ring's watches may be reset */
+        if (c->bad || c->left || domid > UINT16_MAX ||
+            (domid == 0 && type == REC_RELEASE))
             return -EINVAL;
         if (type == REC_RELEASE)
             domain_forget(x, domid);

@@ -127,6 +127,12 @@ struct xs_domain;
 struct xs_domain *xsd_domain_next(struct xsd *x, struct xs_domain *d);
 /* The introduced domain domid, or NULL. */
 struct xs_domain *xsd_domain_find(struct xsd *x, uint32_t domid);
+/*
+ * Introduce domid with its ring as XS_INTRODUCE does (which refuses
+ * domain 0: the daemon introduces dom0's own ring itself). 0 or -errno.
+ */
+int xsd_domain_introduce(struct xsd *x, uint32_t domid, uint64_t mfn,
+                         uint32_t port);
 /* The handle map() returned (for the transport's poll fd). */
 void *xsd_domain_handle(const struct xs_domain *d);
 uint32_t xsd_domain_id(const struct xs_domain *d);

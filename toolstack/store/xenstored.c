@@ -428,6 +428,11 @@ int main(int argc, char **argv)
         log_info("store in %s; %u domain ring(s) reattached", o.state_file,
                  back);
     }
+    rc = domain_hv_dom0(hv, x);
+    if (rc == 0)
+        log_info("serving dom0's kernel xenbus");
+    else if (rc != -ENODEV)
+        log_warnx("dom0's xenbus ring: %s", strerror(-rc));
 
     sigemptyset(&block);
     sigaddset(&block, SIGTERM);

@@ -3,7 +3,7 @@
 vmm-srcs := toolstack/vmm/main.c toolstack/vmm/kvm.c toolstack/vmm/hcall.c \
 	toolstack/vmm/evtchn.c toolstack/vmm/sched.c toolstack/vmm/mem.c \
 	toolstack/vmm/ctl.c $(builder-srcs) backends/console/conlog.c
-$(eval $(call program,pvstack-vmm,$(vmm-srcs),$(LIBPV) -llzma -lz -lpthread))
+$(eval $(call program,pvstack-vmm,$(vmm-srcs),$(LIBPV) $(BUILDER_LDLIBS) -lpthread))
 
 # Tiny PV test kernels (testkernel.S) for tests/integration/3x and bench/.
 PVTEST_MODES := hello reboot crash echo spin

@@ -1,0 +1,367 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * test_store_dom0.c: dom0's own xenstore ring. Finding it (dom0.c) on
+ * stand-in files: the port from the text file when the backend device
+ * has no ioctl, the page from the device or the kva file, clear errors
+ * when neither is there. Serving it: domain 0 introduced by the daemon
+ * (XS_INTRODUCE refuses it) is privileged on its ring, and a restart that
+ * cannot find dom0's ring again forgets the ring but keeps dom0's nodes.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <xen/io/xs_wire.h>
+
+/* cmocka.h needs the headers above */
+#include <cmocka.h>
+
+#include "store/dom0.h"
+#include "store/store.h"
+#include "test_store_harness.h"
+
+struct fx {
+    char dir[64];
+    char backend[96], port[96], kva[96];
+    struct dom0_paths p;
+};
+
+static void put(const char *path, const void *data, size_t len)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, data, len), (ssize_t)len);
+    close(fd);
+}
+
+static void put_page(const char *path, char fill)
+{
+    char page[4096];
+
+    memset(page, fill, sizeof(page));
+    put(path, page, sizeof(page));
+}
+
+static int setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof(*f));
+
+    if (!f)
+        return -1;
+    strcpy(f->dir, "/tmp/test_store_dom0.XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    snprintf(f->backend, sizeof(f->backend), "%s/xenbus_backend", f->dir);
+    snprintf(f->port, sizeof(f->port), "%s/xsd_port", f->dir);
+    snprintf(f->kva, sizeof(f->kva), "%s/xsd_kva", f->dir);
+    f->p.backend = f->backend;
+    f->p.port = f->port;
+    f->p.kva = f->kva;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+    char cmd[128];
+
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
+    assert_int_equal(system(cmd), 0);
+    free(f);
+    return 0;
+}
+
+static void t_paths_default(void **state)
+{
+    struct dom0_paths p;
+
+    (void)state;
+    dom0_paths_default(&p);
+    assert_string_equal(p.backend, "/dev/xen/xenbus_backend");
+    assert_string_equal(p.port, "/proc/xen/xsd_port");
+    assert_string_equal(p.kva, "/proc/xen/xsd_kva");
+}
+
+/* Not a dom0 with a local store: nothing there, -ENOENT, no page. */
+static void t_none(void **state)
+{
+    struct fx *f = *state;
+    struct dom0_ring r;
+    const char *what;
+
+    assert_int_equal(dom0_ring_open(&f->p, &r, &what), -ENOENT);
+    assert_null(r.page);
+    assert_string_equal(what, f->port);
+    dom0_ring_close(&r); /* harmless on a failed open */
+}
+
+/*
+ * The backend file takes no ioctl (a regular file): the port comes from
+ * the text file, the page from the backend; writes through the mapping
+ * reach the file, so it is shared, not a private copy.
+ */
+static void t_backend_page(void **state)
+{
+    struct fx *f = *state;
+    struct dom0_ring r;
+    const char *what;
+    char c = 0;
+    int fd;
+
+    put_page(f->backend, 'b');
+    put(f->port, "7\n", 2);
+    assert_int_equal(dom0_ring_open(&f->p, &r, &what), 0);
+    assert_int_equal(r.port, 7);
+    assert_non_null(r.page);
+    assert_int_equal(((char *)r.page)[100], 'b');
+    ((char *)r.page)[5] = 'X';
+    dom0_ring_close(&r);
+    assert_null(r.page);
+    fd = open(f->backend, O_RDONLY);
+    assert_true(fd >= 0);
+    assert_int_equal(pread(fd, &c, 1, 5), 1);
+    close(fd);
+    assert_int_equal(c, 'X');
+}
+
+/* No backend device (older kernels): xenfs's xsd_kva gives the page. */
+static void t_kva_page(void **state)
+{
+    struct fx *f = *state;
+    struct dom0_ring r;
+    const char *what;
+
+    put_page(f->kva, 'k');
+    put(f->port, "12", 2);
+    assert_int_equal(dom0_ring_open(&f->p, &r, &what), 0);
+    assert_int_equal(r.port, 12);
+    assert_int_equal(((char *)r.page)[0], 'k');
+    dom0_ring_close(&r);
+}
+
+/* A port that is not a number, or 0, is refused; so is a missing page. */
+static void t_bad(void **state)
+{
+    struct fx *f = *state;
+    struct dom0_ring r;
+    const char *what;
+
+    put_page(f->kva, 'k');
+    put(f->port, "seven\n", 6);
+    assert_int_equal(dom0_ring_open(&f->p, &r, &what), -EINVAL);
+    assert_string_equal(what, f->port);
+    put(f->port, "0\n", 2);
+    assert_int_equal(dom0_ring_open(&f->p, &r, &what), -EINVAL);
+    put(f->port, "", 0);
+    assert_int_equal(dom0_ring_open(&f->p, &r, &what), -EINVAL);
+    put(f->port, "3\n", 2);
+    unlink(f->kva);
+    assert_int_equal(dom0_ring_open(&f->p, &r, &what), -ENOENT);
+    assert_string_equal(what, f->kva);
+    assert_null(r.page);
+}
+
+/* ---- serving it -------------------------------------------------------- */
+
+struct rings {
+    void *dom0_page; /* NULL: dom0's ring is not found this time */
+    int mapped, notified;
+};
+
+static int rmap(void *arg, uint32_t domid, uint64_t mfn, uint32_t port,
+                struct xenstore_domain_interface **intf_out, void **h_out)
+{
+    struct rings *g = arg;
+
+    (void)mfn;
+    (void)port;
+    if (domid != 0 || !g->dom0_page)
+        return -ENODEV;
+    g->mapped++;
+    *intf_out = g->dom0_page;
+    *h_out = g->dom0_page;
+    return 0;
+}
+
+static void rnotify(void *arg, void *h)
+{
+    (void)h;
+    ((struct rings *)arg)->notified++;
+}
+
+static void runmap(void *arg, void *h)
+{
+    (void)h;
+    ((struct rings *)arg)->mapped--;
+}
+
+static const struct xsd_ring_ops rops = {rmap, rnotify, runmap};
+
+static void kernel_req(struct xenstore_domain_interface *in, uint32_t type,
+                       uint32_t req, const void *p, size_t len)
+{
+    struct xsd_sockmsg h = {type, req, 0, (uint32_t)len};
+    size_t i;
+
+    for (i = 0; i < sizeof(h) + len; i++) {
+        char c =
+            i < sizeof(h) ? ((char *)&h)[i] : ((const char *)p)[i - sizeof(h)];
+        in->req[MASK_XENSTORE_IDX(in->req_prod + i)] = c;
+    }
+    in->req_prod += (XENSTORE_RING_IDX)(sizeof(h) + len);
+}
+
+static int kernel_recv(struct xenstore_domain_interface *in,
+                       struct xsd_sockmsg *h, char *body)
+{
+    size_t i;
+
+    if (in->rsp_prod - in->rsp_cons < sizeof(*h))
+        return 0;
+    for (i = 0; i < sizeof(*h); i++)
+        ((char *)h)[i] = in->rsp[MASK_XENSTORE_IDX(in->rsp_cons + i)];
+    for (i = 0; i < h->len; i++)
+        body[i] = in->rsp[MASK_XENSTORE_IDX(in->rsp_cons + sizeof(*h) + i)];
+    body[h->len] = '\0';
+    in->rsp_cons += (XENSTORE_RING_IDX)(sizeof(*h) + h->len);
+    return 1;
+}
+
+/*
+ * The kernel's ring, found through dom0.c on a stand-in page: requests it
+ * queued before the daemon came (as the kernel does at boot) are served,
+ * as dom0: it may write under another domain's home and read what the
+ * toolstack wrote over the socket.
+ */
+static void t_serve(void **state)
+{
+    struct fx *f = *state;
+    struct rings g = {0};
+    struct dom0_ring r;
+    struct xenstore_domain_interface *in;
+    struct xsd_sockmsg h;
+    char body[4097];
+    const char *what;
+    struct h_conn tool;
+    struct h_msg m;
+    struct xsd *x;
+
+    put_page(f->kva, 0);
+    put(f->port, "9\n", 2);
+    assert_int_equal(dom0_ring_open(&f->p, &r, &what), 0);
+    in = r.page;
+    g.dom0_page = r.page;
+    assert_int_equal(xsd_create(NULL, &x), 0);
+    xsd_set_ring_ops(x, &rops, &g);
+    h_open(x, 0, &tool);
+    assert_null(h_write(&tool, 0, "/local/domain/0/name", "Domain-0"));
+    /* over the wire, domain 0 cannot be introduced (nor released) */
+    assert_string_equal(h_op2(&tool, XS_INTRODUCE, 0, "0", "0", &m), "EINVAL");
+    kernel_req(in, XS_READ, 1, "name", 5);
+    assert_int_equal(xsd_domain_introduce(x, 0, 0, r.port), 0);
+    assert_int_equal(g.mapped, 1);
+    assert_int_equal(in->server_features, XENSTORE_SERVER_FEATURE_ERROR);
+    assert_int_equal(in->connection, XENSTORE_CONNECTED);
+    assert_int_equal(kernel_recv(in, &h, body), 1);
+    assert_int_equal(h.type, XS_READ);
+    assert_int_equal(h.req_id, 1);
+    assert_string_equal(body, "Domain-0");
+    assert_true(g.notified > 0);
+    /* privileged: a domU's home is dom0's to write */
+    kernel_req(in, XS_WRITE, 2, "/local/domain/5/backend\0x", 25);
+    assert_int_equal(xsd_domain_pump(xsd_domain_find(x, 0)), 0);
+    assert_int_equal(kernel_recv(in, &h, body), 1);
+    assert_int_equal(h.type, XS_WRITE);
+    assert_string_equal(body, "OK");
+    assert_null(h_read(&tool, 0, "/local/domain/5/backend", body));
+    assert_string_equal(body, "x");
+    h_close(&tool);
+    xsd_destroy(x);
+    assert_int_equal(g.mapped, 0);
+    dom0_ring_close(&r);
+}
+
+/*
+ * A restart with the state file: dom0's ring found again is reattached; not
+ * found (a kernel without it), dom0 is forgotten as a ring but keeps its
+ * nodes, where a vanished domU's would go.
+ */
+static void t_restart(void **state)
+{
+    struct fx *f = *state;
+    struct xenstore_domain_interface page;
+    struct rings g = {.dom0_page = &page};
+    char file[128], body[4097];
+    struct xsd_sockmsg h;
+    unsigned int back = 0;
+    struct h_conn tool;
+    struct xsd *x;
+
+    memset(&page, 0, sizeof(page));
+    snprintf(file, sizeof(file), "%s/state", f->dir);
+    assert_int_equal(xsd_create(NULL, &x), 0);
+    xsd_set_ring_ops(x, &rops, &g);
+    assert_int_equal(xsd_state_open(x, file), 0);
+    assert_int_equal(xsd_state_start(x, &back), 0);
+    assert_int_equal(xsd_domain_introduce(x, 0, 0, 9), 0);
+    /* the kernel's xenbus watches backend/ (journaled as domain 0's) */
+    kernel_req(&page, XS_WATCH, 1, "backend\0be", 11);
+    assert_int_equal(xsd_domain_pump(xsd_domain_find(x, 0)), 0);
+    h_open(x, 0, &tool);
+    assert_null(h_write(&tool, 0, "/local/domain/0/name", "Domain-0"));
+    h_close(&tool);
+    xsd_destroy(x);
+    page.rsp_cons = page.rsp_prod; /* the kernel read its replies */
+
+    assert_int_equal(xsd_create(NULL, &x), 0);
+    xsd_set_ring_ops(x, &rops, &g);
+    assert_int_equal(xsd_state_open(x, file), 0);
+    assert_int_equal(xsd_state_start(x, &back), 0);
+    assert_int_equal(back, 1);
+    assert_non_null(xsd_domain_find(x, 0));
+    /* and its watch with it: a backend appearing reaches the kernel */
+    h_open(x, 0, &tool);
+    assert_null(h_write(&tool, 0, "/local/domain/0/backend/vbd", ""));
+    h_close(&tool);
+    assert_int_equal(kernel_recv(&page, &h, body), 1);
+    assert_int_equal(h.type, XS_WATCH_EVENT);
+    assert_memory_equal(body, "backend/vbd\0be", 15); /* relative */
+    xsd_destroy(x);
+
+    g.dom0_page = NULL;
+    assert_int_equal(xsd_create(NULL, &x), 0);
+    xsd_set_ring_ops(x, &rops, &g);
+    assert_int_equal(xsd_state_open(x, file), 0);
+    assert_int_equal(xsd_state_start(x, &back), 0);
+    assert_int_equal(back, 0);
+    assert_null(xsd_domain_find(x, 0));
+    h_open(x, 0, &tool);
+    assert_null(h_read(&tool, 0, "/local/domain/0/name", body));
+    assert_string_equal(body, "Domain-0");
+    h_close(&tool);
+    xsd_destroy(x);
+    assert_int_equal(g.mapped, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(t_paths_default),
+        cmocka_unit_test_setup_teardown(t_none, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_backend_page, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_kva_page, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_bad, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_serve, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_restart, setup, teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
