@@ -109,7 +109,7 @@ static void resume(struct mig *m)
 static int send_domain(struct mig *m, int send_fd, int recv_fd,
                        const char *rune, unsigned flags, const char *json)
 {
-    long long downtime = -1;
+    struct domain_save_stats st;
     char status;
     int rc;
 
@@ -117,15 +117,19 @@ static int send_domain(struct mig *m, int send_fd, int recv_fd,
         return -EPROTO;
     fprintf(m->xm->err, "migration sender: Target has acknowledged "
                         "the banner, sending the domain.\n");
-    rc =
-        domain_save_fd(&m->c, m->xs, m->domid, send_fd, flags, json, &downtime);
+    rc = domain_save_fd(&m->c, m->xs, m->domid, send_fd, flags, json, &st);
     if (rc < 0) {
         resume(m);
         return rc;
     }
     blocking(send_fd);
-    if (downtime >= 0)
-        fprintf(m->xm->err, "migration sender: downtime %lld ms\n", downtime);
+    if (st.downtime_ms >= 0)
+        fprintf(m->xm->err, "migration sender: downtime %lld ms\n",
+                st.downtime_ms);
+    if (st.pages_sent >= 0 && st.pages_ram > 0)
+        fprintf(m->xm->err,
+                "migration sender: %lld pages sent of %lld (%lld rounds)\n",
+                st.pages_sent, st.pages_ram, st.rounds);
     if (read_fixed(m->xm, recv_fd, ready, sizeof(ready), "ready message",
                    rune)) {
         resume(m);
