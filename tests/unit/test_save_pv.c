@@ -38,7 +38,9 @@ static struct {
     int resumed, fast; /* hv_domain_resume calls, its fast flag */
     int paused_first;  /* hv_domain_pause came before the resume */
     int pauses, destroyed, restored, xs_resumed;
-    int live; /* hv_domain_save_live calls */
+    int live;        /* hv_domain_save_live calls */
+    int plain;       /* hv_domain_save calls */
+    int no_logdirty; /* the engine has no live save (Debian's Xen) */
     char err[256];
 } g;
 
@@ -82,6 +84,7 @@ int hv_domain_save(struct hv *hv, uint32_t domid, int fd,
 
     (void)hv;
     assert_int_equal(domid, DOMID);
+    g.plain++;
     assert_int_equal(write(fd, "LIBXC", 5), 5);
     rc = suspend(arg);
     if (rc < 0) {
@@ -104,6 +107,10 @@ int hv_domain_save_live(struct hv *hv, uint32_t domid, int fd,
     (void)hv;
     assert_int_equal(domid, DOMID);
     g.live++;
+    if (g.no_logdirty) { /* refused before anything is written */
+        snprintf(err, errlen, "Xen cannot track a PV guest's dirty pages");
+        return -EOPNOTSUPP;
+    }
     assert_int_equal(write(fd, "LIBXC", 5), 5);
     /* The guest runs through the rounds: no suspend asked yet. */
     v = fake_xs_get(SHUTDOWN_NODE);
@@ -273,6 +280,32 @@ static void test_live(void **state)
     xs_close(xs);
 }
 
+/* No log-dirty: said in one line, then the suspended copy, one stream. */
+static void test_live_fallback(void **state)
+{
+    struct xs_handle *xs = xs_open(0);
+    struct domain_save_stats st = {-1, -1, -1, -1};
+    char b[64];
+    int fd = memfd_create("img", 0);
+
+    (void)state;
+    g.acks = 1;
+    g.reason = SHUTDOWN_suspend;
+    g.no_logdirty = 1;
+    assert_int_equal(pvsave_write_live(&ctx, xs, DOMID, fd, &st), 0);
+    assert_int_equal(g.live, 1);
+    assert_int_equal(g.plain, 1);
+    assert_non_null(strstr(g.err, "not live: Xen cannot track"));
+    assert_int_equal(st.pages_sent, -1);
+    assert_int_equal(st.rounds, 0);
+    assert_true(st.downtime_ms >= 0);
+    /* The libxl header once, the engine's bytes once, END. */
+    assert_int_equal(pread(fd, b, sizeof(b), 0), 16 + 8 + 5 + 8);
+    assert_memory_equal(b + 24, "LIBXC", 5);
+    close(fd);
+    xs_close(xs);
+}
+
 static void test_failed_stream_resumes(void **state)
 {
     struct xs_handle *xs = xs_open(0);
@@ -369,6 +402,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_saved, setup, teardown),
         cmocka_unit_test_setup_teardown(test_live, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_live_fallback, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_stream_resumes, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_wrong_reason, setup, teardown),

@@ -186,7 +186,7 @@ static int write_stream(const struct domain_ctx *c, struct xs_handle *xs,
     struct hv_save_stats hst = {0};
     struct hv_dominfo info;
     char err[256] = "";
-    int rc = hv_open(&s.hv);
+    int rc = hv_open(&s.hv), live = !!st;
 
     if (rc < 0) {
         domain_err(c, "save: engine: %s", strerror(-rc));
@@ -197,10 +197,21 @@ static int write_stream(const struct domain_ctx *c, struct xs_handle *xs,
     rc = libxlsr_write_begin(fd);
     if (rc < 0)
         snprintf(err, sizeof(err), "writing: %s", strerror(-rc));
-    if (!rc && st)
+    if (!rc && st) {
         rc = hv_domain_save_live(s.hv, domid, fd, pv_suspend_guest, &s, &hst,
                                  err, sizeof(err));
-    else if (!rc)
+        /* Nothing of libxc's stream was written: say so, go suspended. */
+        if (rc == -EOPNOTSUPP) {
+            domain_err(c,
+                       "save: domain %u: not live: %s; the guest is "
+                       "suspended for the whole copy",
+                       domid, err);
+            err[0] = '\0';
+            live = 0;
+            rc = hv_domain_save(s.hv, domid, fd, pv_suspend_guest, &s, err,
+                                sizeof(err));
+        }
+    } else if (!rc)
         rc = hv_domain_save(s.hv, domid, fd, pv_suspend_guest, &s, err,
                             sizeof(err));
     if (!rc && (rc = libxlsr_write_end(fd)) < 0)
@@ -210,7 +221,8 @@ static int write_stream(const struct domain_ctx *c, struct xs_handle *xs,
          * request until its last page is on its way (QEMU counts alike). */
         st->downtime_ms = s.stopped_ms ? now_ms() - s.stopped_ms : -1;
         st->rounds = hst.rounds;
-        st->pages_sent = (long long)(hst.pages_precopy + hst.pages_stop);
+        st->pages_sent =
+            live ? (long long)(hst.pages_precopy + hst.pages_stop) : -1;
     }
     if (rc < 0) {
         domain_err(c, "save: domain %u: %s%s%s", domid, err,

@@ -451,8 +451,28 @@ static int xen_dom_save_live(struct hv *hv, uint32_t domid, int fd,
                              int (*suspend)(void *arg), void *arg,
                              struct hv_save_stats *st, char *err, size_t errlen)
 {
+    struct xen_priv *p = hv->priv;
     struct xen_suspend s = {.suspend = suspend, .arg = arg, .st = st};
 
+    /*
+     * A PV guest's log-dirty mode is shadow paging's: a Xen built without
+     * it (Debian's 4.17) refuses with EOPNOTSUPP, and libxc would fail
+     * only after its stream began. Asked first, nothing written yet.
+     */
+    if (xc_shadow_control(p->xch, domid, XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY,
+                          NULL, 0) < 0) {
+        int rc = errno ? -errno : -EIO;
+
+        snprintf(err, errlen,
+                 rc == -EOPNOTSUPP
+                     ? "Xen cannot track a PV guest's dirty pages (its "
+                       "log-dirty mode needs shadow paging, which this Xen "
+                       "was built without)"
+                     : "enabling log-dirty mode: %s",
+                 strerror(-rc));
+        return rc == -EOPNOTSUPP ? rc : -EIO;
+    }
+    xc_shadow_control(p->xch, domid, XEN_DOMCTL_SHADOW_OP_OFF, NULL, 0);
     return save_common(hv, domid, fd, &s, XCFLAGS_LIVE, err, errlen);
 }
 
