@@ -298,7 +298,7 @@ int cmd_migrate_receive(struct xm *xm, int argc, char **argv)
     struct xs_handle *xs;
     unsigned flags = DOMAIN_RESTORE_PAUSED | DOMAIN_RESTORE_INCOMING;
     uint32_t domid;
-    int opt, rc, paused = 0;
+    int opt, rc, paused = 0, lock;
     char status;
 
     while ((opt = xm_getopt(xm, argc, argv, "edp", NULL, 0)) != -1) {
@@ -321,8 +321,13 @@ int cmd_migrate_receive(struct xm *xm, int argc, char **argv)
         xs_close(xs);
         return EXIT_FAILURE;
     }
-    rc = domain_restore_fd(&c, xs, 0, "incoming migration stream", NULL, flags,
-                           &domid);
+    /* xl's create_domain holds xl.conf's lockfile while the copy is
+     * built (not through the handshake after). */
+    lock = xm_xlconf_lock(xm);
+    rc = lock < 0 ? lock
+                  : domain_restore_fd(&c, xs, 0, "incoming migration stream",
+                                      NULL, flags, &domid);
+    xm_xlconf_unlock(lock);
     if (rc < 0) {
         fprintf(xm->err,
                 "migration target: Domain creation failed (code %d).\n", rc);
