@@ -8,7 +8,7 @@ domain-srcs := toolstack/domain/create.c toolstack/domain/pv.c \
 	toolstack/domain/devices.c toolstack/domain/hostmem.c toolstack/domain/sched.c \
 	toolstack/domain/saveimg.c \
 	toolstack/domain/save.c toolstack/domain/save_pv.c toolstack/domain/libxlsr.c \
-	toolstack/domain/snapshot.c toolstack/domain/xzpipe.c toolstack/domain/coredump.c
+	toolstack/domain/snapshot.c toolstack/domain/snapdisk.c toolstack/domain/xzpipe.c toolstack/domain/coredump.c
 $(eval $(call library,LIBDOMAIN,$(domain-srcs)))
 
 # Store entries, names and the kept config on fake_xs.c.
@@ -39,3 +39,6 @@ $(eval $(call unittest,test_save_pv,tests/unit/test_save_pv.c \
 	toolstack/domain/save_pv.c toolstack/domain/libxlsr.c \
 	tests/unit/fake_xs.c,))
 $(B)/tests/test_save_pv: ALL_CFLAGS += -Itests/unit
+
+# make bench: save/restore and live migration of an HVM guest (bench/save.bash).
+$(eval $(call bench,bench_save,bench/bench_save.c bench/results.c,))
