@@ -23,6 +23,7 @@
 
 #include "cfg/cfg.h"
 #include "domain/libxlsr.h"
+#include "domain/save.h"
 #include "fake_xs.h"
 
 #define DOMID 7u
@@ -37,6 +38,9 @@ static struct {
     int resumed, fast; /* hv_domain_resume calls, its fast flag */
     int paused_first;  /* hv_domain_pause came before the resume */
     int pauses, destroyed, restored, xs_resumed;
+    int live;        /* hv_domain_save_live calls */
+    int plain;       /* hv_domain_save calls */
+    int no_logdirty; /* the engine has no live save (Debian's Xen) */
     char err[256];
 } g;
 
@@ -68,6 +72,7 @@ int hv_domain_getinfo(struct hv *hv, uint32_t domid, struct hv_dominfo *out)
     out->domid = domid;
     out->flags = g.shut ? HV_DOMF_SHUTDOWN : HV_DOMF_RUNNING;
     out->shutdown_reason = g.reason;
+    out->mem_kb = 1024;
     return 0;
 }
 
@@ -79,6 +84,7 @@ int hv_domain_save(struct hv *hv, uint32_t domid, int fd,
 
     (void)hv;
     assert_int_equal(domid, DOMID);
+    g.plain++;
     assert_int_equal(write(fd, "LIBXC", 5), 5);
     rc = suspend(arg);
     if (rc < 0) {
@@ -87,6 +93,36 @@ int hv_domain_save(struct hv *hv, uint32_t domid, int fd,
     }
     if (g.save_rc < 0)
         snprintf(err, errlen, "xc_domain_save failed");
+    return g.save_rc;
+}
+
+/* Live: three rounds sent while it runs, then the suspend for 20 pages. */
+int hv_domain_save_live(struct hv *hv, uint32_t domid, int fd,
+                        int (*suspend)(void *arg), void *arg,
+                        struct hv_save_stats *st, char *err, size_t errlen)
+{
+    const char *v;
+    int rc;
+
+    (void)hv;
+    assert_int_equal(domid, DOMID);
+    g.live++;
+    if (g.no_logdirty) { /* refused before anything is written */
+        snprintf(err, errlen, "Xen cannot track a PV guest's dirty pages");
+        return -EOPNOTSUPP;
+    }
+    assert_int_equal(write(fd, "LIBXC", 5), 5);
+    /* The guest runs through the rounds: no suspend asked yet. */
+    v = fake_xs_get(SHUTDOWN_NODE);
+    assert_true(!v || strcmp(v, "suspend"));
+    st->rounds = 3;
+    st->pages_precopy = 1000;
+    st->pages_stop = 20;
+    rc = suspend(arg);
+    if (rc < 0) {
+        snprintf(err, errlen, "the guest did not suspend");
+        return rc;
+    }
     return g.save_rc;
 }
 
@@ -198,6 +234,7 @@ static void test_saved(void **state)
     g.acks = 1;
     g.reason = SHUTDOWN_suspend;
     assert_int_equal(pvsave_write(&ctx, xs, DOMID, fd), 0);
+    assert_int_equal(g.live, 0); /* xm save: never the live stream */
     /* The guest answered; it stays suspended for the caller to destroy. */
     assert_string_equal(fake_xs_get(SHUTDOWN_NODE), "");
     assert_int_equal(g.resumed, 0);
@@ -213,6 +250,58 @@ static void test_saved(void **state)
     assert_int_equal(g.fast, 1);
     assert_int_equal(g.xs_resumed, 1);
     assert_int_equal(g.pauses, 0);
+    close(fd);
+    xs_close(xs);
+}
+
+static void test_live(void **state)
+{
+    struct xs_handle *xs = xs_open(0);
+    struct domain_save_stats st = {-1, -1, -1, -1};
+    int fd = memfd_create("img", 0);
+
+    (void)state;
+    g.acks = 1;
+    g.reason = SHUTDOWN_suspend;
+    assert_int_equal(pvsave_write_live(&ctx, xs, DOMID, fd, &st), 0);
+    assert_int_equal(g.live, 1);
+    assert_string_equal(fake_xs_get(SHUTDOWN_NODE), "");
+    assert_int_equal(g.resumed, 0);
+    /* What was sent: all rounds plus the last one, of 256 pages of RAM. */
+    assert_int_equal(st.rounds, 3);
+    assert_int_equal(st.pages_sent, 1020);
+    assert_int_equal(st.pages_ram, 256);
+    assert_true(st.downtime_ms >= 0);
+    /* A live stream that fails after the suspend resumes the guest. */
+    g.save_rc = -EPIPE;
+    assert_int_equal(pvsave_write_live(&ctx, xs, DOMID, fd, &st), -EPIPE);
+    assert_int_equal(g.resumed, 1);
+    close(fd);
+    xs_close(xs);
+}
+
+/* No log-dirty: said in one line, then the suspended copy, one stream. */
+static void test_live_fallback(void **state)
+{
+    struct xs_handle *xs = xs_open(0);
+    struct domain_save_stats st = {-1, -1, -1, -1};
+    char b[64];
+    int fd = memfd_create("img", 0);
+
+    (void)state;
+    g.acks = 1;
+    g.reason = SHUTDOWN_suspend;
+    g.no_logdirty = 1;
+    assert_int_equal(pvsave_write_live(&ctx, xs, DOMID, fd, &st), 0);
+    assert_int_equal(g.live, 1);
+    assert_int_equal(g.plain, 1);
+    assert_non_null(strstr(g.err, "not live: Xen cannot track"));
+    assert_int_equal(st.pages_sent, -1);
+    assert_int_equal(st.rounds, 0);
+    assert_true(st.downtime_ms >= 0);
+    /* The libxl header once, the engine's bytes once, END. */
+    assert_int_equal(pread(fd, b, sizeof(b), 0), 16 + 8 + 5 + 8);
+    assert_memory_equal(b + 24, "LIBXC", 5);
     close(fd);
     xs_close(xs);
 }
@@ -312,6 +401,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_saved, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_live, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_live_fallback, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_stream_resumes, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_wrong_reason, setup, teardown),

@@ -57,7 +57,21 @@ static int run(struct qmp *q, const char *cmd, const char *args, int fd,
 
 /* Poll query-migrate until completed or failed (no timeout: a big guest on
  * a slow disk takes what it takes; QEMU reports failures itself). */
-static int wait_migrate(struct qmp *q, long long *downtime_ms, char *err,
+static void get_stats(yajl_val v, struct dm_save_stats *st)
+{
+    const char *ram[] = {"ram", NULL};
+    yajl_val r = yajl_tree_get(v, ram, yajl_t_object);
+    long long psize = r ? qmp_get_int(r, "page-size", 4096) : 4096;
+
+    st->downtime_ms = qmp_get_int(v, "downtime", -1);
+    if (!r || psize <= 0)
+        return;
+    st->pages_sent = qmp_get_int(r, "normal", -1);
+    st->pages_ram = qmp_get_int(r, "total", -psize) / psize;
+    st->rounds = qmp_get_int(r, "dirty-sync-count", -1);
+}
+
+static int wait_migrate(struct qmp *q, struct dm_save_stats *out, char *err,
                         size_t errlen)
 {
     for (;;) {
@@ -72,8 +86,8 @@ static int wait_migrate(struct qmp *q, long long *downtime_ms, char *err,
         }
         st = qmp_get_str(m->value, "status");
         if (st && !strcmp(st, "completed")) {
-            if (downtime_ms)
-                *downtime_ms = qmp_get_int(m->value, "downtime", -1);
+            if (out)
+                get_stats(m->value, out);
             qmp_msg_free(m);
             return 0;
         }
@@ -90,7 +104,7 @@ static int wait_migrate(struct qmp *q, long long *downtime_ms, char *err,
     }
 }
 
-int dm_save_stream(uint32_t domid, int fd, int live, long long *downtime_ms,
+int dm_save_stream(uint32_t domid, int fd, int live, struct dm_save_stats *st,
                    char *err, size_t errlen)
 {
     struct qmp *q = NULL;
@@ -101,14 +115,14 @@ int dm_save_stream(uint32_t domid, int fd, int live, long long *downtime_ms,
                  strerror(-rc));
         return rc;
     }
-    if (downtime_ms)
-        *downtime_ms = -1;
+    if (st)
+        *st = (struct dm_save_stats){-1, -1, -1, -1};
     if (!(rc = live ? 0 : run(q, "stop", NULL, -1, err, errlen)) &&
         !(rc = run(q, "migrate-set-parameters", SAVE_BANDWIDTH, -1, err,
                    errlen)) &&
         !(rc = run(q, "getfd", "{\"fdname\": \"pvsave\"}", fd, err, errlen)) &&
         !(rc = run(q, "migrate", "{\"uri\": \"fd:pvsave\"}", -1, err, errlen)))
-        rc = wait_migrate(q, downtime_ms, err, errlen);
+        rc = wait_migrate(q, st, err, errlen);
     qmp_close(q);
     return rc;
 }

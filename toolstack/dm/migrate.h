@@ -14,15 +14,22 @@
 struct domain_config;
 struct xs_handle;
 
+/* What a save sent, as QEMU's query-migrate reports it (-1: unknown). */
+struct dm_save_stats {
+    long long downtime_ms; /* the guest's stop (live: the last round) */
+    long long pages_sent;  /* RAM pages sent with their contents */
+    long long pages_ram;   /* the guest's RAM in pages */
+    long long rounds;      /* dirty-log syncs (1 when not live) */
+};
+
 /*
  * Stop domid's guest and write its state to fd (a file or a pipe), waiting
  * until QEMU says completed; live: the guest runs while RAM is copied and
- * QEMU stops it for the last round (its downtime in *downtime_ms, -1 if
- * unknown). The guest is left stopped ("postmigrate"):
- * the caller continues it (dm_unpause) or destroys it. Returns 0, or
- * -errno with one line in err.
+ * QEMU stops it for the last round; *st (may be NULL) gets QEMU's figures. The
+ * guest is left stopped ("postmigrate"): the caller continues it (dm_unpause)
+ * or destroys it. Returns 0, or -errno with one line in err.
  */
-int dm_save_stream(uint32_t domid, int fd, int live, long long *downtime_ms,
+int dm_save_stream(uint32_t domid, int fd, int live, struct dm_save_stats *st,
                    char *err, size_t errlen);
 
 /*

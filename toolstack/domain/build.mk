@@ -8,8 +8,8 @@ domain-srcs := toolstack/domain/create.c toolstack/domain/pv.c \
 	toolstack/domain/devices.c toolstack/domain/hostmem.c toolstack/domain/sched.c \
 	toolstack/domain/saveimg.c \
 	toolstack/domain/save.c toolstack/domain/save_pv.c toolstack/domain/libxlsr.c \
-	toolstack/domain/snapshot.c toolstack/domain/xzpipe.c toolstack/domain/coredump.c \
-	toolstack/domain/restart.c toolstack/domain/bootloader.c
+	toolstack/domain/snapshot.c toolstack/domain/snapdisk.c toolstack/domain/xzpipe.c \
+	toolstack/domain/coredump.c toolstack/domain/restart.c toolstack/domain/bootloader.c
 $(eval $(call library,LIBDOMAIN,$(domain-srcs)))
 
 # Store entries, names and the kept config on fake_xs.c.
@@ -46,3 +46,6 @@ $(eval $(call unittest,test_restart,tests/unit/test_restart.c \
 # bootloader = "pygrub": the answer parser, and runs of a stand-in pygrub.
 $(eval $(call unittest,test_bootloader,tests/unit/test_bootloader.c \
 	toolstack/domain/bootloader.c,$(LIBPV)))
+
+# make bench: save/restore and live migration of an HVM guest (bench/save.bash).
+$(eval $(call bench,bench_save,bench/bench_save.c bench/results.c,))

@@ -107,6 +107,8 @@ int userdata_read(uint32_t domid, const uint8_t uuid[16], char **json_out);
 
 /* ---- save_pv.c ---------------------------------------------------------- */
 
+struct domain_save_stats;
+
 /*
  * Suspend PV domain domid (the store protocol) and write libxl's stream v2
  * with its libxc stream to fd. On success the guest is left suspended; on
@@ -114,6 +116,9 @@ int userdata_read(uint32_t domid, const uint8_t uuid[16], char **json_out);
  */
 int pvsave_write(const struct domain_ctx *c, struct xs_handle *xs,
                  uint32_t domid, int fd);
+/* Live (migrate --live): pre-copy rounds, then the suspend; *st the counts. */
+int pvsave_write_live(const struct domain_ctx *c, struct xs_handle *xs,
+                      uint32_t domid, int fd, struct domain_save_stats *st);
 /* Let a guest suspended by pvsave_write carry on (paused: stopped). */
 int pvsave_resume(const struct domain_ctx *c, struct xs_handle *xs,
                   uint32_t domid, int paused);

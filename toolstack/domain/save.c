@@ -29,9 +29,13 @@
 /* HVM domains on QEMU carry QEMU's stream; PV ones libxl's v2 (xl's flags). */
 #define PV_MFLAGS (SAVEIMG_MFLAG_JSON | SAVEIMG_MFLAG_STREAMV2)
 
-/* QEMU writes plain bytes into a pipe; a child compresses them into fd. */
-static int save_xz(const struct domain_ctx *c, uint32_t domid, int fd,
-                   unsigned flags, long long *downtime_ms)
+/*
+ * -z: the stream (QEMU's, or libxl's v2 around libxc's) is written plain
+ * into a pipe; a child compresses it into fd.
+ */
+static int save_xz(const struct domain_ctx *c, struct xs_handle *xs,
+                   uint32_t domid, int fd, unsigned flags, int hvm,
+                   struct dm_save_stats *st)
 {
     char err[512] = "";
     int p[2], rc, prc;
@@ -49,24 +53,34 @@ static int save_xz(const struct domain_ctx *c, uint32_t domid, int fd,
         domain_err(c, "save: fork: %s", strerror((int)-pid));
         return (int)pid;
     }
-    rc = dm_save_stream(domid, p[1], !!(flags & DOMAIN_SAVE_LIVE), downtime_ms,
-                        err, sizeof(err));
+    if (hvm) {
+        rc = dm_save_stream(domid, p[1], !!(flags & DOMAIN_SAVE_LIVE), st, err,
+                            sizeof(err));
+        if (rc < 0)
+            domain_err(c, "save: domain %u: %s", domid, err);
+    } else {
+        /* pvsave_write says why and resumes the guest itself. */
+        rc = pvsave_write(c, xs, domid, p[1]);
+    }
     close(p[1]);
     /* On failure QEMU may still hold the pipe: the child would wait. */
     if (rc < 0)
         kill(pid, SIGKILL);
     prc = xz_pump_wait(pid);
-    if (rc < 0)
-        domain_err(c, "save: domain %u: %s", domid, err);
-    else if (prc < 0)
+    if (rc >= 0 && prc < 0) {
         domain_err(c, "save: domain %u: compressing the stream failed", domid);
+        /* The image is lost but the guest need not be. */
+        if (!hvm)
+            pvsave_resume(c, xs, domid, 0);
+    }
     return rc < 0 ? rc : prc;
 }
 
 int domain_save_fd(const struct domain_ctx *c, struct xs_handle *xs,
                    uint32_t domid, int fd, unsigned flags, const char *cfg_json,
-                   long long *downtime_ms)
+                   struct domain_save_stats *st)
 {
+    struct dm_save_stats dst = {-1, -1, -1, -1};
     char *json = NULL, err[512] = "";
     int hvm = dm_hvm_exists(domid), rc;
 
@@ -77,28 +91,29 @@ int domain_save_fd(const struct domain_ctx *c, struct xs_handle *xs,
                    strerror(-rc));
         return rc;
     }
-    rc = saveimg_write(
-        fd,
-        (hvm ? SAVE_MFLAGS : PV_MFLAGS) |
-            (hvm && (flags & DOMAIN_SAVE_XZ) ? SAVEIMG_MFLAG_XZ : 0),
-        json, strlen(json), NULL);
+    rc = saveimg_write(fd,
+                       (hvm ? SAVE_MFLAGS : PV_MFLAGS) |
+                           ((flags & DOMAIN_SAVE_XZ) ? SAVEIMG_MFLAG_XZ : 0),
+                       json, strlen(json), NULL);
     free(json);
     if (rc < 0) {
         domain_err(c, "save: writing the header: %s", strerror(-rc));
         return rc;
     }
-    if (!hvm) {
-        /* Not live: the libxc stream is sent with the guest suspended. */
-        if (downtime_ms)
-            *downtime_ms = -1;
-        return pvsave_write(c, xs, domid, fd);
-    }
+    if (st)
+        *st = (struct domain_save_stats){-1, -1, -1, -1};
     if (flags & DOMAIN_SAVE_XZ)
-        return save_xz(c, domid, fd, flags, downtime_ms);
-    rc = dm_save_stream(domid, fd, !!(flags & DOMAIN_SAVE_LIVE), downtime_ms,
-                        err, sizeof(err));
-    if (rc < 0)
+        rc = save_xz(c, xs, domid, fd, flags, hvm, &dst);
+    else if (!hvm)
+        return (flags & DOMAIN_SAVE_LIVE)
+                   ? pvsave_write_live(c, xs, domid, fd, st)
+                   : pvsave_write(c, xs, domid, fd);
+    else if ((rc = dm_save_stream(domid, fd, !!(flags & DOMAIN_SAVE_LIVE), &dst,
+                                  err, sizeof(err))) < 0)
         domain_err(c, "save: domain %u: %s", domid, err);
+    if (st)
+        *st = (struct domain_save_stats){dst.downtime_ms, dst.pages_sent,
+                                         dst.pages_ram, dst.rounds};
     return rc;
 }
 

@@ -27,15 +27,22 @@ int domain_save(const struct domain_ctx *c, struct xs_handle *xs,
 #define DOMAIN_SAVE_LIVE 0x4u /* migrate --live: copied while it runs */
 #define DOMAIN_SAVE_XZ 0x8u   /* -z: the stream xz-compressed (liblzma) */
 
+/* What a save sent (-1: unknown). */
+struct domain_save_stats {
+    long long downtime_ms; /* the guest stopped (live: its last round) */
+    long long pages_sent;  /* pages of RAM sent, all rounds */
+    long long pages_ram;   /* the guest's RAM in pages */
+    long long rounds;      /* rounds while it ran (live) */
+};
+
 /*
  * The same onto an open fd (a pipe: migrate); the caller decides what
  * becomes of the domain, which is left stopped. json: the config to send
- * (NULL: the domain's kept one). *downtime_ms (may be NULL): the guest's
- * stop of a live save, -1 if unknown.
+ * (NULL: the domain's kept one). *st (may be NULL): what was sent.
  */
 int domain_save_fd(const struct domain_ctx *c, struct xs_handle *xs,
                    uint32_t domid, int fd, unsigned flags, const char *json,
-                   long long *downtime_ms);
+                   struct domain_save_stats *st);
 
 /*
  * Let domid carry on after domain_save_fd left it stopped (migrate's

@@ -19,6 +19,7 @@
 
 #include "cfg/cfg.h"
 #include "domain/libxlsr.h"
+#include "domain/save.h"
 #include "hv/hv.h"
 
 /* libxl's limits for the guest to acknowledge, then to suspend (ms). */
@@ -31,6 +32,7 @@ struct pv_suspend {
     struct xs_handle *xs;
     struct hv *hv;
     uint32_t domid;
+    long long stopped_ms; /* the guest took the request: it is going down */
     char why[160];
 };
 
@@ -103,6 +105,7 @@ static int pv_suspend_guest(void *arg)
     end = now_ms() + ACK_TIMEOUT_MS;
     while (pending(s, path) && now_ms() < end)
         nap();
+    s->stopped_ms = now_ms();
     if (pending(s, path) && (rc = cancel_request(s, path)) < 0) {
         snprintf(s->why, sizeof(s->why),
                  "guest didn't acknowledge suspend, cancelling request");
@@ -176,25 +179,51 @@ int pvsave_resume(const struct domain_ctx *c, struct xs_handle *xs,
     return 0;
 }
 
-int pvsave_write(const struct domain_ctx *c, struct xs_handle *xs,
-                 uint32_t domid, int fd)
+static int write_stream(const struct domain_ctx *c, struct xs_handle *xs,
+                        uint32_t domid, int fd, struct domain_save_stats *st)
 {
     struct pv_suspend s = {.c = c, .xs = xs, .domid = domid};
+    struct hv_save_stats hst = {0};
+    struct hv_dominfo info;
     char err[256] = "";
-    int rc = hv_open(&s.hv);
+    int rc = hv_open(&s.hv), live = !!st;
 
     if (rc < 0) {
         domain_err(c, "save: engine: %s", strerror(-rc));
         return rc;
     }
+    if (st && hv_domain_getinfo(s.hv, domid, &info) == 0)
+        st->pages_ram = (long long)(info.mem_kb / 4);
     rc = libxlsr_write_begin(fd);
     if (rc < 0)
         snprintf(err, sizeof(err), "writing: %s", strerror(-rc));
-    if (!rc)
+    if (!rc && st) {
+        rc = hv_domain_save_live(s.hv, domid, fd, pv_suspend_guest, &s, &hst,
+                                 err, sizeof(err));
+        /* Nothing of libxc's stream was written: say so, go suspended. */
+        if (rc == -EOPNOTSUPP) {
+            domain_err(c,
+                       "save: domain %u: not live: %s; the guest is "
+                       "suspended for the whole copy",
+                       domid, err);
+            err[0] = '\0';
+            live = 0;
+            rc = hv_domain_save(s.hv, domid, fd, pv_suspend_guest, &s, err,
+                                sizeof(err));
+        }
+    } else if (!rc)
         rc = hv_domain_save(s.hv, domid, fd, pv_suspend_guest, &s, err,
                             sizeof(err));
     if (!rc && (rc = libxlsr_write_end(fd)) < 0)
         snprintf(err, sizeof(err), "writing: %s", strerror(-rc));
+    if (!rc && st) {
+        /* The sender's share of the stop: the guest took the suspend
+         * request until its last page is on its way (QEMU counts alike). */
+        st->downtime_ms = s.stopped_ms ? now_ms() - s.stopped_ms : -1;
+        st->rounds = hst.rounds;
+        st->pages_sent =
+            live ? (long long)(hst.pages_precopy + hst.pages_stop) : -1;
+    }
     if (rc < 0) {
         domain_err(c, "save: domain %u: %s%s%s", domid, err,
                    s.why[0] ? ": " : "", s.why);
@@ -207,6 +236,20 @@ int pvsave_write(const struct domain_ctx *c, struct xs_handle *xs,
     }
     hv_close(s.hv);
     return rc;
+}
+
+int pvsave_write(const struct domain_ctx *c, struct xs_handle *xs,
+                 uint32_t domid, int fd)
+{
+    return write_stream(c, xs, domid, fd, NULL);
+}
+
+int pvsave_write_live(const struct domain_ctx *c, struct xs_handle *xs,
+                      uint32_t domid, int fd, struct domain_save_stats *st)
+{
+    struct domain_save_stats dummy;
+
+    return write_stream(c, xs, domid, fd, st ? st : &dummy);
 }
 
 int pv_restore_build(struct domain_build *b, const struct hv_build *hb)

@@ -23,6 +23,7 @@
 #include "domain/internal.h"
 #include "domain/save.h"
 #include "domain/saveimg.h"
+#include "domain/snapdisk.h"
 #include "lib/paths.h"
 
 #define SNAP_DIR "/var/lib/xen/snapshots"
@@ -54,60 +55,6 @@ static int snap_path(char *buf, size_t len, const char *dom, const char *snap,
     return paths_get(buf, len, rel);
 }
 
-/* dst = src: a reflink where the filesystem has them (*cloned = 1), else a
- * copy. dst is written under a temporary name and renamed into place. */
-static int copy_file(const char *src, const char *dst, int *cloned)
-{
-    char tmp[4200], buf[1 << 16];
-    int in, out, rc = 0;
-    ssize_t n;
-
-    *cloned = 0;
-    snprintf(tmp, sizeof(tmp), "%s.tmp", dst);
-    in = open(src, O_RDONLY | O_CLOEXEC);
-    if (in < 0)
-        return -errno;
-    out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (out < 0) {
-        rc = -errno;
-        close(in);
-        return rc;
-    }
-    if (ioctl(out, FICLONE, in) == 0) {
-        *cloned = 1;
-    } else {
-        while ((n = read(in, buf, sizeof(buf))) > 0)
-            if (write(out, buf, (size_t)n) != n) {
-                rc = -EIO;
-                break;
-            }
-        if (n < 0)
-            rc = -errno;
-    }
-    if (!rc && fsync(out) < 0)
-        rc = -errno;
-    close(in);
-    if (close(out) < 0 && !rc)
-        rc = -errno;
-    if (!rc && rename(tmp, dst) < 0)
-        rc = -errno;
-    if (rc)
-        unlink(tmp);
-    return rc;
-}
-
-/* A disk the snapshot keeps: writable, a regular file. */
-static int kept_disk(const struct disk_spec *d, off_t *size)
-{
-    struct stat st;
-
-    if (d->is_cdrom || !d->readwrite || !d->pdev_path ||
-        stat(d->pdev_path, &st) || !S_ISREG(st.st_mode))
-        return 0;
-    *size = st.st_size;
-    return 1;
-}
-
 static void rm_tree(const char *dir)
 {
     char p[4600];
@@ -125,39 +72,62 @@ static void rm_tree(const char *dir)
     rmdir(dir);
 }
 
-static int copy_disks(const struct domain_ctx *c, const char *dom,
-                      const char *snap, const struct domain_config *cfg)
+/* QEMU lets go of the disks as it exits. */
+static void wait_dm_gone(uint32_t domid)
 {
-    char path[4096], file[32];
+    for (int i = 0; i < 100 && dm_hvm_exists(domid); i++)
+        usleep(50000);
+}
+
+/* The disks into dir; on failure the ones taken are put back as they were. */
+static int take_disks(const struct domain_ctx *c, const char *dir,
+                      const struct domain_config *cfg)
+{
     size_t i;
-    off_t size;
-    int rc, cloned;
+    int rc = 0;
 
-    for (i = 0; i < cfg->nr_disks; i++) {
-        const struct disk_spec *d = &cfg->disks[i];
+    for (i = 0; !rc && i < cfg->nr_disks; i++)
+        rc = snapdisk_take(c, &cfg->disks[i], i, dir);
+    while (rc && i-- > 0)
+        snapdisk_untake(&cfg->disks[i], i, dir);
+    return rc;
+}
 
-        if (!kept_disk(d, &size)) {
-            if (d->readwrite && !d->is_cdrom && d->pdev_path)
-                domain_err(c,
-                           "snapshot-create: warning: disk %s is not a "
-                           "file: not in the snapshot",
-                           d->pdev_path);
-            continue;
-        }
-        snprintf(file, sizeof(file), "disk-%zu", i);
-        if ((rc = snap_path(path, sizeof(path), dom, snap, file)) ||
-            (rc = copy_file(d->pdev_path, path, &cloned))) {
-            domain_err(c, "snapshot-create: disk %s: %s", d->pdev_path,
-                       strerror(-rc));
-            return rc;
-        }
-        if (!cloned)
-            domain_err(c,
-                       "snapshot-create: warning: %s: no reflink on this "
-                       "filesystem, copied in full (%lld MiB)",
-                       d->pdev_path, (long long)(size >> 20));
-    }
+static int needs_offline(const struct domain_config *cfg)
+{
+    for (size_t i = 0; i < cfg->nr_disks; i++)
+        if (snapdisk_needs_offline(&cfg->disks[i]))
+            return 1;
     return 0;
+}
+
+/*
+ * A qcow2 disk gets its overlay while no QEMU holds it: the domain is
+ * saved (its memory image is the snapshot's), goes, the disks are taken,
+ * and it is restored from that image under a new domid, as it was.
+ */
+static int take_offline(const struct domain_ctx *c, struct xs_handle *xs,
+                        uint32_t domid, const char *dir, const char *mem,
+                        const struct domain_config *cfg, int paused)
+{
+    uint32_t back;
+    /* Plain: the image is read back at once, and xz of a guest's RAM
+     * would double the time the guest is away. */
+    int rc = domain_save(c, xs, domid, mem, 0), trc;
+
+    if (rc < 0)
+        return rc;
+    wait_dm_gone(domid);
+    trc = take_disks(c, dir, cfg);
+    /* Taken or not, the guest carries on from the image. */
+    rc = domain_restore(c, xs, mem, NULL, paused ? DOMAIN_RESTORE_PAUSED : 0,
+                        &back);
+    if (rc < 0)
+        domain_err(c,
+                   "snapshot-create: the domain could not be restored "
+                   "from %s: it is kept there",
+                   mem);
+    return trc ? trc : rc;
 }
 
 int domain_snapshot_create(const struct domain_ctx *c, struct xs_handle *xs,
@@ -213,15 +183,23 @@ int domain_snapshot_create(const struct domain_ctx *c, struct xs_handle *xs,
             domain_err(c, "snapshot-create: %s: %s", dir, strerror(errno));
         goto out;
     }
-    /* Memory written and the guest left stopped: the disks agree with it.
-     * Always xz: snapshots accumulate, a save is restored at once. */
-    rc = domain_save(c, xs, domid, mem,
-                     DOMAIN_SAVE_CHECKPOINT | DOMAIN_SAVE_PAUSED |
-                         DOMAIN_SAVE_XZ);
-    if (!rc)
-        rc = copy_disks(c, dom, snap, cfg);
-    if (!info.paused)
-        domain_unpause(domid);
+    if (needs_offline(cfg)) {
+        rc = take_offline(c, xs, domid, dir, mem, cfg, info.paused);
+        /* The image is what restores the domain: kept if that failed. */
+        if (rc && access(mem, F_OK) == 0 && domain_find(xs, dom, &domid))
+            goto out;
+    } else {
+        /* Memory written and the guest left stopped: the disks agree
+         * with it. Always xz: snapshots accumulate, a save is restored
+         * at once. */
+        rc = domain_save(c, xs, domid, mem,
+                         DOMAIN_SAVE_CHECKPOINT | DOMAIN_SAVE_PAUSED |
+                             DOMAIN_SAVE_XZ);
+        if (!rc)
+            rc = take_disks(c, dir, cfg);
+        if (!info.paused)
+            domain_unpause(domid);
+    }
     if (!rc && info.paused) {
         char p[4200];
         int fd;
@@ -316,24 +294,15 @@ static int image_cfg(const struct domain_ctx *c, const char *mem,
     return rc;
 }
 
-/* The disks the snapshot holds, copied back over the cfg's files. */
+/* The disks the snapshot holds, put back under the cfg's paths. */
 static int put_back(const struct domain_ctx *c, const char *dom,
                     const char *snap, const struct domain_config *cfg)
 {
-    char path[4096], file[32];
-    int rc = 0, cloned;
-    size_t i;
+    char dir[4096];
+    int rc = snap_path(dir, sizeof(dir), dom, snap, NULL);
 
-    for (i = 0; !rc && i < cfg->nr_disks; i++) {
-        snprintf(file, sizeof(file), "disk-%zu", i);
-        if (snap_path(path, sizeof(path), dom, snap, file) ||
-            access(path, F_OK))
-            continue;
-        rc = copy_file(path, cfg->disks[i].pdev_path, &cloned);
-        if (rc)
-            domain_err(c, "snapshot-revert: disk %s: %s",
-                       cfg->disks[i].pdev_path, strerror(-rc));
-    }
+    for (size_t i = 0; !rc && i < cfg->nr_disks; i++)
+        rc = snapdisk_put_back(c, &cfg->disks[i], i, dir);
     return rc;
 }
 
@@ -344,7 +313,7 @@ int domain_snapshot_revert(const struct domain_ctx *c, struct xs_handle *xs,
     struct domain_config *cfg = NULL;
     char mem[4096];
     uint32_t running;
-    int rc, i;
+    int rc;
 
     if (!name_ok(domname) || !name_ok(snap) ||
         snap_path(mem, sizeof(mem), domname, snap, "memory.save") ||
@@ -362,9 +331,8 @@ int domain_snapshot_revert(const struct domain_ctx *c, struct xs_handle *xs,
         if (rc < 0)
             domain_err(c, "snapshot-revert: destroying %s: %s", domname,
                        strerror(-rc));
-        /* QEMU lets go of the disks as it exits. */
-        for (i = 0; !rc && i < 100 && dm_hvm_exists(running); i++)
-            usleep(50000);
+        if (!rc)
+            wait_dm_gone(running);
     }
     if (!rc)
         rc = put_back(c, domname, snap, cfg);
@@ -374,10 +342,44 @@ int domain_snapshot_revert(const struct domain_ctx *c, struct xs_handle *xs,
     return rc;
 }
 
-int domain_snapshot_delete(const struct domain_ctx *c, const char *domname,
-                           const char *snap)
+/* The other snapshots' directories of dom (malloc'd paths). */
+static size_t siblings(const char *dom, const char *snap, char ***out)
 {
-    char dir[4096], mem[4096];
+    struct domain_snapshot *v = NULL;
+    char dir[4096];
+    int n = domain_snapshot_list(dom, &v);
+    size_t k = 0;
+
+    *out = n > 0 ? calloc((size_t)n, sizeof(char *)) : NULL;
+    for (int i = 0; *out && i < n; i++)
+        if (strcmp(v[i].name, snap) &&
+            !snap_path(dir, sizeof(dir), dom, v[i].name, NULL))
+            (*out)[k++] = strdup(dir);
+    free(v);
+    return k;
+}
+
+static int has_base(const char *dir, const struct domain_config *cfg)
+{
+    char p[4200];
+
+    for (size_t i = 0; i < cfg->nr_disks; i++) {
+        snprintf(p, sizeof(p), "%s/disk-%zu.qcow2", dir, i);
+        if (access(p, F_OK) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+int domain_snapshot_delete(const struct domain_ctx *c, struct xs_handle *xs,
+                           const char *domname, const char *snap)
+{
+    struct domain_config *cfg = NULL;
+    char dir[4096], mem[4096], tmp[4200], **sib = NULL;
+    struct domain_info info;
+    uint32_t running, back;
+    size_t nsib, i;
+    int rc = 0, offline = 0;
 
     if (!name_ok(domname) || !name_ok(snap) ||
         snap_path(dir, sizeof(dir), domname, snap, NULL) ||
@@ -387,6 +389,35 @@ int domain_snapshot_delete(const struct domain_ctx *c, const char *domname,
                    snap);
         return -ENOENT;
     }
-    rm_tree(dir);
-    return 0;
+    /* Its disks: where the bases sit, and what rests on them. */
+    if ((rc = image_cfg(c, mem, &cfg)) < 0)
+        return rc;
+    nsib = siblings(domname, snap, &sib);
+    if (has_base(dir, cfg) && domain_find(xs, domname, &running) == 0) {
+        /* QEMU holds the overlay: merge under it with the domain away. */
+        snprintf(tmp, sizeof(tmp), "%s.running", dir);
+        offline = domain_info(xs, running, &info) == 0;
+        rc = offline ? domain_save(c, xs, running, tmp, 0) : -ENOENT;
+        if (!rc)
+            wait_dm_gone(running);
+    }
+    for (i = 0; !rc && i < cfg->nr_disks; i++)
+        rc = snapdisk_drop(c, &cfg->disks[i], i, dir, sib, nsib);
+    if (offline && access(tmp, F_OK) == 0) {
+        int rrc = domain_restore(
+            c, xs, tmp, NULL, info.paused ? DOMAIN_RESTORE_PAUSED : 0, &back);
+
+        if (rrc < 0)
+            domain_err(c, "snapshot-delete: %s is kept in %s", domname, tmp);
+        else
+            unlink(tmp);
+        rc = rc ? rc : rrc;
+    }
+    for (i = 0; i < nsib; i++)
+        free(sib[i]);
+    free(sib);
+    domain_config_free(cfg);
+    if (!rc)
+        rm_tree(dir);
+    return rc;
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * snapshot.h: snapshots of HVM domains (virsh snapshot-* on xm): the
- * memory image (as xm save -c writes it) and a copy of every writable disk
- * file, taken while the guest is stopped so the two agree; kept in
+ * memory image (as xm save -c writes it) and the state of every writable
+ * disk (snapdisk.h: a qcow2 overlay, an LVM snapshot, or a copy), taken
+ * while the guest is stopped so the two agree; kept in
  * <root>/var/lib/xen/snapshots/<domain>/<snapshot>/.
  */
 #ifndef XT_DOMAIN_SNAPSHOT_H
@@ -42,7 +43,13 @@ int domain_snapshot_list(const char *domname, struct domain_snapshot **out);
 int domain_snapshot_revert(const struct domain_ctx *c, struct xs_handle *xs,
                            const char *domname, const char *snap,
                            uint32_t *domid_out);
-int domain_snapshot_delete(const struct domain_ctx *c, const char *domname,
-                           const char *snap);
+/*
+ * Remove snapshot snap of domname. A qcow2 base that the domain's disk or
+ * a later snapshot rests on is merged into them first (qemu-img rebase);
+ * while the domain runs on it, the domain is saved, merged under and
+ * restored (a new domid), as snapshot-create does. 0/-errno.
+ */
+int domain_snapshot_delete(const struct domain_ctx *c, struct xs_handle *xs,
+                           const char *domname, const char *snap);
 
 #endif

@@ -238,6 +238,22 @@ int hv_domain_save(struct hv *hv, uint32_t domid, int fd,
     return hv->ops->domain_save(hv, domid, fd, suspend, arg, err, errlen);
 }
 
+int hv_domain_save_live(struct hv *hv, uint32_t domid, int fd,
+                        int (*suspend)(void *arg), void *arg,
+                        struct hv_save_stats *st, char *err, size_t errlen)
+{
+    if (err && errlen)
+        err[0] = '\0';
+    if (st)
+        memset(st, 0, sizeof(*st));
+    if (!hv->ops->domain_save_live) {
+        no_save(hv, err, errlen);
+        return -ENOSYS;
+    }
+    return hv->ops->domain_save_live(hv, domid, fd, suspend, arg, st, err,
+                                     errlen);
+}
+
 int hv_domain_resume(struct hv *hv, uint32_t domid, int fast)
 {
     return hv->ops->domain_resume ? hv->ops->domain_resume(hv, domid, fast)

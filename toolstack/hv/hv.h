@@ -181,6 +181,24 @@ int hv_host_info(struct hv *hv, struct hv_hostinfo *out);
 int hv_domain_save(struct hv *hv, uint32_t domid, int fd,
                    int (*suspend)(void *arg), void *arg, char *err,
                    size_t errlen);
+/* What a live save sent (libxc's precopy_stats as its policy saw them). */
+struct hv_save_stats {
+    unsigned rounds;             /* precopy rounds while it ran */
+    unsigned long pages_precopy; /* pages sent while it ran */
+    unsigned long pages_stop;    /* pages dirty when it was stopped */
+};
+/*
+ * The same, live (XCFLAGS_LIVE): Xen's log-dirty mode tracks the pages the
+ * running guest writes while libxc sends them in rounds; suspend(arg) is
+ * called for the last round once few pages are left dirty or after
+ * HV_SAVE_MAX_ROUNDS (libxc's simple policy). *st (may be NULL) gets the
+ * counts. -ENOSYS where the engine has no live save.
+ */
+#define HV_SAVE_MAX_ROUNDS 5
+#define HV_SAVE_STOP_DIRTY 50
+int hv_domain_save_live(struct hv *hv, uint32_t domid, int fd,
+                        int (*suspend)(void *arg), void *arg,
+                        struct hv_save_stats *st, char *err, size_t errlen);
 /*
  * Let a guest that suspended for a save carry on (xc_domain_resume; fast:
  * the guest sees the suspend cancelled and keeps its connections, as

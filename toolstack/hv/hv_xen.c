@@ -401,6 +401,7 @@ struct xen_suspend {
     int (*suspend)(void *arg);
     void *arg;
     int rc;
+    struct hv_save_stats *st;
 };
 
 /* libxc's suspend callback: non-zero is success. */
@@ -412,24 +413,88 @@ static int xen_suspend_cb(void *data)
     return s->rc == 0;
 }
 
-static int xen_dom_save(struct hv *hv, uint32_t domid, int fd,
-                        int (*suspend)(void *arg), void *arg, char *err,
-                        size_t errlen)
+/*
+ * libxc's simple_precopy_policy, keeping the counts it is shown: it is
+ * called after each round (dirty_count -1, total_written updated) and once
+ * the log-dirty bitmap is read (dirty_count: what the next round sends).
+ */
+static int xen_precopy_policy(struct precopy_stats stats, void *data)
+{
+    struct xen_suspend *s = data;
+
+    if (s->st) {
+        s->st->rounds = stats.iteration;
+        s->st->pages_precopy = stats.total_written;
+        if (stats.dirty_count >= 0)
+            s->st->pages_stop = (unsigned long)stats.dirty_count;
+    }
+    if (stats.dirty_count >= 0 && stats.dirty_count < HV_SAVE_STOP_DIRTY)
+        return XGS_POLICY_STOP_AND_COPY;
+    if (stats.iteration >= HV_SAVE_MAX_ROUNDS)
+        return XGS_POLICY_STOP_AND_COPY;
+    return XGS_POLICY_CONTINUE_PRECOPY;
+}
+
+static int save_common(struct hv *hv, uint32_t domid, int fd,
+                       struct xen_suspend *s, uint32_t flags, char *err,
+                       size_t errlen)
 {
     struct xen_priv *p = hv->priv;
-    struct xen_suspend s = {.suspend = suspend, .arg = arg};
-    struct save_callbacks cb = {.suspend = xen_suspend_cb, .data = &s};
+    struct save_callbacks cb = {.suspend = xen_suspend_cb, .data = s};
     int rc;
 
-    /* Not live: the guest is suspended first, then all its pages sent. */
-    if (xc_domain_save(p->xch, fd, domid, 0, &cb, XC_STREAM_PLAIN, -1) == 0)
+    if (flags & XCFLAGS_LIVE)
+        cb.precopy_policy = xen_precopy_policy;
+    errno = 0;
+    if (xc_domain_save(p->xch, fd, domid, flags, &cb, XC_STREAM_PLAIN, -1) == 0)
         return 0;
-    rc = s.rc < 0 ? s.rc : (errno ? -errno : -EIO);
-    if (err && errlen && s.rc == 0)
+    rc = s->rc < 0 ? s->rc : (errno ? -errno : -EIO);
+    if (err && errlen && s->rc == 0)
         snprintf(err, errlen, "xc_domain_save failed: %s", strerror(-rc));
     else if (err && errlen)
         snprintf(err, errlen, "the guest did not suspend: %s", strerror(-rc));
     return rc;
+}
+
+static int xen_dom_save(struct hv *hv, uint32_t domid, int fd,
+                        int (*suspend)(void *arg), void *arg, char *err,
+                        size_t errlen)
+{
+    struct xen_suspend s = {.suspend = suspend, .arg = arg};
+
+    /* Not live: the guest is suspended first, then all its pages sent. */
+    return save_common(hv, domid, fd, &s, 0, err, errlen);
+}
+
+/* Live: libxc enables log-dirty, sends rounds while the guest runs, asks
+ * the policy when to stop, then suspends it for the last dirty pages. */
+static int xen_dom_save_live(struct hv *hv, uint32_t domid, int fd,
+                             int (*suspend)(void *arg), void *arg,
+                             struct hv_save_stats *st, char *err, size_t errlen)
+{
+    struct xen_priv *p = hv->priv;
+    struct xen_suspend s = {.suspend = suspend, .arg = arg, .st = st};
+
+    /*
+     * A PV guest's log-dirty mode is shadow paging's: a Xen built without
+     * it (Debian's 4.17) refuses with EOPNOTSUPP, and libxc would fail
+     * only after its stream began. Asked first, nothing written yet.
+     */
+    if (xc_shadow_control(p->xch, domid, XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY,
+                          NULL, 0) < 0) {
+        int rc = errno ? -errno : -EIO;
+
+        snprintf(err, errlen,
+                 rc == -EOPNOTSUPP
+                     ? "Xen cannot track a PV guest's dirty pages (its "
+                       "log-dirty mode needs shadow paging, which this Xen "
+                       "was built without)"
+                     : "enabling log-dirty mode: %s",
+                 strerror(-rc));
+        return rc == -EOPNOTSUPP ? rc : -EIO;
+    }
+    xc_shadow_control(p->xch, domid, XEN_DOMCTL_SHADOW_OP_OFF, NULL, 0);
+    return save_common(hv, domid, fd, &s, XCFLAGS_LIVE, err, errlen);
 }
 
 static int xen_dom_resume(struct hv *hv, uint32_t domid, int fast)
@@ -588,6 +653,7 @@ const struct hv_ops hv_xen_ops = {
     .domain_wait = xen_dom_wait,
     .host_info = xen_host_info,
     .domain_save = xen_dom_save,
+    .domain_save_live = xen_dom_save_live,
     .domain_resume = xen_dom_resume,
     .domain_restore = xen_dom_restore,
     .domain_dumpcore = xen_dom_dumpcore,

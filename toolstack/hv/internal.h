@@ -46,6 +46,9 @@ struct hv_ops {
     int (*domain_save)(struct hv *hv, uint32_t domid, int fd,
                        int (*suspend)(void *arg), void *arg, char *err,
                        size_t errlen);
+    int (*domain_save_live)(struct hv *hv, uint32_t domid, int fd,
+                            int (*suspend)(void *arg), void *arg,
+                            struct hv_save_stats *st, char *err, size_t errlen);
     int (*domain_resume)(struct hv *hv, uint32_t domid, int fast);
     int (*domain_restore)(struct hv *hv, const struct hv_build *b, int fd,
                           struct hv_built *out, char *err, size_t errlen);

@@ -109,7 +109,7 @@ static void resume(struct mig *m)
 static int send_domain(struct mig *m, int send_fd, int recv_fd,
                        const char *rune, unsigned flags, const char *json)
 {
-    long long downtime = -1;
+    struct domain_save_stats st;
     char status;
     int rc;
 
@@ -117,15 +117,19 @@ static int send_domain(struct mig *m, int send_fd, int recv_fd,
         return -EPROTO;
     fprintf(m->xm->err, "migration sender: Target has acknowledged "
                         "the banner, sending the domain.\n");
-    rc =
-        domain_save_fd(&m->c, m->xs, m->domid, send_fd, flags, json, &downtime);
+    rc = domain_save_fd(&m->c, m->xs, m->domid, send_fd, flags, json, &st);
     if (rc < 0) {
         resume(m);
         return rc;
     }
     blocking(send_fd);
-    if (downtime >= 0)
-        fprintf(m->xm->err, "migration sender: downtime %lld ms\n", downtime);
+    if (st.downtime_ms >= 0)
+        fprintf(m->xm->err, "migration sender: downtime %lld ms\n",
+                st.downtime_ms);
+    if (st.pages_sent >= 0 && st.pages_ram > 0)
+        fprintf(m->xm->err,
+                "migration sender: %lld pages sent of %lld (%lld rounds)\n",
+                st.pages_sent, st.pages_ram, st.rounds);
     if (read_fixed(m->xm, recv_fd, ready, sizeof(ready), "ready message",
                    rune)) {
         resume(m);
@@ -294,7 +298,7 @@ int cmd_migrate_receive(struct xm *xm, int argc, char **argv)
     struct xs_handle *xs;
     unsigned flags = DOMAIN_RESTORE_PAUSED | DOMAIN_RESTORE_INCOMING;
     uint32_t domid;
-    int opt, rc, paused = 0;
+    int opt, rc, paused = 0, lock;
     char status;
 
     while ((opt = xm_getopt(xm, argc, argv, "edp", NULL, 0)) != -1) {
@@ -317,8 +321,13 @@ int cmd_migrate_receive(struct xm *xm, int argc, char **argv)
         xs_close(xs);
         return EXIT_FAILURE;
     }
-    rc = domain_restore_fd(&c, xs, 0, "incoming migration stream", NULL, flags,
-                           &domid);
+    /* xl's create_domain holds xl.conf's lockfile while the copy is
+     * built (not through the handshake after). */
+    lock = xm_xlconf_lock(xm);
+    rc = lock < 0 ? lock
+                  : domain_restore_fd(&c, xs, 0, "incoming migration stream",
+                                      NULL, flags, &domid);
+    xm_xlconf_unlock(lock);
     if (rc < 0) {
         fprintf(xm->err,
                 "migration target: Domain creation failed (code %d).\n", rc);

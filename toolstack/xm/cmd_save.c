@@ -78,7 +78,7 @@ int cmd_restore(struct xm *xm, int argc, char **argv)
     struct xs_handle *xs;
     unsigned flags = 0;
     uint32_t domid;
-    int opt, rc;
+    int opt, rc, lock;
 
     while ((opt = xm_getopt(xm, argc, argv, "pedV", NULL, 1)) != -1) {
         if (opt == XM_OPT_HELP)
@@ -107,7 +107,11 @@ int cmd_restore(struct xm *xm, int argc, char **argv)
         return EXIT_FAILURE;
     }
     dom_ctx(xm, &c);
-    rc = domain_restore(&c, xs, argv[optind], cfg, flags, &domid);
+    /* xl's create_domain takes xl.conf's lockfile for a restore too. */
+    lock = xm_xlconf_lock(xm);
+    rc = lock < 0 ? lock
+                  : domain_restore(&c, xs, argv[optind], cfg, flags, &domid);
+    xm_xlconf_unlock(lock);
     xs_close(xs);
     domain_config_free(cfg);
     return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;

@@ -128,9 +128,9 @@ int cmd_snapshot_delete(struct xm *xm, int argc, char **argv)
     if (rc)
         return rc > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
     dom_name(xs, argv[optind], dom, sizeof(dom));
-    xs_close(xs);
     dom_ctx(xm, &c);
-    rc = domain_snapshot_delete(&c, dom, argv[optind + 1]);
+    rc = domain_snapshot_delete(&c, xs, dom, argv[optind + 1]);
+    xs_close(xs);
     if (rc == 0)
         printf("Domain snapshot %s deleted\n", argv[optind + 1]);
     return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;

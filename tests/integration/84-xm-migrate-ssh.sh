@@ -1,0 +1,117 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# xm migrate over a real ssh: a throwaway sshd on a high port of localhost,
+# with its own host key and one authorized key in a temp dir (nothing of the
+# system's ssh setup used or changed), whose forced command runs the
+# receiver in a second state root. An HVM guest goes there with its name
+# and UUID and carries on; a key sshd refuses leaves it running at home.
+. "$(dirname "$0")/lib.sh"
+XM=$BIN/xm
+
+if ! command -v qemu-system-x86_64 >/dev/null || ! t_hvm_guest ||
+    ! command -v xenstore-read >/dev/null || [ ! -x /usr/sbin/sshd ] ||
+    ! command -v ssh >/dev/null || ! command -v ssh-keygen >/dev/null; then
+    t_skip "xm migrate over ssh" "no QEMU, test kernel, xenstore-utils or openssh (make deps)"
+    t_done; exit
+fi
+t_root
+t_xm_daemons || { echo "not ok - xm daemons start"; exit 1; }
+R1=$PVSTACK_ROOT
+R2=$R1/target
+XS2=$R2/run/xenstored/socket
+S=$R1/ssh
+mkdir -p "$R2"/{run/xenstored,run/pvstack,var/lib/xen,var/log/xen,etc/xen} "$S"
+X2() { PVSTACK_ROOT=$R2 XENSTORED_PATH=$XS2 "$XM" "$@"; }
+t_on_exit "PVSTACK_ROOT=$R2 XENSTORED_PATH=$XS2 t_xm_daemons_stop"
+
+# The sshd: a free high port, keys of its own, StrictModes off (the temp
+# dir is not root's home), the receiver as the key's forced command.
+ssh-keygen -q -t ed25519 -N '' -f "$S/host" || { echo "not ok - ssh-keygen"; exit 1; }
+ssh-keygen -q -t ed25519 -N '' -f "$S/key"
+ssh-keygen -q -t ed25519 -N '' -f "$S/other"
+echo "command=\"env PVSTACK_ROOT=$R2 XENSTORED_PATH=$XS2 PATH=$BIN:/usr/sbin:/usr/bin:/sbin:/bin sh -c \\\"\$SSH_ORIGINAL_COMMAND\\\" 2>>$R1/receiver.log\",no-pty,no-port-forwarding $(cat "$S/key.pub")" >"$S/authorized_keys"
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null ||
+    echo $((20000 + RANDOM % 20000)))
+cat >"$S/sshd_config" <<EOC
+Port $PORT
+ListenAddress 127.0.0.1
+HostKey $S/host
+AuthorizedKeysFile $S/authorized_keys
+PidFile $S/sshd.pid
+StrictModes no
+UsePAM no
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin prohibit-password
+AllowUsers $(id -un)
+EOC
+# sshd insists on its privilege separation directory (made empty if missing)
+[ -d /run/sshd ] || mkdir -p -m 0755 /run/sshd
+/usr/sbin/sshd -D -e -f "$S/sshd_config" 2>"$S/sshd.log" &
+SSHD=$!
+t_on_exit "kill $SSHD"
+t_wait_for "grep -q 'Server listening' '$S/sshd.log'" 20 ||
+    { echo "not ok - sshd did not start: $(cat "$S/sshd.log")"; exit 1; }
+SSHCMD="ssh -p $PORT -i $S/key -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR"
+
+cfg() {
+    { echo "type = 'hvm'"; echo "name = '$1'"; echo "memory = 128"
+      echo "kernel = '$HVM_KERNEL'"; echo "ramdisk = '$HVM_INITRD'"
+      echo "serial = 'pty'"; echo "extra = 'console=ttyS0 quiet'"
+      echo "on_poweroff = 'destroy'"; } >"$R1/$1.cfg"
+    echo "$R1/$1.cfg"
+}
+row() { "$XM" list | awk -v n="$1" '$1 == n'; }
+listed() { [ -n "$(row "$1")" ]; }
+row2() { X2 list | awk -v n="$1" '$1 == n'; }
+listed2() { [ -n "$(row2 "$1")" ]; }
+uuid() { XENSTORED_PATH=$1 xenstore-read "$(XENSTORED_PATH=$1 xenstore-read "/local/domain/$2/vm")/uuid"; }
+console() {
+    local tty
+    tty=$(XENSTORED_PATH=$1 xenstore-read "/local/domain/$2/console/tty") || fail "no tty"
+    cat "$tty" >"$3" 2>/dev/null &
+    t_on_exit "kill $!"
+}
+boot() {
+    "$XM" create -p "$(cfg "$1")" || fail "create $1"
+    console "$XENSTORED_PATH" "$("$XM" domid "$1")" "$R1/$1.boot"
+    "$XM" unpause "$1" || fail "unpause $1"
+    t_wait_for "grep -q PVSTACK-GUEST-WAITING '$R1/$1.boot'" 50 ||
+        fail "$1 not up: $(cat "$R1/$1.boot")"
+}
+
+case_ssh() {
+    local u out id2
+    boot s1
+    u=$(uuid "$XENSTORED_PATH" "$("$XM" domid s1)")
+    out=$("$XM" migrate -s "$SSHCMD" s1 localhost 2>&1) ||
+        fail "migrate: $out $(cat "$R1/receiver.log" "$S/sshd.log")"
+    assert_match "$out" "migration sender: Target reports successful startup"
+    assert_match "$out" "Migration successful."
+    # it went through sshd: the key was accepted for that session
+    assert_match "$(cat "$S/sshd.log")" "Accepted publickey for $(id -un)"
+    ! listed s1 || fail "source still listed"
+    listed2 s1 || fail "not on the target: $(X2 list)"
+    id2=$(X2 domid s1)
+    assert_eq "$(uuid "$XS2" "$id2")" "$u" "UUID kept"
+    console "$XS2" "$id2" "$R1/s1.after"
+    X2 shutdown s1 || fail "shutdown on the target"
+    t_wait_for "grep -q PVSTACK-GUEST-POWERDOWN '$R1/s1.after'" 30 ||
+        fail "guest did not carry on: $(cat "$R1/s1.after")"
+    ! grep -q PVSTACK-GUEST-UP "$R1/s1.after" || fail "guest booted again"
+}
+
+case_refused() {
+    local out
+    boot s2
+    out=$("$XM" migrate -s "${SSHCMD/$S\/key/$S/other}" s2 localhost 2>&1) &&
+        fail "migrate with a refused key succeeded"
+    assert_match "$out" "banner"
+    assert_match "$(row s2)" "r-----"
+    ! listed2 s2 && ! listed2 s2--incoming || fail "left on the target: $(X2 list)"
+    "$XM" destroy s2
+}
+
+t_case "migrate over a real sshd: arrives with its name and UUID, carries on" case_ssh
+t_case "sshd refuses the key: the banner never comes, the guest stays" case_refused
+t_done
