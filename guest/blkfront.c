@@ -164,8 +164,9 @@ int blkfront_io(uint64_t sector, void *page, unsigned nsect, bool write)
         rsp = *RING_GET_RESPONSE(&b->ring, b->ring.rsp_cons);
         b->ring.rsp_cons++;
     }
-    /* The backend unmaps before it responds; on a timeout it may not. */
-    if (gnttab_end_access((grant_ref_t)ref) < 0)
+    /* The backend unmaps before it responds, or soon after (dom0 Linux's
+     * gntdev on Xen); on a timeout it may not at all. */
+    if (gnttab_end_access_wait((grant_ref_t)ref, 5000 * MS) < 0)
         return -XEN_EBUSY;
     if (!done)
         return -XEN_ETIMEDOUT;
