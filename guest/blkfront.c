@@ -29,9 +29,17 @@ struct blkfront {
 
 static struct blkfront blk;
 
+static unsigned blk_events;
+
 static void blk_event(evtchn_port_t port, struct regs *r, void *data)
 {
     /* Wakes blkfront_io(), which polls the ring. */
+    blk_events++;
+}
+
+unsigned blkfront_events(void)
+{
+    return READ_ONCE(blk_events);
 }
 
 /* Ring page, grant and event channel; then publish them and go to
@@ -164,9 +172,8 @@ int blkfront_io(uint64_t sector, void *page, unsigned nsect, bool write)
         rsp = *RING_GET_RESPONSE(&b->ring, b->ring.rsp_cons);
         b->ring.rsp_cons++;
     }
-    /* The backend unmaps before it responds, or soon after (dom0 Linux's
-     * gntdev on Xen); on a timeout it may not at all. */
-    if (gnttab_end_access_wait((grant_ref_t)ref, 5000 * MS) < 0)
+    /* The backend unmaps before it responds; on a timeout it may not. */
+    if (gnttab_end_access((grant_ref_t)ref) < 0)
         return -XEN_EBUSY;
     if (!done)
         return -XEN_ETIMEDOUT;

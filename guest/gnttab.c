@@ -10,7 +10,6 @@
 #include "kernel.h"
 #include "platform.h"
 
-#define MS_NS 1000000ULL
 #define ENTRIES_PER_FRAME (PAGE_SIZE / sizeof(struct grant_entry_v1))
 
 static struct grant_entry_v1 *table;
@@ -38,16 +37,6 @@ int gnttab_init(void)
         return -XEN_EINVAL;
     nr_frames = op.nr_frames;
     return 0;
-}
-
-int gnttab_end_access_wait(grant_ref_t ref, uint64_t max_ns)
-{
-    uint64_t end = time_now_ns() + max_ns;
-    int rc;
-
-    while ((rc = gnttab_end_access(ref)) == -XEN_EBUSY && time_now_ns() < end)
-        time_sleep_ns(MS_NS);
-    return rc;
 }
 
 unsigned gnttab_nr_frames(void)

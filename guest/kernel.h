@@ -126,10 +126,6 @@ int gnttab_init(void);
 int gnttab_grant_access(domid_t dom, unsigned long frame, bool readonly);
 /* Ends access; -XEN_EBUSY while the grantee still has it mapped. */
 int gnttab_end_access(grant_ref_t ref);
-/* The same, retrying for up to max_ns while it is -XEN_EBUSY: a backend
- * may unmap after it responded (dom0 Linux 6.1's gntdev unmaps a page
- * still referenced asynchronously, retrying every 5 ms). */
-int gnttab_end_access_wait(grant_ref_t ref, uint64_t max_ns);
 unsigned gnttab_nr_frames(void);
 const struct grant_entry_v1 *gnttab_entry(grant_ref_t ref);
 

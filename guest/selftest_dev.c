@@ -73,7 +73,8 @@ const char *selftest_store(char *detail, size_t size)
 
 static const char *io_failed(char *detail, size_t size, int rc, const char *why)
 {
-    snprintf(detail, size, "%d", rc);
+    snprintf(detail, size, "%d, %u events from the backend", rc,
+             blkfront_events());
     return why;
 }
 
