@@ -29,9 +29,17 @@ struct blkfront {
 
 static struct blkfront blk;
 
+static unsigned blk_events;
+
 static void blk_event(evtchn_port_t port, struct regs *r, void *data)
 {
     /* Wakes blkfront_io(), which polls the ring. */
+    blk_events++;
+}
+
+unsigned blkfront_events(void)
+{
+    return READ_ONCE(blk_events);
 }
 
 /* Ring page, grant and event channel; then publish them and go to

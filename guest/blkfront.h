@@ -20,6 +20,8 @@ struct blkfront_info {
 
 /* Connects to the backend once (later calls just report). */
 int blkfront_init(struct blkfront_info *info_out);
+/* Events the backend sent us so far. */
+unsigned blkfront_events(void);
 /* One request of nsect (1..8) 512-byte sectors from/to a whole page. */
 int blkfront_io(uint64_t sector, void *page, unsigned nsect, bool write);
 

@@ -1,11 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# guest/: the PV guest kernel for the kvm engine. Freestanding, its own flags
+# guest/: the PV guest kernel (kvm engine and real Xen). Freestanding, its own flags
 # (no libc, no red zone, no SSE: the event callback saves only GPRs),
 # linked at VIRT_BASE 0 by guest/guest.lds. Produces build/guest/pvguest.elf
 # and an xz-compressed copy for the builder's tests.
 
 GUEST_SRCS := guest/head.S guest/lib.c guest/console.c guest/traps.c \
-	guest/events.c guest/time.c guest/mm.c guest/gnttab.c guest/xenbus.c guest/xenbus_util.c \
+	guest/platform_kvm.c guest/platform_xen.c guest/events.c guest/time.c guest/mm.c guest/gnttab.c guest/xenbus.c guest/xenbus_util.c \
 	guest/control.c guest/blkfront.c guest/netfront.c guest/net.c guest/smp.c guest/selftest.c guest/selftest_dev.c guest/selftest_hostile.c guest/flood.c guest/shell.c guest/main.c
 GUEST_OBJDIR := $(B)/guest/obj
 GUEST_OBJS := $(patsubst guest/%,$(GUEST_OBJDIR)/%.o,$(GUEST_SRCS))

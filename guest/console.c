@@ -7,6 +7,7 @@
  * dropped until space appears.
  */
 #include "kernel.h"
+#include "platform.h"
 
 #include <xen/io/console.h>
 
@@ -119,16 +120,22 @@ void printk(const char *fmt, ...)
     }
 }
 
-void console_ring_init(void)
+/* Output only, before events: real Xen refuses console_io to a domU, so
+ * the ring is the only place early messages (and panics) can go. */
+void console_ring_early(void)
 {
     unsigned long mfn = start_info->console.domU.mfn;
 
     if (!mfn)
         return;
     cons_port = start_info->console.domU.evtchn;
-    if (evtchn_bind(cons_port, cons_event, NULL) < 0)
-        return;
-    cons_ring = (struct xencons_interface *)(mfn << PAGE_SHIFT);
+    cons_ring = mfn_to_virt(mfn);
+}
+
+void console_ring_init(void)
+{
+    if (cons_ring && evtchn_bind(cons_port, cons_event, NULL) < 0)
+        cons_ring = NULL;
 }
 
 size_t console_read(char *buf, size_t size)

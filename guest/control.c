@@ -10,6 +10,7 @@
 #include "blkfront.h"
 #include "kernel.h"
 #include "netfront.h"
+#include "platform.h"
 
 #define TOK_SHUTDOWN "shutdown"
 #define TOK_MEMORY "memory"
@@ -32,15 +33,10 @@ uint64_t balloon_current_kb(void)
     return (uint64_t)(mm_total_pages() - ballooned_pages) * (PAGE_SIZE / 1024);
 }
 
+/* Named by pfn; on Xen the platform also unmaps and remaps the pages. */
 static long reservation(int op, xen_pfn_t *pfns, unsigned n)
 {
-    struct xen_memory_reservation r = {
-        .nr_extents = n,
-        .extent_order = 0,
-        .domid = DOMID_SELF,
-    };
-    set_xen_guest_handle(r.extent_start, pfns);
-    return hyp_memory_op(op, &r);
+    return platform->reservation(op, pfns, n);
 }
 
 /* Gives back up to want pages; returns how many went. */

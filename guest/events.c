@@ -5,6 +5,7 @@
  * the vcpu the VMM bounced into hypervisor_callback (head.S).
  */
 #include "kernel.h"
+#include "platform.h"
 
 #define NR_PORTS EVTCHN_2L_NR_CHANNELS
 #define BITS_PER_WORD (sizeof(xen_ulong_t) * 8)
@@ -139,7 +140,7 @@ int evtchn_send(evtchn_port_t port)
 
 void evtchn_notify(evtchn_port_t port)
 {
-    hyp_notify(port);
+    platform->notify(port);
 }
 
 static void dispatch(evtchn_port_t port, struct regs *r)

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * gnttab.c: grant table v1. GNTTABOP_setup_table hands back frames that
- * are identity-mapped special pages (pvabi.h), so the table is used in
- * place. Entries below GNTTAB_NR_RESERVED_ENTRIES belong to the toolstack
- * (xenstore, console) and are never handed out.
+ * gnttab.c: grant table v1. GNTTABOP_setup_table hands back machine
+ * frames; platform->map_frames makes them one array (in place on the kvm
+ * engine, where they are identity-mapped special pages; remapped on Xen).
+ * Entries name machine frames: callers pass pfns, we translate. Entries below
+ * GNTTAB_NR_RESERVED_ENTRIES belong to the toolstack (xenstore, console) and
+ * are never handed out.
  */
 #include "kernel.h"
+#include "platform.h"
 
 #define ENTRIES_PER_FRAME (PAGE_SIZE / sizeof(struct grant_entry_v1))
 
@@ -21,17 +24,17 @@ int gnttab_init(void)
         .dom = DOMID_SELF,
         .nr_frames = PVABI_NR_GRANT_FRAMES,
     };
-    unsigned i;
     long rc;
 
     set_xen_guest_handle(op.frame_list, frames);
     rc = hyp_gnttab_op(GNTTABOP_setup_table, &op, 1);
     if (rc < 0 || op.status != GNTST_okay)
         return rc < 0 ? (int)rc : -XEN_EINVAL;
-    for (i = 1; i < op.nr_frames; i++)
-        if (frames[i] != frames[0] + i)
-            return -XEN_EINVAL; /* we use the frames as one array */
-    table = (struct grant_entry_v1 *)(frames[0] << PAGE_SHIFT);
+    if (op.nr_frames > PVABI_NR_GRANT_FRAMES)
+        return -XEN_EINVAL;
+    table = platform->map_frames(frames, op.nr_frames);
+    if (!table)
+        return -XEN_EINVAL;
     nr_frames = op.nr_frames;
     return 0;
 }
@@ -63,7 +66,7 @@ int gnttab_grant_access(domid_t dom, unsigned long frame, bool readonly)
     spin_unlock(&gnt_lock);
     if (ref >= n)
         return -XEN_ENOSPC;
-    table[ref].frame = (uint32_t)frame;
+    table[ref].frame = (uint32_t)platform->pfn_to_mfn(frame);
     table[ref].domid = dom;
     wmb(); /* the grantee may look as soon as flags say permit */
     WRITE_ONCE(table[ref].flags,

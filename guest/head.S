@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * head.S: Xen ELF notes, the hypercall page, the boot and secondary-vcpu
- * entry points, the event callback and the trap stubs. Everything runs at
- * CPL3; frames from the VMM (events) and the CPU (traps) are turned into one
+ * entry points, the event callback and the trap stubs, for both platforms
+ * (guest/platform.h). Everything runs at CPL3; frames from the VMM (events) and the CPU (traps) are turned into one
  * struct regs (guest/traps.h) for do_entry().
  */
 #include <xen/elfnote.h>
@@ -120,7 +120,10 @@ secondary_start:
 .endm
 
 /* Save the registers, call do_entry(frame) on an aligned stack, restore
- * them and drop the vector and error code: the frame is iret-ready. */
+ * them and drop the vector and error code: the frame is iret-ready. Xen
+ * shows a kernel frame with RPL 0 in cs and ss ("kernel context"), but
+ * the kernel runs in ring 3: a native iretq needs RPL 3 (no-op on the
+ * kvm engine's 0x33/0x2b). */
 .macro DO_ENTRY
     SAVE_ALL
     movq %rsp, %rdi
@@ -130,6 +133,8 @@ secondary_start:
     movq %rbx, %rsp
     RESTORE_ALL
     addq $16, %rsp
+    orb $3, 8(%rsp)
+    orb $3, 32(%rsp)
 .endm
 
 /* Event callback: rsp -> rcx, r11, iret frame (Xen's bounce frame).
@@ -153,12 +158,24 @@ entry_common:
     DO_ENTRY
     iretq
 
+/* trap_N: the CPU's frame (kvm engine). xtrap_N: Xen's bounce frame,
+ * rcx and r11 above the CPU's layout; popping them restores the
+ * interrupted values, then it is the same frame. */
+.macro XTRAP vec
+    .globl xtrap_\vec
+xtrap_\vec:
+    popq %rcx
+    popq %r11
+    jmp trap_\vec
+.endm
+
 .macro TRAP_NOERR vec
     .globl trap_\vec
 trap_\vec:
     pushq $0
     pushq $\vec
     jmp entry_common
+    XTRAP \vec
 .endm
 
 .macro TRAP_ERR vec
@@ -166,6 +183,7 @@ trap_\vec:
 trap_\vec:
     pushq $\vec
     jmp entry_common
+    XTRAP \vec
 .endm
 
     TRAP_NOERR 0

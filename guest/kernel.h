@@ -32,6 +32,7 @@ struct regs {
  * run, and always to HYPERVISOR_console_io (the VMM's log). */
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void console_write(const char *s, size_t n);
+void console_ring_early(void);
 void console_ring_init(void);
 /* Reads up to size bytes typed on the console; returns the count. */
 size_t console_read(char *buf, size_t size);
@@ -52,6 +53,9 @@ void traps_expect(int vector, unsigned skip);
 /* Returns how many expected faults were taken and the last cr2. */
 unsigned traps_expected_hits(uint64_t *cr2_out);
 void trap_table_fill(struct trap_info *t, size_t n);
+/* The same for vcpu_guest_context.trap_ctxt, which Xen indexes by vector
+ * (set_trap_table takes a list); the kvm engine ignores it. */
+void trap_ctxt_fill(struct trap_info t[256]);
 
 /* events.c: 2-level event channels in shared_info. Handlers run in the
  * event callback with events masked and must not block. */
@@ -118,7 +122,7 @@ unsigned long mm_total_pages(void);
 
 /* gnttab.c: grant table v1 over the frames setup_table returns. */
 int gnttab_init(void);
-/* Returns a grant reference (> 0) for frame, or -errno. */
+/* Returns a grant reference (> 0) for pfn frame, or -errno. */
 int gnttab_grant_access(domid_t dom, unsigned long frame, bool readonly);
 /* Ends access; -XEN_EBUSY while the grantee still has it mapped. */
 int gnttab_end_access(grant_ref_t ref);

@@ -12,9 +12,11 @@
  */
 #include "kernel.h"
 #include "netfront.h"
+#include "platform.h"
 
 struct start_info *start_info;
 struct shared_info *shared_info;
+const struct platform *platform = &platform_kvm;
 char cpu_stacks[MAX_CPUS][STACK_SIZE] __attribute__((aligned(STACK_SIZE)));
 
 void start_kernel(struct start_info *si, uintptr_t boot_sp);
@@ -45,8 +47,11 @@ bool cmdline_get(const char *key, char *val, size_t size)
     return false;
 }
 
-/* pvabi.h: the VMM names its ABI in XENVER_extraversion as "-pvabi<N>". */
-static int check_pvabi(void)
+/* pvabi.h: the VMM names its ABI in XENVER_extraversion as "-pvabi<N>";
+ * real Xen does not. Both fill the hypercall page with stubs taking Xen's
+ * registers, so this one call is safe before we know which we run on.
+ * Returns 1 for the kvm engine, 0 for Xen, -XEN_EINVAL for another pvabi. */
+static int detect_platform(void)
 {
     char extra[XEN_EXTRAVERSION_LEN];
     const char *p;
@@ -58,8 +63,8 @@ static int check_pvabi(void)
     extra[sizeof(extra) - 1] = '\0';
     for (p = extra; (p = strchr(p, '-')); p++)
         if (!strncmp(p, "-pvabi", 6) && !lib_parse_ulong(p + 6, &v, NULL))
-            return v == PVABI_VERSION ? 0 : -XEN_EINVAL;
-    return -XEN_EINVAL;
+            return v == PVABI_VERSION ? 1 : -XEN_EINVAL;
+    return 0;
 }
 
 void start_kernel(struct start_info *si, uintptr_t boot_sp)
@@ -68,24 +73,33 @@ void start_kernel(struct start_info *si, uintptr_t boot_sp)
     int rc;
 
     start_info = si;
-    shared_info = (struct shared_info *)si->shared_info;
     this_cpu()->id = 0;
     smp_init_boot_cpu();
-    if (strncmp((const char *)si->magic, "xen-", 4))
+    if (strncmp((const char *)si->magic, "xen-3.0-x86_64", 14))
         panic("bad start_info magic");
-    rc = check_pvabi();
+    rc = detect_platform();
     if (rc < 0)
         panic("hypervisor ABI is not pvabi%d (%d), refusing to run",
               PVABI_VERSION, rc);
+    platform = rc ? &platform_kvm : &platform_xen;
+    platform->early_init(si);
     if (cmdline_get("iret", ip, sizeof(ip)) && !strcmp(ip, "hyp"))
         events_hyp_iret = true;
     mm_init(boot_sp);
+    console_ring_early();
+    platform->map_ram();
     traps_init();
     events_init();
     time_init_cpu();
     console_ring_init();
     printk("pvstack guest: booting (cmdline: %s)\n",
            (const char *)si->cmd_line);
+    printk("pvguest: %s, start_info %p, %lu pages, shared_info %lx, "
+           "store %lx/%u, console %lx/%u\n",
+           platform->name, (void *)si, (unsigned long)si->nr_pages,
+           (unsigned long)si->shared_info, (unsigned long)si->store_mfn,
+           si->store_evtchn, (unsigned long)si->console.domU.mfn,
+           si->console.domU.evtchn);
     rc = gnttab_init();
     if (rc < 0)
         printk("gnttab: setup_table failed (%d)\n", rc);

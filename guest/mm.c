@@ -2,10 +2,12 @@
 /*
  * mm.c: a page allocator over the boot RAM the builder left free (above
  * the image, ramdisk, start_info, store/console pages, page tables and
- * boot stack; below nr_pages). Pages are identity-mapped (pvabi.h), so a
- * page's address is its pfn << PAGE_SHIFT. Freed pages go on a list.
+ * boot stack; below nr_pages). A page's address is its pfn << PAGE_SHIFT
+ * (identity-mapped by the kvm engine, mapped by platform->map_ram() on
+ * Xen, which takes its page tables from here). Freed pages go on a list.
  */
 #include "kernel.h"
+#include "platform.h"
 
 extern char _end[];
 
@@ -35,8 +37,8 @@ void mm_init(uintptr_t boot_sp)
 
     lo = max_addr(lo, si->mod_start + si->mod_len);
     lo = max_addr(lo, (uintptr_t)si + PAGE_SIZE);
-    lo = max_addr(lo, ((uintptr_t)si->store_mfn + 1) << PAGE_SHIFT);
-    lo = max_addr(lo, ((uintptr_t)si->console.domU.mfn + 1) << PAGE_SHIFT);
+    lo = max_addr(lo, (uintptr_t)mfn_to_virt(si->store_mfn) + PAGE_SIZE);
+    lo = max_addr(lo, (uintptr_t)mfn_to_virt(si->console.domU.mfn) + PAGE_SIZE);
     lo = max_addr(lo, si->pt_base + si->nr_pt_frames * PAGE_SIZE);
     lo = max_addr(lo, boot_sp);
     bump = page_up(lo);

@@ -8,7 +8,18 @@
 #include "selftest.h"
 
 #include "kernel.h"
+#include "platform.h"
 #include "xenbus.h"
+
+/* How late a timer or a poll may return and still count as "on time":
+ * it only tells on time from never. Xen under QEMU TCG on a loaded host
+ * was 424 ms late for a 20 ms poll; the kvm engine is within 1 ms. */
+#define LATE (5000 * MS)
+/* Hypervisor timeouts are checked against our clock (TSC extrapolated
+ * from vcpu_time_info), which under TCG disagrees with Xen's by up to
+ * ~20 ms between Xen's time updates: a timeout must take at least half
+ * of TIMEOUT, enough to tell "waited" from "returned at once". */
+#define TIMEOUT (200 * MS)
 
 static volatile unsigned ev_hits;
 
@@ -31,7 +42,7 @@ static const char *test_events(char *detail, size_t size)
     ev_hits = 0;
     evtchn_send(port);
     /* Delivery is at the send's exit: 200 ms is slack, not a wait. */
-    if (!WAIT_UNTIL(ev_hits == 1, time_now_ns() + 200 * MS))
+    if (!WAIT_UNTIL(ev_hits == 1, time_now_ns() + LATE))
         return "ipi to self not delivered";
     evtchn_mask(port);
     evtchn_send(port);
@@ -39,7 +50,7 @@ static const char *test_events(char *detail, size_t size)
     if (ev_hits != 1)
         return "masked port was delivered";
     evtchn_unmask(port);
-    if (!WAIT_UNTIL(ev_hits == 2, time_now_ns() + 200 * MS))
+    if (!WAIT_UNTIL(ev_hits == 2, time_now_ns() + LATE))
         return "unmask did not deliver the pending event";
     t0 = time_now_ns();
     for (i = 0; i < n; i++) {
@@ -58,36 +69,69 @@ static const char *test_events(char *detail, size_t size)
     return NULL;
 }
 
+static bool port_pending(evtchn_port_t port)
+{
+    return (READ_ONCE(shared_info->evtchn_pending[port / 64]) >> (port % 64)) &
+           1;
+}
+
+/* SCHEDOP_poll on one port until it is pending or our clock passes the
+ * deadline; call with events masked. Real Xen ends a poll early whenever
+ * any unmasked port of the vcpu becomes pending (its vcpu_kick ignores
+ * evtchn_upcall_mask): the console's or the store's replies do. Those
+ * wakeups are counted in *early and polled through. */
+static long poll_until(evtchn_port_t port, uint64_t deadline, unsigned *early)
+{
+    struct sched_poll sp = {.nr_ports = 1, .timeout = deadline};
+    long rc;
+
+    set_xen_guest_handle(sp.ports, &port);
+    for (;;) {
+        rc = hyp_sched_op(SCHEDOP_poll, &sp);
+        if (rc < 0 || port_pending(port) || time_now_ns() >= deadline)
+            return rc;
+        (*early)++;
+    }
+}
+
 /* VCPUOP_set_singleshot_timer raises VIRQ_TIMER; SCHEDOP_poll (with its
  * own timeout, so a broken timer cannot hang us) waits for it. */
-static const char *test_singleshot(void)
+static const char *test_singleshot(char *detail, size_t size)
 {
+    unsigned early = 0;
     struct vcpu_set_singleshot_timer st = {0};
     evtchn_port_t port = time_timer_port();
-    struct sched_poll sp = {.nr_ports = 1};
-    uint64_t t0 = time_now_ns();
+    uint64_t t0 = time_now_ns(), t1;
+    long rc;
 
     if (!port)
         return "no VIRQ_TIMER port";
     st.timeout_abs_ns = t0 - 1;
     st.flags = VCPU_SSHOTTMR_future;
-    if (hyp_vcpu_op(VCPUOP_set_singleshot_timer, smp_id(), &st) != -XEN_ETIME)
+    rc = hyp_vcpu_op(VCPUOP_set_singleshot_timer, smp_id(), &st);
+    /* xen/vcpu.h: _future "can be ignored by the hypervisor", and Xen
+     * 4.17.3+ does (the timer fires at once); the kvm engine honours it. */
+    if (rc != -XEN_ETIME && (rc != 0 || platform != &platform_xen))
         return "singleshot in the past with _future is not ETIME";
+    if (rc == 0) /* that timer fires now: let its event go by first */
+        time_sleep_ns(TIMEOUT / 4);
     local_irq_disable(); /* keep the callback from clearing pending */
     __atomic_fetch_and(&shared_info->evtchn_pending[port / 64],
                        ~(1UL << (port % 64)), __ATOMIC_SEQ_CST);
-    st.timeout_abs_ns = t0 + 10 * MS;
+    st.timeout_abs_ns = t0 + TIMEOUT;
     st.flags = 0;
-    set_xen_guest_handle(sp.ports, &port);
-    sp.timeout = t0 + 1000 * MS;
     if (hyp_vcpu_op(VCPUOP_set_singleshot_timer, smp_id(), &st) < 0 ||
-        hyp_sched_op(SCHEDOP_poll, &sp) < 0) {
+        poll_until(port, t0 + 2 * LATE, &early) < 0) {
         local_irq_enable();
         return "singleshot/poll hypercall failed";
     }
     local_irq_enable();
-    if (time_now_ns() - t0 < 10 * MS || time_now_ns() - t0 > 900 * MS)
+    t1 = time_now_ns() - t0;
+    if (t1 < TIMEOUT / 2 || t1 > LATE) {
+        snprintf(detail, size, "after %lu us, %u early",
+                 (unsigned long)(t1 / 1000), early);
         return "singleshot timer did not fire at its time";
+    }
     return NULL;
 }
 
@@ -95,34 +139,41 @@ static const char *test_singleshot(void)
  * once for a pending (masked) port. */
 static const char *test_sched(char *detail, size_t size)
 {
-    struct sched_poll sp = {.nr_ports = 1};
     evtchn_port_t port;
     uint64_t t0, t1, t2;
+    unsigned early = 0;
+    long rc;
 
     if (hyp_sched_op(SCHEDOP_yield, NULL) != 0)
         return "yield";
     if (evtchn_bind_ipi(smp_id(), ev_handler, NULL, &port) < 0)
         return "bind_ipi";
     evtchn_mask(port);
-    set_xen_guest_handle(sp.ports, &port);
+    local_irq_disable();
     t0 = time_now_ns();
-    sp.timeout = t0 + 20 * MS;
-    if (hyp_sched_op(SCHEDOP_poll, &sp) != 0)
-        return "poll (timeout)";
+    rc = poll_until(port, t0 + TIMEOUT, &early);
     t1 = time_now_ns();
-    if (t1 - t0 < 20 * MS || t1 - t0 > 500 * MS)
+    local_irq_enable();
+    if (rc != 0)
+        return "poll (timeout)";
+    if (t1 - t0 < TIMEOUT / 2 || t1 - t0 > LATE) {
+        snprintf(detail, size, "after %lu us",
+                 (unsigned long)((t1 - t0) / 1000));
         return "poll did not time out at its timeout";
+    }
     evtchn_send(port);
-    sp.timeout = t1 + 2000 * MS;
-    if (hyp_sched_op(SCHEDOP_poll, &sp) != 0)
-        return "poll (pending)";
+    local_irq_disable();
+    rc = poll_until(port, t1 + 2 * LATE, &early);
     t2 = time_now_ns();
+    local_irq_enable();
     evtchn_close(port);
-    if (t2 - t1 > 500 * MS)
+    if (rc != 0)
+        return "poll (pending)";
+    if (t2 - t1 > LATE)
         return "poll waited although the port was pending";
-    snprintf(detail, size, "poll timeout %lu us, pending %lu us",
+    snprintf(detail, size, "poll timeout %lu us, pending %lu us, %u early",
              (unsigned long)((t1 - t0) / 1000),
-             (unsigned long)((t2 - t1) / 1000));
+             (unsigned long)((t2 - t1) / 1000), early);
     return NULL;
 }
 
@@ -156,10 +207,10 @@ static const char *test_loopback(void)
     b = bi.local_port;
     lb_hits[0] = lb_hits[1] = 0;
     evtchn_send(b);
-    if (!WAIT_UNTIL(lb_hits[0] == 1, time_now_ns() + 200 * MS))
+    if (!WAIT_UNTIL(lb_hits[0] == 1, time_now_ns() + LATE))
         why = "send on one end did not raise the other";
     evtchn_notify(a); /* the port-I/O fast path */
-    if (!why && !WAIT_UNTIL(lb_hits[1] == 1, time_now_ns() + 200 * MS))
+    if (!why && !WAIT_UNTIL(lb_hits[1] == 1, time_now_ns() + LATE))
         why = "fast notify did not raise the other end";
     st.port = a;
     if (!why &&
@@ -181,14 +232,14 @@ static const char *test_timer(char *detail, size_t size)
     t1 = time_now_ns();
     if (t1 - t0 < 20 * MS)
         return "woke before the deadline";
-    if (t1 - t0 > 500 * MS)
+    if (t1 - t0 > LATE)
         return "slept far past the deadline";
     if (time_timer_events() == ev0)
         return "no VIRQ_TIMER event";
     t2 = time_now_ns();
     if (t2 < t1)
         return "time went backwards";
-    why = test_singleshot();
+    why = test_singleshot(detail, size);
     if (why)
         return why;
     snprintf(detail, size, "slept %lu us for 20000",
@@ -257,7 +308,7 @@ static const char *test_grant(char *detail, size_t size)
     if (ref < (int)GNTTAB_NR_RESERVED_ENTRIES)
         return "grant_access";
     e = gnttab_entry((grant_ref_t)ref);
-    if (e->domid != 0 || e->frame != frame ||
+    if (e->domid != 0 || e->frame != platform->pfn_to_mfn(frame) ||
         e->flags != (GTF_permit_access | GTF_readonly))
         return "entry not as granted";
     if (gnttab_end_access((grant_ref_t)ref) < 0 || e->flags)

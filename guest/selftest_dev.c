@@ -71,6 +71,13 @@ const char *selftest_store(char *detail, size_t size)
     return NULL;
 }
 
+static const char *io_failed(char *detail, size_t size, int rc, const char *why)
+{
+    snprintf(detail, size, "%d, %u events from the backend", rc,
+             blkfront_events());
+    return why;
+}
+
 /* Writes a pattern over the disk's last 4 KiB, reads it back, restores. */
 const char *selftest_blk(char *detail, size_t size)
 {
@@ -90,21 +97,21 @@ const char *selftest_blk(char *detail, size_t size)
     if (info.sectors < 8)
         return "disk smaller than 4 KiB";
     sector = info.sectors - 8;
-    if (blkfront_io(sector, save, 8, false) < 0)
-        return "read failed";
+    if ((rc = blkfront_io(sector, save, 8, false)) < 0)
+        return io_failed(detail, size, rc, "read failed");
     if (!info.readonly) {
         for (i = 0; i < PAGE_SIZE; i++)
             buf[i] = (uint8_t)(i * 7 + 0x5a);
-        if (blkfront_io(sector, buf, 8, true) < 0)
-            return "write failed";
+        if ((rc = blkfront_io(sector, buf, 8, true)) < 0)
+            return io_failed(detail, size, rc, "write failed");
         memset(buf, 0, PAGE_SIZE);
-        if (blkfront_io(sector, buf, 8, false) < 0)
-            return "read back failed";
+        if ((rc = blkfront_io(sector, buf, 8, false)) < 0)
+            return io_failed(detail, size, rc, "read back failed");
         for (i = 0; i < PAGE_SIZE; i++)
             if (buf[i] != (uint8_t)(i * 7 + 0x5a))
                 return "read back differs from what was written";
-        if (blkfront_io(sector, save, 8, true) < 0)
-            return "restore failed";
+        if ((rc = blkfront_io(sector, save, 8, true)) < 0)
+            return io_failed(detail, size, rc, "restore failed");
     }
     snprintf(detail, size, "vbd %s: %lu sectors of %u, %s", info.devid,
              (unsigned long)info.sectors, info.sector_size,

@@ -7,8 +7,9 @@
  * Cross-vcpu calls ride on per-vcpu IPI event channels.
  */
 #include "kernel.h"
+#include "platform.h"
 
-extern char secondary_start[], hypervisor_callback[];
+extern char secondary_start[];
 void smp_secondary_main(unsigned id);
 
 struct cpu_state {
@@ -98,14 +99,10 @@ static int init_vcpu(unsigned id)
     ctx->user_regs.rsp = (unsigned long)(stack + STACK_SIZE);
     ctx->user_regs.rdi = id;
     ctx->user_regs.rsi = (unsigned long)start_info;
-    ctx->user_regs.cs = PVABI_CS;
-    ctx->user_regs.ss = PVABI_DS;
     ctx->user_regs.rflags = 0x202;
-    ctx->kernel_ss = PVABI_DS;
     ctx->kernel_sp = ctx->user_regs.rsp;
-    ctx->ctrlreg[3] = start_info->pt_base;
-    ctx->event_callback_eip = (unsigned long)hypervisor_callback;
-    trap_table_fill(ctx->trap_ctxt, ARRAY_SIZE(ctx->trap_ctxt));
+    platform->vcpu_context(ctx); /* selectors, cr3, callbacks */
+    trap_ctxt_fill(ctx->trap_ctxt);
     rc = hyp_vcpu_op(VCPUOP_initialise, id, ctx);
     if (rc < 0)
         return (int)rc;
@@ -138,8 +135,14 @@ out:
     spin_unlock(&smp_lock);
     if (rc < 0)
         return (int)rc;
-    if (!WAIT_UNTIL(cpus[id].online, time_now_ns() + 2000ULL * 1000000ULL))
+    if (!WAIT_UNTIL(cpus[id].online, time_now_ns() + 2000ULL * 1000000ULL)) {
+        struct vcpu_runstate_info rs;
+        memset(&rs, 0, sizeof(rs));
+        rc = hyp_vcpu_op(VCPUOP_get_runstate_info, id, &rs);
+        printk("smp: vcpu %u silent: runstate %d (%ld), running %lu ns\n", id,
+               rs.state, rc, (unsigned long)rs.time[RUNSTATE_running]);
         return -XEN_ETIMEDOUT;
+    }
     return 0;
 }
 

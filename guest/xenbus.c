@@ -9,6 +9,7 @@
 #include "xenbus.h"
 
 #include "kernel.h"
+#include "platform.h"
 
 #include <xen/io/xs_wire.h>
 
@@ -457,7 +458,7 @@ int xenbus_init(void)
     rc = evtchn_bind(xb_port, xb_event, NULL);
     if (rc < 0)
         return rc;
-    xb_ring = (struct xenstore_domain_interface *)(mfn << PAGE_SHIFT);
+    xb_ring = mfn_to_virt(mfn);
     rc = xenbus_read(XBT_NIL, "domid", buf, sizeof(buf));
     if (rc == -XEN_ETIMEDOUT) {
         xb_ring = NULL;
