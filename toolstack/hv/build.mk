@@ -12,7 +12,7 @@ hv-srcs += toolstack/hv/hv_xen_absent.c
 endif
 $(eval $(call library,LIBHV,$(hv-srcs)))
 # Xen's tool headers (xenctrl.h -> xen/foreign, hvm/save.h) need GNU C.
-$(OBJ)/toolstack/hv/hv_xen.o: ALL_CFLAGS += -std=gnu11
+$(OBJ)/toolstack/hv/hv_xen.o $(SAN_OBJ)/toolstack/hv/hv_xen.o: ALL_CFLAGS += -std=gnu11
 
 $(eval $(call unittest,test_hv,tests/unit/test_hv.c tests/unit/fake_vmm.c,$(LIBHV) $(LIBPV) $(HV_LDLIBS)))
 $(B)/tests/test_hv: ALL_CFLAGS += -std=gnu11
