@@ -128,15 +128,11 @@ static void xen_grant_unmap(struct hv *hv, void *addr)
     xengnttab_unmap(p->xgt, addr, 1);
 }
 
-static int xen_evtchn_bind(struct hv *hv, uint32_t domid, uint32_t remote_port,
-                           struct hv_evtchn *ch)
+/* A channel owns its own evtchn handle: fill ch from a bind's result, or
+ * close the handle and return the bind's error. */
+static int evtchn_take(xenevtchn_handle *xce, xenevtchn_port_or_error_t port,
+                       struct hv_evtchn *ch)
 {
-    xenevtchn_handle *xce = xenevtchn_open(NULL, 0);
-    xenevtchn_port_or_error_t port;
-
-    if (!xce)
-        return -errno;
-    port = xenevtchn_bind_interdomain(xce, domid, remote_port);
     if (port < 0) {
         int rc = -errno;
         xenevtchn_close(xce);
@@ -148,25 +144,26 @@ static int xen_evtchn_bind(struct hv *hv, uint32_t domid, uint32_t remote_port,
     return 0;
 }
 
+static int xen_evtchn_bind(struct hv *hv, uint32_t domid, uint32_t remote_port,
+                           struct hv_evtchn *ch)
+{
+    xenevtchn_handle *xce = xenevtchn_open(NULL, 0);
+
+    if (!xce)
+        return -errno;
+    return evtchn_take(xce, xenevtchn_bind_interdomain(xce, domid, remote_port),
+                       ch);
+}
+
 static int xen_evtchn_bind_virq(struct hv *hv, unsigned virq,
                                 struct hv_evtchn *ch)
 {
     xenevtchn_handle *xce = xenevtchn_open(NULL, 0);
-    xenevtchn_port_or_error_t port;
 
     (void)hv;
     if (!xce)
         return -errno;
-    port = xenevtchn_bind_virq(xce, virq);
-    if (port < 0) {
-        int rc = -errno;
-        xenevtchn_close(xce);
-        return rc;
-    }
-    ch->priv = xce;
-    ch->local_port = (uint32_t)port;
-    ch->fd = xenevtchn_fd(xce);
-    return 0;
+    return evtchn_take(xce, xenevtchn_bind_virq(xce, virq), ch);
 }
 
 static int xen_evtchn_ack(struct hv_evtchn *ch)
