@@ -15,6 +15,9 @@
 #include "lib/parse.h"
 #include "lib/proc.h"
 
+/* How long a dying daemon (see pidfile_open_live) is given to finish. */
+#define PIDFILE_DYING_MS 10000
+
 int pidfile_write(const char *path)
 {
     char tmp[4096], buf[32];
@@ -53,13 +56,17 @@ int pidfile_read(const char *path, pid_t *pid_out)
 }
 
 /* pid's comm is comm? Read after the pidfd is held, so the pid cannot be
- * recycled between the check and the use. */
-static int pidfile_comm_is(pid_t pid, const char *comm)
+ * recycled between the check and the use. *dying: the thread-group leader
+ * has exited (state Z) while other threads of it still tear down (a
+ * killed netback closing its taps can take seconds). */
+static int pidfile_comm_is(pid_t pid, const char *comm, int *dying)
 {
     struct proc_task t;
 
-    return proc_task_read(pid, pid, &t) == 0 &&
-           strncmp(t.comm, comm, sizeof(t.comm) - 1) == 0;
+    if (proc_task_read(pid, pid, &t) != 0)
+        return 0;
+    *dying = t.state == 'Z' || t.state == 'X';
+    return strncmp(t.comm, comm, sizeof(t.comm) - 1) == 0;
 }
 
 /* Wait for the process behind pfd to exit: 1 exited, 0 still running. */
@@ -78,7 +85,7 @@ int pidfile_open_live(const char *path, const char *comm)
 {
     pid_t pid;
     int rc = pidfile_read(path, &pid);
-    int pfd;
+    int pfd, dying = 0;
 
     if (rc == -EINVAL)
         return -ESRCH;
@@ -88,8 +95,12 @@ int pidfile_open_live(const char *path, const char *comm)
     if (pfd < 0)
         return errno == ESRCH ? -ESRCH : -errno;
     /* An exited process nobody reaped yet (a zombie) keeps its pid and
-     * comm; its pidfd is readable. */
-    if (!pidfile_comm_is(pid, comm) || pidfile_wait(pfd, 0)) {
+     * comm; its pidfd is readable. One whose leader has exited but whose
+     * threads are still going is dying, not running: wait for the rest
+     * (it still holds what a successor would take over), then it is
+     * stale either way. */
+    if (!pidfile_comm_is(pid, comm, &dying) ||
+        pidfile_wait(pfd, dying ? PIDFILE_DYING_MS : 0) || dying) {
         close(pfd);
         return -ESRCH;
     }

@@ -24,7 +24,8 @@ int pidfile_read(const char *path, pid_t *pid_out);
  * equal to comm (truncated to 15 characters, as the kernel keeps it)?
  * Returns a pidfd for it (O_CLOEXEC; the caller closes it), or -ENOENT
  * (no pid file), -ESRCH (stale: gone, or the pid now names another
- * program) or -errno.
+ * program; a daemon whose main thread has exited is waited for, up to
+ * 10 s, while its other threads finish, and is stale too) or -errno.
  */
 int pidfile_open_live(const char *path, const char *comm);
 
