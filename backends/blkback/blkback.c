@@ -122,11 +122,16 @@ static int vbd_probe(struct xenbus_dev *dev)
     v->removable = key_is(xs, be, "removable", "1");
     v->readonly = !key_is(xs, be, "mode", "w") || v->cdrom;
     rc = blkdisk_open(params, v->readonly, &v->disk);
-    if (rc) {
-        log_warnx("dom %u vbd %u: %s: %s", xenbus_dev_domid(dev),
-                  xenbus_dev_devid(dev), params, strerror(-rc));
+    if (rc == -EBUSY) /* the words of Xen's block script */
+        xenbus_dev_why(dev, "%s is in use %s, and so cannot be attached %s now",
+                       params,
+                       v->readonly ? "read-write by a guest domain"
+                                   : "by a guest domain or mounted",
+                       v->readonly ? "read-only" : "read-write");
+    else if (rc)
+        xenbus_dev_why(dev, "%s: %s", params, strerror(-rc));
+    if (rc)
         goto fail;
-    }
     vbd_publish(xs, be, v, params);
     log_info("dom %u vbd %u: %s (%llu sectors%s%s)", xenbus_dev_domid(dev),
              xenbus_dev_devid(dev), params,

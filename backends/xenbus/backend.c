@@ -11,6 +11,7 @@
 #include "xenbus/xenbus.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,7 @@ struct xenbus_dev {
     enum xenbus_state state; /* what we last wrote */
     int probed, connected, fe_seen;
     void *priv;
+    char why[200]; /* set by the backend's probe: see xenbus_dev_why */
 };
 
 struct xenbus_backend {
@@ -106,12 +108,25 @@ static void dev_switch(struct xenbus_dev *dev, enum xenbus_state st)
 }
 
 /* Report a device failure where libxl and the toolstack look for it. */
+void xenbus_dev_why(struct xenbus_dev *dev, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(dev->why, sizeof(dev->why), fmt, ap);
+    va_end(ap);
+}
+
 static void dev_fail(struct xenbus_dev *dev, const char *what, int rc)
 {
     log_warnx("dom %u %s %u: %s: %s", dev->domid, dev->be->ops->kind,
-              dev->devid, what, strerror(-rc));
-    xsutil_printf(dev->be->xs, XBT_NULL, dev->be_path, "hotplug-error",
-                  "%s: %s", what, strerror(-rc));
+              dev->devid, what, dev->why[0] ? dev->why : strerror(-rc));
+    if (dev->why[0])
+        xsutil_write(dev->be->xs, XBT_NULL, dev->be_path, "hotplug-error",
+                     dev->why);
+    else
+        xsutil_printf(dev->be->xs, XBT_NULL, dev->be_path, "hotplug-error",
+                      "%s: %s", what, strerror(-rc));
     xsutil_write(dev->be->xs, XBT_NULL, dev->be_path, "hotplug-status",
                  "error");
     dev_switch(dev, XenbusStateClosing);
@@ -170,6 +185,7 @@ static void dev_probe(struct xenbus_dev *dev, enum xenbus_state be_state)
     if (be_state != XenbusStateInitialising &&
         be_state != XenbusStateInitWait && be_state != XenbusStateConnected)
         return;
+    dev->why[0] = '\0';
     rc = dev->be->ops->probe(dev);
     if (rc) {
         dev_fail(dev, "probe", rc);

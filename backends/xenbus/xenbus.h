@@ -89,6 +89,11 @@ struct xs_handle *xenbus_dev_xs(const struct xenbus_dev *dev);
 void *xenbus_dev_ctx(const struct xenbus_dev *dev);
 void *xenbus_dev_priv(const struct xenbus_dev *dev);
 void xenbus_dev_set_priv(struct xenbus_dev *dev, void *priv);
+/* Why probe failed, in the user's words: written to the backend's
+ * hotplug-error (what `xm block-attach` and create print) instead of the
+ * bare errno. */
+void xenbus_dev_why(struct xenbus_dev *dev, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 /* Current backend-side state as the framework last wrote it. */
 enum xenbus_state xenbus_dev_state(const struct xenbus_dev *dev);
 

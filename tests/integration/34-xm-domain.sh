@@ -129,8 +129,9 @@ case_create_attach_agree() {
         "$XM" create -p "$(pvcfg ag1 "disk = [ '$img,raw,xvdb,w' ]")" || fail "create with raw disk"
         # one writer or many readers per image, as Xen's block script
         # checks sharing: ag1 writes agree.img, so ag0 may not even read it
-        "$XM" block-attach ag0 "$img,raw,xvdc,r" 2>/dev/null &&
+        ae=$("$XM" block-attach ag0 "$img,raw,xvdc,r" 2>&1) &&
             fail "block-attach read-only of an image another domain writes"
+        assert_match "$ae" "vbd [0-9]+: backend refused it: $img is in use read-write by a guest domain, and so cannot be attached read-only now\$"
         truncate -s 4M "$img.2"
         "$XM" block-attach ag0 "$img.2,raw,xvdc,r" || fail "block-attach of a raw disk"
         "$XM" destroy ag1

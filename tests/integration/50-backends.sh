@@ -87,7 +87,7 @@ case_vbd_shared() {
     t_wait_key /local/domain/0/backend/vbd/10/51712/state 2
     t_add_vbd 11 51712 "$IMG" w
     t_wait_key /local/domain/0/backend/vbd/11/51712/hotplug-status error
-    assert_match "$(xenstore-read /local/domain/0/backend/vbd/11/51712/hotplug-error)" "busy"
+    assert_match "$(xenstore-read /local/domain/0/backend/vbd/11/51712/hotplug-error)" "^.*/disk.img is in use by a guest domain or mounted, and so cannot be attached read-write now$"
     xenstore-rm /local/domain/0/backend/vbd/10 /local/domain/10 \
         /local/domain/0/backend/vbd/11 /local/domain/11
 }
