@@ -13,20 +13,6 @@ S=/var/lib/xen/live-test
 mkdir -p $S
 LOG=$(conlog count)
 
-last_count() { grep -a -o 'DOMU-COUNT [0-9]* [0-9a-f-]*' "$1" | awk '{n=$2} END{print n}'; }
-marker() { grep -a -o 'DOMU-COUNT [0-9]* [0-9a-f-]*' "$1" | awk 'END{print $3}'; }
-uuid_of() { xenstore-read "/local/domain/$1/vm"; }
-wait_count() {
-    local end=$(($(cut -d. -f1 /proc/uptime) + $3)) n
-    while :; do
-        n=$(last_count "$1")
-        [ -n "$n" ] && [ "$n" -gt "$2" ] && return 0
-        [ "$(cut -d. -f1 /proc/uptime)" -lt $end ] || return 1
-        sleep 0.5
-    done
-}
-no_reboot() { ! grep -a -q DOMU-LINUX-OK "$1" || fail "the guest booted again: $(grep -a DOMU-LINUX-OK "$1")"; }
-
 start_count() {
     rm -f "$LOG" "$(conlog count--incoming)"
     timeout 300 xm create "$CFG/count.cfg"

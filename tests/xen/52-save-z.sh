@@ -10,19 +10,6 @@ S=/var/lib/xen/savez-test
 mkdir -p $S
 LOG=$(conlog count)
 
-last_count() { grep -a -o 'DOMU-COUNT [0-9]* [0-9a-f-]*' "$1" | awk '{n=$2} END{print n}'; }
-marker() { grep -a -o 'DOMU-COUNT [0-9]* [0-9a-f-]*' "$1" | awk 'END{print $3}'; }
-wait_count() {
-    local end=$(($(cut -d. -f1 /proc/uptime) + $3)) n
-    while :; do
-        n=$(last_count "$1")
-        [ -n "$n" ] && [ "$n" -gt "$2" ] && return 0
-        [ "$(cut -d. -f1 /proc/uptime)" -lt $end ] || return 1
-        sleep 0.5
-    done
-}
-no_reboot() { ! grep -a -q DOMU-LINUX-OK "$1" || fail "the guest booted again: $(grep -a DOMU-LINUX-OK "$1")"; }
-
 save_z() {
     local t0 size
     rm -f "$LOG" $S/count.save

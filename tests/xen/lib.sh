@@ -64,3 +64,30 @@ diag() {
         tail -15 "$f" 2> /dev/null || true
     done
 }
+
+# The "count" guest (domu-init count) prints "DOMU-COUNT <n> <marker>" each
+# second; the save/migrate tests (50-52) check it counts on after a restore.
+# last_count FILE: the highest counter FILE shows ("" if none)
+last_count() { grep -a -o 'DOMU-COUNT [0-9]* [0-9a-f-]*' "$1" | awk '{n=$2} END{print n}'; }
+marker() { grep -a -o 'DOMU-COUNT [0-9]* [0-9a-f-]*' "$1" | awk 'END{print $3}'; }
+uuid_of() { xenstore-read "/local/domain/$1/vm"; }
+# wait_count FILE N SECONDS: until FILE shows a counter above N
+wait_count() {
+    local end=$(($(cut -d. -f1 /proc/uptime) + $3)) n
+    while :; do
+        n=$(last_count "$1")
+        [ -n "$n" ] && [ "$n" -gt "$2" ] && return 0
+        [ "$(cut -d. -f1 /proc/uptime)" -lt $end ] || return 1
+        sleep 0.5
+    done
+}
+# xen_gone DOMID SECONDS: 0 once Xen no longer lists DOMID
+xen_gone() {
+    local end=$(($(cut -d. -f1 /proc/uptime) + $2))
+    while $XL list | awk 'NR > 1 {print $2}' | grep -qx "$1"; do
+        [ "$(cut -d. -f1 /proc/uptime)" -lt $end ] || return 1
+        sleep 0.5
+    done
+}
+# no_reboot FILE: the guest's init never started (again) in FILE
+no_reboot() { ! grep -a -q DOMU-LINUX-OK "$1" || fail "the guest booted again: $(grep -a DOMU-LINUX-OK "$1")"; }
