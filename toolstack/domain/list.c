@@ -12,12 +12,43 @@
 #include <xenstore.h>
 
 #include "hv/hv.h"
+#include "lib/xsutil.h"
+
+/*
+ * The names of all[0..cnt), asked of xenstored at once (one round trip per
+ * XSUTIL_MANY_WINDOW domains, not one each). NULL, or an array of cnt
+ * names (NULL where unread: fill() then reads that one itself).
+ */
+static char **names_read(const struct hv_dominfo *all, int cnt)
+{
+    char **paths = calloc((size_t)cnt + 1, sizeof(*paths));
+    char **vals = calloc((size_t)cnt + 1, sizeof(*vals));
+    int i, rc = paths && vals ? 0 : -ENOMEM;
+
+    for (i = 0; rc == 0 && i < cnt; i++)
+        if (asprintf(&paths[i], "/local/domain/%u/name", all[i].domid) < 0) {
+            paths[i] = NULL;
+            rc = -ENOMEM;
+        }
+    if (rc == 0)
+        rc = xsutil_read_many((const char *const *)paths, (unsigned)cnt, vals);
+    for (i = 0; paths && i < cnt; i++)
+        free(paths[i]);
+    free(paths);
+    if (rc < 0) {
+        free(vals);
+        return NULL;
+    }
+    return vals;
+}
 
 static void fill(struct xs_handle *xs, const struct hv_dominfo *h,
-                 struct domain_info *d)
+                 const char *name, struct domain_info *d)
 {
     memset(d, 0, sizeof(*d));
-    if (!xs || domain_name(xs, h->domid, d->name, sizeof(d->name)) < 0)
+    if (name)
+        snprintf(d->name, sizeof(d->name), "%s", name);
+    else if (!xs || domain_name(xs, h->domid, d->name, sizeof(d->name)) < 0)
         snprintf(d->name, sizeof(d->name), "(null)");
     d->domid = h->domid;
     d->mem_kb = h->mem_kb;
@@ -39,18 +70,26 @@ int domain_list(struct xs_handle *xs, struct domain_info **out)
     struct hv_dominfo *all = NULL;
     struct domain_info *d = NULL;
     struct hv *hv = NULL;
-    int cnt, i, n = 0;
+    char **names;
+    int cap, cnt, i, n = 0;
 
     *out = NULL;
     if (hv_open(&hv) < 0)
         return 0; /* no engine: no guests */
-    cnt = hv_domain_list(hv, NULL, 0);
-    all = cnt > 0 ? calloc((size_t)cnt, sizeof(*all)) : NULL;
-    if (all)
-        cnt = hv_domain_list(hv, all, cnt);
+    /* One pass where the guess holds: asking every domain costs (a round
+     * trip to each VMM on the kvm engine), so do not ask twice to count. */
+    for (cap = 1024;; cap = cnt) {
+        free(all);
+        all = calloc((size_t)cap, sizeof(*all));
+        if (!all) {
+            hv_close(hv);
+            return -ENOMEM;
+        }
+        cnt = hv_domain_list(hv, all, cap);
+        if (cnt <= cap)
+            break;
+    }
     hv_close(hv);
-    if (cnt > 0 && !all)
-        return -ENOMEM;
     if (cnt < 0) {
         free(all);
         return cnt;
@@ -60,9 +99,13 @@ int domain_list(struct xs_handle *xs, struct domain_info **out)
         free(all);
         return -ENOMEM;
     }
+    names = xs ? names_read(all, cnt) : NULL;
     for (i = 0; i < cnt; i++)
         if (all[i].domid != 0)
-            fill(xs, &all[i], &d[n++]);
+            fill(xs, &all[i], names ? names[i] : NULL, &d[n++]);
+    for (i = 0; names && i < cnt; i++)
+        free(names[i]);
+    free(names);
     free(all);
     *out = d;
     return n;
@@ -79,7 +122,7 @@ int domain_info(struct xs_handle *xs, uint32_t domid, struct domain_info *out)
     hv_close(hv);
     if (rc < 0)
         return rc == -ENOENT ? -ESRCH : rc;
-    fill(xs, &h, out);
+    fill(xs, &h, NULL, out);
     return 0;
 }
 

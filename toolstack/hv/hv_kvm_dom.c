@@ -214,43 +214,72 @@ static int kvm_cmp_domid(const void *a, const void *b)
     return x->domid < y->domid ? -1 : x->domid > y->domid;
 }
 
-int kvm_dom_list(struct hv *hv, struct hv_dominfo *out, int max)
+/* The domains' control sockets in the run directory, by domid. */
+static int kvm_dom_ids(uint32_t **ids_out)
 {
-    struct hv_dominfo *all;
-    struct vmmctl_rep rep;
+    uint32_t *ids = NULL, *g;
+    size_t n = 0, cap = 0;
     struct dirent *de;
-    char dir[PATH_MAX];
-    size_t n = 1, cap = 16;
+    char dir[PATH_MAX], tail[8];
     unsigned id;
     DIR *d;
-    int rc;
+    int rc = paths_get(dir, sizeof(dir), "/run/pvstack");
 
-    rc = paths_get(dir, sizeof(dir), "/run/pvstack");
+    *ids_out = NULL;
     if (rc < 0)
         return rc;
-    all = calloc(cap, sizeof(*all));
-    if (!all)
-        return -ENOMEM;
-    kvm_dom0_info(&all[0]);
     d = opendir(dir);
     while (d && (de = readdir(d))) {
-        char tail[8];
         if (sscanf(de->d_name, "dom%u.so%2s", &id, tail) != 2 ||
             strcmp(tail, "ck") != 0 || id == 0)
             continue;
-        if (kvmctl_call(id, VMMCTL_INFO, 0, &rep, NULL, 0, NULL, 2000, NULL))
-            continue; /* stale socket or a VMM going away */
         if (n == cap) {
-            struct hv_dominfo *g = realloc(all, 2 * cap * sizeof(*all));
-            if (!g)
-                break;
-            all = g;
-            cap *= 2;
+            cap = cap ? 2 * cap : 64;
+            g = realloc(ids, cap * sizeof(*ids));
+            if (!g) {
+                free(ids);
+                closedir(d);
+                return -ENOMEM;
+            }
+            ids = g;
         }
-        kvm_info_to_dominfo(&rep.info, &all[n++]);
+        ids[n++] = id;
     }
     if (d)
         closedir(d);
+    *ids_out = ids;
+    return (int)n;
+}
+
+/* Sockets open at once while asking: below the usual 1024-fd limit. */
+#define KVM_LIST_BATCH 256
+
+int kvm_dom_list(struct hv *hv, struct hv_dominfo *out, int max)
+{
+    struct vmmctl_info info[KVM_LIST_BATCH];
+    int ok[KVM_LIST_BATCH];
+    struct hv_dominfo *all;
+    uint32_t *ids;
+    size_t n = 1;
+    int nids = kvm_dom_ids(&ids), i, j, b;
+
+    (void)hv;
+    if (nids < 0)
+        return nids;
+    all = calloc((size_t)nids + 1, sizeof(*all));
+    if (!all) {
+        free(ids);
+        return -ENOMEM;
+    }
+    kvm_dom0_info(&all[0]);
+    for (i = 0; i < nids; i += KVM_LIST_BATCH) {
+        b = nids - i < KVM_LIST_BATCH ? nids - i : KVM_LIST_BATCH;
+        kvmctl_info_many(ids + i, (unsigned)b, info, ok, 2000);
+        for (j = 0; j < b; j++)
+            if (ok[j]) /* else a stale socket or a VMM going away */
+                kvm_info_to_dominfo(&info[j], &all[n++]);
+    }
+    free(ids);
     qsort(all + 1, n - 1, sizeof(*all), kvm_cmp_domid);
     if (out && max > 0)
         memcpy(out, all, (n < (size_t)max ? n : (size_t)max) * sizeof(*all));

@@ -16,6 +16,11 @@ struct hv_build;
 struct hv_built;
 struct hv_dominfo;
 
+/* VMMCTL_INFO of many domains, the requests all sent before any reply is
+ * read; ok[i] says whether out[i] was filled. Returns the count filled. */
+int kvmctl_info_many(const uint32_t *ids, unsigned n, struct vmmctl_info *out,
+                     int *ok, int timeout_ms);
+
 /*
  * One request to domid's VMM. fds received are stored in fds (up to maxfds,
  * the rest closed); *nfds_out says how many. timeout_ms < 0 waits forever.

@@ -4,8 +4,11 @@
  * SOCK_SEQPACKET request, one reply with optional SCM_RIGHTS fds.
  */
 #include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -98,4 +101,71 @@ int kvmctl_call(uint32_t domid, uint32_t op, uint64_t arg,
     if (rc < 0)
         return rc;
     return rep->rc;
+}
+
+static long ms_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/*
+ * VMMCTL_INFO of n domains at once: every request is sent before the first
+ * reply is read, so the VMMs answer side by side and `xm list` of many
+ * domains costs about one round trip, not one per domain. ok[i] is 1 where
+ * out[i] was filled (0: no such domain, a stale socket, or no answer
+ * within timeout_ms). Returns how many were filled, or -errno.
+ */
+int kvmctl_info_many(const uint32_t *ids, unsigned n, struct vmmctl_info *out,
+                     int *ok, int timeout_ms)
+{
+    struct vmmctl_req req = {.magic = VMMCTL_MAGIC, .op = VMMCTL_INFO};
+    struct pollfd *p = calloc(n ? n : 1, sizeof(*p));
+    unsigned i, left = 0;
+    long end = ms_now() + timeout_ms;
+    int got = 0;
+
+    if (!p)
+        return -ENOMEM;
+    for (i = 0; i < n; i++) {
+        ok[i] = 0;
+        p[i].fd = kvmctl_connect(ids[i], NULL);
+        p[i].events = POLLIN;
+        if (p[i].fd >= 0 &&
+            send(p[i].fd, &req, sizeof(req), MSG_NOSIGNAL) != sizeof(req)) {
+            close(p[i].fd);
+            p[i].fd = -1;
+        }
+        if (p[i].fd < 0)
+            p[i].fd = -1; /* poll ignores it */
+        else
+            left++;
+    }
+    while (left) {
+        long wait = end - ms_now();
+
+        if (wait <= 0 || poll(p, n, (int)wait) <= 0)
+            break;
+        for (i = 0; i < n; i++) {
+            struct vmmctl_rep rep;
+
+            if (p[i].fd < 0 || !p[i].revents)
+                continue;
+            if (kvmctl_recv(p[i].fd, &rep, NULL, 0, NULL) == 0 && rep.rc == 0) {
+                out[i] = rep.info;
+                ok[i] = 1;
+                got++;
+            }
+            close(p[i].fd);
+            p[i].fd = -1;
+            left--;
+        }
+    }
+    for (i = 0; i < n; i++)
+        if (p[i].fd >= 0)
+            close(p[i].fd);
+    free(p);
+    return got;
 }

@@ -7,5 +7,7 @@ lib-srcs := toolstack/lib/log.c toolstack/lib/parse.c toolstack/lib/paths.c \
 $(eval $(call library,LIBPV,$(lib-srcs)))
 
 $(eval $(call unittest,test_lib,tests/unit/test_lib.c,$(LIBPV)))
+$(eval $(call unittest,test_xs_many,tests/unit/test_xs_many.c \
+	tests/unit/fake_xs.c,$(LIBPV)))
 $(eval $(call unittest,test_lib_host,tests/unit/test_lib_host.c \
 	tests/unit/fake_xs.c,$(LIBPV)))

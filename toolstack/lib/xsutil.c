@@ -7,9 +7,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
+#include <xen/io/xs_wire.h>
 
+#include "lib/fs.h"
 #include "lib/parse.h"
+#include "lib/paths.h"
+#include "lib/sock.h"
 
 /* Store paths are bounded by XENSTORE_ABS_PATH_MAX (3072). */
 #define XSUTIL_PATH_MAX 3072
@@ -138,4 +144,85 @@ int xsutil_transact(struct xs_handle *xs, xsutil_tx_fn fn, void *arg)
             return errno ? -errno : -EIO;
     }
     return -EAGAIN;
+}
+
+static int many_send(int fd, uint32_t id, const char *path)
+{
+    char buf[sizeof(struct xsd_sockmsg) + XENSTORE_ABS_PATH_MAX + 1];
+    struct xsd_sockmsg m = {.type = XS_READ, .req_id = id};
+    size_t len = strlen(path) + 1, off = 0;
+    ssize_t w;
+
+    if (len > XENSTORE_ABS_PATH_MAX + 1)
+        return -ENAMETOOLONG;
+    m.len = (uint32_t)len;
+    memcpy(buf, &m, sizeof(m));
+    memcpy(buf + sizeof(m), path, len);
+    len += sizeof(m);
+    while (off < len) { /* MSG_NOSIGNAL: a daemon gone is an error here */
+        w = send(fd, buf + off, len - off, MSG_NOSIGNAL);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -EIO;
+        off += (size_t)w;
+    }
+    return 0;
+}
+
+/* One reply: the value for req_id i goes to out[i] (NULL on XS_ERROR). */
+static int many_recv(int fd, unsigned n, char **out)
+{
+    struct xsd_sockmsg m;
+    char *v;
+
+    if (fs_read_all(fd, &m, sizeof(m)) < 0 || m.len > XENSTORE_PAYLOAD_MAX ||
+        m.req_id >= n || m.type == XS_WATCH_EVENT)
+        return -EPROTO; /* no watches on this connection */
+    v = malloc(m.len + 1);
+    if (!v)
+        return -ENOMEM;
+    if (m.len && fs_read_all(fd, v, m.len) < 0) {
+        free(v);
+        return -EIO;
+    }
+    v[m.len] = '\0';
+    if (m.type != XS_READ) {
+        free(v); /* XS_ERROR: ENOENT, EACCES ... a missing node */
+        v = NULL;
+    }
+    free(out[m.req_id]);
+    out[m.req_id] = v;
+    return 0;
+}
+
+int xsutil_read_many(const char *const *paths, unsigned n, char **out)
+{
+    char sock[108];
+    unsigned sent = 0, got = 0, i;
+    int fd, rc = paths_xenstored_socket(sock, sizeof(sock));
+
+    for (i = 0; i < n; i++)
+        out[i] = NULL;
+    if (rc < 0)
+        return rc;
+    fd = sock_unix_connect(sock, SOCK_STREAM);
+    if (fd < 0)
+        return fd;
+    while (rc == 0 && got < n) {
+        while (rc == 0 && sent < n && sent - got < XSUTIL_MANY_WINDOW) {
+            rc = many_send(fd, sent, paths[sent]);
+            sent++;
+        }
+        if (rc == 0)
+            rc = many_recv(fd, n, out);
+        got++;
+    }
+    close(fd);
+    if (rc < 0)
+        for (i = 0; i < n; i++) {
+            free(out[i]);
+            out[i] = NULL;
+        }
+    return rc;
 }

@@ -62,4 +62,16 @@ typedef int (*xsutil_tx_fn)(struct xs_handle *xs, xs_transaction_t t,
  */
 int xsutil_transact(struct xs_handle *xs, xsutil_tx_fn fn, void *arg);
 
+/*
+ * Read n nodes over a connection of its own to the xenstored socket, with
+ * up to XSUTIL_MANY_WINDOW requests on the wire before their replies are
+ * read (xs_wire.h: replies come in order, tagged with the req_id), so n
+ * reads cost about n / window round trips instead of n (`xm list` of many
+ * domains). out[i] is malloc'd or NULL where the node is missing or
+ * unreadable. Returns 0, or -errno where the socket cannot be used (the
+ * kernel's xenbus device, no daemon): the caller then reads one by one.
+ */
+#define XSUTIL_MANY_WINDOW 32
+int xsutil_read_many(const char *const *paths, unsigned n, char **out);
+
 #endif

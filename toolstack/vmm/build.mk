@@ -21,6 +21,8 @@ EXTRA_TARGETS += $(PVTEST_ELFS)
 
 $(eval $(call bench,pv_bench,bench/pv_bench.c bench/results.c,$(LIBHV) $(LIBPV) $(HV_LDLIBS)))
 $(B)/bench/pv_bench: | $(BIN)/pvstack-vmm $(PVTEST_ELFS)
+$(eval $(call bench,bench_scale,bench/bench_scale.c bench/results.c,))
+$(B)/bench/bench_scale: | $(BIN)/pvstack-vmm $(BIN)/xm
 
 # The hypercall services without KVM (kicks and shutdown stubbed in the test).
 vmm-test-srcs := tests/unit/test_vmm.c tests/unit/vmm_stubs.c toolstack/vmm/evtchn.c \

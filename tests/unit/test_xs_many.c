@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * test_xs_many.c: xsutil_read_many() against a stand-in xenstored on a
+ * unix socket that answers pairs of requests in reverse order (replies
+ * are matched by req_id, not by order), reports a missing node as
+ * XS_ERROR, and counts how many requests it saw before its first reply
+ * (the reads are pipelined, not one round trip each).
+ */
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <xen/io/xs_wire.h>
+#include <cmocka.h>
+
+#include "lib/fs.h"
+#include "lib/xsutil.h"
+
+struct req {
+    struct xsd_sockmsg h;
+    char body[XENSTORE_PAYLOAD_MAX + 1];
+};
+
+struct server {
+    int lfd;
+    unsigned served, most_queued;
+};
+
+static int req_read(int fd, struct req *r)
+{
+    if (fs_read_all(fd, &r->h, sizeof(r->h)) < 0 ||
+        r->h.len > XENSTORE_PAYLOAD_MAX ||
+        fs_read_all(fd, r->body, r->h.len) < 0)
+        return -1;
+    r->body[r->h.len] = '\0';
+    return 0;
+}
+
+static void reply(int fd, const struct req *r)
+{
+    struct xsd_sockmsg h = r->h;
+    char val[XENSTORE_PAYLOAD_MAX + 8];
+
+    if (strstr(r->body, "missing")) {
+        h.type = XS_ERROR;
+        snprintf(val, sizeof(val), "ENOENT");
+    } else {
+        snprintf(val, sizeof(val), "v:%s", r->body);
+    }
+    h.len = (uint32_t)strlen(val) + (h.type == XS_ERROR);
+    assert_int_equal(fs_write_all(fd, &h, sizeof(h)), 0);
+    assert_int_equal(fs_write_all(fd, val, h.len), 0);
+}
+
+/* Is another request waiting, sent before this one was answered? */
+static int more_waiting(int fd)
+{
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+
+    return poll(&p, 1, 50) == 1;
+}
+
+static void *serve(void *arg)
+{
+    struct server *s = arg;
+    struct req *a = malloc(sizeof(*a)), *b = malloc(sizeof(*b));
+    int fd = accept(s->lfd, NULL, NULL);
+
+    assert_true(fd >= 0 && a && b);
+    while (req_read(fd, a) == 0) {
+        assert_int_equal(a->h.type, XS_READ);
+        assert_int_equal(a->h.tx_id, 0);
+        if (more_waiting(fd) && req_read(fd, b) == 0) {
+            /* the client did not wait for a's reply before sending b */
+            s->most_queued = 2;
+            reply(fd, b);
+            s->served++;
+        }
+        reply(fd, a);
+        s->served++;
+    }
+    close(fd);
+    free(a);
+    free(b);
+    return NULL;
+}
+
+static void test_read_many(void **state)
+{
+    char dir[] = "/tmp/xsmany.XXXXXX", sock[100], *paths[100], *out[100];
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    struct server s = {0};
+    pthread_t th;
+    unsigned i;
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    snprintf(sock, sizeof(sock), "%s/socket", dir);
+    snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock);
+    s.lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+    assert_int_equal(bind(s.lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    assert_int_equal(listen(s.lfd, 4), 0);
+    setenv("XENSTORED_PATH", sock, 1);
+    assert_int_equal(pthread_create(&th, NULL, serve, &s), 0);
+    /* more than one window's worth, with missing nodes among them */
+    for (i = 0; i < 100; i++) {
+        assert_true(
+            asprintf(&paths[i], i % 7 == 3 ? "/missing/%u" : "/k/%u", i) > 0);
+    }
+    assert_int_equal(xsutil_read_many((const char *const *)paths, 100, out), 0);
+    for (i = 0; i < 100; i++) {
+        char want[64];
+
+        if (i % 7 == 3) {
+            assert_null(out[i]);
+        } else {
+            snprintf(want, sizeof(want), "v:/k/%u", i);
+            assert_non_null(out[i]);
+            assert_string_equal(out[i], want);
+        }
+        free(out[i]);
+        free(paths[i]);
+    }
+    pthread_join(th, NULL);
+    assert_int_equal(s.served, 100);
+    assert_int_equal(s.most_queued, 2);
+    /* no daemon: an error, every out[] NULL, for the caller's fallback */
+    close(s.lfd);
+    unlink(sock);
+    paths[0] = "/k/0";
+    out[0] = (char *)1;
+    assert_true(xsutil_read_many((const char *const *)paths, 1, out) < 0);
+    assert_null(out[0]);
+    rmdir(dir);
+    unsetenv("XENSTORED_PATH");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_read_many),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
