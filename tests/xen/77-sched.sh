@@ -55,8 +55,10 @@ set_share() {
     xm sched-$S -d sch2 -c 40
     [ "$(row $XL sched-$S -d sch2)" = "512 40" ] || fail "-c 40 kept weight? '$(row $XL sched-$S -d sch2)'"
     # the whole listing, pool line included, as Debian's xl prints it
-    out=$(diff <(xm sched-$S) <($XL sched-$S)) || { echo "$out"; fail "xm sched-$S differs from xl's"; }
-    xm sched-$S
+    # (no diff in this dom0)
+    out=$(xm sched-$S)
+    echo "$out"
+    [ "$out" = "$($XL sched-$S)" ] || { $XL sched-$S; fail "xm sched-$S differs from xl's"; }
     xm destroy sch2
     wait_gone sch2 30
 }
