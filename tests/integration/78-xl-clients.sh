@@ -150,6 +150,13 @@ case_sched() {
     assert_match "$("$XM" sched-credit2 -d p1 | sed -n 2p)" "^p1 +$id +128 +0$"
     out=$("$XM" sched-credit -w 5 2>&1) && fail "-w without -d accepted"
     assert_eq "$out" "Must specify a domain."
+    # libxl's ranges on the cgroup too: cap 0..100 per vcpu, in one line
+    out=$("$XM" sched-credit -d p1 -c 201 2>&1) && fail "cap 201 for 2 vcpus accepted"
+    assert_eq "$(printf '%s\n' "$out" | wc -l)" 1
+    assert_match "$out" "cpu cap 201 out of range 0..200 for 2 vcpus"
+    out=$("$XM" sched-credit -d p1 -w 0 2>&1) && fail "weight 0 accepted"
+    assert_match "$out" "cpu weight 0 out of range 1..65535"
+    assert_match "$("$XM" sched-credit -d p1 | sed -n 2p)" "^p1 +$id +128 +0$"
     # the QEMU process is in its group, and the group goes with the domain
     cg=$(awk -F: '$2 == "cpu" || $2 == "" {print $3; exit}' "/proc/$pid/cgroup")
     assert_match "$cg" "/pvstack/.*/dom$id$"

@@ -322,6 +322,40 @@ static void test_save_enosys(void **state)
     close(fds[1]);
 }
 
+/* libxl's ranges (weight 1..65535, cap 0..100 per vcpu, < 0 unchanged),
+ * and the kvm engine has no scheduler of its own: -ENOSYS, so the domain
+ * library falls back to its cgroup. */
+static void test_sched(void **state)
+{
+    struct hv_sched s;
+    struct hv *hv;
+    char err[128];
+
+    (void)state;
+    assert_int_equal(hv_sched_check(1, 0, 1, err, sizeof(err)), 0);
+    assert_int_equal(hv_sched_check(65535, 100, 1, err, sizeof(err)), 0);
+    assert_int_equal(hv_sched_check(-1, -1, 1, err, sizeof(err)), 0);
+    assert_string_equal(err, "");
+    assert_int_equal(hv_sched_check(0, -1, 1, err, sizeof(err)), -EINVAL);
+    assert_string_equal(err, "cpu weight 0 out of range 1..65535");
+    assert_int_equal(hv_sched_check(65536, -1, 1, err, sizeof(err)), -EINVAL);
+    assert_int_equal(hv_sched_check(512, 200, 2, err, sizeof(err)), 0);
+    assert_int_equal(hv_sched_check(512, 201, 2, err, sizeof(err)), -EINVAL);
+    assert_string_equal(err, "cpu cap 201 out of range 0..200 for 2 vcpus");
+    assert_int_equal(hv_sched_check(-1, 101, 1, NULL, 0), -EINVAL);
+    assert_string_equal(hv_sched_name(HV_SCHED_CREDIT), "credit");
+    assert_string_equal(hv_sched_name(HV_SCHED_CREDIT2), "credit2");
+    assert_string_equal(hv_sched_name(42), "unknown");
+
+    assert_int_equal(hv_open(&hv), 0);
+    assert_int_equal(hv_domain_sched_get(hv, DOMID, &s), -ENOSYS);
+    assert_int_equal(hv_domain_sched_set(hv, DOMID, 512, -1, err, sizeof(err)),
+                     -ENOSYS);
+    assert_string_equal(err, "the kvm engine has no scheduler of its own");
+    assert_int_equal(hv_domain_sched_set(hv, DOMID, 512, -1, NULL, 0), -ENOSYS);
+    hv_close(hv);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -333,6 +367,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_domain_ops_no_vmm, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_save_enosys, setup, teardown),
+        cmocka_unit_test(test_sched),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * test_sched.c: xl's cpumap syntax in and out (cpus=, vcpu-pin, vcpu-list's
- * affinity column as xl's print_bitmap), and the errors.
+ * affinity column as xl's print_bitmap), and the errors; the share's
+ * fallback on the kvm engine (no scheduler of its own: the cgroup path,
+ * with libxl's ranges checked before anything is touched).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -60,11 +62,36 @@ static void test_cpumap_errors(void **state)
     assert_string_equal(round_trip("", 8), "cpumap '': no CPU left");
 }
 
+static void test_share_fallback(void **state)
+{
+    char err[160];
+    int w = -1, c = -1;
+
+    (void)state;
+    setenv("PVSTACK_ENGINE", "kvm", 1);
+    assert_null(domain_sched_which()); /* kvm: Linux's, for both commands */
+    /* no such domain: no group, the defaults */
+    assert_int_equal(domain_sched_get(4242, &w, &c), 0);
+    assert_int_equal(w, SCHED_WEIGHT_DEFAULT);
+    assert_int_equal(c, 0);
+    assert_int_equal(domain_sched_set(4242, 0, -1, err, sizeof(err)), -EINVAL);
+    assert_string_equal(err, "cpu weight 0 out of range 1..65535");
+    /* no vcpu threads to count: 64, the old limit of 6400 */
+    assert_int_equal(domain_sched_set(4242, -1, 6401, err, sizeof(err)),
+                     -EINVAL);
+    assert_string_equal(err, "cpu cap 6401 out of range 0..6400 for 64 vcpus");
+    assert_int_equal(domain_sched_set(4242, 70000, -1, NULL, 0), -EINVAL);
+    /* in range: the cgroup path, which has no process to put in it */
+    assert_int_not_equal(domain_sched_set(4242, 512, -1, err, sizeof(err)), 0);
+    assert_string_not_equal(err, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cpumap),
         cmocka_unit_test(test_cpumap_errors),
+        cmocka_unit_test(test_share_fallback),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -18,10 +18,12 @@ debian_clients() {
 }
 
 # xm daemons start (xencommons' role, run by xentest) wrote what
-# xen-init-dom0 writes: Debian's xl lists dom0 by name, not "(null)"
+# xen-init-dom0 writes: Debian's xl lists dom0 by name, not "(null)", and
+# names the pool (its sched-credit and cpupool-list read it)
 dom0_entries() {
     [ "$(xenstore-read /local/domain/0/name)" = Domain-0 ]
     [ "$(xenstore-read /local/domain/0/domid)" = 0 ]
+    [ "$(xenstore-read /local/pool/0/name)" = Pool-0 ]
     $XL list
     $XL list | grep -E '^Domain-0 +0 '
 }

@@ -8,7 +8,8 @@
 # The whole serial log is kept in build/xenlab/log-<sel>.txt (line by line,
 # so a run in progress can be followed).
 # Env: XENLAB_TIMEOUT (s, whole boot), XENLAB_NOBUILD=1 (use the image as is),
-# XENLAB_CPU (QEMU's -cpu, default max,-svm).
+# XENLAB_CPU (QEMU's -cpu, default max,-svm), XENLAB_XEN_ARGS (more of
+# Xen's command line, e.g. sched=credit: Xen 4.17 runs credit2 otherwise).
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 W=${XENLAB_DIR:-$top/build/xenlab}
@@ -32,6 +33,7 @@ log=$W/log-${sel//,/-}.txt
 # kills a PV dom0 at its first fault (d0v0 Unhandled #PF[0001]).
 # dom0_mem is fixed so tests can tell Xen's memory figures from dom0's.
 xen_args="console=com1 com1=115200,8n1 dom0_mem=512M,max:512M dom0_max_vcpus=2 noreboot smap=0"
+xen_args="$xen_args${XENLAB_XEN_ARGS:+ $XENLAB_XEN_ARGS}"
 # -initrd is multiboot's module list: the dom0 kernel then its initramfs,
 # each with its command line after the path. QEMU splits the list on commas,
 # so a selection "10,20" travels as xlab=10.20.

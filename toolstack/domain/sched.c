@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * sched.c: vcpu affinity and the credit share on the kvm engine (sched.h).
+ * sched.c: vcpu affinity and the credit share (sched.h): the engine's own
+ * where it has them (Xen), else the VMM's threads and a cpu cgroup (kvm).
  */
 #include "domain/sched.h"
 
@@ -341,7 +342,7 @@ static int cg_make(const char *dir, int ver)
     return 0;
 }
 
-int domain_sched_get(uint32_t domid, int *weight, int *cap)
+static int cg_sched_get(uint32_t domid, int *weight, int *cap)
 {
     char dir[512], buf[64];
     long long a, b;
@@ -369,14 +370,12 @@ int domain_sched_get(uint32_t domid, int *weight, int *cap)
     return 0;
 }
 
-int domain_sched_set(uint32_t domid, int weight, int cap)
+static int cg_sched_set(uint32_t domid, int weight, int cap)
 {
     char dir[512], val[64];
     pid_t pid;
     int ver, rc;
 
-    if (weight == 0 || weight > 65535 || cap > 6400)
-        return -EINVAL;
     rc = cg_dir(domid, dir, sizeof(dir), &ver);
     if (!rc)
         rc = domain_vmm_pid(domid, &pid);
@@ -412,6 +411,71 @@ int domain_sched_set(uint32_t domid, int weight, int cap)
                 rc = cg_write(dir, "cpu.cfs_quota_us", val);
         }
     }
+    return rc;
+}
+
+/* ---- the engine's scheduler first, else the cgroup ---------------------- */
+
+const char *domain_sched_which(void)
+{
+    struct hv_sched s;
+    struct hv *hv;
+    int rc;
+
+    if (hv_open(&hv) < 0)
+        return NULL;
+    rc = hv_domain_sched_get(hv, 0, &s);
+    hv_close(hv);
+    return rc < 0 ? NULL : s.name;
+}
+
+int domain_sched_get(uint32_t domid, int *weight, int *cap)
+{
+    struct hv_sched s;
+    struct hv *hv;
+    int rc = -ENOSYS;
+
+    if (hv_open(&hv) == 0) {
+        rc = hv_domain_sched_get(hv, domid, &s);
+        hv_close(hv);
+    }
+    if (rc == -ENOSYS)
+        return cg_sched_get(domid, weight, cap);
+    *weight = s.weight;
+    *cap = s.cap;
+    return rc;
+}
+
+int domain_sched_set(uint32_t domid, int weight, int cap, char *err,
+                     size_t errlen)
+{
+    struct domain_vcpu *v = NULL;
+    struct hv *hv;
+    char none[8];
+    int rc = -ENOSYS, n;
+
+    if (!err || !errlen) {
+        err = none;
+        errlen = sizeof(none);
+    }
+    err[0] = '\0';
+    if (hv_open(&hv) == 0) {
+        rc = hv_domain_sched_set(hv, domid, weight, cap, err, errlen);
+        hv_close(hv);
+    }
+    if (rc != -ENOSYS)
+        return rc;
+    /* the cgroup's ranges are libxl's too: cap by the vcpu threads */
+    n = domain_vcpu_list(domid, &v);
+    free(v);
+    rc = hv_sched_check(weight, cap, n > 0 ? (unsigned)n : 64, err, errlen);
+    if (rc < 0)
+        return rc;
+    rc = cg_sched_set(domid, weight, cap);
+    if (rc == -ENOTSUP)
+        snprintf(err, errlen, "no writable cpu cgroup on this host");
+    else if (rc < 0)
+        snprintf(err, errlen, "%s", strerror(-rc));
     return rc;
 }
 
@@ -500,14 +564,9 @@ share:
     if (!cfg->cpu_weight && !cfg->cap)
         return 0;
     rc = domain_sched_set(domid, cfg->cpu_weight ? (int)cfg->cpu_weight : -1,
-                          cfg->cap ? (int)cfg->cap : -1);
-    if (rc == -ENOTSUP)
-        domain_err(c,
-                   "warning: %s: cpu_weight/cap not applied: no writable "
-                   "cpu cgroup on this host",
-                   cfg->name);
-    else if (rc)
+                          cfg->cap ? (int)cfg->cap : -1, why, sizeof(why));
+    if (rc)
         domain_err(c, "warning: %s: cpu_weight/cap not applied: %s", cfg->name,
-                   strerror(-rc));
+                   why);
     return 0;
 }

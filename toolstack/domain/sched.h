@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * sched.h: vcpu placement and CPU share of a domain on the kvm engine, as
- * Xen's credit scheduler offers them: affinity is the vcpu threads' (the
- * VMM's "CPU n/KVM", QEMU's "CPU n/TCG|KVM"), weight and cap a cpu cgroup
- * per domain (v2: cpu.weight, cpu.max; v1: cpu.shares, cpu.cfs_quota_us).
+ * sched.h: vcpu placement and CPU share of a domain, as Xen's credit
+ * scheduler offers them. On Xen the hypervisor's own (hv.h); on kvm
+ * affinity is the vcpu threads' (the VMM's "CPU n/KVM", QEMU's
+ * "CPU n/TCG|KVM"), weight and cap a cpu cgroup per domain (v2:
+ * cpu.weight, cpu.max; v1: cpu.shares, cpu.cfs_quota_us).
  */
 #ifndef XT_DOMAIN_SCHED_H
 #define XT_DOMAIN_SCHED_H
@@ -45,11 +46,23 @@ int domain_vcpu_list(uint32_t domid, struct domain_vcpu **out);
 /* Pin vcpu (-1: all) of domid to hard. 0, -ENOENT (no such vcpu), -errno. */
 int domain_vcpu_pin(uint32_t domid, int vcpu, const cpu_set_t *hard);
 
-/* Credit's weight (1..65535) and cap (% of one CPU, 0 none). */
+/*
+ * The scheduler running the domains: Xen's ("credit", "credit2", "rtds",
+ * "null", ...; static), or NULL on kvm, where Linux's CFS stands in for
+ * credit and credit2 alike.
+ */
+const char *domain_sched_which(void);
+/* Weight (1..65535) and cap (% of one CPU, 0 none): the engine's scheduler
+ * (Xen's credit/credit2), else the cgroup's. 0 or -errno. */
 int domain_sched_get(uint32_t domid, int *weight, int *cap);
-/* weight/cap < 0: unchanged. 0, -EINVAL (range), -ENOTSUP (no writable
- * cpu cgroup on this host) or -errno. */
-int domain_sched_set(uint32_t domid, int weight, int cap);
+/*
+ * weight/cap < 0: unchanged. The engine's scheduler first (Xen), else the
+ * cgroup. Ranges are libxl's (weight 1..65535, cap 0..100 per vcpu). 0, or
+ * -EINVAL (range), -EOPNOTSUPP (a scheduler without weights), -ENOTSUP (no
+ * writable cpu cgroup on this host), -errno, with one line in err.
+ */
+int domain_sched_set(uint32_t domid, int weight, int cap, char *err,
+                     size_t errlen);
 /* The group of a domain that is gone. */
 void domain_sched_remove(uint32_t domid);
 

@@ -6,13 +6,15 @@
 hv-srcs := toolstack/hv/hv.c toolstack/hv/hv_kvm.c toolstack/hv/hv_kvm_dom.c \
 	toolstack/hv/kvm_ctl.c
 ifeq ($(HAVE_LIBXEN),1)
-hv-srcs += toolstack/hv/hv_xen.c
+hv-srcs += toolstack/hv/hv_xen.c toolstack/hv/hv_xen_sched.c
 else
 hv-srcs += toolstack/hv/hv_xen_absent.c
 endif
 $(eval $(call library,LIBHV,$(hv-srcs)))
 # Xen's tool headers (xenctrl.h -> xen/foreign, hvm/save.h) need GNU C.
-$(OBJ)/toolstack/hv/hv_xen.o $(SAN_OBJ)/toolstack/hv/hv_xen.o: ALL_CFLAGS += -std=gnu11
+$(OBJ)/toolstack/hv/hv_xen.o $(SAN_OBJ)/toolstack/hv/hv_xen.o \
+$(OBJ)/toolstack/hv/hv_xen_sched.o $(SAN_OBJ)/toolstack/hv/hv_xen_sched.o: \
+	ALL_CFLAGS += -std=gnu11
 
 $(eval $(call unittest,test_hv,tests/unit/test_hv.c tests/unit/fake_vmm.c,$(LIBHV) $(LIBPV) $(HV_LDLIBS)))
 $(B)/tests/test_hv: ALL_CFLAGS += -std=gnu11

@@ -285,3 +285,67 @@ int hv_domain_vcpu_affinity(struct hv *hv, uint32_t domid, const uint8_t *hard,
                ? hv->ops->domain_vcpu_affinity(hv, domid, hard, soft, len)
                : -ENOSYS;
 }
+
+const char *hv_sched_name(unsigned id)
+{
+    switch (id) {
+    case HV_SCHED_CREDIT:
+        return "credit";
+    case HV_SCHED_CREDIT2:
+        return "credit2";
+    case HV_SCHED_ARINC653:
+        return "arinc653";
+    case HV_SCHED_RTDS:
+        return "rtds";
+    case HV_SCHED_NULL:
+        return "null";
+    }
+    return "unknown";
+}
+
+int hv_sched_check(int weight, int cap, unsigned vcpus, char *err,
+                   size_t errlen)
+{
+    if (err && errlen)
+        err[0] = '\0';
+    if (weight >= 0 && (weight < 1 || weight > 65535)) {
+        if (err && errlen)
+            snprintf(err, errlen, "cpu weight %d out of range 1..65535",
+                     weight);
+        return -EINVAL;
+    }
+    if (cap >= 0 && (unsigned long)cap > 100ul * vcpus) {
+        if (err && errlen)
+            snprintf(err, errlen,
+                     "cpu cap %d out of range 0..%lu for %u vcpu%s", cap,
+                     100ul * vcpus, vcpus, vcpus == 1 ? "" : "s");
+        return -EINVAL;
+    }
+    return 0;
+}
+
+int hv_domain_sched_get(struct hv *hv, uint32_t domid, struct hv_sched *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->name = "unknown";
+    return hv->ops->domain_sched_get ? hv->ops->domain_sched_get(hv, domid, out)
+                                     : -ENOSYS;
+}
+
+int hv_domain_sched_set(struct hv *hv, uint32_t domid, int weight, int cap,
+                        char *err, size_t errlen)
+{
+    char none[8];
+
+    if (!err || !errlen) {
+        err = none; /* the engine always has somewhere to write */
+        errlen = sizeof(none);
+    }
+    err[0] = '\0';
+    if (!hv->ops->domain_sched_set) {
+        snprintf(err, errlen, "the %s engine has no scheduler of its own",
+                 hv->ops->name);
+        return -ENOSYS;
+    }
+    return hv->ops->domain_sched_set(hv, domid, weight, cap, err, errlen);
+}

@@ -231,4 +231,47 @@ int hv_domain_dumpcore(struct hv *hv, uint32_t domid, const char *file);
 int hv_domain_vcpu_affinity(struct hv *hv, uint32_t domid, const uint8_t *hard,
                             const uint8_t *soft, size_t len);
 
+/* ---- Scheduler (optional: -ENOSYS where the engine has none) ----------- */
+
+/* Xen's scheduler ids (xen/domctl.h XEN_SCHEDULER_*). */
+#define HV_SCHED_CREDIT 5
+#define HV_SCHED_CREDIT2 6
+#define HV_SCHED_ARINC653 7
+#define HV_SCHED_RTDS 8
+#define HV_SCHED_NULL 9
+
+/* A domain's share under the scheduler of the host's CPUs (pool 0). */
+struct hv_sched {
+    unsigned id;      /* HV_SCHED_* */
+    const char *name; /* "credit", "credit2", ... (static) */
+    int weight;       /* 1..65535 (credit, credit2), else 0 */
+    int cap;          /* % of one CPU, 0: none (credit, credit2) */
+};
+
+/* The name of a HV_SCHED_* id: "credit", ..., or "unknown". */
+const char *hv_sched_name(unsigned id);
+/*
+ * libxl's ranges for a domain of vcpus vcpus: weight 1..65535, cap
+ * 0..100 * vcpus (either < 0: unchanged, not checked). 0, or -EINVAL with
+ * one line in err ("cpu cap 300 out of range 0..200 for 2 vcpus").
+ */
+int hv_sched_check(int weight, int cap, unsigned vcpus, char *err,
+                   size_t errlen);
+/*
+ * domid's weight and cap under the running scheduler (xen engine:
+ * xc_sched_id, then xc_sched_credit[2]_domain_get). A scheduler without
+ * weights (rtds, null, arinc653) fills id and name and returns 0 with
+ * weight and cap 0. -ENOSYS where the engine has no scheduler of its own
+ * (kvm: the vcpus are Linux threads); else 0 or -errno.
+ */
+int hv_domain_sched_get(struct hv *hv, uint32_t domid, struct hv_sched *out);
+/*
+ * Set weight and/or cap (< 0: unchanged) as libxl does: ranges checked
+ * (hv_sched_check, -EINVAL), -EOPNOTSUPP with a line in err when the
+ * running scheduler has no weights, -ENOSYS where the engine has no
+ * scheduler; else 0 or -errno (one line in err).
+ */
+int hv_domain_sched_set(struct hv *hv, uint32_t domid, int weight, int cap,
+                        char *err, size_t errlen);
+
 #endif

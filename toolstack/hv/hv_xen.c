@@ -20,6 +20,7 @@
 
 #include "hv/hv.h"
 #include "hv/internal.h"
+#include "hv/xen_sched.h"
 
 struct xen_priv {
     xc_interface *xch;
@@ -625,6 +626,19 @@ static int xen_host_info(struct hv *hv, struct hv_hostinfo *out)
     return 0;
 }
 
+static int xen_dom_sched_get(struct hv *hv, uint32_t domid,
+                             struct hv_sched *out)
+{
+    return xen_sched_get(((struct xen_priv *)hv->priv)->xch, domid, out);
+}
+
+static int xen_dom_sched_set(struct hv *hv, uint32_t domid, int weight, int cap,
+                             char *err, size_t errlen)
+{
+    return xen_sched_set(((struct xen_priv *)hv->priv)->xch, domid, weight, cap,
+                         err, errlen);
+}
+
 const struct hv_ops hv_xen_ops = {
     .name = "xen",
     .open = xen_open,
@@ -655,4 +669,6 @@ const struct hv_ops hv_xen_ops = {
     .domain_restore = xen_dom_restore,
     .domain_dumpcore = xen_dom_dumpcore,
     .domain_vcpu_affinity = xen_dom_vcpu_affinity,
+    .domain_sched_get = xen_dom_sched_get,
+    .domain_sched_set = xen_dom_sched_set,
 };

@@ -58,6 +58,11 @@ struct hv_ops {
     int (*domain_vcpu_affinity)(struct hv *hv, uint32_t domid,
                                 const uint8_t *hard, const uint8_t *soft,
                                 size_t len);
+    /* NULL: no scheduler of the engine's (-ENOSYS). */
+    int (*domain_sched_get)(struct hv *hv, uint32_t domid,
+                            struct hv_sched *out);
+    int (*domain_sched_set)(struct hv *hv, uint32_t domid, int weight, int cap,
+                            char *err, size_t errlen);
 };
 
 struct hv {

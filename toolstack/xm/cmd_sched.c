@@ -281,7 +281,9 @@ static int sched_row(struct xm *xm, const struct xm_dominfo *d)
     return 0;
 }
 
-/* xl sched-credit and sched-credit2: one pool (Pool-0), weight and cap. */
+/* xl sched-credit and sched-credit2: one pool (Pool-0), weight and cap.
+ * On Xen the running scheduler decides: the other command lists no pool
+ * and refuses a domain, as xl does. */
 static int sched_cmd(struct xm *xm, int argc, char **argv, int credit2)
 {
     static const struct option opts[] = {
@@ -289,10 +291,12 @@ static int sched_cmd(struct xm *xm, int argc, char **argv, int credit2)
         {"cap", 1, NULL, 'c'},          {"schedparam", 0, NULL, 's'},
         {"cpupool", 1, NULL, 'p'},      {"tslice_ms", 1, NULL, 't'},
         {"ratelimit_us", 1, NULL, 'r'}, {NULL, 0, NULL, 0}};
+    const char *want = credit2 ? "credit2" : "credit";
     struct xm_dominfo *doms = NULL, d;
-    const char *dom = NULL, *pool = NULL;
+    const char *dom = NULL, *pool = NULL, *running;
     long long weight = -1, cap = -1;
-    int opt, rc, opt_s = 0;
+    int opt, rc, opt_s = 0, ours;
+    char err[160];
     size_t n = 0, i;
 
     while ((opt = xm_getopt(xm, argc, argv, "d:w:c:p:t:r:m:s", opts, 0)) !=
@@ -305,17 +309,20 @@ static int sched_cmd(struct xm *xm, int argc, char **argv, int credit2)
             pool = optarg;
         else if (opt == 's')
             opt_s = 1;
-        else if ((opt == 'w' && parse_ll(optarg, 10, 1, 65535, &weight)) ||
-                 (opt == 'c' && parse_ll(optarg, 10, 0, 6400, &cap))) {
-            xm_err(xm,
-                   "%s: -%c %s: out of range (weight 1-65535, cap "
-                   "0-6400)",
-                   argv[0], opt, optarg);
-            return EXIT_FAILURE;
+        else if (opt == 'w' || opt == 'c') {
+            long long *v = opt == 'w' ? &weight : &cap;
+
+            if (parse_ll(optarg, 10, -0x7fffffff, 0x7fffffff, v) || *v < 0) {
+                xm_err(xm,
+                       "%s: -%c %s: out of range (weight 1-65535, cap 0-100 "
+                       "per vcpu)",
+                       argv[0], opt, optarg);
+                return EXIT_FAILURE;
+            }
         } else if (opt == 't' || opt == 'r' || opt == 'm') {
             xm_err(xm,
-                   "%s: -%c: the kvm engine's scheduler is Linux's; "
-                   "its timeslice is not set here",
+                   "%s: -%c: the scheduler's timeslice and ratelimit are "
+                   "not set here",
                    argv[0], opt);
             return EXIT_FAILURE;
         }
@@ -333,6 +340,10 @@ static int sched_cmd(struct xm *xm, int argc, char **argv, int credit2)
         fprintf(xm->err, "unknown cpupool '%s'\n", pool);
         return EXIT_FAILURE;
     }
+    running = domain_sched_which(); /* NULL: kvm, Linux's for both */
+    ours = !running || !strcmp(running, want);
+    if (!dom && !ours)
+        return EXIT_SUCCESS; /* xl: no pool runs this scheduler */
     if (opt_s || !dom) {
         if (credit2)
             fprintf(xm->out, "Cpupool Pool-0: ratelimit=1000us\n");
@@ -354,21 +365,24 @@ static int sched_cmd(struct xm *xm, int argc, char **argv, int credit2)
     }
     if (xm_domain_resolve(xm, dom, &d))
         return EXIT_FAILURE;
+    if (!ours) {
+        xm_err(xm, "%s: the running scheduler is %s, not %s", argv[0], running,
+               want);
+        return EXIT_FAILURE;
+    }
     if (weight < 0 && cap < 0) {
         sched_row(xm, NULL);
         sched_row(xm, &d);
         return EXIT_SUCCESS;
     }
-    if (d.domid == 0) {
+    if (d.domid == 0 && !running) {
         xm_err(xm, "%s: Domain-0 is the host: its share is not set here",
                argv[0]);
         return EXIT_FAILURE;
     }
-    rc = domain_sched_set(d.domid, (int)weight, (int)cap);
-    if (rc == -ENOTSUP)
-        xm_err(xm, "%s: no writable cpu cgroup on this host", argv[0]);
-    else if (rc)
-        fprintf(xm->err, "libxl_domain_sched_params_set failed.\n");
+    rc = domain_sched_set(d.domid, (int)weight, (int)cap, err, sizeof(err));
+    if (rc)
+        xm_err(xm, "%s: %s: %s", argv[0], d.name, err);
     return rc ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 

@@ -196,9 +196,11 @@ int dom_backends_start(struct xm *xm, int blk, int net, int verbose)
 }
 
 /*
- * On a Xen host, dom0's own entries, as xen-init-dom0 (xencommons) writes
- * them: Debian's xl shows dom0 as "(null)" without its name. On the kvm
- * engine Domain-0 is xm's own row and the store has no dom0 entries.
+ * On a Xen host, dom0's own entries and the name of the one cpupool, as
+ * xen-init-dom0 (xencommons) writes them: Debian's xl shows dom0 as
+ * "(null)" without its name, and its sched-credit and cpupool-list name
+ * the pool from /local/pool/0/name. On the kvm engine Domain-0 is xm's own
+ * row and the store has no dom0 entries.
  */
 static int dom0_entries(struct xm *xm)
 {
@@ -215,6 +217,8 @@ static int dom0_entries(struct xm *xm)
     rc = xsutil_write(xs, XBT_NULL, "/local/domain/0", "domid", "0");
     if (!rc)
         rc = xsutil_write(xs, XBT_NULL, "/local/domain/0", "name", "Domain-0");
+    if (!rc)
+        rc = xsutil_write(xs, XBT_NULL, "/local/pool/0", "name", "Pool-0");
     xs_close(xs);
     if (rc)
         xm_err(xm, "cannot write dom0's store entries: %s", strerror(-rc));

@@ -19,6 +19,7 @@
 #include "dm/dm.h"
 #include "domain/domain.h"
 #include "domain/hostmem.h"
+#include "domain/sched.h"
 #include "hv/hv.h"
 #include "proto/pvabi.h"
 
@@ -96,6 +97,7 @@ int xm_engine_info(struct xm *xm, struct xm_enginfo *e)
 {
     struct domain_hostmem m;
     struct hv_hostinfo x;
+    const char *sched;
     int pv = have_kvm(), hvm = have_qemu(), rc;
 
     memset(e, 0, sizeof(*e));
@@ -128,6 +130,9 @@ int xm_engine_info(struct xm *xm, struct xm_enginfo *e)
         snprintf(e->caps, sizeof(e->caps), "%s", x.xen_caps);
         snprintf(e->virt_caps, sizeof(e->virt_caps), " pv%s",
                  strstr(x.xen_caps, "hvm-") ? " hvm" : "");
+        sched = domain_sched_which();
+        if (sched)
+            snprintf(e->scheduler, sizeof(e->scheduler), "%s", sched);
     }
     rc = domain_hostmem(xm->err, &m);
     if (rc)
