@@ -20,6 +20,13 @@ struct xs_handle;
 struct dm_hvm;
 
 /*
+ * Removes a dead domain's store entries (the domain library's
+ * domain_store_remove): libdm knows no domain library, so its callers hand
+ * it over. Called in the device model's monitor once QEMU is gone.
+ */
+typedef void (*dm_store_remove_fn)(struct xs_handle *xs, uint32_t domid);
+
+/*
  * Turn cfg into the device model's settings for domain domid with the
  * given uuid. Copies what it needs: cfg may be freed afterwards. Returns 0
  * and *h_out, or -EINVAL with one line in err (serial other than 'pty',
@@ -41,14 +48,14 @@ void dm_hvm_free(struct dm_hvm *h);
 
 /*
  * Start it: taps vif<domid>.<n> on their bridges, QEMU, its monitor (which
- * removes the domain's store entries when QEMU goes), then the store
+ * calls remove (may be NULL) when QEMU goes), then the store
  * entries of the device model (console/tty = the serial pty,
  * device-model/<domid>/state, image/device-model-pid) and, unless paused,
  * cont. The caller has written the domain's own entries. On failure
  * returns -errno with one line in err and leaves nothing running.
  */
-int dm_hvm_start(struct dm_hvm *h, struct xs_handle *xs, int paused, char *err,
-                 size_t errlen);
+int dm_hvm_start(struct dm_hvm *h, struct xs_handle *xs, int paused,
+                 dm_store_remove_fn remove, char *err, size_t errlen);
 
 /*
  * The domain library's HVM build, after it wrote the domain's store
@@ -58,8 +65,8 @@ int dm_hvm_start(struct dm_hvm *h, struct xs_handle *xs, int paused, char *err,
  * running on failure.
  */
 int dm_hvm_create(struct xs_handle *xs, const struct domain_config *cfg,
-                  uint32_t domid, const uint8_t uuid[16], char *err,
-                  size_t errlen);
+                  uint32_t domid, const uint8_t uuid[16],
+                  dm_store_remove_fn remove, char *err, size_t errlen);
 /* The accelerator domid's QEMU runs on ("kvm"/"tcg"). 0, or -ENOENT. */
 int dm_hvm_accel(uint32_t domid, char *buf, size_t len);
 
@@ -73,7 +80,5 @@ int dm_hvm_exists(uint32_t domid);
 int dm_hvm_getinfo(uint32_t domid, struct hv_dominfo *out);
 /* The HVM domids (ascending) into ids[max]; returns how many exist. */
 int dm_hvm_list(uint32_t *ids, int max);
-/* Remove domid's store entries as xl destroy does. */
-void dm_hvm_store_remove(struct xs_handle *xs, uint32_t domid);
 
 #endif

@@ -18,6 +18,7 @@
 #include "cfg/cfg.h"
 #include "dm/dm.h"
 #include "dm/hvm.h"
+#include "domain/domain.h"
 #include "hv/hv.h"
 #include "lib/log.h"
 #include "lib/parse.h"
@@ -323,9 +324,9 @@ static int cmd_create(int argc, char **argv)
     if (!rc)
         rc = dm_hvm_config(cfg, domid, uuid, &h, err, sizeof(err));
     if (!rc)
-        rc = dm_hvm_start(h, xs, paused, err, sizeof(err));
+        rc = dm_hvm_start(h, xs, paused, domain_store_remove, err, sizeof(err));
     if (rc)
-        dm_hvm_store_remove(xs, domid);
+        domain_store_remove(xs, domid);
     xs_close(xs);
     dm_hvm_free(h);
     domain_config_free(cfg);
