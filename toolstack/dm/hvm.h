@@ -37,18 +37,14 @@ int dm_hvm_config(const struct domain_config *cfg, uint32_t domid,
                   size_t errlen);
 /* The settings (for golden tests and `xm list -l`); borrowed from h. */
 const struct dm_config *dm_hvm_settings(const struct dm_hvm *h);
-/* The monitor's actions from on_poweroff/on_reboot/on_crash. */
-const struct dm_monitor_ops *dm_hvm_ops(const struct dm_hvm *h);
-/* The monitor reports guest shutdowns instead of applying on_* (see
- * dm_monitor_ops.report_only): the caller's monitor applies them. */
-void dm_hvm_report_only(struct dm_hvm *h);
 /* QEMU starts waiting for a migration stream (-incoming defer). */
 void dm_hvm_set_incoming(struct dm_hvm *h);
 void dm_hvm_free(struct dm_hvm *h);
 
 /*
  * Start it: taps vif<domid>.<n> on their bridges, QEMU, its monitor (which
- * calls remove (may be NULL) when QEMU goes), then the store
+ * reports guest shutdowns and calls remove (may be NULL) when QEMU goes:
+ * the caller's monitor applies on_*), then the store
  * entries of the device model (console/tty = the serial pty,
  * device-model/<domid>/state, image/device-model-pid) and, unless paused,
  * cont. The caller has written the domain's own entries. On failure
@@ -59,7 +55,7 @@ int dm_hvm_start(struct dm_hvm *h, struct xs_handle *xs, int paused,
 
 /*
  * The domain library's HVM build, after it wrote the domain's store
- * entries: dm_hvm_config + dm_hvm_start in report-only mode (the library's
+ * entries: dm_hvm_config + dm_hvm_start (the library's
  * monitor applies on_*), left paused (unpaused through libhv, as any
  * domain). Returns 0, or -errno with one line in err; nothing is left
  * running on failure.

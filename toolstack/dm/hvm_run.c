@@ -146,8 +146,12 @@ int dm_hvm_start(struct dm_hvm *h, struct xs_handle *xs, int paused,
                  dm_store_remove_fn remove, char *err, size_t errlen)
 {
     const struct dm_config *c = dm_hvm_settings(h);
-    struct dm_monitor_ops ops = *dm_hvm_ops(h);
     struct hvm_req req = {NULL, remove};
+    /* the monitor's own copy of req after fork */
+    struct dm_monitor_ops ops = {.gone = hvm_gone,
+                                 .req_open = hvm_req_open,
+                                 .req_read = hvm_req_read,
+                                 .arg = &req};
     pid_t qpid, mpid;
     int rc;
 
@@ -158,10 +162,6 @@ int dm_hvm_start(struct dm_hvm *h, struct xs_handle *xs, int paused,
     close_taps(h);
     if (rc)
         return rc;
-    ops.gone = hvm_gone;
-    ops.req_open = hvm_req_open;
-    ops.req_read = hvm_req_read;
-    ops.arg = &req; /* the monitor's own copy after fork */
     rc = dm_monitor_spawn(c->domid, qpid, &ops, &mpid);
     if (rc) {
         snprintf(err, errlen, "device model monitor: %s", strerror(-rc));
@@ -189,11 +189,9 @@ int dm_hvm_create(struct xs_handle *xs, const struct domain_config *cfg,
     struct dm_hvm *h = NULL;
     int rc = dm_hvm_config(cfg, domid, uuid, &h, err, errlen);
 
-    if (!rc) {
-        /* on_* are the domain library's monitor's, as for every type */
-        dm_hvm_report_only(h);
+    /* on_* are the domain library's monitor's, as for every type */
+    if (!rc)
         rc = dm_hvm_start(h, xs, 1, remove, err, errlen);
-    }
     dm_hvm_free(h);
     return rc;
 }

@@ -153,7 +153,6 @@ int dm_hvm_restore(struct xs_handle *xs, const struct domain_config *cfg,
     int rc = dm_hvm_config(cfg, domid, uuid, &h, err, errlen);
 
     if (!rc) {
-        dm_hvm_report_only(h);
         dm_hvm_set_incoming(h);
         rc = dm_hvm_start(h, xs, 1, remove, err, errlen);
     }
