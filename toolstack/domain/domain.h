@@ -64,13 +64,9 @@ int domain_create(const struct domain_ctx *c, struct xs_handle *xs,
 int domain_destroy(const struct domain_ctx *c, struct xs_handle *xs,
                    uint32_t domid);
 
-/*
- * Remove a dead domid's store entries as xl destroy does: backends asked to
- * close (vbd, vif), their trees, /libxl/<id>, /local/domain/<id>, and
- * /vm/<uuid> unless another domain still names it (a restart or a local
- * migration keeps the UUID). Missing entries are fine. For callers whose
- * domain went away by itself (toolstack/dm's monitor once QEMU is gone).
- */
+/* A dead domid's store entries, as xl destroy removes them; /vm/<uuid> is
+ * kept while another domain names it (restart, local migration). Missing
+ * entries are fine. dm's monitor calls it once QEMU is gone. */
 void domain_store_remove(struct xs_handle *xs, uint32_t domid);
 
 enum domain_shutdown_req {
