@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # An HVM domain from a cfg file as xm creates it (pvstack-dm create): its
 # store entries (console/tty is the serial pty), the domain through libhv
-# (list/info/pause/unpause/shutdown/wait/destroy: the monitor answers the
+# (list/info/pause/unpause/shutdown/wait/destroy: dm's monitor answers the
 # kvm engine's control socket), shutdown and reboot requests written to
-# control/shutdown, and the store cleaned when the domain goes.
+# control/shutdown with on_* applied by the domain library's monitor (a
+# restart comes back under a new domid), and the store cleaned when the
+# domain goes.
 . "$(dirname "$0")/lib.sh"
 DM=$BIN/pvstack-dm
 
@@ -34,6 +36,17 @@ cfg() {
 }
 flags() { "$DM" hv info "$1" | sed 's/.*flags=\([-rbps]*\).*/\1/'; }
 in_store() { xenstore-exists "/local/domain/$1"; }
+# domid_of NAME: the domid the store gives NAME (fails if none).
+domid_of() {
+    local id
+    for id in $(xenstore-list /local/domain); do
+        [ "$(xenstore-read "/local/domain/$id/name" 2>/dev/null)" = "$1" ] &&
+            echo "$id" && return 0
+    done
+    return 1
+}
+# A restarted domain has a domid the test did not choose.
+t_on_exit "id=\$(domid_of h92) && '$DM' destroy \$id"
 
 case_create_store_console() {
     local f out tty vm
@@ -80,7 +93,7 @@ case_wait_preserve_destroy() {
     # Boot, then the power button through libhv; the guest powers off.
     t_wait_for "grep -q PVSTACK-GUEST-WAITING '$PVSTACK_ROOT/c91'" 40 || fail "not up"
     "$DM" hv poweroff 91 || fail "hv shutdown"
-    t_wait_for "[ -s '$out' ]" 40 || fail "wait did not return"
+    t_wait_for "[ -s '$out' ]" 40 || fail "wait did not return: $(cat "$PVSTACK_ROOT/var/log/xen/xl-h91.log"; "$DM" hv info 91; "$DM" status 91)"
     wait $w || fail "hv wait failed: $(cat "$out")"
     assert_match "$(cat "$out")" "^91 flags=---s reason=0 "
     assert_eq "$(flags 91)" "---s"
@@ -90,23 +103,40 @@ case_wait_preserve_destroy() {
     [ ! -e "$PVSTACK_ROOT/run/xen/qmp-libxl-91" ] || fail "QMP socket left"
 }
 
-case_reboot_request() {
-    local f out tty
-    f=$(cfg h92 "extra = 'console=ttyS0 quiet'")
+case_reboot_restart() {
+    local f out tty vm id
+    f=$(cfg h92 "extra = 'console=ttyS0 quiet'" "on_reboot = 'restart'")
     "$DM" create -p 92 "$f" || fail "create failed"
+    vm=$(xenstore-read /local/domain/92/vm)
     tty=$(xenstore-read /local/domain/92/console/tty)
     out=$PVSTACK_ROOT/c92
     cat "$tty" >"$out" 2>/dev/null &
     "$DM" hv unpause 92
     t_wait_for "grep -q PVSTACK-GUEST-WAITING '$out'" 40 || fail "not up"
+    # Xen's way, for every type: the domain shuts down for a reboot and the
+    # domain library's monitor builds it again under a new domid.
     xenstore-write /local/domain/92/control/shutdown reboot
-    t_wait_for "[ \$(grep -c PVSTACK-GUEST-UP '$out') -ge 2 ]" 40 ||
-        fail "no second boot after the reboot request"
-    ! xenstore-exists /local/domain/92/control/shutdown ||
-        fail "request not acknowledged"
-    in_store 92 || fail "rebooted domain left the store"
-    "$DM" hv destroy 92
-    t_wait_for "! in_store 92" 10 || fail "still in the store"
+    t_wait_for "id=\$(domid_of h92) && [ \$id != 92 ]" 40 ||
+        fail "not restarted: $(cat "$PVSTACK_ROOT/var/log/xen/xl-h92.log")"
+    id=$(domid_of h92)
+    t_wait_for "! in_store 92" 10 || fail "the old domid stayed in the store"
+    [ ! -e "$PVSTACK_ROOT/run/xen/qmp-libxl-92" ] || fail "old QEMU's socket left"
+    # logged once the create returned: its entries are there before
+    t_wait_for "grep -q 'restarted h92 as domain $id' '$PVSTACK_ROOT/var/log/xen/xl-h92.log'" 20 ||
+        fail "monitor log: $(cat "$PVSTACK_ROOT/var/log/xen/xl-h92.log")"
+    # Its store entries, the same UUID (/vm/<uuid> kept), a new console.
+    assert_eq "$(xenstore-read "/local/domain/$id/vm")" "$vm"
+    assert_eq "$(xenstore-read "$vm/name")" h92
+    tty=$(xenstore-read "/local/domain/$id/console/tty")
+    assert_match "$tty" "^/dev/pts/[0-9]+$"
+    assert_match "$(xenstore-read "/local/domain/$id/image/device-model-pid")" "^[0-9]+$"
+    out=$PVSTACK_ROOT/c92b
+    cat "$tty" >"$out" 2>/dev/null &
+    t_wait_for "grep -q PVSTACK-GUEST-WAITING '$out'" 40 || fail "restarted guest not up"
+    assert_eq "$(flags "$id")" "r---"
+    "$DM" hv destroy "$id"
+    t_wait_for "! in_store $id" 10 || fail "still in the store"
+    ! xenstore-exists "$vm" || fail "$vm left in the store"
 }
 
 case_bad_cfgs() {
@@ -124,6 +154,6 @@ case_bad_cfgs() {
 
 t_case "create: store entries, console via the store's tty, libhv view, shutdown request" case_create_store_console
 t_case "libhv wait/poweroff with on_poweroff=preserve, then destroy" case_wait_preserve_destroy
-t_case "reboot request via control/shutdown" case_reboot_request
+t_case "reboot request, on_reboot=restart: back under a new domid with its store entries" case_reboot_restart
 t_case "bad HVM cfgs: clear errors, nothing in the store" case_bad_cfgs
 t_done

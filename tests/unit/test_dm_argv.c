@@ -69,6 +69,24 @@ static void test_minimal(void **state)
     dm_argv_fini(&a);
 }
 
+/* pvstack-dm start: QEMU's own poweroff/panic behaviour, no -action. */
+static void test_bare(void **state)
+{
+    struct dm_config c;
+    struct dm_argv a;
+    char err[128] = "", *s;
+
+    (void)state;
+    base_config(&c);
+    c.bare = 1;
+    assert_int_equal(dm_argv_build(&c, &a, err, sizeof(err)), 0);
+    s = join(&a);
+    assert_null(strstr(s, "-action"));
+    assert_non_null(strstr(s, " -nodefaults -device pvpanic "));
+    free(s);
+    dm_argv_fini(&a);
+}
+
 static void test_full(void **state)
 {
     static const struct dm_disk disks[] = {
@@ -262,7 +280,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_minimal),         cmocka_unit_test(test_full),
         cmocka_unit_test(test_display),         cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_accel_and_paths),
+        cmocka_unit_test(test_accel_and_paths), cmocka_unit_test(test_bare),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

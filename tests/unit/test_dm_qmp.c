@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * test_dm_qmp.c: dm/qmp.c on real QEMU 7.2 messages and against a scripted
- * QMP peer on a unix socket; the monitor's event -> action decisions.
+ * QMP peer on a unix socket; what the monitor makes of guest events.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -16,6 +16,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <xen/sched.h>
 
 #include <cmocka.h>
 
@@ -310,57 +311,62 @@ static void test_bad_peers(void **state)
     assert_int_equal(peer_finish(&p), 0);
 }
 
-static enum dm_action decide(const char *text, const struct dm_monitor_ops *o,
-                             int *acted)
+/* dm_monitor_event on one message; *reason_out -1 when untouched. */
+static int event(const char *text, int *reason_out)
 {
     struct qmp_msg *m = NULL;
-    enum dm_action a = (enum dm_action) - 1;
+    unsigned r = ~0u;
+    int how;
 
     assert_int_equal(qmp_msg_parse(text, &m, NULL, 0), 0);
-    *acted = dm_monitor_decide(m, o, &a);
+    how = dm_monitor_event(m, &r);
     qmp_msg_free(m);
-    return a;
+    *reason_out = r == ~0u ? -1 : (int)r;
+    return how;
 }
 
-static void test_monitor_decide(void **state)
+static void test_monitor_event(void **state)
 {
-    struct dm_monitor_ops o = {.on_poweroff = DM_ACTION_DESTROY,
-                               .on_reboot = DM_ACTION_RESTART,
-                               .on_crash = DM_ACTION_PRESERVE};
-    int acted;
+    int r;
 
     (void)state;
-    assert_int_equal(decide(ev_shutdown, &o, &acted), DM_ACTION_DESTROY);
-    assert_int_equal(acted, DM_DECIDE_STOPPED);
-    assert_int_equal(decide("{\"event\": \"SHUTDOWN\", \"data\": {\"guest\": "
-                            "true, \"reason\": \"guest-reset\"}}",
-                            &o, &acted),
-                     DM_ACTION_RESTART);
-    assert_int_equal(acted, 1);
-    assert_int_equal(decide("{\"event\": \"GUEST_PANICKED\", \"data\": "
-                            "{\"action\": \"pause\"}}",
-                            &o, &acted),
-                     DM_ACTION_PRESERVE);
-    assert_int_equal(acted, 1);
-    /* Host-initiated or unrelated events change nothing. */
-    decide("{\"event\": \"SHUTDOWN\", \"data\": {\"guest\": false, "
-           "\"reason\": \"host-qmp-quit\"}}",
-           &o, &acted);
-    assert_int_equal(acted, 0);
-    assert_int_equal(decide("{\"event\": \"RESET\", \"data\": {\"guest\": "
-                            "true, \"reason\": \"guest-reset\"}}",
-                            &o, &acted),
-                     DM_ACTION_RESTART);
-    assert_int_equal(acted, DM_DECIDE_RESETTING);
-    decide("{\"event\": \"RESET\", \"data\": {\"guest\": false, "
-           "\"reason\": \"host-qmp-system-reset\"}}",
-           &o, &acted);
-    assert_int_equal(acted, 0);
-    decide("{\"event\": \"SHUTDOWN\", \"data\": {\"guest\": true}}", &o,
-           &acted);
-    assert_int_equal(acted, 0);
-    decide("{\"return\": {}}", &o, &acted);
-    assert_int_equal(acted, 0);
+    assert_int_equal(event(ev_shutdown, &r), DM_EVENT_STOPPED);
+    assert_int_equal(r, SHUTDOWN_poweroff);
+    assert_int_equal(event("{\"event\": \"SHUTDOWN\", \"data\": {\"guest\": "
+                           "true, \"reason\": \"guest-reset\"}}",
+                           &r),
+                     DM_EVENT_STOPPED);
+    assert_int_equal(r, SHUTDOWN_reboot);
+    assert_int_equal(event("{\"event\": \"GUEST_PANICKED\", \"data\": "
+                           "{\"action\": \"pause\"}}",
+                           &r),
+                     DM_EVENT_STOPPED);
+    assert_int_equal(r, SHUTDOWN_crash);
+    assert_int_equal(event("{\"event\": \"SHUTDOWN\", \"data\": {\"guest\": "
+                           "true, \"reason\": \"guest-panic\"}}",
+                           &r),
+                     DM_EVENT_STOPPED);
+    assert_int_equal(r, SHUTDOWN_crash);
+    assert_int_equal(event("{\"event\": \"RESET\", \"data\": {\"guest\": "
+                           "true, \"reason\": \"guest-reset\"}}",
+                           &r),
+                     DM_EVENT_RESETTING);
+    assert_int_equal(r, SHUTDOWN_reboot);
+    /* Host-initiated or unrelated events are no guest shutdown. */
+    assert_int_equal(event("{\"event\": \"SHUTDOWN\", \"data\": {\"guest\": "
+                           "false, \"reason\": \"host-qmp-quit\"}}",
+                           &r),
+                     DM_EVENT_NONE);
+    assert_int_equal(event("{\"event\": \"RESET\", \"data\": {\"guest\": "
+                           "false, \"reason\": \"host-qmp-system-reset\"}}",
+                           &r),
+                     DM_EVENT_NONE);
+    assert_int_equal(
+        event("{\"event\": \"SHUTDOWN\", \"data\": {\"guest\": true}}", &r),
+        DM_EVENT_NONE);
+    assert_int_equal(event("{\"event\": \"STOP\"}", &r), DM_EVENT_NONE);
+    assert_int_equal(event("{\"return\": {}}", &r), DM_EVENT_NONE);
+    assert_int_equal(r, -1);
 }
 
 static void test_states(void **state)
@@ -378,9 +384,9 @@ static void test_states(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_parse),          cmocka_unit_test(test_cmd_build),
-        cmocka_unit_test(test_session),        cmocka_unit_test(test_bad_peers),
-        cmocka_unit_test(test_monitor_decide), cmocka_unit_test(test_states),
+        cmocka_unit_test(test_parse),         cmocka_unit_test(test_cmd_build),
+        cmocka_unit_test(test_session),       cmocka_unit_test(test_bad_peers),
+        cmocka_unit_test(test_monitor_event), cmocka_unit_test(test_states),
         cmocka_unit_test(test_getfd),
     };
 

@@ -84,10 +84,10 @@ static void test_remove_shared_vm(void **state)
     (void)state;
     assert_int_equal(dstore_write_domain(NULL, a, 5, uuid5), 0);
     assert_int_equal(dstore_write_domain(NULL, b, 6, uuid5), 0);
-    dstore_remove_domain(NULL, 5);
+    domain_store_remove(NULL, 5);
     assert_null(fake_xs_get("/local/domain/5/name"));
     assert_non_null(fake_xs_get(vm));
-    dstore_remove_domain(NULL, 6);
+    domain_store_remove(NULL, 6);
     assert_null(fake_xs_get(vm));
     domain_config_free(a);
     domain_config_free(b);

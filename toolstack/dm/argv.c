@@ -348,14 +348,15 @@ static int add_machine(const struct dm_config *c, struct dm_argv *a)
                         max ? max : 1);
     /*
      * QEMU stops instead of exiting on a guest poweroff or panic, so the
-     * monitor decides what it means (on_poweroff, on_crash). Reboots stay
-     * resets: reboot=shutdown would turn QMP system_reset into a shutdown.
+     * toolstack decides what it means (on_poweroff, on_crash; the monitor
+     * stops a reset too). Reboots stay resets: reboot=shutdown would turn
+     * QMP system_reset into a shutdown. bare: QEMU's defaults.
      */
     if (!rc)
         rc = push(a, "-S"), rc = rc ? rc : push(a, "-no-user-config");
     if (!rc)
         rc = push(a, "-nodefaults");
-    if (!rc)
+    if (!rc && !c->bare)
         rc = push(a, "-action"),
         rc = rc ? rc : push(a, "shutdown=pause,panic=pause");
     if (!rc)

@@ -9,8 +9,12 @@ dm-srcs := toolstack/dm/argv.c toolstack/dm/qmp.c toolstack/dm/launch.c \
 	toolstack/dm/hvm.c toolstack/dm/hvm_run.c toolstack/dm/migrate.c
 $(eval $(call library,LIBDM,$(dm-srcs)))
 
-$(eval $(call program,pvstack-dm,toolstack/dm/main.c,$(LIBDM) $(LIBCFG) \
-	$(LIBHV) $(LIBPV) $(HV_LDLIBS) -lxenstore -lyajl))
+# The tool creates HVM domains from cfgs as xm does: their store entries,
+# their removal and their monitor are the domain library's (libdm itself
+# knows no domain library: it is handed domain_store_remove).
+$(eval $(call program,pvstack-dm,toolstack/dm/main.c,$(LIBDOMAIN) $(LIBDM) \
+	$(LIBDEVICE) $(LIBCFG) -lyajl $(LIBHV) $(LIBPV) -lxenstore -llzma \
+	$(HV_LDLIBS)))
 
 $(eval $(call unittest,test_dm_argv,tests/unit/test_dm_argv.c toolstack/dm/argv.c toolstack/dm/launch.c toolstack/dm/qmp.c,$(LIBPV) -lyajl))
 $(eval $(call unittest,test_dm_qmp,tests/unit/test_dm_qmp.c,$(LIBDM) $(LIBCFG) $(LIBPV) -lyajl -lxenstore))

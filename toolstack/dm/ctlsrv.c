@@ -92,8 +92,8 @@ static void fill_info(struct dm_mon *m, struct vmmctl_info *in)
         break;
     }
     qmp_msg_free(r);
-    /* Shut down and kept stopped for the toolstack (report_only). */
-    if (m->shut && m->ops->report_only) {
+    /* Shut down and kept stopped for the toolstack, with its reason. */
+    if (m->shut) {
         in->flags = VMMCTL_F_SHUTDOWN;
         in->shutdown_reason = m->shut_reason;
     }

@@ -3,9 +3,10 @@
  * dm.h: HVM domains with QEMU as the device model, as Xen runs them: the
  * QEMU command line from a domain's settings, launching it (log in
  * /var/log/xen/qemu-dm-<name>.log, QMP on /run/xen/qmp-libxl-<domid>), the
- * per-domain monitor that turns QMP events into on_poweroff/on_reboot/
- * on_crash actions, and the control operations xm needs (status, pause,
- * unpause, shutdown, reboot, destroy, console pty).
+ * per-QEMU monitor that reports what QEMU's guest did (the domain library's
+ * monitor applies on_poweroff/on_reboot/on_crash), and the control
+ * operations xm needs (status, pause, unpause, shutdown, reboot, destroy,
+ * console pty).
  */
 #ifndef XT_DM_DM_H
 #define XT_DM_DM_H
@@ -13,13 +14,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
-
-/* What to do when the guest powers off, reboots or crashes (xl.cfg). */
-enum dm_action {
-    DM_ACTION_DESTROY = 0,
-    DM_ACTION_RESTART,
-    DM_ACTION_PRESERVE,
-};
 
 /* One emulated disk. Strings are borrowed from the caller. */
 struct dm_disk {
@@ -73,6 +67,12 @@ struct dm_config {
     const char *qmp_path;   /* the control socket (dm_qmp_path) */
     const char *event_path; /* the monitor's socket (dm_event_path) */
     int incoming;           /* -incoming defer: restored (dm/migrate.h) */
+    /*
+     * QEMU's own -action defaults (a guest poweroff or panic ends QEMU, a
+     * reboot resets it) instead of stopping for a toolstack to decide:
+     * pvstack-dm start, no domain library above (dm_monitor_ops.bare).
+     */
+    int bare;
 };
 
 /* A NULL-terminated argv built by dm_argv_build. */
@@ -123,9 +123,8 @@ int dm_pid_path(uint32_t domid, char *buf, size_t len);
 int dm_launch(const struct dm_config *c, const char *log_path, int timeout_ms,
               pid_t *pid_out, char *err, size_t errlen);
 
-/* What the monitor applies; hooks run in the monitor process. */
+/* The monitor's hooks; they run in the monitor process. */
 struct dm_monitor_ops {
-    enum dm_action on_poweroff, on_reboot, on_crash;
     /* Called once QEMU is gone (destroyed, quit, or died). May be NULL. */
     void (*gone)(void *arg, uint32_t domid);
     /*
@@ -138,21 +137,22 @@ struct dm_monitor_ops {
     int (*req_read)(void *arg, uint32_t domid, char *what, size_t len);
     void *arg;
     /*
-     * Decide nothing: on a guest poweroff, reboot or crash (and a reboot
-     * request from outside) leave QEMU stopped and tell the waiters, with
-     * the reason, as Xen reports a shut-down domain; the domain library's
-     * monitor then applies on_* the same way for every domain type. The
-     * on_* fields above are then unused.
+     * 0 (domains made from a cfg): on a guest poweroff, reboot or crash
+     * (and a reboot request from outside) QEMU is left stopped and the
+     * waiters told the reason, as Xen reports a shut-down domain; the
+     * domain library's monitor applies on_* the same way for every type.
+     * 1: QEMU started with dm_config.bare acts on its own (exits, resets);
+     * the waiters still learn of a shutdown.
      */
-    int report_only;
+    int bare;
 };
 
 /*
- * Fork the per-domain monitor (a detached process holding the event QMP
+ * Fork the per-QEMU monitor (a detached process holding the event QMP
  * socket) and return once it is connected, so no event is missed. It
- * applies ops on guest poweroff, reboot and panic, serves the kvm engine's
- * control socket /run/pvstack/dom<id>.sock (proto/vmmctl.h) for libhv, and
- * after QEMU exits removes the sockets and pid file and calls ops->gone.
+ * reports guest poweroff, reboot and panic (see ops.bare), serves the kvm
+ * engine's control socket /run/pvstack/dom<id>.sock (proto/vmmctl.h) for libhv,
+ * and after QEMU exits removes the sockets and pid file and calls ops->gone.
  * Returns 0 and the monitor's pid, or -errno.
  */
 int dm_monitor_spawn(uint32_t domid, pid_t qemu_pid,

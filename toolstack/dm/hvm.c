@@ -17,7 +17,6 @@
 
 struct dm_hvm {
     struct dm_config c;
-    struct dm_monitor_ops ops;
     struct dm_disk *disks;
     struct dm_nic *nics;
     char **bridges;
@@ -50,21 +49,6 @@ static int own(struct dm_hvm *h, const char *s, const char **out)
         return -ENOMEM;
     *out = h->strs[h->nstrs++];
     return 0;
-}
-
-static enum dm_action map_action(enum action_on_shutdown a)
-{
-    switch (a) {
-    case ACTION_RESTART:
-    case ACTION_RESTART_RENAME:
-    case ACTION_COREDUMP_RESTART:
-    case ACTION_SOFT_RESET:
-        return DM_ACTION_RESTART;
-    case ACTION_PRESERVE:
-        return DM_ACTION_PRESERVE;
-    default:
-        return DM_ACTION_DESTROY;
-    }
 }
 
 static int copy_disks(struct dm_hvm *h, const struct domain_config *cfg)
@@ -212,9 +196,6 @@ static int fill(struct dm_hvm *h, const struct domain_config *cfg,
         return hvm_err(err, errlen, -EINVAL, "bad domain name '%s'", cfg->name);
     c->qmp_path = h->qmp;
     c->event_path = h->event;
-    h->ops.on_poweroff = map_action(cfg->on_poweroff);
-    h->ops.on_reboot = map_action(cfg->on_reboot);
-    h->ops.on_crash = map_action(cfg->on_crash);
     return 0;
 }
 
@@ -246,16 +227,6 @@ int dm_hvm_config(const struct domain_config *cfg, uint32_t domid,
 const struct dm_config *dm_hvm_settings(const struct dm_hvm *h)
 {
     return &h->c;
-}
-
-const struct dm_monitor_ops *dm_hvm_ops(const struct dm_hvm *h)
-{
-    return &h->ops;
-}
-
-void dm_hvm_report_only(struct dm_hvm *h)
-{
-    h->ops.report_only = 1;
 }
 
 void dm_hvm_set_incoming(struct dm_hvm *h)

@@ -20,6 +20,13 @@ struct xs_handle;
 struct dm_hvm;
 
 /*
+ * Removes a dead domain's store entries (the domain library's
+ * domain_store_remove): libdm knows no domain library, so its callers hand
+ * it over. Called in the device model's monitor once QEMU is gone.
+ */
+typedef void (*dm_store_remove_fn)(struct xs_handle *xs, uint32_t domid);
+
+/*
  * Turn cfg into the device model's settings for domain domid with the
  * given uuid. Copies what it needs: cfg may be freed afterwards. Returns 0
  * and *h_out, or -EINVAL with one line in err (serial other than 'pty',
@@ -30,36 +37,32 @@ int dm_hvm_config(const struct domain_config *cfg, uint32_t domid,
                   size_t errlen);
 /* The settings (for golden tests and `xm list -l`); borrowed from h. */
 const struct dm_config *dm_hvm_settings(const struct dm_hvm *h);
-/* The monitor's actions from on_poweroff/on_reboot/on_crash. */
-const struct dm_monitor_ops *dm_hvm_ops(const struct dm_hvm *h);
-/* The monitor reports guest shutdowns instead of applying on_* (see
- * dm_monitor_ops.report_only): the caller's monitor applies them. */
-void dm_hvm_report_only(struct dm_hvm *h);
 /* QEMU starts waiting for a migration stream (-incoming defer). */
 void dm_hvm_set_incoming(struct dm_hvm *h);
 void dm_hvm_free(struct dm_hvm *h);
 
 /*
  * Start it: taps vif<domid>.<n> on their bridges, QEMU, its monitor (which
- * removes the domain's store entries when QEMU goes), then the store
+ * reports guest shutdowns and calls remove (may be NULL) when QEMU goes:
+ * the caller's monitor applies on_*), then the store
  * entries of the device model (console/tty = the serial pty,
  * device-model/<domid>/state, image/device-model-pid) and, unless paused,
  * cont. The caller has written the domain's own entries. On failure
  * returns -errno with one line in err and leaves nothing running.
  */
-int dm_hvm_start(struct dm_hvm *h, struct xs_handle *xs, int paused, char *err,
-                 size_t errlen);
+int dm_hvm_start(struct dm_hvm *h, struct xs_handle *xs, int paused,
+                 dm_store_remove_fn remove, char *err, size_t errlen);
 
 /*
  * The domain library's HVM build, after it wrote the domain's store
- * entries: dm_hvm_config + dm_hvm_start in report-only mode (the library's
+ * entries: dm_hvm_config + dm_hvm_start (the library's
  * monitor applies on_*), left paused (unpaused through libhv, as any
  * domain). Returns 0, or -errno with one line in err; nothing is left
  * running on failure.
  */
 int dm_hvm_create(struct xs_handle *xs, const struct domain_config *cfg,
-                  uint32_t domid, const uint8_t uuid[16], char *err,
-                  size_t errlen);
+                  uint32_t domid, const uint8_t uuid[16],
+                  dm_store_remove_fn remove, char *err, size_t errlen);
 /* The accelerator domid's QEMU runs on ("kvm"/"tcg"). 0, or -ENOENT. */
 int dm_hvm_accel(uint32_t domid, char *buf, size_t len);
 
@@ -73,7 +76,5 @@ int dm_hvm_exists(uint32_t domid);
 int dm_hvm_getinfo(uint32_t domid, struct hv_dominfo *out);
 /* The HVM domids (ascending) into ids[max]; returns how many exist. */
 int dm_hvm_list(uint32_t *ids, int max);
-/* Remove domid's store entries as xl destroy does. */
-void dm_hvm_store_remove(struct xs_handle *xs, uint32_t domid);
 
 #endif

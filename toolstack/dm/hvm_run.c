@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * hvm_run.c: a running HVM domain for xm: start (taps, QEMU, monitor,
- * store entries), its state as struct hv_dominfo, the list of HVM domids,
- * and the store cleanup the monitor does when QEMU goes.
+ * store entries), its state as struct hv_dominfo, the list of HVM domids;
+ * the store cleanup once QEMU goes is the caller's (dm_store_remove_fn).
  */
 #include "dm/hvm.h"
 
@@ -22,46 +22,24 @@
 #include "lib/parse.h"
 #include "lib/paths.h"
 
-void dm_hvm_store_remove(struct xs_handle *xs, uint32_t domid)
-{
-    static const char *const kinds[] = {"vbd", "vif", "console", "qdisk"};
-    char p[128], *vm;
-    unsigned i, len;
-
-    snprintf(p, sizeof(p), "/local/domain/%u/vm", domid);
-    vm = xs_read(xs, XBT_NULL, p, &len);
-    for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
-        snprintf(p, sizeof(p), "/local/domain/0/backend/%s/%u", kinds[i],
-                 domid);
-        xs_rm(xs, XBT_NULL, p);
-    }
-    snprintf(p, sizeof(p), "/local/domain/0/device-model/%u", domid);
-    xs_rm(xs, XBT_NULL, p);
-    snprintf(p, sizeof(p), "/libxl/%u", domid);
-    xs_rm(xs, XBT_NULL, p);
-    snprintf(p, sizeof(p), "/local/domain/%u", domid);
-    xs_rm(xs, XBT_NULL, p);
-    if (vm && !strncmp(vm, "/vm/", 4))
-        xs_rm(xs, XBT_NULL, vm);
-    free(vm);
-}
-
-/* In the monitor, once QEMU is gone: the domain leaves the store. */
-static void hvm_gone(void *arg, uint32_t domid)
-{
-    struct xs_handle *xs = xs_open(0);
-
-    (void)arg;
-    if (!xs)
-        return;
-    dm_hvm_store_remove(xs, domid);
-    xs_close(xs);
-}
-
-/* The store side of the monitor: xm shutdown/reboot write control/shutdown. */
+/* The store side of the monitor: xm shutdown/reboot write control/shutdown;
+ * once QEMU is gone the domain leaves the store. */
 struct hvm_req {
     struct xs_handle *xs;
+    dm_store_remove_fn remove;
 };
+
+/* In the monitor, once QEMU is gone. */
+static void hvm_gone(void *arg, uint32_t domid)
+{
+    struct hvm_req *r = arg;
+    struct xs_handle *xs;
+
+    if (!r->remove || !(xs = xs_open(0)))
+        return;
+    r->remove(xs, domid);
+    xs_close(xs);
+}
 
 static int hvm_req_open(void *arg, uint32_t domid)
 {
@@ -164,12 +142,16 @@ static void close_taps(struct dm_hvm *h)
     }
 }
 
-int dm_hvm_start(struct dm_hvm *h, struct xs_handle *xs, int paused, char *err,
-                 size_t errlen)
+int dm_hvm_start(struct dm_hvm *h, struct xs_handle *xs, int paused,
+                 dm_store_remove_fn remove, char *err, size_t errlen)
 {
     const struct dm_config *c = dm_hvm_settings(h);
-    struct dm_monitor_ops ops = *dm_hvm_ops(h);
-    struct hvm_req req = {NULL};
+    struct hvm_req req = {NULL, remove};
+    /* the monitor's own copy of req after fork */
+    struct dm_monitor_ops ops = {.gone = hvm_gone,
+                                 .req_open = hvm_req_open,
+                                 .req_read = hvm_req_read,
+                                 .arg = &req};
     pid_t qpid, mpid;
     int rc;
 
@@ -180,10 +162,6 @@ int dm_hvm_start(struct dm_hvm *h, struct xs_handle *xs, int paused, char *err,
     close_taps(h);
     if (rc)
         return rc;
-    ops.gone = hvm_gone;
-    ops.req_open = hvm_req_open;
-    ops.req_read = hvm_req_read;
-    ops.arg = &req; /* the monitor's own copy after fork */
     rc = dm_monitor_spawn(c->domid, qpid, &ops, &mpid);
     if (rc) {
         snprintf(err, errlen, "device model monitor: %s", strerror(-rc));
@@ -205,17 +183,15 @@ fail:
 }
 
 int dm_hvm_create(struct xs_handle *xs, const struct domain_config *cfg,
-                  uint32_t domid, const uint8_t uuid[16], char *err,
-                  size_t errlen)
+                  uint32_t domid, const uint8_t uuid[16],
+                  dm_store_remove_fn remove, char *err, size_t errlen)
 {
     struct dm_hvm *h = NULL;
     int rc = dm_hvm_config(cfg, domid, uuid, &h, err, errlen);
 
-    if (!rc) {
-        /* on_* are the domain library's monitor's, as for every type */
-        dm_hvm_report_only(h);
-        rc = dm_hvm_start(h, xs, 1, err, errlen);
-    }
+    /* on_* are the domain library's monitor's, as for every type */
+    if (!rc)
+        rc = dm_hvm_start(h, xs, 1, remove, err, errlen);
     dm_hvm_free(h);
     return rc;
 }

@@ -21,23 +21,21 @@ void dm_files_remove(uint32_t domid);
 /* QMP query-status "status" -> our state. */
 enum dm_state dm_state_from_qemu(const char *status);
 
-/* How a guest event left the machine (dm_monitor_decide). */
+/* How a guest event left the machine (dm_monitor_event). */
 enum {
-    DM_DECIDE_NONE = 0,
-    DM_DECIDE_STOPPED = 1,   /* SHUTDOWN / GUEST_PANICKED: QEMU paused */
-    DM_DECIDE_RESETTING = 2, /* RESET: QEMU already reboots it */
+    DM_EVENT_NONE = 0,
+    DM_EVENT_STOPPED = 1,   /* SHUTDOWN / GUEST_PANICKED: QEMU paused */
+    DM_EVENT_RESETTING = 2, /* RESET: QEMU already reboots it */
 };
 
 /*
- * The monitor's decision for one QMP event: DM_DECIDE_STOPPED and the action
- * in *act_out for a guest poweroff (SHUTDOWN guest-shutdown) or crash
- * (GUEST_PANICKED), DM_DECIDE_RESETTING with on_reboot for a guest reboot
- * (RESET guest-reset), DM_DECIDE_NONE for what needs nothing (host-initiated
- * events, STOP, ...).
+ * What one QMP event means for the guest: DM_EVENT_STOPPED for a guest
+ * poweroff, reset-as-shutdown or panic (SHUTDOWN guest-*, GUEST_PANICKED),
+ * DM_EVENT_RESETTING for a guest reboot (RESET guest-reset), each with the
+ * SHUTDOWN_* reason in *reason_out; DM_EVENT_NONE for what is no guest
+ * shutdown (host-initiated events, STOP, replies, ...).
  */
-int dm_monitor_decide(const struct qmp_msg *ev,
-                      const struct dm_monitor_ops *ops,
-                      enum dm_action *act_out);
+int dm_monitor_event(const struct qmp_msg *ev, unsigned *reason_out);
 
 /* CPU time of QEMU's vcpu threads ("CPU <n>/KVM|TCG") and their count. */
 void dm_vcpu_times(pid_t pid, unsigned *n_out, uint64_t *ns_out);

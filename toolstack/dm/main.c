@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * main.c: pvstack-dm, the device-model tool: start an HVM guest's QEMU from
- * options and drive it by domid. `xm` uses the same library for type=hvm
- * cfgs; this tool is for tests and for poking at one QEMU by hand.
+ * options ("bare": no toolstack above, QEMU's own poweroff/reboot/panic
+ * behaviour) and drive it by domid, or create one from a cfg with the
+ * domain library's monitor applying on_*, as xm does. For tests and for
+ * poking at one QEMU by hand.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -18,6 +20,7 @@
 #include "cfg/cfg.h"
 #include "dm/dm.h"
 #include "dm/hvm.h"
+#include "domain/domain.h"
 #include "hv/hv.h"
 #include "lib/log.h"
 #include "lib/parse.h"
@@ -40,28 +43,16 @@ static void usage(void)
             "[-k KERNEL [-r RAMDISK] [-a CMDLINE]]\n"
             "         [-D TARGET,VDEV[,FORMAT][,ro][,cdrom]]... "
             "[-V MAC,BRIDGE[,MODEL]]... [-s] [-p]\n"
-            "         [-A kvm|tcg] [-P|-R|-C destroy|restart|preserve] "
-            "[-X QEMU-ARG]...\n"
+            "         [-A kvm|tcg] [-X QEMU-ARG]...\n"
             "       pvstack-dm status|pause|unpause|shutdown|reboot|destroy|"
             "console-pty DOMID\n"
             "       pvstack-dm qmp DOMID COMMAND [ARGS-JSON]\n"
-            "       pvstack-dm create [-p] DOMID CFG   (HVM cfg, store entries "
-            "as xm create)\n"
+            "       pvstack-dm create [-p] DOMID CFG   (HVM cfg: store entries "
+            "and monitor as xm create)\n"
             "       pvstack-dm hv list|info|pause|unpause|poweroff|reboot|"
             "destroy|wait [DOMID]   (through libhv)\n"
             "       pvstack-dm accel\n");
     exit(EXIT_FAILURE);
-}
-
-static enum dm_action parse_action(const char *s)
-{
-    if (!strcmp(s, "destroy"))
-        return DM_ACTION_DESTROY;
-    if (!strcmp(s, "restart"))
-        return DM_ACTION_RESTART;
-    if (!strcmp(s, "preserve"))
-        return DM_ACTION_PRESERVE;
-    fatalx("bad action '%s'", s);
 }
 
 static void parse_disk(char *s, struct dm_disk *d)
@@ -124,7 +115,10 @@ static int cmd_start(int argc, char **argv)
     o.c.memory_mb = 128;
     o.c.vcpus = 1;
     o.c.domid = ~0u;
-    while ((opt = getopt(argc, argv, "d:n:m:c:k:r:a:D:V:spA:P:R:C:X:")) != -1) {
+    /* No cfg, no on_*: QEMU powers off, resets and panics as it would. */
+    o.c.bare = 1;
+    o.ops.bare = 1;
+    while ((opt = getopt(argc, argv, "d:n:m:c:k:r:a:D:V:spA:X:")) != -1) {
         switch (opt) {
         case 'd':
             o.c.domid = (uint32_t)num(optarg, 0x7fef);
@@ -166,15 +160,6 @@ static int cmd_start(int argc, char **argv)
             break;
         case 'A':
             o.c.accel = optarg;
-            break;
-        case 'P':
-            o.ops.on_poweroff = parse_action(optarg);
-            break;
-        case 'R':
-            o.ops.on_reboot = parse_action(optarg);
-            break;
-        case 'C':
-            o.ops.on_crash = parse_action(optarg);
             break;
         case 'X':
             if (nextra == 32)
@@ -312,10 +297,11 @@ static int cmd_create(int argc, char **argv)
         return EXIT_FAILURE;
     if (cfg->type != DOMAIN_TYPE_HVM)
         fatalx("%s: not an HVM cfg (type = \"hvm\")", argv[2]);
-    if (cfg->has_uuid)
-        memcpy(uuid, cfg->uuid, 16);
-    else if (getrandom(uuid, 16, 0) != 16)
+    if (!cfg->has_uuid && getrandom(cfg->uuid, 16, 0) != 16)
         fatal("getrandom");
+    /* A restart by the monitor is the same domain: the same UUID. */
+    cfg->has_uuid = 1;
+    memcpy(uuid, cfg->uuid, 16);
     xs = xs_open(0);
     if (!xs)
         fatal("cannot reach xenstored");
@@ -323,9 +309,14 @@ static int cmd_create(int argc, char **argv)
     if (!rc)
         rc = dm_hvm_config(cfg, domid, uuid, &h, err, sizeof(err));
     if (!rc)
-        rc = dm_hvm_start(h, xs, paused, err, sizeof(err));
+        rc = dm_hvm_start(h, xs, 1, domain_store_remove, err, sizeof(err));
+    /* on_* as for any domain: the domain library's monitor applies them. */
+    if (!rc)
+        domain_monitor_spawn(cfg, domid);
+    if (!rc && !paused && (rc = dm_unpause(domid)))
+        dm_destroy(domid, 2000);
     if (rc)
-        dm_hvm_store_remove(xs, domid);
+        domain_store_remove(xs, domid);
     xs_close(xs);
     dm_hvm_free(h);
     domain_config_free(cfg);

@@ -146,16 +146,15 @@ static int load(uint32_t domid, int fd, char *err, size_t errlen)
 }
 
 int dm_hvm_restore(struct xs_handle *xs, const struct domain_config *cfg,
-                   uint32_t domid, const uint8_t uuid[16], int fd, char *err,
-                   size_t errlen)
+                   uint32_t domid, const uint8_t uuid[16], int fd,
+                   dm_store_remove_fn remove, char *err, size_t errlen)
 {
     struct dm_hvm *h = NULL;
     int rc = dm_hvm_config(cfg, domid, uuid, &h, err, errlen);
 
     if (!rc) {
-        dm_hvm_report_only(h);
         dm_hvm_set_incoming(h);
-        rc = dm_hvm_start(h, xs, 1, err, errlen);
+        rc = dm_hvm_start(h, xs, 1, remove, err, errlen);
     }
     dm_hvm_free(h);
     if (!rc && (rc = load(domid, fd, err, errlen)))

@@ -11,8 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dm/hvm.h"
+
 struct domain_config;
-struct xs_handle;
 
 /* What a save sent, as QEMU's query-migrate reports it (-1: unknown). */
 struct dm_save_stats {
@@ -39,7 +40,7 @@ int dm_save_stream(uint32_t domid, int fd, int live, struct dm_save_stats *st,
  * or -errno with one line in err.
  */
 int dm_hvm_restore(struct xs_handle *xs, const struct domain_config *cfg,
-                   uint32_t domid, const uint8_t uuid[16], int fd, char *err,
-                   size_t errlen);
+                   uint32_t domid, const uint8_t uuid[16], int fd,
+                   dm_store_remove_fn remove, char *err, size_t errlen);
 
 #endif

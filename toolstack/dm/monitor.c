@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * monitor.c: the per-domain device-model monitor, xl's "domain death"
- * watcher for HVM: a detached process on QEMU's event QMP socket that turns
- * guest poweroff / reboot / panic into on_poweroff / on_reboot / on_crash,
- * and cleans up once QEMU is gone.
+ * monitor.c: the per-QEMU monitor: a detached process on QEMU's event QMP
+ * socket that reports the guest's poweroff / reboot / panic (QEMU kept
+ * stopped, the reason to the engine's waiters: the domain library's monitor
+ * applies on_*), and cleans up once QEMU is gone. It decides nothing.
  */
 #include "dm/dm.h"
 
@@ -46,107 +46,58 @@ int dm_pid_write(uint32_t domid, pid_t pid)
     return rename(tmp, path) ? -errno : 0;
 }
 
-int dm_monitor_decide(const struct qmp_msg *ev,
-                      const struct dm_monitor_ops *ops, enum dm_action *act_out)
+int dm_monitor_event(const struct qmp_msg *ev, unsigned *reason_out)
 {
     const char *reason;
 
     if (ev->type != QMP_MSG_EVENT)
-        return 0;
+        return DM_EVENT_NONE;
     if (!strcmp(ev->event, "GUEST_PANICKED")) {
-        *act_out = ops->on_crash;
-        return DM_DECIDE_STOPPED;
+        *reason_out = SHUTDOWN_crash;
+        return DM_EVENT_STOPPED;
     }
     if (!qmp_get_bool(ev->value, "guest", 0))
-        return 0;
+        return DM_EVENT_NONE;
     reason = qmp_get_str(ev->value, "reason");
     if (!reason)
-        return 0;
+        return DM_EVENT_NONE;
     if (!strcmp(ev->event, "RESET") && !strcmp(reason, "guest-reset")) {
-        *act_out = ops->on_reboot;
-        return DM_DECIDE_RESETTING;
+        *reason_out = SHUTDOWN_reboot;
+        return DM_EVENT_RESETTING;
     }
     if (strcmp(ev->event, "SHUTDOWN"))
-        return 0;
+        return DM_EVENT_NONE;
     if (!strcmp(reason, "guest-shutdown"))
-        *act_out = ops->on_poweroff;
+        *reason_out = SHUTDOWN_poweroff;
     else if (!strcmp(reason, "guest-reset"))
-        *act_out = ops->on_reboot;
+        *reason_out = SHUTDOWN_reboot;
     else if (!strcmp(reason, "guest-panic"))
-        *act_out = ops->on_crash;
+        *reason_out = SHUTDOWN_crash;
     else
-        return 0;
-    return DM_DECIDE_STOPPED;
+        return DM_EVENT_NONE;
+    return DM_EVENT_STOPPED;
 }
 
-static const char *action_name(enum dm_action a)
+/* The guest shut down: the waiters (libhv's wait) learn why. */
+static void report(struct dm_mon *m, unsigned reason)
 {
-    return a == DM_ACTION_DESTROY   ? "destroy"
-           : a == DM_ACTION_RESTART ? "restart"
-                                    : "preserve";
-}
-
-static void apply(struct qmp *q, uint32_t domid, int how, enum dm_action act)
-{
-    int rc = 0;
-
-    log_info("dom %u: guest %s", domid, action_name(act));
-    /* QEMU is already resetting the machine: restart needs nothing. */
-    if (how == DM_DECIDE_RESETTING && act != DM_ACTION_DESTROY) {
-        if (act == DM_ACTION_PRESERVE)
-            rc = qmp_execute(q, "stop", NULL, 5000, NULL);
-        if (rc && rc != -EPIPE)
-            log_warnx("dom %u: stop failed: %s", domid, strerror(-rc));
-        return;
-    }
-    switch (act) {
-    case DM_ACTION_DESTROY:
-        rc = qmp_execute(q, "quit", NULL, 5000, NULL);
-        break;
-    case DM_ACTION_RESTART:
-        /*
-         * Xen rebuilds a restarted domain under a new domid; QEMU resets
-         * the same machine, so the domid stays.
-         */
-        rc = qmp_execute(q, "system_reset", NULL, 5000, NULL);
-        if (!rc)
-            rc = qmp_execute(q, "cont", NULL, 5000, NULL);
-        break;
-    case DM_ACTION_PRESERVE:
-        break;
-    }
-    if (rc && rc != -EPIPE)
-        log_warnx("dom %u: %s failed: %s", domid, action_name(act),
-                  strerror(-rc));
-}
-
-/* Report-only: QEMU stays stopped, the waiters learn why. */
-static void stop_and_report(struct dm_mon *m, int how, unsigned reason)
-{
-    int rc = 0;
-
-    /* SHUTDOWN and GUEST_PANICKED left QEMU paused; a reset did not. */
-    if (how != DM_DECIDE_STOPPED)
-        rc = qmp_execute(m->q, "stop", NULL, 5000, NULL);
-    if (rc && rc != -EPIPE)
-        log_warnx("dom %u: stop failed: %s", m->domid, strerror(-rc));
     log_info("dom %u: shut down (reason %u)", m->domid, reason);
     m->shut = 1;
     m->shut_reason = reason;
     dm_ctlsrv_wake(m);
 }
 
-/* The SHUTDOWN_* a guest event stands for. */
-static unsigned event_reason(const struct qmp_msg *ev)
+/* Kept stopped for the toolstack, which decides (on_*). */
+static void stop_and_report(struct dm_mon *m, int how, unsigned reason)
 {
-    const char *reason = qmp_get_str(ev->value, "reason");
+    int rc = 0;
 
-    if (!strcmp(ev->event, "GUEST_PANICKED") ||
-        (reason && !strcmp(reason, "guest-panic")))
-        return SHUTDOWN_crash;
-    if (reason && !strcmp(reason, "guest-reset"))
-        return SHUTDOWN_reboot;
-    return SHUTDOWN_poweroff;
+    /* SHUTDOWN and GUEST_PANICKED left QEMU paused; a reset did not. */
+    if (how != DM_EVENT_STOPPED)
+        rc = qmp_execute(m->q, "stop", NULL, 5000, NULL);
+    if (rc && rc != -EPIPE)
+        log_warnx("dom %u: stop failed: %s", m->domid, strerror(-rc));
+    report(m, reason);
 }
 
 /* A request from outside (xm shutdown/reboot via the store). */
@@ -162,8 +113,8 @@ static void outside_request(struct dm_mon *m, const char *what)
     log_info("dom %u: %s requested", m->domid, what);
     /* As xl reboot -F: the domain shuts down for a reboot; the toolstack
      * rebuilds it. A poweroff stays the ACPI button: the guest decides. */
-    if (m->ops->report_only && !strcmp(what, "reboot")) {
-        stop_and_report(m, 0, SHUTDOWN_reboot);
+    if (!m->ops->bare && !strcmp(what, "reboot")) {
+        stop_and_report(m, DM_EVENT_NONE, SHUTDOWN_reboot);
         return;
     }
     rc = qmp_execute(m->q, cmd, NULL, 5000, NULL);
@@ -173,27 +124,17 @@ static void outside_request(struct dm_mon *m, const char *what)
 
 static void handle_event(struct dm_mon *m, struct qmp_msg *ev)
 {
-    enum dm_action act;
+    unsigned reason = SHUTDOWN_poweroff;
     int how;
 
     log_debug("dom %u: event %s", m->domid, ev->event);
-    how = dm_monitor_decide(ev, m->ops, &act);
-    if (how && m->ops->report_only) {
-        stop_and_report(m, how, event_reason(ev));
+    how = dm_monitor_event(ev, &reason);
+    if (!how)
         return;
-    }
-    if (how == DM_DECIDE_STOPPED) {
-        /* Waiters (xl's domain-death watch) learn of it before we act. */
-        m->shut = 1;
-        m->shut_reason = !strcmp(ev->event, "GUEST_PANICKED")
-                             ? SHUTDOWN_crash
-                             : SHUTDOWN_poweroff;
-        dm_ctlsrv_wake(m);
-    }
-    if (how)
-        apply(m->q, m->domid, how, act);
-    if (how == DM_DECIDE_STOPPED && act == DM_ACTION_RESTART)
-        m->shut = 0;
+    if (!m->ops->bare)
+        stop_and_report(m, how, reason);
+    else if (how == DM_EVENT_STOPPED)
+        report(m, reason); /* and QEMU exits by itself */
 }
 
 /* Events the QMP client already read (queued or buffered) come first. */

@@ -258,7 +258,7 @@ out:
     if (rc < 0 && made_store) {
         userdata_remove(b.domid);
         xs_release_domain(xs, b.domid);
-        dstore_remove_domain(xs, b.domid);
+        domain_store_remove(xs, b.domid);
     }
     if (b.boot) { /* the built domain has its copy: the files go */
         bootloader_done(b.boot);
@@ -282,7 +282,7 @@ int domain_destroy(const struct domain_ctx *c, struct xs_handle *xs,
     rc = hv_domain_destroy(hv, domid);
     hv_close(hv);
     xs_release_domain(xs, domid);
-    dstore_remove_domain(xs, domid);
+    domain_store_remove(xs, domid);
     userdata_remove(domid);
     domain_sched_remove(domid);
     return rc == -ESRCH ? 0 : rc;

@@ -64,6 +64,11 @@ int domain_create(const struct domain_ctx *c, struct xs_handle *xs,
 int domain_destroy(const struct domain_ctx *c, struct xs_handle *xs,
                    uint32_t domid);
 
+/* A dead domid's store entries, as xl destroy removes them; /vm/<uuid> is
+ * kept while another domain names it (restart, local migration). Missing
+ * entries are fine. dm's monitor calls it once QEMU is gone. */
+void domain_store_remove(struct xs_handle *xs, uint32_t domid);
+
 enum domain_shutdown_req {
     DOMAIN_POWEROFF, /* control/shutdown = "poweroff" */
     DOMAIN_REBOOT,   /* "reboot" */

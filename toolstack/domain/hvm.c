@@ -41,8 +41,9 @@ static int hvm_build(struct domain_build *b)
     int rc =
         b->restore_fd >= 0
             ? dm_hvm_restore(b->xs, b->cfg, b->domid, b->uuid, b->restore_fd,
-                             err, sizeof(err))
-            : dm_hvm_create(b->xs, b->cfg, b->domid, b->uuid, err, sizeof(err));
+                             domain_store_remove, err, sizeof(err))
+            : dm_hvm_create(b->xs, b->cfg, b->domid, b->uuid,
+                            domain_store_remove, err, sizeof(err));
 
     if (rc < 0)
         snprintf(b->err, sizeof(b->err), "%s: %s", b->cfg->name, err);

@@ -90,7 +90,6 @@ int dstore_write_domain(struct xs_handle *xs, const struct domain_config *cfg,
 /* Set domid's name (and /vm/<uuid>/name), in one transaction that checks
  * no other domain has it: -EEXIST. */
 int dstore_rename(struct xs_handle *xs, uint32_t domid, const char *name);
-void dstore_remove_domain(struct xs_handle *xs, uint32_t domid);
 /* /vm/<uuid> of domid parsed back into 16 bytes. 0 or -ENOENT. */
 int dstore_uuid(struct xs_handle *xs, uint32_t domid, uint8_t uuid[16]);
 void domain_uuid_str(const uint8_t u[16], char *s /* >= 37 */);

@@ -377,7 +377,7 @@ static int vm_shared(struct xs_handle *xs, const char *vm)
     return shared;
 }
 
-void dstore_remove_domain(struct xs_handle *xs, uint32_t domid)
+void domain_store_remove(struct xs_handle *xs, uint32_t domid)
 {
     static const char *const kinds[] = {"vbd", "vif", "console", "qdisk"};
     char p[128], vm[128] = "";
