@@ -6,6 +6,7 @@
 #include "domain/saveimg.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <lzma.h>
@@ -255,6 +256,29 @@ int saveimg_verify(int fd, const struct saveimg_header *h, char *err,
     if (lseek(fd, h->stream_off, SEEK_SET) < 0)
         return -errno;
     return 0;
+}
+
+int saveimg_open(const char *path, struct saveimg_header *h, char *err,
+                 size_t errlen)
+{
+    char why[300] = "";
+    int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
+
+    memset(h, 0, sizeof(*h));
+    if (fd < 0) {
+        rc = -errno;
+        snprintf(err, errlen, "cannot open %s: %s", path, strerror(-rc));
+        return rc;
+    }
+    rc = saveimg_read(fd, h, why, sizeof(why));
+    if (!rc)
+        rc = saveimg_verify(fd, h, why, sizeof(why));
+    if (!rc)
+        return fd;
+    snprintf(err, errlen, "%s: %s", path, why[0] ? why : strerror(-rc));
+    saveimg_header_free(h);
+    close(fd);
+    return rc;
 }
 
 void saveimg_header_free(struct saveimg_header *h)
