@@ -119,9 +119,8 @@ int cmd_domid(struct xm *xm, int argc, char **argv)
     uint32_t domid;
     int opt;
 
-    while ((opt = xm_getopt(xm, argc, argv, "", NULL, 1)) != -1)
-        if (opt == XM_OPT_HELP || opt == XM_OPT_ERR)
-            return opt == XM_OPT_HELP ? EXIT_SUCCESS : EXIT_FAILURE;
+    if ((opt = xm_no_options(xm, argc, argv, 1)) >= 0)
+        return opt;
     xs = dom_xs_open(xm);
     if (!xs)
         return EXIT_FAILURE;
@@ -147,9 +146,8 @@ int cmd_domname(struct xm *xm, int argc, char **argv)
     char name[128];
     int opt, rc = -EINVAL;
 
-    while ((opt = xm_getopt(xm, argc, argv, "", NULL, 1)) != -1)
-        if (opt == XM_OPT_HELP || opt == XM_OPT_ERR)
-            return opt == XM_OPT_HELP ? EXIT_SUCCESS : EXIT_FAILURE;
+    if ((opt = xm_no_options(xm, argc, argv, 1)) >= 0)
+        return opt;
     xs = dom_xs_open(xm);
     if (!xs)
         return EXIT_FAILURE;

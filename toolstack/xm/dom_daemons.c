@@ -286,12 +286,8 @@ int cmd_daemons(struct xm *xm, int argc, char **argv)
     const char *what;
     int opt, rc;
 
-    while ((opt = xm_getopt(xm, argc, argv, "", NULL, 1)) != -1) {
-        if (opt == XM_OPT_HELP)
-            return EXIT_SUCCESS;
-        if (opt == XM_OPT_ERR)
-            return EXIT_FAILURE;
-    }
+    if ((opt = xm_no_options(xm, argc, argv, 1)) >= 0)
+        return opt;
     what = argv[optind];
     if (!strcmp(what, "start"))
         rc = daemons_start_all(xm);
