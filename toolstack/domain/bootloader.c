@@ -12,33 +12,19 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/log.h"
 #include "lib/paths.h"
 #include "lib/spawn.h"
 
 #define ANSWER_MAX 65536
 #define BOOTLOADER_TIMEOUT_S 120
 #define WHY_MAX 300
-
-static int berr(char *err, size_t errlen, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int berr(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (err && errlen) {
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return rc;
-}
 
 /* A file pygrub made: a plain name directly inside dir. */
 static int inside(const char *path, const char *dir)
@@ -85,17 +71,18 @@ int bootloader_parse(const char *buf, size_t len, const char *dir,
         *slot = strndup(v, n - (size_t)(v - l));
         if (!*slot) {
             answer_free(a);
-            return berr(err, errlen, -ENOMEM, "out of memory");
+            return log_errbuf(err, errlen, -ENOMEM, "out of memory");
         }
     }
     if (!a->kernel || !*a->kernel) {
         answer_free(a);
-        return berr(err, errlen, -EINVAL, "the bootloader named no kernel");
+        return log_errbuf(err, errlen, -EINVAL,
+                          "the bootloader named no kernel");
     }
     if (!inside(a->kernel, dir) || (a->ramdisk && !inside(a->ramdisk, dir))) {
-        berr(err, errlen, -EINVAL,
-             "the bootloader named %s, outside its directory %s",
-             inside(a->kernel, dir) ? a->ramdisk : a->kernel, dir);
+        log_errbuf(err, errlen, -EINVAL,
+                   "the bootloader named %s, outside its directory %s",
+                   inside(a->kernel, dir) ? a->ramdisk : a->kernel, dir);
         answer_free(a);
         return -EINVAL;
     }
@@ -199,15 +186,16 @@ int bootloader_run(const struct domain_config *cfg, struct boot_answer *a,
 
     memset(a, 0, sizeof(*a));
     if (!disk)
-        return berr(err, errlen, -EINVAL,
-                    "bootloader = \"%s\" needs a disk to boot from",
-                    cfg->bootloader);
+        return log_errbuf(err, errlen, -EINVAL,
+                          "bootloader = \"%s\" needs a disk to boot from",
+                          cfg->bootloader);
     if (paths_mkdir("/run/xen", 0755) ||
         paths_get(a->dir, sizeof(a->dir), "/run/xen/bootloader.XXXXXX") ||
         !mkdtemp(a->dir)) {
         rc = errno ? -errno : -ENAMETOOLONG;
         a->dir[0] = '\0';
-        return berr(err, errlen, rc, "bootloader directory: %s", strerror(-rc));
+        return log_errbuf(err, errlen, rc, "bootloader directory: %s",
+                          strerror(-rc));
     }
     snprintf(out, sizeof(out), "%s/answer", a->dir);
     rc = open(out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -215,15 +203,16 @@ int bootloader_run(const struct domain_config *cfg, struct boot_answer *a,
         close(rc);
     rc = make_argv(cfg, disk, out, a->dir, argv, 64);
     if (rc < 0)
-        berr(err, errlen, rc, "out of memory");
+        log_errbuf(err, errlen, rc, "out of memory");
     else if ((rc = spawn_run(NULL, argv, &o, err, errlen)) > 0) {
-        berr(err, errlen, -EINVAL, "%s failed (exit %d)%s%s", cfg->bootloader,
-             rc, why[0] ? ": " : "", why);
+        log_errbuf(err, errlen, -EINVAL, "%s failed (exit %d)%s%s",
+                   cfg->bootloader, rc, why[0] ? ": " : "", why);
         rc = -EINVAL;
     } else if (rc == 0 && !(buf = malloc(ANSWER_MAX))) {
-        rc = berr(err, errlen, -ENOMEM, "out of memory");
+        rc = log_errbuf(err, errlen, -ENOMEM, "out of memory");
     } else if (rc == 0 && (rc = read_answer(out, buf, &len)) < 0) {
-        berr(err, errlen, rc, "%s: answer: %s", cfg->bootloader, strerror(-rc));
+        log_errbuf(err, errlen, rc, "%s: answer: %s", cfg->bootloader,
+                   strerror(-rc));
     } else if (rc == 0) {
         rc = bootloader_parse(buf, len, a->dir, a, err, errlen);
     }

@@ -108,3 +108,15 @@ void fatalx(const char *fmt, ...)
     va_end(ap);
     exit(EXIT_FAILURE);
 }
+
+int log_errbuf(char *err, size_t errlen, int rc, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (err && errlen) {
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return rc;
+}

@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -12,6 +11,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "lib/log.h"
 
 int spawn_self_path(char *buf, size_t len, const char *prog)
 {
@@ -135,20 +136,6 @@ int spawn_detached(const char *path, char *const argv[], const char *log_path,
     if (pid_out)
         *pid_out = pid;
     return 0;
-}
-
-static int serr(char *err, size_t errlen, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int serr(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (err && errlen) {
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return rc;
 }
 
 /* In the child: exec as spawn.h says, or _exit telling ep why not. */
@@ -331,14 +318,14 @@ int spawn_run(const char *path, char *const argv[], struct spawn_opts *o,
         if (!is_pipe(s[i].o))
             continue;
         if (pipe2(p, O_CLOEXEC) < 0) {
-            rc = serr(err, errlen, -errno, "pipe: %s", strerror(errno));
+            rc = log_errbuf(err, errlen, -errno, "pipe: %s", strerror(errno));
             goto out;
         }
         s[i].fd = p[0];
         w[i] = p[1];
     }
     if (pipe2(ep, O_CLOEXEC) < 0) {
-        rc = serr(err, errlen, -errno, "pipe: %s", strerror(errno));
+        rc = log_errbuf(err, errlen, -errno, "pipe: %s", strerror(errno));
         goto out;
     }
     fflush(NULL);
@@ -356,7 +343,7 @@ int spawn_run(const char *path, char *const argv[], struct spawn_opts *o,
     }
     if (pid < 0) {
         close(ep[0]);
-        rc = serr(err, errlen, -e, "fork: %s", strerror(e));
+        rc = log_errbuf(err, errlen, -e, "fork: %s", strerror(e));
         goto out;
     }
     if (o->pid_out)
@@ -377,21 +364,22 @@ int spawn_run(const char *path, char *const argv[], struct spawn_opts *o,
     if (o->pid_out)
         *o->pid_out = 0;
     if (e == sizeof(rc))
-        serr(err, errlen, rc, "cannot run %s: %s", argv[0], strerror(-rc));
+        log_errbuf(err, errlen, rc, "cannot run %s: %s", argv[0],
+                   strerror(-rc));
     else if (rc == -ETIMEDOUT && o->timeout_ms % 1000)
-        serr(err, errlen, rc, "%s: no answer within %u ms", argv[0],
-             o->timeout_ms);
+        log_errbuf(err, errlen, rc, "%s: no answer within %u ms", argv[0],
+                   o->timeout_ms);
     else if (rc == -ETIMEDOUT)
-        serr(err, errlen, rc, "%s: no answer within %u s", argv[0],
-             o->timeout_ms / 1000);
+        log_errbuf(err, errlen, rc, "%s: no answer within %u s", argv[0],
+                   o->timeout_ms / 1000);
     else if (rc < 0)
-        serr(err, errlen, rc, "%s: wait: %s", argv[0], strerror(-rc));
+        log_errbuf(err, errlen, rc, "%s: wait: %s", argv[0], strerror(-rc));
     else if (WIFEXITED(st) && WEXITSTATUS(st))
-        rc = serr(err, errlen, WEXITSTATUS(st), "%s exited with status %d",
-                  argv[0], WEXITSTATUS(st));
+        rc = log_errbuf(err, errlen, WEXITSTATUS(st),
+                        "%s exited with status %d", argv[0], WEXITSTATUS(st));
     else if (WIFSIGNALED(st))
-        rc = serr(err, errlen, -ECHILD, "%s killed by signal %d", argv[0],
-                  WTERMSIG(st));
+        rc = log_errbuf(err, errlen, -ECHILD, "%s killed by signal %d", argv[0],
+                        WTERMSIG(st));
 out:
     for (i = 0; i < 2; i++) {
         if (s[i].o->to == SPAWN_LINES)
