@@ -126,7 +126,8 @@ static int is_qcow2(const char *path)
     return ok;
 }
 
-int snapdisk_backing(const char *path, char *buf, size_t len)
+/* The backing file named in qcow2 image path (buf empty: none). 0/-errno. */
+static int snapdisk_backing(const char *path, char *buf, size_t len)
 {
     uint8_t h[20];
     uint64_t off = 0;

@@ -28,15 +28,6 @@ void log_procinit(const char *name)
         log_name = name;
 }
 
-void log_setverbose(int verbose)
-{
-    log_verbose = verbose;
-}
-int log_getverbose(void)
-{
-    return log_verbose;
-}
-
 static void vlog(int pri, const char *fmt, va_list ap, int with_errno)
 {
     int saved = errno;

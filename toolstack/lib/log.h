@@ -15,8 +15,6 @@
 void log_init(int to_stderr, int verbose);
 /* Tag every line with the program name ("blkback", "xenstored"). */
 void log_procinit(const char *name);
-void log_setverbose(int verbose);
-int log_getverbose(void);
 
 /* log_warn appends ": strerror(errno)"; log_warnx does not. */
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
