@@ -15,6 +15,7 @@
 #include "conf.h"
 #include "lib/fs.h"
 #include "lib/paths.h"
+#include "lib/spawn.h"
 #include "opts.h"
 #include "run.h"
 #include "storage.h"
@@ -352,22 +353,13 @@ int xci_tool_setup(struct xci_conf *c, struct xci_conf *cl, int argc,
 static int xci_domain_running(const char *name)
 {
     struct xci_log quiet = {.file = NULL};
-    char exe[4096], xm[4200];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
     const char *prog = getenv("PVSTACK_XM");
-    char *out = NULL;
+    char xm[4096], *out = NULL;
     int rc;
 
-    if (prog && *prog)
-        n = -1; /* the caller's choice (tests, another toolstack) */
-    else
-        prog = "xm";
-    if (n > 0) {
-        exe[n] = '\0';
-        snprintf(xm, sizeof(xm), "%s/xm", dirname(exe));
-        if (access(xm, X_OK) == 0)
-            prog = xm;
-    }
+    /* PVSTACK_XM: the caller's choice (tests, another toolstack) */
+    if (!prog || !*prog)
+        prog = spawn_self_path(xm, sizeof(xm), "xm") == 0 ? xm : "xm";
     if (!xci_have_prog(prog))
         return 0;
     rc = xci_run_capture(&quiet, (const char *[]){prog, "list", name, NULL},
