@@ -15,6 +15,7 @@
 #include "conf.h"
 #include "lib/fs.h"
 #include "lib/paths.h"
+#include "lib/spawn.h"
 #include "opts.h"
 #include "run.h"
 #include "storage.h"
@@ -268,9 +269,15 @@ static int in_list(const char *const l[], const char *k)
     return 0;
 }
 
-int xci_tool_opts(struct xci_conf *cl, int argc, char *const argv[],
-                  const char *prog, const char *const with_value[],
-                  const char *const flags[])
+/*
+ * Command line of the companion tools: "--key=value" / "--key value" for
+ * keys listed in with_value, "--flag" for keys in flags, bare words and
+ * --hostname are appended to "hostname". Returns 0, 1 for --help, or
+ * -EINVAL after a line on stderr (prog names the tool).
+ */
+static int xci_tool_opts(struct xci_conf *cl, int argc, char *const argv[],
+                         const char *prog, const char *const with_value[],
+                         const char *const flags[])
 {
     int i, rc = 0;
 
@@ -311,7 +318,11 @@ int xci_tool_opts(struct xci_conf *cl, int argc, char *const argv[],
     return rc;
 }
 
-int xci_tool_conf(struct xci_conf *c, const struct xci_conf *cl)
+/*
+ * The tool's settings: PVSTACK_ROOT/etc/xen-tools/xen-tools.conf, then
+ * --config, then cl. Returns 0 or -errno.
+ */
+static int xci_tool_conf(struct xci_conf *c, const struct xci_conf *cl)
 {
     char path[4096];
     const char *cf = xci_conf_get(cl, "config");
@@ -335,6 +346,26 @@ int xci_tool_setup(struct xci_conf *c, struct xci_conf *cl, int argc,
     if (rc == 1)
         printf("usage: %s %s\n", prog, usage);
     return rc ? rc : xci_tool_conf(c, cl);
+}
+
+/* 1 if `xm list <name>` says the domain exists, else 0. The xm is
+ * $PVSTACK_XM if set, else the one next to this program, else on PATH. */
+static int xci_domain_running(const char *name)
+{
+    struct xci_log quiet = {.file = NULL};
+    const char *prog = getenv("PVSTACK_XM");
+    char xm[4096], *out = NULL;
+    int rc;
+
+    /* PVSTACK_XM: the caller's choice (tests, another toolstack) */
+    if (!prog || !*prog)
+        prog = spawn_self_path(xm, sizeof(xm), "xm") == 0 ? xm : "xm";
+    if (!xci_have_prog(prog))
+        return 0;
+    rc = xci_run_capture(&quiet, (const char *[]){prog, "list", name, NULL},
+                         &out);
+    free(out);
+    return rc == 0;
 }
 
 int xci_tool_each_host(const struct xci_conf *c, const char *prog,
@@ -370,31 +401,4 @@ int xci_tool_output(char *buf, size_t len, const struct xci_conf *c)
     if (o && *o)
         return snprintf(buf, len, "%s", o) >= (int)len ? -ENAMETOOLONG : 0;
     return paths_get(buf, len, "/etc/xen");
-}
-
-int xci_domain_running(const char *name)
-{
-    struct xci_log quiet = {.file = NULL};
-    char exe[4096], xm[4200];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-    const char *prog = getenv("PVSTACK_XM");
-    char *out = NULL;
-    int rc;
-
-    if (prog && *prog)
-        n = -1; /* the caller's choice (tests, another toolstack) */
-    else
-        prog = "xm";
-    if (n > 0) {
-        exe[n] = '\0';
-        snprintf(xm, sizeof(xm), "%s/xm", dirname(exe));
-        if (access(xm, X_OK) == 0)
-            prog = xm;
-    }
-    if (!xci_have_prog(prog))
-        return 0;
-    rc = xci_run_capture(&quiet, (const char *[]){prog, "list", name, NULL},
-                         &out);
-    free(out);
-    return rc == 0;
 }

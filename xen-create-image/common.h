@@ -54,22 +54,12 @@ void xci_cfg_vif_field(const char *vif, const char *key, char *out, size_t len);
 struct xci_conf;
 
 /*
- * Command line of the companion tools: "--key=value" / "--key value" for
- * keys listed in with_value, "--flag" for keys in flags, bare words and
- * --hostname are appended to "hostname". Returns 0, 1 for --help, or
- * -EINVAL after a line on stderr (prog names the tool).
- */
-int xci_tool_opts(struct xci_conf *cl, int argc, char *const argv[],
-                  const char *prog, const char *const with_value[],
-                  const char *const flags[]);
-/*
- * The tool's settings: PVSTACK_ROOT/etc/xen-tools/xen-tools.conf, then
- * --config, then cl. Returns 0 or -errno.
- */
-int xci_tool_conf(struct xci_conf *c, const struct xci_conf *cl);
-/*
- * xci_tool_opts() into cl (printing "usage: prog usage" for --help), then
- * xci_tool_conf() into c. Returns 0, 1 after --help, or -errno.
+ * The command line into cl (printing "usage: prog usage" for --help):
+ * "--key=value" / "--key value" for keys listed in with_value, "--flag"
+ * for keys in flags, bare words and --hostname appended to "hostname";
+ * then the settings into c: PVSTACK_ROOT/etc/xen-tools/xen-tools.conf,
+ * then --config, then cl. Returns 0, 1 after --help, or -errno (-EINVAL
+ * after a line on stderr naming prog).
  */
 int xci_tool_setup(struct xci_conf *c, struct xci_conf *cl, int argc,
                    char *const argv[], const char *prog, const char *usage,
@@ -83,8 +73,5 @@ int xci_tool_each_host(const struct xci_conf *c, const char *prog,
                        int (*one)(void *ctx, const char *host), void *ctx);
 /* The cfg directory: --output/output, else PVSTACK_ROOT/etc/xen. */
 int xci_tool_output(char *buf, size_t len, const struct xci_conf *c);
-/* 1 if `xm list <name>` says the domain exists, else 0. The xm is
- * $PVSTACK_XM if set, else the one next to this program, else on PATH. */
-int xci_domain_running(const char *name);
 
 #endif

@@ -85,7 +85,7 @@ static const struct opt opts[] = {
     {"version", OPT_FLAG, NULL, NULL},
 };
 
-void xci_opts_usage(FILE *out)
+static void xci_opts_usage(FILE *out)
 {
     fputs("usage: xen-create-image --hostname=NAME [options]\n"
           "  --dist=SUITE --arch=ARCH --mirror=URL\n"

@@ -57,7 +57,6 @@ struct xci_settings {
  */
 int xci_opts_parse(struct xci_conf *cl, int argc, char *const argv[], FILE *out,
                    FILE *report);
-void xci_opts_usage(FILE *out);
 
 /*
  * Resolve and validate c into s: hostname (RFC 1123), sizes, IPs, netmask,

@@ -3,15 +3,13 @@
 #include "run.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
+
+#include "lib/spawn.h"
 
 /* The running child, for xci_run_forward_signal() (STYLE.md allows
  * volatile sig_atomic_t globals for signal handlers). */
@@ -78,27 +76,6 @@ static void log_argv(struct xci_log *l, const char *const argv[])
     xci_note(l, "Running: %s", line);
 }
 
-static void child(const char *const argv[], const struct xci_conf *env,
-                  int outfd, int errfd, int flags)
-{
-    size_t i;
-
-    if (!(flags & XCI_RUN_TTY)) {
-        int nul = open("/dev/null", O_RDONLY);
-
-        if (nul < 0 || dup2(nul, 0) < 0 || dup2(outfd, 1) < 0 ||
-            dup2(errfd, 2) < 0)
-            _exit(126);
-    }
-    for (i = 0; env && i < env->n; i++)
-        if (setenv(env->v[i].key, env->v[i].val, 1))
-            _exit(126);
-    signal(SIGPIPE, SIG_DFL);
-    execvp(argv[0], (char *const *)(uintptr_t)argv);
-    fprintf(stderr, "%s: %s\n", argv[0], strerror(errno));
-    _exit(127);
-}
-
 static void copy_out(struct xci_log *l, const char *buf, size_t n)
 {
     if (l->file) {
@@ -111,110 +88,52 @@ static void copy_out(struct xci_log *l, const char *buf, size_t n)
     }
 }
 
-static int finish(struct xci_log *l, const char *name, pid_t pid)
+static void to_log(void *l, const char *line, size_t n)
 {
-    int st;
-
-    while (waitpid(pid, &st, 0) < 0)
-        if (errno != EINTR)
-            return -errno;
-    if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
-        return 0;
-    if (WIFEXITED(st))
-        snprintf(l->failed, sizeof(l->failed), "%.100s exited with status %d",
-                 name, WEXITSTATUS(st));
-    else
-        snprintf(l->failed, sizeof(l->failed), "%.100s killed by signal %d",
-                 name, WTERMSIG(st));
-    xci_note(l, "%s", l->failed);
-    return -ECHILD;
+    copy_out(l, line, n);
 }
 
-/* Pump the child's pipes: err -> log; out -> log or the capture stream. */
-static void pump(struct xci_log *l, int errfd, int outfd, FILE *cap)
+static void to_cap(void *cap, const char *line, size_t n)
 {
-    struct pollfd p[2] = {{.fd = errfd, .events = POLLIN},
-                          {.fd = outfd, .events = POLLIN}};
-    int open_n = outfd >= 0 ? 2 : 1;
-    char buf[4096];
+    fwrite(line, 1, n, cap);
+}
 
-    while (open_n > 0) {
-        int i;
+/* In the child: env's variables added to its environment. */
+static int set_env(void *arg)
+{
+    const struct xci_conf *env = arg;
+    size_t i;
 
-        if (poll(p, outfd >= 0 ? 2 : 1, -1) < 0) {
-            if (errno == EINTR)
-                continue;
-            break;
-        }
-        for (i = 0; i < (outfd >= 0 ? 2 : 1); i++) {
-            ssize_t n;
-
-            if (p[i].fd < 0 || !p[i].revents)
-                continue;
-            n = read(p[i].fd, buf, sizeof(buf));
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n <= 0) {
-                p[i].fd = -1;
-                open_n--;
-            } else if (i == 1 && cap) {
-                fwrite(buf, 1, (size_t)n, cap);
-            } else {
-                copy_out(l, buf, (size_t)n);
-            }
-        }
-    }
+    for (i = 0; i < env->n; i++)
+        if (setenv(env->v[i].key, env->v[i].val, 1))
+            return -errno;
+    return 0;
 }
 
 static int spawn(struct xci_log *l, const char *const argv[],
                  const struct xci_conf *env, int flags, FILE *cap)
 {
-    int ep[2] = {-1, -1}, op[2] = {-1, -1};
-    pid_t pid;
-    int rc;
+    struct spawn_out log = {
+        .to = SPAWN_LINES, .line_fn = to_log, .line_arg = l};
+    struct spawn_opts o = {.out = log,
+                           .err = log,
+                           .setup = env ? set_env : NULL,
+                           .setup_arg = (void *)(uintptr_t)env,
+                           .pid_out = &run_child};
 
     log_argv(l, argv);
-    if (!(flags & XCI_RUN_TTY)) {
-        if (pipe2(ep, O_CLOEXEC))
-            return -errno;
-        if (cap && pipe2(op, O_CLOEXEC)) {
-            rc = -errno;
-            close(ep[0]);
-            close(ep[1]);
-            return rc;
-        }
+    if (cap)
+        o.out = (struct spawn_out){
+            .to = SPAWN_LINES, .line_fn = to_cap, .line_arg = cap};
+    if (flags & XCI_RUN_TTY) {
+        o.out.to = o.err.to = SPAWN_INHERIT;
+        o.keep_stdin = 1;
     }
-    if (l->term)
-        fflush(l->term);
-    if (l->file)
-        fflush(l->file);
-    pid = fork();
-    if (pid < 0) {
-        rc = -errno;
-        goto out;
-    }
-    if (pid == 0)
-        child(argv, env, cap ? op[1] : ep[1], ep[1], flags);
-    run_child = pid;
-    if (!(flags & XCI_RUN_TTY)) {
-        close(ep[1]);
-        ep[1] = -1;
-        if (cap) {
-            close(op[1]);
-            op[1] = -1;
-        }
-        pump(l, ep[0], cap ? op[0] : -1, cap);
-    }
-    rc = finish(l, argv[0], pid);
-    run_child = 0;
-out:
-    for (int i = 0; i < 2; i++) {
-        if (ep[i] >= 0)
-            close(ep[i]);
-        if (op[i] >= 0)
-            close(op[i]);
-    }
-    return rc;
+    if (!spawn_run(NULL, (char *const *)(uintptr_t)argv, &o, l->failed,
+                   sizeof(l->failed)))
+        return 0;
+    xci_note(l, "%s", l->failed);
+    return -ECHILD;
 }
 
 int xci_run(struct xci_log *l, const char *const argv[],

@@ -32,8 +32,8 @@ enum {
 /*
  * Run argv[0] (PATH lookup) with argv, stdin from /dev/null, with the
  * variables of env (may be NULL) added to the environment. Returns 0 when
- * it exits 0, -ECHILD when it exits non-zero or dies (logged), -errno when
- * it cannot start.
+ * it exits 0, else -ECHILD with l->failed saying why (it exited non-zero,
+ * died, or could not be run; logged).
  */
 int xci_run(struct xci_log *l, const char *const argv[],
             const struct xci_conf *env, int flags);

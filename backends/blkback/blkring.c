@@ -54,11 +54,6 @@ struct blkring {
 #define bump(field, n) __atomic_fetch_add(&(field), (n), __ATOMIC_RELAXED)
 #define ld(field) __atomic_load_n(&(field), __ATOMIC_RELAXED)
 
-unsigned blkring_inflight(const struct blkring *r)
-{
-    return r->inflight;
-}
-
 void blkring_get_stats(const struct blkring *r, struct blkring_stats *out)
 {
     *out = r->st;

@@ -48,8 +48,6 @@ int blkring_create(struct hv *hv, uint32_t domid, uint32_t ring_ref,
 int blkring_process(struct blkring *r);
 /* Fill pfd[0] (event channel) and pfd[1] (I/O completions); returns 2. */
 int blkring_fds(const struct blkring *r, struct pollfd pfd[2]);
-/* Requests in flight. */
-unsigned blkring_inflight(const struct blkring *r);
 void blkring_get_stats(const struct blkring *r, struct blkring_stats *out);
 /* Safe from any thread while the serving thread runs. */
 void blkring_get_iostats(const struct blkring *r, struct blkring_iostats *out);

@@ -21,7 +21,7 @@
 struct blkdisk {
     int fd;
     uint64_t sectors;
-    int readonly, direct, discard, blockdev;
+    int readonly, direct, discard;
 };
 
 int blkdisk_fd(const struct blkdisk *d)
@@ -44,11 +44,6 @@ int blkdisk_direct(const struct blkdisk *d)
 {
     return d->direct;
 }
-int blkdisk_is_blockdev(const struct blkdisk *d)
-{
-    return d->blockdev;
-}
-
 static const char *strip_prefix(const char *p)
 {
     static const char *const ok[] = {"aio:", "raw:", "file:", "phy:"};
@@ -149,7 +144,6 @@ int blkdisk_open(const char *params, int readonly, struct blkdisk **out)
             rc = -errno;
             goto fail;
         }
-        d->blockdev = 1;
         d->discard = blockdev_discard(&st);
     } else if (S_ISREG(st.st_mode)) {
         bytes = (uint64_t)st.st_size;

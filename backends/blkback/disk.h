@@ -28,7 +28,5 @@ int blkdisk_readonly(const struct blkdisk *d);
 int blkdisk_can_discard(const struct blkdisk *d);
 /* 1 when opened with O_DIRECT. */
 int blkdisk_direct(const struct blkdisk *d);
-/* 1 for a block device. */
-int blkdisk_is_blockdev(const struct blkdisk *d);
 
 #endif

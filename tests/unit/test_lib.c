@@ -9,6 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "lib/log.h"
 #include "lib/parse.h"
 #include "lib/paths.h"
 
@@ -80,13 +81,27 @@ static void test_paths(void **state)
     assert_int_equal(paths_get(buf, 4, "/etc/xen"), -ENAMETOOLONG);
 }
 
+/* log_errbuf: the line, cut to the buffer, and rc back. */
+static void test_errbuf(void **state)
+{
+    char err[8] = "x";
+
+    (void)state;
+    assert_int_equal(log_errbuf(err, sizeof(err), -EINVAL, "%s %d", "ab", 7),
+                     -EINVAL);
+    assert_string_equal(err, "ab 7");
+    assert_int_equal(log_errbuf(err, sizeof(err), 3, "%s", "too long a line"),
+                     3);
+    assert_string_equal(err, "too lon");
+    assert_int_equal(log_errbuf(NULL, 0, -EIO, "nowhere"), -EIO);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_parse_ll),
-        cmocka_unit_test(test_parse_ull),
-        cmocka_unit_test(test_parse_size),
-        cmocka_unit_test(test_paths),
+        cmocka_unit_test(test_parse_ll),   cmocka_unit_test(test_parse_ull),
+        cmocka_unit_test(test_parse_size), cmocka_unit_test(test_paths),
+        cmocka_unit_test(test_errbuf),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -136,10 +137,85 @@ static void test_spawn(void **state)
     /* A failed exec is the error, not a process that dies at once. */
     assert_int_equal(spawn_detached("/nonexistent/prog", bad, NULL, NULL),
                      -ENOENT);
-    assert_int_equal(
-        spawn_wait("/bin/sh", (char *[]){"sh", "-c", "exit 3", NULL}), 3);
     assert_int_equal(spawn_self_path(log, sizeof(log), "no-such-program"),
                      -ENOENT);
+}
+
+static void lines_count(void *arg, const char *line, size_t len)
+{
+    int *n = arg;
+
+    assert_int_equal(strlen(line), len);
+    assert_true(!strcmp(line, "a\n") || !strcmp(line, "bb\n") ||
+                !strcmp(line, "c"));
+    (*n)++;
+}
+
+static void test_spawn_run(void **state)
+{
+    char err[200], cap[8], log[256], buf[64];
+    struct spawn_opts o = {
+        .out = {.to = SPAWN_CAPTURE, .cap = cap, .cap_len = sizeof(cap)}};
+    char *chatty[] = {"sh", "-c", "seq 1 10000; exit 4", NULL};
+    char *slow[] = {"sh", "-c", "sleep 30 & sleep 30; echo late", NULL};
+    long long t;
+    int n = 0, fd;
+
+    (void)state;
+    /* the exit status, and the error line that names it */
+    assert_int_equal(spawn_run("/bin/sh",
+                               (char *[]){"sh", "-c", "exit 3", NULL}, NULL,
+                               err, sizeof(err)),
+                     3);
+    assert_string_equal(err, "sh exited with status 3");
+    err[0] = '\0';
+    assert_int_equal(
+        spawn_run(NULL, (char *[]){"true", NULL}, NULL, err, sizeof(err)), 0);
+    assert_string_equal(err, "");
+    /* capture keeps its bound, the rest is drained: no SIGPIPE, status 4 */
+    assert_int_equal(spawn_run(NULL, chatty, &o, err, sizeof(err)), 4);
+    assert_string_equal(cap, "1\n2\n3\n4");
+    assert_int_equal(o.out.cap_used, 7);
+    assert_true(o.out.cap_truncated);
+    /* a signal, and a program that is not there */
+    assert_int_equal(spawn_run(NULL, (char *[]){"sh", "-c", "kill -9 $$", NULL},
+                               NULL, err, sizeof(err)),
+                     -ECHILD);
+    assert_string_equal(err, "sh killed by signal 9");
+    assert_int_equal(spawn_run(NULL, (char *[]){"no-such-prog-xyz", NULL}, NULL,
+                               err, sizeof(err)),
+                     -ENOENT);
+    assert_string_equal(
+        err, "cannot run no-such-prog-xyz: No such file or directory");
+    /* the time limit kills the process group: the background sleep too,
+     * or its open stdout would keep us reading */
+    o = (struct spawn_opts){
+        .out = {.to = SPAWN_CAPTURE, .cap = cap, .cap_len = sizeof(cap)},
+        .timeout_ms = 300};
+    t = time(NULL);
+    assert_int_equal(spawn_run(NULL, slow, &o, err, sizeof(err)), -ETIMEDOUT);
+    assert_true(time(NULL) - t < 5);
+    assert_string_equal(err, "sh: no answer within 300 ms");
+    assert_string_equal(cap, "");
+    /* lines, and stderr appended to a log */
+    snprintf(log, sizeof(log), "%s/run.log", tmpdir);
+    o = (struct spawn_opts){
+        .out = {.to = SPAWN_LINES, .line_fn = lines_count, .line_arg = &n},
+        .err = {.to = SPAWN_LOG, .log_path = log}};
+    assert_int_equal(spawn_run(NULL,
+                               (char *[]){"sh", "-c",
+                                          "printf 'a\\nbb\\nc'; "
+                                          "echo e1 >&2; echo e2 >&2",
+                                          NULL},
+                               &o, err, sizeof(err)),
+                     0);
+    assert_int_equal(n, 3);
+    fd = open(log, O_RDONLY);
+    assert_true(fd >= 0);
+    memset(buf, 0, sizeof(buf));
+    assert_int_equal(read(fd, buf, sizeof(buf) - 1), 6);
+    close(fd);
+    assert_string_equal(buf, "e1\ne2\n");
 }
 
 static void test_pidfile(void **state)
@@ -465,10 +541,10 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sock_fds),  cmocka_unit_test(test_spawn),
-        cmocka_unit_test(test_pidfile),   cmocka_unit_test(test_mkdir_p),
-        cmocka_unit_test(test_write_all), cmocka_unit_test(test_rand),
-        cmocka_unit_test(test_xsutil),    cmocka_unit_test(test_read_line),
-        cmocka_unit_test(test_proc),
+        cmocka_unit_test(test_spawn_run), cmocka_unit_test(test_pidfile),
+        cmocka_unit_test(test_mkdir_p),   cmocka_unit_test(test_write_all),
+        cmocka_unit_test(test_rand),      cmocka_unit_test(test_xsutil),
+        cmocka_unit_test(test_read_line), cmocka_unit_test(test_proc),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -156,6 +156,38 @@ static void test_unfinished(void **state)
     close(fd);
 }
 
+/* saveimg_open: a path, the header read and the stream verified. */
+static void test_open(void **state)
+{
+    struct saveimg_header h;
+    char err[200] = "", path[64];
+    int fd = image(SAVEIMG_MFLAG_JSON), bad = memfile(), got;
+
+    (void)state;
+    snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+    got = saveimg_open(path, &h, err, sizeof(err));
+    assert_true(got >= 0);
+    assert_string_equal(h.config, cfg);
+    assert_int_equal(lseek(got, 0, SEEK_CUR),
+                     lseek(fd, 0, SEEK_END) - (off_t)sizeof(stream));
+    saveimg_header_free(&h);
+    close(got);
+    /* unfinished: the path and what is wrong, in one line */
+    assert_int_equal(
+        saveimg_write(bad, SAVEIMG_MFLAG_JSON, cfg, strlen(cfg), NULL), 0);
+    snprintf(path, sizeof(path), "/proc/self/fd/%d", bad);
+    assert_int_equal(saveimg_open(path, &h, err, sizeof(err)), -EINVAL);
+    assert_non_null(strstr(err, path));
+    assert_non_null(strstr(err, "not completed"));
+    assert_null(h.config);
+    assert_int_equal(saveimg_open("/nonexistent/img", &h, err, sizeof(err)),
+                     -ENOENT);
+    assert_string_equal(
+        err, "cannot open /nonexistent/img: No such file or directory");
+    close(bad);
+    close(fd);
+}
+
 /* An image as xl writes it (no pvstack record), from a pipe. */
 static void test_xl_image(void **state)
 {
@@ -194,9 +226,9 @@ static void test_xl_image(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_layout),   cmocka_unit_test(test_roundtrip),
-        cmocka_unit_test(test_refused),  cmocka_unit_test(test_unfinished),
-        cmocka_unit_test(test_xl_image),
+        cmocka_unit_test(test_layout),  cmocka_unit_test(test_roundtrip),
+        cmocka_unit_test(test_refused), cmocka_unit_test(test_unfinished),
+        cmocka_unit_test(test_open),    cmocka_unit_test(test_xl_image),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -24,6 +24,7 @@
 
 #include "store/dom0.h"
 #include "store/store.h"
+#include "fake_ring.h"
 #include "test_store_harness.h"
 
 struct fx {
@@ -171,70 +172,6 @@ static void t_bad(void **state)
 
 /* ---- serving it -------------------------------------------------------- */
 
-struct rings {
-    void *dom0_page; /* NULL: dom0's ring is not found this time */
-    int mapped, notified;
-};
-
-static int rmap(void *arg, uint32_t domid, uint64_t mfn, uint32_t port,
-                struct xenstore_domain_interface **intf_out, void **h_out)
-{
-    struct rings *g = arg;
-
-    (void)mfn;
-    (void)port;
-    if (domid != 0 || !g->dom0_page)
-        return -ENODEV;
-    g->mapped++;
-    *intf_out = g->dom0_page;
-    *h_out = g->dom0_page;
-    return 0;
-}
-
-static void rnotify(void *arg, void *h)
-{
-    (void)h;
-    ((struct rings *)arg)->notified++;
-}
-
-static void runmap(void *arg, void *h)
-{
-    (void)h;
-    ((struct rings *)arg)->mapped--;
-}
-
-static const struct xsd_ring_ops rops = {rmap, rnotify, runmap};
-
-static void kernel_req(struct xenstore_domain_interface *in, uint32_t type,
-                       uint32_t req, const void *p, size_t len)
-{
-    struct xsd_sockmsg h = {type, req, 0, (uint32_t)len};
-    size_t i;
-
-    for (i = 0; i < sizeof(h) + len; i++) {
-        char c =
-            i < sizeof(h) ? ((char *)&h)[i] : ((const char *)p)[i - sizeof(h)];
-        in->req[MASK_XENSTORE_IDX(in->req_prod + i)] = c;
-    }
-    in->req_prod += (XENSTORE_RING_IDX)(sizeof(h) + len);
-}
-
-static int kernel_recv(struct xenstore_domain_interface *in,
-                       struct xsd_sockmsg *h, char *body)
-{
-    size_t i;
-
-    if (in->rsp_prod - in->rsp_cons < sizeof(*h))
-        return 0;
-    for (i = 0; i < sizeof(*h); i++)
-        ((char *)h)[i] = in->rsp[MASK_XENSTORE_IDX(in->rsp_cons + i)];
-    for (i = 0; i < h->len; i++)
-        body[i] = in->rsp[MASK_XENSTORE_IDX(in->rsp_cons + sizeof(*h) + i)];
-    body[h->len] = '\0';
-    in->rsp_cons += (XENSTORE_RING_IDX)(sizeof(*h) + h->len);
-    return 1;
-}
-
 /*
  * The kernel's ring, found through dom0.c on a stand-in page: requests it
  * queued before the daemon came (as the kernel does at boot) are served,
@@ -244,7 +181,7 @@ static int kernel_recv(struct xenstore_domain_interface *in,
 static void t_serve(void **state)
 {
     struct fx *f = *state;
-    struct rings g = {0};
+    struct fake_ring g = {0};
     struct dom0_ring r;
     struct xenstore_domain_interface *in;
     struct xsd_sockmsg h;
@@ -258,27 +195,27 @@ static void t_serve(void **state)
     put(f->port, "9\n", 2);
     assert_int_equal(dom0_ring_open(&f->p, &r, &what), 0);
     in = r.page;
-    g.dom0_page = r.page;
+    g.page[0] = r.page;
     assert_int_equal(xsd_create(NULL, &x), 0);
-    xsd_set_ring_ops(x, &rops, &g);
+    xsd_set_ring_ops(x, &fake_ring_ops, &g);
     h_open(x, 0, &tool);
     assert_null(h_write(&tool, 0, "/local/domain/0/name", "Domain-0"));
     /* over the wire, domain 0 cannot be introduced (nor released) */
     assert_string_equal(h_op2(&tool, XS_INTRODUCE, 0, "0", "0", &m), "EINVAL");
-    kernel_req(in, XS_READ, 1, "name", 5);
+    fake_ring_req(in, XS_READ, 1, "name", 5);
     assert_int_equal(xsd_domain_introduce(x, 0, 0, r.port), 0);
     assert_int_equal(g.mapped, 1);
     assert_int_equal(in->server_features, XENSTORE_SERVER_FEATURE_ERROR);
     assert_int_equal(in->connection, XENSTORE_CONNECTED);
-    assert_int_equal(kernel_recv(in, &h, body), 1);
+    assert_int_equal(fake_ring_recv(in, &h, body), 1);
     assert_int_equal(h.type, XS_READ);
     assert_int_equal(h.req_id, 1);
     assert_string_equal(body, "Domain-0");
     assert_true(g.notified > 0);
     /* privileged: a domU's home is dom0's to write */
-    kernel_req(in, XS_WRITE, 2, "/local/domain/5/backend\0x", 25);
+    fake_ring_req(in, XS_WRITE, 2, "/local/domain/5/backend\0x", 25);
     assert_int_equal(xsd_domain_pump(xsd_domain_find(x, 0)), 0);
-    assert_int_equal(kernel_recv(in, &h, body), 1);
+    assert_int_equal(fake_ring_recv(in, &h, body), 1);
     assert_int_equal(h.type, XS_WRITE);
     assert_string_equal(body, "OK");
     assert_null(h_read(&tool, 0, "/local/domain/5/backend", body));
@@ -298,7 +235,7 @@ static void t_restart(void **state)
 {
     struct fx *f = *state;
     struct xenstore_domain_interface page;
-    struct rings g = {.dom0_page = &page};
+    struct fake_ring g = {.page = {&page}};
     char file[128], body[4097];
     struct xsd_sockmsg h;
     unsigned int back = 0;
@@ -308,12 +245,12 @@ static void t_restart(void **state)
     memset(&page, 0, sizeof(page));
     snprintf(file, sizeof(file), "%s/state", f->dir);
     assert_int_equal(xsd_create(NULL, &x), 0);
-    xsd_set_ring_ops(x, &rops, &g);
+    xsd_set_ring_ops(x, &fake_ring_ops, &g);
     assert_int_equal(xsd_state_open(x, file), 0);
     assert_int_equal(xsd_state_start(x, &back), 0);
     assert_int_equal(xsd_domain_introduce(x, 0, 0, 9), 0);
     /* the kernel's xenbus watches backend/ (journaled as domain 0's) */
-    kernel_req(&page, XS_WATCH, 1, "backend\0be", 11);
+    fake_ring_req(&page, XS_WATCH, 1, "backend\0be", 11);
     assert_int_equal(xsd_domain_pump(xsd_domain_find(x, 0)), 0);
     h_open(x, 0, &tool);
     assert_null(h_write(&tool, 0, "/local/domain/0/name", "Domain-0"));
@@ -322,7 +259,7 @@ static void t_restart(void **state)
     page.rsp_cons = page.rsp_prod; /* the kernel read its replies */
 
     assert_int_equal(xsd_create(NULL, &x), 0);
-    xsd_set_ring_ops(x, &rops, &g);
+    xsd_set_ring_ops(x, &fake_ring_ops, &g);
     assert_int_equal(xsd_state_open(x, file), 0);
     assert_int_equal(xsd_state_start(x, &back), 0);
     assert_int_equal(back, 1);
@@ -331,14 +268,14 @@ static void t_restart(void **state)
     h_open(x, 0, &tool);
     assert_null(h_write(&tool, 0, "/local/domain/0/backend/vbd", ""));
     h_close(&tool);
-    assert_int_equal(kernel_recv(&page, &h, body), 1);
+    assert_int_equal(fake_ring_recv(&page, &h, body), 1);
     assert_int_equal(h.type, XS_WATCH_EVENT);
     assert_memory_equal(body, "backend/vbd\0be", 15); /* relative */
     xsd_destroy(x);
 
-    g.dom0_page = NULL;
+    g.page[0] = NULL;
     assert_int_equal(xsd_create(NULL, &x), 0);
-    xsd_set_ring_ops(x, &rops, &g);
+    xsd_set_ring_ops(x, &fake_ring_ops, &g);
     assert_int_equal(xsd_state_open(x, file), 0);
     assert_int_equal(xsd_state_start(x, &back), 0);
     assert_int_equal(back, 0);

@@ -20,45 +20,13 @@
 
 #include "store/ring.h"
 #include "store/store.h"
+#include "fake_ring.h"
 #include "test_store_harness.h"
-
-struct fake {
-    struct xenstore_domain_interface page[4];
-    int notified;
-    int mapped;
-};
-
-static int fmap(void *arg, uint32_t domid, uint64_t mfn, uint32_t port,
-                struct xenstore_domain_interface **intf_out, void **h_out)
-{
-    struct fake *f = arg;
-
-    (void)port;
-    if (domid >= 4 || mfn == 0)
-        return -ERANGE;
-    f->mapped++;
-    *intf_out = &f->page[domid];
-    *h_out = &f->page[domid];
-    return 0;
-}
-
-static void fnotify(void *arg, void *h)
-{
-    (void)h;
-    ((struct fake *)arg)->notified++;
-}
-
-static void funmap(void *arg, void *h)
-{
-    (void)h;
-    ((struct fake *)arg)->mapped--;
-}
-
-static const struct xsd_ring_ops fops = {fmap, fnotify, funmap};
 
 struct fx {
     struct xsd *x;
-    struct fake fk;
+    struct xenstore_domain_interface page[FAKE_RING_DOMS];
+    struct fake_ring fk;
     struct h_conn d0;
 };
 
@@ -68,7 +36,9 @@ static int setup(void **state)
 
     if (!f || xsd_create(NULL, &f->x))
         return -1;
-    xsd_set_ring_ops(f->x, &fops, &f->fk);
+    for (int i = 0; i < FAKE_RING_DOMS; i++)
+        f->fk.page[i] = &f->page[i];
+    xsd_set_ring_ops(f->x, &fake_ring_ops, &f->fk);
     h_open(f->x, 0, &f->d0);
     *state = f;
     return 0;
@@ -94,45 +64,6 @@ static struct xs_domain *dom(struct fx *f, uint32_t id)
     return NULL;
 }
 
-/* Guest side: put bytes on the request ring. */
-static void guest_send(struct xenstore_domain_interface *in, const void *p,
-                       size_t len)
-{
-    size_t i;
-
-    for (i = 0; i < len; i++)
-        in->req[MASK_XENSTORE_IDX(in->req_prod + i)] = ((const char *)p)[i];
-    in->req_prod += (XENSTORE_RING_IDX)len;
-}
-
-static void guest_req(struct xenstore_domain_interface *in, uint32_t type,
-                      uint32_t req, const void *p, size_t len)
-{
-    struct xsd_sockmsg h = {type, req, 0, (uint32_t)len};
-
-    guest_send(in, &h, sizeof(h));
-    guest_send(in, p, len);
-}
-
-/* Guest side: take one message off the response ring. */
-static int guest_recv(struct xenstore_domain_interface *in,
-                      struct xsd_sockmsg *h, char *body)
-{
-    size_t i;
-
-    if (in->rsp_prod - in->rsp_cons < sizeof(*h))
-        return 0;
-    for (i = 0; i < sizeof(*h); i++)
-        ((char *)h)[i] = in->rsp[MASK_XENSTORE_IDX(in->rsp_cons + i)];
-    if (in->rsp_prod - in->rsp_cons < sizeof(*h) + h->len)
-        return 0; /* the rest comes after we make room */
-    for (i = 0; i < h->len; i++)
-        body[i] = in->rsp[MASK_XENSTORE_IDX(in->rsp_cons + sizeof(*h) + i)];
-    body[h->len] = '\0';
-    in->rsp_cons += (XENSTORE_RING_IDX)(sizeof(*h) + h->len);
-    return 1;
-}
-
 static void introduce(struct fx *f, uint32_t id)
 {
     char buf[32];
@@ -150,7 +81,7 @@ static void introduce(struct fx *f, uint32_t id)
 static void t_introduce_and_talk(void **state)
 {
     struct fx *f = *state;
-    struct xenstore_domain_interface *in = &f->fk.page[1];
+    struct xenstore_domain_interface *in = f->fk.page[1];
     struct xsd_sockmsg h;
     char body[4097];
     struct h_msg r;
@@ -169,50 +100,50 @@ static void t_introduce_and_talk(void **state)
     h_req(&f->d0, XS_SET_PERMS, 0, "/local/domain/1\0n1\0", 19, &r);
     /* many round trips so the indices wrap the 1 KiB rings */
     for (i = 0; i < 200; i++) {
-        guest_req(in, XS_WRITE, (uint32_t)i, "data/k\0value", 12);
+        fake_ring_req(in, XS_WRITE, (uint32_t)i, "data/k\0value", 12);
         assert_int_equal(xsd_domain_pump(dom(f, 1)), 0);
-        assert_int_equal(guest_recv(in, &h, body), 1);
+        assert_int_equal(fake_ring_recv(in, &h, body), 1);
         assert_int_equal(h.type, XS_WRITE);
         assert_int_equal(h.req_id, (uint32_t)i);
         assert_string_equal(body, "OK");
     }
     assert_true(f->fk.notified > 0);
-    guest_req(in, XS_READ, 500, "/local/domain/1/data/k", 23);
+    fake_ring_req(in, XS_READ, 500, "/local/domain/1/data/k", 23);
     xsd_domain_pump(dom(f, 1));
-    assert_int_equal(guest_recv(in, &h, body), 1);
+    assert_int_equal(fake_ring_recv(in, &h, body), 1);
     assert_string_equal(body, "value");
     /* the guest is dom1: dom0's private nodes are closed to it */
     h_op1(&f->d0, XS_MKDIR, 0, "/local/domain/0/secret", NULL);
-    guest_req(in, XS_READ, 501, "/local/domain/0/secret", 23);
+    fake_ring_req(in, XS_READ, 501, "/local/domain/0/secret", 23);
     xsd_domain_pump(dom(f, 1));
-    assert_int_equal(guest_recv(in, &h, body), 1);
+    assert_int_equal(fake_ring_recv(in, &h, body), 1);
     assert_int_equal(h.type, XS_ERROR);
     assert_string_equal(body, "EACCES");
-    guest_req(in, XS_INTRODUCE, 502,
-              "2\0"
-              "1\0"
-              "1\0",
-              6);
+    fake_ring_req(in, XS_INTRODUCE, 502,
+                  "2\0"
+                  "1\0"
+                  "1\0",
+                  6);
     xsd_domain_pump(dom(f, 1));
-    assert_int_equal(guest_recv(in, &h, body), 1);
+    assert_int_equal(fake_ring_recv(in, &h, body), 1);
     assert_string_equal(body, "EACCES");
 }
 
 static void t_split_message(void **state)
 {
     struct fx *f = *state;
-    struct xenstore_domain_interface *in = &f->fk.page[2];
+    struct xenstore_domain_interface *in = f->fk.page[2];
     struct xsd_sockmsg h = {XS_GET_DOMAIN_PATH, 9, 0, 2};
     char body[4097];
 
     introduce(f, 2);
-    guest_send(in, &h, 7); /* half a header */
+    fake_ring_put(in, &h, 7); /* half a header */
     assert_int_equal(xsd_domain_pump(dom(f, 2)), 0);
-    assert_int_equal(guest_recv(in, &h, body), 0);
-    guest_send(in, (char *)&h + 7, sizeof(h) - 7);
-    guest_send(in, "2", 2);
+    assert_int_equal(fake_ring_recv(in, &h, body), 0);
+    fake_ring_put(in, (char *)&h + 7, sizeof(h) - 7);
+    fake_ring_put(in, "2", 2);
     assert_int_equal(xsd_domain_pump(dom(f, 2)), 0);
-    assert_int_equal(guest_recv(in, &h, body), 1);
+    assert_int_equal(fake_ring_recv(in, &h, body), 1);
     assert_string_equal(body, "/local/domain/2");
 }
 
@@ -220,13 +151,13 @@ static void t_split_message(void **state)
 static void t_early_request(void **state)
 {
     struct fx *f = *state;
-    struct xenstore_domain_interface *in = &f->fk.page[2];
+    struct xenstore_domain_interface *in = f->fk.page[2];
     struct xsd_sockmsg h;
     char body[4097];
 
-    guest_req(in, XS_GET_DOMAIN_PATH, 4, "2", 2);
+    fake_ring_req(in, XS_GET_DOMAIN_PATH, 4, "2", 2);
     introduce(f, 2);
-    assert_int_equal(guest_recv(in, &h, body), 1);
+    assert_int_equal(fake_ring_recv(in, &h, body), 1);
     assert_int_equal(h.req_id, 4);
     assert_string_equal(body, "/local/domain/2");
     assert_true(f->fk.notified > 0);
@@ -235,7 +166,7 @@ static void t_early_request(void **state)
 static void t_garbage_indices(void **state)
 {
     struct fx *f = *state;
-    struct xenstore_domain_interface *in = &f->fk.page[1];
+    struct xenstore_domain_interface *in = f->fk.page[1];
     char out[4097];
 
     introduce(f, 1);
@@ -255,9 +186,9 @@ static void t_garbage_indices(void **state)
         struct xsd_sockmsg h;
         char body[4097];
 
-        guest_req(in, XS_GET_DOMAIN_PATH, 9, "1", 2);
+        fake_ring_req(in, XS_GET_DOMAIN_PATH, 9, "1", 2);
         assert_int_equal(xsd_domain_pump(dom(f, 1)), 0);
-        assert_int_equal(guest_recv(in, &h, body), 1);
+        assert_int_equal(fake_ring_recv(in, &h, body), 1);
         assert_string_equal(body, "/local/domain/1");
     }
     /* releasing it frees the page and fires @releaseDomain */
@@ -271,18 +202,18 @@ static void t_garbage_indices(void **state)
 static void t_garbage_rsp_and_header(void **state)
 {
     struct fx *f = *state;
-    struct xenstore_domain_interface *in = &f->fk.page[3];
+    struct xenstore_domain_interface *in = f->fk.page[3];
     struct xsd_sockmsg h = {XS_READ, 1, 0, XENSTORE_PAYLOAD_MAX + 1};
 
     introduce(f, 3);
     in->rsp_cons = in->rsp_prod + 4000; /* consumer ahead of producer */
-    guest_req(in, XS_GET_DOMAIN_PATH, 1, "3", 2);
+    fake_ring_req(in, XS_GET_DOMAIN_PATH, 1, "3", 2);
     assert_int_equal(xsd_domain_pump(dom(f, 3)), -EIO);
     assert_int_equal(in->error, XENSTORE_ERROR_RINGIDX);
     assert_null(h_op1(&f->d0, XS_RELEASE, 0, "3", NULL));
     memset(in, 0, sizeof(*in));
     introduce(f, 3);
-    guest_send(in, &h, sizeof(h));
+    fake_ring_put(in, &h, sizeof(h));
     assert_int_equal(xsd_domain_pump(dom(f, 3)), -EIO);
     assert_int_equal(in->error, XENSTORE_ERROR_PROTO);
 }
@@ -290,7 +221,7 @@ static void t_garbage_rsp_and_header(void **state)
 static void t_backpressure(void **state)
 {
     struct fx *f = *state;
-    struct xenstore_domain_interface *in = &f->fk.page[1];
+    struct xenstore_domain_interface *in = f->fk.page[1];
     struct xsd_sockmsg h;
     char body[4097];
     int i, got = 0;
@@ -308,11 +239,11 @@ static void t_backpressure(void **state)
      * is lost or reordered once the guest reads again.
      */
     for (i = 0; i < 40; i++)
-        guest_req(in, XS_READ, (uint32_t)i, "big", 4);
+        fake_ring_req(in, XS_READ, (uint32_t)i, "big", 4);
     assert_int_equal(xsd_domain_pump(dom(f, 1)), 0);
     assert_true(in->req_cons != in->req_prod);
     for (i = 0; i < 100 && got < 40; i++) {
-        while (guest_recv(in, &h, body)) {
+        while (fake_ring_recv(in, &h, body)) {
             assert_int_equal(h.req_id, (uint32_t)got);
             assert_string_equal(body, big);
             got++;
@@ -419,15 +350,6 @@ static void t_readonly_no_priv(void **state)
     assert_null(h_op1(&f->d0, XS_RELEASE, 0, "2", NULL));
 }
 
-static int fmap_gone(void *arg, uint32_t domid, uint64_t mfn, uint32_t port,
-                     struct xenstore_domain_interface **intf_out, void **h_out)
-{
-    (void)arg, (void)domid, (void)mfn, (void)port, (void)intf_out, (void)h_out;
-    return -ESRCH;
-}
-
-static const struct xsd_ring_ops gone_ops = {fmap_gone, fnotify, funmap};
-
 /* A copy of file as it is now: what a kill -9 would leave behind. */
 static void snapshot_file(const char *from, const char *to)
 {
@@ -451,7 +373,7 @@ static void snapshot_file(const char *from, const char *to)
 static void t_restart_journal(void **state)
 {
     struct fx *f = *state;
-    struct xenstore_domain_interface *in = &f->fk.page[2];
+    struct xenstore_domain_interface *in = f->fk.page[2];
     char dir[] = "/tmp/test_store_ring.XXXXXX", file[64], copy[64];
     char body[4097];
     unsigned int back = 0;
@@ -472,12 +394,12 @@ static void t_restart_journal(void **state)
     assert_null(h_write(&f->d0, 0, "/local/domain/2/name", "web1"));
     assert_null(h_chmod(&f->d0, "/local/domain/2", "n2", NULL));
     introduce(f, 2);
-    guest_req(in, XS_WATCH, 1, "control/shutdown\0s", 19);
-    guest_req(in, XS_WRITE, 2, "data/k\0acked", 13);
+    fake_ring_req(in, XS_WATCH, 1, "control/shutdown\0s", 19);
+    fake_ring_req(in, XS_WRITE, 2, "data/k\0acked", 13);
     xsd_domain_pump(dom(f, 2));
-    assert_int_equal(guest_recv(in, &h, body), 1); /* WATCH OK */
-    assert_int_equal(guest_recv(in, &h, body), 1); /* its first event */
-    assert_int_equal(guest_recv(in, &h, body), 1); /* WRITE OK */
+    assert_int_equal(fake_ring_recv(in, &h, body), 1); /* WATCH OK */
+    assert_int_equal(fake_ring_recv(in, &h, body), 1); /* its first event */
+    assert_int_equal(fake_ring_recv(in, &h, body), 1); /* WRITE OK */
     assert_int_equal(h.type, XS_WRITE);
     assert_null(h_op1(&f->d0, XS_RM, 0, "/local/domain/2/name", NULL));
     assert_null(h_write(&f->d0, 0, "/local/domain/2/name", "web2"));
@@ -485,7 +407,7 @@ static void t_restart_journal(void **state)
     snapshot_file(file, copy);
 
     assert_int_equal(xsd_create(NULL, &y), 0);
-    xsd_set_ring_ops(y, &fops, &f->fk);
+    xsd_set_ring_ops(y, &fake_ring_ops, &f->fk);
     assert_int_equal(xsd_state_open(y, copy), 0);
     assert_int_equal(xsd_state_start(y, &back), 0);
     assert_int_equal(back, 1);
@@ -496,20 +418,21 @@ static void t_restart_journal(void **state)
     assert_string_equal(body, "acked");
     /* xm shutdown: the guest's restored watch fires on its ring */
     assert_null(h_write(&d0, 0, "/local/domain/2/control/shutdown", "halt"));
-    assert_int_equal(guest_recv(in, &h, body), 1);
+    assert_int_equal(fake_ring_recv(in, &h, body), 1);
     assert_int_equal(h.type, XS_WATCH_EVENT);
     assert_string_equal(body, "control/shutdown");
     /* and it is served on the same ring */
-    guest_req(in, XS_READ, 3, "control/shutdown", 17);
+    fake_ring_req(in, XS_READ, 3, "control/shutdown", 17);
     xsd_domain_pump(xsd_domain_find(y, 2));
-    assert_int_equal(guest_recv(in, &h, body), 1);
+    assert_int_equal(fake_ring_recv(in, &h, body), 1);
     assert_string_equal(body, "halt");
     h_close(&d0);
     xsd_destroy(y); /* a clean stop: one snapshot, domain 2 in it */
 
     /* the guest died while the daemon was down: it is released */
     assert_int_equal(xsd_create(NULL, &y), 0);
-    xsd_set_ring_ops(y, &gone_ops, &f->fk);
+    f->fk.gone = 1;
+    xsd_set_ring_ops(y, &fake_ring_ops, &f->fk);
     assert_int_equal(xsd_state_open(y, copy), 0);
     assert_int_equal(xsd_state_start(y, &back), 0);
     assert_int_equal(back, 0);
@@ -518,6 +441,7 @@ static void t_restart_journal(void **state)
     assert_string_equal(h_read(&d0, 0, "/local/domain/2/name", body), "ENOENT");
     h_close(&d0);
     xsd_destroy(y);
+    f->fk.gone = 0;
 
     assert_null(h_op1(&f->d0, XS_RELEASE, 0, "2", NULL));
     xsd_state_close(f->x);

@@ -3,43 +3,28 @@
  * bootloader.c: bootloader = "pygrub" (see bootloader.h). The program runs
  * on a guest's disk, so it is bounded (a time limit, a size limit on its
  * answer) and what it answers is checked before any file it names is used.
- * Its output goes to a plain file, not to libxl's FIFO: nothing here shows
+ * Its answer goes to a plain file, not to libxl's FIFO: nothing here shows
  * its menu on a console, and a bootloader that dies before opening a FIFO
- * would leave us waiting on it.
+ * would leave us waiting on it. Of what it prints we keep the last line.
  */
 #include "domain/bootloader.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "lib/log.h"
 #include "lib/paths.h"
+#include "lib/spawn.h"
 
 #define ANSWER_MAX 65536
 #define BOOTLOADER_TIMEOUT_S 120
-
-static int berr(char *err, size_t errlen, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int berr(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (err && errlen) {
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return rc;
-}
+#define WHY_MAX 300
 
 /* A file pygrub made: a plain name directly inside dir. */
 static int inside(const char *path, const char *dir)
@@ -86,114 +71,38 @@ int bootloader_parse(const char *buf, size_t len, const char *dir,
         *slot = strndup(v, n - (size_t)(v - l));
         if (!*slot) {
             answer_free(a);
-            return berr(err, errlen, -ENOMEM, "out of memory");
+            return log_errbuf(err, errlen, -ENOMEM, "out of memory");
         }
     }
     if (!a->kernel || !*a->kernel) {
         answer_free(a);
-        return berr(err, errlen, -EINVAL, "the bootloader named no kernel");
+        return log_errbuf(err, errlen, -EINVAL,
+                          "the bootloader named no kernel");
     }
     if (!inside(a->kernel, dir) || (a->ramdisk && !inside(a->ramdisk, dir))) {
-        berr(err, errlen, -EINVAL,
-             "the bootloader named %s, outside its directory %s",
-             inside(a->kernel, dir) ? a->ramdisk : a->kernel, dir);
+        log_errbuf(err, errlen, -EINVAL,
+                   "the bootloader named %s, outside its directory %s",
+                   inside(a->kernel, dir) ? a->ramdisk : a->kernel, dir);
         answer_free(a);
         return -EINVAL;
     }
     return 0;
 }
 
-/* The last non-empty line of the bootloader's log: its error. */
-static void last_line(const char *path, char *out, size_t len)
+/* The last non-empty line the bootloader printed: its error. */
+static void last_line(void *arg, const char *line, size_t len)
 {
-    char buf[4096], *e, *s;
-    ssize_t n = 0;
-    off_t sz;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    char *why = arg;
 
-    out[0] = '\0';
-    if (fd < 0)
-        return;
-    sz = lseek(fd, 0, SEEK_END);
-    if (sz > 0)
-        n = pread(fd, buf, sizeof(buf) - 1, sz > 4095 ? sz - 4095 : 0);
-    close(fd);
-    if (n <= 0)
-        return;
-    buf[n] = '\0';
-    e = buf + n;
-    while (e > buf && (e[-1] == '\n' || e[-1] == ' '))
-        *--e = '\0';
-    s = strrchr(buf, '\n');
-    snprintf(out, len, "%.*s", (int)len - 1, s ? s + 1 : buf);
+    while (len && (line[len - 1] == '\n' || line[len - 1] == ' '))
+        len--;
+    if (len)
+        snprintf(why, WHY_MAX, "%.*s", (int)len, line);
 }
 
 /* Xen keeps pygrub out of PATH (libxl looks in its private bin dir). */
-static void exec_bootloader(const char *prog, char **argv)
-{
-    static const char *const dirs[] = {
-        "/usr/lib/xen-4.17/bin", "/usr/lib/xen/bin", "/usr/libexec/xen/bin"};
-    char path[512];
-    size_t i;
-
-    execvp(prog, argv);
-    if (strchr(prog, '/') || errno != ENOENT)
-        return;
-    for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-        snprintf(path, sizeof(path), "%s/%s", dirs[i], prog);
-        execv(path, argv);
-    }
-    errno = ENOENT;
-}
-
-/* Run argv with stdout and stderr into log; its exit status or -errno. */
-static int run(char **argv, const char *log, char *err, size_t errlen)
-{
-    int p[2], status, e = 0;
-    time_t end = time(NULL) + BOOTLOADER_TIMEOUT_S;
-    pid_t pid;
-
-    if (pipe2(p, O_CLOEXEC))
-        return berr(err, errlen, -errno, "pipe: %s", strerror(errno));
-    pid = fork();
-    if (pid < 0) {
-        close(p[0]);
-        close(p[1]);
-        return berr(err, errlen, -errno, "fork: %s", strerror(errno));
-    }
-    if (pid == 0) {
-        int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int in = open("/dev/null", O_RDONLY);
-
-        if (fd >= 0 && in >= 0) {
-            dup2(in, 0);
-            dup2(fd, 1);
-            dup2(fd, 2);
-            exec_bootloader(argv[0], argv);
-        }
-        e = errno;
-        if (write(p[1], &e, sizeof(e)) < 0)
-            _exit(127);
-        _exit(127);
-    }
-    close(p[1]);
-    if (read(p[0], &e, sizeof(e)) != sizeof(e))
-        e = 0; /* exec worked: the pipe closed */
-    close(p[0]);
-    /* a bootloader reads a guest's disk: it must not hang us forever */
-    while (waitpid(pid, &status, WNOHANG) == 0) {
-        if (time(NULL) > end) {
-            kill(pid, SIGKILL);
-            waitpid(pid, &status, 0);
-            return berr(err, errlen, -ETIMEDOUT, "%s: no answer within %d s",
-                        argv[0], BOOTLOADER_TIMEOUT_S);
-        }
-        usleep(50000);
-    }
-    if (e)
-        return berr(err, errlen, -e, "%s: %s", argv[0], strerror(e));
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
+static const char *const bootloader_dirs[] = {
+    "/usr/lib/xen-4.17/bin", "/usr/lib/xen/bin", "/usr/libexec/xen/bin", NULL};
 
 static int read_answer(const char *path, char *buf, size_t *len)
 {
@@ -263,40 +172,47 @@ static const char *boot_disk(const struct domain_config *cfg)
 int bootloader_run(const struct domain_config *cfg, struct boot_answer *a,
                    char *err, size_t errlen)
 {
-    char out[300], log[300], why[300], *argv[64] = {0}, *buf = NULL;
+    char out[300], why[WHY_MAX] = "", *argv[64] = {0}, *buf = NULL;
+    struct spawn_out to = {
+        .to = SPAWN_LINES, .line_fn = last_line, .line_arg = why};
+    /* a bootloader reads a guest's disk: it must not hang us forever */
+    struct spawn_opts o = {.out = to,
+                           .err = to,
+                           .timeout_ms = BOOTLOADER_TIMEOUT_S * 1000,
+                           .exec_dirs = bootloader_dirs};
     const char *disk = boot_disk(cfg);
     size_t len = 0, i;
     int rc;
 
     memset(a, 0, sizeof(*a));
     if (!disk)
-        return berr(err, errlen, -EINVAL,
-                    "bootloader = \"%s\" needs a disk to boot from",
-                    cfg->bootloader);
+        return log_errbuf(err, errlen, -EINVAL,
+                          "bootloader = \"%s\" needs a disk to boot from",
+                          cfg->bootloader);
     if (paths_mkdir("/run/xen", 0755) ||
         paths_get(a->dir, sizeof(a->dir), "/run/xen/bootloader.XXXXXX") ||
         !mkdtemp(a->dir)) {
         rc = errno ? -errno : -ENAMETOOLONG;
         a->dir[0] = '\0';
-        return berr(err, errlen, rc, "bootloader directory: %s", strerror(-rc));
+        return log_errbuf(err, errlen, rc, "bootloader directory: %s",
+                          strerror(-rc));
     }
     snprintf(out, sizeof(out), "%s/answer", a->dir);
-    snprintf(log, sizeof(log), "%s/log", a->dir);
     rc = open(out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (rc >= 0)
         close(rc);
     rc = make_argv(cfg, disk, out, a->dir, argv, 64);
     if (rc < 0)
-        berr(err, errlen, rc, "out of memory");
-    else if ((rc = run(argv, log, err, errlen)) > 0) {
-        last_line(log, why, sizeof(why));
-        berr(err, errlen, -EINVAL, "%s failed (exit %d)%s%s", cfg->bootloader,
-             rc, why[0] ? ": " : "", why);
+        log_errbuf(err, errlen, rc, "out of memory");
+    else if ((rc = spawn_run(NULL, argv, &o, err, errlen)) > 0) {
+        log_errbuf(err, errlen, -EINVAL, "%s failed (exit %d)%s%s",
+                   cfg->bootloader, rc, why[0] ? ": " : "", why);
         rc = -EINVAL;
     } else if (rc == 0 && !(buf = malloc(ANSWER_MAX))) {
-        rc = berr(err, errlen, -ENOMEM, "out of memory");
+        rc = log_errbuf(err, errlen, -ENOMEM, "out of memory");
     } else if (rc == 0 && (rc = read_answer(out, buf, &len)) < 0) {
-        berr(err, errlen, rc, "%s: answer: %s", cfg->bootloader, strerror(-rc));
+        log_errbuf(err, errlen, rc, "%s: answer: %s", cfg->bootloader,
+                   strerror(-rc));
     } else if (rc == 0) {
         rc = bootloader_parse(buf, len, a->dir, a, err, errlen);
     }
@@ -316,7 +232,7 @@ void bootloader_done(struct boot_answer *a)
     answer_free(a);
     if (!a->dir[0])
         return;
-    /* everything in it is ours or the bootloader's: kernel, ramdisk, log */
+    /* everything in it is ours or the bootloader's: answer, kernel, ramdisk */
     d = opendir(a->dir);
     while (d && (e = readdir(d)))
         if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))

@@ -246,7 +246,8 @@ int domain_create(const struct domain_ctx *c, struct xs_handle *xs,
     }
     if (!(flags & DOMAIN_CREATE_NO_MONITOR))
         domain_monitor_spawn(cfg, b.domid);
-    if (!(flags & DOMAIN_CREATE_PAUSED) && (rc = ops->start(&b)) < 0) {
+    if (!(flags & DOMAIN_CREATE_PAUSED) &&
+        (rc = hv_domain_unpause(b.hv, b.domid)) < 0) {
         domain_err(c, "create: unpause dom %u: %s", b.domid, strerror(-rc));
         goto out;
     }
@@ -254,7 +255,7 @@ int domain_create(const struct domain_ctx *c, struct xs_handle *xs,
         *domid_out = b.domid;
 out:
     if (rc < 0 && made_dom)
-        ops->undo(&b);
+        hv_domain_destroy(b.hv, b.domid); /* what build made */
     if (rc < 0 && made_store) {
         userdata_remove(b.domid);
         xs_release_domain(xs, b.domid);

@@ -57,22 +57,10 @@ static int hvm_wire(struct domain_build *b)
     return 0;
 }
 
-static int hvm_start(struct domain_build *b)
-{
-    return hv_domain_unpause(b->hv, b->domid);
-}
-
-static void hvm_undo(struct domain_build *b)
-{
-    hv_domain_destroy(b->hv, b->domid);
-}
-
 const struct domain_type_ops domain_hvm_ops = {
     .name = "hvm",
     .check = hvm_check,
     .build = hvm_build,
     .wire = hvm_wire,
-    .start = hvm_start,
-    .undo = hvm_undo,
     .entries_first = 1, /* dm_hvm_create is handed the store at build */
 };

@@ -53,10 +53,6 @@ struct domain_type_ops {
     int (*build)(struct domain_build *b);
     /* Rings, console and devices in the store. 0 or -errno + b->err. */
     int (*wire)(struct domain_build *b);
-    /* Let it run (not called with DOMAIN_CREATE_PAUSED). */
-    int (*start)(struct domain_build *b);
-    /* Remove all build made (engine side; the store is create.c's). */
-    void (*undo)(struct domain_build *b);
     /* Disks and vifs can be hot-plugged through toolstack/device. */
     int hotplug;
     /*

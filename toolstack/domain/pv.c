@@ -188,23 +188,11 @@ static int pv_wire(struct domain_build *b)
     return rc < 0 ? rc : wire_devices(b);
 }
 
-static int pv_start(struct domain_build *b)
-{
-    return hv_domain_unpause(b->hv, b->domid);
-}
-
-static void pv_undo(struct domain_build *b)
-{
-    hv_domain_destroy(b->hv, b->domid);
-}
-
 const struct domain_type_ops domain_pv_ops = {
     .name = "pv",
     .check = pv_check,
     .build = pv_build,
     .wire = pv_wire,
-    .start = pv_start,
-    .undo = pv_undo,
     .hotplug = 1,
     .entries_first = 0, /* libxl order: Xen knows the domain first */
 };

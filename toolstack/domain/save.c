@@ -295,20 +295,10 @@ int domain_restore(const struct domain_ctx *c, struct xs_handle *xs,
     char err[300] = "";
     int fd, rc;
 
-    fd = open(path, O_RDONLY | O_CLOEXEC);
+    fd = saveimg_open(path, &h, err, sizeof(err));
     if (fd < 0) {
-        rc = -errno;
-        domain_err(c, "restore: cannot open %s: %s", path, strerror(errno));
-        return rc;
-    }
-    rc = saveimg_read(fd, &h, err, sizeof(err));
-    /* The whole stream is checked before anything is made. */
-    if (!rc && (rc = saveimg_verify(fd, &h, err, sizeof(err))) < 0)
-        saveimg_header_free(&h);
-    if (rc < 0) {
-        domain_err(c, "restore: %s: %s", path, err[0] ? err : strerror(-rc));
-        close(fd);
-        return rc;
+        domain_err(c, "restore: %s", err);
+        return fd;
     }
     rc = restore_from(c, xs, fd, path, &h, override, flags, domid_out);
     saveimg_header_free(&h);

@@ -6,8 +6,8 @@
 #include "domain/saveimg.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <lzma.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "lib/fs.h"
+#include "lib/log.h"
 
 #define REC_TAG 0x54535650u /* "PVST" on a little-endian host */
 #define REC_VERSION 1u
@@ -129,18 +130,6 @@ int saveimg_finish(int fd)
     return rc;
 }
 
-static int bad(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int bad(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return -EINVAL;
-}
-
 int saveimg_read(int fd, struct saveimg_header *h, char *err, size_t errlen)
 {
     uint8_t fixed[FIXED_LEN], lenb[4], rec[REC_LEN];
@@ -153,42 +142,44 @@ int saveimg_read(int fd, struct saveimg_header *h, char *err, size_t errlen)
     rc = fs_read_all(fd, fixed, sizeof(fixed));
     if (rc == -EPIPE ||
         (!rc && memcmp(fixed, SAVEIMG_MAGIC, SAVEIMG_MAGIC_LEN)))
-        return bad(err, errlen,
-                   "File has wrong magic number - corrupt or for "
-                   "a different tool?");
+        return log_errbuf(err, errlen, -EINVAL,
+                          "File has wrong magic number - corrupt or for "
+                          "a different tool?");
     if (rc)
         return rc;
     if (get32(fixed + 32) != SAVEIMG_BYTEORDER)
-        return bad(err, errlen,
-                   "File has byte order 0x%08" PRIx32
-                   ", not 0x%08x: saved on a host of the other byte order",
-                   get32(fixed + 32), SAVEIMG_BYTEORDER);
+        return log_errbuf(
+            err, errlen, -EINVAL,
+            "File has byte order 0x%08" PRIx32
+            ", not 0x%08x: saved on a host of the other byte order",
+            get32(fixed + 32), SAVEIMG_BYTEORDER);
     h->mflags = get32(fixed + 36);
     h->oflags = get32(fixed + 40);
     optlen = get32(fixed + 44);
     unknown = h->mflags & ~(uint32_t)SAVEIMG_MFLAG_ALL;
     if (unknown)
-        return bad(err, errlen,
-                   "Savefile has mandatory flag(s) 0x%" PRIx32
-                   " which are not supported; need newer xl",
-                   unknown);
+        return log_errbuf(err, errlen, -EINVAL,
+                          "Savefile has mandatory flag(s) 0x%" PRIx32
+                          " which are not supported; need newer xl",
+                          unknown);
     if (!(h->mflags & SAVEIMG_MFLAG_JSON))
-        return bad(err, errlen,
-                   "Savefile has an xl-format (not JSON) config, "
-                   "which pvstack does not read");
+        return log_errbuf(err, errlen, -EINVAL,
+                          "Savefile has an xl-format (not JSON) config, "
+                          "which pvstack does not read");
     if (optlen < 4 || optlen > SAVEIMG_CONFIG_MAX + 4 + REC_LEN)
-        return bad(err, errlen,
-                   "Savefile has optional data of %" PRIu32 " bytes: corrupt",
-                   optlen);
+        return log_errbuf(
+            err, errlen, -EINVAL,
+            "Savefile has optional data of %" PRIu32 " bytes: corrupt", optlen);
     rc = fs_read_all(fd, lenb, 4);
     clen = rc ? 0 : get32(lenb);
     if (!rc && clen > optlen - 4)
-        return bad(err, errlen,
-                   "Savefile config of %" PRIu32
-                   " bytes overruns its optional data: corrupt",
-                   clen);
+        return log_errbuf(err, errlen, -EINVAL,
+                          "Savefile config of %" PRIu32
+                          " bytes overruns its optional data: corrupt",
+                          clen);
     if (!rc && clen == 0)
-        return bad(err, errlen, "Savefile has no domain config");
+        return log_errbuf(err, errlen, -EINVAL,
+                          "Savefile has no domain config");
     if (!rc) {
         h->config = malloc((size_t)clen + 1);
         if (!h->config)
@@ -216,7 +207,8 @@ int saveimg_read(int fd, struct saveimg_header *h, char *err, size_t errlen)
     }
     if (rc == -EPIPE) {
         saveimg_header_free(h);
-        return bad(err, errlen, "Savefile is truncated in its header");
+        return log_errbuf(err, errlen, -EINVAL,
+                          "Savefile is truncated in its header");
     }
     if (rc) {
         saveimg_header_free(h);
@@ -237,24 +229,47 @@ int saveimg_verify(int fd, const struct saveimg_header *h, char *err,
     int rc;
 
     if (!h->has_record || h->stream_len == SAVEIMG_LEN_UNKNOWN)
-        return bad(err, errlen,
-                   "Savefile was not completed (the save did "
-                   "not finish): refused");
+        return log_errbuf(err, errlen, -EINVAL,
+                          "Savefile was not completed (the save did "
+                          "not finish): refused");
     rc = crc_from(fd, h->stream_off, &len, &crc);
     if (rc)
         return rc;
     if (len < h->stream_len)
-        return bad(err, errlen,
-                   "Savefile is truncated: %" PRIu64 " of %" PRIu64
-                   " stream bytes",
-                   len, h->stream_len);
+        return log_errbuf(err, errlen, -EINVAL,
+                          "Savefile is truncated: %" PRIu64 " of %" PRIu64
+                          " stream bytes",
+                          len, h->stream_len);
     if (len > h->stream_len || crc != h->stream_crc)
-        return bad(err, errlen,
-                   "Savefile is corrupt: its stream's checksum "
-                   "does not match");
+        return log_errbuf(err, errlen, -EINVAL,
+                          "Savefile is corrupt: its stream's checksum "
+                          "does not match");
     if (lseek(fd, h->stream_off, SEEK_SET) < 0)
         return -errno;
     return 0;
+}
+
+int saveimg_open(const char *path, struct saveimg_header *h, char *err,
+                 size_t errlen)
+{
+    char why[300] = "";
+    int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
+
+    memset(h, 0, sizeof(*h));
+    if (fd < 0) {
+        rc = -errno;
+        snprintf(err, errlen, "cannot open %s: %s", path, strerror(-rc));
+        return rc;
+    }
+    rc = saveimg_read(fd, h, why, sizeof(why));
+    if (!rc)
+        rc = saveimg_verify(fd, h, why, sizeof(why));
+    if (!rc)
+        return fd;
+    snprintf(err, errlen, "%s: %s", path, why[0] ? why : strerror(-rc));
+    saveimg_header_free(h);
+    close(fd);
+    return rc;
 }
 
 void saveimg_header_free(struct saveimg_header *h)

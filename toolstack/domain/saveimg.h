@@ -83,6 +83,16 @@ int saveimg_read(int fd, struct saveimg_header *h, char *err, size_t errlen);
 int saveimg_verify(int fd, const struct saveimg_header *h, char *err,
                    size_t errlen);
 
+/*
+ * Open the image at path, read its header and verify the whole stream
+ * (saveimg_read, saveimg_verify): the fd (O_CLOEXEC, the caller closes it)
+ * at the stream, with h to free with saveimg_header_free; or -errno with
+ * one line in err ("cannot open <path>: <why>", "<path>: <what is wrong>")
+ * and nothing to free.
+ */
+int saveimg_open(const char *path, struct saveimg_header *h, char *err,
+                 size_t errlen);
+
 void saveimg_header_free(struct saveimg_header *h);
 
 #endif

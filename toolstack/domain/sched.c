@@ -134,7 +134,8 @@ void sched_cpumap_format(const cpu_set_t *set, unsigned ncpus, char *buf,
 
 /* ---- the process and its vcpu threads ----------------------------------- */
 
-int domain_vmm_pid(uint32_t domid, pid_t *pid_out)
+/* The process running domid's vcpus (QEMU for HVM, else the VMM). */
+static int domain_vmm_pid(uint32_t domid, pid_t *pid_out)
 {
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
     struct ucred cr;

@@ -29,9 +29,6 @@ int sched_cpumap_parse(const char *s, unsigned ncpus, cpu_set_t *set, char *err,
 void sched_cpumap_format(const cpu_set_t *set, unsigned ncpus, char *buf,
                          size_t len);
 
-/* The process running domid's vcpus (QEMU for HVM, else the VMM). */
-int domain_vmm_pid(uint32_t domid, pid_t *pid_out);
-
 struct domain_vcpu {
     unsigned id;
     pid_t tid;

@@ -14,59 +14,31 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "domain/internal.h"
 #include "lib/fs.h"
+#include "lib/spawn.h"
 
 #define QCOW2_MAGIC 0x514649fbu /* "QFI\xfb" */
 
 /*
- * Run argv (searched in PATH), stdout to /dev/null; its first line of
- * stderr, if it fails, into why. Its exit status, or -errno.
+ * Run argv (searched in PATH), stdout to /dev/null; the first line it
+ * writes to stderr, or ours when it did not run, into why. Its exit
+ * status, or -errno.
  */
 static int run(char *const argv[], char *why, size_t len)
 {
-    int p[2], st, n = 0;
-    pid_t pid;
+    char line[200];
+    struct spawn_opts o = {
+        .out = {.to = SPAWN_NULL},
+        .err = {.to = SPAWN_CAPTURE, .cap = why, .cap_len = len}};
+    int rc = spawn_run(NULL, argv, &o, line, sizeof(line));
 
-    why[0] = '\0';
-    if (pipe2(p, O_CLOEXEC) < 0)
-        return -errno;
-    pid = fork();
-    if (pid < 0) {
-        close(p[0]);
-        close(p[1]);
-        return -errno;
-    }
-    if (pid == 0) {
-        int null = open("/dev/null", O_RDWR);
-
-        dup2(null, 0);
-        dup2(null, 1);
-        dup2(p[1], 2);
-        execvp(argv[0], argv);
-        fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
-        _exit(127);
-    }
-    close(p[1]);
-    while (len > 1 && (size_t)n < len - 1) {
-        ssize_t r = read(p[0], why + n, len - 1 - (size_t)n);
-
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        n += (int)r;
-    }
-    why[n] = '\0';
     why[strcspn(why, "\n")] = '\0';
-    close(p[0]); /* a chatty tool gets EPIPE past our buffer */
-    while (waitpid(pid, &st, 0) < 0)
-        if (errno != EINTR)
-            return -errno;
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -ECHILD;
+    if (rc < 0 && !why[0])
+        snprintf(why, len, "%s", line);
+    return rc;
 }
 
 /* One line for a tool that failed: "<tool>: <its word>". */
@@ -154,7 +126,8 @@ static int is_qcow2(const char *path)
     return ok;
 }
 
-int snapdisk_backing(const char *path, char *buf, size_t len)
+/* The backing file named in qcow2 image path (buf empty: none). 0/-errno. */
+static int snapdisk_backing(const char *path, char *buf, size_t len)
 {
     uint8_t h[20];
     uint64_t off = 0;

@@ -48,7 +48,4 @@ int snapdisk_drop(const struct domain_ctx *c, const struct disk_spec *d,
                   size_t n, const char *dir, char *const *siblings,
                   size_t nsiblings);
 
-/* The backing file named in qcow2 image path (buf empty: none). 0/-errno. */
-int snapdisk_backing(const char *path, char *buf, size_t len);
-
 #endif

@@ -272,25 +272,19 @@ static int image_cfg(const struct domain_ctx *c, const char *mem,
                      struct domain_config **cfg)
 {
     struct saveimg_header h;
-    char err[300] = "";
-    int fd, rc;
+    char err[300] = "", why[300] = "";
+    int fd = saveimg_open(mem, &h, err, sizeof(err)), rc;
 
-    fd = open(mem, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        rc = -errno;
-        domain_err(c, "snapshot-revert: %s: %s", mem, strerror(errno));
-        return rc;
+        domain_err(c, "snapshot-revert: %s", err);
+        return fd;
     }
-    rc = saveimg_read(fd, &h, err, sizeof(err));
-    if (!rc)
-        rc = saveimg_verify(fd, &h, err, sizeof(err));
-    if (!rc)
-        rc = domain_config_from_json(h.config, cfg, err, sizeof(err));
+    rc = domain_config_from_json(h.config, cfg, why, sizeof(why));
     close(fd);
     saveimg_header_free(&h);
     if (rc)
         domain_err(c, "snapshot-revert: %s: %s", mem,
-                   err[0] ? err : strerror(-rc));
+                   why[0] ? why : strerror(-rc));
     return rc;
 }
 

@@ -28,15 +28,6 @@ void log_procinit(const char *name)
         log_name = name;
 }
 
-void log_setverbose(int verbose)
-{
-    log_verbose = verbose;
-}
-int log_getverbose(void)
-{
-    return log_verbose;
-}
-
 static void vlog(int pri, const char *fmt, va_list ap, int with_errno)
 {
     int saved = errno;
@@ -107,4 +98,16 @@ void fatalx(const char *fmt, ...)
     vlog(LOG_CRIT, fmt, ap, 0);
     va_end(ap);
     exit(EXIT_FAILURE);
+}
+
+int log_errbuf(char *err, size_t errlen, int rc, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (err && errlen) {
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return rc;
 }

@@ -23,10 +23,10 @@ $(eval $(call unittest,test_store_quota,tests/unit/test_store_quota.c \
 	tests/unit/test_store_harness.c $(store-core) $(store-lib),))
 # dom0's ring: found on stand-in files, served as domain 0
 $(eval $(call unittest,test_store_dom0,tests/unit/test_store_dom0.c \
-	tests/unit/test_store_harness.c toolstack/store/dom0.c $(store-core) \
+	tests/unit/fake_ring.c tests/unit/test_store_harness.c toolstack/store/dom0.c $(store-core) \
 	$(store-lib),))
 $(eval $(call unittest,test_store_ring,tests/unit/test_store_ring.c \
-	tests/unit/test_store_harness.c $(store-core) $(store-lib),))
+	tests/unit/fake_ring.c tests/unit/test_store_harness.c $(store-core) $(store-lib),))
 $(eval $(call fuzzer,fuzz_store,tests/fuzz/fuzz_store.c $(store-core) \
 	$(store-lib),))
 $(eval $(call bench,bench_store,bench/bench_store.c bench/results.c,$(LIBPV) -lpthread))

@@ -213,8 +213,3 @@ void sock_server_handle(struct sock_server *s, const struct pollfd *fds,
     if (n && (fds[0].revents & POLLIN))
         accept_one(s);
 }
-
-size_t sock_server_nclients(const struct sock_server *s)
-{
-    return s->ncl;
-}

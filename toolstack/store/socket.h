@@ -29,6 +29,5 @@ size_t sock_server_pollfds(struct sock_server *s, struct pollfd *fds,
 /* Serve what poll() reported on the n fds filled above. */
 void sock_server_handle(struct sock_server *s, const struct pollfd *fds,
                         size_t n);
-size_t sock_server_nclients(const struct sock_server *s);
 
 #endif

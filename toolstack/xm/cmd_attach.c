@@ -32,12 +32,8 @@ int cmd_block_attach(struct xm *xm, int argc, char **argv)
     char eb[512], *json = NULL;
     int opt, rc;
 
-    while ((opt = xm_getopt(xm, argc, argv, "", NULL, 2)) != -1) {
-        if (opt == XM_OPT_HELP)
-            return EXIT_SUCCESS;
-        if (opt == XM_OPT_ERR)
-            return EXIT_FAILURE;
-    }
+    if ((opt = xm_no_options(xm, argc, argv, 2)) >= 0)
+        return opt;
     /* xl resolves the domain first, even for -N */
     if (xm_domain_resolve(xm, argv[optind], &dom))
         return EXIT_FAILURE;
@@ -63,12 +59,8 @@ int cmd_network_attach(struct xm *xm, int argc, char **argv)
     char eb[512], *json = NULL;
     int opt, rc = 0, i;
 
-    while ((opt = xm_getopt(xm, argc, argv, "", NULL, 1)) != -1) {
-        if (opt == XM_OPT_HELP)
-            return EXIT_SUCCESS;
-        if (opt == XM_OPT_ERR)
-            return EXIT_FAILURE;
-    }
+    if ((opt = xm_no_options(xm, argc, argv, 1)) >= 0)
+        return opt;
     if (xm_domain_resolve(xm, argv[optind], &dom))
         return EXIT_FAILURE;
     /* devid -1: libxl picks it at attach time, and -N leaves it out */

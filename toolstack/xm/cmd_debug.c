@@ -54,9 +54,8 @@ int cmd_trigger(struct xm *xm, int argc, char **argv)
     size_t i;
     int opt;
 
-    while ((opt = xm_getopt(xm, argc, argv, "", NULL, 2)) != -1)
-        if (opt == XM_OPT_HELP || opt == XM_OPT_ERR)
-            return opt == XM_OPT_HELP ? EXIT_SUCCESS : EXIT_FAILURE;
+    if ((opt = xm_no_options(xm, argc, argv, 2)) >= 0)
+        return opt;
     if (xm_domain_resolve(xm, argv[optind], &d))
         return EXIT_FAILURE;
     what = argv[optind + 1];
@@ -86,9 +85,8 @@ int cmd_sysrq(struct xm *xm, int argc, char **argv)
     struct xs_handle *xs;
     int opt, ok;
 
-    while ((opt = xm_getopt(xm, argc, argv, "", NULL, 2)) != -1)
-        if (opt == XM_OPT_HELP || opt == XM_OPT_ERR)
-            return opt == XM_OPT_HELP ? EXIT_SUCCESS : EXIT_FAILURE;
+    if ((opt = xm_no_options(xm, argc, argv, 2)) >= 0)
+        return opt;
     if (xm_domain_resolve(xm, argv[optind], &d))
         return EXIT_FAILURE;
     key = argv[optind + 1];
@@ -127,9 +125,8 @@ int cmd_dump_core(struct xm *xm, int argc, char **argv)
     struct xm_dominfo d;
     int opt;
 
-    while ((opt = xm_getopt(xm, argc, argv, "", NULL, 2)) != -1)
-        if (opt == XM_OPT_HELP || opt == XM_OPT_ERR)
-            return opt == XM_OPT_HELP ? EXIT_SUCCESS : EXIT_FAILURE;
+    if ((opt = xm_no_options(xm, argc, argv, 2)) >= 0)
+        return opt;
     if (xm_domain_resolve(xm, argv[optind], &d))
         return EXIT_FAILURE;
     if (!d.domid) {

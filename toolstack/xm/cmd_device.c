@@ -123,12 +123,8 @@ static int list(struct xm *xm, int argc, char **argv, int is_vbd)
     uint32_t domid;
     int opt, i, ret = EXIT_SUCCESS, rc;
 
-    while ((opt = xm_getopt(xm, argc, argv, "", NULL, 1)) != -1) {
-        if (opt == XM_OPT_HELP)
-            return EXIT_SUCCESS;
-        if (opt == XM_OPT_ERR)
-            return EXIT_FAILURE;
-    }
+    if ((opt = xm_no_options(xm, argc, argv, 1)) >= 0)
+        return opt;
     xs = dom_xs_open(xm);
     if (!xs)
         return EXIT_FAILURE;

@@ -117,12 +117,8 @@ int dom_open_args(struct xm *xm, int argc, char **argv, int reqargs,
 {
     int opt;
 
-    while ((opt = xm_getopt(xm, argc, argv, "", NULL, reqargs)) != -1) {
-        if (opt == XM_OPT_HELP)
-            return 1;
-        if (opt == XM_OPT_ERR)
-            return -1;
-    }
+    if ((opt = xm_no_options(xm, argc, argv, reqargs)) >= 0)
+        return opt == EXIT_SUCCESS ? 1 : -1;
     *xs = dom_xs_open(xm);
     if (!*xs)
         return -1;
@@ -133,53 +129,67 @@ int dom_open_args(struct xm *xm, int argc, char **argv, int reqargs,
     return 0;
 }
 
-int cmd_destroy(struct xm *xm, int argc, char **argv)
+int dom_run_op(struct xm *xm, int argc, char **argv, int reqargs, dom_op_fn *op)
 {
     struct domain_ctx c;
     struct xs_handle *xs;
     uint32_t domid;
-    int rc = dom_open_args(xm, argc, argv, 1, &xs, &domid);
+    int rc = dom_open_args(xm, argc, argv, reqargs, &xs, &domid);
 
     if (rc)
         return rc > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-    if (domid == 0) {
-        xm_err(xm, "destroy: cannot destroy Domain-0");
-        xs_close(xs);
-        return EXIT_FAILURE;
-    }
     dom_ctx(xm, &c);
-    rc = domain_destroy(&c, xs, domid);
+    rc = op(xm, &c, xs, domid, argv + optind + 1);
     xs_close(xs);
-    if (rc < 0)
-        xm_err(xm, "destroy: domain %u: %s", domid, strerror(-rc));
     return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
-/* `xm what <Domain>` answered by one library call. */
-static int one_domain_op(struct xm *xm, int argc, char **argv, const char *what,
-                         int (*op)(uint32_t))
+/* An engine call's failure, reported as "what: domain N: why". */
+static int said(struct xm *xm, const char *what, uint32_t domid, int rc)
 {
-    struct xs_handle *xs;
-    uint32_t domid;
-    int rc = dom_open_args(xm, argc, argv, 1, &xs, &domid);
-
-    if (rc)
-        return rc > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-    xs_close(xs);
-    rc = op(domid);
     if (rc < 0)
         xm_err(xm, "%s: domain %u: %s", what, domid, strerror(-rc));
-    return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+    return rc;
+}
+
+static int destroy_op(struct xm *xm, const struct domain_ctx *c,
+                      struct xs_handle *xs, uint32_t domid, char **args)
+{
+    (void)args;
+    if (domid == 0) {
+        xm_err(xm, "destroy: cannot destroy Domain-0");
+        return -EPERM;
+    }
+    return said(xm, "destroy", domid, domain_destroy(c, xs, domid));
+}
+
+int cmd_destroy(struct xm *xm, int argc, char **argv)
+{
+    return dom_run_op(xm, argc, argv, 1, destroy_op);
+}
+
+static int pause_op(struct xm *xm, const struct domain_ctx *c,
+                    struct xs_handle *xs, uint32_t domid, char **args)
+{
+    (void)c, (void)xs, (void)args;
+    return said(xm, "pause", domid, domain_pause(domid));
+}
+
+static int unpause_op(struct xm *xm, const struct domain_ctx *c,
+                      struct xs_handle *xs, uint32_t domid, char **args)
+{
+    (void)c, (void)xs, (void)args;
+    return said(xm, "unpause", domid, domain_unpause(domid));
 }
 
 int cmd_pause(struct xm *xm, int argc, char **argv)
 {
-    return one_domain_op(xm, argc, argv, "pause", domain_pause);
+    return dom_run_op(xm, argc, argv, 1, pause_op);
 }
 
 int cmd_unpause(struct xm *xm, int argc, char **argv)
 {
-    return one_domain_op(xm, argc, argv, "unpause", domain_unpause);
+    return dom_run_op(xm, argc, argv, 1, unpause_op);
 }
 
 /* xl console [-t pv|serial] [-n N] <Domain> (xl_console.c) */

@@ -32,91 +32,85 @@ static int mem_kb(struct xm *xm, const char *s, uint64_t *kb)
 }
 
 /* `xm mem-set|mem-max <Domain> <Mem>`: one library call with KiB. */
-static int mem_cmd(struct xm *xm, int argc, char **argv,
-                   int (*set)(const struct domain_ctx *, struct xs_handle *,
-                              uint32_t, uint64_t))
+static int mem_op(struct xm *xm, const struct domain_ctx *c,
+                  struct xs_handle *xs, uint32_t domid, const char *mem,
+                  int (*set)(const struct domain_ctx *, struct xs_handle *,
+                             uint32_t, uint64_t))
 {
-    struct domain_ctx c;
-    struct xs_handle *xs;
-    uint32_t domid;
     uint64_t kb = 0;
-    int rc = dom_open_args(xm, argc, argv, 2, &xs, &domid);
+    int rc = mem_kb(xm, mem, &kb);
 
-    if (rc)
-        return rc > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-    dom_ctx(xm, &c);
-    rc = mem_kb(xm, argv[optind + 1], &kb);
-    if (rc == 0)
-        rc = set(&c, xs, domid, kb);
-    xs_close(xs);
-    return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+    return rc ? rc : set(c, xs, domid, kb);
+}
+
+static int mem_set_op(struct xm *xm, const struct domain_ctx *c,
+                      struct xs_handle *xs, uint32_t domid, char **args)
+{
+    return mem_op(xm, c, xs, domid, args[0], domain_set_memory);
+}
+
+static int mem_max_op(struct xm *xm, const struct domain_ctx *c,
+                      struct xs_handle *xs, uint32_t domid, char **args)
+{
+    return mem_op(xm, c, xs, domid, args[0], domain_set_maxmem);
 }
 
 int cmd_mem_set(struct xm *xm, int argc, char **argv)
 {
-    return mem_cmd(xm, argc, argv, domain_set_memory);
+    return dom_run_op(xm, argc, argv, 2, mem_set_op);
 }
 
 int cmd_mem_max(struct xm *xm, int argc, char **argv)
 {
-    return mem_cmd(xm, argc, argv, domain_set_maxmem);
+    return dom_run_op(xm, argc, argv, 2, mem_max_op);
+}
+
+static int vcpu_set_op(struct xm *xm, const struct domain_ctx *c,
+                       struct xs_handle *xs, uint32_t domid, char **args)
+{
+    long long n = 0;
+
+    if (parse_ll(args[0], 10, 1, UINT32_MAX, &n) < 0) {
+        xm_err(xm, "vcpu-set: %s: not a vcpu count", args[0]);
+        return -EINVAL;
+    }
+    return domain_set_vcpus(c, xs, domid, (unsigned)n);
 }
 
 int cmd_vcpu_set(struct xm *xm, int argc, char **argv)
 {
-    struct domain_ctx c;
-    struct xs_handle *xs;
-    long long n = 0;
-    uint32_t domid;
-    int rc = dom_open_args(xm, argc, argv, 2, &xs, &domid);
+    return dom_run_op(xm, argc, argv, 2, vcpu_set_op);
+}
 
-    if (rc)
-        return rc > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-    dom_ctx(xm, &c);
-    if (parse_ll(argv[optind + 1], 10, 1, UINT32_MAX, &n) < 0) {
-        xm_err(xm, "vcpu-set: %s: not a vcpu count", argv[optind + 1]);
-        rc = -EINVAL;
-    } else {
-        rc = domain_set_vcpus(&c, xs, domid, (unsigned)n);
-    }
-    xs_close(xs);
-    return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+static int rename_op(struct xm *xm, const struct domain_ctx *c,
+                     struct xs_handle *xs, uint32_t domid, char **args)
+{
+    (void)xm;
+    return domain_rename(c, xs, domid, args[0]);
 }
 
 int cmd_rename(struct xm *xm, int argc, char **argv)
 {
-    struct domain_ctx c;
-    struct xs_handle *xs;
-    uint32_t domid;
-    int rc = dom_open_args(xm, argc, argv, 2, &xs, &domid);
+    return dom_run_op(xm, argc, argv, 2, rename_op);
+}
 
-    if (rc)
-        return rc > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-    dom_ctx(xm, &c);
-    rc = domain_rename(&c, xs, domid, argv[optind + 1]);
-    xs_close(xs);
-    return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+static int config_update_op(struct xm *xm, const struct domain_ctx *c,
+                            struct xs_handle *xs, uint32_t domid, char **args)
+{
+    struct domain_config *cfg = NULL;
+    int rc = cfg_parse_file(args[0], args + 1, &cfg, xm->err);
+
+    if (rc == 0)
+        rc = domain_config_update(c, xs, domid, cfg);
+    domain_config_free(cfg);
+    return rc;
 }
 
 /* xl config-update <Domain> <ConfigFile> [KEY=VALUE...]: kept for the
  * domain's next restart; no immediate effect. */
 int cmd_config_update(struct xm *xm, int argc, char **argv)
 {
-    struct domain_config *cfg = NULL;
-    struct domain_ctx c;
-    struct xs_handle *xs;
-    uint32_t domid;
-    int rc = dom_open_args(xm, argc, argv, 2, &xs, &domid);
-
-    if (rc)
-        return rc > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-    dom_ctx(xm, &c);
-    rc = cfg_parse_file(argv[optind + 1], argv + optind + 2, &cfg, xm->err);
-    if (rc == 0)
-        rc = domain_config_update(&c, xs, domid, cfg);
-    domain_config_free(cfg);
-    xs_close(xs);
-    return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+    return dom_run_op(xm, argc, argv, 2, config_update_op);
 }
 
 int cmd_domid(struct xm *xm, int argc, char **argv)
@@ -125,9 +119,8 @@ int cmd_domid(struct xm *xm, int argc, char **argv)
     uint32_t domid;
     int opt;
 
-    while ((opt = xm_getopt(xm, argc, argv, "", NULL, 1)) != -1)
-        if (opt == XM_OPT_HELP || opt == XM_OPT_ERR)
-            return opt == XM_OPT_HELP ? EXIT_SUCCESS : EXIT_FAILURE;
+    if ((opt = xm_no_options(xm, argc, argv, 1)) >= 0)
+        return opt;
     xs = dom_xs_open(xm);
     if (!xs)
         return EXIT_FAILURE;
@@ -153,9 +146,8 @@ int cmd_domname(struct xm *xm, int argc, char **argv)
     char name[128];
     int opt, rc = -EINVAL;
 
-    while ((opt = xm_getopt(xm, argc, argv, "", NULL, 1)) != -1)
-        if (opt == XM_OPT_HELP || opt == XM_OPT_ERR)
-            return opt == XM_OPT_HELP ? EXIT_SUCCESS : EXIT_FAILURE;
+    if ((opt = xm_no_options(xm, argc, argv, 1)) >= 0)
+        return opt;
     xs = dom_xs_open(xm);
     if (!xs)
         return EXIT_FAILURE;

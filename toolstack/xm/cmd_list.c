@@ -242,12 +242,8 @@ int cmd_info(struct xm *xm, int argc, char **argv)
     FILE *o = xm->out;
     int opt, rc;
 
-    while ((opt = xm_getopt(xm, argc, argv, "", NULL, 0)) != -1) {
-        if (opt == XM_OPT_HELP)
-            return EXIT_SUCCESS;
-        if (opt == XM_OPT_ERR)
-            return EXIT_FAILURE;
-    }
+    if ((opt = xm_no_options(xm, argc, argv, 0)) >= 0)
+        return opt;
     rc = xm_host_info(&hi);
     if (!rc)
         rc = xm_engine_info(xm, &e);

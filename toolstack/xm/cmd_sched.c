@@ -134,9 +134,8 @@ int cmd_vcpu_list(struct xm *xm, int argc, char **argv)
     size_t n = 0, i;
     int opt, k, ret = EXIT_SUCCESS;
 
-    while ((opt = xm_getopt(xm, argc, argv, "", NULL, 0)) != -1)
-        if (opt == XM_OPT_HELP || opt == XM_OPT_ERR)
-            return opt == XM_OPT_HELP ? EXIT_SUCCESS : EXIT_FAILURE;
+    if ((opt = xm_no_options(xm, argc, argv, 0)) >= 0)
+        return opt;
     if (xm_domains_list(xm, &doms, &n) < 0) {
         free(doms);
         xm_err(xm, "vcpu-list: cannot list domains");

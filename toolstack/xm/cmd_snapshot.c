@@ -22,12 +22,8 @@ static int open_args(struct xm *xm, int argc, char **argv, int reqargs,
 {
     int opt;
 
-    while ((opt = xm_getopt(xm, argc, argv, "", NULL, reqargs)) != -1) {
-        if (opt == XM_OPT_HELP)
-            return 1;
-        if (opt == XM_OPT_ERR)
-            return -1;
-    }
+    if ((opt = xm_no_options(xm, argc, argv, reqargs)) >= 0)
+        return opt == EXIT_SUCCESS ? 1 : -1;
     if (argc - optind > reqargs + (reqargs == 1)) {
         xm_help(xm, argv[0], xm->err);
         return -1;

@@ -34,6 +34,19 @@ int dom_guests_append(struct xm *xm, struct xm_dominfo **doms, size_t *n);
  */
 int dom_open_args(struct xm *xm, int argc, char **argv, int reqargs,
                   struct xs_handle **xs, uint32_t *domid);
+/*
+ * What `xm cmd <Domain> Arg...` does once dom_open_args has opened the
+ * store and resolved the domain: args are the arguments after <Domain>.
+ * Returns 0 or -errno, having reported the error.
+ */
+typedef int dom_op_fn(struct xm *xm, const struct domain_ctx *c,
+                      struct xs_handle *xs, uint32_t domid, char **args);
+/*
+ * Such a command whole: dom_open_args(reqargs), op, the store closed.
+ * Returns EXIT_SUCCESS (-h included) or EXIT_FAILURE.
+ */
+int dom_run_op(struct xm *xm, int argc, char **argv, int reqargs,
+               dom_op_fn *op);
 int dom_resolve(struct xm *xm, struct xs_handle *xs, const char *which,
                 uint32_t *domid_out, char *name_out, size_t len);
 

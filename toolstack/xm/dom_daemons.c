@@ -119,6 +119,7 @@ static int daemon_start(struct xm *xm, const struct xm_daemon *d, int verbose)
         /* xenstored detaches itself (it logs to xenstored.log) and
          * writes its pid file; its socket dir must exist. */
         char *sargv[] = {"xenstored", "--pid-file", pf, NULL};
+        struct spawn_opts fg = {.keep_stdin = 1}; /* it detaches itself */
         char sock[108], *slash;
 
         rc = paths_xenstored_socket(sock, sizeof(sock));
@@ -128,7 +129,7 @@ static int daemon_start(struct xm *xm, const struct xm_daemon *d, int verbose)
             rc = fs_mkdir_p(sock, 0755);
         }
         if (!rc)
-            rc = spawn_wait(path, sargv) == 0 ? 0 : -EIO;
+            rc = spawn_run(path, sargv, &fg, NULL, 0) == 0 ? 0 : -EIO;
     } else {
         /* -i: a daemon() fork would lose libxenstore's thread; we detach
          * it instead and its stderr is its log. */
@@ -289,12 +290,8 @@ int cmd_daemons(struct xm *xm, int argc, char **argv)
     const char *what;
     int opt, rc;
 
-    while ((opt = xm_getopt(xm, argc, argv, "", NULL, 1)) != -1) {
-        if (opt == XM_OPT_HELP)
-            return EXIT_SUCCESS;
-        if (opt == XM_OPT_ERR)
-            return EXIT_FAILURE;
-    }
+    if ((opt = xm_no_options(xm, argc, argv, 1)) >= 0)
+        return opt;
     what = argv[optind];
     if (!strcmp(what, "start"))
         rc = daemons_start_all(xm);

@@ -79,3 +79,13 @@ int xm_getopt(struct xm *xm, int argc, char **argv, const char *optstring,
     }
     return -1;
 }
+
+int xm_no_options(struct xm *xm, int argc, char **argv, int reqargs)
+{
+    int opt;
+
+    while ((opt = xm_getopt(xm, argc, argv, "", NULL, reqargs)) != -1)
+        if (opt == XM_OPT_HELP || opt == XM_OPT_ERR)
+            return opt == XM_OPT_HELP ? EXIT_SUCCESS : EXIT_FAILURE;
+    return -1;
+}

@@ -74,6 +74,12 @@ void xm_err(const struct xm *xm, const char *fmt, ...)
  */
 int xm_getopt(struct xm *xm, int argc, char **argv, const char *optstring,
               const struct option *longopts, int reqargs);
+/*
+ * xm_getopt for a command without options of its own: -h, and at least
+ * reqargs arguments. Returns -1 to go on, else the command's exit status
+ * (EXIT_SUCCESS after -h, EXIT_FAILURE after an error it printed).
+ */
+int xm_no_options(struct xm *xm, int argc, char **argv, int reqargs);
 
 /* ---- domains ------------------------------------------------------------ */
 
