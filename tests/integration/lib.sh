@@ -179,13 +179,21 @@ INIT
     [ -s "$HVM_INITRD" ]
 }
 
-# t_hvm_xm WHAT: skips the test (WHAT is its name) and exits unless QEMU,
-# the HVM test guest and xenstore-utils are here; else a t_root with xm's
-# daemons running.
+# t_hvm_xm WHAT [WHY CMD...]: skips the test (WHAT is its name) and exits
+# unless QEMU, the HVM test guest, xenstore-utils and each CMD (a command
+# or an executable's path) are here, saying WHY (default: "no QEMU, test
+# kernel or xenstore-utils"); else a t_root with xm's daemons running.
 t_hvm_xm() {
+    local c ok=1
     if ! command -v qemu-system-x86_64 >/dev/null || ! t_hvm_guest ||
         ! command -v xenstore-read >/dev/null; then
-        t_skip "$1" "no QEMU, test kernel or xenstore-utils"
+        ok=
+    fi
+    for c in "${@:3}"; do
+        [ -n "$ok" ] && ! command -v "$c" >/dev/null && ok=
+    done
+    if [ -z "$ok" ]; then
+        t_skip "$1" "${2:-no QEMU, test kernel or xenstore-utils}"
         t_done; exit
     fi
     t_root
