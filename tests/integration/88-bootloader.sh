@@ -87,11 +87,8 @@ t_xm_daemons || { echo "not ok - xm daemons start"; exit 1; }
 fake_pygrub
 t_case "pygrub fails: one line, no domain, no files" case_fails
 t_case "pygrub names a file outside its directory: refused" case_escape
-if [ -w /dev/kvm ] && [ -f "$TOP/build/guest/pvguest.elf.xz" ]; then
-    t_case "the kernel pygrub hands over boots" case_boots
-else
-    t_skip "the kernel pygrub hands over boots" "no /dev/kvm"
-fi
+t_case_pv "the kernel pygrub hands over boots" case_boots \
+    "the kernel pygrub hands over boots" "no /dev/kvm"
 VMLINUZ=$(ls "$TOP"/build/xenlab/cache-*/x/boot/vmlinuz-* /boot/vmlinuz-* 2> /dev/null | head -1)
 if [ -n "$VMLINUZ" ] && [ -r "$VMLINUZ" ]; then
     t_case "a stock Debian bzImage on the kvm engine: refused with what runs it" case_debian_bzimage

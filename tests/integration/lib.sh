@@ -64,6 +64,16 @@ t_skip() {
     echo "ok $T_N - $1 # SKIP $2"
 }
 
+# t_case_pv NAME FN SKIPNAME WHY: t_case NAME FN where a PV guest boots
+# (/dev/kvm writable, the bundled guest built); else t_skip SKIPNAME WHY.
+t_case_pv() {
+    if [ -w /dev/kvm ] && [ -f "$TOP/build/guest/pvguest.elf.xz" ]; then
+        t_case "$1" "$2"
+    else
+        t_skip "$3" "$4"
+    fi
+}
+
 t_done() {
     echo "1..$T_N"
     [ $T_FAIL = 0 ]
