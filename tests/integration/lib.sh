@@ -276,6 +276,29 @@ t_links_gone() {
     done
 }
 
+# t_lvm_vg VG: a volume group VG on a loop device over a 64 MiB
+# $PVSTACK_ROOT/pv.img; sets LVM_PV (that loop device, also written to
+# $PVSTACK_ROOT/pv.dev for the cleanup outside a case). Its LVs are the
+# caller's; t_lvm_vg_rm VG [LV...] takes the LVs' block devices, VG, PV and
+# loop device down again.
+t_lvm_vg() {
+    export LVM_SUPPRESS_FD_WARNINGS=1
+    truncate -s 64M "$PVSTACK_ROOT/pv.img"
+    LVM_PV=$(losetup -f --show "$PVSTACK_ROOT/pv.img") || { echo "t_lvm_vg: losetup" >&2; return 1; }
+    echo "$LVM_PV" >"$PVSTACK_ROOT/pv.dev"
+    pvcreate -q "$LVM_PV" && vgcreate -q "$1" "$LVM_PV"
+}
+t_lvm_vg_rm() {
+    local vg=$1 lv
+    shift
+    export LVM_SUPPRESS_FD_WARNINGS=1
+    for lv in "$@"; do t_lv_blockdev_rm "$vg" "$lv"; done
+    vgremove -q -f "$vg" >/dev/null 2>&1
+    if [ -f "$PVSTACK_ROOT/pv.dev" ]; then
+        pvremove -q "$(cat "$PVSTACK_ROOT/pv.dev")" >/dev/null 2>&1
+        losetup -d "$(cat "$PVSTACK_ROOT/pv.dev")"
+    fi
+}
 # t_lv_blockdev VG LV: our kernel has no device-mapper, so lvm2 can create
 # an LV (lvcreate --driverloaded n -an -Zn) but not activate it. Make its
 # block device ourselves: a loop device over the LV's PV at the LV's extent
