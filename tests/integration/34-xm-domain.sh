@@ -136,10 +136,7 @@ case_create_attach_agree() {
 case_random_ids() {
     local a b ma mb ns=pvt-xmdom$$ in=
     if [ "$KIND" = hvm ]; then # QEMU's taps go on xenbr0: a private one
-        ip netns add "$ns" || fail "netns"
-        t_on_exit "ip netns del $ns"
-        ip -n "$ns" link add xenbr0 type bridge
-        ip -n "$ns" link set xenbr0 up
+        t_netns_xenbr0 "$ns"
         in="ip netns exec $ns"
     fi
     $in "$XM" create -p "$(mkcfg u1 "vif = [ '' ]")" || fail "create u1"

@@ -325,6 +325,15 @@ t_lv_blockdev_rm() {
     losetup -d "$loop"
 }
 
+# t_netns_xenbr0 NS: a network namespace NS with a bridge xenbr0 up (where
+# QEMU's or netback's taps go), deleted at exit.
+t_netns_xenbr0() {
+    ip netns add "$1" || fail "netns"
+    t_on_exit "ip netns del $1"
+    ip -n "$1" link add xenbr0 type bridge
+    ip -n "$1" link set xenbr0 up
+}
+
 # PV guests with devices (tests 52-54). Starts xenstored, blkback here and
 # netback inside a private netns pvt-$1$$ whose bridge xenbr0 has a veth
 # with 10.0.0.1/24 on our side (tests never touch the host's bridges), with
@@ -345,10 +354,8 @@ t_pv_devices_host() {
     BBPID=$!
     t_on_exit "kill $BBPID"
     NS=pvt-$1$$
-    ip netns add "$NS" || fail "netns"
-    t_on_exit "ip netns del $NS"
+    t_netns_xenbr0 "$NS"
     nsx sh -ec 'ip link set lo up
-        ip link add xenbr0 type bridge; ip link set xenbr0 up
         ip link add veth-h type veth peer name veth-b
         ip link set veth-b master xenbr0; ip link set veth-b up
         ip addr add 10.0.0.1/24 dev veth-h; ip link set veth-h up'
