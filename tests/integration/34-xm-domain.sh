@@ -38,12 +38,7 @@ wait_up() {
         t_wait_console "$1" "pvstack guest: ready"
         return
     fi
-    local tty
-    tty=$(xenstore-read "/local/domain/$("$XM" domid "$1")/console/tty") || fail "no tty"
-    cat "$tty" >"$PVSTACK_ROOT/$1.out" 2>/dev/null &
-    t_on_exit "kill $!"
-    t_wait_for "grep -q PVSTACK-GUEST-WAITING '$PVSTACK_ROOT/$1.out'" 60 ||
-        fail "$1 not up"
+    t_hvm_up "$1" 60
 }
 vmms() { ps -eo args | grep -cE "[p]vstack-vmm .*--name $1 |[q]emu-system.* -name $1(,| )"; }
 

@@ -230,6 +230,15 @@ t_hvm_console() {
     cat "$tty" >"$2" 2>/dev/null &
     t_on_exit "kill $!"
 }
+# t_hvm_up NAME [SECS]: NAME's serial output from now on into
+# $PVSTACK_ROOT/NAME.out; waits up to SECS (default 40) for the guest's
+# shell to wait on the power button.
+t_hvm_up() {
+    local out=$PVSTACK_ROOT/$1.out
+    t_hvm_console "$1" "$out"
+    t_wait_for "grep -q PVSTACK-GUEST-WAITING '$out'" "${2:-40}" ||
+        fail "$1 not up: $(cat "$out")"
+}
 # t_hvm_boot NAME CFG: CFG created paused, its console into
 # $PVSTACK_ROOT/NAME.boot, unpaused; returns when the guest's shell waits
 # on the power button.
