@@ -117,12 +117,8 @@ case_vbd_lvm() {
     t_fd_closed $BBPID "$lvdev"
     t_lv_blockdev_rm "$VG" lv1
 }
-if command -v lvcreate >/dev/null; then
-    t_on_exit "t_lvm_vg_rm $VG lv1"
-    t_case "blkback serves an LVM LV (loop device at the LV's extents)" case_vbd_lvm
-else
-    t_skip "blkback serves an LVM LV" "lvm2 not installed"
-fi
+t_case_lvm "blkback serves an LVM LV (loop device at the LV's extents)" case_vbd_lvm \
+    "blkback serves an LVM LV" "$VG" lv1
 
 # ---- netback, in a network namespace of its own ------------------------
 NS=pvt-nb$$

@@ -77,12 +77,8 @@ case_lvm_disk() {
     sleep 0.3
     t_lv_blockdev_rm "$VG" root
 }
-if command -v lvcreate >/dev/null; then
-    t_on_exit "t_lvm_vg_rm $VG root"
-    t_case "LVM LV vbd: guest writes reach the PV at the LV's extents" case_lvm_disk
-else
-    t_skip "LVM LV vbd" "lvm2 not installed"
-fi
+t_case_lvm "LVM LV vbd: guest writes reach the PV at the LV's extents" case_lvm_disk \
+    "LVM LV vbd" "$VG" root
 
 case_net() {
     local id reply

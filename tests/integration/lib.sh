@@ -308,6 +308,16 @@ t_lvm_vg_rm() {
         losetup -d "$(cat "$PVSTACK_ROOT/pv.dev")"
     fi
 }
+# t_case_lvm NAME FN SKIPNAME VG LV: where lvm2 is installed, t_case NAME
+# FN with t_lvm_vg_rm VG LV at exit; else t_skip SKIPNAME.
+t_case_lvm() {
+    if command -v lvcreate >/dev/null; then
+        t_on_exit "t_lvm_vg_rm $4 $5"
+        t_case "$1" "$2"
+    else
+        t_skip "$3" "lvm2 not installed"
+    fi
+}
 # t_lv_blockdev VG LV: our kernel has no device-mapper, so lvm2 can create
 # an LV (lvcreate --driverloaded n -an -Zn) but not activate it. Make its
 # block device ourselves: a loop device over the LV's PV at the LV's extent
