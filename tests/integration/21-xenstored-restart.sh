@@ -75,9 +75,6 @@ fi
 t_xm_daemons || fail "xm daemons start"
 t_case "a second xenstored leaves the running one alone" c_second_daemon
 t_case "kill -9 xenstored: restarted over its stale pid file and socket" c_kill9_no_guest
-if [ -w /dev/kvm ] && [ -f "$GUEST" ]; then
-    t_case "kill -9 xenstored: the store and the guest's ring come back" c_kill9
-else
-    t_skip "kill -9 under a running guest" "no writable /dev/kvm or guest kernel"
-fi
+t_case_pv "kill -9 xenstored: the store and the guest's ring come back" c_kill9 \
+    "kill -9 under a running guest" "no writable /dev/kvm or guest kernel"
 t_done

@@ -38,12 +38,7 @@ wait_up() {
         t_wait_console "$1" "pvstack guest: ready"
         return
     fi
-    local tty
-    tty=$(xenstore-read "/local/domain/$("$XM" domid "$1")/console/tty") || fail "no tty"
-    cat "$tty" >"$PVSTACK_ROOT/$1.out" 2>/dev/null &
-    t_on_exit "kill $!"
-    t_wait_for "grep -q PVSTACK-GUEST-WAITING '$PVSTACK_ROOT/$1.out'" 60 ||
-        fail "$1 not up"
+    t_hvm_up "$1" 60
 }
 vmms() { ps -eo args | grep -cE "[p]vstack-vmm .*--name $1 |[q]emu-system.* -name $1(,| )"; }
 
@@ -142,10 +137,7 @@ case_create_attach_agree() {
 case_random_ids() {
     local a b ma mb ns=pvt-xmdom$$ in=
     if [ "$KIND" = hvm ]; then # QEMU's taps go on xenbr0: a private one
-        ip netns add "$ns" || fail "netns"
-        t_on_exit "ip netns del $ns"
-        ip -n "$ns" link add xenbr0 type bridge
-        ip -n "$ns" link set xenbr0 up
+        t_netns_xenbr0 "$ns"
         in="ip netns exec $ns"
     fi
     $in "$XM" create -p "$(mkcfg u1 "vif = [ '' ]")" || fail "create u1"

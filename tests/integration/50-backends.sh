@@ -96,14 +96,11 @@ t_case "blkback refuses a second writer of an image" case_vbd_shared
 VG=pvt$$
 case_vbd_lvm() {
     local pvimg=$PVSTACK_ROOT/pv.img pv lvdev be=/local/domain/0/backend/vbd/8/51712
-    export LVM_SUPPRESS_FD_WARNINGS=1
-    truncate -s 64M "$pvimg"
-    pv=$(losetup -f --show "$pvimg") || fail "losetup"
-    echo "$pv" >"$PVSTACK_ROOT/pv.dev"
-    pvcreate -q "$pv" && vgcreate -q "$VG" "$pv" &&
+    t_lvm_vg "$VG" &&
         lvcreate -q --driverloaded n -an -Zn -L 8M -n lv0 "$VG" &&
         lvcreate -q --driverloaded n -an -Zn -L 16M -n lv1 "$VG" ||
         fail "lvm setup"
+    pv=$LVM_PV
     lvdev=$(t_lv_blockdev "$VG" lv1) || fail "t_lv_blockdev"
     assert_eq "$(blockdev --getsize64 /dev/$VG/lv1)" 16777216
     # The LV's bytes are the PV's bytes at the LV's extents.
@@ -120,21 +117,8 @@ case_vbd_lvm() {
     t_fd_closed $BBPID "$lvdev"
     t_lv_blockdev_rm "$VG" lv1
 }
-cleanup_lvm() {
-    export LVM_SUPPRESS_FD_WARNINGS=1
-    t_lv_blockdev_rm "$VG" lv1
-    vgremove -q -f "$VG" >/dev/null 2>&1
-    if [ -f "$PVSTACK_ROOT/pv.dev" ]; then
-        pvremove -q "$(cat "$PVSTACK_ROOT/pv.dev")" >/dev/null 2>&1
-        losetup -d "$(cat "$PVSTACK_ROOT/pv.dev")"
-    fi
-}
-if command -v lvcreate >/dev/null; then
-    t_on_exit cleanup_lvm
-    t_case "blkback serves an LVM LV (loop device at the LV's extents)" case_vbd_lvm
-else
-    t_skip "blkback serves an LVM LV" "lvm2 not installed"
-fi
+t_case_lvm "blkback serves an LVM LV (loop device at the LV's extents)" case_vbd_lvm \
+    "blkback serves an LVM LV" "$VG" lv1
 
 # ---- netback, in a network namespace of its own ------------------------
 NS=pvt-nb$$

@@ -59,13 +59,10 @@ t_case "read-only disk untouched, second disk offered" case_ro_two_disks
 
 VG=pvtg$$
 case_lvm_disk() {
-    local pvimg=$PVSTACK_ROOT/pv.img pv t0
-    export LVM_SUPPRESS_FD_WARNINGS=1
-    truncate -s 64M "$pvimg"
-    pv=$(losetup -f --show "$pvimg") || fail "losetup"
-    echo "$pv" >"$PVSTACK_ROOT/pv.dev"
-    pvcreate -q "$pv" && vgcreate -q "$VG" "$pv" &&
+    local pv t0
+    t_lvm_vg "$VG" &&
         lvcreate -q --driverloaded n -an -Zn -L 12M -n root "$VG" || fail "lvm"
+    pv=$LVM_PV
     t_lv_blockdev "$VG" root >/dev/null || fail "t_lv_blockdev"
     # Sectors written to the PV's block device (/sys/block/X/stat field 7).
     t0=$(awk '{print $7}' "/sys/block/${pv#/dev/}/stat")
@@ -80,18 +77,8 @@ case_lvm_disk() {
     sleep 0.3
     t_lv_blockdev_rm "$VG" root
 }
-cleanup_lvm() {
-    export LVM_SUPPRESS_FD_WARNINGS=1
-    t_lv_blockdev_rm "$VG" root
-    vgremove -q -f "$VG" >/dev/null 2>&1
-    [ -f "$PVSTACK_ROOT/pv.dev" ] && { pvremove -q "$(cat "$PVSTACK_ROOT/pv.dev")"; losetup -d "$(cat "$PVSTACK_ROOT/pv.dev")"; }
-}
-if command -v lvcreate >/dev/null; then
-    t_on_exit cleanup_lvm
-    t_case "LVM LV vbd: guest writes reach the PV at the LV's extents" case_lvm_disk
-else
-    t_skip "LVM LV vbd" "lvm2 not installed"
-fi
+t_case_lvm "LVM LV vbd: guest writes reach the PV at the LV's extents" case_lvm_disk \
+    "LVM LV vbd" "$VG" root
 
 case_net() {
     local id reply

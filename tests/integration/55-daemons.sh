@@ -19,9 +19,8 @@ t_root
 XM=$BIN/xm
 RUN=$PVSTACK_ROOT/run
 NS=pvt-dm$$
-ip netns add "$NS" || fail "netns"
-t_on_exit "ip netns del $NS"
-nsx sh -ec 'ip link set lo up; ip link add xenbr0 type bridge; ip link set xenbr0 up'
+t_netns_xenbr0 "$NS"
+nsx ip link set lo up
 DAEMONS="xenstored xenconsoled blkback netback"
 
 # gone PID: the process exited (a zombie nobody reaped counts as gone).

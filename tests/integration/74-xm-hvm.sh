@@ -80,10 +80,7 @@ case_xendomains() {
 
 case_vif_bridge() {
     local ns=pvt-xmhvm$$ id info
-    ip netns add "$ns" || fail "netns"
-    t_on_exit "ip netns del $ns"
-    ip -n "$ns" link add xenbr0 type bridge
-    ip -n "$ns" link set xenbr0 up
+    t_netns_xenbr0 "$ns"
     # The unix sockets (xenstored, QMP) are files: reachable from the netns.
     ip netns exec "$ns" "$XM" create "$(t_hvm_cfg n1 \
         "vif = [ 'mac=00:16:3e:0a:0b:0c,model=e1000', 'bridge=xenbr0,model=virtio-net' ]")" ||

@@ -105,9 +105,7 @@ case_xendomains() {
     ln -s "$(cfg x1)" "$auto/x1.cfg"
     out=$(XM=$XM "$BIN/xendomains" start 2>&1) || fail "start: $out"
     assert_match "$out" "Starting auto Xen domain x1 .*: ok"
-    t_hvm_console x1 "$PVSTACK_ROOT/x1.boot"
-    t_wait_for "grep -q PVSTACK-GUEST-WAITING '$PVSTACK_ROOT/x1.boot'" 50 ||
-        fail "x1 not up"
+    t_hvm_up x1 50
     out=$(XM=$XM "$BIN/xendomains" stop 2>&1) || fail "stop: $out"
     assert_match "$out" "Saving Xen domain x1 to $save/x1: ok"
     assert_match "$out" "All Xen domains are down."

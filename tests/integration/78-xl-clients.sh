@@ -71,10 +71,7 @@ case_shutdown_wait_preserve() {
     local t0
     "$XM" create "$(t_hvm_cfg s1 "on_poweroff = 'preserve'")" || fail "create"
     id=$("$XM" domid s1)
-    tty=$(xenstore-read "/local/domain/$id/console/tty") || fail "no tty"
-    cat "$tty" >"$PVSTACK_ROOT/s1.out" 2>/dev/null &
-    t_on_exit "kill $!"
-    t_wait_for "grep -q PVSTACK-GUEST-WAITING '$PVSTACK_ROOT/s1.out'" 40 || fail "guest not up"
+    t_hvm_up s1
     timeout 30 "$XM" shutdown -w s1 || fail "shutdown -w failed or hung"
     assert_match "$(t_xm_row s1)" "^s1 +$id +.* -+s-+ "
     "$XM" destroy s1
@@ -191,13 +188,9 @@ case_weight_ratio() {
 # trigger (QMP), dump-core (an ELF core QEMU writes), dmesg [-c] (the
 # device models' logs), sysrq (Alt-SysRq on QEMU's keyboard).
 case_debug() {
-    local id out tty
+    local out
     "$XM" create "$(t_hvm_cfg g1)" || fail "create g1"
-    id=$("$XM" domid g1)
-    tty=$(xenstore-read "/local/domain/$id/console/tty") || fail "no tty"
-    cat "$tty" >"$PVSTACK_ROOT/g1.out" 2>/dev/null &
-    t_on_exit "kill $!"
-    t_wait_for "grep -q PVSTACK-GUEST-WAITING '$PVSTACK_ROOT/g1.out'" 40 || fail "guest not up"
+    t_hvm_up g1
     "$XM" dump-core g1 "$PVSTACK_ROOT/g1.core" || fail "dump-core"
     assert_match "$(readelf -h "$PVSTACK_ROOT/g1.core")" "Type: +CORE \(Core file\)"
     [ "$(stat -c %s "$PVSTACK_ROOT/g1.core")" -gt $((128 << 20)) ] || fail "core smaller than the guest"

@@ -6,51 +6,12 @@
 # overlay, delete merging the base into what rests on it); a block device's
 # snapshot (an LVM snapshot where device-mapper exists, else a full copy).
 . "$(dirname "$0")/lib.sh"
-XM=$BIN/xm
-
-if ! command -v qemu-system-x86_64 >/dev/null || ! t_hvm_guest ||
-    ! command -v xenstore-read >/dev/null || ! command -v qemu-img >/dev/null ||
-    ! command -v qemu-io >/dev/null; then
-    t_skip "save/snapshot extras" "no QEMU, qemu-img/qemu-io, test kernel or xenstore-utils"
-    t_done; exit
-fi
-t_root
-t_xm_daemons || { echo "not ok - xm daemons start"; exit 1; }
+t_hvm_xm "save/snapshot extras" "no QEMU, qemu-img/qemu-io, test kernel or xenstore-utils" \
+    qemu-img qemu-io
 
 # cfg NAME [DISKSPEC]
-cfg() {
-    { echo "type = 'hvm'"; echo "name = '$1'"; echo "memory = 128"
-      echo "kernel = '$HVM_KERNEL'"; echo "ramdisk = '$HVM_INITRD'"
-      echo "serial = 'pty'"; echo "extra = 'console=ttyS0 quiet'"
-      [ -z "${2:-}" ] || echo "disk = [ '$2' ]"
-      echo "on_poweroff = 'destroy'"; } >"$PVSTACK_ROOT/$1.cfg"
-    echo "$PVSTACK_ROOT/$1.cfg"
-}
-row() { "$XM" list | awk -v n="$1" '$1 == n'; }
-listed() { [ -n "$(row "$1")" ]; }
-console() {
-    local tty
-    tty=$(xenstore-read "/local/domain/$("$XM" domid "$1")/console/tty") || fail "no tty"
-    cat "$tty" >"$2" 2>/dev/null &
-    t_on_exit "kill $!"
-}
-# boot NAME CFG: created and waiting in its init
-boot() {
-    "$XM" create -p "$2" || fail "create $1"
-    console "$1" "$PVSTACK_ROOT/$1.boot"
-    "$XM" unpause "$1"
-    t_wait_for "grep -q PVSTACK-GUEST-WAITING '$PVSTACK_ROOT/$1.boot'" 50 ||
-        fail "$1 not up: $(cat "$PVSTACK_ROOT/$1.boot")"
-}
-# carries_on NAME: the guest goes on where it was (no new boot) and powers off
-carries_on() {
-    console "$1" "$PVSTACK_ROOT/$1.after"
-    "$XM" shutdown "$1"
-    t_wait_for "grep -q PVSTACK-GUEST-POWERDOWN '$PVSTACK_ROOT/$1.after'" 30 ||
-        fail "$1 did not carry on: $(cat "$PVSTACK_ROOT/$1.after")"
-    ! grep -q PVSTACK-GUEST-UP "$PVSTACK_ROOT/$1.after" || fail "$1 booted again"
-    t_wait_for "! listed $1" 20 || fail "$1 left"
-}
+cfg() { t_hvm_cfg "$1" ${2:+"disk = [ '$2' ]"} "on_poweroff = 'destroy'"; }
+
 # the POSIX lock on the lockfile: held (no arrow) or waited for (->)
 lock_held() { grep -qE "^[0-9]+: POSIX .* [0-9a-f]+:[0-9a-f]+:$1 " /proc/locks; }
 lock_waited() { grep -qE "^[0-9]+: -> POSIX .* [0-9a-f]+:[0-9a-f]+:$1 " /proc/locks; }
@@ -67,7 +28,7 @@ case_lock() {
     command -v python3 >/dev/null || { echo "# no python3 to hold the lock"; return 0; }
     echo "lockfile = \"/run/xl-test.lock\"" >"$PVSTACK_ROOT/etc/xen/xl.conf"
     t_on_exit "rm -f '$PVSTACK_ROOT/etc/xen/xl.conf'"
-    boot k1 "$(cfg k1)"
+    t_hvm_boot k1 "$(cfg k1)"
     "$XM" save k1 "$img" || fail "save"
     ino=$(stat -c %i "$lock" 2>/dev/null) || { : >"$lock"; ino=$(stat -c %i "$lock"); }
     holder=$(hold_lock "$lock")
@@ -77,12 +38,12 @@ case_lock() {
     pid=$!
     t_on_exit "kill $pid"
     t_wait_for "lock_waited $ino" 10 || fail "restore did not wait for the lockfile"
-    ! listed k1 || fail "k1 restored while the lock was held"
+    ! t_xm_listed k1 || fail "k1 restored while the lock was held"
     kill "$holder"; wait "$holder" 2>/dev/null
     wait "$pid" || fail "restore after the lock was freed: $(cat "$PVSTACK_ROOT/r.out")"
-    listed k1 || fail "k1 not restored"
+    t_xm_listed k1 || fail "k1 not restored"
     ! lock_held "$ino" || fail "the lock is still held after restore"
-    carries_on k1
+    t_hvm_carries_on k1
     # migrate-receive: fed the image, it waits on the lock before building;
     # then, with no sender to say go, it destroys its copy again
     holder=$(hold_lock "$lock")
@@ -107,19 +68,19 @@ case_qcow2() {
     local img=$PVSTACK_ROOT/q1.qcow2 snaps=$PVSTACK_ROOT/var/lib/xen/snapshots/q1 out id
     qemu-img create -q -f qcow2 "$img" 8M
     qemu-io -c "write -P 0x41 0 4k" "$img" >/dev/null
-    boot q1 "$(cfg q1 "$img,qcow2,hda,w")"
+    t_hvm_boot q1 "$(cfg q1 "$img,qcow2,hda,w")"
     id=$("$XM" domid q1)
     out=$("$XM" snapshot-create q1 s1 2>&1) || fail "snapshot-create: $out"
     assert_match "$out" "Domain snapshot s1 created"
     ! echo "$out" | grep -q "copied in full" || fail "the qcow2 disk was copied: $out"
-    listed q1 || fail "q1 not running after the snapshot"
-    assert_match "$(row q1)" "r-----"
+    t_xm_listed q1 || fail "q1 not running after the snapshot"
+    assert_match "$(t_xm_row q1)" "r-----"
     [ "$("$XM" domid q1)" != "$id" ] || fail "the overlay was made under a running QEMU"
     # the disk as it was is the snapshot's base; the cfg's path an overlay
     assert_eq "$(backing "$img")" "$snaps/s1/disk-0.qcow2" "overlay's backing"
     assert_eq "$(pattern "$snaps/s1/disk-0.qcow2")" "A" "the base's bytes"
     assert_eq "$(backing "$snaps/s1/disk-0.qcow2")" "" "the base's own backing"
-    carries_on q1
+    t_hvm_carries_on q1
 }
 
 case_qcow2_revert() {
@@ -130,14 +91,14 @@ case_qcow2_revert() {
     assert_eq "$(pattern "$snaps/s1/disk-0.qcow2")" "A" "the base is frozen"
     # revert: a fresh overlay on the base, the memory image restored
     "$XM" snapshot-revert q1 s1 || fail "revert"
-    listed q1 || fail "q1 not back after revert"
+    t_xm_listed q1 || fail "q1 not back after revert"
     assert_eq "$(pattern "$img")" "A" "reverted disk"
     assert_eq "$(backing "$img")" "$snaps/s1/disk-0.qcow2" "the fresh overlay's backing"
 }
 
 case_qcow2_delete() {
     local img=$PVSTACK_ROOT/q1.qcow2 snaps=$PVSTACK_ROOT/var/lib/xen/snapshots/q1 out id
-    listed q1 || fail "no q1 from the case before"
+    t_xm_listed q1 || fail "no q1 from the case before"
     # a second snapshot rests on the first: s1 <- s2 <- the disk
     "$XM" snapshot-create q1 s2 >/dev/null 2>&1 || fail "snapshot s2"
     assert_eq "$(backing "$snaps/s2/disk-0.qcow2")" "$snaps/s1/disk-0.qcow2" "s2 on s1"
@@ -151,10 +112,10 @@ case_qcow2_delete() {
     id=$("$XM" domid q1)
     out=$("$XM" snapshot-delete q1 s2 2>&1) || fail "delete s2: $out"
     [ ! -e "$snaps/s2" ] || fail "s2 left"
-    listed q1 || fail "q1 gone after delete"
+    t_xm_listed q1 || fail "q1 gone after delete"
     assert_eq "$(backing "$img")" "" "the disk stands alone"
     assert_eq "$(pattern "$img")" "A" "the disk after s2 merged"
-    carries_on q1
+    t_hvm_carries_on q1
 }
 
 # a block device: an LVM snapshot with device-mapper, else copied in full
@@ -164,7 +125,7 @@ case_block() {
     { printf 'BEFORE'; head -c $((4 << 20)) /dev/zero; } >"$file"
     dev=$(losetup -f --show "$file" 2>/dev/null) || { echo "# no loop device here"; return 0; }
     t_on_exit "losetup -d $dev"
-    boot b1 "$(cfg b1 "phy:$dev,hda,w")"
+    t_hvm_boot b1 "$(cfg b1 "phy:$dev,hda,w")"
     out=$("$XM" snapshot-create b1 s1 2>&1) || fail "snapshot-create: $out"
     if [ -e /dev/mapper/control ]; then
         # a loop device is no LVM volume either
@@ -175,7 +136,7 @@ case_block() {
     printf 'AFTER!' | dd of="$dev" conv=notrunc 2>/dev/null
     "$XM" snapshot-revert b1 s1 || fail "revert"
     assert_eq "$(head -c 6 "$dev")" "BEFORE" "block device reverted"
-    carries_on b1
+    t_hvm_carries_on b1
     "$XM" snapshot-delete b1 s1 >/dev/null || fail "delete"
 }
 

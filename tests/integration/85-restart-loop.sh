@@ -6,15 +6,7 @@
 # "restarting too fast" in xl-<name>.log and destroyed, instead of looping
 # several times a second for ever.
 . "$(dirname "$0")/lib.sh"
-XM=$BIN/xm
-
-if ! command -v qemu-system-x86_64 >/dev/null || ! t_hvm_guest ||
-    ! command -v xenstore-read >/dev/null; then
-    t_skip "restart loop" "no QEMU, test kernel or xenstore-utils"
-    t_done; exit
-fi
-t_root
-t_xm_daemons || { echo "not ok - xm daemons start"; exit 1; }
+t_hvm_xm "restart loop"
 
 case_loop_stopped() {
     local log=$PVSTACK_ROOT/var/log/xen/xl-loop.log

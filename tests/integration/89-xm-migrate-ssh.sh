@@ -6,23 +6,17 @@
 # receiver in a second state root. An HVM guest goes there with its name
 # and UUID and carries on; a key sshd refuses leaves it running at home.
 . "$(dirname "$0")/lib.sh"
-XM=$BIN/xm
-
-if ! command -v qemu-system-x86_64 >/dev/null || ! t_hvm_guest ||
-    ! command -v xenstore-read >/dev/null || [ ! -x /usr/sbin/sshd ] ||
-    ! command -v ssh >/dev/null || ! command -v ssh-keygen >/dev/null; then
-    t_skip "xm migrate over ssh" "no QEMU, test kernel, xenstore-utils or openssh (make deps)"
-    t_done; exit
-fi
-t_root
-t_xm_daemons || { echo "not ok - xm daemons start"; exit 1; }
+t_hvm_xm "xm migrate over ssh" "no QEMU, test kernel, xenstore-utils or openssh (make deps)" \
+    /usr/sbin/sshd ssh ssh-keygen
 R1=$PVSTACK_ROOT
 R2=$R1/target
 XS2=$R2/run/xenstored/socket
 S=$R1/ssh
 mkdir -p "$R2"/{run/xenstored,run/pvstack,var/lib/xen,var/log/xen,etc/xen} "$S"
-X2() { PVSTACK_ROOT=$R2 XENSTORED_PATH=$XS2 "$XM" "$@"; }
-t_on_exit "PVSTACK_ROOT=$R2 XENSTORED_PATH=$XS2 t_xm_daemons_stop"
+# ON2 CMD...: CMD (a lib.sh helper) on the target root; X2 ...: xm there.
+ON2() { PVSTACK_ROOT=$R2 XENSTORED_PATH=$XS2 "$@"; }
+X2() { ON2 "$XM" "$@"; }
+t_on_exit "ON2 t_xm_daemons_stop"
 
 # The sshd: a free high port, keys of its own, StrictModes off (the temp
 # dir is not root's home), the receiver as the key's forced command.
@@ -54,51 +48,22 @@ t_wait_for "grep -q 'Server listening' '$S/sshd.log'" 20 ||
     { echo "not ok - sshd did not start: $(cat "$S/sshd.log")"; exit 1; }
 SSHCMD="ssh -p $PORT -i $S/key -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR"
 
-cfg() {
-    { echo "type = 'hvm'"; echo "name = '$1'"; echo "memory = 128"
-      echo "kernel = '$HVM_KERNEL'"; echo "ramdisk = '$HVM_INITRD'"
-      echo "serial = 'pty'"; echo "extra = 'console=ttyS0 quiet'"
-      echo "on_poweroff = 'destroy'"; } >"$R1/$1.cfg"
-    echo "$R1/$1.cfg"
-}
-row() { "$XM" list | awk -v n="$1" '$1 == n'; }
-listed() { [ -n "$(row "$1")" ]; }
-row2() { X2 list | awk -v n="$1" '$1 == n'; }
-listed2() { [ -n "$(row2 "$1")" ]; }
-uuid() { XENSTORED_PATH=$1 xenstore-read "$(XENSTORED_PATH=$1 xenstore-read "/local/domain/$2/vm")/uuid"; }
-console() {
-    local tty
-    tty=$(XENSTORED_PATH=$1 xenstore-read "/local/domain/$2/console/tty") || fail "no tty"
-    cat "$tty" >"$3" 2>/dev/null &
-    t_on_exit "kill $!"
-}
-boot() {
-    "$XM" create -p "$(cfg "$1")" || fail "create $1"
-    console "$XENSTORED_PATH" "$("$XM" domid "$1")" "$R1/$1.boot"
-    "$XM" unpause "$1" || fail "unpause $1"
-    t_wait_for "grep -q PVSTACK-GUEST-WAITING '$R1/$1.boot'" 50 ||
-        fail "$1 not up: $(cat "$R1/$1.boot")"
-}
+boot() { t_hvm_boot "$1" "$(t_hvm_cfg "$1" "on_poweroff = 'destroy'")"; }
 
 case_ssh() {
-    local u out id2
+    local u out
     boot s1
-    u=$(uuid "$XENSTORED_PATH" "$("$XM" domid s1)")
+    u=$(t_xm_uuid s1)
     out=$("$XM" migrate -s "$SSHCMD" s1 localhost 2>&1) ||
         fail "migrate: $out $(cat "$R1/receiver.log" "$S/sshd.log")"
     assert_match "$out" "migration sender: Target reports successful startup"
     assert_match "$out" "Migration successful."
     # it went through sshd: the key was accepted for that session
     assert_match "$(cat "$S/sshd.log")" "Accepted publickey for $(id -un)"
-    ! listed s1 || fail "source still listed"
-    listed2 s1 || fail "not on the target: $(X2 list)"
-    id2=$(X2 domid s1)
-    assert_eq "$(uuid "$XS2" "$id2")" "$u" "UUID kept"
-    console "$XS2" "$id2" "$R1/s1.after"
-    X2 shutdown s1 || fail "shutdown on the target"
-    t_wait_for "grep -q PVSTACK-GUEST-POWERDOWN '$R1/s1.after'" 30 ||
-        fail "guest did not carry on: $(cat "$R1/s1.after")"
-    ! grep -q PVSTACK-GUEST-UP "$R1/s1.after" || fail "guest booted again"
+    ! t_xm_listed s1 || fail "source still listed"
+    ON2 t_xm_listed s1 || fail "not on the target: $(X2 list)"
+    assert_eq "$(ON2 t_xm_uuid s1)" "$u" "UUID kept"
+    ON2 t_hvm_carries_on s1
 }
 
 case_refused() {
@@ -107,8 +72,8 @@ case_refused() {
     out=$("$XM" migrate -s "${SSHCMD/$S\/key/$S/other}" s2 localhost 2>&1) &&
         fail "migrate with a refused key succeeded"
     assert_match "$out" "banner"
-    assert_match "$(row s2)" "r-----"
-    ! listed2 s2 && ! listed2 s2--incoming || fail "left on the target: $(X2 list)"
+    assert_match "$(t_xm_row s2)" "r-----"
+    ! ON2 t_xm_listed s2 && ! ON2 t_xm_listed s2--incoming || fail "left on the target: $(X2 list)"
     "$XM" destroy s2
 }
 

@@ -64,6 +64,16 @@ t_skip() {
     echo "ok $T_N - $1 # SKIP $2"
 }
 
+# t_case_pv NAME FN SKIPNAME WHY: t_case NAME FN where a PV guest boots
+# (/dev/kvm writable, the bundled guest built); else t_skip SKIPNAME WHY.
+t_case_pv() {
+    if [ -w /dev/kvm ] && [ -f "$TOP/build/guest/pvguest.elf.xz" ]; then
+        t_case "$1" "$2"
+    else
+        t_skip "$3" "$4"
+    fi
+}
+
 t_done() {
     echo "1..$T_N"
     [ $T_FAIL = 0 ]
@@ -179,13 +189,21 @@ INIT
     [ -s "$HVM_INITRD" ]
 }
 
-# t_hvm_xm WHAT: skips the test (WHAT is its name) and exits unless QEMU,
-# the HVM test guest and xenstore-utils are here; else a t_root with xm's
-# daemons running.
+# t_hvm_xm WHAT [WHY CMD...]: skips the test (WHAT is its name) and exits
+# unless QEMU, the HVM test guest, xenstore-utils and each CMD (a command
+# or an executable's path) are here, saying WHY (default: "no QEMU, test
+# kernel or xenstore-utils"); else a t_root with xm's daemons running.
 t_hvm_xm() {
+    local c ok=1
     if ! command -v qemu-system-x86_64 >/dev/null || ! t_hvm_guest ||
         ! command -v xenstore-read >/dev/null; then
-        t_skip "$1" "no QEMU, test kernel or xenstore-utils"
+        ok=
+    fi
+    for c in "${@:3}"; do
+        [ -n "$ok" ] && ! command -v "$c" >/dev/null && ok=
+    done
+    if [ -z "$ok" ]; then
+        t_skip "$1" "${2:-no QEMU, test kernel or xenstore-utils}"
         t_done; exit
     fi
     t_root
@@ -211,6 +229,15 @@ t_hvm_console() {
     tty=$(xenstore-read "/local/domain/$id/console/tty") || fail "no tty for $1"
     cat "$tty" >"$2" 2>/dev/null &
     t_on_exit "kill $!"
+}
+# t_hvm_up NAME [SECS]: NAME's serial output from now on into
+# $PVSTACK_ROOT/NAME.out; waits up to SECS (default 40) for the guest's
+# shell to wait on the power button.
+t_hvm_up() {
+    local out=$PVSTACK_ROOT/$1.out
+    t_hvm_console "$1" "$out"
+    t_wait_for "grep -q PVSTACK-GUEST-WAITING '$out'" "${2:-40}" ||
+        fail "$1 not up: $(cat "$out")"
 }
 # t_hvm_boot NAME CFG: CFG created paused, its console into
 # $PVSTACK_ROOT/NAME.boot, unpaused; returns when the guest's shell waits
@@ -258,6 +285,39 @@ t_links_gone() {
     done
 }
 
+# t_lvm_vg VG: a volume group VG on a loop device over a 64 MiB
+# $PVSTACK_ROOT/pv.img; sets LVM_PV (that loop device, also written to
+# $PVSTACK_ROOT/pv.dev for the cleanup outside a case). Its LVs are the
+# caller's; t_lvm_vg_rm VG [LV...] takes the LVs' block devices, VG, PV and
+# loop device down again.
+t_lvm_vg() {
+    export LVM_SUPPRESS_FD_WARNINGS=1
+    truncate -s 64M "$PVSTACK_ROOT/pv.img"
+    LVM_PV=$(losetup -f --show "$PVSTACK_ROOT/pv.img") || { echo "t_lvm_vg: losetup" >&2; return 1; }
+    echo "$LVM_PV" >"$PVSTACK_ROOT/pv.dev"
+    pvcreate -q "$LVM_PV" && vgcreate -q "$1" "$LVM_PV"
+}
+t_lvm_vg_rm() {
+    local vg=$1 lv
+    shift
+    export LVM_SUPPRESS_FD_WARNINGS=1
+    for lv in "$@"; do t_lv_blockdev_rm "$vg" "$lv"; done
+    vgremove -q -f "$vg" >/dev/null 2>&1
+    if [ -f "$PVSTACK_ROOT/pv.dev" ]; then
+        pvremove -q "$(cat "$PVSTACK_ROOT/pv.dev")" >/dev/null 2>&1
+        losetup -d "$(cat "$PVSTACK_ROOT/pv.dev")"
+    fi
+}
+# t_case_lvm NAME FN SKIPNAME VG LV: where lvm2 is installed, t_case NAME
+# FN with t_lvm_vg_rm VG LV at exit; else t_skip SKIPNAME.
+t_case_lvm() {
+    if command -v lvcreate >/dev/null; then
+        t_on_exit "t_lvm_vg_rm $4 $5"
+        t_case "$1" "$2"
+    else
+        t_skip "$3" "lvm2 not installed"
+    fi
+}
 # t_lv_blockdev VG LV: our kernel has no device-mapper, so lvm2 can create
 # an LV (lvcreate --driverloaded n -an -Zn) but not activate it. Make its
 # block device ourselves: a loop device over the LV's PV at the LV's extent
@@ -284,6 +344,15 @@ t_lv_blockdev_rm() {
     losetup -d "$loop"
 }
 
+# t_netns_xenbr0 NS: a network namespace NS with a bridge xenbr0 up (where
+# QEMU's or netback's taps go), deleted at exit.
+t_netns_xenbr0() {
+    ip netns add "$1" || fail "netns"
+    t_on_exit "ip netns del $1"
+    ip -n "$1" link add xenbr0 type bridge
+    ip -n "$1" link set xenbr0 up
+}
+
 # PV guests with devices (tests 52-54). Starts xenstored, blkback here and
 # netback inside a private netns pvt-$1$$ whose bridge xenbr0 has a veth
 # with 10.0.0.1/24 on our side (tests never touch the host's bridges), with
@@ -304,10 +373,8 @@ t_pv_devices_host() {
     BBPID=$!
     t_on_exit "kill $BBPID"
     NS=pvt-$1$$
-    ip netns add "$NS" || fail "netns"
-    t_on_exit "ip netns del $NS"
+    t_netns_xenbr0 "$NS"
     nsx sh -ec 'ip link set lo up
-        ip link add xenbr0 type bridge; ip link set xenbr0 up
         ip link add veth-h type veth peer name veth-b
         ip link set veth-b master xenbr0; ip link set veth-b up
         ip addr add 10.0.0.1/24 dev veth-h; ip link set veth-h up'
