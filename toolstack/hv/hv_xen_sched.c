@@ -4,6 +4,8 @@
  * (the primary pool's, xc_sched_id), as libxl_domain_sched_params_get/set:
  * credit and credit2 through their domctls, ranges as libxl checks them.
  */
+#include <xenctrl.h> /* before xen_sched.h, which only names its handle */
+
 #include "hv/xen_sched.h"
 
 #include <errno.h>

@@ -8,9 +8,12 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <xenctrl.h>
 
 #include "hv/hv.h"
+
+/* xenctrl.h's handle, declared again (as C11 allows) so that this header
+ * stands without Xen's tool headers, which need GNU C (make hdrcheck). */
+typedef struct xc_interface_core xc_interface;
 
 int xen_sched_get(xc_interface *xch, uint32_t domid, struct hv_sched *out);
 int xen_sched_set(xc_interface *xch, uint32_t domid, int weight, int cap,
