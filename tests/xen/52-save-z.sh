@@ -40,18 +40,21 @@ restore_z() {
 
 # a truncated compressed image is refused whole, nothing made
 truncated_z() {
-    local size out rc=0 before
+    local size out rc=0 before after
     xm destroy count
     wait_gone count 30
     size=$(stat -c %s $S/count.save)
     head -c $((size * 3 / 4)) $S/count.save > $S/trunc.save
-    before=$($XL list | wc -l)
+    before=$($XL list) || true
     out=$(timeout 300 xm restore $S/trunc.save 2>&1) || rc=$?
     echo "$out"
     [ $rc != 0 ] || fail "a truncated image was restored"
     echo "$out" | grep -q truncated || fail "no 'truncated' in: $out"
     ! xm domid count 2> /dev/null || fail "count exists after a refused restore"
-    [ "$($XL list | wc -l)" = "$before" ] || fail "Xen has a domain more"
+    after=$($XL list) || true
+    [ "$(echo "$after" | wc -l)" = "$(echo "$before" | wc -l)" ] || {
+        printf 'Xen before the restore:\n%s\nafter:\n%s\n' "$before" "$after"
+        fail "Xen has a domain more"; }
     rm -f $S/trunc.save $S/count.save
 }
 

@@ -63,13 +63,7 @@ blk_file_vbd() {
     [ "$(md5sum < "$img")" = "$sum0" ] || fail "the guest did not put dom0's bytes back"
 }
 
-# Known broken (docs/xenlab.md): our blkback on the xen engine never
-# answers the guest's write (its read-only grant map stays, the request
-# times out after 10 s) while its reads complete.
-t_skip "own guest: selftest=blk on a file vbd through blkback" "blkback does not answer writes on Xen yet"
-if [ "${PVG_DEVICES:-0}" = 1 ]; then # (dom0 env) to work on it
-    t_case "own guest: selftest=blk on a file vbd through blkback" blk_file_vbd
-fi
+t_case "own guest: selftest=blk on a file vbd through blkback" blk_file_vbd
 
 # netfront against our netback on xenbr0: the guest connects, announces
 # itself (gratuitous ARP) and answers dom0's pings and ARP.
@@ -92,9 +86,4 @@ net_vif_ping() {
     wait_gone pvgnet 30
 }
 
-# Known broken (docs/xenlab.md): the guest's frames reach the tap, but
-# dom0's (its ARP requests) never reach the guest's netfront.
-t_skip "own guest: selftest=net with a vif on xenbr0 through netback" "no frames reach the guest's netfront on Xen yet"
-if [ "${PVG_DEVICES:-0}" = 1 ]; then # (dom0 env) to work on it
-    t_case "own guest: selftest=net with a vif on xenbr0 through netback" net_vif_ping
-fi
+t_case "own guest: selftest=net with a vif on xenbr0 through netback" net_vif_ping

@@ -9,6 +9,7 @@
 #include "domain/domain.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -270,21 +271,50 @@ out:
     return rc;
 }
 
+/*
+ * Xen keeps a destroyed domain, dying, until every mapping of its pages is
+ * gone: xenstored's and xenconsoled's go once its store entries do, the
+ * backends' once their devices do. Destroy returns when Xen has let it go,
+ * so nothing of it is left for the next command (a count of Xen's domains,
+ * a create that needs its memory) to see; a domain still dying after
+ * DESTROY_WAIT_MS is reported, not waited for.
+ */
+#define DESTROY_WAIT_MS 10000
+#define DESTROY_POLL_MS 50
+
+static void wait_released(const struct domain_ctx *c, struct hv *hv,
+                          uint32_t domid)
+{
+    struct hv_dominfo d;
+    int ms;
+
+    for (ms = 0; ms < DESTROY_WAIT_MS; ms += DESTROY_POLL_MS) {
+        if (hv_domain_getinfo(hv, domid, &d) < 0 || !(d.flags & HV_DOMF_DYING))
+            return;
+        poll(NULL, 0, DESTROY_POLL_MS);
+    }
+    domain_err(c,
+               "destroy: dom %u is still dying after %d s (something "
+               "still maps its pages)",
+               domid, DESTROY_WAIT_MS / 1000);
+}
+
 int domain_destroy(const struct domain_ctx *c, struct xs_handle *xs,
                    uint32_t domid)
 {
     struct hv *hv = NULL;
     int rc;
 
-    (void)c;
     rc = hv_open(&hv);
     if (rc < 0)
         return rc;
     rc = hv_domain_destroy(hv, domid);
-    hv_close(hv);
     xs_release_domain(xs, domid);
     domain_store_remove(xs, domid);
     userdata_remove(domid);
     domain_sched_remove(domid);
+    if (rc == 0)
+        wait_released(c, hv, domid);
+    hv_close(hv);
     return rc == -ESRCH ? 0 : rc;
 }
