@@ -38,6 +38,17 @@ console() {
     pty=$("$DM" console-pty "$1") || fail "no pty for dom $1"
     # The reader ends by itself with EIO once QEMU closes the pty.
     cat "$pty" >"$2" 2>/dev/null &
+    # QEMU drops serial output while no one has the pty open: a guest that
+    # panics at once would print to nobody if we unpaused it before then.
+    t_wait_for "has_open $! '$pty'" 5 || fail "the console reader did not open $pty"
+}
+# has_open PID FILE: PID has FILE open
+has_open() {
+    local f
+    for f in /proc/"$1"/fd/*; do
+        [ "$(readlink "$f" 2>/dev/null)" = "$2" ] && return 0
+    done
+    return 1
 }
 # boot DOMID OUT [start options...]: start tinyDOMID with its serial
 # output copied to OUT, and let it run.
