@@ -186,7 +186,10 @@ int smp_call(unsigned id, void (*fn)(void *data), void *data)
     wmb();
     c->call_fn = fn;
     evtchn_send(c->ipi_port);
-    if (!WAIT_UNTIL(c->call_done, time_now_ns() + 1000ULL * 1000000ULL))
+    /* Generous: under an emulator (Xen in QEMU TCG) on a busy host the
+     * target vcpu may wait seconds for a physical CPU; 1 s was seen to
+     * fail there. A call that never runs still fails. */
+    if (!WAIT_UNTIL(c->call_done, time_now_ns() + 10000ULL * 1000000ULL))
         return -XEN_ETIMEDOUT;
     return 0;
 }
