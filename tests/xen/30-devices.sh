@@ -7,6 +7,8 @@
 
 disk_seen_by_guest() {
     local log t0
+    # a failed case must not leave its guest holding memory for the next
+    trap 'xm destroy disk > /dev/null 2>&1 || true' EXIT
     log=$(conlog disk)
     rm -f "$log" /tmp/disk.img
     truncate -s 16M /tmp/disk.img

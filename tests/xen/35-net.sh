@@ -7,6 +7,8 @@
 
 vif_ping_dom0() {
     local log t0 id
+    # a failed case must not leave its guest holding memory for the next
+    trap 'xm destroy net > /dev/null 2>&1 || true' EXIT
     log=$(conlog net)
     rm -f "$log"
     ip link show xenbr0 > /dev/null 2>&1 || ip link add xenbr0 type bridge
