@@ -11,72 +11,20 @@
  *    domains, over N), against its RSS with Domain-0 alone.
  *   bench_scale [BINDIR [GUEST [N]]]
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <linux/kvm.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "kvm_bare.h"
 #include "results.h"
 
 #define LIST_RUNS 9
 
 static double now_ms(void)
 {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp_d(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return x < y ? -1 : x > y;
-}
-
-/* A bare VM: real mode, one page, `out %al,$0x10`; 0 once it exited. */
-static int bare_vm(void)
-{
-    static const unsigned char code[] = {0xe6, 0x10, 0xf4};
-    struct kvm_userspace_memory_region r = {0};
-    struct kvm_regs regs = {.rip = 0, .rflags = 2};
-    struct kvm_sregs sr;
-    struct kvm_run *run;
-    int kvm, vm, vcpu, rc = -1;
-    void *mem;
-
-    kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-    vm = kvm < 0 ? -1 : ioctl(kvm, KVM_CREATE_VM, 0);
-    mem = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-               -1, 0);
-    if (vm < 0 || mem == MAP_FAILED)
-        return -1;
-    memcpy(mem, code, sizeof(code));
-    r.memory_size = 4096;
-    r.userspace_addr = (unsigned long)mem;
-    vcpu = ioctl(vm, KVM_SET_USER_MEMORY_REGION, &r)
-               ? -1
-               : ioctl(vm, KVM_CREATE_VCPU, 0);
-    if (vcpu < 0)
-        return -1;
-    run = mmap(NULL, (size_t)ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0),
-               PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
-    if (run == MAP_FAILED || ioctl(vcpu, KVM_GET_SREGS, &sr))
-        return -1;
-    sr.cs.base = 0;
-    sr.cs.selector = 0;
-    if (!ioctl(vcpu, KVM_SET_SREGS, &sr) && !ioctl(vcpu, KVM_SET_REGS, &regs) &&
-        !ioctl(vcpu, KVM_RUN, 0) && run->exit_reason == KVM_EXIT_IO)
-        rc = 0;
-    return rc;
+    return bench_now_us() / 1e3;
 }
 
 /* Run n children at once, each doing `what` (0: a bare VM, else xm create
@@ -95,7 +43,7 @@ static double all_at_once(int n, const char *xm, const char *cfg)
             char name[32];
 
             if (!xm)
-                _exit(bare_vm() ? 1 : 0);
+                _exit(bench_bare_vm() ? 1 : 0);
             snprintf(name, sizeof(name), "name=\"s%d\"", i);
             if (!freopen("/dev/null", "w", stdout))
                 _exit(127);
@@ -134,8 +82,7 @@ static double xm_list_ms(const char *xm)
             return -1;
         v[i] = now_ms() - t0;
     }
-    qsort(v, LIST_RUNS, sizeof(v[0]), cmp_d);
-    return v[LIST_RUNS / 2];
+    return bench_median(v, LIST_RUNS);
 }
 
 /* xenstored's VmRSS in KiB, from its pid file */

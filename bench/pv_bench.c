@@ -11,83 +11,29 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/kvm.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "hv/hv.h"
+#include "kvm_bare.h"
 #include "results.h"
 
 #define RUNS 15
 #define ROUNDTRIPS 2000
 
-static double now_us(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-static int cmp_d(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof(*v), cmp_d);
-    return v[n / 2];
-}
-
-/* Bare VM: real mode, one page, `out %al,$0x10`, exit. */
+/* The floor: one bare VM, created, run to its `out`, freed. */
 static double floor_once(void)
 {
-    static const unsigned char code[] = {0xe6, 0x10, 0xf4};
-    struct kvm_userspace_memory_region r = {0};
-    struct kvm_sregs sr;
-    struct kvm_regs regs = {.rip = 0, .rflags = 2};
-    struct kvm_run *run;
-    double t0 = now_us(), t;
-    int kvm, vm, vcpu, sz;
-    void *mem;
+    double t0 = bench_now_us();
 
-    kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-    vm = ioctl(kvm, KVM_CREATE_VM, 0);
-    mem = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-               -1, 0);
-    memcpy(mem, code, sizeof(code));
-    r.memory_size = 4096;
-    r.userspace_addr = (unsigned long)mem;
-    ioctl(vm, KVM_SET_USER_MEMORY_REGION, &r);
-    vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
-    sz = ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
-    run = mmap(NULL, (size_t)sz, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
-    ioctl(vcpu, KVM_GET_SREGS, &sr);
-    sr.cs.base = 0;
-    sr.cs.selector = 0;
-    ioctl(vcpu, KVM_SET_SREGS, &sr);
-    ioctl(vcpu, KVM_SET_REGS, &regs);
-    ioctl(vcpu, KVM_RUN, 0);
-    t = now_us() - t0;
-    if (run->exit_reason != KVM_EXIT_IO)
-        fprintf(stderr, "floor: unexpected exit %u\n", run->exit_reason);
-    munmap(run, (size_t)sz);
-    munmap(mem, 4096);
-    close(vcpu);
-    close(vm);
-    close(kvm);
-    return t;
+    if (bench_bare_vm() < 0)
+        fprintf(stderr, "floor: the bare VM failed\n");
+    return bench_now_us() - t0;
 }
 
 /* Start the VMM (-d: log on its stderr, our pipe); return its pid. */
@@ -140,13 +86,13 @@ static void vmm_stop(pid_t pid, int fd)
 
 static double create_once(const char *vmm, const char *kernel)
 {
-    double t0 = now_us(), t;
+    double t0 = bench_now_us(), t;
     int fd;
     pid_t pid = vmm_start(vmm, kernel, 4001, &fd);
 
     if (pid < 0 || wait_line(fd, "console: ") < 0)
         return -1;
-    t = now_us() - t0;
+    t = bench_now_us() - t0;
     vmm_stop(pid, fd);
     return t;
 }
@@ -154,7 +100,7 @@ static double create_once(const char *vmm, const char *kernel)
 /* `xm create -c` with its stdout on a pipe: time to the banner. */
 static double xm_create_once(const char *xm, const char *cfg)
 {
-    double t0 = now_us(), t;
+    double t0 = bench_now_us(), t;
     int p[2], nul;
     pid_t pid;
 
@@ -171,7 +117,8 @@ static double xm_create_once(const char *xm, const char *cfg)
         _exit(127);
     }
     close(p[1]);
-    t = wait_line(p[0], "pvstack guest: booting") == 0 ? now_us() - t0 : -1;
+    t = wait_line(p[0], "pvstack guest: booting") == 0 ? bench_now_us() - t0
+                                                       : -1;
     close(p[0]); /* the guest powers off by itself (extra="poweroff") */
     waitpid(pid, NULL, 0);
     return t;
@@ -209,7 +156,7 @@ static double xm_create(const char *bindir, const char *guest, const char *root)
              root);
     if (system(cmd) != 0)
         fprintf(stderr, "pv_bench: stopping daemons failed\n");
-    return n ? median(v, n) : -1;
+    return n ? bench_median(v, n) : -1;
 }
 
 static double evtchn_roundtrip(const char *vmm, const char *kernel)
@@ -226,14 +173,14 @@ static double evtchn_roundtrip(const char *vmm, const char *kernel)
         goto out;
     p.fd = hv_evtchn_fd(ch);
     p.events = POLLIN;
-    t0 = now_us();
+    t0 = bench_now_us();
     for (i = 0; i < ROUNDTRIPS; i++) {
         hv_evtchn_notify(ch);
         if (poll(&p, 1, 2000) != 1)
             goto out;
         hv_evtchn_ack(ch);
     }
-    t = (now_us() - t0) / ROUNDTRIPS;
+    t = (bench_now_us() - t0) / ROUNDTRIPS;
     rc = 0;
 out:
     if (rc < 0)
@@ -273,8 +220,8 @@ int main(int argc, char **argv)
         fl[i] = floor_once();
     for (i = 0; i < RUNS; i++)
         cr[i] = create_once(vmm, hello);
-    f = median(fl, RUNS);
-    c = median(cr, RUNS);
+    f = bench_median(fl, RUNS);
+    c = bench_median(cr, RUNS);
     e = evtchn_roundtrip(vmm, echo);
     x = xm_create(bindir, abs_guest, root);
     printf("floor (bare KVM VM: create, one out, exit): %.0f us\n", f);

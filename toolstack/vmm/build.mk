@@ -19,9 +19,10 @@ $(B)/tests/pvtest-%.elf: toolstack/vmm/testkernel.S
 	$(Q)ld -static -nostdlib -Ttext=0x100000 -o $@ $@.o && rm -f $@.o
 EXTRA_TARGETS += $(PVTEST_ELFS)
 
-$(eval $(call bench,pv_bench,bench/pv_bench.c bench/results.c,$(LIBHV) $(LIBPV) $(HV_LDLIBS)))
+$(eval $(call bench,pv_bench,bench/pv_bench.c bench/kvm_bare.c bench/results.c,$(LIBHV) $(LIBPV) $(HV_LDLIBS)))
 $(B)/bench/pv_bench: | $(BIN)/pvstack-vmm $(PVTEST_ELFS)
-$(eval $(call bench,bench_scale,bench/bench_scale.c bench/results.c,))
+$(eval $(call bench,bench_scale,bench/bench_scale.c bench/kvm_bare.c \
+	bench/results.c,))
 $(B)/bench/bench_scale: | $(BIN)/pvstack-vmm $(BIN)/xm
 
 # The hypercall services without KVM (kicks and shutdown stubbed in the test).
