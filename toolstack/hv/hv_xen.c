@@ -6,6 +6,7 @@
  * run on a Xen dom0.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,17 +131,28 @@ static void xen_grant_unmap(struct hv *hv, void *addr)
 
 /* A channel owns its own evtchn handle: fill ch from a bind's result, or
  * close the handle and return the bind's error. */
+/*
+ * The handle's fd is made non-blocking: a backend's ring thread polls it
+ * together with its tap or io_uring fd and acks the channel whenever it
+ * wakes. Woken by the other fd, a blocking read in xenevtchn_pending would
+ * stall the thread until the guest next notified (a quiet guest: never).
+ * xen_evtchn_ack treats EAGAIN as nothing pending.
+ */
 static int evtchn_take(xenevtchn_handle *xce, xenevtchn_port_or_error_t port,
                        struct hv_evtchn *ch)
 {
-    if (port < 0) {
+    int fd = xenevtchn_fd(xce);
+    int fl;
+
+    if (port < 0 || (fl = fcntl(fd, F_GETFL)) < 0 ||
+        fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
         int rc = -errno;
         xenevtchn_close(xce);
         return rc;
     }
     ch->priv = xce;
     ch->local_port = (uint32_t)port;
-    ch->fd = xenevtchn_fd(xce);
+    ch->fd = fd;
     return 0;
 }
 
