@@ -17,20 +17,55 @@
 
 #define MAX_ARGS 64
 
+const char *xci_kernel_package(const char *arch)
+{
+    if (!arch) {
+#if defined(__i386__)
+        arch = "i386";
+#elif defined(__aarch64__)
+        arch = "arm64";
+#else
+        arch = "amd64";
+#endif
+    }
+    if (!strcmp(arch, "i386"))
+        return "linux-image-686-pae";
+    if (!strcmp(arch, "arm64"))
+        return "linux-image-arm64";
+    return "linux-image-amd64";
+}
+
 static int debootstrap(struct xci_log *l, const struct xci_settings *s,
                        const char *mnt)
 {
     const char *argv[MAX_ARGS];
     char *cmd = strdup(s->debootstrap_cmd), *tok, *save = NULL;
-    char arch[64], cache[4200];
-    int n = 0, rc;
+    char arch[64], cache[4200], incl[4200];
+    int n = 0, rc, inc = -1;
 
     if (!cmd)
         return -ENOMEM;
     /* debootstrap-cmd may carry options ("debootstrap --variant=minbase"). */
     for (tok = strtok_r(cmd, " \t", &save); tok && n < MAX_ARGS - 8;
-         tok = strtok_r(NULL, " \t", &save))
+         tok = strtok_r(NULL, " \t", &save)) {
+        if (!strncmp(tok, "--include=", 10))
+            inc = n;
         argv[n++] = tok;
+    }
+    /* pygrub boots the guest's own kernel: it must be in the image (as
+     * xen-tools' 80-install-kernel does). debootstrap keeps only the last
+     * --include, so the kernel joins the one given. */
+    if (s->pygrub) {
+        const char *k = xci_kernel_package(s->arch);
+
+        if (inc >= 0) {
+            snprintf(incl, sizeof(incl), "%s,%s", argv[inc], k);
+            argv[inc] = incl;
+        } else {
+            snprintf(incl, sizeof(incl), "--include=%s", k);
+            argv[n++] = incl;
+        }
+    }
     if (s->arch) {
         snprintf(arch, sizeof(arch), "--arch=%s", s->arch);
         argv[n++] = arch;
@@ -132,6 +167,7 @@ int xci_hook_env(struct xci_conf *env, const struct xci_settings *s,
     rc = rc ? rc : setf(env, "disk_device", "%s", "xvda");
     rc = rc ? rc : setf(env, "password_hash", "%s", password_hash);
     rc = rc ? rc : setf(env, "verbose", "%s", s->verbose ? "1" : "");
+    rc = rc ? rc : setf(env, "pygrub", "%s", s->pygrub ? "1" : "");
     return rc;
 }
 

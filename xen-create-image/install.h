@@ -17,7 +17,8 @@
  * Install into mnt with s->install_method. debootstrap uses
  * s->debootstrap_cmd, s->dist, s->mirror, s->arch and keeps .debs in
  * s->cachedir (created if missing). Fails with -ENOEXEC when mnt/bin/ls is
- * missing afterwards, as xen-tools checks.
+ * missing afterwards, as xen-tools checks. With s->pygrub, debootstrap
+ * also installs the kernel package (xci_kernel_package) into the guest.
  */
 int xci_install(struct xci_log *l, const struct xci_settings *s,
                 const char *mnt);
@@ -26,7 +27,7 @@ int xci_install(struct xci_log *l, const struct xci_settings *s,
  * The environment hooks and roles see (xen-tools names): prefix, hostname,
  * dist, mirror, ip1..ipN, ip_count, netmask, gateway, broadcast,
  * nameserver, dhcp, mac, fs, options, noswap, root_device, swap_device,
- * serial_device, disk_device, password_hash (may be ""), verbose.
+ * serial_device, disk_device, password_hash (may be ""), verbose, pygrub.
  */
 int xci_hook_env(struct xci_conf *env, const struct xci_settings *s,
                  const char *mnt, const char *password_hash);
@@ -44,6 +45,10 @@ int xci_run_hooks(struct xci_log *l, const char *dir, const char *mnt,
 int xci_run_roles(struct xci_log *l, const struct xci_settings *s,
                   const char *roledir, const char *mnt,
                   const struct xci_conf *env);
+
+/* Debian's kernel metapackage for arch (NULL: this host's), e.g.
+ * "linux-image-amd64". */
+const char *xci_kernel_package(const char *arch);
 
 /* A random password of len characters from [A-Za-z0-9]. 0 or -errno. */
 int xci_genpass(char *buf, size_t len);

@@ -21,6 +21,7 @@
 #include "blkback/blkring.h"
 #include "blkback/req.h"
 #include "blkback/vbdstats.h"
+#include "hv/hv.h"
 #include "lib/log.h"
 #include "xenbus/daemon.h"
 #include "xenbus/xenbus.h"
@@ -107,6 +108,7 @@ static void vbd_publish(struct xs_handle *xs, const char *be,
 
 static int vbd_probe(struct xenbus_dev *dev)
 {
+    struct xenbus_daemon *bb = xenbus_dev_ctx(dev);
     struct xs_handle *xs = xenbus_dev_xs(dev);
     const char *be = xenbus_dev_be_path(dev);
     struct vbd *v = calloc(1, sizeof(*v));
@@ -121,7 +123,10 @@ static int vbd_probe(struct xenbus_dev *dev)
     v->cdrom = key_is(xs, be, "device-type", "cdrom");
     v->removable = key_is(xs, be, "removable", "1");
     v->readonly = !key_is(xs, be, "mode", "w") || v->cdrom;
-    rc = blkdisk_open(params, v->readonly, &v->disk);
+    /* no O_DIRECT into gntdev mappings on Xen (disk.h) */
+    rc = blkdisk_open_direct(params, v->readonly,
+                             strcmp(hv_engine_name(bb->hv), "xen") != 0,
+                             &v->disk);
     if (rc == -EBUSY) /* the words of Xen's block script */
         xenbus_dev_why(dev, "%s is in use %s, and so cannot be attached %s now",
                        params,

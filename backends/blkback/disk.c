@@ -87,6 +87,12 @@ static int blockdev_discard(const struct stat *st)
 
 int blkdisk_open(const char *params, int readonly, struct blkdisk **out)
 {
+    return blkdisk_open_direct(params, readonly, 1, out);
+}
+
+int blkdisk_open_direct(const char *params, int readonly, int direct_ok,
+                        struct blkdisk **out)
+{
     struct blkdisk *d;
     const char *path = strip_prefix(params);
     int flags = (readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC;
@@ -101,7 +107,7 @@ int blkdisk_open(const char *params, int readonly, struct blkdisk **out)
     if (!d)
         return -ENOMEM;
     d->readonly = readonly;
-    d->fd = open(path, flags | O_DIRECT);
+    d->fd = direct_ok ? open(path, flags | O_DIRECT) : -1;
     if (d->fd >= 0 && !probe_direct(d->fd)) {
         close(d->fd);
         d->fd = -1;

@@ -19,6 +19,16 @@ struct blkdisk;
  * when the image or device is in use).
  */
 int blkdisk_open(const char *params, int readonly, struct blkdisk **out);
+/*
+ * As blkdisk_open; direct_ok == 0 never uses O_DIRECT. On a Xen PV dom0
+ * the guest's pages are gntdev mappings, and O_DIRECT I/O into them
+ * (get_user_pages on the mapping) leaves grants mapped after the unmap
+ * ("Bad page map in process blkback", then blkfront's "backend has not
+ * unmapped grant" disables the disk): the xen engine goes through the
+ * page cache, which copies.
+ */
+int blkdisk_open_direct(const char *params, int readonly, int direct_ok,
+                        struct blkdisk **out);
 void blkdisk_close(struct blkdisk *d);
 int blkdisk_fd(const struct blkdisk *d);
 /* Size in 512-byte sectors. */

@@ -67,6 +67,10 @@ static int parse_indirect(const struct blkif_request *raw,
 
     memcpy(&ind, raw, sizeof(ind));
     r->id = ind.id;
+    /* Answered with the operation done, as Linux's blkback answers:
+     * blkfront (since XSA-376) drops a disk whose response says
+     * BLKIF_OP_INDIRECT ("response has wrong operation"). */
+    r->op = ind.indirect_op;
     if (!lim->max_indirect)
         return BLKIF_RSP_EOPNOTSUPP;
     if (ind.indirect_op == BLKIF_OP_READ)

@@ -141,9 +141,16 @@ static int one(struct ctx *c, const void *req)
 {
     struct blkif_response rsp;
 
+    const struct blkif_request *q = req;
+    uint8_t op = q->operation;
+
     push(c, req);
     serve(c, 1, &rsp);
-    assert_int_equal(rsp.id, ((const struct blkif_request *)req)->id);
+    assert_int_equal(rsp.id, q->id);
+    /* an indirect request is answered with the operation it carried */
+    if (op == BLKIF_OP_INDIRECT)
+        op = ((const struct blkif_request_indirect *)req)->indirect_op;
+    assert_int_equal(rsp.operation, op);
     return rsp.status;
 }
 

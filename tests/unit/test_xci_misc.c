@@ -2,7 +2,7 @@
 /*
  * test_xci_misc.c: apt sources parsing (mirror guess), LV extent ranges,
  * reading cfgs back, disk layout names, password hashing, the companion
- * tools' per-host loop.
+ * tools' per-host loop, the kernel --pygrub adds to debootstrap.
  */
 #include <crypt.h>
 #include <errno.h>
@@ -221,6 +221,67 @@ static void test_passwords(void **state)
     assert_int_equal(xci_hash_password("x", "des", h, sizeof(h)), -EINVAL);
 }
 
+/* debootstrap's arguments as a stand-in saw them, after xci_install. */
+static void run_fake_debootstrap(const char *opts, int pygrub, char *args,
+                                 size_t len)
+{
+    char dir[] = "/tmp/xcit.XXXXXX", fake[64], cmd[256], mnt[64], p[96];
+    struct xci_settings s = {0};
+    struct xci_log l = {0};
+    FILE *f;
+
+    assert_non_null(mkdtemp(dir));
+    snprintf(fake, sizeof(fake), "%s/fake-debootstrap", dir);
+    snprintf(mnt, sizeof(mnt), "%s/mnt", dir);
+    f = fopen(fake, "w");
+    assert_non_null(f);
+    /* the target is the last but one argument; it must look installed */
+    fputs("#!/bin/sh\neval \"m=\\${$(($# - 1))}\"\n"
+          "mkdir -p \"$m/bin\" && cp /bin/true \"$m/bin/ls\" && "
+          "echo \"$*\" >\"$m/args\"\n",
+          f);
+    fclose(f);
+    assert_int_equal(chmod(fake, 0755), 0);
+    assert_int_equal(mkdir(mnt, 0755), 0);
+    snprintf(cmd, sizeof(cmd), "%s%s", fake, opts);
+    s.install_method = "debootstrap";
+    s.debootstrap_cmd = cmd;
+    s.dist = "bookworm";
+    s.mirror = "http://deb.example/debian";
+    s.arch = "amd64";
+    s.pygrub = pygrub;
+    assert_int_equal(xci_install(&l, &s, mnt), 0);
+    snprintf(p, sizeof(p), "%s/args", mnt);
+    f = fopen(p, "r");
+    assert_non_null(f);
+    assert_non_null(fgets(args, (int)len, f));
+    fclose(f);
+    args[strcspn(args, "\n")] = '\0';
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+static void test_pygrub_kernel(void **state)
+{
+    char a[512];
+
+    (void)state;
+    assert_string_equal(xci_kernel_package("amd64"), "linux-image-amd64");
+    assert_string_equal(xci_kernel_package("i386"), "linux-image-686-pae");
+    assert_string_equal(xci_kernel_package("arm64"), "linux-image-arm64");
+    /* debootstrap keeps only its last --include: the kernel joins it */
+    run_fake_debootstrap(" --variant=minbase --include=udev,ifupdown", 1, a,
+                         sizeof(a));
+    assert_non_null(
+        strstr(a, "--variant=minbase --include=udev,ifupdown,linux-image-amd64 "
+                  "--arch=amd64 bookworm "));
+    run_fake_debootstrap(" --variant=minbase", 1, a, sizeof(a));
+    assert_non_null(strstr(a, "--include=linux-image-amd64 --arch=amd64"));
+    /* no --pygrub: no kernel in the guest */
+    run_fake_debootstrap(" --include=udev", 0, a, sizeof(a));
+    assert_null(strstr(a, "linux-image"));
+}
+
 /* Records the hosts it is called for; fails for "bad". */
 static int note_host(void *ctx, const char *host)
 {
@@ -267,6 +328,7 @@ int main(void)
         cmocka_unit_test(test_layout),
         cmocka_unit_test(test_passwords),
         cmocka_unit_test(test_each_host),
+        cmocka_unit_test(test_pygrub_kernel),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -21,7 +21,14 @@ esac
 skip() { echo "lab: cannot run here: $*" >&2; exit 77; }
 command -v qemu-system-x86_64 > /dev/null || skip "no qemu-system-x86_64 (make deps)"
 [ "$(id -u)" = 0 ] || skip "mkimage needs root"
+# 65-xci-pygrub boots xen-create-image's image (tests/xen/mkxci, minutes
+# from nothing, cached): built and attached only for a selection naming it.
+xci=0
+case ,$sel, in *,65,*) xci=1 ;; esac
 if [ "${XENLAB_NOBUILD:-0}" != 1 ]; then
+    if [ $xci = 1 ]; then
+        "$top/tests/xen/mkxci" || echo "lab: xen-create-image's image failed: 65 skips" >&2
+    fi
     "$top/tests/xen/mkimage" || { echo "lab: image build failed" >&2; exit 1; }
 fi
 for f in xen vmlinuz stage1.cpio dom0.img; do
@@ -43,6 +50,10 @@ dsel=${sel//,/.}
 # as the domain, the kvm engine's way), so the lab is a Xen without hvm
 # capability, as a host with VT-x/AMD-V off: 72-hvm-refused checks that.
 cpu=${XENLAB_CPU:-max,-svm}
+# the second drive, dom0's /dev/vdb; snapshot=on: the cached image stays clean
+xdrive=()
+[ $xci = 1 ] && [ -s "$W/xci/disk.img" ] &&
+    xdrive=(-drive "file=$W/xci/disk.img,if=virtio,format=raw,snapshot=on")
 t0=$(date +%s)
 rc=0
 # snapshot=on: the tests write to dom0's root; the cached image stays clean.
@@ -50,7 +61,7 @@ timeout --foreground -k 10 "$tmo" qemu-system-x86_64 -accel tcg,tb-size=256 -cpu
     -nographic -no-reboot -monitor none -serial stdio -net none \
     -kernel "$W/xen" -append "$xen_args" \
     -initrd "$W/vmlinuz console=hvc0 earlyprintk=xen xlab=$dsel,$W/stage1.cpio" \
-    -drive file="$W/dom0.img",if=virtio,format=raw,snapshot=on \
+    -drive file="$W/dom0.img",if=virtio,format=raw,snapshot=on "${xdrive[@]}" \
     < /dev/null 2>&1 | stdbuf -oL tr -d '\r' > "$log" || rc=$?
 secs=$(($(date +%s) - t0))
 

@@ -93,12 +93,21 @@ static void relay(uint32_t domid, int pty)
             }
             continue;
         }
-        if (r < 0 && errno != EINTR)
+        if (r < 0) {
+            if (errno == EINTR) /* a child's SIGCHLD: revents are stale */
+                continue;
             return;
+        }
         if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
             n = read(pty, buf, sizeof(buf));
-            if (n <= 0)
+            if (n < 0 && (errno == EINTR || errno == EAGAIN))
+                continue;
+            if (n <= 0) {
+                /* said, so a session that ends early can be told apart */
+                fprintf(stderr, "\r\nxm console: the console pty %s\r\n",
+                        n ? strerror(errno) : "closed");
                 return;
+            }
             if (fs_write_all(1, buf, (size_t)n) < 0)
                 return;
         }
