@@ -18,6 +18,14 @@ wait_until() {
         sleep 1
     done
 }
+# xl_until COLUMN TEST VALUE: up to 120 s until Debian's `xl list cmds`
+# shows in COLUMN a value v with [ v TEST VALUE ]
+xl_test() {
+    local v
+    v=$(xl_field cmds "$1")
+    [ -n "$v" ] && [ "$v" "$2" "$3" ]
+}
+xl_until() { wait_until 120 xl_test "$@"; }
 
 start_cmds() {
     local log
@@ -29,9 +37,12 @@ start_cmds() {
 }
 
 pause_unpause() {
+    # a failed check must not leave the guest paused for the next cases
+    trap 'xm unpause cmds 2> /dev/null || true' EXIT
     xm pause cmds
-    xm list | grep -E '^cmds +[0-9]+ .* --p--- ' || fail "xm list does not show cmds paused: $(xm list)"
-    [ "$(xl_field cmds 5)" = "--p---" ] || fail "Xen says $(xl_field cmds 5), not paused"
+    # p in the third place: a paused guest's vcpu may also be blocked (-bp---)
+    xm list | grep -E '^cmds +[0-9]+ .* [-r][-b]p--- ' || fail "xm list does not show cmds paused: $(xm list)"
+    [ "$(xl_field cmds 5 | cut -c3)" = p ] || fail "Xen says $(xl_field cmds 5), not paused"
     xm unpause cmds
     [ "$(xl_field cmds 5 | cut -c3)" = - ] || fail "Xen says $(xl_field cmds 5) after unpause"
 }
@@ -45,11 +56,11 @@ memory() {
     # the guest's balloon driver follows memory/target: Xen's count falls
     xm mem-set cmds 192
     [ "$(xenstore-read "/local/domain/$id/memory/target")" = 196608 ] || fail "target not 192 MiB"
-    wait_until 120 sh -c "[ \$($XL list cmds | awk 'NR == 2 {print \$3}') -le 200 ]" ||
+    xl_until 3 -le 200 ||
         fail "Xen still gives cmds $(xl_field cmds 3) MiB"
     info "ballooned to $(xl_field cmds 3) MiB (Xen's figure), xm says $(xm list | awk '$1 == "cmds" {print $3}')"
     xm mem-set cmds 256
-    wait_until 120 sh -c "[ \$($XL list cmds | awk 'NR == 2 {print \$3}') -ge 250 ]" ||
+    xl_until 3 -ge 250 ||
         fail "cmds did not balloon back up: $(xl_field cmds 3) MiB"
 }
 
@@ -61,11 +72,11 @@ vcpus() {
     xm vcpu-set cmds 2
     [ "$(xenstore-read "/local/domain/$id/cpu/1/availability")" = online ] || fail "cpu/1 not online in the store"
     # the guest's xen cpu hotplug brings vcpu 1 up: Xen counts it online
-    wait_until 120 sh -c "[ \$($XL list cmds | awk 'NR == 2 {print \$4}') = 2 ]" ||
+    xl_until 4 = 2 ||
         fail "Xen says $(xl_field cmds 4) vcpus online after vcpu-set 2"
     xm list | grep -E '^cmds +[0-9]+ +[0-9]+ +2 ' || fail "xm list: not 2 vcpus: $(xm list)"
     xm vcpu-set cmds 1
-    wait_until 120 sh -c "[ \$($XL list cmds | awk 'NR == 2 {print \$4}') = 1 ]" ||
+    xl_until 4 = 1 ||
         fail "Xen says $(xl_field cmds 4) vcpus online after vcpu-set 1"
 }
 
