@@ -127,10 +127,11 @@ int kvmctl_info_many(const uint32_t *ids, unsigned n, struct vmmctl_info *out,
     long end = ms_now() + timeout_ms;
     int got = 0;
 
+    for (i = 0; i < n; i++)
+        ok[i] = 0; /* also when we cannot ask: the caller reads ok[] */
     if (!p)
         return -ENOMEM;
     for (i = 0; i < n; i++) {
-        ok[i] = 0;
         p[i].fd = kvmctl_connect(ids[i], NULL);
         p[i].events = POLLIN;
         if (p[i].fd >= 0 &&
