@@ -22,6 +22,7 @@
 #include "blkback/req.h"
 #include "blkback/vbdstats.h"
 #include "hv/hv.h"
+#include "lib/clock.h"
 #include "lib/log.h"
 #include "xenbus/daemon.h"
 #include "xenbus/xenbus.h"
@@ -43,14 +44,6 @@ struct vbd {
 struct blkback {
     struct vbd *live;
 };
-
-static uint64_t mono_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 static void vbd_stats(struct vbd *v, struct xs_handle *xs, int force)
 {

@@ -21,6 +21,7 @@
 
 #include "console/conlog.h"
 #include "console/ring.h"
+#include "lib/clock.h"
 #include "lib/log.h"
 #include "xenbus/xenbus.h"
 
@@ -99,14 +100,6 @@ static int cd_open_log(struct condom *cd, const char *log_dir)
     return conlog_open(path, cd->log_max, CONLOG_KEEP, -1, &cd->log);
 }
 
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /* Xen's xenconsoled: RATE_LIMIT_ALLOWANCE events per RATE_LIMIT_PERIOD. */
 static int cd_throttled(const struct condom *cd, uint64_t now)
 {
@@ -116,7 +109,7 @@ static int cd_throttled(const struct condom *cd, uint64_t now)
 
 int condom_wait_ms(const struct condom *cd)
 {
-    uint64_t now = now_ms();
+    uint64_t now = mono_ms();
 
     if (!cd_throttled(cd, now))
         return -1;
@@ -179,7 +172,7 @@ static int cd_drain(struct condom *cd)
 
 int condom_handle_evtchn(struct condom *cd)
 {
-    uint64_t now = now_ms();
+    uint64_t now = mono_ms();
     int n;
 
     if (now - cd->period_start >= CONDOM_PERIOD_MS) {
@@ -237,7 +230,7 @@ int condom_fds(const struct condom *cd, struct pollfd pfd[2])
 {
     /* A throttled guest's channel is not polled: its ring fills and it
      * waits, as it would behind xenconsoled's masked port. */
-    pfd[0].fd = cd_throttled(cd, now_ms()) ? -1 : hv_evtchn_fd(cd->ch);
+    pfd[0].fd = cd_throttled(cd, mono_ms()) ? -1 : hv_evtchn_fd(cd->ch);
     pfd[0].events = POLLIN;
     pfd[0].revents = 0;
     pfd[1].fd = cd->master;

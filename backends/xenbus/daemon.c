@@ -14,6 +14,7 @@
 #include <xenstore.h>
 
 #include "hv/hv.h"
+#include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/pidfile.h"
 #include "xenbus/xenbus.h"
@@ -136,14 +137,6 @@ static int daemon_start(struct xenbus_daemon *d)
     signal(SIGPIPE, SIG_IGN);
     signal(SIGCHLD, SIG_DFL);
     return 0;
-}
-
-static uint64_t mono_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 /* Serve be until a stop signal or until xenstored goes away (then there

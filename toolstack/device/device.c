@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "device/internal.h"
+#include "lib/clock.h"
 #include "lib/parse.h"
 
 #define TX_RETRIES 32
@@ -137,14 +138,6 @@ int dev_generic_add(struct xs_handle *xs, const struct dev_paths *p,
     return -EAGAIN;
 }
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* 1: reached, 0: keep waiting, <0: failed. */
 static int wait_check(struct xs_handle *xs, const char *be,
                       enum xenbus_state want)
@@ -171,7 +164,7 @@ int device_wait_backend(struct xs_handle *xs, const char *kind, uint32_t domid,
 {
     struct dev_paths p;
     char watch[160], **ev;
-    long long end = now_ms() + timeout_ms, left;
+    long long end = mono_ms() + timeout_ms, left;
     struct pollfd pfd;
     int rc;
 
@@ -183,7 +176,7 @@ int device_wait_backend(struct xs_handle *xs, const char *kind, uint32_t domid,
         rc = wait_check(xs, p.be, want);
         if (rc)
             break;
-        left = end - now_ms();
+        left = end - mono_ms();
         if (left <= 0) {
             rc = -ETIMEDOUT;
             break;

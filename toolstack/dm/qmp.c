@@ -17,6 +17,8 @@
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 
+#include "lib/clock.h"
+
 /* A reply line longer than this is not something we asked for. */
 #define QMP_LINE_MAX (1024 * 1024)
 
@@ -178,14 +180,6 @@ int qmp_cmd_build(const char *cmd, const char *args, long long id, char **out)
     return 0;
 }
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Milliseconds left until deadline (-1 = no deadline), never negative. */
 static int left_ms(long long deadline)
 {
@@ -193,7 +187,7 @@ static int left_ms(long long deadline)
 
     if (deadline < 0)
         return -1;
-    d = deadline - now_ms();
+    d = deadline - mono_ms();
     return d < 0 ? 0 : (int)d;
 }
 
@@ -361,7 +355,7 @@ static int execute_until(struct qmp *q, const char *cmd, const char *args,
 int qmp_execute(struct qmp *q, const char *cmd, const char *args,
                 int timeout_ms, struct qmp_msg **reply_out)
 {
-    long long deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+    long long deadline = timeout_ms < 0 ? -1 : mono_ms() + timeout_ms;
 
     return execute_until(q, cmd, args, deadline, reply_out);
 }
@@ -379,7 +373,7 @@ int qmp_execute_fd(struct qmp *q, const char *cmd, const char *args, int fd,
 
 int qmp_next_event(struct qmp *q, int timeout_ms, struct qmp_msg **ev_out)
 {
-    long long deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+    long long deadline = timeout_ms < 0 ? -1 : mono_ms() + timeout_ms;
     struct qmp_msg *m;
     int rc;
 
@@ -428,7 +422,7 @@ static int connect_unix(const char *path, int *fd_out)
 
 int qmp_connect(const char *path, int timeout_ms, struct qmp **q_out)
 {
-    long long deadline = now_ms() + (timeout_ms < 0 ? 0 : timeout_ms);
+    long long deadline = mono_ms() + (timeout_ms < 0 ? 0 : timeout_ms);
     struct qmp_msg *m = NULL;
     struct qmp *q;
     int rc;

@@ -22,6 +22,8 @@
 #include "domain/save.h"
 #include "hv/hv.h"
 
+#include "lib/clock.h"
+
 /* libxl's limits for the guest to acknowledge, then to suspend (ms). */
 #define ACK_TIMEOUT_MS 60000
 #define SUSPEND_TIMEOUT_MS 60000
@@ -35,14 +37,6 @@ struct pv_suspend {
     long long stopped_ms; /* the guest took the request: it is going down */
     char why[160];
 };
-
-static long long now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void nap(void)
 {
@@ -102,16 +96,16 @@ static int pv_suspend_guest(void *arg)
         snprintf(s->why, sizeof(s->why), "cannot write %s", path);
         return -EIO;
     }
-    end = now_ms() + ACK_TIMEOUT_MS;
-    while (pending(s, path) && now_ms() < end)
+    end = mono_ms() + ACK_TIMEOUT_MS;
+    while (pending(s, path) && mono_ms() < end)
         nap();
-    s->stopped_ms = now_ms();
+    s->stopped_ms = mono_ms();
     if (pending(s, path) && (rc = cancel_request(s, path)) < 0) {
         snprintf(s->why, sizeof(s->why),
                  "guest didn't acknowledge suspend, cancelling request");
         return rc;
     }
-    end = now_ms() + SUSPEND_TIMEOUT_MS;
+    end = mono_ms() + SUSPEND_TIMEOUT_MS;
     for (;;) {
         rc = hv_domain_getinfo(s->hv, s->domid, &info);
         if (rc < 0) {
@@ -127,7 +121,7 @@ static int pv_suspend_guest(void *arg)
                      info.shutdown_reason);
             return -ECANCELED;
         }
-        if (now_ms() >= end) {
+        if (mono_ms() >= end) {
             snprintf(s->why, sizeof(s->why),
                      "guest did not suspend, timed out");
             return -ETIMEDOUT;
@@ -219,7 +213,7 @@ static int write_stream(const struct domain_ctx *c, struct xs_handle *xs,
     if (!rc && st) {
         /* The sender's share of the stop: the guest took the suspend
          * request until its last page is on its way (QEMU counts alike). */
-        st->downtime_ms = s.stopped_ms ? now_ms() - s.stopped_ms : -1;
+        st->downtime_ms = s.stopped_ms ? mono_ms() - s.stopped_ms : -1;
         st->rounds = hst.rounds;
         st->pages_sent =
             live ? (long long)(hst.pages_precopy + hst.pages_stop) : -1;

@@ -14,6 +14,7 @@
 
 #include "hv/hv.h"
 #include "hv/kvm.h"
+#include "lib/clock.h"
 #include "lib/paths.h"
 #include "lib/sock.h"
 
@@ -103,14 +104,6 @@ int kvmctl_call(uint32_t domid, uint32_t op, uint64_t arg,
     return rep->rc;
 }
 
-static long ms_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
 /*
  * VMMCTL_INFO of n domains at once: every request is sent before the first
  * reply is read, so the VMMs answer side by side and `xm list` of many
@@ -124,7 +117,7 @@ int kvmctl_info_many(const uint32_t *ids, unsigned n, struct vmmctl_info *out,
     struct vmmctl_req req = {.magic = VMMCTL_MAGIC, .op = VMMCTL_INFO};
     struct pollfd *p = calloc(n ? n : 1, sizeof(*p));
     unsigned i, left = 0;
-    long end = ms_now() + timeout_ms;
+    long end = mono_ms() + timeout_ms;
     int got = 0;
 
     for (i = 0; i < n; i++)
@@ -145,7 +138,7 @@ int kvmctl_info_many(const uint32_t *ids, unsigned n, struct vmmctl_info *out,
             left++;
     }
     while (left) {
-        long wait = end - ms_now();
+        long wait = end - mono_ms();
 
         if (wait <= 0 || poll(p, n, (int)wait) <= 0)
             break;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* spawn.c: running helper programs, detached or waited for (see spawn.h). */
+#include "lib/clock.h"
 #include "lib/spawn.h"
 
 #include <errno.h>
@@ -243,14 +244,6 @@ static int stream_pump(struct stream *s, int ms)
     return 0;
 }
 
-static long long now_ms(void)
-{
-    struct timespec t;
-
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 /* Pump the pipes and reap pid by the deadline (0: none): 0, or
  * -ETIMEDOUT once its process group is killed and it is reaped. */
 static int wait_child(pid_t pid, struct stream *s, long long deadline, int *st)
@@ -260,7 +253,7 @@ static int wait_child(pid_t pid, struct stream *s, long long deadline, int *st)
 
     for (;;) {
         if (deadline) {
-            long long left = deadline - now_ms();
+            long long left = deadline - mono_ms();
 
             if (left <= 0) {
                 kill(-pid, SIGKILL);
@@ -350,7 +343,7 @@ int spawn_run(const char *path, char *const argv[], struct spawn_opts *o,
         *o->pid_out = pid;
     if (o->timeout_ms) {
         setpgid(pid, pid); /* as the child does: no window without it */
-        deadline = now_ms() + o->timeout_ms;
+        deadline = mono_ms() + o->timeout_ms;
     }
     /* the child's errno if it could not exec; EOF once it did */
     while ((e = (int)read(ep[0], &rc, sizeof(rc))) < 0 && errno == EINTR)

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/clock.h"
 #include "lib/fs.h"
 #include "lib/log.h"
 
@@ -41,14 +42,6 @@ struct xs_journal {
     uint64_t synced_ms;
     bool failed; /* a write failed: logged once, snapshot retried */
 };
-
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 static void read_boot_id(char *buf, size_t size)
 {
@@ -130,7 +123,7 @@ static int compact(struct xsd *x)
     j->buf.len = 0; /* all of it is in the snapshot */
     j->buf.oom = false;
     j->unsynced = false;
-    j->synced_ms = now_ms();
+    j->synced_ms = mono_ms();
     free(snap.p);
     return rc;
 }
@@ -233,7 +226,7 @@ int xsd_state_sync(struct xsd *x)
         j->failed = compact(x) != 0;
     if (!j->unsynced)
         return -1;
-    now = now_ms();
+    now = mono_ms();
     if (now - j->synced_ms < SYNC_MS)
         return (int)(SYNC_MS - (now - j->synced_ms));
     if (fdatasync(j->fd) == 0) {
