@@ -442,8 +442,10 @@ int domain_sched_get(uint32_t domid, int *weight, int *cap)
     }
     if (rc == -ENOSYS)
         return cg_sched_get(domid, weight, cap);
-    *weight = s.weight;
-    *cap = s.cap;
+    if (rc == 0) {
+        *weight = s.weight;
+        *cap = s.cap;
+    }
     return rc;
 }
 
