@@ -19,6 +19,7 @@
 
 #include "kvm_bare.h"
 #include "results.h"
+#include "lib/proc.h"
 
 #define LIST_RUNS 9
 
@@ -85,11 +86,12 @@ static double xm_list_ms(const char *xm)
     return bench_median(v, LIST_RUNS);
 }
 
-/* xenstored's VmRSS in KiB, from its pid file */
+/* xenstored's VmRSS in KiB, from its pid file; -1 if unknown */
 static long store_rss_kb(const char *root)
 {
-    char path[4200], line[256];
-    long pid = 0, kb = -1;
+    char path[4200];
+    uint64_t kb;
+    long pid = 0;
     FILE *f;
 
     snprintf(path, sizeof(path), "%s/run/xenstored.pid", root);
@@ -99,13 +101,9 @@ static long store_rss_kb(const char *root)
     if (f)
         fclose(f);
     snprintf(path, sizeof(path), "/proc/%ld/status", pid);
-    f = pid ? fopen(path, "r") : NULL;
-    while (f && fgets(line, sizeof(line), f))
-        if (sscanf(line, "VmRSS: %ld kB", &kb) == 1)
-            break;
-    if (f)
-        fclose(f);
-    return kb;
+    if (!pid || proc_field_kb(path, "VmRSS", &kb) < 0)
+        return -1;
+    return (long)kb;
 }
 
 int main(int argc, char **argv)

@@ -14,6 +14,7 @@
 #include "domain/domain.h"
 #include "domain/internal.h"
 #include "hv/hv.h"
+#include "lib/proc.h"
 
 void domain_hostmem_compute(const struct xl_conf *xc, uint64_t total_kb,
                             uint64_t guests_kb, struct domain_hostmem *out)
@@ -43,32 +44,12 @@ void domain_hostmem_compute(const struct xl_conf *xc, uint64_t total_kb,
         out->avail_kb += dom0 - floor;
 }
 
-/* "MemTotal:  N kB" */
-static int mem_total_kb(uint64_t *kb)
-{
-    FILE *f = fopen("/proc/meminfo", "re");
-    unsigned long long v;
-    char line[256];
-    int rc = -ENOENT;
-
-    if (!f)
-        return -errno;
-    while (fgets(line, sizeof(line), f))
-        if (sscanf(line, "MemTotal: %llu", &v) == 1) {
-            *kb = v;
-            rc = 0;
-            break;
-        }
-    fclose(f);
-    return rc;
-}
-
 int domain_hostmem_with(FILE *err, uint64_t guests_kb,
                         struct domain_hostmem *out)
 {
     struct xl_conf xc;
     uint64_t total = 0;
-    int rc = mem_total_kb(&total);
+    int rc = proc_field_kb("/proc/meminfo", "MemTotal", &total);
 
     if (rc)
         return rc;

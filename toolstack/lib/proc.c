@@ -89,3 +89,26 @@ int proc_alive(pid_t pid)
         return 0;
     return t.state != 'Z' && t.state != 'X';
 }
+
+int proc_field_kb(const char *path, const char *key, uint64_t *kb)
+{
+    FILE *f = fopen(path, "re");
+    size_t kl = strlen(key);
+    char line[256];
+    int rc = -ENOENT;
+
+    if (!f)
+        return -errno;
+    while (fgets(line, sizeof(line), f)) {
+        unsigned long long v;
+
+        if (!strncmp(line, key, kl) && line[kl] == ':' &&
+            sscanf(line + kl + 1, "%llu", &v) == 1) {
+            *kb = v;
+            rc = 0;
+            break;
+        }
+    }
+    fclose(f);
+    return rc;
+}

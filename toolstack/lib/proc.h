@@ -39,4 +39,10 @@ int proc_task_vcpu(const struct proc_task *t, unsigned *id);
 /* Is pid a live process: there, and not a zombie nobody reaped yet? */
 int proc_alive(pid_t pid);
 
+/*
+ * The value of "key:  N kB" in a /proc file of that form (/proc/meminfo,
+ * /proc/<pid>/status). Returns 0, -ENOENT (no such key) or -errno.
+ */
+int proc_field_kb(const char *path, const char *key, uint64_t *kb);
+
 #endif

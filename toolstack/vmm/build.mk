@@ -22,7 +22,7 @@ EXTRA_TARGETS += $(PVTEST_ELFS)
 $(eval $(call bench,pv_bench,bench/pv_bench.c bench/kvm_bare.c bench/results.c,$(LIBHV) $(LIBPV) $(HV_LDLIBS)))
 $(B)/bench/pv_bench: | $(BIN)/pvstack-vmm $(PVTEST_ELFS)
 $(eval $(call bench,bench_scale,bench/bench_scale.c bench/kvm_bare.c \
-	bench/results.c,))
+	bench/results.c,$(LIBPV)))
 $(B)/bench/bench_scale: | $(BIN)/pvstack-vmm $(BIN)/xm
 
 # The hypercall services without KVM (kicks and shutdown stubbed in the test).

@@ -22,6 +22,7 @@
 #include "lib/log.h"
 #include "lib/parse.h"
 #include "lib/paths.h"
+#include "lib/proc.h"
 #include "proto/vmmexec.h"
 #include "vmm/vmm.h"
 
@@ -148,20 +149,6 @@ static void open_log(struct vmm *vmm, int debug)
         log_warnx("dom %u: log %s: %s", vmm->domid, path, strerror(-rc));
 }
 
-static uint64_t mem_available_kb(void)
-{
-    char line[128];
-    unsigned long long kb = 0;
-    FILE *f = fopen("/proc/meminfo", "re");
-
-    while (f && fgets(line, sizeof(line), f))
-        if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
-            break;
-    if (f)
-        fclose(f);
-    return kb;
-}
-
 /* Everything up to the status line; err gets a one-line reason. */
 static int build(struct vmm *vmm, const struct opts *o, uint32_t ports[2],
                  char *err, size_t errlen)
@@ -170,8 +157,10 @@ static int build(struct vmm *vmm, const struct opts *o, uint32_t ports[2],
     size_t klen = 0, rlen = 0;
     struct builder_elf elf;
     struct builder_args a;
-    uint64_t avail = mem_available_kb();
+    uint64_t avail = 0; /* unknown: no check */
     int rc;
+
+    proc_field_kb("/proc/meminfo", "MemAvailable", &avail);
 
     rc = builder_read_image(o->kernel, &kbuf, &klen, err, errlen);
     if (rc == 0)

@@ -18,31 +18,9 @@
 
 #include "domain/domain.h"
 #include "hv/hv.h"
+#include "lib/proc.h"
 
 /* "Key:   value kB" from /proc/meminfo. Returns 0 or -errno. */
-static int meminfo_kb(const char *key, uint64_t *kb)
-{
-    FILE *f = fopen("/proc/meminfo", "re");
-    char line[256];
-    size_t kl = strlen(key);
-    int rc = -ENOENT;
-
-    if (!f)
-        return -errno;
-    while (fgets(line, sizeof(line), f)) {
-        unsigned long long v;
-
-        if (!strncmp(line, key, kl) && line[kl] == ':' &&
-            sscanf(line + kl + 1, "%llu", &v) == 1) {
-            *kb = v;
-            rc = 0;
-            break;
-        }
-    }
-    fclose(f);
-    return rc;
-}
-
 /* Busy CPU time of the host (user+nice+system+irq+softirq+steal), seconds. */
 static double host_cpu_seconds(void)
 {
@@ -100,9 +78,9 @@ int xm_host_info(struct xm_hostinfo *hi)
     snprintf(hi->machine, sizeof(hi->machine), "%s", u.machine);
     n = sysconf(_SC_NPROCESSORS_ONLN);
     hi->nr_cpus = n > 0 ? (unsigned)n : 1;
-    rc = meminfo_kb("MemTotal", &hi->total_kb);
+    rc = proc_field_kb("/proc/meminfo", "MemTotal", &hi->total_kb);
     if (!rc)
-        rc = meminfo_kb("MemAvailable", &hi->free_kb);
+        rc = proc_field_kb("/proc/meminfo", "MemAvailable", &hi->free_kb);
     if (rc)
         return rc;
     cpuinfo(hi);
