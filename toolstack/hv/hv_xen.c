@@ -130,9 +130,9 @@ static void xen_grant_unmap(struct hv *hv, void *addr)
     xengnttab_unmap(p->xgt, addr, 1);
 }
 
-/* A channel owns its own evtchn handle: fill ch from a bind's result, or
- * close the handle and return the bind's error. */
 /*
+ * A channel owns its own evtchn handle: fill ch from a bind's result, or
+ * close the handle and return the bind's error.
  * The handle's fd is made non-blocking: a backend's ring thread polls it
  * together with its tap or io_uring fd and acks the channel whenever it
  * wakes. Woken by the other fd, a blocking read in xenevtchn_pending would
@@ -308,7 +308,7 @@ fail:
     return rc;
 }
 
-static int xen_rc(int r)
+int xen_rc(int r)
 {
     return r < 0 ? (errno ? -errno : -EIO) : 0;
 }

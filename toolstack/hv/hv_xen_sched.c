@@ -12,11 +12,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static int xc_rc(int r)
-{
-    return r < 0 ? (errno ? -errno : -EIO) : 0;
-}
-
 /* One weight/cap pair for either scheduler (both domctls carry the same
  * two uint16_t fields). */
 static int weights_get(xc_interface *xch, unsigned id, uint32_t domid,
@@ -27,13 +22,13 @@ static int weights_get(xc_interface *xch, unsigned id, uint32_t domid,
     if (id == HV_SCHED_CREDIT) {
         struct xen_domctl_sched_credit s = {0};
 
-        rc = xc_rc(xc_sched_credit_domain_get(xch, domid, &s));
+        rc = xen_rc(xc_sched_credit_domain_get(xch, domid, &s));
         *weight = s.weight;
         *cap = s.cap;
     } else {
         struct xen_domctl_sched_credit2 s = {0};
 
-        rc = xc_rc(xc_sched_credit2_domain_get(xch, domid, &s));
+        rc = xen_rc(xc_sched_credit2_domain_get(xch, domid, &s));
         *weight = s.weight;
         *cap = s.cap;
     }
@@ -46,20 +41,20 @@ static int weights_set(xc_interface *xch, unsigned id, uint32_t domid,
     if (id == HV_SCHED_CREDIT) {
         struct xen_domctl_sched_credit s = {(uint16_t)weight, (uint16_t)cap};
 
-        return xc_rc(xc_sched_credit_domain_set(xch, domid, &s));
+        return xen_rc(xc_sched_credit_domain_set(xch, domid, &s));
     } else {
         struct xen_domctl_sched_credit2 s = {(uint16_t)weight, (uint16_t)cap};
 
-        return xc_rc(xc_sched_credit2_domain_set(xch, domid, &s));
+        return xen_rc(xc_sched_credit2_domain_set(xch, domid, &s));
     }
 }
 
 int xen_sched_get(xc_interface *xch, uint32_t domid, struct hv_sched *out)
 {
-    int id;
+    int id, rc = xen_rc(xc_sched_id(xch, &id));
 
-    if (xc_sched_id(xch, &id) < 0)
-        return errno ? -errno : -EIO;
+    if (rc < 0)
+        return rc;
     out->id = (unsigned)id;
     out->name = hv_sched_name(out->id);
     if (id != HV_SCHED_CREDIT && id != HV_SCHED_CREDIT2)
