@@ -145,6 +145,14 @@ case_sched() {
         "Cpupool Pool-0: tslice=30ms ratelimit=1000us migration-delay=0us"
     assert_match "$out" "Domain-0 +0 +256 +0"
     assert_match "$("$XM" sched-credit2 -d p1 | sed -n 2p)" "^p1 +$id +128 +0$"
+    # the pool's parameters: Xen's defaults stand on kvm, and are not set
+    assert_eq "$("$XM" sched-credit2 -s)" "Cpupool Pool-0: ratelimit=1000us"
+    out=$("$XM" sched-credit -s -t 10 2>&1) && fail "-s -t set on kvm"
+    assert_match "$out" "no time slice or rate limit is set here"
+    out=$("$XM" sched-credit -t 10 2>&1) && fail "-t without -s accepted"
+    assert_eq "$out" "Must specify schedparam to set schedule parameter values."
+    out=$("$XM" sched-credit2 -s -t 10 2>&1) && fail "credit2 -t accepted"
+    assert_match "$out" "credit2 has only -r"
     out=$("$XM" sched-credit -w 5 2>&1) && fail "-w without -d accepted"
     assert_eq "$out" "Must specify a domain."
     # libxl's ranges on the cgroup too: cap 0..100 per vcpu, in one line

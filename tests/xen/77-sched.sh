@@ -95,8 +95,32 @@ other_sched() {
     wait_gone sch4 30
 }
 
+# -s: the pool's parameters are Xen's own, read and set (libxl's ranges)
+pool_params() {
+    local out r
+    out=$(xm sched-$S -s)
+    info "xm: $out"
+    [ "$out" = "$($XL sched-$S -s)" ] || fail "xm -s '$out', xl '$($XL sched-$S -s)'"
+    r=$(echo "$out" | sed -n 's/.*ratelimit=\([0-9]*\)us.*/\1/p')
+    [ -n "$r" ] || fail "no ratelimit in '$out'"
+    xm sched-$S -s -r 2000 || fail "-s -r 2000"
+    $XL sched-$S -s | grep -q 'ratelimit=2000us' || fail "Xen has '$($XL sched-$S -s)' after -r 2000"
+    if out=$(xm sched-$S -s -r 50 2>&1); then fail "-r 50 accepted"; fi
+    [ "$out" = "Ratelimit out of range, valid range is from 100 to 500000" ] || fail "-r 50: '$out'"
+    if out=$(xm sched-$S -r 300 2>&1); then fail "-r without -s accepted"; fi
+    [ "$out" = "Must specify schedparam to set schedule parameter values." ] || fail "-r without -s: '$out'"
+    if [ "$S" = credit ]; then
+        xm sched-credit -s -t 10 || fail "-s -t 10"
+        $XL sched-credit -s | grep -q 'tslice=10ms' || fail "Xen has '$($XL sched-credit -s)' after -t 10"
+        xm sched-credit -s -t 30 || fail "-s -t 30"
+    fi
+    xm sched-$S -s -r "$r" || fail "-s -r $r (back)"
+    [ "$(xm sched-$S -s)" = "$($XL sched-$S -s)" ] || fail "not back: '$($XL sched-$S -s)'"
+}
+
 t_case "xen_scheduler: the one Xen runs ($S)" which_sched
 t_case "cpu_weight/cap from the cfg: Xen's $S weight and cap" cfg_share
 t_case "sched-$S -d -w/-c: set in Xen, read back by xm and Debian's xl" set_share
 t_case "out-of-range weight/cap: refused in one line, nothing changed" out_of_range
 t_case "sched-$O: no pool runs it, lists nothing (as xl)" other_sched
+t_case "sched-$S -s: the pool's parameters read and set in Xen" pool_params

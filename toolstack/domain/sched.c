@@ -573,3 +573,30 @@ share:
                    why);
     return 0;
 }
+
+int domain_sched_pool_get(struct hv_sched_pool *out)
+{
+    struct hv *hv;
+    int rc = hv_open(&hv);
+
+    if (rc < 0)
+        return rc;
+    rc = hv_sched_pool_get(hv, out);
+    hv_close(hv);
+    return rc;
+}
+
+int domain_sched_pool_set(const struct hv_sched_pool *set, char *err,
+                          size_t errlen)
+{
+    struct hv *hv;
+    int rc = hv_open(&hv);
+
+    if (rc < 0) {
+        snprintf(err, errlen, "engine: %s", strerror(-rc));
+        return rc;
+    }
+    rc = hv_sched_pool_set(hv, set, err, errlen);
+    hv_close(hv);
+    return rc;
+}

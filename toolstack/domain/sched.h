@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "hv/hv.h"
+
 struct domain_ctx;
 struct domain_config;
 
@@ -60,6 +62,14 @@ int domain_sched_get(uint32_t domid, int *weight, int *cap);
  */
 int domain_sched_set(uint32_t domid, int weight, int cap, char *err,
                      size_t errlen);
+/*
+ * The running scheduler's pool parameters (hv_sched_pool_get/set; fields
+ * < 0: unknown / unchanged). -ENOSYS on kvm, where no scheduler of the
+ * engine's has any. 0 or -errno, with one line in err for set.
+ */
+int domain_sched_pool_get(struct hv_sched_pool *out);
+int domain_sched_pool_set(const struct hv_sched_pool *set, char *err,
+                          size_t errlen);
 /* The group of a domain that is gone. */
 void domain_sched_remove(uint32_t domid);
 

@@ -349,3 +349,28 @@ int hv_domain_sched_set(struct hv *hv, uint32_t domid, int weight, int cap,
     }
     return hv->ops->domain_sched_set(hv, domid, weight, cap, err, errlen);
 }
+
+int hv_sched_pool_get(struct hv *hv, struct hv_sched_pool *out)
+{
+    out->id = 0;
+    out->tslice_ms = out->ratelimit_us = out->migr_delay_us = -1;
+    return hv->ops->sched_pool_get ? hv->ops->sched_pool_get(hv, out) : -ENOSYS;
+}
+
+int hv_sched_pool_set(struct hv *hv, const struct hv_sched_pool *set, char *err,
+                      size_t errlen)
+{
+    char none[8];
+
+    if (!err || !errlen) {
+        err = none;
+        errlen = sizeof(none);
+    }
+    err[0] = '\0';
+    if (!hv->ops->sched_pool_set) {
+        snprintf(err, errlen, "the %s engine has no scheduler of its own",
+                 hv->ops->name);
+        return -ENOSYS;
+    }
+    return hv->ops->sched_pool_set(hv, set, err, errlen);
+}

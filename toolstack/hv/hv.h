@@ -274,4 +274,26 @@ int hv_domain_sched_get(struct hv *hv, uint32_t domid, struct hv_sched *out);
 int hv_domain_sched_set(struct hv *hv, uint32_t domid, int weight, int cap,
                         char *err, size_t errlen);
 
+/* The running scheduler's parameters for the host's CPUs (pool 0), as
+ * libxl_sched_credit[2]_params: credit has all three, credit2 only the
+ * rate limit (the others -1). */
+struct hv_sched_pool {
+    unsigned id;       /* HV_SCHED_* running */
+    int tslice_ms;     /* credit: 1..1000 */
+    int ratelimit_us;  /* 0 (off) or 100..500000, <= tslice */
+    int migr_delay_us; /* credit: 0..100000 */
+};
+
+/* -ENOSYS where the engine has no scheduler of its own (kvm), -EOPNOTSUPP
+ * for a scheduler with no pool parameters (id filled), else 0 or -errno. */
+int hv_sched_pool_get(struct hv *hv, struct hv_sched_pool *out);
+/*
+ * Set the fields that are >= 0 (id ignored), with libxl's ranges and its
+ * messages ("Time slice out of range, valid range is from 1 to 1000"):
+ * -EINVAL; -EOPNOTSUPP when the running scheduler lacks a field set;
+ * -ENOSYS as above; else 0 or -errno, with one line in err.
+ */
+int hv_sched_pool_set(struct hv *hv, const struct hv_sched_pool *set, char *err,
+                      size_t errlen);
+
 #endif

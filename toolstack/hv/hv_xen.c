@@ -651,6 +651,18 @@ static int xen_dom_sched_set(struct hv *hv, uint32_t domid, int weight, int cap,
                          err, errlen);
 }
 
+static int xen_pool_get(struct hv *hv, struct hv_sched_pool *out)
+{
+    return xen_sched_pool_get(((struct xen_priv *)hv->priv)->xch, out);
+}
+
+static int xen_pool_set(struct hv *hv, const struct hv_sched_pool *set,
+                        char *err, size_t errlen)
+{
+    return xen_sched_pool_set(((struct xen_priv *)hv->priv)->xch, set, err,
+                              errlen);
+}
+
 const struct hv_ops hv_xen_ops = {
     .name = "xen",
     .open = xen_open,
@@ -683,4 +695,6 @@ const struct hv_ops hv_xen_ops = {
     .domain_vcpu_affinity = xen_dom_vcpu_affinity,
     .domain_sched_get = xen_dom_sched_get,
     .domain_sched_set = xen_dom_sched_set,
+    .sched_pool_get = xen_pool_get,
+    .sched_pool_set = xen_pool_set,
 };

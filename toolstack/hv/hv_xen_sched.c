@@ -95,3 +95,116 @@ int xen_sched_set(xc_interface *xch, uint32_t domid, int weight, int cap,
                  now.name, strerror(-rc));
     return rc;
 }
+
+/* Pool 0: the host's CPUs (pvstack makes no other cpupool). */
+int xen_sched_pool_get(xc_interface *xch, struct hv_sched_pool *out)
+{
+    int id, rc = xen_rc(xc_sched_id(xch, &id));
+
+    if (rc < 0)
+        return rc;
+    out->id = (unsigned)id;
+    if (id == HV_SCHED_CREDIT) {
+        struct xen_sysctl_credit_schedule s = {0};
+
+        rc = xen_rc(xc_sched_credit_params_get(xch, 0, &s));
+        if (rc == 0) {
+            out->tslice_ms = (int)s.tslice_ms;
+            out->ratelimit_us = (int)s.ratelimit_us;
+            out->migr_delay_us = (int)s.vcpu_migr_delay_us;
+        }
+        return rc;
+    }
+    if (id == HV_SCHED_CREDIT2) {
+        struct xen_sysctl_credit2_schedule s = {0};
+
+        rc = xen_rc(xc_sched_credit2_params_get(xch, 0, &s));
+        if (rc == 0)
+            out->ratelimit_us = (int)s.ratelimit_us;
+        return rc;
+    }
+    return -EOPNOTSUPP;
+}
+
+/* libxl's checks (libxl_sched.c), with its messages. */
+static int pool_check(const struct hv_sched_pool *p, char *err, size_t errlen)
+{
+    if (p->tslice_ms >= 0 && (p->tslice_ms < XEN_SYSCTL_CSCHED_TSLICE_MIN ||
+                              p->tslice_ms > XEN_SYSCTL_CSCHED_TSLICE_MAX)) {
+        snprintf(err, errlen,
+                 "Time slice out of range, valid range is from %d to %d",
+                 XEN_SYSCTL_CSCHED_TSLICE_MIN, XEN_SYSCTL_CSCHED_TSLICE_MAX);
+        return -EINVAL;
+    }
+    if (p->ratelimit_us > 0 &&
+        (p->ratelimit_us < XEN_SYSCTL_SCHED_RATELIMIT_MIN ||
+         p->ratelimit_us > XEN_SYSCTL_SCHED_RATELIMIT_MAX)) {
+        snprintf(
+            err, errlen, "Ratelimit out of range, valid range is from %d to %d",
+            XEN_SYSCTL_SCHED_RATELIMIT_MIN, XEN_SYSCTL_SCHED_RATELIMIT_MAX);
+        return -EINVAL;
+    }
+    if (p->migr_delay_us > XEN_SYSCTL_CSCHED_MGR_DLY_MAX_US) {
+        snprintf(err, errlen, "vcpu migration delay should be >= 0 and <= %dus",
+                 XEN_SYSCTL_CSCHED_MGR_DLY_MAX_US);
+        return -EINVAL;
+    }
+    if (p->tslice_ms > 0 && p->ratelimit_us > p->tslice_ms * 1000) {
+        snprintf(err, errlen, "Ratelimit cannot be greater than timeslice");
+        return -EINVAL;
+    }
+    return 0;
+}
+
+int xen_sched_pool_set(xc_interface *xch, const struct hv_sched_pool *set,
+                       char *err, size_t errlen)
+{
+    struct hv_sched_pool now, want;
+    int rc = xen_sched_pool_get(xch, &now);
+
+    if (rc == -EOPNOTSUPP) {
+        snprintf(err, errlen, "the running scheduler is %s: it has no %s",
+                 hv_sched_name(now.id), "pool parameters");
+        return rc;
+    }
+    if (rc < 0) {
+        snprintf(err, errlen, "reading the scheduler's parameters: %s",
+                 strerror(-rc));
+        return rc;
+    }
+    if (now.id == HV_SCHED_CREDIT2 &&
+        (set->tslice_ms >= 0 || set->migr_delay_us >= 0)) {
+        snprintf(err, errlen, "credit2 has no %s",
+                 set->tslice_ms >= 0 ? "time slice" : "migration delay");
+        return -EOPNOTSUPP;
+    }
+    want = now;
+    if (set->tslice_ms >= 0)
+        want.tslice_ms = set->tslice_ms;
+    if (set->ratelimit_us >= 0)
+        want.ratelimit_us = set->ratelimit_us;
+    if (set->migr_delay_us >= 0)
+        want.migr_delay_us = set->migr_delay_us;
+    rc = pool_check(&want, err, errlen);
+    if (rc < 0)
+        return rc;
+    if (now.id == HV_SCHED_CREDIT) {
+        struct xen_sysctl_credit_schedule s = {
+            .tslice_ms = (uint32_t)want.tslice_ms,
+            .ratelimit_us = (uint32_t)want.ratelimit_us,
+            .vcpu_migr_delay_us = (uint32_t)want.migr_delay_us,
+        };
+
+        rc = xen_rc(xc_sched_credit_params_set(xch, 0, &s));
+    } else {
+        struct xen_sysctl_credit2_schedule s = {
+            .ratelimit_us = (uint32_t)want.ratelimit_us,
+        };
+
+        rc = xen_rc(xc_sched_credit2_params_set(xch, 0, &s));
+    }
+    if (rc < 0)
+        snprintf(err, errlen, "setting the %s parameters: %s",
+                 hv_sched_name(now.id), strerror(-rc));
+    return rc;
+}

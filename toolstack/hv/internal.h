@@ -63,6 +63,10 @@ struct hv_ops {
                             struct hv_sched *out);
     int (*domain_sched_set)(struct hv *hv, uint32_t domid, int weight, int cap,
                             char *err, size_t errlen);
+    /* NULL: no scheduler of the engine's (-ENOSYS). */
+    int (*sched_pool_get)(struct hv *hv, struct hv_sched_pool *out);
+    int (*sched_pool_set)(struct hv *hv, const struct hv_sched_pool *set,
+                          char *err, size_t errlen);
 };
 
 struct hv {

@@ -23,5 +23,8 @@ int xen_rc(int r);
 int xen_sched_get(xc_interface *xch, uint32_t domid, struct hv_sched *out);
 int xen_sched_set(xc_interface *xch, uint32_t domid, int weight, int cap,
                   char *err, size_t errlen);
+int xen_sched_pool_get(xc_interface *xch, struct hv_sched_pool *out);
+int xen_sched_pool_set(xc_interface *xch, const struct hv_sched_pool *set,
+                       char *err, size_t errlen);
 
 #endif

@@ -275,9 +275,61 @@ static int sched_row(struct xm *xm, const struct xm_dominfo *d)
         fprintf(xm->out, "%-33s %4s %6s %4s\n", "Name", "ID", "Weight", "Cap");
         return 0;
     }
-    domain_sched_get(d->domid, &w, &c);
+    /* xl: an error line and no row for a domain it cannot read */
+    if (domain_sched_get(d->domid, &w, &c) < 0) {
+        fprintf(xm->err, "libxl_domain_sched_params_get failed.\n");
+        return -1;
+    }
     fprintf(xm->out, "%-33s %4d %6d %4d\n", d->name, (int)d->domid, w, c);
     return 0;
+}
+
+/*
+ * The pool line. On Xen the running scheduler's own figures; on kvm no
+ * scheduler of the engine's has any, so Xen's defaults stand (Linux's CFS
+ * runs the vcpu threads).
+ */
+static void pool_line(struct xm *xm, int credit2)
+{
+    struct hv_sched_pool p;
+    int rc = domain_sched_pool_get(&p);
+
+    if (rc == -ENOSYS) {
+        p.tslice_ms = 30;
+        p.ratelimit_us = 1000;
+        p.migr_delay_us = 0;
+    } else if (rc < 0) {
+        fprintf(xm->out, "Cpupool Pool-0: [sched params unavailable]\n");
+        return;
+    }
+    if (credit2)
+        fprintf(xm->out, "Cpupool Pool-0: ratelimit=%dus\n", p.ratelimit_us);
+    else
+        fprintf(xm->out,
+                "Cpupool Pool-0: tslice=%dms ratelimit=%dus "
+                "migration-delay=%dus\n",
+                p.tslice_ms, p.ratelimit_us, p.migr_delay_us);
+}
+
+/* -s with -t/-r/-m: set the pool's parameters, as xl does on Xen. */
+static int pool_set(struct xm *xm, const char *cmd,
+                    const struct hv_sched_pool *set)
+{
+    char err[160];
+    int rc = domain_sched_pool_set(set, err, sizeof(err));
+
+    if (rc == -ENOSYS) {
+        xm_err(xm,
+               "%s: the kvm engine's vcpus are Linux threads: no time "
+               "slice or rate limit is set here",
+               cmd);
+        return EXIT_FAILURE;
+    }
+    if (rc < 0) {
+        fprintf(xm->err, "%s\n", err);
+        return EXIT_FAILURE;
+    }
+    return EXIT_SUCCESS;
 }
 
 /* xl sched-credit and sched-credit2: one pool (Pool-0), weight and cap.
@@ -293,7 +345,8 @@ static int sched_cmd(struct xm *xm, int argc, char **argv, int credit2)
     const char *want = credit2 ? "credit2" : "credit";
     struct xm_dominfo *doms = NULL, d;
     const char *dom = NULL, *pool = NULL, *running;
-    long long weight = -1, cap = -1;
+    long long weight = -1, cap = -1, v;
+    struct hv_sched_pool set = {0, -1, -1, -1};
     int opt, rc, opt_s = 0, ours;
     char err[160];
     size_t n = 0, i;
@@ -309,9 +362,9 @@ static int sched_cmd(struct xm *xm, int argc, char **argv, int credit2)
         else if (opt == 's')
             opt_s = 1;
         else if (opt == 'w' || opt == 'c') {
-            long long *v = opt == 'w' ? &weight : &cap;
+            long long *wc = opt == 'w' ? &weight : &cap;
 
-            if (parse_ll(optarg, 10, -0x7fffffff, 0x7fffffff, v) || *v < 0) {
+            if (parse_ll(optarg, 10, -0x7fffffff, 0x7fffffff, wc) || *wc < 0) {
                 xm_err(xm,
                        "%s: -%c %s: out of range (weight 1-65535, cap 0-100 "
                        "per vcpu)",
@@ -319,11 +372,13 @@ static int sched_cmd(struct xm *xm, int argc, char **argv, int credit2)
                 return EXIT_FAILURE;
             }
         } else if (opt == 't' || opt == 'r' || opt == 'm') {
-            xm_err(xm,
-                   "%s: -%c: the scheduler's timeslice and ratelimit are "
-                   "not set here",
-                   argv[0], opt);
-            return EXIT_FAILURE;
+            if (parse_ll(optarg, 10, 0, 0x7fffffff, &v)) {
+                xm_err(xm, "%s: -%c %s: not a number", argv[0], opt, optarg);
+                return EXIT_FAILURE;
+            }
+            *(opt == 't'   ? &set.tslice_ms
+              : opt == 'r' ? &set.ratelimit_us
+                           : &set.migr_delay_us) = (int)v;
         }
     }
     if ((pool || opt_s) && (dom || weight >= 0 || cap >= 0)) {
@@ -335,6 +390,16 @@ static int sched_cmd(struct xm *xm, int argc, char **argv, int credit2)
         fprintf(xm->err, "Must specify a domain.\n");
         return EXIT_FAILURE;
     }
+    if (!opt_s && (set.tslice_ms >= 0 || set.ratelimit_us >= 0 ||
+                   set.migr_delay_us >= 0)) {
+        fprintf(xm->err, "Must specify schedparam to set schedule "
+                         "parameter values.\n");
+        return EXIT_FAILURE;
+    }
+    if (credit2 && (set.tslice_ms >= 0 || set.migr_delay_us >= 0)) {
+        xm_err(xm, "%s: credit2 has only -r (ratelimit_us)", argv[0]);
+        return EXIT_FAILURE;
+    }
     if (pool && strcmp(pool, "Pool-0")) {
         fprintf(xm->err, "unknown cpupool '%s'\n", pool);
         return EXIT_FAILURE;
@@ -343,12 +408,17 @@ static int sched_cmd(struct xm *xm, int argc, char **argv, int credit2)
     ours = !running || !strcmp(running, want);
     if (!dom && !ours)
         return EXIT_SUCCESS; /* xl: no pool runs this scheduler */
+    if (opt_s && (set.tslice_ms >= 0 || set.ratelimit_us >= 0 ||
+                  set.migr_delay_us >= 0)) {
+        if (!ours) {
+            xm_err(xm, "%s: the running scheduler is %s, not %s", argv[0],
+                   running, want);
+            return EXIT_FAILURE;
+        }
+        return pool_set(xm, argv[0], &set);
+    }
     if (opt_s || !dom) {
-        if (credit2)
-            fprintf(xm->out, "Cpupool Pool-0: ratelimit=1000us\n");
-        else
-            fprintf(xm->out, "Cpupool Pool-0: tslice=30ms ratelimit=1000us "
-                             "migration-delay=0us\n");
+        pool_line(xm, credit2);
         if (opt_s)
             return EXIT_SUCCESS;
         if (xm_domains_list(xm, &doms, &n) < 0) {
@@ -371,8 +441,7 @@ static int sched_cmd(struct xm *xm, int argc, char **argv, int credit2)
     }
     if (weight < 0 && cap < 0) {
         sched_row(xm, NULL);
-        sched_row(xm, &d);
-        return EXIT_SUCCESS;
+        return sched_row(xm, &d) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
     }
     if (d.domid == 0 && !running) {
         xm_err(xm, "%s: Domain-0 is the host: its share is not set here",
