@@ -352,7 +352,7 @@ int hv_domain_sched_set(struct hv *hv, uint32_t domid, int weight, int cap,
 
 int hv_sched_pool_get(struct hv *hv, struct hv_sched_pool *out)
 {
-    out->id = 0;
+    out->id = 0; /* the engine's op fills the rest */
     out->tslice_ms = out->ratelimit_us = out->migr_delay_us = -1;
     return hv->ops->sched_pool_get ? hv->ops->sched_pool_get(hv, out) : -ENOSYS;
 }

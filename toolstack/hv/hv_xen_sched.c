@@ -99,8 +99,11 @@ int xen_sched_set(xc_interface *xch, uint32_t domid, int weight, int cap,
 /* Pool 0: the host's CPUs (pvstack makes no other cpupool). */
 int xen_sched_pool_get(xc_interface *xch, struct hv_sched_pool *out)
 {
-    int id, rc = xen_rc(xc_sched_id(xch, &id));
+    int id, rc;
 
+    out->id = 0;
+    out->tslice_ms = out->ratelimit_us = out->migr_delay_us = -1;
+    rc = xen_rc(xc_sched_id(xch, &id));
     if (rc < 0)
         return rc;
     out->id = (unsigned)id;
