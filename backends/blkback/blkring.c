@@ -42,6 +42,7 @@ struct blkring {
     struct blk_limits lim;
     struct io_uring uring;
     int uring_ok, broken, need_push, to_submit;
+    int starved; /* consume() stopped for want of a slot, req_event stale */
     unsigned inflight;
     uint64_t refused;
     struct slot *slots, *free;
@@ -362,6 +363,7 @@ static int consume(struct blkring *r)
     RING_IDX rc, rp;
     int more;
 
+    r->starved = 0;
     do {
         rp = r->ring.sring->req_prod;
         rmb(); /* read requests only after seeing req_prod */
@@ -388,7 +390,8 @@ static int consume(struct blkring *r)
         if (!r->free) {
             if (r->ring.req_cons != rp)
                 bump(r->io.oo_req, 1); /* Linux: out of pending_reqs */
-            return 0;                  /* completions will bring us back */
+            r->starved = 1;            /* completions will bring us back */
+            return 0;
         }
         RING_FINAL_CHECK_FOR_REQUESTS(&r->ring, more);
     } while (more);
@@ -405,6 +408,17 @@ int blkring_process(struct blkring *r)
     reap(r);
     rc = consume(r);
     reap(r);
+    /*
+     * consume() stopped with every slot busy, so req_event was not
+     * re-armed; if the reap just finished all of them, no completion is
+     * left to bring us back and the frontend, seeing an old req_event,
+     * does not notify for what it queues next: look again now. (A guest
+     * keeping a ring's worth in flight hung on this, guest/bench.c.)
+     */
+    while (!rc && r->starved && r->free) {
+        rc = consume(r);
+        reap(r);
+    }
     push(r);
     return rc;
 }
