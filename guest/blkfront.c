@@ -24,6 +24,7 @@ struct blkfront {
     int ring_ref;
     evtchn_port_t port;
     struct blkfront_info info;
+    unsigned max_indirect; /* feature-max-indirect-segments, 0: none */
     bool connected;
 };
 
@@ -83,6 +84,10 @@ static int read_backend(struct blkfront *b)
         xenbus_read_ulong(XBT_NIL, path, &v) == 0 ? (unsigned)v : 512;
     snprintf(path, sizeof(path), "%s/info", b->backend);
     b->info.info = xenbus_read_ulong(XBT_NIL, path, &v) == 0 ? (unsigned)v : 0;
+    snprintf(path, sizeof(path), "%s/feature-max-indirect-segments",
+             b->backend);
+    b->max_indirect =
+        xenbus_read_ulong(XBT_NIL, path, &v) == 0 ? (unsigned)v : 0;
     snprintf(path, sizeof(path), "%s/mode", b->backend);
     b->info.readonly = (xenbus_read(XBT_NIL, path, mode, sizeof(mode)) > 0 &&
                         !strcmp(mode, "r")) ||
@@ -180,6 +185,111 @@ int blkfront_io(uint64_t sector, void *page, unsigned nsect, bool write)
     if (rsp.id != 0x5ec7)
         return -XEN_EIO;
     return rsp.status == BLKIF_RSP_OKAY ? 0 : -XEN_EIO;
+}
+
+unsigned blkfront_max_segments(void)
+{
+    unsigned per_page = PAGE_SIZE / sizeof(struct blkif_request_segment);
+    unsigned max = blk.max_indirect;
+
+    if (max > per_page) /* one indirect page per request (blkfront_queue) */
+        max = per_page;
+    return max > BLKIF_MAX_SEGMENTS_PER_REQUEST
+               ? max
+               : BLKIF_MAX_SEGMENTS_PER_REQUEST;
+}
+
+unsigned blkfront_ring_free(void)
+{
+    struct blkfront *b = &blk;
+
+    return b->connected ? RING_FREE_REQUESTS(&b->ring) : 0;
+}
+
+int blkfront_queue(uint64_t id, bool write, uint64_t sector,
+                   const uint32_t *refs, unsigned nseg, void *ind_page,
+                   uint32_t ind_ref)
+{
+    struct blkfront *b = &blk;
+    struct blkif_request *req;
+    unsigned i;
+
+    if (!b->connected)
+        return -XEN_ENODEV;
+    if (!nseg || nseg > blkfront_max_segments() ||
+        (nseg > BLKIF_MAX_SEGMENTS_PER_REQUEST && !ind_page))
+        return -XEN_EINVAL;
+    if (write && b->info.readonly)
+        return -XEN_EROFS;
+    if (!RING_FREE_REQUESTS(&b->ring))
+        return -XEN_EAGAIN;
+    req = RING_GET_REQUEST(&b->ring, b->ring.req_prod_pvt);
+    memset(req, 0, sizeof(*req));
+    if (nseg <= BLKIF_MAX_SEGMENTS_PER_REQUEST) {
+        req->operation = write ? BLKIF_OP_WRITE : BLKIF_OP_READ;
+        req->nr_segments = (uint8_t)nseg;
+        req->id = id;
+        req->sector_number = sector;
+        for (i = 0; i < nseg; i++) {
+            req->seg[i].gref = refs[i];
+            req->seg[i].last_sect = PAGE_SIZE / 512 - 1;
+        }
+    } else {
+        struct blkif_request_indirect *ind = (void *)req;
+        struct blkif_request_segment *seg = ind_page;
+
+        for (i = 0; i < nseg; i++) {
+            seg[i].gref = refs[i];
+            seg[i].first_sect = 0;
+            seg[i].last_sect = PAGE_SIZE / 512 - 1;
+        }
+        ind->operation = BLKIF_OP_INDIRECT;
+        ind->indirect_op = write ? BLKIF_OP_WRITE : BLKIF_OP_READ;
+        ind->nr_segments = (uint16_t)nseg;
+        ind->id = id;
+        ind->sector_number = sector;
+        ind->indirect_grefs[0] = ind_ref;
+    }
+    b->ring.req_prod_pvt++;
+    return 0;
+}
+
+void blkfront_kick(void)
+{
+    struct blkfront *b = &blk;
+    int notify;
+
+    if (!b->connected)
+        return;
+    RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&b->ring, notify);
+    if (notify)
+        evtchn_notify(b->port);
+}
+
+bool blkfront_response_ready(void)
+{
+    return blk.connected && response_ready(&blk);
+}
+
+unsigned blkfront_reap(struct blkfront_rsp *out, unsigned max)
+{
+    struct blkfront *b = &blk;
+    RING_IDX prod;
+    unsigned n = 0;
+
+    if (!b->connected)
+        return 0;
+    prod = b->ring.sring->rsp_prod;
+    rmb(); /* responses only after seeing rsp_prod */
+    while (n < max && b->ring.rsp_cons != prod) {
+        const struct blkif_response *r =
+            RING_GET_RESPONSE(&b->ring, b->ring.rsp_cons);
+        out[n].id = r->id;
+        out[n].status = r->status;
+        n++;
+        b->ring.rsp_cons++;
+    }
+    return n;
 }
 
 int blkfront_raw(const struct blkif_request *raw, int16_t *status)

@@ -25,6 +25,36 @@ unsigned blkfront_events(void);
 /* One request of nsect (1..8) 512-byte sectors from/to a whole page. */
 int blkfront_io(uint64_t sector, void *page, unsigned nsect, bool write);
 
+/*
+ * Batched I/O (guest/bench.c): the caller grants its pages to
+ * info.backend_id once and reuses the references. Requests are queued,
+ * pushed by blkfront_kick() and answered in any order.
+ */
+struct blkfront_rsp {
+    uint64_t id;
+    int16_t status; /* BLKIF_RSP_* */
+};
+/* Pages one request may carry: the backend's
+ * feature-max-indirect-segments (one indirect page's worth at most), or
+ * 11 without indirect requests. */
+unsigned blkfront_max_segments(void);
+/* Requests the ring has room for now. */
+unsigned blkfront_ring_free(void);
+/* Queues (does not push) a read or write of nseg whole pages from sector
+ * on; more than 11 go as one indirect request whose segment list is
+ * written to ind_page, which the caller granted as ind_ref. 0, or
+ * -XEN_EAGAIN when the ring is full, -XEN_EINVAL, -XEN_EROFS. */
+int blkfront_queue(uint64_t id, bool write, uint64_t sector,
+                   const uint32_t *refs, unsigned nseg, void *ind_page,
+                   uint32_t ind_ref);
+/* Publishes queued requests; notifies the backend if it asks. */
+void blkfront_kick(void);
+/* True when a response waits; re-arms the backend's notification, so
+ * WAIT_UNTIL(blkfront_response_ready(), ...) blocks between batches. */
+bool blkfront_response_ready(void);
+/* Takes up to max responses off the ring; returns how many. */
+unsigned blkfront_reap(struct blkfront_rsp *out, unsigned max);
+
 /* The hostile self-test (selftest_hostile.c): push raw as given and wait
  * up to 5 s for its response's status (0, -XEN_ETIMEDOUT, -XEN_EIO if the
  * response's id differs). */

@@ -6,7 +6,7 @@
 
 GUEST_SRCS := guest/head.S guest/lib.c guest/console.c guest/traps.c \
 	guest/platform_kvm.c guest/platform_xen.c guest/events.c guest/time.c guest/mm.c guest/gnttab.c guest/xenbus.c guest/xenbus_util.c \
-	guest/control.c guest/blkfront.c guest/netfront.c guest/net.c guest/smp.c guest/selftest.c guest/selftest_dev.c guest/selftest_hostile.c guest/flood.c guest/shell.c guest/main.c
+	guest/control.c guest/blkfront.c guest/netfront.c guest/net.c guest/smp.c guest/selftest.c guest/selftest_dev.c guest/selftest_hostile.c guest/flood.c guest/bench.c guest/shell.c guest/main.c
 GUEST_OBJDIR := $(B)/guest/obj
 GUEST_OBJS := $(patsubst guest/%,$(GUEST_OBJDIR)/%.o,$(GUEST_SRCS))
 GUEST_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdlib -fno-pic -fno-pie \
@@ -52,3 +52,6 @@ $(B)/fuzz/fuzz_guest_net: FUZZFLAGS += $(GUEST_TEST_CFLAGS)
 $(eval $(call unittest,test_guest_xenbus,guest/tests/test_guest_xenbus.c \
 	guest/xenbus.c guest/xenbus_util.c guest/lib.c,))
 $(B)/tests/test_guest_xenbus: ALL_CFLAGS += $(GUEST_TEST_CFLAGS)
+
+# make bench: blk and net through a real guest (bench/guest.bash, guest/bench.c).
+$(eval $(call bench,bench_guest,bench/bench_guest.c bench/results.c,-luring))

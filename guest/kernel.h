@@ -157,6 +157,9 @@ bool cmdline_get(const char *key, char *val, size_t size);
 /* selftest.c: runs the tests named in a comma list ("all" for every one);
  * returns the number that failed. */
 int selftest_run(const char *list);
+/* bench.c: bench=blk,...|net,... runs joined by '+'; one result line
+ * each ("bench blk: PASS ..." or "... FAIL why"). */
+void bench_run(const char *spec);
 /* flood.c: flood=console|multicall|balloon; does not return unless the
  * mode is unknown. */
 void flood_run(const char *mode);

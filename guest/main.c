@@ -9,6 +9,7 @@
  *   evtecho           echo dom0's events on data/evtchn-echo-port
  *   spin              keep vcpu 0 busy instead of blocking when idle
  *   flood=MODE        attack the VMM (flood.c): console, multicall, balloon
+ *   bench=RUN+RUN     blk/net benchmarks (bench.c), after the self-tests
  */
 #include "kernel.h"
 #include "netfront.h"
@@ -69,7 +70,7 @@ static int detect_platform(void)
 
 void start_kernel(struct start_info *si, uintptr_t boot_sp)
 {
-    char tests[128], ip[20];
+    char tests[256], ip[20];
     int rc;
 
     start_info = si;
@@ -120,6 +121,8 @@ void start_kernel(struct start_info *si, uintptr_t boot_sp)
         printk("evtchn echo: not started (%d)\n", rc);
     if (cmdline_get("selftest", tests, sizeof(tests)))
         selftest_run(tests);
+    if (cmdline_get("bench", tests, sizeof(tests)))
+        bench_run(tests);
     if (cmdline_get("flood", tests, sizeof(tests)))
         flood_run(tests);
     if (cmdline_get("poweroff", NULL, 0))

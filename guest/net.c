@@ -18,6 +18,10 @@
 static uint32_t my_ip; /* network byte order */
 static uint8_t my_mac[6];
 static uint8_t out[1514]; /* reply buffer: event context on vcpu 0 only */
+/* net_arp_request()'s question and the answer (written in the callback). */
+static uint32_t arp_want;
+static uint8_t arp_mac[6];
+static bool arp_known;
 
 static uint16_t get16(const uint8_t *p)
 {
@@ -30,7 +34,7 @@ static void put16(uint8_t *p, uint16_t v)
     p[1] = (uint8_t)v;
 }
 
-static uint16_t csum(const uint8_t *p, size_t len)
+uint16_t net_csum(const uint8_t *p, size_t len)
 {
     uint32_t sum = 0;
     size_t i;
@@ -47,6 +51,12 @@ void net_configure(uint32_t ip, const uint8_t mac[6])
 {
     my_ip = ip;
     memcpy(my_mac, mac, 6);
+}
+
+void net_get_config(uint32_t *ip_out, uint8_t mac_out[6])
+{
+    *ip_out = my_ip;
+    memcpy(mac_out, my_mac, 6);
 }
 
 int net_parse_ip(const char *s, uint32_t *ip_out)
@@ -103,12 +113,43 @@ int net_announce(void)
     return rc;
 }
 
+int net_arp_request(uint32_t ip)
+{
+    static const uint8_t zero[6];
+    int rc;
+    local_irq_disable();
+    arp_want = ip;
+    arp_known = false;
+    rc = arp_send(1, zero, (const uint8_t *)&ip);
+    local_irq_enable();
+    return rc;
+}
+
+bool net_arp_lookup(uint32_t ip, uint8_t mac_out[6])
+{
+    bool known;
+    local_irq_disable();
+    known = arp_known && arp_want == ip;
+    if (known)
+        memcpy(mac_out, arp_mac, 6);
+    local_irq_enable();
+    return known;
+}
+
 static void arp_input(const uint8_t *a, size_t len)
 {
     if (len < 28 || get16(a) != 1 || get16(a + 2) != ETH_P_IP || a[4] != 6 ||
-        a[5] != 4 || get16(a + 6) != 1 || memcmp(a + 24, &my_ip, 4))
+        a[5] != 4 || memcmp(a + 24, &my_ip, 4))
         return;
-    arp_send(2, a + 8, a + 14);
+    if (get16(a + 6) == 2) { /* a reply: is it the one we asked for? */
+        if (arp_want && !memcmp(a + 14, &arp_want, 4)) {
+            memcpy(arp_mac, a + 8, 6);
+            arp_known = true;
+        }
+        return;
+    }
+    if (get16(a + 6) == 1)
+        arp_send(2, a + 8, a + 14);
 }
 
 /* Builds the reply's IPv4 header in out, swapping addresses. */
@@ -126,7 +167,7 @@ static void ip_reply_header(const uint8_t *ip, size_t total, uint8_t proto)
     put16(o + 10, 0);
     memcpy(o + 12, ip + 16, 4);
     memcpy(o + 16, ip + 12, 4);
-    put16(o + 10, csum(o, IP_HLEN));
+    put16(o + 10, net_csum(o, IP_HLEN));
 }
 
 static void ip_input(const uint8_t *eth, const uint8_t *ip, size_t len)
@@ -139,7 +180,7 @@ static void ip_input(const uint8_t *eth, const uint8_t *ip, size_t len)
         return;
     ihl = (size_t)(ip[0] & 15) * 4;
     total = get16(ip + 2);
-    if (ihl < IP_HLEN || total < ihl || total > len || csum(ip, ihl) != 0 ||
+    if (ihl < IP_HLEN || total < ihl || total > len || net_csum(ip, ihl) != 0 ||
         memcmp(ip + 16, &my_ip, 4) || (get16(ip + 6) & 0x3fff))
         return; /* not for us, malformed, or a fragment */
     p = ip + ihl;
@@ -151,7 +192,7 @@ static void ip_input(const uint8_t *eth, const uint8_t *ip, size_t len)
         memcpy(o, p, plen);
         o[0] = 0;
         put16(o + 2, 0);
-        put16(o + 2, csum(o, plen));
+        put16(o + 2, net_csum(o, plen));
         ip_reply_header(ip, IP_HLEN + plen, 1);
     } else if (ip[9] == 17 && plen >= 8 && get16(p + 2) == UDP_ECHO_PORT &&
                get16(p + 4) >= 8 && get16(p + 4) <= plen) {

@@ -15,7 +15,7 @@
 
 #define MS 1000000ULL
 #define NR_RX 32
-#define NR_TX 16
+#define NR_TX 64 /* a stream (guest/bench.c) keeps them all in flight */
 #define MAX_FRAME 1514
 
 struct netfront {
@@ -139,6 +139,36 @@ int netfront_xmit(const void *frame, size_t len)
     rc = xmit_locked(&nf, frame, len);
     local_irq_enable();
     return rc;
+}
+
+/* Events masked (WAIT_UNTIL): reaps, and re-arms the backend's
+ * notification before saying there is no room yet. */
+static bool tx_room(struct netfront *n, unsigned want)
+{
+    unsigned id, free;
+    int more;
+
+    for (;;) {
+        reap_tx(n);
+        for (id = 0, free = 0; id < NR_TX; id++)
+            free += !n->tx_busy[id];
+        if (free >= want && !RING_FULL(&n->tx))
+            return true;
+        RING_FINAL_CHECK_FOR_RESPONSES(&n->tx, more);
+        if (!more)
+            return false;
+    }
+}
+
+int netfront_tx_wait(unsigned want, uint64_t deadline_ns)
+{
+    struct netfront *n = &nf;
+
+    if (want > NR_TX)
+        want = NR_TX;
+    if (!WAIT_UNTIL(!n->connected || tx_room(n, want), deadline_ns))
+        return -XEN_ETIMEDOUT;
+    return n->connected ? 0 : -XEN_ENODEV;
 }
 
 #define RAW_PENDING 0x7fff

@@ -8,6 +8,7 @@
 #ifndef XT_GUEST_NETFRONT_H
 #define XT_GUEST_NETFRONT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,6 +24,10 @@ int netfront_start(const char *ip, char *desc, size_t size);
 /* Queues one frame (<= 1514 bytes); never blocks. 0 or -XEN_E*. */
 int netfront_xmit(const void *frame, size_t len);
 void netfront_stats(struct netfront_stats *out);
+/* Blocks until want TX buffers are free (more than there are: all of
+ * them, every frame answered) or deadline_ns (0: none) passes. 0,
+ * -XEN_ETIMEDOUT or -XEN_ENODEV. */
+int netfront_tx_wait(unsigned want, uint64_t deadline_ns);
 
 /* The hostile self-test (selftest_hostile.c): pushes nr raw TX slots as
  * given except their ids (NETFRONT_RAW_ID + i) and waits up to 3 s for
@@ -48,6 +53,13 @@ void net_input(const uint8_t *frame, size_t len);
 /* Sends a gratuitous ARP announcing our address. */
 int net_announce(void);
 void net_configure(uint32_t ip, const uint8_t mac[6]);
+void net_get_config(uint32_t *ip_out, uint8_t mac_out[6]);
+/* ARP for ip (network byte order): sends a request, and a reply's sender
+ * MAC is then what net_arp_lookup() returns (true once one came). */
+int net_arp_request(uint32_t ip);
+bool net_arp_lookup(uint32_t ip, uint8_t mac_out[6]);
+/* The Internet checksum (RFC 1071) of len bytes. */
+uint16_t net_csum(const uint8_t *p, size_t len);
 /* Parses a dotted quad into network byte order. */
 int net_parse_ip(const char *s, uint32_t *ip_out);
 

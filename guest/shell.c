@@ -25,12 +25,15 @@ static void run_line(char *l)
     if (!*l)
         return;
     if (!strcmp(l, "help"))
-        printk("commands: help, info, selftest <a,b|all>, poweroff, "
-               "reboot\n");
+        printk(
+            "commands: help, info, selftest <a,b|all>, bench <blk,..|net,..>, "
+            "poweroff, reboot\n");
     else if (!strcmp(l, "info"))
         cmd_info();
     else if (!strncmp(l, "selftest ", 9))
         selftest_run(l + 9);
+    else if (!strncmp(l, "bench ", 6))
+        bench_run(l + 6);
     else if (!strcmp(l, "poweroff"))
         control_shutdown(SHUTDOWN_poweroff);
     else if (!strcmp(l, "reboot"))

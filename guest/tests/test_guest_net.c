@@ -132,6 +132,39 @@ static void test_arp(void **state)
     assert_int_equal(nsent, 1);
 }
 
+/* net_arp_request: a broadcast who-has; only the reply from the address
+ * asked about, to us, is learnt, and it is not answered. */
+static void test_arp_resolve(void **state)
+{
+    uint32_t want, other;
+    uint8_t f[64], mac[6];
+    const uint8_t *a = sent + 14;
+    size_t n;
+
+    (void)state;
+    memcpy(&want, peer_ip, 4);
+    memcpy(&other, "\x0a\x00\x00\x09", 4);
+    assert_int_equal(net_arp_request(want), 0);
+    assert_int_equal(nsent, 1);
+    assert_memory_equal(sent, "\xff\xff\xff\xff\xff\xff", 6);
+    assert_int_equal(a[6] << 8 | a[7], 1); /* request */
+    assert_memory_equal(a + 24, peer_ip, 4);
+    assert_false(net_arp_lookup(want, mac));
+    /* a reply from someone else, then a truncated one: nothing learnt */
+    n = arp_request(f, our_ip);
+    f[14 + 7] = 2;
+    memcpy(f + 14 + 14, "\x0a\x00\x00\x09", 4);
+    net_input(f, n);
+    net_input(f, 14 + 27);
+    assert_false(net_arp_lookup(want, mac));
+    memcpy(f + 14 + 14, peer_ip, 4);
+    net_input(f, n);
+    assert_true(net_arp_lookup(want, mac));
+    assert_memory_equal(mac, peer_mac, 6);
+    assert_false(net_arp_lookup(other, mac));
+    assert_int_equal(nsent, 1); /* replies are not answered */
+}
+
 static void test_icmp_echo(void **state)
 {
     uint8_t f[256], icmp[40];
@@ -229,6 +262,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_arp, setup),
+        cmocka_unit_test_setup(test_arp_resolve, setup),
         cmocka_unit_test_setup(test_icmp_echo, setup),
         cmocka_unit_test_setup(test_udp_echo, setup),
         cmocka_unit_test_setup(test_hostile, setup),
