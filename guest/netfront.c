@@ -147,7 +147,6 @@ int netfront_xmit(const void *frame, size_t len)
 static bool tx_room(struct netfront *n, unsigned want)
 {
     unsigned id, free;
-    int more;
 
     for (;;) {
         reap_tx(n);
@@ -155,8 +154,13 @@ static bool tx_room(struct netfront *n, unsigned want)
             free += !n->tx_busy[id];
         if (free >= want && !RING_FULL(&n->tx))
             return true;
-        RING_FINAL_CHECK_FOR_RESPONSES(&n->tx, more);
-        if (!more)
+        /* Woken when half of what is in flight is answered, not the
+         * first: refills come in bigger batches while the backend works
+         * through the rest (as Linux netfront's xennet_tx_buf_gc did). */
+        n->tx.sring->rsp_event =
+            n->tx.rsp_cons + ((n->tx.req_prod_pvt - n->tx.rsp_cons) >> 1) + 1;
+        mb();
+        if (!RING_HAS_UNCONSUMED_RESPONSES(&n->tx))
             return false;
     }
 }
