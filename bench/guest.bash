@@ -14,6 +14,8 @@
 #    socket counts and checks what arrives (bench_guest sink).
 # Rounds alternate host and guest (the order swapped each round); each
 # side keeps its best. Skips (exit 0) without /dev/kvm or the guest.
+# BENCH_GUEST_ROUNDS (3), BENCH_BLK_MB (128), BENCH_BLK_OPS (8192),
+# BENCH_NET_FRAMES (100000), BENCH_DIR (/var/tmp), BENCH_GUEST_KERNEL.
 set -u
 . "$(dirname "$0")/../tests/integration/lib.sh"
 BG=$TOP/build/bench/bench_guest
@@ -31,6 +33,7 @@ if ! t_pv_devices_host bg; then
     say "skipped: no writable /dev/kvm, no guest kernel, or xm cannot start the daemons"
     exit 0
 fi
+GUEST=${BENCH_GUEST_KERNEL:-$GUEST} # another build's guest, to compare
 IMG=$DIR/bench_guest.$$.img
 t_on_exit "rm -f '$IMG'"
 "$BG" prefill "$IMG" "$MB" || { say "cannot write $IMG"; exit 1; }
