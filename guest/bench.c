@@ -181,6 +181,18 @@ static const char *blk_loop(const struct blk_run *r, uint64_t *done_out,
     return NULL;
 }
 
+/* After a failure: take every answer still due (up to 5 s), so the next
+ * run does not see this one's responses. */
+static void blk_drain(void)
+{
+    struct blkfront_rsp rsp[MAX_QD];
+    uint64_t end = time_now_ns() + 5000 * MS;
+
+    while (blkfront_ring_free() < MAX_QD && time_now_ns() < end)
+        if (WAIT_UNTIL(blkfront_response_ready(), end))
+            blkfront_reap(rsp, MAX_QD);
+}
+
 /* "1M", "4K", "65536": bytes. */
 static bool parse_size(const char *s, uint64_t *out)
 {
@@ -283,9 +295,8 @@ static void bench_blk(char **tok, unsigned ntok)
     t0 = time_now_ns();
     why = blk_loop(&r, &done, &verified);
     ns = time_now_ns() - t0;
-    /* Leave nothing in flight behind a failure (the pages stay granted). */
     if (why)
-        WAIT_UNTIL(false, time_now_ns() + 1000 * MS);
+        blk_drain();
     blk_release();
     printk("bench blk: %s%s%sop=%s pattern=%s bs=%lu qd=%u ops=%lu "
            "bytes=%lu ns=%lu kibps=%lu iops=%lu verified=%lu gen=%lu "
