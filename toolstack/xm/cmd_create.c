@@ -45,13 +45,16 @@ static int create_domain(struct xm *xm, const struct domain_config *cfg,
     if (dom_daemons_start(xm, 0) < 0 || !(xs = dom_xs_open(xm)))
         return EXIT_FAILURE;
     dom_ctx(xm, &c);
-    if (console) /* xl: unpaused once the console is attached */
-        opts.flags |= DOMAIN_CREATE_PAUSED;
+    /* xl: unpaused once the console is attached, and the monitor forked
+     * after that, so the guest need not wait for the fork */
+    if (console)
+        opts.flags |= DOMAIN_CREATE_PAUSED | DOMAIN_CREATE_NO_MONITOR;
     lock = xm_xlconf_lock(xm);
     rc = lock < 0 ? lock : domain_create(&c, xs, cfg, &opts, &domid);
     xm_xlconf_unlock(lock);
     if (rc == 0 && console)
-        rc = dom_console(xm, xs, domid, !(flags & DOMAIN_CREATE_PAUSED));
+        rc = dom_console(xm, xs, domid, !(flags & DOMAIN_CREATE_PAUSED),
+                         (flags & DOMAIN_CREATE_NO_MONITOR) ? NULL : cfg);
     xs_close(xs);
     return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -128,14 +128,20 @@ static void relay(uint32_t domid, int pty)
     }
 }
 
-int dom_console(struct xm *xm, struct xs_handle *xs, uint32_t domid,
-                int unpause)
+/* The pty is open (or will not be): let the guest run, then fork its
+ * monitor if we are to. */
+static void start_guest(uint32_t domid, int unpause,
+                        const struct domain_config *monitor)
 {
-    return dom_console_at(xm, xs, domid, NULL, 0, unpause);
+    if (unpause)
+        domain_unpause(domid);
+    if (monitor)
+        domain_monitor_spawn(monitor, domid);
 }
 
-int dom_console_at(struct xm *xm, struct xs_handle *xs, uint32_t domid,
-                   const char *type, int num, int unpause)
+static int attach(struct xm *xm, struct xs_handle *xs, uint32_t domid,
+                  const char *type, int num, int unpause,
+                  const struct domain_config *monitor)
 {
     struct termios old, raw;
     char key[128], tty[256];
@@ -161,8 +167,7 @@ int dom_console_at(struct xm *xm, struct xs_handle *xs, uint32_t domid,
                "console: domain %u has no console pty (is xenconsoled "
                "running?)",
                domid);
-        if (unpause)
-            domain_unpause(domid);
+        start_guest(domid, unpause, monitor);
         return rc;
     }
     /* The pty side raw too, so what we type is not echoed twice. */
@@ -170,8 +175,7 @@ int dom_console_at(struct xm *xm, struct xs_handle *xs, uint32_t domid,
         cfmakeraw(&raw);
         tcsetattr(pty, TCSANOW, &raw);
     }
-    if (unpause)
-        domain_unpause(domid);
+    start_guest(domid, unpause, monitor);
     if (is_tty && tcgetattr(0, &old) == 0) {
         raw = old;
         cfmakeraw(&raw);
@@ -182,4 +186,16 @@ int dom_console_at(struct xm *xm, struct xs_handle *xs, uint32_t domid,
         tcsetattr(0, TCSANOW, &old);
     close(pty);
     return 0;
+}
+
+int dom_console(struct xm *xm, struct xs_handle *xs, uint32_t domid,
+                int unpause, const struct domain_config *monitor)
+{
+    return attach(xm, xs, domid, NULL, 0, unpause, monitor);
+}
+
+int dom_console_at(struct xm *xm, struct xs_handle *xs, uint32_t domid,
+                   const char *type, int num, int unpause)
+{
+    return attach(xm, xs, domid, type, num, unpause, NULL);
 }
