@@ -26,7 +26,7 @@ struct domain_ctx {
 
 /* ---- create ------------------------------------------------------------ */
 
-#define DOMAIN_CREATE_PAUSED 0x1u     /* xm create -p: left paused */
+#define DOMAIN_CREATE_PAUSED 0x1u /* xm create -p: left paused */
 /* No monitor forked: the caller is the monitor, or forks it itself once
  * the guest runs (xm create -c, after attaching the console). */
 #define DOMAIN_CREATE_NO_MONITOR 0x2u
