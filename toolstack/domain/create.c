@@ -231,6 +231,8 @@ int domain_create(const struct domain_ctx *c, struct xs_handle *xs,
         if ((rc = write_entries(&b)) < 0)
             goto out;
     }
+    if (opts && opts->built)
+        opts->built(opts->arg);
     rc = domain_sched_apply(c, b.domid, cfg);
     if (rc < 0)
         goto out;
