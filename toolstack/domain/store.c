@@ -438,6 +438,10 @@ int dstore_write_domain(struct xs_handle *xs, const struct domain_config *cfg,
         return tx_run(xs, make_tx, &a);
     rc = make_raw(fd, &a);
     close(fd);
+    /* /local/domain too big for one reply (some 700 domains: libxenstore
+     * reads it with XS_DIRECTORY_PART), or entries beyond the queue. */
+    if (rc == -E2BIG)
+        rc = tx_run(xs, make_tx, &a);
     return rc;
 }
 
