@@ -4,7 +4,8 @@
  * unix socket that answers pairs of requests in reverse order (replies
  * are matched by req_id, not by order), reports a missing node as
  * XS_ERROR, and counts how many requests it saw before its first reply
- * (the reads are pipelined, not one round trip each).
+ * (the reads are pipelined, not one round trip each); and the raw
+ * requests (xsutil_raw_call, xsutil_raw_many) in a transaction.
  */
 #include <errno.h>
 #include <poll.h>
@@ -144,10 +145,95 @@ static void test_read_many(void **state)
     unsetenv("XENSTORED_PATH");
 }
 
+/* The raw requests: any type, in transaction 7, answered as serve() does. */
+static void *serve_raw(void *arg)
+{
+    struct server *s = arg;
+    struct req *a = malloc(sizeof(*a)), *b = malloc(sizeof(*b));
+    int fd = accept(s->lfd, NULL, NULL);
+
+    assert_true(fd >= 0 && a && b);
+    while (req_read(fd, a) == 0) {
+        assert_int_equal(a->h.tx_id, 7);
+        if (more_waiting(fd) && req_read(fd, b) == 0) {
+            s->most_queued = 2;
+            reply(fd, b);
+            s->served++;
+        }
+        reply(fd, a);
+        s->served++;
+    }
+    close(fd);
+    free(a);
+    free(b);
+    return NULL;
+}
+
+static void test_raw_many(void **state)
+{
+    char dir[] = "/tmp/xsraw.XXXXXX", sock[100], bufs[50][32], *vals[50];
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    struct xsutil_req r[50];
+    struct server s = {0};
+    int errs[50], fd;
+    pthread_t th;
+    char *v = NULL;
+    unsigned i;
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    snprintf(sock, sizeof(sock), "%s/socket", dir);
+    snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock);
+    s.lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+    assert_int_equal(bind(s.lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    assert_int_equal(listen(s.lfd, 4), 0);
+    setenv("XENSTORED_PATH", sock, 1);
+    assert_int_equal(pthread_create(&th, NULL, serve_raw, &s), 0);
+    fd = xsutil_raw_open();
+    assert_true(fd >= 0);
+    /* one call: its reply, or its error as -errno */
+    assert_int_equal(xsutil_raw_call(fd, XS_READ, 7, "/k/x", 5, &v, NULL), 0);
+    assert_string_equal(v, "v:/k/x");
+    free(v);
+    assert_int_equal(xsutil_raw_call(fd, XS_READ, 7, "/missing", 9, &v, NULL),
+                     -ENOENT);
+    assert_null(v);
+    /* writes ("path\0value") and reads, more than a window of them */
+    for (i = 0; i < 50; i++) {
+        int n = snprintf(bufs[i], sizeof(bufs[i]), "%s/%u",
+                         i % 5 == 2 ? "/missing" : "/k", i);
+        r[i] = (struct xsutil_req){i % 2 ? XS_WRITE : XS_READ, bufs[i],
+                                   (size_t)n + 1};
+    }
+    assert_int_equal(xsutil_raw_many(fd, 7, r, 50, errs, vals), 0);
+    for (i = 0; i < 50; i++) {
+        char want[64];
+
+        if (i % 5 == 2) {
+            assert_int_equal(errs[i], -ENOENT);
+            assert_null(vals[i]);
+            continue;
+        }
+        assert_int_equal(errs[i], 0);
+        snprintf(want, sizeof(want), "v:/k/%u", i);
+        assert_string_equal(vals[i], want);
+        free(vals[i]);
+    }
+    close(fd);
+    pthread_join(th, NULL);
+    assert_int_equal(s.served, 52);
+    assert_int_equal(s.most_queued, 2);
+    close(s.lfd);
+    unlink(sock);
+    rmdir(dir);
+    unsetenv("XENSTORED_PATH");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_read_many),
+        cmocka_unit_test(test_raw_many),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

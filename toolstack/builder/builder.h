@@ -82,8 +82,10 @@ struct builder_result {
 
 /*
  * Lay out the domain in mem, which holds ram_pages + PVABI_SPECIAL_PAGES
- * pages (zeroed). Returns 0, or -ENOMEM with "not enough memory" in err
- * when the image does not fit, -EINVAL for a bad layout.
+ * pages and must be all zero (a fresh memfd): segments' bss parts are left
+ * as they are, so their pages stay unallocated until used. Returns 0, or
+ * -ENOMEM with "not enough memory" in err when the image does not fit,
+ * -EINVAL for a bad layout.
  */
 int builder_build(void *mem, const struct builder_args *a,
                   struct builder_result *out, char *err, size_t errlen);

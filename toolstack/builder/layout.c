@@ -125,7 +125,8 @@ static int load_segments(unsigned char *mem, uint64_t ram,
             return -EINVAL;
         memcpy(mem + s->paddr, (const unsigned char *)a->kernel + s->offset,
                s->filesz);
-        memset(mem + s->paddr + s->filesz, 0, s->memsz - s->filesz);
+        /* filesz..memsz (the bss) stays as it is: mem is zeroed (builder.h),
+         * and pages never written are never allocated. */
     }
     return 0;
 }

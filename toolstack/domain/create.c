@@ -231,6 +231,8 @@ int domain_create(const struct domain_ctx *c, struct xs_handle *xs,
         if ((rc = write_entries(&b)) < 0)
             goto out;
     }
+    if (opts && opts->built)
+        opts->built(opts->arg);
     rc = domain_sched_apply(c, b.domid, cfg);
     if (rc < 0)
         goto out;
@@ -245,13 +247,16 @@ int domain_create(const struct domain_ctx *c, struct xs_handle *xs,
                    strerror(-rc));
         goto out;
     }
-    if (!(flags & DOMAIN_CREATE_NO_MONITOR))
-        domain_monitor_spawn(cfg, b.domid);
     if (!(flags & DOMAIN_CREATE_PAUSED) &&
         (rc = hv_domain_unpause(b.hv, b.domid)) < 0) {
         domain_err(c, "create: unpause dom %u: %s", b.domid, strerror(-rc));
         goto out;
     }
+    /* xl's order: the guest runs, then the monitor is forked (a fork is
+     * milliseconds here); a guest that shut down meanwhile stays so until
+     * destroyed, and the monitor finds it that way. */
+    if (!(flags & DOMAIN_CREATE_NO_MONITOR))
+        domain_monitor_spawn(cfg, b.domid);
     if (domid_out)
         *domid_out = b.domid;
 out:

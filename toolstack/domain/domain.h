@@ -26,8 +26,10 @@ struct domain_ctx {
 
 /* ---- create ------------------------------------------------------------ */
 
-#define DOMAIN_CREATE_PAUSED 0x1u     /* xm create -p: left paused */
-#define DOMAIN_CREATE_NO_MONITOR 0x2u /* the caller is the monitor */
+#define DOMAIN_CREATE_PAUSED 0x1u /* xm create -p: left paused */
+/* No monitor forked: the caller is the monitor, or forks it itself once
+ * the guest runs (xm create -c, after attaching the console). */
+#define DOMAIN_CREATE_NO_MONITOR 0x2u
 
 struct domain_create_opts {
     unsigned flags; /* DOMAIN_CREATE_* */
@@ -37,6 +39,15 @@ struct domain_create_opts {
      * Returns 0 or -errno (after printing why).
      */
     int (*backends_start)(void *arg, int blk, int net);
+    /*
+     * May be NULL. Called once the domain is built (paused, and in the
+     * engine's domain list, so the host-memory check of a later create
+     * counts it) and its name claimed in the store: xm drops xl's create
+     * lock there, so creates run side by side from then on (wiring,
+     * devices, kept config, monitor) while their name transactions, which
+     * would conflict with each other, stay one at a time.
+     */
+    void (*built)(void *arg);
     void *arg;
     /* xm restore (domain/save.h): build from the saved state on
      * restore_fd instead of booting. HVM domains only. */

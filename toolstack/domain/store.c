@@ -23,6 +23,7 @@
 #include "device/device.h"
 #include "lib/parse.h"
 #include "lib/paths.h"
+#include "lib/xsutil.h"
 
 #define DOMID_MAX_NORMAL 32751u /* DOMID_FIRST_RESERVED - 1 */
 
@@ -147,11 +148,40 @@ int dstore_alloc_domid(struct xs_handle *xs, uint32_t *out)
     return rc;
 }
 
+/* A domain's entries are some 40 requests: over a connection of their own
+ * they are queued and pipelined (xsutil_raw_many), not sent one round trip
+ * at a time. */
+#define RAWQ_MAX 128
+#define RAWQ_BUF 768
+struct rawq {
+    unsigned n;
+    struct xsutil_req r[RAWQ_MAX];
+    char buf[RAWQ_MAX][RAWQ_BUF];
+};
+
 struct tx {
     struct xs_handle *xs;
     xs_transaction_t t;
+    struct rawq *q; /* set: queue the requests instead */
     int err;
 };
+
+static void rawq_add(struct tx *tx, uint32_t type, const char *path,
+                     const char *val, size_t vlen)
+{
+    struct rawq *q = tx->q;
+    size_t plen = strlen(path) + 1;
+    char *b;
+
+    if (q->n == RAWQ_MAX || plen + vlen > RAWQ_BUF) {
+        tx->err = -E2BIG;
+        return;
+    }
+    b = q->buf[q->n];
+    memcpy(b, path, plen);
+    memcpy(b + plen, val, vlen);
+    q->r[q->n++] = (struct xsutil_req){type, b, plen + vlen};
+}
 
 static void tx_write(struct tx *tx, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -164,7 +194,9 @@ static void tx_write(struct tx *tx, const char *path, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(v, sizeof(v), fmt, ap);
     va_end(ap);
-    if (!xs_write(tx->xs, tx->t, path, v, (unsigned)strlen(v)))
+    if (tx->q)
+        rawq_add(tx, XS_WRITE, path, v, strlen(v));
+    else if (!xs_write(tx->xs, tx->t, path, v, (unsigned)strlen(v)))
         tx->err = -EIO;
 }
 
@@ -176,8 +208,15 @@ static void tx_dir(struct tx *tx, const char *path, uint32_t domid, int rw)
         {.id = rw ? 0 : domid, .perms = XS_PERM_READ},
     };
 
-    if (!xs_mkdir(tx->xs, tx->t, path) ||
-        !xs_set_permissions(tx->xs, tx->t, path, p, 2))
+    char w[32];
+    int n;
+
+    if (tx->q) { /* xs_set_permissions' wire form: "n<owner>\0r<id>\0" */
+        n = snprintf(w, sizeof(w), "n%u%cr%u", p[0].id, '\0', p[1].id);
+        rawq_add(tx, XS_MKDIR, path, NULL, 0);
+        rawq_add(tx, XS_SET_PERMS, path, w, (size_t)n + 1);
+    } else if (!xs_mkdir(tx->xs, tx->t, path) ||
+               !xs_set_permissions(tx->xs, tx->t, path, p, 2))
         tx->err = -EIO;
 }
 
@@ -290,12 +329,120 @@ static int make_tx(struct tx *tx, void *arg)
     return 0;
 }
 
+/* name_owner() on a raw connection: the names are read pipelined. */
+static int raw_name_owner(int fd, uint32_t t, const char *name, uint32_t self)
+{
+    struct xsutil_req *r = NULL;
+    char *dir = NULL, **vals = NULL, (*paths)[48] = NULL;
+    size_t len = 0, off;
+    unsigned n = 0, i;
+    long long id;
+    int *errs = NULL, rc, found = 0;
+
+    if (!strcmp(name, "Domain-0"))
+        return self != 0;
+    rc = xsutil_raw_call(fd, XS_DIRECTORY, t, "/local/domain", 14, &dir, &len);
+    if (rc < 0)
+        return rc == -ENOENT ? 0 : rc;
+    for (off = 0; off < len; off += strlen(dir + off) + 1)
+        n++;
+    r = calloc(n + 1, sizeof(*r));
+    paths = calloc(n + 1, sizeof(*paths));
+    errs = calloc(n + 1, sizeof(*errs));
+    vals = calloc(n + 1, sizeof(*vals));
+    rc = r && paths && errs && vals ? 0 : -ENOMEM;
+    for (off = 0, n = 0; rc == 0 && off < len; off += strlen(dir + off) + 1) {
+        if (parse_ll(dir + off, 10, 0, UINT32_MAX, &id) < 0 || id == self)
+            continue;
+        snprintf(paths[n], sizeof(paths[n]), "/local/domain/%lld/name", id);
+        r[n] = (struct xsutil_req){XS_READ, paths[n], strlen(paths[n]) + 1};
+        n++;
+    }
+    if (rc == 0)
+        rc = xsutil_raw_many(fd, t, r, n, errs, vals);
+    for (i = 0; i < n; i++) {
+        if (rc == 0 && vals[i] && !strcmp(vals[i], name))
+            found = 1;
+        free(vals[i]);
+    }
+    free(dir);
+    free(r);
+    free(paths);
+    free(errs);
+    free(vals);
+    return rc < 0 ? rc : found;
+}
+
+static void raw_tx_end(int fd, uint32_t t, int abort)
+{
+    xsutil_raw_call(fd, XS_TRANSACTION_END, t, abort ? "F" : "T", 2, NULL,
+                    NULL);
+}
+
+/* make_tx's transaction in some five round trips: start, the directory,
+ * the names, the entries, commit. */
+static int make_raw(int fd, const struct make_args *a)
+{
+    struct rawq *q = malloc(sizeof(*q));
+    int errs[RAWQ_MAX], tries, rc = -ENOMEM;
+    unsigned long long t;
+    char *v = NULL;
+    unsigned i;
+
+    for (tries = 0; q && tries < TX_TRIES; tries++) {
+        struct tx tx = {.q = q};
+
+        q->n = 0;
+        rc = xsutil_raw_call(fd, XS_TRANSACTION_START, 0, "", 1, &v, NULL);
+        if (rc == 0 && parse_ull(v, 10, UINT32_MAX, &t) < 0)
+            rc = -EPROTO;
+        free(v);
+        v = NULL;
+        if (rc < 0)
+            break;
+        rc = raw_name_owner(fd, (uint32_t)t, a->cfg->name, a->domid);
+        if (rc == 0) {
+            write_domain_tx(&tx, a->cfg, a->domid, a->uuid);
+            rc = tx.err;
+        } else if (rc > 0)
+            rc = -EEXIST;
+        if (rc == 0)
+            rc = xsutil_raw_many(fd, (uint32_t)t, q->r, q->n, errs, NULL);
+        for (i = 0; rc == 0 && i < q->n; i++)
+            if (errs[i] < 0)
+                rc = -EIO;
+        if (rc < 0) {
+            raw_tx_end(fd, (uint32_t)t, 1);
+            break;
+        }
+        rc = xsutil_raw_call(fd, XS_TRANSACTION_END, (uint32_t)t, "T", 2, NULL,
+                             NULL);
+        if (rc != -EAGAIN)
+            break;
+    }
+    free(q);
+    return rc == 0 || rc == -EEXIST || rc == -ENOMEM || rc == -EAGAIN ||
+                   rc == -E2BIG
+               ? rc
+               : -EIO;
+}
+
 int dstore_write_domain(struct xs_handle *xs, const struct domain_config *cfg,
                         uint32_t domid, const uint8_t uuid[16])
 {
     struct make_args a = {.cfg = cfg, .domid = domid, .uuid = uuid};
+    int fd = xsutil_raw_open(), rc;
 
-    return tx_run(xs, make_tx, &a);
+    /* No socket (the kernel's xenbus device): libxenstore, one by one. */
+    if (fd < 0)
+        return tx_run(xs, make_tx, &a);
+    rc = make_raw(fd, &a);
+    close(fd);
+    /* /local/domain too big for one reply (some 700 domains: libxenstore
+     * reads it with XS_DIRECTORY_PART), or entries beyond the queue. */
+    if (rc == -E2BIG)
+        rc = tx_run(xs, make_tx, &a);
+    return rc;
 }
 
 struct rename_args {

@@ -61,9 +61,10 @@ int userdata_store(uint32_t domid, const uint8_t uuid[16],
         goto out;
     }
     rc = fputs(json, f) < 0 || fflush(f) ? -errno : 0;
-    /* A crash must leave the old config or the new one, never half. */
-    if (!rc && fsync(fd) < 0)
-        rc = -errno;
+    /* The rename leaves the old config or the new one, never half, if we
+     * die midway. No fsync (a few ms on a loaded disk, per create): the
+     * file describes a running domain, which a host crash takes with it;
+     * libxl__userdata_store writes, closes and renames the same way. */
     if (fclose(f) && !rc)
         rc = -errno;
     if (!rc && rename(tmp, path) < 0)

@@ -152,7 +152,10 @@ int kvm_dom_create(struct hv *hv, const struct hv_build *b,
         return rc;
     if (pipe2(p, O_CLOEXEC) < 0)
         return -errno;
-    pid = fork();
+    /* Double fork, so the VMM is reparented to init and never our zombie;
+     * both with vfork: each child only execs or exits, and a fork would
+     * copy our page tables for nothing (costly under nested paging). */
+    pid = vfork();
     if (pid < 0) {
         rc = -errno;
         close(p[0]);
@@ -160,9 +163,8 @@ int kvm_dom_create(struct hv *hv, const struct hv_build *b,
         return rc;
     }
     if (pid == 0) {
-        /* Double fork: the VMM is reparented to init, no zombie for us. */
         setsid();
-        if (fork() == 0)
+        if (vfork() == 0)
             kvm_exec_vmm(vmm, b, p[1]);
         _exit(0);
     }

@@ -226,3 +226,128 @@ int xsutil_read_many(const char *const *paths, unsigned n, char **out)
         }
     return rc;
 }
+
+int xsutil_raw_open(void)
+{
+    char sock[108];
+    int rc = paths_xenstored_socket(sock, sizeof(sock));
+
+    return rc < 0 ? rc : sock_unix_connect(sock, SOCK_STREAM);
+}
+
+static int raw_send(int fd, uint32_t type, uint32_t id, uint32_t tx,
+                    const void *payload, size_t len)
+{
+    char buf[sizeof(struct xsd_sockmsg) + XENSTORE_PAYLOAD_MAX];
+    struct xsd_sockmsg m = {
+        .type = type, .req_id = id, .tx_id = tx, .len = (uint32_t)len};
+    size_t off = 0;
+    ssize_t w;
+
+    if (len > XENSTORE_PAYLOAD_MAX)
+        return -E2BIG;
+    memcpy(buf, &m, sizeof(m));
+    memcpy(buf + sizeof(m), payload, len);
+    len += sizeof(m);
+    while (off < len) {
+        w = send(fd, buf + off, len - off, MSG_NOSIGNAL);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -EIO;
+        off += (size_t)w;
+    }
+    return 0;
+}
+
+/* xenstored's error names (XS_ERROR replies), as libxenstore maps them. */
+static int raw_errno(const char *s)
+{
+    static const struct {
+        const char *name;
+        int err;
+    } t[] = {{"ENOENT", ENOENT}, {"EEXIST", EEXIST}, {"EAGAIN", EAGAIN},
+             {"EACCES", EACCES}, {"EINVAL", EINVAL}, {"E2BIG", E2BIG},
+             {"ENOSPC", ENOSPC}, {"EBUSY", EBUSY},   {"EROFS", EROFS},
+             {"EISDIR", EISDIR}, {"ENOMEM", ENOMEM}, {"EPERM", EPERM}};
+    unsigned i;
+
+    for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+        if (!strcmp(s, t[i].name))
+            return -t[i].err;
+    return -EIO;
+}
+
+/* One reply: 0 (value, NUL-terminated, into *out when out is set) or the
+ * XS_ERROR's -errno; *id gets its req_id. -EIO/-EPROTO: the link is bad. */
+static int raw_recv(int fd, uint32_t *id, char **out, size_t *out_len)
+{
+    struct xsd_sockmsg m;
+    char *v;
+    int rc = 0;
+
+    if (fs_read_all(fd, &m, sizeof(m)) < 0)
+        return -EIO;
+    if (m.len > XENSTORE_PAYLOAD_MAX || m.type == XS_WATCH_EVENT)
+        return -EPROTO; /* no watches on this connection */
+    v = malloc(m.len + 1);
+    if (!v)
+        return -ENOMEM;
+    if (m.len && fs_read_all(fd, v, m.len) < 0) {
+        free(v);
+        return -EIO;
+    }
+    v[m.len] = '\0';
+    *id = m.req_id;
+    if (m.type == XS_ERROR)
+        rc = raw_errno(v);
+    if (rc == 0 && out) {
+        *out = v;
+        if (out_len)
+            *out_len = m.len;
+        return 0;
+    }
+    free(v);
+    return rc;
+}
+
+int xsutil_raw_call(int fd, uint32_t type, uint32_t tx, const void *payload,
+                    size_t len, char **out, size_t *out_len)
+{
+    uint32_t id = 0;
+    int rc = raw_send(fd, type, 0, tx, payload, len);
+
+    if (out)
+        *out = NULL;
+    return rc < 0 ? rc : raw_recv(fd, &id, out, out_len);
+}
+
+int xsutil_raw_many(int fd, uint32_t tx, const struct xsutil_req *reqs,
+                    unsigned n, int *errs, char **vals)
+{
+    unsigned sent = 0, got = 0;
+    uint32_t id;
+    char *v;
+    int rc;
+
+    while (got < n) {
+        while (sent < n && sent - got < XSUTIL_MANY_WINDOW) {
+            rc = raw_send(fd, reqs[sent].type, sent, tx, reqs[sent].buf,
+                          reqs[sent].len);
+            if (rc < 0)
+                return rc;
+            sent++;
+        }
+        v = NULL;
+        rc = raw_recv(fd, &id, vals ? &v : NULL, NULL);
+        if (rc == -EIO || rc == -EPROTO || rc == -ENOMEM || id >= n) {
+            free(v);
+            return rc < 0 ? rc : -EPROTO;
+        }
+        errs[id] = rc;
+        if (vals)
+            vals[id] = v;
+        got++;
+    }
+    return 0;
+}

@@ -8,6 +8,8 @@
 #ifndef XT_LIB_XSUTIL_H
 #define XT_LIB_XSUTIL_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include <xenstore.h>
 
 /* How often xsutil_transact() retries a transaction that hit EAGAIN. */
@@ -73,5 +75,32 @@ int xsutil_transact(struct xs_handle *xs, xsutil_tx_fn fn, void *arg);
  */
 #define XSUTIL_MANY_WINDOW 32
 int xsutil_read_many(const char *const *paths, unsigned n, char **out);
+
+/*
+ * Requests on a connection of its own to the xenstored socket (xs_wire.h),
+ * for a batch that libxenstore would send one round trip at a time: open
+ * it with xsutil_raw_open() (an fd, or -errno where there is no socket:
+ * the kernel's xenbus device; then use libxenstore), make single calls
+ * with xsutil_raw_call() (a transaction's start and end, a directory) and
+ * pipeline the rest with xsutil_raw_many(). tx is a transaction id (0:
+ * none). The payloads are as on the wire: "path\0" (XS_MKDIR, XS_READ),
+ * "path\0value" (XS_WRITE), "path\0n0\0r5\0" (XS_SET_PERMS).
+ */
+struct xsutil_req {
+    uint32_t type; /* XS_* */
+    const char *buf;
+    size_t len;
+};
+int xsutil_raw_open(void);
+/* One request and its reply: 0 with the reply (malloc'd, NUL-terminated)
+ * in *out when out is set, the XS_ERROR as -errno, or -EIO/-EPROTO. */
+int xsutil_raw_call(int fd, uint32_t type, uint32_t tx, const void *payload,
+                    size_t len, char **out, size_t *out_len);
+/* n requests, up to XSUTIL_MANY_WINDOW on the wire before their replies
+ * are read: errs[i] = 0 or the -errno of reqs[i]'s XS_ERROR; vals (may be
+ * NULL) gets each reply (malloc'd, NULL on an error). Returns 0, or -errno
+ * when the connection failed (then some errs/vals are unset). */
+int xsutil_raw_many(int fd, uint32_t tx, const struct xsutil_req *reqs,
+                    unsigned n, int *errs, char **vals);
 
 #endif

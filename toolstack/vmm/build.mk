@@ -2,7 +2,7 @@
 # toolstack/vmm: pvstack-vmm, the kvm engine's per-domain VMM.
 vmm-srcs := toolstack/vmm/main.c toolstack/vmm/kvm.c toolstack/vmm/hcall.c \
 	toolstack/vmm/evtchn.c toolstack/vmm/sched.c toolstack/vmm/mem.c \
-	toolstack/vmm/ctl.c $(builder-srcs) backends/console/conlog.c
+	toolstack/vmm/ctl.c toolstack/vmm/kcache.c $(builder-srcs) backends/console/conlog.c
 $(eval $(call program,pvstack-vmm,$(vmm-srcs),$(LIBPV) $(BUILDER_LDLIBS) -lpthread))
 
 # Tiny PV test kernels (testkernel.S) for tests/integration/3x and bench/.
@@ -31,6 +31,10 @@ vmm-test-srcs := tests/unit/test_vmm.c tests/unit/vmm_stubs.c toolstack/vmm/evtc
 	toolstack/lib/log.c toolstack/lib/fs.c
 $(eval $(call unittest,test_vmm,$(vmm-test-srcs),-lpthread))
 $(eval $(call tsantest,test_vmm_tsan,$(vmm-test-srcs),-lpthread))
+
+# The cache of unpacked kernels (no KVM needed).
+$(eval $(call unittest,test_kcache,tests/unit/test_kcache.c toolstack/vmm/kcache.c \
+	$(builder-srcs),$(LIBPV) $(BUILDER_LDLIBS)))
 
 # Hypercall argument decoding under libFuzzer (make fuzz).
 $(eval $(call fuzzer,fuzz_hcall,tests/fuzz/fuzz_hcall.c tests/unit/vmm_stubs.c \

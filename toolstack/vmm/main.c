@@ -24,6 +24,7 @@
 #include "lib/paths.h"
 #include "lib/proc.h"
 #include "proto/vmmexec.h"
+#include "vmm/kcache.h"
 #include "vmm/vmm.h"
 
 #define EP_SIG 4ull
@@ -162,7 +163,7 @@ static int build(struct vmm *vmm, const struct opts *o, uint32_t ports[2],
 
     proc_field_kb("/proc/meminfo", "MemAvailable", &avail);
 
-    rc = builder_read_image(o->kernel, &kbuf, &klen, err, errlen);
+    rc = kcache_read_image(o->kernel, &kbuf, &klen, err, errlen);
     if (rc == 0)
         rc = builder_elf_parse(o->kernel, kbuf, klen, &elf, err, errlen);
     if (rc == 0 && o->ramdisk)

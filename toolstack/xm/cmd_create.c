@@ -20,9 +20,24 @@
 #include "lib/paths.h"
 #include "xm/dom.h"
 
+struct create_ctx {
+    struct xm *xm;
+    int lock; /* xl's create lock, < 0 once dropped */
+};
+
 static int backends_start(void *arg, int blk, int net)
 {
-    return dom_backends_start(arg, blk, net, 0);
+    return dom_backends_start(((struct create_ctx *)arg)->xm, blk, net, 0);
+}
+
+/* The domain exists and counts in the host-memory check: the next create
+ * may go ahead (xl holds the lock to the end; its freemem needs only this). */
+static void built(void *arg)
+{
+    struct create_ctx *cc = arg;
+
+    xm_xlconf_unlock(cc->lock);
+    cc->lock = -1;
 }
 
 /* Start the daemons when absent, then the library builds, wires and starts
@@ -30,12 +45,15 @@ static int backends_start(void *arg, int blk, int net)
 static int create_domain(struct xm *xm, const struct domain_config *cfg,
                          int console, unsigned flags)
 {
-    struct domain_create_opts opts = {
-        .flags = flags, .backends_start = backends_start, .arg = xm};
+    struct create_ctx cc = {.xm = xm, .lock = -1};
+    struct domain_create_opts opts = {.flags = flags,
+                                      .backends_start = backends_start,
+                                      .built = built,
+                                      .arg = &cc};
     struct domain_ctx c;
     struct xs_handle *xs;
     uint32_t domid;
-    int rc, lock;
+    int rc;
 
     /* Cheap checks first: a bad cfg must not leave daemons behind. */
     if (cfg->kernel && access(cfg->kernel, R_OK) != 0) {
@@ -45,13 +63,16 @@ static int create_domain(struct xm *xm, const struct domain_config *cfg,
     if (dom_daemons_start(xm, 0) < 0 || !(xs = dom_xs_open(xm)))
         return EXIT_FAILURE;
     dom_ctx(xm, &c);
-    if (console) /* xl: unpaused once the console is attached */
-        opts.flags |= DOMAIN_CREATE_PAUSED;
-    lock = xm_xlconf_lock(xm);
-    rc = lock < 0 ? lock : domain_create(&c, xs, cfg, &opts, &domid);
-    xm_xlconf_unlock(lock);
+    /* xl: unpaused once the console is attached, and the monitor forked
+     * after that, so the guest need not wait for the fork */
+    if (console)
+        opts.flags |= DOMAIN_CREATE_PAUSED | DOMAIN_CREATE_NO_MONITOR;
+    cc.lock = xm_xlconf_lock(xm);
+    rc = cc.lock < 0 ? cc.lock : domain_create(&c, xs, cfg, &opts, &domid);
+    xm_xlconf_unlock(cc.lock);
     if (rc == 0 && console)
-        rc = dom_console(xm, xs, domid, !(flags & DOMAIN_CREATE_PAUSED));
+        rc = dom_console(xm, xs, domid, !(flags & DOMAIN_CREATE_PAUSED),
+                         (flags & DOMAIN_CREATE_NO_MONITOR) ? NULL : cfg);
     xs_close(xs);
     return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -51,9 +51,12 @@ int dom_resolve(struct xm *xm, struct xs_handle *xs, const char *which,
                 uint32_t *domid_out, char *name_out, size_t len);
 
 /* Attach the terminal to domid's console pty; Ctrl-] detaches. If
- * before_unpause is set, the domain is unpaused once the pty is open. */
+ * before_unpause is set, the domain is unpaused once the pty is open. If
+ * monitor is set, the create left forking the monitor to us
+ * (domain_monitor_spawn): done once the guest's first output is shown or
+ * the console is idle, as the fork would hold the guest's output up. */
 int dom_console(struct xm *xm, struct xs_handle *xs, uint32_t domid,
-                int before_unpause);
+                int before_unpause, const struct domain_config *monitor);
 /* xl console -t type -n num: type "pv" or "serial" (NULL: the primary
  * console), num as xl's -n. Never unpauses when type is set. */
 int dom_console_at(struct xm *xm, struct xs_handle *xs, uint32_t domid,

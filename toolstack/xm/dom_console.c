@@ -19,6 +19,7 @@
 
 #include "domain/domain.h"
 #include "xm/xm.h"
+#include "lib/clock.h"
 #include "lib/fs.h"
 
 #define ESCAPE_CHAR 0x1d /* Ctrl-] */
@@ -41,25 +42,47 @@ int dom_console_key(uint32_t domid, const char *type, int num, char *buf,
     return 0;
 }
 
-/* The tty at store path p; up to wait_ms for it to appear. */
+static int read_tty(struct xs_handle *xs, const char *p, char *tty, size_t len)
+{
+    char *v = xs_read(xs, XBT_NULL, p, NULL);
+    int found = v && *v;
+
+    if (found)
+        snprintf(tty, len, "%s", v);
+    free(v);
+    return found;
+}
+
+/* The tty at store path p; up to wait_ms for it to appear (xenconsoled
+ * writes it a few ms after the create): woken by a watch, not a timer. */
 static int wait_tty(struct xs_handle *xs, const char *p, int wait_ms, char *tty,
                     size_t len)
 {
-    int waited;
+    long long end = mono_ms() + wait_ms, left;
+    struct pollfd pfd = {.events = POLLIN};
+    char **ev;
+    int rc = -ENOENT;
 
-    for (waited = 0;; waited += 5) {
-        char *v = xs_read(xs, XBT_NULL, p, NULL);
-
-        if (v && *v) {
-            snprintf(tty, len, "%s", v);
-            free(v);
-            return 0;
+    if (read_tty(xs, p, tty, len))
+        return 0;
+    if (wait_ms <= 0 || !xs_watch(xs, p, "xm-console-tty"))
+        return -ENOENT;
+    pfd.fd = xs_fileno(xs);
+    for (;;) {
+        if (read_tty(xs, p, tty, len)) {
+            rc = 0;
+            break;
         }
-        free(v);
-        if (waited >= wait_ms)
-            return -ENOENT;
-        poll(NULL, 0, 5); /* xenconsoled takes a few ms */
+        left = end - mono_ms();
+        if (left <= 0)
+            break;
+        /* Recheck at least every 100 ms: a watch can race the read. */
+        poll(&pfd, 1, left < 100 ? (int)left : 100);
+        while ((ev = xs_check_watch(xs)))
+            free(ev);
     }
+    xs_unwatch(xs, p, "xm-console-tty");
+    return rc;
 }
 
 /* The domain is gone: show what xenconsoled still passes on, briefly. */
@@ -74,8 +97,19 @@ static void drain(int pty)
             return;
 }
 
-/* Copy pty -> stdout and stdin -> pty until escape, EOF or domain gone. */
-static void relay(uint32_t domid, int pty)
+/* Fork the monitor if it is still ours to fork (domain_monitor_spawn). */
+static void monitor_go(uint32_t domid, const struct domain_config **monitor)
+{
+    if (*monitor)
+        domain_monitor_spawn(*monitor, domid);
+    *monitor = NULL;
+}
+
+/* Copy pty -> stdout and stdin -> pty until escape, EOF or domain gone.
+ * A monitor left to us is forked once the guest's first output is shown
+ * (the fork would hold it up) or the console is idle, at the latest. */
+static void relay_loop(uint32_t domid, int pty,
+                       const struct domain_config **monitor)
 {
     struct pollfd p[2] = {{.fd = pty, .events = POLLIN},
                           {.fd = 0, .events = POLLIN}};
@@ -87,6 +121,7 @@ static void relay(uint32_t domid, int pty)
     for (;;) {
         r = poll(p, (nfds_t)nfds, 500);
         if (r == 0) {
+            monitor_go(domid, monitor);
             if (domain_info(NULL, domid, &info) == -ESRCH) {
                 drain(pty);
                 return;
@@ -110,6 +145,7 @@ static void relay(uint32_t domid, int pty)
             }
             if (fs_write_all(1, buf, (size_t)n) < 0)
                 return;
+            monitor_go(domid, monitor);
         }
         if (nfds == 2 && (p[1].revents & (POLLIN | POLLHUP))) {
             char *esc;
@@ -128,14 +164,26 @@ static void relay(uint32_t domid, int pty)
     }
 }
 
-int dom_console(struct xm *xm, struct xs_handle *xs, uint32_t domid,
-                int unpause)
+static void relay(uint32_t domid, int pty, const struct domain_config *monitor)
 {
-    return dom_console_at(xm, xs, domid, NULL, 0, unpause);
+    relay_loop(domid, pty, &monitor);
+    monitor_go(domid, &monitor);
 }
 
-int dom_console_at(struct xm *xm, struct xs_handle *xs, uint32_t domid,
-                   const char *type, int num, int unpause)
+/* The pty is open (or will not be): let the guest run, then fork its
+ * monitor if we are to. */
+static void start_guest(uint32_t domid, int unpause,
+                        const struct domain_config *monitor)
+{
+    if (unpause)
+        domain_unpause(domid);
+    if (monitor)
+        domain_monitor_spawn(monitor, domid);
+}
+
+static int attach(struct xm *xm, struct xs_handle *xs, uint32_t domid,
+                  const char *type, int num, int unpause,
+                  const struct domain_config *monitor)
 {
     struct termios old, raw;
     char key[128], tty[256];
@@ -161,8 +209,7 @@ int dom_console_at(struct xm *xm, struct xs_handle *xs, uint32_t domid,
                "console: domain %u has no console pty (is xenconsoled "
                "running?)",
                domid);
-        if (unpause)
-            domain_unpause(domid);
+        start_guest(domid, unpause, monitor);
         return rc;
     }
     /* The pty side raw too, so what we type is not echoed twice. */
@@ -170,16 +217,27 @@ int dom_console_at(struct xm *xm, struct xs_handle *xs, uint32_t domid,
         cfmakeraw(&raw);
         tcsetattr(pty, TCSANOW, &raw);
     }
-    if (unpause)
-        domain_unpause(domid);
+    start_guest(domid, unpause, NULL);
     if (is_tty && tcgetattr(0, &old) == 0) {
         raw = old;
         cfmakeraw(&raw);
         tcsetattr(0, TCSANOW, &raw);
     }
-    relay(domid, pty);
+    relay(domid, pty, monitor);
     if (is_tty)
         tcsetattr(0, TCSANOW, &old);
     close(pty);
     return 0;
+}
+
+int dom_console(struct xm *xm, struct xs_handle *xs, uint32_t domid,
+                int unpause, const struct domain_config *monitor)
+{
+    return attach(xm, xs, domid, NULL, 0, unpause, monitor);
+}
+
+int dom_console_at(struct xm *xm, struct xs_handle *xs, uint32_t domid,
+                   const char *type, int num, int unpause)
+{
+    return attach(xm, xs, domid, type, num, unpause, NULL);
 }
