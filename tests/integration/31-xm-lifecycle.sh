@@ -47,7 +47,13 @@ case_shutdown_wait() {
     t_wait_for "t_console_has s1 'pvstack guest: ready'" 10 || fail "no ready line"
     id=$("$XM" domid s1)
     timeout 30 "$XM" shutdown -w s1 || fail "shutdown -w"
-    ! t_xm_listed s1 || fail "s1 still listed"
+    # -w returns once the domain has shut down, as xl's does; its monitor
+    # (on_poweroff = destroy) then tears it down beside us.
+    case $(t_xm_state s1) in
+    "" | *s* | *d*) ;;
+    *) fail "s1 is $(t_xm_state s1) after shutdown -w" ;;
+    esac
+    t_wait_for "! t_xm_listed s1" 10 || fail "s1 still listed"
     [ ! -e "$PVSTACK_ROOT/run/pvstack/dom$id.sock" ] || fail "VMM socket left"
     ! xenstore-read "/local/domain/$id/name" 2>/dev/null || fail "store entries left"
 }
