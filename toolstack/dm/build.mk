@@ -6,7 +6,7 @@
 dm-srcs := toolstack/dm/argv.c toolstack/dm/qmp.c toolstack/dm/launch.c \
 	toolstack/dm/ctl.c toolstack/dm/monitor.c toolstack/dm/ctlsrv.c \
 	toolstack/dm/tap.c \
-	toolstack/dm/hvm.c toolstack/dm/hvm_run.c toolstack/dm/migrate.c
+	toolstack/dm/hvm.c toolstack/dm/hvm_run.c toolstack/dm/state.c toolstack/dm/migrate.c
 $(eval $(call library,LIBDM,$(dm-srcs)))
 
 # The tool creates HVM domains from cfgs as xm does: their store entries,

@@ -70,10 +70,16 @@ int dm_hvm_accel(uint32_t domid, char *buf, size_t len);
 int dm_hvm_exists(uint32_t domid);
 /*
  * domid's state as the engines report theirs: flags from QEMU's run state
- * (paused, shut down, crashed), vcpu thread CPU time, memory from QMP.
+ * (paused, shut down, crashed) or the shutdown dm's monitor recorded, vcpu
+ * thread CPU time, memory from QMP, start time.
  * Returns 0, -ENOENT or -errno.
  */
 int dm_hvm_getinfo(uint32_t domid, struct hv_dominfo *out);
+/*
+ * Block until domid has shut down (0, *out filled with its reason, as dm's
+ * monitor recorded it) or its QEMU is gone (-ESRCH).
+ */
+int dm_hvm_wait(uint32_t domid, struct hv_dominfo *out);
 /* The HVM domids (ascending) into ids[max]; returns how many exist. */
 int dm_hvm_list(uint32_t *ids, int max);
 

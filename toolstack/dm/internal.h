@@ -16,7 +16,17 @@ int dm_pid_read(uint32_t domid, pid_t *pid_out);
 int dm_pid_write(uint32_t domid, pid_t pid);
 /* Wait until pid has exited (or is a zombie). 0, or -ETIMEDOUT. */
 int dm_wait_gone(pid_t pid, int timeout_ms);
-/* Remove the QMP sockets and the pid file; missing files are fine. */
+/*
+ * The guest's shutdown as dm's monitor records it (QEMU kept stopped for
+ * the toolstack): root/run/xen/qemu-dm-<domid>.shutdown holds the
+ * SHUTDOWN_* reason. path: 0 or -ENAMETOOLONG; write: 0 or -errno; read:
+ * 0 and *reason_out, or -ENOENT (not shut down) / -errno.
+ */
+int dm_shut_path(uint32_t domid, char *buf, size_t len);
+int dm_shut_write(uint32_t domid, unsigned reason);
+int dm_shut_read(uint32_t domid, unsigned *reason_out);
+/* Remove the QMP sockets, the pid file and the shutdown record; missing
+ * files are fine. */
 void dm_files_remove(uint32_t domid);
 /* QMP query-status "status" -> our state. */
 enum dm_state dm_state_from_qemu(const char *status);

@@ -24,26 +24,40 @@
 #include "lib/paths.h"
 #include "lib/spawn.h"
 
-int dm_pid_write(uint32_t domid, pid_t pid)
+/* path holds the number v, replaced at once: readers never see half. */
+static int write_number(const char *path, long v)
 {
-    char path[512], tmp[520];
-    int fd, rc = dm_pid_path(domid, path, sizeof(path));
+    char tmp[520];
+    int fd, rc;
 
-    if (rc)
-        return rc;
     snprintf(tmp, sizeof(tmp), "%s.new", path);
     fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
         return -errno;
-    if (dprintf(fd, "%d\n", (int)pid) < 0) {
+    if (dprintf(fd, "%ld\n", v) < 0) {
         rc = -errno;
         close(fd);
         unlink(tmp);
         return rc;
     }
     close(fd);
-    /* Readers never see a half-written pid. */
     return rename(tmp, path) ? -errno : 0;
+}
+
+int dm_pid_write(uint32_t domid, pid_t pid)
+{
+    char path[512];
+    int rc = dm_pid_path(domid, path, sizeof(path));
+
+    return rc ? rc : write_number(path, (long)pid);
+}
+
+int dm_shut_write(uint32_t domid, unsigned reason)
+{
+    char path[512];
+    int rc = dm_shut_path(domid, path, sizeof(path));
+
+    return rc ? rc : write_number(path, (long)reason);
 }
 
 int dm_monitor_event(const struct qmp_msg *ev, unsigned *reason_out)
@@ -78,12 +92,18 @@ int dm_monitor_event(const struct qmp_msg *ev, unsigned *reason_out)
     return DM_EVENT_STOPPED;
 }
 
-/* The guest shut down: the waiters (libhv's wait) learn why. */
+/* The guest shut down: recorded for dm_hvm_getinfo and dm_hvm_wait, as
+ * Xen records a domain's shutdown reason. */
 static void report(struct dm_mon *m, unsigned reason)
 {
+    int rc = dm_shut_write(m->domid, reason);
+
     log_info("dom %u: shut down (reason %u)", m->domid, reason);
     m->shut = 1;
     m->shut_reason = reason;
+    if (rc)
+        log_warnx("dom %u: recording the shutdown: %s", m->domid,
+                  strerror(-rc));
     dm_ctlsrv_wake(m);
 }
 

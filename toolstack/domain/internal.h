@@ -62,10 +62,43 @@ struct domain_type_ops {
      * does not have yet (ENOENT).
      */
     int entries_first;
+    /*
+     * The running domain, by domid: PV through the engine (hv_domain_*),
+     * HVM through its QEMU (QMP, and the shutdown dm's monitor records).
+     * hv is the caller's open engine (HVM needs none: may be NULL). 0 or
+     * -errno, -ESRCH when there is no such domain; NULL set_*: the type
+     * has none (-EOPNOTSUPP).
+     */
+    int (*getinfo)(struct hv *hv, uint32_t domid, struct hv_dominfo *out);
+    int (*pause)(struct hv *hv, uint32_t domid);
+    int (*unpause)(struct hv *hv, uint32_t domid);
+    int (*destroy)(struct hv *hv, uint32_t domid);
+    /* Block until it has shut down (0, *out filled) or is gone (-ESRCH). */
+    int (*wait)(struct hv *hv, uint32_t domid, struct hv_dominfo *out);
+    int (*set_maxmem)(struct hv *hv, uint32_t domid, uint64_t kb);
+    int (*set_vcpus)(struct hv *hv, uint32_t domid, unsigned n);
+    /* Its memory as an ELF core in file (coredump.c): 0 or -errno, one
+     * line on c->err. */
+    int (*core_dump)(const struct domain_ctx *c, uint32_t domid,
+                     const char *file);
 };
 
 extern const struct domain_type_ops domain_pv_ops;
 extern const struct domain_type_ops domain_hvm_ops;
+
+/* The ops of a cfg's type (create.c); of a running domain: HVM when its
+ * QEMU is there (dm_hvm_exists), else PV. */
+const struct domain_type_ops *domain_type_ops(int type /* DOMAIN_TYPE_* */);
+const struct domain_type_ops *domain_ops_of(uint32_t domid);
+
+/* coredump.c: the types' core_dump (the engine's; QEMU's). */
+int pv_core_dump(const struct domain_ctx *c, uint32_t domid, const char *file);
+int hvm_core_dump(const struct domain_ctx *c, uint32_t domid, const char *file);
+
+/* h as struct domain_info, named name, else from the store (xs may be
+ * NULL: "(null)"). list.c. */
+void domain_info_fill(struct xs_handle *xs, const struct hv_dominfo *h,
+                      const char *name, struct domain_info *d);
 
 /* "<prog>: <msg>" on c->err. */
 void domain_err(const struct domain_ctx *c, const char *fmt, ...)

@@ -195,4 +195,12 @@ const struct domain_type_ops domain_pv_ops = {
     .wire = pv_wire,
     .hotplug = 1,
     .entries_first = 0, /* libxl order: Xen knows the domain first */
+    .getinfo = hv_domain_getinfo,
+    .pause = hv_domain_pause,
+    .unpause = hv_domain_unpause,
+    .destroy = hv_domain_destroy,
+    .wait = hv_domain_wait,
+    .set_maxmem = hv_domain_set_maxmem,
+    .set_vcpus = hv_domain_set_vcpus,
+    .core_dump = pv_core_dump,
 };
