@@ -223,8 +223,6 @@ void dm_files_remove(uint32_t domid)
         unlink(path);
     if (!dm_shut_path(domid, path, sizeof(path)))
         unlink(path);
-    if (!dm_ctl_path(domid, path, sizeof(path)))
-        unlink(path);
 }
 
 int dm_destroy(uint32_t domid, int timeout_ms)

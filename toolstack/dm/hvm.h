@@ -56,9 +56,9 @@ int dm_hvm_start(struct dm_hvm *h, struct xs_handle *xs, int paused,
 /*
  * The domain library's HVM build, after it wrote the domain's store
  * entries: dm_hvm_config + dm_hvm_start (the library's
- * monitor applies on_*), left paused (unpaused through libhv, as any
- * domain). Returns 0, or -errno with one line in err; nothing is left
- * running on failure.
+ * monitor applies on_*), left paused (the domain library's HVM ops
+ * unpause it, dm_unpause). Returns 0, or -errno with one line in err; nothing
+ * is left running on failure.
  */
 int dm_hvm_create(struct xs_handle *xs, const struct domain_config *cfg,
                   uint32_t domid, const uint8_t uuid[16],

@@ -2,8 +2,9 @@
 /*
  * monitor.c: the per-QEMU monitor: a detached process on QEMU's event QMP
  * socket that reports the guest's poweroff / reboot / panic (QEMU kept
- * stopped, the reason to the engine's waiters: the domain library's monitor
- * applies on_*), and cleans up once QEMU is gone. It decides nothing.
+ * stopped, the reason recorded for dm_hvm_wait: the domain library's
+ * monitor applies on_*), and cleans up once QEMU is gone. It decides
+ * nothing.
  */
 #include "dm/dm.h"
 
@@ -14,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <xen/sched.h>
 
@@ -99,12 +99,9 @@ static void report(struct dm_mon *m, unsigned reason)
     int rc = dm_shut_write(m->domid, reason);
 
     log_info("dom %u: shut down (reason %u)", m->domid, reason);
-    m->shut = 1;
-    m->shut_reason = reason;
     if (rc)
         log_warnx("dom %u: recording the shutdown: %s", m->domid,
                   strerror(-rc));
-    dm_ctlsrv_wake(m);
 }
 
 /* Kept stopped for the toolstack, which decides (on_*). */
@@ -172,7 +169,7 @@ static int drain_events(struct dm_mon *m)
 
 static void monitor_loop(struct dm_mon *m, int req_fd)
 {
-    struct pollfd pfd[3];
+    struct pollfd pfd[2];
     char what[32];
     int rc;
 
@@ -180,23 +177,19 @@ static void monitor_loop(struct dm_mon *m, int req_fd)
         if (drain_events(m))
             break;
         pfd[0] = (struct pollfd){.fd = qmp_fd(m->q), .events = POLLIN};
-        pfd[1] = (struct pollfd){.fd = m->lfd, .events = POLLIN};
-        pfd[2] = (struct pollfd){.fd = req_fd, .events = POLLIN};
-        rc = poll(pfd, req_fd >= 0 ? 3 : 2, -1);
+        pfd[1] = (struct pollfd){.fd = req_fd, .events = POLLIN};
+        rc = poll(pfd, req_fd >= 0 ? 2 : 1, -1);
         if (rc < 0 && errno != EINTR)
             break;
         if (rc <= 0)
             continue;
-        if (pfd[1].revents & POLLIN)
-            dm_ctlsrv_serve(m);
-        if (req_fd >= 0 && (pfd[2].revents & POLLIN) &&
+        if (req_fd >= 0 && (pfd[1].revents & POLLIN) &&
             m->ops->req_read(m->ops->arg, m->domid, what, sizeof(what)) == 1)
             outside_request(m, what);
-        if (pfd[2].revents & (POLLHUP | POLLERR))
+        if (pfd[1].revents & (POLLHUP | POLLERR))
             req_fd = -1;
     }
     /* EOF on the socket: QEMU is exiting. Make sure, then clean up. */
-    dm_ctlsrv_close(m);
     if (dm_wait_gone(m->qemu_pid, 5000) == -ETIMEDOUT) {
         kill(m->qemu_pid, SIGKILL);
         dm_wait_gone(m->qemu_pid, 2000);
@@ -216,11 +209,7 @@ struct ready {
 static void monitor_main(uint32_t domid, pid_t qemu_pid,
                          const struct dm_monitor_ops *ops, int ready_fd)
 {
-    struct dm_mon m = {.domid = domid,
-                       .qemu_pid = qemu_pid,
-                       .ops = ops,
-                       .lfd = -1,
-                       .start_time = (uint64_t)time(NULL)};
+    struct dm_mon m = {.domid = domid, .qemu_pid = qemu_pid, .ops = ops};
     char path[512];
     struct ready r;
     int rc, nullfd, req_fd = -1;
@@ -235,8 +224,6 @@ static void monitor_main(uint32_t domid, pid_t qemu_pid,
     rc = dm_event_path(domid, path, sizeof(path));
     if (!rc)
         rc = qmp_connect(path, 10000, &m.q);
-    if (!rc)
-        rc = dm_ctlsrv_open(&m);
     if (!rc && ops->req_open && ops->req_read)
         req_fd = ops->req_open(ops->arg, domid);
     r.pid = getpid();
