@@ -20,6 +20,7 @@
 
 #include "dm/internal.h"
 #include "dm/qmp.h"
+#include "lib/fs.h"
 #include "lib/log.h"
 #include "lib/paths.h"
 #include "lib/spawn.h"
@@ -27,21 +28,10 @@
 /* path holds the number v, replaced at once: readers never see half. */
 static int write_number(const char *path, long v)
 {
-    char tmp[520];
-    int fd, rc;
+    char buf[32];
+    int n = snprintf(buf, sizeof(buf), "%ld\n", v);
 
-    snprintf(tmp, sizeof(tmp), "%s.new", path);
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return -errno;
-    if (dprintf(fd, "%ld\n", v) < 0) {
-        rc = -errno;
-        close(fd);
-        unlink(tmp);
-        return rc;
-    }
-    close(fd);
-    return rename(tmp, path) ? -errno : 0;
+    return fs_write_atomic(path, buf, (size_t)n, 0644, 0);
 }
 
 int dm_pid_write(uint32_t domid, pid_t pid)
