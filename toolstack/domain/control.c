@@ -75,28 +75,26 @@ int domain_wait_shutdown(uint32_t domid, int timeout_ms)
     return rc;
 }
 
-int domain_pause(uint32_t domid)
+static int pause_op(uint32_t domid, int unpause)
 {
     const struct domain_type_ops *ops;
     struct hv *hv = NULL;
     int rc = type_op(domid, &ops, &hv);
 
     if (rc == 0)
-        rc = ops->pause(hv, domid);
+        rc = unpause ? ops->unpause(hv, domid) : ops->pause(hv, domid);
     hv_close(hv);
     return rc;
 }
 
+int domain_pause(uint32_t domid)
+{
+    return pause_op(domid, 0);
+}
+
 int domain_unpause(uint32_t domid)
 {
-    const struct domain_type_ops *ops;
-    struct hv *hv = NULL;
-    int rc = type_op(domid, &ops, &hv);
-
-    if (rc == 0)
-        rc = ops->unpause(hv, domid);
-    hv_close(hv);
-    return rc;
+    return pause_op(domid, 1);
 }
 
 int domain_wait(uint32_t domid, struct domain_info *out)
