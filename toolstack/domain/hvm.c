@@ -109,5 +109,6 @@ const struct domain_type_ops domain_hvm_ops = {
     .destroy = hvm_destroy,
     .wait = hvm_wait,
     .core_dump = hvm_core_dump,
+    .vcpu_pid = hvm_vcpu_pid,
     /* QEMU's memory and vcpus are fixed at start: no set_maxmem/vcpus */
 };

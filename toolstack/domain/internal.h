@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "domain/domain.h"
 #include "hv/hv.h"
@@ -81,6 +82,9 @@ struct domain_type_ops {
      * line on c->err. */
     int (*core_dump)(const struct domain_ctx *c, uint32_t domid,
                      const char *file);
+    /* The process whose threads run its vcpus (sched.c: the kvm engine's
+     * VMM, QEMU). 0, or -ESRCH where none does (a PV domain on Xen). */
+    int (*vcpu_pid)(uint32_t domid, pid_t *pid_out);
 };
 
 extern const struct domain_type_ops domain_pv_ops;
@@ -94,6 +98,9 @@ const struct domain_type_ops *domain_ops_of(uint32_t domid);
 /* coredump.c: the types' core_dump (the engine's; QEMU's). */
 int pv_core_dump(const struct domain_ctx *c, uint32_t domid, const char *file);
 int hvm_core_dump(const struct domain_ctx *c, uint32_t domid, const char *file);
+/* sched.c: the types' vcpu_pid (the VMM's socket peer; QEMU's pid file). */
+int pv_vcpu_pid(uint32_t domid, pid_t *pid_out);
+int hvm_vcpu_pid(uint32_t domid, pid_t *pid_out);
 
 /* h as struct domain_info, named name, else from the store (xs may be
  * NULL: "(null)"). list.c. */

@@ -203,4 +203,5 @@ const struct domain_type_ops domain_pv_ops = {
     .set_maxmem = hv_domain_set_maxmem,
     .set_vcpus = hv_domain_set_vcpus,
     .core_dump = pv_core_dump,
+    .vcpu_pid = pv_vcpu_pid,
 };
