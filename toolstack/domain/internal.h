@@ -15,6 +15,7 @@
 #include "hv/hv.h"
 
 struct domain_config;
+struct domain_save_stats;
 struct xs_handle;
 
 /* One create in progress; the ops read and fill it. */
@@ -85,6 +86,21 @@ struct domain_type_ops {
     /* The process whose threads run its vcpus (sched.c: the kvm engine's
      * VMM, QEMU). 0, or -ESRCH where none does (a PV domain on Xen). */
     int (*vcpu_pid)(uint32_t domid, pid_t *pid_out);
+    /*
+     * save.c: the image's SAVEIMG_MFLAG_* for this type's stream; the
+     * stream written to fd (live: pre-copy while it runs; *st the counts,
+     * -1 unknown), 0 or -errno after one line on c->err, the guest left
+     * stopped; and letting it carry on afterwards (paused: stopped).
+     * save_self_resume: a failed stream has already let the guest carry
+     * on (PV: the suspend is cancelled); else the caller resumes it.
+     */
+    unsigned save_mflags;
+    int (*save_stream)(const struct domain_ctx *c, struct xs_handle *xs,
+                       uint32_t domid, int fd, int live,
+                       struct domain_save_stats *st);
+    int (*save_resume)(const struct domain_ctx *c, struct xs_handle *xs,
+                       uint32_t domid, int paused);
+    int save_self_resume;
 };
 
 extern const struct domain_type_ops domain_pv_ops;
@@ -142,8 +158,6 @@ int userdata_read(uint32_t domid, const uint8_t uuid[16], char **json_out);
 
 /* ---- save_pv.c ---------------------------------------------------------- */
 
-struct domain_save_stats;
-
 /*
  * Suspend PV domain domid (the store protocol) and write libxl's stream v2
  * with its libxc stream to fd. On success the guest is left suspended; on
@@ -157,6 +171,10 @@ int pvsave_write_live(const struct domain_ctx *c, struct xs_handle *xs,
 /* Let a guest suspended by pvsave_write carry on (paused: stopped). */
 int pvsave_resume(const struct domain_ctx *c, struct xs_handle *xs,
                   uint32_t domid, int paused);
+/* PV's save_stream: pvsave_write, or pvsave_write_live when live. */
+int pv_save_stream(const struct domain_ctx *c, struct xs_handle *xs,
+                   uint32_t domid, int fd, int live,
+                   struct domain_save_stats *st);
 /* The PV build step of a restore: hb's domain from b->restore_fd. */
 int pv_restore_build(struct domain_build *b, const struct hv_build *hb);
 
