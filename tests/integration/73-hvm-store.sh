@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # An HVM domain from a cfg file as xm creates it (pvstack-dm create): its
-# store entries (console/tty is the serial pty), the domain through libhv
-# (list/info/pause/unpause/shutdown/wait/destroy: dm's monitor answers the
-# kvm engine's control socket), shutdown and reboot requests written to
+# store entries (console/tty is the serial pty), the domain through the
+# domain library's HVM ops (list/info/pause/unpause/shutdown/wait/destroy:
+# QMP, and the shutdown dm's monitor records; no VMM stand-in, no control
+# socket), shutdown and reboot requests written to
 # control/shutdown with on_* applied by the domain library's monitor (a
 # restart comes back under a new domid), and the store cleaned when the
 # domain goes.
@@ -34,7 +35,7 @@ cfg() {
     } >"$f"
     echo "$f"
 }
-flags() { "$DM" hv info "$1" | sed 's/.*flags=\([-rbps]*\).*/\1/'; }
+flags() { "$DM" domain info "$1" | sed 's/.*flags=\([-rbps]*\).*/\1/'; }
 in_store() { xenstore-exists "/local/domain/$1"; }
 # domid_of NAME: the domid the store gives NAME (fails if none).
 domid_of() {
@@ -52,6 +53,7 @@ case_create_store_console() {
     local f out tty vm
     f=$(cfg h90 "extra = 'console=ttyS0 quiet'")
     "$DM" create -p 90 "$f" || fail "create failed"
+    [ ! -e "$PVSTACK_ROOT/run/pvstack/dom90.sock" ] || fail "HVM domain has a VMM socket"
     assert_eq "$(xenstore-read /local/domain/90/name)" h90
     vm=$(xenstore-read /local/domain/90/vm)
     assert_eq "$(xenstore-read "$vm/name")" h90
@@ -63,20 +65,20 @@ case_create_store_console() {
     # The console, as xm console finds it: the store's tty.
     out=$PVSTACK_ROOT/c90
     cat "$tty" >"$out" 2>/dev/null &
-    "$DM" hv unpause 90 || fail "unpause through libhv"
+    "$DM" domain unpause 90 || fail "unpause through the domain library"
     t_wait_for "grep -q PVSTACK-GUEST-WAITING '$out'" 40 || fail "no console output"
     assert_eq "$(flags 90)" "r---"
-    assert_match "$("$DM" hv info 90)" "vcpus=1 mem_kb=131072 "
-    "$DM" hv list | grep -q "^90 flags=r---" || fail "hv list: $("$DM" hv list)"
-    "$DM" hv pause 90 && assert_eq "$(flags 90)" "--p-"
-    "$DM" hv unpause 90
+    assert_match "$("$DM" domain info 90)" "vcpus=1 mem_kb=131072 "
+    "$DM" domain list | grep -q "^90 flags=r---" || fail "domain list: $("$DM" domain list)"
+    "$DM" domain pause 90 && assert_eq "$(flags 90)" "--p-"
+    "$DM" domain unpause 90
     # xm shutdown writes control/shutdown: the ACPI button, then destroy.
     xenstore-write /local/domain/90/control/shutdown poweroff
     t_wait_for "! in_store 90" 30 || fail "domain still in the store"
     grep -q PVSTACK-GUEST-POWERDOWN "$out" || fail "guest did not power off"
-    [ ! -e "$PVSTACK_ROOT/run/pvstack/dom90.sock" ] || fail "control socket left"
+    [ ! -e "$PVSTACK_ROOT/run/xen/qemu-dm-90.shutdown" ] || fail "shutdown record left"
     ! xenstore-exists "$vm" || fail "$vm left in the store"
-    ! "$DM" hv info 90 2>/dev/null || fail "libhv still sees dom 90"
+    ! "$DM" domain info 90 2>/dev/null || fail "the domain library still sees dom 90"
 }
 
 case_wait_preserve_destroy() {
@@ -84,23 +86,28 @@ case_wait_preserve_destroy() {
     f=$(cfg h91 "extra = 'console=ttyS0 quiet'" "on_poweroff = 'preserve'")
     "$DM" create -p 91 "$f" || fail "create failed"
     cat "$(xenstore-read /local/domain/91/console/tty)" >"$PVSTACK_ROOT/c91" 2>/dev/null &
-    "$DM" hv unpause 91
+    "$DM" domain unpause 91
     out=$PVSTACK_ROOT/w91
-    "$DM" hv wait 91 >"$out" 2>&1 &
+    "$DM" domain wait 91 >"$out" 2>&1 &
     w=$!
     sleep 0.3
     [ ! -s "$out" ] || fail "wait returned early: $(cat "$out")"
-    # Boot, then the power button through libhv; the guest powers off.
+    # Boot, then xm shutdown's request (control/shutdown: the power button);
+    # the guest powers off, dm's monitor records it, the wait returns.
     t_wait_for "grep -q PVSTACK-GUEST-WAITING '$PVSTACK_ROOT/c91'" 40 || fail "not up"
-    "$DM" hv poweroff 91 || fail "hv shutdown"
-    t_wait_for "[ -s '$out' ]" 40 || fail "wait did not return: $(cat "$PVSTACK_ROOT/var/log/xen/xl-h91.log"; "$DM" hv info 91; "$DM" status 91)"
-    wait $w || fail "hv wait failed: $(cat "$out")"
+    "$DM" domain poweroff 91 || fail "shutdown request"
+    t_wait_for "[ -s '$out' ]" 40 || fail "wait did not return: $(cat "$PVSTACK_ROOT/var/log/xen/xl-h91.log"; "$DM" domain info 91; "$DM" status 91)"
+    wait $w || fail "domain wait failed: $(cat "$out")"
     assert_match "$(cat "$out")" "^91 flags=---s reason=0 "
     assert_eq "$(flags 91)" "---s"
     in_store 91 || fail "preserved domain left the store"
-    "$DM" hv destroy 91 || fail "destroy through libhv"
+    assert_eq "$(cat "$PVSTACK_ROOT/run/xen/qemu-dm-91.shutdown")" 0
+    "$DM" domain list | grep -q "^91 flags=---s reason=0 " ||
+        fail "domain list: $("$DM" domain list)"
+    "$DM" domain destroy 91 || fail "destroy through the domain library"
     t_wait_for "! in_store 91" 10 || fail "destroyed domain still in the store"
     [ ! -e "$PVSTACK_ROOT/run/xen/qmp-libxl-91" ] || fail "QMP socket left"
+    [ ! -e "$PVSTACK_ROOT/run/xen/qemu-dm-91.shutdown" ] || fail "shutdown record left"
 }
 
 case_reboot_restart() {
@@ -111,7 +118,7 @@ case_reboot_restart() {
     tty=$(xenstore-read /local/domain/92/console/tty)
     out=$PVSTACK_ROOT/c92
     cat "$tty" >"$out" 2>/dev/null &
-    "$DM" hv unpause 92
+    "$DM" domain unpause 92
     t_wait_for "grep -q PVSTACK-GUEST-WAITING '$out'" 40 || fail "not up"
     # Xen's way, for every type: the domain shuts down for a reboot and the
     # domain library's monitor builds it again under a new domid.
@@ -134,7 +141,7 @@ case_reboot_restart() {
     cat "$tty" >"$out" 2>/dev/null &
     t_wait_for "grep -q PVSTACK-GUEST-WAITING '$out'" 40 || fail "restarted guest not up"
     assert_eq "$(flags "$id")" "r---"
-    "$DM" hv destroy "$id"
+    "$DM" domain destroy "$id"
     t_wait_for "! in_store $id" 10 || fail "still in the store"
     ! xenstore-exists "$vm" || fail "$vm left in the store"
 }
@@ -149,11 +156,10 @@ case_bad_cfgs() {
     out=$("$DM" create 93 "$f" 2>&1) && fail "create accepted a bad option"
     assert_match "$out" "device model failed to start: .*no-such-thing"
     ! in_store 93 || fail "failed create left store entries"
-    [ ! -e "$PVSTACK_ROOT/run/pvstack/dom93.sock" ] || fail "socket left"
 }
 
-t_case "create: store entries, console via the store's tty, libhv view, shutdown request" case_create_store_console
-t_case "libhv wait/poweroff with on_poweroff=preserve, then destroy" case_wait_preserve_destroy
+t_case "create: store entries, console via the store's tty, the domain library's view, shutdown request" case_create_store_console
+t_case "domain wait/poweroff with on_poweroff=preserve, then destroy" case_wait_preserve_destroy
 t_case "reboot request, on_reboot=restart: back under a new domid with its store entries" case_reboot_restart
 t_case "bad HVM cfgs: clear errors, nothing in the store" case_bad_cfgs
 t_done

@@ -341,6 +341,29 @@ static void test_read_line(void **state)
     assert_int_equal(fs_read_line(path, buf, sizeof(buf)), -ENOENT);
 }
 
+static void test_write_atomic(void **state)
+{
+    char path[256], tmp[300], buf[16];
+    struct stat st;
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s/atomic", tmpdir);
+    assert_int_equal(fs_write_atomic(path, "1\n", 2, 0600, 0), 0);
+    assert_int_equal(fs_read_line(path, buf, sizeof(buf)), 1);
+    assert_string_equal(buf, "1");
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    /* replaced whole, with fsync; no temporary file left */
+    assert_int_equal(fs_write_atomic(path, "22\n", 3, 0644, 1), 0);
+    assert_int_equal(fs_read_line(path, buf, sizeof(buf)), 2);
+    assert_string_equal(buf, "22");
+    snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid());
+    assert_int_equal(access(tmp, F_OK), -1);
+    /* a directory that is not there: the error, nothing made */
+    snprintf(path, sizeof(path), "%s/no/such", tmpdir);
+    assert_int_equal(fs_write_atomic(path, "x", 1, 0600, 0), -ENOENT);
+}
+
 /* A thread named as QEMU names its vcpus, parked until released. */
 static pthread_mutex_t vcpu_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t vcpu_cond = PTHREAD_COND_INITIALIZER;
@@ -540,11 +563,12 @@ static void test_xsutil(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_sock_fds),  cmocka_unit_test(test_spawn),
-        cmocka_unit_test(test_spawn_run), cmocka_unit_test(test_pidfile),
-        cmocka_unit_test(test_mkdir_p),   cmocka_unit_test(test_write_all),
-        cmocka_unit_test(test_rand),      cmocka_unit_test(test_xsutil),
-        cmocka_unit_test(test_read_line), cmocka_unit_test(test_proc),
+        cmocka_unit_test(test_sock_fds),     cmocka_unit_test(test_spawn),
+        cmocka_unit_test(test_spawn_run),    cmocka_unit_test(test_pidfile),
+        cmocka_unit_test(test_mkdir_p),      cmocka_unit_test(test_write_all),
+        cmocka_unit_test(test_rand),         cmocka_unit_test(test_xsutil),
+        cmocka_unit_test(test_read_line),    cmocka_unit_test(test_proc),
+        cmocka_unit_test(test_write_atomic),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -4,9 +4,9 @@
 # hvm.c/hvm_run.c are xm's side (cfg, store): users of them also link
 # $(LIBCFG) -lxenstore.
 dm-srcs := toolstack/dm/argv.c toolstack/dm/qmp.c toolstack/dm/launch.c \
-	toolstack/dm/ctl.c toolstack/dm/monitor.c toolstack/dm/ctlsrv.c \
+	toolstack/dm/ctl.c toolstack/dm/monitor.c \
 	toolstack/dm/tap.c \
-	toolstack/dm/hvm.c toolstack/dm/hvm_run.c toolstack/dm/migrate.c
+	toolstack/dm/hvm.c toolstack/dm/hvm_run.c toolstack/dm/state.c toolstack/dm/migrate.c
 $(eval $(call library,LIBDM,$(dm-srcs)))
 
 # The tool creates HVM domains from cfgs as xm does: their store entries,

@@ -221,7 +221,7 @@ void dm_files_remove(uint32_t domid)
         unlink(path);
     if (!dm_pid_path(domid, path, sizeof(path)))
         unlink(path);
-    if (!dm_ctl_path(domid, path, sizeof(path)))
+    if (!dm_shut_path(domid, path, sizeof(path)))
         unlink(path);
 }
 

@@ -139,10 +139,10 @@ struct dm_monitor_ops {
     /*
      * 0 (domains made from a cfg): on a guest poweroff, reboot or crash
      * (and a reboot request from outside) QEMU is left stopped and the
-     * waiters told the reason, as Xen reports a shut-down domain; the
-     * domain library's monitor applies on_* the same way for every type.
-     * 1: QEMU started with dm_config.bare acts on its own (exits, resets);
-     * the waiters still learn of a shutdown.
+     * reason recorded (dm_hvm_getinfo/_wait), as Xen reports a shut-down
+     * domain; the domain library's monitor applies on_* the same way for
+     * every type. 1: QEMU started with dm_config.bare acts on its own
+     * (exits, resets); a poweroff or panic is still recorded.
      */
     int bare;
 };
@@ -150,9 +150,9 @@ struct dm_monitor_ops {
 /*
  * Fork the per-QEMU monitor (a detached process holding the event QMP
  * socket) and return once it is connected, so no event is missed. It
- * reports guest poweroff, reboot and panic (see ops.bare), serves the kvm
- * engine's control socket /run/pvstack/dom<id>.sock (proto/vmmctl.h) for libhv,
- * and after QEMU exits removes the sockets and pid file and calls ops->gone.
+ * records guest poweroff, reboot and panic (see ops.bare) in
+ * /run/xen/qemu-dm-<domid>.shutdown, and after QEMU exits removes the
+ * sockets, pid file and that record and calls ops->gone.
  * Returns 0 and the monitor's pid, or -errno.
  */
 int dm_monitor_spawn(uint32_t domid, pid_t qemu_pid,

@@ -56,9 +56,9 @@ int dm_hvm_start(struct dm_hvm *h, struct xs_handle *xs, int paused,
 /*
  * The domain library's HVM build, after it wrote the domain's store
  * entries: dm_hvm_config + dm_hvm_start (the library's
- * monitor applies on_*), left paused (unpaused through libhv, as any
- * domain). Returns 0, or -errno with one line in err; nothing is left
- * running on failure.
+ * monitor applies on_*), left paused (the domain library's HVM ops
+ * unpause it, dm_unpause). Returns 0, or -errno with one line in err; nothing
+ * is left running on failure.
  */
 int dm_hvm_create(struct xs_handle *xs, const struct domain_config *cfg,
                   uint32_t domid, const uint8_t uuid[16],
@@ -70,10 +70,16 @@ int dm_hvm_accel(uint32_t domid, char *buf, size_t len);
 int dm_hvm_exists(uint32_t domid);
 /*
  * domid's state as the engines report theirs: flags from QEMU's run state
- * (paused, shut down, crashed), vcpu thread CPU time, memory from QMP.
+ * (paused, shut down, crashed) or the shutdown dm's monitor recorded, vcpu
+ * thread CPU time, memory from QMP, start time.
  * Returns 0, -ENOENT or -errno.
  */
 int dm_hvm_getinfo(uint32_t domid, struct hv_dominfo *out);
+/*
+ * Block until domid has shut down (0, *out filled with its reason, as dm's
+ * monitor recorded it) or its QEMU is gone (-ESRCH).
+ */
+int dm_hvm_wait(uint32_t domid, struct hv_dominfo *out);
 /* The HVM domids (ascending) into ids[max]; returns how many exist. */
 int dm_hvm_list(uint32_t *ids, int max);
 

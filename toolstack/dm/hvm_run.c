@@ -1,26 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * hvm_run.c: a running HVM domain for xm: start (taps, QEMU, monitor,
- * store entries), its state as struct hv_dominfo, the list of HVM domids;
- * the store cleanup once QEMU goes is the caller's (dm_store_remove_fn).
+ * hvm_run.c: starting an HVM domain for the domain library: taps, QEMU,
+ * monitor, store entries; the store cleanup once QEMU goes is the caller's
+ * (dm_store_remove_fn). Its state afterwards: state.c.
  */
 #include "dm/hvm.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
-#include <xen/sched.h>
 #include <xenstore.h>
 
 #include "dm/internal.h"
-#include "hv/hv.h"
-#include "lib/parse.h"
-#include "lib/paths.h"
 
 /* The store side of the monitor: xm shutdown/reboot write control/shutdown;
  * once QEMU is gone the domain leaves the store. */
@@ -225,95 +219,4 @@ int dm_hvm_accel(uint32_t domid, char *buf, size_t len)
     p += 7;
     snprintf(buf, len, "%.*s", (int)strcspn(p, ", "), p);
     return 0;
-}
-
-int dm_hvm_exists(uint32_t domid)
-{
-    char p[512];
-    struct stat st;
-
-    return dm_qmp_path(domid, p, sizeof(p)) == 0 && stat(p, &st) == 0 &&
-           S_ISSOCK(st.st_mode);
-}
-
-static uint64_t memory_kb(uint32_t domid)
-{
-    char *reply = NULL, *p;
-    unsigned long long b = 0;
-
-    if (dm_qmp_command(domid, "query-memory-size-summary", NULL, &reply) == 0 &&
-        (p = strstr(reply, "\"base-memory\":")))
-        sscanf(p + 14, " %llu", &b);
-    free(reply);
-    return b / 1024;
-}
-
-int dm_hvm_getinfo(uint32_t domid, struct hv_dominfo *out)
-{
-    struct dm_status st;
-    int rc;
-
-    memset(out, 0, sizeof(*out));
-    if (!dm_hvm_exists(domid))
-        return -ENOENT;
-    rc = dm_status_get(domid, &st);
-    if (rc)
-        return rc;
-    out->domid = domid;
-    switch (st.state) {
-    case DM_STATE_RUNNING:
-        out->flags = HV_DOMF_RUNNING;
-        break;
-    case DM_STATE_PAUSED:
-        out->flags = HV_DOMF_PAUSED;
-        break;
-    case DM_STATE_SHUTDOWN:
-        out->flags = HV_DOMF_SHUTDOWN;
-        out->shutdown_reason = SHUTDOWN_poweroff;
-        break;
-    case DM_STATE_CRASHED:
-        out->flags = HV_DOMF_SHUTDOWN;
-        out->shutdown_reason = SHUTDOWN_crash;
-        break;
-    default:
-        out->flags = HV_DOMF_BLOCKED;
-        break;
-    }
-    out->cpu_ns = st.cpu_ns;
-    out->vcpus = out->vcpus_online = st.vcpus;
-    out->mem_kb = out->max_mem_kb = memory_kb(domid);
-    return 0;
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-    return x < y ? -1 : x > y;
-}
-
-int dm_hvm_list(uint32_t *ids, int max)
-{
-    char dir[512];
-    struct dirent *de;
-    long long v;
-    int n = 0;
-    DIR *d;
-
-    if (paths_get(dir, sizeof(dir), "/run/xen"))
-        return -ENAMETOOLONG;
-    d = opendir(dir);
-    if (!d)
-        return errno == ENOENT ? 0 : -errno;
-    while ((de = readdir(d))) {
-        if (strncmp(de->d_name, "qmp-libxl-", 10) ||
-            parse_ll(de->d_name + 10, 10, 1, 0x7fef, &v))
-            continue;
-        if (n < max)
-            ids[n] = (uint32_t)v;
-        n++;
-    }
-    closedir(d);
-    qsort(ids, (size_t)(n < max ? n : max), sizeof(*ids), cmp_u32);
-    return n;
 }

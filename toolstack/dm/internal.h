@@ -16,7 +16,17 @@ int dm_pid_read(uint32_t domid, pid_t *pid_out);
 int dm_pid_write(uint32_t domid, pid_t pid);
 /* Wait until pid has exited (or is a zombie). 0, or -ETIMEDOUT. */
 int dm_wait_gone(pid_t pid, int timeout_ms);
-/* Remove the QMP sockets and the pid file; missing files are fine. */
+/*
+ * The guest's shutdown as dm's monitor records it (QEMU kept stopped for
+ * the toolstack): root/run/xen/qemu-dm-<domid>.shutdown holds the
+ * SHUTDOWN_* reason. path: 0 or -ENAMETOOLONG; write: 0 or -errno; read:
+ * 0 and *reason_out, or -ENOENT (not shut down) / -errno.
+ */
+int dm_shut_path(uint32_t domid, char *buf, size_t len);
+int dm_shut_write(uint32_t domid, unsigned reason);
+int dm_shut_read(uint32_t domid, unsigned *reason_out);
+/* Remove the QMP sockets, the pid file and the shutdown record; missing
+ * files are fine. */
 void dm_files_remove(uint32_t domid);
 /* QMP query-status "status" -> our state. */
 enum dm_state dm_state_from_qemu(const char *status);
@@ -40,35 +50,13 @@ int dm_monitor_event(const struct qmp_msg *ev, unsigned *reason_out);
 /* CPU time of QEMU's vcpu threads ("CPU <n>/KVM|TCG") and their count. */
 void dm_vcpu_times(pid_t pid, unsigned *n_out, uint64_t *ns_out);
 
-#define DM_MAX_WAITERS 8
-
-/* The monitor process's state (monitor.c, ctlsrv.c). */
+/* The monitor process's state (monitor.c). */
 struct dm_mon {
     uint32_t domid;
     pid_t qemu_pid;
     struct qmp *q; /* the event QMP connection */
     const struct dm_monitor_ops *ops;
-    int lfd;                     /* vmmctl listening socket */
-    int waiters[DM_MAX_WAITERS]; /* VMMCTL_WAIT connections */
-    int nwait;
-    uint64_t start_time;
-    int shut;             /* guest shut down / crashed */
-    unsigned shut_reason; /* SHUTDOWN_* */
 };
-
-/*
- * The kvm engine's control socket (proto/vmmctl.h) served for an HVM domain,
- * so libhv's list/info/pause/unpause/shutdown/destroy/wait reach QEMU.
- * open: bind /run/pvstack/dom<id>.sock (m->lfd). serve: one request from
- * one connection. wake: answer the waiters (the guest shut down). close:
- * drop waiters, the socket and its file.
- */
-int dm_ctlsrv_open(struct dm_mon *m);
-void dm_ctlsrv_serve(struct dm_mon *m);
-void dm_ctlsrv_wake(struct dm_mon *m);
-void dm_ctlsrv_close(struct dm_mon *m);
-/* Path of the domain's control socket. 0 or -ENAMETOOLONG. */
-int dm_ctl_path(uint32_t domid, char *buf, size_t len);
 
 /* hvm.c's private accessors for hvm_run.c. */
 struct dm_hvm;

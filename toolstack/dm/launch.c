@@ -17,6 +17,7 @@
 #include <yajl/yajl_gen.h>
 #include <unistd.h>
 
+#include "dm/internal.h"
 #include "dm/qmp.h"
 #include "lib/paths.h"
 
@@ -82,6 +83,11 @@ int dm_event_path(uint32_t domid, char *buf, size_t len)
 int dm_pid_path(uint32_t domid, char *buf, size_t len)
 {
     return fmt_path(buf, len, "/run/xen/qemu-dm-%u.pid", NULL, domid);
+}
+
+int dm_shut_path(uint32_t domid, char *buf, size_t len)
+{
+    return fmt_path(buf, len, "/run/xen/qemu-dm-%u.shutdown", NULL, domid);
 }
 
 int dm_log_path(const char *name, char *buf, size_t len)

@@ -14,14 +14,12 @@
 #include <string.h>
 #include <sys/random.h>
 #include <unistd.h>
-#include <xen/sched.h>
 #include <xenstore.h>
 
 #include "cfg/cfg.h"
 #include "dm/dm.h"
 #include "dm/hvm.h"
 #include "domain/domain.h"
-#include "hv/hv.h"
 #include "lib/log.h"
 #include "lib/parse.h"
 
@@ -49,8 +47,8 @@ static void usage(void)
             "       pvstack-dm qmp DOMID COMMAND [ARGS-JSON]\n"
             "       pvstack-dm create [-p] DOMID CFG   (HVM cfg: store entries "
             "and monitor as xm create)\n"
-            "       pvstack-dm hv list|info|pause|unpause|poweroff|reboot|"
-            "destroy|wait [DOMID]   (through libhv)\n"
+            "       pvstack-dm domain list|info|pause|unpause|poweroff|reboot|"
+            "destroy|wait [DOMID]   (the domain library's, as xm)\n"
             "       pvstack-dm accel\n");
     exit(EXIT_FAILURE);
 }
@@ -326,25 +324,24 @@ static int cmd_create(int argc, char **argv)
     return 0;
 }
 
-static void print_info(const struct hv_dominfo *d)
+static void print_info(const struct domain_info *d)
 {
     printf("%u flags=%s%s%s%s reason=%u vcpus=%u mem_kb=%llu cpu_ns=%llu\n",
-           d->domid, d->flags & HV_DOMF_RUNNING ? "r" : "-",
-           d->flags & HV_DOMF_BLOCKED ? "b" : "-",
-           d->flags & HV_DOMF_PAUSED ? "p" : "-",
-           d->flags & HV_DOMF_SHUTDOWN ? "s" : "-", d->shutdown_reason,
-           d->vcpus, (unsigned long long)d->mem_kb,
-           (unsigned long long)d->cpu_ns);
+           d->domid, d->running ? "r" : "-", d->blocked ? "b" : "-",
+           d->paused ? "p" : "-", d->shutdown ? "s" : "-",
+           d->shutdown ? d->shutdown_reason : 0, d->vcpus,
+           (unsigned long long)d->mem_kb, (unsigned long long)d->cpu_ns);
 }
 
-/* The same calls xm makes, so tests see HVM domains as libhv shows them. */
-static int cmd_hv(int argc, char **argv)
+/* The domain library's calls xm makes, so tests see HVM domains as xm. */
+static int cmd_domain(int argc, char **argv)
 {
-    struct hv_dominfo all[64], d;
-    struct hv *hv = NULL;
+    struct domain_ctx c = {.prog = "pvstack-dm", .err = stderr};
+    struct domain_info *all = NULL, d;
+    struct xs_handle *xs = NULL;
     uint32_t domid = 0;
     const char *op;
-    int rc, i;
+    int rc = -EINVAL, i;
 
     if (argc < 2)
         usage();
@@ -353,35 +350,38 @@ static int cmd_hv(int argc, char **argv)
         usage();
     if (argc == 3)
         domid = (uint32_t)num(argv[2], 0x7fef);
-    rc = hv_open(&hv);
-    if (rc)
-        fatalx("hv_open: %s", strerror(-rc));
+    /* names (list), shutdown requests and destroy go through the store */
+    if (strcmp(op, "info") && strcmp(op, "wait") && strcmp(op, "pause") &&
+        strcmp(op, "unpause") && !(xs = xs_open(0)))
+        fatalx("cannot reach xenstored");
     if (!strcmp(op, "list")) {
-        rc = hv_domain_list(hv, all, 64);
-        for (i = 0; i < rc && i < 64; i++)
+        rc = domain_list(xs, &all);
+        for (i = 0; i < rc; i++)
             print_info(&all[i]);
+        free(all);
         rc = rc < 0 ? rc : 0;
     } else if (!strcmp(op, "info") || !strcmp(op, "wait")) {
-        rc = !strcmp(op, "info") ? hv_domain_getinfo(hv, domid, &d)
-                                 : hv_domain_wait(hv, domid, &d);
+        rc = !strcmp(op, "info") ? domain_info(NULL, domid, &d)
+                                 : domain_wait(domid, &d);
         if (!rc)
             print_info(&d);
     } else if (!strcmp(op, "pause")) {
-        rc = hv_domain_pause(hv, domid);
+        rc = domain_pause(domid);
     } else if (!strcmp(op, "unpause")) {
-        rc = hv_domain_unpause(hv, domid);
+        rc = domain_unpause(domid);
     } else if (!strcmp(op, "poweroff") || !strcmp(op, "reboot")) {
-        rc = hv_domain_shutdown(hv, domid,
-                                !strcmp(op, "reboot") ? SHUTDOWN_reboot
-                                                      : SHUTDOWN_poweroff);
+        rc = domain_shutdown(&c, xs, domid,
+                             !strcmp(op, "reboot") ? DOMAIN_REBOOT
+                                                   : DOMAIN_POWEROFF);
     } else if (!strcmp(op, "destroy")) {
-        rc = hv_domain_destroy(hv, domid);
+        rc = domain_destroy(&c, xs, domid);
     } else {
         usage();
     }
-    hv_close(hv);
+    if (xs)
+        xs_close(xs);
     if (rc)
-        fatalx("hv %s: %s", op, strerror(-rc));
+        fatalx("domain %s: %s", op, strerror(-rc));
     return 0;
 }
 
@@ -395,8 +395,8 @@ int main(int argc, char **argv)
         return cmd_start(argc - 1, argv + 1);
     if (!strcmp(argv[1], "create"))
         return cmd_create(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "hv"))
-        return cmd_hv(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "domain"))
+        return cmd_domain(argc - 1, argv + 1);
     if (!strcmp(argv[1], "accel")) {
         const char *a = dm_accel_choose(NULL);
 

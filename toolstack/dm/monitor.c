@@ -2,8 +2,9 @@
 /*
  * monitor.c: the per-QEMU monitor: a detached process on QEMU's event QMP
  * socket that reports the guest's poweroff / reboot / panic (QEMU kept
- * stopped, the reason to the engine's waiters: the domain library's monitor
- * applies on_*), and cleans up once QEMU is gone. It decides nothing.
+ * stopped, the reason recorded for dm_hvm_wait: the domain library's
+ * monitor applies on_*), and cleans up once QEMU is gone. It decides
+ * nothing.
  */
 #include "dm/dm.h"
 
@@ -14,36 +15,39 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <xen/sched.h>
 
 #include "dm/internal.h"
 #include "dm/qmp.h"
+#include "lib/fs.h"
 #include "lib/log.h"
 #include "lib/paths.h"
 #include "lib/spawn.h"
 
+/* path holds the number v, replaced at once: readers never see half. */
+static int write_number(const char *path, long v)
+{
+    char buf[32];
+    int n = snprintf(buf, sizeof(buf), "%ld\n", v);
+
+    return fs_write_atomic(path, buf, (size_t)n, 0644, 0);
+}
+
 int dm_pid_write(uint32_t domid, pid_t pid)
 {
-    char path[512], tmp[520];
-    int fd, rc = dm_pid_path(domid, path, sizeof(path));
+    char path[512];
+    int rc = dm_pid_path(domid, path, sizeof(path));
 
-    if (rc)
-        return rc;
-    snprintf(tmp, sizeof(tmp), "%s.new", path);
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return -errno;
-    if (dprintf(fd, "%d\n", (int)pid) < 0) {
-        rc = -errno;
-        close(fd);
-        unlink(tmp);
-        return rc;
-    }
-    close(fd);
-    /* Readers never see a half-written pid. */
-    return rename(tmp, path) ? -errno : 0;
+    return rc ? rc : write_number(path, (long)pid);
+}
+
+int dm_shut_write(uint32_t domid, unsigned reason)
+{
+    char path[512];
+    int rc = dm_shut_path(domid, path, sizeof(path));
+
+    return rc ? rc : write_number(path, (long)reason);
 }
 
 int dm_monitor_event(const struct qmp_msg *ev, unsigned *reason_out)
@@ -78,13 +82,16 @@ int dm_monitor_event(const struct qmp_msg *ev, unsigned *reason_out)
     return DM_EVENT_STOPPED;
 }
 
-/* The guest shut down: the waiters (libhv's wait) learn why. */
+/* The guest shut down: recorded for dm_hvm_getinfo and dm_hvm_wait, as
+ * Xen records a domain's shutdown reason. */
 static void report(struct dm_mon *m, unsigned reason)
 {
+    int rc = dm_shut_write(m->domid, reason);
+
     log_info("dom %u: shut down (reason %u)", m->domid, reason);
-    m->shut = 1;
-    m->shut_reason = reason;
-    dm_ctlsrv_wake(m);
+    if (rc)
+        log_warnx("dom %u: recording the shutdown: %s", m->domid,
+                  strerror(-rc));
 }
 
 /* Kept stopped for the toolstack, which decides (on_*). */
@@ -152,7 +159,7 @@ static int drain_events(struct dm_mon *m)
 
 static void monitor_loop(struct dm_mon *m, int req_fd)
 {
-    struct pollfd pfd[3];
+    struct pollfd pfd[2];
     char what[32];
     int rc;
 
@@ -160,23 +167,19 @@ static void monitor_loop(struct dm_mon *m, int req_fd)
         if (drain_events(m))
             break;
         pfd[0] = (struct pollfd){.fd = qmp_fd(m->q), .events = POLLIN};
-        pfd[1] = (struct pollfd){.fd = m->lfd, .events = POLLIN};
-        pfd[2] = (struct pollfd){.fd = req_fd, .events = POLLIN};
-        rc = poll(pfd, req_fd >= 0 ? 3 : 2, -1);
+        pfd[1] = (struct pollfd){.fd = req_fd, .events = POLLIN};
+        rc = poll(pfd, req_fd >= 0 ? 2 : 1, -1);
         if (rc < 0 && errno != EINTR)
             break;
         if (rc <= 0)
             continue;
-        if (pfd[1].revents & POLLIN)
-            dm_ctlsrv_serve(m);
-        if (req_fd >= 0 && (pfd[2].revents & POLLIN) &&
+        if (req_fd >= 0 && (pfd[1].revents & POLLIN) &&
             m->ops->req_read(m->ops->arg, m->domid, what, sizeof(what)) == 1)
             outside_request(m, what);
-        if (pfd[2].revents & (POLLHUP | POLLERR))
+        if (pfd[1].revents & (POLLHUP | POLLERR))
             req_fd = -1;
     }
     /* EOF on the socket: QEMU is exiting. Make sure, then clean up. */
-    dm_ctlsrv_close(m);
     if (dm_wait_gone(m->qemu_pid, 5000) == -ETIMEDOUT) {
         kill(m->qemu_pid, SIGKILL);
         dm_wait_gone(m->qemu_pid, 2000);
@@ -196,11 +199,7 @@ struct ready {
 static void monitor_main(uint32_t domid, pid_t qemu_pid,
                          const struct dm_monitor_ops *ops, int ready_fd)
 {
-    struct dm_mon m = {.domid = domid,
-                       .qemu_pid = qemu_pid,
-                       .ops = ops,
-                       .lfd = -1,
-                       .start_time = (uint64_t)time(NULL)};
+    struct dm_mon m = {.domid = domid, .qemu_pid = qemu_pid, .ops = ops};
     char path[512];
     struct ready r;
     int rc, nullfd, req_fd = -1;
@@ -215,8 +214,6 @@ static void monitor_main(uint32_t domid, pid_t qemu_pid,
     rc = dm_event_path(domid, path, sizeof(path));
     if (!rc)
         rc = qmp_connect(path, 10000, &m.q);
-    if (!rc)
-        rc = dm_ctlsrv_open(&m);
     if (!rc && ops->req_open && ops->req_read)
         req_fd = ops->req_open(ops->arg, domid);
     r.pid = getpid();

@@ -33,13 +33,27 @@ int domain_shutdown(const struct domain_ctx *c, struct xs_handle *xs,
     return 0;
 }
 
+/* domid's type's op with the engine open (HVM needs none: a failed open
+ * is then no error). */
+static int type_op(uint32_t domid, const struct domain_type_ops **ops_out,
+                   struct hv **hv_out)
+{
+    int rc = hv_open(hv_out);
+
+    *ops_out = domain_ops_of(domid);
+    if (rc < 0 && *ops_out == &domain_hvm_ops)
+        rc = 0;
+    return rc;
+}
+
 int domain_wait_shutdown(uint32_t domid, int timeout_ms)
 {
+    const struct domain_type_ops *ops;
     struct hv_dominfo info;
     struct hv *hv = NULL;
     int rc, t;
 
-    rc = hv_open(&hv);
+    rc = type_op(domid, &ops, &hv);
     if (rc < 0)
         return rc;
     /*
@@ -48,7 +62,7 @@ int domain_wait_shutdown(uint32_t domid, int timeout_ms)
      * down, and that is the answer.
      */
     for (t = 0; timeout_ms < 0 || t < timeout_ms; t += WAIT_POLL_MS) {
-        rc = hv_domain_getinfo(hv, domid, &info);
+        rc = ops->getinfo(hv, domid, &info);
         if (rc == -ESRCH || rc == -ENOENT ||
             (rc == 0 && (info.flags & HV_DOMF_SHUTDOWN))) {
             rc = 0;
@@ -61,25 +75,41 @@ int domain_wait_shutdown(uint32_t domid, int timeout_ms)
     return rc;
 }
 
-static int engine_op(uint32_t domid, int (*op)(struct hv *, uint32_t))
+static int pause_op(uint32_t domid, int unpause)
 {
+    const struct domain_type_ops *ops;
     struct hv *hv = NULL;
-    int rc = hv_open(&hv);
+    int rc = type_op(domid, &ops, &hv);
 
     if (rc == 0)
-        rc = op(hv, domid);
+        rc = unpause ? ops->unpause(hv, domid) : ops->pause(hv, domid);
     hv_close(hv);
     return rc;
 }
 
 int domain_pause(uint32_t domid)
 {
-    return engine_op(domid, hv_domain_pause);
+    return pause_op(domid, 0);
 }
 
 int domain_unpause(uint32_t domid)
 {
-    return engine_op(domid, hv_domain_unpause);
+    return pause_op(domid, 1);
+}
+
+int domain_wait(uint32_t domid, struct domain_info *out)
+{
+    const struct domain_type_ops *ops;
+    struct hv_dominfo h;
+    struct hv *hv = NULL;
+    int rc = type_op(domid, &ops, &hv);
+
+    if (rc == 0)
+        rc = ops->wait(hv, domid, &h);
+    hv_close(hv);
+    if (rc == 0)
+        domain_info_fill(NULL, &h, NULL, out);
+    return rc == -ENOENT ? -ESRCH : rc;
 }
 
 /* As libxl__domain_rename: the kept config follows, so a restart keeps the
@@ -157,12 +187,13 @@ int domain_set_memory(const struct domain_ctx *c, struct xs_handle *xs,
 int domain_set_maxmem(const struct domain_ctx *c, struct xs_handle *xs,
                       uint32_t domid, uint64_t kb)
 {
+    const struct domain_type_ops *ops;
     struct hv *hv = NULL;
     char p[64], v[32];
-    int rc = hv_open(&hv);
+    int rc = type_op(domid, &ops, &hv);
 
     if (rc == 0)
-        rc = hv_domain_set_maxmem(hv, domid, kb);
+        rc = ops->set_maxmem ? ops->set_maxmem(hv, domid, kb) : -EOPNOTSUPP;
     hv_close(hv);
     if (rc == 0) {
         snprintf(p, sizeof(p), "/local/domain/%u/memory/static-max", domid);
@@ -177,14 +208,15 @@ int domain_set_maxmem(const struct domain_ctx *c, struct xs_handle *xs,
 int domain_set_vcpus(const struct domain_ctx *c, struct xs_handle *xs,
                      uint32_t domid, unsigned n)
 {
+    const struct domain_type_ops *ops;
     struct hv_dominfo info;
     struct hv *hv = NULL;
     char p[80];
     unsigned i;
-    int rc = hv_open(&hv);
+    int rc = type_op(domid, &ops, &hv);
 
     if (rc == 0)
-        rc = hv_domain_getinfo(hv, domid, &info);
+        rc = ops->getinfo(hv, domid, &info);
     if (rc == 0 && (n < 1 || n > info.vcpus)) {
         domain_err(c, "vcpu-set: %u: need 1..%u vcpus", n, info.vcpus);
         hv_close(hv);
@@ -192,7 +224,7 @@ int domain_set_vcpus(const struct domain_ctx *c, struct xs_handle *xs,
     }
     /* The limit first, so vcpus above it cannot come back up. */
     if (rc == 0)
-        rc = hv_domain_set_vcpus(hv, domid, n);
+        rc = ops->set_vcpus ? ops->set_vcpus(hv, domid, n) : -EOPNOTSUPP;
     for (i = 0; rc == 0 && i < info.vcpus; i++) {
         snprintf(p, sizeof(p), "/local/domain/%u/cpu/%u/availability", domid,
                  i);

@@ -21,18 +21,8 @@
 
 #define DUMP_DIR "/var/lib/xen/dump"
 
-/* QEMU answers for domid: an HVM domain. */
-static int has_qemu(uint32_t domid)
-{
-    char path[512];
-
-    return dm_qmp_path(domid, path, sizeof(path)) == 0 &&
-           access(path, F_OK) == 0;
-}
-
 /* A PV domain: the engine's dump (Xen's), else say it cannot be done. */
-static int pv_core_dump(const struct domain_ctx *c, uint32_t domid,
-                        const char *file)
+int pv_core_dump(const struct domain_ctx *c, uint32_t domid, const char *file)
 {
     struct hv *hv = NULL;
     int rc = hv_open(&hv);
@@ -54,14 +44,11 @@ static int pv_core_dump(const struct domain_ctx *c, uint32_t domid,
     return rc;
 }
 
-int domain_core_dump(const struct domain_ctx *c, uint32_t domid,
-                     const char *file)
+/* An HVM domain: its QEMU's dump-guest-memory. */
+int hvm_core_dump(const struct domain_ctx *c, uint32_t domid, const char *file)
 {
     char args[4200], *reply = NULL;
     int rc;
-
-    if (!has_qemu(domid))
-        return pv_core_dump(c, domid, file);
     /* QEMU opens the file itself: absolute, and no JSON specials */
     if (file[0] != '/' || strpbrk(file, "\"\\\n")) {
         domain_err(c,
@@ -82,6 +69,12 @@ int domain_core_dump(const struct domain_ctx *c, uint32_t domid,
     }
     free(reply);
     return rc;
+}
+
+int domain_core_dump(const struct domain_ctx *c, uint32_t domid,
+                     const char *file)
+{
+    return domain_ops_of(domid)->core_dump(c, domid, file);
 }
 
 int domain_crash_dump(const struct domain_ctx *c, uint32_t domid,

@@ -22,6 +22,7 @@
 #include "domain/hostmem.h"
 #include "domain/internal.h"
 #include "domain/sched.h"
+#include "dm/hvm.h"
 #include "hv/hv.h"
 
 void domain_err(const struct domain_ctx *c, const char *fmt, ...)
@@ -37,10 +38,15 @@ void domain_err(const struct domain_ctx *c, const char *fmt, ...)
     fputc('\n', c->err);
 }
 
-static const struct domain_type_ops *type_ops(enum domain_type t)
+const struct domain_type_ops *domain_type_ops(int t)
 {
     /* PVH is built as PV by the kvm engine's builder (no HVM container). */
     return t == DOMAIN_TYPE_HVM ? &domain_hvm_ops : &domain_pv_ops;
+}
+
+const struct domain_type_ops *domain_ops_of(uint32_t domid)
+{
+    return dm_hvm_exists(domid) ? &domain_hvm_ops : &domain_pv_ops;
 }
 
 /* A version-4 UUID from getrandom(); no fallback: equal UUIDs are worse
@@ -196,7 +202,7 @@ int domain_create(const struct domain_ctx *c, struct xs_handle *xs,
                   const struct domain_config *cfg_in,
                   const struct domain_create_opts *opts, uint32_t *domid_out)
 {
-    const struct domain_type_ops *ops = type_ops(cfg_in->type);
+    const struct domain_type_ops *ops = domain_type_ops(cfg_in->type);
     struct domain_config kept, *cfg = &kept;
     struct domain_build b = {.c = c, .xs = xs, .cfg = &kept};
     unsigned flags = opts ? opts->flags : 0;
@@ -248,7 +254,7 @@ int domain_create(const struct domain_ctx *c, struct xs_handle *xs,
         goto out;
     }
     if (!(flags & DOMAIN_CREATE_PAUSED) &&
-        (rc = hv_domain_unpause(b.hv, b.domid)) < 0) {
+        (rc = ops->unpause(b.hv, b.domid)) < 0) {
         domain_err(c, "create: unpause dom %u: %s", b.domid, strerror(-rc));
         goto out;
     }
@@ -261,7 +267,7 @@ int domain_create(const struct domain_ctx *c, struct xs_handle *xs,
         *domid_out = b.domid;
 out:
     if (rc < 0 && made_dom)
-        hv_domain_destroy(b.hv, b.domid); /* what build made */
+        ops->destroy(b.hv, b.domid); /* what build made */
     if (rc < 0 && made_store) {
         userdata_remove(b.domid);
         xs_release_domain(xs, b.domid);
@@ -287,14 +293,15 @@ out:
 #define DESTROY_WAIT_MS 10000
 #define DESTROY_POLL_MS 50
 
-static void wait_released(const struct domain_ctx *c, struct hv *hv,
+static void wait_released(const struct domain_ctx *c,
+                          const struct domain_type_ops *ops, struct hv *hv,
                           uint32_t domid)
 {
     struct hv_dominfo d;
     int ms;
 
     for (ms = 0; ms < DESTROY_WAIT_MS; ms += DESTROY_POLL_MS) {
-        if (hv_domain_getinfo(hv, domid, &d) < 0 || !(d.flags & HV_DOMF_DYING))
+        if (ops->getinfo(hv, domid, &d) < 0 || !(d.flags & HV_DOMF_DYING))
             return;
         poll(NULL, 0, DESTROY_POLL_MS);
     }
@@ -307,19 +314,20 @@ static void wait_released(const struct domain_ctx *c, struct hv *hv,
 int domain_destroy(const struct domain_ctx *c, struct xs_handle *xs,
                    uint32_t domid)
 {
+    const struct domain_type_ops *ops = domain_ops_of(domid);
     struct hv *hv = NULL;
     int rc;
 
     rc = hv_open(&hv);
     if (rc < 0)
         return rc;
-    rc = hv_domain_destroy(hv, domid);
+    rc = ops->destroy(hv, domid);
     xs_release_domain(xs, domid);
     domain_store_remove(xs, domid);
     userdata_remove(domid);
     domain_sched_remove(domid);
     if (rc == 0)
-        wait_released(c, hv, domid);
+        wait_released(c, ops, hv, domid);
     hv_close(hv);
     return rc == -ESRCH ? 0 : rc;
 }

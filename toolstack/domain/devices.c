@@ -14,12 +14,6 @@
 #include "device/attach.h"
 #include "dm/hvm.h"
 
-/* The type's ops of a running domain. */
-static const struct domain_type_ops *ops_of(uint32_t domid)
-{
-    return dm_hvm_exists(domid) ? &domain_hvm_ops : &domain_pv_ops;
-}
-
 int domain_disk_attach(const struct domain_ctx *c, struct xs_handle *xs,
                        uint32_t domid, const struct disk_spec *d)
 {
@@ -28,9 +22,9 @@ int domain_disk_attach(const struct domain_ctx *c, struct xs_handle *xs,
 
     /* The spec's own checks first, as create makes them. */
     rc = device_check_disk(d, err, sizeof(err));
-    if (rc == 0 && !ops_of(domid)->hotplug) {
+    if (rc == 0 && !domain_ops_of(domid)->hotplug) {
         snprintf(err, sizeof(err), "domain %u: %s domains' disks are QEMU's",
-                 domid, ops_of(domid)->name);
+                 domid, domain_ops_of(domid)->name);
         rc = -EOPNOTSUPP;
     }
     /* xl waits for the backend only (libxl's AO); the guest connects later */
@@ -49,9 +43,9 @@ int domain_nic_attach(const struct domain_ctx *c, struct xs_handle *xs,
     int rc;
 
     rc = device_check_nic(v, err, sizeof(err));
-    if (rc == 0 && !ops_of(domid)->hotplug) {
+    if (rc == 0 && !domain_ops_of(domid)->hotplug) {
         snprintf(err, sizeof(err), "domain %u: %s domains' vifs are QEMU's",
-                 domid, ops_of(domid)->name);
+                 domid, domain_ops_of(domid)->name);
         rc = -EOPNOTSUPP;
     }
     if (rc == 0)

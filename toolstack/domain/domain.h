@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 struct domain_config;
+struct domain_info;
 struct xs_handle;
 
 /* Where errors go: "<prog>: <what>\n" on err (NULL: silent). */
@@ -94,6 +95,11 @@ int domain_shutdown(const struct domain_ctx *c, struct xs_handle *xs,
  * 0, or -ETIMEDOUT.
  */
 int domain_wait_shutdown(uint32_t domid, int timeout_ms);
+/*
+ * Block until domid has shut down (0, *out filled: shutdown and its
+ * reason; name not filled) or is gone (-ESRCH), whatever its type.
+ */
+int domain_wait(uint32_t domid, struct domain_info *out);
 int domain_pause(uint32_t domid);
 int domain_unpause(uint32_t domid);
 /*

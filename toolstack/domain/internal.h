@@ -9,11 +9,13 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "domain/domain.h"
 #include "hv/hv.h"
 
 struct domain_config;
+struct domain_save_stats;
 struct xs_handle;
 
 /* One create in progress; the ops read and fill it. */
@@ -62,10 +64,64 @@ struct domain_type_ops {
      * does not have yet (ENOENT).
      */
     int entries_first;
+    /*
+     * The running domain, by domid: PV through the engine (hv_domain_*),
+     * HVM through its QEMU (QMP, and the shutdown dm's monitor records).
+     * hv is the caller's open engine (HVM needs none: may be NULL). 0 or
+     * -errno, -ESRCH when there is no such domain; NULL set_*: the type
+     * has none (-EOPNOTSUPP).
+     */
+    int (*getinfo)(struct hv *hv, uint32_t domid, struct hv_dominfo *out);
+    int (*pause)(struct hv *hv, uint32_t domid);
+    int (*unpause)(struct hv *hv, uint32_t domid);
+    int (*destroy)(struct hv *hv, uint32_t domid);
+    /* Block until it has shut down (0, *out filled) or is gone (-ESRCH). */
+    int (*wait)(struct hv *hv, uint32_t domid, struct hv_dominfo *out);
+    int (*set_maxmem)(struct hv *hv, uint32_t domid, uint64_t kb);
+    int (*set_vcpus)(struct hv *hv, uint32_t domid, unsigned n);
+    /* Its memory as an ELF core in file (coredump.c): 0 or -errno, one
+     * line on c->err. */
+    int (*core_dump)(const struct domain_ctx *c, uint32_t domid,
+                     const char *file);
+    /* The process whose threads run its vcpus (sched.c: the kvm engine's
+     * VMM, QEMU). 0, or -ESRCH where none does (a PV domain on Xen). */
+    int (*vcpu_pid)(uint32_t domid, pid_t *pid_out);
+    /*
+     * save.c: the image's SAVEIMG_MFLAG_* for this type's stream; the
+     * stream written to fd (live: pre-copy while it runs; *st the counts,
+     * -1 unknown), 0 or -errno after one line on c->err, the guest left
+     * stopped; and letting it carry on afterwards (paused: stopped).
+     * save_self_resume: a failed stream has already let the guest carry
+     * on (PV: the suspend is cancelled); else the caller resumes it.
+     */
+    unsigned save_mflags;
+    int (*save_stream)(const struct domain_ctx *c, struct xs_handle *xs,
+                       uint32_t domid, int fd, int live,
+                       struct domain_save_stats *st);
+    int (*save_resume)(const struct domain_ctx *c, struct xs_handle *xs,
+                       uint32_t domid, int paused);
+    int save_self_resume;
 };
 
 extern const struct domain_type_ops domain_pv_ops;
 extern const struct domain_type_ops domain_hvm_ops;
+
+/* The ops of a cfg's type (create.c); of a running domain: HVM when its
+ * QEMU is there (dm_hvm_exists), else PV. */
+const struct domain_type_ops *domain_type_ops(int type /* DOMAIN_TYPE_* */);
+const struct domain_type_ops *domain_ops_of(uint32_t domid);
+
+/* coredump.c: the types' core_dump (the engine's; QEMU's). */
+int pv_core_dump(const struct domain_ctx *c, uint32_t domid, const char *file);
+int hvm_core_dump(const struct domain_ctx *c, uint32_t domid, const char *file);
+/* sched.c: the types' vcpu_pid (the VMM's socket peer; QEMU's pid file). */
+int pv_vcpu_pid(uint32_t domid, pid_t *pid_out);
+int hvm_vcpu_pid(uint32_t domid, pid_t *pid_out);
+
+/* h as struct domain_info, named name, else from the store (xs may be
+ * NULL: "(null)"). list.c. */
+void domain_info_fill(struct xs_handle *xs, const struct hv_dominfo *h,
+                      const char *name, struct domain_info *d);
 
 /* "<prog>: <msg>" on c->err. */
 void domain_err(const struct domain_ctx *c, const char *fmt, ...)
@@ -102,8 +158,6 @@ int userdata_read(uint32_t domid, const uint8_t uuid[16], char **json_out);
 
 /* ---- save_pv.c ---------------------------------------------------------- */
 
-struct domain_save_stats;
-
 /*
  * Suspend PV domain domid (the store protocol) and write libxl's stream v2
  * with its libxc stream to fd. On success the guest is left suspended; on
@@ -117,6 +171,10 @@ int pvsave_write_live(const struct domain_ctx *c, struct xs_handle *xs,
 /* Let a guest suspended by pvsave_write carry on (paused: stopped). */
 int pvsave_resume(const struct domain_ctx *c, struct xs_handle *xs,
                   uint32_t domid, int paused);
+/* PV's save_stream: pvsave_write, or pvsave_write_live when live. */
+int pv_save_stream(const struct domain_ctx *c, struct xs_handle *xs,
+                   uint32_t domid, int fd, int live,
+                   struct domain_save_stats *st);
 /* The PV build step of a restore: hb's domain from b->restore_fd. */
 int pv_restore_build(struct domain_build *b, const struct hv_build *hb);
 

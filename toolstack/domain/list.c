@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * list.c: the running guests as the engine reports them (state, memory,
- * vcpus, CPU time) with their names from the store.
+ * list.c: the running guests as their types report them (state, memory,
+ * vcpus, CPU time): the engine's domains and the HVM domains' QEMUs, with
+ * their names from the store.
  */
 #include "domain/internal.h"
 
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <xenstore.h>
 
+#include "dm/hvm.h"
 #include "hv/hv.h"
 #include "lib/xsutil.h"
 
@@ -42,8 +44,8 @@ static char **names_read(const struct hv_dominfo *all, int cnt)
     return vals;
 }
 
-static void fill(struct xs_handle *xs, const struct hv_dominfo *h,
-                 const char *name, struct domain_info *d)
+void domain_info_fill(struct xs_handle *xs, const struct hv_dominfo *h,
+                      const char *name, struct domain_info *d)
 {
     memset(d, 0, sizeof(*d));
     if (name)
@@ -65,17 +67,20 @@ static void fill(struct xs_handle *xs, const struct hv_dominfo *h,
     d->start_time = h->start_time;
 }
 
-int domain_list(struct xs_handle *xs, struct domain_info **out)
+/*
+ * The engine's domains into *all (malloc'd), HVM domains among them
+ * dropped (their QEMU answers for them). Returns the count or -errno; no
+ * engine: none.
+ */
+static int engine_list(struct hv_dominfo **all_out)
 {
     struct hv_dominfo *all = NULL;
-    struct domain_info *d = NULL;
     struct hv *hv = NULL;
-    char **names;
-    int cap, cnt, i, n = 0;
+    int cap, cnt = 0, i, n = 0;
 
-    *out = NULL;
+    *all_out = NULL;
     if (hv_open(&hv) < 0)
-        return 0; /* no engine: no guests */
+        return 0;
     /* One pass where the guess holds: asking every domain costs (a round
      * trip to each VMM on the kvm engine), so do not ask twice to count. */
     for (cap = 1024;; cap = cnt) {
@@ -94,35 +99,86 @@ int domain_list(struct xs_handle *xs, struct domain_info **out)
         free(all);
         return cnt;
     }
+    for (i = 0; i < cnt; i++)
+        if (all[i].domid != 0 && !dm_hvm_exists(all[i].domid))
+            all[n++] = all[i];
+    *all_out = all;
+    return n;
+}
+
+/* The HVM domains as their QEMUs report them, appended to *all[0..n). */
+static int hvm_list(struct hv_dominfo **all, int n)
+{
+    uint32_t ids[256];
+    struct hv_dominfo *g;
+    int cnt = dm_hvm_list(ids, 256), i;
+
+    if (cnt > 256)
+        cnt = 256; /* more QEMUs than this host can run */
+    if (cnt <= 0)
+        return n;
+    g = realloc(*all, ((size_t)n + (size_t)cnt) * sizeof(**all));
+    if (!g)
+        return -ENOMEM;
+    *all = g;
+    for (i = 0; i < cnt; i++)
+        if (domain_hvm_ops.getinfo(NULL, ids[i], &g[n]) == 0)
+            n++; /* else it went meanwhile */
+    return n;
+}
+
+static int cmp_domid(const void *a, const void *b)
+{
+    const struct hv_dominfo *x = a, *y = b;
+
+    return x->domid < y->domid ? -1 : x->domid > y->domid;
+}
+
+int domain_list(struct xs_handle *xs, struct domain_info **out)
+{
+    struct hv_dominfo *all = NULL;
+    struct domain_info *d = NULL;
+    char **names;
+    int cnt, i;
+
+    *out = NULL;
+    cnt = engine_list(&all);
+    if (cnt >= 0)
+        cnt = hvm_list(&all, cnt);
+    if (cnt < 0) {
+        free(all);
+        return cnt;
+    }
+    qsort(all, (size_t)cnt, sizeof(*all), cmp_domid);
     d = calloc((size_t)cnt + 1, sizeof(*d));
     if (!d) {
         free(all);
         return -ENOMEM;
     }
-    names = xs ? names_read(all, cnt) : NULL;
+    names = xs && cnt ? names_read(all, cnt) : NULL;
     for (i = 0; i < cnt; i++)
-        if (all[i].domid != 0)
-            fill(xs, &all[i], names ? names[i] : NULL, &d[n++]);
+        domain_info_fill(xs, &all[i], names ? names[i] : NULL, &d[i]);
     for (i = 0; names && i < cnt; i++)
         free(names[i]);
     free(names);
     free(all);
     *out = d;
-    return n;
+    return cnt;
 }
 
 int domain_info(struct xs_handle *xs, uint32_t domid, struct domain_info *out)
 {
+    const struct domain_type_ops *ops = domain_ops_of(domid);
     struct hv_dominfo h;
     struct hv *hv = NULL;
     int rc = hv_open(&hv);
 
-    if (rc == 0)
-        rc = hv_domain_getinfo(hv, domid, &h);
+    if (rc == 0 || ops == &domain_hvm_ops)
+        rc = ops->getinfo(hv, domid, &h);
     hv_close(hv);
     if (rc < 0)
         return rc == -ENOENT ? -ESRCH : rc;
-    fill(xs, &h, NULL, out);
+    domain_info_fill(xs, &h, NULL, out);
     return 0;
 }
 

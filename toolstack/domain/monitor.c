@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * monitor.c: the per-domain monitor, xl's "xl-<name>" child, one for every
- * domain type: waits for the domain to shut down (hv_domain_wait) and
+ * domain type: waits for the domain to shut down (the type's wait: the
+ * engine's for PV, QEMU's recorded shutdown for HVM) and
  * applies on_poweroff / on_reboot / on_crash / on_watchdog from the
  * domain's kept config. restart builds that config again under a new
  * domid; preserve leaves the domain listed until destroyed. Logs to
@@ -116,13 +117,14 @@ static void core_dump(const struct domain_ctx *c, uint32_t domid,
  * Ours waits for what the save does: destroy it (gone: stop) or resume it
  * (save -c: monitor it again). 0: resumed, -ESRCH: gone.
  */
-static int wait_suspended(struct hv *hv, uint32_t domid)
+static int wait_suspended(const struct domain_type_ops *ops, struct hv *hv,
+                          uint32_t domid)
 {
     struct hv_dominfo info;
     struct timespec ts = {0, 200 * 1000000L};
     int rc;
 
-    while ((rc = hv_domain_getinfo(hv, domid, &info)) == 0 &&
+    while ((rc = ops->getinfo(hv, domid, &info)) == 0 &&
            (info.flags & HV_DOMF_SHUTDOWN) &&
            info.shutdown_reason == SHUTDOWN_suspend)
         nanosleep(&ts, NULL);
@@ -147,6 +149,7 @@ static uint32_t monitor_once(const struct domain_ctx *c,
                              struct restart_guard *guard)
 {
     struct domain_create_opts opts = {.flags = DOMAIN_CREATE_NO_MONITOR};
+    const struct domain_type_ops *ops = domain_type_ops(start_cfg->type);
     const struct domain_config *cfg = start_cfg;
     struct domain_config *kept = NULL;
     struct hv_dominfo info;
@@ -156,12 +159,12 @@ static uint32_t monitor_once(const struct domain_ctx *c,
     uint32_t next = 0;
     int rc;
 
-    if (hv_open(&hv) < 0)
+    if (hv_open(&hv) < 0 && ops != &domain_hvm_ops)
         return 0;
-    rc = hv_domain_wait(hv, domid, &info);
+    rc = ops->wait(hv, domid, &info);
     if (rc == 0 && info.shutdown_reason == SHUTDOWN_suspend) {
         mlog("domain %u (%s) has suspended", domid, cfg->name);
-        rc = wait_suspended(hv, domid);
+        rc = wait_suspended(ops, hv, domid);
         hv_close(hv);
         if (rc == 0) {
             mlog("domain %u (%s) resumed", domid, cfg->name);

@@ -16,6 +16,7 @@
 #include "device/device.h"
 #include "domain/bootloader.h"
 #include "domain/internal.h"
+#include "domain/saveimg.h"
 #include "hv/hv.h"
 
 /*
@@ -195,4 +196,21 @@ const struct domain_type_ops domain_pv_ops = {
     .wire = pv_wire,
     .hotplug = 1,
     .entries_first = 0, /* libxl order: Xen knows the domain first */
+    /* running: the engine's domain (hv.h) */
+    .getinfo = hv_domain_getinfo,
+    .pause = hv_domain_pause,
+    .unpause = hv_domain_unpause,
+    .destroy = hv_domain_destroy,
+    .wait = hv_domain_wait,
+    /* memory and vcpus: the engine's limits, the guest balloons */
+    .set_maxmem = hv_domain_set_maxmem,
+    .set_vcpus = hv_domain_set_vcpus,
+    /* the engine's dump (Xen); the kvm engine's VMM runs the vcpus */
+    .core_dump = pv_core_dump,
+    .vcpu_pid = pv_vcpu_pid,
+    /* libxl's stream v2 around libxc's (save_pv.c); a failed one resumes */
+    .save_mflags = SAVEIMG_MFLAG_JSON | SAVEIMG_MFLAG_STREAMV2,
+    .save_stream = pv_save_stream,
+    .save_resume = pvsave_resume,
+    .save_self_resume = 1,
 };

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * save.c: xl save / restore (save.h): the kept config and the domain's
- * stream in xl's framing, with xl's messages: QEMU's stream for an HVM
- * domain, libxl's stream v2 for a PV one (save_pv.c).
+ * stream in xl's framing, with xl's messages; the stream is the type's
+ * (internal.h save_*: QEMU's for an HVM domain, libxl's stream v2 for a
+ * PV one, save_pv.c).
  */
 #include "domain/save.h"
 
@@ -17,27 +18,18 @@
 #include <unistd.h>
 
 #include "cfg/cfg.h"
-#include "dm/dm.h"
-#include "dm/hvm.h"
-#include "dm/migrate.h"
 #include "domain/internal.h"
 #include "domain/saveimg.h"
 #include "domain/xzpipe.h"
 
-#define SAVE_MFLAGS (SAVEIMG_MFLAG_JSON | SAVEIMG_MFLAG_QEMU)
-
-/* HVM domains on QEMU carry QEMU's stream; PV ones libxl's v2 (xl's flags). */
-#define PV_MFLAGS (SAVEIMG_MFLAG_JSON | SAVEIMG_MFLAG_STREAMV2)
-
 /*
- * -z: the stream (QEMU's, or libxl's v2 around libxc's) is written plain
- * into a pipe; a child compresses it into fd.
+ * -z: the type's stream is written plain into a pipe; a child compresses
+ * it into fd.
  */
 static int save_xz(const struct domain_ctx *c, struct xs_handle *xs,
-                   uint32_t domid, int fd, unsigned flags, int hvm,
-                   struct dm_save_stats *st)
+                   const struct domain_type_ops *ops, uint32_t domid, int fd,
+                   unsigned flags, struct domain_save_stats *st)
 {
-    char err[512] = "";
     int p[2], rc, prc;
     pid_t pid;
 
@@ -53,15 +45,7 @@ static int save_xz(const struct domain_ctx *c, struct xs_handle *xs,
         domain_err(c, "save: fork: %s", strerror((int)-pid));
         return (int)pid;
     }
-    if (hvm) {
-        rc = dm_save_stream(domid, p[1], !!(flags & DOMAIN_SAVE_LIVE), st, err,
-                            sizeof(err));
-        if (rc < 0)
-            domain_err(c, "save: domain %u: %s", domid, err);
-    } else {
-        /* pvsave_write says why and resumes the guest itself. */
-        rc = pvsave_write(c, xs, domid, p[1]);
-    }
+    rc = ops->save_stream(c, xs, domid, p[1], !!(flags & DOMAIN_SAVE_LIVE), st);
     close(p[1]);
     /* On failure QEMU may still hold the pipe: the child would wait. */
     if (rc < 0)
@@ -69,9 +53,10 @@ static int save_xz(const struct domain_ctx *c, struct xs_handle *xs,
     prc = xz_pump_wait(pid);
     if (rc >= 0 && prc < 0) {
         domain_err(c, "save: domain %u: compressing the stream failed", domid);
-        /* The image is lost but the guest need not be. */
-        if (!hvm)
-            pvsave_resume(c, xs, domid, 0);
+        /* The image is lost but the guest need not be: a failed stream,
+         * as far as the caller can tell. */
+        if (ops->save_self_resume)
+            ops->save_resume(c, xs, domid, 0);
     }
     return rc < 0 ? rc : prc;
 }
@@ -80,9 +65,9 @@ int domain_save_fd(const struct domain_ctx *c, struct xs_handle *xs,
                    uint32_t domid, int fd, unsigned flags, const char *cfg_json,
                    struct domain_save_stats *st)
 {
-    struct dm_save_stats dst = {-1, -1, -1, -1};
-    char *json = NULL, err[512] = "";
-    int hvm = dm_hvm_exists(domid), rc;
+    const struct domain_type_ops *ops = domain_ops_of(domid);
+    char *json = NULL;
+    int rc;
 
     rc = cfg_json ? ((json = strdup(cfg_json)) ? 0 : -ENOMEM)
                   : domain_config_json(xs, domid, &json);
@@ -92,7 +77,7 @@ int domain_save_fd(const struct domain_ctx *c, struct xs_handle *xs,
         return rc;
     }
     rc = saveimg_write(fd,
-                       (hvm ? SAVE_MFLAGS : PV_MFLAGS) |
+                       ops->save_mflags |
                            ((flags & DOMAIN_SAVE_XZ) ? SAVEIMG_MFLAG_XZ : 0),
                        json, strlen(json), NULL);
     free(json);
@@ -103,33 +88,22 @@ int domain_save_fd(const struct domain_ctx *c, struct xs_handle *xs,
     if (st)
         *st = (struct domain_save_stats){-1, -1, -1, -1};
     if (flags & DOMAIN_SAVE_XZ)
-        rc = save_xz(c, xs, domid, fd, flags, hvm, &dst);
-    else if (!hvm)
-        return (flags & DOMAIN_SAVE_LIVE)
-                   ? pvsave_write_live(c, xs, domid, fd, st)
-                   : pvsave_write(c, xs, domid, fd);
-    else if ((rc = dm_save_stream(domid, fd, !!(flags & DOMAIN_SAVE_LIVE), &dst,
-                                  err, sizeof(err))) < 0)
-        domain_err(c, "save: domain %u: %s", domid, err);
-    if (st)
-        *st = (struct domain_save_stats){dst.downtime_ms, dst.pages_sent,
-                                         dst.pages_ram, dst.rounds};
-    return rc;
+        return save_xz(c, xs, ops, domid, fd, flags, st);
+    return ops->save_stream(c, xs, domid, fd, !!(flags & DOMAIN_SAVE_LIVE), st);
 }
 
 int domain_save_resume(const struct domain_ctx *c, struct xs_handle *xs,
                        uint32_t domid, int paused)
 {
-    if (dm_hvm_exists(domid))
-        return paused ? 0 : domain_unpause(domid);
-    return pvsave_resume(c, xs, domid, paused);
+    return domain_ops_of(domid)->save_resume(c, xs, domid, paused);
 }
 
 int domain_save(const struct domain_ctx *c, struct xs_handle *xs,
                 uint32_t domid, const char *path, unsigned flags)
 {
+    const struct domain_type_ops *ops = domain_ops_of(domid);
     struct domain_info info;
-    int fd, rc, was_paused, hvm = dm_hvm_exists(domid), written = 0;
+    int fd, rc, was_paused, written = 0;
 
     was_paused = domain_info(xs, domid, &info) == 0 && info.paused;
     fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -145,23 +119,17 @@ int domain_save(const struct domain_ctx *c, struct xs_handle *xs,
         domain_err(c, "save: %s: %s", path, strerror(-rc));
     close(fd);
     if (rc < 0) {
-        /* Nothing half-written stays; the guest carries on (a PV guest
-         * whose stream failed was resumed by pvsave_write already). */
+        /* Nothing half-written stays; the guest carries on (a type whose
+         * failed stream resumed it itself is left alone). */
         unlink(path);
-        if (hvm && !was_paused)
-            dm_unpause(domid);
-        else if (!hvm && written)
-            pvsave_resume(c, xs, domid, was_paused);
+        if (written || !ops->save_self_resume)
+            ops->save_resume(c, xs, domid, was_paused);
         return rc;
     }
     if (!(flags & DOMAIN_SAVE_CHECKPOINT))
         return domain_destroy(c, xs, domid);
-    if (!hvm)
-        return pvsave_resume(c, xs, domid,
-                             was_paused || (flags & DOMAIN_SAVE_PAUSED));
-    if (!was_paused && !(flags & DOMAIN_SAVE_PAUSED))
-        return domain_unpause(domid);
-    return 0;
+    return ops->save_resume(c, xs, domid,
+                            was_paused || (flags & DOMAIN_SAVE_PAUSED));
 }
 
 /* The config to build: the override or the image's, of the image's type. */

@@ -246,6 +246,14 @@ int pvsave_write_live(const struct domain_ctx *c, struct xs_handle *xs,
     return write_stream(c, xs, domid, fd, st ? st : &dummy);
 }
 
+int pv_save_stream(const struct domain_ctx *c, struct xs_handle *xs,
+                   uint32_t domid, int fd, int live,
+                   struct domain_save_stats *st)
+{
+    return live ? pvsave_write_live(c, xs, domid, fd, st)
+                : pvsave_write(c, xs, domid, fd);
+}
+
 int pv_restore_build(struct domain_build *b, const struct hv_build *hb)
 {
     char err[300] = "";

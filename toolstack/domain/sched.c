@@ -134,19 +134,26 @@ void sched_cpumap_format(const cpu_set_t *set, unsigned ncpus, char *buf,
 
 /* ---- the process and its vcpu threads ----------------------------------- */
 
-/* The process running domid's vcpus (QEMU for HVM, else the VMM). */
-static int domain_vmm_pid(uint32_t domid, pid_t *pid_out)
+/* HVM: QEMU, from its pid file. */
+int hvm_vcpu_pid(uint32_t domid, pid_t *pid_out)
+{
+    char path[512];
+
+    if (dm_pid_path(domid, path, sizeof(path)) == 0 &&
+        pidfile_read(path, pid_out) == 0 && kill(*pid_out, 0) == 0)
+        return 0;
+    return -ESRCH;
+}
+
+/* PV: the kvm engine's VMM, the peer of its control socket (none on Xen). */
+int pv_vcpu_pid(uint32_t domid, pid_t *pid_out)
 {
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
     struct ucred cr;
     socklen_t cl = sizeof(cr);
-    char path[512], rel[64];
+    char rel[64];
     int fd, rc;
 
-    /* HVM: QEMU's pid file (the socket is its monitor's) */
-    if (dm_pid_path(domid, path, sizeof(path)) == 0 &&
-        pidfile_read(path, pid_out) == 0 && kill(*pid_out, 0) == 0)
-        return 0;
     snprintf(rel, sizeof(rel), VMMCTL_SOCK_FMT, domid);
     rc = paths_get(sa.sun_path, sizeof(sa.sun_path), rel);
     if (rc)
@@ -161,6 +168,12 @@ static int domain_vmm_pid(uint32_t domid, pid_t *pid_out)
     if (!rc)
         *pid_out = cr.pid;
     return rc;
+}
+
+/* The process running domid's vcpus, by its type. */
+static int domain_vmm_pid(uint32_t domid, pid_t *pid_out)
+{
+    return domain_ops_of(domid)->vcpu_pid(domid, pid_out);
 }
 
 struct vcpus {

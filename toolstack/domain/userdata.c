@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cfg/cfg.h"
+#include "lib/fs.h"
 #include "lib/paths.h"
 
 #define USERDATA_DIR "/var/lib/xen"
@@ -36,9 +37,8 @@ static int userdata_path(uint32_t domid, const uint8_t uuid[16], char *buf,
 int userdata_store(uint32_t domid, const uint8_t uuid[16],
                    const struct domain_config *cfg)
 {
-    char path[4096], tmp[4200], *json = NULL;
-    FILE *f;
-    int fd, rc;
+    char path[4096], *json = NULL;
+    int rc;
 
     rc = paths_mkdir(USERDATA_DIR, 0755);
     if (!rc)
@@ -47,30 +47,11 @@ int userdata_store(uint32_t domid, const uint8_t uuid[16],
         rc = domain_config_to_json(cfg, &json);
     if (rc)
         goto out;
-    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        rc = -errno;
-        goto out;
-    }
-    f = fdopen(fd, "w");
-    if (!f) {
-        rc = -errno;
-        close(fd);
-        unlink(tmp);
-        goto out;
-    }
-    rc = fputs(json, f) < 0 || fflush(f) ? -errno : 0;
     /* The rename leaves the old config or the new one, never half, if we
      * die midway. No fsync (a few ms on a loaded disk, per create): the
      * file describes a running domain, which a host crash takes with it;
      * libxl__userdata_store writes, closes and renames the same way. */
-    if (fclose(f) && !rc)
-        rc = -errno;
-    if (!rc && rename(tmp, path) < 0)
-        rc = -errno;
-    if (rc)
-        unlink(tmp);
+    rc = fs_write_atomic(path, json, strlen(json), 0600, 0);
 out:
     free(json);
     return rc;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* fs.c: mkdir -p (through dangling links), read and write all, a file's
- * first line (see fs.h). */
+/* fs.c: mkdir -p (through dangling links), read and write all, a file
+ * replaced atomically, a file's first line (see fs.h). */
 #include "lib/fs.h"
 
 #include <errno.h>
@@ -158,4 +158,28 @@ int fs_read_line(const char *path, char *buf, size_t len)
     buf[n] = '\0';
     buf[strcspn(buf, "\n")] = '\0';
     return (int)strlen(buf);
+}
+
+int fs_write_atomic(const char *path, const void *buf, size_t len,
+                    unsigned mode, int sync)
+{
+    char tmp[4200];
+    int fd, n, rc;
+
+    n = snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid());
+    if (n < 0 || (size_t)n >= sizeof(tmp))
+        return -ENAMETOOLONG;
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    if (fd < 0)
+        return -errno;
+    rc = fs_write_all(fd, buf, len);
+    if (!rc && sync && fsync(fd) < 0)
+        rc = -errno;
+    if (close(fd) < 0 && !rc)
+        rc = -errno;
+    if (!rc && rename(tmp, path) < 0)
+        rc = -errno;
+    if (rc)
+        unlink(tmp);
+    return rc;
 }

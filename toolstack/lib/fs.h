@@ -28,6 +28,16 @@ int fs_write_all(int fd, const void *buf, size_t len);
 int fs_read_all(int fd, void *buf, size_t len);
 
 /*
+ * Replace path with the len bytes of buf (file mode mode), atomically: a
+ * temporary file "<path>.<pid>.tmp" renamed over it, so a reader sees the
+ * old content or the new, never half. sync: fsync before the rename (a
+ * crash leaves one or the other too). Returns 0 or -errno; the temporary
+ * file never stays.
+ */
+int fs_write_atomic(const char *path, const void *buf, size_t len,
+                    unsigned mode, int sync);
+
+/*
  * The first line of a small file (a pid file, a /proc file): up to len - 1
  * bytes of it into buf, NUL-terminated, the newline and what follows it
  * cut. Returns the line's length or -errno.

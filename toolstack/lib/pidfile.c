@@ -20,25 +20,10 @@
 
 int pidfile_write(const char *path)
 {
-    char tmp[4096], buf[32];
-    int fd, n, rc = 0;
+    char buf[32];
+    int n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
 
-    n = snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid());
-    if (n < 0 || (size_t)n >= sizeof(tmp))
-        return -ENAMETOOLONG;
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return -errno;
-    n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
-    if (write(fd, buf, (size_t)n) != n)
-        rc = errno ? -errno : -EIO;
-    if (close(fd) != 0 && !rc)
-        rc = -errno;
-    if (!rc && rename(tmp, path) != 0)
-        rc = -errno;
-    if (rc)
-        unlink(tmp);
-    return rc;
+    return fs_write_atomic(path, buf, (size_t)n, 0644, 0);
 }
 
 int pidfile_read(const char *path, pid_t *pid_out)
