@@ -27,6 +27,9 @@ enum vmmctl_op {
     VMMCTL_SET_MAXMEM = 9, /* arg = KiB */
     VMMCTL_SET_VCPUS = 10, /* arg = number of vcpus allowed online */
     VMMCTL_WAIT = 11,      /* replies (info) once the domain is shut down */
+    VMMCTL_SAVE = 12,      /* fd rides along: write the suspended domain's
+                              stream (vmmsave.h) to it, then reply */
+    VMMCTL_RESUME = 13,    /* arg = fast: cancel the guest's suspend */
 };
 
 /* Info flags, as xl's list row letters r b p s d (+ crashed via reason). */

