@@ -38,3 +38,6 @@ $(eval $(call fuzzer,fuzz_hcall,tests/fuzz/fuzz_hcall.c tests/unit/vmm_stubs.c \
 	toolstack/vmm/hcall.c toolstack/vmm/evtchn.c toolstack/vmm/mem.c \
 	backends/console/conlog.c toolstack/lib/log.c toolstack/lib/fs.c,-Itests/unit \
 	-lpthread))
+
+# The restore stream's checks (proto/vmmsave.h), without KVM.
+$(eval $(call unittest,test_vmmsave,tests/unit/test_vmmsave.c toolstack/vmm/savefmt.c,))
