@@ -120,6 +120,22 @@ case_vcpus() {
     "$XM" destroy v1
 }
 
+case_snapshot_xz() {
+    local img=$PVSTACK_ROOT/z1.save out
+    boot n1
+    out=$("$XM" snapshot-create n1 s1 2>&1) || fail "snapshot-create: $out"
+    assert_match "$out" "Domain snapshot s1 created"
+    resumed n1 cancelled 1
+    "$XM" snapshot-revert n1 s1 || fail "revert"
+    t_xm_listed n1 || fail "n1 not running after revert"
+    resumed n1 "new domain" 1
+    out=$("$XM" save -z n1 "$img" 2>&1) || fail "save -z: $out"
+    grep -q "$(printf '\xfd7zXZ')" "$img" || fail "no xz stream in the image"
+    "$XM" restore "$img" >/dev/null 2>&1 || fail "restore of -z"
+    resumed n1 "new domain" 2
+    "$XM" destroy n1
+}
+
 # Migration into a second state root through a local "ssh" (as 77 does):
 # the target has its own daemons (xenstored, blkback...), no netns, so no
 # vif.
@@ -156,6 +172,7 @@ case_migrate() {
 t_case "PV save, restore: new domid, same name and UUID; counter, disk, ping carry on" case_save_restore
 t_case "PV save -c keeps it running; restore of a running name refused; -p" case_checkpoint
 t_case "PV truncated, corrupt, foreign images refused, nothing created" case_bad_images
+t_case "PV snapshot-create keeps it running, revert carries on; save -z" case_snapshot_xz
 t_case "PV guest with 2 vcpus: both online again after restore" case_vcpus
 t_case "PV migrate into a second root: arrives, carries on, disk works" case_migrate
 t_done
