@@ -104,6 +104,24 @@ case_bad_images() {
     assert_match "$out" "wrong magic number"
     ! t_xm_listed b1 || fail "a refused restore left b1"
     assert_eq "$(vmm_count)" "$n" "no VMM left"
+    # The VMM's own stream, past the framing's CRC (a migration stream has
+    # none): a foreign magic, then a record whose length is out of bounds.
+    off=$(grep -obUa 'pvstkPV' "$good" | head -1 | cut -d: -f1)
+    [ -n "$off" ] || fail "no VMM stream in the image"
+    cp "$good" "$bad"
+    printf 'X' | dd of="$bad" bs=1 seek="$off" conv=notrunc 2>/dev/null
+    out=$(timeout 60 "$XM" migrate-receive <"$bad" 2>&1 >/dev/null) &&
+        fail "migrate-receive took a foreign VMM stream"
+    assert_match "$out" "not a kvm engine PV stream \(wrong magic\)"
+    cp "$good" "$bad"
+    # the first record's length (after the 160-byte header): past any run
+    printf '\0\0\0\0\0\1' | dd of="$bad" bs=1 seek=$((off + 160 + 8 + 2)) \
+        conv=notrunc 2>/dev/null
+    out=$(timeout 60 "$XM" migrate-receive <"$bad" 2>&1 >/dev/null) &&
+        fail "migrate-receive took a bad record"
+    assert_match "$out" "bad page record length"
+    ! "$XM" list | grep -q -- "b1" || fail "a refused stream left a domain"
+    assert_eq "$(vmm_count)" "$n" "no VMM left"
     "$XM" restore "$good" >/dev/null 2>&1 || fail "good image"
     resumed b1 "new domain" 1
     "$XM" destroy b1
