@@ -9,6 +9,7 @@
  *   evtecho           echo dom0's events on data/evtchn-echo-port
  *   spin              keep vcpu 0 busy instead of blocking when idle
  *   flood=MODE        attack the VMM (flood.c): console, multicall, balloon
+ *   resumetest=a,b    run those self-tests after each resume (suspend.c)
  */
 #include "kernel.h"
 #include "netfront.h"
