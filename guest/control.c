@@ -268,7 +268,10 @@ void control_loop(bool spin)
             uint64_t end = time_now_ns() + 1000000ULL;
             while (time_now_ns() < end)
                 cpu_relax();
-            deadline = 1; /* in the past: do not block */
+            deadline = 1;            /* in the past: do not block */
+        } else if (dirty_active()) { /* keep writing, poll between */
+            dirty_step();
+            deadline = 1;
         }
         rc = xenbus_wait_watch_wake(NULL, path, sizeof(path), token,
                                     sizeof(token), deadline,

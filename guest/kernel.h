@@ -156,6 +156,12 @@ int balloon_set_target_kb(uint64_t kb);
 int control_echo_start(void);
 uint64_t balloon_current_kb(void);
 
+/* dirty.c: cmdline dirty=MIB[:PAGES_PER_MS]; the idle loop steps it. */
+int dirty_start(const char *arg);
+void dirty_step(void);
+bool dirty_active(void);
+unsigned long dirty_generation(void);
+
 /* suspend.c: control/shutdown = "suspend" (Xen's PV suspend protocol);
  * returns once the guest runs again, cancelled or in a new domain. */
 void suspend_run(void);

@@ -63,7 +63,8 @@ void suspend_run(void)
     unsigned id;
     long rc;
 
-    printk("pvstack guest: suspending\n");
+    printk("pvstack guest: suspending (dirty generation %lu)\n",
+           dirty_generation());
     for (id = 1; id < MAX_CPUS; id++)
         if (smp_cpu_online(id))
             was_up[id] = smp_take_down(id) == 0;

@@ -7,11 +7,14 @@
  * migration pipe). Host byte order; the same host type at both ends.
  *
  *   header (struct vmmsave_hdr)
- *   records: struct vmmsave_rec, then len bytes of payload:
+ *   records: struct vmmsave_rec, then len bytes of payload (a live save
+ *   sends a page again when it changed: the last copy counts):
  *     PAGES   u64 first pfn, u64 count (1..VMMSAVE_MAX_RUN), count pages;
  *             pages not sent are zero
  *     BALLOON the ballooned-out bitmap, (ram_pages + 7) / 8 bytes
  *     VCPU    struct vmmsave_vcpu, one per vcpu online in the guest
+ *     CLOCK   u64 guest system time when the guest stopped (a live save
+ *             wrote its header while the guest still ran)
  *     END     no payload; the reader stops right after it
  *
  * A reader checks the magic, the version and the header's sizes before it
@@ -38,6 +41,7 @@ enum vmmsave_type {
     VMMSAVE_BALLOON = 2,
     VMMSAVE_VCPU = 3,
     VMMSAVE_END = 4,
+    VMMSAVE_CLOCK = 5,
 };
 
 struct vmmsave_hdr {

@@ -187,10 +187,40 @@ case_migrate() {
     ON2 "$XM" destroy m1
 }
 
+# Live: pre-copy rounds on KVM's dirty log while the guest keeps writing
+# 16 MiB of its memory (dirty=16:64, 64 pages a millisecond, spinning so
+# it writes whatever our timers do), then the last round suspended; the
+# guest arrives, every page holds its last write (self-test dirty) and its
+# disk works.
+case_migrate_live() {
+    local out g1 g2
+    ON2 "$XM" daemons start >/dev/null 2>&1 || fail "daemons on the target"
+    MODE=r boot l1 'extra = "resumetest=blk,dirty dirty=16:64"'
+    t_wait_console l1 "dirty: writing"
+    sleep 1 # writing at its pace
+    out=$("$XM" migrate --live -s "$R1/fakessh" l1 otherhost 2>&1) ||
+        fail "migrate --live: $out $(cat "$R1/receiver.log")"
+    assert_match "$out" "Migration successful."
+    assert_match "$out" "migration sender: downtime [0-9]+ ms"
+    assert_match "$(t_vmmlog l1)" "saved, [0-9]+ of [0-9]+ pages sent in the last round"
+    ! t_xm_listed l1 || fail "source still listed"
+    # The guest wrote while it was copied and KVM's log saw it.
+    assert_match "$(t_vmmlog l1)" "pre-copy, [1-9] rounds, [0-9]+ pages sent, [0-9]+ dirty left \(KVM's log: [1-9]"
+    ON2 resumed l1--incoming "new domain" 1
+    ON2 t_wait_console l1--incoming "selftest blk: PASS"
+    ON2 t_wait_console l1--incoming "selftest dirty: PASS"
+    # Its last writes arrived: the generation it had when it suspended.
+    g1=$(t_vmmlog l1 | sed -n 's/.*suspending (dirty generation \([0-9]*\)).*/\1/p')
+    g2=$(ON2 t_vmmlog l1--incoming | sed -n 's/.*selftest dirty: PASS (4096 pages, generation \([0-9]*\)).*/\1/p')
+    assert_eq "$g2" "$g1" "the guest's dirty generation after the move"
+    ON2 "$XM" destroy l1
+}
+
 t_case "PV save, restore: new domid, same name and UUID; counter, disk, ping carry on" case_save_restore
 t_case "PV save -c keeps it running; restore of a running name refused; -p" case_checkpoint
 t_case "PV truncated, corrupt, foreign images refused, nothing created" case_bad_images
 t_case "PV snapshot-create keeps it running, revert carries on; save -z" case_snapshot_xz
 t_case "PV guest with 2 vcpus: both online again after restore" case_vcpus
 t_case "PV migrate into a second root: arrives, carries on, disk works" case_migrate
+t_case "PV migrate --live: pre-copy rounds, downtime, arrives, disk works" case_migrate_live
 t_done

@@ -132,6 +132,8 @@ static void test_records(void **state)
     assert_int_equal(rec_rc(VMMSAVE_VCPU, sizeof(struct vmmsave_vcpu)), 0);
     assert_int_equal(rec_rc(VMMSAVE_VCPU, sizeof(struct vmmsave_vcpu) - 1),
                      -EINVAL);
+    assert_int_equal(rec_rc(VMMSAVE_CLOCK, 8), 0);
+    assert_int_equal(rec_rc(VMMSAVE_CLOCK, 16), -EINVAL);
     assert_int_equal(rec_rc(VMMSAVE_END, 0), 0);
     assert_int_equal(rec_rc(VMMSAVE_END, 1), -EINVAL);
     assert_int_equal(rec_rc(99, 0), -EINVAL);

@@ -34,8 +34,9 @@ int mem_init(struct vmm *vmm, uint64_t ram_pages, uint64_t max_pages)
     vmm->max_pages = max_pages < ram_pages ? ram_pages : max_pages;
     /* Guest memory, then the balloon bitmap (vmmctl.h), which the guest
      * cannot reach but backends mapping the memfd read. */
-    map_bytes =
-        vmm->total_pages * PG + ((ram_pages + 7) / 8 + PG - 1) / PG * PG;
+    map_bytes = vmm->total_pages * PG +
+                ((ram_pages + 7) / 8 + PG - 1) / PG * PG +
+                ((vmm->total_pages + 7) / 8 + PG - 1) / PG * PG;
     vmm->mem_fd = memfd_create(name, MFD_CLOEXEC);
     if (vmm->mem_fd < 0)
         return -errno;
@@ -49,6 +50,7 @@ int mem_init(struct vmm *vmm, uint64_t ram_pages, uint64_t max_pages)
         return -errno;
     vmm->mem = m;
     vmm->ballooned = vmm->mem + vmm->total_pages * PG;
+    vmm->written = vmm->ballooned + ((ram_pages + 7) / 8 + PG - 1) / PG * PG;
     vmm->sh =
         (shared_info_t *)(vmm->mem + (ram_pages + PVABI_SP_SHARED_INFO) * PG);
     return 0;
@@ -99,6 +101,18 @@ int gm_read(struct vmm *vmm, uint64_t gpa, void *dst, size_t len)
     return 0;
 }
 
+void gm_mark_written(struct vmm *vmm, uint64_t gpa, uint64_t len)
+{
+    uint64_t pfn;
+
+    if (!len)
+        return;
+    for (pfn = gpa / PG; pfn <= (gpa + len - 1) / PG; pfn++)
+        if (pfn < vmm->total_pages)
+            __atomic_fetch_or(&vmm->written[pfn / 8],
+                              (uint8_t)(1u << (pfn % 8)), __ATOMIC_RELEASE);
+}
+
 int gm_write(struct vmm *vmm, uint64_t gpa, const void *src, size_t len)
 {
     void *p = gm_ptr(vmm, gpa, len);
@@ -106,6 +120,7 @@ int gm_write(struct vmm *vmm, uint64_t gpa, const void *src, size_t len)
     if (!p)
         return -EFAULT;
     memcpy(p, src, len);
+    gm_mark_written(vmm, gpa, len); /* KVM's dirty log does not see it */
     return 0;
 }
 

@@ -24,6 +24,8 @@ struct loaded {
     struct vmmsave_vcpu vcpu[VMMSAVE_MAX_VCPUS];
     uint32_t have; /* bit per vcpu id */
     uint8_t *balloon;
+    uint64_t clock;
+    int have_clock;
 };
 
 static int rd(int fd, void *buf, size_t len, char *err, size_t errlen)
@@ -76,6 +78,10 @@ static int load_records(struct vmm *vmm, const struct vmmsave_hdr *h, int fd,
                 l->vcpu[v.id] = v;
                 l->have |= 1u << v.id;
             }
+            break;
+        case VMMSAVE_CLOCK:
+            rc = rd(fd, &l->clock, sizeof(l->clock), err, errlen);
+            l->have_clock = 1;
             break;
         case VMMSAVE_END:
             return 0;
@@ -182,7 +188,8 @@ int restore_load(struct vmm *vmm, int fd, unsigned max_vcpus_hint,
         if ((l->have >> i) & 1 && (rc = load_vcpu(&vmm->vcpus[i], &l->vcpu[i])))
             snprintf(err, errlen, "vcpu %u: loading its state: %s", i,
                      strerror(-rc));
-    vmm->sys0 = h.system_time; /* guest time carries on from the save */
+    /* Guest time carries on from the save. */
+    vmm->sys0 = l->have_clock ? l->clock : h.system_time;
 out:
     free(l->balloon);
     free(l);

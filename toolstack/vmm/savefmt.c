@@ -110,6 +110,10 @@ int savefmt_check_rec(const struct vmmsave_hdr *h, const struct vmmsave_rec *r,
         if (r->len != sizeof(struct vmmsave_vcpu))
             return bad(err, errlen, "bad vcpu record length");
         return 0;
+    case VMMSAVE_CLOCK:
+        if (r->len != 8)
+            return bad(err, errlen, "bad clock record length");
+        return 0;
     case VMMSAVE_END:
         if (r->len != 0)
             return bad(err, errlen, "bad end record length");

@@ -83,7 +83,11 @@ struct vmm {
     unsigned char *mem;
     uint64_t ram_pages, total_pages;
     uint64_t max_pages, cur_pages;
-    uint8_t *ballooned; /* bitmap over ram_pages, after the guest's pages */
+    uint8_t *ballooned;    /* bitmap over ram_pages, after the guest's pages */
+    uint8_t *written;      /* bitmap over total_pages, after that: pages
+                              written behind KVM (us, backends; vmmctl.h) */
+    struct live *live;     /* save.c: a live save in progress, or NULL */
+    atomic_int precopying; /* its pre-copy thread runs */
     shared_info_t *sh;
     struct builder_result br;
     struct kvm_sregs sregs0;
@@ -129,6 +133,8 @@ int mem_init(struct vmm *vmm, uint64_t ram_pages, uint64_t max_pages);
 void *gm_ptr(struct vmm *vmm, uint64_t gpa, uint64_t len);
 int gm_read(struct vmm *vmm, uint64_t gpa, void *dst, size_t len);
 int gm_write(struct vmm *vmm, uint64_t gpa, const void *src, size_t len);
+/* Pages written other than by the guest (its dirty log misses them). */
+void gm_mark_written(struct vmm *vmm, uint64_t gpa, uint64_t len);
 /* Give pfn back as the balloon does (restore of a ballooned-out page). */
 int mem_balloon_out(struct vmm *vmm, uint64_t pfn);
 int64_t mem_hc_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg);
@@ -202,7 +208,13 @@ uint64_t sched_now(struct vmm *vmm); /* guest system time, ns */
 
 /* save.c: write a suspended domain's stream to fd (VMMCTL_SAVE); let a
  * suspended guest carry on, its suspend cancelled (VMMCTL_RESUME). */
-int save_write(struct vmm *vmm, int fd, char *err, size_t errlen);
+int save_write(struct vmm *vmm, int fd, int last_round, uint64_t stats[3],
+               char *err, size_t errlen);
+/* VMMCTL_PRECOPY: the stream's start and rounds of dirty pages while the
+ * guest runs; -EOPNOTSUPP (nothing written) without a dirty log. */
+int save_precopy(struct vmm *vmm, int fd, unsigned max_rounds,
+                 unsigned stop_dirty, uint64_t stats[3], char *err,
+                 size_t errlen);
 int save_resume(struct vmm *vmm, int fast);
 /* restore.c: instead of the builder, load the domain from the stream on
  * fd (memory, balloon, KVM VM and vcpus); ports get the store and console
