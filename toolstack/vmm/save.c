@@ -385,11 +385,11 @@ int save_precopy(struct vmm *vmm, int fd, unsigned max_rounds,
     uint64_t left = 0;
     int rc;
 
-    if (vmm->live || atomic_load(&vmm->shutdown)) {
-        snprintf(err, errlen, "domain %u is %s", vmm->domid,
-                 vmm->live ? "already being saved" : "shut down");
+    if (atomic_load(&vmm->shutdown)) {
+        snprintf(err, errlen, "domain %u is shut down", vmm->domid);
         return -EBUSY;
     }
+    live_end(vmm); /* one given up before its last round */
     l = calloc(1, sizeof(*l));
     vmm->live = l;
     if (l) {
@@ -475,11 +475,12 @@ int save_write(struct vmm *vmm, int fd, int last_round, uint64_t stats[3],
         snprintf(err, errlen, "domain %u is not suspended", vmm->domid);
         return -EINVAL;
     }
-    if (last_round != !!vmm->live) {
-        snprintf(err, errlen, "domain %u: %s", vmm->domid,
-                 last_round ? "no pre-copy to finish" : "a pre-copy is open");
+    if (last_round && !vmm->live) {
+        snprintf(err, errlen, "domain %u: no pre-copy to finish", vmm->domid);
         return -EINVAL;
     }
+    if (!last_round)
+        live_end(vmm); /* one given up before its last round */
     if (wait_parked(vmm) < 0) {
         snprintf(err, errlen, "domain %u: vcpus did not stop", vmm->domid);
         return -ETIMEDOUT;
