@@ -163,10 +163,19 @@ XS2=$R2/run/xenstored/socket
 mkdir -p "$R2"/{run/xenstored,run/pvstack,var/lib/xen,var/log/xen,etc/xen}
 ON2() { PVSTACK_ROOT=$R2 XENSTORED_PATH=$XS2 "$@"; }
 t_on_exit "ON2 t_xm_daemons_stop"
-{ echo "#!/bin/sh"; echo "shift"
-  echo "export PVSTACK_ROOT=$R2 XENSTORED_PATH=$XS2 PATH=$BIN:\$PATH"
-  echo "exec \"\$@\" 2>>$R1/receiver.log"; } >"$R1/fakessh"
-chmod +x "$R1/fakessh"
+# fakessh FILE [ENV...]: an "ssh" that drops the host and runs the command
+# on the target root.
+fakessh() {
+    local f=$1
+    shift
+    { echo "#!/bin/sh"; echo "shift"
+      echo "export PVSTACK_ROOT=$R2 XENSTORED_PATH=$XS2 PATH=$BIN:\$PATH $*"
+      echo "exec \"\$@\" 2>>$R1/receiver.log"; } >"$f"
+    chmod +x "$f"
+}
+fakessh "$R1/fakessh"
+# The target cannot start a VMM: its restore fails.
+fakessh "$R1/badssh" PVSTACK_VMM=/nonexistent/pvstack-vmm
 
 case_migrate() {
     local u out
@@ -216,6 +225,29 @@ case_migrate_live() {
     ON2 "$XM" destroy l1
 }
 
+# When the target fails the source resumes (its suspend cancelled) and
+# nothing is left there; live or not (a live one may fail in its rounds,
+# before the guest is asked to suspend: then it just runs on).
+case_migrate_fails() {
+    local out opt s
+    ON2 "$XM" daemons start >/dev/null 2>&1 || fail "daemons on the target"
+    MODE=r boot f1
+    for opt in "" --live; do
+        out=$("$XM" migrate $opt -s "$R1/badssh" f1 otherhost 2>&1) &&
+            fail "migrate $opt succeeded"
+        assert_match "$out" "Migration failed, resuming at sender."
+        s=$(t_vmmlog f1 | grep -c "pvstack guest: suspending")
+        [ "$s" = 0 ] || resumed f1 cancelled "$s"
+        assert_match "$(t_xm_state f1)" '^(r-----|-b----)$'
+        ! ON2 t_xm_listed f1 && ! ON2 t_xm_listed f1--incoming ||
+            fail "left on the target: $(ON2 "$XM" list)"
+        assert_eq "$(ls "$R2/run/pvstack" | grep -c '\.sock$')" 0 "no VMM on the target"
+    done
+    [ "$(t_vmmlog f1 | grep -c "pvstack guest: suspending")" -ge 1 ] ||
+        fail "the plain migration never suspended the guest"
+    "$XM" destroy f1
+}
+
 t_case "PV save, restore: new domid, same name and UUID; counter, disk, ping carry on" case_save_restore
 t_case "PV save -c keeps it running; restore of a running name refused; -p" case_checkpoint
 t_case "PV truncated, corrupt, foreign images refused, nothing created" case_bad_images
@@ -223,4 +255,5 @@ t_case "PV snapshot-create keeps it running, revert carries on; save -z" case_sn
 t_case "PV guest with 2 vcpus: both online again after restore" case_vcpus
 t_case "PV migrate into a second root: arrives, carries on, disk works" case_migrate
 t_case "PV migrate --live: pre-copy rounds, downtime, arrives, disk works" case_migrate_live
+t_case "PV migrate to a failing target: source resumes, nothing left there" case_migrate_fails
 t_done

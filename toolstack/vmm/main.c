@@ -269,6 +269,9 @@ int main(int argc, char **argv)
     vmm.mem_fd = vmm.kvm_fd = vmm.vm_fd = vmm.epfd = vmm.ctl_fd = -1;
     vmm.pid_fd = pidfd_open(getpid(), 0); /* always close-on-exec */
     pthread_mutex_init(&vmm.lock, NULL);
+    /* A save's reader may go away (a migration target failing): the write
+     * fails with EPIPE and the guest is resumed, the VMM lives on. */
+    signal(SIGPIPE, SIG_IGN);
     parse_args(argc, argv, &vmm, &o);
     open_log(&vmm, o.debug);
     vmm.start_time = time(NULL);
