@@ -2,11 +2,11 @@
 /*
  * dirty.c: a guest that keeps writing its memory, for live migration
  * (cmdline dirty=MIB[:PAGES], bench_save): MIB MiB of pages (up to 256)
- * written once at boot, then PAGES of them (default 64; 0 none) written
- * per millisecond round-robin by vcpu 0's idle loop.
- * Each write puts a new generation into the page and into a separate
- * table; self-test `dirty` checks every page against the table, so a page
- * a migration failed to send again shows as a mismatch.
+ * filled with pseudo-random bytes at boot, then PAGES of them (default 64; 0
+ * none) written per millisecond round-robin by vcpu 0's idle loop. Each write
+ * puts a new generation into the page and into a separate table; self-test
+ * `dirty` checks every page against the table, so a page a migration failed to
+ * send again shows as a mismatch.
  */
 #include "kernel.h"
 #include "selftest.h"
@@ -29,10 +29,18 @@ int dirty_start(const char *arg)
     if (*end == ':' && (lib_parse_ulong(end + 1, &per_ms, &end) < 0 || *end))
         return -XEN_EINVAL;
     for (i = 0; i < mib * 256; i++) {
-        pages[i] = page_alloc();
-        if (!pages[i])
+        uint64_t x = 0x9e3779b97f4a7c15ULL ^ i, *p;
+        unsigned w;
+        p = pages[i] = page_alloc();
+        if (!p)
             break;
-        pages[i][0] = expect[i] = ++gen; /* written once: half a guest */
+        for (w = 1; w < PAGE_SIZE / 8; w++) { /* xorshift: no xz gain */
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            p[w] = x;
+        }
+        p[0] = expect[i] = ++gen;
     }
     npages = i;
     return npages ? 0 : -XEN_ENOMEM;
