@@ -93,23 +93,23 @@ static int load_records(struct vmm *vmm, const struct vmmsave_hdr *h, int fd,
 
 static int load_vcpu(struct vcpu *v, const struct vmmsave_vcpu *s)
 {
-    struct {
-        struct kvm_msrs h;
-        struct kvm_msr_entry e[VMMSAVE_MAX_MSRS];
-    } m;
+    uint64_t buf[(sizeof(struct kvm_msrs) +
+                  VMMSAVE_MAX_MSRS * sizeof(struct kvm_msr_entry)) /
+                 8];
+    struct kvm_msrs *m = (struct kvm_msrs *)buf;
     unsigned i;
 
     if (ioctl(v->fd, KVM_SET_SREGS, &s->sregs) < 0 ||
         ioctl(v->fd, KVM_SET_REGS, &s->regs) < 0 ||
         ioctl(v->fd, KVM_SET_FPU, &s->fpu) < 0)
         return -errno;
-    memset(&m, 0, sizeof(m));
-    m.h.nmsrs = s->nr_msrs;
+    memset(buf, 0, sizeof(buf));
+    m->nmsrs = s->nr_msrs;
     for (i = 0; i < s->nr_msrs; i++) {
-        m.e[i].index = s->msrs[i].index;
-        m.e[i].data = s->msrs[i].data;
+        m->entries[i].index = s->msrs[i].index;
+        m->entries[i].data = s->msrs[i].data;
     }
-    if (s->nr_msrs && ioctl(v->fd, KVM_SET_MSRS, &m) != (int)s->nr_msrs)
+    if (s->nr_msrs && ioctl(v->fd, KVM_SET_MSRS, m) != (int)s->nr_msrs)
         log_warnx("dom %u: vcpu %u: not every MSR restored", v->vmm->domid,
                   v->id);
     /* The upcall path reads the synced copy before the first KVM_RUN. */

@@ -174,20 +174,19 @@ static int put_pages(struct vmm *vmm, int fd, uint64_t *sent)
 
 static void get_msrs(struct vcpu *v, struct vmmsave_vcpu *s)
 {
-    struct {
-        struct kvm_msrs h;
-        struct kvm_msr_entry e[1];
-    } m;
+    /* struct kvm_msrs and one entry (a flexible array: no struct). */
+    uint64_t buf[(sizeof(struct kvm_msrs) + sizeof(struct kvm_msr_entry)) / 8];
+    struct kvm_msrs *m = (struct kvm_msrs *)buf;
     size_t i;
 
     for (i = 0; i < sizeof(save_msrs) / sizeof(save_msrs[0]); i++) {
-        memset(&m, 0, sizeof(m));
-        m.h.nmsrs = 1;
-        m.e[0].index = save_msrs[i];
-        if (ioctl(v->fd, KVM_GET_MSRS, &m) == 1 &&
+        memset(buf, 0, sizeof(buf));
+        m->nmsrs = 1;
+        m->entries[0].index = save_msrs[i];
+        if (ioctl(v->fd, KVM_GET_MSRS, m) == 1 &&
             s->nr_msrs < VMMSAVE_MAX_MSRS) {
             s->msrs[s->nr_msrs].index = save_msrs[i];
-            s->msrs[s->nr_msrs++].data = m.e[0].data;
+            s->msrs[s->nr_msrs++].data = m->entries[0].data;
         }
     }
 }
