@@ -154,6 +154,23 @@ case_snapshot_xz() {
     "$XM" destroy n1
 }
 
+case_xendomains() {
+    local auto=$PVSTACK_ROOT/etc/xen/auto save=$PVSTACK_ROOT/var/lib/xen/save out
+    mkdir -p "$auto"
+    truncate -s 16M "$PVSTACK_ROOT/x1.img"
+    ln -s "$(t_pv_cfg x1 "disk = ['file:$PVSTACK_ROOT/x1.img,xvda,w']")" "$auto/x1.cfg"
+    t_on_exit "rm -f '$auto/x1.cfg'"
+    out=$(XM=$XM "$BIN/xendomains" start 2>&1) || fail "start: $out"
+    t_wait_console x1 "pvstack guest: ready"
+    out=$(XM=$XM "$BIN/xendomains" stop 2>&1) || fail "stop: $out"
+    assert_match "$out" "Saving Xen domain x1 to $save/x1: ok"
+    ! t_xm_listed x1 || fail "x1 still running"
+    out=$(XM=$XM "$BIN/xendomains" start 2>&1) || fail "start again: $out"
+    assert_match "$out" "Restoring Xen domain x1 \\(from $save/x1\\): ok"
+    resumed x1 "new domain" 1
+    "$XM" destroy x1
+}
+
 # Migration into a second state root through a local "ssh" (as 77 does):
 # the target has its own daemons (xenstored, blkback...), no netns, so no
 # vif.
@@ -252,6 +269,7 @@ t_case "PV save, restore: new domid, same name and UUID; counter, disk, ping car
 t_case "PV save -c keeps it running; restore of a running name refused; -p" case_checkpoint
 t_case "PV truncated, corrupt, foreign images refused, nothing created" case_bad_images
 t_case "PV snapshot-create keeps it running, revert carries on; save -z" case_snapshot_xz
+t_case "PV xendomains stop saves, start restores" case_xendomains
 t_case "PV guest with 2 vcpus: both online again after restore" case_vcpus
 t_case "PV migrate into a second root: arrives, carries on, disk works" case_migrate
 t_case "PV migrate --live: pre-copy rounds, downtime, arrives, disk works" case_migrate_live
