@@ -154,6 +154,25 @@ case_snapshot_xz() {
     "$XM" destroy n1
 }
 
+# A ballooned guest: the pages it gave back are given back in the new
+# domain too (the stream's balloon record), so it can take them back there
+# (increase_reservation only re-populates pfns given back before).
+case_balloon() {
+    local img=$PVSTACK_ROOT/m2.save
+    boot m2
+    "$XM" mem-set m2 24 || fail "mem-set 24"
+    t_wait_console m2 "balloon: memory now 24576 KiB"
+    assert_match "$(t_xm_row m2)" "^m2 +[0-9]+ +24 "
+    "$XM" save m2 "$img" >/dev/null 2>&1 || fail "save"
+    "$XM" restore "$img" >/dev/null 2>&1 || fail "restore"
+    resumed m2 "new domain" 1
+    "$XM" mem-set m2 32 || fail "mem-set 32"
+    t_wait_console m2 "balloon: memory now 32768 KiB"
+    t_wait_for "t_xm_row m2 | grep -qE '^m2 +[0-9]+ +32 '" 10 ||
+        fail "not 32 MiB again: $(t_xm_row m2)"
+    "$XM" destroy m2
+}
+
 case_xendomains() {
     local auto=$PVSTACK_ROOT/etc/xen/auto save=$PVSTACK_ROOT/var/lib/xen/save out
     mkdir -p "$auto"
@@ -269,6 +288,7 @@ t_case "PV save, restore: new domid, same name and UUID; counter, disk, ping car
 t_case "PV save -c keeps it running; restore of a running name refused; -p" case_checkpoint
 t_case "PV truncated, corrupt, foreign images refused, nothing created" case_bad_images
 t_case "PV snapshot-create keeps it running, revert carries on; save -z" case_snapshot_xz
+t_case "PV ballooned guest: restored with its balloon, takes the pages back" case_balloon
 t_case "PV xendomains stop saves, start restores" case_xendomains
 t_case "PV guest with 2 vcpus: both online again after restore" case_vcpus
 t_case "PV migrate into a second root: arrives, carries on, disk works" case_migrate

@@ -9,12 +9,14 @@
 #include "vmm/vmm.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
 #include "lib/log.h"
+#include "lib/proc.h"
 #include "proto/pvabi.h"
 #include "vmm/savefmt.h"
 
@@ -130,7 +132,7 @@ int restore_load(struct vmm *vmm, int fd, unsigned max_vcpus_hint,
     struct vmmsave_hdr h;
     struct loaded *l;
     struct start_info *si;
-    uint64_t pfn;
+    uint64_t pfn, avail = 0;
     unsigned i;
     int rc;
 
@@ -140,6 +142,14 @@ int restore_load(struct vmm *vmm, int fd, unsigned max_vcpus_hint,
         rc = savefmt_check_hdr(&h, err, errlen);
     if (rc < 0)
         return rc;
+    if (proc_field_kb("/proc/meminfo", "MemAvailable", &avail) == 0 && avail &&
+        h.cur_pages * 4 > avail) {
+        snprintf(err, errlen,
+                 "memory %" PRIu64 " MiB is more than the host has free "
+                 "(%" PRIu64 " MiB)",
+                 h.cur_pages / 256, avail / 1024);
+        return -ENOMEM;
+    }
     rc = mem_init(vmm, h.ram_pages, h.max_pages);
     if (rc < 0) {
         snprintf(err, errlen, "guest memory: %s", strerror(-rc));
