@@ -7,7 +7,9 @@
  * unknown records, wrong lengths, runs past guest memory (and overflowing
  * pfn + count), vcpu ids out of range and too many MSRs are refused with
  * one line; exact reads stop at the end of what was asked and report a
- * short stream.
+ * short stream; a whole stream loads (pages, balloon, vcpu, clock) and
+ * leaves the fd right after END; a cut one is "truncated", a vcpu twice
+ * refused.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -15,7 +17,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -191,13 +195,113 @@ static void test_exact_io(void **state)
     close(p[0]);
 }
 
+static void put(int fd, const void *p, size_t n)
+{
+    assert_int_equal(write(fd, p, n), (ssize_t)n);
+}
+
+static void rec(int fd, uint32_t type, uint64_t len)
+{
+    struct vmmsave_rec r = {.type = type, .len = len};
+    put(fd, &r, sizeof(r));
+}
+
+/* A stream as a VMM writes it, then libxl's bytes after END. */
+static int stream(int vcpus, int cut)
+{
+    struct vmmsave_hdr h = good_hdr();
+    struct vmmsave_vcpu v;
+    unsigned char page[4096], bal[8192 / 8];
+    uint64_t run[2] = {3, 1}, clock = 123456789;
+    int fd = memfd_create("vmmsave", 0), i;
+    off_t end;
+
+    assert_true(fd >= 0);
+    memset(page, 0xab, sizeof(page));
+    memset(bal, 0, sizeof(bal));
+    bal[1] = 0x80; /* pfn 15 ballooned */
+    put(fd, &h, sizeof(h));
+    rec(fd, VMMSAVE_PAGES, 16 + 4096);
+    put(fd, run, sizeof(run));
+    put(fd, page, sizeof(page));
+    rec(fd, VMMSAVE_BALLOON, sizeof(bal));
+    put(fd, bal, sizeof(bal));
+    for (i = 0; i < vcpus; i++) {
+        memset(&v, 0, sizeof(v));
+        v.id = 1;
+        v.regs.rip = 0x1234;
+        rec(fd, VMMSAVE_VCPU, sizeof(v));
+        put(fd, &v, sizeof(v));
+    }
+    rec(fd, VMMSAVE_CLOCK, 8);
+    put(fd, &clock, 8);
+    rec(fd, VMMSAVE_END, 0);
+    end = lseek(fd, 0, SEEK_CUR);
+    put(fd, "LIBXL", 5);
+    if (cut)
+        assert_int_equal(ftruncate(fd, end - cut), 0);
+    assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+    return fd;
+}
+
+static int load(int fd, unsigned char *mem, struct savefmt_loaded *l)
+{
+    struct vmmsave_hdr h;
+    int rc;
+
+    memset(l, 0, sizeof(*l));
+    err[0] = '\0';
+    rc = savefmt_read_hdr(fd, &h, err, sizeof(err));
+    if (rc == 0)
+        rc = savefmt_load(fd, &h, mem, l, err, sizeof(err));
+    return rc;
+}
+
+static void test_load(void **state)
+{
+    const size_t size = (8192 + PVABI_SPECIAL_PAGES) * 4096ul;
+    unsigned char *mem = calloc(1, size), tail[8];
+    struct savefmt_loaded l;
+    int fd;
+
+    (void)state;
+    assert_non_null(mem);
+    fd = stream(1, 0);
+    assert_int_equal(load(fd, mem, &l), 0);
+    assert_int_equal(mem[3 * 4096], 0xab);
+    assert_int_equal(mem[3 * 4096 + 4095], 0xab);
+    assert_int_equal(mem[4 * 4096], 0);
+    assert_int_equal(l.have, 2u);
+    assert_int_equal(l.vcpu[1].regs.rip, 0x1234);
+    assert_true(l.have_clock);
+    assert_int_equal(l.clock, 123456789);
+    assert_non_null(l.balloon);
+    assert_int_equal(l.balloon[1], 0x80);
+    /* Nothing read past END: libxl's bytes are next on the fd. */
+    assert_int_equal(read(fd, tail, 5), 5);
+    assert_memory_equal(tail, "LIBXL", 5);
+    free(l.balloon);
+    close(fd);
+    /* Cut anywhere before END's end: truncated, one line. */
+    fd = stream(1, 1);
+    assert_int_equal(load(fd, mem, &l), -EINVAL);
+    assert_string_equal(err, "domain stream: truncated");
+    free(l.balloon);
+    close(fd);
+    fd = stream(2, 0);
+    assert_int_equal(load(fd, mem, &l), -EINVAL);
+    assert_string_equal(err, "domain stream: vcpu 1 twice");
+    free(l.balloon);
+    close(fd);
+    free(mem);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_header),
-        cmocka_unit_test(test_records),
-        cmocka_unit_test(test_runs_and_vcpus),
-        cmocka_unit_test(test_exact_io),
+        cmocka_unit_test(test_header),         cmocka_unit_test(test_records),
+        cmocka_unit_test(test_runs_and_vcpus), cmocka_unit_test(test_exact_io),
+        cmocka_unit_test(test_load),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,79 +20,6 @@
 #include "proto/pvabi.h"
 #include "vmm/savefmt.h"
 
-#define PG 4096u
-
-struct loaded {
-    struct vmmsave_vcpu vcpu[VMMSAVE_MAX_VCPUS];
-    uint32_t have; /* bit per vcpu id */
-    uint8_t *balloon;
-    uint64_t clock;
-    int have_clock;
-};
-
-static int rd(int fd, void *buf, size_t len, char *err, size_t errlen)
-{
-    int rc = savefmt_read(fd, buf, len);
-
-    if (rc == -ENODATA)
-        snprintf(err, errlen, "domain stream: truncated");
-    else if (rc < 0)
-        snprintf(err, errlen, "domain stream: %s", strerror(-rc));
-    return rc < 0 ? (rc == -ENODATA ? -EINVAL : rc) : 0;
-}
-
-static int load_records(struct vmm *vmm, const struct vmmsave_hdr *h, int fd,
-                        struct loaded *l, char *err, size_t errlen)
-{
-    struct vmmsave_rec r;
-    struct vmmsave_vcpu v;
-    uint64_t run[2];
-    int rc;
-
-    for (;;) {
-        rc = rd(fd, &r, sizeof(r), err, errlen);
-        if (!rc)
-            rc = savefmt_check_rec(h, &r, err, errlen);
-        if (rc < 0)
-            return rc;
-        switch (r.type) {
-        case VMMSAVE_PAGES:
-            rc = rd(fd, run, sizeof(run), err, errlen);
-            if (!rc)
-                rc = savefmt_check_run(h, &r, run[0], run[1], err, errlen);
-            if (!rc)
-                rc = rd(fd, vmm->mem + run[0] * PG, run[1] * PG, err, errlen);
-            break;
-        case VMMSAVE_BALLOON:
-            free(l->balloon);
-            l->balloon = malloc(r.len);
-            rc = l->balloon ? rd(fd, l->balloon, r.len, err, errlen) : -ENOMEM;
-            break;
-        case VMMSAVE_VCPU:
-            rc = rd(fd, &v, sizeof(v), err, errlen);
-            if (!rc)
-                rc = savefmt_check_vcpu(h, &v, err, errlen);
-            if (!rc && (l->have >> v.id) & 1) {
-                snprintf(err, errlen, "domain stream: vcpu %u twice", v.id);
-                rc = -EINVAL;
-            }
-            if (!rc) {
-                l->vcpu[v.id] = v;
-                l->have |= 1u << v.id;
-            }
-            break;
-        case VMMSAVE_CLOCK:
-            rc = rd(fd, &l->clock, sizeof(l->clock), err, errlen);
-            l->have_clock = 1;
-            break;
-        case VMMSAVE_END:
-            return 0;
-        }
-        if (rc < 0)
-            return rc;
-    }
-}
-
 static int load_vcpu(struct vcpu *v, const struct vmmsave_vcpu *s)
 {
     uint64_t buf[(sizeof(struct kvm_msrs) +
@@ -130,16 +57,14 @@ int restore_load(struct vmm *vmm, int fd, unsigned max_vcpus_hint,
                  uint32_t ports[2], char *err, size_t errlen)
 {
     struct vmmsave_hdr h;
-    struct loaded *l;
+    struct savefmt_loaded *l;
     struct start_info *si;
     uint64_t pfn, avail = 0;
     unsigned i;
     int rc;
 
     (void)max_vcpus_hint;
-    rc = rd(fd, &h, sizeof(h), err, errlen);
-    if (!rc)
-        rc = savefmt_check_hdr(&h, err, errlen);
+    rc = savefmt_read_hdr(fd, &h, err, errlen);
     if (rc < 0)
         return rc;
     if (proc_field_kb("/proc/meminfo", "MemAvailable", &avail) == 0 && avail &&
@@ -159,7 +84,7 @@ int restore_load(struct vmm *vmm, int fd, unsigned max_vcpus_hint,
     l = calloc(1, sizeof(*l));
     if (!l)
         return -ENOMEM;
-    rc = load_records(vmm, &h, fd, l, err, errlen);
+    rc = savefmt_load(fd, &h, vmm->mem, l, err, errlen);
     if (!rc && !(l->have & 1)) {
         snprintf(err, errlen, "domain stream: no state for vcpu 0");
         rc = -EINVAL;

@@ -27,4 +27,24 @@ int savefmt_check_run(const struct vmmsave_hdr *h, const struct vmmsave_rec *r,
 int savefmt_check_vcpu(const struct vmmsave_hdr *h,
                        const struct vmmsave_vcpu *v, char *err, size_t errlen);
 
+/* What savefmt_load() found besides pages. */
+struct savefmt_loaded {
+    struct vmmsave_vcpu vcpu[VMMSAVE_MAX_VCPUS];
+    uint32_t have;    /* bit per vcpu id */
+    uint8_t *balloon; /* malloc'd, (ram_pages + 7) / 8 bytes, or NULL */
+    uint64_t clock;
+    int have_clock;
+};
+
+/* The header from fd, checked. 0 or -errno with a one-line reason. */
+int savefmt_read_hdr(int fd, struct vmmsave_hdr *h, char *err, size_t errlen);
+/*
+ * The records after h from fd up to END, each checked before it is used:
+ * pages into mem (h->total_pages pages), the rest into *l (zeroed by the
+ * caller; l->balloon is the caller's to free, also on failure). Reads
+ * nothing past END. 0 or -errno with a one-line reason.
+ */
+int savefmt_load(int fd, const struct vmmsave_hdr *h, unsigned char *mem,
+                 struct savefmt_loaded *l, char *err, size_t errlen);
+
 #endif
