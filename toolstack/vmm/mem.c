@@ -33,7 +33,8 @@ int mem_init(struct vmm *vmm, uint64_t ram_pages, uint64_t max_pages)
     vmm->cur_pages = ram_pages;
     vmm->max_pages = max_pages < ram_pages ? ram_pages : max_pages;
     /* Guest memory, then the balloon bitmap (vmmctl.h), which the guest
-     * cannot reach but backends mapping the memfd read. */
+     * cannot reach but backends mapping the memfd read, then the bitmap of
+     * pages written behind KVM's dirty log (ours and the backends'). */
     map_bytes = vmm->total_pages * PG +
                 ((ram_pages + 7) / 8 + PG - 1) / PG * PG +
                 ((vmm->total_pages + 7) / 8 + PG - 1) / PG * PG;
@@ -135,13 +136,6 @@ static int self_domid(struct vmm *vmm, domid_t d)
  * mapping: a touch faults instead of allocating it again) and its memory
  * returned to the host. Reclaimed, it comes back zeroed.
  */
-static int balloon_one(struct vmm *vmm, uint64_t pfn, int give_back);
-
-int mem_balloon_out(struct vmm *vmm, uint64_t pfn)
-{
-    return balloon_one(vmm, pfn, 1);
-}
-
 static int balloon_one(struct vmm *vmm, uint64_t pfn, int give_back)
 {
     unsigned char *page = vmm->mem + pfn * PG;
@@ -169,6 +163,11 @@ static int balloon_one(struct vmm *vmm, uint64_t pfn, int give_back)
     bit_set(vmm->ballooned, pfn, 0);
     vmm->cur_pages++;
     return 1;
+}
+
+int mem_balloon_out(struct vmm *vmm, uint64_t pfn)
+{
+    return balloon_one(vmm, pfn, 1);
 }
 
 /* Xen's memory_op: cmd bits 6 and up are the extent a continuation starts
