@@ -50,6 +50,7 @@ int mem_init(struct vmm *vmm, uint64_t ram_pages, uint64_t max_pages)
     if (m == MAP_FAILED)
         return -errno;
     vmm->mem = m;
+    vmm->mem_size = map_bytes;
     vmm->ballooned = vmm->mem + vmm->total_pages * PG;
     vmm->written = vmm->ballooned + ((ram_pages + 7) / 8 + PG - 1) / PG * PG;
     vmm->sh =

@@ -81,6 +81,7 @@ struct vmm {
     int mem_fd;
     int pid_fd; /* our own pidfd: backends learn of our exit through it */
     unsigned char *mem;
+    size_t mem_size; /* the memfd's mapping: memory and bitmaps */
     uint64_t ram_pages, total_pages;
     uint64_t max_pages, cur_pages;
     uint8_t *ballooned;    /* bitmap over ram_pages, after the guest's pages */
