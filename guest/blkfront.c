@@ -327,6 +327,46 @@ void blkfront_push_wild(uint32_t ahead)
     evtchn_notify(b->port);
 }
 
+/*
+ * In a new domain after a suspend: the old backend and channel are gone
+ * (and its domid's backend path with them). Requests are synchronous on
+ * vcpu 0, which is the one suspending, so none is left to re-submit: a
+ * new ring, grant and channel, published to the new backend.
+ */
+int blkfront_resume(void)
+{
+    struct blkfront *b = &blk;
+    char path[160];
+    int rc;
+
+    if (!b->connected)
+        return 0;
+    b->connected = false;
+    snprintf(path, sizeof(path), "%s/state", b->backend);
+    xenbus_unwatch(path, BLKFRONT_WATCH_TOKEN);
+    if (gnttab_end_access((grant_ref_t)b->ring_ref) == 0)
+        page_free(b->ring.sring);
+    rc = xenbus_front_find("vbd", b->node, sizeof(b->node), b->backend,
+                           sizeof(b->backend), &b->info.backend_id);
+    if (rc < 0)
+        return rc;
+    b->backend_id = (domid_t)b->info.backend_id;
+    rc = publish(b);
+    if (!rc)
+        rc = xenbus_front_wait_connected(b->backend);
+    if (!rc)
+        rc = read_backend(b);
+    if (!rc)
+        rc = xenbus_printf(XBT_NIL, b->node, "state", "%d",
+                           XenbusStateConnected);
+    if (rc < 0)
+        return rc;
+    b->connected = true;
+    snprintf(path, sizeof(path), "%s/state", b->backend);
+    xenbus_watch(path, BLKFRONT_WATCH_TOKEN);
+    return 0;
+}
+
 void blkfront_backend_changed(void)
 {
     struct blkfront *b = &blk;

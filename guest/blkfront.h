@@ -69,5 +69,7 @@ void blkfront_push_wild(uint32_t ahead);
 /* The backend's state changed: on Closing or gone, disconnect and go
  * Closed so a detach completes. */
 void blkfront_backend_changed(void);
+/* After a resume in a new domain: reconnect to the new backend. */
+int blkfront_resume(void);
 
 #endif

@@ -6,7 +6,7 @@
 
 GUEST_SRCS := guest/head.S guest/lib.c guest/console.c guest/traps.c \
 	guest/platform_kvm.c guest/platform_xen.c guest/events.c guest/time.c guest/mm.c guest/gnttab.c guest/xenbus.c guest/xenbus_util.c \
-	guest/control.c guest/blkfront.c guest/netfront.c guest/net.c guest/smp.c guest/selftest.c guest/selftest_dev.c guest/selftest_hostile.c guest/flood.c guest/bench.c guest/shell.c guest/main.c
+	guest/control.c guest/blkfront.c guest/netfront.c guest/net.c guest/smp.c guest/selftest.c guest/selftest_dev.c guest/selftest_hostile.c guest/flood.c guest/bench.c guest/suspend.c guest/dirty.c guest/shell.c guest/main.c
 GUEST_OBJDIR := $(B)/guest/obj
 GUEST_OBJS := $(patsubst guest/%,$(GUEST_OBJDIR)/%.o,$(GUEST_SRCS))
 GUEST_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdlib -fno-pic -fno-pie \

@@ -138,6 +138,15 @@ void console_ring_init(void)
         cons_ring = NULL;
 }
 
+void console_resume(void)
+{
+    if (!start_info->console.domU.mfn)
+        return;
+    cons_port = start_info->console.domU.evtchn;
+    cons_ring = mfn_to_virt(start_info->console.domU.mfn);
+    console_ring_init();
+}
+
 size_t console_read(char *buf, size_t size)
 {
     XENCONS_RING_IDX cons, prod;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * control.c: what the toolstack asks through the store: control/shutdown
- * (poweroff, halt, reboot, crash; suspend is not supported and ignored),
+ * (poweroff, halt, reboot, crash; suspend in suspend.c),
  * memory/target (the balloon: decrease/increase_reservation, so
  * `xm mem-set` is seen) and cpu/N/availability (`xm vcpu-set`).
  */
@@ -159,6 +159,13 @@ static void on_shutdown(void)
         /* A real fault, so the crash takes the same path as a bug. */
         *(volatile uint64_t *)0x3ead00000000UL = 1;
     }
+    if (!strcmp(req, "suspend")) {
+        char tests[128];
+        suspend_run();
+        if (cmdline_get("resumetest", tests, sizeof(tests)))
+            selftest_run(tests);
+        return;
+    }
     printk("control: ignoring shutdown request '%s'\n", req);
 }
 
@@ -240,6 +247,7 @@ int control_init(void)
     }
     xenbus_write(XBT_NIL, "control/feature-poweroff", "1");
     xenbus_write(XBT_NIL, "control/feature-reboot", "1");
+    xenbus_write(XBT_NIL, "control/feature-suspend", "1");
     on_cpu(); /* the vcpus the cfg says are online come up before tests */
     rc = xenbus_watch("control/shutdown", TOK_SHUTDOWN);
     if (!rc)
@@ -260,7 +268,10 @@ void control_loop(bool spin)
             uint64_t end = time_now_ns() + 1000000ULL;
             while (time_now_ns() < end)
                 cpu_relax();
-            deadline = 1; /* in the past: do not block */
+            deadline = 1;            /* in the past: do not block */
+        } else if (dirty_active()) { /* keep writing, poll between */
+            dirty_step();
+            deadline = 1;
         }
         rc = xenbus_wait_watch_wake(NULL, path, sizeof(path), token,
                                     sizeof(token), deadline,

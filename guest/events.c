@@ -180,6 +180,19 @@ void events_do_upcall(struct regs *r)
         local_irq_enable();
 }
 
+/* In a new domain: no port is bound any more. Forget every handler and
+ * start masked, as at boot; each subsystem binds its ports again. */
+void events_resume(void)
+{
+    size_t i;
+
+    for (i = 0; i < NR_PORTS; i++)
+        __atomic_store_n(&handlers[i].fn, NULL, __ATOMIC_RELEASE);
+    for (i = 0; i < ARRAY_SIZE(shared_info->evtchn_pending); i++)
+        WRITE_ONCE(shared_info->evtchn_pending[i], 0);
+    events_init();
+}
+
 void events_init(void)
 {
     struct callback_register cb = {

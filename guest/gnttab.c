@@ -39,6 +39,26 @@ int gnttab_init(void)
     return 0;
 }
 
+/* In a new domain: the frames again (on Xen they moved), and nobody maps
+ * any of our grants any more, whatever the old backends left in flags. */
+int gnttab_resume(void)
+{
+    unsigned i, n;
+    int rc;
+
+    if (!table)
+        return 0;
+    rc = gnttab_init();
+    if (rc < 0)
+        return rc;
+    n = nr_frames * ENTRIES_PER_FRAME;
+    for (i = GNTTAB_NR_RESERVED_ENTRIES; i < n; i++)
+        __atomic_fetch_and(&table[i].flags,
+                           (uint16_t) ~(GTF_reading | GTF_writing),
+                           __ATOMIC_SEQ_CST);
+    return 0;
+}
+
 unsigned gnttab_nr_frames(void)
 {
     return nr_frames;

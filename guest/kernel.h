@@ -34,6 +34,7 @@ void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void console_write(const char *s, size_t n);
 void console_ring_early(void);
 void console_ring_init(void);
+void console_resume(void); /* new domain: the console channel again */
 /* Reads up to size bytes typed on the console; returns the count. */
 size_t console_read(char *buf, size_t size);
 bool console_input_pending(void);
@@ -61,6 +62,8 @@ void trap_ctxt_fill(struct trap_info t[256]);
  * event callback with events masked and must not block. */
 typedef void evtchn_handler_fn(evtchn_port_t port, struct regs *r, void *data);
 void events_init(void);
+/* New domain after a suspend: every handler dropped, callback again. */
+void events_resume(void);
 /* Return from the event callback with HYPERVISOR_iret instead of iretq
  * (cmdline iret=hyp); set before events are bound. */
 extern bool events_hyp_iret;
@@ -88,6 +91,7 @@ void force_evtchn_callback(void);
 /* time.c: Xen system time (ns since build) from vcpu_time_info. */
 uint64_t time_now_ns(void);
 void time_init_cpu(void);
+void time_resume(void); /* new domain: vcpu 0's VIRQ_TIMER again */
 /* Blocks this vcpu until an event arrives or deadline_ns (0: none). */
 void sched_block_until(uint64_t deadline_ns);
 void time_sleep_ns(uint64_t ns);
@@ -122,6 +126,7 @@ unsigned long mm_total_pages(void);
 
 /* gnttab.c: grant table v1 over the frames setup_table returns. */
 int gnttab_init(void);
+int gnttab_resume(void); /* new domain: frames again, no grant mapped */
 /* Returns a grant reference (> 0) for pfn frame, or -errno. */
 int gnttab_grant_access(domid_t dom, unsigned long frame, bool readonly);
 /* Ends access; -XEN_EBUSY while the grantee still has it mapped. */
@@ -131,6 +136,7 @@ const struct grant_entry_v1 *gnttab_entry(grant_ref_t ref);
 
 /* smp.c */
 void smp_init_boot_cpu(void);
+void smp_resume(void); /* new domain: vcpu 0's IPI again */
 int smp_bring_up(unsigned vcpu);
 int smp_take_down(unsigned vcpu);
 unsigned smp_online_count(void);
@@ -149,6 +155,19 @@ int balloon_set_target_kb(uint64_t kb);
  * notifies it back on every event (benchmarks' round trip). */
 int control_echo_start(void);
 uint64_t balloon_current_kb(void);
+
+/* dirty.c: cmdline dirty=MIB[:PAGES_PER_MS]; the idle loop steps it. */
+int dirty_start(const char *arg);
+void dirty_step(void);
+bool dirty_active(void);
+unsigned long dirty_generation(void);
+
+/* suspend.c: control/shutdown = "suspend" (Xen's PV suspend protocol);
+ * returns once the guest runs again, cancelled or in a new domain. */
+void suspend_run(void);
+unsigned long suspend_count(void);
+/* A counter in guest memory for tests (the shell's `counter`). */
+unsigned long counter_next(void);
 
 /* main.c: finds "key=value" or a bare "key" in the cmdline and copies
  * the value (truncated to size); false when absent. */

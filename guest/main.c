@@ -10,6 +10,8 @@
  *   spin              keep vcpu 0 busy instead of blocking when idle
  *   flood=MODE        attack the VMM (flood.c): console, multicall, balloon
  *   bench=RUN+RUN     blk/net benchmarks (bench.c), after the self-tests
+ *   resumetest=a,b    run those self-tests after each resume (suspend.c)
+ *   dirty=MIB[:N]     fill MIB MiB, then write N pages/ms of it (dirty.c)
  */
 #include "kernel.h"
 #include "netfront.h"
@@ -119,6 +121,10 @@ void start_kernel(struct start_info *si, uintptr_t boot_sp)
     }
     if (cmdline_get("evtecho", NULL, 0) && (rc = control_echo_start()) < 0)
         printk("evtchn echo: not started (%d)\n", rc);
+    if (cmdline_get("dirty", tests, sizeof(tests))) {
+        rc = dirty_start(tests);
+        printk("dirty: %s (%d)\n", rc ? "not started" : "writing", rc);
+    }
     if (cmdline_get("selftest", tests, sizeof(tests)))
         selftest_run(tests);
     if (cmdline_get("bench", tests, sizeof(tests)))

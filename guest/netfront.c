@@ -33,6 +33,7 @@ struct netfront {
     int tx_ref[NR_TX];
     bool tx_busy[NR_TX];
     bool connected;
+    uint32_t ip;
     struct netfront_stats st;
     int16_t raw_status[NETFRONT_RAW_MAX]; /* netfront_tx_raw's answers */
 };
@@ -343,6 +344,7 @@ int netfront_init(uint32_t ip, uint8_t mac_out[6])
     if (rc < 0)
         return rc;
     net_configure(ip, m);
+    n->ip = ip;
     local_irq_disable();
     n->connected = true;
     local_irq_enable();
@@ -390,12 +392,51 @@ int netfront_start(const char *ip, char *desc, size_t size)
     return 0;
 }
 
+/* Ends the grants of rings and buffers and frees what nobody maps. */
+static void release_buffers(struct netfront *n)
+{
+    unsigned i;
+
+    for (i = 0; i < NR_RX; i++)
+        if (gnttab_end_access((grant_ref_t)n->rx_ref[i]) == 0)
+            page_free(n->rx_page[i]);
+    for (i = 0; i < NR_TX; i++)
+        if (gnttab_end_access((grant_ref_t)n->tx_ref[i]) == 0)
+            page_free(n->tx_page[i]);
+    if (gnttab_end_access((grant_ref_t)n->tx_ring_ref) == 0)
+        page_free(n->tx.sring);
+    if (gnttab_end_access((grant_ref_t)n->rx_ring_ref) == 0)
+        page_free(n->rx.sring);
+}
+
+int netfront_resume(void)
+{
+    struct netfront *n = &nf;
+    char path[160];
+    uint32_t ip = n->ip;
+    uint8_t m[6];
+    int rc;
+
+    if (!n->connected)
+        return 0;
+    local_irq_disable();
+    n->connected = false;
+    local_irq_enable();
+    snprintf(path, sizeof(path), "%s/state", n->backend);
+    xenbus_unwatch(path, NETFRONT_WATCH_TOKEN);
+    release_buffers(n);
+    memset(n, 0, __builtin_offsetof(struct netfront, st));
+    rc = netfront_init(ip, m);
+    if (rc == 0)
+        net_announce();
+    return rc;
+}
+
 void netfront_backend_changed(void)
 {
     struct netfront *n = &nf;
     char path[160];
     unsigned long st;
-    unsigned i;
 
     if (!n->connected)
         return;
@@ -408,16 +449,7 @@ void netfront_backend_changed(void)
     xenbus_unwatch(path, NETFRONT_WATCH_TOKEN);
     evtchn_close(n->port);
     /* Pages the backend may still map stay granted (leaked), as Linux. */
-    for (i = 0; i < NR_RX; i++)
-        if (gnttab_end_access((grant_ref_t)n->rx_ref[i]) == 0)
-            page_free(n->rx_page[i]);
-    for (i = 0; i < NR_TX; i++)
-        if (gnttab_end_access((grant_ref_t)n->tx_ref[i]) == 0)
-            page_free(n->tx_page[i]);
-    if (gnttab_end_access((grant_ref_t)n->tx_ring_ref) == 0)
-        page_free(n->tx.sring);
-    if (gnttab_end_access((grant_ref_t)n->rx_ring_ref) == 0)
-        page_free(n->rx.sring);
+    release_buffers(n);
     xenbus_printf(XBT_NIL, n->node, "state", "%d", XenbusStateClosed);
     printk("net: %s closed by the backend\n", n->node);
 }

@@ -47,6 +47,9 @@ void netfront_push_wild(uint32_t ahead);
 /* The backend's state changed: on Closing or gone, disconnect and go
  * Closed so a detach completes. */
 void netfront_backend_changed(void);
+/* After a resume in a new domain: new rings and buffers, reconnected to
+ * the new backend, then a gratuitous ARP (the bridge port moved). */
+int netfront_resume(void);
 
 /* net.c: called by netfront for every received frame, in the callback. */
 void net_input(const uint8_t *frame, size_t len);

@@ -381,12 +381,13 @@ static const struct {
     selftest_fn *fn;
     bool in_all;
 } tests[] = {
-    {"store", selftest_store, true}, {"events", test_events, true},
-    {"timer", test_timer, true},     {"sched", test_sched, true},
-    {"smp", test_smp, true},         {"grant", test_grant, true},
-    {"traps", test_traps, true},     {"balloon", test_balloon, true},
-    {"crash", test_crash, false},    {"blk", selftest_blk, false},
-    {"net", selftest_net, false},    {"hostile", selftest_hostile, false},
+    {"store", selftest_store, true},  {"events", test_events, true},
+    {"timer", test_timer, true},      {"sched", test_sched, true},
+    {"smp", test_smp, true},          {"grant", test_grant, true},
+    {"traps", test_traps, true},      {"balloon", test_balloon, true},
+    {"crash", test_crash, false},     {"blk", selftest_blk, false},
+    {"net", selftest_net, false},     {"hostile", selftest_hostile, false},
+    {"dirty", selftest_dirty, false},
 };
 
 static bool run_one(size_t i)

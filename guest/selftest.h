@@ -16,5 +16,7 @@ typedef const char *selftest_fn(char *detail, size_t size);
 selftest_fn selftest_store, selftest_blk, selftest_net;
 /* selftest_hostile.c */
 selftest_fn selftest_hostile;
+/* dirty.c */
+selftest_fn selftest_dirty;
 
 #endif

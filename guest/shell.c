@@ -25,11 +25,12 @@ static void run_line(char *l)
     if (!*l)
         return;
     if (!strcmp(l, "help"))
-        printk(
-            "commands: help, info, selftest <a,b|all>, bench <blk,..|net,..>, "
-            "poweroff, reboot\n");
+        printk("commands: help, info, counter, selftest <a,b|all>, "
+               "bench <blk,..|net,..>, poweroff, reboot\n");
     else if (!strcmp(l, "info"))
         cmd_info();
+    else if (!strcmp(l, "counter"))
+        printk("counter %lu (suspend %lu)\n", counter_next(), suspend_count());
     else if (!strncmp(l, "selftest ", 9))
         selftest_run(l + 9);
     else if (!strncmp(l, "bench ", 6))

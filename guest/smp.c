@@ -53,13 +53,24 @@ void smp_init_boot_cpu(void)
     cpus[0].online = true;
 }
 
+static bool ipi_boot_done;
+
 static void smp_init_ipi_boot(void)
 {
-    static bool done;
-    if (!done) {
-        done = true;
+    if (!ipi_boot_done) {
+        ipi_boot_done = true;
         bind_ipi(0);
     }
+}
+
+void smp_resume(void)
+{
+    unsigned i;
+
+    for (i = 0; i < MAX_CPUS; i++)
+        cpus[i].ipi_port = 0; /* secondaries bind again when they come up */
+    if (ipi_boot_done)
+        bind_ipi(0);
 }
 
 void smp_secondary_main(unsigned id)
@@ -81,7 +92,12 @@ void smp_secondary_main(unsigned id)
         mb();
         evtchn_send(cpus[0].ipi_port);
         hyp_vcpu_op(VCPUOP_down, id, NULL);
-        /* VCPUOP_up resumes here. */
+        /* VCPUOP_up resumes here, on Xen also after a suspend and resume
+         * in a new domain (smp_resume() cleared our ports then). */
+        if (!c->ipi_port) {
+            time_init_cpu();
+            bind_ipi(id);
+        }
         c->want_down = false;
     }
 }

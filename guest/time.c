@@ -52,6 +52,15 @@ evtchn_port_t time_timer_port(void)
     return timer_port[smp_id()];
 }
 
+void time_resume(void)
+{
+    unsigned i;
+
+    for (i = 0; i < MAX_CPUS; i++)
+        timer_port[i] = 0;
+    time_init_cpu();
+}
+
 void time_init_cpu(void)
 {
     evtchn_port_t port;

@@ -329,17 +329,49 @@ int xenbus_directory(uint32_t tx, const char *path, char *buf, size_t size)
     return rc;
 }
 
+/* The watches we hold, so a resume in a new domain (whose xenstored knows
+ * none) can register them again; a watch set twice is set once. */
+#define MAX_WATCHES 16
+static struct watch_event watches[MAX_WATCHES];
+
+static int watch_find(const char *path, const char *token)
+{
+    int i;
+    for (i = 0; i < MAX_WATCHES; i++)
+        if (watches[i].path[0] && !strcmp(watches[i].path, path) &&
+            !strcmp(watches[i].token, token))
+            return i;
+    return -1;
+}
+
 int xenbus_watch(const char *path, const char *token)
 {
     const char *p[] = {path, token};
-    int rc = simple(XS_WATCH, XBT_NIL, p, 2, NULL, 0);
-    return rc < 0 ? rc : 0;
+    int rc, i;
+
+    if (watch_find(path, token) >= 0)
+        return 0;
+    rc = simple(XS_WATCH, XBT_NIL, p, 2, NULL, 0);
+    if (rc < 0)
+        return rc;
+    for (i = 0; i < MAX_WATCHES && watches[i].path[0]; i++)
+        ;
+    if (i < MAX_WATCHES && strlen(path) < sizeof(watches[i].path) &&
+        strlen(token) < sizeof(watches[i].token)) {
+        strlcpy(watches[i].path, path, sizeof(watches[i].path));
+        strlcpy(watches[i].token, token, sizeof(watches[i].token));
+    }
+    return 0;
 }
 
 int xenbus_unwatch(const char *path, const char *token)
 {
     const char *p[] = {path, token};
-    int rc = simple(XS_UNWATCH, XBT_NIL, p, 2, NULL, 0);
+    int rc = simple(XS_UNWATCH, XBT_NIL, p, 2, NULL, 0), i;
+
+    i = watch_find(path, token);
+    if (i >= 0)
+        watches[i].path[0] = '\0';
     return rc < 0 ? rc : 0;
 }
 
@@ -444,6 +476,33 @@ void xenbus_flush_watch(const char *token)
     wq_head = 0;
     wq_len = n;
     spin_unlock(&xb_lock);
+}
+
+/*
+ * In a new domain after a suspend (Linux's xs_resume): the store channel
+ * from the new start_info, responses of the old xenstored dropped, and
+ * every watch registered again with the new one.
+ */
+int xenbus_resume(void)
+{
+    int rc, i, failed = 0;
+
+    if (!xb_ring)
+        return 0;
+    xb_port = start_info->store_evtchn;
+    rc = evtchn_bind(xb_port, xb_event, NULL);
+    if (rc < 0)
+        return rc;
+    spin_lock(&xb_lock);
+    WRITE_ONCE(xb_ring->rsp_cons, READ_ONCE(xb_ring->rsp_prod));
+    wq_len = 0;
+    spin_unlock(&xb_lock);
+    for (i = 0; i < MAX_WATCHES; i++) {
+        const char *p[] = {watches[i].path, watches[i].token};
+        if (watches[i].path[0] && simple(XS_WATCH, XBT_NIL, p, 2, NULL, 0) < 0)
+            failed++;
+    }
+    return failed ? -XEN_EIO : 0;
 }
 
 int xenbus_init(void)

@@ -15,6 +15,8 @@
 #define XBT_NIL 0u
 
 int xenbus_init(void);
+/* After a resume in a new domain: rebind, re-register the watches. */
+int xenbus_resume(void);
 /* Reads a value into buf (always terminated); returns its length. */
 int xenbus_read(uint32_t tx, const char *path, char *buf, size_t size);
 int xenbus_read_ulong(uint32_t tx, const char *path, unsigned long *val_out);

@@ -16,7 +16,10 @@ enum vmmctl_op {
     VMMCTL_INFO = 1,  /* -> info */
     VMMCTL_MEMFD = 2, /* -> fds: [guest memory memfd, the VMM's pidfd];
                           the memfd holds total_pages of guest memory, then
-                          one bit per RAM page, set while ballooned out */
+                          one bit per RAM page, set while ballooned out,
+                          then (from the next page) one bit per page that
+                          mappers set when they unmap what they may have
+                          written (a live save resends those pages) */
     VMMCTL_EVTCHN_BIND =
         3, /* arg = guest port -> fds: [from guest, to guest] */
     VMMCTL_EVTCHN_CLOSE = 4, /* arg = guest port */
@@ -27,6 +30,14 @@ enum vmmctl_op {
     VMMCTL_SET_MAXMEM = 9, /* arg = KiB */
     VMMCTL_SET_VCPUS = 10, /* arg = number of vcpus allowed online */
     VMMCTL_WAIT = 11,      /* replies (info) once the domain is shut down */
+    VMMCTL_SAVE = 12,      /* fd rides along: write the suspended domain's
+                              stream (vmmsave.h) to it, then reply; arg 1:
+                              the last round after VMMCTL_PRECOPY */
+    VMMCTL_RESUME = 13,    /* arg = fast: cancel the guest's suspend */
+    VMMCTL_PRECOPY = 14,   /* fd rides along; arg = rounds << 32 | dirty:
+                              the stream's start and pre-copy rounds while
+                              the guest runs, until fewer than dirty pages
+                              are left or after rounds; -> stats */
 };
 
 /* Info flags, as xl's list row letters r b p s d (+ crashed via reason). */
@@ -61,6 +72,9 @@ struct vmmctl_rep {
     int32_t rc; /* 0 or -errno */
     uint32_t nfds;
     struct vmmctl_info info;
+    /* VMMCTL_PRECOPY and the last VMMCTL_SAVE: rounds, pages sent while
+     * running, pages sent stopped. */
+    uint64_t stats[3];
 };
 
 #endif

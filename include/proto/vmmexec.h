@@ -26,6 +26,10 @@
 #define VMMEXEC_OPT_PAUSED "paused"       /* no value: start paused */
 #define VMMEXEC_OPT_STATUS_FD "status-fd" /* where the status line goes */
 #define VMMEXEC_OPT_DEBUG "debug"         /* no value: foreground, stderr */
+/* Load the domain from the stream (vmmsave.h) on this fd instead of
+ * building it from --kernel (which may then be absent); memory and vcpus
+ * come from the stream. */
+#define VMMEXEC_OPT_RESTORE_FD "restore-fd"
 
 /* The fd the engine hands the VMM for its status line. */
 #define VMMEXEC_STATUS_FD 3

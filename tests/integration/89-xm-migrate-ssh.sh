@@ -4,7 +4,8 @@
 # with its own host key and one authorized key in a temp dir (nothing of the
 # system's ssh setup used or changed), whose forced command runs the
 # receiver in a second state root. An HVM guest goes there with its name
-# and UUID and carries on; a key sshd refuses leaves it running at home.
+# and UUID and carries on, and a PV guest live; a key sshd refuses leaves it
+# running at home.
 . "$(dirname "$0")/lib.sh"
 t_hvm_xm "xm migrate over ssh" "no QEMU, test kernel, xenstore-utils or openssh (make deps)" \
     /usr/sbin/sshd ssh ssh-keygen
@@ -77,6 +78,25 @@ case_refused() {
     "$XM" destroy s2
 }
 
+# A kvm engine PV guest (our guest kernel), live, over the same sshd.
+case_pv_live() {
+    local u out
+    GUEST=$TOP/build/guest/pvguest.elf.xz
+    "$XM" create "$(t_pv_cfg p1)" >/dev/null || fail "create p1"
+    t_wait_console p1 "pvstack guest: ready"
+    u=$(t_xm_uuid p1)
+    out=$("$XM" migrate --live -s "$SSHCMD" p1 localhost 2>&1) ||
+        fail "migrate: $out $(cat "$R1/receiver.log" "$S/sshd.log")"
+    assert_match "$out" "Migration successful."
+    assert_match "$out" "migration sender: downtime [0-9]+ ms"
+    ! t_xm_listed p1 || fail "source still listed"
+    assert_eq "$(ON2 t_xm_uuid p1)" "$u" "UUID kept"
+    ON2 t_wait_console p1--incoming "pvstack guest: resumed (new domain; suspend 1,"
+    X2 destroy p1
+}
+
 t_case "migrate over a real sshd: arrives with its name and UUID, carries on" case_ssh
+t_case_pv "PV guest, live, over the real sshd: arrives and carries on" case_pv_live \
+    "PV migrate over ssh" "no writable /dev/kvm or guest kernel"
 t_case "sshd refuses the key: the banner never comes, the guest stays" case_refused
 t_done

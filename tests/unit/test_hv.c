@@ -284,36 +284,31 @@ static void test_threads_die(void **state)
     hv_close(hv);
 }
 
-static int never_called(void *arg)
+static int suspend_refused(void *arg)
 {
-    (void)arg;
-    fail_msg("kvm asked a guest to suspend for a save it cannot make");
-    return -EIO;
+    ++*(int *)arg;
+    return -ECANCELED;
 }
 
-/* Save/restore are optional ops: kvm has none and says so before touching
- * the guest (no suspend request) or the fd. */
-static void test_save_enosys(void **state)
+/* kvm saves through the VMM once the guest has suspended: a guest that
+ * does not suspend fails the save before the VMM or the fd is touched;
+ * resume of a domain nobody serves is -ESRCH. */
+static void test_save_kvm(void **state)
 {
-    struct hv_build b = {.domid = DOMID, .max_vcpus = 1, .mem_kb = 4096};
-    struct hv_built out = {0};
     struct hv *hv;
     char err[128] = "x";
-    int fds[2];
+    int fds[2], calls = 0;
 
     (void)state;
     assert_int_equal(pipe(fds), 0);
     assert_int_equal(hv_open(&hv), 0);
-    assert_int_equal(
-        hv_domain_save(hv, DOMID, fds[1], never_called, NULL, err, sizeof(err)),
-        -ENOSYS);
-    assert_non_null(strstr(err, "kvm engine cannot save"));
-    assert_int_equal(hv_domain_resume(hv, DOMID, 1), -ENOSYS);
-    err[0] = 'x';
-    assert_int_equal(hv_domain_restore(hv, &b, fds[0], &out, err, sizeof(err)),
-                     -ENOSYS);
-    assert_non_null(strstr(err, "kvm engine cannot save"));
-    /* Nothing was written to or read from the stream. */
+    assert_int_equal(hv_domain_save(hv, DOMID, fds[1], suspend_refused, &calls,
+                                    err, sizeof(err)),
+                     -ECANCELED);
+    assert_int_equal(calls, 1);
+    assert_non_null(strstr(err, "did not suspend"));
+    assert_int_equal(hv_domain_resume(hv, 4242, 1), -ESRCH);
+    /* Nothing was written to the stream. */
     assert_int_equal(write(fds[1], "z", 1), 1);
     assert_int_equal(read(fds[0], err, sizeof(err)), 1);
     assert_int_equal(err[0], 'z');
@@ -366,7 +361,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_threads_die, setup, teardown),
         cmocka_unit_test_setup_teardown(test_domain_ops_no_vmm, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(test_save_enosys, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_save_kvm, setup, teardown),
         cmocka_unit_test(test_sched),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -96,8 +96,7 @@ void vmm_stub_free(struct vmm *vmm)
     free(vmm->vcpus[0].run);
     free(vmm->vcpus[1].run);
     free(vmm->vcpus);
-    munmap(vmm->mem, vmm->total_pages * 4096 +
-                         ((vmm->ram_pages + 7) / 8 + 4095) / 4096 * 4096);
+    munmap(vmm->mem, vmm->mem_size);
     close(vmm->mem_fd);
     pthread_mutex_destroy(&vmm->lock);
     free(vmm);

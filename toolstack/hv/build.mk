@@ -3,7 +3,7 @@
 # (libxenctrl & co.). Users link $(LIBHV) $(LIBPV) $(HV_LDLIBS).
 # Without libxen-dev (HAVE_LIBXEN=0) the xen engine is hv_xen_absent.c,
 # whose open says so.
-hv-srcs := toolstack/hv/hv.c toolstack/hv/hv_kvm.c toolstack/hv/hv_kvm_dom.c \
+hv-srcs := toolstack/hv/hv.c toolstack/hv/hv_kvm.c toolstack/hv/hv_kvm_dom.c toolstack/hv/hv_kvm_save.c \
 	toolstack/hv/kvm_ctl.c
 ifeq ($(HAVE_LIBXEN),1)
 hv-srcs += toolstack/hv/hv_xen.c toolstack/hv/hv_xen_sched.c

@@ -172,7 +172,8 @@ int hv_host_info(struct hv *hv, struct hv_hostinfo *out);
 
 /*
  * Write domid's state to fd as a libxc migration stream v2 (xen engine:
- * xc_domain_save). suspend(arg) is called once the stream needs the guest
+ * xc_domain_save; kvm: the VMM writes include/proto/vmmsave.h's stream,
+ * hv_kvm_save.c). suspend(arg) is called once the stream needs the guest
  * stopped: it must get the guest to SHUTDOWN_suspend (the PV protocol over
  * the store) and return 0, or -errno to abort. The domain is left
  * suspended; the caller destroys or resumes it. 0 or -errno, one line in
@@ -188,8 +189,9 @@ struct hv_save_stats {
     unsigned long pages_stop;    /* pages dirty when it was stopped */
 };
 /*
- * The same, live (XCFLAGS_LIVE): Xen's log-dirty mode tracks the pages the
- * running guest writes while libxc sends them in rounds; suspend(arg) is
+ * The same, live (XCFLAGS_LIVE): Xen's log-dirty mode (kvm: KVM's dirty
+ * log, in the VMM) tracks the pages the running guest writes while they
+ * are sent in rounds; suspend(arg) is
  * called for the last round once few pages are left dirty or after
  * HV_SAVE_MAX_ROUNDS (libxc's simple policy). *st (may be NULL) gets the
  * counts. -ENOSYS where the engine has no live save.

@@ -47,6 +47,7 @@ struct kvm_mem {
     size_t size;
     uint64_t ram_pages, total_pages;
     const uint8_t *ballooned; /* the VMM's balloon bitmap (vmmctl.h) */
+    uint8_t *written;         /* pages we unmapped (vmmctl.h), or NULL */
     int pidfd;
 };
 
@@ -316,6 +317,14 @@ static int mem_get(struct hv *hv, uint32_t domid, struct kvm_mem **out)
     m->ram_pages = got.ram_pages;
     m->total_pages = got.total_pages;
     m->ballooned = m->base + got.total_pages * PAGE_SZ;
+    m->written = NULL; /* a VMM without the bitmap: nobody needs it */
+    if (m->size >=
+        got.total_pages * PAGE_SZ +
+            ((got.ram_pages + 7) / 8 + PAGE_SZ - 1) / PAGE_SZ * PAGE_SZ +
+            (got.total_pages + 7) / 8)
+        m->written =
+            m->base + got.total_pages * PAGE_SZ +
+            ((got.ram_pages + 7) / 8 + PAGE_SZ - 1) / PAGE_SZ * PAGE_SZ;
     m->pidfd = got.pidfd;
     atomic_store(&m->domid, domid);
     atomic_store(&m->refs, 2); /* live + the caller's */
@@ -370,12 +379,26 @@ static int kvm_foreign_map(struct hv *hv, uint32_t domid, uint64_t pfn,
     return 0;
 }
 
+/* What a mapper may have written, for a live save to send again
+ * (KVM's dirty log only sees the guest's own writes). */
+static void mem_mark_written(struct kvm_mem *m, const void *addr, size_t npages)
+{
+    uint64_t pfn = (uint64_t)((const unsigned char *)addr - m->base) / PAGE_SZ;
+    size_t i;
+
+    for (i = 0; m->written && i < npages && pfn + i < m->total_pages; i++)
+        __atomic_fetch_or(&m->written[(pfn + i) / 8],
+                          (uint8_t)(1u << ((pfn + i) % 8)), __ATOMIC_RELEASE);
+}
+
 static void kvm_foreign_unmap(struct hv *hv, void *addr, size_t npages)
 {
     struct kvm_mem *m = mem_of(hv->priv, addr);
 
-    if (m)
+    if (m) {
+        mem_mark_written(m, addr, npages);
         mem_put(hv->priv, m);
+    }
 }
 
 /*
@@ -441,8 +464,10 @@ static void kvm_grant_unmap(struct hv *hv, void *addr)
 {
     struct kvm_mem *m = mem_of(hv->priv, addr);
 
-    if (m)
+    if (m) {
+        mem_mark_written(m, addr, 1);
         mem_put(hv->priv, m);
+    }
 }
 
 static int kvm_evtchn_bind(struct hv *hv, uint32_t domid, uint32_t remote_port,
@@ -605,4 +630,8 @@ const struct hv_ops hv_kvm_ops = {
     .domain_set_maxmem = kvm_dom_set_maxmem,
     .domain_set_vcpus = kvm_dom_set_vcpus,
     .domain_wait = kvm_dom_wait,
+    .domain_save = kvm_dom_save,
+    .domain_save_live = kvm_dom_save_live,
+    .domain_resume = kvm_dom_resume,
+    .domain_restore = kvm_dom_restore,
 };

@@ -26,6 +26,7 @@
 #include "proto/vmmexec.h"
 
 #define KVM_CREATE_TIMEOUT_MS 30000
+#define KVM_RESTORE_TIMEOUT_MS 600000 /* the stream may come over ssh */
 
 /* $PVSTACK_VMM, else pvstack-vmm next to our own binary. */
 static int kvm_vmm_path(char *buf, size_t len)
@@ -43,8 +44,10 @@ static int kvm_vmm_path(char *buf, size_t len)
     return rc == -ENOENT ? 0 : rc;
 }
 
-/* In the grandchild: exec the VMM with status on fd 3. Never returns. */
-static void kvm_exec_vmm(const char *vmm, const struct hv_build *b, int wfd)
+/* In the grandchild: exec the VMM with status on fd 3 (and a restore
+ * stream on fd 4 when rfd >= 0). Never returns. */
+static void kvm_exec_vmm(const char *vmm, const struct hv_build *b, int wfd,
+                         int rfd)
 {
     char domid[16], mem[32], maxmem[32], vcpus[16], maxv[16];
     char *argv[32];
@@ -59,8 +62,17 @@ static void kvm_exec_vmm(const char *vmm, const struct hv_build *b, int wfd)
     argv[i++] = (char *)(uintptr_t) "--" VMMEXEC_OPT_DOMID, argv[i++] = domid;
     argv[i++] = (char *)(uintptr_t) "--" VMMEXEC_OPT_NAME,
     argv[i++] = (char *)(uintptr_t)b->name;
-    argv[i++] = (char *)(uintptr_t) "--" VMMEXEC_OPT_KERNEL,
-    argv[i++] = (char *)(uintptr_t)b->kernel;
+    if (rfd >= 0) {
+        /* Out of the way of fds 3 and 4 first, then onto 4. */
+        rfd = fcntl(rfd, F_DUPFD_CLOEXEC, 10);
+        if (rfd < 0)
+            _exit(127);
+        argv[i++] = (char *)(uintptr_t) "--" VMMEXEC_OPT_RESTORE_FD,
+        argv[i++] = (char *)(uintptr_t) "4";
+    }
+    if (b->kernel)
+        argv[i++] = (char *)(uintptr_t) "--" VMMEXEC_OPT_KERNEL,
+        argv[i++] = (char *)(uintptr_t)b->kernel;
     if (b->ramdisk)
         argv[i++] = (char *)(uintptr_t) "--" VMMEXEC_OPT_RAMDISK,
         argv[i++] = (char *)(uintptr_t)b->ramdisk;
@@ -81,6 +93,8 @@ static void kvm_exec_vmm(const char *vmm, const struct hv_build *b, int wfd)
     /* dup2 onto itself would keep O_CLOEXEC: clear it explicitly. */
     if (wfd == 3 ? fcntl(3, F_SETFD, 0) < 0 : dup2(wfd, 3) < 0)
         _exit(127);
+    if (rfd >= 0 && dup2(rfd, 4) < 0)
+        _exit(127);
     nul = open("/dev/null", O_RDWR);
     if (nul >= 0) {
         dup2(nul, 0);
@@ -92,14 +106,14 @@ static void kvm_exec_vmm(const char *vmm, const struct hv_build *b, int wfd)
 }
 
 /* Read the VMM's one status line. */
-static int kvm_read_status(int rfd, char *line, size_t len)
+static int kvm_read_status(int rfd, char *line, size_t len, int timeout_ms)
 {
     struct pollfd pfd = {.fd = rfd, .events = POLLIN};
     size_t got = 0;
     ssize_t n;
 
     while (got + 1 < len) {
-        int r = poll(&pfd, 1, KVM_CREATE_TIMEOUT_MS);
+        int r = poll(&pfd, 1, timeout_ms);
         if (r == 0)
             return -ETIMEDOUT;
         if (r < 0) {
@@ -140,8 +154,11 @@ static int kvm_parse_status(const char *line, struct hv_built *out, char *err,
     return -EIO;
 }
 
-int kvm_dom_create(struct hv *hv, const struct hv_build *b,
-                   struct hv_built *out, char *err, size_t errlen)
+/* A VMM for b->domid: built from b->kernel, or loaded from the stream on
+ * restore_fd (>= 0). */
+static int kvm_dom_spawn(struct hv *hv, const struct hv_build *b,
+                         int restore_fd, struct hv_built *out, char *err,
+                         size_t errlen)
 {
     char vmm[PATH_MAX], line[512];
     int p[2], rc, st;
@@ -165,13 +182,15 @@ int kvm_dom_create(struct hv *hv, const struct hv_build *b,
     if (pid == 0) {
         setsid();
         if (vfork() == 0)
-            kvm_exec_vmm(vmm, b, p[1]);
+            kvm_exec_vmm(vmm, b, p[1], restore_fd);
         _exit(0);
     }
     close(p[1]);
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
         ;
-    rc = kvm_read_status(p[0], line, sizeof(line));
+    rc = kvm_read_status(p[0], line, sizeof(line),
+                         restore_fd >= 0 ? KVM_RESTORE_TIMEOUT_MS
+                                         : KVM_CREATE_TIMEOUT_MS);
     close(p[0]);
     if (rc < 0) {
         if (err && errlen)
@@ -182,6 +201,25 @@ int kvm_dom_create(struct hv *hv, const struct hv_build *b,
         return rc;
     }
     return kvm_parse_status(line, out, err, errlen);
+}
+
+int kvm_dom_create(struct hv *hv, const struct hv_build *b,
+                   struct hv_built *out, char *err, size_t errlen)
+{
+    return kvm_dom_spawn(hv, b, -1, out, err, errlen);
+}
+
+/* Memory, vcpus and their state come from the stream; left paused. */
+int kvm_dom_restore(struct hv *hv, const struct hv_build *b, int fd,
+                    struct hv_built *out, char *err, size_t errlen)
+{
+    struct hv_build rb = *b;
+
+    rb.kernel = NULL;
+    rb.ramdisk = NULL;
+    rb.cmdline = NULL;
+    rb.paused = 1;
+    return kvm_dom_spawn(hv, &rb, fd, out, err, errlen);
 }
 
 /* Dom0 on kvm is the host itself. */

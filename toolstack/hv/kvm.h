@@ -34,6 +34,19 @@ int kvmctl_call(uint32_t domid, uint32_t op, uint64_t arg,
 int kvm_dom_create(struct hv *hv, const struct hv_build *b,
                    struct hv_built *out, char *err, size_t errlen);
 int kvm_dom_list(struct hv *hv, struct hv_dominfo *out, int max);
+int kvm_dom_restore(struct hv *hv, const struct hv_build *b, int fd,
+                    struct hv_built *out, char *err, size_t errlen);
+struct hv_save_stats;
+int kvm_dom_save(struct hv *hv, uint32_t domid, int fd,
+                 int (*suspend)(void *arg), void *arg, char *err,
+                 size_t errlen);
+int kvm_dom_save_live(struct hv *hv, uint32_t domid, int fd,
+                      int (*suspend)(void *arg), void *arg,
+                      struct hv_save_stats *st, char *err, size_t errlen);
+int kvm_dom_resume(struct hv *hv, uint32_t domid, int fast);
+/* kvmctl_call with fd sent along (SCM_RIGHTS), no fds back. */
+int kvmctl_call_fd(uint32_t domid, uint32_t op, uint64_t arg, int fd,
+                   struct vmmctl_rep *rep, int timeout_ms);
 void kvm_info_to_dominfo(const struct vmmctl_info *in, struct hv_dominfo *out);
 
 #endif

@@ -104,6 +104,32 @@ int kvmctl_call(uint32_t domid, uint32_t op, uint64_t arg,
     return rep->rc;
 }
 
+int kvmctl_call_fd(uint32_t domid, uint32_t op, uint64_t arg, int fd,
+                   struct vmmctl_rep *rep, int timeout_ms)
+{
+    struct vmmctl_req req = {.magic = VMMCTL_MAGIC, .op = op, .arg = arg};
+    int c, rc;
+    ssize_t n;
+
+    memset(rep, 0, sizeof(*rep));
+    c = kvmctl_connect(domid, NULL);
+    if (c < 0)
+        return c;
+    if (timeout_ms >= 0) {
+        struct timeval tv = {.tv_sec = timeout_ms / 1000,
+                             .tv_usec = (timeout_ms % 1000) * 1000};
+        setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    }
+    n = sock_send_fds(c, &req, sizeof(req), &fd, 1, 0);
+    if (n != (ssize_t)sizeof(req)) {
+        close(c);
+        return n == -EPIPE ? -ESRCH : n < 0 ? (int)n : -EIO;
+    }
+    rc = kvmctl_recv(c, rep, NULL, 0, NULL);
+    close(c);
+    return rc < 0 ? rc : rep->rc;
+}
+
 /*
  * VMMCTL_INFO of n domains at once: every request is sent before the first
  * reply is read, so the VMMs answer side by side and `xm list` of many

@@ -2,7 +2,8 @@
 # toolstack/vmm: pvstack-vmm, the kvm engine's per-domain VMM.
 vmm-srcs := toolstack/vmm/main.c toolstack/vmm/kvm.c toolstack/vmm/hcall.c \
 	toolstack/vmm/evtchn.c toolstack/vmm/sched.c toolstack/vmm/mem.c \
-	toolstack/vmm/ctl.c toolstack/vmm/kcache.c $(builder-srcs) backends/console/conlog.c
+	toolstack/vmm/ctl.c toolstack/vmm/kcache.c toolstack/vmm/save.c toolstack/vmm/restore.c \
+	toolstack/vmm/savefmt.c $(builder-srcs) backends/console/conlog.c
 $(eval $(call program,pvstack-vmm,$(vmm-srcs),$(LIBPV) $(BUILDER_LDLIBS) -lpthread))
 
 # Tiny PV test kernels (testkernel.S) for tests/integration/3x and bench/.
@@ -41,3 +42,9 @@ $(eval $(call fuzzer,fuzz_hcall,tests/fuzz/fuzz_hcall.c tests/unit/vmm_stubs.c \
 	toolstack/vmm/hcall.c toolstack/vmm/evtchn.c toolstack/vmm/mem.c \
 	backends/console/conlog.c toolstack/lib/log.c toolstack/lib/fs.c,-Itests/unit \
 	-lpthread))
+
+# The restore stream's checks (proto/vmmsave.h), without KVM.
+$(eval $(call unittest,test_vmmsave,tests/unit/test_vmmsave.c toolstack/vmm/savefmt.c,))
+
+# The restore stream's loader under libFuzzer (make fuzz).
+$(eval $(call fuzzer,fuzz_vmmsave,tests/fuzz/fuzz_vmmsave.c toolstack/vmm/savefmt.c,))

@@ -8,7 +8,9 @@
 #include "vmm/vmm.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -68,6 +70,19 @@ void ctl_fill_info(struct vmm *vmm, void *out)
     in->start_time = (uint64_t)vmm->start_time;
 }
 
+static void ctl_reply_stats(struct vmm *vmm, int c, int rc,
+                            const uint64_t stats[3])
+{
+    struct vmmctl_rep rep = {.rc = rc};
+    ssize_t n;
+
+    ctl_fill_info(vmm, &rep.info);
+    memcpy(rep.stats, stats, sizeof(rep.stats));
+    n = sock_send_fds(c, &rep, sizeof(rep), NULL, 0, MSG_DONTWAIT);
+    if (n < 0)
+        log_debug("dom %u: control reply: %s", vmm->domid, strerror(-n));
+}
+
 static void ctl_reply(struct vmm *vmm, int c, int rc, const int *fds,
                       unsigned nfds)
 {
@@ -117,12 +132,94 @@ int ctl_listen(struct vmm *vmm)
     return 0;
 }
 
-/* Returns 1 if the connection is kept (a waiter). */
-static int ctl_handle(struct vmm *vmm, int c, const struct vmmctl_req *rq)
+struct precopy_job {
+    struct vmm *vmm;
+    int c, fd;
+    uint64_t arg;
+};
+
+static void *precopy_main(void *arg)
 {
+    struct precopy_job *j = arg;
+    struct vmm *vmm = j->vmm;
+    uint64_t stats[3] = {0, 0, 0};
+    char err[256] = "";
+    int rc;
+
+    rc = save_precopy(vmm, j->fd, (unsigned)(j->arg >> 32), (unsigned)j->arg,
+                      stats, err, sizeof(err));
+    if (rc < 0 && err[0])
+        log_warnx("dom %u (%s): live save: %s", vmm->domid, vmm->name, err);
+    atomic_store(&vmm->precopying, 0);
+    ctl_reply_stats(vmm, j->c, rc, stats);
+    close(j->c);
+    close(j->fd);
+    free(j);
+    return NULL;
+}
+
+static int ctl_precopy_start(struct vmm *vmm, int c, int fd, uint64_t arg)
+{
+    struct precopy_job *j;
+    pthread_t t;
+    int rc;
+
+    if (atomic_exchange(&vmm->precopying, 1))
+        return -EBUSY;
+    j = calloc(1, sizeof(*j));
+    if (j)
+        j->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    if (!j || j->fd < 0) {
+        free(j);
+        atomic_store(&vmm->precopying, 0);
+        return -ENOMEM;
+    }
+    j->vmm = vmm;
+    j->c = c;
+    j->arg = arg;
+    rc = pthread_create(&t, NULL, precopy_main, j);
+    if (rc) {
+        close(j->fd);
+        free(j);
+        atomic_store(&vmm->precopying, 0);
+        return -rc;
+    }
+    pthread_detach(t);
+    return 0;
+}
+
+/* Returns 1 if the connection is kept (a waiter). fd: one the request
+ * brought (VMMCTL_SAVE's), or -1. */
+static int ctl_handle(struct vmm *vmm, int c, const struct vmmctl_req *rq,
+                      int fd)
+{
+    char err[256] = "";
+    uint64_t stats[3] = {0, 0, 0};
     int fds[2], rc = 0;
 
     switch (rq->op) {
+    case VMMCTL_SAVE:
+        if (fd < 0)
+            rc = -EBADF;
+        else if (atomic_load(&vmm->precopying))
+            rc = -EBUSY;
+        else
+            rc = save_write(vmm, fd, rq->arg == 1, stats, err, sizeof(err));
+        if (rc < 0 && err[0])
+            log_warnx("dom %u (%s): save: %s", vmm->domid, vmm->name, err);
+        ctl_reply_stats(vmm, c, rc, stats);
+        return 0;
+    case VMMCTL_PRECOPY:
+        /* On its own thread: this one serves the guest's timers and
+         * channels meanwhile, or the guest would stand still. */
+        rc = fd < 0 ? -EBADF : ctl_precopy_start(vmm, c, fd, rq->arg);
+        if (rc == 0)
+            return 1; /* the thread replies and closes c */
+        break;
+    case VMMCTL_RESUME:
+        rc = atomic_load(&vmm->precopying) ? -EBUSY
+                                           : save_resume(vmm, rq->arg != 0);
+        break;
     case VMMCTL_INFO:
         break;
     case VMMCTL_MEMFD:
@@ -191,16 +288,25 @@ void ctl_accept(struct vmm *vmm)
 {
     struct timeval tv = {.tv_sec = 1};
     struct vmmctl_req rq;
-    int c;
+    int c, fd = -1;
+    size_t nfds = 1;
+    ssize_t n;
 
     c = accept4(vmm->ctl_fd, NULL, NULL, SOCK_CLOEXEC);
     if (c < 0)
         return;
     setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    if (recv(c, &rq, sizeof(rq), 0) != sizeof(rq) || rq.magic != VMMCTL_MAGIC) {
+    n = sock_recv_fds(c, &rq, sizeof(rq), &fd, &nfds);
+    if (n != (ssize_t)sizeof(rq) || rq.magic != VMMCTL_MAGIC) {
+        if (n >= 0 && nfds && fd >= 0)
+            close(fd);
         close(c);
         return;
     }
-    if (!ctl_handle(vmm, c, &rq))
+    if (!nfds)
+        fd = -1;
+    if (!ctl_handle(vmm, c, &rq, fd))
         close(c);
+    if (fd >= 0)
+        close(fd);
 }

@@ -33,7 +33,7 @@ struct opts {
     const char *kernel, *ramdisk, *cmdline;
     uint64_t mem_kb, maxmem_kb;
     unsigned vcpus, max_vcpus;
-    int paused, status_fd, debug;
+    int paused, status_fd, debug, restore_fd;
 };
 
 static void status(int fd, int err, const char *msg)
@@ -57,23 +57,19 @@ static unsigned long long num(const char *s, const char *what)
 
 static void parse_args(int argc, char **argv, struct vmm *vmm, struct opts *o)
 {
-    static const struct option lo[] = {{VMMEXEC_OPT_DOMID, 1, 0, 'i'},
-                                       {VMMEXEC_OPT_NAME, 1, 0, 'n'},
-                                       {VMMEXEC_OPT_KERNEL, 1, 0, 'k'},
-                                       {VMMEXEC_OPT_RAMDISK, 1, 0, 'r'},
-                                       {VMMEXEC_OPT_CMDLINE, 1, 0, 'c'},
-                                       {VMMEXEC_OPT_MEMORY_KB, 1, 0, 'm'},
-                                       {VMMEXEC_OPT_MAXMEM_KB, 1, 0, 'M'},
-                                       {VMMEXEC_OPT_VCPUS, 1, 0, 'v'},
-                                       {VMMEXEC_OPT_MAX_VCPUS, 1, 0, 'V'},
-                                       {VMMEXEC_OPT_PAUSED, 0, 0, 'p'},
-                                       {VMMEXEC_OPT_STATUS_FD, 1, 0, 's'},
-                                       {VMMEXEC_OPT_DEBUG, 0, 0, 'd'},
-                                       {0, 0, 0, 0}};
+    static const struct option lo[] = {
+        {VMMEXEC_OPT_DOMID, 1, 0, 'i'},      {VMMEXEC_OPT_NAME, 1, 0, 'n'},
+        {VMMEXEC_OPT_KERNEL, 1, 0, 'k'},     {VMMEXEC_OPT_RAMDISK, 1, 0, 'r'},
+        {VMMEXEC_OPT_CMDLINE, 1, 0, 'c'},    {VMMEXEC_OPT_MEMORY_KB, 1, 0, 'm'},
+        {VMMEXEC_OPT_MAXMEM_KB, 1, 0, 'M'},  {VMMEXEC_OPT_VCPUS, 1, 0, 'v'},
+        {VMMEXEC_OPT_MAX_VCPUS, 1, 0, 'V'},  {VMMEXEC_OPT_PAUSED, 0, 0, 'p'},
+        {VMMEXEC_OPT_STATUS_FD, 1, 0, 's'},  {VMMEXEC_OPT_DEBUG, 0, 0, 'd'},
+        {VMMEXEC_OPT_RESTORE_FD, 1, 0, 'R'}, {0, 0, 0, 0}};
     int ch;
 
     memset(o, 0, sizeof(*o));
     o->status_fd = -1;
+    o->restore_fd = -1;
     o->vcpus = 1;
     o->mem_kb = 32 * 1024;
     while ((ch = getopt_long(argc, argv, "d", lo, NULL)) != -1) {
@@ -114,14 +110,19 @@ static void parse_args(int argc, char **argv, struct vmm *vmm, struct opts *o)
         case 'd':
             o->debug = 1;
             break;
+        case 'R':
+            o->restore_fd = (int)num(optarg, "restore-fd");
+            break;
         default:
             fatalx("usage: pvstack-vmm --domid N --name S --kernel F "
                    "[--ramdisk F] [--cmdline S] [--memory-kb N] "
-                   "[--vcpus N] [--paused] [--status-fd FD]");
+                   "[--vcpus N] [--paused] [--status-fd FD] "
+                   "[--restore-fd FD]");
         }
     }
-    if (!o->kernel || vmm->domid == 0 || !vmm->name[0])
-        fatalx("--domid (non-zero), --name and --kernel are required");
+    if ((!o->kernel && o->restore_fd < 0) || vmm->domid == 0 || !vmm->name[0])
+        fatalx("--domid (non-zero), --name and --kernel (or --restore-fd) "
+               "are required");
     if (o->max_vcpus < o->vcpus)
         o->max_vcpus = o->vcpus;
     if (o->vcpus < 1 || o->max_vcpus > VMM_MAX_VCPUS)
@@ -269,12 +270,22 @@ int main(int argc, char **argv)
     vmm.mem_fd = vmm.kvm_fd = vmm.vm_fd = vmm.epfd = vmm.ctl_fd = -1;
     vmm.pid_fd = pidfd_open(getpid(), 0); /* always close-on-exec */
     pthread_mutex_init(&vmm.lock, NULL);
+    /* A save's reader may go away (a migration target failing): the write
+     * fails with EPIPE and the guest is resumed, the VMM lives on. */
+    signal(SIGPIPE, SIG_IGN);
     parse_args(argc, argv, &vmm, &o);
     open_log(&vmm, o.debug);
     vmm.start_time = time(NULL);
     vmm.max_online = o.vcpus;
     vmm.paused = o.paused;
-    rc = build(&vmm, &o, ports, err, sizeof(err));
+    if (o.restore_fd >= 0) {
+        rc = restore_load(&vmm, o.restore_fd, o.max_vcpus, ports, err,
+                          sizeof(err));
+        close(o.restore_fd);
+        if (rc == 0)
+            sched_time_init(&vmm); /* before the first KVM_RUN */
+    } else
+        rc = build(&vmm, &o, ports, err, sizeof(err));
     if (rc == 0)
         rc = setup_loop(&vmm, err, sizeof(err));
     if (rc == 0 && (rc = kvm_start_vcpus(&vmm)) < 0)
@@ -290,9 +301,9 @@ int main(int argc, char **argv)
     }
     snprintf(ok, sizeof(ok), VMMEXEC_STATUS_OK, vmm.br.store_pfn,
              vmm.br.console_pfn, ports[0], ports[1]);
-    log_info("dom %u (%s): started, %" PRIu64 " MiB, %u vcpus%s", vmm.domid,
-             vmm.name, vmm.ram_pages / 256, vmm.nr_vcpus,
-             o.paused ? ", paused" : "");
+    log_info("dom %u (%s): %s, %" PRIu64 " MiB, %u vcpus%s", vmm.domid,
+             vmm.name, o.restore_fd >= 0 ? "restored" : "started",
+             vmm.ram_pages / 256, vmm.nr_vcpus, o.paused ? ", paused" : "");
     status(o.status_fd, 0, ok);
     if (o.status_fd >= 0)
         close(o.status_fd);

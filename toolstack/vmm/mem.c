@@ -33,9 +33,11 @@ int mem_init(struct vmm *vmm, uint64_t ram_pages, uint64_t max_pages)
     vmm->cur_pages = ram_pages;
     vmm->max_pages = max_pages < ram_pages ? ram_pages : max_pages;
     /* Guest memory, then the balloon bitmap (vmmctl.h), which the guest
-     * cannot reach but backends mapping the memfd read. */
-    map_bytes =
-        vmm->total_pages * PG + ((ram_pages + 7) / 8 + PG - 1) / PG * PG;
+     * cannot reach but backends mapping the memfd read, then the bitmap of
+     * pages written behind KVM's dirty log (ours and the backends'). */
+    map_bytes = vmm->total_pages * PG +
+                ((ram_pages + 7) / 8 + PG - 1) / PG * PG +
+                ((vmm->total_pages + 7) / 8 + PG - 1) / PG * PG;
     vmm->mem_fd = memfd_create(name, MFD_CLOEXEC);
     if (vmm->mem_fd < 0)
         return -errno;
@@ -48,7 +50,9 @@ int mem_init(struct vmm *vmm, uint64_t ram_pages, uint64_t max_pages)
     if (m == MAP_FAILED)
         return -errno;
     vmm->mem = m;
+    vmm->mem_size = map_bytes;
     vmm->ballooned = vmm->mem + vmm->total_pages * PG;
+    vmm->written = vmm->ballooned + ((ram_pages + 7) / 8 + PG - 1) / PG * PG;
     vmm->sh =
         (shared_info_t *)(vmm->mem + (ram_pages + PVABI_SP_SHARED_INFO) * PG);
     return 0;
@@ -99,6 +103,18 @@ int gm_read(struct vmm *vmm, uint64_t gpa, void *dst, size_t len)
     return 0;
 }
 
+void gm_mark_written(struct vmm *vmm, uint64_t gpa, uint64_t len)
+{
+    uint64_t pfn;
+
+    if (!len)
+        return;
+    for (pfn = gpa / PG; pfn <= (gpa + len - 1) / PG; pfn++)
+        if (pfn < vmm->total_pages)
+            __atomic_fetch_or(&vmm->written[pfn / 8],
+                              (uint8_t)(1u << (pfn % 8)), __ATOMIC_RELEASE);
+}
+
 int gm_write(struct vmm *vmm, uint64_t gpa, const void *src, size_t len)
 {
     void *p = gm_ptr(vmm, gpa, len);
@@ -106,6 +122,7 @@ int gm_write(struct vmm *vmm, uint64_t gpa, const void *src, size_t len)
     if (!p)
         return -EFAULT;
     memcpy(p, src, len);
+    gm_mark_written(vmm, gpa, len); /* KVM's dirty log does not see it */
     return 0;
 }
 
@@ -147,6 +164,11 @@ static int balloon_one(struct vmm *vmm, uint64_t pfn, int give_back)
     bit_set(vmm->ballooned, pfn, 0);
     vmm->cur_pages++;
     return 1;
+}
+
+int mem_balloon_out(struct vmm *vmm, uint64_t pfn)
+{
+    return balloon_one(vmm, pfn, 1);
 }
 
 /* Xen's memory_op: cmd bits 6 and up are the extent a continuation starts

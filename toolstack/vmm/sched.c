@@ -63,7 +63,7 @@ uint64_t sched_now(struct vmm *vmm)
         d <<= vmm->tsc_shift;
     else
         d >>= -vmm->tsc_shift;
-    return (uint64_t)(((unsigned __int128)d * vmm->tsc_mul) >> 32);
+    return vmm->sys0 + (uint64_t)(((unsigned __int128)d * vmm->tsc_mul) >> 32);
 }
 
 void sched_time_init(struct vmm *vmm)
@@ -91,11 +91,19 @@ void sched_time_init(struct vmm *vmm)
     vmm->mono0 = mono_ns();
     vmm->tsc0 = rdtsc();
     clock_gettime(CLOCK_REALTIME, &rt);
+    /* Wall clock = wc + system time: a restored guest's system time
+     * carries on from its save, so its boot moves back by as much. */
+    rt.tv_sec -= (time_t)(vmm->sys0 / 1000000000ull);
+    rt.tv_nsec -= (long)(vmm->sys0 % 1000000000ull);
+    if (rt.tv_nsec < 0) {
+        rt.tv_nsec += 1000000000L;
+        rt.tv_sec--;
+    }
     for (i = 0; i < VMM_MAX_VCPUS; i++) {
         struct vcpu_time_info *t = &vmm->sh->vcpu_info[i].time;
         t->version = 2;
         t->tsc_timestamp = vmm->tsc0;
-        t->system_time = 0;
+        t->system_time = vmm->sys0;
         t->tsc_to_system_mul = vmm->tsc_mul;
         t->tsc_shift = vmm->tsc_shift;
     }
@@ -248,6 +256,8 @@ int64_t sched_hc_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
             return -EFAULT;
         if (sd.reason > SHUTDOWN_MAX)
             return -EINVAL;
+        if (sd.reason == SHUTDOWN_suspend)
+            v->vmm->suspend_vcpu = v->id;
         sched_shutdown(v->vmm, sd.reason, "guest request");
         return 0;
     case SCHEDOP_shutdown_code:

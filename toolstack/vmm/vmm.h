@@ -81,9 +81,14 @@ struct vmm {
     int mem_fd;
     int pid_fd; /* our own pidfd: backends learn of our exit through it */
     unsigned char *mem;
+    size_t mem_size; /* the memfd's mapping: memory and bitmaps */
     uint64_t ram_pages, total_pages;
     uint64_t max_pages, cur_pages;
-    uint8_t *ballooned; /* bitmap over ram_pages, after the guest's pages */
+    uint8_t *ballooned;    /* bitmap over ram_pages, after the guest's pages */
+    uint8_t *written;      /* bitmap over total_pages, after that: pages
+                              written behind KVM (us, backends; vmmctl.h) */
+    struct live *live;     /* save.c: a live save in progress, or NULL */
+    atomic_int precopying; /* its pre-copy thread runs */
     shared_info_t *sh;
     struct builder_result br;
     struct kvm_sregs sregs0;
@@ -100,7 +105,9 @@ struct vmm {
     unsigned shutdown_reason;
     int waiters[VMM_MAX_WAITERS];
     unsigned nwaiters;
-    uint64_t tsc0, mono0; /* TSC and CLOCK_MONOTONIC ns at build */
+    uint64_t tsc0, mono0;  /* TSC and CLOCK_MONOTONIC ns at build */
+    uint64_t sys0;         /* guest system time at tsc0 (restore: at save) */
+    unsigned suspend_vcpu; /* the vcpu that called SHUTDOWN_suspend */
     uint32_t tsc_mul;
     int8_t tsc_shift;
     time_t start_time;
@@ -127,6 +134,10 @@ int mem_init(struct vmm *vmm, uint64_t ram_pages, uint64_t max_pages);
 void *gm_ptr(struct vmm *vmm, uint64_t gpa, uint64_t len);
 int gm_read(struct vmm *vmm, uint64_t gpa, void *dst, size_t len);
 int gm_write(struct vmm *vmm, uint64_t gpa, const void *src, size_t len);
+/* Pages written other than by the guest (its dirty log misses them). */
+void gm_mark_written(struct vmm *vmm, uint64_t gpa, uint64_t len);
+/* Give pfn back as the balloon does (restore of a ballooned-out page). */
+int mem_balloon_out(struct vmm *vmm, uint64_t pfn);
 int64_t mem_hc_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg);
 int64_t mem_hc_grant_table_op(struct vcpu *v, uint64_t cmd, uint64_t arg,
                               uint64_t count);
@@ -195,6 +206,22 @@ void sched_shutdown(struct vmm *vmm, unsigned reason, const char *why);
 /* Wait on v->wake_fd up to timeout_ns (<0: forever). */
 void sched_wait(struct vcpu *v, int64_t timeout_ns);
 uint64_t sched_now(struct vmm *vmm); /* guest system time, ns */
+
+/* save.c: write a suspended domain's stream to fd (VMMCTL_SAVE); let a
+ * suspended guest carry on, its suspend cancelled (VMMCTL_RESUME). */
+int save_write(struct vmm *vmm, int fd, int last_round, uint64_t stats[3],
+               char *err, size_t errlen);
+/* VMMCTL_PRECOPY: the stream's start and rounds of dirty pages while the
+ * guest runs; -EOPNOTSUPP (nothing written) without a dirty log. */
+int save_precopy(struct vmm *vmm, int fd, unsigned max_rounds,
+                 unsigned stop_dirty, uint64_t stats[3], char *err,
+                 size_t errlen);
+int save_resume(struct vmm *vmm, int fast);
+/* restore.c: instead of the builder, load the domain from the stream on
+ * fd (memory, balloon, KVM VM and vcpus); ports get the store and console
+ * channels. 0 or -errno with a one-line reason. */
+int restore_load(struct vmm *vmm, int fd, unsigned max_vcpus_hint,
+                 uint32_t ports[2], char *err, size_t errlen);
 
 /* ctl.c */
 int ctl_listen(struct vmm *vmm);

@@ -197,7 +197,7 @@ int cmd_migrate(struct xm *xm, int argc, char **argv)
     const char *ssh = "ssh", *cfgfile = NULL;
     struct mig m = {.xm = xm};
     struct domain_info info;
-    char *rune = NULL, *json = NULL, engine[16];
+    char *rune = NULL, *json = NULL;
     int opt, no_monitor = 0, send_fd = -1, recv_fd = -1, rc, st;
     unsigned flags = 0;
     pid_t child;
@@ -223,15 +223,6 @@ int cmd_migrate(struct xm *xm, int argc, char **argv)
         return EXIT_FAILURE;
     }
     rc = dom_resolve(xm, m.xs, argv[optind], &m.domid, m.name, sizeof(m.name));
-    /* PV domains go as libxl's stream v2, which needs libxenguest. */
-    domain_engine_name(engine, sizeof(engine));
-    if (rc == 0 && !dm_hvm_exists(m.domid) && strcmp(engine, "xen")) {
-        xm_err(xm,
-               "migrate: domain %u: PV domains migrate on the xen engine "
-               "only",
-               m.domid);
-        rc = -EOPNOTSUPP;
-    }
     if (rc < 0)
         goto out;
     dom_ctx(xm, &m.c);
