@@ -30,8 +30,9 @@ nolibxen:
 unit-tests: $(UNIT_TESTS)
 
 # make check: install what is missing, build, run every test, one summary line.
+# (the benches too: 91-guest-bench drives the guest with bench_guest)
 check: deps hdrcheck format-check
-	@$(MAKE) --no-print-directory all $(UNIT_TESTS)
+	@$(MAKE) --no-print-directory all $(UNIT_TESTS) $(BENCHES)
 	@$(MAKE) --no-print-directory nolibxen
 	@scripts/run-tests $(UNIT_TESTS) $(NOLIBXEN_TESTS) -- \
 		$(sort $(wildcard tests/integration/[0-9]*.sh))
@@ -42,7 +43,7 @@ check-unit: all $(UNIT_TESTS)
 check-nolibxen: nolibxen
 	@scripts/run-tests $(NOLIBXEN_TESTS) --
 
-check-integration: all
+check-integration: all $(BENCHES)
 	@scripts/run-tests -- $(sort $(wildcard tests/integration/[0-9]*.sh))
 
 # All of the real-Xen lab (tests/xen, docs/xenlab.md): Debian's Xen + dom0

@@ -104,7 +104,8 @@ while True:
     # cpu_ns, cur_pages, max_pages, ram_pages, total_pages, start_time
     info = struct.pack("<IIIIIIQQQQQQ", domid, 0x2, 0, 4, 3, 0,
                        12_300_000_000, 65536, 131072, 65536, 131072, 0)
-    c.send(struct.pack("<iI", 0, 0) + info)
+    # then stats[3] (VMMCTL_PRECOPY/SAVE only): zeros
+    c.send(struct.pack("<iI", 0, 0) + info + bytes(24))
     c.close()
 PY
     # t_case runs us in a subshell: its own EXIT trap stops the fake
