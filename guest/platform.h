@@ -35,6 +35,13 @@ struct platform {
      * named by pfn; the pages are unmapped and remapped as need be.
      * Returns how many were done, or -errno. */
     long (*reservation)(int op, xen_pfn_t *pfns, unsigned n);
+    /* Around SCHEDOP_shutdown(SHUTDOWN_suspend), events masked (NULL:
+     * nothing to do): prepare leaves only guest RAM mapped and start_info's
+     * store and console frames as pfns, as libxc's save wants them; done
+     * undoes that (cancelled: the same frames again) and publishes the p2m
+     * anew (a new domain has new machine frames everywhere). */
+    void (*suspend_prepare)(void);
+    void (*suspend_done)(bool cancelled);
     /* Fills ctrlreg[3], the selectors and the callbacks of a new vcpu. */
     void (*vcpu_context)(struct vcpu_guest_context *ctx);
     /* Xen's trap bounce frame has rcx, r11 above the CPU's frame: the

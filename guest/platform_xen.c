@@ -9,7 +9,10 @@
  * every pfn, taking new page-table pages from the padding first; they are
  * made read-only before they are linked, or Xen refuses them.
  * p2m is start_info->mfn_list (ours, writable); m2p is Xen's read-only
- * table at MACH2PHYS_VIRT_START.
+ * table at MACH2PHYS_VIRT_START. For a save, libxc finds the p2m through
+ * shared_info's frame list (p2m_publish) and refuses any mapping of a
+ * frame that is not guest RAM, so shared_info and the grant frames are
+ * unmapped around a suspend (as Linux's xen_pv_pre_suspend does).
  */
 #include "kernel.h"
 #include "platform.h"
@@ -34,6 +37,25 @@ static char gnt_pages[PVABI_NR_GRANT_FRAMES][PAGE_SIZE]
     __attribute__((aligned(PAGE_SIZE)));
 static struct mmu_update batch[BATCH];
 static unsigned batch_n;
+/* The grant frames mapped last, to map again when a suspend is cancelled. */
+static xen_pfn_t gnt_mfns[PVABI_NR_GRANT_FRAMES];
+static unsigned gnt_n;
+/* Where shared_info points while the real one is unmapped: every vcpu's
+ * events masked, nothing pending. */
+static char dummy_shared[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+
+/*
+ * The p2m's frame list, Xen's three-level tree that libxc's save walks
+ * (Linux's xen_build_mfn_list_list): shared_info's
+ * pfn_to_mfn_frame_list_list is the frame of a page listing the frames of
+ * pages that list the frames of the p2m itself; arch.max_pfn counts its
+ * entries. 16 list pages cover 16 GiB of guest RAM.
+ */
+#define FPP (PAGE_SIZE / sizeof(unsigned long))
+#define P2M_FL_PAGES 16
+static unsigned long p2m_fll[FPP] __attribute__((aligned(PAGE_SIZE)));
+static unsigned long p2m_fl[P2M_FL_PAGES][FPP]
+    __attribute__((aligned(PAGE_SIZE)));
 
 static unsigned long *p2m(void)
 {
@@ -48,6 +70,22 @@ static unsigned long xen_pfn_to_mfn(unsigned long pfn)
 static unsigned long xen_mfn_to_pfn(unsigned long mfn)
 {
     return ((const unsigned long *)MACH2PHYS_VIRT_START)[mfn];
+}
+
+static void p2m_publish(void)
+{
+    unsigned long n = start_info->nr_pages, pages = (n + FPP - 1) / FPP, i;
+
+    if (pages > P2M_FL_PAGES * FPP) {
+        printk("xen: %lu pages: too many for the p2m frame list, no save\n", n);
+        return;
+    }
+    for (i = 0; i < pages; i++)
+        p2m_fl[i / FPP][i % FPP] = virt_to_mfn(p2m() + i * FPP);
+    for (i = 0; i < (pages + FPP - 1) / FPP; i++)
+        p2m_fll[i] = virt_to_mfn(p2m_fl[i]);
+    shared_info->arch.max_pfn = n;
+    shared_info->arch.pfn_to_mfn_frame_list_list = virt_to_mfn(p2m_fll);
 }
 
 static long mmu_update(struct mmu_update *req, unsigned n)
@@ -131,6 +169,7 @@ static void xen_map_ram(void)
     }
     batch_flush();
     printk("xen: mapped %lu more pages, all %lu pfns reachable\n", added, n);
+    p2m_publish();
 }
 
 static void xen_early_init(struct start_info *si)
@@ -147,11 +186,51 @@ static void *xen_map_frames(const xen_pfn_t *mfns, unsigned n)
 
     if (n > PVABI_NR_GRANT_FRAMES)
         return NULL;
-    for (i = 0; i < n; i++)
+    gnt_n = 0;
+    for (i = 0; i < n; i++) {
         if (update_va_mapping(gnt_pages[i], (mfns[i] << PAGE_SHIFT) | PT_PROT) <
             0)
             return NULL;
+        gnt_mfns[gnt_n++] = mfns[i];
+    }
     return gnt_pages;
+}
+
+static void xen_suspend_prepare(void)
+{
+    struct shared_info *dummy = (struct shared_info *)dummy_shared;
+    unsigned i;
+
+    start_info->store_mfn = xen_mfn_to_pfn(start_info->store_mfn);
+    start_info->console.domU.mfn = xen_mfn_to_pfn(start_info->console.domU.mfn);
+    for (i = 0; i < ARRAY_SIZE(dummy->vcpu_info); i++)
+        dummy->vcpu_info[i].evtchn_upcall_mask = 1;
+    shared_info = dummy;
+    if (update_va_mapping(shared_page, 0) < 0)
+        panic("xen: cannot unmap shared_info for a suspend");
+    for (i = 0; i < gnt_n; i++)
+        if (update_va_mapping(gnt_pages[i], 0) < 0)
+            panic("xen: cannot unmap grant frame %u for a suspend", i);
+}
+
+static void xen_suspend_done(bool cancelled)
+{
+    unsigned i, n = gnt_n;
+
+    if (cancelled) {
+        start_info->store_mfn = xen_pfn_to_mfn(start_info->store_mfn);
+        start_info->console.domU.mfn =
+            xen_pfn_to_mfn(start_info->console.domU.mfn);
+    }
+    xen_early_init(start_info); /* a new domain: a new frame */
+    p2m_publish();
+    /* A new domain sets its grant table up again (gnttab_resume); a
+     * cancelled suspend keeps the same frames. */
+    if (cancelled)
+        for (i = 0; i < n; i++)
+            if (update_va_mapping(gnt_pages[i],
+                                  (gnt_mfns[i] << PAGE_SHIFT) | PT_PROT) < 0)
+                panic("xen: cannot map grant frame %u again", i);
 }
 
 static void xen_notify(evtchn_port_t port)
@@ -237,6 +316,8 @@ const struct platform platform_xen = {
     .map_frames = xen_map_frames,
     .notify = xen_notify,
     .reservation = xen_reservation,
+    .suspend_prepare = xen_suspend_prepare,
+    .suspend_done = xen_suspend_done,
     .vcpu_context = xen_vcpu_context,
     .trap_frame_rcx_r11 = true,
 };

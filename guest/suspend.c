@@ -72,8 +72,13 @@ void suspend_run(void)
     local_irq_disable();
     {
         struct sched_shutdown sd = {.reason = SHUTDOWN_suspend};
-        rc = HC(__HYPERVISOR_sched_op, SCHEDOP_shutdown, &sd,
-                virt_to_mfn(start_info));
+        unsigned long si_mfn = virt_to_mfn(start_info);
+
+        if (platform->suspend_prepare)
+            platform->suspend_prepare();
+        rc = HC(__HYPERVISOR_sched_op, SCHEDOP_shutdown, &sd, si_mfn);
+        if (platform->suspend_done)
+            platform->suspend_done(rc != 0);
     }
     if (rc == 0)
         resume_new_domain();

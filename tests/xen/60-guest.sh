@@ -87,3 +87,56 @@ net_vif_ping() {
 }
 
 t_case "own guest: selftest=net with a vif on xenbr0 through netback" net_vif_ping
+
+# wait_lines FILE RE N SECS: FILE has N lines matching RE within SECS.
+wait_lines() {
+    local i
+    for ((i = 0; i < $4 * 2; i++)); do
+        [ "$(tr -d '\r' < "$1" 2>/dev/null | grep -c -E "$2")" -ge "$3" ] && return 0
+        sleep 0.5
+    done
+    return 1
+}
+
+# Our guest through libxc's save on Xen: it publishes its p2m's frame
+# list in shared_info and, around the suspend, leaves only its RAM mapped
+# (shared_info and the grant frames unmapped, start_info's store and
+# console frames as pfns), as libxc wants. save -c: the suspend is
+# cancelled and it goes on; save + restore: a new domain, the same guest
+# (its suspend count in memory goes on), its disk reconnected
+# (resumetest=blk passes again after each resume).
+own_save_restore() {
+    local img=/tmp/pvgsr-disk.img s=/var/lib/xen/save-test/pvgsr.save log id1 t0
+    mkdir -p /var/lib/xen/save-test
+    rm -f "$img" "$s"
+    truncate -s 16M "$img"
+    log=$(conlog pvgsr)
+    rm -f "$log"
+    xm create "$CFG/pvguest.cfg" 'name="pvgsr"' 'extra="resumetest=blk"' "disk=[\"file:$img,xvda,w\"]"
+    wait_file "$log" 'pvstack guest: ready' 240 || { cat "$log"; diag pvgsr; fail "the guest never got ready"; }
+    t0=$(now)
+    timeout 300 xm save -c pvgsr "$s" || { tail -20 "$log"; diag pvgsr; fail "xm save -c"; }
+    info "save -c took $(since "$t0")s, $(stat -c %s "$s") bytes"
+    wait_lines "$log" 'pvstack guest: resumed \(cancelled; suspend 1,' 1 60 ||
+        { tail -20 "$log"; diag pvgsr; fail "no cancelled resume"; }
+    wait_lines "$log" '^selftest blk: PASS' 1 60 || { tail -20 "$log"; fail "blk after save -c"; }
+    id1=$(xm domid pvgsr)
+    t0=$(now)
+    timeout 300 xm save pvgsr "$s" || { tail -20 "$log"; diag pvgsr; fail "xm save"; }
+    info "save took $(since "$t0")s"
+    wait_gone pvgsr 30 || fail "pvgsr still listed after save"
+    t0=$(now)
+    timeout 300 xm restore "$s" || { tail -20 "$log"; diag pvgsr; fail "xm restore"; }
+    info "restore took $(since "$t0")s"
+    [ "$(xm domid pvgsr)" != "$id1" ] || fail "restored under the same domid"
+    wait_lines "$log" 'pvstack guest: resumed \(new domain; suspend 2,' 1 120 ||
+        { tail -20 "$log"; diag pvgsr; fail "no resume in a new domain"; }
+    wait_lines "$log" '^selftest blk: PASS' 2 120 || { tail -20 "$log"; diag pvgsr; fail "blk after restore"; }
+    [ "$(tr -d '\r' < "$log" | grep -c 'pvstack guest: booting')" -le 1 ] || fail "the guest booted again"
+    tr -d '\r' < "$log" | tail -8
+    xm destroy pvgsr
+    wait_gone pvgsr 30
+    rm -f "$s"
+}
+
+t_case "own guest: save -c, save and restore on Xen; it carries on" own_save_restore
