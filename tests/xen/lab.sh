@@ -8,7 +8,8 @@
 # The whole serial log is kept in build/xenlab/log-<sel>.txt (line by line,
 # so a run in progress can be followed).
 # Env: XENLAB_TIMEOUT (s, whole boot), XENLAB_NOBUILD=1 (use the image as is),
-# XENLAB_CPU (QEMU's -cpu, default max,-svm), XENLAB_XEN_ARGS (more of
+# XENLAB_CPU (QEMU's -cpu, default max,-svm), XENLAB_ACCEL (QEMU's -accel,
+# default tcg,tb-size=256; e.g. add thread=single), XENLAB_XEN_ARGS (more of
 # Xen's command line, e.g. sched=credit: Xen 4.17 runs credit2 otherwise).
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -57,7 +58,7 @@ xdrive=()
 t0=$(date +%s)
 rc=0
 # snapshot=on: the tests write to dom0's root; the cached image stays clean.
-timeout --foreground -k 10 "$tmo" qemu-system-x86_64 -accel tcg,tb-size=256 -cpu "$cpu" -m 1024 -smp 2 \
+timeout --foreground -k 10 "$tmo" qemu-system-x86_64 -accel "${XENLAB_ACCEL:-tcg,tb-size=256}" -cpu "$cpu" -m 1024 -smp 2 \
     -nographic -no-reboot -monitor none -serial stdio -net none \
     -kernel "$W/xen" -append "$xen_args" \
     -initrd "$W/vmlinuz console=hvc0 earlyprintk=xen xlab=$dsel,$W/stage1.cpio" \
