@@ -65,7 +65,38 @@ crash_destroy() {
     wait_gone crash 60
 }
 
+# A getty's prompt ends in no newline: it must reach create -c at once,
+# not when the guest next writes (domu-init prompt: "domu-prompt> ", read a
+# line, "DOMU-GOT <line>", again; "off" powers off)
+prompt_console() {
+    local t0 pid spid IN=/tmp/prompt.in OUT=/tmp/prompt-c.log
+    rm -f "$IN" "$OUT"
+    mkfifo "$IN"
+    # holds the console's input open (script(1) ends at its stdin's EOF)
+    sleep 100000 > "$IN" &
+    spid=$!
+    # shellcheck disable=SC2064 # the pid, now
+    trap "kill $spid 2> /dev/null; xm destroy prompt > /dev/null 2>&1 || true" EXIT
+    timeout 300 script -qfec "xm create -c $CFG/prompt.cfg" "$OUT" < "$IN" > /dev/null 2>&1 &
+    pid=$!
+    wait_file "$OUT" DOMU-PROMPT-START 240 || { tr -d '\r' < "$OUT" | tail -5; fail "the guest did not start"; }
+    t0=$(now)
+    wait_file "$OUT" '^domu-prompt> $' 10 ||
+        { tail -c 100 "$OUT" | od -c; fail "no prompt on create -c 10 s after the guest printed it"; }
+    info "the prompt after $(since "$t0")s"
+    printf 'hello\r' > "$IN"
+    wait_file "$OUT" 'DOMU-GOT hello' 30 || { tail -c 100 "$OUT" | od -c; fail "the guest did not read the line"; }
+    t0=$(now)
+    wait_file "$OUT" '^domu-prompt> $' 10 ||
+        { tail -c 100 "$OUT" | od -c; fail "no second prompt on create -c"; }
+    info "the second prompt after $(since "$t0")s"
+    printf 'off\r' > "$IN"
+    wait "$pid" || fail "xm create -c exited $? (124: timeout)"
+    wait_gone prompt 30
+}
+
 t_case "xm create -c: console until the guest powers off" create_console
+t_case "xm create -c: a prompt without a newline shows at once" prompt_console
 t_case "xm shutdown -w" shutdown_wait
 t_case "xm reboot with on_reboot=restart" reboot_restart
 t_case "on_crash=destroy, create -c returns" crash_destroy

@@ -8,7 +8,8 @@
 # The whole serial log is kept in build/xenlab/log-<sel>.txt (line by line,
 # so a run in progress can be followed).
 # Env: XENLAB_TIMEOUT (s, whole boot), XENLAB_NOBUILD=1 (use the image as is),
-# XENLAB_CPU (QEMU's -cpu, default max,-svm), XENLAB_XEN_ARGS (more of
+# XENLAB_CPU (QEMU's -cpu, default max,-svm), XENLAB_ACCEL (QEMU's -accel,
+# default tcg,tb-size=256; e.g. add thread=single), XENLAB_XEN_ARGS (more of
 # Xen's command line, e.g. sched=credit: Xen 4.17 runs credit2 otherwise).
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -22,9 +23,10 @@ skip() { echo "lab: cannot run here: $*" >&2; exit 77; }
 command -v qemu-system-x86_64 > /dev/null || skip "no qemu-system-x86_64 (make deps)"
 [ "$(id -u)" = 0 ] || skip "mkimage needs root"
 # 65-xci-pygrub boots xen-create-image's image (tests/xen/mkxci, minutes
-# from nothing, cached): built and attached only for a selection naming it.
+# from nothing, cached): built and attached only for `all` or a selection
+# naming it.
 xci=0
-case ,$sel, in *,65,*) xci=1 ;; esac
+case ,$sel, in *,65,* | ,all,) xci=1 ;; esac
 if [ "${XENLAB_NOBUILD:-0}" != 1 ]; then
     if [ $xci = 1 ]; then
         "$top/tests/xen/mkxci" || echo "lab: xen-create-image's image failed: 65 skips" >&2
@@ -39,7 +41,12 @@ log=$W/log-${sel//,/-}.txt
 # Xen: serial console on com1; smap=0 because Xen's SMAP under QEMU TCG
 # kills a PV dom0 at its first fault (d0v0 Unhandled #PF[0001]).
 # dom0_mem is fixed so tests can tell Xen's memory figures from dom0's.
-xen_args="console=com1 com1=115200,8n1 dom0_mem=512M,max:512M dom0_max_vcpus=2 noreboot smap=0"
+# spec-ctrl=eager-fpu: Xen switches FPU/SSE state on every context switch.
+# Under TCG, Xen's default here (lazy, CR0.TS and #NM) let processes of
+# dom0 and a guest running side by side use each other's vector registers
+# at random: gzip, cut, ld.so, malloc and systemd crashed or went wrong
+# (65, and a busy guest beside a busy dom0, within minutes); eager, none.
+xen_args="console=com1 com1=115200,8n1 dom0_mem=512M,max:512M dom0_max_vcpus=2 noreboot smap=0 spec-ctrl=eager-fpu"
 xen_args="$xen_args${XENLAB_XEN_ARGS:+ $XENLAB_XEN_ARGS}"
 # -initrd is multiboot's module list: the dom0 kernel then its initramfs,
 # each with its command line after the path. QEMU splits the list on commas,
@@ -57,7 +64,7 @@ xdrive=()
 t0=$(date +%s)
 rc=0
 # snapshot=on: the tests write to dom0's root; the cached image stays clean.
-timeout --foreground -k 10 "$tmo" qemu-system-x86_64 -accel tcg,tb-size=256 -cpu "$cpu" -m 1024 -smp 2 \
+timeout --foreground -k 10 "$tmo" qemu-system-x86_64 -accel "${XENLAB_ACCEL:-tcg,tb-size=256}" -cpu "$cpu" -m 1024 -smp 2 \
     -nographic -no-reboot -monitor none -serial stdio -net none \
     -kernel "$W/xen" -append "$xen_args" \
     -initrd "$W/vmlinuz console=hvc0 earlyprintk=xen xlab=$dsel,$W/stage1.cpio" \
