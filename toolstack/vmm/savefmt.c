@@ -58,6 +58,16 @@ static int bad(char *err, size_t errlen, const char *why)
     return -EINVAL;
 }
 
+void savefmt_init_hdr(struct vmmsave_hdr *h)
+{
+    memset(h, 0, sizeof(*h));
+    memcpy(h->magic, VMMSAVE_MAGIC, VMMSAVE_MAGIC_LEN);
+    h->version = VMMSAVE_VERSION;
+    h->hdr_len = sizeof(*h);
+    h->page_size = VMMSAVE_PAGE;
+    h->vcpu_len = sizeof(struct vmmsave_vcpu);
+}
+
 int savefmt_check_hdr(const struct vmmsave_hdr *h, char *err, size_t errlen)
 {
     uint64_t size;
