@@ -193,25 +193,10 @@ case_xendomains() {
 # Migration into a second state root through a local "ssh" (as 77 does):
 # the target has its own daemons (xenstored, blkback...), no netns, so no
 # vif.
-R1=$PVSTACK_ROOT
-R2=$R1/target
-XS2=$R2/run/xenstored/socket
-mkdir -p "$R2"/{run/xenstored,run/pvstack,var/lib/xen,var/log/xen,etc/xen}
-ON2() { PVSTACK_ROOT=$R2 XENSTORED_PATH=$XS2 "$@"; }
-t_on_exit "ON2 t_xm_daemons_stop"
-# fakessh FILE [ENV...]: an "ssh" that drops the host and runs the command
-# on the target root.
-fakessh() {
-    local f=$1
-    shift
-    { echo "#!/bin/sh"; echo "shift"
-      echo "export PVSTACK_ROOT=$R2 XENSTORED_PATH=$XS2 PATH=$BIN:\$PATH $*"
-      echo "exec \"\$@\" 2>>$R1/receiver.log"; } >"$f"
-    chmod +x "$f"
-}
-fakessh "$R1/fakessh"
+t_target_root
+t_fakessh "$R1/fakessh"
 # The target cannot start a VMM: its restore fails.
-fakessh "$R1/badssh" PVSTACK_VMM=/nonexistent/pvstack-vmm
+t_fakessh "$R1/badssh" PVSTACK_VMM=/nonexistent/pvstack-vmm
 
 case_migrate() {
     local u out

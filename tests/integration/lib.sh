@@ -420,6 +420,30 @@ t_xm_daemons_stop() {
     done
     sleep 0.2
 }
+# t_target_root: a second state root for a migration's target, R2 under
+# R1 (this test's root), with its own xenstored at XS2; its daemons are
+# stopped at exit. ON2 CMD...: CMD (a lib.sh helper) on the target root;
+# X2 ...: xm there.
+t_target_root() {
+    R1=$PVSTACK_ROOT
+    R2=$R1/target
+    XS2=$R2/run/xenstored/socket
+    mkdir -p "$R2"/{run/xenstored,run/pvstack,var/lib/xen,var/log/xen,etc/xen}
+    t_on_exit "ON2 t_xm_daemons_stop"
+}
+ON2() { PVSTACK_ROOT=$R2 XENSTORED_PATH=$XS2 "$@"; }
+X2() { ON2 "$XM" "$@"; }
+# t_fakessh FILE [ENV...]: an "ssh" that drops the host and runs the
+# command on the target root (after t_target_root), its stderr in
+# R1/receiver.log.
+t_fakessh() {
+    local f=$1
+    shift
+    { echo "#!/bin/sh"; echo "shift"
+      echo "export PVSTACK_ROOT=$R2 XENSTORED_PATH=$XS2 PATH=$BIN:\$PATH $*"
+      echo "exec \"\$@\" 2>>$R1/receiver.log"; } >"$f"
+    chmod +x "$f"
+}
 # `xm list`'s row for domain NAME (empty if none), whether it has one, and
 # its CPU time.
 t_xm_row() { "$XM" list | awk -v n="$1" '$1 == n'; }
