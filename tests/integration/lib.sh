@@ -444,6 +444,38 @@ t_fakessh() {
       echo "exec \"\$@\" 2>>$R1/receiver.log"; } >"$f"
     chmod +x "$f"
 }
+# t_save_restore NAME IMG: xm save of domain NAME into IMG (an xl image,
+# the domain gone), then xm restore: NAME again, under a new domid, with
+# its UUID.
+t_save_restore() {
+    local id1 u1 out
+    id1=$("$XM" domid "$1")
+    u1=$(t_xm_uuid "$1")
+    out=$("$XM" save "$1" "$2" 2>&1) || fail "save: $out $(t_vmmlog "$1" | tail -5)"
+    assert_match "$out" "Saving to $2 new xl format"
+    ! t_xm_listed "$1" || fail "$1 still listed after save"
+    assert_eq "$(head -c 27 "$2")" "Xen saved domain, xl format"
+    out=$("$XM" restore "$2" 2>&1) || fail "restore: $out $(t_vmmlog "$1" | tail -5)"
+    assert_match "$out" "Loading new save file $2"
+    t_xm_listed "$1" || fail "$1 not restored"
+    [ "$("$XM" domid "$1")" != "$id1" ] || fail "restored under the same domid $id1"
+    assert_eq "$(t_xm_uuid "$1")" "$u1" "UUID kept"
+}
+# t_bad_images GOOD BAD: xm restore refuses GOOD cut short, GOOD with a
+# byte changed (in BAD) and a foreign file, each with its reason.
+t_bad_images() {
+    local good=$1 bad=$2 size out
+    size=$(stat -c %s "$good")
+    head -c $((size - 100)) "$good" >"$bad"
+    out=$("$XM" restore "$bad" 2>&1) && fail "truncated image restored"
+    assert_match "$out" "Savefile is truncated"
+    cp "$good" "$bad"
+    printf 'X' | dd of="$bad" bs=1 seek=$((size - 5000)) conv=notrunc 2>/dev/null
+    out=$("$XM" restore "$bad" 2>&1) && fail "corrupt image restored"
+    assert_match "$out" "Savefile is corrupt"
+    out=$("$XM" restore /etc/passwd 2>&1) && fail "foreign file restored"
+    assert_match "$out" "wrong magic number"
+}
 # `xm list`'s row for domain NAME (empty if none), whether it has one, and
 # its CPU time.
 t_xm_row() { "$XM" list | awk -v n="$1" '$1 == n'; }
