@@ -13,42 +13,19 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/fs.h"
 #include "proto/pvabi.h"
 
 int savefmt_read(int fd, void *buf, size_t len)
 {
-    char *p = buf;
+    int rc = fs_read_all(fd, buf, len);
 
-    while (len) {
-        ssize_t n = read(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return -errno;
-        if (n == 0)
-            return -ENODATA;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
+    return rc == -EPIPE ? -ENODATA : rc; /* -EPIPE: its early end */
 }
 
 int savefmt_write(int fd, const void *buf, size_t len)
 {
-    const char *p = buf;
-
-    while (len) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return -errno;
-        if (n == 0)
-            return -EIO;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
+    return fs_write_all(fd, buf, len);
 }
 
 static int bad(char *err, size_t errlen, const char *why)
