@@ -24,20 +24,13 @@ case_save_restore() {
 }
 
 case_checkpoint() {
-    local img=$PVSTACK_ROOT/c1.save n out
+    local img=$PVSTACK_ROOT/c1.save
     boot c1
     "$XM" save -c c1 "$img" 2>&1 || fail "save -c"
     t_xm_listed c1 || fail "c1 gone after save -c"
     assert_eq "$(t_xm_state c1)" "r-----"
-    n=$(qmp_count)
-    out=$("$XM" restore "$img" 2>&1) && fail "restore of a running name succeeded"
-    assert_match "$out" 'domain with name "c1" already exists'
-    assert_eq "$(qmp_count)" "$n" "no QEMU left by the refused restore"
     # -p: left paused, destroyed cleanly.
-    "$XM" destroy c1
-    t_wait_for "! t_xm_listed c1" 10 || fail "c1 not destroyed"
-    "$XM" restore -p "$img" || fail "restore -p"
-    assert_eq "$(t_xm_state c1)" "--p---"
+    t_checkpoint_restores c1 "$img" qmp_count QEMU
     "$XM" destroy c1
 }
 

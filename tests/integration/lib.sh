@@ -461,6 +461,20 @@ t_save_restore() {
     [ "$("$XM" domid "$1")" != "$id1" ] || fail "restored under the same domid $id1"
     assert_eq "$(t_xm_uuid "$1")" "$u1" "UUID kept"
 }
+# t_checkpoint_restores NAME IMG COUNT WHAT: with NAME running, xm restore
+# of its checkpoint IMG is refused and leaves no WHAT (the command COUNT
+# counts them); once NAME is destroyed, restore -p brings it back paused.
+t_checkpoint_restores() {
+    local n out
+    n=$($3)
+    out=$("$XM" restore "$2" 2>&1) && fail "restore of a running name succeeded"
+    assert_match "$out" "domain with name \"$1\" already exists"
+    assert_eq "$($3)" "$n" "no $4 left by the refused restore"
+    "$XM" destroy "$1"
+    t_wait_for "! t_xm_listed $1" 10 || fail "$1 not destroyed"
+    "$XM" restore -p "$2" || fail "restore -p"
+    assert_eq "$(t_xm_state "$1")" "--p---"
+}
 # t_bad_images GOOD BAD: xm restore refuses GOOD cut short, GOOD with a
 # byte changed (in BAD) and a foreign file, each with its reason.
 t_bad_images() {
