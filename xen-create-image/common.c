@@ -22,25 +22,30 @@
 
 char *xci_slurp(const char *path)
 {
-    FILE *f = fopen(path, "re");
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *m;
-    char chunk[4096];
-    size_t n;
+    FILE *f = fopen(path, "re"), *m;
+    char *buf = NULL, chunk[4096];
+    size_t len = 0, n;
+    int err = 0;
 
     if (!f)
         return NULL;
     m = open_memstream(&buf, &len);
     if (!m) {
+        err = errno;
         fclose(f);
+        errno = err;
         return NULL;
     }
     while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
         fwrite(chunk, 1, n, m);
+    if (ferror(f))
+        err = EIO;
     fclose(f);
-    if (fclose(m)) {
+    if (fclose(m) && !err)
+        err = ENOMEM;
+    if (err) {
         free(buf);
+        errno = err;
         return NULL;
     }
     return buf;

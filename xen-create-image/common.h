@@ -11,7 +11,8 @@
 
 #define XCI_CFG_MAX_DISKS 8
 
-/* The file's contents, NUL-terminated, malloc'd; NULL on error (errno). */
+/* The file's contents, NUL-terminated, malloc'd; NULL on error (errno:
+ * EIO when a read failed). */
 char *xci_slurp(const char *path);
 /* mkdir -p of an absolute path. 0 or -errno. */
 int xci_mkdir_p(const char *path);
