@@ -10,8 +10,7 @@
 set -u
 . "$(dirname "$0")/../tests/integration/lib.sh"
 REC=$TOP/build/bench/bench_save
-now() { date +%s.%N; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN{printf "%.3f", b-a}'; }
+. "$(dirname "$0")/save_lib.bash"
 say() { echo "bench_save: $*"; }
 
 if ! command -v qemu-system-x86_64 >/dev/null || ! t_hvm_guest || ! command -v xz >/dev/null; then
@@ -73,37 +72,10 @@ up() {
 
 # 1. save / restore of 256 MiB with 128 MiB written
 up s1 fill:128
-t0=$(now); "$XM" save s1 "$R1/s1.save" >/dev/null 2>&1 || { say "save failed"; exit 1; }; save_s=$(since "$t0")
-size=$(stat -c %s "$R1/s1.save")
-t0=$(now); cp "$R1/s1.save" "$R1/copy"; sync "$R1/copy"; cp_s=$(since "$t0")
-t0=$(now); xz -T0 -c "$R1/s1.save" >"$R1/copy.xz"; xz_s=$(since "$t0")
-t0=$(now); "$XM" restore "$R1/s1.save" >/dev/null 2>&1 || { say "restore failed"; exit 1; }; restore_s=$(since "$t0")
-"$XM" destroy s1
-rm -f "$R1/copy" "$R1/copy.xz"
-say "save ${save_s}s restore ${restore_s}s of a $((size >> 20)) MiB image; cp ${cp_s}s, xz -T0 ${xz_s}s"
-"$REC" record save_256m_half_written "$save_s" "$cp_s" s
-"$REC" record save_vs_xz "$save_s" "$xz_s" s
-"$REC" record restore_256m_half_written "$restore_s" "$cp_s" s
-"$REC" record save_image_bytes "$size" $((256 << 20)) bytes
+bench_save_restore s1 ""
 
 # 2. live migration of a guest rewriting 64 MiB, into a second root
-R2=$R1/target
-XS2=$R2/run/xenstored/socket
-mkdir -p "$R2"/{run/xenstored,run/pvstack,var/lib/xen,var/log/xen,etc/xen}
-t_on_exit "PVSTACK_ROOT=$R2 XENSTORED_PATH=$XS2 t_xm_daemons_stop"
-{ echo "#!/bin/sh"; echo "shift"
-  echo "export PVSTACK_ROOT=$R2 XENSTORED_PATH=$XS2 PATH=$BIN:\$PATH"
-  echo "exec \"\$@\" 2>>$R1/receiver.log"; } >"$R1/fakessh"
-chmod +x "$R1/fakessh"
+bench_target
 up m1 dirty:64
-t0=$(now)
-out=$("$XM" migrate --live -s "$R1/fakessh" m1 otherhost 2>&1) || { say "migrate --live failed: $out"; exit 1; }
-total_s=$(since "$t0")
-down=$(echo "$out" | sed -n 's/^migration sender: downtime \([0-9]*\) ms$/\1/p')
-read -r pages ram rounds < <(echo "$out" |
-    sed -n 's/^migration sender: \([0-9]*\) pages sent of \([0-9]*\) (\([0-9-]*\) rounds)$/\1 \2 \3/p')
-say "migrate --live ${total_s}s, downtime ${down:-?} ms, ${pages:-?} pages sent of ${ram:-?} in ${rounds:-?} rounds"
-"$REC" record live_migrate_total "$total_s" "$save_s" s
-[ -n "$down" ] && "$REC" record live_migrate_downtime "$down" "$(awk -v t="$total_s" 'BEGIN{print t * 1000}')" ms
-[ -n "$pages" ] && "$REC" record live_migrate_pages_sent "$pages" "$ram" pages
+bench_live_migrate m1 ""
 exit 0

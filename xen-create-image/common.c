@@ -20,30 +20,48 @@
 #include "run.h"
 #include "storage.h"
 
+int xci_membuf_open(struct xci_membuf *m)
+{
+    m->buf = NULL;
+    m->len = 0;
+    m->f = open_memstream(&m->buf, &m->len);
+    return m->f ? 0 : -errno;
+}
+
+int xci_membuf_close(struct xci_membuf *m, int rc)
+{
+    if (fclose(m->f) && !rc)
+        rc = -ENOMEM;
+    m->f = NULL;
+    if (rc) {
+        free(m->buf);
+        m->buf = NULL;
+    }
+    return rc;
+}
+
 char *xci_slurp(const char *path)
 {
     FILE *f = fopen(path, "re");
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *m;
+    struct xci_membuf m;
     char chunk[4096];
     size_t n;
+    int rc;
 
     if (!f)
         return NULL;
-    m = open_memstream(&buf, &len);
-    if (!m) {
-        fclose(f);
-        return NULL;
+    rc = xci_membuf_open(&m);
+    if (rc == 0) {
+        while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+            fwrite(chunk, 1, n, m.f);
+        rc = xci_membuf_close(&m, ferror(f) ? -EIO : 0);
     }
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        fwrite(chunk, 1, n, m);
     fclose(f);
-    if (fclose(m)) {
-        free(buf);
+    if (rc) {
+        errno = -rc;
         return NULL;
     }
-    return buf;
+    return m.buf;
 }
 
 int xci_mkdir_p(const char *path)

@@ -8,10 +8,26 @@
 #define XT_XCI_COMMON_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #define XCI_CFG_MAX_DISKS 8
 
-/* The file's contents, NUL-terminated, malloc'd; NULL on error (errno). */
+/* Text written to an in-memory stream (open_memstream): f while open. */
+struct xci_membuf {
+    char *buf;
+    size_t len;
+    FILE *f;
+};
+/* 0 or -errno. */
+int xci_membuf_open(struct xci_membuf *m);
+/*
+ * Close m->f after writing that ended with rc: 0 with the text in m->buf
+ * (the caller frees it), else rc, or -ENOMEM when the text was lost, with
+ * m->buf freed and NULL.
+ */
+int xci_membuf_close(struct xci_membuf *m, int rc);
+/* The file's contents, NUL-terminated, malloc'd; NULL on error (errno:
+ * EIO when a read failed). */
 char *xci_slurp(const char *path);
 /* mkdir -p of an absolute path. 0 or -errno. */
 int xci_mkdir_p(const char *path);

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common.h"
+
 static char *norm_key(const char *key)
 {
     char *k = strdup(key);
@@ -265,35 +267,12 @@ int xci_conf_parse(struct xci_conf *c, const char *text, const char *fname,
 int xci_conf_load(struct xci_conf *c, const char *path, xci_expand_fn expand,
                   FILE *report)
 {
-    FILE *f = fopen(path, "re");
-    char *text = NULL;
-    size_t len = 0;
-    FILE *m;
+    char *text = xci_slurp(path);
     int rc;
 
-    if (!f)
+    if (!text)
         return -errno;
-    m = open_memstream(&text, &len);
-    if (!m) {
-        rc = -errno;
-        fclose(f);
-        return rc;
-    }
-    for (;;) {
-        char chunk[4096];
-        size_t n = fread(chunk, 1, sizeof(chunk), f);
-
-        if (n)
-            fwrite(chunk, 1, n, m);
-        if (n < sizeof(chunk))
-            break;
-    }
-    rc = ferror(f) ? -EIO : 0;
-    fclose(f);
-    if (fclose(m) && !rc)
-        rc = -ENOMEM;
-    if (!rc)
-        rc = xci_conf_parse(c, text, path, expand, report);
+    rc = xci_conf_parse(c, text, path, expand, report);
     free(text);
     return rc;
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common.h"
 #include "lib/spawn.h"
 
 /* The running child, for xci_run_forward_signal() (STYLE.md allows
@@ -144,22 +145,15 @@ int xci_run(struct xci_log *l, const char *const argv[],
 
 int xci_run_capture(struct xci_log *l, const char *const argv[], char **out_out)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&buf, &len);
-    int rc;
+    struct xci_membuf m;
+    int rc = xci_membuf_open(&m);
 
-    if (!m)
-        return -errno;
-    rc = spawn(l, argv, NULL, 0, m);
-    if (fclose(m) && !rc)
-        rc = -ENOMEM;
-    if (rc) {
-        free(buf);
+    if (rc)
         return rc;
-    }
-    *out_out = buf;
-    return 0;
+    rc = xci_membuf_close(&m, spawn(l, argv, NULL, 0, m.f));
+    if (rc == 0)
+        *out_out = m.buf;
+    return rc;
 }
 
 int xci_expand_shell(const char *cmd, char **out)

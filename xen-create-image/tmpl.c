@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common.h"
 #include "layout.h"
 
 #define MAX_DEPTH 16
@@ -34,24 +35,21 @@ static int disk_line(FILE *m, const struct xci_settings *s, enum xci_disk d)
 
 static int disks_var(struct xci_conf *vars, const struct xci_settings *s)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&buf, &len);
-    int rc;
+    struct xci_membuf m;
+    int rc = xci_membuf_open(&m);
 
-    if (!m)
-        return -errno;
+    if (rc)
+        return rc;
     /* Root first, as xm.tmpl lists the '/' partition first. */
-    rc = disk_line(m, s, XCI_DISK_ROOT);
+    rc = disk_line(m.f, s, XCI_DISK_ROOT);
     if (!rc && !s->noswap) {
-        fputc('\n', m);
-        rc = disk_line(m, s, XCI_DISK_SWAP);
+        fputc('\n', m.f);
+        rc = disk_line(m.f, s, XCI_DISK_SWAP);
     }
-    if (fclose(m) && !rc)
-        rc = -ENOMEM;
+    rc = xci_membuf_close(&m, rc);
     if (!rc)
-        rc = xci_conf_set(vars, "disk_lines", buf);
-    free(buf);
+        rc = xci_conf_set(vars, "disk_lines", m.buf);
+    free(m.buf);
     return rc;
 }
 

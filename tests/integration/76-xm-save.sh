@@ -15,20 +15,8 @@ boot() { t_hvm_boot "$1" "$(cfg "$1")"; }
 qmp_count() { ls "$PVSTACK_ROOT/run/xen" 2>/dev/null | grep -c '^qmp-libxl-'; }
 
 case_save_restore() {
-    local img=$PVSTACK_ROOT/s1.save id1 id2 u1 out
     boot s1
-    id1=$("$XM" domid s1)
-    u1=$(t_xm_uuid s1)
-    out=$("$XM" save s1 "$img" 2>&1) || fail "save: $out"
-    assert_match "$out" "Saving to $img new xl format"
-    ! t_xm_listed s1 || fail "s1 still listed after save"
-    assert_eq "$(head -c 27 "$img")" "Xen saved domain, xl format"
-    out=$("$XM" restore "$img" 2>&1) || fail "restore: $out"
-    assert_match "$out" "Loading new save file $img"
-    t_xm_listed s1 || fail "s1 not restored"
-    id2=$("$XM" domid s1)
-    [ "$id2" != "$id1" ] || fail "restored under the same domid $id1"
-    assert_eq "$(t_xm_uuid s1)" "$u1" "UUID kept"
+    t_save_restore s1 "$PVSTACK_ROOT/s1.save"
     assert_eq "$(t_xm_state s1)" "r-----"
     # The guest carries on: the shell that waited on the power button sees
     # it now, and nothing booted again.
@@ -36,38 +24,22 @@ case_save_restore() {
 }
 
 case_checkpoint() {
-    local img=$PVSTACK_ROOT/c1.save n out
+    local img=$PVSTACK_ROOT/c1.save
     boot c1
     "$XM" save -c c1 "$img" 2>&1 || fail "save -c"
     t_xm_listed c1 || fail "c1 gone after save -c"
     assert_eq "$(t_xm_state c1)" "r-----"
-    n=$(qmp_count)
-    out=$("$XM" restore "$img" 2>&1) && fail "restore of a running name succeeded"
-    assert_match "$out" 'domain with name "c1" already exists'
-    assert_eq "$(qmp_count)" "$n" "no QEMU left by the refused restore"
     # -p: left paused, destroyed cleanly.
-    "$XM" destroy c1
-    t_wait_for "! t_xm_listed c1" 10 || fail "c1 not destroyed"
-    "$XM" restore -p "$img" || fail "restore -p"
-    assert_eq "$(t_xm_state c1)" "--p---"
+    t_checkpoint_restores c1 "$img" qmp_count QEMU
     "$XM" destroy c1
 }
 
 case_bad_images() {
-    local good=$PVSTACK_ROOT/b1.save bad=$PVSTACK_ROOT/bad.save n out size
+    local good=$PVSTACK_ROOT/b1.save bad=$PVSTACK_ROOT/bad.save n out
     boot b1
     "$XM" save b1 "$good" || fail "save"
     n=$(qmp_count)
-    size=$(stat -c %s "$good")
-    head -c $((size - 100)) "$good" >"$bad"
-    out=$("$XM" restore "$bad" 2>&1) && fail "truncated image restored"
-    assert_match "$out" "Savefile is truncated"
-    cp "$good" "$bad"
-    printf 'X' | dd of="$bad" bs=1 seek=$((size - 5000)) conv=notrunc 2>/dev/null
-    out=$("$XM" restore "$bad" 2>&1) && fail "corrupt image restored"
-    assert_match "$out" "Savefile is corrupt"
-    out=$("$XM" restore /etc/passwd 2>&1) && fail "foreign file restored"
-    assert_match "$out" "wrong magic number"
+    t_bad_images "$good" "$bad"
     head -c 40 "$good" >"$bad"
     out=$("$XM" restore "$bad" 2>&1) && fail "header-only image restored"
     assert_match "$out" "wrong magic number|truncated"

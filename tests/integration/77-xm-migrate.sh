@@ -7,25 +7,8 @@
 # the source resumes under its name and nothing is left on the target.
 . "$(dirname "$0")/lib.sh"
 t_hvm_xm "xm migrate"
-R1=$PVSTACK_ROOT
-R2=$R1/target
-XS2=$R2/run/xenstored/socket
-mkdir -p "$R2"/{run/xenstored,run/pvstack,var/lib/xen,var/log/xen,etc/xen}
-# ON2 CMD...: CMD (a lib.sh helper) on the target root; X2 ...: xm there.
-ON2() { PVSTACK_ROOT=$R2 XENSTORED_PATH=$XS2 "$@"; }
-X2() { ON2 "$XM" "$@"; }
-t_on_exit "ON2 t_xm_daemons_stop"
-# fakessh FILE [ENV...]: an "ssh" that drops the host and runs the command
-# on the target root.
-fakessh() {
-    local f=$1
-    shift
-    { echo "#!/bin/sh"; echo "shift"
-      echo "export PVSTACK_ROOT=$R2 XENSTORED_PATH=$XS2 PATH=$BIN:\$PATH $*"
-      echo "exec \"\$@\" 2>>$R1/receiver.log"; } >"$f"
-    chmod +x "$f"
-}
-fakessh "$R1/fakessh"
+t_target_root
+t_fakessh "$R1/fakessh"
 
 boot() { t_hvm_boot "$1" "$(t_hvm_cfg "$1" "on_poweroff = 'destroy'")"; }
 
@@ -62,7 +45,7 @@ case_receiver_fails() {
     local out n
     boot f1
     # The target cannot start QEMU: creation fails there.
-    fakessh "$R1/badssh" PVSTACK_QEMU=/nonexistent/qemu
+    t_fakessh "$R1/badssh" PVSTACK_QEMU=/nonexistent/qemu
     out=$("$XM" migrate -s "$R1/badssh" f1 otherhost 2>&1) && fail "migrate succeeded"
     assert_match "$out" "Migration failed, resuming at sender."
     assert_match "$(cat "$R1/receiver.log")" "Domain creation failed"

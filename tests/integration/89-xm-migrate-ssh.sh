@@ -9,15 +9,9 @@
 . "$(dirname "$0")/lib.sh"
 t_hvm_xm "xm migrate over ssh" "no QEMU, test kernel, xenstore-utils or openssh (make deps)" \
     /usr/sbin/sshd ssh ssh-keygen
-R1=$PVSTACK_ROOT
-R2=$R1/target
-XS2=$R2/run/xenstored/socket
+t_target_root
 S=$R1/ssh
-mkdir -p "$R2"/{run/xenstored,run/pvstack,var/lib/xen,var/log/xen,etc/xen} "$S"
-# ON2 CMD...: CMD (a lib.sh helper) on the target root; X2 ...: xm there.
-ON2() { PVSTACK_ROOT=$R2 XENSTORED_PATH=$XS2 "$@"; }
-X2() { ON2 "$XM" "$@"; }
-t_on_exit "ON2 t_xm_daemons_stop"
+mkdir -p "$S"
 
 # The sshd: a free high port, keys of its own, StrictModes off (the temp
 # dir is not root's home), the receiver as the key's forced command.

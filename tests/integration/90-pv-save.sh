@@ -35,23 +35,12 @@ resumed() {
 }
 
 case_save_restore() {
-    local img=$PVSTACK_ROOT/s1.save id1 id2 u1 out
+    local img=$PVSTACK_ROOT/s1.save
     boot s1 "vif = ['mac=00:16:3e:00:00:31,bridge=xenbr0']" \
         'extra = "ip=10.0.0.2 resumetest=blk"'
     t_wait_console s1 "net: vif"
     nsx ping -c 2 -i 0.2 -W 2 10.0.0.2 >/dev/null || fail "no ping before save"
-    id1=$("$XM" domid s1)
-    u1=$(t_xm_uuid s1)
-    out=$("$XM" save s1 "$img" 2>&1) || fail "save: $out $(t_vmmlog s1 | tail -5)"
-    assert_match "$out" "Saving to $img new xl format"
-    ! t_xm_listed s1 || fail "s1 still listed after save"
-    assert_eq "$(head -c 27 "$img")" "Xen saved domain, xl format"
-    out=$("$XM" restore "$img" 2>&1) || fail "restore: $out $(t_vmmlog s1 | tail -5)"
-    assert_match "$out" "Loading new save file $img"
-    t_xm_listed s1 || fail "s1 not restored"
-    id2=$("$XM" domid s1)
-    [ "$id2" != "$id1" ] || fail "restored under the same domid $id1"
-    assert_eq "$(t_xm_uuid s1)" "$u1" "UUID kept"
+    t_save_restore s1 "$img"
     resumed s1 "new domain" 1
     # blkfront reconnected: the block self-test passes in the new domain.
     t_wait_console s1 "selftest blk: PASS"
@@ -67,41 +56,25 @@ case_save_restore() {
 }
 
 case_checkpoint() {
-    local img=$PVSTACK_ROOT/c1.save n out
+    local img=$PVSTACK_ROOT/c1.save out
     boot c1
     out=$("$XM" save -c c1 "$img" 2>&1) || fail "save -c: $out"
     t_xm_listed c1 || fail "c1 gone after save -c"
     resumed c1 cancelled 1
     assert_match "$(t_xm_state c1)" '^(r-----|-b----)$'
-    n=$(vmm_count)
-    out=$("$XM" restore "$img" 2>&1) && fail "restore of a running name succeeded"
-    assert_match "$out" 'domain with name "c1" already exists'
-    assert_eq "$(vmm_count)" "$n" "no VMM left by the refused restore"
-    "$XM" destroy c1
-    t_wait_for "! t_xm_listed c1" 10 || fail "c1 not destroyed"
     # The checkpoint restores: the count is the one it was taken with.
-    "$XM" restore -p "$img" || fail "restore -p"
-    assert_eq "$(t_xm_state c1)" "--p---"
+    t_checkpoint_restores c1 "$img" vmm_count VMM
     "$XM" unpause c1
     resumed c1 "new domain" 1
     "$XM" destroy c1
 }
 
 case_bad_images() {
-    local good=$PVSTACK_ROOT/b1.save bad=$PVSTACK_ROOT/bad.save n out size
+    local good=$PVSTACK_ROOT/b1.save bad=$PVSTACK_ROOT/bad.save n out
     boot b1
     "$XM" save b1 "$good" || fail "save"
     n=$(vmm_count)
-    size=$(stat -c %s "$good")
-    head -c $((size - 100)) "$good" >"$bad"
-    out=$("$XM" restore "$bad" 2>&1) && fail "truncated image restored"
-    assert_match "$out" "truncated"
-    cp "$good" "$bad"
-    printf 'X' | dd of="$bad" bs=1 seek=$((size - 5000)) conv=notrunc 2>/dev/null
-    out=$("$XM" restore "$bad" 2>&1) && fail "corrupt image restored"
-    assert_match "$out" "corrupt"
-    out=$("$XM" restore /etc/passwd 2>&1) && fail "foreign file restored"
-    assert_match "$out" "wrong magic number"
+    t_bad_images "$good" "$bad"
     ! t_xm_listed b1 || fail "a refused restore left b1"
     assert_eq "$(vmm_count)" "$n" "no VMM left"
     # The VMM's own stream, past the framing's CRC (a migration stream has
@@ -193,25 +166,10 @@ case_xendomains() {
 # Migration into a second state root through a local "ssh" (as 77 does):
 # the target has its own daemons (xenstored, blkback...), no netns, so no
 # vif.
-R1=$PVSTACK_ROOT
-R2=$R1/target
-XS2=$R2/run/xenstored/socket
-mkdir -p "$R2"/{run/xenstored,run/pvstack,var/lib/xen,var/log/xen,etc/xen}
-ON2() { PVSTACK_ROOT=$R2 XENSTORED_PATH=$XS2 "$@"; }
-t_on_exit "ON2 t_xm_daemons_stop"
-# fakessh FILE [ENV...]: an "ssh" that drops the host and runs the command
-# on the target root.
-fakessh() {
-    local f=$1
-    shift
-    { echo "#!/bin/sh"; echo "shift"
-      echo "export PVSTACK_ROOT=$R2 XENSTORED_PATH=$XS2 PATH=$BIN:\$PATH $*"
-      echo "exec \"\$@\" 2>>$R1/receiver.log"; } >"$f"
-    chmod +x "$f"
-}
-fakessh "$R1/fakessh"
+t_target_root
+t_fakessh "$R1/fakessh"
 # The target cannot start a VMM: its restore fails.
-fakessh "$R1/badssh" PVSTACK_VMM=/nonexistent/pvstack-vmm
+t_fakessh "$R1/badssh" PVSTACK_VMM=/nonexistent/pvstack-vmm
 
 case_migrate() {
     local u out

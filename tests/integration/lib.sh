@@ -420,6 +420,76 @@ t_xm_daemons_stop() {
     done
     sleep 0.2
 }
+# t_target_root: a second state root for a migration's target, R2 under
+# R1 (this test's root), with its own xenstored at XS2; its daemons are
+# stopped at exit. ON2 CMD...: CMD (a lib.sh helper) on the target root;
+# X2 ...: xm there.
+t_target_root() {
+    R1=$PVSTACK_ROOT
+    R2=$R1/target
+    XS2=$R2/run/xenstored/socket
+    mkdir -p "$R2"/{run/xenstored,run/pvstack,var/lib/xen,var/log/xen,etc/xen}
+    t_on_exit "ON2 t_xm_daemons_stop"
+}
+ON2() { PVSTACK_ROOT=$R2 XENSTORED_PATH=$XS2 "$@"; }
+X2() { ON2 "$XM" "$@"; }
+# t_fakessh FILE [ENV...]: an "ssh" that drops the host and runs the
+# command on the target root (after t_target_root), its stderr in
+# R1/receiver.log.
+t_fakessh() {
+    local f=$1
+    shift
+    { echo "#!/bin/sh"; echo "shift"
+      echo "export PVSTACK_ROOT=$R2 XENSTORED_PATH=$XS2 PATH=$BIN:\$PATH $*"
+      echo "exec \"\$@\" 2>>$R1/receiver.log"; } >"$f"
+    chmod +x "$f"
+}
+# t_save_restore NAME IMG: xm save of domain NAME into IMG (an xl image,
+# the domain gone), then xm restore: NAME again, under a new domid, with
+# its UUID.
+t_save_restore() {
+    local id1 u1 out
+    id1=$("$XM" domid "$1")
+    u1=$(t_xm_uuid "$1")
+    out=$("$XM" save "$1" "$2" 2>&1) || fail "save: $out $(t_vmmlog "$1" | tail -5)"
+    assert_match "$out" "Saving to $2 new xl format"
+    ! t_xm_listed "$1" || fail "$1 still listed after save"
+    assert_eq "$(head -c 27 "$2")" "Xen saved domain, xl format"
+    out=$("$XM" restore "$2" 2>&1) || fail "restore: $out $(t_vmmlog "$1" | tail -5)"
+    assert_match "$out" "Loading new save file $2"
+    t_xm_listed "$1" || fail "$1 not restored"
+    [ "$("$XM" domid "$1")" != "$id1" ] || fail "restored under the same domid $id1"
+    assert_eq "$(t_xm_uuid "$1")" "$u1" "UUID kept"
+}
+# t_checkpoint_restores NAME IMG COUNT WHAT: with NAME running, xm restore
+# of its checkpoint IMG is refused and leaves no WHAT (the command COUNT
+# counts them); once NAME is destroyed, restore -p brings it back paused.
+t_checkpoint_restores() {
+    local n out
+    n=$($3)
+    out=$("$XM" restore "$2" 2>&1) && fail "restore of a running name succeeded"
+    assert_match "$out" "domain with name \"$1\" already exists"
+    assert_eq "$($3)" "$n" "no $4 left by the refused restore"
+    "$XM" destroy "$1"
+    t_wait_for "! t_xm_listed $1" 10 || fail "$1 not destroyed"
+    "$XM" restore -p "$2" || fail "restore -p"
+    assert_eq "$(t_xm_state "$1")" "--p---"
+}
+# t_bad_images GOOD BAD: xm restore refuses GOOD cut short, GOOD with a
+# byte changed (in BAD) and a foreign file, each with its reason.
+t_bad_images() {
+    local good=$1 bad=$2 size out
+    size=$(stat -c %s "$good")
+    head -c $((size - 100)) "$good" >"$bad"
+    out=$("$XM" restore "$bad" 2>&1) && fail "truncated image restored"
+    assert_match "$out" "Savefile is truncated"
+    cp "$good" "$bad"
+    printf 'X' | dd of="$bad" bs=1 seek=$((size - 5000)) conv=notrunc 2>/dev/null
+    out=$("$XM" restore "$bad" 2>&1) && fail "corrupt image restored"
+    assert_match "$out" "Savefile is corrupt"
+    out=$("$XM" restore /etc/passwd 2>&1) && fail "foreign file restored"
+    assert_match "$out" "wrong magic number"
+}
 # `xm list`'s row for domain NAME (empty if none), whether it has one, and
 # its CPU time.
 t_xm_row() { "$XM" list | awk -v n="$1" '$1 == n'; }

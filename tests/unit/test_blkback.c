@@ -386,21 +386,16 @@ static void test_hostile_ring(void **state)
     assert_int_equal(blkring_process(c->ring), -EPROTO);
 }
 
-static void test_many_in_flight(void **state)
+/* A full ring's worth of one-page reads (ids from id0, sector i * 8), pushed
+ * at once and served: every one answered OKAY. */
+static void read_burst(struct ctx *c, unsigned n, uint64_t id0)
 {
-    struct ctx *c = *state;
-    unsigned n = RING_SIZE(&c->front), i;
     struct blkif_response rsp[64];
     struct blkif_request r;
-    struct blkring_stats st;
+    unsigned i;
 
-    /* a lone request is served synchronously: no io_uring submission */
-    r = rw(BLKIF_OP_READ, 999, 0, 1);
-    assert_int_equal(one(c, &r), BLKIF_RSP_OKAY);
-    blkring_get_stats(c->ring, &st);
-    assert_int_equal(st.batches, 0);
     for (i = 0; i < n; i++) {
-        r = rw(BLKIF_OP_READ, 1000 + i, i * 8, 1);
+        r = rw(BLKIF_OP_READ, id0 + i, i * 8, 1);
         r.seg[0].gref = DATA_PFN + (i % 32);
         memcpy(RING_GET_REQUEST(&c->front, c->front.req_prod_pvt++), &r,
                sizeof(r));
@@ -409,6 +404,21 @@ static void test_many_in_flight(void **state)
     serve(c, n, rsp);
     for (i = 0; i < n; i++)
         assert_int_equal(rsp[i].status, BLKIF_RSP_OKAY);
+}
+
+static void test_many_in_flight(void **state)
+{
+    struct ctx *c = *state;
+    unsigned n = RING_SIZE(&c->front);
+    struct blkif_request r;
+    struct blkring_stats st;
+
+    /* a lone request is served synchronously: no io_uring submission */
+    r = rw(BLKIF_OP_READ, 999, 0, 1);
+    assert_int_equal(one(c, &r), BLKIF_RSP_OKAY);
+    blkring_get_stats(c->ring, &st);
+    assert_int_equal(st.batches, 0);
+    read_burst(c, n, 1000);
     blkring_get_stats(c->ring, &st);
     assert_int_equal(st.requests, n + 1);
     assert_true(st.batches < n); /* submitted in batches */
@@ -423,29 +433,19 @@ static void test_many_in_flight(void **state)
 static void test_full_ring_rearms(void **state)
 {
     struct ctx *c = *state;
-    unsigned n = RING_SIZE(&c->front), i, round;
-    struct blkif_response rsp[64];
+    unsigned n = RING_SIZE(&c->front), round;
+    struct blkif_response rsp;
     struct blkif_request r;
     int notify;
 
-    for (round = 0; round < 3; round++) {
-        for (i = 0; i < n; i++) {
-            r = rw(BLKIF_OP_READ, i, i * 8, 1);
-            r.seg[0].gref = DATA_PFN + (i % 32);
-            memcpy(RING_GET_REQUEST(&c->front, c->front.req_prod_pvt++), &r,
-                   sizeof(r));
-        }
-        RING_PUSH_REQUESTS(&c->front);
-        serve(c, n, rsp);
-        for (i = 0; i < n; i++)
-            assert_int_equal(rsp[i].status, BLKIF_RSP_OKAY);
-    }
+    for (round = 0; round < 3; round++)
+        read_burst(c, n, 0);
     r = rw(BLKIF_OP_READ, 7777, 0, 1);
     memcpy(RING_GET_REQUEST(&c->front, c->front.req_prod_pvt++), &r, sizeof(r));
     RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&c->front, notify);
     assert_true(notify);
-    serve(c, 1, rsp);
-    assert_int_equal(rsp[0].id, 7777);
+    serve(c, 1, &rsp);
+    assert_int_equal(rsp.id, 7777);
 }
 
 static void test_thread(void **state)

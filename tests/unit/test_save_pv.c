@@ -206,18 +206,28 @@ int dstore_write(struct xs_handle *xs, const char *path, const char *val)
 
 /* ---- the tests ---------------------------------------------------------- */
 
+/* Every test's store handle and image (an empty memfd). */
+static struct {
+    struct xs_handle *xs;
+    int fd;
+} fx;
+
 static int setup(void **state)
 {
     (void)state;
     memset(&g, 0, sizeof(g));
     fake_xs_reset();
     fake_xs_on_write(guest);
-    return 0;
+    fx.xs = xs_open(0);
+    fx.fd = memfd_create("img", 0);
+    return fx.xs && fx.fd >= 0 ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
     (void)state;
+    close(fx.fd);
+    xs_close(fx.xs);
     fake_xs_on_write(NULL);
     return 0;
 }
@@ -226,9 +236,9 @@ static const struct domain_ctx ctx = {.prog = "xm"};
 
 static void test_saved(void **state)
 {
-    struct xs_handle *xs = xs_open(0);
+    struct xs_handle *xs = fx.xs;
     char b[64];
-    int fd = memfd_create("img", 0), n;
+    int fd = fx.fd, n;
 
     (void)state;
     g.acks = 1;
@@ -250,15 +260,13 @@ static void test_saved(void **state)
     assert_int_equal(g.fast, 1);
     assert_int_equal(g.xs_resumed, 1);
     assert_int_equal(g.pauses, 0);
-    close(fd);
-    xs_close(xs);
 }
 
 static void test_live(void **state)
 {
-    struct xs_handle *xs = xs_open(0);
+    struct xs_handle *xs = fx.xs;
     struct domain_save_stats st = {-1, -1, -1, -1};
-    int fd = memfd_create("img", 0);
+    int fd = fx.fd;
 
     (void)state;
     g.acks = 1;
@@ -276,17 +284,15 @@ static void test_live(void **state)
     g.save_rc = -EPIPE;
     assert_int_equal(pvsave_write_live(&ctx, xs, DOMID, fd, &st), -EPIPE);
     assert_int_equal(g.resumed, 1);
-    close(fd);
-    xs_close(xs);
 }
 
 /* No log-dirty: said in one line, then the suspended copy, one stream. */
 static void test_live_fallback(void **state)
 {
-    struct xs_handle *xs = xs_open(0);
+    struct xs_handle *xs = fx.xs;
     struct domain_save_stats st = {-1, -1, -1, -1};
     char b[64];
-    int fd = memfd_create("img", 0);
+    int fd = fx.fd;
 
     (void)state;
     g.acks = 1;
@@ -302,14 +308,12 @@ static void test_live_fallback(void **state)
     /* The libxl header once, the engine's bytes once, END. */
     assert_int_equal(pread(fd, b, sizeof(b), 0), 16 + 8 + 5 + 8);
     assert_memory_equal(b + 24, "LIBXC", 5);
-    close(fd);
-    xs_close(xs);
 }
 
 static void test_failed_stream_resumes(void **state)
 {
-    struct xs_handle *xs = xs_open(0);
-    int fd = memfd_create("img", 0);
+    struct xs_handle *xs = fx.xs;
+    int fd = fx.fd;
 
     (void)state;
     g.acks = 1;
@@ -320,14 +324,12 @@ static void test_failed_stream_resumes(void **state)
     /* libxl: the guest it suspended carries on. */
     assert_int_equal(g.resumed, 1);
     assert_int_equal(g.xs_resumed, 1);
-    close(fd);
-    xs_close(xs);
 }
 
 static void test_wrong_reason(void **state)
 {
-    struct xs_handle *xs = xs_open(0);
-    int fd = memfd_create("img", 0);
+    struct xs_handle *xs = fx.xs;
+    int fd = fx.fd;
 
     (void)state;
     g.acks = 1;
@@ -336,13 +338,11 @@ static void test_wrong_reason(void **state)
     assert_non_null(strstr(g.err, "unexpected reason code 0"));
     /* Powered off is not suspended: nothing to resume. */
     assert_int_equal(g.resumed, 0);
-    close(fd);
-    xs_close(xs);
 }
 
 static void test_resume_guards(void **state)
 {
-    struct xs_handle *xs = xs_open(0);
+    struct xs_handle *xs = fx.xs;
 
     (void)state;
     /* Running: a cooperative resume would clobber its rax; none is made. */
@@ -354,7 +354,6 @@ static void test_resume_guards(void **state)
     assert_int_equal(pvsave_resume(&ctx, xs, DOMID, 1), 0);
     assert_int_equal(g.resumed, 1);
     assert_int_equal(g.paused_first, 1);
-    xs_close(xs);
 }
 
 /* pv_restore_build on the stream in fd. */
@@ -375,7 +374,7 @@ static int restore(int fd, struct domain_build *b)
 static void test_restore(void **state)
 {
     struct domain_build b;
-    int fd = memfd_create("img", 0);
+    int fd = fx.fd;
 
     (void)state;
     assert_int_equal(libxlsr_write_begin(fd), 0);
@@ -394,7 +393,6 @@ static void test_restore(void **state)
     assert_int_equal(restore(fd, &b), -EINVAL);
     assert_non_null(strstr(b.err, "bad ident"));
     assert_int_equal(g.restored, 2);
-    close(fd);
 }
 
 int main(void)

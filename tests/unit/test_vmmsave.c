@@ -33,12 +33,7 @@ static struct vmmsave_hdr good_hdr(void)
 {
     struct vmmsave_hdr h;
 
-    memset(&h, 0, sizeof(h));
-    memcpy(h.magic, VMMSAVE_MAGIC, VMMSAVE_MAGIC_LEN);
-    h.version = VMMSAVE_VERSION;
-    h.hdr_len = sizeof(h);
-    h.page_size = VMMSAVE_PAGE;
-    h.vcpu_len = sizeof(struct vmmsave_vcpu);
+    savefmt_init_hdr(&h);
     h.nr_vcpus = 2;
     h.max_online = 2;
     h.ram_pages = 8192;

@@ -142,6 +142,24 @@ static void test_domain_find(void **state)
     free(list);
 }
 
+/* Command name with argv refused before any store connection, its
+ * message starting with want (xm->err writes into ebuf). */
+static void refused(struct xm *xm, const char *ebuf, const char *name,
+                    int (*cmd)(struct xm *, int, char **), char **argv,
+                    const char *want)
+{
+    int argc = 0;
+
+    while (argv[argc])
+        argc++;
+    rewind(xm->err);
+    xm->cmd = xm_cmd_lookup(name);
+    optind = 1;
+    assert_int_equal(cmd(xm, argc, argv), EXIT_FAILURE);
+    fflush(xm->err);
+    assert_memory_equal(ebuf, want, strlen(want));
+}
+
 /* The device commands: rows as xl's, and argument checks made before any
  * store connection (these run with no xenstored). */
 static void test_device_cmds(void **state)
@@ -165,27 +183,14 @@ static void test_device_cmds(void **state)
     assert_null(xm_cmd_lookup("block-")); /* ambiguous */
     xm.err = fmemopen(ebuf, sizeof(ebuf), "w");
     xm.out = xm.err;
-    xm.cmd = xm_cmd_lookup("block-detach");
-    optind = 1;
-    assert_int_equal(cmd_block_detach(&xm, 2, detach1), EXIT_FAILURE);
-    fflush(xm.err);
-    assert_memory_equal(ebuf, "'xm block-detach' requires at least 2", 37);
-    rewind(xm.err);
-    optind = 1;
-    assert_int_equal(cmd_block_detach(&xm, 4, detachz), EXIT_FAILURE);
-    fflush(xm.err);
-    assert_memory_equal(ebuf, "option `z' not supported.", 25);
-    rewind(xm.err);
-    xm.cmd = xm_cmd_lookup("network-detach");
-    optind = 1;
+    refused(&xm, ebuf, "block-detach", cmd_block_detach, detach1,
+            "'xm block-detach' requires at least 2");
+    refused(&xm, ebuf, "block-detach", cmd_block_detach, detachz,
+            "option `z' not supported.");
     /* network-detach has no -f (xl's neither) */
-    assert_int_equal(cmd_network_detach(&xm, 4, ndetach_f), EXIT_FAILURE);
-    fflush(xm.err);
-    assert_memory_equal(ebuf, "option `f' not supported.", 25);
-    rewind(xm.err);
-    xm.cmd = xm_cmd_lookup("block-list");
-    optind = 1;
-    assert_int_equal(cmd_block_list(&xm, 1, list0), EXIT_FAILURE);
+    refused(&xm, ebuf, "network-detach", cmd_network_detach, ndetach_f,
+            "option `f' not supported.");
+    refused(&xm, ebuf, "block-list", cmd_block_list, list0, "");
     fclose(xm.err);
 }
 

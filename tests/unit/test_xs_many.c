@@ -32,8 +32,11 @@ struct req {
 };
 
 struct server {
-    int lfd;
+    int lfd, reads_only;
+    uint32_t tx;
     unsigned served, most_queued;
+    char sock[100];
+    pthread_t th;
 };
 
 static int req_read(int fd, struct req *r)
@@ -70,6 +73,9 @@ static int more_waiting(int fd)
     return poll(&p, 1, 50) == 1;
 }
 
+/* Answers every request, a pair at a time in reverse order when the
+ * client sent the second before the first's reply. Every request is in
+ * transaction s->tx; with s->reads_only, every one is an XS_READ. */
 static void *serve(void *arg)
 {
     struct server *s = arg;
@@ -78,8 +84,9 @@ static void *serve(void *arg)
 
     assert_true(fd >= 0 && a && b);
     while (req_read(fd, a) == 0) {
-        assert_int_equal(a->h.type, XS_READ);
-        assert_int_equal(a->h.tx_id, 0);
+        if (s->reads_only)
+            assert_int_equal(a->h.type, XS_READ);
+        assert_int_equal(a->h.tx_id, s->tx);
         if (more_waiting(fd) && req_read(fd, b) == 0) {
             /* the client did not wait for a's reply before sending b */
             s->most_queued = 2;
@@ -95,23 +102,39 @@ static void *serve(void *arg)
     return NULL;
 }
 
+/* The stand-in daemon on dir/socket, found through XENSTORED_PATH. */
+static void server_start(struct server *s, char *dir)
+{
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+
+    assert_non_null(mkdtemp(dir));
+    snprintf(s->sock, sizeof(s->sock), "%s/socket", dir);
+    snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", s->sock);
+    s->lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+    assert_int_equal(bind(s->lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    assert_int_equal(listen(s->lfd, 4), 0);
+    setenv("XENSTORED_PATH", s->sock, 1);
+    assert_int_equal(pthread_create(&s->th, NULL, serve, s), 0);
+}
+
+/* After the client has closed its connection: the counts, then no daemon. */
+static void server_stop(struct server *s, unsigned served)
+{
+    pthread_join(s->th, NULL);
+    assert_int_equal(s->served, served);
+    assert_int_equal(s->most_queued, 2);
+    close(s->lfd);
+    unlink(s->sock);
+}
+
 static void test_read_many(void **state)
 {
-    char dir[] = "/tmp/xsmany.XXXXXX", sock[100], *paths[100], *out[100];
-    struct sockaddr_un sa = {.sun_family = AF_UNIX};
-    struct server s = {0};
-    pthread_t th;
+    char dir[] = "/tmp/xsmany.XXXXXX", *paths[100], *out[100];
+    struct server s = {.reads_only = 1};
     unsigned i;
 
     (void)state;
-    assert_non_null(mkdtemp(dir));
-    snprintf(sock, sizeof(sock), "%s/socket", dir);
-    snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock);
-    s.lfd = socket(AF_UNIX, SOCK_STREAM, 0);
-    assert_int_equal(bind(s.lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-    assert_int_equal(listen(s.lfd, 4), 0);
-    setenv("XENSTORED_PATH", sock, 1);
-    assert_int_equal(pthread_create(&th, NULL, serve, &s), 0);
+    server_start(&s, dir);
     /* more than one window's worth, with missing nodes among them */
     for (i = 0; i < 100; i++) {
         assert_true(
@@ -131,12 +154,8 @@ static void test_read_many(void **state)
         free(out[i]);
         free(paths[i]);
     }
-    pthread_join(th, NULL);
-    assert_int_equal(s.served, 100);
-    assert_int_equal(s.most_queued, 2);
+    server_stop(&s, 100);
     /* no daemon: an error, every out[] NULL, for the caller's fallback */
-    close(s.lfd);
-    unlink(sock);
     paths[0] = "/k/0";
     out[0] = (char *)1;
     assert_true(xsutil_read_many((const char *const *)paths, 1, out) < 0);
@@ -145,50 +164,18 @@ static void test_read_many(void **state)
     unsetenv("XENSTORED_PATH");
 }
 
-/* The raw requests: any type, in transaction 7, answered as serve() does. */
-static void *serve_raw(void *arg)
-{
-    struct server *s = arg;
-    struct req *a = malloc(sizeof(*a)), *b = malloc(sizeof(*b));
-    int fd = accept(s->lfd, NULL, NULL);
-
-    assert_true(fd >= 0 && a && b);
-    while (req_read(fd, a) == 0) {
-        assert_int_equal(a->h.tx_id, 7);
-        if (more_waiting(fd) && req_read(fd, b) == 0) {
-            s->most_queued = 2;
-            reply(fd, b);
-            s->served++;
-        }
-        reply(fd, a);
-        s->served++;
-    }
-    close(fd);
-    free(a);
-    free(b);
-    return NULL;
-}
-
+/* The raw requests: any type, in transaction 7. */
 static void test_raw_many(void **state)
 {
-    char dir[] = "/tmp/xsraw.XXXXXX", sock[100], bufs[50][32], *vals[50];
-    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    char dir[] = "/tmp/xsraw.XXXXXX", bufs[50][32], *vals[50];
     struct xsutil_req r[50];
-    struct server s = {0};
+    struct server s = {.tx = 7};
     int errs[50], fd;
-    pthread_t th;
     char *v = NULL;
     unsigned i;
 
     (void)state;
-    assert_non_null(mkdtemp(dir));
-    snprintf(sock, sizeof(sock), "%s/socket", dir);
-    snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock);
-    s.lfd = socket(AF_UNIX, SOCK_STREAM, 0);
-    assert_int_equal(bind(s.lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-    assert_int_equal(listen(s.lfd, 4), 0);
-    setenv("XENSTORED_PATH", sock, 1);
-    assert_int_equal(pthread_create(&th, NULL, serve_raw, &s), 0);
+    server_start(&s, dir);
     fd = xsutil_raw_open();
     assert_true(fd >= 0);
     /* one call: its reply, or its error as -errno */
@@ -220,11 +207,7 @@ static void test_raw_many(void **state)
         free(vals[i]);
     }
     close(fd);
-    pthread_join(th, NULL);
-    assert_int_equal(s.served, 52);
-    assert_int_equal(s.most_queued, 2);
-    close(s.lfd);
-    unlink(sock);
+    server_stop(&s, 52);
     rmdir(dir);
     unsetenv("XENSTORED_PATH");
 }

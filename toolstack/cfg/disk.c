@@ -65,38 +65,45 @@ const char *cfg_disk_format_name(enum disk_format f)
                : "unknown";
 }
 
+/* s's index in names[1..last], or 0 when it is none of them. */
+static int lookup(const char *s, const char *const *names, int last)
+{
+    int v;
+
+    for (v = last; v > 0; v--)
+        if (!strcmp(s, names[v]))
+            break;
+    return v;
+}
+
+/* Key's value v (0: unknown, from the text s), unless another was given
+ * before; else an error as libxlu's, and cur kept. */
+static int setonce(struct dpc *p, const char *s, int v, int cur,
+                   const char *key)
+{
+    char msg[64];
+
+    if (v > 0 && (!cur || cur == v))
+        return v;
+    snprintf(msg, sizeof(msg),
+             v > 0 ? "%s respecified" : "unknown value for %s", key);
+    derr(p, s, msg);
+    return cur;
+}
+
 static void setformat(struct dpc *p, const char *s)
 {
-    int f;
+    int f = *s ? lookup(s, format_names, DISK_FORMAT_QED) : DISK_FORMAT_RAW;
 
-    if (!*s)
-        f = DISK_FORMAT_RAW;
-    else
-        for (f = DISK_FORMAT_QED; f > 0; f--)
-            if (!strcmp(s, format_names[f]))
-                break;
-    if (f <= 0)
-        derr(p, s, "unknown value for format");
-    else if (p->d->format && p->d->format != (enum disk_format)f)
-        derr(p, s, "format respecified");
-    else
-        p->d->format = f;
+    p->d->format = setonce(p, s, f, p->d->format, "format");
 }
 
 static void setbackendtype(struct dpc *p, const char *s)
 {
     static const char *const n[] = {"", "phy", "tap", "qdisk", "standalone"};
-    int b;
 
-    for (b = DISK_BACKEND_STANDALONE; b > 0; b--)
-        if (!strcmp(s, n[b]))
-            break;
-    if (b <= 0)
-        derr(p, s, "unknown value for backendtype");
-    else if (p->d->backendtype && p->d->backendtype != (enum disk_backend)b)
-        derr(p, s, "backendtype respecified");
-    else
-        p->d->backendtype = b;
+    p->d->backendtype = setonce(p, s, lookup(s, n, DISK_BACKEND_STANDALONE),
+                                p->d->backendtype, "backendtype");
 }
 
 static void setaccess(struct dpc *p, const char *s)

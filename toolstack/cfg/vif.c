@@ -66,19 +66,27 @@ static int leading_number(const char *s, const char **end,
     return 0;
 }
 
-/* "^[0-9]+[GMK]?[Bb]/s$" -> bytes per second */
-static int rate_bytes(const char *s, uint64_t *bps, char *eb, size_t el)
+/* Past "^[0-9]+" and one optional letter of units; NULL: no digits. */
+static const char *digits_unit(const char *s, const char *units)
 {
     const char *p = s;
-    unsigned long long v;
 
     while (isdigit((unsigned char)*p))
         p++;
     if (p == s)
-        return verr(eb, el, "invalid rate", s);
-    if (*p == 'G' || *p == 'M' || *p == 'K')
+        return NULL;
+    if (*p && strchr(units, *p))
         p++;
-    if ((*p != 'B' && *p != 'b') || strcmp(p + 1, "/s"))
+    return p;
+}
+
+/* "^[0-9]+[GMK]?[Bb]/s$" -> bytes per second */
+static int rate_bytes(const char *s, uint64_t *bps, char *eb, size_t el)
+{
+    const char *p = digits_unit(s, "GMK");
+    unsigned long long v;
+
+    if (!p || (*p != 'B' && *p != 'b') || strcmp(p + 1, "/s"))
         return verr(eb, el, "invalid rate", s);
     if (leading_number(s, &p, &v))
         return verr(eb, el, "rate overflow", s);
@@ -97,18 +105,12 @@ static int rate_bytes(const char *s, uint64_t *bps, char *eb, size_t el)
 /* "^[0-9]+[mu]?s?$" -> microseconds (no unit: seconds) */
 static int rate_interval(const char *s, uint32_t *us, char *eb, size_t el)
 {
-    const char *p = s;
+    const char *p = digits_unit(s, "mu");
     unsigned long long v;
 
-    while (isdigit((unsigned char)*p))
+    if (p && *p == 's')
         p++;
-    if (p == s)
-        return verr(eb, el, "invalid replenishment interval", s);
-    if (*p == 'm' || *p == 'u')
-        p++;
-    if (*p == 's')
-        p++;
-    if (*p)
+    if (!p || *p)
         return verr(eb, el, "invalid replenishment interval", s);
     if (leading_number(s, &p, &v))
         return verr(eb, el, "replenishment interval overflow", s);

@@ -239,31 +239,24 @@ int dm_monitor_spawn(uint32_t domid, pid_t qemu_pid,
                      const struct dm_monitor_ops *ops, pid_t *pid_out)
 {
     struct ready r = {-1, -EIO};
-    int p[2], rc;
+    int fd, rc;
     ssize_t n;
 
     *pid_out = -1;
     rc = dm_pid_write(domid, qemu_pid);
     if (rc)
         return rc;
-    if (pipe2(p, O_CLOEXEC))
-        return -errno;
     /* Detached: the monitor outlives xm and is nobody's zombie. */
-    rc = spawn_fork_detached();
-    if (rc < 0) {
-        close(p[0]);
-        close(p[1]);
+    rc = spawn_fork_detached_pipe(&fd);
+    if (rc < 0)
         return rc;
-    }
     if (rc == 0) {
-        close(p[0]);
         signal(SIGHUP, SIG_IGN);
-        monitor_main(domid, qemu_pid, ops, p[1]);
+        monitor_main(domid, qemu_pid, ops, fd);
     }
-    close(p[1]);
     /* EOF without a report: the monitor died before connecting. */
-    n = read(p[0], &r, sizeof(r));
-    close(p[0]);
+    n = read(fd, &r, sizeof(r));
+    close(fd);
     if (n != sizeof(r))
         return -EIO;
     if (r.rc)

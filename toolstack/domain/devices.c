@@ -14,6 +14,20 @@
 #include "device/attach.h"
 #include "dm/hvm.h"
 
+/* Devices added while a domain runs are the toolstack's (PV) only; an
+ * HVM domain's are QEMU's. 0, or -EOPNOTSUPP saying so in err. */
+static int hotplug_only(uint32_t domid, const char *what, char *err,
+                        size_t errlen)
+{
+    const struct domain_type_ops *ops = domain_ops_of(domid);
+
+    if (ops->hotplug)
+        return 0;
+    snprintf(err, errlen, "domain %u: %s domains' %s are QEMU's", domid,
+             ops->name, what);
+    return -EOPNOTSUPP;
+}
+
 int domain_disk_attach(const struct domain_ctx *c, struct xs_handle *xs,
                        uint32_t domid, const struct disk_spec *d)
 {
@@ -22,11 +36,8 @@ int domain_disk_attach(const struct domain_ctx *c, struct xs_handle *xs,
 
     /* The spec's own checks first, as create makes them. */
     rc = device_check_disk(d, err, sizeof(err));
-    if (rc == 0 && !domain_ops_of(domid)->hotplug) {
-        snprintf(err, sizeof(err), "domain %u: %s domains' disks are QEMU's",
-                 domid, domain_ops_of(domid)->name);
-        rc = -EOPNOTSUPP;
-    }
+    if (rc == 0)
+        rc = hotplug_only(domid, "disks", err, sizeof(err));
     /* xl waits for the backend only (libxl's AO); the guest connects later */
     if (rc == 0)
         rc = device_attach_disk(xs, domid, d, DEVICE_INIT_TIMEOUT_MS, err,
@@ -43,11 +54,8 @@ int domain_nic_attach(const struct domain_ctx *c, struct xs_handle *xs,
     int rc;
 
     rc = device_check_nic(v, err, sizeof(err));
-    if (rc == 0 && !domain_ops_of(domid)->hotplug) {
-        snprintf(err, sizeof(err), "domain %u: %s domains' vifs are QEMU's",
-                 domid, domain_ops_of(domid)->name);
-        rc = -EOPNOTSUPP;
-    }
+    if (rc == 0)
+        rc = hotplug_only(domid, "vifs", err, sizeof(err));
     if (rc == 0)
         rc = device_attach_nic(xs, domid, v, DEVICE_INIT_TIMEOUT_MS, NULL, err,
                                sizeof(err));

@@ -17,25 +17,43 @@
 
 #define KVM_SAVE_TIMEOUT_MS 600000
 
-int kvm_dom_save(struct hv *hv, uint32_t domid, int fd,
-                 int (*suspend)(void *arg), void *arg, char *err, size_t errlen)
+/* A call to the domain's VMM with the stream's fd; "could not <what>". */
+static int vmm_call(uint32_t domid, uint32_t op, uint64_t a, int fd,
+                    struct vmmctl_rep *rep, const char *what, char *err,
+                    size_t errlen)
 {
-    struct vmmctl_rep rep;
-    int rc;
+    int rc = kvmctl_call_fd(domid, op, a, fd, rep, KVM_SAVE_TIMEOUT_MS);
 
-    (void)hv;
-    rc = suspend(arg);
+    if (rc < 0)
+        snprintf(err, errlen,
+                 "the VMM of domain %" PRIu32 " could not %s: %s "
+                 "(its log says why)",
+                 domid, what, strerror(-rc));
+    return rc;
+}
+
+/* The guest suspended, then the VMM's VMMCTL_SAVE (last: after pre-copy). */
+static int suspend_save(uint32_t domid, int fd, uint64_t last,
+                        int (*suspend)(void *arg), void *arg,
+                        struct vmmctl_rep *rep, char *err, size_t errlen)
+{
+    int rc = suspend(arg);
+
     if (rc < 0) {
         snprintf(err, errlen, "domain %" PRIu32 " did not suspend", domid);
         return rc;
     }
-    rc = kvmctl_call_fd(domid, VMMCTL_SAVE, 0, fd, &rep, KVM_SAVE_TIMEOUT_MS);
-    if (rc < 0)
-        snprintf(err, errlen,
-                 "the VMM of domain %" PRIu32 " could not write its state: %s "
-                 "(its log says why)",
-                 domid, strerror(-rc));
-    return rc;
+    return vmm_call(domid, VMMCTL_SAVE, last, fd, rep, "write its state", err,
+                    errlen);
+}
+
+int kvm_dom_save(struct hv *hv, uint32_t domid, int fd,
+                 int (*suspend)(void *arg), void *arg, char *err, size_t errlen)
+{
+    struct vmmctl_rep rep;
+
+    (void)hv;
+    return suspend_save(domid, fd, 0, suspend, arg, &rep, err, errlen);
 }
 
 /*
@@ -54,37 +72,20 @@ int kvm_dom_save_live(struct hv *hv, uint32_t domid, int fd,
     int rc;
 
     (void)hv;
-    rc = kvmctl_call_fd(domid, VMMCTL_PRECOPY, policy, fd, &rep,
-                        KVM_SAVE_TIMEOUT_MS);
-    if (rc == -EOPNOTSUPP) {
+    rc = vmm_call(domid, VMMCTL_PRECOPY, policy, fd, &rep, "send its memory",
+                  err, errlen);
+    if (rc == -EOPNOTSUPP)
         snprintf(err, errlen, "KVM keeps no dirty log for domain %" PRIu32,
                  domid);
+    if (rc < 0)
         return rc;
-    }
-    if (rc < 0) {
-        snprintf(err, errlen,
-                 "the VMM of domain %" PRIu32 " could not send its memory: %s "
-                 "(its log says why)",
-                 domid, strerror(-rc));
-        return rc;
-    }
     if (st) {
         st->rounds = (unsigned)rep.stats[0];
         st->pages_precopy = (unsigned long)rep.stats[1];
     }
-    rc = suspend(arg);
-    if (rc < 0) {
-        snprintf(err, errlen, "domain %" PRIu32 " did not suspend", domid);
+    rc = suspend_save(domid, fd, 1, suspend, arg, &rep, err, errlen);
+    if (rc < 0)
         return rc;
-    }
-    rc = kvmctl_call_fd(domid, VMMCTL_SAVE, 1, fd, &rep, KVM_SAVE_TIMEOUT_MS);
-    if (rc < 0) {
-        snprintf(err, errlen,
-                 "the VMM of domain %" PRIu32 " could not write its state: %s "
-                 "(its log says why)",
-                 domid, strerror(-rc));
-        return rc;
-    }
     if (st) {
         st->rounds = (unsigned)rep.stats[0];
         st->pages_stop = (unsigned long)rep.stats[2];

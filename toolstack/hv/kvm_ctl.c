@@ -74,6 +74,20 @@ static int kvmctl_recv(int fd, struct vmmctl_rep *rep, int *fds,
     return 0;
 }
 
+/* kvmctl_connect, its replies awaited timeout_ms at the most (< 0: no
+ * limit). */
+static int connect_timed(uint32_t domid, int timeout_ms, pid_t *peer_out)
+{
+    int fd = kvmctl_connect(domid, peer_out);
+
+    if (fd >= 0 && timeout_ms >= 0) {
+        struct timeval tv = {.tv_sec = timeout_ms / 1000,
+                             .tv_usec = (timeout_ms % 1000) * 1000};
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    }
+    return fd;
+}
+
 int kvmctl_call(uint32_t domid, uint32_t op, uint64_t arg,
                 struct vmmctl_rep *rep, int *fds, unsigned maxfds,
                 unsigned *nfds_out, int timeout_ms, pid_t *peer_out)
@@ -84,14 +98,9 @@ int kvmctl_call(uint32_t domid, uint32_t op, uint64_t arg,
     if (nfds_out)
         *nfds_out = 0;
     memset(rep, 0, sizeof(*rep));
-    fd = kvmctl_connect(domid, peer_out);
+    fd = connect_timed(domid, timeout_ms, peer_out);
     if (fd < 0)
         return fd;
-    if (timeout_ms >= 0) {
-        struct timeval tv = {.tv_sec = timeout_ms / 1000,
-                             .tv_usec = (timeout_ms % 1000) * 1000};
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    }
     if (send(fd, &req, sizeof(req), MSG_NOSIGNAL) != sizeof(req)) {
         rc = -errno;
         close(fd);
@@ -112,14 +121,9 @@ int kvmctl_call_fd(uint32_t domid, uint32_t op, uint64_t arg, int fd,
     ssize_t n;
 
     memset(rep, 0, sizeof(*rep));
-    c = kvmctl_connect(domid, NULL);
+    c = connect_timed(domid, timeout_ms, NULL);
     if (c < 0)
         return c;
-    if (timeout_ms >= 0) {
-        struct timeval tv = {.tv_sec = timeout_ms / 1000,
-                             .tv_usec = (timeout_ms % 1000) * 1000};
-        setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    }
     n = sock_send_fds(c, &req, sizeof(req), &fd, 1, 0);
     if (n != (ssize_t)sizeof(req)) {
         close(c);

@@ -98,30 +98,15 @@ int fs_mkdir_p(const char *path, unsigned mode)
     return fs_mkdir_p_at(path, mode, 0);
 }
 
-int fs_write_all(int fd, const void *buf, size_t len)
+/* All len bytes read into rbuf, or (rbuf NULL) written from wbuf, through
+ * EINTR and short transfers; an early end of file is -EPIPE. */
+static int rw_all(int fd, void *rbuf, const void *wbuf, size_t len)
 {
-    const char *p = buf;
+    size_t off = 0;
 
-    while (len) {
-        ssize_t n = write(fd, p, len);
-
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -errno;
-        }
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
-int fs_read_all(int fd, void *buf, size_t len)
-{
-    char *p = buf;
-
-    while (len) {
-        ssize_t n = read(fd, p, len);
+    while (off < len) {
+        ssize_t n = rbuf ? read(fd, (char *)rbuf + off, len - off)
+                         : write(fd, (const char *)wbuf + off, len - off);
 
         if (n < 0) {
             if (errno == EINTR)
@@ -130,10 +115,19 @@ int fs_read_all(int fd, void *buf, size_t len)
         }
         if (n == 0)
             return -EPIPE;
-        p += n;
-        len -= (size_t)n;
+        off += (size_t)n;
     }
     return 0;
+}
+
+int fs_write_all(int fd, const void *buf, size_t len)
+{
+    return rw_all(fd, NULL, buf, len);
+}
+
+int fs_read_all(int fd, void *buf, size_t len)
+{
+    return rw_all(fd, buf, NULL, len);
 }
 
 int fs_read_line(const char *path, char *buf, size_t len)

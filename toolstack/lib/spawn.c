@@ -97,17 +97,10 @@ int spawn_fork_detached(void)
     return 1;
 }
 
-int spawn_detached(const char *path, char *const argv[], const char *log_path,
-                   pid_t *pid_out)
+int spawn_fork_detached_pipe(int *fd)
 {
-    struct spawn_out to = {.to = SPAWN_LOG, .log_path = log_path};
-    struct spawn_opts log = {.out = to, .err = to};
-    int p[2], err = 0, rc;
-    pid_t pid = -1;
-    ssize_t n;
+    int p[2], rc;
 
-    /* The pipe carries the grandchild's pid, then, only if exec fails, its
-     * errno; a successful exec closes it (O_CLOEXEC). */
     if (pipe2(p, O_CLOEXEC) != 0)
         return -errno;
     rc = spawn_fork_detached();
@@ -116,25 +109,42 @@ int spawn_detached(const char *path, char *const argv[], const char *log_path,
         close(p[1]);
         return rc;
     }
+    close(p[rc == 0 ? 0 : 1]);
+    *fd = p[rc == 0 ? 1 : 0];
+    return rc;
+}
+
+int spawn_detached(const char *path, char *const argv[], const char *log_path,
+                   pid_t *pid_out)
+{
+    struct spawn_out to = {.to = SPAWN_LOG, .log_path = log_path};
+    struct spawn_opts log = {.out = to, .err = to};
+    int fd, err = 0, rc;
+    pid_t pid = -1;
+    ssize_t n;
+
+    /* The pipe carries the grandchild's pid, then, only if exec fails, its
+     * errno; a successful exec closes it (O_CLOEXEC). */
+    rc = spawn_fork_detached_pipe(&fd);
+    if (rc < 0)
+        return rc;
     if (rc == 0) {
-        close(p[0]);
         pid = getpid();
-        spawn_tell(p[1], &pid, sizeof(pid));
+        spawn_tell(fd, &pid, sizeof(pid));
         rc = child_stdio(&log, (int[2]){-1, -1});
         if (rc == 0) {
             execv(path, argv);
             rc = -errno;
         }
-        spawn_tell(p[1], &rc, sizeof(rc));
+        spawn_tell(fd, &rc, sizeof(rc));
         _exit(127);
     }
-    close(p[1]);
-    n = read(p[0], &pid, sizeof(pid));
+    n = read(fd, &pid, sizeof(pid));
     if (n != sizeof(pid))
         err = -ECHILD; /* the middle child could not fork */
-    else if (read(p[0], &rc, sizeof(rc)) == sizeof(rc))
+    else if (read(fd, &rc, sizeof(rc)) == sizeof(rc))
         err = rc < 0 ? rc : -EIO;
-    close(p[0]);
+    close(fd);
     if (err)
         return err;
     if (pid_out)

@@ -27,6 +27,12 @@ int spawn_self_path(char *buf, size_t len, const char *prog);
  * grandchild itself (a pipe it writes to: EOF means it never ran).
  */
 int spawn_fork_detached(void);
+/*
+ * spawn_fork_detached with that pipe (close-on-exec): *fd is its write end
+ * in the grandchild (0 returned), its read end here (1), each side's
+ * other end closed; on -errno there is no pipe.
+ */
+int spawn_fork_detached_pipe(int *fd);
 
 /*
  * Run path with argv (argv[0] included, NULL-terminated) detached from us:

@@ -146,87 +146,6 @@ int xsutil_transact(struct xs_handle *xs, xsutil_tx_fn fn, void *arg)
     return -EAGAIN;
 }
 
-static int many_send(int fd, uint32_t id, const char *path)
-{
-    char buf[sizeof(struct xsd_sockmsg) + XENSTORE_ABS_PATH_MAX + 1];
-    struct xsd_sockmsg m = {.type = XS_READ, .req_id = id};
-    size_t len = strlen(path) + 1, off = 0;
-    ssize_t w;
-
-    if (len > XENSTORE_ABS_PATH_MAX + 1)
-        return -ENAMETOOLONG;
-    m.len = (uint32_t)len;
-    memcpy(buf, &m, sizeof(m));
-    memcpy(buf + sizeof(m), path, len);
-    len += sizeof(m);
-    while (off < len) { /* MSG_NOSIGNAL: a daemon gone is an error here */
-        w = send(fd, buf + off, len - off, MSG_NOSIGNAL);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -EIO;
-        off += (size_t)w;
-    }
-    return 0;
-}
-
-/* One reply: the value for req_id i goes to out[i] (NULL on XS_ERROR). */
-static int many_recv(int fd, unsigned n, char **out)
-{
-    struct xsd_sockmsg m;
-    char *v;
-
-    if (fs_read_all(fd, &m, sizeof(m)) < 0 || m.len > XENSTORE_PAYLOAD_MAX ||
-        m.req_id >= n || m.type == XS_WATCH_EVENT)
-        return -EPROTO; /* no watches on this connection */
-    v = malloc(m.len + 1);
-    if (!v)
-        return -ENOMEM;
-    if (m.len && fs_read_all(fd, v, m.len) < 0) {
-        free(v);
-        return -EIO;
-    }
-    v[m.len] = '\0';
-    if (m.type != XS_READ) {
-        free(v); /* XS_ERROR: ENOENT, EACCES ... a missing node */
-        v = NULL;
-    }
-    free(out[m.req_id]);
-    out[m.req_id] = v;
-    return 0;
-}
-
-int xsutil_read_many(const char *const *paths, unsigned n, char **out)
-{
-    char sock[108];
-    unsigned sent = 0, got = 0, i;
-    int fd, rc = paths_xenstored_socket(sock, sizeof(sock));
-
-    for (i = 0; i < n; i++)
-        out[i] = NULL;
-    if (rc < 0)
-        return rc;
-    fd = sock_unix_connect(sock, SOCK_STREAM);
-    if (fd < 0)
-        return fd;
-    while (rc == 0 && got < n) {
-        while (rc == 0 && sent < n && sent - got < XSUTIL_MANY_WINDOW) {
-            rc = many_send(fd, sent, paths[sent]);
-            sent++;
-        }
-        if (rc == 0)
-            rc = many_recv(fd, n, out);
-        got++;
-    }
-    close(fd);
-    if (rc < 0)
-        for (i = 0; i < n; i++) {
-            free(out[i]);
-            out[i] = NULL;
-        }
-    return rc;
-}
-
 int xsutil_raw_open(void)
 {
     char sock[108];
@@ -249,7 +168,7 @@ static int raw_send(int fd, uint32_t type, uint32_t id, uint32_t tx,
     memcpy(buf, &m, sizeof(m));
     memcpy(buf + sizeof(m), payload, len);
     len += sizeof(m);
-    while (off < len) {
+    while (off < len) { /* MSG_NOSIGNAL: a daemon gone is an error here */
         w = send(fd, buf + off, len - off, MSG_NOSIGNAL);
         if (w < 0 && errno == EINTR)
             continue;
@@ -257,6 +176,56 @@ static int raw_send(int fd, uint32_t type, uint32_t id, uint32_t tx,
             return -EIO;
         off += (size_t)w;
     }
+    return 0;
+}
+
+/* One message in: its header into *m, its payload (NUL-terminated, the
+ * caller frees it) into *v. -EIO/-EPROTO: the link is bad. */
+static int msg_recv(int fd, struct xsd_sockmsg *m, char **v)
+{
+    if (fs_read_all(fd, m, sizeof(*m)) < 0)
+        return -EIO;
+    if (m->len > XENSTORE_PAYLOAD_MAX || m->type == XS_WATCH_EVENT)
+        return -EPROTO; /* no watches on this connection */
+    *v = malloc(m->len + 1);
+    if (!*v)
+        return -ENOMEM;
+    if (m->len && fs_read_all(fd, *v, m->len) < 0) {
+        free(*v);
+        return -EIO;
+    }
+    (*v)[m->len] = '\0';
+    return 0;
+}
+
+static int many_send(int fd, uint32_t id, const char *path)
+{
+    size_t len = strlen(path) + 1;
+
+    if (len > XENSTORE_ABS_PATH_MAX + 1)
+        return -ENAMETOOLONG;
+    return raw_send(fd, XS_READ, id, 0, path, len);
+}
+
+/* One reply: the value for req_id i goes to out[i] (NULL on XS_ERROR). */
+static int many_recv(int fd, unsigned n, char **out)
+{
+    struct xsd_sockmsg m;
+    char *v;
+    int rc = msg_recv(fd, &m, &v);
+
+    if (rc < 0)
+        return rc;
+    if (m.req_id >= n) {
+        free(v);
+        return -EPROTO;
+    }
+    if (m.type != XS_READ) {
+        free(v); /* XS_ERROR: ENOENT, EACCES ... a missing node */
+        v = NULL;
+    }
+    free(out[m.req_id]);
+    out[m.req_id] = v;
     return 0;
 }
 
@@ -284,20 +253,10 @@ static int raw_recv(int fd, uint32_t *id, char **out, size_t *out_len)
 {
     struct xsd_sockmsg m;
     char *v;
-    int rc = 0;
+    int rc = msg_recv(fd, &m, &v);
 
-    if (fs_read_all(fd, &m, sizeof(m)) < 0)
-        return -EIO;
-    if (m.len > XENSTORE_PAYLOAD_MAX || m.type == XS_WATCH_EVENT)
-        return -EPROTO; /* no watches on this connection */
-    v = malloc(m.len + 1);
-    if (!v)
-        return -ENOMEM;
-    if (m.len && fs_read_all(fd, v, m.len) < 0) {
-        free(v);
-        return -EIO;
-    }
-    v[m.len] = '\0';
+    if (rc < 0)
+        return rc;
     *id = m.req_id;
     if (m.type == XS_ERROR)
         rc = raw_errno(v);
@@ -308,6 +267,34 @@ static int raw_recv(int fd, uint32_t *id, char **out, size_t *out_len)
         return 0;
     }
     free(v);
+    return rc;
+}
+
+int xsutil_read_many(const char *const *paths, unsigned n, char **out)
+{
+    unsigned sent = 0, got = 0, i;
+    int fd, rc = 0;
+
+    for (i = 0; i < n; i++)
+        out[i] = NULL;
+    fd = xsutil_raw_open();
+    if (fd < 0)
+        return fd;
+    while (rc == 0 && got < n) {
+        while (rc == 0 && sent < n && sent - got < XSUTIL_MANY_WINDOW) {
+            rc = many_send(fd, sent, paths[sent]);
+            sent++;
+        }
+        if (rc == 0)
+            rc = many_recv(fd, n, out);
+        got++;
+    }
+    close(fd);
+    if (rc < 0)
+        for (i = 0; i < n; i++) {
+            free(out[i]);
+            out[i] = NULL;
+        }
     return rc;
 }
 

@@ -44,7 +44,9 @@ $(eval $(call fuzzer,fuzz_hcall,tests/fuzz/fuzz_hcall.c tests/unit/vmm_stubs.c \
 	-lpthread))
 
 # The restore stream's checks (proto/vmmsave.h), without KVM.
-$(eval $(call unittest,test_vmmsave,tests/unit/test_vmmsave.c toolstack/vmm/savefmt.c,))
+$(eval $(call unittest,test_vmmsave,tests/unit/test_vmmsave.c toolstack/vmm/savefmt.c \
+	toolstack/lib/fs.c,))
 
 # The restore stream's loader under libFuzzer (make fuzz).
-$(eval $(call fuzzer,fuzz_vmmsave,tests/fuzz/fuzz_vmmsave.c toolstack/vmm/savefmt.c,))
+$(eval $(call fuzzer,fuzz_vmmsave,tests/fuzz/fuzz_vmmsave.c toolstack/vmm/savefmt.c \
+	toolstack/lib/fs.c,))

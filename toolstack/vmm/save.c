@@ -223,12 +223,7 @@ static int put_header(struct vmm *vmm, int fd)
 {
     struct vmmsave_hdr h;
 
-    memset(&h, 0, sizeof(h));
-    memcpy(h.magic, VMMSAVE_MAGIC, VMMSAVE_MAGIC_LEN);
-    h.version = VMMSAVE_VERSION;
-    h.hdr_len = sizeof(h);
-    h.page_size = PG;
-    h.vcpu_len = sizeof(struct vmmsave_vcpu);
+    savefmt_init_hdr(&h);
     h.nr_vcpus = vmm->nr_vcpus;
     h.max_online = vmm->max_online;
     h.ram_pages = vmm->ram_pages;

@@ -13,42 +13,19 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/fs.h"
 #include "proto/pvabi.h"
 
 int savefmt_read(int fd, void *buf, size_t len)
 {
-    char *p = buf;
+    int rc = fs_read_all(fd, buf, len);
 
-    while (len) {
-        ssize_t n = read(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return -errno;
-        if (n == 0)
-            return -ENODATA;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
+    return rc == -EPIPE ? -ENODATA : rc; /* -EPIPE: its early end */
 }
 
 int savefmt_write(int fd, const void *buf, size_t len)
 {
-    const char *p = buf;
-
-    while (len) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return -errno;
-        if (n == 0)
-            return -EIO;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
+    return fs_write_all(fd, buf, len);
 }
 
 static int bad(char *err, size_t errlen, const char *why)
@@ -56,6 +33,16 @@ static int bad(char *err, size_t errlen, const char *why)
     if (err && errlen)
         snprintf(err, errlen, "domain stream: %s", why);
     return -EINVAL;
+}
+
+void savefmt_init_hdr(struct vmmsave_hdr *h)
+{
+    memset(h, 0, sizeof(*h));
+    memcpy(h->magic, VMMSAVE_MAGIC, VMMSAVE_MAGIC_LEN);
+    h->version = VMMSAVE_VERSION;
+    h->hdr_len = sizeof(*h);
+    h->page_size = VMMSAVE_PAGE;
+    h->vcpu_len = sizeof(struct vmmsave_vcpu);
 }
 
 int savefmt_check_hdr(const struct vmmsave_hdr *h, char *err, size_t errlen)

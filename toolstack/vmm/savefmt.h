@@ -17,6 +17,8 @@
 int savefmt_read(int fd, void *buf, size_t len);
 int savefmt_write(int fd, const void *buf, size_t len);
 
+/* A header zeroed but for what every stream has: magic, version, sizes. */
+void savefmt_init_hdr(struct vmmsave_hdr *h);
 /* 0, or -EINVAL with a one-line reason in err. */
 int savefmt_check_hdr(const struct vmmsave_hdr *h, char *err, size_t errlen);
 int savefmt_check_rec(const struct vmmsave_hdr *h, const struct vmmsave_rec *r,

@@ -120,6 +120,10 @@ static const char *find_cfg(const char *path, char *buf, size_t len)
     return buf;
 }
 
+/* -n and -c, as bits above the DOMAIN_CREATE_ flags */
+#define CREATE_DRYRUN 0x100u
+#define CREATE_CONSOLE 0x200u
+
 int cmd_create(struct xm *xm, int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -128,25 +132,22 @@ int cmd_create(struct xm *xm, int argc, char **argv)
         {"dryrun", 0, NULL, 'n'},  {"dry-run", 0, NULL, 'n'},
         {"console", 0, NULL, 'c'}, {"paused", 0, NULL, 'p'},
         {"help", 0, NULL, 'h'},    {NULL, 0, NULL, 0}};
+    static const struct xm_flag fl[] = {{'n', CREATE_DRYRUN},
+                                        {'c', CREATE_CONSOLE},
+                                        {'p', DOMAIN_CREATE_PAUSED},
+                                        {0, 0}};
     struct domain_config *cfg = NULL;
     char **files = NULL, **kv = NULL, path[PATH_MAX];
-    int opt, dryrun = xm->dryrun, i, nfiles = 0, nkv = 0;
-    int ret = EXIT_FAILURE;
-    unsigned flags = 0;
-    int console = 0;
+    int dryrun, console, i, nfiles = 0, nkv = 0;
+    unsigned flags;
+    int ret = xm_flag_options(xm, argc, argv, fl, opts, 1, &flags);
 
-    while ((opt = xm_getopt(xm, argc, argv, "ncp", opts, 1)) != -1) {
-        if (opt == XM_OPT_HELP)
-            return EXIT_SUCCESS;
-        if (opt == XM_OPT_ERR)
-            return EXIT_FAILURE;
-        if (opt == 'n')
-            dryrun = 1;
-        if (opt == 'c')
-            console = 1;
-        if (opt == 'p')
-            flags |= DOMAIN_CREATE_PAUSED;
-    }
+    if (ret != -1)
+        return ret;
+    ret = EXIT_FAILURE;
+    dryrun = xm->dryrun || (flags & CREATE_DRYRUN);
+    console = !!(flags & CREATE_CONSOLE);
+    flags &= DOMAIN_CREATE_PAUSED;
     /*
      * xl create FILE k=v...: the k=v words are more cfg statements. A word
      * without '=' would be a syntax error to xl; we take it as one more

@@ -66,19 +66,16 @@ int xm_device_attach_nic(struct xm *xm, uint32_t domid,
 /* block-detach / network-detach share all but the libdevice call. */
 static int detach(struct xm *xm, int argc, char **argv, int is_vbd)
 {
+    static const struct xm_flag fl[] = {{'f', 1}, {0, 0}};
     struct xs_handle *xs;
     uint32_t domid;
-    int opt, force = xm->force, rc;
+    unsigned set;
+    int force,
+        rc = xm_flag_options(xm, argc, argv, is_vbd ? fl : NULL, NULL, 2, &set);
 
-    while ((opt = xm_getopt(xm, argc, argv, is_vbd ? "f" : "", NULL, 2)) !=
-           -1) {
-        if (opt == XM_OPT_HELP)
-            return EXIT_SUCCESS;
-        if (opt == XM_OPT_ERR)
-            return EXIT_FAILURE;
-        if (opt == 'f')
-            force = 1;
-    }
+    if (rc != -1)
+        return rc;
+    force = xm->force || set;
     if (open_dom(xm, argv[optind], &xs, &domid))
         return EXIT_FAILURE;
     if (is_vbd)

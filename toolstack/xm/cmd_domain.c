@@ -264,16 +264,16 @@ static int shutdown_like(struct xm *xm, int argc, char **argv,
     struct domain_ctx c;
     struct xs_handle *xs;
     uint32_t *ids = NULL;
-    int opt, every = 0, wait = 0, rc = 0, n, i;
+    static const struct xm_flag fl[] = {{'a', 1}, {'w', 2}, {'F', 0}, {0, 0}};
+    unsigned set;
+    int every, wait, n, i;
+    int rc = xm_flag_options(xm, argc, argv, fl, lo, 0, &set);
 
-    while ((opt = xm_getopt(xm, argc, argv, "awF", lo, 0)) != -1) {
-        if (opt == XM_OPT_HELP)
-            return EXIT_SUCCESS;
-        if (opt == XM_OPT_ERR)
-            return EXIT_FAILURE;
-        every |= opt == 'a';
-        wait |= opt == 'w';
-    }
+    if (rc != -1)
+        return rc;
+    every = set & 1;
+    wait = !!(set & 2);
+    rc = 0;
     if (!every && optind >= argc) {
         xm_help(xm, xm->cmd ? xm->cmd->name : what, xm->err);
         return EXIT_FAILURE;

@@ -177,17 +177,15 @@ int cmd_list(struct xm *xm, int argc, char **argv)
     struct xm_dominfo *doms = NULL;
     size_t n = 0, nsel = 0, i;
     int *sel = NULL;
-    int opt, details = 0, verbose = 0, rc, ret = EXIT_FAILURE;
+    static const struct xm_flag fl[] = {{'l', 1}, {'v', 2}, {0, 0}};
+    unsigned set;
+    int details, verbose, ret = EXIT_FAILURE;
+    int rc = xm_flag_options(xm, argc, argv, fl, opts, 0, &set);
 
-    while ((opt = xm_getopt(xm, argc, argv, "lv", opts, 0)) != -1) {
-        if (opt == XM_OPT_HELP)
-            return EXIT_SUCCESS;
-        if (opt == XM_OPT_ERR)
-            return EXIT_FAILURE;
-        if (opt == 'l')
-            details = 1;
-        verbose |= opt == 'v';
-    }
+    if (rc != -1)
+        return rc;
+    details = set & 1;
+    verbose = !!(set & 2);
     rc = xm_domains_list(xm, &doms, &n);
     if (rc) {
         xm_err(xm, "list: cannot read domains: %s", strerror(-rc));

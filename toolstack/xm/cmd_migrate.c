@@ -285,23 +285,24 @@ static int start_copy(struct xm *xm, struct domain_ctx *c, struct xs_handle *xs,
 
 int cmd_migrate_receive(struct xm *xm, int argc, char **argv)
 {
+    /* the copy is always restored paused; -p: it stays so after */
+    static const struct xm_flag fl[] = {{'e', DOMAIN_RESTORE_NO_MONITOR},
+                                        {'d', 0},
+                                        {'p', DOMAIN_RESTORE_PAUSED},
+                                        {0, 0}};
     struct domain_ctx c;
     struct xs_handle *xs;
-    unsigned flags = DOMAIN_RESTORE_PAUSED | DOMAIN_RESTORE_INCOMING;
+    unsigned flags, set;
     uint32_t domid;
-    int opt, rc, paused = 0, lock;
+    int paused, lock;
     char status;
+    int rc = xm_flag_options(xm, argc, argv, fl, NULL, 0, &set);
 
-    while ((opt = xm_getopt(xm, argc, argv, "edp", NULL, 0)) != -1) {
-        if (opt == XM_OPT_HELP)
-            return EXIT_SUCCESS;
-        if (opt == XM_OPT_ERR)
-            return EXIT_FAILURE;
-        if (opt == 'e')
-            flags |= DOMAIN_RESTORE_NO_MONITOR;
-        if (opt == 'p')
-            paused = 1;
-    }
+    if (rc != -1)
+        return rc;
+    paused = !!(set & DOMAIN_RESTORE_PAUSED);
+    flags = DOMAIN_RESTORE_PAUSED | DOMAIN_RESTORE_INCOMING |
+            (set & DOMAIN_RESTORE_NO_MONITOR);
     /* stdout is the protocol's: nothing else may be written there. */
     signal(SIGPIPE, SIG_IGN);
     if (dom_daemons_start(xm, 0) < 0 || !(xs = dom_xs_open(xm)))

@@ -28,22 +28,16 @@ int cmd_save(struct xm *xm, int argc, char **argv)
     struct domain_config *cfg = NULL;
     struct domain_ctx c;
     struct xs_handle *xs;
-    unsigned flags = 0;
+    static const struct xm_flag fl[] = {{'c', DOMAIN_SAVE_CHECKPOINT},
+                                        {'p', DOMAIN_SAVE_PAUSED},
+                                        {'z', DOMAIN_SAVE_XZ},
+                                        {0, 0}};
+    unsigned flags;
     uint32_t domid;
-    int opt, rc;
+    int rc = xm_flag_options(xm, argc, argv, fl, NULL, 2, &flags);
 
-    while ((opt = xm_getopt(xm, argc, argv, "cpz", NULL, 2)) != -1) {
-        if (opt == XM_OPT_HELP)
-            return EXIT_SUCCESS;
-        if (opt == XM_OPT_ERR)
-            return EXIT_FAILURE;
-        if (opt == 'c')
-            flags |= DOMAIN_SAVE_CHECKPOINT;
-        if (opt == 'p')
-            flags |= DOMAIN_SAVE_PAUSED;
-        if (opt == 'z')
-            flags |= DOMAIN_SAVE_XZ;
-    }
+    if (rc != -1)
+        return rc;
     if (argc - optind > 3) {
         xm_help(xm, argv[0], xm->err);
         return EXIT_FAILURE;
@@ -76,22 +70,19 @@ int cmd_restore(struct xm *xm, int argc, char **argv)
     struct domain_config *cfg = NULL;
     struct domain_ctx c;
     struct xs_handle *xs;
-    unsigned flags = 0;
+    /* -d (debug) and -V (vncviewer) are accepted as xl does; neither
+     * changes what is restored. */
+    static const struct xm_flag fl[] = {{'p', DOMAIN_RESTORE_PAUSED},
+                                        {'e', DOMAIN_RESTORE_NO_MONITOR},
+                                        {'d', 0},
+                                        {'V', 0},
+                                        {0, 0}};
+    unsigned flags;
     uint32_t domid;
-    int opt, rc, lock;
+    int rc = xm_flag_options(xm, argc, argv, fl, NULL, 1, &flags), lock;
 
-    while ((opt = xm_getopt(xm, argc, argv, "pedV", NULL, 1)) != -1) {
-        if (opt == XM_OPT_HELP)
-            return EXIT_SUCCESS;
-        if (opt == XM_OPT_ERR)
-            return EXIT_FAILURE;
-        if (opt == 'p')
-            flags |= DOMAIN_RESTORE_PAUSED;
-        if (opt == 'e')
-            flags |= DOMAIN_RESTORE_NO_MONITOR;
-        /* -d (debug) and -V (vncviewer) are accepted as xl does; neither
-         * changes what is restored. */
-    }
+    if (rc != -1)
+        return rc;
     /* xl: restore [<ConfigFile>] <CheckpointFile>, the config first. */
     if (argc - optind > 2) {
         xm_help(xm, argv[0], xm->err);

@@ -80,12 +80,31 @@ int xm_getopt(struct xm *xm, int argc, char **argv, const char *optstring,
     return -1;
 }
 
-int xm_no_options(struct xm *xm, int argc, char **argv, int reqargs)
+int xm_flag_options(struct xm *xm, int argc, char **argv,
+                    const struct xm_flag *fl, const struct option *lo,
+                    int reqargs, unsigned *set)
 {
+    char opts[32];
+    size_t n = 0, i;
     int opt;
 
-    while ((opt = xm_getopt(xm, argc, argv, "", NULL, reqargs)) != -1)
+    for (i = 0; fl && fl[i].opt && n < sizeof(opts) - 1; i++)
+        opts[n++] = fl[i].opt;
+    opts[n] = '\0';
+    *set = 0;
+    while ((opt = xm_getopt(xm, argc, argv, opts, lo, reqargs)) != -1) {
         if (opt == XM_OPT_HELP || opt == XM_OPT_ERR)
             return opt == XM_OPT_HELP ? EXIT_SUCCESS : EXIT_FAILURE;
+        for (i = 0; fl && fl[i].opt; i++)
+            if (fl[i].opt == opt)
+                *set |= fl[i].bits;
+    }
     return -1;
+}
+
+int xm_no_options(struct xm *xm, int argc, char **argv, int reqargs)
+{
+    unsigned none;
+
+    return xm_flag_options(xm, argc, argv, NULL, NULL, reqargs, &none);
 }

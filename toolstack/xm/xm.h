@@ -81,6 +81,23 @@ int xm_getopt(struct xm *xm, int argc, char **argv, const char *optstring,
  */
 int xm_no_options(struct xm *xm, int argc, char **argv, int reqargs);
 
+/* One option without an argument, and the bits it sets. */
+struct xm_flag {
+    char opt;
+    unsigned bits;
+};
+
+/*
+ * xm_getopt for a command whose options are all flags: fl (ended by a
+ * zero opt, or NULL for none) lists them, *set gets the bits of those
+ * given (an option with bits 0 is accepted and ignored). lo may add long
+ * names. Returns -1 to go on, else the command's exit status, as
+ * xm_no_options.
+ */
+int xm_flag_options(struct xm *xm, int argc, char **argv,
+                    const struct xm_flag *fl, const struct option *lo,
+                    int reqargs, unsigned *set);
+
 /* ---- domains ------------------------------------------------------------ */
 
 /* One row of `xm list`. */
