@@ -37,6 +37,12 @@ $(B)/guest/pvguest.elf: $(GUEST_OBJS) guest/guest.lds
 $(B)/guest/pvguest.elf.xz: $(B)/guest/pvguest.elf
 	$(Q)xz -9 --check=crc32 -c $< > $@.tmp && mv $@.tmp $@
 
+# The guest's own object folder: rules.mk includes the .d files of $(OBJ)
+# only. Without these, a change to kernel.h or platform.h left objects
+# built against the old struct layouts beside new ones (struct platform
+# gained members: main.c then read platform->name from the wrong slot).
+-include $(wildcard $(GUEST_OBJDIR)/*.d)
+
 # Host-side unit tests of guest code that parses hostile input (net.c) and
 # of its libc stand-ins (lib.c, renamed so they do not clash with libc).
 GUEST_TEST_CFLAGS := -Iguest -D__XEN_INTERFACE_VERSION__=0x00040e00 -fno-builtin

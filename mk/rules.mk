@@ -78,7 +78,7 @@ endef
 
 # Unit tests compile their sources afresh with the sanitizers: no shared
 # objects, so no .d files either: any header change rebuilds them.
-TREE_HDRS := $(shell find include toolstack backends tests/unit -name '*.h' 2>/dev/null)
+TREE_HDRS := $(shell find include toolstack backends guest tests/unit -name '*.h' 2>/dev/null)
 define unittest
 UNIT_TESTS += $(B)/tests/$(1)
 $(B)/tests/$(1): $(2) $$(TREE_HDRS) $(call san_archives,$(call archives,$(3)))
