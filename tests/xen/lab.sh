@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # Boot Xen + the lab's dom0 under QEMU TCG and run tests/xen/NN-*.sh there.
-#   tests/xen/lab.sh [smoke|all|NN[,NN...]]    (default smoke)
+#   tests/xen/lab.sh [smoke|all|demo|NN[,NN...]]    (default smoke)
 # Builds the image first (tests/xen/mkimage, cached). Prints each result as a
 # TAP line, then "N passed, N failed, N skipped"; exits 1 on any failure or
 # when dom0 never reports it finished, 77 when the lab cannot run here.
@@ -16,7 +16,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 W=${XENLAB_DIR:-$top/build/xenlab}
 sel=${1:-smoke}
 case $sel in
-smoke) tmo=${XENLAB_TIMEOUT:-900} ;;
+smoke | demo) tmo=${XENLAB_TIMEOUT:-900} ;;
 *) tmo=${XENLAB_TIMEOUT:-2400} ;;
 esac
 skip() { echo "lab: cannot run here: $*" >&2; exit 77; }
@@ -61,6 +61,16 @@ cpu=${XENLAB_CPU:-max,-svm}
 xdrive=()
 [ $xci = 1 ] && [ -s "$W/xci/disk.img" ] &&
     xdrive=(-drive "file=$W/xci/disk.img,if=virtio,format=raw,snapshot=on")
+# demo_tee LOG: the serial log to LOG; for the demo (tests/xen/demo.sh) its
+# walk-through to stdout too, line by line as dom0 prints it.
+demo_tee() {
+    if [ "$sel" = demo ]; then
+        tee "$1" | { grep --line-buffered -a -o 'XL-DEMO.*' || true; } | sed -u 's/^XL-DEMO //'
+    else
+        cat > "$1"
+    fi
+}
+[ "$sel" != demo ] || echo "lab: booting Xen and its dom0 under QEMU TCG (~30 s), then the demo" >&2
 t0=$(date +%s)
 rc=0
 # snapshot=on: the tests write to dom0's root; the cached image stays clean.
@@ -69,7 +79,7 @@ timeout --foreground -k 10 "$tmo" qemu-system-x86_64 -accel "${XENLAB_ACCEL:-tcg
     -kernel "$W/xen" -append "$xen_args" \
     -initrd "$W/vmlinuz console=hvc0 earlyprintk=xen xlab=$dsel,$W/stage1.cpio" \
     -drive file="$W/dom0.img",if=virtio,format=raw,snapshot=on "${xdrive[@]}" \
-    < /dev/null 2>&1 | stdbuf -oL tr -d '\r' > "$log" || rc=$?
+    < /dev/null 2>&1 | stdbuf -oL tr -d '\r' | demo_tee "$log" || rc=$?
 secs=$(($(date +%s) - t0))
 
 pass=0 fail=0 skipped=0 n=0
