@@ -109,6 +109,15 @@ struct hv_hostinfo {
     char xen_extra[32];
     char xen_caps[1024]; /* xen_capabilities_info_t */
     unsigned caps;       /* HV_CAP_*: what guests the hypervisor can run */
+    /* The rest of xl info's lines as Xen gives them (physinfo, xen_version);
+     * left empty (all zero) by an engine that has no hypervisor's word. */
+    int have_build;
+    uint32_t hw_cap[8];
+    char virt_caps[192]; /* physinfo's capabilities, as xl words them */
+    char changeset[64], commandline[1024];
+    char cc_compiler[64], cc_compile_by[16], cc_compile_domain[32],
+        cc_compile_date[32];
+    char build_id[129]; /* hex */
 };
 #define HV_CAP_HVM 0x1u /* hardware virtualisation: HVM and PVH guests */
 #define HV_CAP_PV 0x2u

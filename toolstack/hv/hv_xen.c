@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -600,6 +601,68 @@ fail:
     return rc;
 }
 
+/* physinfo's capability bits in the words and order of xl info's
+ * virt_caps line (xl_info.c). */
+static void xen_virt_caps(uint32_t c, char *buf, size_t len)
+{
+    bool hvm = c & XEN_SYSCTL_PHYSCAP_hvm, pv = c & XEN_SYSCTL_PHYSCAP_pv,
+         dio = c & XEN_SYSCTL_PHYSCAP_directio;
+
+    snprintf(
+        buf, len, "%s%s%s%s%s%s%s%s%s%s%s", pv ? " pv" : "", hvm ? " hvm" : "",
+        hvm && dio ? " hvm_directio" : "", pv && dio ? " pv_directio" : "",
+        c & XEN_SYSCTL_PHYSCAP_hap ? " hap" : "",
+        c & XEN_SYSCTL_PHYSCAP_shadow ? " shadow" : "",
+        c & XEN_SYSCTL_PHYSCAP_iommu_hap_pt_share ? " iommu_hap_pt_share" : "",
+        c & XEN_SYSCTL_PHYSCAP_vmtrace ? " vmtrace" : "",
+        c & XEN_SYSCTL_PHYSCAP_vpmu ? " vpmu" : "",
+        c & XEN_SYSCTL_PHYSCAP_gnttab_v1 ? " gnttab-v1" : "",
+        c & XEN_SYSCTL_PHYSCAP_gnttab_v2 ? " gnttab-v2" : "");
+}
+
+/* Xen's build and boot facts (libxl_get_version_info): a field Xen will
+ * not give stays empty, as xl prints it. */
+static void xen_build_info(xc_interface *xch, const xc_physinfo_t *pi,
+                           struct hv_hostinfo *out)
+{
+    xen_compile_info_t ci;
+    xen_changeset_info_t cs;
+    xen_commandline_t cmd;
+    union {
+        xen_build_id_t id;
+        unsigned char raw[sizeof(xen_build_id_t) + 64];
+    } b;
+    int i, n;
+
+    out->have_build = 1;
+    memcpy(out->hw_cap, pi->hw_cap, sizeof(out->hw_cap));
+    xen_virt_caps(pi->capabilities, out->virt_caps, sizeof(out->virt_caps));
+    memset(&ci, 0, sizeof(ci));
+    if (xc_version(xch, XENVER_compile_info, &ci) == 0) {
+        snprintf(out->cc_compiler, sizeof(out->cc_compiler), "%.*s",
+                 (int)sizeof(ci.compiler), ci.compiler);
+        snprintf(out->cc_compile_by, sizeof(out->cc_compile_by), "%.*s",
+                 (int)sizeof(ci.compile_by), ci.compile_by);
+        snprintf(out->cc_compile_domain, sizeof(out->cc_compile_domain), "%.*s",
+                 (int)sizeof(ci.compile_domain), ci.compile_domain);
+        snprintf(out->cc_compile_date, sizeof(out->cc_compile_date), "%.*s",
+                 (int)sizeof(ci.compile_date), ci.compile_date);
+    }
+    memset(cs, 0, sizeof(cs));
+    if (xc_version(xch, XENVER_changeset, &cs) == 0)
+        snprintf(out->changeset, sizeof(out->changeset), "%.*s",
+                 (int)sizeof(cs), cs);
+    memset(cmd, 0, sizeof(cmd));
+    if (xc_version(xch, XENVER_commandline, &cmd) == 0)
+        snprintf(out->commandline, sizeof(out->commandline), "%.*s",
+                 (int)sizeof(cmd), cmd);
+    memset(&b, 0, sizeof(b));
+    b.id.len = sizeof(b) - sizeof(b.id);
+    n = xc_version(xch, XENVER_build_id, &b.id);
+    for (i = 0; i < n && i < 64; i++)
+        snprintf(out->build_id + 2 * i, 3, "%02x", b.id.buf[i]);
+}
+
 /* xl info's figures: xc_physinfo and xc_version, as libxl_get_physinfo. */
 static int xen_host_info(struct hv *hv, struct hv_hostinfo *out)
 {
@@ -635,6 +698,7 @@ static int xen_host_info(struct hv *hv, struct hv_hostinfo *out)
     if (xc_version(p->xch, XENVER_capabilities, &caps) == 0)
         snprintf(out->xen_caps, sizeof(out->xen_caps), "%.*s",
                  (int)sizeof(caps), caps);
+    xen_build_info(p->xch, &pi, out);
     return 0;
 }
 

@@ -165,6 +165,21 @@ int cmd_domname(struct xm *xm, int argc, char **argv)
     return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
+/* Domain-0 has no start_time in the store: like xl, its uptime is the
+ * host's (/proc/uptime), so the start is now minus that. */
+static uint64_t dom0_start_time(void)
+{
+    FILE *f = fopen("/proc/uptime", "r");
+    double up = 0;
+
+    if (!f)
+        return 0;
+    if (fscanf(f, "%lf", &up) != 1)
+        up = 0;
+    fclose(f);
+    return up > 0 ? (uint64_t)time(NULL) - (uint64_t)up : 0;
+}
+
 /* xl's uptime_to_string: the short form (-s) drops the seconds. */
 static void print_uptime(struct xm *xm, const char *name, uint32_t domid,
                          uint64_t start, int short_mode)
@@ -220,7 +235,9 @@ int cmd_uptime(struct xm *xm, int argc, char **argv)
             if (k == argc)
                 continue;
         }
-        if (domain_info(NULL, doms[i].domid, &info) < 0)
+        if (doms[i].domid == 0)
+            info.start_time = dom0_start_time();
+        else if (domain_info(NULL, doms[i].domid, &info) < 0)
             info.start_time = 0;
         print_uptime(xm, doms[i].name, doms[i].domid, info.start_time,
                      short_mode);

@@ -16,8 +16,6 @@
 #include "cfg/cfg.h"
 #include "domain/domain.h"
 
-#define PVSTACK_VERSION "0.1"
-
 /* -v: the UUID (/vm/<uuid> in the store; Domain-0's is all zeros). */
 static void print_verbose(struct xm *xm, struct xs_handle *xs,
                           const struct xm_dominfo *d)
@@ -279,13 +277,13 @@ int cmd_info(struct xm *xm, int argc, char **argv)
     fprintf(o, "xen_scheduler          : %s\n", e.scheduler);
     fprintf(o, "xen_pagesize           : 4096\n");
     fprintf(o, "platform_params        : virt_start=0xffff800000000000\n");
-    fprintf(o, "xen_changeset          : pvstack %s\n", PVSTACK_VERSION);
+    fprintf(o, "xen_changeset          : %s\n", e.changeset);
     fprintf(o, "xen_commandline        : %s\n", e.commandline);
     fprintf(o, "cc_compiler            : %s\n", e.compiler);
-    fprintf(o, "cc_compile_by          : pvstack\n");
-    fprintf(o, "cc_compile_domain      : \n");
-    fprintf(o, "cc_compile_date        : %s\n", __DATE__);
-    fprintf(o, "build_id               : \n");
+    fprintf(o, "cc_compile_by          : %s\n", e.compile_by);
+    fprintf(o, "cc_compile_domain      : %s\n", e.compile_domain);
+    fprintf(o, "cc_compile_date        : %s\n", e.compile_date);
+    fprintf(o, "build_id               : %s\n", e.build_id);
     fprintf(o, "xend_config_format     : 4\n");
     return EXIT_SUCCESS;
 }

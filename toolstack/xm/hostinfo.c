@@ -23,6 +23,8 @@
 #include "hv/hv.h"
 #include "proto/pvabi.h"
 
+#define PVSTACK_VERSION "0.1"
+
 /* NUMA nodes the kernel knows (1 on a host without NUMA). */
 static unsigned nr_nodes(void)
 {
@@ -93,6 +95,27 @@ static int have_kvm(void)
     return 1;
 }
 
+/* Xen's own: its featureset, physinfo's capabilities, how it was built
+ * and booted (xl info's lines from libxl_get_version_info). */
+static void xen_build_facts(struct xm_enginfo *e, const struct hv_hostinfo *x)
+{
+    const uint32_t *w = x->hw_cap;
+
+    snprintf(e->hw_caps, sizeof(e->hw_caps),
+             "%08x:%08x:%08x:%08x:%08x:%08x:%08x:%08x", w[0], w[1], w[2], w[3],
+             w[4], w[5], w[6], w[7]);
+    snprintf(e->virt_caps, sizeof(e->virt_caps), "%s", x->virt_caps);
+    snprintf(e->changeset, sizeof(e->changeset), "%s", x->changeset);
+    snprintf(e->commandline, sizeof(e->commandline), "%s", x->commandline);
+    snprintf(e->compiler, sizeof(e->compiler), "%s", x->cc_compiler);
+    snprintf(e->compile_by, sizeof(e->compile_by), "%s", x->cc_compile_by);
+    snprintf(e->compile_domain, sizeof(e->compile_domain), "%s",
+             x->cc_compile_domain);
+    snprintf(e->compile_date, sizeof(e->compile_date), "%s",
+             x->cc_compile_date);
+    snprintf(e->build_id, sizeof(e->build_id), "%s", x->build_id);
+}
+
 int xm_engine_info(struct xm *xm, struct xm_enginfo *e)
 {
     struct domain_hostmem m;
@@ -114,6 +137,7 @@ int xm_engine_info(struct xm *xm, struct xm_enginfo *e)
              hvm ? "hvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64" : "");
     /* weight and cap per domain (cgroup cpu.weight/cpu.max): credit's */
     snprintf(e->scheduler, sizeof(e->scheduler), "credit");
+    /* the build facts of what serves the hypercalls here: ours */
     snprintf(e->compiler, sizeof(e->compiler), "%s",
 #ifdef __clang__
              "clang " __clang_version__
@@ -121,6 +145,9 @@ int xm_engine_info(struct xm *xm, struct xm_enginfo *e)
              "gcc " __VERSION__
 #endif
     );
+    snprintf(e->changeset, sizeof(e->changeset), "pvstack %s", PVSTACK_VERSION);
+    snprintf(e->compile_by, sizeof(e->compile_by), "pvstack");
+    snprintf(e->compile_date, sizeof(e->compile_date), "%s", __DATE__);
     /* on Xen, Xen's own word: xen_version, xen_caps (physinfo's virt_caps
      * follow from them: TCG's Xen lists no hvm-3.0 ABI) */
     if (domain_host_info(&x) == 0) {
@@ -133,6 +160,8 @@ int xm_engine_info(struct xm *xm, struct xm_enginfo *e)
         sched = domain_sched_which();
         if (sched)
             snprintf(e->scheduler, sizeof(e->scheduler), "%s", sched);
+        if (x.have_build)
+            xen_build_facts(e, &x);
     }
     rc = domain_hostmem(xm->err, &m);
     if (rc)

@@ -154,10 +154,12 @@ int xm_host_info(struct xm_hostinfo *hi);
 /* The engine's figures for `xl info` (hostinfo.c). */
 struct xm_enginfo {
     unsigned nr_nodes, free_cpus;
-    char hw_caps[80], virt_caps[64];
+    char hw_caps[80], virt_caps[192];
     uint64_t total_kb, free_kb; /* as Xen accounts them (hostmem.h) */
     int major, minor;
-    char extra[32], caps[1024], scheduler[16], commandline[128], compiler[96];
+    char extra[32], caps[1024], scheduler[16], commandline[1024];
+    char changeset[64], compiler[96], compile_by[16], compile_domain[32],
+        compile_date[32], build_id[129];
 };
 /* 0 or -errno (xl.conf errors reported on xm->err). */
 int xm_engine_info(struct xm *xm, struct xm_enginfo *e);
