@@ -501,13 +501,15 @@ static void test_json(void **state)
     char *json = NULL;
 
     (void)state;
+    /* as Debian's xl 4.17 prints it (create -n), but for the uuid */
     c = ok("name='j'\nmemory=64\nvcpus=2\non_crash='rename-restart'\n"
-           "kernel='/k'\nextra='x'\n");
+           "kernel='/k'\nextra='x'\ncpu_weight=512\n");
     assert_int_equal(domain_config_to_json(c, &json), 0);
     assert_string_equal(json, "{\n"
                               "    \"c_info\": {\n"
                               "        \"type\": \"pv\",\n"
-                              "        \"name\": \"j\"\n"
+                              "        \"name\": \"j\",\n"
+                              "        \"run_hotplug_scripts\": \"True\"\n"
                               "    },\n"
                               "    \"b_info\": {\n"
                               "        \"max_vcpus\": 2,\n"
@@ -517,13 +519,22 @@ static void test_json(void **state)
                               "        ],\n"
                               "        \"max_memkb\": 65536,\n"
                               "        \"target_memkb\": 65536,\n"
+                              "        \"sched_params\": {\n"
+                              "            \"weight\": 512\n"
+                              "        },\n"
+                              "        \"claim_mode\": \"True\",\n"
                               "        \"kernel\": \"/k\",\n"
-                              "        \"cmdline\": \"x\"\n"
+                              "        \"cmdline\": \"x\",\n"
+                              "        \"type.pv\": {\n\n"
+                              "        },\n"
+                              "        \"arch_arm\": {\n\n"
+                              "        },\n"
+                              "        \"arch_x86\": {\n\n"
+                              "        }\n"
                               "    },\n"
-                              "    \"on_poweroff\": \"destroy\",\n"
                               "    \"on_reboot\": \"restart\",\n"
-                              "    \"on_watchdog\": \"destroy\",\n"
-                              "    \"on_crash\": \"rename_restart\"\n"
+                              "    \"on_crash\": \"rename_restart\",\n"
+                              "    \"on_soft_reset\": \"soft_reset\"\n"
                               "}\n");
     free(json);
     domain_config_free(c);
@@ -545,6 +556,7 @@ static void test_json_round_trip(void **state)
         "vncdisplay=3\nsdl=0\nserial='pty'\nboot='dc'\nusb=1\n"
         "localtime=1\ndevice_model_args=['-a','-b']\n"
         "device_model_accel='tcg'\nhpet=0\n",
+        "name='d'\nkernel='/k'\non_reboot='destroy'\ncpu_weight=128\ncap=50\n",
     };
     struct domain_config *c, *back = NULL;
     char *j1 = NULL, *j2 = NULL, err[128];
@@ -560,6 +572,10 @@ static void test_json_round_trip(void **state)
         assert_string_equal(j2, j1);
         assert_int_equal(back->nr_disks, c->nr_disks);
         assert_int_equal(back->hpet, c->hpet);
+        /* left out of the JSON at destroy, libxl's default: read back so */
+        assert_int_equal(back->on_reboot, c->on_reboot);
+        assert_int_equal(back->cpu_weight, c->cpu_weight);
+        assert_int_equal(back->cap, c->cap);
         if (c->nr_disks)
             assert_int_equal(back->disks[0].devid, c->disks[0].devid);
         free(j1);

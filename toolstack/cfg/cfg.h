@@ -108,7 +108,8 @@ struct cfg_strv {
  * new such key is one row here plus its user (the engine or the device
  * model).
  *   X(field, "cfg key", section, "JSON key", kind, min, max)
- * section: CFG_B_INFO (b_info) or CFG_B_HVM (b_info."type.hvm", HVM only).
+ * section: CFG_B_INFO (b_info), CFG_B_HVM (b_info."type.hvm", HVM only) or
+ * CFG_B_SCHED (b_info.sched_params).
  * kind: CFG_DEFBOOL (int field, -1 unset, JSON "True"/"False", as
  * libxl_defbool) or CFG_NUM (long long field in [min, max], 0 unset).
  */
@@ -116,10 +117,10 @@ struct cfg_strv {
     /* xl.cfg hpet=BOOLEAN: the HVM guest's HPET (default on) */               \
     X(hpet, "hpet", CFG_B_HVM, "hpet", CFG_DEFBOOL, 0, 1)                      \
     /* xl.cfg cpu_weight, cap: the credit scheduler's share (sched.c) */       \
-    X(cpu_weight, "cpu_weight", CFG_B_INFO, "sched_weight", CFG_NUM, 1, 65535) \
-    X(cap, "cap", CFG_B_INFO, "sched_cap", CFG_NUM, 0, 6400)
+    X(cpu_weight, "cpu_weight", CFG_B_SCHED, "weight", CFG_NUM, 1, 65535)      \
+    X(cap, "cap", CFG_B_SCHED, "cap", CFG_NUM, 0, 6400)
 
-enum cfg_key_section { CFG_B_INFO, CFG_B_HVM };
+enum cfg_key_section { CFG_B_INFO, CFG_B_HVM, CFG_B_SCHED };
 enum cfg_key_kind { CFG_DEFBOOL, CFG_NUM };
 #define CFG_TYPE_CFG_DEFBOOL int
 #define CFG_TYPE_CFG_NUM long long

@@ -67,6 +67,12 @@ static void kdefbool(yajl_gen g, const char *k, int v)
         kstr(g, k, v ? "True" : "False");
 }
 
+static void empty_map(yajl_gen g)
+{
+    yajl_gen_map_open(g);
+    yajl_gen_map_close(g);
+}
+
 static void kstrv(yajl_gen g, const char *k, const struct cfg_strv *sv)
 {
     size_t i;
@@ -159,6 +165,9 @@ static void gen_c_info(yajl_gen g, const struct domain_config *c)
                  u[10], u[11], u[12], u[13], u[14], u[15]);
         kstr(g, "uuid", uuid);
     }
+    /* xl.conf's run_hotplug_scripts=1: the toolstack (our backends) plugs
+     * the devices in, not udev */
+    kstr(g, "run_hotplug_scripts", "True");
     yajl_gen_map_close(g);
 }
 
@@ -228,15 +237,36 @@ static void gen_b_info(yajl_gen g, const struct domain_config *c)
     kdefbool(g, "localtime", c->localtime);
     kstrv(g, "extra", &c->device_model_args);
     kstr(g, "device_model_accel", c->device_model_accel);
+    key(g, "sched_params");
+    yajl_gen_map_open(g);
+    gen_simple(g, c, CFG_B_SCHED);
+    yajl_gen_map_close(g);
+    /* xl.conf's claim_mode=1: memory is claimed before the build */
+    kstr(g, "claim_mode", "True");
     kstr(g, "kernel", c->kernel);
     kstr(g, "cmdline", c->cmdline);
     kstr(g, "ramdisk", c->ramdisk);
     kstr(g, "bootloader", c->bootloader);
     kstrv(g, "bootloader_args", &c->bootloader_args);
     gen_simple(g, c, CFG_B_INFO);
-    if (c->type == DOMAIN_TYPE_HVM)
+    if (c->type == DOMAIN_TYPE_HVM) {
         gen_hvm(g, c);
+    } else {
+        key(g, c->type == DOMAIN_TYPE_PV ? "type.pv" : "type.pvh");
+        empty_map(g);
+    }
+    key(g, "arch_arm");
+    empty_map(g);
+    key(g, "arch_x86");
+    empty_map(g);
     yajl_gen_map_close(g);
+}
+
+/* libxl's on_*: left out at destroy, their default */
+static void kaction(yajl_gen g, const char *k, enum action_on_shutdown a)
+{
+    if (a != ACTION_DESTROY)
+        kstr(g, k, cfg_action_name(a));
 }
 
 void domain_config_gen_json(yajl_gen g, const struct domain_config *c)
@@ -260,10 +290,12 @@ void domain_config_gen_json(yajl_gen g, const struct domain_config *c)
             gen_nic(g, &c->vifs[i]);
         yajl_gen_array_close(g);
     }
-    kstr(g, "on_poweroff", cfg_action_name(c->on_poweroff));
-    kstr(g, "on_reboot", cfg_action_name(c->on_reboot));
-    kstr(g, "on_watchdog", cfg_action_name(c->on_watchdog));
-    kstr(g, "on_crash", cfg_action_name(c->on_crash));
+    kaction(g, "on_poweroff", c->on_poweroff);
+    kaction(g, "on_reboot", c->on_reboot);
+    kaction(g, "on_watchdog", c->on_watchdog);
+    kaction(g, "on_crash", c->on_crash);
+    /* xl's on_soft_reset, which no cfg of ours changes */
+    kstr(g, "on_soft_reset", cfg_action_name(ACTION_SOFT_RESET));
     yajl_gen_map_close(g);
 }
 

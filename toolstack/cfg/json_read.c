@@ -272,6 +272,11 @@ static int read_config(yajl_val root, struct domain_config *c)
     c->localtime = jdefbool(bi, "localtime");
     read_simple(bi, c, CFG_B_INFO);
     read_simple(NULL, c, CFG_B_HVM); /* unset unless type.hvm says */
+    read_simple(get(bi, "sched_params"), c, CFG_B_SCHED);
+    if (!get(bi, "sched_params")) { /* kept by pvstack before 2026-12-06 */
+        c->cpu_weight = jint(bi, "sched_weight", 0);
+        c->cap = jint(bi, "sched_cap", 0);
+    }
     if ((rc = jstr(bi, "cpus", &c->cpus)) ||
         (rc = jstr(bi, "cpus_soft", &c->cpus_soft)) ||
         (rc = jstrv(bi, "extra", &c->device_model_args)) ||
@@ -289,10 +294,11 @@ static int read_config(yajl_val root, struct domain_config *c)
         (rc = read_list(get(root, "nics"), &c->nr_vifs, sizeof(*c->vifs),
                         (void **)&c->vifs, one_nic)))
         return rc;
+    /* libxl leaves an action out at destroy, its default */
     c->on_poweroff = (enum action_on_shutdown)jenum(
         root, "on_poweroff", action_word, 1, 7, ACTION_DESTROY);
     c->on_reboot = (enum action_on_shutdown)jenum(
-        root, "on_reboot", action_word, 1, 7, ACTION_RESTART);
+        root, "on_reboot", action_word, 1, 7, ACTION_DESTROY);
     c->on_watchdog = (enum action_on_shutdown)jenum(
         root, "on_watchdog", action_word, 1, 7, ACTION_DESTROY);
     c->on_crash = (enum action_on_shutdown)jenum(root, "on_crash", action_word,

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * cmd_create.c: `xm create [-n|--dryrun] FILE [KEY=VALUE...]` (FILE may
- * also be a name in /etc/xen, as xm allowed). The dry run
- * prints the parsed config as xl does, {"domid": null, "config": {...}},
- * for each FILE given; building the domain is the domain library's.
+ * also be a name in /etc/xen, as xm allowed). The dry run prints the
+ * parsed config as xl 4.17 does (libxl_domain_config_to_json: the config
+ * itself, with the random uuid xl's parser gives it) for each FILE given;
+ * building the domain is the domain library's.
  */
 #include "xm/xm.h"
 
@@ -13,11 +14,11 @@
 #include <string.h>
 #include <unistd.h>
 #include <xenstore.h>
-#include <yajl/yajl_gen.h>
 
 #include "cfg/cfg.h"
 #include "domain/domain.h"
 #include "lib/paths.h"
+#include "lib/rand.h"
 #include "xm/dom.h"
 
 struct create_ctx {
@@ -77,30 +78,28 @@ static int create_domain(struct xm *xm, const struct domain_config *cfg,
     return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
-/* xl's printf_info(): {"domid": null, "config": <libxl_domain_config>} */
-static int print_dryrun(struct xm *xm, const struct domain_config *cfg)
+/* xl create -n: the libxl_domain_config, as JSON. xl's parser gives every
+ * config a uuid (a new one each run when the cfg names none). */
+static int print_dryrun(struct xm *xm, struct domain_config *cfg)
 {
-    yajl_gen g = yajl_gen_alloc(NULL);
-    const unsigned char *buf;
-    size_t len;
-    int rc = -ENOMEM;
+    char *json;
+    int rc;
 
-    if (!g)
-        return rc;
-    yajl_gen_config(g, yajl_gen_beautify, 1);
-    yajl_gen_config(g, yajl_gen_indent_string, "    ");
-    yajl_gen_map_open(g);
-    yajl_gen_string(g, (const unsigned char *)"domid", 5);
-    yajl_gen_null(g);
-    yajl_gen_string(g, (const unsigned char *)"config", 6);
-    domain_config_gen_json(g, cfg);
-    yajl_gen_map_close(g);
-    if (yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok) {
-        fwrite(buf, 1, len, xm->out);
-        rc = 0;
+    if (!cfg->has_uuid) {
+        if ((rc = rand_uuid(cfg->uuid)) < 0) {
+            xm_err(xm, "create: no random uuid: %s", strerror(-rc));
+            return rc;
+        }
+        cfg->has_uuid = 1;
     }
-    yajl_gen_free(g);
-    return rc;
+    rc = domain_config_to_json(cfg, &json);
+    if (rc < 0) {
+        xm_err(xm, "create: %s", strerror(-rc));
+        return rc;
+    }
+    fputs(json, xm->out);
+    free(json);
+    return 0;
 }
 
 /*
@@ -123,6 +122,7 @@ static const char *find_cfg(const char *path, char *buf, size_t len)
 /* -n and -c, as bits above the DOMAIN_CREATE_ flags */
 #define CREATE_DRYRUN 0x100u
 #define CREATE_CONSOLE 0x200u
+#define CREATE_QUIET 0x400u
 
 int cmd_create(struct xm *xm, int argc, char **argv)
 {
@@ -131,10 +131,14 @@ int cmd_create(struct xm *xm, int argc, char **argv)
          */
         {"dryrun", 0, NULL, 'n'},  {"dry-run", 0, NULL, 'n'},
         {"console", 0, NULL, 'c'}, {"paused", 0, NULL, 'p'},
-        {"help", 0, NULL, 'h'},    {NULL, 0, NULL, 0}};
+        {"quiet", 0, NULL, 'q'},   {"help", 0, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    /* -q: xl's quiet, for its "Parsing config from", which we never print
+     * (xendomains scripts pass it) */
     static const struct xm_flag fl[] = {{'n', CREATE_DRYRUN},
                                         {'c', CREATE_CONSOLE},
                                         {'p', DOMAIN_CREATE_PAUSED},
+                                        {'q', CREATE_QUIET},
                                         {0, 0}};
     struct domain_config *cfg = NULL;
     char **files = NULL, **kv = NULL, path[PATH_MAX];
