@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include "unit.h"
 
 #include "dm/dm.h"
 
@@ -275,13 +276,6 @@ static void test_accel_and_paths(void **state)
     assert_string_equal(dm_qemu_path(), "qemu-system-x86_64");
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_minimal),         cmocka_unit_test(test_full),
-        cmocka_unit_test(test_display),         cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_accel_and_paths), cmocka_unit_test(test_bare),
-    };
-
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_minimal), cmocka_unit_test(test_full),
+          cmocka_unit_test(test_display), cmocka_unit_test(test_errors),
+          cmocka_unit_test(test_accel_and_paths), cmocka_unit_test(test_bare))

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "unit.h"
 
 #include "lib/fs.h"
 #include "lib/pidfile.h"
@@ -560,16 +561,10 @@ static void test_xsutil(void **state)
     xs_close(xs);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_sock_fds),     cmocka_unit_test(test_spawn),
-        cmocka_unit_test(test_spawn_run),    cmocka_unit_test(test_pidfile),
-        cmocka_unit_test(test_mkdir_p),      cmocka_unit_test(test_write_all),
-        cmocka_unit_test(test_rand),         cmocka_unit_test(test_xsutil),
-        cmocka_unit_test(test_read_line),    cmocka_unit_test(test_proc),
-        cmocka_unit_test(test_write_atomic),
-    };
-
-    return cmocka_run_group_tests(tests, setup, teardown);
-}
+UNIT_MAIN_GROUP(setup, teardown, cmocka_unit_test(test_sock_fds),
+                cmocka_unit_test(test_spawn), cmocka_unit_test(test_spawn_run),
+                cmocka_unit_test(test_pidfile), cmocka_unit_test(test_mkdir_p),
+                cmocka_unit_test(test_write_all), cmocka_unit_test(test_rand),
+                cmocka_unit_test(test_xsutil), cmocka_unit_test(test_read_line),
+                cmocka_unit_test(test_proc),
+                cmocka_unit_test(test_write_atomic))

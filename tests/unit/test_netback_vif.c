@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include "unit.h"
 
 #include "netback/vif.h"
 
@@ -122,13 +123,5 @@ static void test_script(void **state)
     assert_int_equal(system(buf), 0);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_tap_on_bridge),
-        cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_script),
-    };
-
-    return cmocka_run_group_tests(tests, group_setup, NULL);
-}
+UNIT_MAIN_GROUP(group_setup, NULL, cmocka_unit_test(test_tap_on_bridge),
+                cmocka_unit_test(test_errors), cmocka_unit_test(test_script))

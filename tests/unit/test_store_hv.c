@@ -30,6 +30,7 @@
 
 /* cmocka.h needs the headers above */
 #include <cmocka.h>
+#include "unit.h"
 
 #include "proto/vmmctl.h"
 #include "lib/sock.h"
@@ -407,13 +408,5 @@ static void t_kill9_restart(void **state)
     assert_string_equal(body, "poweroff");
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(t_guest_ring, setup, teardown),
-        cmocka_unit_test_setup_teardown(t_liveness, setup, teardown),
-        cmocka_unit_test_setup_teardown(t_kill9_restart, setup, teardown),
-    };
-
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(unit_test_fx(t_guest_ring), unit_test_fx(t_liveness),
+          unit_test_fx(t_kill9_restart))

@@ -25,6 +25,7 @@
 
 /* cmocka.h needs the headers above */
 #include <cmocka.h>
+#include "unit.h"
 
 struct daemon {
     pid_t pid;
@@ -356,18 +357,9 @@ static void t_bogus_client(void **state)
     xs_close(h);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(t_basic),
-        cmocka_unit_test(t_big_directory),
-        cmocka_unit_test(t_perms),
-        cmocka_unit_test(t_transaction_conflict),
-        cmocka_unit_test(t_concurrent_increments),
-        cmocka_unit_test(t_watch),
-        cmocka_unit_test(t_readonly_socket),
-        cmocka_unit_test(t_bogus_client),
-    };
-
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
-}
+UNIT_MAIN_GROUP(group_setup, group_teardown, cmocka_unit_test(t_basic),
+                cmocka_unit_test(t_big_directory), cmocka_unit_test(t_perms),
+                cmocka_unit_test(t_transaction_conflict),
+                cmocka_unit_test(t_concurrent_increments),
+                cmocka_unit_test(t_watch), cmocka_unit_test(t_readonly_socket),
+                cmocka_unit_test(t_bogus_client))

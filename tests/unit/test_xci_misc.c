@@ -18,6 +18,7 @@
 
 /* cmocka needs the headers above first. */
 #include <cmocka.h>
+#include "unit.h"
 
 #include "../../xen-create-image/common.h"
 #include "../../xen-create-image/conf.h"
@@ -316,20 +317,10 @@ static void test_each_host(void **state)
     xci_conf_fini(&c);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_mirror_oneline),
-        cmocka_unit_test(test_mirror_deb822),
-        cmocka_unit_test(test_mirror_guess_dir),
-        cmocka_unit_test(test_codename),
-        cmocka_unit_test(test_lvm_range),
-        cmocka_unit_test(test_cfg_read),
-        cmocka_unit_test(test_layout),
-        cmocka_unit_test(test_passwords),
-        cmocka_unit_test(test_each_host),
-        cmocka_unit_test(test_pygrub_kernel),
-    };
-
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_mirror_oneline),
+          cmocka_unit_test(test_mirror_deb822),
+          cmocka_unit_test(test_mirror_guess_dir),
+          cmocka_unit_test(test_codename), cmocka_unit_test(test_lvm_range),
+          cmocka_unit_test(test_cfg_read), cmocka_unit_test(test_layout),
+          cmocka_unit_test(test_passwords), cmocka_unit_test(test_each_host),
+          cmocka_unit_test(test_pygrub_kernel))
