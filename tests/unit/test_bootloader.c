@@ -145,10 +145,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fx *f = *state;
-    char cmd[128];
 
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->root);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(unit_rm_rf(f->root), 0);
     unsetenv("PVSTACK_ROOT");
     unsetenv("MODE");
     free(f);

@@ -99,11 +99,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    char cmd[128];
-
     (void)state;
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", logdir);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(unit_rm_rf(logdir), 0);
     return 0;
 }
 

@@ -119,8 +119,7 @@ static void test_script(void **state)
     assert_int_equal(nbvif_run_script(script, "offline", "/x", "vif4.0"), -EIO);
     assert_int_equal(nbvif_run_script("/nonexistent", "online", "/x", "v"),
                      -EIO);
-    snprintf(buf, sizeof(buf), "rm -rf %s", dir);
-    assert_int_equal(system(buf), 0);
+    assert_int_equal(unit_rm_rf(dir), 0);
 }
 
 UNIT_MAIN_GROUP(group_setup, NULL, cmocka_unit_test(test_tap_on_bridge),

@@ -152,7 +152,6 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fx *f = *state;
-    char cmd[128];
     int st = -1;
 
     xs_close(f->h);
@@ -163,8 +162,7 @@ static int teardown(void **state)
         close(f->lfd);
         pthread_join(f->th, NULL);
     }
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->root);
-    if (system(cmd))
+    if (unit_rm_rf(f->root))
         return -1;
     return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }

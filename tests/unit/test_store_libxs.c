@@ -70,15 +70,13 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
     struct daemon *d = *state;
-    char cmd[128];
     int st = -1;
 
     if (d->pid <= 0)
         return 0;
     kill(d->pid, SIGTERM);
     waitpid(d->pid, &st, 0);
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", d->root);
-    if (system(cmd) != 0)
+    if (unit_rm_rf(d->root))
         return -1;
     /* SIGTERM is a clean shutdown: exit status 0 */
     return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;

@@ -446,8 +446,7 @@ static void t_restart_journal(void **state)
 
     assert_null(h_op1(&f->d0, XS_RELEASE, 0, "2", NULL));
     xsd_state_close(f->x);
-    snprintf(copy, sizeof(copy), "rm -rf '%s'", dir);
-    assert_int_equal(system(copy), 0);
+    assert_int_equal(unit_rm_rf(dir), 0);
 }
 
 static void t_ring_functions(void **state)

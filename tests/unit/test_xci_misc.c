@@ -258,8 +258,7 @@ static void run_fake_debootstrap(const char *opts, int pygrub, char *args,
     assert_non_null(fgets(args, (int)len, f));
     fclose(f);
     args[strcspn(args, "\n")] = '\0';
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(unit_rm_rf(dir), 0);
 }
 
 static void test_pygrub_kernel(void **state)

@@ -7,6 +7,23 @@
 #ifndef TESTS_UNIT_UNIT_H
 #define TESTS_UNIT_UNIT_H
 
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/*
+ * Remove a test's scratch tree (a mkdtemp() directory): 0, or -1 when rm
+ * failed or the path does not fit.
+ */
+static inline int unit_rm_rf(const char *dir)
+{
+    char cmd[PATH_MAX + 16];
+
+    if (snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir) >= (int)sizeof(cmd))
+        return -1;
+    return system(cmd) == 0 ? 0 : -1;
+}
+
 /*
  * A test run with the file's per-test fixture: files whose tests share one
  * name its functions setup and teardown.
