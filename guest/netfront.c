@@ -355,11 +355,10 @@ int netfront_init(uint32_t ip, uint8_t mac_out[6])
     local_irq_disable();
     n->connected = true;
     local_irq_enable();
-    rc = xenbus_printf(XBT_NIL, n->node, "state", "%d", XenbusStateConnected);
+    /* and a watch for netfront_backend_changed */
+    rc = xenbus_front_connected(n->node, n->backend, NETFRONT_WATCH_TOKEN);
     if (rc < 0)
         return rc;
-    snprintf(path, sizeof(path), "%s/state", n->backend);
-    xenbus_watch(path, NETFRONT_WATCH_TOKEN); /* netfront_backend_changed */
     /* Frames may have arrived before we were connected. */
     local_irq_disable();
     net_event(n->port, NULL, NULL);
@@ -419,7 +418,6 @@ static void release_buffers(struct netfront *n)
 int netfront_resume(void)
 {
     struct netfront *n = &nf;
-    char path[160];
     uint32_t ip = n->ip;
     uint8_t m[6];
     int rc;
@@ -429,8 +427,7 @@ int netfront_resume(void)
     local_irq_disable();
     n->connected = false;
     local_irq_enable();
-    snprintf(path, sizeof(path), "%s/state", n->backend);
-    xenbus_unwatch(path, NETFRONT_WATCH_TOKEN);
+    xenbus_front_unwatch(n->backend, NETFRONT_WATCH_TOKEN);
     release_buffers(n);
     memset(n, 0, __builtin_offsetof(struct netfront, st));
     rc = netfront_init(ip, m);
@@ -442,18 +439,13 @@ int netfront_resume(void)
 void netfront_backend_changed(void)
 {
     struct netfront *n = &nf;
-    char path[160];
-    unsigned long st;
 
-    if (!n->connected)
-        return;
-    snprintf(path, sizeof(path), "%s/state", n->backend);
-    if (xenbus_read_ulong(XBT_NIL, path, &st) == 0 && st < XenbusStateClosing)
+    if (!n->connected || !xenbus_front_backend_closing(n->backend))
         return;
     local_irq_disable();
     n->connected = false; /* no more transmits from the receive path */
     local_irq_enable();
-    xenbus_unwatch(path, NETFRONT_WATCH_TOKEN);
+    xenbus_front_unwatch(n->backend, NETFRONT_WATCH_TOKEN);
     evtchn_close(n->port);
     /* Pages the backend may still map stay granted (leaked), as Linux. */
     release_buffers(n);
