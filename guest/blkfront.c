@@ -95,14 +95,13 @@ static int read_backend(struct blkfront *b)
     return 0;
 }
 
-int blkfront_init(struct blkfront_info *info_out)
+/* The handshake with the first vbd's backend, at boot and after a resume:
+ * find it, publish a new ring, wait for it, read what it offers, say
+ * Connected and watch it (for blkfront_backend_changed). */
+static int blk_connect(struct blkfront *b)
 {
-    struct blkfront *b = &blk;
-    char path[160];
     int rc;
 
-    if (b->connected)
-        goto out;
     rc = xenbus_front_find("vbd", b->node, sizeof(b->node), b->backend,
                            sizeof(b->backend), &b->info.backend_id);
     if (rc < 0)
@@ -119,13 +118,23 @@ int blkfront_init(struct blkfront_info *info_out)
     rc = read_backend(b);
     if (rc < 0)
         return rc;
-    rc = xenbus_printf(XBT_NIL, b->node, "state", "%d", XenbusStateConnected);
+    rc = xenbus_front_connected(b->node, b->backend, BLKFRONT_WATCH_TOKEN);
     if (rc < 0)
         return rc;
     b->connected = true;
-    snprintf(path, sizeof(path), "%s/state", b->backend);
-    xenbus_watch(path, BLKFRONT_WATCH_TOKEN); /* for blkfront_backend_changed */
-out:
+    return 0;
+}
+
+int blkfront_init(struct blkfront_info *info_out)
+{
+    struct blkfront *b = &blk;
+    int rc;
+
+    if (!b->connected) {
+        rc = blk_connect(b);
+        if (rc < 0)
+            return rc;
+    }
     *info_out = b->info;
     return 0;
 }
@@ -336,53 +345,27 @@ void blkfront_push_wild(uint32_t ahead)
 int blkfront_resume(void)
 {
     struct blkfront *b = &blk;
-    char path[160];
-    int rc;
 
     if (!b->connected)
         return 0;
     b->connected = false;
-    snprintf(path, sizeof(path), "%s/state", b->backend);
-    xenbus_unwatch(path, BLKFRONT_WATCH_TOKEN);
+    xenbus_front_unwatch(b->backend, BLKFRONT_WATCH_TOKEN);
     if (gnttab_end_access((grant_ref_t)b->ring_ref) == 0)
         page_free(b->ring.sring);
-    rc = xenbus_front_find("vbd", b->node, sizeof(b->node), b->backend,
-                           sizeof(b->backend), &b->info.backend_id);
-    if (rc < 0)
-        return rc;
-    b->backend_id = (domid_t)b->info.backend_id;
-    rc = publish(b);
-    if (!rc)
-        rc = xenbus_front_wait_connected(b->backend);
-    if (!rc)
-        rc = read_backend(b);
-    if (!rc)
-        rc = xenbus_printf(XBT_NIL, b->node, "state", "%d",
-                           XenbusStateConnected);
-    if (rc < 0)
-        return rc;
-    b->connected = true;
-    snprintf(path, sizeof(path), "%s/state", b->backend);
-    xenbus_watch(path, BLKFRONT_WATCH_TOKEN);
-    return 0;
+    return blk_connect(b);
 }
 
 void blkfront_backend_changed(void)
 {
     struct blkfront *b = &blk;
-    char path[160];
-    unsigned long st;
 
-    if (!b->connected)
-        return;
-    snprintf(path, sizeof(path), "%s/state", b->backend);
-    if (xenbus_read_ulong(XBT_NIL, path, &st) == 0 && st < XenbusStateClosing)
+    if (!b->connected || !xenbus_front_backend_closing(b->backend))
         return;
     /* The toolstack is detaching the disk (libxl: online=0, state=5):
      * say Closed so the backend can finish; the grant of a ring it may
      * still map is leaked rather than reused. */
     b->connected = false;
-    xenbus_unwatch(path, BLKFRONT_WATCH_TOKEN);
+    xenbus_front_unwatch(b->backend, BLKFRONT_WATCH_TOKEN);
     evtchn_close(b->port);
     if (gnttab_end_access((grant_ref_t)b->ring_ref) == 0)
         page_free(b->ring.sring);

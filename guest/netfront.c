@@ -242,11 +242,31 @@ unsigned netfront_backend_id(void)
 }
 
 /* Grants the rings and all buffers up front (see the file comment). */
+/* count pages, page[i] granted to the backend as ref[i] (readonly: it only
+ * reads them). 0, or the first failure. */
+static int grant_pages(struct netfront *n, void **page, int *ref,
+                       unsigned count, bool readonly)
+{
+    unsigned i;
+
+    for (i = 0; i < count; i++) {
+        page[i] = page_alloc();
+        if (!page[i])
+            return -XEN_ENOMEM;
+        ref[i] = gnttab_grant_access(
+            n->backend_id, (uintptr_t)page[i] >> PAGE_SHIFT, readonly);
+        if (ref[i] < 0)
+            return ref[i];
+    }
+    return 0;
+}
+
 static int setup_buffers(struct netfront *n)
 {
     struct netif_tx_sring *txs = page_alloc();
     struct netif_rx_sring *rxs = page_alloc();
     unsigned i;
+    int rc;
 
     if (!txs || !rxs)
         return -XEN_ENOMEM;
@@ -260,26 +280,13 @@ static int setup_buffers(struct netfront *n)
         gnttab_grant_access(n->backend_id, (uintptr_t)rxs >> PAGE_SHIFT, false);
     if (n->tx_ring_ref < 0 || n->rx_ring_ref < 0)
         return -XEN_ENOSPC;
-    for (i = 0; i < NR_RX; i++) {
-        n->rx_page[i] = page_alloc();
-        if (!n->rx_page[i])
-            return -XEN_ENOMEM;
-        n->rx_ref[i] = gnttab_grant_access(
-            n->backend_id, (uintptr_t)n->rx_page[i] >> PAGE_SHIFT, false);
-        if (n->rx_ref[i] < 0)
-            return n->rx_ref[i];
+    rc = grant_pages(n, n->rx_page, n->rx_ref, NR_RX, false);
+    if (rc)
+        return rc;
+    /* the ring is not published yet: all posted before the backend looks */
+    for (i = 0; i < NR_RX; i++)
         post_rx(n, (uint16_t)i);
-    }
-    for (i = 0; i < NR_TX; i++) {
-        n->tx_page[i] = page_alloc();
-        if (!n->tx_page[i])
-            return -XEN_ENOMEM;
-        n->tx_ref[i] = gnttab_grant_access(
-            n->backend_id, (uintptr_t)n->tx_page[i] >> PAGE_SHIFT, true);
-        if (n->tx_ref[i] < 0)
-            return n->tx_ref[i];
-    }
-    return 0;
+    return grant_pages(n, n->tx_page, n->tx_ref, NR_TX, true);
 }
 
 static int publish(struct netfront *n)
@@ -348,11 +355,10 @@ int netfront_init(uint32_t ip, uint8_t mac_out[6])
     local_irq_disable();
     n->connected = true;
     local_irq_enable();
-    rc = xenbus_printf(XBT_NIL, n->node, "state", "%d", XenbusStateConnected);
+    /* and a watch for netfront_backend_changed */
+    rc = xenbus_front_connected(n->node, n->backend, NETFRONT_WATCH_TOKEN);
     if (rc < 0)
         return rc;
-    snprintf(path, sizeof(path), "%s/state", n->backend);
-    xenbus_watch(path, NETFRONT_WATCH_TOKEN); /* netfront_backend_changed */
     /* Frames may have arrived before we were connected. */
     local_irq_disable();
     net_event(n->port, NULL, NULL);
@@ -412,7 +418,6 @@ static void release_buffers(struct netfront *n)
 int netfront_resume(void)
 {
     struct netfront *n = &nf;
-    char path[160];
     uint32_t ip = n->ip;
     uint8_t m[6];
     int rc;
@@ -422,8 +427,7 @@ int netfront_resume(void)
     local_irq_disable();
     n->connected = false;
     local_irq_enable();
-    snprintf(path, sizeof(path), "%s/state", n->backend);
-    xenbus_unwatch(path, NETFRONT_WATCH_TOKEN);
+    xenbus_front_unwatch(n->backend, NETFRONT_WATCH_TOKEN);
     release_buffers(n);
     memset(n, 0, __builtin_offsetof(struct netfront, st));
     rc = netfront_init(ip, m);
@@ -435,18 +439,13 @@ int netfront_resume(void)
 void netfront_backend_changed(void)
 {
     struct netfront *n = &nf;
-    char path[160];
-    unsigned long st;
 
-    if (!n->connected)
-        return;
-    snprintf(path, sizeof(path), "%s/state", n->backend);
-    if (xenbus_read_ulong(XBT_NIL, path, &st) == 0 && st < XenbusStateClosing)
+    if (!n->connected || !xenbus_front_backend_closing(n->backend))
         return;
     local_irq_disable();
     n->connected = false; /* no more transmits from the receive path */
     local_irq_enable();
-    xenbus_unwatch(path, NETFRONT_WATCH_TOKEN);
+    xenbus_front_unwatch(n->backend, NETFRONT_WATCH_TOKEN);
     evtchn_close(n->port);
     /* Pages the backend may still map stay granted (leaked), as Linux. */
     release_buffers(n);

@@ -73,5 +73,15 @@ int xenbus_front_publish(const char *node, const struct xenbus_kv *kv,
 /* Waits up to 10 s for backend/state to be Connected; -XEN_EIO if the
  * backend is closing instead. */
 int xenbus_front_wait_connected(const char *backend);
+/* The handshake's last step: node's state = Connected, then a watch
+ * (token) on the backend's state for the frontend's backend_changed.
+ * Returns 0 or -errno. */
+int xenbus_front_connected(const char *node, const char *backend,
+                           const char *token);
+/* Drop that watch (the frontend resumes or closes). */
+void xenbus_front_unwatch(const char *backend, const char *token);
+/* Whether the backend is closing (Closing or later) or gone: what makes a
+ * frontend close too. */
+bool xenbus_front_backend_closing(const char *backend);
 
 #endif

@@ -129,3 +129,35 @@ int xenbus_front_wait_connected(const char *backend)
         return rc;
     return rc == XenbusStateConnected ? 0 : -XEN_EIO;
 }
+
+int xenbus_front_connected(const char *node, const char *backend,
+                           const char *token)
+{
+    char path[192];
+    int rc;
+
+    rc = xenbus_printf(XBT_NIL, node, "state", "%d", XenbusStateConnected);
+    if (rc < 0)
+        return rc;
+    snprintf(path, sizeof(path), "%s/state", backend);
+    xenbus_watch(path, token);
+    return 0;
+}
+
+void xenbus_front_unwatch(const char *backend, const char *token)
+{
+    char path[192];
+
+    snprintf(path, sizeof(path), "%s/state", backend);
+    xenbus_unwatch(path, token);
+}
+
+bool xenbus_front_backend_closing(const char *backend)
+{
+    char path[192];
+    unsigned long st;
+
+    snprintf(path, sizeof(path), "%s/state", backend);
+    return xenbus_read_ulong(XBT_NIL, path, &st) != 0 ||
+           st >= XenbusStateClosing;
+}

@@ -193,6 +193,16 @@ static void tx_push(struct netring *r)
         hv_evtchn_notify(r->ch);
 }
 
+/* A req_prod the guest moved further than its ring holds (which: "tx",
+ * "rx"): said once, and the ring is beyond use. */
+static int wild_req_prod(const struct netring *r, const char *which,
+                         RING_IDX rp, RING_IDX rsp_prod_pvt)
+{
+    log_warnx("dom %u vif: %s req_prod %u is %u ahead, vif no longer served",
+              r->domid, which, rp, rp - rsp_prod_pvt);
+    return -EPROTO;
+}
+
 static int tx_process(struct netring *r)
 {
     struct netif_tx_request slots[NB_MAX_PKT_SLOTS];
@@ -204,12 +214,8 @@ static int tx_process(struct netring *r)
     for (;;) {
         rp = r->tx.sring->req_prod;
         rmb();
-        if (RING_REQUEST_PROD_OVERFLOW(&r->tx, rp)) {
-            log_warnx("dom %u vif: tx req_prod %u is %u ahead, vif no longer "
-                      "served",
-                      r->domid, rp, rp - r->tx.rsp_prod_pvt);
-            return -EPROTO;
-        }
+        if (RING_REQUEST_PROD_OVERFLOW(&r->tx, rp))
+            return wild_req_prod(r, "tx", rp, r->tx.rsp_prod_pvt);
         used = 1;
         while (r->tx.req_cons != rp) {
             avail = rp - r->tx.req_cons;
@@ -291,12 +297,8 @@ static int rx_process(struct netring *r)
     for (;;) {
         rp = r->rx.sring->req_prod;
         rmb();
-        if (RING_REQUEST_PROD_OVERFLOW(&r->rx, rp)) {
-            log_warnx("dom %u vif: rx req_prod %u is %u ahead, vif no longer "
-                      "served",
-                      r->domid, rp, rp - r->rx.rsp_prod_pvt);
-            return -EPROTO;
-        }
+        if (RING_REQUEST_PROD_OVERFLOW(&r->rx, rp))
+            return wild_req_prod(r, "rx", rp, r->rx.rsp_prod_pvt);
         if (rx_avail(r) < r->rx_slots) {
             /* Ask the guest to tell us when it posts more buffers. */
             RING_FINAL_CHECK_FOR_REQUESTS(&r->rx, more);

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include "../../tests/unit/unit.h"
 
 #include "lib.h"
 
@@ -86,13 +87,5 @@ static void test_strings(void **state)
     assert_string_equal(m, "abcdeeg");
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_format),
-        cmocka_unit_test(test_truncate),
-        cmocka_unit_test(test_parse),
-        cmocka_unit_test(test_strings),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_format), cmocka_unit_test(test_truncate),
+          cmocka_unit_test(test_parse), cmocka_unit_test(test_strings))

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include "../../tests/unit/unit.h"
 
 #include "kernel.h"
 #include "netfront.h"
@@ -258,15 +259,9 @@ static void test_parse_ip(void **state)
     assert_int_not_equal(net_parse_ip("", &ip), 0);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup(test_arp, setup),
-        cmocka_unit_test_setup(test_arp_resolve, setup),
-        cmocka_unit_test_setup(test_icmp_echo, setup),
-        cmocka_unit_test_setup(test_udp_echo, setup),
-        cmocka_unit_test_setup(test_hostile, setup),
-        cmocka_unit_test_setup(test_parse_ip, setup),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test_setup(test_arp, setup),
+          cmocka_unit_test_setup(test_arp_resolve, setup),
+          cmocka_unit_test_setup(test_icmp_echo, setup),
+          cmocka_unit_test_setup(test_udp_echo, setup),
+          cmocka_unit_test_setup(test_hostile, setup),
+          cmocka_unit_test_setup(test_parse_ip, setup))

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include "../../tests/unit/unit.h"
 
 #include "kernel.h"
 #include "platform.h"
@@ -366,17 +367,11 @@ static void test_front_publish(void **state)
     auto_eagain = 0;
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup(test_read_write, setup),
-        cmocka_unit_test_setup(test_errors, setup),
-        cmocka_unit_test_setup(test_watch_and_stale, setup),
-        cmocka_unit_test_setup(test_directory_and_tx, setup),
-        cmocka_unit_test_setup(test_ring_wrap, setup),
-        cmocka_unit_test(test_silent_store),
-        cmocka_unit_test_setup(test_front_find, setup),
-        cmocka_unit_test_setup(test_front_publish, setup),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test_setup(test_read_write, setup),
+          cmocka_unit_test_setup(test_errors, setup),
+          cmocka_unit_test_setup(test_watch_and_stale, setup),
+          cmocka_unit_test_setup(test_directory_and_tx, setup),
+          cmocka_unit_test_setup(test_ring_wrap, setup),
+          cmocka_unit_test(test_silent_store),
+          cmocka_unit_test_setup(test_front_find, setup),
+          cmocka_unit_test_setup(test_front_publish, setup))

@@ -3,6 +3,7 @@
  * fake_vmm.c: a VMM control socket served by a thread (see fake_vmm.h).
  */
 #include "fake_vmm.h"
+#include "unit.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -124,8 +125,6 @@ int fake_vmm_start(struct fake_vmm *f, uint32_t domid, uint64_t ram_pages)
 
 void fake_vmm_stop(struct fake_vmm *f)
 {
-    char cmd[128];
-
     shutdown(f->lfd, SHUT_RDWR);
     close(f->lfd);
     pthread_join(f->th, NULL);
@@ -135,8 +134,6 @@ void fake_vmm_stop(struct fake_vmm *f)
     close(f->pidfd);
     close(f->ev[0]);
     close(f->ev[1]);
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", f->root);
-    if (system(cmd) != 0) {
-        /* a leftover temp dir is not worth failing over */
-    }
+    /* a leftover temp dir is not worth failing over */
+    (void)unit_rm_rf(f->root);
 }

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include "unit.h"
 
 #include "blkback/blkring.h"
 #include "blkback/req.h"
@@ -628,26 +629,17 @@ static void test_statistics(void **state)
 #undef STAT
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_parse_limits),
-        cmocka_unit_test(test_disk_open),
-        cmocka_unit_test_setup_teardown(test_read, setup_rw, teardown),
-        cmocka_unit_test_setup_teardown(test_write_flush, setup_rw, teardown),
-        cmocka_unit_test_setup_teardown(test_discard, setup_rw, teardown),
-        cmocka_unit_test_setup_teardown(test_indirect, setup_rw, teardown),
-        cmocka_unit_test_setup_teardown(test_readonly, setup_ro, teardown),
-        cmocka_unit_test_setup_teardown(test_bad_requests, setup_rw, teardown),
-        cmocka_unit_test_setup_teardown(test_hostile_ring, setup_rw, teardown),
-        cmocka_unit_test_setup_teardown(test_many_in_flight, setup_rw,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_full_ring_rearms, setup_shm,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_thread, setup_rw, teardown),
-        cmocka_unit_test_setup_teardown(test_reattach, setup_rw, teardown),
-        cmocka_unit_test_setup_teardown(test_statistics, setup_rw, teardown),
-    };
-
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+    cmocka_unit_test(test_parse_limits), cmocka_unit_test(test_disk_open),
+    cmocka_unit_test_setup_teardown(test_read, setup_rw, teardown),
+    cmocka_unit_test_setup_teardown(test_write_flush, setup_rw, teardown),
+    cmocka_unit_test_setup_teardown(test_discard, setup_rw, teardown),
+    cmocka_unit_test_setup_teardown(test_indirect, setup_rw, teardown),
+    cmocka_unit_test_setup_teardown(test_readonly, setup_ro, teardown),
+    cmocka_unit_test_setup_teardown(test_bad_requests, setup_rw, teardown),
+    cmocka_unit_test_setup_teardown(test_hostile_ring, setup_rw, teardown),
+    cmocka_unit_test_setup_teardown(test_many_in_flight, setup_rw, teardown),
+    cmocka_unit_test_setup_teardown(test_full_ring_rearms, setup_shm, teardown),
+    cmocka_unit_test_setup_teardown(test_thread, setup_rw, teardown),
+    cmocka_unit_test_setup_teardown(test_reattach, setup_rw, teardown),
+    cmocka_unit_test_setup_teardown(test_statistics, setup_rw, teardown))

@@ -18,6 +18,7 @@
 
 /* cmocka.h needs the headers above */
 #include <cmocka.h>
+#include "unit.h"
 
 #include "domain/bootloader.h"
 
@@ -144,10 +145,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fx *f = *state;
-    char cmd[128];
 
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->root);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(unit_rm_rf(f->root), 0);
     unsetenv("PVSTACK_ROOT");
     unsetenv("MODE");
     free(f);
@@ -223,14 +222,5 @@ static void t_run_fails(void **state)
     assert_non_null(strstr(err, "needs a disk"));
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(t_parse),
-        cmocka_unit_test(t_parse_bad),
-        cmocka_unit_test_setup_teardown(t_run, setup, teardown),
-        cmocka_unit_test_setup_teardown(t_run_fails, setup, teardown),
-    };
-
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(t_parse), cmocka_unit_test(t_parse_bad),
+          unit_test_fx(t_run), unit_test_fx(t_run_fails))

@@ -24,6 +24,7 @@
 #include <zstd.h>
 
 #include <cmocka.h>
+#include "unit.h"
 #include <xen/xen.h>
 
 #include "builder/builder.h"
@@ -493,16 +494,8 @@ static void test_layout(void **state)
     free(mem);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_elf_ok),
-        cmocka_unit_test(test_elf_bad),
-        cmocka_unit_test(test_compressed),
-        cmocka_unit_test(test_more_compressions),
-        cmocka_unit_test(test_bzimage),
-        cmocka_unit_test(test_debian_vmlinuz),
-        cmocka_unit_test(test_layout),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_elf_ok), cmocka_unit_test(test_elf_bad),
+          cmocka_unit_test(test_compressed),
+          cmocka_unit_test(test_more_compressions),
+          cmocka_unit_test(test_bzimage), cmocka_unit_test(test_debian_vmlinuz),
+          cmocka_unit_test(test_layout))

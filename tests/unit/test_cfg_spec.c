@@ -14,6 +14,7 @@
 
 /* cmocka needs the headers above first */
 #include <cmocka.h>
+#include "unit.h"
 
 #include "cfg/cfg.h"
 
@@ -313,18 +314,9 @@ static void test_mac(void **state)
     }
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_disk_positional),
-        cmocka_unit_test(test_disk_keys),
-        cmocka_unit_test(test_disk_prefixes),
-        cmocka_unit_test(test_disk_argv_and_json),
-        cmocka_unit_test(test_vdev_devid),
-        cmocka_unit_test(test_vif_rate),
-        cmocka_unit_test(test_vif_keys),
-        cmocka_unit_test(test_mac),
-    };
-
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_disk_positional),
+          cmocka_unit_test(test_disk_keys),
+          cmocka_unit_test(test_disk_prefixes),
+          cmocka_unit_test(test_disk_argv_and_json),
+          cmocka_unit_test(test_vdev_devid), cmocka_unit_test(test_vif_rate),
+          cmocka_unit_test(test_vif_keys), cmocka_unit_test(test_mac))

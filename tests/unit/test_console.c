@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include "unit.h"
 
 #include "console/condom.h"
 #include "console/conlog.h"
@@ -98,11 +99,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    char cmd[128];
-
     (void)state;
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", logdir);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(unit_rm_rf(logdir), 0);
     return 0;
 }
 
@@ -308,18 +306,7 @@ static void test_conlog(void **state)
     assert_int_equal(conlog_open(path, 0, 1, -1, &lg), -EINVAL);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_ring_out),
-        cmocka_unit_test(test_ring_in),
-        cmocka_unit_test_setup_teardown(test_condom_io, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_condom_unattended, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_condom_errors, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_condom_flood, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_conlog, setup, teardown),
-    };
-
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_ring_out), cmocka_unit_test(test_ring_in),
+          unit_test_fx(test_condom_io), unit_test_fx(test_condom_unattended),
+          unit_test_fx(test_condom_errors), unit_test_fx(test_condom_flood),
+          unit_test_fx(test_conlog))

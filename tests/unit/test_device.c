@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include "unit.h"
 
 #include "device/attach.h"
 #include "device/device.h"
@@ -430,21 +431,14 @@ static void test_remove_all(void **state)
     assert_int_equal(device_list(xs, "vbd", 5, NULL, 0), 0);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup(test_vbd_add, setup),
-        cmocka_unit_test_setup(test_vbd_replaces_stale, setup),
-        cmocka_unit_test_setup(test_vif_add, setup),
-        cmocka_unit_test_setup(test_console_add, setup),
-        cmocka_unit_test_setup(test_wait, setup),
-        cmocka_unit_test_setup(test_remove, setup),
-        cmocka_unit_test_setup(test_list_find, setup),
-        cmocka_unit_test_setup(test_list_output, setup),
-        cmocka_unit_test_setup(test_attach_disk, setup),
-        cmocka_unit_test_setup(test_attach_nic, setup),
-        cmocka_unit_test_setup(test_remove_all, setup),
-    };
-
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test_setup(test_vbd_add, setup),
+          cmocka_unit_test_setup(test_vbd_replaces_stale, setup),
+          cmocka_unit_test_setup(test_vif_add, setup),
+          cmocka_unit_test_setup(test_console_add, setup),
+          cmocka_unit_test_setup(test_wait, setup),
+          cmocka_unit_test_setup(test_remove, setup),
+          cmocka_unit_test_setup(test_list_find, setup),
+          cmocka_unit_test_setup(test_list_output, setup),
+          cmocka_unit_test_setup(test_attach_disk, setup),
+          cmocka_unit_test_setup(test_attach_nic, setup),
+          cmocka_unit_test_setup(test_remove_all, setup))

@@ -10,24 +10,31 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include "unit.h"
 
 #include "dm/dm.h"
 
-/* The argv joined with single spaces, for one-line golden comparisons. */
-static char *join(const struct dm_argv *a)
+/* c's argv, which must build, joined with single spaces for one-line
+ * golden comparisons (the caller frees it). */
+static char *build(const struct dm_config *c)
 {
+    struct dm_argv a;
+    char err[128] = "";
     size_t i, len = 1;
     char *s;
 
-    for (i = 0; i < a->n; i++)
-        len += strlen(a->v[i]) + 1;
+    assert_int_equal(dm_argv_build(c, &a, err, sizeof(err)), 0);
+    assert_null(a.v[a.n]);
+    for (i = 0; i < a.n; i++)
+        len += strlen(a.v[i]) + 1;
     s = calloc(1, len);
     assert_non_null(s);
-    for (i = 0; i < a->n; i++) {
+    for (i = 0; i < a.n; i++) {
         if (i)
             strcat(s, " ");
-        strcat(s, a->v[i]);
+        strcat(s, a.v[i]);
     }
+    dm_argv_fini(&a);
     return s;
 }
 
@@ -55,36 +62,29 @@ static void base_config(struct dm_config *c)
 static void test_minimal(void **state)
 {
     struct dm_config c;
-    struct dm_argv a;
-    char err[128] = "", *s;
+    char *s;
 
     (void)state;
     base_config(&c);
-    assert_int_equal(dm_argv_build(&c, &a, err, sizeof(err)), 0);
-    s = join(&a);
+    s = build(&c);
     assert_string_equal(s, HEAD " -boot order=cd -rtc base=utc -display none "
                                 "-vga std");
-    assert_null(a.v[a.n]);
     free(s);
-    dm_argv_fini(&a);
 }
 
 /* pvstack-dm start: QEMU's own poweroff/panic behaviour, no -action. */
 static void test_bare(void **state)
 {
     struct dm_config c;
-    struct dm_argv a;
-    char err[128] = "", *s;
+    char *s;
 
     (void)state;
     base_config(&c);
     c.bare = 1;
-    assert_int_equal(dm_argv_build(&c, &a, err, sizeof(err)), 0);
-    s = join(&a);
+    s = build(&c);
     assert_null(strstr(s, "-action"));
     assert_non_null(strstr(s, " -nodefaults -device pvpanic "));
     free(s);
-    dm_argv_fini(&a);
 }
 
 static void test_full(void **state)
@@ -102,8 +102,7 @@ static void test_full(void **state)
     };
     char *extra[] = {"-cpu", "max"};
     struct dm_config c;
-    struct dm_argv a;
-    char err[128] = "", *s;
+    char *s;
 
     (void)state;
     base_config(&c);
@@ -127,8 +126,7 @@ static void test_full(void **state)
     c.extra_args = extra;
     c.nr_extra = 2;
     c.event_path = "/run/xen/qmp-event-7";
-    assert_int_equal(dm_argv_build(&c, &a, err, sizeof(err)), 0);
-    s = join(&a);
+    s = build(&c);
     assert_string_equal(
         s, "qemu-system-x86_64 -name hvm1,debug-threads=on "
            "-uuid 3c9a5d42-1111-2222-3333-444455556666 -machine pc,accel=tcg "
@@ -158,40 +156,32 @@ static void test_full(void **state)
            "-kernel /boot/vmlinuz -initrd /boot/initrd.img "
            "-append console=ttyS0 root=/dev/sda -cpu max");
     free(s);
-    dm_argv_fini(&a);
 }
 
 static void test_display(void **state)
 {
     struct dm_config c;
-    struct dm_argv a;
-    char err[128] = "", *s;
+    char *s;
 
     (void)state;
     base_config(&c);
     c.sdl = 1;
     c.vnc = 1;
     c.vncdisplay = 5;
-    assert_int_equal(dm_argv_build(&c, &a, err, sizeof(err)), 0);
-    s = join(&a);
+    s = build(&c);
     assert_non_null(strstr(s, " -vnc 127.0.0.1:5 -display sdl -vga std"));
     assert_null(strstr(s, "none"));
     free(s);
-    dm_argv_fini(&a);
     /* vncpasswd: QEMU refuses clients until QMP sets it (libxl) */
     c.vncpasswd = "s3cret";
-    assert_int_equal(dm_argv_build(&c, &a, err, sizeof(err)), 0);
-    s = join(&a);
+    s = build(&c);
     assert_non_null(strstr(s, " -vnc 127.0.0.1:5,password=on "));
     assert_null(strstr(s, "s3cret")); /* never on the command line */
     free(s);
-    dm_argv_fini(&a);
     c.vncpasswd = "";
-    assert_int_equal(dm_argv_build(&c, &a, err, sizeof(err)), 0);
-    s = join(&a);
+    s = build(&c);
     assert_null(strstr(s, "password"));
     free(s);
-    dm_argv_fini(&a);
 }
 
 static void expect_einval(struct dm_config *c, const char *msg_part)
@@ -275,13 +265,6 @@ static void test_accel_and_paths(void **state)
     assert_string_equal(dm_qemu_path(), "qemu-system-x86_64");
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_minimal),         cmocka_unit_test(test_full),
-        cmocka_unit_test(test_display),         cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_accel_and_paths), cmocka_unit_test(test_bare),
-    };
-
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_minimal), cmocka_unit_test(test_full),
+          cmocka_unit_test(test_display), cmocka_unit_test(test_errors),
+          cmocka_unit_test(test_accel_and_paths), cmocka_unit_test(test_bare))

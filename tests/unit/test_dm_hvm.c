@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include "unit.h"
 
 #include "cfg/cfg.h"
 #include "dm/hvm.h"
@@ -250,13 +251,6 @@ static void test_list(void **state)
     unsetenv("PVSTACK_ROOT");
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_xlexample_hvm), cmocka_unit_test(test_defaults),
-        cmocka_unit_test(test_hpet),          cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_list),
-    };
-
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_xlexample_hvm), cmocka_unit_test(test_defaults),
+          cmocka_unit_test(test_hpet), cmocka_unit_test(test_errors),
+          cmocka_unit_test(test_list))

@@ -19,6 +19,7 @@
 #include <xen/sched.h>
 
 #include <cmocka.h>
+#include "unit.h"
 
 #include "dm/dm.h"
 #include "dm/internal.h"
@@ -381,14 +382,7 @@ static void test_states(void **state)
     assert_int_equal(dm_state_from_qemu(NULL), DM_STATE_OTHER);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_parse),         cmocka_unit_test(test_cmd_build),
-        cmocka_unit_test(test_session),       cmocka_unit_test(test_bad_peers),
-        cmocka_unit_test(test_monitor_event), cmocka_unit_test(test_states),
-        cmocka_unit_test(test_getfd),
-    };
-
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_parse), cmocka_unit_test(test_cmd_build),
+          cmocka_unit_test(test_session), cmocka_unit_test(test_bad_peers),
+          cmocka_unit_test(test_monitor_event), cmocka_unit_test(test_states),
+          cmocka_unit_test(test_getfd))

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include "unit.h"
 
 #include "cfg/cfg.h"
 #include "domain/internal.h"
@@ -174,7 +175,6 @@ int main(void)
         cmocka_unit_test_setup(test_rename, setup),
         cmocka_unit_test_setup(test_userdata, setup),
     };
-    char cmd[128];
     int rc;
 
     snprintf(root, sizeof(root), "/tmp/test_domain.XXXXXX");
@@ -182,8 +182,7 @@ int main(void)
         return 1;
     setenv("PVSTACK_ROOT", root, 1);
     rc = cmocka_run_group_tests(tests, NULL, NULL);
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-    if (system(cmd) != 0)
+    if (unit_rm_rf(root))
         rc = rc ? rc : 1;
     return rc;
 }

@@ -16,6 +16,7 @@
 
 /* cmocka needs the headers above first */
 #include <cmocka.h>
+#include "unit.h"
 
 #include "cfg/cfg.h"
 #include "cfg/xlconf.h"
@@ -225,16 +226,8 @@ static void test_autoballoon(void **state)
     xl_conf_fini(&c);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_xlconf_defaults),
-        cmocka_unit_test(test_xlconf_keys),
-        cmocka_unit_test(test_xlconf_vif_defaults),
-        cmocka_unit_test(test_xlconf_errors),
-        cmocka_unit_test(test_fixed_dom0),
-        cmocka_unit_test(test_autoballoon),
-    };
-
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_xlconf_defaults),
+          cmocka_unit_test(test_xlconf_keys),
+          cmocka_unit_test(test_xlconf_vif_defaults),
+          cmocka_unit_test(test_xlconf_errors),
+          cmocka_unit_test(test_fixed_dom0), cmocka_unit_test(test_autoballoon))

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include "unit.h"
 #include <xen/grant_table.h>
 #include <xen/xen.h>
 
@@ -351,18 +352,7 @@ static void test_sched(void **state)
     hv_close(hv);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_foreign_map, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_grant_map, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_evtchn, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_dies, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_threads_die, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_domain_ops_no_vmm, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_save_kvm, setup, teardown),
-        cmocka_unit_test(test_sched),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(unit_test_fx(test_foreign_map), unit_test_fx(test_grant_map),
+          unit_test_fx(test_evtchn), unit_test_fx(test_dies),
+          unit_test_fx(test_threads_die), unit_test_fx(test_domain_ops_no_vmm),
+          unit_test_fx(test_save_kvm), cmocka_unit_test(test_sched))

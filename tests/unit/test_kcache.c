@@ -16,6 +16,7 @@
 #include <zlib.h>
 
 #include <cmocka.h>
+#include "unit.h"
 
 #include "vmm/kcache.h"
 
@@ -130,7 +131,6 @@ int main(void)
         cmocka_unit_test(t_plain_not_cached),
         cmocka_unit_test(t_missing),
     };
-    char cmd[300];
     int rc;
 
     if (!mkdtemp(root))
@@ -139,8 +139,7 @@ int main(void)
     snprintf(cdir, sizeof(cdir), "%s/run/pvstack-kernels", root);
     snprintf(src, sizeof(src), "%s/k.gz", root);
     rc = cmocka_run_group_tests(tests, NULL, NULL);
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
-    if (system(cmd) != 0)
+    if (unit_rm_rf(root))
         return 1;
     return rc;
 }

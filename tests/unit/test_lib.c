@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "unit.h"
 
 #include "lib/log.h"
 #include "lib/parse.h"
@@ -96,12 +97,6 @@ static void test_errbuf(void **state)
     assert_int_equal(log_errbuf(NULL, 0, -EIO, "nowhere"), -EIO);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_parse_ll),   cmocka_unit_test(test_parse_ull),
-        cmocka_unit_test(test_parse_size), cmocka_unit_test(test_paths),
-        cmocka_unit_test(test_errbuf),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_parse_ll), cmocka_unit_test(test_parse_ull),
+          cmocka_unit_test(test_parse_size), cmocka_unit_test(test_paths),
+          cmocka_unit_test(test_errbuf))

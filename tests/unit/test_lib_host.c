@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "unit.h"
 
 #include "lib/fs.h"
 #include "lib/pidfile.h"
@@ -43,11 +44,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    char cmd[128];
-
     (void)state;
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
+    return unit_rm_rf(tmpdir);
 }
 
 static void test_sock_fds(void **state)
@@ -560,16 +558,10 @@ static void test_xsutil(void **state)
     xs_close(xs);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_sock_fds),     cmocka_unit_test(test_spawn),
-        cmocka_unit_test(test_spawn_run),    cmocka_unit_test(test_pidfile),
-        cmocka_unit_test(test_mkdir_p),      cmocka_unit_test(test_write_all),
-        cmocka_unit_test(test_rand),         cmocka_unit_test(test_xsutil),
-        cmocka_unit_test(test_read_line),    cmocka_unit_test(test_proc),
-        cmocka_unit_test(test_write_atomic),
-    };
-
-    return cmocka_run_group_tests(tests, setup, teardown);
-}
+UNIT_MAIN_GROUP(setup, teardown, cmocka_unit_test(test_sock_fds),
+                cmocka_unit_test(test_spawn), cmocka_unit_test(test_spawn_run),
+                cmocka_unit_test(test_pidfile), cmocka_unit_test(test_mkdir_p),
+                cmocka_unit_test(test_write_all), cmocka_unit_test(test_rand),
+                cmocka_unit_test(test_xsutil), cmocka_unit_test(test_read_line),
+                cmocka_unit_test(test_proc),
+                cmocka_unit_test(test_write_atomic))

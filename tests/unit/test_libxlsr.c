@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include "unit.h"
 
 #include "domain/libxlsr.h"
 
@@ -152,14 +153,5 @@ static void test_refused_end(void **state)
     close(fd);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_layout),
-        cmocka_unit_test(test_roundtrip),
-        cmocka_unit_test(test_refused),
-        cmocka_unit_test(test_refused_end),
-    };
-
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_layout), cmocka_unit_test(test_roundtrip),
+          cmocka_unit_test(test_refused), cmocka_unit_test(test_refused_end))

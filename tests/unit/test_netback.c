@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include "unit.h"
 
 #include "fake_hv.h"
 #include "netback/netring.h"
@@ -453,20 +454,8 @@ static void test_thread(void **state)
     netring_stop(c->r);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_parse),
-        cmocka_unit_test(test_csum),
-        cmocka_unit_test_setup_teardown(test_tx, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_tx_split_push, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_rx, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_hostile_indices, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_hostile_tx_index, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_rate, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_thread, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_reattach, setup, teardown),
-    };
-
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_parse), cmocka_unit_test(test_csum),
+          unit_test_fx(test_tx), unit_test_fx(test_tx_split_push),
+          unit_test_fx(test_rx), unit_test_fx(test_hostile_indices),
+          unit_test_fx(test_hostile_tx_index), unit_test_fx(test_rate),
+          unit_test_fx(test_thread), unit_test_fx(test_reattach))

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include "unit.h"
 
 #include "netback/vif.h"
 
@@ -118,17 +119,8 @@ static void test_script(void **state)
     assert_int_equal(nbvif_run_script(script, "offline", "/x", "vif4.0"), -EIO);
     assert_int_equal(nbvif_run_script("/nonexistent", "online", "/x", "v"),
                      -EIO);
-    snprintf(buf, sizeof(buf), "rm -rf %s", dir);
-    assert_int_equal(system(buf), 0);
+    assert_int_equal(unit_rm_rf(dir), 0);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_tap_on_bridge),
-        cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_script),
-    };
-
-    return cmocka_run_group_tests(tests, group_setup, NULL);
-}
+UNIT_MAIN_GROUP(group_setup, NULL, cmocka_unit_test(test_tap_on_bridge),
+                cmocka_unit_test(test_errors), cmocka_unit_test(test_script))

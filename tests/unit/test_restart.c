@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include "unit.h"
 
 #include "domain/restart.h"
 
@@ -39,12 +40,5 @@ static void test_long_run_resets(void **state)
     assert_int_equal(restart_allowed(&g, RESTART_MIN_S - 0.01), 0);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_loop_refused),
-        cmocka_unit_test(test_long_run_resets),
-    };
-
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_loop_refused),
+          cmocka_unit_test(test_long_run_resets))

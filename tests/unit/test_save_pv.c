@@ -20,6 +20,7 @@
 #include <xen/sched.h>
 
 #include <cmocka.h>
+#include "unit.h"
 
 #include "cfg/cfg.h"
 #include "domain/libxlsr.h"
@@ -395,18 +396,8 @@ static void test_restore(void **state)
     assert_int_equal(g.restored, 2);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_saved, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_live, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_live_fallback, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_failed_stream_resumes, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_wrong_reason, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_resume_guards, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_restore, setup, teardown),
-    };
-
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(unit_test_fx(test_saved), unit_test_fx(test_live),
+          unit_test_fx(test_live_fallback),
+          unit_test_fx(test_failed_stream_resumes),
+          unit_test_fx(test_wrong_reason), unit_test_fx(test_resume_guards),
+          unit_test_fx(test_restore))

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include "unit.h"
 
 #include "domain/saveimg.h"
 
@@ -223,13 +224,6 @@ static void test_xl_image(void **state)
     close(p[0]);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_layout),  cmocka_unit_test(test_roundtrip),
-        cmocka_unit_test(test_refused), cmocka_unit_test(test_unfinished),
-        cmocka_unit_test(test_open),    cmocka_unit_test(test_xl_image),
-    };
-
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_layout), cmocka_unit_test(test_roundtrip),
+          cmocka_unit_test(test_refused), cmocka_unit_test(test_unfinished),
+          cmocka_unit_test(test_open), cmocka_unit_test(test_xl_image))

@@ -16,6 +16,7 @@
 
 /* cmocka needs the headers above first */
 #include <cmocka.h>
+#include "unit.h"
 
 #include "domain/internal.h"
 #include "domain/sched.h"
@@ -100,12 +101,4 @@ static void test_share_fallback(void **state)
     assert_string_not_equal(err, "");
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_cpumap),
-        cmocka_unit_test(test_share_fallback),
-    };
-
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_cpumap), cmocka_unit_test(test_share_fallback))

@@ -17,6 +17,7 @@
 
 /* cmocka.h needs the headers above */
 #include <cmocka.h>
+#include "unit.h"
 
 #include "store/store.h"
 #include "test_store_harness.h"
@@ -743,32 +744,14 @@ static void t_domain_requests(void **state)
     }
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(t_initial_tree, setup, teardown),
-        cmocka_unit_test_setup_teardown(t_write_read_implicit_parents, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(t_invalid_paths, setup, teardown),
-        cmocka_unit_test_setup_teardown(t_rm_and_mkdir, setup, teardown),
-        cmocka_unit_test_setup_teardown(t_deep_path, setup, teardown),
-        cmocka_unit_test_setup_teardown(t_unknown_and_bad_args, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(t_perms_domu, setup, teardown),
-        cmocka_unit_test_setup_teardown(t_perms_pub, setup, teardown),
-        cmocka_unit_test_setup_teardown(t_transactions, setup, teardown),
-        cmocka_unit_test_setup_teardown(t_tx_rm_commit, setup, teardown),
-        cmocka_unit_test_setup_teardown(t_tx_copy_on_access, setup, teardown),
-        cmocka_unit_test_setup_teardown(t_tx_partial_dir, setup, teardown),
-        cmocka_unit_test_setup_teardown(t_watches, setup, teardown),
-        cmocka_unit_test_setup_teardown(t_watch_perms, setup, teardown),
-        cmocka_unit_test_setup_teardown(t_quotas, setup, teardown),
-        cmocka_unit_test_setup_teardown(t_payload_limits, setup, teardown),
-        cmocka_unit_test_setup_teardown(t_readonly_conn, setup, teardown),
-        cmocka_unit_test_setup_teardown(t_persist, setup, teardown),
-        cmocka_unit_test_setup_teardown(t_big_directory, setup, teardown),
-        cmocka_unit_test_setup_teardown(t_domain_requests, setup, teardown),
-    };
-
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(unit_test_fx(t_initial_tree),
+          unit_test_fx(t_write_read_implicit_parents),
+          unit_test_fx(t_invalid_paths), unit_test_fx(t_rm_and_mkdir),
+          unit_test_fx(t_deep_path), unit_test_fx(t_unknown_and_bad_args),
+          unit_test_fx(t_perms_domu), unit_test_fx(t_perms_pub),
+          unit_test_fx(t_transactions), unit_test_fx(t_tx_rm_commit),
+          unit_test_fx(t_tx_copy_on_access), unit_test_fx(t_tx_partial_dir),
+          unit_test_fx(t_watches), unit_test_fx(t_watch_perms),
+          unit_test_fx(t_quotas), unit_test_fx(t_payload_limits),
+          unit_test_fx(t_readonly_conn), unit_test_fx(t_persist),
+          unit_test_fx(t_big_directory), unit_test_fx(t_domain_requests))

@@ -21,6 +21,7 @@
 
 /* cmocka.h needs the headers above */
 #include <cmocka.h>
+#include "unit.h"
 
 #include "store/dom0.h"
 #include "store/store.h"
@@ -72,10 +73,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fx *f = *state;
-    char cmd[128];
 
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(unit_rm_rf(f->dir), 0);
     free(f);
     return 0;
 }
@@ -288,17 +287,6 @@ static void t_restart(void **state)
     assert_int_equal(g.mapped, 0);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(t_paths_default),
-        cmocka_unit_test_setup_teardown(t_none, setup, teardown),
-        cmocka_unit_test_setup_teardown(t_backend_page, setup, teardown),
-        cmocka_unit_test_setup_teardown(t_kva_page, setup, teardown),
-        cmocka_unit_test_setup_teardown(t_bad, setup, teardown),
-        cmocka_unit_test_setup_teardown(t_serve, setup, teardown),
-        cmocka_unit_test_setup_teardown(t_restart, setup, teardown),
-    };
-
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(t_paths_default), unit_test_fx(t_none),
+          unit_test_fx(t_backend_page), unit_test_fx(t_kva_page),
+          unit_test_fx(t_bad), unit_test_fx(t_serve), unit_test_fx(t_restart))

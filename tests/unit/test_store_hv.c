@@ -30,6 +30,7 @@
 
 /* cmocka.h needs the headers above */
 #include <cmocka.h>
+#include "unit.h"
 
 #include "proto/vmmctl.h"
 #include "lib/sock.h"
@@ -151,7 +152,6 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fx *f = *state;
-    char cmd[128];
     int st = -1;
 
     xs_close(f->h);
@@ -162,8 +162,7 @@ static int teardown(void **state)
         close(f->lfd);
         pthread_join(f->th, NULL);
     }
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->root);
-    if (system(cmd))
+    if (unit_rm_rf(f->root))
         return -1;
     return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }
@@ -407,13 +406,5 @@ static void t_kill9_restart(void **state)
     assert_string_equal(body, "poweroff");
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(t_guest_ring, setup, teardown),
-        cmocka_unit_test_setup_teardown(t_liveness, setup, teardown),
-        cmocka_unit_test_setup_teardown(t_kill9_restart, setup, teardown),
-    };
-
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(unit_test_fx(t_guest_ring), unit_test_fx(t_liveness),
+          unit_test_fx(t_kill9_restart))

@@ -25,6 +25,7 @@
 
 /* cmocka.h needs the headers above */
 #include <cmocka.h>
+#include "unit.h"
 
 struct daemon {
     pid_t pid;
@@ -69,15 +70,13 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
     struct daemon *d = *state;
-    char cmd[128];
     int st = -1;
 
     if (d->pid <= 0)
         return 0;
     kill(d->pid, SIGTERM);
     waitpid(d->pid, &st, 0);
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", d->root);
-    if (system(cmd) != 0)
+    if (unit_rm_rf(d->root))
         return -1;
     /* SIGTERM is a clean shutdown: exit status 0 */
     return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
@@ -356,18 +355,9 @@ static void t_bogus_client(void **state)
     xs_close(h);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(t_basic),
-        cmocka_unit_test(t_big_directory),
-        cmocka_unit_test(t_perms),
-        cmocka_unit_test(t_transaction_conflict),
-        cmocka_unit_test(t_concurrent_increments),
-        cmocka_unit_test(t_watch),
-        cmocka_unit_test(t_readonly_socket),
-        cmocka_unit_test(t_bogus_client),
-    };
-
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
-}
+UNIT_MAIN_GROUP(group_setup, group_teardown, cmocka_unit_test(t_basic),
+                cmocka_unit_test(t_big_directory), cmocka_unit_test(t_perms),
+                cmocka_unit_test(t_transaction_conflict),
+                cmocka_unit_test(t_concurrent_increments),
+                cmocka_unit_test(t_watch), cmocka_unit_test(t_readonly_socket),
+                cmocka_unit_test(t_bogus_client))

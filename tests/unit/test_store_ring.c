@@ -17,6 +17,7 @@
 
 /* cmocka.h needs the headers above */
 #include <cmocka.h>
+#include "unit.h"
 
 #include "store/ring.h"
 #include "store/store.h"
@@ -445,8 +446,7 @@ static void t_restart_journal(void **state)
 
     assert_null(h_op1(&f->d0, XS_RELEASE, 0, "2", NULL));
     xsd_state_close(f->x);
-    snprintf(copy, sizeof(copy), "rm -rf '%s'", dir);
-    assert_int_equal(system(copy), 0);
+    assert_int_equal(unit_rm_rf(dir), 0);
 }
 
 static void t_ring_functions(void **state)
@@ -478,21 +478,8 @@ static void t_ring_functions(void **state)
     assert_int_equal(ring_req_peek(&in, buf, sizeof(buf)), -EIO);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(t_introduce_and_talk, setup, teardown),
-        cmocka_unit_test_setup_teardown(t_split_message, setup, teardown),
-        cmocka_unit_test_setup_teardown(t_early_request, setup, teardown),
-        cmocka_unit_test_setup_teardown(t_garbage_indices, setup, teardown),
-        cmocka_unit_test_setup_teardown(t_garbage_rsp_and_header, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(t_backpressure, setup, teardown),
-        cmocka_unit_test_setup_teardown(t_release_orphans, setup, teardown),
-        cmocka_unit_test_setup_teardown(t_readonly_no_priv, setup, teardown),
-        cmocka_unit_test_setup_teardown(t_restart_journal, setup, teardown),
-        cmocka_unit_test(t_ring_functions),
-    };
-
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(unit_test_fx(t_introduce_and_talk), unit_test_fx(t_split_message),
+          unit_test_fx(t_early_request), unit_test_fx(t_garbage_indices),
+          unit_test_fx(t_garbage_rsp_and_header), unit_test_fx(t_backpressure),
+          unit_test_fx(t_release_orphans), unit_test_fx(t_readonly_no_priv),
+          unit_test_fx(t_restart_journal), cmocka_unit_test(t_ring_functions))

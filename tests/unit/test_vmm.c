@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include "unit.h"
 
 #include "vmm/vmm.h"
 
@@ -503,19 +504,12 @@ static void test_balloon_unmaps(void **state)
     rm(vmm);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_virq_and_mask),
-        cmocka_unit_test(test_ipi_loopback_close),
-        cmocka_unit_test(test_hostile_args),
-        cmocka_unit_test(test_deliver),
-        cmocka_unit_test(test_balloon_and_gnttab),
-        cmocka_unit_test(test_threads),
-        cmocka_unit_test(test_preempt_multicall),
-        cmocka_unit_test(test_preempt_memory_op),
-        cmocka_unit_test(test_console_flood),
-        cmocka_unit_test(test_balloon_unmaps),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_virq_and_mask),
+          cmocka_unit_test(test_ipi_loopback_close),
+          cmocka_unit_test(test_hostile_args), cmocka_unit_test(test_deliver),
+          cmocka_unit_test(test_balloon_and_gnttab),
+          cmocka_unit_test(test_threads),
+          cmocka_unit_test(test_preempt_multicall),
+          cmocka_unit_test(test_preempt_memory_op),
+          cmocka_unit_test(test_console_flood),
+          cmocka_unit_test(test_balloon_unmaps))

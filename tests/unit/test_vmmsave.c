@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include "unit.h"
 
 #include "proto/pvabi.h"
 #include "vmm/savefmt.h"
@@ -291,12 +292,6 @@ static void test_load(void **state)
     free(mem);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_header),         cmocka_unit_test(test_records),
-        cmocka_unit_test(test_runs_and_vcpus), cmocka_unit_test(test_exact_io),
-        cmocka_unit_test(test_load),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_header), cmocka_unit_test(test_records),
+          cmocka_unit_test(test_runs_and_vcpus),
+          cmocka_unit_test(test_exact_io), cmocka_unit_test(test_load))

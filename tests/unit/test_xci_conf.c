@@ -11,6 +11,7 @@
 
 /* cmocka needs the headers above first. */
 #include <cmocka.h>
+#include "unit.h"
 
 #include "../../xen-create-image/conf.h"
 #include "../../xen-create-image/opts.h"
@@ -324,18 +325,9 @@ static void test_checks(void **state)
     assert_int_equal(xci_check_mac("00:16:3e:0g:00:01", mac), -EINVAL);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_conf_file),
-        cmocka_unit_test(test_conf_errors),
-        cmocka_unit_test(test_cmdline),
-        cmocka_unit_test(test_settings_defaults),
-        cmocka_unit_test(test_settings_values),
-        cmocka_unit_test(test_settings_rejects),
-        cmocka_unit_test(test_merge),
-        cmocka_unit_test(test_checks),
-    };
-
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_conf_file), cmocka_unit_test(test_conf_errors),
+          cmocka_unit_test(test_cmdline),
+          cmocka_unit_test(test_settings_defaults),
+          cmocka_unit_test(test_settings_values),
+          cmocka_unit_test(test_settings_rejects), cmocka_unit_test(test_merge),
+          cmocka_unit_test(test_checks))

@@ -18,6 +18,7 @@
 
 /* cmocka needs the headers above first. */
 #include <cmocka.h>
+#include "unit.h"
 
 #include "../../xen-create-image/common.h"
 #include "../../xen-create-image/conf.h"
@@ -257,8 +258,7 @@ static void run_fake_debootstrap(const char *opts, int pygrub, char *args,
     assert_non_null(fgets(args, (int)len, f));
     fclose(f);
     args[strcspn(args, "\n")] = '\0';
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(unit_rm_rf(dir), 0);
 }
 
 static void test_pygrub_kernel(void **state)
@@ -316,20 +316,10 @@ static void test_each_host(void **state)
     xci_conf_fini(&c);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_mirror_oneline),
-        cmocka_unit_test(test_mirror_deb822),
-        cmocka_unit_test(test_mirror_guess_dir),
-        cmocka_unit_test(test_codename),
-        cmocka_unit_test(test_lvm_range),
-        cmocka_unit_test(test_cfg_read),
-        cmocka_unit_test(test_layout),
-        cmocka_unit_test(test_passwords),
-        cmocka_unit_test(test_each_host),
-        cmocka_unit_test(test_pygrub_kernel),
-    };
-
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_mirror_oneline),
+          cmocka_unit_test(test_mirror_deb822),
+          cmocka_unit_test(test_mirror_guess_dir),
+          cmocka_unit_test(test_codename), cmocka_unit_test(test_lvm_range),
+          cmocka_unit_test(test_cfg_read), cmocka_unit_test(test_layout),
+          cmocka_unit_test(test_passwords), cmocka_unit_test(test_each_host),
+          cmocka_unit_test(test_pygrub_kernel))

@@ -13,6 +13,7 @@
 
 /* cmocka needs the headers above first. */
 #include <cmocka.h>
+#include "unit.h"
 
 #include "cfg/cfg.h"
 
@@ -242,15 +243,8 @@ static void test_default_matches_file(void **state)
     free(text);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_language),
-        cmocka_unit_test(test_cfg_file_image),
-        cmocka_unit_test(test_cfg_lvm_dhcp),
-        cmocka_unit_test(test_cfg_parses),
-        cmocka_unit_test(test_default_matches_file),
-    };
-
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_language),
+          cmocka_unit_test(test_cfg_file_image),
+          cmocka_unit_test(test_cfg_lvm_dhcp),
+          cmocka_unit_test(test_cfg_parses),
+          cmocka_unit_test(test_default_matches_file))

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include "unit.h"
 
 #include "fake_xs.h"
 #include "xenbus/xenbus.h"
@@ -334,19 +335,12 @@ static void test_ignores_junk(void **state)
     xenbus_backend_destroy(be);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup(test_helpers, setup),
-        cmocka_unit_test_setup(test_full_lifecycle, setup),
-        cmocka_unit_test_setup(test_minios_jump, setup),
-        cmocka_unit_test_setup(test_probe_failure, setup),
-        cmocka_unit_test_setup(test_connect_failure, setup),
-        cmocka_unit_test_setup(test_offline, setup),
-        cmocka_unit_test_setup(test_frontend_gone, setup),
-        cmocka_unit_test_setup(test_ignores_junk, setup),
-        cmocka_unit_test_setup(test_restart_adopts, setup),
-    };
-
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test_setup(test_helpers, setup),
+          cmocka_unit_test_setup(test_full_lifecycle, setup),
+          cmocka_unit_test_setup(test_minios_jump, setup),
+          cmocka_unit_test_setup(test_probe_failure, setup),
+          cmocka_unit_test_setup(test_connect_failure, setup),
+          cmocka_unit_test_setup(test_offline, setup),
+          cmocka_unit_test_setup(test_frontend_gone, setup),
+          cmocka_unit_test_setup(test_ignores_junk, setup),
+          cmocka_unit_test_setup(test_restart_adopts, setup))

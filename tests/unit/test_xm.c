@@ -14,6 +14,7 @@
 
 /* cmocka needs the headers above first */
 #include <cmocka.h>
+#include "unit.h"
 
 #include "xm/xm.h"
 
@@ -194,13 +195,6 @@ static void test_device_cmds(void **state)
     fclose(xm.err);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_lookup),      cmocka_unit_test(test_help),
-        cmocka_unit_test(test_getopt),      cmocka_unit_test(test_domain_find),
-        cmocka_unit_test(test_device_cmds),
-    };
-
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_lookup), cmocka_unit_test(test_help),
+          cmocka_unit_test(test_getopt), cmocka_unit_test(test_domain_find),
+          cmocka_unit_test(test_device_cmds))

@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include <xen/io/xs_wire.h>
 #include <cmocka.h>
+#include "unit.h"
 
 #include "lib/fs.h"
 #include "lib/xsutil.h"
@@ -212,12 +213,4 @@ static void test_raw_many(void **state)
     unsetenv("XENSTORED_PATH");
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_read_many),
-        cmocka_unit_test(test_raw_many),
-    };
-
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_read_many), cmocka_unit_test(test_raw_many))

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include "unit.h"
 
 #include "domain/xzpipe.h"
 
@@ -155,13 +156,5 @@ static void test_spawn(void **state)
     close(out);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_roundtrip),
-        cmocka_unit_test(test_bad),
-        cmocka_unit_test(test_spawn),
-    };
-
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_roundtrip), cmocka_unit_test(test_bad),
+          cmocka_unit_test(test_spawn))

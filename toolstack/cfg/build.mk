@@ -8,4 +8,4 @@ $(eval $(call library,LIBCFG,$(cfg-srcs)))
 
 $(eval $(call unittest,test_cfg,tests/unit/test_cfg.c,$(LIBCFG) $(LIBPV) -lyajl))
 $(eval $(call unittest,test_cfg_spec,tests/unit/test_cfg_spec.c,$(LIBCFG) $(LIBPV) -lyajl))
-$(eval $(call fuzzer,fuzz_cfg,tests/fuzz/fuzz_cfg.c $(cfg-srcs) toolstack/lib/parse.c,-lyajl))
+$(eval $(call fuzzer,fuzz_cfg,tests/fuzz/fuzz_cfg.c $(cfg-srcs) toolstack/lib/array.c toolstack/lib/parse.c,-lyajl))

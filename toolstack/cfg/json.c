@@ -262,6 +262,35 @@ static void gen_b_info(yajl_gen g, const struct domain_config *c)
     yajl_gen_map_close(g);
 }
 
+/* One object's JSON, for the to_json() and karray() callers. */
+typedef void gen_fn(yajl_gen g, const void *obj);
+
+static void gen_disk_fn(yajl_gen g, const void *o)
+{
+    gen_disk(g, o);
+}
+
+static void gen_nic_fn(yajl_gen g, const void *o)
+{
+    gen_nic(g, o);
+}
+
+/* k: the array of the n objects of size bytes at items; nothing when n is
+ * 0 (libxl leaves empty device lists out). */
+static void karray(yajl_gen g, const char *k, const void *items, size_t n,
+                   size_t size, gen_fn *fn)
+{
+    size_t i;
+
+    if (!n)
+        return;
+    key(g, k);
+    yajl_gen_array_open(g);
+    for (i = 0; i < n; i++)
+        fn(g, (const char *)items + i * size);
+    yajl_gen_array_close(g);
+}
+
 /* libxl's on_*: left out at destroy, their default */
 static void kaction(yajl_gen g, const char *k, enum action_on_shutdown a)
 {
@@ -271,25 +300,11 @@ static void kaction(yajl_gen g, const char *k, enum action_on_shutdown a)
 
 void domain_config_gen_json(yajl_gen g, const struct domain_config *c)
 {
-    size_t i;
-
     yajl_gen_map_open(g);
     gen_c_info(g, c);
     gen_b_info(g, c);
-    if (c->nr_disks) {
-        key(g, "disks");
-        yajl_gen_array_open(g);
-        for (i = 0; i < c->nr_disks; i++)
-            gen_disk(g, &c->disks[i]);
-        yajl_gen_array_close(g);
-    }
-    if (c->nr_vifs) {
-        key(g, "nics");
-        yajl_gen_array_open(g);
-        for (i = 0; i < c->nr_vifs; i++)
-            gen_nic(g, &c->vifs[i]);
-        yajl_gen_array_close(g);
-    }
+    karray(g, "disks", c->disks, c->nr_disks, sizeof(*c->disks), gen_disk_fn);
+    karray(g, "nics", c->vifs, c->nr_vifs, sizeof(*c->vifs), gen_nic_fn);
     kaction(g, "on_poweroff", c->on_poweroff);
     kaction(g, "on_reboot", c->on_reboot);
     kaction(g, "on_watchdog", c->on_watchdog);
@@ -298,8 +313,6 @@ void domain_config_gen_json(yajl_gen g, const struct domain_config *c)
     kstr(g, "on_soft_reset", cfg_action_name(ACTION_SOFT_RESET));
     yajl_gen_map_close(g);
 }
-
-typedef void gen_fn(yajl_gen g, const void *obj);
 
 static int to_json(gen_fn *fn, const void *obj, char **json_out)
 {
@@ -320,16 +333,6 @@ static int to_json(gen_fn *fn, const void *obj, char **json_out)
     }
     yajl_gen_free(g);
     return rc;
-}
-
-static void gen_disk_fn(yajl_gen g, const void *o)
-{
-    gen_disk(g, o);
-}
-
-static void gen_nic_fn(yajl_gen g, const void *o)
-{
-    gen_nic(g, o);
 }
 
 static void gen_domain_fn(yajl_gen g, const void *o)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cfg/internal.h"
+#include "lib/array.h"
 
 /* Deep enough for any real cfg, shallow enough to never blow the stack. */
 #define MAX_DEPTH 32
@@ -37,15 +38,8 @@ void cfg_value_free(struct cfg_value *v)
 
 static int list_append(struct cfg_value *l, struct cfg_value *item)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 4;
-        struct cfg_value **it = realloc(l->items, cap * sizeof(*it));
-
-        if (!it)
-            return -ENOMEM;
-        l->items = it;
-        l->cap = cap;
-    }
+    if (array_reserve(&l->items, &l->cap, l->n + 1, sizeof(*l->items), 4))
+        return -ENOMEM;
     l->items[l->n++] = item;
     return 0;
 }

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/array.h"
+
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 /* xl NIC model names -> QEMU device names. */
@@ -52,15 +54,9 @@ static int push(struct dm_argv *a, const char *s)
 {
     char *d;
 
-    if (a->n + 2 > a->cap) {
-        size_t ncap = a->cap ? a->cap * 2 : 32;
-        char **nv = realloc(a->v, ncap * sizeof(*nv));
-
-        if (!nv)
-            return -ENOMEM;
-        a->v = nv;
-        a->cap = ncap;
-    }
+    /* and the NULL that ends it */
+    if (array_reserve(&a->v, &a->cap, a->n + 2, sizeof(*a->v), 32))
+        return -ENOMEM;
     d = strdup(s);
     if (!d)
         return -ENOMEM;

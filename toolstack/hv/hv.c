@@ -332,22 +332,37 @@ int hv_domain_sched_get(struct hv *hv, uint32_t domid, struct hv_sched *out)
                                      : -ENOSYS;
 }
 
+/*
+ * The start of the scheduler set calls: *err becomes somewhere the engine
+ * can always write (none, when the caller gave nothing), emptied. An
+ * engine without the op (has_op 0) has no scheduler of its own: -ENOSYS,
+ * said in *err.
+ */
+static int sched_set_start(const struct hv *hv, int has_op, char **err,
+                           size_t *errlen, char *none, size_t nonelen)
+{
+    if (!*err || !*errlen) {
+        *err = none;
+        *errlen = nonelen;
+    }
+    (*err)[0] = '\0';
+    if (!has_op) {
+        snprintf(*err, *errlen, "the %s engine has no scheduler of its own",
+                 hv->ops->name);
+        return -ENOSYS;
+    }
+    return 0;
+}
+
 int hv_domain_sched_set(struct hv *hv, uint32_t domid, int weight, int cap,
                         char *err, size_t errlen)
 {
     char none[8];
+    int rc = sched_set_start(hv, hv->ops->domain_sched_set != NULL, &err,
+                             &errlen, none, sizeof(none));
 
-    if (!err || !errlen) {
-        err = none; /* the engine always has somewhere to write */
-        errlen = sizeof(none);
-    }
-    err[0] = '\0';
-    if (!hv->ops->domain_sched_set) {
-        snprintf(err, errlen, "the %s engine has no scheduler of its own",
-                 hv->ops->name);
-        return -ENOSYS;
-    }
-    return hv->ops->domain_sched_set(hv, domid, weight, cap, err, errlen);
+    return rc ? rc
+              : hv->ops->domain_sched_set(hv, domid, weight, cap, err, errlen);
 }
 
 int hv_sched_pool_get(struct hv *hv, struct hv_sched_pool *out)
@@ -361,16 +376,8 @@ int hv_sched_pool_set(struct hv *hv, const struct hv_sched_pool *set, char *err,
                       size_t errlen)
 {
     char none[8];
+    int rc = sched_set_start(hv, hv->ops->sched_pool_set != NULL, &err, &errlen,
+                             none, sizeof(none));
 
-    if (!err || !errlen) {
-        err = none;
-        errlen = sizeof(none);
-    }
-    err[0] = '\0';
-    if (!hv->ops->sched_pool_set) {
-        snprintf(err, errlen, "the %s engine has no scheduler of its own",
-                 hv->ops->name);
-        return -ENOSYS;
-    }
-    return hv->ops->sched_pool_set(hv, set, err, errlen);
+    return rc ? rc : hv->ops->sched_pool_set(hv, set, err, errlen);
 }

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # toolstack/lib: the host library every program links (libpv.a); knows no
 # program. xsutil.c needs -lxenstore in the users that call it.
-lib-srcs := toolstack/lib/log.c toolstack/lib/parse.c toolstack/lib/paths.c \
+lib-srcs := toolstack/lib/array.c toolstack/lib/log.c toolstack/lib/parse.c toolstack/lib/paths.c \
 	toolstack/lib/fs.c toolstack/lib/sock.c toolstack/lib/spawn.c \
 	toolstack/lib/pidfile.c toolstack/lib/proc.c toolstack/lib/rand.c toolstack/lib/xsutil.c
 $(eval $(call library,LIBPV,$(lib-srcs)))

@@ -8,20 +8,29 @@
 #include <string.h>
 #include <strings.h>
 
+/* After errno = 0 and strto*(s, &end, ...): 0 when all of s was a number
+ * that fits, else -ERANGE or -EINVAL. */
+static int strto_result(const char *end)
+{
+    if (errno == ERANGE)
+        return -ERANGE;
+    return errno || *end ? -EINVAL : 0;
+}
+
 int parse_ll(const char *s, int base, long long min, long long max,
              long long *out)
 {
     char *end;
     long long v;
+    int rc;
 
     if (!s || !*s || isspace((unsigned char)*s))
         return -EINVAL;
     errno = 0;
     v = strtoll(s, &end, base);
-    if (errno == ERANGE)
-        return -ERANGE;
-    if (errno || *end)
-        return -EINVAL;
+    rc = strto_result(end);
+    if (rc)
+        return rc;
     if (v < min || v > max)
         return -ERANGE;
     *out = v;
@@ -33,16 +42,16 @@ int parse_ull(const char *s, int base, unsigned long long max,
 {
     char *end;
     unsigned long long v;
+    int rc;
 
     /* strtoull accepts "-1" and wraps it: refuse signs outright. */
     if (!s || !*s || isspace((unsigned char)*s) || *s == '-' || *s == '+')
         return -EINVAL;
     errno = 0;
     v = strtoull(s, &end, base);
-    if (errno == ERANGE)
-        return -ERANGE;
-    if (errno || *end)
-        return -EINVAL;
+    rc = strto_result(end);
+    if (rc)
+        return rc;
     if (v > max)
         return -ERANGE;
     *out = v;

@@ -9,7 +9,7 @@ store-core := toolstack/store/tree.c toolstack/store/perms.c \
 	toolstack/store/wire_domain.c \
 	toolstack/store/domain.c toolstack/store/ring.c \
 	toolstack/store/persist.c toolstack/store/journal.c
-store-lib := toolstack/lib/parse.c toolstack/lib/paths.c toolstack/lib/log.c \
+store-lib := toolstack/lib/array.c toolstack/lib/parse.c toolstack/lib/paths.c toolstack/lib/log.c \
 	toolstack/lib/fs.c
 
 $(eval $(call program,xenstored,$(store-core) toolstack/store/socket.c \

@@ -21,7 +21,8 @@ struct xs_node {
     char *name; /* one path component; "" for the root */
     struct xs_node *parent;
     struct xs_node **kids; /* creation order, as Xen lists them */
-    unsigned int nkids, capkids;
+    unsigned int nkids;
+    size_t capkids;
     struct xs_node **kidx; /* kids by name hash (big directories), or NULL */
     unsigned int kidx_size, kidx_used; /* slots; taken incl. removed */
     char *val;
@@ -132,9 +133,11 @@ struct xs_tx {
     uint32_t id;
     struct xs_tree tree;
     struct xs_access *acc;
-    unsigned int nacc, capacc;
+    unsigned int nacc;
+    size_t capacc;
     struct xs_tev *ev;
-    unsigned int nev, capev;
+    unsigned int nev;
+    size_t capev;
     int entry_delta;        /* nodes the owner created minus removed */
     unsigned int max_nodes; /* paths it may touch, 0: no limit (dom0) */
 };

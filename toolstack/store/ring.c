@@ -28,6 +28,21 @@ static size_t before_wrap(XENSTORE_RING_IDX i, size_t n)
     return n < room ? n : room;
 }
 
+/*
+ * Load a ring's indices once and check them: how many bytes it holds, or
+ * -EIO when the guest's indices say more than a ring can.
+ */
+static int ring_fill(const XENSTORE_RING_IDX *consp,
+                     const XENSTORE_RING_IDX *prodp, XENSTORE_RING_IDX *cons,
+                     XENSTORE_RING_IDX *prod)
+{
+    *cons = load(consp);
+    *prod = load(prodp);
+    if (*prod - *cons > XENSTORE_RING_SIZE)
+        return -EIO;
+    return (int)(*prod - *cons);
+}
+
 void ring_init(struct xenstore_domain_interface *intf)
 {
     intf->server_features = XENSTORE_SERVER_FEATURE_ERROR;
@@ -38,14 +53,13 @@ void ring_init(struct xenstore_domain_interface *intf)
 int ring_req_peek(const struct xenstore_domain_interface *intf, void *buf,
                   size_t len)
 {
-    XENSTORE_RING_IDX cons = load(&intf->req_cons);
-    XENSTORE_RING_IDX prod = load(&intf->req_prod);
-    XENSTORE_RING_IDX avail = prod - cons;
+    XENSTORE_RING_IDX cons, prod;
+    int avail = ring_fill(&intf->req_cons, &intf->req_prod, &cons, &prod);
     size_t n, first;
 
-    if (avail > XENSTORE_RING_SIZE)
-        return -EIO;
-    n = avail < len ? avail : len;
+    if (avail < 0)
+        return avail;
+    n = (size_t)avail < len ? (size_t)avail : len;
     first = before_wrap(cons, n);
     memcpy(buf, intf->req + MASK_XENSTORE_IDX(cons), first);
     memcpy((char *)buf + first, intf->req, n - first);
@@ -60,14 +74,13 @@ void ring_req_consume(struct xenstore_domain_interface *intf, size_t n)
 int ring_rsp_write(struct xenstore_domain_interface *intf, const void *buf,
                    size_t len)
 {
-    XENSTORE_RING_IDX cons = load(&intf->rsp_cons);
-    XENSTORE_RING_IDX prod = load(&intf->rsp_prod);
-    XENSTORE_RING_IDX used = prod - cons;
+    XENSTORE_RING_IDX cons, prod;
+    int used = ring_fill(&intf->rsp_cons, &intf->rsp_prod, &cons, &prod);
     size_t n, first;
 
-    if (used > XENSTORE_RING_SIZE)
-        return -EIO;
-    n = XENSTORE_RING_SIZE - used;
+    if (used < 0)
+        return used;
+    n = XENSTORE_RING_SIZE - (size_t)used;
     if (n > len)
         n = len;
     first = before_wrap(prod, n);

@@ -16,6 +16,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "lib/array.h"
 #include "lib/log.h"
 #include "lib/sock.h"
 
@@ -119,16 +120,9 @@ static void accept_one(struct sock_server *s)
             log_warn("xenstored socket: accept");
         return;
     }
-    if (s->ncl == s->capcl) {
-        size_t cap = s->capcl ? s->capcl * 2 : 16;
-        struct sock_client **n = realloc(s->cl, cap * sizeof(*n));
-
-        if (!n) {
-            close(fd);
-            return;
-        }
-        s->cl = n;
-        s->capcl = cap;
+    if (array_reserve(&s->cl, &s->capcl, s->ncl + 1, sizeof(*s->cl), 16)) {
+        close(fd);
+        return;
     }
     c = calloc(1, sizeof(*c));
     if (!c || xsd_conn_create(s->xsd, 0, s->flags, wake, c, &c->conn)) {

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/array.h"
+
 int tx_access(struct xs_tx *tx, const char *path, bool modified)
 {
     struct xs_node *n;
@@ -26,15 +28,8 @@ int tx_access(struct xs_tx *tx, const char *path, bool modified)
     /* Xen's transaction-nodes quota: a domU cannot grow this forever. */
     if (tx->max_nodes && tx->nacc >= tx->max_nodes)
         return -ENOSPC;
-    if (tx->nacc == tx->capacc) {
-        unsigned int cap = tx->capacc ? tx->capacc * 2 : 8;
-        struct xs_access *a = realloc(tx->acc, cap * sizeof(*a));
-
-        if (!a)
-            return -ENOMEM;
-        tx->acc = a;
-        tx->capacc = cap;
-    }
+    if (array_reserve(&tx->acc, &tx->capacc, tx->nacc + 1, sizeof(*tx->acc), 8))
+        return -ENOMEM;
     /*
      * Callers record a path before changing it, so the generation found in
      * the snapshot now is the one the live tree had when the tx started.
@@ -51,15 +46,8 @@ int tx_access(struct xs_tx *tx, const char *path, bool modified)
 
 int tx_queue_event(struct xs_tx *tx, const char *path, bool exact)
 {
-    if (tx->nev == tx->capev) {
-        unsigned int cap = tx->capev ? tx->capev * 2 : 8;
-        struct xs_tev *e = realloc(tx->ev, cap * sizeof(*e));
-
-        if (!e)
-            return -ENOMEM;
-        tx->ev = e;
-        tx->capev = cap;
-    }
+    if (array_reserve(&tx->ev, &tx->capev, tx->nev + 1, sizeof(*tx->ev), 8))
+        return -ENOMEM;
     tx->ev[tx->nev].path = strdup(path);
     if (!tx->ev[tx->nev].path)
         return -ENOMEM;

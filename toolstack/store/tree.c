@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/array.h"
+
 static void bump(struct xs_tree *t, struct xs_node *n)
 {
     n->gen = ++*t->gen;
@@ -137,15 +139,8 @@ static void kid_unlink(struct xs_node *p, struct xs_node *k)
 
 static int kid_add(struct xs_node *p, struct xs_node *k)
 {
-    if (p->nkids == p->capkids) {
-        unsigned int cap = p->capkids ? p->capkids * 2 : 4;
-        struct xs_node **nk = realloc(p->kids, cap * sizeof(*nk));
-
-        if (!nk)
-            return -ENOMEM;
-        p->kids = nk;
-        p->capkids = cap;
-    }
+    if (array_reserve(&p->kids, &p->capkids, p->nkids + 1, sizeof(*p->kids), 4))
+        return -ENOMEM;
     p->kids[p->nkids++] = k;
     k->parent = p;
     if (p->kidx && 2 * (p->kidx_used + 1) <= p->kidx_size)
