@@ -33,28 +33,26 @@ unsigned long counter_next(void)
     return ++counter;
 }
 
+/* A step that fails leaves that device down: say so, carry on with the
+ * rest (the shell and the other devices still work). */
+static void resume_step(const char *what, int rc)
+{
+    if (rc < 0)
+        printk("resume: %s: %d\n", what, rc);
+}
+
 static void resume_new_domain(void)
 {
-    int rc;
-
     platform->early_init(start_info); /* shared_info may have moved */
     events_resume();
     time_resume();
     smp_resume();
     console_resume();
-    rc = gnttab_resume();
-    if (rc < 0)
-        printk("resume: grant table: %d\n", rc);
+    resume_step("grant table", gnttab_resume());
     local_irq_enable(); /* the store and the frontends wait for events */
-    rc = xenbus_resume();
-    if (rc < 0)
-        printk("resume: xenbus: %d\n", rc);
-    rc = blkfront_resume();
-    if (rc < 0)
-        printk("resume: blkfront: %d\n", rc);
-    rc = netfront_resume();
-    if (rc < 0)
-        printk("resume: netfront: %d\n", rc);
+    resume_step("xenbus", xenbus_resume());
+    resume_step("blkfront", blkfront_resume());
+    resume_step("netfront", netfront_resume());
 }
 
 void suspend_run(void)
