@@ -365,9 +365,7 @@ static int consume(struct blkring *r)
 
     r->starved = 0;
     do {
-        rp = r->ring.sring->req_prod;
-        rmb(); /* read requests only after seeing req_prod */
-        if (RING_REQUEST_PROD_OVERFLOW(&r->ring, rp)) {
+        if (XENRING_REQ_PROD_WILD(&r->ring, rp)) {
             log_warnx("dom %u vbd: req_prod %u is %u ahead of rsp_prod %u, "
                       "ring no longer served",
                       r->domid, rp, rp - r->ring.rsp_prod_pvt,

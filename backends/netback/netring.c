@@ -212,9 +212,7 @@ static int tx_process(struct netring *r)
     int more;
 
     for (;;) {
-        rp = r->tx.sring->req_prod;
-        rmb();
-        if (RING_REQUEST_PROD_OVERFLOW(&r->tx, rp))
+        if (XENRING_REQ_PROD_WILD(&r->tx, rp))
             return wild_req_prod(r, "tx", rp, r->tx.rsp_prod_pvt);
         used = 1;
         while (r->tx.req_cons != rp) {
@@ -295,9 +293,7 @@ static int rx_process(struct netring *r)
     int more;
 
     for (;;) {
-        rp = r->rx.sring->req_prod;
-        rmb();
-        if (RING_REQUEST_PROD_OVERFLOW(&r->rx, rp))
+        if (XENRING_REQ_PROD_WILD(&r->rx, rp))
             return wild_req_prod(r, "rx", rp, r->rx.rsp_prod_pvt);
         if (rx_avail(r) < r->rx_slots) {
             /* Ask the guest to tell us when it posts more buffers. */

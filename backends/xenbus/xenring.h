@@ -18,4 +18,14 @@
 #include <xen/io/ring.h>
 #include <xen/xen.h>
 
+/*
+ * Read the frontend's req_prod of the back ring once, into rp, and the
+ * requests it publishes only after it (rmb). Non-zero when rp claims more
+ * requests than the ring holds: a broken or hostile frontend, whose ring
+ * is then no longer served.
+ */
+#define XENRING_REQ_PROD_WILD(ring, rp)                                        \
+    ((rp) = (ring)->sring->req_prod, rmb(),                                    \
+     RING_REQUEST_PROD_OVERFLOW(ring, rp))
+
 #endif

@@ -28,7 +28,7 @@ struct qmp {
     long long next_id;
     char *buf;
     size_t len, cap;
-    struct qmp_msg *evq_head, *evq_tail;
+    STAILQ_HEAD(, qmp_msg) evq; /* events seen while waiting for a reply */
 };
 
 static yajl_val obj_get(yajl_val obj, const char *key)
@@ -303,16 +303,6 @@ static int send_with_fd(int sock, const char *s, int fd)
     return write_all(sock, s + 1, strlen(s) - 1);
 }
 
-static void queue_event(struct qmp *q, struct qmp_msg *m)
-{
-    m->next = NULL;
-    if (q->evq_tail)
-        q->evq_tail->next = m;
-    else
-        q->evq_head = m;
-    q->evq_tail = m;
-}
-
 static int execute_until(struct qmp *q, const char *cmd, const char *args,
                          long long deadline, struct qmp_msg **reply_out)
 {
@@ -336,7 +326,7 @@ static int execute_until(struct qmp *q, const char *cmd, const char *args,
         if (rc)
             return rc;
         if (m->type == QMP_MSG_EVENT) {
-            queue_event(q, m);
+            STAILQ_INSERT_TAIL(&q->evq, m, next);
             continue;
         }
         if (m->id == id)
@@ -378,12 +368,9 @@ int qmp_next_event(struct qmp *q, int timeout_ms, struct qmp_msg **ev_out)
     int rc;
 
     *ev_out = NULL;
-    if (q->evq_head) {
-        m = q->evq_head;
-        q->evq_head = m->next;
-        if (!q->evq_head)
-            q->evq_tail = NULL;
-        m->next = NULL;
+    m = STAILQ_FIRST(&q->evq);
+    if (m) {
+        STAILQ_REMOVE_HEAD(&q->evq, next);
         *ev_out = m;
         return 0;
     }
@@ -434,6 +421,7 @@ int qmp_connect(const char *path, int timeout_ms, struct qmp **q_out)
     q->fd = -1;
     q->pass_fd = -1;
     q->next_id = 1;
+    STAILQ_INIT(&q->evq);
     rc = connect_unix(path, &q->fd);
     if (rc)
         goto out;
@@ -468,8 +456,8 @@ void qmp_close(struct qmp *q)
 
     if (!q)
         return;
-    while ((m = q->evq_head)) {
-        q->evq_head = m->next;
+    while ((m = STAILQ_FIRST(&q->evq))) {
+        STAILQ_REMOVE_HEAD(&q->evq, next);
         qmp_msg_free(m);
     }
     if (q->fd >= 0)

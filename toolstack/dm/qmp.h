@@ -8,6 +8,7 @@
 #define XT_DM_QMP_H
 
 #include <stddef.h>
+#include <sys/queue.h>
 #include <yajl/yajl_tree.h>
 
 enum qmp_msg_type {
@@ -26,12 +27,12 @@ struct qmp_msg {
     enum qmp_msg_type type;
     yajl_val root;
     yajl_val value;
-    const char *event;     /* QMP_MSG_EVENT only */
-    const char *err_class; /* QMP_MSG_ERROR only */
-    const char *err_desc;  /* QMP_MSG_ERROR only */
-    long long id;          /* -1 when the message carries no numeric id */
-    char *text;            /* the JSON text as received (owned) */
-    struct qmp_msg *next;  /* event queue link, owned by struct qmp */
+    const char *event;          /* QMP_MSG_EVENT only */
+    const char *err_class;      /* QMP_MSG_ERROR only */
+    const char *err_desc;       /* QMP_MSG_ERROR only */
+    long long id;               /* -1 when the message carries no numeric id */
+    char *text;                 /* the JSON text as received (owned) */
+    STAILQ_ENTRY(qmp_msg) next; /* event queue link, owned by struct qmp */
 };
 
 /*

@@ -97,6 +97,7 @@ int xsd_conn_create(struct xsd *x, uint32_t domid, unsigned int flags,
     c->xsd = x;
     c->domid = domid;
     c->target = XS_NO_TARGET;
+    STAILQ_INIT(&c->out);
     c->priv = domid == 0;
     c->readonly = flags & XSD_CONN_RO;
     c->next_txid = 1;
@@ -110,13 +111,12 @@ int xsd_conn_create(struct xsd *x, uint32_t domid, unsigned int flags,
 
 static void out_free(struct xs_conn *c)
 {
-    while (c->out_head) {
-        struct xs_outbuf *o = c->out_head;
+    struct xs_outbuf *o;
 
-        c->out_head = o->next;
+    while ((o = STAILQ_FIRST(&c->out))) {
+        STAILQ_REMOVE_HEAD(&c->out, next);
         free(o);
     }
-    c->out_tail = NULL;
     c->out_bytes = 0;
     c->out_replies = 0;
     free(c->evtab);
@@ -249,20 +249,24 @@ long xsd_conn_input(struct xs_conn *c, const void *buf, size_t len)
 
 const void *xsd_conn_output(struct xs_conn *c, size_t *len_out)
 {
+    const struct xs_outbuf *o;
+
     /* Nothing leaves before the change it tells of is in the state file. */
     journal_flush(c->xsd);
-    if (!c->out_head) {
+    o = STAILQ_FIRST(&c->out);
+    if (!o) {
         *len_out = 0;
         return NULL;
     }
-    *len_out = c->out_head->len - c->out_head->off;
-    return c->out_head->data + c->out_head->off;
+    *len_out = o->len - o->off;
+    return o->data + o->off;
 }
 
 void xsd_conn_consume(struct xs_conn *c, size_t n)
 {
-    while (n && c->out_head) {
-        struct xs_outbuf *o = c->out_head;
+    struct xs_outbuf *o;
+
+    while (n && (o = STAILQ_FIRST(&c->out))) {
         size_t left = o->len - o->off;
 
         if (n < left) {
@@ -272,9 +276,7 @@ void xsd_conn_consume(struct xs_conn *c, size_t n)
         }
         ev_unhash(c, o);
         n -= left;
-        c->out_head = o->next;
-        if (!c->out_head)
-            c->out_tail = NULL;
+        STAILQ_REMOVE_HEAD(&c->out, next);
         c->out_bytes -= o->len;
         if (!o->event)
             c->out_replies--;
@@ -307,12 +309,7 @@ static struct xs_outbuf *queue(struct xs_conn *c, uint32_t type,
     o->event = event;
     o->hashed = false;
     o->hnext = NULL;
-    o->next = NULL;
-    if (c->out_tail)
-        c->out_tail->next = o;
-    else
-        c->out_head = o;
-    c->out_tail = o;
+    STAILQ_INSERT_TAIL(&c->out, o, next);
     c->out_bytes += o->len;
     if (!event)
         c->out_replies++;

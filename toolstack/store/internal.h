@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/queue.h>
 #include <xenstore_lib.h>
 
 #include "store/store.h"
@@ -176,7 +177,7 @@ void watch_fire(struct xsd *x, const char *path, bool exact,
 /* ---- conn.c ------------------------------------------------------------- */
 
 struct xs_outbuf {
-    struct xs_outbuf *next;
+    STAILQ_ENTRY(xs_outbuf) next;
     struct xs_outbuf *hnext; /* events not yet started: the dedup table */
     uint32_t hash;
     bool hashed;
@@ -199,7 +200,7 @@ struct xs_conn {
     size_t hdr_used, pay_used;
     char *pay; /* XENSTORE_PAYLOAD_MAX + 1, NUL after payload */
     /* output */
-    struct xs_outbuf *out_head, *out_tail;
+    STAILQ_HEAD(, xs_outbuf) out;
     size_t out_bytes;
     unsigned int out_replies;
     /* queued events by hash of "path\0token\0": O(1) duplicate check */

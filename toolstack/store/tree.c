@@ -150,16 +150,28 @@ static int kid_add(struct xs_node *p, struct xs_node *k)
     return 0;
 }
 
-int tree_init(struct xs_tree *t, uint64_t *gen, struct xs_quota *acct)
+/*
+ * Set t up with only its root "" (no perms yet, nothing counted): the live
+ * tree (backing NULL) or a transaction's view of backing.
+ */
+static int tree_start(struct xs_tree *t, uint64_t *gen, struct xs_quota *acct,
+                      struct xs_tree *backing)
 {
-    static const struct xs_permissions root_perm = {0, XS_PERM_NONE};
-
     t->gen = gen;
     t->acct = acct;
     t->log = NULL;
+    t->backing = backing;
     t->root = node_new("", 0);
-    if (!t->root)
-        return -ENOMEM;
+    return t->root ? 0 : -ENOMEM;
+}
+
+int tree_init(struct xs_tree *t, uint64_t *gen, struct xs_quota *acct)
+{
+    static const struct xs_permissions root_perm = {0, XS_PERM_NONE};
+    int rc = tree_start(t, gen, acct, NULL);
+
+    if (rc)
+        return rc;
     bump(t, t->root);
     return tree_set_perms(t, t->root, &root_perm, 1);
 }
@@ -210,15 +222,10 @@ int tree_materialize(struct xs_tree *t, struct xs_node *n)
 
 int tree_clone(struct xs_tree *dst, struct xs_tree *src)
 {
-    int rc;
+    int rc = tree_start(dst, src->gen, NULL, src);
 
-    dst->gen = src->gen;
-    dst->acct = NULL;
-    dst->log = NULL;
-    dst->backing = src;
-    dst->root = node_new("", 0);
-    if (!dst->root)
-        return -ENOMEM;
+    if (rc)
+        return rc;
     dst->root->stub = true;
     rc = tree_materialize(dst, dst->root);
     if (rc)
