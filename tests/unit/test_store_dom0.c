@@ -55,10 +55,7 @@ static int setup(void **state)
 {
     struct fx *f = calloc(1, sizeof(*f));
 
-    if (!f)
-        return -1;
-    strcpy(f->dir, "/tmp/test_store_dom0.XXXXXX");
-    if (!mkdtemp(f->dir))
+    if (!f || unit_mkdtemp(f->dir, sizeof(f->dir), "test_store_dom0"))
         return -1;
     snprintf(f->backend, sizeof(f->backend), "%s/xenbus_backend", f->dir);
     snprintf(f->port, sizeof(f->port), "%s/xsd_port", f->dir);
