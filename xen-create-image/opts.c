@@ -26,14 +26,16 @@ enum opt_kind {
 
 /* The option names by kind, space-separated; a name is in one only. */
 static const char *const opt_names[] = {
-    [OPT_ARG] = "hostname dist arch mirror memory maxmem vcpus kernel initrd "
-                "dir lvm size swap fs image install-method install-source "
-                "debootstrap-cmd cache cachedir netmask gateway broadcast "
-                "nameserver mac bridge vifname password genpass-len "
-                "hash-method roledir hookdir output extension template config",
+    /* (parenthesised: one string in pieces, not several) */
+    [OPT_ARG] =
+        ("hostname dist arch mirror memory maxmem vcpus kernel initrd "
+         "dir lvm size swap fs image install-method install-source "
+         "debootstrap-cmd cache cachedir netmask gateway broadcast "
+         "nameserver mac bridge vifname password genpass-len "
+         "hash-method roledir hookdir output extension template config"),
     [OPT_APPEND] = "ip role",
-    [OPT_FLAG] = "noswap dhcp randommac passwd pygrub force verbose dry-run "
-                 "help version",
+    [OPT_FLAG] = ("noswap dhcp randommac passwd pygrub force verbose dry-run "
+                  "help version"),
     [OPT_OPTARG] = "genpass hooks",
     [OPT_NEGATE] = "nodhcp nopygrub",
 };
