@@ -18,6 +18,7 @@
 #include "conf.h"
 #include "install.h"
 #include "layout.h"
+#include "lib/fs.h"
 #include "lib/paths.h"
 #include "lvm.h"
 #include "mirror.h"
@@ -190,6 +191,13 @@ static int check_host(struct xci *x)
     return 0;
 }
 
+/* A line of print_info() that only a set value has. */
+static void print_set(FILE *f, const char *label, const char *value)
+{
+    if (value)
+        fprintf(f, "%s%s\n", label, value);
+}
+
 static void print_info(struct xci *x, FILE *f)
 {
     const struct xci_settings *s = &x->s;
@@ -217,14 +225,10 @@ static void print_info(struct xci *x, FILE *f)
                 s->mac);
     if (s->dhcp)
         fprintf(f, "IP Address     : DHCP [MAC: %s]\n", s->mac);
-    if (s->netmask)
-        fprintf(f, "Netmask        : %s\n", s->netmask);
-    if (s->broadcast)
-        fprintf(f, "Broadcast      : %s\n", s->broadcast);
-    if (s->gateway)
-        fprintf(f, "Gateway        : %s\n", s->gateway);
-    if (s->nameserver)
-        fprintf(f, "Nameserver     : %s\n", s->nameserver);
+    print_set(f, "Netmask        : ", s->netmask);
+    print_set(f, "Broadcast      : ", s->broadcast);
+    print_set(f, "Gateway        : ", s->gateway);
+    print_set(f, "Nameserver     : ", s->nameserver);
     fflush(f);
 }
 
@@ -256,7 +260,8 @@ static int render_cfg(struct xci *x, FILE *out)
 
 static int write_cfg(struct xci *x)
 {
-    char tmp[4200];
+    char *text = NULL;
+    size_t len = 0;
     FILE *f;
     int rc;
 
@@ -264,21 +269,18 @@ static int write_cfg(struct xci *x)
     rc = xci_mkdir_p(x->output);
     if (rc)
         return rc;
-    snprintf(tmp, sizeof(tmp), "%s.xci-tmp", x->cfg);
-    f = fopen(tmp, "wxe");
+    f = open_memstream(&text, &len);
     if (!f)
         return -errno;
     rc = render_cfg(x, f);
     if (fclose(f) && !rc)
         rc = -errno;
-    /* rename() makes the cfg appear whole or not at all. */
-    if (!rc && rename(tmp, x->cfg))
-        rc = -errno;
-    if (rc) {
-        unlink(tmp);
-        return rc;
-    }
-    rc = xci_undo_push(x->made, XCI_UNDO_UNLINK, x->cfg, NULL);
+    /* Renamed over: the cfg appears whole or not at all. */
+    if (!rc)
+        rc = fs_write_atomic(x->cfg, text, len, 0666, 0);
+    free(text);
+    if (!rc)
+        rc = xci_undo_push(x->made, XCI_UNDO_UNLINK, x->cfg, NULL);
     if (!rc)
         xci_say(&x->log, "Done");
     return rc;

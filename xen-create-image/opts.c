@@ -20,69 +20,24 @@ enum opt_kind {
     OPT_APPEND, /* repeatable, values joined by spaces (--ip) */
     OPT_FLAG,   /* --key -> key = 1 */
     OPT_OPTARG, /* --key or --key=value (--genpass[=0]) */
-    OPT_SETS,   /* --noflag -> key = val */
+    OPT_NEGATE, /* --nokey -> key = 0 */
+    OPT_UNKNOWN,
 };
 
-struct opt {
-    const char *name;
-    enum opt_kind kind;
-    const char *key; /* OPT_SETS: the key set */
-    const char *val; /* OPT_SETS: the value */
-};
-
-static const struct opt opts[] = {
-    {"hostname", OPT_ARG, NULL, NULL},
-    {"dist", OPT_ARG, NULL, NULL},
-    {"arch", OPT_ARG, NULL, NULL},
-    {"mirror", OPT_ARG, NULL, NULL},
-    {"dir", OPT_ARG, NULL, NULL},
-    {"lvm", OPT_ARG, NULL, NULL},
-    {"size", OPT_ARG, NULL, NULL},
-    {"swap", OPT_ARG, NULL, NULL},
-    {"noswap", OPT_FLAG, NULL, NULL},
-    {"memory", OPT_ARG, NULL, NULL},
-    {"maxmem", OPT_ARG, NULL, NULL},
-    {"vcpus", OPT_ARG, NULL, NULL},
-    {"fs", OPT_ARG, NULL, NULL},
-    {"image", OPT_ARG, NULL, NULL},
-    {"install-method", OPT_ARG, NULL, NULL},
-    {"install-source", OPT_ARG, NULL, NULL},
-    {"debootstrap-cmd", OPT_ARG, NULL, NULL},
-    {"cache", OPT_ARG, NULL, NULL},
-    {"cachedir", OPT_ARG, NULL, NULL},
-    {"ip", OPT_APPEND, NULL, NULL},
-    {"netmask", OPT_ARG, NULL, NULL},
-    {"gateway", OPT_ARG, NULL, NULL},
-    {"broadcast", OPT_ARG, NULL, NULL},
-    {"nameserver", OPT_ARG, NULL, NULL},
-    {"dhcp", OPT_FLAG, NULL, NULL},
-    {"nodhcp", OPT_SETS, "dhcp", "0"},
-    {"mac", OPT_ARG, NULL, NULL},
-    {"randommac", OPT_FLAG, NULL, NULL},
-    {"bridge", OPT_ARG, NULL, NULL},
-    {"vifname", OPT_ARG, NULL, NULL},
-    {"password", OPT_ARG, NULL, NULL},
-    {"genpass", OPT_OPTARG, NULL, NULL},
-    {"genpass-len", OPT_ARG, NULL, NULL},
-    {"passwd", OPT_FLAG, NULL, NULL},
-    {"hash-method", OPT_ARG, NULL, NULL},
-    {"role", OPT_APPEND, NULL, NULL},
-    {"roledir", OPT_ARG, NULL, NULL},
-    {"hookdir", OPT_ARG, NULL, NULL},
-    {"hooks", OPT_OPTARG, NULL, NULL},
-    {"kernel", OPT_ARG, NULL, NULL},
-    {"initrd", OPT_ARG, NULL, NULL},
-    {"pygrub", OPT_FLAG, NULL, NULL},
-    {"nopygrub", OPT_SETS, "pygrub", "0"},
-    {"output", OPT_ARG, NULL, NULL},
-    {"extension", OPT_ARG, NULL, NULL},
-    {"template", OPT_ARG, NULL, NULL},
-    {"config", OPT_ARG, NULL, NULL},
-    {"force", OPT_FLAG, NULL, NULL},
-    {"verbose", OPT_FLAG, NULL, NULL},
-    {"dry-run", OPT_FLAG, NULL, NULL},
-    {"help", OPT_FLAG, NULL, NULL},
-    {"version", OPT_FLAG, NULL, NULL},
+/* The option names by kind, space-separated; a name is in one only. */
+static const char *const opt_names[] = {
+    /* (parenthesised: one string in pieces, not several) */
+    [OPT_ARG] =
+        ("hostname dist arch mirror memory maxmem vcpus kernel initrd "
+         "dir lvm size swap fs image install-method install-source "
+         "debootstrap-cmd cache cachedir netmask gateway broadcast "
+         "nameserver mac bridge vifname password genpass-len "
+         "hash-method roledir hookdir output extension template config"),
+    [OPT_APPEND] = "ip role",
+    [OPT_FLAG] = ("noswap dhcp randommac passwd pygrub force verbose dry-run "
+                  "help version"),
+    [OPT_OPTARG] = "genpass hooks",
+    [OPT_NEGATE] = "nodhcp nopygrub",
 };
 
 static void xci_opts_usage(FILE *out)
@@ -104,14 +59,20 @@ static void xci_opts_usage(FILE *out)
           out);
 }
 
-static const struct opt *opt_find(const char *name)
+/* The kind of option name (one word of opt_names), or OPT_UNKNOWN. */
+static enum opt_kind opt_kind_of(const char *name)
 {
-    size_t i;
+    size_t len = strlen(name), n;
+    enum opt_kind k;
+    const char *w;
 
-    for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
-        if (!strcmp(opts[i].name, name))
-            return &opts[i];
-    return NULL;
+    for (k = OPT_ARG; k < OPT_UNKNOWN; k++)
+        for (w = opt_names[k]; *w; w += n + (w[n] == ' ')) {
+            n = strcspn(w, " ");
+            if (n == len && !memcmp(w, name, n))
+                return k;
+        }
+    return OPT_UNKNOWN;
 }
 
 /* One option at argv[*i]; advances *i past a separate value. */
@@ -121,7 +82,7 @@ static int opt_one(struct xci_conf *cl, int argc, char *const argv[], int *i,
     const char *a = argv[*i] + 2;
     const char *eq = strchr(a, '=');
     char name[64];
-    const struct opt *o;
+    enum opt_kind kind;
     const char *val = eq ? eq + 1 : NULL;
     size_t n = eq ? (size_t)(eq - a) : strlen(a);
 
@@ -132,10 +93,8 @@ static int opt_one(struct xci_conf *cl, int argc, char *const argv[], int *i,
     for (char *p = name; *p; p++)
         if (*p == '_')
             *p = '-';
-    o = opt_find(name);
-    if (!o)
-        goto unknown;
-    switch (o->kind) {
+    kind = opt_kind_of(name);
+    switch (kind) {
     case OPT_ARG:
     case OPT_APPEND:
         if (!val) {
@@ -145,7 +104,7 @@ static int opt_one(struct xci_conf *cl, int argc, char *const argv[], int *i,
             }
             val = argv[++*i];
         }
-        if (o->kind == OPT_APPEND)
+        if (kind == OPT_APPEND)
             return xci_conf_append(cl, name, val);
         return xci_conf_set(cl, name, val);
     case OPT_FLAG:
@@ -156,8 +115,10 @@ static int opt_one(struct xci_conf *cl, int argc, char *const argv[], int *i,
         return xci_conf_set(cl, name, "1");
     case OPT_OPTARG:
         return xci_conf_set(cl, name, val ? val : "1");
-    case OPT_SETS:
-        return xci_conf_set(cl, o->key, o->val);
+    case OPT_NEGATE:
+        return xci_conf_set(cl, name + 2, "0");
+    case OPT_UNKNOWN:
+        break;
     }
 unknown:
     fprintf(report, "xen-create-image: unknown option '%s'\n", argv[*i]);
@@ -268,9 +229,22 @@ static int resolve_storage(struct xci_settings *s, const struct xci_conf *c,
     return 0;
 }
 
+/* --key's value into *out, which check() must accept (it is `what`). */
+static int get_checked(FILE *report, const struct xci_conf *c, const char *key,
+                       int (*check)(const char *), const char *what,
+                       const char **out)
+{
+    *out = get(c, key);
+    if (*out && check(*out))
+        BAD("--%s '%s': not %s", key, *out, what);
+    return 0;
+}
+
 static int resolve_install(struct xci_settings *s, const struct xci_conf *c,
                            FILE *report)
 {
+    int rc;
+
     s->install_method = get(c, "install-method");
     if (!s->install_method)
         s->install_method = "debootstrap";
@@ -284,12 +258,11 @@ static int resolve_install(struct xci_settings *s, const struct xci_conf *c,
         BAD("--install-method '%s': must be debootstrap, copy or tar",
             s->install_method);
     }
-    s->dist = get(c, "dist");
-    if (s->dist && xci_check_name(s->dist))
-        BAD("--dist '%s': not a suite name", s->dist);
-    s->arch = get(c, "arch");
-    if (s->arch && xci_check_name(s->arch))
-        BAD("--arch '%s': not an architecture name", s->arch);
+    if ((rc = get_checked(report, c, "dist", xci_check_name, "a suite name",
+                          &s->dist)) ||
+        (rc = get_checked(report, c, "arch", xci_check_name,
+                          "an architecture name", &s->arch)))
+        return rc;
     s->mirror = get(c, "mirror");
     if (s->mirror && strpbrk(s->mirror, "'\" \n"))
         BAD("--mirror '%s': not a URL", s->mirror);
@@ -342,8 +315,8 @@ static int resolve_guest(struct xci_settings *s, const struct xci_conf *c,
 /*
  * Splits v, the space-separated words of --opt, each of which check()
  * must accept (it is `what`), into *buf (the caller frees it) and at most
- * max pointers in words. Returns the count, or -errno after a line on
- * report.
+ * max pointers in words. Returns the count (0 when v is NULL, the option
+ * unset), or -errno after a line on report.
  */
 static int split_words(FILE *report, const char *opt, const char *v,
                        int (*check)(const char *), const char *what, char **buf,
@@ -352,6 +325,8 @@ static int split_words(FILE *report, const char *opt, const char *v,
     char *save = NULL, *tok;
     unsigned n = 0;
 
+    if (!v)
+        return 0;
     *buf = strdup(v);
     if (!*buf)
         return -ENOMEM;
@@ -376,14 +351,11 @@ static int resolve_net(struct xci_settings *s, const struct xci_conf *c,
     static const char *const single[] = {"gateway", "broadcast", "nameserver"};
 
     s->dhcp = xci_conf_bool(c, "dhcp");
-    s->nips = 0;
-    if ((v = get(c, "ip"))) {
-        rc = split_words(report, "ip", v, xci_check_ipv4, "an IPv4 address",
-                         &s->ipbuf, s->ips, XCI_MAX_IPS);
-        if (rc < 0)
-            return rc;
-        s->nips = rc;
-    }
+    rc = split_words(report, "ip", get(c, "ip"), xci_check_ipv4,
+                     "an IPv4 address", &s->ipbuf, s->ips, XCI_MAX_IPS);
+    if (rc < 0)
+        return rc;
+    s->nips = rc;
     if (s->dhcp && s->nips)
         BAD("choose either --dhcp or --ip, not both");
     if (!s->dhcp && !s->nips)
@@ -410,12 +382,11 @@ static int resolve_net(struct xci_settings *s, const struct xci_conf *c,
         if (rc < 0)
             return rc;
     }
-    s->bridge = get(c, "bridge");
-    if (s->bridge && xci_check_name(s->bridge))
-        BAD("--bridge '%s': not an interface name", s->bridge);
-    s->vifname = get(c, "vifname");
-    if (s->vifname && xci_check_name(s->vifname))
-        BAD("--vifname '%s': not an interface name", s->vifname);
+    if ((rc = get_checked(report, c, "bridge", xci_check_name,
+                          "an interface name", &s->bridge)) ||
+        (rc = get_checked(report, c, "vifname", xci_check_name,
+                          "an interface name", &s->vifname)))
+        return rc;
     if ((v = get(c, "mac"))) {
         if (xci_check_mac(v, s->mac))
             BAD("--mac '%s': not a unicast MAC (xx:xx:xx:xx:xx:xx)", v);
@@ -455,14 +426,11 @@ static int resolve_misc(struct xci_settings *s, const struct xci_conf *c,
         strcmp(s->hash_method, "sha512"))
         BAD("--hash-method '%s': must be md5, sha256 or sha512",
             s->hash_method);
-    s->nroles = 0;
-    if ((v = get(c, "role"))) {
-        rc = split_words(report, "role", v, xci_check_name, "a role name",
-                         &s->rolebuf, s->roles, XCI_MAX_ROLES);
-        if (rc < 0)
-            return rc;
-        s->nroles = rc;
-    }
+    rc = split_words(report, "role", get(c, "role"), xci_check_name,
+                     "a role name", &s->rolebuf, s->roles, XCI_MAX_ROLES);
+    if (rc < 0)
+        return rc;
+    s->nroles = rc;
     s->roledir = get(c, "roledir");
     s->hookdir = get(c, "hookdir");
     s->hooks = !get(c, "hooks") || xci_conf_bool(c, "hooks");

@@ -87,8 +87,7 @@ int fake_vmm_start(struct fake_vmm *f, uint32_t domid, uint64_t ram_pages)
     f->domid = domid;
     f->ram_pages = ram_pages;
     f->total_pages = ram_pages + PVABI_SPECIAL_PAGES;
-    strcpy(f->root, "/tmp/fake_vmm.XXXXXX");
-    if (!mkdtemp(f->root))
+    if (unit_mkdtemp(f->root, sizeof(f->root), "fake_vmm"))
         return -errno;
     setenv("PVSTACK_ROOT", f->root, 1);
     setenv("PVSTACK_ENGINE", "kvm", 1);

@@ -117,10 +117,7 @@ static int setup(void **state)
     struct fx *f = calloc(1, sizeof(*f));
     FILE *s;
 
-    if (!f)
-        return -1;
-    strcpy(f->root, "/tmp/test_bootloader.XXXXXX");
-    if (!mkdtemp(f->root))
+    if (!f || unit_mkdtemp(f->root, sizeof(f->root), "test_bootloader"))
         return -1;
     snprintf(f->prog, sizeof(f->prog), "%s/pygrub", f->root);
     snprintf(f->argv_log, sizeof(f->argv_log), "%s/argv", f->root);

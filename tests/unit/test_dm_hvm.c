@@ -151,29 +151,31 @@ static void test_defaults(void **state)
 /* xl.cfg hpet: off is a machine property; on (the default) adds nothing. */
 static void test_hpet(void **state)
 {
+    static const struct {
+        const char *cfg;
+        const char *has; /* NULL: no "hpet" anywhere */
+    } cases[] = {
+        {"type = 'hvm'\nname = 'h'\nhpet = 0\n"
+         "device_model_args = [ '-no-shutdown' ]\n",
+         " -machine hpet=off -no-shutdown"},
+        {"type = 'hvm'\nname = 'h'\nhpet = 1\n", NULL},
+        {"type = 'hvm'\nname = 'h'\n", NULL},
+    };
     struct dm_hvm *h;
     char err[256] = "", *s;
+    size_t i;
 
     (void)state;
     setenv("PVSTACK_DM_ACCEL", "tcg", 1);
-    assert_int_equal(build("type = 'hvm'\nname = 'h'\nhpet = 0\n"
-                           "device_model_args = [ '-no-shutdown' ]\n",
-                           &s, &h, err, sizeof(err)),
-                     0);
-    assert_non_null(strstr(s, " -machine hpet=off -no-shutdown"));
-    free(s);
-    dm_hvm_free(h);
-    assert_int_equal(
-        build("type = 'hvm'\nname = 'h'\nhpet = 1\n", &s, &h, err, sizeof(err)),
-        0);
-    assert_null(strstr(s, "hpet"));
-    free(s);
-    dm_hvm_free(h);
-    assert_int_equal(
-        build("type = 'hvm'\nname = 'h'\n", &s, &h, err, sizeof(err)), 0);
-    assert_null(strstr(s, "hpet"));
-    free(s);
-    dm_hvm_free(h);
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        assert_int_equal(build(cases[i].cfg, &s, &h, err, sizeof(err)), 0);
+        if (cases[i].has)
+            assert_non_null(strstr(s, cases[i].has));
+        else
+            assert_null(strstr(s, "hpet"));
+        free(s);
+        dm_hvm_free(h);
+    }
     unsetenv("PVSTACK_DM_ACCEL");
 }
 

@@ -177,8 +177,7 @@ int main(void)
     };
     int rc;
 
-    snprintf(root, sizeof(root), "/tmp/test_domain.XXXXXX");
-    if (!mkdtemp(root))
+    if (unit_mkdtemp(root, sizeof(root), "test_domain"))
         return 1;
     setenv("PVSTACK_ROOT", root, 1);
     rc = cmocka_run_group_tests(tests, NULL, NULL);

@@ -157,9 +157,14 @@ static void test_xlconf_errors(void **state)
     assert_int_equal(parse("autoballoon = \n", &c, err, sizeof(err)), -EINVAL);
 }
 
-/* total = free + dom0 + guests + overhead, whatever the settings */
-static void check_sum(const struct domain_hostmem *m)
+/*
+ * The memory of a 16 GiB host with guests_kb in guests, into m; total =
+ * free + dom0 + guests + overhead, whatever the settings.
+ */
+static void compute(const struct xl_conf *c, uint64_t guests_kb,
+                    struct domain_hostmem *m)
 {
+    domain_hostmem_compute(c, 16 * GIB, guests_kb, m);
     assert_true(m->free_kb + m->dom0_kb + m->guests_kb + m->overhead_kb <=
                 m->total_kb);
     if (m->free_kb)
@@ -176,13 +181,11 @@ static void test_fixed_dom0(void **state)
 
     (void)state;
     assert_int_equal(parse("dom0_mem = '2G'\n", &c, err, sizeof(err)), 0);
-    domain_hostmem_compute(&c, 16 * GIB, 0, &a);
-    check_sum(&a);
+    compute(&c, 0, &a);
     assert_int_equal(a.dom0_kb, 2 * GIB);
     assert_int_equal(a.overhead_kb, 16 * GIB / 128);
     /* a guest of 1 GiB starts: free falls by 1 GiB, dom0 stays */
-    domain_hostmem_compute(&c, 16 * GIB, 1 * GIB, &b);
-    check_sum(&b);
+    compute(&c, 1 * GIB, &b);
     assert_int_equal(b.dom0_kb, 2 * GIB);
     assert_int_equal(a.free_kb - b.free_kb, 1 * GIB);
     assert_int_equal(b.avail_kb, b.free_kb); /* no autoballoon */
@@ -202,24 +205,20 @@ static void test_autoballoon(void **state)
     (void)state;
     /* Xen without dom0_mem: dom0 has all, gives it to guests */
     assert_int_equal(parse("", &c, err, sizeof(err)), 0);
-    domain_hostmem_compute(&c, 16 * GIB, 0, &a);
-    check_sum(&a);
+    compute(&c, 0, &a);
     assert_int_equal(a.free_kb, 0);
     assert_int_equal(a.dom0_kb, 16 * GIB - 16 * GIB / 128);
     assert_int_equal(a.avail_kb, a.dom0_kb - HOSTMEM_DOM0_MIN_KB);
-    domain_hostmem_compute(&c, 16 * GIB, 4 * GIB, &b);
-    check_sum(&b);
+    compute(&c, 4 * GIB, &b);
     assert_int_equal(a.dom0_kb - b.dom0_kb, 4 * GIB);
     xl_conf_fini(&c);
     /* dom0_mem with autoballoon forced on: free first, then dom0 */
     assert_int_equal(
         parse("dom0_mem='4G'\nautoballoon='on'\n", &c, err, sizeof(err)), 0);
-    domain_hostmem_compute(&c, 16 * GIB, 0, &a);
-    check_sum(&a);
+    compute(&c, 0, &a);
     assert_int_equal(a.dom0_kb, 4 * GIB);
     assert_int_equal(a.avail_kb, a.free_kb + 4 * GIB - HOSTMEM_DOM0_MIN_KB);
-    domain_hostmem_compute(&c, 16 * GIB, 14 * GIB, &b);
-    check_sum(&b);
+    compute(&c, 14 * GIB, &b);
     assert_int_equal(b.free_kb, 0);
     assert_true(b.dom0_kb < 4 * GIB);
     assert_true(b.dom0_kb >= HOSTMEM_DOM0_MIN_KB);

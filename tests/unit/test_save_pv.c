@@ -235,6 +235,20 @@ static int teardown(void **state)
 
 static const struct domain_ctx ctx = {.prog = "xm"};
 
+/* The guest will answer the suspend request and shut down with reason. */
+static void guest_answers(unsigned reason)
+{
+    g.acks = 1;
+    g.reason = reason;
+}
+
+/* pvsave_write(), or with st pvsave_write_live(), into the fixture's image. */
+static int save(struct domain_save_stats *st)
+{
+    return st ? pvsave_write_live(&ctx, fx.xs, DOMID, fx.fd, st)
+              : pvsave_write(&ctx, fx.xs, DOMID, fx.fd);
+}
+
 static void test_saved(void **state)
 {
     struct xs_handle *xs = fx.xs;
@@ -242,9 +256,8 @@ static void test_saved(void **state)
     int fd = fx.fd, n;
 
     (void)state;
-    g.acks = 1;
-    g.reason = SHUTDOWN_suspend;
-    assert_int_equal(pvsave_write(&ctx, xs, DOMID, fd), 0);
+    guest_answers(SHUTDOWN_suspend);
+    assert_int_equal(save(NULL), 0);
     assert_int_equal(g.live, 0); /* xm save: never the live stream */
     /* The guest answered; it stays suspended for the caller to destroy. */
     assert_string_equal(fake_xs_get(SHUTDOWN_NODE), "");
@@ -265,14 +278,11 @@ static void test_saved(void **state)
 
 static void test_live(void **state)
 {
-    struct xs_handle *xs = fx.xs;
     struct domain_save_stats st = {-1, -1, -1, -1};
-    int fd = fx.fd;
 
     (void)state;
-    g.acks = 1;
-    g.reason = SHUTDOWN_suspend;
-    assert_int_equal(pvsave_write_live(&ctx, xs, DOMID, fd, &st), 0);
+    guest_answers(SHUTDOWN_suspend);
+    assert_int_equal(save(&st), 0);
     assert_int_equal(g.live, 1);
     assert_string_equal(fake_xs_get(SHUTDOWN_NODE), "");
     assert_int_equal(g.resumed, 0);
@@ -283,23 +293,21 @@ static void test_live(void **state)
     assert_true(st.downtime_ms >= 0);
     /* A live stream that fails after the suspend resumes the guest. */
     g.save_rc = -EPIPE;
-    assert_int_equal(pvsave_write_live(&ctx, xs, DOMID, fd, &st), -EPIPE);
+    assert_int_equal(save(&st), -EPIPE);
     assert_int_equal(g.resumed, 1);
 }
 
 /* No log-dirty: said in one line, then the suspended copy, one stream. */
 static void test_live_fallback(void **state)
 {
-    struct xs_handle *xs = fx.xs;
     struct domain_save_stats st = {-1, -1, -1, -1};
     char b[64];
     int fd = fx.fd;
 
     (void)state;
-    g.acks = 1;
-    g.reason = SHUTDOWN_suspend;
+    guest_answers(SHUTDOWN_suspend);
     g.no_logdirty = 1;
-    assert_int_equal(pvsave_write_live(&ctx, xs, DOMID, fd, &st), 0);
+    assert_int_equal(save(&st), 0);
     assert_int_equal(g.live, 1);
     assert_int_equal(g.plain, 1);
     assert_non_null(strstr(g.err, "not live: Xen cannot track"));
@@ -313,14 +321,10 @@ static void test_live_fallback(void **state)
 
 static void test_failed_stream_resumes(void **state)
 {
-    struct xs_handle *xs = fx.xs;
-    int fd = fx.fd;
-
     (void)state;
-    g.acks = 1;
-    g.reason = SHUTDOWN_suspend;
+    guest_answers(SHUTDOWN_suspend);
     g.save_rc = -ENOSPC;
-    assert_int_equal(pvsave_write(&ctx, xs, DOMID, fd), -ENOSPC);
+    assert_int_equal(save(NULL), -ENOSPC);
     assert_non_null(strstr(g.err, "xc_domain_save failed"));
     /* libxl: the guest it suspended carries on. */
     assert_int_equal(g.resumed, 1);
@@ -329,13 +333,9 @@ static void test_failed_stream_resumes(void **state)
 
 static void test_wrong_reason(void **state)
 {
-    struct xs_handle *xs = fx.xs;
-    int fd = fx.fd;
-
     (void)state;
-    g.acks = 1;
-    g.reason = SHUTDOWN_poweroff;
-    assert_int_equal(pvsave_write(&ctx, xs, DOMID, fd), -ECANCELED);
+    guest_answers(SHUTDOWN_poweroff);
+    assert_int_equal(save(NULL), -ECANCELED);
     assert_non_null(strstr(g.err, "unexpected reason code 0"));
     /* Powered off is not suspended: nothing to resume. */
     assert_int_equal(g.resumed, 0);

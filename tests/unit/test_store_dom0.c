@@ -51,14 +51,19 @@ static void put_page(const char *path, char fill)
     put(path, page, sizeof(page));
 }
 
+/* The port file holding text, then dom0_ring_open() of the fixture's files. */
+static int open_port(struct fx *f, const char *text, struct dom0_ring *r,
+                     const char **what)
+{
+    put(f->port, text, strlen(text));
+    return dom0_ring_open(&f->p, r, what);
+}
+
 static int setup(void **state)
 {
     struct fx *f = calloc(1, sizeof(*f));
 
-    if (!f)
-        return -1;
-    strcpy(f->dir, "/tmp/test_store_dom0.XXXXXX");
-    if (!mkdtemp(f->dir))
+    if (!f || unit_mkdtemp(f->dir, sizeof(f->dir), "test_store_dom0"))
         return -1;
     snprintf(f->backend, sizeof(f->backend), "%s/xenbus_backend", f->dir);
     snprintf(f->port, sizeof(f->port), "%s/xsd_port", f->dir);
@@ -117,8 +122,7 @@ static void t_backend_page(void **state)
     int fd;
 
     put_page(f->backend, 'b');
-    put(f->port, "7\n", 2);
-    assert_int_equal(dom0_ring_open(&f->p, &r, &what), 0);
+    assert_int_equal(open_port(f, "7\n", &r, &what), 0);
     assert_int_equal(r.port, 7);
     assert_non_null(r.page);
     assert_int_equal(((char *)r.page)[100], 'b');
@@ -140,8 +144,7 @@ static void t_kva_page(void **state)
     const char *what;
 
     put_page(f->kva, 'k');
-    put(f->port, "12", 2);
-    assert_int_equal(dom0_ring_open(&f->p, &r, &what), 0);
+    assert_int_equal(open_port(f, "12", &r, &what), 0);
     assert_int_equal(r.port, 12);
     assert_int_equal(((char *)r.page)[0], 'k');
     dom0_ring_close(&r);
@@ -155,16 +158,12 @@ static void t_bad(void **state)
     const char *what;
 
     put_page(f->kva, 'k');
-    put(f->port, "seven\n", 6);
-    assert_int_equal(dom0_ring_open(&f->p, &r, &what), -EINVAL);
+    assert_int_equal(open_port(f, "seven\n", &r, &what), -EINVAL);
     assert_string_equal(what, f->port);
-    put(f->port, "0\n", 2);
-    assert_int_equal(dom0_ring_open(&f->p, &r, &what), -EINVAL);
-    put(f->port, "", 0);
-    assert_int_equal(dom0_ring_open(&f->p, &r, &what), -EINVAL);
-    put(f->port, "3\n", 2);
+    assert_int_equal(open_port(f, "0\n", &r, &what), -EINVAL);
+    assert_int_equal(open_port(f, "", &r, &what), -EINVAL);
     unlink(f->kva);
-    assert_int_equal(dom0_ring_open(&f->p, &r, &what), -ENOENT);
+    assert_int_equal(open_port(f, "3\n", &r, &what), -ENOENT);
     assert_string_equal(what, f->kva);
     assert_null(r.page);
 }
@@ -191,8 +190,7 @@ static void t_serve(void **state)
     struct xsd *x;
 
     put_page(f->kva, 0);
-    put(f->port, "9\n", 2);
-    assert_int_equal(dom0_ring_open(&f->p, &r, &what), 0);
+    assert_int_equal(open_port(f, "9\n", &r, &what), 0);
     in = r.page;
     g.page[0] = r.page;
     assert_int_equal(xsd_create(NULL, &x), 0);
@@ -225,6 +223,19 @@ static void t_serve(void **state)
     dom0_ring_close(&r);
 }
 
+/* An xenstored on g's rings started from the state file; *back: reattached. */
+static struct xsd *start_from(const char *file, struct fake_ring *g,
+                              unsigned int *back)
+{
+    struct xsd *x;
+
+    assert_int_equal(xsd_create(NULL, &x), 0);
+    xsd_set_ring_ops(x, &fake_ring_ops, g);
+    assert_int_equal(xsd_state_open(x, file), 0);
+    assert_int_equal(xsd_state_start(x, back), 0);
+    return x;
+}
+
 /*
  * A restart with the state file: dom0's ring found again is reattached; not
  * found (a kernel without it), dom0 is forgotten as a ring but keeps its
@@ -243,10 +254,7 @@ static void t_restart(void **state)
 
     memset(&page, 0, sizeof(page));
     snprintf(file, sizeof(file), "%s/state", f->dir);
-    assert_int_equal(xsd_create(NULL, &x), 0);
-    xsd_set_ring_ops(x, &fake_ring_ops, &g);
-    assert_int_equal(xsd_state_open(x, file), 0);
-    assert_int_equal(xsd_state_start(x, &back), 0);
+    x = start_from(file, &g, &back);
     assert_int_equal(xsd_domain_introduce(x, 0, 0, 9), 0);
     /* the kernel's xenbus watches backend/ (journaled as domain 0's) */
     fake_ring_req(&page, XS_WATCH, 1, "backend\0be", 11);
@@ -257,10 +265,7 @@ static void t_restart(void **state)
     xsd_destroy(x);
     page.rsp_cons = page.rsp_prod; /* the kernel read its replies */
 
-    assert_int_equal(xsd_create(NULL, &x), 0);
-    xsd_set_ring_ops(x, &fake_ring_ops, &g);
-    assert_int_equal(xsd_state_open(x, file), 0);
-    assert_int_equal(xsd_state_start(x, &back), 0);
+    x = start_from(file, &g, &back);
     assert_int_equal(back, 1);
     assert_non_null(xsd_domain_find(x, 0));
     /* and its watch with it: a backend appearing reaches the kernel */
@@ -273,10 +278,7 @@ static void t_restart(void **state)
     xsd_destroy(x);
 
     g.page[0] = NULL;
-    assert_int_equal(xsd_create(NULL, &x), 0);
-    xsd_set_ring_ops(x, &fake_ring_ops, &g);
-    assert_int_equal(xsd_state_open(x, file), 0);
-    assert_int_equal(xsd_state_start(x, &back), 0);
+    x = start_from(file, &g, &back);
     assert_int_equal(back, 0);
     assert_null(xsd_domain_find(x, 0));
     h_open(x, 0, &tool);

@@ -25,6 +25,19 @@ static int fake_expand(const char *cmd, char **out)
     return -ECHILD;
 }
 
+/* c holds each "key=value" of kv (NULL-terminated). */
+static void assert_conf(const struct xci_conf *c, const char *const *kv)
+{
+    for (; *kv; kv++) {
+        const char *eq = strchr(*kv, '=');
+        char key[64];
+
+        assert_non_null(eq);
+        snprintf(key, sizeof(key), "%.*s", (int)(eq - *kv), *kv);
+        assert_string_equal(xci_conf_get(c, key), eq + 1);
+    }
+}
+
 static void test_conf_file(void **state)
 {
     struct xci_conf c = {0};
@@ -35,13 +48,11 @@ static void test_conf_file(void **state)
 
     (void)state;
     assert_int_equal(xci_conf_parse(&c, text, "t.conf", fake_expand, NULL), 0);
-    assert_string_equal(xci_conf_get(&c, "size"), "8G"); /* last wins */
-    assert_string_equal(xci_conf_get(&c, "memory"), "256M");
-    assert_string_equal(xci_conf_get(&c, "kernel"), "/boot/vmlinuz-6.1.0-test");
-    assert_string_equal(xci_conf_get(&c, "genpass-len"), "12");
-    assert_string_equal(xci_conf_get(&c, "genpass_len"), "12");
-    assert_string_equal(xci_conf_get(&c, "ext4-options"), "noatime,errors=x");
-    assert_string_equal(xci_conf_get(&c, "dir"), "");
+    assert_conf(&c, (const char *const[]){
+                        "size=8G", /* last wins */
+                        "memory=256M", "kernel=/boot/vmlinuz-6.1.0-test",
+                        "genpass-len=12", "genpass_len=12",
+                        "ext4-options=noatime,errors=x", "dir=", NULL});
     assert_null(xci_conf_get(&c, "lvm"));
     xci_conf_fini(&c);
 }
@@ -98,13 +109,10 @@ static void test_cmdline(void **state)
 
     (void)state;
     assert_int_equal(parse_argv(&cl, args), 0);
-    assert_string_equal(xci_conf_get(&cl, "hostname"), "test2");
-    assert_string_equal(xci_conf_get(&cl, "ip"), "10.0.0.2 10.0.0.3");
-    assert_string_equal(xci_conf_get(&cl, "noswap"), "1");
-    assert_string_equal(xci_conf_get(&cl, "pygrub"), "0");
-    assert_string_equal(xci_conf_get(&cl, "genpass"), "1");
-    assert_string_equal(xci_conf_get(&cl, "role"), "udev builder");
-    assert_string_equal(xci_conf_get(&cl, "install-method"), "copy");
+    assert_conf(&cl, (const char *const[]){
+                         "hostname=test2", "ip=10.0.0.2 10.0.0.3", "noswap=1",
+                         "pygrub=0", "genpass=1", "role=udev builder",
+                         "install-method=copy", NULL});
     xci_conf_fini(&cl);
 
     assert_int_equal(parse_argv(&cl, (const char *[]){"--bogus", NULL}),
@@ -119,6 +127,18 @@ static void test_cmdline(void **state)
 }
 
 /* Resolve "base" settings plus extra "key=value" pairs. */
+/* Each "key=value" of kv (NULL-terminated, or NULL for none) into c. */
+static void set_all(struct xci_conf *c, const char *const *kv)
+{
+    for (; kv && *kv; kv++) {
+        char *k = strdup(*kv), *eq = strchr(k, '=');
+
+        *eq = '\0';
+        xci_conf_set(c, k, eq + 1);
+        free(k);
+    }
+}
+
 static int resolve(struct xci_settings *s, struct xci_conf *c,
                    const char *const *kv)
 {
@@ -130,26 +150,20 @@ static int resolve(struct xci_settings *s, struct xci_conf *c,
                                        "mirror=http://deb.debian.org/debian",
                                        NULL};
     FILE *null = fopen("/dev/null", "w");
-    const char *const *p;
     int rc;
 
-    for (p = base; *p; p++) {
-        char *k = strdup(*p), *eq = strchr(k, '=');
-
-        *eq = '\0';
-        xci_conf_set(c, k, eq + 1);
-        free(k);
-    }
-    for (p = kv; p && *p; p++) {
-        char *k = strdup(*p), *eq = strchr(k, '=');
-
-        *eq = '\0';
-        xci_conf_set(c, k, eq + 1);
-        free(k);
-    }
+    set_all(c, base);
+    set_all(c, kv);
     rc = xci_settings_resolve(s, c, null);
     fclose(null);
     return rc;
+}
+
+/* What resolve() made, freed for the next. */
+static void release(struct xci_settings *s, struct xci_conf *c)
+{
+    xci_settings_fini(s);
+    xci_conf_fini(c);
 }
 
 #define EXPECT_BAD(...)                                                        \
@@ -158,14 +172,15 @@ static int resolve(struct xci_settings *s, struct xci_conf *c,
         struct xci_settings s_;                                                \
         assert_int_equal(                                                      \
             resolve(&s_, &c_, (const char *[]){__VA_ARGS__, NULL}), -EINVAL);  \
-        xci_settings_fini(&s_);                                                \
-        xci_conf_fini(&c_);                                                    \
+        release(&s_, &c_);                                                     \
     } while (0)
 
 static void test_settings_defaults(void **state)
 {
+    static const char *const no_genpass[] = {"password=x", "genpass=0"};
     struct xci_conf c = {0};
     struct xci_settings s;
+    size_t i;
 
     (void)state;
     assert_int_equal(resolve(&s, &c, NULL), 0);
@@ -189,17 +204,15 @@ static void test_settings_defaults(void **state)
     assert_string_equal(s.extension, ".cfg");
     assert_true(s.genpass); /* xen-tools' default */
     assert_string_equal(s.hash_method, "sha512");
-    xci_settings_fini(&s);
-    xci_conf_fini(&c);
+    release(&s, &c);
 
-    assert_int_equal(resolve(&s, &c, (const char *[]){"password=x", NULL}), 0);
-    assert_false(s.genpass);
-    xci_settings_fini(&s);
-    xci_conf_fini(&c);
-    assert_int_equal(resolve(&s, &c, (const char *[]){"genpass=0", NULL}), 0);
-    assert_false(s.genpass);
-    xci_settings_fini(&s);
-    xci_conf_fini(&c);
+    /* A password given, or genpass = 0: none is generated. */
+    for (i = 0; i < sizeof(no_genpass) / sizeof(no_genpass[0]); i++) {
+        assert_int_equal(resolve(&s, &c, (const char *[]){no_genpass[i], NULL}),
+                         0);
+        assert_false(s.genpass);
+        release(&s, &c);
+    }
 }
 
 static void test_settings_values(void **state)
@@ -231,13 +244,11 @@ static void test_settings_values(void **state)
     assert_string_equal(s.roles[1], "builder");
     /* The conf's own strings are untouched by the splitting. */
     assert_string_equal(xci_conf_get(&c, "ip"), "10.1.1.1 10.1.1.2");
-    xci_settings_fini(&s);
-    xci_conf_fini(&c);
+    release(&s, &c);
 
     assert_int_equal(resolve(&s, &c, (const char *[]){"swap=0", NULL}), 0);
     assert_true(s.noswap);
-    xci_settings_fini(&s);
-    xci_conf_fini(&c);
+    release(&s, &c);
 }
 
 static void test_settings_rejects(void **state)

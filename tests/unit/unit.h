@@ -7,9 +7,23 @@
 #ifndef TESTS_UNIT_UNIT_H
 #define TESTS_UNIT_UNIT_H
 
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+
+/*
+ * A test's scratch tree "/tmp/<name>.XXXXXX", made by mkdtemp() into dir
+ * (len bytes): 0, or -1 with errno set.
+ */
+static inline int unit_mkdtemp(char *dir, size_t len, const char *name)
+{
+    if (snprintf(dir, len, "/tmp/%s.XXXXXX", name) >= (int)len) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    return mkdtemp(dir) ? 0 : -1;
+}
 
 /*
  * Remove a test's scratch tree (a mkdtemp() directory): 0, or -1 when rm

@@ -49,6 +49,15 @@ static int dup_of(struct cfg_raw *raw, const char *key, char **slot)
     return *slot ? 0 : -ENOMEM;
 }
 
+/* As dup_of(), for a key xl.conf once named older: key wins over older. */
+static int dup_renamed(struct cfg_raw *raw, const char *older, const char *key,
+                       char **slot)
+{
+    int rc = dup_of(raw, older, slot);
+
+    return rc ? rc : dup_of(raw, key, slot);
+}
+
 /* Xen's dom0_mem=<size>|<N>%: a size in MiB unless suffixed. */
 static int dom0_mem(struct cfg_raw *raw, struct xl_conf *c)
 {
@@ -113,10 +122,10 @@ static int read_keys(struct cfg_raw *raw, struct xl_conf *c)
         return -EINVAL;
     }
     c->output_json = !v || !strcmp(v, "json");
-    if ((rc = dup_of(raw, "vifscript", &c->vif_script)) ||
-        (rc = dup_of(raw, "vif.default.script", &c->vif_script)) ||
-        (rc = dup_of(raw, "defaultbridge", &c->vif_bridge)) ||
-        (rc = dup_of(raw, "vif.default.bridge", &c->vif_bridge)) ||
+    if ((rc = dup_renamed(raw, "vifscript", "vif.default.script",
+                          &c->vif_script)) ||
+        (rc = dup_renamed(raw, "defaultbridge", "vif.default.bridge",
+                          &c->vif_bridge)) ||
         (rc = dup_of(raw, "vif.default.backend", &c->vif_backend)) ||
         (rc = dup_of(raw, "vif.default.gatewaydev", &c->vif_gatewaydev)) ||
         (rc = dup_of(raw, "lockfile", &c->lockfile)) || (rc = dom0_mem(raw, c)))

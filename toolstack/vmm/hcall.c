@@ -189,42 +189,6 @@ static int64_t hc_set_trap_table(struct vcpu *v, uint64_t traps, uint64_t a2,
     return 0;
 }
 
-static int64_t hc_set_timer_op(struct vcpu *v, uint64_t timeout, uint64_t a2,
-                               uint64_t a3, uint64_t a4, uint64_t a5)
-{
-    return sched_hc_set_timer(v, timeout);
-}
-
-static int64_t hc_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg,
-                           uint64_t a3, uint64_t a4, uint64_t a5)
-{
-    return sched_hc_sched_op(v, cmd, arg);
-}
-
-static int64_t hc_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t vid,
-                          uint64_t arg, uint64_t a4, uint64_t a5)
-{
-    return sched_hc_vcpu_op(v, cmd, vid, arg);
-}
-
-static int64_t hc_evtchn_op(struct vcpu *v, uint64_t cmd, uint64_t arg,
-                            uint64_t a3, uint64_t a4, uint64_t a5)
-{
-    return evtchn_hc(v, cmd, arg);
-}
-
-static int64_t hc_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg,
-                            uint64_t a3, uint64_t a4, uint64_t a5)
-{
-    return mem_hc_memory_op(v, cmd, arg);
-}
-
-static int64_t hc_grant_table_op(struct vcpu *v, uint64_t cmd, uint64_t uop,
-                                 uint64_t count, uint64_t a4, uint64_t a5)
-{
-    return mem_hc_grant_table_op(v, cmd, uop, count);
-}
-
 static int64_t hc_ok(struct vcpu *v, uint64_t a1, uint64_t a2, uint64_t a3,
                      uint64_t a4, uint64_t a5)
 {
@@ -296,19 +260,13 @@ static hcall_fn *const hcall_table[] = {
     [__HYPERVISOR_set_callbacks] = hc_set_callbacks,
     [__HYPERVISOR_fpu_taskswitch] = hc_ok,
     [__HYPERVISOR_stack_switch] = hc_ok,
-    [__HYPERVISOR_memory_op] = hc_memory_op,
     [__HYPERVISOR_multicall] = hc_multicall,
-    [__HYPERVISOR_set_timer_op] = hc_set_timer_op,
     [__HYPERVISOR_xen_version] = hc_xen_version,
     [__HYPERVISOR_console_io] = hc_console_io,
-    [__HYPERVISOR_grant_table_op] = hc_grant_table_op,
     [__HYPERVISOR_vm_assist] = hc_ok,
-    [__HYPERVISOR_vcpu_op] = hc_vcpu_op,
     [__HYPERVISOR_set_segment_base] = hc_set_segment_base,
     [__HYPERVISOR_mmuext_op] = hc_mmuext_op,
-    [__HYPERVISOR_sched_op] = hc_sched_op,
     [__HYPERVISOR_callback_op] = hc_callback_op,
-    [__HYPERVISOR_event_channel_op] = hc_evtchn_op,
 };
 
 #define NR_HCALLS (sizeof(hcall_table) / sizeof(hcall_table[0]))
@@ -317,6 +275,21 @@ static int64_t hcall_call(struct vcpu *v, uint64_t nr, const uint64_t a[5])
 {
     struct vmm *vmm = v->vmm;
 
+    /* The calls sched.c, evtchn.c and mem.c serve, with their arguments. */
+    switch (nr) {
+    case __HYPERVISOR_set_timer_op:
+        return sched_hc_set_timer(v, a[0]);
+    case __HYPERVISOR_sched_op:
+        return sched_hc_sched_op(v, a[0], a[1]);
+    case __HYPERVISOR_vcpu_op:
+        return sched_hc_vcpu_op(v, a[0], a[1], a[2]);
+    case __HYPERVISOR_event_channel_op:
+        return evtchn_hc(v, a[0], a[1]);
+    case __HYPERVISOR_memory_op:
+        return mem_hc_memory_op(v, a[0], a[1]);
+    case __HYPERVISOR_grant_table_op:
+        return mem_hc_grant_table_op(v, a[0], a[1], a[2]);
+    }
     if (nr < NR_HCALLS && hcall_table[nr])
         return hcall_table[nr](v, a[0], a[1], a[2], a[3], a[4]);
     if (nr < 128 && !(vmm->hc_logged[nr / 64] & (1ull << (nr % 64)))) {

@@ -24,41 +24,16 @@ enum { SORT_COLUMNS = 18 };
 static double col_key(const struct top_row *r, int col)
 {
     const struct xm_dominfo *d = &r->d;
+    /* By column; NAME and STATE (0, 1) sort otherwise (cmp_rows). */
+    const double key[SORT_COLUMNS] = {
+        0,         0,         d->cpu_time,   r->cpu_pct,
+        d->mem_kb, d->mem_kb, d->max_mem_kb, d->max_mem_kb,
+        d->vcpus,  r->nets,   r->tx,         r->rx,
+        r->vbds,   r->oo,     r->rd,         r->wr,
+        r->rsect,  r->wsect,
+    };
 
-    switch (col) {
-    case 2:
-        return d->cpu_time;
-    case 3:
-        return r->cpu_pct;
-    case 4:
-    case 5:
-        return (double)d->mem_kb;
-    case 6:
-    case 7:
-        return (double)d->max_mem_kb;
-    case 8:
-        return d->vcpus;
-    case 9:
-        return r->nets;
-    case 10:
-        return (double)r->tx;
-    case 11:
-        return (double)r->rx;
-    case 12:
-        return r->vbds;
-    case 13:
-        return (double)r->oo;
-    case 14:
-        return (double)r->rd;
-    case 15:
-        return (double)r->wr;
-    case 16:
-        return (double)r->rsect;
-    case 17:
-        return (double)r->wsect;
-    default:
-        return d->domid;
-    }
+    return col >= 2 && col < SORT_COLUMNS ? key[col] : d->domid;
 }
 
 static int sort_col = -1;
