@@ -67,13 +67,14 @@ case_xlcfg_keys() {
     [ -z "$m" ] || fail "not in xl.cfg.5:$m"
 }
 
-# The long options of xen-create-image (opts.c's table) and of the other
+# The long options of xen-create-image (opts.c's opt_names) and of the other
 # two tools (the vals/flags lists their main() gives xci_tool_setup).
 case_xci_options() {
     local o m t
     command -v man >/dev/null || { echo "# no man"; return 0; }
-    o=$(sed -n '/^static const struct opt opts\[\]/,/^};/p' "$TOP/xen-create-image/opts.c" |
-        grep -oE '\{"[a-z-]+"' | tr -d '{"' | sed 's/^/--/')
+    # opt_names: per kind, a string of space-separated option names
+    o=$(sed -n '/^static const char \*const opt_names\[\]/,/^};/p' "$TOP/xen-create-image/opts.c" |
+        grep -oE '"[a-z -]+"' | tr -d '"' | tr ' ' '\n' | grep . | sed 's/^/--/')
     [ "$(echo $o | wc -w)" -gt 40 ] || fail "opts.c's table not found"
     # shellcheck disable=SC2086
     m=$(missing_in "$MAN/xen-create-image.8" $o)
