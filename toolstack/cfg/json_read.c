@@ -247,7 +247,7 @@ static int read_hvm(yajl_val h, struct domain_config *c)
 static int read_config(yajl_val root, struct domain_config *c)
 {
     yajl_val ci = get(root, "c_info"), bi = get(root, "b_info");
-    yajl_val av = get(bi, "avail_vcpus");
+    yajl_val av = get(bi, "avail_vcpus"), sp = get(bi, "sched_params");
     char *uuid = NULL;
     int rc;
 
@@ -272,8 +272,8 @@ static int read_config(yajl_val root, struct domain_config *c)
     c->localtime = jdefbool(bi, "localtime");
     read_simple(bi, c, CFG_B_INFO);
     read_simple(NULL, c, CFG_B_HVM); /* unset unless type.hvm says */
-    read_simple(get(bi, "sched_params"), c, CFG_B_SCHED);
-    if (!get(bi, "sched_params")) { /* kept by pvstack before 2026-12-06 */
+    read_simple(sp, c, CFG_B_SCHED);
+    if (!sp) { /* kept by pvstack before 2026-12-06 */
         c->cpu_weight = jint(bi, "sched_weight", 0);
         c->cap = jint(bi, "sched_cap", 0);
     }
