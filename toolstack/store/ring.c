@@ -28,6 +28,24 @@ static size_t before_wrap(XENSTORE_RING_IDX i, size_t n)
     return n < room ? n : room;
 }
 
+/* n bytes out of ring from index i on, across its end. */
+static void copy_out(void *dst, const char *ring, XENSTORE_RING_IDX i, size_t n)
+{
+    size_t first = before_wrap(i, n);
+
+    memcpy(dst, ring + MASK_XENSTORE_IDX(i), first);
+    memcpy((char *)dst + first, ring, n - first);
+}
+
+/* n bytes into ring from index i on, across its end. */
+static void copy_in(char *ring, XENSTORE_RING_IDX i, const void *src, size_t n)
+{
+    size_t first = before_wrap(i, n);
+
+    memcpy(ring + MASK_XENSTORE_IDX(i), src, first);
+    memcpy(ring, (const char *)src + first, n - first);
+}
+
 /*
  * Load a ring's indices once and check them: how many bytes it holds, or
  * -EIO when the guest's indices say more than a ring can.
@@ -55,14 +73,12 @@ int ring_req_peek(const struct xenstore_domain_interface *intf, void *buf,
 {
     XENSTORE_RING_IDX cons, prod;
     int avail = ring_fill(&intf->req_cons, &intf->req_prod, &cons, &prod);
-    size_t n, first;
+    size_t n;
 
     if (avail < 0)
         return avail;
     n = (size_t)avail < len ? (size_t)avail : len;
-    first = before_wrap(cons, n);
-    memcpy(buf, intf->req + MASK_XENSTORE_IDX(cons), first);
-    memcpy((char *)buf + first, intf->req, n - first);
+    copy_out(buf, intf->req, cons, n);
     return (int)n;
 }
 
@@ -76,16 +92,14 @@ int ring_rsp_write(struct xenstore_domain_interface *intf, const void *buf,
 {
     XENSTORE_RING_IDX cons, prod;
     int used = ring_fill(&intf->rsp_cons, &intf->rsp_prod, &cons, &prod);
-    size_t n, first;
+    size_t n;
 
     if (used < 0)
         return used;
     n = XENSTORE_RING_SIZE - (size_t)used;
     if (n > len)
         n = len;
-    first = before_wrap(prod, n);
-    memcpy(intf->rsp + MASK_XENSTORE_IDX(prod), buf, first);
-    memcpy(intf->rsp, (const char *)buf + first, n - first);
+    copy_in(intf->rsp, prod, buf, n);
     /* The bytes must be visible before the index that publishes them. */
     store(&intf->rsp_prod, prod + (XENSTORE_RING_IDX)n);
     return (int)n;
