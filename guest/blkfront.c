@@ -153,7 +153,7 @@ int blkfront_io(uint64_t sector, void *page, unsigned nsect, bool write)
     struct blkfront *b = &blk;
     struct blkif_request *req;
     struct blkif_response rsp;
-    int ref, notify;
+    int ref;
     bool done;
 
     if (!b->connected)
@@ -178,9 +178,7 @@ int blkfront_io(uint64_t sector, void *page, unsigned nsect, bool write)
     req->seg[0].first_sect = 0;
     req->seg[0].last_sect = (uint8_t)(nsect - 1);
     b->ring.req_prod_pvt++;
-    RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&b->ring, notify);
-    if (notify)
-        evtchn_notify(b->port);
+    XENBUS_FRONT_PUSH(&b->ring, b->port);
     done = WAIT_UNTIL(response_ready(b), time_now_ns() + 10000 * MS);
     if (done) {
         rsp = *RING_GET_RESPONSE(&b->ring, b->ring.rsp_cons);
@@ -266,13 +264,10 @@ int blkfront_queue(uint64_t id, bool write, uint64_t sector,
 void blkfront_kick(void)
 {
     struct blkfront *b = &blk;
-    int notify;
 
     if (!b->connected)
         return;
-    RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&b->ring, notify);
-    if (notify)
-        evtchn_notify(b->port);
+    XENBUS_FRONT_PUSH(&b->ring, b->port);
 }
 
 bool blkfront_response_ready(void)
@@ -305,15 +300,12 @@ int blkfront_raw(const struct blkif_request *raw, int16_t *status)
 {
     struct blkfront *b = &blk;
     struct blkif_response rsp;
-    int notify;
 
     if (!b->connected)
         return -XEN_ENODEV;
     *RING_GET_REQUEST(&b->ring, b->ring.req_prod_pvt) = *raw;
     b->ring.req_prod_pvt++;
-    RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&b->ring, notify);
-    if (notify)
-        evtchn_notify(b->port);
+    XENBUS_FRONT_PUSH(&b->ring, b->port);
     if (!WAIT_UNTIL(response_ready(b), time_now_ns() + 5000 * MS))
         return -XEN_ETIMEDOUT;
     rsp = *RING_GET_RESPONSE(&b->ring, b->ring.rsp_cons);
@@ -328,12 +320,8 @@ void blkfront_push_wild(uint32_t ahead)
 {
     struct blkfront *b = &blk;
 
-    if (!b->connected)
-        return;
-    /* Never our private index: the ring is given up, not corrupted here. */
-    wmb();
-    b->ring.sring->req_prod = b->ring.req_prod_pvt + ahead;
-    evtchn_notify(b->port);
+    if (b->connected)
+        XENBUS_FRONT_PUSH_WILD(&b->ring, ahead, b->port);
 }
 
 /*

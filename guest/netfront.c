@@ -72,7 +72,6 @@ static void reap_tx(struct netfront *n)
 static int xmit_locked(struct netfront *n, const void *frame, size_t len)
 {
     struct netif_tx_request *req;
-    int notify;
     uint16_t id;
 
     if (!n->connected)
@@ -95,9 +94,7 @@ static int xmit_locked(struct netfront *n, const void *frame, size_t len)
     req->id = id;
     req->size = (uint16_t)len;
     n->tx.req_prod_pvt++;
-    RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&n->tx, notify);
-    if (notify)
-        evtchn_notify(n->port);
+    XENBUS_FRONT_PUSH(&n->tx, n->port);
     n->st.tx_packets++;
     return 0;
 }
@@ -105,7 +102,7 @@ static int xmit_locked(struct netfront *n, const void *frame, size_t len)
 static void net_event(evtchn_port_t port, struct regs *r, void *data)
 {
     struct netfront *n = &nf;
-    int more, notify;
+    int more;
 
     reap_tx(n);
     do {
@@ -127,9 +124,7 @@ static void net_event(evtchn_port_t port, struct regs *r, void *data)
             post_rx(n, rsp.id);
         }
         n->rx.rsp_cons = prod;
-        RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&n->rx, notify);
-        if (notify)
-            evtchn_notify(n->port);
+        XENBUS_FRONT_PUSH(&n->rx, n->port);
         RING_FINAL_CHECK_FOR_RESPONSES(&n->rx, more);
     } while (more);
 }
@@ -194,7 +189,6 @@ int netfront_tx_raw(const struct netif_tx_request *reqs, unsigned nr,
 {
     struct netfront *n = &nf;
     unsigned i;
-    int notify;
 
     if (!n->connected)
         return -XEN_ENODEV;
@@ -213,9 +207,7 @@ int netfront_tx_raw(const struct netif_tx_request *reqs, unsigned nr,
             (uint16_t)(NETFRONT_RAW_ID + i);
         n->tx.req_prod_pvt++;
     }
-    RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&n->tx, notify);
-    if (notify)
-        evtchn_notify(n->port);
+    XENBUS_FRONT_PUSH(&n->tx, n->port);
     local_irq_enable();
     /* Responses come in the event callback (reap_tx). */
     if (!WAIT_UNTIL(raw_answered(n, nr), time_now_ns() + 3000 * MS))
@@ -229,11 +221,8 @@ void netfront_push_wild(uint32_t ahead)
 {
     struct netfront *n = &nf;
 
-    if (!n->connected)
-        return;
-    wmb();
-    n->tx.sring->req_prod = n->tx.req_prod_pvt + ahead;
-    evtchn_notify(n->port);
+    if (n->connected)
+        XENBUS_FRONT_PUSH_WILD(&n->tx, ahead, n->port);
 }
 
 unsigned netfront_backend_id(void)

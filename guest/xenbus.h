@@ -78,6 +78,29 @@ int xenbus_front_wait_connected(const char *backend);
  * Returns 0 or -errno. */
 int xenbus_front_connected(const char *node, const char *backend,
                            const char *token);
+/*
+ * Publish the requests queued on front ring r (xen/io/ring.h) and kick
+ * port if the backend asked to be woken.
+ */
+#define XENBUS_FRONT_PUSH(r, port)                                             \
+    do {                                                                       \
+        int notify_;                                                           \
+                                                                               \
+        RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(r, notify_);                       \
+        if (notify_)                                                           \
+            evtchn_notify(port);                                               \
+    } while (0)
+/*
+ * Hostile self-tests: publish a req_prod `ahead` slots beyond what front
+ * ring r (xen/io/ring.h) queued, and kick port. Never our private index:
+ * the backend must give the ring up, and nothing here is corrupted.
+ */
+#define XENBUS_FRONT_PUSH_WILD(r, ahead, port)                                 \
+    do {                                                                       \
+        wmb();                                                                 \
+        (r)->sring->req_prod = (r)->req_prod_pvt + (ahead);                    \
+        evtchn_notify(port);                                                   \
+    } while (0)
 /* Drop that watch (the frontend resumes or closes). */
 void xenbus_front_unwatch(const char *backend, const char *token);
 /* Whether the backend is closing (Closing or later) or gone: what makes a

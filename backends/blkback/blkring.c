@@ -435,21 +435,7 @@ int blkring_fds(const struct blkring *r, struct pollfd pfd[2])
     return 2;
 }
 
-static int blkring_thread_fds(const void *r, struct pollfd *pfd)
-{
-    return blkring_fds(r, pfd);
-}
-
-static int blkring_thread_process(void *r)
-{
-    return blkring_process(r);
-}
-
-int blkring_start(struct blkring *r)
-{
-    return ringthread_start(&r->thread, r, blkring_thread_fds,
-                            blkring_thread_process);
-}
+RINGTHREAD_DEFINE_START(blkring)
 
 void blkring_stop(struct blkring *r)
 {

@@ -362,21 +362,7 @@ int netring_fds(const struct netring *r, struct pollfd pfd[NETRING_NFDS])
     return NETRING_NFDS;
 }
 
-static int netring_thread_fds(const void *r, struct pollfd *pfd)
-{
-    return netring_fds(r, pfd);
-}
-
-static int netring_thread_process(void *r)
-{
-    return netring_process(r);
-}
-
-int netring_start(struct netring *r)
-{
-    return ringthread_start(&r->thread, r, netring_thread_fds,
-                            netring_thread_process);
-}
+RINGTHREAD_DEFINE_START(netring)
 
 void netring_stop(struct netring *r)
 {

@@ -48,4 +48,24 @@ void ringthread_stop(struct ringthread *t);
 /* Stop, then close the stop eventfd. */
 void ringthread_fini(struct ringthread *t);
 
+/*
+ * Define `int <prefix>_start(struct <prefix> *r)`, which runs the ring's
+ * typed <prefix>_fds and <prefix>_process in its thread (member `thread`):
+ * the two void-pointer adapters every ring would otherwise write by hand.
+ */
+#define RINGTHREAD_DEFINE_START(prefix)                                        \
+    static int prefix##_thread_fds(const void *r, struct pollfd *pfd)          \
+    {                                                                          \
+        return prefix##_fds((const struct prefix *)r, pfd);                    \
+    }                                                                          \
+    static int prefix##_thread_process(void *r)                                \
+    {                                                                          \
+        return prefix##_process((struct prefix *)r);                           \
+    }                                                                          \
+    int prefix##_start(struct prefix *r)                                       \
+    {                                                                          \
+        return ringthread_start(&r->thread, r, prefix##_thread_fds,            \
+                                prefix##_thread_process);                      \
+    }
+
 #endif

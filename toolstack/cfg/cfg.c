@@ -157,20 +157,24 @@ out:
 
 void domain_config_free(struct domain_config *c)
 {
+    const struct cfg_simple_key *k;
     size_t i;
 
     if (!c)
         return;
+    for (k = cfg_simple_keys; k->key; k++) {
+        void *field = (char *)c + k->off;
+
+        if (k->kind == CFG_STR)
+            free(*(char **)field);
+        else if (k->kind == CFG_STRV)
+            cfg_strv_free(field);
+    }
     free(c->name);
     free(c->cpus);
     free(c->cpus_soft);
-    free(c->kernel);
-    free(c->ramdisk);
     free(c->extra);
     free(c->root);
-    free(c->cmdline);
-    free(c->bootloader);
-    cfg_strv_free(&c->bootloader_args);
     for (i = 0; i < c->nr_disks; i++)
         disk_spec_fini(&c->disks[i]);
     free(c->disks);

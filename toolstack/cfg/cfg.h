@@ -102,7 +102,8 @@ struct cfg_strv {
 };
 
 /*
- * Keys that are one boolean or number. One row here is the struct field,
+ * Keys that are one boolean, number, string or list of strings, each
+ * kept in one field and in one JSON key. One row here is the struct field,
  * the cfg key and its place in libxl's JSON: the parser (config.c), the
  * JSON writer (json.c) and reader (json_read.c) go through the rows, so a
  * new such key is one row here plus its user (the engine or the device
@@ -111,9 +112,20 @@ struct cfg_strv {
  * section: CFG_B_INFO (b_info), CFG_B_HVM (b_info."type.hvm", HVM only) or
  * CFG_B_SCHED (b_info.sched_params).
  * kind: CFG_DEFBOOL (int field, -1 unset, JSON "True"/"False", as
- * libxl_defbool) or CFG_NUM (long long field in [min, max], 0 unset).
+ * libxl_defbool), CFG_NUM (long long field in [min, max], 0 unset),
+ * CFG_STR (char *, NULL unset) or CFG_STRV (struct cfg_strv: a string or
+ * a list in the cfg, a list in JSON). A section's rows are written in
+ * their order here, which is libxl's (libxl_types.idl) within a section.
  */
 #define CFG_SIMPLE_KEYS(X)                                                     \
+    /* the PV kernel and its boot; cmdline is xl's parse_cmdline() of          \
+     * cmdline=, root= and extra= (config.c read_boot) */                      \
+    X(kernel, "kernel", CFG_B_INFO, "kernel", CFG_STR, 0, 0)                   \
+    X(cmdline, "cmdline", CFG_B_INFO, "cmdline", CFG_STR, 0, 0)                \
+    X(ramdisk, "ramdisk", CFG_B_INFO, "ramdisk", CFG_STR, 0, 0)                \
+    X(bootloader, "bootloader", CFG_B_INFO, "bootloader", CFG_STR, 0, 0)       \
+    X(bootloader_args, "bootloader_args", CFG_B_INFO, "bootloader_args",       \
+      CFG_STRV, 0, 0)                                                          \
     /* xl.cfg hpet=BOOLEAN: the HVM guest's HPET (default on) */               \
     X(hpet, "hpet", CFG_B_HVM, "hpet", CFG_DEFBOOL, 0, 1)                      \
     /* xl.cfg cpu_weight, cap: the credit scheduler's share (sched.c) */       \
@@ -121,9 +133,11 @@ struct cfg_strv {
     X(cap, "cap", CFG_B_SCHED, "cap", CFG_NUM, 0, 6400)
 
 enum cfg_key_section { CFG_B_INFO, CFG_B_HVM, CFG_B_SCHED };
-enum cfg_key_kind { CFG_DEFBOOL, CFG_NUM };
+enum cfg_key_kind { CFG_DEFBOOL, CFG_NUM, CFG_STR, CFG_STRV };
 #define CFG_TYPE_CFG_DEFBOOL int
 #define CFG_TYPE_CFG_NUM long long
+#define CFG_TYPE_CFG_STR char *
+#define CFG_TYPE_CFG_STRV struct cfg_strv
 #define CFG_SIMPLE_FIELD(f, k, sec, j, kind, min, max) CFG_TYPE_##kind f;
 
 /* One row of CFG_SIMPLE_KEYS, as the parser and the JSON code see it. */
@@ -152,13 +166,8 @@ struct domain_config {
     unsigned maxvcpus;     /* default = vcpus */
     char *cpus;            /* cpus= string; a list is joined by ',' */
     char *cpus_soft;       /* cpus_soft=, the same way */
-    char *kernel;
-    char *ramdisk;
     char *extra;
     char *root;
-    char *cmdline; /* resolved as xl parse_cmdline() */
-    char *bootloader;
-    struct cfg_strv bootloader_args;
     enum action_on_shutdown on_poweroff; /* default destroy */
     enum action_on_shutdown on_reboot;   /* default restart */
     enum action_on_shutdown on_crash;    /* default destroy */
@@ -179,6 +188,7 @@ struct domain_config {
     int usb;
     struct cfg_strv device_model_args;
     char *device_model_accel; /* ours: "kvm" or "tcg" (HVM qemu) */
+    /* kernel, cmdline, ramdisk, bootloader(_args), hpet, cpu_weight, cap */
     CFG_SIMPLE_KEYS(CFG_SIMPLE_FIELD)
 };
 

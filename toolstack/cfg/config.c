@@ -323,30 +323,27 @@ static void hvmloader(struct rd *r)
 static int read_boot(struct rd *r)
 {
     struct domain_config *c = r->c;
-    const char *cmd, *root, *extra;
+    const char *root, *extra;
     int rc;
 
-    if ((rc = dup_str(r, "kernel", &c->kernel)) ||
-        (rc = dup_str(r, "ramdisk", &c->ramdisk)) ||
-        (rc = dup_str(r, "bootloader", &c->bootloader)) ||
-        (rc = get_strv(r, "bootloader_args", &c->bootloader_args, 0)) ||
-        (rc = dup_str(r, "root", &c->root)) ||
-        (rc = dup_str(r, "extra", &c->extra)) ||
-        (rc = get_str(r, "cmdline", &cmd, NULL)))
+    /* kernel, cmdline= and the rest are CFG_SIMPLE_KEYS rows, read first */
+    if ((rc = dup_str(r, "root", &c->root)) ||
+        (rc = dup_str(r, "extra", &c->extra)))
         return rc;
     if (c->type == DOMAIN_TYPE_HVM && c->kernel)
         hvmloader(r);
     root = c->root;
     extra = c->extra;
     /* xl parse_cmdline(): cmdline wins, else "root=R E" */
-    if (cmd) {
+    if (c->cmdline) {
         if ((root || extra) && r->raw->err)
             fprintf(r->raw->err,
                     "%s: %s: warning: ignoring root= and extra= "
                     "in favour of cmdline=\n",
                     program_invocation_short_name, r->raw->fname);
-        c->cmdline = strdup(cmd);
-    } else if (root && extra) {
+        return 0;
+    }
+    if (root && extra) {
         if (asprintf(&c->cmdline, "root=%s %s", root, extra) < 0)
             c->cmdline = NULL;
     } else if (root) {
@@ -489,6 +486,10 @@ static int read_simple(struct rd *r)
         if (k->kind == CFG_DEFBOOL) {
             *(int *)field = -1;
             rc = get_bool(r, k->key, field);
+        } else if (k->kind == CFG_STR) {
+            rc = dup_str(r, k->key, field);
+        } else if (k->kind == CFG_STRV) {
+            rc = get_strv(r, k->key, field, 0);
         } else {
             rc = get_long(r, k->key, k->min, k->max, &v, NULL);
             if (rc == 0)
@@ -507,12 +508,12 @@ static int read_all(struct rd *r)
     int rc;
 
     if ((rc = read_identity(r)) || (rc = read_sizes(r)) ||
+        (rc = read_simple(r)) ||
         (rc = read_action(r, "on_poweroff", &c->on_poweroff, ACTION_DESTROY)) ||
         (rc = read_action(r, "on_reboot", &c->on_reboot, ACTION_RESTART)) ||
         (rc = read_action(r, "on_crash", &c->on_crash, ACTION_DESTROY)) ||
         (rc = read_action(r, "on_watchdog", &c->on_watchdog, ACTION_DESTROY)) ||
-        (rc = read_boot(r)) || (rc = read_devices(r)) ||
-        (rc = read_display(r)) || (rc = read_simple(r)))
+        (rc = read_boot(r)) || (rc = read_devices(r)) || (rc = read_display(r)))
         return rc;
     if ((rc = read_cpus(r, "cpus", &c->cpus)))
         return rc;

@@ -184,6 +184,10 @@ static void gen_simple(yajl_gen g, const struct domain_config *c,
             continue;
         if (k->kind == CFG_DEFBOOL)
             kdefbool(g, k->json, *(const int *)field);
+        else if (k->kind == CFG_STR)
+            kstr(g, k->json, *(char *const *)field);
+        else if (k->kind == CFG_STRV)
+            kstrv(g, k->json, field);
         else if (*(const long long *)field)
             kint(g, k->json, *(const long long *)field);
     }
@@ -243,12 +247,7 @@ static void gen_b_info(yajl_gen g, const struct domain_config *c)
     yajl_gen_map_close(g);
     /* xl.conf's claim_mode=1: memory is claimed before the build */
     kstr(g, "claim_mode", "True");
-    kstr(g, "kernel", c->kernel);
-    kstr(g, "cmdline", c->cmdline);
-    kstr(g, "ramdisk", c->ramdisk);
-    kstr(g, "bootloader", c->bootloader);
-    kstrv(g, "bootloader_args", &c->bootloader_args);
-    gen_simple(g, c, CFG_B_INFO);
+    gen_simple(g, c, CFG_B_INFO); /* kernel .. bootloader_args */
     if (c->type == DOMAIN_TYPE_HVM) {
         gen_hvm(g, c);
     } else {

@@ -209,21 +209,27 @@ static int one_nic(yajl_val o, size_t i, void *v)
 }
 
 /* The CFG_SIMPLE_KEYS rows of one JSON section (o may be NULL). */
-static void read_simple(yajl_val o, struct domain_config *c,
-                        enum cfg_key_section sec)
+static int read_simple(yajl_val o, struct domain_config *c,
+                       enum cfg_key_section sec)
 {
     const struct cfg_simple_key *k;
+    int rc = 0;
 
-    for (k = cfg_simple_keys; k->key; k++) {
+    for (k = cfg_simple_keys; !rc && k->key; k++) {
         void *field = (char *)c + k->off;
 
         if (k->section != sec)
             continue;
         if (k->kind == CFG_DEFBOOL)
             *(int *)field = jdefbool(o, k->json);
+        else if (k->kind == CFG_STR)
+            rc = jstr(o, k->json, field);
+        else if (k->kind == CFG_STRV)
+            rc = jstrv(o, k->json, field);
         else
             *(long long *)field = jint(o, k->json, 0);
     }
+    return rc;
 }
 
 static int read_hvm(yajl_val h, struct domain_config *c)
@@ -236,8 +242,8 @@ static int read_hvm(yajl_val h, struct domain_config *c)
     c->vncunused = jdefbool(vnc, "findunused");
     c->sdl = jdefbool(sdl, "enable");
     c->usb = jdefbool(h, "usb");
-    read_simple(h, c, CFG_B_HVM);
-    if ((rc = jstr(vnc, "listen", &c->vnclisten)) ||
+    if ((rc = read_simple(h, c, CFG_B_HVM)) ||
+        (rc = jstr(vnc, "listen", &c->vnclisten)) ||
         (rc = jstr(vnc, "passwd", &c->vncpasswd)) ||
         (rc = jstr(h, "boot", &c->boot)))
         return rc;
@@ -270,9 +276,10 @@ static int read_config(yajl_val root, struct domain_config *c)
     c->maxmem_mb = (uint64_t)jint(bi, "max_memkb", 0) / 1024;
     c->memory_mb = (uint64_t)jint(bi, "target_memkb", 0) / 1024;
     c->localtime = jdefbool(bi, "localtime");
-    read_simple(bi, c, CFG_B_INFO);
-    read_simple(NULL, c, CFG_B_HVM); /* unset unless type.hvm says */
-    read_simple(sp, c, CFG_B_SCHED);
+    if ((rc = read_simple(bi, c, CFG_B_INFO)) ||
+        (rc = read_simple(NULL, c, CFG_B_HVM)) || /* unless type.hvm says */
+        (rc = read_simple(sp, c, CFG_B_SCHED)))
+        return rc;
     if (!sp) { /* kept by pvstack before 2026-12-06 */
         c->cpu_weight = jint(bi, "sched_weight", 0);
         c->cap = jint(bi, "sched_cap", 0);
@@ -280,12 +287,7 @@ static int read_config(yajl_val root, struct domain_config *c)
     if ((rc = jstr(bi, "cpus", &c->cpus)) ||
         (rc = jstr(bi, "cpus_soft", &c->cpus_soft)) ||
         (rc = jstrv(bi, "extra", &c->device_model_args)) ||
-        (rc = jstr(bi, "device_model_accel", &c->device_model_accel)) ||
-        (rc = jstr(bi, "kernel", &c->kernel)) ||
-        (rc = jstr(bi, "cmdline", &c->cmdline)) ||
-        (rc = jstr(bi, "ramdisk", &c->ramdisk)) ||
-        (rc = jstr(bi, "bootloader", &c->bootloader)) ||
-        (rc = jstrv(bi, "bootloader_args", &c->bootloader_args)))
+        (rc = jstr(bi, "device_model_accel", &c->device_model_accel)))
         return rc;
     if (c->type == DOMAIN_TYPE_HVM && (rc = read_hvm(get(bi, "type.hvm"), c)))
         return rc;

@@ -48,54 +48,23 @@ static void vlog(int pri, const char *fmt, va_list ap, int with_errno)
     errno = saved;
 }
 
-void log_warn(const char *fmt, ...)
+void log_msg(int pri, int with_errno, const char *fmt, ...)
 {
     va_list ap;
-    va_start(ap, fmt);
-    vlog(LOG_WARNING, fmt, ap, 1);
-    va_end(ap);
-}
 
-void log_warnx(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vlog(LOG_WARNING, fmt, ap, 0);
-    va_end(ap);
-}
-
-void log_info(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vlog(LOG_INFO, fmt, ap, 0);
-    va_end(ap);
-}
-
-void log_debug(const char *fmt, ...)
-{
-    va_list ap;
-    if (!log_verbose)
+    if (pri == LOG_DEBUG && !log_verbose)
         return;
     va_start(ap, fmt);
-    vlog(LOG_DEBUG, fmt, ap, 0);
+    vlog(pri, fmt, ap, with_errno);
     va_end(ap);
 }
 
-void fatal(const char *fmt, ...)
+void log_fatal(int with_errno, const char *fmt, ...)
 {
     va_list ap;
-    va_start(ap, fmt);
-    vlog(LOG_CRIT, fmt, ap, 1);
-    va_end(ap);
-    exit(EXIT_FAILURE);
-}
 
-void fatalx(const char *fmt, ...)
-{
-    va_list ap;
     va_start(ap, fmt);
-    vlog(LOG_CRIT, fmt, ap, 0);
+    vlog(LOG_CRIT, fmt, ap, with_errno);
     va_end(ap);
     exit(EXIT_FAILURE);
 }

@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <syslog.h>
 
 /* Route output: to_stderr != 0 -> stderr, else syslog. verbose enables debug.
  */
@@ -16,11 +17,17 @@ void log_init(int to_stderr, int verbose);
 /* Tag every line with the program name ("blkback", "xenstored"). */
 void log_procinit(const char *name);
 
-/* log_warn appends ": strerror(errno)"; log_warnx does not. */
-void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * One line at syslog priority pri; with_errno appends ": strerror(errno)".
+ * LOG_DEBUG lines are dropped unless log_init() was given verbose. The
+ * names below are the API; log_msg is what they share.
+ */
+void log_msg(int pri, int with_errno, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+#define log_warn(...) log_msg(LOG_WARNING, 1, __VA_ARGS__)
+#define log_warnx(...) log_msg(LOG_WARNING, 0, __VA_ARGS__)
+#define log_info(...) log_msg(LOG_INFO, 0, __VA_ARGS__)
+#define log_debug(...) log_msg(LOG_DEBUG, 0, __VA_ARGS__)
 
 /*
  * For code that must not print (lib/, the engine): fmt's one line into err
@@ -30,10 +37,13 @@ void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int log_errbuf(char *err, size_t errlen, int rc, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-/* Only in main() or VMM set-up before the first KVM_RUN (STYLE.md 6). */
-void fatal(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2), noreturn));
-void fatalx(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2), noreturn));
+/*
+ * log_msg at LOG_CRIT, then exit(EXIT_FAILURE). Only in main() or VMM set-up
+ * before the first KVM_RUN (STYLE.md 6).
+ */
+void log_fatal(int with_errno, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3), noreturn));
+#define fatal(...) log_fatal(1, __VA_ARGS__)
+#define fatalx(...) log_fatal(0, __VA_ARGS__)
 
 #endif

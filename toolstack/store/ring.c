@@ -28,19 +28,43 @@ static size_t before_wrap(XENSTORE_RING_IDX i, size_t n)
     return n < room ? n : room;
 }
 
-/*
- * Load a ring's indices once and check them: how many bytes it holds, or
- * -EIO when the guest's indices say more than a ring can.
- */
-static int ring_fill(const XENSTORE_RING_IDX *consp,
-                     const XENSTORE_RING_IDX *prodp, XENSTORE_RING_IDX *cons,
-                     XENSTORE_RING_IDX *prod)
+/* n bytes out of ring from index i on, across its end. */
+static void copy_out(void *dst, const char *ring, XENSTORE_RING_IDX i, size_t n)
 {
-    *cons = load(consp);
-    *prod = load(prodp);
-    if (*prod - *cons > XENSTORE_RING_SIZE)
+    size_t first = before_wrap(i, n);
+
+    memcpy(dst, ring + MASK_XENSTORE_IDX(i), first);
+    memcpy((char *)dst + first, ring, n - first);
+}
+
+/* n bytes into ring from index i on, across its end. */
+static void copy_in(char *ring, XENSTORE_RING_IDX i, const void *src, size_t n)
+{
+    size_t first = before_wrap(i, n);
+
+    memcpy(ring + MASK_XENSTORE_IDX(i), src, first);
+    memcpy(ring, (const char *)src + first, n - first);
+}
+
+/*
+ * Load a ring's indices once and check them. Returns how many of len bytes
+ * can move: those it holds (the reader's side, at *at = cons), or its free
+ * room when space is set (the writer's side, at *at = prod); -EIO when the
+ * guest's indices say more than a ring can hold.
+ */
+static int ring_span(const XENSTORE_RING_IDX *consp,
+                     const XENSTORE_RING_IDX *prodp, int space, size_t len,
+                     XENSTORE_RING_IDX *at)
+{
+    XENSTORE_RING_IDX cons = load(consp), prod = load(prodp);
+    size_t n = prod - cons;
+
+    if (n > XENSTORE_RING_SIZE)
         return -EIO;
-    return (int)(*prod - *cons);
+    if (space)
+        n = XENSTORE_RING_SIZE - n;
+    *at = space ? prod : cons;
+    return (int)(n < len ? n : len);
 }
 
 void ring_init(struct xenstore_domain_interface *intf)
@@ -53,17 +77,12 @@ void ring_init(struct xenstore_domain_interface *intf)
 int ring_req_peek(const struct xenstore_domain_interface *intf, void *buf,
                   size_t len)
 {
-    XENSTORE_RING_IDX cons, prod;
-    int avail = ring_fill(&intf->req_cons, &intf->req_prod, &cons, &prod);
-    size_t n, first;
+    XENSTORE_RING_IDX cons;
+    int n = ring_span(&intf->req_cons, &intf->req_prod, 0, len, &cons);
 
-    if (avail < 0)
-        return avail;
-    n = (size_t)avail < len ? (size_t)avail : len;
-    first = before_wrap(cons, n);
-    memcpy(buf, intf->req + MASK_XENSTORE_IDX(cons), first);
-    memcpy((char *)buf + first, intf->req, n - first);
-    return (int)n;
+    if (n > 0)
+        copy_out(buf, intf->req, cons, (size_t)n);
+    return n;
 }
 
 void ring_req_consume(struct xenstore_domain_interface *intf, size_t n)
@@ -74,21 +93,15 @@ void ring_req_consume(struct xenstore_domain_interface *intf, size_t n)
 int ring_rsp_write(struct xenstore_domain_interface *intf, const void *buf,
                    size_t len)
 {
-    XENSTORE_RING_IDX cons, prod;
-    int used = ring_fill(&intf->rsp_cons, &intf->rsp_prod, &cons, &prod);
-    size_t n, first;
+    XENSTORE_RING_IDX prod;
+    int n = ring_span(&intf->rsp_cons, &intf->rsp_prod, 1, len, &prod);
 
-    if (used < 0)
-        return used;
-    n = XENSTORE_RING_SIZE - (size_t)used;
-    if (n > len)
-        n = len;
-    first = before_wrap(prod, n);
-    memcpy(intf->rsp + MASK_XENSTORE_IDX(prod), buf, first);
-    memcpy(intf->rsp, (const char *)buf + first, n - first);
-    /* The bytes must be visible before the index that publishes them. */
-    store(&intf->rsp_prod, prod + (XENSTORE_RING_IDX)n);
-    return (int)n;
+    if (n > 0) {
+        copy_in(intf->rsp, prod, buf, (size_t)n);
+        /* The bytes must be visible before the index that publishes them. */
+        store(&intf->rsp_prod, prod + (XENSTORE_RING_IDX)n);
+    }
+    return n;
 }
 
 void ring_set_error(struct xenstore_domain_interface *intf, unsigned int err)

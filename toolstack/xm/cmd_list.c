@@ -235,6 +235,7 @@ int cmd_info(struct xm *xm, int argc, char **argv)
 {
     struct xm_hostinfo hi;
     struct xm_enginfo e;
+    const uint32_t *w = e.hv.hw_cap;
     FILE *o = xm->out;
     int opt, rc;
 
@@ -259,31 +260,35 @@ int cmd_info(struct xm *xm, int argc, char **argv)
     fprintf(o, "threads_per_core       : %u\n", hi.threads_per_core);
     fprintf(o, "cpu_mhz                : %u.%03u\n", hi.cpu_khz / 1000,
             hi.cpu_khz % 1000);
-    fprintf(o, "hw_caps                : %s\n", e.hw_caps);
-    fprintf(o, "virt_caps              :%s\n", e.virt_caps);
+    fprintf(o,
+            "hw_caps                : "
+            "%08x:%08x:%08x:%08x:%08x:%08x:%08x:%08x\n",
+            w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]);
+    fprintf(o, "virt_caps              :%s\n", e.hv.virt_caps);
     fprintf(o, "total_memory           : %llu\n",
-            (unsigned long long)(e.total_kb / 1024));
+            (unsigned long long)(e.hv.total_kb / 1024));
     fprintf(o, "free_memory            : %llu\n",
-            (unsigned long long)(e.free_kb / 1024));
+            (unsigned long long)(e.hv.free_kb / 1024));
     fprintf(o, "sharing_freed_memory   : 0\n");
     fprintf(o, "sharing_used_memory    : 0\n");
     fprintf(o, "outstanding_claims     : 0\n");
     fprintf(o, "free_cpus              : %u\n", e.free_cpus);
-    fprintf(o, "xen_major              : %d\n", e.major);
-    fprintf(o, "xen_minor              : %d\n", e.minor);
-    fprintf(o, "xen_extra              : %s\n", e.extra);
-    fprintf(o, "xen_version            : %d.%d%s\n", e.major, e.minor, e.extra);
-    fprintf(o, "xen_caps               : %s\n", e.caps);
+    fprintf(o, "xen_major              : %u\n", e.hv.xen_major);
+    fprintf(o, "xen_minor              : %u\n", e.hv.xen_minor);
+    fprintf(o, "xen_extra              : %s\n", e.hv.xen_extra);
+    fprintf(o, "xen_version            : %u.%u%s\n", e.hv.xen_major,
+            e.hv.xen_minor, e.hv.xen_extra);
+    fprintf(o, "xen_caps               : %s\n", e.hv.xen_caps);
     fprintf(o, "xen_scheduler          : %s\n", e.scheduler);
     fprintf(o, "xen_pagesize           : 4096\n");
     fprintf(o, "platform_params        : virt_start=0xffff800000000000\n");
-    fprintf(o, "xen_changeset          : %s\n", e.changeset);
-    fprintf(o, "xen_commandline        : %s\n", e.commandline);
-    fprintf(o, "cc_compiler            : %s\n", e.compiler);
-    fprintf(o, "cc_compile_by          : %s\n", e.compile_by);
-    fprintf(o, "cc_compile_domain      : %s\n", e.compile_domain);
-    fprintf(o, "cc_compile_date        : %s\n", e.compile_date);
-    fprintf(o, "build_id               : %s\n", e.build_id);
+    fprintf(o, "xen_changeset          : %s\n", e.hv.changeset);
+    fprintf(o, "xen_commandline        : %s\n", e.hv.commandline);
+    fprintf(o, "cc_compiler            : %s\n", e.hv.cc_compiler);
+    fprintf(o, "cc_compile_by          : %s\n", e.hv.cc_compile_by);
+    fprintf(o, "cc_compile_domain      : %s\n", e.hv.cc_compile_domain);
+    fprintf(o, "cc_compile_date        : %s\n", e.hv.cc_compile_date);
+    fprintf(o, "build_id               : %s\n", e.hv.build_id);
     fprintf(o, "xend_config_format     : 4\n");
     return EXIT_SUCCESS;
 }

@@ -224,16 +224,16 @@ void top_format_summary(const struct top_snap *s, char lines[4][160])
         shut += d->shutdown && d->shutdown_reason != 3;
     }
     strftime(ts, sizeof(ts), "%H:%M:%S", localtime_r(&t, &tm));
-    snprintf(lines[0], 160, "xentop - %s   Xen %d.%d%s", ts, s->e.major,
-             s->e.minor, s->e.extra);
+    snprintf(lines[0], 160, "xentop - %s   Xen %u.%u%s", ts, s->e.hv.xen_major,
+             s->e.hv.xen_minor, s->e.hv.xen_extra);
     snprintf(lines[1], 160,
              "%zu domains: %u running, %u blocked, %u paused, %u crashed, %u "
              "dying, %u shutdown ",
              s->n, run, blk, pau, cra, dying, shut);
     snprintf(lines[2], 160, "Mem: %lluk total, %lluk used, %lluk free    ",
-             (unsigned long long)s->e.total_kb,
-             (unsigned long long)(s->e.total_kb - s->e.free_kb),
-             (unsigned long long)s->e.free_kb);
+             (unsigned long long)s->e.hv.total_kb,
+             (unsigned long long)(s->e.hv.total_kb - s->e.hv.free_kb),
+             (unsigned long long)s->e.hv.free_kb);
     snprintf(lines[3], 160, "CPUs: %u @ %uMHz", s->hi.nr_cpus,
              s->hi.cpu_khz / 1000);
 }
@@ -335,7 +335,7 @@ int cmd_top(struct xm *xm, int argc, char **argv)
         top_format_header(line, sizeof(line));
         fprintf(xm->out, "%s\n", line);
         for (i = 0; i < cur.n; i++) {
-            top_format_row(line, sizeof(line), &cur.rows[i], cur.e.total_kb);
+            top_format_row(line, sizeof(line), &cur.rows[i], cur.e.hv.total_kb);
             fprintf(xm->out, "%s\n", line);
         }
         fflush(xm->out);

@@ -92,10 +92,6 @@ int xm_host_info(struct xm_hostinfo *hi)
         hi->cores_per_socket = x.cores_per_socket;
         hi->threads_per_core = x.threads_per_core;
         hi->cpu_khz = x.cpu_khz ? x.cpu_khz : hi->cpu_khz;
-        hi->xen_major = x.xen_major;
-        hi->xen_minor = x.xen_minor;
-        snprintf(hi->xen_extra, sizeof(hi->xen_extra), "%s", x.xen_extra);
-        snprintf(hi->xen_caps, sizeof(hi->xen_caps), "%s", x.xen_caps);
     }
     return 0;
 }

@@ -42,10 +42,10 @@ static unsigned nr_nodes(void)
 
 /* Xen's hw_cap words: cpuid 1 edx/ecx, e1 edx/ecx, 0xd.1 eax, 7.0 ebx/ecx,
  * e7 edx (its featureset order). */
-static void hw_caps(char *buf, size_t len)
+static void hw_caps(uint32_t w[8])
 {
-    unsigned w[8] = {0}, a, b, c, d, max = __get_cpuid_max(0, NULL),
-             emax = __get_cpuid_max(0x80000000, NULL);
+    unsigned a, b, c, d, max = __get_cpuid_max(0, NULL),
+                         emax = __get_cpuid_max(0x80000000, NULL);
 
     if (__get_cpuid(1, &a, &b, &c, &d))
         w[0] = d, w[1] = c;
@@ -61,8 +61,6 @@ static void hw_caps(char *buf, size_t len)
     }
     if (emax >= 0x80000007 && __get_cpuid(0x80000007, &a, &b, &c, &d))
         w[7] = d;
-    snprintf(buf, len, "%08x:%08x:%08x:%08x:%08x:%08x:%08x:%08x", w[0], w[1],
-             w[2], w[3], w[4], w[5], w[6], w[7]);
 }
 
 /* QEMU runs: HVM domains can be made. */
@@ -95,79 +93,66 @@ static int have_kvm(void)
     return 1;
 }
 
-/* Xen's own: its featureset, physinfo's capabilities, how it was built
- * and booted (xl info's lines from libxl_get_version_info). */
-static void xen_build_facts(struct xm_enginfo *e, const struct hv_hostinfo *x)
+/*
+ * The kvm engine's facts in Xen's fields: the Xen PV ABI release its VMM
+ * implements, the guests this host can run, and our build as the
+ * hypervisor's.
+ */
+static void own_facts(struct hv_hostinfo *x)
 {
-    const uint32_t *w = x->hw_cap;
+    int pv = have_kvm(), hvm = have_qemu();
 
-    snprintf(e->hw_caps, sizeof(e->hw_caps),
-             "%08x:%08x:%08x:%08x:%08x:%08x:%08x:%08x", w[0], w[1], w[2], w[3],
-             w[4], w[5], w[6], w[7]);
-    snprintf(e->virt_caps, sizeof(e->virt_caps), "%s", x->virt_caps);
-    snprintf(e->changeset, sizeof(e->changeset), "%s", x->changeset);
-    snprintf(e->commandline, sizeof(e->commandline), "%s", x->commandline);
-    snprintf(e->compiler, sizeof(e->compiler), "%s", x->cc_compiler);
-    snprintf(e->compile_by, sizeof(e->compile_by), "%s", x->cc_compile_by);
-    snprintf(e->compile_domain, sizeof(e->compile_domain), "%s",
-             x->cc_compile_domain);
-    snprintf(e->compile_date, sizeof(e->compile_date), "%s",
-             x->cc_compile_date);
-    snprintf(e->build_id, sizeof(e->build_id), "%s", x->build_id);
-}
-
-int xm_engine_info(struct xm *xm, struct xm_enginfo *e)
-{
-    struct domain_hostmem m;
-    struct hv_hostinfo x;
-    const char *sched;
-    int pv = have_kvm(), hvm = have_qemu(), rc;
-
-    memset(e, 0, sizeof(*e));
-    e->nr_nodes = nr_nodes();
-    hw_caps(e->hw_caps, sizeof(e->hw_caps));
-    snprintf(e->virt_caps, sizeof(e->virt_caps), "%s%s", pv ? " pv" : "",
+    hw_caps(x->hw_cap);
+    snprintf(x->virt_caps, sizeof(x->virt_caps), "%s%s", pv ? " pv" : "",
              hvm ? " hvm" : "");
-    e->major = PVABI_XEN_MAJOR;
-    e->minor = PVABI_XEN_MINOR;
-    snprintf(e->extra, sizeof(e->extra), "-pvabi%d", PVABI_VERSION);
+    x->xen_major = PVABI_XEN_MAJOR;
+    x->xen_minor = PVABI_XEN_MINOR;
+    snprintf(x->xen_extra, sizeof(x->xen_extra), "-pvabi%d", PVABI_VERSION);
     /* xen_caps lists the guest ABIs one can build here */
-    snprintf(e->caps, sizeof(e->caps), "%s%s%s", pv ? "xen-3.0-x86_64" : "",
-             pv && hvm ? " " : "",
+    snprintf(x->xen_caps, sizeof(x->xen_caps), "%s%s%s",
+             pv ? "xen-3.0-x86_64" : "", pv && hvm ? " " : "",
              hvm ? "hvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64" : "");
-    /* weight and cap per domain (cgroup cpu.weight/cpu.max): credit's */
-    snprintf(e->scheduler, sizeof(e->scheduler), "credit");
-    /* the build facts of what serves the hypercalls here: ours */
-    snprintf(e->compiler, sizeof(e->compiler), "%s",
+    snprintf(x->cc_compiler, sizeof(x->cc_compiler), "%s",
 #ifdef __clang__
              "clang " __clang_version__
 #else
              "gcc " __VERSION__
 #endif
     );
-    snprintf(e->changeset, sizeof(e->changeset), "pvstack %s", PVSTACK_VERSION);
-    snprintf(e->compile_by, sizeof(e->compile_by), "pvstack");
-    snprintf(e->compile_date, sizeof(e->compile_date), "%s", __DATE__);
-    /* on Xen, Xen's own word: xen_version, xen_caps (physinfo's virt_caps
-     * follow from them: TCG's Xen lists no hvm-3.0 ABI) */
-    if (domain_host_info(&x) == 0) {
-        e->major = (int)x.xen_major;
-        e->minor = (int)x.xen_minor;
-        snprintf(e->extra, sizeof(e->extra), "%s", x.xen_extra);
-        snprintf(e->caps, sizeof(e->caps), "%s", x.xen_caps);
-        snprintf(e->virt_caps, sizeof(e->virt_caps), " pv%s",
-                 strstr(x.xen_caps, "hvm-") ? " hvm" : "");
+    snprintf(x->changeset, sizeof(x->changeset), "pvstack %s", PVSTACK_VERSION);
+    snprintf(x->cc_compile_by, sizeof(x->cc_compile_by), "pvstack");
+    snprintf(x->cc_compile_date, sizeof(x->cc_compile_date), "%s", __DATE__);
+}
+
+int xm_engine_info(struct xm *xm, struct xm_enginfo *e)
+{
+    struct domain_hostmem m;
+    const char *sched;
+    int rc;
+
+    memset(e, 0, sizeof(*e));
+    e->nr_nodes = nr_nodes();
+    /* weight and cap per domain (cgroup cpu.weight/cpu.max): credit's */
+    snprintf(e->scheduler, sizeof(e->scheduler), "credit");
+    if (domain_host_info(&e->hv) == 0) {
+        /* Xen's own word; a Xen without the build facts (have_build 0)
+         * still says its ABIs: TCG's Xen lists no hvm-3.0 one */
+        if (!e->hv.have_build) {
+            hw_caps(e->hv.hw_cap);
+            snprintf(e->hv.virt_caps, sizeof(e->hv.virt_caps), " pv%s",
+                     strstr(e->hv.xen_caps, "hvm-") ? " hvm" : "");
+        }
         sched = domain_sched_which();
         if (sched)
             snprintf(e->scheduler, sizeof(e->scheduler), "%s", sched);
-        if (x.have_build)
-            xen_build_facts(e, &x);
+    } else {
+        own_facts(&e->hv);
     }
     rc = domain_hostmem(xm->err, &m);
     if (rc)
         return rc;
-    e->total_kb = m.total_kb;
-    e->free_kb = m.free_kb;
+    e->hv.total_kb = m.total_kb;
+    e->hv.free_kb = m.free_kb;
     /* every CPU is in Pool-0, as on Xen without cpupools */
     e->free_cpus = 0;
     return 0;

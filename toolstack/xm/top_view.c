@@ -36,11 +36,11 @@ static double col_key(const struct top_row *r, int col)
     return col >= 2 && col < SORT_COLUMNS ? key[col] : d->domid;
 }
 
-static int sort_col = -1;
-
-static int cmp_rows(const void *a, const void *b)
+/* qsort_r's: arg is the view's sort column. */
+static int cmp_rows(const void *a, const void *b, void *arg)
 {
     const struct top_row *x = a, *y = b;
+    int sort_col = *(const int *)arg;
     double kx, ky;
 
     if (sort_col == 0)
@@ -124,12 +124,13 @@ static void key_line(unsigned delay)
 struct view {
     unsigned delay;
     int nets, vcpus, repeat;
+    int sort_col; /* a column (key s), or -1: by domid */
 };
 
 static void draw(const struct view *v, struct top_snap *s)
 {
     char sum[4][160], line[512];
-    int y = 3;
+    int y = 3, col = v->sort_col;
     size_t i;
 
     erase();
@@ -138,7 +139,7 @@ static void draw(const struct view *v, struct top_snap *s)
     mvprintw(1, 0, "%s", sum[1]);
     mvprintw(2, 0, "%s%s", sum[2], sum[3]);
     top_format_header(line, sizeof(line));
-    qsort(s->rows, s->n, sizeof(*s->rows), cmp_rows);
+    qsort_r(s->rows, s->n, sizeof(*s->rows), cmp_rows, &col);
     for (i = 0; i < s->n && y < LINES - 1; i++) {
         if (i == 0 || v->repeat) {
             attron(A_REVERSE);
@@ -147,7 +148,7 @@ static void draw(const struct view *v, struct top_snap *s)
         }
         if (y >= LINES - 1)
             break;
-        top_format_row(line, sizeof(line), &s->rows[i], s->e.total_kb);
+        top_format_row(line, sizeof(line), &s->rows[i], s->e.hv.total_kb);
         mvprintw(y++, 0, "%.*s", COLS, line);
         if (v->vcpus)
             y = vcpu_line(y, s->rows[i].d.domid);
@@ -188,7 +189,7 @@ static double since(const struct timeval *t0)
 
 int top_view(struct xm *xm, unsigned delay, unsigned long iters)
 {
-    struct view v = {.delay = delay};
+    struct view v = {.delay = delay, .sort_col = -1};
     struct top_snap prev = {0}, cur;
     SCREEN *scr = newterm(NULL, stdout, stdin);
     unsigned long it = 0;
@@ -199,7 +200,6 @@ int top_view(struct xm *xm, unsigned delay, unsigned long iters)
                getenv("TERM") ? getenv("TERM") : "");
         return EXIT_FAILURE;
     }
-    sort_col = -1;
     cbreak();
     noecho();
     keypad(stdscr, TRUE);
@@ -227,7 +227,8 @@ int top_view(struct xm *xm, unsigned delay, unsigned long iters)
                 ask_delay(&v);
                 break;
             case 's':
-                sort_col = sort_col + 1 >= SORT_COLUMNS ? -1 : sort_col + 1;
+                v.sort_col =
+                    v.sort_col + 1 >= SORT_COLUMNS ? -1 : v.sort_col + 1;
                 break;
             case 'n':
                 v.nets = !v.nets;

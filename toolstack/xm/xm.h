@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "hv/hv.h"
+
 struct xm_cmd;
 
 /* The one context of an xm run. No globals: everything hangs off this. */
@@ -140,8 +142,6 @@ struct xm_hostinfo {
     uint64_t total_kb, free_kb;
     /* set when the figures are the hypervisor's (the xen engine) */
     int from_hv;
-    unsigned xen_major, xen_minor;
-    char xen_extra[32], xen_caps[1024];
 };
 
 /*
@@ -153,13 +153,11 @@ int xm_host_info(struct xm_hostinfo *hi);
 
 /* The engine's figures for `xl info` (hostinfo.c). */
 struct xm_enginfo {
+    /* Xen's physinfo and xen_version, or the kvm engine's own in the same
+     * fields; total_kb, free_kb as Xen accounts them (hostmem.h) */
+    struct hv_hostinfo hv;
     unsigned nr_nodes, free_cpus;
-    char hw_caps[80], virt_caps[192];
-    uint64_t total_kb, free_kb; /* as Xen accounts them (hostmem.h) */
-    int major, minor;
-    char extra[32], caps[1024], scheduler[16], commandline[1024];
-    char changeset[64], compiler[96], compile_by[16], compile_domain[32],
-        compile_date[32], build_id[129];
+    char scheduler[16];
 };
 /* 0 or -errno (xl.conf errors reported on xm->err). */
 int xm_engine_info(struct xm *xm, struct xm_enginfo *e);
