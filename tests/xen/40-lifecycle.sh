@@ -35,19 +35,26 @@ shutdown_wait() {
     ! xm list | grep -q '^stay '
 }
 
+# restarted NAME OLDID: up to 180 s for NAME to be back under a domid other
+# than OLDID; prints it
+restarted() {
+    local id end=$(($(cut -d. -f1 /proc/uptime) + 180))
+    while :; do
+        id=$(xm domid "$1" 2> /dev/null || true)
+        [ -n "$id" ] && [ "$id" != "$2" ] && break
+        [ "$(cut -d. -f1 /proc/uptime)" -lt $end ] || fail "$1 did not come back (was $2)"
+        sleep 1
+    done
+    echo "$id"
+}
+
 reboot_restart() {
-    local id1 id2 end
+    local id1 id2
     start_stay
     id1=$(xm domid stay)
     xm reboot stay
     # on_reboot=restart: the same name comes back under a new domid
-    end=$(($(cut -d. -f1 /proc/uptime) + 180))
-    while :; do
-        id2=$(xm domid stay 2> /dev/null || true)
-        [ -n "$id2" ] && [ "$id2" != "$id1" ] && break
-        [ "$(cut -d. -f1 /proc/uptime)" -lt $end ] || fail "stay did not come back (was $id1)"
-        sleep 1
-    done
+    id2=$(restarted stay "$id1")
     info "rebooted: domid $id1 -> $id2"
     xm destroy stay
     wait_gone stay 30
@@ -77,13 +84,7 @@ monitor_adopt() {
     info "xm list: $out"
     echo "$out" | grep -q "^xm: domain $id1 (stay) had lost its monitor: monitoring it again$" ||
         fail "xm list did not take stay up: $out"
-    end=$(($(cut -d. -f1 /proc/uptime) + 180))
-    while :; do
-        id2=$(xm domid stay 2> /dev/null || true)
-        [ -n "$id2" ] && [ "$id2" != "$id1" ] && break
-        [ "$(cut -d. -f1 /proc/uptime)" -lt $end ] || fail "stay did not come back (was $id1)"
-        sleep 1
-    done
+    id2=$(restarted stay "$id1")
     info "restarted by the new monitor: domid $id1 -> $id2"
     [ -n "$(pgrep -x xl-stay)" ] || fail "no monitor for the restarted stay"
     xm destroy stay
