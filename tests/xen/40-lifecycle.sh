@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Lifecycle of a stock Debian PV guest under pvstack's xm: create -c until the
 # guest powers off, shutdown -w, reboot (on_reboot=restart) and a crash
-# (on_crash=destroy), each ending in the state the cfg asks for.
+# (on_crash=destroy), each ending in the state the cfg asks for; a killed
+# monitor is replaced by the next xm list.
 . /opt/xentests/lib.sh
 
 create_console() {
@@ -34,20 +35,58 @@ shutdown_wait() {
     ! xm list | grep -q '^stay '
 }
 
+# restarted NAME OLDID: up to 180 s for NAME to be back under a domid other
+# than OLDID; prints it
+restarted() {
+    local id end=$(($(cut -d. -f1 /proc/uptime) + 180))
+    while :; do
+        id=$(xm domid "$1" 2> /dev/null || true)
+        [ -n "$id" ] && [ "$id" != "$2" ] && break
+        [ "$(cut -d. -f1 /proc/uptime)" -lt $end ] || fail "$1 did not come back (was $2)"
+        sleep 1
+    done
+    echo "$id"
+}
+
 reboot_restart() {
-    local id1 id2 end
+    local id1 id2
     start_stay
     id1=$(xm domid stay)
     xm reboot stay
     # on_reboot=restart: the same name comes back under a new domid
-    end=$(($(cut -d. -f1 /proc/uptime) + 180))
-    while :; do
-        id2=$(xm domid stay 2> /dev/null || true)
-        [ -n "$id2" ] && [ "$id2" != "$id1" ] && break
-        [ "$(cut -d. -f1 /proc/uptime)" -lt $end ] || fail "stay did not come back (was $id1)"
+    id2=$(restarted stay "$id1")
+    info "rebooted: domid $id1 -> $id2"
+    xm destroy stay
+    wait_gone stay 30
+}
+
+# The monitor (xl-stay) killed: a reboot then waits, shut down in Xen,
+# until something lists the domains; xm list takes the domain up again
+# (domain_monitor_adopt) and the new monitor restarts it.
+monitor_adopt() {
+    local id1 id2 mon out end
+    start_stay
+    id1=$(xm domid stay)
+    mon=$(pgrep -x xl-stay)
+    [ -n "$mon" ] || fail "no monitor xl-stay"
+    [ -z "$(xm list 2>&1 > /dev/null)" ] || fail "xm list said something with the monitor alive"
+    kill -KILL "$mon"
+    xm reboot stay
+    end=$(($(cut -d. -f1 /proc/uptime) + 120))
+    # Xen's own view: shut down (s), waiting for a toolstack
+    until $XL list stay 2> /dev/null | awk '$1 == "stay" { print $5 }' | grep -q s; do
+        [ "$(cut -d. -f1 /proc/uptime)" -lt $end ] || fail "stay never shut down: $($XL list)"
         sleep 1
     done
-    info "rebooted: domid $id1 -> $id2"
+    sleep 2
+    [ "$(xm domid stay)" = "$id1" ] || fail "restarted with no monitor"
+    out=$(xm list 2>&1 > /dev/null)
+    info "xm list: $out"
+    echo "$out" | grep -q "^xm: domain $id1 (stay) had lost its monitor: monitoring it again$" ||
+        fail "xm list did not take stay up: $out"
+    id2=$(restarted stay "$id1")
+    info "restarted by the new monitor: domid $id1 -> $id2"
+    [ -n "$(pgrep -x xl-stay)" ] || fail "no monitor for the restarted stay"
     xm destroy stay
     wait_gone stay 30
 }
@@ -99,4 +138,5 @@ t_case "xm create -c: console until the guest powers off" create_console
 t_case "xm create -c: a prompt without a newline shows at once" prompt_console
 t_case "xm shutdown -w" shutdown_wait
 t_case "xm reboot with on_reboot=restart" reboot_restart
+t_case "monitor killed: xm list takes the domain up, its reboot restarts it" monitor_adopt
 t_case "on_crash=destroy, create -c returns" crash_destroy

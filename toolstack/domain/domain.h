@@ -215,5 +215,13 @@ int domain_name(struct xs_handle *xs, uint32_t domid, char *buf, size_t len);
  * /var/log/xen/xl-<name>.log.
  */
 void domain_monitor_spawn(const struct domain_config *cfg, uint32_t domid);
+/*
+ * A monitor that died (killed, crashed) leaves its domain unwatched: a
+ * shutdown would then never be acted on. Fork a monitor again, from the
+ * kept config, for every domain whose monitor is gone (its lock file in
+ * /run/xen is held by nobody); domains made without one (-e) have none.
+ * Each domid taken up is reported on c->err. Returns how many, or -errno.
+ */
+int domain_monitor_adopt(const struct domain_ctx *c, struct xs_handle *xs);
 
 #endif

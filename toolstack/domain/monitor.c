@@ -10,6 +10,7 @@
  */
 #include "domain/internal.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <xen/sched.h>
@@ -67,6 +69,67 @@ static void mlog(const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
+}
+
+/*
+ * A monitor holds a POSIX lock on /run/xen/xl-monitor.<domid>.lock while
+ * it watches domid. The kernel drops it when the monitor dies, however it
+ * dies, so a lock file that nobody holds names a domain whose monitor is
+ * gone (domain_monitor_adopt). The file goes when its monitor lets go.
+ * A POSIX lock, not flock(2): it is the process's, so what the monitor
+ * forks (QEMU's own monitor on an HVM restart) does not keep it alive.
+ */
+#define MONITOR_LOCK_DIR "/run/xen"
+#define MONITOR_LOCK_FMT "xl-monitor.%u.lock"
+
+static int lock_path(uint32_t domid, char *buf, size_t len)
+{
+    char rel[64];
+
+    snprintf(rel, sizeof(rel), MONITOR_LOCK_DIR "/" MONITOR_LOCK_FMT, domid);
+    return paths_get(buf, len, rel);
+}
+
+/* domid's monitor lock: an fd, -EWOULDBLOCK if a monitor holds it, or
+ * -errno. */
+static int monitor_lock(uint32_t domid)
+{
+    struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+    char path[4096];
+    struct stat a, b;
+    int fd, e;
+
+    if (lock_path(domid, path, sizeof(path)) < 0)
+        return -ENAMETOOLONG;
+    paths_mkdir(MONITOR_LOCK_DIR, 0755);
+    for (;;) {
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (fd < 0)
+            return -errno;
+        if (fcntl(fd, F_SETLK, &fl) < 0) {
+            e = errno == EACCES ? EWOULDBLOCK : errno;
+            close(fd);
+            return -e;
+        }
+        /* Its last holder may have unlinked it meanwhile: hold the file
+         * that is at path, or another monitor could take that one too. */
+        if (fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_ino == b.st_ino &&
+            a.st_dev == b.st_dev)
+            return fd;
+        close(fd);
+    }
+}
+
+/* Let domid go: the file is removed while still held, then the lock. */
+static void monitor_unlock(uint32_t domid, int fd)
+{
+    char path[4096];
+
+    if (fd < 0)
+        return;
+    if (lock_path(domid, path, sizeof(path)) == 0)
+        unlink(path);
+    close(fd);
 }
 
 /* The store, reopened per step: xenstored may have restarted meanwhile. */
@@ -235,7 +298,7 @@ void domain_monitor_spawn(const struct domain_config *cfg, uint32_t domid)
     char rel[160], path[4096];
     double started;
     uint32_t prev;
-    int fd;
+    int fd, lock, next_lock;
 
     if (spawn_fork_detached() != 0)
         return;
@@ -256,14 +319,90 @@ void domain_monitor_spawn(const struct domain_config *cfg, uint32_t domid)
     setvbuf(stderr, NULL, _IOLBF, 0);
     snprintf(rel, sizeof(rel), "xl-%s", cfg->name);
     prctl(PR_SET_NAME, rel, 0, 0, 0); /* `ps` shows xl-<name>, as xl's */
+    lock = monitor_lock(domid);
+    if (lock == -EWOULDBLOCK)
+        _exit(0); /* another monitor has it (two adopters raced) */
+    if (lock < 0)
+        mlog("domain %u: no monitor lock (%s): if this monitor dies, none "
+             "takes over",
+             domid, strerror(-lock));
     mlog("monitoring domain %u (%s)", domid, cfg->name);
     started = now_s();
     while (domid) {
         prev = domid;
         domid = monitor_once(&mc, cfg, domid, started, &guard);
         /* a resumed domain (save -c) keeps its start */
-        if (domid != prev)
+        if (domid != prev) {
             started = now_s();
+            /* a restart: the new domid is ours, the old one is gone */
+            next_lock = domid ? monitor_lock(domid) : -1;
+            monitor_unlock(prev, lock);
+            lock = next_lock;
+        }
     }
     _exit(0);
+}
+
+/* The kept config of domid, or NULL (none, unreadable: said on c->err). */
+static struct domain_config *adopt_config(const struct domain_ctx *c,
+                                          struct xs_handle *xs, uint32_t domid)
+{
+    struct domain_config *k = NULL;
+    char *json = NULL, err[128];
+    int rc = domain_config_json(xs, domid, &json);
+
+    if (rc < 0)
+        snprintf(err, sizeof(err), "%s", strerror(-rc));
+    else
+        rc = domain_config_from_json(json, &k, err, sizeof(err));
+    if (rc < 0)
+        domain_err(c,
+                   "domain %u lost its monitor and its kept config cannot "
+                   "be read (%s): it is not monitored",
+                   domid, err);
+    free(json);
+    return k;
+}
+
+int domain_monitor_adopt(const struct domain_ctx *c, struct xs_handle *xs)
+{
+    struct domain_info info;
+    struct domain_config *cfg;
+    char dir[4096];
+    struct dirent *de;
+    unsigned id;
+    int n = 0, fd;
+    DIR *d;
+
+    if (paths_get(dir, sizeof(dir), MONITOR_LOCK_DIR) < 0)
+        return -ENAMETOOLONG;
+    d = opendir(dir);
+    if (!d)
+        return errno == ENOENT ? 0 : -errno;
+    while ((de = readdir(d))) {
+        if (sscanf(de->d_name, MONITOR_LOCK_FMT, &id) != 1 || id == 0)
+            continue;
+        fd = monitor_lock(id);
+        if (fd < 0)
+            continue; /* its monitor runs (or the file is not ours) */
+        /* destroyed while its monitor was dead (xl destroy, a killed
+         * VMM): nothing to watch */
+        cfg = domain_info(xs, id, &info) == 0 ? adopt_config(c, xs, id) : NULL;
+        if (!cfg) {
+            monitor_unlock(id, fd);
+            continue;
+        }
+        /* The new monitor takes the lock itself (a lock is not inherited
+         * by a process that outlives us); a racing adopter's loses. */
+        close(fd);
+        domain_err(c,
+                   "domain %u (%s) had lost its monitor: monitoring it "
+                   "again",
+                   id, cfg->name);
+        domain_monitor_spawn(cfg, id);
+        domain_config_free(cfg);
+        n++;
+    }
+    closedir(d);
+    return n;
 }

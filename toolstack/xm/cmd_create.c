@@ -135,11 +135,10 @@ int cmd_create(struct xm *xm, int argc, char **argv)
         {NULL, 0, NULL, 0}};
     /* -q: xl's quiet, for its "Parsing config from", which we never print
      * (xendomains scripts pass it) */
-    static const struct xm_flag fl[] = {{'n', CREATE_DRYRUN},
-                                        {'c', CREATE_CONSOLE},
-                                        {'p', DOMAIN_CREATE_PAUSED},
-                                        {'q', CREATE_QUIET},
-                                        {0, 0}};
+    static const struct xm_flag fl[] = {
+        {'n', CREATE_DRYRUN},        {'c', CREATE_CONSOLE},
+        {'p', DOMAIN_CREATE_PAUSED}, {'e', DOMAIN_CREATE_NO_MONITOR},
+        {'q', CREATE_QUIET},         {0, 0}};
     struct domain_config *cfg = NULL;
     char **files = NULL, **kv = NULL, path[PATH_MAX];
     int dryrun, console, i, nfiles = 0, nkv = 0;
@@ -151,7 +150,7 @@ int cmd_create(struct xm *xm, int argc, char **argv)
     ret = EXIT_FAILURE;
     dryrun = xm->dryrun || (flags & CREATE_DRYRUN);
     console = !!(flags & CREATE_CONSOLE);
-    flags &= DOMAIN_CREATE_PAUSED;
+    flags &= DOMAIN_CREATE_PAUSED | DOMAIN_CREATE_NO_MONITOR;
     /*
      * xl create FILE k=v...: the k=v words are more cfg statements. A word
      * without '=' would be a syntax error to xl; we take it as one more

@@ -73,9 +73,15 @@ int dom_guests_append(struct xm *xm, struct xm_dominfo **doms, size_t *n)
     struct domain_info *all = NULL;
     struct xs_handle *xs = xs_open(0);
     struct xm_dominfo *grown;
+    struct domain_ctx c;
     int cnt, i, rc = 0;
 
-    (void)xm;
+    /* Whoever lists the domains finds those whose monitor died (libvirt
+     * takes its domains up again when it restarts; xl never does) and
+     * gives them one, so that their on_* still happens. */
+    dom_ctx(xm, &c);
+    if (xs)
+        domain_monitor_adopt(&c, xs);
     cnt = domain_list(xs, &all);
     if (xs)
         xs_close(xs);

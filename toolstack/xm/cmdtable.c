@@ -13,6 +13,11 @@ const struct xm_cmd xm_cmd_table[] = {
      "Create a domain from config file <filename>",
      "<ConfigFile> [options] [vars]",
      "-h                      Print this help.\n"
+     "-p                      Leave the domain paused after it is created.\n"
+     "-c                      Connect to the console after the domain is "
+     "created.\n"
+     "-e                      Do not wait in the background for the death of "
+     "the domain.\n"
      "-n, --dryrun            Dry run - prints the resulting configuration\n"
      "                         (deprecated in favour of global -N option)."},
     {"list", cmd_list, 0, "List information about all/some domains",
