@@ -78,10 +78,6 @@ void xenbus_dev_set_priv(struct xenbus_dev *dev, void *priv)
 {
     dev->priv = priv;
 }
-enum xenbus_state xenbus_dev_state(const struct xenbus_dev *dev)
-{
-    return dev->state;
-}
 size_t xenbus_backend_count(const struct xenbus_backend *be)
 {
     return be->ndevs;

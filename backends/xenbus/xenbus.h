@@ -94,7 +94,5 @@ void xenbus_dev_set_priv(struct xenbus_dev *dev, void *priv);
  * bare errno. */
 void xenbus_dev_why(struct xenbus_dev *dev, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* Current backend-side state as the framework last wrote it. */
-enum xenbus_state xenbus_dev_state(const struct xenbus_dev *dev);
 
 #endif

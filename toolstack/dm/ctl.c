@@ -93,7 +93,7 @@ static int add_vcpu_time(const struct proc_task *t, void *arg)
 
 /* QEMU names its vcpu threads "CPU <n>/KVM" or "CPU <n>/TCG" (debug-threads).
  */
-void dm_vcpu_times(pid_t pid, unsigned *n_out, uint64_t *ns_out)
+static void dm_vcpu_times(pid_t pid, unsigned *n_out, uint64_t *ns_out)
 {
     struct vcpu_times vt = {0, 0};
 

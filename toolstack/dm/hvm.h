@@ -63,8 +63,6 @@ int dm_hvm_start(struct dm_hvm *h, struct xs_handle *xs, int paused,
 int dm_hvm_create(struct xs_handle *xs, const struct domain_config *cfg,
                   uint32_t domid, const uint8_t uuid[16],
                   dm_store_remove_fn remove, char *err, size_t errlen);
-/* The accelerator domid's QEMU runs on ("kvm"/"tcg"). 0, or -ENOENT. */
-int dm_hvm_accel(uint32_t domid, char *buf, size_t len);
 
 /* 1 if domid is an HVM domain (its QEMU socket exists), else 0. */
 int dm_hvm_exists(uint32_t domid);

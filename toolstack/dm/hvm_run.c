@@ -189,34 +189,3 @@ int dm_hvm_create(struct xs_handle *xs, const struct domain_config *cfg,
     dm_hvm_free(h);
     return rc;
 }
-
-int dm_hvm_accel(uint32_t domid, char *buf, size_t len)
-{
-    char path[64], cmd[8192], *p;
-    pid_t pid;
-    ssize_t n;
-    size_t i;
-    int fd;
-
-    if (!dm_hvm_exists(domid) || dm_pid_read(domid, &pid))
-        return -ENOENT;
-    snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -ENOENT;
-    n = read(fd, cmd, sizeof(cmd) - 1);
-    close(fd);
-    if (n <= 0)
-        return -ENOENT;
-    /* Arguments are NUL-separated: make it one string to search. */
-    for (i = 0; i < (size_t)n; i++)
-        if (!cmd[i])
-            cmd[i] = ' ';
-    cmd[n] = '\0';
-    p = strstr(cmd, ",accel=");
-    if (!p)
-        return -ENOENT;
-    p += 7;
-    snprintf(buf, len, "%.*s", (int)strcspn(p, ", "), p);
-    return 0;
-}

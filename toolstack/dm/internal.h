@@ -12,8 +12,6 @@
 
 /* The QEMU pid recorded at launch. Returns 0 or -errno (-ENOENT: none). */
 int dm_pid_read(uint32_t domid, pid_t *pid_out);
-/* Write pid to the domain's pid file. Returns 0 or -errno. */
-int dm_pid_write(uint32_t domid, pid_t pid);
 /* Wait until pid has exited (or is a zombie). 0, or -ETIMEDOUT. */
 int dm_wait_gone(pid_t pid, int timeout_ms);
 /*
@@ -46,9 +44,6 @@ enum {
  * shutdown (host-initiated events, STOP, replies, ...).
  */
 int dm_monitor_event(const struct qmp_msg *ev, unsigned *reason_out);
-
-/* CPU time of QEMU's vcpu threads ("CPU <n>/KVM|TCG") and their count. */
-void dm_vcpu_times(pid_t pid, unsigned *n_out, uint64_t *ns_out);
 
 /* The monitor process's state (monitor.c). */
 struct dm_mon {

@@ -34,7 +34,7 @@ static int write_number(const char *path, long v)
     return fs_write_atomic(path, buf, (size_t)n, 0644, 0);
 }
 
-int dm_pid_write(uint32_t domid, pid_t pid)
+static int dm_pid_write(uint32_t domid, pid_t pid)
 {
     char path[512];
     int rc = dm_pid_path(domid, path, sizeof(path));

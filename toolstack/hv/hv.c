@@ -180,11 +180,6 @@ int hv_domain_unpause(struct hv *hv, uint32_t domid)
     return hv->ops->domain_unpause(hv, domid);
 }
 
-int hv_domain_shutdown(struct hv *hv, uint32_t domid, unsigned reason)
-{
-    return hv->ops->domain_shutdown(hv, domid, reason);
-}
-
 int hv_domain_getinfo(struct hv *hv, uint32_t domid, struct hv_dominfo *out)
 {
     memset(out, 0, sizeof(*out));

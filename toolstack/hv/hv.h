@@ -155,8 +155,6 @@ int hv_domain_create(struct hv *hv, const struct hv_build *b,
 int hv_domain_destroy(struct hv *hv, uint32_t domid);
 int hv_domain_pause(struct hv *hv, uint32_t domid);
 int hv_domain_unpause(struct hv *hv, uint32_t domid);
-/* Shut down from outside with a SHUTDOWN_* reason (the guest is not asked). */
-int hv_domain_shutdown(struct hv *hv, uint32_t domid, unsigned reason);
 int hv_domain_getinfo(struct hv *hv, uint32_t domid, struct hv_dominfo *out);
 /*
  * Fill up to max entries of all domains (dom0 first), sorted by domid.

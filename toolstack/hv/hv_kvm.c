@@ -549,11 +549,6 @@ static int kvm_dom_unpause(struct hv *hv, uint32_t domid)
     return kvm_simple(domid, VMMCTL_UNPAUSE, 0);
 }
 
-static int kvm_dom_shutdown(struct hv *hv, uint32_t domid, unsigned reason)
-{
-    return kvm_simple(domid, VMMCTL_SHUTDOWN, reason);
-}
-
 static int kvm_dom_set_maxmem(struct hv *hv, uint32_t domid, uint64_t kb)
 {
     return kvm_simple(domid, VMMCTL_SET_MAXMEM, kb);
@@ -624,7 +619,6 @@ const struct hv_ops hv_kvm_ops = {
     .domain_destroy = kvm_dom_destroy,
     .domain_pause = kvm_dom_pause,
     .domain_unpause = kvm_dom_unpause,
-    .domain_shutdown = kvm_dom_shutdown,
     .domain_getinfo = kvm_dom_getinfo,
     .domain_list = kvm_dom_list,
     .domain_set_maxmem = kvm_dom_set_maxmem,

@@ -329,12 +329,6 @@ static int xen_dom_unpause(struct hv *hv, uint32_t domid)
     return xen_rc(xc_domain_unpause(((struct xen_priv *)hv->priv)->xch, domid));
 }
 
-static int xen_dom_shutdown(struct hv *hv, uint32_t domid, unsigned reason)
-{
-    return xen_rc(xc_domain_shutdown(((struct xen_priv *)hv->priv)->xch, domid,
-                                     (int)reason));
-}
-
 static void xen_fill(const xc_dominfo_t *x, struct hv_dominfo *d)
 {
     memset(d, 0, sizeof(*d));
@@ -744,7 +738,6 @@ const struct hv_ops hv_xen_ops = {
     .domain_destroy = xen_dom_destroy,
     .domain_pause = xen_dom_pause,
     .domain_unpause = xen_dom_unpause,
-    .domain_shutdown = xen_dom_shutdown,
     .domain_getinfo = xen_dom_getinfo,
     .domain_list = xen_dom_list,
     .domain_set_maxmem = xen_dom_set_maxmem,

@@ -33,7 +33,6 @@ struct hv_ops {
     int (*domain_destroy)(struct hv *hv, uint32_t domid);
     int (*domain_pause)(struct hv *hv, uint32_t domid);
     int (*domain_unpause)(struct hv *hv, uint32_t domid);
-    int (*domain_shutdown)(struct hv *hv, uint32_t domid, unsigned reason);
     int (*domain_getinfo)(struct hv *hv, uint32_t domid,
                           struct hv_dominfo *out);
     int (*domain_list)(struct hv *hv, struct hv_dominfo *out, int max);

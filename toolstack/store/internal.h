@@ -80,14 +80,11 @@ int tree_set_perms(struct xs_tree *t, struct xs_node *n,
                    const struct xs_permissions *perms, unsigned int nperms);
 /* Unlink and free n and its subtree (not the root). */
 void tree_remove(struct xs_tree *t, struct xs_node *n);
-/* Bump n's generation (a child list changed). */
-void tree_touch(struct xs_tree *t, struct xs_node *n);
 /* Write n's full path into buf (size XS_PATH_BUF). */
 #define XS_PATH_BUF (XENSTORE_ABS_PATH_MAX + 64)
 void tree_path(const struct xs_node *n, char *buf);
 /* Children as Xen's NUL-separated list; malloc'ed into *out. */
 int tree_children(const struct xs_node *n, char **out, unsigned int *len_out);
-size_t tree_count(const struct xs_node *n);
 
 /* ---- perms.c ------------------------------------------------------------ */
 
@@ -254,7 +251,6 @@ void conn_home(const struct xs_conn *c, char *buf, size_t len);
 /* ---- wire.c ------------------------------------------------------------- */
 
 void wire_process(struct xs_conn *c);
-const char *wire_name(uint32_t type);
 /* Payload helpers (Xen's xs_count_strings, onearg). */
 unsigned int wire_nstrings(const struct xs_conn *c);
 const char *wire_onearg(const struct xs_conn *c);

@@ -494,11 +494,6 @@ void tree_remove(struct xs_tree *t, struct xs_node *n)
     node_free(n);
 }
 
-void tree_touch(struct xs_tree *t, struct xs_node *n)
-{
-    bump(t, n);
-}
-
 static size_t path_rec(const struct xs_node *n, char *buf)
 {
     size_t off, len;
@@ -543,14 +538,4 @@ int tree_children(const struct xs_node *n, char **out, unsigned int *len_out)
     *out = b;
     *len_out = (unsigned int)len;
     return 0;
-}
-
-size_t tree_count(const struct xs_node *n)
-{
-    size_t c = 1;
-    unsigned int i;
-
-    for (i = 0; i < n->nkids; i++)
-        c += tree_count(n->kids[i]);
-    return c;
 }

@@ -200,7 +200,7 @@ static const struct {
     [XS_DIRECTORY_PART] = {"DIRECTORY_PART", wire_directory_part, 0},
 };
 
-const char *wire_name(uint32_t type)
+static const char *wire_name(uint32_t type)
 {
     if (type < XS_TYPE_COUNT && wire_funcs[type].name)
         return wire_funcs[type].name;

@@ -31,9 +31,8 @@ static uint64_t thread_cpu_ns(pthread_t t)
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-void ctl_fill_info(struct vmm *vmm, void *out)
+static void ctl_fill_info(struct vmm *vmm, struct vmmctl_info *in)
 {
-    struct vmmctl_info *in = out;
     unsigned i, online = 0, blocked = 0, running = 0;
 
     memset(in, 0, sizeof(*in));

@@ -58,7 +58,7 @@ static int port_alloc_locked(struct vmm *vmm)
     return -ENOSPC;
 }
 
-void evtchn_set_pending_locked(struct vmm *vmm, uint32_t port)
+static void evtchn_set_pending_locked(struct vmm *vmm, uint32_t port)
 {
     shared_info_t *sh = vmm->sh;
     xen_ulong_t bit, word;

@@ -103,7 +103,7 @@ int gm_read(struct vmm *vmm, uint64_t gpa, void *dst, size_t len)
     return 0;
 }
 
-void gm_mark_written(struct vmm *vmm, uint64_t gpa, uint64_t len)
+static void gm_mark_written(struct vmm *vmm, uint64_t gpa, uint64_t len)
 {
     uint64_t pfn;
 

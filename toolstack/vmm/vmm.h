@@ -134,8 +134,6 @@ int mem_init(struct vmm *vmm, uint64_t ram_pages, uint64_t max_pages);
 void *gm_ptr(struct vmm *vmm, uint64_t gpa, uint64_t len);
 int gm_read(struct vmm *vmm, uint64_t gpa, void *dst, size_t len);
 int gm_write(struct vmm *vmm, uint64_t gpa, const void *src, size_t len);
-/* Pages written other than by the guest (its dirty log misses them). */
-void gm_mark_written(struct vmm *vmm, uint64_t gpa, uint64_t len);
 /* Give pfn back as the balloon does (restore of a ballooned-out page). */
 int mem_balloon_out(struct vmm *vmm, uint64_t pfn);
 int64_t mem_hc_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg);
@@ -184,7 +182,6 @@ static inline int64_t hcall_continue(struct vcpu *v, uint64_t a1, uint64_t a2,
 
 /* evtchn.c (callers hold vmm->lock for *_locked) */
 int evtchn_init(struct vmm *vmm, uint32_t *store_port, uint32_t *con_port);
-void evtchn_set_pending_locked(struct vmm *vmm, uint32_t port);
 void evtchn_raise_virq(struct vcpu *v, unsigned virq);
 int64_t evtchn_hc(struct vcpu *v, uint64_t cmd, uint64_t arg);
 int64_t evtchn_send(struct vmm *vmm, uint32_t port);
@@ -226,7 +223,6 @@ int restore_load(struct vmm *vmm, int fd, unsigned max_vcpus_hint,
 /* ctl.c */
 int ctl_listen(struct vmm *vmm);
 void ctl_accept(struct vmm *vmm);
-void ctl_notify_waiters(struct vmm *vmm);        /* lock held */
-void ctl_fill_info(struct vmm *vmm, void *info); /* struct vmmctl_info */
+void ctl_notify_waiters(struct vmm *vmm); /* lock held */
 
 #endif

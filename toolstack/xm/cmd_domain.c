@@ -118,8 +118,14 @@ int dom_guests_append(struct xm *xm, struct xm_dominfo **doms, size_t *n)
     return rc;
 }
 
-int dom_open_args(struct xm *xm, int argc, char **argv, int reqargs,
-                  struct xs_handle **xs, uint32_t *domid)
+/*
+ * The common shape of `xm cmd [options] <Domain> [Arg...]`: options parsed
+ * (reqargs positional arguments required), the store opened into *xs and
+ * argv[optind] resolved into *domid. Returns 0 (caller closes *xs), 1 after
+ * -h (nothing open) or -1 after an error was reported (nothing open).
+ */
+static int dom_open_args(struct xm *xm, int argc, char **argv, int reqargs,
+                         struct xs_handle **xs, uint32_t *domid)
 {
     int opt;
 

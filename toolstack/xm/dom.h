@@ -25,28 +25,21 @@ struct xs_handle *dom_xs_open(struct xm *xm);
 
 /* Append the guests (engine state + store names) to a list holding dom0. */
 int dom_guests_append(struct xm *xm, struct xm_dominfo **doms, size_t *n);
-/* Name or id -> domid (and name, if name_out). Prints the xl error. */
 /*
- * The common shape of `xm cmd [options] <Domain> [Arg...]`: options parsed
- * (reqargs positional arguments required), the store opened into *xs and
- * argv[optind] resolved into *domid. Returns 0 (caller closes *xs), 1 after
- * -h (nothing open) or -1 after an error was reported (nothing open).
- */
-int dom_open_args(struct xm *xm, int argc, char **argv, int reqargs,
-                  struct xs_handle **xs, uint32_t *domid);
-/*
- * What `xm cmd <Domain> Arg...` does once dom_open_args has opened the
- * store and resolved the domain: args are the arguments after <Domain>.
- * Returns 0 or -errno, having reported the error.
+ * What `xm cmd [options] <Domain> Arg...` does once the store is open and
+ * the domain resolved: args are the arguments after <Domain>. Returns 0 or
+ * -errno, having reported the error.
  */
 typedef int dom_op_fn(struct xm *xm, const struct domain_ctx *c,
                       struct xs_handle *xs, uint32_t domid, char **args);
 /*
- * Such a command whole: dom_open_args(reqargs), op, the store closed.
- * Returns EXIT_SUCCESS (-h included) or EXIT_FAILURE.
+ * Such a command whole: options parsed (reqargs positional arguments
+ * required), the store opened, argv[optind] resolved, op, the store
+ * closed. Returns EXIT_SUCCESS (-h included) or EXIT_FAILURE.
  */
 int dom_run_op(struct xm *xm, int argc, char **argv, int reqargs,
                dom_op_fn *op);
+/* Name or id -> domid (and name, if name_out). Prints the xl error. */
 int dom_resolve(struct xm *xm, struct xs_handle *xs, const char *which,
                 uint32_t *domid_out, char *name_out, size_t len);
 
@@ -61,10 +54,6 @@ int dom_console(struct xm *xm, struct xs_handle *xs, uint32_t domid,
  * console), num as xl's -n. Never unpauses when type is set. */
 int dom_console_at(struct xm *xm, struct xs_handle *xs, uint32_t domid,
                    const char *type, int num, int before_unpause);
-/* libxl's console tty paths: pv 0 console/tty, pv N device/console/N/tty,
- * serial N serial/N/tty. 0, or -EINVAL (bad type or num). */
-int dom_console_key(uint32_t domid, const char *type, int num, char *buf,
-                    size_t len);
 
 /*
  * What a domain needs running (dom_daemons.c): xenstored and xenconsoled;

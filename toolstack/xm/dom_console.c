@@ -25,8 +25,8 @@
 #define ESCAPE_CHAR 0x1d /* Ctrl-] */
 #define TTY_WAIT_MS 10000
 
-int dom_console_key(uint32_t domid, const char *type, int num, char *buf,
-                    size_t len)
+static int dom_console_key(uint32_t domid, const char *type, int num, char *buf,
+                           size_t len)
 {
     if (num < 0)
         return -EINVAL;
