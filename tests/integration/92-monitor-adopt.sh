@@ -19,6 +19,11 @@ case_adopt_restart() {
     t_wait_for "[ -n \"\$(monitor_pid ad1)\" ] && [ -e '$(lockf "$id")' ]" 10 ||
         fail "no monitor or lock file for ad1"
     pid=$(monitor_pid ad1)
+    # it holds its lock, and nothing of the xm that forked it (that xm's
+    # store connection was a socket)
+    ls -l "/proc/$pid/fd" | grep -q "xl-monitor.$id.lock" || fail "monitor without its lock"
+    ! ls -l "/proc/$pid/fd" | grep -q 'socket:' ||
+        fail "the monitor kept sockets: $(ls -l "/proc/$pid/fd")"
     # a monitor that runs is left alone
     out=$("$XM" list 2>&1 >/dev/null)
     assert_eq "$out" "" "xm list with every monitor alive"

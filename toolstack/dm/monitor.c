@@ -202,7 +202,7 @@ static void monitor_main(uint32_t domid, pid_t qemu_pid,
     struct dm_mon m = {.domid = domid, .qemu_pid = qemu_pid, .ops = ops};
     char path[512];
     struct ready r;
-    int rc, nullfd, req_fd = -1;
+    int rc, req_fd = -1;
 
     /*
      * Drop what we inherited from xm (store connections, tap fds: a tap
@@ -223,12 +223,7 @@ static void monitor_main(uint32_t domid, pid_t qemu_pid,
     close(ready_fd);
     if (rc)
         _exit(1);
-    nullfd = open("/dev/null", O_RDWR);
-    if (nullfd >= 0) {
-        dup2(nullfd, 0);
-        dup2(nullfd, 1);
-        dup2(nullfd, 2);
-    }
+    spawn_stdio_detached(NULL);
     log_init(0, 0);
     monitor_loop(&m, req_fd);
     qmp_close(m.q);

@@ -298,24 +298,21 @@ void domain_monitor_spawn(const struct domain_config *cfg, uint32_t domid)
     char rel[160], path[4096];
     double started;
     uint32_t prev;
-    int fd, lock, next_lock;
+    int lock, next_lock;
 
     if (spawn_fork_detached() != 0)
         return;
-    /* The grandchild: detached, output to xl-<name>.log like xl. */
+    /*
+     * The grandchild: nothing of the forking xm's (its store connection,
+     * a console pty, the xl.conf lock's fd) lives on in us; output to
+     * xl-<name>.log like xl's.
+     */
+    close_range(3, ~0U, 0);
     snprintf(rel, sizeof(rel), "/var/log/xen/xl-%s.log", cfg->name);
     paths_mkdir("/var/log/xen", 0755);
-    fd = -1;
-    if (paths_get(path, sizeof(path), rel) == 0)
-        fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (fd < 0)
-        fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-    dup2(fd, 1);
-    dup2(fd, 2);
-    close(fd);
-    fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    dup2(fd, 0);
-    close(fd);
+    if (spawn_stdio_detached(paths_get(path, sizeof(path), rel) == 0 ? path
+                                                                     : NULL))
+        spawn_stdio_detached(NULL);
     setvbuf(stderr, NULL, _IOLBF, 0);
     snprintf(rel, sizeof(rel), "xl-%s", cfg->name);
     prctl(PR_SET_NAME, rel, 0, 0, 0); /* `ps` shows xl-<name>, as xl's */

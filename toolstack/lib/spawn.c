@@ -65,6 +65,17 @@ static int child_stdio(const struct spawn_opts *o, const int w[2])
     return rc ? rc : child_out(2, &o->err, w[1]);
 }
 
+int spawn_stdio_detached(const char *log_path)
+{
+    struct spawn_opts o = {
+        .out = {.to = log_path ? SPAWN_LOG : SPAWN_NULL, .log_path = log_path},
+        .err = {.to = log_path ? SPAWN_LOG : SPAWN_NULL, .log_path = log_path},
+    };
+    const int none[2] = {-1, -1};
+
+    return child_stdio(&o, none);
+}
+
 /* Write all of an int to a pipe (ignored failure: the reader sees EOF). */
 static void spawn_tell(int fd, const void *v, size_t len)
 {

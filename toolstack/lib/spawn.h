@@ -33,6 +33,12 @@ int spawn_fork_detached(void);
  * other end closed; on -errno there is no pipe.
  */
 int spawn_fork_detached_pipe(int *fd);
+/*
+ * In such a grandchild that runs on without exec (a monitor): stdin from
+ * /dev/null, stdout and stderr appended to log_path (created 0644; NULL
+ * means /dev/null), as spawn_detached sets them for a program. 0 or -errno.
+ */
+int spawn_stdio_detached(const char *log_path);
 
 /*
  * Run path with argv (argv[0] included, NULL-terminated) detached from us:
