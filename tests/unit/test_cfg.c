@@ -557,6 +557,8 @@ static void test_json_round_trip(void **state)
         "localtime=1\ndevice_model_args=['-a','-b']\n"
         "device_model_accel='tcg'\nhpet=0\n",
         "name='d'\nkernel='/k'\non_reboot='destroy'\ncpu_weight=128\ncap=50\n",
+        "name='b'\nbootloader='pygrub'\nbootloader_args=['-q', '--x=y']\n"
+        "kernel='/k'\ncmdline='ro quiet'\nroot='/dev/xvda1'\n",
     };
     struct domain_config *c, *back = NULL;
     char *j1 = NULL, *j2 = NULL, err[128];
@@ -576,6 +578,12 @@ static void test_json_round_trip(void **state)
         assert_int_equal(back->on_reboot, c->on_reboot);
         assert_int_equal(back->cpu_weight, c->cpu_weight);
         assert_int_equal(back->cap, c->cap);
+        /* the string rows (CFG_STR, CFG_STRV) come back as they went */
+        assert_int_equal(back->bootloader_args.n, c->bootloader_args.n);
+        if (c->bootloader)
+            assert_string_equal(back->bootloader, c->bootloader);
+        if (c->cmdline)
+            assert_string_equal(back->cmdline, c->cmdline);
         if (c->nr_disks)
             assert_int_equal(back->disks[0].devid, c->disks[0].devid);
         free(j1);
@@ -583,6 +591,18 @@ static void test_json_round_trip(void **state)
         domain_config_free(back);
         domain_config_free(c);
     }
+    /* cmdline= wins over root= (xl's parse_cmdline); the boot rows are
+     * written in libxl's order: kernel, cmdline, ramdisk, bootloader */
+    c = ok("name='o'\nroot='/dev/xvda1'\ncmdline='ro'\nkernel='/k'\n"
+           "ramdisk='/i'\nbootloader='pygrub'\n");
+    assert_string_equal(c->cmdline, "ro");
+    assert_int_equal(domain_config_to_json(c, &j1), 0);
+    assert_non_null(strstr(j1, "\"kernel\": \"/k\""));
+    assert_true(strstr(j1, "\"kernel\"") < strstr(j1, "\"cmdline\""));
+    assert_true(strstr(j1, "\"cmdline\"") < strstr(j1, "\"ramdisk\""));
+    assert_true(strstr(j1, "\"ramdisk\"") < strstr(j1, "\"bootloader\""));
+    free(j1);
+    domain_config_free(c);
     /* the simple-key rows: read, range-checked, written as libxl */
     c = ok("name='h'\ntype='hvm'\nhpet=0\n");
     assert_int_equal(c->hpet, 0);
