@@ -31,9 +31,13 @@ unit-tests: $(UNIT_TESTS)
 
 # make check: install what is missing, build, run every test, one summary line.
 # (the benches too: 91-guest-bench drives the guest with bench_guest)
+# CI runs a plain `make check`: the builds then take every CPU, unless the
+# caller gave -j itself (its jobserver is passed on as it is). The tests
+# run one at a time either way.
+CHECK_J = $(if $(findstring -j,$(MAKEFLAGS)),,-j$(shell nproc))
 check: deps hdrcheck format-check
-	@$(MAKE) --no-print-directory all $(UNIT_TESTS) $(BENCHES)
-	@$(MAKE) --no-print-directory nolibxen
+	@$(MAKE) --no-print-directory $(CHECK_J) all $(UNIT_TESTS) $(BENCHES)
+	@$(MAKE) --no-print-directory $(CHECK_J) nolibxen
 	@scripts/run-tests $(UNIT_TESTS) $(NOLIBXEN_TESTS) -- \
 		$(sort $(wildcard tests/integration/[0-9]*.sh))
 
