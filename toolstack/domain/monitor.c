@@ -101,7 +101,6 @@ static int monitor_lock(uint32_t domid)
 
     if (lock_path(domid, path, sizeof(path)) < 0)
         return -ENAMETOOLONG;
-    paths_mkdir(MONITOR_LOCK_DIR, 0755);
     for (;;) {
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
         if (fd < 0)
@@ -316,6 +315,7 @@ void domain_monitor_spawn(const struct domain_config *cfg, uint32_t domid)
     setvbuf(stderr, NULL, _IOLBF, 0);
     snprintf(rel, sizeof(rel), "xl-%s", cfg->name);
     prctl(PR_SET_NAME, rel, 0, 0, 0); /* `ps` shows xl-<name>, as xl's */
+    paths_mkdir(MONITOR_LOCK_DIR, 0755);
     lock = monitor_lock(domid);
     if (lock == -EWOULDBLOCK)
         _exit(0); /* another monitor has it (two adopters raced) */

@@ -110,8 +110,7 @@ struct hv_hostinfo {
     char xen_caps[1024]; /* xen_capabilities_info_t */
     unsigned caps;       /* HV_CAP_*: what guests the hypervisor can run */
     /* The rest of xl info's lines as Xen gives them (physinfo, xen_version);
-     * left empty (all zero) by an engine that has no hypervisor's word. */
-    int have_build;
+     * a field Xen will not give stays empty. */
     uint32_t hw_cap[8];
     char virt_caps[192]; /* physinfo's capabilities, as xl words them */
     char changeset[64], commandline[1024];

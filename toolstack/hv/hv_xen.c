@@ -628,7 +628,6 @@ static void xen_build_info(xc_interface *xch, const xc_physinfo_t *pi,
     } b;
     int i, n;
 
-    out->have_build = 1;
     memcpy(out->hw_cap, pi->hw_cap, sizeof(out->hw_cap));
     xen_virt_caps(pi->capabilities, out->virt_caps, sizeof(out->virt_caps));
     memset(&ci, 0, sizeof(ci));

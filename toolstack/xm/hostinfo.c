@@ -135,13 +135,7 @@ int xm_engine_info(struct xm *xm, struct xm_enginfo *e)
     /* weight and cap per domain (cgroup cpu.weight/cpu.max): credit's */
     snprintf(e->scheduler, sizeof(e->scheduler), "credit");
     if (domain_host_info(&e->hv) == 0) {
-        /* Xen's own word; a Xen without the build facts (have_build 0)
-         * still says its ABIs: TCG's Xen lists no hvm-3.0 one */
-        if (!e->hv.have_build) {
-            hw_caps(e->hv.hw_cap);
-            snprintf(e->hv.virt_caps, sizeof(e->hv.virt_caps), " pv%s",
-                     strstr(e->hv.xen_caps, "hvm-") ? " hvm" : "");
-        }
+        /* Xen's own word, its build facts included */
         sched = domain_sched_which();
         if (sched)
             snprintf(e->scheduler, sizeof(e->scheduler), "%s", sched);
