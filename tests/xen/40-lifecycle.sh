@@ -38,13 +38,9 @@ shutdown_wait() {
 # restarted NAME OLDID: up to 180 s for NAME to be back under a domid other
 # than OLDID; prints it
 restarted() {
-    local id end=$(($(cut -d. -f1 /proc/uptime) + 180))
-    while :; do
-        id=$(xm domid "$1" 2> /dev/null || true)
-        [ -n "$id" ] && [ "$id" != "$2" ] && break
-        [ "$(cut -d. -f1 /proc/uptime)" -lt $end ] || fail "$1 did not come back (was $2)"
-        sleep 1
-    done
+    local id
+    wait_for "id=\$(xm domid '$1') && [ \"\$id\" != '$2' ]" 180 ||
+        fail "$1 did not come back (was $2)"
     echo "$id"
 }
 
@@ -64,7 +60,7 @@ reboot_restart() {
 # until something lists the domains; xm list takes the domain up again
 # (domain_monitor_adopt) and the new monitor restarts it.
 monitor_adopt() {
-    local id1 id2 mon out end
+    local id1 id2 mon out
     start_stay
     id1=$(xm domid stay)
     mon=$(pgrep -x xl-stay)
@@ -72,12 +68,9 @@ monitor_adopt() {
     [ -z "$(xm list 2>&1 > /dev/null)" ] || fail "xm list said something with the monitor alive"
     kill -KILL "$mon"
     xm reboot stay
-    end=$(($(cut -d. -f1 /proc/uptime) + 120))
     # Xen's own view: shut down (s), waiting for a toolstack
-    until $XL list stay 2> /dev/null | awk '$1 == "stay" { print $5 }' | grep -q s; do
-        [ "$(cut -d. -f1 /proc/uptime)" -lt $end ] || fail "stay never shut down: $($XL list)"
-        sleep 1
-    done
+    wait_for "$XL list stay | awk '\$1 == \"stay\" { print \$5 }' | grep -q s" 120 ||
+        fail "stay never shut down: $($XL list)"
     sleep 2
     [ "$(xm domid stay)" = "$id1" ] || fail "restarted with no monitor"
     out=$(xm list 2>&1 > /dev/null)

@@ -38,15 +38,17 @@ wait_file() {
     done
     grep -q -a -E "$2" "$1" 2>/dev/null
 }
-# wait_gone NAME SECONDS: 0 once xm no longer lists NAME
-wait_gone() {
+# wait_for CMD SECONDS: 0 once CMD (eval'ed) succeeds, 1 on timeout
+wait_for() {
     local end=$((SECONDS + $2))
     while [ $SECONDS -lt $end ]; do
-        xm domid "$1" > /dev/null 2>&1 || return 0
+        eval "$1" > /dev/null 2>&1 && return 0
         sleep 0.5
     done
     return 1
 }
+# wait_gone NAME SECONDS: 0 once xm no longer lists NAME
+wait_gone() { wait_for "! xm domid '$1'" "$2"; }
 # the console log of a guest, as xenconsoled (ours) keeps it
 conlog() { echo "$CON/guest-$1.log"; }
 # diag NAME: what a failed case needs to be understood from the serial log
